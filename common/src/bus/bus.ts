@@ -1,0 +1,33 @@
+/**
+ * The seam between producer and map-server. The in-process bus (`memory-bus.ts`) and the Kafka adapter
+ * implement these two interfaces; neither side knows which one it talks to.
+ *
+ * Messages are bytes, as on Kafka, so the map-server decodes and validates them the same way in both modes.
+ */
+export interface BusMessage {
+  /** Partitioning key: the country code, or null. */
+  key: string | null;
+  /** An encoded event (`encodeEvent`). */
+  value: Buffer;
+  /** Publish time, ms since the epoch (event time travels inside `value`). */
+  timestamp: number;
+  headers?: Record<string, string>;
+}
+
+export interface EventPublisher {
+  /** Publishes a batch; resolves once the bus has accepted it. */
+  publish(messages: BusMessage[]): Promise<void>;
+  /** Flushes what is pending and releases the connection. */
+  close(): Promise<void>;
+}
+
+export type BatchHandler = (messages: BusMessage[]) => void;
+
+export interface EventSubscriber {
+  /** Starts delivering batches to `onBatch`; resolves once the subscription is live. */
+  start(onBatch: BatchHandler): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The header carrying the event schema version. */
+export const SCHEMA_VERSION_HEADER = 'trendmap-schema';

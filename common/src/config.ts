@@ -1,0 +1,162 @@
+/**
+ * The one configuration of every trendmap process: command-line flags and environment variables, read and
+ * validated once at start-up. Nothing else reads `process.env` or `process.argv`.
+ */
+import { parseArgs } from 'node:util';
+
+export type Speed = { kind: 'max' } | { kind: 'factor'; factor: number };
+
+export interface Config {
+  source: 'synthetic' | 'replay';
+  /** Replay: the archive to read. */
+  file: string | null;
+  /** Replay: `max`, or a multiple of the original pace. */
+  speed: Speed;
+  /** Synthetic: posts per second. */
+  rate: number;
+  /** Synthetic: the seed that makes a run repeatable. */
+  seed: number;
+  port: number;
+  host: string;
+  /** Leaflet URL template of the optional tile layer; '' for borders only. */
+  tileUrl: string;
+  tileAttribution: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Comma-separated Kafka brokers; null for the embedded in-process bus. */
+  kafkaBrokers: string[] | null;
+}
+
+export const DEFAULTS = {
+  source: 'synthetic',
+  speed: '1x',
+  rate: 50,
+  seed: 1,
+  port: 3000,
+  host: '127.0.0.1',
+  tileUrl: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
+  tileAttribution: '© OpenStreetMap contributors',
+  logLevel: 'info',
+} as const;
+
+/** Upper bound of `--rate`, in posts per second: beyond it the synthetic generator cannot keep pace. */
+export const MAX_RATE = 100_000;
+
+export const HELP = `trendmap: a live world map of what is trending where.
+
+Usage: npm start -- [options]
+
+Options:
+  --source <name>   where posts come from: synthetic (default) or replay
+  --file <path>     replay: a newline-delimited JSON archive (.jsonl/.json, or gzipped .gz) of
+                    X API v1.1 statuses and/or v2 stream envelopes
+  --speed <speed>   replay: max (as fast as possible), 1x (original pace, default) or a factor like 10x
+  --rate <n>        synthetic: posts per second (default ${DEFAULTS.rate}, at most ${MAX_RATE})
+  --seed <n>        synthetic: seed of the generated world (default ${DEFAULTS.seed})
+  -h, --help        print this help and exit
+
+Environment:
+  PORT              HTTP port (default ${DEFAULTS.port})
+  HOST              address to listen on (default ${DEFAULTS.host}; 0.0.0.0 for every interface)
+  TILE_URL          tile layer URL template (default OpenStreetMap); empty to draw country borders only
+  TILE_ATTRIBUTION  attribution shown for the tile layer (default "${DEFAULTS.tileAttribution}")
+  LOG_LEVEL         fatal, error, warn, info (default), debug, trace or silent
+  KAFKA_BROKERS     comma-separated brokers; unset runs everything in one process on an in-process bus
+`;
+
+/** A configuration mistake, with a message meant for the person who made it. */
+export class ConfigError extends Error {}
+
+export type ParsedCommand = { help: true } | { help: false; config: Config };
+
+export function parseConfig(argv: string[], env: Record<string, string | undefined>): ParsedCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        source: { type: 'string' },
+        file: { type: 'string' },
+        speed: { type: 'string' },
+        rate: { type: 'string' },
+        seed: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message.split('\n')[0]} (see --help)`);
+  }
+  const flags = parsed.values;
+  if (flags.help) return { help: true };
+
+  const source = flags.source ?? DEFAULTS.source;
+  if (source !== 'synthetic' && source !== 'replay') {
+    throw new ConfigError(`--source must be synthetic or replay; got "${source}"`);
+  }
+  const file = flags.file ?? null;
+  if (source === 'replay' && file === null) throw new ConfigError('--source replay needs --file <path>');
+  if (source !== 'replay' && file !== null) throw new ConfigError('--file is only used with --source replay');
+
+  return {
+    help: false,
+    config: {
+      source,
+      file,
+      speed: parseSpeed(flags.speed ?? DEFAULTS.speed),
+      rate: parseNumber('--rate', flags.rate, DEFAULTS.rate, { min: 0.1, max: MAX_RATE }),
+      seed: parseNumber('--seed', flags.seed, DEFAULTS.seed, { integer: true, min: 0, max: 2 ** 32 - 1 }),
+      port: parseNumber('PORT', env.PORT, DEFAULTS.port, { integer: true, min: 0, max: 65_535 }),
+      host: nonEmpty(env.HOST) ?? DEFAULTS.host,
+      tileUrl: env.TILE_URL ?? DEFAULTS.tileUrl,
+      tileAttribution: env.TILE_ATTRIBUTION ?? DEFAULTS.tileAttribution,
+      logLevel: parseLogLevel(nonEmpty(env.LOG_LEVEL) ?? DEFAULTS.logLevel),
+      kafkaBrokers: parseBrokers(env.KAFKA_BROKERS),
+    },
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function parseSpeed(raw: string): Speed {
+  if (raw === 'max') return { kind: 'max' };
+  const match = /^([0-9]+(?:\.[0-9]+)?)x$/.exec(raw);
+  const factor = match ? Number(match[1]) : Number.NaN;
+  if (!(factor > 0)) throw new ConfigError(`--speed must be max, 1x or a factor like 10x; got "${raw}"`);
+  return { kind: 'factor', factor };
+}
+
+function parseNumber(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  range: { min: number; max: number; integer?: boolean },
+): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  const ok = Number.isFinite(value) && (!range.integer || Number.isInteger(value)) && value >= range.min && value <= range.max;
+  if (!ok) {
+    const kind = range.integer ? 'a whole number' : 'a number';
+    throw new ConfigError(`${name} must be ${kind} from ${range.min} to ${range.max}; got "${raw}"`);
+  }
+  return value;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function parseLogLevel(raw: string): Config['logLevel'] {
+  const level = LOG_LEVELS.find((l) => l === raw.toLowerCase());
+  if (level === undefined) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${raw}"`);
+  return level;
+}
+
+function parseBrokers(raw: string | undefined): string[] | null {
+  const value = nonEmpty(raw);
+  if (value === undefined) return null;
+  const brokers = value.split(',').map((b) => b.trim());
+  const bad = brokers.find((b) => !/^[A-Za-z0-9.\-_[\]:]+:[0-9]{1,5}$/.test(b));
+  if (bad !== undefined) throw new ConfigError(`KAFKA_BROKERS must be host:port[,host:port...]; got "${bad}"`);
+  return brokers;
+}

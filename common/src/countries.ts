@@ -1,0 +1,42 @@
+/**
+ * Country codes and English names (ISO 3166-1), shared by the server (region validation, point-in-polygon
+ * results) and the frontend (panel headings, clicks on borders, which carry ISO numeric ids).
+ */
+import countries from 'i18n-iso-countries';
+import en from 'i18n-iso-countries/langs/en.json' with { type: 'json' };
+
+countries.registerLocale(en);
+
+/** world-atlas borders without an ISO numeric id, keyed by their Natural Earth name. */
+const UNCODED_BORDERS: Record<string, string | null> = { Kosovo: 'XK', 'N. Cyprus': 'CY', Somaliland: 'SO' };
+
+/** Kosovo has a user-assigned code that ISO lists do not carry. */
+const EXTRA_NAMES: Record<string, string> = { XK: 'Kosovo' };
+
+/** True for an ISO 3166-1 alpha-2 code (upper case) of a country we can name. */
+export function isCountryCode(code: string): boolean {
+  return /^[A-Z]{2}$/.test(code) && countryName(code) !== undefined;
+}
+
+/**
+ * The country's English name as a heading would show it ("France", "Taiwan", "Moldova"), or undefined for
+ * an unknown code: the official name unless it carries a comma or a bracket, then a plainer alternative.
+ */
+export function countryName(code: string): string | undefined {
+  if (EXTRA_NAMES[code]) return EXTRA_NAMES[code];
+  const names = countries.getName(code, 'en', { select: 'all' });
+  if (!names || names.length === 0) return undefined;
+  return names.find((name) => !/[,(]/.test(name)) ?? names[0].split(/[,(]/)[0].trim();
+}
+
+/**
+ * The alpha-2 code of a world-atlas border feature: from its ISO numeric `id`, or for the few borders that
+ * have none, from its name. Null when neither maps to a country.
+ */
+export function borderCountryCode(numericId: string | number | undefined, name?: string): string | null {
+  if (numericId !== undefined && numericId !== null && numericId !== '') {
+    const code = countries.numericToAlpha2(String(numericId).padStart(3, '0'));
+    if (code) return code;
+  }
+  return (name !== undefined && UNCODED_BORDERS[name]) || null;
+}

@@ -1,0 +1,88 @@
+/**
+ * The event contract: one `GeoEvent` per accepted post. It is what the producer publishes (on Kafka or the
+ * in-process bus), what the map-server consumes, and, in a smaller form, what browsers receive as markers.
+ * Defined once here as a JSON schema; TypeScript types are derived from it.
+ */
+import Type, { type Static } from 'typebox';
+import { Compile } from 'typebox/compile';
+
+/** Version of the event payload; bumped on any incompatible change, carried as `v` and in a Kafka header. */
+export const EVENT_VERSION = 1;
+
+/** Upper bounds that keep a hostile or broken producer from bloating the consumer. */
+export const EVENT_LIMITS = {
+  maxTags: 64,
+  maxTagLength: 140,
+  maxTextLength: 1_000,
+  maxPlaceLength: 200,
+  /** A whole encoded event; anything larger is rejected before parsing. */
+  maxBytes: 32_768,
+} as const;
+
+export const GeoEventSchema = Type.Object(
+  {
+    v: Type.Literal(EVENT_VERSION),
+    /** The post's 64-bit id as a decimal string: never a JS number, which would lose precision. */
+    id: Type.String({ pattern: '^[0-9]{1,20}$' }),
+    /** Event time: when the post was created, in ms since the epoch. */
+    ts: Type.Integer({ minimum: 0, maximum: 8.64e15 }),
+    lat: Type.Number({ minimum: -90, maximum: 90 }),
+    lon: Type.Number({ minimum: -180, maximum: 180 }),
+    /** `point`: the post's own coordinates; `place`: the centre of its place's bounding box. */
+    loc: Type.Union([Type.Literal('point'), Type.Literal('place')]),
+    /** ISO 3166-1 alpha-2, upper case; null when the point is in no country (the sea). */
+    cc: Type.Union([Type.String({ pattern: '^[A-Z]{2}$' }), Type.Null()]),
+    place: Type.Optional(Type.String({ maxLength: EVENT_LIMITS.maxPlaceLength })),
+    lang: Type.Optional(Type.String({ maxLength: 16 })),
+    /** Grouping keys (`tag.normalize('NFKC').toLowerCase()`), distinct, in order of first appearance. */
+    tags: Type.Array(Type.String({ minLength: 1, maxLength: EVENT_LIMITS.maxTagLength }), {
+      minItems: 1,
+      maxItems: EVENT_LIMITS.maxTags,
+    }),
+    /** The original spelling of each key in `tags`, index for index. */
+    display: Type.Array(Type.String({ minLength: 1, maxLength: EVENT_LIMITS.maxTagLength }), {
+      minItems: 1,
+      maxItems: EVENT_LIMITS.maxTags,
+    }),
+    text: Type.Optional(Type.String({ maxLength: EVENT_LIMITS.maxTextLength })),
+  },
+  { additionalProperties: false },
+);
+
+export type GeoEvent = Static<typeof GeoEventSchema>;
+
+const validator = Compile(GeoEventSchema);
+
+export type DecodeResult = { ok: true; event: GeoEvent } | { ok: false; error: string };
+
+/** Checks a value against the contract, including the rules a schema cannot state. */
+export function checkEvent(value: unknown): DecodeResult {
+  if (!validator.Check(value)) {
+    const [first] = validator.Errors(value);
+    return { ok: false, error: first ? `${first.instancePath || '/'} ${first.message}` : 'invalid event' };
+  }
+  if (value.display.length !== value.tags.length) {
+    return { ok: false, error: '/display must have one entry per tag' };
+  }
+  if (new Set(value.tags).size !== value.tags.length) return { ok: false, error: '/tags must be distinct' };
+  return { ok: true, event: value };
+}
+
+/** Serialises an event for the wire after validating it; throws on an event that breaks the contract. */
+export function encodeEvent(event: GeoEvent): Buffer {
+  const checked = checkEvent(event);
+  if (!checked.ok) throw new Error(`refusing to publish an invalid event ${event.id}: ${checked.error}`);
+  return Buffer.from(JSON.stringify(event));
+}
+
+/** Parses and validates bytes from the wire. Never throws: a bad message is a result, not a crash. */
+export function decodeEvent(bytes: Uint8Array | string): DecodeResult {
+  if (bytes.length > EVENT_LIMITS.maxBytes) return { ok: false, error: `message of ${bytes.length} bytes is too large` };
+  let value: unknown;
+  try {
+    value = JSON.parse(typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString('utf8'));
+  } catch {
+    return { ok: false, error: 'message is not JSON' };
+  }
+  return checkEvent(value);
+}

@@ -1,0 +1,42 @@
+/**
+ * Why an input was not counted. Every skipped input is counted under exactly one of these, so that
+ * `/api/health` and the producer's progress line account for everything that came in.
+ */
+export const SKIP_REASONS = {
+  not_json: 'the line is not JSON',
+  notice: 'a stream notice (delete, limit, scrub_geo, ...), not a post',
+  unknown_shape: 'JSON that is neither a v1.1 status nor a v2 envelope',
+  no_id: 'the post has no usable id',
+  no_location: 'the post has neither coordinates nor a place',
+  bad_coordinates: 'coordinates out of range or not numbers',
+  unknown_place: 'the post names a place that its payload does not describe',
+  no_hashtag: 'the post carries no hashtag',
+  bad_timestamp: 'the post has no parseable creation time',
+  invalid_event: 'a message on the bus that breaks the event contract',
+  duplicate: 'the same post id was already counted',
+  stale: 'older than the largest window',
+  future: 'timestamped more than the allowed clock skew ahead',
+} as const;
+
+export type SkipReason = keyof typeof SKIP_REASONS;
+
+export type SkipCounts = Partial<Record<SkipReason, number>>;
+
+/** A tally of skipped inputs by reason. */
+export class SkipCounter {
+  private readonly counts = new Map<SkipReason, number>();
+
+  add(reason: SkipReason, n = 1): void {
+    this.counts.set(reason, (this.counts.get(reason) ?? 0) + n);
+  }
+
+  get total(): number {
+    let sum = 0;
+    for (const n of this.counts.values()) sum += n;
+    return sum;
+  }
+
+  toJSON(): SkipCounts {
+    return Object.fromEntries(this.counts) as SkipCounts;
+  }
+}

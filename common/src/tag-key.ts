@@ -1,0 +1,21 @@
+/**
+ * The grouping key of a hashtag: `#AI`, `#ai` and `＃ＡＩ` are one trend. Shared by the producer (which
+ * writes keys into events), the server (which matches `?tag=`) and the frontend (which builds links).
+ */
+export function tagKey(tag: string): string {
+  return tag.normalize('NFKC').toLowerCase();
+}
+
+/** Longest tag key accepted anywhere, in UTF-16 units (the event contract's limit). */
+export const MAX_TAG_LENGTH = 140;
+
+/**
+ * Reads a tag as a person types it in a URL (`worldcup`, `#WorldCup`, `＃worldcup`, `%23worldcup`) and
+ * returns its key, or null when nothing usable is left or it contains characters no hashtag can hold.
+ */
+export function parseTagParam(raw: string): string | null {
+  const key = tagKey(raw.trim()).replace(/^#/, '');
+  if (key.length === 0 || key.length > MAX_TAG_LENGTH) return null;
+  if (/[\s#,;/\\<>"'`]/u.test(key)) return null;
+  return key;
+}

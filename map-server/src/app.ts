@@ -1,0 +1,48 @@
+/**
+ * Builds the map-server's HTTP app as a Fastify instance. It never listens: `server.ts` does, and tests use
+ * `inject` or listen on a random port.
+ */
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { ClientConfig } from '../../common/src/api';
+import type { SkipCounts } from '../../common/src/skip-reasons';
+import type { TrendEngine } from './trend-engine';
+import type { MarkerHub } from './sse/marker-hub';
+import { trendsRoute } from './routes/trends';
+import { streamRoute } from './routes/stream';
+import { healthRoute } from './routes/health';
+import { clientConfigRoute } from './routes/client-config';
+import { frontendRoute } from './routes/frontend';
+
+export interface AppOptions {
+  engine: TrendEngine;
+  hub: MarkerHub;
+  clientConfig: ClientConfig;
+  /** The built frontend, or null to serve the API only. */
+  staticDir: string | null;
+  upstreamSkips?: () => SkipCounts;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: options.logger ?? false });
+
+  app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 500) {
+      request.log.error(error);
+      return reply.code(status).send({ error: 'internal error' });
+    }
+    return reply.code(status).send({ error: error.message });
+  });
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route for ${request.method} ${request.url.split('?')[0]}` }));
+
+  // SSE streams never end by themselves: end them before Fastify waits for in-flight requests.
+  app.addHook('preClose', async () => options.hub.close());
+
+  await app.register(trendsRoute, { engine: options.engine });
+  await app.register(streamRoute, { hub: options.hub });
+  await app.register(healthRoute, { engine: options.engine, hub: options.hub, upstreamSkips: options.upstreamSkips });
+  await app.register(clientConfigRoute, { clientConfig: options.clientConfig });
+  if (options.staticDir !== null) await app.register(frontendRoute, { staticDir: options.staticDir });
+  return app;
+}

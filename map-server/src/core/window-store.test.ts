@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { BUCKET_MS, RING_BUCKETS, WindowStore } from './window-store';
+import { WINDOWS, WINDOW_NAMES } from '../../../common/src/windows';
+
+const rollup = (leaf: string) => (leaf === '-' ? ['world'] : [leaf, 'world']);
+const keyOf = (id: number) => `t${String(id).padStart(3, '0')}`;
+
+type Op = { kind: 'add'; ts: number; leaf: string; tags: number[] } | { kind: 'advance'; ts: number };
+
+/** The brute-force oracle: keeps every accepted event and counts by definition at query time. */
+function oracle(ops: Op[]) {
+  const accepted: { minute: number; leaf: string; tags: number[] }[] = [];
+  let endMinute = Number.NEGATIVE_INFINITY;
+  for (const op of ops) {
+    const minute = Math.floor(op.ts / BUCKET_MS);
+    endMinute = Math.max(endMinute, minute);
+    if (op.kind === 'add' && minute > endMinute - RING_BUCKETS) accepted.push({ minute, leaf: op.leaf, tags: op.tags });
+  }
+  return (region: string, window: keyof typeof WINDOWS) => {
+    const inWindow = accepted.filter(
+      (e) => e.minute > endMinute - WINDOWS[window] && rollup(e.leaf).includes(region),
+    );
+    const tally = new Map<number, number>();
+    for (const e of inWindow) for (const t of e.tags) tally.set(t, (tally.get(t) ?? 0) + 1);
+    const ranked = [...tally].map(([id, count]) => ({ id, count }));
+    ranked.sort((a, b) => b.count - a.count || (keyOf(a.id) < keyOf(b.id) ? -1 : 1));
+    return { total: inWindow.length, ranked };
+  };
+}
+
+const opArb = (spanMinutes: number): fc.Arbitrary<Op> =>
+  fc.oneof(
+    {
+      weight: 6,
+      arbitrary: fc.record({
+        kind: fc.constant('add' as const),
+        ts: fc.integer({ min: 0, max: spanMinutes * BUCKET_MS }),
+        leaf: fc.constantFrom('FR', 'JP', '-'),
+        tags: fc.uniqueArray(fc.integer({ min: 0, max: 7 }), { minLength: 1, maxLength: 3 }),
+      }),
+    },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('advance' as const), ts: fc.integer({ min: 0, max: spanMinutes * BUCKET_MS }) }) },
+  );
+
+function run(ops: Op[]): WindowStore {
+  const store = new WindowStore({ rollup });
+  for (const op of ops) {
+    if (op.kind === 'add') store.add(op.ts, op.leaf, op.tags);
+    else store.advanceTo(op.ts);
+  }
+  return store;
+}
+
+describe('WindowStore', () => {
+  it('matches a brute-force oracle for every region and window, expiry included', () => {
+    // Spans from a few minutes (nothing expires from 24h) to several days (everything can expire).
+    for (const span of [30, 400, 3 * RING_BUCKETS]) {
+      fc.assert(
+        fc.property(fc.array(opArb(span), { maxLength: 120 }), (ops) => {
+          const store = run(ops);
+          const expected = oracle(ops);
+          for (const region of ['world', 'FR', 'JP']) {
+            for (const window of WINDOW_NAMES) {
+              const want = expected(region, window);
+              expect(store.total(region, window)).toBe(want.total);
+              expect(store.top(region, window, 50, keyOf)).toEqual(want.ranked);
+              expect(store.top(region, window, 3, keyOf)).toEqual(want.ranked.slice(0, 3));
+            }
+          }
+        }),
+        { numRuns: 150 },
+      );
+    }
+  });
+
+  it('events in time order expire exactly when they leave a window', () => {
+    const store = new WindowStore({ rollup });
+    const t0 = Date.UTC(2014, 6, 13, 19, 0, 30);
+    store.add(t0, 'DE', [1]);
+    expect(store.total('DE', '15m')).toBe(1);
+    store.advanceTo(t0 + 14 * BUCKET_MS);
+    expect(store.total('DE', '15m')).toBe(1);
+    store.advanceTo(t0 + 15 * BUCKET_MS);
+    expect(store.total('DE', '15m')).toBe(0);
+    expect(store.total('world', '1h')).toBe(1);
+    store.advanceTo(t0 + RING_BUCKETS * BUCKET_MS);
+    expect(store.total('world', '24h')).toBe(0);
+    expect(store.tally('world', '24h').size).toBe(0);
+  });
+
+  it('refuses an event older than the largest window, and never moves the end backwards', () => {
+    const store = new WindowStore({ rollup });
+    const now = Date.UTC(2026, 0, 1);
+    store.add(now, 'FR', [1]);
+    expect(store.add(now - RING_BUCKETS * BUCKET_MS, 'FR', [2])).toBe('stale');
+    expect(store.add(now - (RING_BUCKETS - 1) * BUCKET_MS, 'FR', [2])).toBe('added');
+    store.advanceTo(now - 10 * BUCKET_MS);
+    expect(store.endMs).toBe(now);
+    expect(store.total('FR', '24h')).toBe(2);
+    expect(store.total('FR', '15m')).toBe(1);
+  });
+
+  it('a jump of more than a day clears everything at once', () => {
+    const store = new WindowStore({ rollup });
+    store.add(0, 'FR', [1, 2]);
+    store.add(5 * RING_BUCKETS * BUCKET_MS, 'JP', [3]);
+    expect(store.total('FR', '24h')).toBe(0);
+    expect(store.total('world', '24h')).toBe(1);
+    expect(store.top('world', '24h', 10, keyOf)).toEqual([{ id: 3, count: 1 }]);
+  });
+});

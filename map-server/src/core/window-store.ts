@@ -1,0 +1,194 @@
+/**
+ * Sliding-window hashtag counts per region, in event time.
+ *
+ * Shape, and why:
+ * - Time is cut into one-minute buckets (`BUCKET_MS`). A window of N minutes holds the newest minute (the one
+ *   holding the newest time seen, `endMs`) and the N - 1 before it, so counts are exact at minute resolution.
+ * - Events land in a *leaf* (a country, or the sea). Each leaf keeps a ring of `RING_BUCKETS` minute buckets
+ *   (24 h), each a tally of tag id -> posts. Only leaves hold buckets; the regions a leaf rolls up into (the
+ *   country itself and the world) hold one running total per window. That stores every event once, not once
+ *   per region, and makes the world's totals as cheap as a country's.
+ * - add is O(tags x windows x rollups). When the end moves forward by a minute, the bucket that leaves each
+ *   window is subtracted from that window's totals: each bucket is subtracted once per window over its life,
+ *   so expiry costs the same as insertion, amortised. A top-k query scans one region's totals for one window.
+ * - Memory: a bucket costs about 40 bytes per distinct tag in it (a Map entry) plus the totals, about 40 bytes
+ *   per distinct tag per window per region.
+ */
+import { WINDOWS, type WindowName } from '../../../common/src/windows';
+import { topK, type Ranked } from './top-k';
+
+/** Width of one bucket: the resolution of every window, in ms. */
+export const BUCKET_MS = 60_000;
+
+/** The ring covers the largest window. */
+export const RING_BUCKETS = Math.max(...Object.values(WINDOWS));
+
+const WINDOW_LIST = Object.entries(WINDOWS).map(([name, minutes]) => ({ name: name as WindowName, minutes }));
+
+/** Running totals of one region for every window. */
+class RegionTotals {
+  readonly tags: Map<number, number>[] = WINDOW_LIST.map(() => new Map());
+  readonly posts: number[] = WINDOW_LIST.map(() => 0);
+}
+
+class Bucket {
+  posts = 0;
+  readonly tags = new Map<number, number>();
+  constructor(readonly minute: number) {}
+}
+
+class Leaf {
+  readonly ring: (Bucket | undefined)[] = new Array(RING_BUCKETS);
+  constructor(readonly rollups: RegionTotals[]) {}
+
+  bucketAt(minute: number): Bucket | undefined {
+    const bucket = this.ring[mod(minute, RING_BUCKETS)];
+    return bucket?.minute === minute ? bucket : undefined;
+  }
+}
+
+export type AddResult = 'added' | 'stale';
+
+export interface WindowStoreOptions {
+  /** The regions a leaf's events count in, besides the leaf itself being stored. */
+  rollup: (leaf: string) => string[];
+}
+
+export class WindowStore {
+  private readonly leaves = new Map<string, Leaf>();
+  private readonly regions = new Map<string, RegionTotals>();
+  private endMinute = Number.NEGATIVE_INFINITY;
+  private end: number | null = null;
+  /** Bumped on every change, so callers can cache query results. */
+  version = 0;
+
+  constructor(private readonly options: WindowStoreOptions) {}
+
+  /** The newest time the windows end at (ms), or null before the first event. */
+  get endMs(): number | null {
+    return this.end;
+  }
+
+  /** True when an event at `ts` would fall before every window. */
+  isStale(ts: number): boolean {
+    return Math.floor(ts / BUCKET_MS) <= this.endMinute - RING_BUCKETS;
+  }
+
+  /** Counts one post with the given (distinct) tag ids, at event time `ts`, in `leaf`. */
+  add(ts: number, leaf: string, tagIds: readonly number[]): AddResult {
+    const minute = Math.floor(ts / BUCKET_MS);
+    if (this.end === null || ts > this.end) this.advanceTo(ts);
+    else if (this.isStale(ts)) return 'stale';
+    const store = this.leafFor(leaf);
+    const slot = mod(minute, RING_BUCKETS);
+    let bucket = store.ring[slot];
+    if (bucket?.minute !== minute) {
+      bucket = new Bucket(minute);
+      store.ring[slot] = bucket;
+    }
+    bucket.posts += 1;
+    for (const id of tagIds) increment(bucket.tags, id, 1);
+    for (let w = 0; w < WINDOW_LIST.length; w += 1) {
+      if (minute <= this.endMinute - WINDOW_LIST[w].minutes) continue;
+      for (const region of store.rollups) {
+        region.posts[w] += 1;
+        for (const id of tagIds) increment(region.tags[w], id, 1);
+      }
+    }
+    this.version += 1;
+    return 'added';
+  }
+
+  /** Moves the end of every window forward to `ms` (never back), expiring what falls out. */
+  advanceTo(ms: number): void {
+    if (this.end !== null && ms <= this.end) return;
+    const newEnd = Math.floor(ms / BUCKET_MS);
+    const oldEnd = this.endMinute;
+    this.end = ms;
+    if (newEnd === oldEnd) return;
+    this.endMinute = newEnd;
+    this.version += 1;
+    if (newEnd - oldEnd >= RING_BUCKETS) {
+      this.clear();
+      return;
+    }
+    for (let w = 0; w < WINDOW_LIST.length; w += 1) {
+      const size = WINDOW_LIST[w].minutes;
+      // Minutes that were inside window w and are not any more.
+      for (let minute = oldEnd - size + 1; minute <= newEnd - size; minute += 1) {
+        for (const leaf of this.leaves.values()) {
+          const bucket = leaf.bucketAt(minute);
+          if (bucket === undefined) continue;
+          for (const region of leaf.rollups) {
+            region.posts[w] -= bucket.posts;
+            for (const [id, count] of bucket.tags) increment(region.tags[w], id, -count);
+          }
+          // The largest window is the ring: once out of it, the bucket is gone for good.
+          if (size === RING_BUCKETS) leaf.ring[mod(minute, RING_BUCKETS)] = undefined;
+        }
+      }
+    }
+  }
+
+  /** Posts counted in `region` over `window`. */
+  total(region: string, window: WindowName): number {
+    return this.regions.get(region)?.posts[windowIndex(window)] ?? 0;
+  }
+
+  /** The tally of tag id -> posts in `region` over `window` (read-only view; empty for an unseen region). */
+  tally(region: string, window: WindowName): ReadonlyMap<number, number> {
+    return this.regions.get(region)?.tags[windowIndex(window)] ?? EMPTY;
+  }
+
+  /** The `k` most counted tags, by count descending then key ascending. */
+  top(region: string, window: WindowName, k: number, keyOf: (id: number) => string): Ranked[] {
+    return topK(this.tally(region, window), k, keyOf);
+  }
+
+  /** Regions that have held any post since the start. */
+  regionNames(): string[] {
+    return [...this.regions.keys()];
+  }
+
+  private leafFor(name: string): Leaf {
+    let leaf = this.leaves.get(name);
+    if (leaf === undefined) {
+      leaf = new Leaf(this.options.rollup(name).map((region) => this.regionFor(region)));
+      this.leaves.set(name, leaf);
+    }
+    return leaf;
+  }
+
+  private regionFor(name: string): RegionTotals {
+    let region = this.regions.get(name);
+    if (region === undefined) {
+      region = new RegionTotals();
+      this.regions.set(name, region);
+    }
+    return region;
+  }
+
+  private clear(): void {
+    for (const leaf of this.leaves.values()) leaf.ring.fill(undefined);
+    for (const region of this.regions.values()) {
+      region.tags.forEach((tally) => tally.clear());
+      region.posts.fill(0);
+    }
+  }
+}
+
+const EMPTY: ReadonlyMap<number, number> = new Map();
+
+function windowIndex(window: WindowName): number {
+  return WINDOW_LIST.findIndex((w) => w.name === window);
+}
+
+function increment(tally: Map<number, number>, id: number, by: number): void {
+  const next = (tally.get(id) ?? 0) + by;
+  if (next === 0) tally.delete(id);
+  else tally.set(id, next);
+}
+
+function mod(n: number, m: number): number {
+  return ((n % m) + m) % m;
+}

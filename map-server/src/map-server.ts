@@ -1,0 +1,76 @@
+/**
+ * Assembles a running map-server: the trend engine fed from a bus subscription, the SSE hub fed from the
+ * engine, a clock tick, and the HTTP app listening. `close` stops them in the order that loses nothing.
+ */
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../common/src/config';
+import type { EventSubscriber } from '../../common/src/bus/bus';
+import type { SkipCounts } from '../../common/src/skip-reasons';
+import { TrendEngine } from './trend-engine';
+import { MarkerHub, type HubOptions } from './sse/marker-hub';
+import { buildApp } from './app';
+
+/** Where `npm run build` puts the frontend. */
+export const FRONTEND_DIST = fileURLToPath(new URL('../../frontend/dist', import.meta.url));
+
+/** How often the windows catch up with the clock while the source is live, in ms. */
+const TICK_MS = 1_000;
+
+export interface MapServerOptions {
+  config: Pick<Config, 'port' | 'host' | 'tileUrl' | 'tileAttribution' | 'logLevel'>;
+  subscriber: EventSubscriber;
+  upstreamSkips?: () => SkipCounts;
+  staticDir?: string | null;
+  hub?: Partial<HubOptions>;
+}
+
+export interface RunningMapServer {
+  readonly app: FastifyInstance;
+  readonly engine: TrendEngine;
+  readonly hub: MarkerHub;
+  /** The address it listens on, e.g. http://127.0.0.1:3000. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export async function startMapServer(options: MapServerOptions): Promise<RunningMapServer> {
+  const { config, subscriber } = options;
+  const engine = new TrendEngine();
+  const hub = new MarkerHub(() => engine.ingested, options.hub);
+  engine.onAccepted((event) => hub.publish(event));
+
+  const app = await buildApp({
+    engine,
+    hub,
+    clientConfig: { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution },
+    staticDir: options.staticDir === undefined ? FRONTEND_DIST : options.staticDir,
+    upstreamSkips: options.upstreamSkips,
+    logger: { level: config.logLevel },
+  });
+
+  await subscriber.start((messages) => {
+    const arrival = Date.now();
+    for (const message of messages) {
+      const result = engine.ingest(message.value, arrival);
+      if (!result.ok && result.reason === 'invalid_event') {
+        app.log.warn({ key: message.key, error: result.error }, 'skipped a message that breaks the event contract');
+      }
+    }
+  });
+  const tick = setInterval(() => engine.tick(Date.now()), TICK_MS);
+  tick.unref();
+
+  const url = await app.listen({ port: config.port, host: config.host });
+  return {
+    app,
+    engine,
+    hub,
+    url,
+    async close() {
+      clearInterval(tick);
+      await app.close(); // ends SSE streams first (preClose), then waits for requests in flight
+      await subscriber.close();
+    },
+  };
+}

@@ -1,0 +1,22 @@
+/** Serves the built frontend; long-lived caching for hashed assets, none for the page itself. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyPluginAsync } from 'fastify';
+import fastifyStatic from '@fastify/static';
+
+export const frontendRoute: FastifyPluginAsync<{ staticDir: string }> = async (app, { staticDir }) => {
+  if (!existsSync(join(staticDir, 'index.html'))) {
+    app.log.warn(`no frontend build in ${staticDir}; run "npm run build"`);
+    app.get('/', async (_request, reply) =>
+      reply.code(503).type('text/plain').send('The frontend is not built yet: run "npm run build", then reload.'),
+    );
+    return;
+  }
+  await app.register(fastifyStatic, {
+    root: staticDir,
+    setHeaders(res, path) {
+      const hashed = path.includes(`${join(staticDir, 'assets')}`);
+      res.setHeader('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+  });
+};

@@ -1,0 +1,29 @@
+/** `GET /api/health`: what was accepted and skipped, by reason. */
+import type { FastifyPluginAsync } from 'fastify';
+import { HealthResponseSchema, type HealthResponse } from '../../../common/src/api';
+import type { SkipCounts } from '../../../common/src/skip-reasons';
+import type { TrendEngine } from '../trend-engine';
+import type { MarkerHub } from '../sse/marker-hub';
+
+export interface HealthOptions {
+  engine: TrendEngine;
+  hub: MarkerHub;
+  /** Skips counted upstream of the bus (the producer's, in the embedded mode). */
+  upstreamSkips?: () => SkipCounts;
+}
+
+export const healthRoute: FastifyPluginAsync<HealthOptions> = async (app, { engine, hub, upstreamSkips }) => {
+  app.get('/api/health', { schema: { response: { 200: HealthResponseSchema } } }, async (): Promise<HealthResponse> => {
+    const skipped: SkipCounts = { ...upstreamSkips?.() };
+    for (const [reason, n] of Object.entries(engine.skipped.toJSON()) as [keyof SkipCounts, number][]) {
+      skipped[reason] = (skipped[reason] ?? 0) + n;
+    }
+    return {
+      status: 'ok',
+      ingested: engine.ingested,
+      skipped,
+      clients: hub.clients,
+      newestEventTs: engine.store.endMs,
+    };
+  });
+};

@@ -1,0 +1,157 @@
+/**
+ * Fans accepted posts out to every SSE session as batched `tweets` events, and sends each session a
+ * `stats` event and keep-alives. Batching (every `batchMs`) keeps the number of writes per client at a few
+ * a second whatever the post rate; a batch larger than `maxBatch` markers is sampled down evenly, and what
+ * was left out is counted in that client's `dropped`.
+ */
+import type { GeoEvent } from '../../../common/src/event';
+import { SSE_EVENTS, type Marker, type StreamStats } from '../../../common/src/api';
+import { SseSession, type SessionOptions } from './sse-session';
+import { sseEvent } from './sse-wire';
+
+export interface HubOptions extends SessionOptions {
+  /** How often markers are flushed to clients, in ms. */
+  batchMs: number;
+  /** Most markers in one batch per client. */
+  maxBatch: number;
+  /** How often each client gets a `stats` event, in ms. */
+  statsMs: number;
+  /** How often an idle connection gets a keep-alive comment, in ms. */
+  keepAliveMs: number;
+  /** Most open streams in all, and from one IP address. */
+  maxClients: number;
+  maxClientsPerIp: number;
+}
+
+export const HUB_DEFAULTS: HubOptions = {
+  batchMs: 250,
+  maxBatch: 500,
+  statsMs: 2_000,
+  keepAliveMs: 15_000,
+  maxClients: 1_000,
+  maxClientsPerIp: 20,
+  highWaterBytes: 256 * 1024,
+  stallMs: 30_000,
+  retryMs: 3_000,
+};
+
+/** Posts per second, over the last `RATE_WINDOW_MS`. */
+const RATE_WINDOW_MS = 5_000;
+
+export type AdmitResult = { ok: true } | { ok: false; status: 429 | 503; error: string };
+
+export class MarkerHub {
+  readonly options: HubOptions;
+  private readonly sessions = new Set<SseSession>();
+  private readonly perIp = new Map<string, number>();
+  private readonly dropped = new WeakMap<SseSession, number>();
+  private pending: Marker[] = [];
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly recent: { at: number; n: number }[] = [];
+
+  constructor(
+    private readonly ingested: () => number,
+    options: Partial<HubOptions> = {},
+    private readonly now: () => number = Date.now,
+  ) {
+    this.options = { ...HUB_DEFAULTS, ...options };
+    this.timers.push(
+      setInterval(() => this.flush(), this.options.batchMs),
+      setInterval(() => this.sendStats(), this.options.statsMs),
+      setInterval(() => this.keepAlive(), this.options.keepAliveMs),
+    );
+    for (const timer of this.timers) timer.unref();
+  }
+
+  get clients(): number {
+    return this.sessions.size;
+  }
+
+  /** Queues an accepted post for the next batch. */
+  publish(event: GeoEvent): void {
+    this.pending.push({ id: event.id, ts: event.ts, lat: event.lat, lon: event.lon, cc: event.cc, tags: event.tags });
+  }
+
+  /** Whether one more stream from `ip` may open. */
+  admit(ip: string): AdmitResult {
+    if (this.sessions.size >= this.options.maxClients) {
+      return { ok: false, status: 503, error: 'too many open streams; try again later' };
+    }
+    if ((this.perIp.get(ip) ?? 0) >= this.options.maxClientsPerIp) {
+      return { ok: false, status: 429, error: `too many open streams from ${ip}` };
+    }
+    return { ok: true };
+  }
+
+  /** Registers a stream that `admit` allowed. */
+  attach(session: SseSession): void {
+    this.sessions.add(session);
+    this.perIp.set(session.ip, (this.perIp.get(session.ip) ?? 0) + 1);
+  }
+
+  /** Called by a session when it closes. */
+  detach(session: SseSession): void {
+    if (!this.sessions.delete(session)) return;
+    const left = (this.perIp.get(session.ip) ?? 1) - 1;
+    if (left === 0) this.perIp.delete(session.ip);
+    else this.perIp.set(session.ip, left);
+  }
+
+  /** Ends every stream and stops the timers: streams never end by themselves. */
+  close(): void {
+    for (const timer of this.timers) clearInterval(timer);
+    for (const session of [...this.sessions]) session.close();
+    this.pending = [];
+  }
+
+  /** Sends what is pending to every session, each filtered by its tag. */
+  flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    const now = this.now();
+    this.recent.push({ at: now, n: batch.length });
+    while (this.recent.length > 0 && this.recent[0].at < now - RATE_WINDOW_MS) this.recent.shift();
+    if (batch.length === 0) return;
+    // Sessions that share a filter share one serialised chunk.
+    const byTag = new Map<string | null, { chunk: string; sent: number; sampledOut: number }>();
+    for (const session of this.sessions) {
+      let prepared = byTag.get(session.tag);
+      if (prepared === undefined) {
+        const markers = session.tag === null ? batch : batch.filter((m) => m.tags.includes(session.tag!));
+        const sampled = sample(markers, this.options.maxBatch);
+        const chunk = sampled.length === 0 ? '' : sseEvent(SSE_EVENTS.tweets, JSON.stringify(sampled));
+        prepared = { chunk, sent: sampled.length, sampledOut: markers.length - sampled.length };
+        byTag.set(session.tag, prepared);
+      }
+      if (prepared.chunk === '') continue;
+      this.countDropped(session, prepared.sampledOut);
+      if (!session.send(prepared.chunk, now)) this.countDropped(session, prepared.sent);
+    }
+  }
+
+  private countDropped(session: SseSession, n: number): void {
+    if (n > 0) this.dropped.set(session, (this.dropped.get(session) ?? 0) + n);
+  }
+
+  private sendStats(): void {
+    const now = this.now();
+    const seconds = RATE_WINDOW_MS / 1_000;
+    const rate = Math.round((this.recent.reduce((sum, r) => sum + r.n, 0) / seconds) * 10) / 10;
+    for (const session of this.sessions) {
+      const stats: StreamStats = { rate, ingested: this.ingested(), dropped: this.dropped.get(session) ?? 0 };
+      session.send(sseEvent(SSE_EVENTS.stats, JSON.stringify(stats)), now);
+    }
+  }
+
+  private keepAlive(): void {
+    const now = this.now();
+    for (const session of this.sessions) session.keepAlive(now);
+  }
+}
+
+/** Every n-th item so that at most `max` remain, spread over the whole batch. */
+function sample<T>(items: T[], max: number): T[] {
+  if (items.length <= max) return items;
+  const step = items.length / max;
+  return Array.from({ length: max }, (_, i) => items[Math.floor(i * step)]);
+}

@@ -1,0 +1,66 @@
+/**
+ * One browser's SSE connection. Writes never wait: when the socket's buffer is over `highWaterBytes`, a
+ * message is dropped (and the caller counts it) rather than queued, so one slow client cannot hold memory
+ * or slow anyone else. A client that stays that full for `stallMs` is disconnected; its EventSource
+ * reconnects and starts fresh.
+ */
+import type { ServerResponse } from 'node:http';
+import { SSE_HEADERS, sseComment, sseRetry } from './sse-wire';
+
+export interface SessionOptions {
+  /** Socket buffer size past which messages are dropped, in bytes. */
+  highWaterBytes: number;
+  /** How long a client may stay over the high-water mark before it is cut off, in ms. */
+  stallMs: number;
+  /** The reconnect delay suggested to the client, in ms. */
+  retryMs: number;
+}
+
+export class SseSession {
+  private stalledSince: number | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly res: ServerResponse,
+    /** Only posts carrying this tag key, or all when null. */
+    readonly tag: string | null,
+    readonly ip: string,
+    private readonly options: SessionOptions,
+    private readonly onClose: (session: SseSession) => void,
+  ) {
+    res.writeHead(200, SSE_HEADERS);
+    res.write(sseRetry(options.retryMs));
+    res.on('close', () => this.close());
+    res.on('error', () => this.close());
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Writes `chunk` unless the client is behind; returns false when it was dropped. */
+  send(chunk: string, nowMs: number): boolean {
+    if (this.closed) return false;
+    if (this.res.writableLength > this.options.highWaterBytes) {
+      this.stalledSince ??= nowMs;
+      if (nowMs - this.stalledSince >= this.options.stallMs) this.close();
+      return false;
+    }
+    this.stalledSince = null;
+    this.res.write(chunk);
+    return true;
+  }
+
+  keepAlive(nowMs: number): void {
+    this.send(sseComment(`keep-alive ${nowMs}`), nowMs);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.res.end();
+    // A stalled socket would not finish `end` while its buffer is full.
+    if (this.res.writableLength > this.options.highWaterBytes) this.res.destroy();
+    this.onClose(this);
+  }
+}

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../src/app';
+import { TrendEngine } from '../src/trend-engine';
+import { MarkerHub } from '../src/sse/marker-hub';
+import { event } from './helpers';
+
+describe('HTTP API', () => {
+  const engine = new TrendEngine();
+  const hub = new MarkerHub(() => engine.ingested);
+  let app: FastifyInstance;
+  const t0 = Date.UTC(2014, 6, 13, 19, 0);
+  const arrival = Date.UTC(2026, 0, 1); // a replay: arrival long after the events
+
+  beforeAll(async () => {
+    app = await buildApp({ engine, hub, clientConfig: { tileUrl: '', tileAttribution: '' }, staticDir: null });
+    const add = (partial: Parameters<typeof event>[0]) => engine.ingestEvent(event(partial), arrival);
+    add({ tags: ['worldcup', 'ger'], display: ['WorldCup', 'GER'], cc: 'DE', ts: t0 });
+    add({ tags: ['worldcup'], display: ['worldcup'], cc: 'DE', ts: t0 + 1_000 });
+    add({ tags: ['worldcup'], display: ['WorldCup'], cc: 'FR', ts: t0 + 2_000 });
+    add({ tags: ['arg'], cc: 'AR', ts: t0 + 3_000 });
+    add({ tags: ['ger'], cc: 'DE', ts: t0 - 2 * 3_600_000 }); // outside 1h, inside 6h
+    add({ tags: ['ocean'], cc: null, ts: t0 });
+  });
+  afterAll(async () => app.close());
+
+  const get = async (url: string) => {
+    const response = await app.inject({ method: 'GET', url });
+    return { status: response.statusCode, body: response.json() };
+  };
+
+  it('answers the world top list over the default window, by count then tag', async () => {
+    const { status, body } = await get('/api/trends');
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      region: 'world',
+      window: '1h',
+      asOf: t0 + 3_000,
+      total: 5,
+      trends: [
+        { tag: 'worldcup', display: 'WorldCup', count: 3 },
+        { tag: 'arg', display: 'arg', count: 1 },
+        { tag: 'ger', display: 'GER', count: 1 },
+        { tag: 'ocean', display: 'ocean', count: 1 },
+      ],
+    });
+  });
+
+  it('answers a country, a longer window and a limit', async () => {
+    const { body } = await get('/api/trends?region=de&window=6h&limit=1');
+    expect(body).toMatchObject({ region: 'DE', window: '6h', total: 3, trends: [{ tag: 'ger', count: 2 }] });
+    const ger = await get('/api/trends?region=DE&window=6h');
+    expect(ger.body.trends).toEqual([
+      { tag: 'ger', display: 'GER', count: 2 },
+      { tag: 'worldcup', display: 'WorldCup', count: 2 },
+    ]);
+  });
+
+  it('answers a valid country with no posts with an empty list', async () => {
+    const { status, body } = await get('/api/trends?region=JP');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ region: 'JP', total: 0, trends: [] });
+  });
+
+  it.each([
+    ['window=2d', /^window must be one of 15m, 1h, 6h, 24h; got "2d"$/],
+    ['region=XX', /^region must be "world" or an ISO 3166-1 alpha-2 country code; got "XX"$/],
+    ['region=FRA', /^region must be/],
+    ['limit=0', /^limit must be a whole number from 1 to 50; got "0"$/],
+    ['limit=abc', /^limit must be a whole number from 1 to 50; got "abc"$/],
+    ['limit=51', /^limit must be/],
+    ['limit=1.5', /^limit must be/],
+    ['window=1h&window=6h', /^window must be given once$/],
+  ])('refuses %s with 400 naming the parameter', async (query, message) => {
+    const { status, body } = await get(`/api/trends?${query}`);
+    expect(status).toBe(400);
+    expect(body.error).toMatch(message);
+  });
+
+  it('refuses a bad tag filter on the stream with 400', async () => {
+    const { status, body } = await get('/api/stream?tag=%23');
+    expect(status).toBe(400);
+    expect(body.error).toMatch(/^tag must be a hashtag/);
+  });
+
+  it('reports health with skips by reason', async () => {
+    engine.ingest('not json', arrival);
+    engine.ingest(JSON.stringify({ v: 1, id: 'x' }), arrival);
+    const { body } = await get('/api/health');
+    expect(body).toEqual({
+      status: 'ok',
+      ingested: 6,
+      skipped: { invalid_event: 2 },
+      clients: 0,
+      newestEventTs: t0 + 3_000,
+    });
+  });
+
+  it('answers unknown API paths with a JSON 404', async () => {
+    const { status, body } = await get('/api/nope');
+    expect(status).toBe(404);
+    expect(body.error).toBe('no route for GET /api/nope');
+  });
+});

@@ -1,0 +1,20 @@
+/** Test helpers: events that satisfy the contract, and an engine-backed app without a bus. */
+import { EVENT_VERSION, type GeoEvent } from '../../common/src/event';
+
+let nextId = 1_850_006_781_237_256_000n;
+
+/** A valid event; `tags` are keys and double as display forms unless `display` is given. */
+export function event(partial: Partial<GeoEvent> & { tags: string[] }): GeoEvent {
+  nextId += 1n;
+  return {
+    v: EVENT_VERSION,
+    id: String(nextId),
+    ts: Date.UTC(2014, 6, 13, 19, 0),
+    lat: 48.8566,
+    lon: 2.3522,
+    loc: 'point',
+    cc: 'FR',
+    display: partial.display ?? partial.tags,
+    ...partial,
+  };
+}

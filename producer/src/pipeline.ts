@@ -1,0 +1,79 @@
+/**
+ * The producer's pipeline: raw inputs from a source -> normalised events -> the bus. Every input is either
+ * published or counted as skipped under one reason, so `read = accepted + skipped` always holds.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { encodeEvent, EVENT_VERSION, type GeoEvent } from '../../common/src/event';
+import { SkipCounter } from '../../common/src/skip-reasons';
+import { SCHEMA_VERSION_HEADER, type BusMessage, type EventPublisher } from '../../common/src/bus/bus';
+import type { Speed } from '../../common/src/config';
+import { normaliseLine, normalisePost } from './normalise/normalise';
+import type { CountryLookup } from './normalise/country-lookup';
+import type { Source } from './sources/source';
+import { Pacer } from './pacer';
+
+export class ProducerStats {
+  /** Inputs read (blank lines are not inputs). */
+  read = 0;
+  accepted = 0;
+  readonly skipped = new SkipCounter();
+  /** Set when the source has been read to its end. */
+  finished = false;
+}
+
+export interface PipelineOptions {
+  source: Source;
+  publisher: EventPublisher;
+  lookup: CountryLookup;
+  /** Pace of an archive; ignored for a live source, which paces itself. */
+  speed: Speed;
+  signal: AbortSignal;
+  stats?: ProducerStats;
+  now?: () => number;
+}
+
+/** Runs until the source ends or `signal` aborts; rejects when the source or the bus fails. */
+export async function runPipeline(options: PipelineOptions): Promise<ProducerStats> {
+  const { source, publisher, lookup, signal } = options;
+  const stats = options.stats ?? new ProducerStats();
+  const now = options.now ?? Date.now;
+  const pacer = !source.live && options.speed.kind === 'factor' ? new Pacer(options.speed.factor) : null;
+
+  for await (const batch of source.read(signal)) {
+    let ready: BusMessage[] = [];
+    for (const raw of batch) {
+      if (typeof raw === 'string' && raw.trim() === '') continue;
+      stats.read += 1;
+      const result = typeof raw === 'string' ? normaliseLine(raw, lookup) : normalisePost(raw, lookup);
+      if (!result.ok) {
+        stats.skipped.add(result.reason);
+        continue;
+      }
+      const wait = pacer?.delay(result.event.ts, now()) ?? 0;
+      if (wait > 0) {
+        await publisher.publish(ready);
+        ready = [];
+        try {
+          await sleep(wait, undefined, { signal });
+        } catch {
+          return stats; // aborted while waiting
+        }
+      }
+      ready.push(toMessage(result.event, now()));
+      stats.accepted += 1;
+    }
+    if (ready.length > 0) await publisher.publish(ready);
+    if (signal.aborted) return stats;
+  }
+  stats.finished = !signal.aborted;
+  return stats;
+}
+
+function toMessage(event: GeoEvent, nowMs: number): BusMessage {
+  return {
+    key: event.cc,
+    value: encodeEvent(event),
+    timestamp: nowMs,
+    headers: { [SCHEMA_VERSION_HEADER]: String(EVENT_VERSION) },
+  };
+}
