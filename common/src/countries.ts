@@ -7,8 +7,17 @@ import en from 'i18n-iso-countries/langs/en.json' with { type: 'json' };
 
 countries.registerLocale(en);
 
-/** world-atlas borders without an ISO numeric id, keyed by their Natural Earth name. */
-const UNCODED_BORDERS: Record<string, string | null> = { Kosovo: 'XK', 'N. Cyprus': 'CY', Somaliland: 'SO' };
+/**
+ * world-atlas borders without an ISO numeric id, keyed by their Natural Earth name: counted in the country
+ * that the ISO list places them in, or (disputed ground) in no country.
+ */
+const UNCODED_BORDERS: Record<string, string | null> = {
+  Kosovo: 'XK',
+  'N. Cyprus': 'CY',
+  Somaliland: 'SO',
+  'Indian Ocean Ter.': null,
+  'Siachen Glacier': null,
+};
 
 /** Kosovo has a user-assigned code that ISO lists do not carry. */
 const EXTRA_NAMES: Record<string, string> = { XK: 'Kosovo' };

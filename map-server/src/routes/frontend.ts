@@ -14,6 +14,8 @@ export const frontendRoute: FastifyPluginAsync<{ staticDir: string }> = async (a
   }
   await app.register(fastifyStatic, {
     root: staticDir,
+    // Our own header below: the plugin's would overwrite it.
+    cacheControl: false,
     setHeaders(res, path) {
       const hashed = path.includes(`${join(staticDir, 'assets')}`);
       res.setHeader('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');

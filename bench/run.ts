@@ -1,0 +1,19 @@
+/**
+ * `npm run bench [-- <suite>]`: runs the benchmarks and prints figures. Suites: `core` (default): the
+ * window store and trend engine.
+ */
+import { benchWindowStore } from './window-store.bench';
+
+const SUITES: Record<string, () => Promise<void>> = { core: benchWindowStore };
+
+const names = process.argv.slice(2).filter((arg) => arg !== '--');
+const chosen = names.length === 0 ? ['core'] : names;
+for (const name of chosen) {
+  const suite = SUITES[name];
+  if (suite === undefined) {
+    console.error(`unknown benchmark "${name}"; choose from ${Object.keys(SUITES).join(', ')}`);
+    process.exit(2);
+  }
+}
+console.log(`node ${process.version}, ${process.arch}, ${(await import('node:os')).cpus().length} cores`);
+for (const name of chosen) await SUITES[name]();

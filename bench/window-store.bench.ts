@@ -1,0 +1,132 @@
+/**
+ * Benchmarks the map-server's core, seeded so runs compare: window-store ingest rate over 1M events, the
+ * full engine path (decode + validate + dedupe + count), top-10 query latency at 24h with a 1M-tag
+ * long-tailed vocabulary, and resident memory. Prints figures; asserts nothing about time.
+ */
+import { performance } from 'node:perf_hooks';
+import { prng } from '../producer/src/sources/prng';
+import { WindowStore } from '../map-server/src/core/window-store';
+import { TrendEngine } from '../map-server/src/trend-engine';
+import { encodeEvent, EVENT_VERSION, type GeoEvent } from '../common/src/event';
+import { WORLD } from '../common/src/api';
+
+const EVENTS = 1_000_000;
+const VOCABULARY = 1_000_000;
+/** Zipf exponent of tag popularity: a few tags are everywhere, most are seen once or twice. */
+const ZIPF_S = 1.1;
+const SPAN_MS = 24 * 3_600_000;
+const QUERIES = 500;
+const COUNTRIES = ['US', 'BR', 'JP', 'GB', 'IN', 'FR', 'DE', 'MX', 'ID', 'TR', 'ES', 'AR', 'PH', 'NG', 'KR', 'IT', 'CA', 'ZA', 'EG', 'RU'];
+
+interface Generated {
+  ts: Float64Array;
+  cc: Uint8Array;
+  tags: Int32Array[];
+}
+
+/** Inverse-CDF sampling of a Zipf distribution over `n` ranks. */
+function zipfSampler(n: number, s: number, next: () => number): () => number {
+  const cdf = new Float64Array(n);
+  let sum = 0;
+  for (let k = 0; k < n; k += 1) cdf[k] = sum += 1 / (k + 1) ** s;
+  return () => {
+    const u = next() * sum;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cdf[mid] < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+}
+
+function generate(seed: number): Generated {
+  const random = prng(seed);
+  const rank = zipfSampler(VOCABULARY, ZIPF_S, random.next);
+  const country = zipfSampler(COUNTRIES.length, 1, random.next);
+  const t0 = Date.UTC(2026, 0, 1);
+  const out: Generated = { ts: new Float64Array(EVENTS), cc: new Uint8Array(EVENTS), tags: [] };
+  for (let i = 0; i < EVENTS; i += 1) {
+    out.ts[i] = t0 + Math.floor((i / EVENTS) * SPAN_MS);
+    out.cc[i] = country();
+    const n = 1 + (random.chance(0.3) ? 1 : 0) + (random.chance(0.1) ? 1 : 0);
+    const tags = new Set<number>();
+    while (tags.size < n) tags.add(rank());
+    out.tags.push(Int32Array.from(tags));
+  }
+  return out;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+}
+
+function gc(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+export async function benchWindowStore(): Promise<void> {
+  console.log(`window store: ${EVENTS.toLocaleString('en')} events over 24 h, ${VOCABULARY.toLocaleString('en')}-tag Zipf(${ZIPF_S}) vocabulary, ${COUNTRIES.length} countries, seed 42`);
+  const data = generate(42);
+  gc();
+  const before = process.memoryUsage();
+
+  // 1. The store alone, tags already interned.
+  const store = new WindowStore({ rollup: (leaf) => [leaf, WORLD] });
+  let start = performance.now();
+  for (let i = 0; i < EVENTS; i += 1) store.add(data.ts[i], COUNTRIES[data.cc[i]], data.tags[i] as unknown as number[]);
+  let seconds = (performance.now() - start) / 1_000;
+  console.log(`  store.add:          ${Math.round(EVENTS / seconds).toLocaleString('en')} events/s (${seconds.toFixed(2)} s)`);
+  console.log(`  distinct tags in 24h: world ${store.tally(WORLD, '24h').size.toLocaleString('en')}, US ${store.tally('US', '24h').size.toLocaleString('en')}`);
+
+  // 2. Top-10 queries, uncached.
+  const keyOf = (id: number) => `t${id}`;
+  for (const region of [WORLD, 'US', 'NG']) {
+    const times: number[] = [];
+    for (let q = 0; q < QUERIES; q += 1) {
+      const t = performance.now();
+      store.top(region, '24h', 10, keyOf);
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    console.log(`  top-10 ${region.padEnd(5)} 24h:   p50 ${percentile(times, 50).toFixed(2)} ms, p99 ${percentile(times, 99).toFixed(2)} ms (${store.tally(region, '24h').size.toLocaleString('en')} tags scanned)`);
+  }
+  gc();
+  const after = process.memoryUsage();
+  console.log(`  store memory for 24 h of 1M events: heap +${mb(after.heapUsed - before.heapUsed)}, rss +${mb(after.rss - before.rss)} (process rss ${mb(after.rss)})`);
+
+  // 3. The engine as the server runs it: encoded bytes in, validated, deduplicated, interned, counted.
+  const messages: Buffer[] = [];
+  for (let i = 0; i < EVENTS; i += 1) {
+    const tags = Array.from(data.tags[i], (id) => `t${id}`);
+    const event: GeoEvent = { v: EVENT_VERSION, id: String(1_850_000_000_000_000_000n + BigInt(i)), ts: data.ts[i], lat: 10, lon: 10, loc: 'point', cc: COUNTRIES[data.cc[i]], tags, display: tags };
+    messages.push(encodeEvent(event));
+  }
+  gc();
+  const beforeEngine = process.memoryUsage();
+  const engine = new TrendEngine();
+  const arrival = Date.UTC(2027, 0, 1);
+  start = performance.now();
+  for (const message of messages) engine.ingest(message, arrival);
+  seconds = (performance.now() - start) / 1_000;
+  console.log(`  engine.ingest:      ${Math.round(EVENTS / seconds).toLocaleString('en')} events/s (decode + validate + dedupe + count; ${engine.ingested.toLocaleString('en')} accepted)`);
+  const times: number[] = [];
+  for (let q = 0; q < QUERIES; q += 1) {
+    engine.store.version += 1; // defeat the cache: measure the scan
+    const t = performance.now();
+    engine.trends(WORLD, '24h', 10);
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  console.log(`  /api/trends world 24h (uncached): p50 ${percentile(times, 50).toFixed(2)} ms, p99 ${percentile(times, 99).toFixed(2)} ms`);
+  gc();
+  const afterEngine = process.memoryUsage();
+  console.log(`  engine memory (store + dictionary + seen ids): heap +${mb(afterEngine.heapUsed - beforeEngine.heapUsed)} (process rss ${mb(afterEngine.rss)}; ${engine.dictionary.size.toLocaleString('en')} tags interned)`);
+  void store;
+}

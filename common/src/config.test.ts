@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, HELP, parseConfig, type Config } from './config';
+
+const config = (argv: string[], env: Record<string, string> = {}): Config => {
+  const parsed = parseConfig(argv, env);
+  if (parsed.help) throw new Error('unexpected help');
+  return parsed.config;
+};
+
+describe('parseConfig', () => {
+  it('defaults to the synthetic source on port 3000 with no Kafka', () => {
+    expect(config([])).toMatchObject({
+      source: 'synthetic',
+      rate: 50,
+      seed: 1,
+      port: 3000,
+      host: '127.0.0.1',
+      kafkaBrokers: null,
+      speed: { kind: 'factor', factor: 1 },
+    });
+  });
+
+  it('reads the documented flags and environment', () => {
+    expect(config(['--source', 'synthetic', '--rate', '500', '--seed', '7'], { PORT: '8080', HOST: '0.0.0.0' })).toMatchObject({
+      rate: 500,
+      seed: 7,
+      port: 8080,
+      host: '0.0.0.0',
+    });
+    expect(config(['--source', 'replay', '--file', 'a.jsonl.gz', '--speed', 'max'])).toMatchObject({
+      source: 'replay',
+      file: 'a.jsonl.gz',
+      speed: { kind: 'max' },
+    });
+    expect(config(['--source', 'replay', '--file', 'a', '--speed', '10x']).speed).toEqual({ kind: 'factor', factor: 10 });
+    expect(config([], { KAFKA_BROKERS: '127.0.0.1:9092, kafka:9092' }).kafkaBrokers).toEqual(['127.0.0.1:9092', 'kafka:9092']);
+    expect(config([], { TILE_URL: '' }).tileUrl).toBe('');
+  });
+
+  it('lists every option in --help', () => {
+    expect(parseConfig(['--help'], {})).toEqual({ help: true });
+    for (const option of ['--source', '--file', '--speed', '--rate', '--seed', 'PORT', 'HOST', 'TILE_URL', 'KAFKA_BROKERS']) {
+      expect(HELP).toContain(option);
+    }
+  });
+
+  it.each([
+    [['--source', 'x'], {}, /--source must be synthetic or replay; got "x"/],
+    [['--source', 'replay'], {}, /--source replay needs --file <path>/],
+    [['--file', 'a.jsonl'], {}, /--file is only used with --source replay/],
+    [['--rate', 'fast'], {}, /--rate must be a number from 0.1 to 100000; got "fast"/],
+    [['--rate', '0'], {}, /--rate must be/],
+    [['--seed', '1.5'], {}, /--seed must be a whole number/],
+    [['--source', 'replay', '--file', 'a', '--speed', 'fast'], {}, /--speed must be max, 1x or a factor like 10x; got "fast"/],
+    [['--bogus'], {}, /Unknown option '--bogus'.*see --help/],
+    [[], { PORT: '70000' }, /PORT must be a whole number from 0 to 65535; got "70000"/],
+    [[], { LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+    [[], { KAFKA_BROKERS: 'localhost' }, /KAFKA_BROKERS must be host:port/],
+  ])('refuses %j %j with a clear message', (argv, env, message) => {
+    expect(() => parseConfig(argv, env)).toThrow(ConfigError);
+    expect(() => parseConfig(argv, env)).toThrow(message);
+  });
+});

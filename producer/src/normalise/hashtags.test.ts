@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { hashtags, hashtagsInText, tagKey } from './hashtags';
+
+describe('tagKey', () => {
+  it('lower-cases', () => {
+    expect(tagKey('WorldCup')).toBe('worldcup');
+    expect(tagKey('AI')).toBe('ai');
+  });
+
+  it('folds compatibility forms with NFKC', () => {
+    expect(tagKey('ＡＩ')).toBe('ai'); // full-width Latin
+    expect(tagKey('ｻｯｶｰ')).toBe('サッカー'); // half-width katakana
+    expect(tagKey('ﬁnance')).toBe('finance'); // ligature
+    expect(tagKey('Fe\u0302te')).toBe('f\u00eate'); // decomposed ê composes
+  });
+
+  it('leaves scripts without case alone', () => {
+    expect(tagKey('東京')).toBe('東京');
+    expect(tagKey('サッカー')).toBe('サッカー');
+  });
+});
+
+describe('hashtagsInText (twitter-text)', () => {
+  it('finds plain hashtags, without the #', () => {
+    expect(hashtagsInText('Tonight #Paris and #TourEiffel')).toEqual(['Paris', 'TourEiffel']);
+  });
+
+  it('does not take a number for a hashtag', () => {
+    expect(hashtagsInText('Score #16 today')).toEqual([]);
+    expect(hashtagsInText('#16a #a16')).toEqual(['16a', 'a16']);
+  });
+
+  it('does not take a URL fragment for a hashtag', () => {
+    expect(hashtagsInText('see http://x.com/#frag now')).toEqual([]);
+    expect(hashtagsInText('see x.com/#frag now')).toEqual([]);
+  });
+
+  it('starts a hashtag at a full-width ＃', () => {
+    expect(hashtagsInText('＃ＡＩ everywhere')).toEqual(['ＡＩ']);
+    expect(hashtagsInText('＃Fête ce soir')).toEqual(['Fête']);
+  });
+
+  it('ends a hashtag at punctuation', () => {
+    expect(hashtagsInText('#foo, #bar. #baz! #qux? #a-b #c:d')).toEqual(['foo', 'bar', 'baz', 'qux', 'a', 'c']);
+  });
+
+  it('keeps underscores and letters of any script', () => {
+    expect(hashtagsInText('#a_b #日本語 #café #サッカー')).toEqual(['a_b', '日本語', 'café', 'サッカー']);
+  });
+
+  it('needs a boundary before the #', () => {
+    expect(hashtagsInText('a#b')).toEqual([]);
+    // A # straight after a hashtag spoils it: twitter-text drops both.
+    expect(hashtagsInText('#ab#cd')).toEqual([]);
+  });
+
+  it('finds nothing in an empty or tagless text', () => {
+    expect(hashtagsInText('')).toEqual([]);
+    expect(hashtagsInText('@friend see you at noon')).toEqual([]);
+  });
+
+  it('stays fast on a long run without spaces, where twitter-text is quadratic', () => {
+    const started = performance.now();
+    expect(hashtagsInText('a.'.repeat(50_000) + ' #b')).toEqual(['b']);
+    expect(hashtagsInText('#start ' + 'x.'.repeat(100_000))).toEqual(['start']);
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+});
+
+describe('hashtags', () => {
+  it('counts a key once, keeping the first spelling', () => {
+    expect(hashtags(['AI', 'ai', 'ＡＩ'], undefined)).toEqual({ tags: ['ai'], display: ['AI'] });
+    expect(hashtags(['ＡＩ', 'AI'], undefined)).toEqual({ tags: ['ai'], display: ['ＡＩ'] });
+  });
+
+  it('keeps order of first appearance, with parallel display', () => {
+    expect(hashtags(['Paris', 'WorldCup', 'paris', 'FRA', 'worldcup'], undefined)).toEqual({
+      tags: ['paris', 'worldcup', 'fra'],
+      display: ['Paris', 'WorldCup', 'FRA'],
+    });
+  });
+
+  it('treats entities as authoritative: an empty list means no hashtag, whatever the text says', () => {
+    expect(hashtags([], '#ghost in the text')).toEqual({ tags: [], display: [] });
+  });
+
+  it('finds hashtags in the text when there are no entities', () => {
+    expect(hashtags(undefined, '#AI #ai ＃ＡＩ #16 see http://x.com/#frag #end.')).toEqual({
+      tags: ['ai', 'end'],
+      display: ['AI', 'end'],
+    });
+    expect(hashtags(undefined, undefined)).toEqual({ tags: [], display: [] });
+  });
+
+  it('drops tags longer than 140 UTF-16 units, keeps 140', () => {
+    const ok = 'a'.repeat(140);
+    expect(hashtags(['a'.repeat(141), ok], undefined)).toEqual({ tags: [ok], display: [ok] });
+    // An emoji is two UTF-16 units, and units are what common/src/tag-key.ts counts.
+    const emoji = '😀'.repeat(70);
+    expect(hashtags(['😀'.repeat(71), emoji], undefined)).toEqual({ tags: [emoji], display: [emoji] });
+  });
+
+  it('drops a tag whose key grows past the limit under NFKC', () => {
+    // U+FDFA is one code point that NFKC expands to 18.
+    const tag = 'a'.repeat(130) + '\ufdfa';
+    expect(tagKey(tag).length).toBe(148);
+    expect(hashtags([tag, 'ok'], undefined)).toEqual({ tags: ['ok'], display: ['ok'] });
+  });
+
+  it('keeps at most 64 distinct tags', () => {
+    const many = Array.from({ length: 100 }, (_, i) => `t${i}`);
+    const result = hashtags(many, undefined);
+    expect(result.tags).toHaveLength(64);
+    expect(result.tags[63]).toBe('t63');
+    expect(result.display).toEqual(many.slice(0, 64));
+  });
+
+  it('counts repeats toward nothing when capping', () => {
+    const repeated = [...Array.from({ length: 70 }, () => 'same'), 'other'];
+    expect(hashtags(repeated, undefined)).toEqual({ tags: ['same', 'other'], display: ['same', 'other'] });
+  });
+
+  it('skips entity values that are not non-empty strings', () => {
+    expect(hashtags([null, 42, '', { text: 'x' }, 'real'], undefined)).toEqual({ tags: ['real'], display: ['real'] });
+  });
+});

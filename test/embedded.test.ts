@@ -1,0 +1,122 @@
+/**
+ * End to end, through the same code path as `npm start`: config parsing, the embedded bus, the producer's
+ * pipeline and normaliser, the map-server's engine and HTTP API, and the built frontend.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { EventSource } from 'eventsource';
+import { parseConfig, type Config } from '../common/src/config';
+import { startEmbedded, type Embedded } from '../map-server/src/embedded';
+import type { Marker, TrendsResponse } from '../common/src/api';
+
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+function configFor(argv: string[]): Config {
+  const parsed = parseConfig(argv, { PORT: '0', LOG_LEVEL: 'silent', TILE_URL: '' });
+  if (parsed.help) throw new Error('unexpected help');
+  return parsed.config;
+}
+
+async function json<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  expect(response.status).toBe(200);
+  return (await response.json()) as T;
+}
+
+describe('replaying an archive through the embedded product', () => {
+  const expected = JSON.parse(readFileSync(fixture('replay-sample.expected.json'), 'utf8'));
+  let embedded: Embedded;
+
+  beforeAll(async () => {
+    embedded = await startEmbedded(configFor(['--source', 'replay', '--file', fixture('replay-sample.jsonl'), '--speed', 'max']), { staticDir: null });
+    const stats = await embedded.producer.done;
+    expect(stats.finished).toBe(true);
+  });
+  afterAll(async () => embedded?.close());
+
+  it('counts exactly what the archive holds, per region', async () => {
+    const regions = Object.keys(expected).filter((key) => key === 'world' || /^[A-Z]{2}$/.test(key));
+    expect(regions.length).toBeGreaterThan(2);
+    for (const region of regions) {
+      const body = await json<TrendsResponse>(`${embedded.server.url}/api/trends?region=${region}&window=1h&limit=50`);
+      expect(body.trends, region).toEqual(expected[region]);
+    }
+  });
+
+  it('shows the archive time, not the wall clock, and accounts for every line', async () => {
+    const world = await json<TrendsResponse>(`${embedded.server.url}/api/trends`);
+    expect(new Date(world.asOf!).getUTCFullYear()).toBe(2014);
+    expect(world.total).toBe(expected.accepted);
+    const health = await json<{ ingested: number; skipped: Record<string, number> }>(`${embedded.server.url}/api/health`);
+    expect(health.ingested).toBe(expected.accepted);
+    expect(health.skipped).toEqual(expected.skipped);
+  });
+});
+
+describe('npm start on the default synthetic world', () => {
+  let embedded: Embedded;
+
+  beforeAll(async () => {
+    // What `npm start` runs first: build the frontend if there is no build.
+    execFileSync('node', ['scripts/ensure-frontend.mjs'], { cwd: root, stdio: 'pipe' });
+    embedded = await startEmbedded(configFor(['--rate', '200', '--seed', '7']));
+  });
+  afterAll(async () => embedded?.close());
+
+  it('serves the map page and its assets', async () => {
+    const page = await fetch(`${embedded.server.url}/`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('<div id="map"');
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${embedded.server.url}${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+  });
+
+  it('streams live markers and fills the world top 10', async () => {
+    const source = new EventSource(`${embedded.server.url}/api/stream`);
+    const markers: Marker[] = [];
+    source.addEventListener('tweets', (e) => markers.push(...JSON.parse(e.data)));
+    const deadline = Date.now() + 10_000;
+    while (markers.length < 50 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    source.close();
+    expect(markers.length).toBeGreaterThanOrEqual(50);
+    for (const m of markers.slice(0, 50)) {
+      expect(m.lat).toBeGreaterThanOrEqual(-90);
+      expect(m.lat).toBeLessThanOrEqual(90);
+      expect(m.tags.length).toBeGreaterThan(0);
+    }
+    const world = await json<TrendsResponse>(`${embedded.server.url}/api/trends`);
+    expect(world.trends).toHaveLength(10);
+    expect(world.total).toBeGreaterThan(0);
+    expect(Math.abs(world.asOf! - Date.now())).toBeLessThan(60_000);
+  });
+});
+
+describe('the command line', () => {
+  const run = (args: string[], env: Record<string, string> = {}) => {
+    try {
+      return { code: 0, out: execFileSync('npx', ['tsx', 'scripts/start.ts', ...args], { cwd: root, env: { ...process.env, ...env }, stdio: 'pipe' }).toString() };
+    } catch (error) {
+      const e = error as { status: number; stderr: Buffer };
+      return { code: e.status, out: e.stderr.toString() };
+    }
+  };
+
+  it('prints --help', () => {
+    const { code, out } = run(['--help']);
+    expect(code).toBe(0);
+    expect(out).toContain('--source');
+  });
+
+  it('refuses a bad configuration with a clear message and exit code 2', () => {
+    const { code, out } = run(['--rate', 'lots']);
+    expect(code).toBe(2);
+    expect(out).toContain('--rate must be a number');
+  });
+});
