@@ -24,6 +24,11 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Comma-separated Kafka brokers; null for the embedded in-process bus. */
   kafkaBrokers: string[] | null;
+  kafkaTopic: string;
+  /** Partitions of the topic when the producer creates it. */
+  kafkaPartitions: number;
+  /** Retention of the topic when the producer creates it, in hours: longer than the largest window. */
+  kafkaRetentionHours: number;
 }
 
 export const DEFAULTS = {
@@ -36,6 +41,9 @@ export const DEFAULTS = {
   tileUrl: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
   tileAttribution: '© OpenStreetMap contributors',
   logLevel: 'info',
+  kafkaTopic: 'geo-hashtags',
+  kafkaPartitions: 6,
+  kafkaRetentionHours: 48,
 } as const;
 
 /** Upper bound of `--rate`, in posts per second: beyond it the synthetic generator cannot keep pace. */
@@ -61,6 +69,9 @@ Environment:
   TILE_ATTRIBUTION  attribution shown for the tile layer (default "${DEFAULTS.tileAttribution}")
   LOG_LEVEL         fatal, error, warn, info (default), debug, trace or silent
   KAFKA_BROKERS     comma-separated brokers; unset runs everything in one process on an in-process bus
+  KAFKA_TOPIC       topic of the posts (default ${DEFAULTS.kafkaTopic})
+  KAFKA_PARTITIONS  partitions when the topic is created (default ${DEFAULTS.kafkaPartitions})
+  KAFKA_RETENTION_HOURS  retention when the topic is created (default ${DEFAULTS.kafkaRetentionHours}, at least 25)
 `;
 
 /** A configuration mistake, with a message meant for the person who made it. */
@@ -112,6 +123,9 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
       tileAttribution: env.TILE_ATTRIBUTION ?? DEFAULTS.tileAttribution,
       logLevel: parseLogLevel(nonEmpty(env.LOG_LEVEL) ?? DEFAULTS.logLevel),
       kafkaBrokers: parseBrokers(env.KAFKA_BROKERS),
+      kafkaTopic: parseTopic(nonEmpty(env.KAFKA_TOPIC) ?? DEFAULTS.kafkaTopic),
+      kafkaPartitions: parseNumber('KAFKA_PARTITIONS', env.KAFKA_PARTITIONS, DEFAULTS.kafkaPartitions, { integer: true, min: 1, max: 1_000 }),
+      kafkaRetentionHours: parseNumber('KAFKA_RETENTION_HOURS', env.KAFKA_RETENTION_HOURS, DEFAULTS.kafkaRetentionHours, { integer: true, min: 25, max: 24 * 365 }),
     },
   };
 }
@@ -159,4 +173,11 @@ function parseBrokers(raw: string | undefined): string[] | null {
   const bad = brokers.find((b) => !/^[A-Za-z0-9.\-_[\]:]+:[0-9]{1,5}$/.test(b));
   if (bad !== undefined) throw new ConfigError(`KAFKA_BROKERS must be host:port[,host:port...]; got "${bad}"`);
   return brokers;
+}
+
+function parseTopic(raw: string): string {
+  if (!/^[A-Za-z0-9._-]{1,249}$/.test(raw)) {
+    throw new ConfigError(`KAFKA_TOPIC must be 1 to 249 letters, digits, '.', '_' or '-'; got "${raw}"`);
+  }
+  return raw;
 }
