@@ -63,6 +63,7 @@ export const SkippedSchema = Type.Object(
 );
 
 export const HealthResponseSchema = Type.Object({
+  /** `rebuilding` while the windows are read back from Kafka after a start; `degraded` while Kafka is away. */
   status: Type.Union([Type.Literal('ok'), Type.Literal('rebuilding'), Type.Literal('degraded')]),
   /** Accepted posts. */
   ingested: Type.Integer(),
@@ -71,6 +72,15 @@ export const HealthResponseSchema = Type.Object({
   clients: Type.Integer(),
   /** The newest event time seen, ms since the epoch. */
   newestEventTs: Type.Union([Type.Integer(), Type.Null()]),
+  /** The Kafka connection, when the server reads from Kafka. */
+  kafka: Type.Optional(
+    Type.Object({
+      connection: Type.Union([Type.Literal('connected'), Type.Literal('disconnected')]),
+      /** Messages not yet read, per partition. */
+      lag: Type.Record(Type.String(), Type.Integer()),
+      lastError: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
 });
 
 export type HealthResponse = Static<typeof HealthResponseSchema>;

@@ -5,6 +5,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ClientConfig } from '../../common/src/api';
 import type { SkipCounts } from '../../common/src/skip-reasons';
+import type { SubscriberHealth } from '../../common/src/bus/bus';
 import type { TrendEngine } from './trend-engine';
 import type { MarkerHub } from './sse/marker-hub';
 import { trendsRoute } from './routes/trends';
@@ -20,6 +21,7 @@ export interface AppOptions {
   /** The built frontend, or null to serve the API only. */
   staticDir: string | null;
   upstreamSkips?: () => SkipCounts;
+  busHealth?: () => SubscriberHealth;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -41,7 +43,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(trendsRoute, { engine: options.engine });
   await app.register(streamRoute, { hub: options.hub });
-  await app.register(healthRoute, { engine: options.engine, hub: options.hub, upstreamSkips: options.upstreamSkips });
+  await app.register(healthRoute, { engine: options.engine, hub: options.hub, upstreamSkips: options.upstreamSkips, busHealth: options.busHealth });
   await app.register(clientConfigRoute, { clientConfig: options.clientConfig });
   if (options.staticDir !== null) await app.register(frontendRoute, { staticDir: options.staticDir });
   return app;

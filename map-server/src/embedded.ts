@@ -1,11 +1,16 @@
 /**
- * The embedded default: producer and map-server in one process, joined by the in-process bus. This is what
- * `npm start` runs when KAFKA_BROKERS is unset, and what the end-to-end tests start.
+ * One process running both the producer and the map-server: what `npm start` runs and what the
+ * end-to-end tests start. Joined by the in-process bus by default, or through Kafka when KAFKA_BROKERS is
+ * set (the same code as the two separate services, in one process).
  */
 import type { Config } from '../../common/src/config';
+import type { EventPublisher, EventSubscriber } from '../../common/src/bus/bus';
 import { MemoryBus } from '../../common/src/bus/memory-bus';
+import { KafkaPublisher } from '../../common/src/bus/kafka-publisher';
+import { KafkaSubscriber } from '../../common/src/bus/kafka-subscriber';
+import { kafkaSettings, type BusLog } from '../../common/src/bus/kafka-client';
 import { startProducer, type RunningProducer } from '../../producer/src/producer';
-import { startMapServer, type MapServerOptions, type RunningMapServer } from './map-server';
+import { REBUILD_MS, startMapServer, type MapServerOptions, type RunningMapServer } from './map-server';
 
 export interface Embedded {
   readonly server: RunningMapServer;
@@ -16,25 +21,38 @@ export interface Embedded {
 
 export async function startEmbedded(
   config: Config,
-  overrides: Pick<MapServerOptions, 'staticDir' | 'hub'> = {},
+  overrides: Pick<MapServerOptions, 'staticDir' | 'hub'> & { log?: BusLog } = {},
 ): Promise<Embedded> {
-  const bus = new MemoryBus();
+  const { log, ...serverOverrides } = overrides;
+  let publisher: EventPublisher;
+  let subscriber: EventSubscriber;
+  if (config.kafkaBrokers === null) {
+    const bus = new MemoryBus();
+    ({ publisher, subscriber } = bus);
+  } else {
+    const busLog = log ?? quietLog;
+    subscriber = new KafkaSubscriber({ ...kafkaSettings(config, 'trendmap-map-server'), rebuildMs: REBUILD_MS }, busLog);
+    publisher = await KafkaPublisher.connect(kafkaSettings(config, 'trendmap-producer'), busLog);
+  }
   let producer: RunningProducer | undefined;
   const server = await startMapServer({
     config,
-    subscriber: bus.subscriber,
+    subscriber,
+    // In one process the producer's skips can be shown beside the server's.
     upstreamSkips: () => producer?.stats.skipped.toJSON() ?? {},
-    ...overrides,
+    ...serverOverrides,
   });
-  producer = startProducer(config, bus.publisher);
+  producer = startProducer(config, publisher);
   const running = producer;
   return {
     server,
     producer: running,
     async close() {
       await running.stop();
-      await bus.publisher.close();
+      await publisher.close();
       await server.close();
     },
   };
 }
+
+const quietLog: BusLog = { info: () => {}, warn: (m) => console.warn(m), error: (m) => console.error(m) };

@@ -10,9 +10,13 @@ import type { SkipCounts } from '../../common/src/skip-reasons';
 import { TrendEngine } from './trend-engine';
 import { MarkerHub, type HubOptions } from './sse/marker-hub';
 import { buildApp } from './app';
+import { BUCKET_MS, RING_BUCKETS } from './core/window-store';
 
 /** Where `npm run build` puts the frontend. */
 export const FRONTEND_DIST = fileURLToPath(new URL('../../frontend/dist', import.meta.url));
+
+/** How far back a restart reads the log to rebuild its windows: the largest window, in ms. */
+export const REBUILD_MS = RING_BUCKETS * BUCKET_MS;
 
 /** How often the windows catch up with the clock while the source is live, in ms. */
 const TICK_MS = 1_000;
@@ -46,22 +50,29 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
     clientConfig: { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution },
     staticDir: options.staticDir === undefined ? FRONTEND_DIST : options.staticDir,
     upstreamSkips: options.upstreamSkips,
+    busHealth: subscriber.health?.bind(subscriber),
     logger: { level: config.logLevel },
   });
 
-  await subscriber.start((messages) => {
-    const arrival = Date.now();
-    for (const message of messages) {
-      const result = engine.ingest(message.value, arrival);
-      if (!result.ok && result.reason === 'invalid_event') {
-        app.log.warn({ key: message.key, error: result.error }, 'skipped a message that breaks the event contract');
-      }
-    }
-  });
+  // Listen first: /api/health must answer while the windows are rebuilt, or while Kafka is away.
+  const url = await app.listen({ port: config.port, host: config.host });
   const tick = setInterval(() => engine.tick(Date.now()), TICK_MS);
   tick.unref();
-
-  const url = await app.listen({ port: config.port, host: config.host });
+  try {
+    await subscriber.start((messages) => {
+      const arrival = Date.now();
+      for (const message of messages) {
+        const result = engine.ingest(message.value, arrival);
+        if (!result.ok && result.reason === 'invalid_event') {
+          app.log.warn({ key: message.key, error: result.error }, 'skipped a message that breaks the event contract');
+        }
+      }
+    });
+  } catch (error) {
+    clearInterval(tick);
+    await app.close();
+    throw error;
+  }
   return {
     app,
     engine,

