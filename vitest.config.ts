@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['{common,producer,map-server,frontend}/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'frontend/dist/**'],
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    hookTimeout: 180_000,
+    // Starts a real Kafka broker for the Kafka suites (or explains why they are skipped).
+    globalSetup: ['test/kafka/global-setup.ts'],
   },
 });

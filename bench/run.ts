@@ -1,10 +1,11 @@
 /**
  * `npm run bench [-- <suite>]`: runs the benchmarks and prints figures. Suites: `core` (default): the
- * window store and trend engine.
+ * window store and trend engine; `kafka`: producer -> Kafka -> map-server -> SSE throughput and latency.
  */
 import { benchWindowStore } from './window-store.bench';
+import { benchKafka } from './kafka.bench';
 
-const SUITES: Record<string, () => Promise<void>> = { core: benchWindowStore };
+const SUITES: Record<string, () => Promise<void>> = { core: benchWindowStore, kafka: benchKafka };
 
 const names = process.argv.slice(2).filter((arg) => arg !== '--');
 const chosen = names.length === 0 ? ['core'] : names;

@@ -42,9 +42,17 @@ export function kafkaSettings(config: Config, clientId: string): KafkaSettings {
 /** kafkajs retries a failing request this fast at first, and backs off to `maxRetryTime` (ms). */
 const RETRY = { initialRetryTime: 300, maxRetryTime: 5_000, retries: 8 };
 
+/** A message kafkajs repeats (every retry while a broker is away) is logged once per this many ms. */
+const REPEAT_LOG_MS = 15_000;
+
 export function createKafka(settings: KafkaSettings, log: BusLog): Kafka {
+  const lastLogged = new Map<string, number>();
   const toOurs: logCreator = () => ({ level, log: entry }) => {
-    const text = `kafka: ${entry.message}${entry.error ? `: ${entry.error}` : ''}${entry.broker ? ` (${entry.broker})` : ''}`;
+    const text = `kafka: ${entry.message}${entry.error && !entry.message.includes(String(entry.error)) ? `: ${entry.error}` : ''}`;
+    const now = Date.now();
+    if (now - (lastLogged.get(text) ?? 0) < REPEAT_LOG_MS) return;
+    if (lastLogged.size > 100) lastLogged.clear();
+    lastLogged.set(text, now);
     if (level <= logLevel.ERROR) log.error(text);
     else if (level === logLevel.WARN) log.warn(text);
   };

@@ -1,17 +1,26 @@
 /**
  * Publishes events to Kafka: idempotent (a retried batch is written once), `acks` from all in-sync
  * replicas, gzip-compressed batches, keyed by country so that a region's posts stay in one partition.
- * While the broker is away, `publish` keeps retrying (kafkajs retries an idempotent producer's requests
- * indefinitely), so the pipeline waits instead of losing posts.
+ * While the broker is away, `publish` keeps retrying the batch, so the pipeline waits instead of losing
+ * posts: kafkajs retries requests itself, but gives up on a broker it cannot connect to, so a failed batch
+ * is sent again here, with back-off, until it is acknowledged or the publisher is closed. A batch that was
+ * written just before a failure may be written twice; the map-server drops the second copy by post id.
  */
+
+/** Back-off between attempts at a failed batch, in ms. */
+const RESEND_MS = { initial: 500, max: 5_000 };
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CompressionTypes, Partitioners, type Producer } from 'kafkajs';
 import type { BusMessage, EventPublisher } from './bus';
 import { createKafka, ensureTopic, type BusLog, type KafkaSettings } from './kafka-client';
 
 export class KafkaPublisher implements EventPublisher {
+  private closing = false;
+
   private constructor(
     private readonly producer: Producer,
     private readonly topic: string,
+    private readonly log: BusLog,
   ) {}
 
   /** Connects, creating the topic when missing. */
@@ -32,11 +41,27 @@ export class KafkaPublisher implements EventPublisher {
       createPartitioner: Partitioners.DefaultPartitioner,
     });
     await producer.connect();
-    return new KafkaPublisher(producer, settings.topic);
+    return new KafkaPublisher(producer, settings.topic, log);
   }
 
   async publish(messages: BusMessage[]): Promise<void> {
     if (messages.length === 0) return;
+    let wait = RESEND_MS.initial;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.send(messages);
+        if (attempt > 1) this.log.info(`kafka: delivered a held batch of ${messages.length} posts after ${attempt} attempts`);
+        return;
+      } catch (error) {
+        if (this.closing) throw error;
+        if (attempt === 1) this.log.warn(`kafka: could not publish (${(error as Error).message}); holding ${messages.length} posts and retrying`);
+        await sleep(wait);
+        wait = Math.min(wait * 2, RESEND_MS.max);
+      }
+    }
+  }
+
+  private async send(messages: BusMessage[]): Promise<void> {
     await this.producer.send({
       topic: this.topic,
       acks: -1,
@@ -51,6 +76,7 @@ export class KafkaPublisher implements EventPublisher {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await this.producer.disconnect();
   }
 }

@@ -1,0 +1,35 @@
+/**
+ * Gives the Kafka suites a real broker: the one in KAFKA_BROKERS when set, else a throwaway broker started
+ * with the project's own `scripts/kafka-local.sh` and stopped after. Without Java or Maven the suites are
+ * skipped with the reason, unless REQUIRE_KAFKA=1 (CI), where that fails the run.
+ */
+import type { TestProject } from 'vitest/node';
+import { javaAvailable, startTestBroker } from '../../scripts/kafka-test-broker';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    kafkaBrokers: string | null;
+    kafkaSkipReason: string;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<(() => Promise<void>) | void> {
+  const external = process.env.KAFKA_BROKERS?.trim();
+  if (external) {
+    project.provide('kafkaBrokers', external);
+    project.provide('kafkaSkipReason', '');
+    return;
+  }
+  const java = javaAvailable();
+  if (!java.ok) {
+    if (process.env.REQUIRE_KAFKA === '1') throw new Error(`REQUIRE_KAFKA=1 but no broker can be started: ${java.why}`);
+    project.provide('kafkaBrokers', null);
+    project.provide('kafkaSkipReason', `Kafka suites skipped: ${java.why}`);
+    console.warn(`Kafka suites skipped: ${java.why}`);
+    return;
+  }
+  const broker = await startTestBroker();
+  project.provide('kafkaBrokers', broker.brokers);
+  project.provide('kafkaSkipReason', '');
+  return () => broker.stop();
+}
