@@ -37,6 +37,19 @@ describe('parseConfig', () => {
     expect(config([], { TILE_URL: '' }).tileUrl).toBe('');
   });
 
+  it('reads the X source options, and never shows the token', () => {
+    const x = config(['--source', 'twitter', '--countries', 'us,GB', '--track', '#worldcup, olympics', '--bbox=-0.5,51.3,0.3,51.7'], {
+      TWITTER_BEARER_TOKEN: 'AAAA-secret',
+      X_API_BASE_URL: 'http://127.0.0.1:9999/2/',
+    });
+    expect(x.source).toBe('x');
+    expect(x.x).toMatchObject({ countries: ['US', 'GB'], track: ['#worldcup', 'olympics'], bbox: [-0.5, 51.3, 0.3, 51.7], baseUrl: 'http://127.0.0.1:9999/2' });
+    expect(x.x.bearerToken?.reveal()).toBe('AAAA-secret');
+    expect(JSON.stringify(x)).not.toContain('AAAA-secret');
+    expect(String(x.x.bearerToken)).toBe('[redacted]');
+    expect(config(['--source', 'x'], { X_BEARER_TOKEN: 'one', TWITTER_BEARER_TOKEN: 'two' }).x.bearerToken?.reveal()).toBe('one');
+  });
+
   it('lists every option in --help', () => {
     expect(parseConfig(['--help'], {})).toEqual({ help: true });
     for (const option of ['--source', '--file', '--speed', '--rate', '--seed', 'PORT', 'HOST', 'TILE_URL', 'KAFKA_BROKERS']) {
@@ -45,7 +58,7 @@ describe('parseConfig', () => {
   });
 
   it.each([
-    [['--source', 'x'], {}, /--source must be synthetic or replay; got "x"/],
+    [['--source', 'pigeon'], {}, /--source must be synthetic, replay or x \(alias twitter\); got "pigeon"/],
     [['--source', 'replay'], {}, /--source replay needs --file <path>/],
     [['--file', 'a.jsonl'], {}, /--file is only used with --source replay/],
     [['--rate', 'fast'], {}, /--rate must be a number from 0.1 to 100000; got "fast"/],
@@ -56,6 +69,12 @@ describe('parseConfig', () => {
     [[], { PORT: '70000' }, /PORT must be a whole number from 0 to 65535; got "70000"/],
     [[], { LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
     [[], { KAFKA_BROKERS: 'localhost' }, /KAFKA_BROKERS must be host:port/],
+    [['--countries', 'US'], {}, /--countries is only used with --source x/],
+    [['--source', 'x', '--countries', 'US,XX'], {}, /--countries takes ISO 3166-1 alpha-2 codes such as US,GB,FR; got "XX"/],
+    [['--source', 'x', '--bbox', '10,50,5,52'], {}, /--bbox must be west,south,east,north/],
+    [['--source', 'x', '--lang', 'english'], {}, /--lang takes language codes/],
+    [['--source', 'x', '--bearer-token-file', '/nonexistent/token'], {}, /--bearer-token-file: cannot read \/nonexistent\/token \(ENOENT\)/],
+    [['--source', 'x'], { X_API_BASE_URL: 'ftp://x' }, /X_API_BASE_URL must be an http or https URL/],
   ])('refuses %j %j with a clear message', (argv, env, message) => {
     expect(() => parseConfig(argv, env)).toThrow(ConfigError);
     expect(() => parseConfig(argv, env)).toThrow(message);

@@ -2,14 +2,58 @@
  * The one configuration of every trendmap process: command-line flags and environment variables, read and
  * validated once at start-up. Nothing else reads `process.env` or `process.argv`.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { isCountryCode } from './countries';
 
 export type Speed = { kind: 'max' } | { kind: 'factor'; factor: number };
 
+/**
+ * A secret that cannot leak by accident: it prints, logs and serialises as `[redacted]`; only `reveal()`
+ * gives the value, at the one place that sends it.
+ */
+export class Secret {
+  readonly #value: string;
+  constructor(value: string) {
+    this.#value = value;
+  }
+  reveal(): string {
+    return this.#value;
+  }
+  toString(): string {
+    return '[redacted]';
+  }
+  toJSON(): string {
+    return '[redacted]';
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return 'Secret([redacted])';
+  }
+}
+
+/** The X API v2 filtered stream: what to ask for, and how to reach it. */
+export interface XConfig {
+  /** From X_BEARER_TOKEN, TWITTER_BEARER_TOKEN or --bearer-token-file; null when none was given. */
+  bearerToken: Secret | null;
+  /** The API's base URL, e.g. https://api.x.com/2, or a local stand-in. */
+  baseUrl: string;
+  /** ISO 3166-1 alpha-2 codes for `place_country:` rules. */
+  countries: string[];
+  /** Hashtags (with #) or keywords to track. */
+  track: string[];
+  /** Language codes for `lang:`. */
+  lang: string[];
+  /** A bounding box [west, south, east, north] in degrees. */
+  bbox: [number, number, number, number] | null;
+  /** Print the rules and exit. */
+  dryRunRules: boolean;
+}
+
 export interface Config {
-  source: 'synthetic' | 'replay';
-  /** Replay: the archive to read. */
+  source: 'synthetic' | 'replay' | 'x';
+  /** Replay: the archive to read: a file, a directory or a glob. */
   file: string | null;
+  x: XConfig;
   /** Replay: `max`, or a multiple of the original pace. */
   speed: Speed;
   /** Synthetic: posts per second. */
@@ -41,6 +85,7 @@ export const DEFAULTS = {
   tileUrl: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
   tileAttribution: '© OpenStreetMap contributors',
   logLevel: 'info',
+  xApiBaseUrl: 'https://api.x.com/2',
   kafkaTopic: 'geo-hashtags',
   kafkaPartitions: 6,
   kafkaRetentionHours: 48,
@@ -54,12 +99,21 @@ export const HELP = `trendmap: a live world map of what is trending where.
 Usage: npm start -- [options]
 
 Options:
-  --source <name>   where posts come from: synthetic (default) or replay
-  --file <path>     replay: a newline-delimited JSON archive (.jsonl/.json, or gzipped .gz) of
-                    X API v1.1 statuses and/or v2 stream envelopes
+  --source <name>   where posts come from: synthetic (default), replay, or x (alias twitter: the
+                    X API v2 filtered stream)
+  --file <path>     replay: a newline-delimited JSON archive of X API v1.1 statuses and/or v2 stream
+                    envelopes (.jsonl/.json, .gz, .bz2), a directory of them (read recursively, in name
+                    order) or a glob such as 'archive/**/*.json.bz2'
   --speed <speed>   replay: max (as fast as possible), 1x (original pace, default) or a factor like 10x
   --rate <n>        synthetic: posts per second (default ${DEFAULTS.rate}, at most ${MAX_RATE})
   --seed <n>        synthetic: seed of the generated world (default ${DEFAULTS.seed})
+  --countries <cc>  x: comma-separated ISO country codes to follow, e.g. US,GB,FR
+  --track <terms>   x: comma-separated hashtags or keywords to follow, e.g. '#worldcup,olympics'
+  --lang <codes>    x: comma-separated language codes, e.g. en,fr
+  --bbox=<w,s,e,n>  x: a bounding box in degrees, e.g. --bbox=-0.5,51.3,0.3,51.7 (split into boxes the
+                    API accepts)
+  --bearer-token-file <path>  x: read the bearer token from this file
+  --dry-run-rules   x: print the stream rules that would be synced, and exit
   -h, --help        print this help and exit
 
 Environment:
@@ -68,6 +122,8 @@ Environment:
   TILE_URL          tile layer URL template (default OpenStreetMap); empty to draw country borders only
   TILE_ATTRIBUTION  attribution shown for the tile layer (default "${DEFAULTS.tileAttribution}")
   LOG_LEVEL         fatal, error, warn, info (default), debug, trace or silent
+  X_BEARER_TOKEN    x: the X API bearer token (TWITTER_BEARER_TOKEN is read too); never printed
+  X_API_BASE_URL    x: the API's base URL (default ${DEFAULTS.xApiBaseUrl})
   KAFKA_BROKERS     comma-separated brokers; unset runs everything in one process on an in-process bus
   KAFKA_TOPIC       topic of the posts (default ${DEFAULTS.kafkaTopic})
   KAFKA_PARTITIONS  partitions when the topic is created (default ${DEFAULTS.kafkaPartitions})
@@ -92,6 +148,12 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
         speed: { type: 'string' },
         rate: { type: 'string' },
         seed: { type: 'string' },
+        countries: { type: 'string' },
+        track: { type: 'string' },
+        lang: { type: 'string' },
+        bbox: { type: 'string' },
+        'bearer-token-file': { type: 'string' },
+        'dry-run-rules': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -101,10 +163,14 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
   const flags = parsed.values;
   if (flags.help) return { help: true };
 
-  const source = flags.source ?? DEFAULTS.source;
-  if (source !== 'synthetic' && source !== 'replay') {
-    throw new ConfigError(`--source must be synthetic or replay; got "${source}"`);
+  const named = flags.source ?? DEFAULTS.source;
+  const source = named === 'twitter' ? 'x' : named;
+  if (source !== 'synthetic' && source !== 'replay' && source !== 'x') {
+    throw new ConfigError(`--source must be synthetic, replay or x (alias twitter); got "${named}"`);
   }
+  const xOnly = ['countries', 'track', 'lang', 'bbox', 'bearer-token-file', 'dry-run-rules'] as const;
+  const misplaced = xOnly.find((name) => flags[name] !== undefined);
+  if (source !== 'x' && misplaced !== undefined) throw new ConfigError(`--${misplaced} is only used with --source x`);
   const file = flags.file ?? null;
   if (source === 'replay' && file === null) throw new ConfigError('--source replay needs --file <path>');
   if (source !== 'replay' && file !== null) throw new ConfigError('--file is only used with --source replay');
@@ -114,6 +180,22 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
     config: {
       source,
       file,
+      x: {
+        bearerToken: readBearerToken(flags['bearer-token-file'], env),
+        baseUrl: parseBaseUrl(nonEmpty(env.X_API_BASE_URL) ?? DEFAULTS.xApiBaseUrl),
+        countries: parseList(flags.countries).map((code) => {
+          const cc = code.toUpperCase();
+          if (!isCountryCode(cc)) throw new ConfigError(`--countries takes ISO 3166-1 alpha-2 codes such as US,GB,FR; got "${code}"`);
+          return cc;
+        }),
+        track: parseList(flags.track),
+        lang: parseList(flags.lang).map((code) => {
+          if (!/^[a-z]{2,3}$/i.test(code)) throw new ConfigError(`--lang takes language codes such as en,fr; got "${code}"`);
+          return code.toLowerCase();
+        }),
+        bbox: flags.bbox === undefined ? null : parseBbox(flags.bbox),
+        dryRunRules: flags['dry-run-rules'] ?? false,
+      },
       speed: parseSpeed(flags.speed ?? DEFAULTS.speed),
       rate: parseNumber('--rate', flags.rate, DEFAULTS.rate, { min: 0.1, max: MAX_RATE }),
       seed: parseNumber('--seed', flags.seed, DEFAULTS.seed, { integer: true, min: 0, max: 2 ** 32 - 1 }),
@@ -180,4 +262,48 @@ function parseTopic(raw: string): string {
     throw new ConfigError(`KAFKA_TOPIC must be 1 to 249 letters, digits, '.', '_' or '-'; got "${raw}"`);
   }
   return raw;
+}
+
+function parseList(raw: string | undefined): string[] {
+  return raw === undefined ? [] : raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
+}
+
+function readBearerToken(file: string | undefined, env: Record<string, string | undefined>): Secret | null {
+  if (file !== undefined) {
+    let token: string;
+    try {
+      token = readFileSync(file, 'utf8').trim();
+    } catch (error) {
+      throw new ConfigError(`--bearer-token-file: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    if (token === '') throw new ConfigError(`--bearer-token-file: ${file} is empty`);
+    return new Secret(token);
+  }
+  const token = nonEmpty(env.X_BEARER_TOKEN) ?? nonEmpty(env.TWITTER_BEARER_TOKEN);
+  return token === undefined ? null : new Secret(token);
+}
+
+function parseBaseUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`X_API_BASE_URL must be a URL such as ${DEFAULTS.xApiBaseUrl}; got "${raw}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(`X_API_BASE_URL must be an http or https URL; got "${raw}"`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+function parseBbox(raw: string): [number, number, number, number] {
+  const parts = raw.split(',').map((part) => Number(part.trim()));
+  const [west, south, east, north] = parts;
+  const ok =
+    parts.length === 4 &&
+    parts.every(Number.isFinite) &&
+    west >= -180 && east <= 180 && west < east &&
+    south >= -90 && north <= 90 && south < north;
+  if (!ok) throw new ConfigError(`--bbox must be west,south,east,north in degrees with west < east and south < north; got "${raw}"`);
+  return [west, south, east, north];
 }

@@ -20,8 +20,14 @@ export interface RunningProducer {
 }
 
 export function createSource(config: Config): Source {
-  if (config.source === 'replay') return replaySource({ file: config.file! });
-  return syntheticSource({ rate: config.rate, seed: config.seed });
+  switch (config.source) {
+    case 'replay':
+      return replaySource({ file: config.file! });
+    case 'synthetic':
+      return syntheticSource({ rate: config.rate, seed: config.seed });
+    case 'x':
+      throw new Error('the X API source is not part of this build yet');
+  }
 }
 
 export function startProducer(config: Config, publisher: EventPublisher): RunningProducer {

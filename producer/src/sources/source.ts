@@ -6,6 +6,15 @@
 /** One raw input: a line as read from a file or stream, or an already-parsed object (synthetic). */
 export type RawInput = string | object;
 
+/** How a source that holds a connection is doing, for `/api/health` and the progress line. */
+export interface SourceState {
+  state: 'connecting' | 'connected' | 'reconnecting' | 'finished' | 'failed';
+  /** The last error, already stripped of anything secret. */
+  lastError: string | null;
+  /** Reconnections since the start. */
+  reconnects: number;
+}
+
 export interface Source {
   /** A short name for logs ("synthetic", "replay"). */
   readonly name: string;
@@ -16,4 +25,6 @@ export interface Source {
    * itself; an archive yields as fast as it is consumed (the pipeline paces it when asked to).
    */
   read(signal: AbortSignal): AsyncIterable<RawInput[]>;
+  /** The connection's state, for sources that hold one (the X API stream). */
+  state?(): SourceState;
 }
