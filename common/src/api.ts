@@ -72,6 +72,15 @@ export const HealthResponseSchema = Type.Object({
   clients: Type.Integer(),
   /** The newest event time seen, ms since the epoch. */
   newestEventTs: Type.Union([Type.Integer(), Type.Null()]),
+  /** The source's connection, in the embedded mode, for sources that hold one (the X API stream). */
+  source: Type.Optional(
+    Type.Object({
+      name: Type.String(),
+      state: Type.String(),
+      lastError: Type.Union([Type.String(), Type.Null()]),
+      reconnects: Type.Integer(),
+    }),
+  ),
   /** The Kafka connection, when the server reads from Kafka. */
   kafka: Type.Optional(
     Type.Object({

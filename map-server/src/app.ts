@@ -10,7 +10,7 @@ import type { TrendEngine } from './trend-engine';
 import type { MarkerHub } from './sse/marker-hub';
 import { trendsRoute } from './routes/trends';
 import { streamRoute } from './routes/stream';
-import { healthRoute } from './routes/health';
+import { healthRoute, type SourceHealth } from './routes/health';
 import { clientConfigRoute } from './routes/client-config';
 import { frontendRoute } from './routes/frontend';
 
@@ -22,6 +22,7 @@ export interface AppOptions {
   staticDir: string | null;
   upstreamSkips?: () => SkipCounts;
   busHealth?: () => SubscriberHealth;
+  sourceHealth?: () => SourceHealth | undefined;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -43,7 +44,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(trendsRoute, { engine: options.engine });
   await app.register(streamRoute, { hub: options.hub });
-  await app.register(healthRoute, { engine: options.engine, hub: options.hub, upstreamSkips: options.upstreamSkips, busHealth: options.busHealth });
+  await app.register(healthRoute, { engine: options.engine, hub: options.hub, upstreamSkips: options.upstreamSkips, busHealth: options.busHealth, sourceHealth: options.sourceHealth });
   await app.register(clientConfigRoute, { clientConfig: options.clientConfig });
   if (options.staticDir !== null) await app.register(frontendRoute, { staticDir: options.staticDir });
   return app;

@@ -40,6 +40,10 @@ export async function startEmbedded(
     subscriber,
     // In one process the producer's skips can be shown beside the server's.
     upstreamSkips: () => producer?.stats.skipped.toJSON() ?? {},
+    sourceHealth: () => {
+      const state = producer?.source.state?.();
+      return state && producer ? { name: producer.source.name, ...state } : undefined;
+    },
     ...serverOverrides,
   });
   producer = startProducer(config, publisher);

@@ -10,6 +10,7 @@ import type { SkipCounts } from '../../common/src/skip-reasons';
 import { TrendEngine } from './trend-engine';
 import { MarkerHub, type HubOptions } from './sse/marker-hub';
 import { buildApp } from './app';
+import type { SourceHealth } from './routes/health';
 import { BUCKET_MS, RING_BUCKETS } from './core/window-store';
 
 /** Where `npm run build` puts the frontend. */
@@ -25,6 +26,7 @@ export interface MapServerOptions {
   config: Pick<Config, 'port' | 'host' | 'tileUrl' | 'tileAttribution' | 'logLevel'>;
   subscriber: EventSubscriber;
   upstreamSkips?: () => SkipCounts;
+  sourceHealth?: () => SourceHealth | undefined;
   staticDir?: string | null;
   hub?: Partial<HubOptions>;
 }
@@ -51,6 +53,7 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
     staticDir: options.staticDir === undefined ? FRONTEND_DIST : options.staticDir,
     upstreamSkips: options.upstreamSkips,
     busHealth: subscriber.health?.bind(subscriber),
+    sourceHealth: options.sourceHealth,
     logger: { level: config.logLevel },
   });
 

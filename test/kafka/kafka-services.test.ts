@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { EVENT_VERSION, type GeoEvent } from '../../common/src/event';
+import { parseConfig } from '../../common/src/config';
+import { startEmbedded } from '../../map-server/src/embedded';
 import { freePort, health, runService, trends, uniqueTopic, until, type Service } from './services';
 
 const brokers = inject('kafkaBrokers');
@@ -94,5 +96,43 @@ describe.skipIf(brokers === null)('producer -> Kafka -> map-server', () => {
     expect(mapServer.process.exitCode).toBeNull();
     const fr = await trends(url, 'region=FR&window=1h&limit=50');
     expect(fr.trends).toContainEqual({ tag: 'afterthebad', display: 'AfterTheBad', count: 1 });
+  });
+
+  it('flushes and exits 0 on SIGTERM: every post it reported sent is counted', async () => {
+    const before = await health(url);
+    const producer = runService('producer', ['--source', 'synthetic', '--rate', '400', '--seed', '9'], env);
+    await until(async () => ((await health(url)).ingested > before.ingested + 400 ? true : undefined), 'posts to flow');
+    producer.process.kill('SIGTERM');
+    expect(await producer.exited, producer.output()).toBe(0);
+    const sent = Number(/finished\. ([0-9]+) sent/.exec(producer.output())?.[1]);
+    expect(sent).toBeGreaterThan(400);
+    await until(async () => ((await health(url)).ingested === before.ingested + sent ? true : undefined), `all ${sent} posts counted`);
+  });
+});
+
+describe.skipIf(brokers === null)('npm start with KAFKA_BROKERS set', () => {
+  it('runs producer and map-server in one process over Kafka, with the same counts', async () => {
+    const parsed = parseConfig(['--source', 'replay', '--file', fixture, '--speed', 'max'], {
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      KAFKA_BROKERS: brokers ?? '',
+      KAFKA_TOPIC: uniqueTopic('embedded'),
+    });
+    if (parsed.help) throw new Error('unexpected help');
+    const embedded = await startEmbedded(parsed.config, { staticDir: null });
+    try {
+      expect((await embedded.producer.done).finished).toBe(true);
+      const url = embedded.server.url;
+      const h = await until(async () => {
+        const current = await health(url);
+        return current.ingested === expected.accepted && current.status === 'ok' ? current : undefined;
+      }, 'all posts through Kafka');
+      expect(h.kafka?.connection).toBe('connected');
+      for (const region of regions) {
+        expect((await trends(url, `region=${region}&window=1h&limit=50`)).trends, region).toEqual(expected[region]);
+      }
+    } finally {
+      await embedded.close();
+    }
   });
 });

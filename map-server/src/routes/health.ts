@@ -13,21 +13,32 @@ export interface HealthOptions {
   upstreamSkips?: () => SkipCounts;
   /** The bus connection's state (Kafka); absent for the in-process bus. */
   busHealth?: () => SubscriberHealth;
+  /** The source's connection (embedded mode, sources that hold one). */
+  sourceHealth?: () => SourceHealth | undefined;
 }
 
-export const healthRoute: FastifyPluginAsync<HealthOptions> = async (app, { engine, hub, upstreamSkips, busHealth }) => {
+export interface SourceHealth {
+  name: string;
+  state: string;
+  lastError: string | null;
+  reconnects: number;
+}
+
+export const healthRoute: FastifyPluginAsync<HealthOptions> = async (app, { engine, hub, upstreamSkips, busHealth, sourceHealth }) => {
   app.get('/api/health', { schema: { response: { 200: HealthResponseSchema } } }, async (): Promise<HealthResponse> => {
     const skipped: SkipCounts = { ...upstreamSkips?.() };
     for (const [reason, n] of Object.entries(engine.skipped.toJSON()) as [keyof SkipCounts, number][]) {
       skipped[reason] = (skipped[reason] ?? 0) + n;
     }
     const bus = busHealth?.();
+    const source = sourceHealth?.();
     return {
       status: bus === undefined ? 'ok' : bus.connection === 'disconnected' ? 'degraded' : bus.rebuilding ? 'rebuilding' : 'ok',
       ingested: engine.ingested,
       skipped,
       clients: hub.clients,
       newestEventTs: engine.store.endMs,
+      ...(source && { source }),
       ...(bus && { kafka: { connection: bus.connection, lag: bus.lag, lastError: bus.lastError } }),
     };
   });
