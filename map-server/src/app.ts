@@ -27,7 +27,8 @@ export interface AppOptions {
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false });
+  // Requests are not logged one by one: the page polls and streams, which would drown everything else.
+  const app = Fastify({ logger: options.logger ?? false, disableRequestLogging: true });
 
   app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
     const status = error.statusCode ?? 500;
