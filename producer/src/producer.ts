@@ -9,6 +9,7 @@ import { runPipeline, ProducerStats } from './pipeline';
 import { replaySource } from './sources/replay';
 import { syntheticSource } from './sources/synthetic';
 import type { Source } from './sources/source';
+import { xSource } from './sources/x-stream';
 
 export interface RunningProducer {
   readonly source: Source;
@@ -26,7 +27,7 @@ export function createSource(config: Config): Source {
     case 'synthetic':
       return syntheticSource({ rate: config.rate, seed: config.seed });
     case 'x':
-      throw new Error('the X API source is not part of this build yet');
+      return xSource(config);
   }
 }
 

@@ -804,8 +804,9 @@ describe('properties (fast-check)', () => {
       }),
       { numRuns: 3000 },
     );
-    // Not a property, a check on the generator: the accepting path must actually be exercised.
-    expect(accepted).toBeGreaterThan(100);
+    // Not a property, a check on the generator: the accepting path must actually be exercised. About 3-4 % of
+    // the generated posts are valid (100 or so of 3,000, varying with the random seed), so 20 is far below it.
+    expect(accepted).toBeGreaterThan(20);
   });
 });
 

@@ -1,0 +1,85 @@
+/**
+ * The X source on its own against the stand-in: silence detection, 403, stopping on abort.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseConfig, type Config } from '../../common/src/config';
+import { xSource, type XStreamTuning } from '../../producer/src/sources/x-stream';
+import type { RawInput } from '../../producer/src/sources/source';
+import { FakeXApi, type FakeXApiOptions } from './fake-x-api';
+import { makeFakePosts } from './fake-x-posts';
+
+const TOKEN = 'stream-test-token';
+const FAST: Partial<XStreamTuning> = { keepAliveTimeoutMs: 300, backoffBaseMs: 10, backoffMaxMs: 50, rateLimitMinWaitMs: 50, rateLimitMaxWaitMs: 100, healthyAfterMs: 200 };
+
+let fake: FakeXApi | null = null;
+afterEach(async () => {
+  await fake?.close();
+  fake = null;
+});
+
+async function start(options: Omit<FakeXApiOptions, 'token'>): Promise<{ config: Config; logs: string[] }> {
+  fake = await FakeXApi.start({ token: TOKEN, ...options });
+  const parsed = parseConfig(['--source', 'x', '--track', '#worldcup'], { X_BEARER_TOKEN: TOKEN, X_API_BASE_URL: `${fake.url}/2` });
+  if (parsed.help) throw new Error('unexpected help');
+  return { config: parsed.config, logs: [] };
+}
+
+const logTo = (logs: string[]) => ({ info: (m: string) => logs.push(m), warn: (m: string) => logs.push(m), error: (m: string) => logs.push(m) });
+
+/** Reads until `count` items arrived, then aborts; returns the items. */
+async function take(source: ReturnType<typeof xSource>, count: number, controller = new AbortController()): Promise<RawInput[]> {
+  const items: RawInput[] = [];
+  for await (const batch of source.read(controller.signal)) {
+    items.push(...batch);
+    if (items.length >= count) controller.abort();
+  }
+  return items;
+}
+
+describe('xSource', () => {
+  it('treats a silent connection (no keep-alive) as dead and reconnects', async () => {
+    const { config, logs } = await start({ posts: makeFakePosts(10, Date.now()), stallAfter: 4, keepAliveMs: 50 });
+    const source = xSource(config, logTo(logs), FAST);
+    const started = Date.now();
+    const items = await take(source, 10);
+    expect(items).toHaveLength(10);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(logs.some((line) => line.includes('no data or keep-alive for 300 ms'))).toBe(true);
+    expect(source.state!().reconnects).toBeGreaterThanOrEqual(1);
+    expect(fake!.streamStatuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('keeps a connection that only sends keep-alives', async () => {
+    const { config, logs } = await start({ posts: makeFakePosts(2, Date.now()), keepAliveMs: 50 });
+    const source = xSource(config, logTo(logs), FAST);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 1_000); // more than three keep-alive timeouts of silence-but-for-\r\n
+    const items = await take(source, 1_000, controller);
+    expect(items).toHaveLength(2);
+    expect(source.state!().reconnects).toBe(0);
+    expect(fake!.streamStatuses).toEqual([200]);
+  });
+
+  it('stops for good on 403, naming the access level the filtered stream needs', async () => {
+    const { config, logs } = await start({ posts: [], forbiddenStream: true });
+    const source = xSource(config, logTo(logs), FAST);
+    const error = (await take(source, 1).then(() => null, (e: unknown) => e)) as Error;
+    expect(error.message).toMatch(/403/);
+    expect(error.message).toMatch(/Pro or Enterprise/);
+    expect(error.message).toContain('X_BEARER_TOKEN');
+    expect(error.message).toContain('Client Forbidden');
+    expect(source.state!()).toMatchObject({ state: 'failed', reconnects: 0 });
+    expect([error.message, ...logs].join('\n')).not.toContain(TOKEN);
+  });
+
+  it('stops promptly when the signal aborts, even while waiting to reconnect', async () => {
+    const { config, logs } = await start({ posts: [], tooManyConnectionsFirst: true });
+    const source = xSource(config, logTo(logs), { ...FAST, rateLimitMinWaitMs: 60_000, rateLimitMaxWaitMs: 60_000 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const started = Date.now();
+    await take(source, 1, controller);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(source.state!().state).toBe('finished');
+  });
+});
