@@ -186,9 +186,17 @@ export class FakeXApi {
       const post = { ...this.options.posts[this.#cursor++], matching_rules: this.rules.map(({ id, tag }) => ({ id, tag })) };
       this.sent.push(post);
       sentHere += 1;
-      res.write(`${JSON.stringify(post)}\r\n`);
-      const timer = setTimeout(next, this.options.postIntervalMs ?? 1);
-      this.#timers.add(timer);
+      // Sent in two writes cut inside a multi-byte character when the line has one, as TCP may deliver it.
+      const line = Buffer.from(`${JSON.stringify(post)}\r\n`);
+      const wide = line.findIndex((byte) => byte >= 0x80);
+      const cut = wide >= 0 ? wide + 1 : line.length >> 1;
+      res.write(line.subarray(0, cut));
+      const rest = setTimeout(() => {
+        if (this.#open !== res) return;
+        res.write(line.subarray(cut));
+        this.#timers.add(setTimeout(next, this.options.postIntervalMs ?? 1));
+      }, 2);
+      this.#timers.add(rest);
     };
     res.on('close', () => {
       clearInterval(keepAlive);

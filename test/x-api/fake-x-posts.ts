@@ -39,7 +39,8 @@ const PLACES: FakePlace[] = [
   place('5a1ef1a0ab4bb3b0', 'Lyon, France', 'Lyon', 'FR', [4.771814, 45.707367, 4.898377, 45.808271]),
 ];
 
-const TAGS = ['WorldCup', 'Olympics', 'Paris2024', 'Jazz', 'Rain', 'TechNews', 'Marathon'];
+// Some outside ASCII, so that a character split across network chunks is exercised.
+const TAGS = ['WorldCup', 'Olympics', 'Paris2024', 'Jazz', 'サッカー', 'Rain', 'TechNews', 'Café', 'Marathon'];
 
 function place(id: string, fullName: string, name: string, cc: string, bbox: [number, number, number, number]): FakePlace {
   return { id, full_name: fullName, name, country_code: cc, place_type: 'city', geo: { type: 'Feature', bbox, properties: {} } };

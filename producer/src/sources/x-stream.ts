@@ -184,6 +184,9 @@ async function connect(client: TwitterApiv2, t: XStreamTuning, signal: AbortSign
   const stream = client.searchStream({ ...STREAM_PARAMS, autoConnect: false });
   const channel = new Channel();
   let lost: string | null = null;
+  // The library turns each network chunk into text on its own, which would garble a character split across
+  // two chunks; decoding the response as UTF-8 first (a StringDecoder) keeps such characters whole.
+  stream.on(ETwitterStreamEvent.Connected, () => (stream as unknown as { res?: NodeJS.ReadableStream }).res?.setEncoding('utf8'));
   stream.on(ETwitterStreamEvent.Data, (payload: object) => channel.push(payload));
   // An errors-only envelope (e.g. an operational disconnect notice): passed on, the normaliser counts it.
   stream.on(ETwitterStreamEvent.DataError, (payload: object) => channel.push(payload));
