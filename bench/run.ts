@@ -1,11 +1,13 @@
 /**
  * `npm run bench [-- <suite>]`: runs the benchmarks and prints figures. Suites: `core` (default): the
- * window store and trend engine; `kafka`: producer -> Kafka -> map-server -> SSE throughput and latency.
+ * window store and trend engine; `kafka`: producer -> Kafka -> map-server -> SSE throughput and latency;
+ * `replay`: archive replay throughput (.jsonl, .gz, .bz2; embedded and Kafka) and a large replay's peak RSS.
  */
 import { benchWindowStore } from './window-store.bench';
 import { benchKafka } from './kafka.bench';
+import { benchReplay } from './replay.bench';
 
-const SUITES: Record<string, () => Promise<void>> = { core: benchWindowStore, kafka: benchKafka };
+const SUITES: Record<string, () => Promise<void>> = { core: benchWindowStore, kafka: benchKafka, replay: benchReplay };
 
 const names = process.argv.slice(2).filter((arg) => arg !== '--');
 const chosen = names.length === 0 ? ['core'] : names;

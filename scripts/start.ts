@@ -1,14 +1,30 @@
 /**
  * `npm start`: the producer and the map-server in one process, joined by the in-process bus, or through
- * Kafka when KAFKA_BROKERS is set. Shuts down in order on SIGINT/SIGTERM.
+ * Kafka when KAFKA_BROKERS is set. Shuts down in order on SIGINT/SIGTERM. A replay shows its progress
+ * (a bar on a terminal's stderr, plain lines otherwise) and a summary once the archive is read.
  */
-import { readConfig, runMain, untilSignal } from '../common/src/cli';
+import { EXIT_USAGE, readConfig, runMain, untilSignal } from '../common/src/cli';
 import { consoleLog } from '../common/src/bus/kafka-client';
 import { startEmbedded } from '../map-server/src/embedded';
+import { ArchiveError, archiveFiles } from '../producer/src/archive/archive-files';
+import { showReplayProgress } from '../producer/src/archive/replay-display';
+import { isReplaySource } from '../producer/src/sources/replay';
+import { dryRunRules } from '../producer/src/sources/x-rule-sync';
 
 runMain(async () => {
   const config = readConfig(process.argv.slice(2), process.env);
   if (typeof config === 'number') return config;
+  if (config.source === 'x' && config.x.dryRunRules) return dryRunRules(config, (line) => console.log(line));
+  if (config.source === 'replay') {
+    // An archive that matches nothing is a usage mistake: say so before the server starts.
+    try {
+      archiveFiles(config.file!);
+    } catch (error) {
+      if (!(error instanceof ArchiveError)) throw error;
+      process.stderr.write(`trendmap: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+  }
 
   const embedded = await startEmbedded(config, { log: consoleLog });
   const log = embedded.server.app.log;
@@ -16,15 +32,22 @@ runMain(async () => {
   const bus = config.kafkaBrokers === null ? 'in-process bus' : `Kafka ${config.kafkaBrokers.join(',')}, topic ${config.kafkaTopic}`;
   log.info(`trendmap is live at ${embedded.server.url.replace('127.0.0.1', 'localhost')} (${source}; ${bus})`);
 
+  const running = embedded.producer.source;
+  const display = isReplaySource(running) ? showReplayProgress(running.progress, embedded.producer.stats) : null;
   embedded.producer.done.then(
     (stats) => {
+      display?.finish();
       if (!stats.finished) return;
       log.info({ read: stats.read, accepted: stats.accepted, skipped: stats.skipped.toJSON() }, 'the source is exhausted; the map keeps serving what it counted');
     },
-    (error: Error) => log.error(`the source failed: ${error.message}; the map keeps serving what it counted`),
+    (error: Error) => {
+      display?.finish();
+      log.error(`the source failed: ${error.message}; the map keeps serving what it counted`);
+    },
   );
 
   log.info(`${await untilSignal()}: shutting down`);
   await embedded.close();
+  display?.finish();
   return 0;
 });

@@ -114,6 +114,15 @@ describe('the command line', () => {
     expect(out).toContain('--source');
   });
 
+  it('prints the X stream rules with --dry-run-rules and exits 0, with no token needed', () => {
+    const { code, out } = run(['--source', 'x', '--countries', 'US,GB', '--track', '#worldcup', '--dry-run-rules'], {
+      X_BEARER_TOKEN: '',
+      TWITTER_BEARER_TOKEN: '',
+    });
+    expect(code).toBe(0);
+    expect(out).toContain('has:geo has:hashtags (place_country:US OR place_country:GB) #worldcup');
+  });
+
   it('refuses a bad configuration with a clear message and exit code 2', () => {
     const { code, out } = run(['--rate', 'lots']);
     expect(code).toBe(2);

@@ -1,13 +1,18 @@
 /**
  * The producer as a service of its own (`npm run producer`): reads posts from the configured source and
  * publishes them to Kafka. An archive ends the process (exit 0) once everything is published and flushed;
- * SIGINT/SIGTERM stop reading, flush and exit 0.
+ * SIGINT/SIGTERM stop reading, flush and exit 0. A replay shows a progress bar on a terminal (plain lines
+ * otherwise) and ends with a summary; other sources print a progress line every 5 s.
  */
 import { readConfig, runMain, untilSignal, EXIT_USAGE } from '../../common/src/cli';
 import { consoleLog, kafkaSettings } from '../../common/src/bus/kafka-client';
 import { KafkaPublisher } from '../../common/src/bus/kafka-publisher';
+import { ArchiveError, archiveFiles } from './archive/archive-files';
+import { showReplayProgress } from './archive/replay-display';
 import { startProducer } from './producer';
 import { progressLine } from './progress';
+import { isReplaySource } from './sources/replay';
+import { dryRunRules } from './sources/x-rule-sync';
 
 /** How often the progress line is printed, in ms. */
 const PROGRESS_MS = 5_000;
@@ -15,31 +20,47 @@ const PROGRESS_MS = 5_000;
 runMain(async () => {
   const config = readConfig(process.argv.slice(2), process.env);
   if (typeof config === 'number') return config;
+  if (config.source === 'x' && config.x.dryRunRules) return dryRunRules(config, (line) => console.log(line));
   if (config.kafkaBrokers === null) {
     process.stderr.write('trendmap: the producer service publishes to Kafka: set KAFKA_BROKERS (or run `npm start` for the embedded mode)\n');
     return EXIT_USAGE;
+  }
+  if (config.source === 'replay') {
+    // An archive that matches nothing is a usage mistake: say so before connecting to anything.
+    try {
+      archiveFiles(config.file!);
+    } catch (error) {
+      if (!(error instanceof ArchiveError)) throw error;
+      process.stderr.write(`trendmap: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
   }
   const publisher = await KafkaPublisher.connect(kafkaSettings(config, 'trendmap-producer'), consoleLog);
   const producer = startProducer(config, publisher);
   console.log(`producer: ${producer.source.name} -> Kafka ${config.kafkaBrokers.join(',')}, topic ${config.kafkaTopic}`);
 
+  const source = producer.source;
+  const display = isReplaySource(source) ? showReplayProgress(source.progress, producer.stats) : null;
   let last = { at: Date.now(), accepted: 0 };
-  const progress = setInterval(() => {
-    const now = Date.now();
-    console.log(progressLine(producer.stats, (producer.stats.accepted - last.accepted) / ((now - last.at) / 1_000)));
-    last = { at: now, accepted: producer.stats.accepted };
-  }, PROGRESS_MS);
+  const progress = display
+    ? null
+    : setInterval(() => {
+        const now = Date.now();
+        console.log(progressLine(producer.stats, (producer.stats.accepted - last.accepted) / ((now - last.at) / 1_000)));
+        last = { at: now, accepted: producer.stats.accepted };
+      }, PROGRESS_MS);
 
   const outcome = await Promise.race([
-    producer.done.then(() => 'done' as const),
+    producer.done.then(() => 'done' as const, () => 'failed' as const),
     untilSignal(),
   ]);
-  clearInterval(progress);
-  if (outcome !== 'done') {
+  if (progress) clearInterval(progress);
+  if (outcome !== 'done' && outcome !== 'failed') {
     console.log(`producer: ${outcome}: stopping, flushing what was read`);
     await producer.stop();
   }
   await publisher.close();
+  display?.finish();
   console.log(`producer: finished. ${progressLine(producer.stats, null)}`);
   await producer.done; // rethrows a source failure: exit 1
   return 0;

@@ -1,10 +1,75 @@
-/** The producer's one-line report: rate, what was sent, and what was skipped by reason. */
+/**
+ * The producer's reports as text: the one-line progress of any source, and the progress line and final
+ * summary of an archive replay. Pure formatting; `archive/replay-display.ts` decides when to print.
+ */
 import type { ProducerStats } from './pipeline';
+import type { ReplayProgress } from './archive/replay-progress';
 
 export function progressLine(stats: ProducerStats, ratePerS: number | null): string {
-  const skipped = Object.entries(stats.skipped.toJSON())
-    .map(([reason, n]) => `${reason} ${n}`)
-    .join(', ');
   const rate = ratePerS === null ? '' : `${ratePerS.toFixed(1)} posts/s, `;
-  return `${rate}${stats.accepted} sent of ${stats.read} read; skipped ${stats.skipped.total}${skipped ? ` (${skipped})` : ''}`;
+  return `${rate}${stats.accepted} sent of ${stats.read} read; skipped ${stats.skipped.total}${skipReasons(stats)}`;
+}
+
+/** " (reason n, reason n)", or "" when nothing was skipped. */
+function skipReasons(stats: ProducerStats): string {
+  const reasons = Object.entries(stats.skipped.toJSON()).map(([reason, n]) => `${reason} ${n}`);
+  return reasons.length === 0 ? '' : ` (${reasons.join(', ')})`;
+}
+
+/** A replay's periodic line, for logs (not a TTY): where it is, how fast, and when it will be done. */
+export function replayLine(progress: ReplayProgress, stats: ProducerStats, linesPerS: number, nowMs: number): string {
+  const eta = progress.etaS(nowMs);
+  return (
+    `replay: file ${Math.min(progress.filesDone + 1, progress.filesTotal)}/${progress.filesTotal}` +
+    `${progress.current === null ? '' : ` (${progress.current})`}, ` +
+    `${formatBytes(progress.bytesRead)} of ${formatBytes(progress.bytesTotal)} (${(progress.fraction * 100).toFixed(1)}%), ` +
+    `${count(linesPerS)} lines/s, ${count(stats.accepted)} accepted, ${count(stats.skipped.total)} skipped` +
+    `${progress.corrupt.length === 0 ? '' : `, ${progress.corrupt.length} corrupt files`}` +
+    `${eta === null ? '' : `, ETA ${formatDuration(eta)}`}`
+  );
+}
+
+/** The end of a replay: files, lines, what was accepted and skipped by reason, and the pace. */
+export function replaySummary(progress: ReplayProgress, stats: ProducerStats, nowMs: number): string[] {
+  const seconds = progress.elapsedS(nowMs);
+  const corrupt = progress.corrupt.length;
+  const lines = [
+    `replay ${stats.finished ? 'finished' : 'stopped'}: ${progress.filesDone} of ${progress.filesTotal} files read` +
+      ` (${formatBytes(progress.bytesRead)})${corrupt === 0 ? '' : `, ${corrupt} of them corrupt`}`,
+    `  ${count(stats.read)} lines in ${formatDuration(seconds)} = ${count(seconds > 0 ? stats.read / seconds : 0)} lines/s`,
+    `  accepted ${count(stats.accepted)}; skipped ${count(stats.skipped.total)}${skipReasons(stats)}`,
+  ];
+  if (progress.oversizedLines > 0) {
+    lines.push(`  ${count(progress.oversizedLines)} lines longer than the limit were skipped as not_json`);
+  }
+  for (const file of progress.corrupt) lines.push(`  corrupt: ${file.name}: ${file.reason}`);
+  return lines;
+}
+
+/** "1h 02m", "3m 05s", "12.3s". */
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${seconds.toFixed(1)}s`;
+  const whole = Math.round(seconds);
+  const h = Math.floor(whole / 3_600);
+  const m = Math.floor((whole % 3_600) / 60);
+  const s = whole % 60;
+  return h > 0 ? `${h}h ${String(m).padStart(2, '0')}m` : `${m}m ${String(s).padStart(2, '0')}s`;
+}
+
+const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+
+/** Bytes in binary units: "512 B", "1.5 MB". */
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${UNITS[unit]}`;
+}
+
+/** A whole number with thousands separators, the same on every machine. */
+function count(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
 }

@@ -1,47 +1,78 @@
 /**
- * Replays a newline-delimited JSON archive, plain or gzipped (by its `.gz` ending), streamed line by line:
- * memory stays constant whatever the file's size, because lines are read only as fast as they are consumed.
+ * Replays an archive of newline-delimited JSON posts: one file, a directory (recursively, in natural name
+ * order) or a glob, each file plain, gzipped (`.gz`) or bzip2ed (`.bz2`). Memory stays constant whatever
+ * the archive's size, because lines are read only as fast as the pipeline consumes them. A file that
+ * cannot be read to its end is reported, counted in the progress, and skipped; the rest goes on.
  */
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { createGunzip } from 'node:zlib';
-import type { Readable } from 'node:stream';
+import { archiveFiles, type Archive } from '../archive/archive-files';
+import { archiveLines, CorruptFileError } from '../archive/archive-lines';
+import { ReplayProgress } from '../archive/replay-progress';
 import type { RawInput, Source } from './source';
 
 /** Lines handed on at once: large enough to amortise the async hops, small enough to pace smoothly. */
 const BATCH_LINES = 256;
 
-export function replaySource(options: { file: string }): Source {
+export interface ReplaySourceOptions {
+  /** A file, a directory or a glob (see `archiveFiles`). */
+  file: string;
+  /** The files already resolved, to avoid walking the directory again. */
+  archive?: Archive;
+  now?: () => number;
+}
+
+export interface ReplaySource extends Source {
+  readonly name: 'replay';
+  readonly progress: ReplayProgress;
+}
+
+/** Throws `ArchiveError` at once when `file` matches nothing. */
+export function replaySource(options: ReplaySourceOptions): ReplaySource {
+  const { files, totalBytes } = options.archive ?? archiveFiles(options.file);
+  const now = options.now ?? Date.now;
+  const progress = new ReplayProgress(files.length, totalBytes);
   return {
     name: 'replay',
     live: false,
+    progress,
     async *read(signal: AbortSignal): AsyncIterable<RawInput[]> {
-      const file = createReadStream(options.file);
-      const input: Readable = options.file.endsWith('.gz') ? file.pipe(createGunzip()) : file;
-      // A read error on the file must surface through the gunzip stream the lines come from.
-      file.on('error', (error) => input.destroy(error));
-      const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
-      const abort = () => input.destroy();
-      signal.addEventListener('abort', abort, { once: true });
-      try {
-        let batch: string[] = [];
-        for await (const line of lines) {
-          if (signal.aborted) return;
-          batch.push(line);
-          if (batch.length === BATCH_LINES) {
-            yield batch;
-            batch = [];
-          }
-        }
-        if (batch.length > 0 && !signal.aborted) yield batch;
-      } catch (error) {
+      progress.start(now());
+      let batch: string[] = [];
+      for (const file of files) {
         if (signal.aborted) return;
-        throw new Error(`cannot read ${options.file}: ${(error as Error).message}`);
-      } finally {
-        signal.removeEventListener('abort', abort);
-        lines.close();
-        input.destroy();
+        progress.current = file.name;
+        let counted = 0;
+        const lines = archiveLines(file.path, {
+          signal,
+          onBytes: (bytes) => {
+            counted += bytes;
+            progress.bytesRead += bytes;
+          },
+          onOversized: () => (progress.oversizedLines += 1),
+        });
+        try {
+          for await (const chunk of lines) {
+            for (const line of chunk) batch.push(line);
+            if (batch.length >= BATCH_LINES) {
+              yield batch;
+              batch = [];
+              if (signal.aborted) return;
+            }
+          }
+        } catch (error) {
+          if (!(error instanceof CorruptFileError)) throw error;
+          progress.markCorrupt(file.name, error.message);
+        }
+        // What a corrupt file left unread counts as done, so the share read reaches 100%.
+        progress.bytesRead += Math.max(0, file.bytes - counted);
+        progress.fileDone();
       }
+      if (batch.length > 0 && !signal.aborted) yield batch;
+      progress.finish(now());
     },
   };
+}
+
+/** Whether a running source is a replay, whose progress can be shown. */
+export function isReplaySource(source: Source): source is ReplaySource {
+  return source.name === 'replay' && 'progress' in source && source.progress instanceof ReplayProgress;
 }

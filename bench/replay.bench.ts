@@ -1,0 +1,242 @@
+/**
+ * `npm run bench -- replay`: replaying archives as fast as possible.
+ *
+ * - Throughput: the same generated archive (REPLAY_BENCH_LINES lines, default 200,000) as `.jsonl`, `.gz`
+ *   and `.bz2`, (a) into the embedded server (one process, in-process bus), timed until the producer has
+ *   read everything, and (b) into Kafka (a throwaway broker, or KAFKA_BROKERS; producer and map-server as
+ *   separate processes), timed until the map-server has counted every accepted post.
+ * - Memory: a large archive (REPLAY_BENCH_RSS_MB, default 1024 MB of `.jsonl` in a Twitter-Stream-Grab
+ *   layout) replayed by `npm start` with `--speed max`; the process's RSS is sampled every second.
+ *
+ * Lines are X API v2 envelopes from the synthetic world, mixed like a real sample stream: 30% posts with a
+ * place, 60% posts without (skipped `no_location`), 10% delete notices. Timestamps span REPLAY_BENCH_SPAN_H
+ * hours (default 48) so that the 24 h window expires data during the replay. Prints figures; asserts nothing.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createGzip } from 'node:zlib';
+import { pipeline } from 'node:stream/promises';
+import { parseConfig } from '../common/src/config';
+import { startEmbedded } from '../map-server/src/embedded';
+import { SyntheticWorld } from '../producer/src/sources/synthetic-world';
+import { startTestBroker } from '../scripts/kafka-test-broker';
+import { freePort, health, runService, uniqueTopic, until, type Service } from '../test/kafka/services';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const LINES = Number(process.env.REPLAY_BENCH_LINES ?? 200_000);
+const RSS_BYTES = Number(process.env.REPLAY_BENCH_RSS_MB ?? 1024) * 1024 * 1024;
+const SPAN_MS = Number(process.env.REPLAY_BENCH_SPAN_H ?? 48) * 3_600_000;
+/**
+ * Time span of the throughput archive, in ms. Short: through Kafka, posts of different countries arrive
+ * out of order across partitions, and over a long span one partition's lag would make others' posts stale.
+ */
+const THROUGHPUT_SPAN_MS = 3_600_000;
+/** Distinct post shapes generated; lines reuse them with their own id and time (fast to make). */
+const POOL = 20_000;
+/** Lines per file of the memory archive: about a minute of a sample stream, like the Stream Grab's files. */
+const LINES_PER_FILE = 50_000;
+const START_MS = Date.UTC(2023, 2, 1);
+const RSS_SAMPLE_MS = 1_000;
+
+/** Line templates split at the id and at the timestamp: `a + id + b + time + c`. */
+type Template = [string, string, string];
+
+function templates(): Template[] {
+  const world = new SyntheticWorld({ seed: 11 });
+  const pool: Template[] = [];
+  for (let i = 0; i < POOL; i += 1) {
+    const share = i % 10;
+    let text: string;
+    if (share === 9) {
+      text = JSON.stringify({ delete: { status: { id: '__ID__', user_id: 42 }, timestamp_ms: '__TS__' } });
+    } else {
+      const post = world.next(START_MS + i) as unknown as { data: Record<string, unknown>; includes?: unknown };
+      post.data.id = '__ID__';
+      post.data.created_at = '__TS__';
+      if (share >= 3) {
+        delete post.data.geo;
+        delete post.includes;
+      }
+      text = JSON.stringify(post);
+    }
+    const [a, rest] = text.split('__ID__');
+    const [b, c] = rest.split('__TS__');
+    pool.push([a, b, c]);
+  }
+  return pool;
+}
+
+/** Writes `count` lines from line number `first` of `total`, spread over `spanMs`, respecting backpressure. */
+async function writeLines(path: string, pool: Template[], first: number, count: number, total: number, spanMs: number): Promise<number> {
+  mkdirSync(dirname(path), { recursive: true });
+  const out = createWriteStream(path);
+  let bytes = 0;
+  for (let i = first; i < first + count; i += 1) {
+    const [a, b, c] = pool[i % pool.length];
+    const ts = new Date(START_MS + Math.floor((i * spanMs) / total)).toISOString();
+    const line = `${a}${1_600_000_000_000_000_000n + BigInt(i)}${b}${ts}${c}\n`;
+    bytes += line.length;
+    if (!out.write(line)) await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  return bytes;
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+const perS = (n: number, ms: number) => Math.round(n / (ms / 1_000)).toLocaleString('en-US');
+
+async function embeddedRun(file: string): Promise<{ ms: number; read: number; accepted: number }> {
+  const parsed = parseConfig(['--source', 'replay', '--file', file, '--speed', 'max'], { PORT: '0', LOG_LEVEL: 'silent', TILE_URL: '' });
+  if (parsed.help) throw new Error('unexpected help');
+  const start = performance.now();
+  const embedded = await startEmbedded(parsed.config, { staticDir: null });
+  const stats = await embedded.producer.done;
+  const ms = performance.now() - start;
+  await embedded.close();
+  return { ms, read: stats.read, accepted: stats.accepted };
+}
+
+async function kafkaRun(brokers: string, file: string, accepted: number): Promise<{ ms: number; producerMs: number; ingested: number }> {
+  const env = { KAFKA_BROKERS: brokers, KAFKA_TOPIC: uniqueTopic('bench-replay') };
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const server = runService('map-server', [], { ...env, PORT: String(port), LOG_LEVEL: 'error' });
+  await until(async () => ((await health(url)).status === 'ok' ? true : undefined), `the map-server\n${server.output()}`, 180_000);
+  const start = performance.now();
+  const producer = runService('producer', ['--source', 'replay', '--file', file, '--speed', 'max'], env);
+  const producerDone = producer.exited.then(() => performance.now());
+  // Counted or refused (a duplicate, or stale when partitions run far apart): every accepted post is seen.
+  const seen = async () => {
+    const h = await health(url);
+    return h.ingested + Object.values(h.skipped).reduce((sum, n) => sum + n, 0) >= accepted ? h : undefined;
+  };
+  const last = await until(seen, `every post counted\n${producer.output()}`, 900_000);
+  const ms = performance.now() - start;
+  const producerMs = (await producerDone) - start;
+  await stop(server);
+  return { ms, producerMs, ingested: last.ingested };
+}
+
+async function stop(...services: Service[]): Promise<void> {
+  for (const s of services) s.process.kill('SIGTERM');
+  await Promise.all(services.map((s) => s.exited));
+}
+
+async function throughput(pool: Template[]): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'trendmap-bench-replay-'));
+  try {
+    const plain = join(dir, 'posts.jsonl');
+    const bytes = await writeLines(plain, pool, 0, LINES, LINES, THROUGHPUT_SPAN_MS);
+    await pipeline(createReadStream(plain), createGzip(), createWriteStream(`${plain}.gz`));
+    const bzip2 = spawnSync('bzip2', ['-k', '-9', plain]);
+    const files = [plain, `${plain}.gz`, ...(bzip2.status === 0 ? [`${plain}.bz2`] : [])];
+    if (bzip2.status !== 0) console.log('  (bzip2 is not installed: no .bz2 figures; apt-get install bzip2)');
+    console.log(`replay: ${LINES.toLocaleString('en-US')} lines, ${mb(bytes)} of .jsonl`);
+
+    const accepted: Record<string, number> = {};
+    console.log('  (a) embedded, in-process bus:');
+    for (const file of files) {
+      const run = await embeddedRun(file);
+      accepted[file] = run.accepted;
+      console.log(
+        `    ${file.slice(dir.length + 1).padEnd(16)} ${(run.ms / 1_000).toFixed(1).padStart(5)} s: ` +
+          `${perS(run.read, run.ms).padStart(9)} lines/s, ${perS(run.accepted, run.ms).padStart(8)} accepted/s (${run.accepted.toLocaleString('en-US')} accepted)`,
+      );
+    }
+
+    const external = process.env.KAFKA_BROKERS?.trim();
+    let broker;
+    try {
+      broker = external ? null : await startTestBroker();
+    } catch (error) {
+      console.log(`  (b) Kafka: skipped, no broker could be started: ${(error as Error).message.split('\n')[0]}`);
+      return;
+    }
+    try {
+      console.log(`  (b) Kafka (${external ?? 'throwaway broker'}), producer and map-server as processes, until the map-server counted all:`);
+      for (const file of files) {
+        const run = await kafkaRun(external || broker!.brokers, file, accepted[file]);
+        console.log(
+          `    ${file.slice(dir.length + 1).padEnd(16)} ${(run.ms / 1_000).toFixed(1).padStart(5)} s: ` +
+            `${perS(LINES, run.ms).padStart(9)} lines/s, ${perS(accepted[file], run.ms).padStart(8)} accepted/s (${run.ingested.toLocaleString('en-US')} counted; producer exited after ${(run.producerMs / 1_000).toFixed(1)} s)`,
+        );
+      }
+    } finally {
+      await broker?.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Writes a Stream-Grab-like tree (`HH/MM.jsonl`) of about RSS_BYTES; returns its directory and size. */
+async function largeArchive(pool: Template[]): Promise<{ dir: string; bytes: number; lines: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'trendmap-bench-rss-'));
+  const lineBytes = pool.slice(0, 1_000).reduce((sum, [a, b, c]) => sum + a.length + b.length + c.length + 45, 0) / 1_000;
+  const lines = Math.round(RSS_BYTES / lineBytes);
+  let bytes = 0;
+  for (let first = 0, n = 0; first < lines; first += LINES_PER_FILE, n += 1) {
+    const name = `2023/03/01/${String(Math.floor(n / 60)).padStart(2, '0')}/${String(n % 60).padStart(2, '0')}.jsonl`;
+    bytes += await writeLines(join(dir, name), pool, first, Math.min(LINES_PER_FILE, lines - first), lines, SPAN_MS);
+  }
+  return { dir, bytes, lines };
+}
+
+/** Replays `dir` with `npm start --speed max`, sampling RSS; returns the samples, duration and output. */
+async function sampledReplay(dir: string, settleMs = 100): Promise<{ samples: number[]; ms: number; output: string }> {
+  {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--source', 'replay', '--file', dir, '--speed', 'max'], {
+      cwd: root,
+      env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    const samples: number[] = [];
+    const start = performance.now();
+    const timer = setInterval(() => {
+      try {
+        samples.push(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024);
+      } catch {
+        // exited
+      }
+    }, RSS_SAMPLE_MS);
+    await until(async () => (/replay (finished|stopped)/.test(output) ? true : undefined), `the replay to finish\n${output.slice(-2_000)}`, 3_600_000);
+    const ms = performance.now() - start;
+    await new Promise((r) => setTimeout(r, settleMs)); // the rest of the summary (and, idle, a few samples)
+    clearInterval(timer);
+    child.kill('SIGTERM');
+    await exited;
+    return { samples, ms, output };
+  }
+}
+
+async function peakRss(pool: Template[]): Promise<void> {
+  const archive = await largeArchive(pool);
+  try {
+    console.log(`replay memory: ${mb(archive.bytes)} (${archive.lines.toLocaleString('en-US')} lines over ${SPAN_MS / 3_600_000} h) -> npm start --speed max, RSS every ${RSS_SAMPLE_MS / 1_000} s`);
+    // The same process on a 40-line archive: what the server, the border index and tsx take before any replay.
+    const idle = await sampledReplay(join(root, 'test/fixtures/archive/good'), 3_000);
+    const { samples, ms, output } = await sampledReplay(archive.dir);
+    const sorted = [...samples].sort((a, b) => a - b);
+    const at = (share: number) => mb(sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? 0);
+    console.log(
+      `  peak RSS ${at(1)} (median ${at(0.5)}, ${samples.length} samples) over ${(ms / 1_000).toFixed(0)} s; ${perS(archive.lines, ms)} lines/s; ` +
+        `baseline (same process, 40-line archive) peak ${mb(Math.max(...idle.samples))}`,
+    );
+    for (const line of output.split('\n').filter((l) => /^ {0,2}(replay|  )/.test(l) && !l.includes('replay: file'))) console.log(`  | ${line}`);
+  } finally {
+    rmSync(archive.dir, { recursive: true, force: true });
+  }
+}
+
+export async function benchReplay(): Promise<void> {
+  const pool = templates();
+  await throughput(pool);
+  await peakRss(pool);
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it, beforeAll } from 'vitest';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { ArchiveError, archiveFiles, naturalCompare } from './archive-files';
+
+/** A Twitter-Stream-Grab-like tree, written in scrambled order so that the order read is the sort's. */
+const TREE = [
+  '2017/06/01/00/10.json.bz2',
+  '2017/06/01/00/05.json.bz2',
+  '2017/06/01/01/00.json.bz2',
+  '2017/06/02/00/00.json.gz',
+  '2017/06/01/00/30.json',
+  'loose/10.jsonl',
+  'loose/9.jsonl',
+  'loose/posts.ndjson',
+  'README.txt',
+  'loose/.hidden.json',
+  'loose/checksums.md5',
+];
+
+describe('archiveFiles', () => {
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'trendmap-archive-'));
+    for (const name of TREE) {
+      mkdirSync(dirname(join(root, name)), { recursive: true });
+      writeFileSync(join(root, name), `${name}\n`);
+    }
+  });
+
+  it('reads a directory recursively, archive endings only, in natural order of the relative path', () => {
+    const archive = archiveFiles(root);
+    expect(archive.files.map((f) => f.name)).toEqual([
+      '2017/06/01/00/05.json.bz2',
+      '2017/06/01/00/10.json.bz2',
+      '2017/06/01/00/30.json',
+      '2017/06/01/01/00.json.bz2',
+      '2017/06/02/00/00.json.gz',
+      'loose/9.jsonl',
+      'loose/10.jsonl',
+      'loose/posts.ndjson',
+    ]);
+    expect(archive.files.every((f) => f.path.startsWith(root))).toBe(true);
+    expect(archive.totalBytes).toBe(archive.files.reduce((sum, f) => sum + f.name.length + 1, 0));
+  });
+
+  it('takes a glob relative to the working directory, sorted the same way, whatever the ending', () => {
+    const archive = archiveFiles('**/0*.json*', root);
+    expect(archive.files.map((f) => f.name)).toEqual([
+      '2017/06/01/00/05.json.bz2',
+      '2017/06/01/01/00.json.bz2',
+      '2017/06/02/00/00.json.gz',
+    ]);
+    const absolute = archiveFiles(`${root}/loose/*`);
+    expect(absolute.files.map((f) => f.name)).toEqual(['9.jsonl', '10.jsonl', 'checksums.md5', 'posts.ndjson']);
+  });
+
+  it('takes a single file whatever its ending', () => {
+    const archive = archiveFiles(join(root, 'README.txt'));
+    expect(archive.files).toHaveLength(1);
+    expect(archive.totalBytes).toBe('README.txt\n'.length);
+  });
+
+  it('refuses, with a clear message, what matches nothing', () => {
+    expect(() => archiveFiles(join(root, 'missing.jsonl'))).toThrow(ArchiveError);
+    expect(() => archiveFiles(join(root, 'missing.jsonl'))).toThrow(/no such file or directory/);
+    expect(() => archiveFiles('**/*.xz', root)).toThrow(/the pattern matches no files/);
+    const empty = mkdtempSync(join(tmpdir(), 'trendmap-empty-'));
+    writeFileSync(join(empty, 'notes.txt'), 'x');
+    expect(() => archiveFiles(empty)).toThrow(/holds no .jsonl, .ndjson, .json, .gz, .bz2 files/);
+  });
+});
+
+describe('naturalCompare', () => {
+  it('orders digit runs as numbers and the rest by code unit, segment by segment', () => {
+    const names = ['b/10.json', 'a/9/x.json', 'b/9.json', 'a/10.json', 'b/09.json', 'a/9.json', 'B/1.json', 'a-b/1.json'];
+    expect([...names].sort(naturalCompare)).toEqual([
+      'B/1.json',
+      'a/9/x.json', // the directory '9' before the file '9.json': segment by segment, a shorter name first
+      'a/9.json',
+      'a/10.json',
+      'a-b/1.json',
+      'b/9.json',
+      'b/09.json',
+      'b/10.json',
+    ]);
+  });
+
+  it('agrees with plain string order on zero-padded names', () => {
+    const padded = ['2017/06/01/00/05.json.bz2', '2017/06/01/00/10.json.bz2', '2017/06/01/00/59.json.bz2', '2017/06/01/01/00.json.bz2'];
+    expect([...padded].reverse().sort(naturalCompare)).toEqual([...padded].sort());
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * Which files an archive is: `--file` names a file, a directory (read recursively) or a glob. Files are
+ * replayed in natural order of their path relative to the directory or the glob's base, so that the
+ * Internet Archive's "Twitter Stream Grab" layout (`2017/06/01/00/05.json.bz2`, `.../00/10.json.bz2`)
+ * is read in time order, and `9.json` comes before `10.json` where names are not zero-padded.
+ */
+import { readdirSync, statSync, type Stats } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { globSync, isDynamicPattern } from 'tinyglobby';
+
+/**
+ * Endings taken from a directory: newline-delimited JSON, plain or compressed. `.txt` is left out on
+ * purpose: archive folders hold READMEs and checksums as `.txt`, and a stray file would only add skips.
+ * A file named explicitly, or matched by a glob, is read whatever its ending.
+ */
+export const ARCHIVE_ENDINGS = ['.jsonl', '.ndjson', '.json', '.gz', '.bz2'] as const;
+
+export interface ArchiveFile {
+  /** Absolute path. */
+  path: string;
+  /** Path relative to the directory or the glob's working directory; the sort key and the display name. */
+  name: string;
+  /** Size on disk (compressed), in bytes. */
+  bytes: number;
+}
+
+export interface Archive {
+  files: ArchiveFile[];
+  /** Sum of the files' sizes on disk, in bytes. */
+  totalBytes: number;
+}
+
+/** A `--file` that names nothing readable, with a message meant for the person who typed it. */
+export class ArchiveError extends Error {}
+
+/** Resolves `--file` to the files to replay, in order; throws `ArchiveError` when nothing matches. */
+export function archiveFiles(spec: string, cwd = process.cwd()): Archive {
+  const target = resolve(cwd, spec);
+  let stats: Stats | undefined;
+  try {
+    stats = statSync(target);
+  } catch {
+    stats = undefined;
+  }
+  let files: ArchiveFile[];
+  if (stats?.isFile()) {
+    files = [{ path: target, name: spec, bytes: stats.size }];
+  } else if (stats?.isDirectory()) {
+    files = walk(target).filter((f) => isArchiveName(f.path));
+    if (files.length === 0) throw new ArchiveError(`--file ${spec}: the directory holds no ${ARCHIVE_ENDINGS.join(', ')} files`);
+  } else if (isDynamicPattern(spec)) {
+    const base = staticBase(spec, cwd);
+    files = globSync(spec, { cwd, absolute: true, onlyFiles: true, dot: false }).map((path) => ({
+      path,
+      name: relative(base, path),
+      bytes: statSync(path).size,
+    }));
+    if (files.length === 0) throw new ArchiveError(`--file ${spec}: the pattern matches no files`);
+  } else {
+    throw new ArchiveError(`--file ${spec}: no such file or directory`);
+  }
+  if (stats?.isDirectory()) files = files.map((f) => ({ ...f, name: relative(target, f.path) }));
+  files.sort((a, b) => naturalCompare(a.name, b.name));
+  return { files, totalBytes: files.reduce((sum, f) => sum + f.bytes, 0) };
+}
+
+/** Whether a file found in a directory is part of the archive (by ending; hidden files never are). */
+export function isArchiveName(path: string): boolean {
+  const base = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
+  return !base.startsWith('.') && ARCHIVE_ENDINGS.some((ending) => base.endsWith(ending));
+}
+
+/** The directory a glob starts from: its segments before the first one with a wildcard. */
+function staticBase(pattern: string, cwd: string): string {
+  const segments = pattern.split('/');
+  const firstDynamic = segments.findIndex((segment) => isDynamicPattern(segment));
+  return resolve(cwd, segments.slice(0, firstDynamic).join('/') || '.');
+}
+
+/** Every regular file under `dir`, depth first; symbolic links to directories are not followed. */
+function walk(dir: string): ArchiveFile[] {
+  const found: ArchiveFile[] = [];
+  const pending = [dir];
+  while (pending.length > 0) {
+    const current = pending.pop()!;
+    for (const entry of readdirSync(current, { withFileTypes: true })) {
+      const path = join(current, entry.name);
+      if (entry.isDirectory()) pending.push(path);
+      else if (entry.isFile() || (entry.isSymbolicLink() && safeStat(path)?.isFile())) {
+        found.push({ path, name: path, bytes: safeStat(path)?.size ?? 0 });
+      }
+    }
+  }
+  return found;
+}
+
+function safeStat(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+const DIGITS = /^[0-9]+$/;
+const RUNS = /[0-9]+|[^0-9]+/g;
+
+/**
+ * Natural order of two paths, segment by segment: runs of digits compare as numbers (`9` < `10`; on a
+ * tie the one with fewer leading zeros first), everything else by UTF-16 code unit, so the order does not
+ * depend on the locale. Zero-padded names sort as they would lexicographically.
+ */
+export function naturalCompare(a: string, b: string): number {
+  const as = a.split('/');
+  const bs = b.split('/');
+  for (let i = 0; i < Math.min(as.length, bs.length); i += 1) {
+    const order = compareSegment(as[i], bs[i]);
+    if (order !== 0) return order;
+  }
+  return as.length - bs.length;
+}
+
+function compareSegment(a: string, b: string): number {
+  const ar = a.match(RUNS) ?? [];
+  const br = b.match(RUNS) ?? [];
+  for (let i = 0; i < Math.min(ar.length, br.length); i += 1) {
+    const x = ar[i];
+    const y = br[i];
+    if (DIGITS.test(x) && DIGITS.test(y)) {
+      const xs = x.replace(/^0+(?=.)/, '');
+      const ys = y.replace(/^0+(?=.)/, '');
+      if (xs.length !== ys.length) return xs.length - ys.length;
+      if (xs !== ys) return xs < ys ? -1 : 1;
+      if (x.length !== y.length) return x.length - y.length;
+    } else if (x !== y) {
+      return x < y ? -1 : 1;
+    }
+  }
+  return ar.length - br.length;
+}

@@ -1,0 +1,70 @@
+/**
+ * How far a replay has got, as plain counters the replay source updates and a display reads: files and
+ * compressed bytes done out of the total, the file being read, and what could not be read. Posts read,
+ * accepted and skipped are the pipeline's (`ProducerStats`); this model holds what only the source knows.
+ */
+
+/** A file that could not be read to its end, and why. */
+export interface CorruptFile {
+  name: string;
+  reason: string;
+}
+
+export class ReplayProgress {
+  filesDone = 0;
+  /** Compressed bytes read from disk so far, over every file. */
+  bytesRead = 0;
+  /** The file being read, by its name relative to the archive; null before the first and after the last. */
+  current: string | null = null;
+  /** Lines dropped for being longer than the limit (they are also counted as skipped `not_json`). */
+  oversizedLines = 0;
+  readonly corrupt: CorruptFile[] = [];
+  /** When the replay began and ended, in ms since the epoch; null until then. */
+  startedAt: number | null = null;
+  finishedAt: number | null = null;
+
+  constructor(
+    readonly filesTotal: number,
+    /** Sum of the files' sizes on disk, in bytes. */
+    readonly bytesTotal: number,
+  ) {}
+
+  /** Share of the archive read, from 0 to 1, by compressed bytes (an empty archive is all read). */
+  get fraction(): number {
+    return this.bytesTotal === 0 ? 1 : Math.min(1, this.bytesRead / this.bytesTotal);
+  }
+
+  /** Seconds since the start (to the end once finished). */
+  elapsedS(nowMs: number): number {
+    if (this.startedAt === null) return 0;
+    return ((this.finishedAt ?? nowMs) - this.startedAt) / 1_000;
+  }
+
+  /**
+   * Seconds left at the average pace so far: elapsed × bytes left / bytes read. Null until something
+   * has been read, since there is no pace yet.
+   */
+  etaS(nowMs: number): number | null {
+    const elapsed = this.elapsedS(nowMs);
+    if (this.bytesRead === 0 || elapsed === 0) return null;
+    return (elapsed * Math.max(0, this.bytesTotal - this.bytesRead)) / this.bytesRead;
+  }
+
+  start(nowMs: number): void {
+    this.startedAt ??= nowMs;
+  }
+
+  finish(nowMs: number): void {
+    this.current = null;
+    this.finishedAt ??= nowMs;
+  }
+
+  /** A file has been read to its end, or given up as corrupt. */
+  fileDone(): void {
+    this.filesDone += 1;
+  }
+
+  markCorrupt(name: string, reason: string): void {
+    this.corrupt.push({ name, reason });
+  }
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { ProducerStats } from './pipeline';
+import { ReplayProgress } from './archive/replay-progress';
+import { formatBytes, formatDuration, progressLine, replayLine, replaySummary } from './progress';
+
+function statsOf(read: number, accepted: number, skipped: Record<string, number>): ProducerStats {
+  const stats = new ProducerStats();
+  stats.read = read;
+  stats.accepted = accepted;
+  for (const [reason, n] of Object.entries(skipped)) stats.skipped.add(reason as 'not_json', n);
+  return stats;
+}
+
+describe('progress text', () => {
+  it('keeps the one-line progress of any source', () => {
+    expect(progressLine(statsOf(40, 34, { notice: 3, not_json: 3 }), 12.34)).toBe('12.3 posts/s, 34 sent of 40 read; skipped 6 (notice 3, not_json 3)');
+    expect(progressLine(statsOf(0, 0, {}), null)).toBe('0 sent of 0 read; skipped 0');
+  });
+
+  it('says where a replay is, how fast it goes and when it will be done', () => {
+    const progress = new ReplayProgress(120, 4 * 1024 ** 3);
+    progress.start(0);
+    progress.bytesRead = 1024 ** 3; // a quarter in 60 s: 180 s to go
+    progress.filesDone = 30;
+    progress.current = '2017/06/01/00/30.json.bz2';
+    const line = replayLine(progress, statsOf(1_500_000, 20_000, { no_location: 1_400_000, notice: 80_000 }), 25_000.4, 60_000);
+    expect(line).toBe(
+      'replay: file 31/120 (2017/06/01/00/30.json.bz2), 1.0 GB of 4.0 GB (25.0%), 25,000 lines/s, 20,000 accepted, 1,480,000 skipped, ETA 3m 00s',
+    );
+  });
+
+  it('sums a replay up: files, corrupt ones by name, lines, skips by reason, pace', () => {
+    const progress = new ReplayProgress(4, 2_048);
+    progress.start(1_000);
+    progress.bytesRead = 2_048;
+    progress.filesDone = 4;
+    progress.oversizedLines = 2;
+    progress.markCorrupt('b.json.gz', 'bad gzip data (incorrect header check)');
+    progress.finish(11_000);
+    const stats = statsOf(1_000, 600, { not_json: 2, notice: 398 });
+    stats.finished = true;
+    expect(replaySummary(progress, stats, 99_000)).toEqual([
+      'replay finished: 4 of 4 files read (2.0 KB), 1 of them corrupt',
+      '  1,000 lines in 10.0s = 100 lines/s',
+      '  accepted 600; skipped 400 (not_json 2, notice 398)',
+      '  2 lines longer than the limit were skipped as not_json',
+      '  corrupt: b.json.gz: bad gzip data (incorrect header check)',
+    ]);
+  });
+
+  it('formats durations and sizes', () => {
+    expect(formatDuration(12.34)).toBe('12.3s');
+    expect(formatDuration(185)).toBe('3m 05s');
+    expect(formatDuration(3_725)).toBe('1h 02m');
+    expect(formatBytes(512)).toBe('512 B');
+    expect(formatBytes(1.5 * 1024 * 1024)).toBe('1.5 MB');
+  });
+});

@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import type { BusMessage, EventPublisher } from '../../../common/src/bus/bus';
+import { archiveFiles } from '../archive/archive-files';
+import { OVERSIZED_LINE } from '../archive/line-splitter';
+import { createCountryLookup } from '../normalise/country-lookup';
+import { runPipeline } from '../pipeline';
+import { replaySource, type ReplaySource } from './replay';
+import { SyntheticWorld } from './synthetic-world';
+
+const fixture = (name: string) => fileURLToPath(new URL(`../../../test/fixtures/${name}`, import.meta.url));
+const lookup = createCountryLookup();
+const sampleLines = readFileSync(fixture('replay-sample.jsonl'), 'utf8').split('\n').filter((l) => l !== '');
+
+async function readAll(source: ReplaySource): Promise<string[]> {
+  const lines: string[] = [];
+  for await (const batch of source.read(new AbortController().signal)) lines.push(...(batch as string[]));
+  return lines;
+}
+
+/** Replays through the real pipeline into a publisher that only counts. */
+async function replay(file: string) {
+  const source = replaySource({ file });
+  let published = 0;
+  const publisher: EventPublisher = {
+    publish: async (messages: BusMessage[]) => void (published += messages.length),
+    close: async () => {},
+  };
+  const stats = await runPipeline({ source, publisher, lookup, speed: { kind: 'max' }, signal: new AbortController().signal });
+  return { stats, progress: source.progress, published };
+}
+
+describe('replaySource', () => {
+  it('reads a directory of plain, .gz and .bz2 files in name order, as the lines of the one file they were cut from', async () => {
+    const source = replaySource({ file: fixture('archive/good') });
+    expect(source.progress.filesTotal).toBe(4); // README.txt and .DS_Store are not archive files
+    expect(await readAll(source)).toEqual(sampleLines);
+    expect(source.progress.filesDone).toBe(4);
+    expect(source.progress.bytesRead).toBe(source.progress.bytesTotal);
+    expect(source.progress.corrupt).toEqual([]);
+    expect(source.progress.finishedAt).not.toBeNull();
+  });
+
+  it('decodes gzip and bzip2 by the ending', async () => {
+    expect(await readAll(replaySource({ file: fixture('archive/good/2014/06/12/19/05.json.gz') }))).toEqual(sampleLines.slice(10, 20));
+    expect(await readAll(replaySource({ file: fixture('archive/good/2014/06/12/19/10.json.bz2') }))).toEqual(sampleLines.slice(20, 30));
+  });
+
+  it('reports a corrupt .gz and a corrupt .bz2, skips them, and counts every post of the other files', async () => {
+    const damaged = await replay(fixture('archive/corrupt'));
+    // The two good files of that directory are compressed copies of these two.
+    const v1 = await replay(fixture('v1-statuses.jsonl'));
+    const v2 = await replay(fixture('v2-envelopes.jsonl'));
+    expect(damaged.stats.finished).toBe(true);
+    expect(damaged.stats.read).toBe(v1.stats.read + v2.stats.read);
+    expect(damaged.stats.accepted).toBe(v1.stats.accepted + v2.stats.accepted);
+    expect(damaged.published).toBe(damaged.stats.accepted);
+    expect(damaged.stats.skipped.total).toBe(v1.stats.skipped.total + v2.stats.skipped.total);
+    expect(damaged.progress.filesDone).toBe(4);
+    expect(damaged.progress.corrupt).toEqual([
+      { name: '3-bad-header.json.gz', reason: 'bad gzip data (incorrect header check)' },
+      { name: '4-bad-block.json.bz2', reason: expect.stringMatching(/^bad bzip2 data \(.+\)$/) },
+    ]);
+  });
+
+  it('keeps the lines read before a truncated file fails', async () => {
+    const source = replaySource({ file: fixture('archive/truncated/posts.json.gz') });
+    const lines = await readAll(source);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.length).toBeLessThan(sampleLines.length);
+    expect(lines).toEqual(sampleLines.slice(0, lines.length));
+    expect(source.progress.corrupt).toEqual([{ name: expect.stringContaining('posts.json.gz'), reason: 'bad gzip data (unexpected end of file)' }]);
+  });
+
+  describe('on generated files', () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'trendmap-replay-'));
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('skips a line over 1 MB as not_json without holding it', async () => {
+      const file = join(dir, 'long.jsonl');
+      writeFileSync(file, `${sampleLines[0]}\n{"text":"${'x'.repeat(2 * 1024 * 1024)}"}\n${sampleLines[2]}\n`);
+      const { stats, progress } = await replay(file);
+      expect(stats.read).toBe(3);
+      expect(stats.skipped.toJSON().not_json).toBe(1);
+      expect(progress.oversizedLines).toBe(1);
+      expect(await readAll(replaySource({ file }))).toEqual([sampleLines[0], OVERSIZED_LINE, sampleLines[2]]);
+    });
+
+    it('reports a file that disappears before it is read, and goes on', async () => {
+      const sub = mkdtempSync(join(dir, 'gone-'));
+      writeFileSync(join(sub, 'a.jsonl'), `${sampleLines[0]}\n`);
+      writeFileSync(join(sub, 'b.jsonl'), `${sampleLines[1]}\n`);
+      const archive = archiveFiles(sub);
+      rmSync(join(sub, 'a.jsonl'));
+      const source = replaySource({ file: sub, archive });
+      expect(await readAll(source)).toEqual([sampleLines[1]]);
+      expect(source.progress.corrupt).toEqual([{ name: 'a.jsonl', reason: 'cannot read (ENOENT)' }]);
+    });
+
+    it('reads only as far ahead as the lines are taken, through each decompressor', async () => {
+      const world = new SyntheticWorld({ seed: 9 });
+      const t0 = Date.UTC(2023, 0, 1);
+      const text = Array.from({ length: 16_000 }, (_, i) => JSON.stringify(world.next(t0 + i * 100))).join('\n');
+      writeFileSync(join(dir, 'big.jsonl'), text);
+      writeFileSync(join(dir, 'big.json.gz'), gzipSync(text));
+      // 100 KB blocks (-1): unbzip2-stream waits for a worst-case block of compressed bytes before it
+      // decodes one (25 KB + 100 KB × the level), so at -9 it would read this whole 1 MB file at once.
+      execFileSync('bzip2', ['-k', '-1', join(dir, 'big.jsonl')]);
+      for (const name of ['big.jsonl', 'big.json.gz', 'big.jsonl.bz2']) {
+        const source = replaySource({ file: join(dir, name) });
+        const iterator = source.read(new AbortController().signal)[Symbol.asyncIterator]();
+        const first = await iterator.next();
+        expect(first.done).toBe(false);
+        // Give the streams time to read ahead as far as they would.
+        await new Promise((r) => setTimeout(r, 100));
+        const ahead = source.progress.bytesRead / source.progress.bytesTotal;
+        expect(ahead, name).toBeLessThan(0.5);
+        await iterator.return?.();
+      }
+    });
+  });
+});

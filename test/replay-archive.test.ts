@@ -1,0 +1,81 @@
+/**
+ * End to end, as `npm start -- --source replay --file <directory>` runs it: a nested archive directory of
+ * plain, gzipped and bzip2ed files (test/fixtures/archive/good: replay-sample.jsonl cut in four, plus a
+ * README.txt and a hidden file that are not read) must count exactly what the single file counts, whose
+ * trends were worked out by hand in replay-sample.expected.json.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parseConfig, type Config } from '../common/src/config';
+import { startEmbedded, type Embedded } from '../map-server/src/embedded';
+import { isReplaySource } from '../producer/src/sources/replay';
+import type { TrendsResponse } from '../common/src/api';
+
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+function configFor(argv: string[]): Config {
+  const parsed = parseConfig(argv, { PORT: '0', LOG_LEVEL: 'silent', TILE_URL: '' });
+  if (parsed.help) throw new Error('unexpected help');
+  return parsed.config;
+}
+
+async function json<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  expect(response.status).toBe(200);
+  return (await response.json()) as T;
+}
+
+describe('replaying an archive directory through the embedded product', () => {
+  const expected = JSON.parse(readFileSync(fixture('replay-sample.expected.json'), 'utf8'));
+  let embedded: Embedded;
+
+  beforeAll(async () => {
+    embedded = await startEmbedded(configFor(['--source', 'replay', '--file', fixture('archive/good'), '--speed', 'max']), { staticDir: null });
+    const stats = await embedded.producer.done;
+    expect(stats.finished).toBe(true);
+  });
+  afterAll(async () => embedded?.close());
+
+  it('counts exactly what the archive holds, per region', async () => {
+    const regions = Object.keys(expected).filter((key) => key === 'world' || /^[A-Z]{2}$/.test(key));
+    for (const region of regions) {
+      const body = await json<TrendsResponse>(`${embedded.server.url}/api/trends?region=${region}&window=1h&limit=50`);
+      expect(body.trends, region).toEqual(expected[region]);
+    }
+  });
+
+  it('accounts for every line of the four files and reads them all', async () => {
+    const world = await json<TrendsResponse>(`${embedded.server.url}/api/trends`);
+    expect(world.total).toBe(expected.accepted);
+    const health = await json<{ ingested: number; skipped: Record<string, number> }>(`${embedded.server.url}/api/health`);
+    expect(health.ingested).toBe(expected.accepted);
+    expect(health.skipped).toEqual(expected.skipped);
+    const source = embedded.producer.source;
+    expect(isReplaySource(source) && { files: source.progress.filesDone, corrupt: source.progress.corrupt }).toEqual({ files: 4, corrupt: [] });
+  });
+});
+
+describe('the command line with an archive', () => {
+  const run = (args: string[]) => {
+    try {
+      return { code: 0, out: execFileSync('npx', ['tsx', 'scripts/start.ts', ...args], { cwd: root, env: { ...process.env, PORT: '0' }, stdio: 'pipe' }).toString() };
+    } catch (error) {
+      const e = error as { status: number; stderr: Buffer };
+      return { code: e.status, out: e.stderr.toString() };
+    }
+  };
+
+  it('refuses an archive that matches nothing, before starting, with exit code 2', () => {
+    const pattern = `${fixture('archive')}/none/**/*.json.bz2`;
+    const glob = run(['--source', 'replay', '--file', pattern]);
+    expect(glob.code).toBe(2);
+    expect(glob.out).toContain(`trendmap: --file ${pattern}: the pattern matches no files\n`);
+    expect(glob.out).not.toContain('live at');
+    const missing = run(['--source', 'replay', '--file', fixture('archive/missing.jsonl')]);
+    expect(missing.code).toBe(2);
+    expect(missing.out).toMatch(/missing.jsonl: no such file or directory/);
+  });
+});
