@@ -3,28 +3,18 @@
  * Kafka when KAFKA_BROKERS is set. Shuts down in order on SIGINT/SIGTERM. A replay shows its progress
  * (a bar on a terminal's stderr, plain lines otherwise) and a summary once the archive is read.
  */
-import { EXIT_USAGE, readConfig, runMain, untilSignal } from '../common/src/cli';
+import { readConfig, runMain, untilSignal } from '../common/src/cli';
 import { consoleLog } from '../common/src/bus/kafka-client';
 import { startEmbedded } from '../map-server/src/embedded';
-import { ArchiveError, archiveFiles } from '../producer/src/archive/archive-files';
 import { showReplayProgress } from '../producer/src/archive/replay-display';
 import { isReplaySource } from '../producer/src/sources/replay';
-import { dryRunRules } from '../producer/src/sources/x-rule-sync';
+import { preflight } from '../producer/src/preflight';
 
 runMain(async () => {
   const config = readConfig(process.argv.slice(2), process.env);
   if (typeof config === 'number') return config;
-  if (config.source === 'x' && config.x.dryRunRules) return dryRunRules(config, (line) => console.log(line));
-  if (config.source === 'replay') {
-    // An archive that matches nothing is a usage mistake: say so before the server starts.
-    try {
-      archiveFiles(config.file!);
-    } catch (error) {
-      if (!(error instanceof ArchiveError)) throw error;
-      process.stderr.write(`trendmap: ${error.message}\n`);
-      return EXIT_USAGE;
-    }
-  }
+  const ended = await preflight(config);
+  if (ended !== null) return ended;
 
   const embedded = await startEmbedded(config, { log: consoleLog });
   const log = embedded.server.app.log;

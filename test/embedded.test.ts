@@ -5,26 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { EventSource } from 'eventsource';
-import { parseConfig, type Config } from '../common/src/config';
+import { configFor, fixture, getJson, root } from './helpers';
 import { startEmbedded, type Embedded } from '../map-server/src/embedded';
 import type { Marker, TrendsResponse } from '../common/src/api';
-
-const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
-const root = fileURLToPath(new URL('..', import.meta.url));
-
-function configFor(argv: string[]): Config {
-  const parsed = parseConfig(argv, { PORT: '0', LOG_LEVEL: 'silent', TILE_URL: '' });
-  if (parsed.help) throw new Error('unexpected help');
-  return parsed.config;
-}
-
-async function json<T>(url: string): Promise<T> {
-  const response = await fetch(url);
-  expect(response.status).toBe(200);
-  return (await response.json()) as T;
-}
 
 describe('replaying an archive through the embedded product', () => {
   const expected = JSON.parse(readFileSync(fixture('replay-sample.expected.json'), 'utf8'));
@@ -41,16 +25,16 @@ describe('replaying an archive through the embedded product', () => {
     const regions = Object.keys(expected).filter((key) => key === 'world' || /^[A-Z]{2}$/.test(key));
     expect(regions.length).toBeGreaterThan(2);
     for (const region of regions) {
-      const body = await json<TrendsResponse>(`${embedded.server.url}/api/trends?region=${region}&window=1h&limit=50`);
+      const body = await getJson<TrendsResponse>(`${embedded.server.url}/api/trends?region=${region}&window=1h&limit=50`);
       expect(body.trends, region).toEqual(expected[region]);
     }
   });
 
   it('shows the archive time, not the wall clock, and accounts for every line', async () => {
-    const world = await json<TrendsResponse>(`${embedded.server.url}/api/trends`);
+    const world = await getJson<TrendsResponse>(`${embedded.server.url}/api/trends`);
     expect(new Date(world.asOf!).getUTCFullYear()).toBe(2014);
     expect(world.total).toBe(expected.accepted);
-    const health = await json<{ ingested: number; skipped: Record<string, number> }>(`${embedded.server.url}/api/health`);
+    const health = await getJson<{ ingested: number; skipped: Record<string, number> }>(`${embedded.server.url}/api/health`);
     expect(health.ingested).toBe(expected.accepted);
     expect(health.skipped).toEqual(expected.skipped);
   });
@@ -91,7 +75,7 @@ describe('npm start on the default synthetic world', () => {
       expect(m.lat).toBeLessThanOrEqual(90);
       expect(m.tags.length).toBeGreaterThan(0);
     }
-    const world = await json<TrendsResponse>(`${embedded.server.url}/api/trends`);
+    const world = await getJson<TrendsResponse>(`${embedded.server.url}/api/trends`);
     expect(world.trends).toHaveLength(10);
     expect(world.total).toBeGreaterThan(0);
     expect(Math.abs(world.asOf! - Date.now())).toBeLessThan(60_000);

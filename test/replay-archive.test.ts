@@ -7,26 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { parseConfig, type Config } from '../common/src/config';
+import { configFor, fixture, getJson, root } from './helpers';
 import { startEmbedded, type Embedded } from '../map-server/src/embedded';
 import { isReplaySource } from '../producer/src/sources/replay';
 import type { TrendsResponse } from '../common/src/api';
-
-const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
-const root = fileURLToPath(new URL('..', import.meta.url));
-
-function configFor(argv: string[]): Config {
-  const parsed = parseConfig(argv, { PORT: '0', LOG_LEVEL: 'silent', TILE_URL: '' });
-  if (parsed.help) throw new Error('unexpected help');
-  return parsed.config;
-}
-
-async function json<T>(url: string): Promise<T> {
-  const response = await fetch(url);
-  expect(response.status).toBe(200);
-  return (await response.json()) as T;
-}
 
 describe('replaying an archive directory through the embedded product', () => {
   const expected = JSON.parse(readFileSync(fixture('replay-sample.expected.json'), 'utf8'));
@@ -42,15 +26,15 @@ describe('replaying an archive directory through the embedded product', () => {
   it('counts exactly what the archive holds, per region', async () => {
     const regions = Object.keys(expected).filter((key) => key === 'world' || /^[A-Z]{2}$/.test(key));
     for (const region of regions) {
-      const body = await json<TrendsResponse>(`${embedded.server.url}/api/trends?region=${region}&window=1h&limit=50`);
+      const body = await getJson<TrendsResponse>(`${embedded.server.url}/api/trends?region=${region}&window=1h&limit=50`);
       expect(body.trends, region).toEqual(expected[region]);
     }
   });
 
   it('accounts for every line of the four files and reads them all', async () => {
-    const world = await json<TrendsResponse>(`${embedded.server.url}/api/trends`);
+    const world = await getJson<TrendsResponse>(`${embedded.server.url}/api/trends`);
     expect(world.total).toBe(expected.accepted);
-    const health = await json<{ ingested: number; skipped: Record<string, number> }>(`${embedded.server.url}/api/health`);
+    const health = await getJson<{ ingested: number; skipped: Record<string, number> }>(`${embedded.server.url}/api/health`);
     expect(health.ingested).toBe(expected.accepted);
     expect(health.skipped).toEqual(expected.skipped);
     const source = embedded.producer.source;

@@ -23,6 +23,13 @@ export function readConfig(argv: string[], env: Record<string, string | undefine
   }
 }
 
+/** The brokers of a service that only runs over Kafka, or EXIT_USAGE (after saying why) when none is set. */
+export function requireKafka(config: Config, what: string): string[] | number {
+  if (config.kafkaBrokers !== null) return config.kafkaBrokers;
+  process.stderr.write(`trendmap: ${what}: set KAFKA_BROKERS (or run \`npm start\` for the embedded mode)\n`);
+  return EXIT_USAGE;
+}
+
 /** Resolves with the signal's name on the first SIGINT or SIGTERM. */
 export function untilSignal(): Promise<string> {
   return new Promise((resolve) => {

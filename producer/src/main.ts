@@ -4,15 +4,14 @@
  * SIGINT/SIGTERM stop reading, flush and exit 0. A replay shows a progress bar on a terminal (plain lines
  * otherwise) and ends with a summary; other sources print a progress line every 5 s.
  */
-import { readConfig, runMain, untilSignal, EXIT_USAGE } from '../../common/src/cli';
+import { readConfig, requireKafka, runMain, untilSignal } from '../../common/src/cli';
 import { consoleLog, kafkaSettings } from '../../common/src/bus/kafka-client';
 import { KafkaPublisher } from '../../common/src/bus/kafka-publisher';
-import { ArchiveError, archiveFiles } from './archive/archive-files';
 import { showReplayProgress } from './archive/replay-display';
 import { startProducer } from './producer';
 import { progressLine } from './progress';
 import { isReplaySource } from './sources/replay';
-import { dryRunRules } from './sources/x-rule-sync';
+import { preflight } from './preflight';
 
 /** How often the progress line is printed, in ms. */
 const PROGRESS_MS = 5_000;
@@ -20,24 +19,13 @@ const PROGRESS_MS = 5_000;
 runMain(async () => {
   const config = readConfig(process.argv.slice(2), process.env);
   if (typeof config === 'number') return config;
-  if (config.source === 'x' && config.x.dryRunRules) return dryRunRules(config, (line) => console.log(line));
-  if (config.kafkaBrokers === null) {
-    process.stderr.write('trendmap: the producer service publishes to Kafka: set KAFKA_BROKERS (or run `npm start` for the embedded mode)\n');
-    return EXIT_USAGE;
-  }
-  if (config.source === 'replay') {
-    // An archive that matches nothing is a usage mistake: say so before connecting to anything.
-    try {
-      archiveFiles(config.file!);
-    } catch (error) {
-      if (!(error instanceof ArchiveError)) throw error;
-      process.stderr.write(`trendmap: ${error.message}\n`);
-      return EXIT_USAGE;
-    }
-  }
+  const ended = await preflight(config);
+  if (ended !== null) return ended;
+  const brokers = requireKafka(config, 'the producer service publishes to Kafka');
+  if (typeof brokers === 'number') return brokers;
   const publisher = await KafkaPublisher.connect(kafkaSettings(config, 'trendmap-producer'), consoleLog);
   const producer = startProducer(config, publisher);
-  console.log(`producer: ${producer.source.name} -> Kafka ${config.kafkaBrokers.join(',')}, topic ${config.kafkaTopic}`);
+  console.log(`producer: ${producer.source.name} -> Kafka ${brokers.join(',')}, topic ${config.kafkaTopic}`);
 
   const source = producer.source;
   const display = isReplaySource(source) ? showReplayProgress(source.progress, producer.stats) : null;
