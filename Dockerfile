@@ -1,8 +1,9 @@
 # syntax=docker/dockerfile:1
 # One image for both services of the Kafka deployment (docker-compose.yml):
-#   map-server (default CMD)  node --import tsx map-server/src/main.ts
-#   producer                  node --import tsx producer/src/main.ts --source synthetic
-# TypeScript runs directly through tsx (a production dependency); only the frontend is built ahead of time.
+#   map-server (default CMD)  node dist/server/map-server.mjs
+#   producer                  node dist/server/producer.mjs --source synthetic
+# `npm run build` bundles the TypeScript into plain JavaScript (dist/server) and builds the frontend; the
+# runtime image holds those, the production dependencies and nothing else.
 ARG NODE_IMAGE=node:20.20.2-bookworm-slim
 
 # --- build: all dependencies, then `vite build` writes frontend/dist ----------------------------------------
@@ -13,19 +14,18 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY common/ common/
 COPY frontend/ frontend/
+COPY producer/ producer/
+COPY map-server/ map-server/
+COPY scripts/ scripts/
 RUN npm run build
 
-# --- runtime: production dependencies, the sources and the built frontend ----------------------------------
+# --- runtime: production dependencies, the server bundle and the built frontend ------------------------------
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
-COPY tsconfig.json ./
-COPY common/ common/
-COPY producer/ producer/
-COPY map-server/ map-server/
-COPY scripts/ scripts/
+COPY --from=build /app/dist/server/ dist/server/
 COPY --from=build /app/frontend/dist/ frontend/dist/
 # Everything above is root-owned and read-only to the app; it runs as the image's unprivileged `node` user.
 USER node
@@ -33,4 +33,4 @@ EXPOSE 3000
 # The map-server's health endpoint (answers while Kafka is away, too). The producer service disables this.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/api/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "--import", "tsx", "map-server/src/main.ts"]
+CMD ["node", "--enable-source-maps", "dist/server/map-server.mjs"]

@@ -9,6 +9,7 @@
  *   every post.
  * CPU and resident memory of each service come from /proc. Prints figures; asserts nothing.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,6 +132,8 @@ async function maximum(brokers: string): Promise<number> {
 }
 
 export async function benchKafka(): Promise<void> {
+  // The services run built, as `npm run producer` and `npm run map-server` do.
+  spawnSync(process.execPath, ['scripts/ensure-build.mjs'], { stdio: 'inherit' });
   const external = process.env.KAFKA_BROKERS?.trim();
   const broker = external ? null : await startTestBroker();
   const brokers = external || broker!.brokers;

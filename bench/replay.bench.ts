@@ -188,7 +188,7 @@ async function largeArchive(pool: Template[]): Promise<{ dir: string; bytes: num
 /** Replays `dir` with `npm start --speed max`, sampling RSS; returns the samples, duration and output. */
 async function sampledReplay(dir: string, settleMs = 100): Promise<{ samples: number[]; ms: number; output: string }> {
   {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--source', 'replay', '--file', dir, '--speed', 'max'], {
+    const child = spawn(process.execPath, ['dist/server/start.mjs', '--source', 'replay', '--file', dir, '--speed', 'max'], {
       cwd: root,
       env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -220,7 +220,7 @@ async function peakRss(pool: Template[]): Promise<void> {
   const archive = await largeArchive(pool);
   try {
     console.log(`replay memory: ${mb(archive.bytes)} (${archive.lines.toLocaleString('en-US')} lines over ${SPAN_MS / 3_600_000} h) -> npm start --speed max, RSS every ${RSS_SAMPLE_MS / 1_000} s`);
-    // The same process on a 40-line archive: what the server, the border index and tsx take before any replay.
+    // The same process on a 40-line archive: what the server and the border index take before any replay.
     const idle = await sampledReplay(join(root, 'test/fixtures/archive/good'), 3_000);
     const { samples, ms, output } = await sampledReplay(archive.dir);
     const sorted = [...samples].sort((a, b) => a - b);
@@ -236,6 +236,8 @@ async function peakRss(pool: Template[]): Promise<void> {
 }
 
 export async function benchReplay(): Promise<void> {
+  // The services and the memory run use the built entry points, as `npm start` and `npm run producer` do.
+  spawnSync(process.execPath, ['scripts/ensure-build.mjs'], { cwd: root, stdio: 'inherit' });
   const pool = templates();
   await throughput(pool);
   await peakRss(pool);

@@ -125,8 +125,13 @@ if [[ -f "$LOG_DIR/meta.properties" ]]; then
   cluster_id="$(sed -n 's/^cluster\.id=//p' "$LOG_DIR/meta.properties")"
   say "reusing the data in $DATA_DIR (cluster $cluster_id)"
 else
-  # A Kafka cluster id is 16 random bytes in URL-safe base64 without padding (22 characters).
-  cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+  # A Kafka cluster id is 16 random bytes in URL-safe base64 without padding (22 characters). Like Kafka's
+  # own Uuid.randomUuid(), never one that starts with '-', which the storage tool would read as an option
+  # (about 1 start in 64 would fail otherwise).
+  cluster_id=-
+  while [[ "$cluster_id" == -* ]]; do
+    cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+  done
   if ! format_output="$(java -Xmx256m -Dlog4j2.configurationFile="$LOG_CONFIG" \
     -cp "$LIBS/*" kafka.tools.StorageTool format -t "$cluster_id" -c "$CONFIG" 2>&1)"; then
     printf '%s\n' "$format_output" >&2

@@ -4,9 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { EventSource } from 'eventsource';
-import { configFor, fixture, getJson, root } from './helpers';
+import { configFor, ensureBuild, fixture, getJson, runStart } from './helpers';
 import { startEmbedded, type Embedded } from '../map-server/src/embedded';
 import type { Marker, TrendsResponse } from '../common/src/api';
 
@@ -44,8 +43,8 @@ describe('npm start on the default synthetic world', () => {
   let embedded: Embedded;
 
   beforeAll(async () => {
-    // What `npm start` runs first: build the frontend if there is no build.
-    execFileSync('node', ['scripts/ensure-frontend.mjs'], { cwd: root, stdio: 'pipe' });
+    // What `npm start` runs first: build the frontend and the server if there is no build.
+    ensureBuild();
     embedded = await startEmbedded(configFor(['--rate', '200', '--seed', '7']));
   });
   afterAll(async () => embedded?.close());
@@ -82,15 +81,9 @@ describe('npm start on the default synthetic world', () => {
   });
 });
 
-describe('the command line', () => {
-  const run = (args: string[], env: Record<string, string> = {}) => {
-    try {
-      return { code: 0, out: execFileSync('npx', ['tsx', 'scripts/start.ts', ...args], { cwd: root, env: { ...process.env, ...env }, stdio: 'pipe' }).toString() };
-    } catch (error) {
-      const e = error as { status: number; stderr: Buffer };
-      return { code: e.status, out: e.stderr.toString() };
-    }
-  };
+describe('the command line (the built `npm start`)', () => {
+  beforeAll(() => ensureBuild());
+  const run = runStart;
 
   it('prints --help', () => {
     const { code, out } = run(['--help']);

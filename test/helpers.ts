@@ -1,5 +1,6 @@
 /** What the end-to-end suites share: fixture paths, a test configuration, and a JSON GET that must succeed. */
 import { expect } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseConfig, type Config } from '../common/src/config';
 
@@ -18,4 +19,24 @@ export async function getJson<T>(url: string): Promise<T> {
   const response = await fetch(url);
   expect(response.status).toBe(200);
   return (await response.json()) as T;
+}
+
+/** Builds what `npm start` runs (frontend and server bundle) when it is missing or stale, as `npm start` does. */
+export function ensureBuild(): void {
+  execFileSync(process.execPath, ['scripts/ensure-build.mjs'], { cwd: root, stdio: 'pipe' });
+}
+
+/** Runs the built `npm start` entry point (`dist/server/start.mjs`) to its end: exit code and output. */
+export function runStart(args: string[], env: Record<string, string> = {}): { code: number; out: string } {
+  try {
+    const out = execFileSync(process.execPath, ['dist/server/start.mjs', ...args], {
+      cwd: root,
+      env: { ...process.env, PORT: '0', ...env },
+      stdio: 'pipe',
+    });
+    return { code: 0, out: out.toString() };
+  } catch (error) {
+    const e = error as { status: number; stderr: Buffer; stdout: Buffer };
+    return { code: e.status, out: `${e.stdout.toString()}${e.stderr.toString()}` };
+  }
 }

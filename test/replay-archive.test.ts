@@ -6,8 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
-import { configFor, fixture, getJson, root } from './helpers';
+import { configFor, ensureBuild, fixture, getJson, runStart } from './helpers';
 import { startEmbedded, type Embedded } from '../map-server/src/embedded';
 import { isReplaySource } from '../producer/src/sources/replay';
 import type { TrendsResponse } from '../common/src/api';
@@ -42,15 +41,9 @@ describe('replaying an archive directory through the embedded product', () => {
   });
 });
 
-describe('the command line with an archive', () => {
-  const run = (args: string[]) => {
-    try {
-      return { code: 0, out: execFileSync('npx', ['tsx', 'scripts/start.ts', ...args], { cwd: root, env: { ...process.env, PORT: '0' }, stdio: 'pipe' }).toString() };
-    } catch (error) {
-      const e = error as { status: number; stderr: Buffer };
-      return { code: e.status, out: e.stderr.toString() };
-    }
-  };
+describe('the command line with an archive (the built `npm start`)', () => {
+  beforeAll(() => ensureBuild());
+  const run = runStart;
 
   it('refuses an archive that matches nothing, before starting, with exit code 2', () => {
     const pattern = `${fixture('archive')}/none/**/*.json.bz2`;

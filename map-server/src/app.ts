@@ -2,7 +2,7 @@
  * Builds the map-server's HTTP app as a Fastify instance. It never listens: `server.ts` does, and tests use
  * `inject` or listen on a random port.
  */
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ClientConfig } from '../../common/src/api';
 import type { SkipCounts } from '../../common/src/skip-reasons';
 import type { SubscriberHealth } from '../../common/src/bus/bus';
@@ -28,7 +28,10 @@ export interface AppOptions {
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Requests are not logged one by one: the page polls and streams, which would drown everything else.
-  const app = Fastify({ logger: options.logger ?? false, disableRequestLogging: true });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
 
   app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
     const status = error.statusCode ?? 500;

@@ -4,6 +4,7 @@
  * skipped with the reason, unless REQUIRE_KAFKA=1 (CI), where that fails the run.
  */
 import type { TestProject } from 'vitest/node';
+import { execFileSync } from 'node:child_process';
 import { javaAvailable, startTestBroker } from '../../scripts/kafka-test-broker';
 
 declare module 'vitest' {
@@ -14,6 +15,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | void> {
+  // The suites run the built services, as `npm run producer` / `npm run map-server` do.
+  execFileSync(process.execPath, ['scripts/ensure-build.mjs'], { cwd: new URL('../..', import.meta.url), stdio: 'inherit' });
   const external = process.env.KAFKA_BROKERS?.trim();
   if (external) {
     project.provide('kafkaBrokers', external);

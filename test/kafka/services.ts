@@ -14,9 +14,12 @@ export interface Service {
   readonly exited: Promise<number | null>;
 }
 
-/** Starts `producer/src/main.ts` or `map-server/src/main.ts` with the given arguments and environment. */
+/**
+ * Starts the built producer or map-server service (`dist/server/<entry>.mjs`, what `npm run producer` and
+ * `npm run map-server` run; the Kafka suites' global setup builds it) with the given arguments and environment.
+ */
 export function runService(entry: 'producer' | 'map-server', args: string[], env: Record<string, string>): Service {
-  const child = spawn(process.execPath, ['--import', 'tsx', `${entry}/src/main.ts`, ...args], {
+  const child = spawn(process.execPath, ['--enable-source-maps', `dist/server/${entry}.mjs`, ...args], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
