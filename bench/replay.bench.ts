@@ -29,6 +29,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const LINES = Number(process.env.REPLAY_BENCH_LINES ?? 200_000);
 const RSS_BYTES = Number(process.env.REPLAY_BENCH_RSS_MB ?? 1024) * 1024 * 1024;
 const SPAN_MS = Number(process.env.REPLAY_BENCH_SPAN_H ?? 48) * 3_600_000;
+/** Extra Node flags for the measured `npm start` process, e.g. `--max-semi-space-size=4`. */
+const NODE_FLAGS = (process.env.REPLAY_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 /**
  * Time span of the throughput archive, in ms. Short: through Kafka, posts of different countries arrive
  * out of order across partitions, and over a long span one partition's lag would make others' posts stale.
@@ -188,7 +190,7 @@ async function largeArchive(pool: Template[]): Promise<{ dir: string; bytes: num
 /** Replays `dir` with `npm start --speed max`, sampling RSS; returns the samples, duration and output. */
 async function sampledReplay(dir: string, settleMs = 100): Promise<{ samples: number[]; ms: number; output: string }> {
   {
-    const child = spawn(process.execPath, ['dist/server/start.mjs', '--source', 'replay', '--file', dir, '--speed', 'max'], {
+    const child = spawn(process.execPath, [...NODE_FLAGS, 'dist/server/start.mjs', '--source', 'replay', '--file', dir, '--speed', 'max'], {
       cwd: root,
       env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
