@@ -163,7 +163,9 @@ export class FakeXApi {
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache' });
     res.flushHeaders();
     if (this.#dropped) this.#cursor = Math.max(0, this.#cursor - (this.options.redeliver ?? 0));
-    const keepAlive = setInterval(() => res.write('\r\n'), this.options.keepAliveMs ?? 20_000);
+    // Keep-alives go between posts, never inside one that is being written in two parts.
+    let midLine = false;
+    const keepAlive = setInterval(() => midLine || res.write('\r\n'), this.options.keepAliveMs ?? 20_000);
     this.#timers.add(keepAlive);
     let sentHere = 0;
     const next = () => {
@@ -191,7 +193,9 @@ export class FakeXApi {
       const wide = line.findIndex((byte) => byte >= 0x80);
       const cut = wide >= 0 ? wide + 1 : line.length >> 1;
       res.write(line.subarray(0, cut));
+      midLine = true;
       const rest = setTimeout(() => {
+        midLine = false;
         if (this.#open !== res) return;
         res.write(line.subarray(cut));
         this.#timers.add(setTimeout(next, this.options.postIntervalMs ?? 1));
