@@ -4,7 +4,7 @@
  * (a bar on a terminal's stderr, plain lines otherwise) and a summary once the archive is read.
  */
 import { readConfig, runMain, untilSignal } from '../common/src/cli';
-import { consoleLog } from '../common/src/bus/kafka-client';
+import { consoleLog } from '../common/src/bus/bus-log';
 import { startEmbedded } from '../map-server/src/embedded';
 import { showReplayProgress } from '../producer/src/archive/replay-display';
 import { isReplaySource } from '../producer/src/sources/replay';

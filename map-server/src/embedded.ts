@@ -6,9 +6,7 @@
 import type { Config } from '../../common/src/config';
 import type { EventPublisher, EventSubscriber } from '../../common/src/bus/bus';
 import { MemoryBus } from '../../common/src/bus/memory-bus';
-import { KafkaPublisher } from '../../common/src/bus/kafka-publisher';
-import { KafkaSubscriber } from '../../common/src/bus/kafka-subscriber';
-import { kafkaSettings, type BusLog } from '../../common/src/bus/kafka-client';
+import type { BusLog } from '../../common/src/bus/bus-log';
 import { startProducer, type RunningProducer } from '../../producer/src/producer';
 import { REBUILD_MS, startMapServer, type MapServerOptions, type RunningMapServer } from './map-server';
 
@@ -30,6 +28,12 @@ export async function startEmbedded(
     const bus = new MemoryBus();
     ({ publisher, subscriber } = bus);
   } else {
+    // Loaded only in the Kafka mode: kafkajs costs memory the embedded default does not need.
+    const [{ KafkaPublisher }, { KafkaSubscriber }, { kafkaSettings }] = await Promise.all([
+      import('../../common/src/bus/kafka-publisher'),
+      import('../../common/src/bus/kafka-subscriber'),
+      import('../../common/src/bus/kafka-client'),
+    ]);
     const busLog = log ?? quietLog;
     subscriber = new KafkaSubscriber({ ...kafkaSettings(config, 'trendmap-map-server'), rebuildMs: REBUILD_MS }, busLog);
     publisher = await KafkaPublisher.connect(kafkaSettings(config, 'trendmap-producer'), busLog);
@@ -46,7 +50,7 @@ export async function startEmbedded(
     },
     ...serverOverrides,
   });
-  producer = startProducer(config, publisher);
+  producer = await startProducer(config, publisher);
   const running = producer;
   return {
     server,

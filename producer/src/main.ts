@@ -24,7 +24,7 @@ runMain(async () => {
   const brokers = requireKafka(config, 'the producer service publishes to Kafka');
   if (typeof brokers === 'number') return brokers;
   const publisher = await KafkaPublisher.connect(kafkaSettings(config, 'trendmap-producer'), consoleLog);
-  const producer = startProducer(config, publisher);
+  const producer = await startProducer(config, publisher);
   console.log(`producer: ${producer.source.name} -> Kafka ${brokers.join(',')}, topic ${config.kafkaTopic}`);
 
   const source = producer.source;

@@ -6,11 +6,13 @@
 import type { Config } from '../../common/src/config';
 import { EXIT_USAGE } from '../../common/src/cli';
 import { archiveFiles, ArchiveError } from './archive/archive-files';
-import { dryRunRules } from './sources/x-rule-sync';
 
 /** An exit code when the run ends here, or null to go on. */
 export async function preflight(config: Config): Promise<number | null> {
-  if (config.source === 'x' && config.x.dryRunRules) return dryRunRules(config, (line) => console.log(line));
+  if (config.source === 'x' && config.x.dryRunRules) {
+    const { dryRunRules } = await import('./sources/x-rule-sync'); // the X client is loaded only when used
+    return dryRunRules(config, (line) => console.log(line));
+  }
   if (config.source === 'replay') {
     try {
       archiveFiles(config.file!);

@@ -9,7 +9,6 @@ import { runPipeline, ProducerStats } from './pipeline';
 import { replaySource } from './sources/replay';
 import { syntheticSource } from './sources/synthetic';
 import type { Source } from './sources/source';
-import { xSource } from './sources/x-stream';
 
 export interface RunningProducer {
   readonly source: Source;
@@ -20,19 +19,22 @@ export interface RunningProducer {
   stop(): Promise<void>;
 }
 
-export function createSource(config: Config): Source {
+export async function createSource(config: Config): Promise<Source> {
   switch (config.source) {
     case 'replay':
       return replaySource({ file: config.file! });
     case 'synthetic':
       return syntheticSource({ rate: config.rate, seed: config.seed });
-    case 'x':
+    case 'x': {
+      // Loaded only when used: the X client library costs memory the other sources do not need.
+      const { xSource } = await import('./sources/x-stream');
       return xSource(config);
+    }
   }
 }
 
-export function startProducer(config: Config, publisher: EventPublisher): RunningProducer {
-  const source = createSource(config);
+export async function startProducer(config: Config, publisher: EventPublisher): Promise<RunningProducer> {
+  const source = await createSource(config);
   const stats = new ProducerStats();
   const controller = new AbortController();
   const done = runPipeline({

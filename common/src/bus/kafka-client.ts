@@ -4,19 +4,10 @@
  */
 import { Kafka, logLevel, type Admin, type logCreator } from 'kafkajs';
 import type { Config } from '../config';
+import type { BusLog } from './bus-log';
 
-/** Where adapters report what happens on the connection. */
-export interface BusLog {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
+export { consoleLog, type BusLog } from './bus-log';
 
-export const consoleLog: BusLog = {
-  info: (m) => console.log(m),
-  warn: (m) => console.warn(m),
-  error: (m) => console.error(m),
-};
 
 export interface KafkaSettings {
   brokers: string[];
