@@ -80,7 +80,9 @@ export function decodeEvent(bytes: Uint8Array | string): DecodeResult {
   if (bytes.length > EVENT_LIMITS.maxBytes) return { ok: false, error: `message of ${bytes.length} bytes is too large` };
   let value: unknown;
   try {
-    value = JSON.parse(typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString('utf8'));
+    // A view, not a copy: this runs for every message the map-server consumes.
+    const text = typeof bytes === 'string' ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    value = JSON.parse(text);
   } catch {
     return { ok: false, error: 'message is not JSON' };
   }

@@ -3,17 +3,11 @@
  * entities, `includes.places` with country_code and a GeoJSON bbox; some posts carry exact coordinates.
  */
 
-/** The snowflake epoch, in ms: an id's top bits are ms since it. */
-const SNOWFLAKE_EPOCH_MS = 1_288_834_974_657n;
+import { snowflakeId } from '../../common/src/snowflake';
+import type { XHashtagEntity, XPlace } from '../../producer/src/sources/synthetic-world';
 
-export interface FakePlace {
-  id: string;
-  full_name: string;
-  name: string;
-  country_code: string;
-  place_type: 'city';
-  geo: { type: 'Feature'; bbox: [number, number, number, number]; properties: Record<string, never> };
-}
+/** A place as the API includes it: the shape the synthetic world makes too. */
+export type FakePlace = XPlace;
 
 export interface FakeEnvelope {
   data: {
@@ -23,7 +17,7 @@ export interface FakeEnvelope {
     author_id: string;
     lang: string;
     edit_history_tweet_ids: string[];
-    entities: { hashtags: { start: number; end: number; tag: string }[] };
+    entities: { hashtags: XHashtagEntity[] };
     geo: { place_id: string; coordinates?: { type: 'Point'; coordinates: [number, number] } };
   };
   includes: { places: FakePlace[] };
@@ -55,7 +49,7 @@ export function makeFakePosts(count: number, startMs: number): FakeEnvelope[] {
   const posts: FakeEnvelope[] = [];
   for (let i = 0; i < count; i += 1) {
     const ts = startMs + i * 10;
-    const id = (((BigInt(ts) - SNOWFLAKE_EPOCH_MS) << 22n) | BigInt(i % 4_096)).toString();
+    const id = snowflakeId(ts, BigInt(i % 4_096)).toString();
     const where = PLACES[(i * 7) % PLACES.length];
     const first = TAGS[i % TAGS.length];
     const second = i % 3 === 0 ? TAGS[(i + 3) % TAGS.length] : null;

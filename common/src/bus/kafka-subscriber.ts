@@ -65,8 +65,8 @@ export class KafkaSubscriber implements EventSubscriber {
       heartbeatInterval: 3_000,
     });
     this.consumer = consumer;
-    consumer.on(consumer.events.CONNECT, () => this.markConnected());
-    consumer.on(consumer.events.FETCH, () => this.markConnected());
+    consumer.on(consumer.events.CONNECT, () => (this.connected = true));
+    consumer.on(consumer.events.FETCH, () => (this.connected = true));
     consumer.on(consumer.events.DISCONNECT, () => (this.connected = false));
     consumer.on(consumer.events.CRASH, (e) => {
       this.connected = false;
@@ -122,10 +122,6 @@ export class KafkaSubscriber implements EventSubscriber {
     }
     this.rebuildTarget = new Map(); // done for good
     return false;
-  }
-
-  private markConnected(): void {
-    this.connected = true;
   }
 
   private polling = false;

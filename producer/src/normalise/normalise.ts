@@ -8,6 +8,7 @@ import type { SkipReason } from '../../../common/src/skip-reasons';
 import type { CountryLookup } from './country-lookup';
 import { hashtags } from './hashtags';
 import { bboxCentre, geoJsonPoint, polygonCentre, type Located, type Point } from './location';
+import { snowflakeTime as timeOfSnowflake } from '../../../common/src/snowflake';
 
 export type NormaliseResult = { ok: true; event: GeoEvent } | { ok: false; reason: SkipReason };
 
@@ -25,8 +26,6 @@ const V1_NOTICE_KEYS = [
 
 /** Ids below this were handed out in sequence before November 2010; only larger ones carry a time. */
 const FIRST_SNOWFLAKE_ID = 29_700_859_247n;
-/** The snowflake epoch: a snowflake id's top 42 bits are milliseconds since this moment. */
-const SNOWFLAKE_EPOCH_MS = 1_288_834_974_657n;
 /** A post id as X writes it: a positive decimal without leading zeros, so one post has one id string. */
 const ID_PATTERN = /^[1-9][0-9]{0,19}$/;
 const MAX_LANG_LENGTH = 16;
@@ -254,7 +253,7 @@ function parseTimestampMs(value: unknown): number | undefined {
 /** The creation time inside a snowflake id, for a post whose payload states none. */
 function snowflakeTime(id: string): number | undefined {
   const n = BigInt(id);
-  return n >= FIRST_SNOWFLAKE_ID ? validTime(Number((n >> 22n) + SNOWFLAKE_EPOCH_MS)) : undefined;
+  return n >= FIRST_SNOWFLAKE_ID ? validTime(timeOfSnowflake(n)) : undefined;
 }
 
 function validTime(ms: number): number | undefined {

@@ -11,6 +11,7 @@ import { cityPlace, DEFAULT_MIN_POPULATION, pointNear, syntheticCities } from '.
 import type { City, CityTable } from './synthetic-cities';
 import { SyntheticTrends } from './synthetic-trends';
 import { syntheticVocabulary as vocabulary } from './synthetic-vocabulary';
+import { snowflakeId } from '../../../common/src/snowflake';
 
 /** A hashtag entity of X API v2: `start`/`end` are code-point offsets of `#tag` in the text. */
 export interface XHashtagEntity {
@@ -53,8 +54,6 @@ export interface SyntheticWorldOptions {
 }
 
 /** Twitter's snowflake epoch (ms since the Unix epoch), and the bits below the timestamp in an id. */
-const SNOWFLAKE_EPOCH_MS = 1_288_834_974_657n;
-const SNOWFLAKE_TIME_SHIFT = 22n;
 const SNOWFLAKE_WORKER_SHIFT = 12n;
 const SNOWFLAKE_WORKERS = 1024;
 /** The stream rule every post matched. */
@@ -239,8 +238,7 @@ export class SyntheticWorld {
 
   /** A snowflake-shaped id (18–19 digits for dates since 2011), strictly increasing within this world. */
   private nextId(nowMs: number): string {
-    const sinceEpoch = BigInt(Math.max(0, Math.floor(nowMs))) - SNOWFLAKE_EPOCH_MS;
-    let id = ((sinceEpoch > 0n ? sinceEpoch : 0n) << SNOWFLAKE_TIME_SHIFT) | this.workerBits;
+    let id = snowflakeId(nowMs, this.workerBits);
     if (id <= this.lastId) id = this.lastId + 1n;
     this.lastId = id;
     return id.toString();
