@@ -8,6 +8,8 @@
  * - Memory: a large archive (REPLAY_BENCH_RSS_MB, default 1024 MB of `.jsonl` in a Twitter-Stream-Grab
  *   layout) replayed by `npm start` with `--speed max`; the process's RSS is sampled every second.
  *
+ * REPLAY_BENCH_PARTS=memory (or throughput) runs one part only.
+ *
  * Lines are X API v2 envelopes from the synthetic world, mixed like a real sample stream: 30% posts with a
  * place, 60% posts without (skipped `no_location`), 10% delete notices. Timestamps span REPLAY_BENCH_SPAN_H
  * hours (default 48) so that the 24 h window expires data during the replay. Prints figures; asserts nothing.
@@ -42,6 +44,8 @@ const POOL = 20_000;
 const LINES_PER_FILE = 50_000;
 const START_MS = Date.UTC(2023, 2, 1);
 const RSS_SAMPLE_MS = 1_000;
+/** Which parts to run: `throughput`, `memory` or both (the default), comma-separated. */
+const PARTS = new Set((process.env.REPLAY_BENCH_PARTS ?? 'throughput,memory').split(',').map((p) => p.trim()));
 
 /** Line templates split at the id and at the timestamp: `a + id + b + time + c`. */
 type Template = [string, string, string];
@@ -241,6 +245,6 @@ export async function benchReplay(): Promise<void> {
   // The services and the memory run use the built entry points, as `npm start` and `npm run producer` do.
   spawnSync(process.execPath, ['scripts/ensure-build.mjs'], { cwd: root, stdio: 'inherit' });
   const pool = templates();
-  await throughput(pool);
-  await peakRss(pool);
+  if (PARTS.has('throughput')) await throughput(pool);
+  if (PARTS.has('memory')) await peakRss(pool);
 }

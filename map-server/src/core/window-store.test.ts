@@ -29,6 +29,36 @@ function oracle(ops: Op[]) {
   };
 }
 
+/** What `forEachBucket` must visit: posts and tag counts per minute, from the same accepted events. */
+function oracleBuckets(ops: Op[], region: string): Map<number, { posts: number; tags: Map<number, number> }> {
+  const endMinute = Math.max(...ops.map((op) => Math.floor(op.ts / BUCKET_MS)));
+  const buckets = new Map<number, { posts: number; tags: Map<number, number> }>();
+  let end = Number.NEGATIVE_INFINITY;
+  for (const op of ops) {
+    const minute = Math.floor(op.ts / BUCKET_MS);
+    end = Math.max(end, minute);
+    if (op.kind !== 'add' || minute <= end - RING_BUCKETS || minute <= endMinute - RING_BUCKETS) continue;
+    if (!rollup(op.leaf).includes(region)) continue;
+    const bucket = buckets.get(minute) ?? { posts: 0, tags: new Map() };
+    bucket.posts += 1;
+    for (const t of op.tags) bucket.tags.set(t, (bucket.tags.get(t) ?? 0) + 1);
+    buckets.set(minute, bucket);
+  }
+  return buckets;
+}
+
+/** What `forEachBucket` visits, summed over leaves per minute, reading tags 0-7 through `count`. */
+function visitedBuckets(store: WindowStore, region: string): Map<number, { posts: number; tags: Map<number, number> }> {
+  const buckets = new Map<number, { posts: number; tags: Map<number, number> }>();
+  store.forEachBucket(region, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, (minute, posts, count) => {
+    const bucket = buckets.get(minute) ?? { posts: 0, tags: new Map() };
+    bucket.posts += posts;
+    for (let t = 0; t <= 7; t += 1) if (count(t) > 0) bucket.tags.set(t, (bucket.tags.get(t) ?? 0) + count(t));
+    buckets.set(minute, bucket);
+  });
+  return buckets;
+}
+
 const opArb = (spanMinutes: number): fc.Arbitrary<Op> =>
   fc.oneof(
     {
@@ -67,6 +97,7 @@ describe('WindowStore', () => {
               expect(store.top(region, window, 50, keyOf)).toEqual(want.ranked);
               expect(store.top(region, window, 3, keyOf)).toEqual(want.ranked.slice(0, 3));
             }
+            if (ops.length > 0) expect(visitedBuckets(store, region)).toEqual(oracleBuckets(ops, region));
           }
         }),
         { numRuns: 150 },

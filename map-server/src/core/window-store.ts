@@ -11,8 +11,8 @@
  * - add is O(tags x windows x rollups). When the end moves forward by a minute, the bucket that leaves each
  *   window is subtracted from that window's totals: each bucket is subtracted once per window over its life,
  *   so expiry costs the same as insertion, amortised. A top-k query scans one region's totals for one window.
- * - Memory: a bucket costs about 40 bytes per distinct tag in it (a Map entry) plus the totals, about 40 bytes
- *   per distinct tag per window per region.
+ * - Memory: a closed bucket costs about 16 bytes per distinct tag in it (see `Bucket`), and the totals about
+ *   40 bytes per distinct tag per window per region.
  */
 import { WINDOWS, type WindowName } from '../../../common/src/windows';
 import { topK, type Ranked } from './top-k';
@@ -31,11 +31,71 @@ class RegionTotals {
   readonly posts: number[] = WINDOW_LIST.map(() => 0);
 }
 
+/**
+ * One leaf's posts in one minute. While its minute may still get posts the tally is a Map; once the windows
+ * have moved past it, it is packed into a sorted array of `[id, count, id, count, ...]` (small integers, so
+ * V8 stores them unboxed): about a third of the Map's memory, and almost every bucket spends almost all of
+ * its life closed. A late post for a closed minute unpacks it again.
+ */
 class Bucket {
   posts = 0;
-  readonly tags = new Map<number, number>();
+  private open: Map<number, number> | null = new Map();
+  private packed: number[] = NO_PAIRS;
   constructor(readonly minute: number) {}
+
+  get isOpen(): boolean {
+    return this.open !== null;
+  }
+
+  add(id: number): void {
+    this.open ??= this.unpacked();
+    increment(this.open, id, 1);
+  }
+
+  count(id: number): number {
+    if (this.open !== null) return this.open.get(id) ?? 0;
+    const pairs = this.packed;
+    let lo = 0;
+    let hi = pairs.length / 2 - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = pairs[mid * 2];
+      if (at === id) return pairs[mid * 2 + 1];
+      if (at < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return 0;
+  }
+
+  forEach(visit: (id: number, count: number) => void): void {
+    if (this.open !== null) {
+      this.open.forEach((count, id) => visit(id, count));
+      return;
+    }
+    for (let i = 0; i < this.packed.length; i += 2) visit(this.packed[i], this.packed[i + 1]);
+  }
+
+  pack(): void {
+    if (this.open === null) return;
+    const ids = [...this.open.keys()].sort((a, b) => a - b);
+    const pairs: number[] = new Array(ids.length * 2);
+    ids.forEach((id, i) => {
+      pairs[i * 2] = id;
+      pairs[i * 2 + 1] = this.open!.get(id)!;
+    });
+    this.packed = pairs;
+    this.open = null;
+  }
+
+  private unpacked(): Map<number, number> {
+    const tally = new Map<number, number>();
+    for (let i = 0; i < this.packed.length; i += 2) tally.set(this.packed[i], this.packed[i + 1]);
+    this.packed = NO_PAIRS;
+    return tally;
+  }
 }
+
+const NO_PAIRS: number[] = [];
 
 class Leaf {
   readonly ring: (Bucket | undefined)[] = new Array(RING_BUCKETS);
@@ -57,7 +117,11 @@ export interface WindowStoreOptions {
 export class WindowStore {
   private readonly leaves = new Map<string, Leaf>();
   private readonly regions = new Map<string, RegionTotals>();
+  /** The leaves that roll up into each region. */
+  private readonly leavesOf = new Map<string, Leaf[]>();
   private endMinute = Number.NEGATIVE_INFINITY;
+  /** Buckets whose tally is still a Map (see `Bucket`). */
+  private openBuckets: Bucket[] = [];
   private end: number | null = null;
   /** Bumped on every change, so callers can cache query results. */
   version = 0;
@@ -85,9 +149,12 @@ export class WindowStore {
     if (bucket?.minute !== minute) {
       bucket = new Bucket(minute);
       store.ring[slot] = bucket;
+      this.openBuckets.push(bucket);
+    } else if (!bucket.isOpen) {
+      this.openBuckets.push(bucket);
     }
     bucket.posts += 1;
-    for (const id of tagIds) increment(bucket.tags, id, 1);
+    for (const id of tagIds) bucket.add(id);
     for (let w = 0; w < WINDOW_LIST.length; w += 1) {
       if (minute <= this.endMinute - WINDOW_LIST[w].minutes) continue;
       for (const region of store.rollups) {
@@ -108,6 +175,7 @@ export class WindowStore {
     if (newEnd === oldEnd) return;
     this.endMinute = newEnd;
     this.version += 1;
+    this.packClosedBuckets();
     if (newEnd - oldEnd >= RING_BUCKETS) {
       this.clear();
       return;
@@ -121,7 +189,7 @@ export class WindowStore {
           if (bucket === undefined) continue;
           for (const region of leaf.rollups) {
             region.posts[w] -= bucket.posts;
-            for (const [id, count] of bucket.tags) increment(region.tags[w], id, -count);
+            bucket.forEach((id, count) => increment(region.tags[w], id, -count));
           }
           // The largest window is the ring: once out of it, the bucket is gone for good.
           if (size === RING_BUCKETS) leaf.ring[mod(minute, RING_BUCKETS)] = undefined;
@@ -145,16 +213,58 @@ export class WindowStore {
     return topK(this.tally(region, window), k, keyOf);
   }
 
+  /**
+   * Calls `visit` with every stored minute bucket of the leaves that roll up into `region`, for minutes
+   * `fromMinute` to `toMinute` (inclusive; minutes are `floor(ms / BUCKET_MS)`). `count(tagId)` reads the
+   * bucket's tally. Buckets are visited in no particular order.
+   */
+  forEachBucket(
+    region: string,
+    fromMinute: number,
+    toMinute: number,
+    visit: (minute: number, posts: number, count: (tagId: number) => number) => void,
+  ): void {
+    const from = Math.max(fromMinute, this.endMinute - RING_BUCKETS + 1);
+    const to = Math.min(toMinute, this.endMinute);
+    for (const leaf of this.leavesOf.get(region) ?? []) {
+      for (let minute = from; minute <= to; minute += 1) {
+        const bucket = leaf.bucketAt(minute);
+        if (bucket !== undefined) visit(minute, bucket.posts, (id) => bucket.count(id));
+      }
+    }
+  }
+
+  /** The minute the windows end in (`floor(endMs / BUCKET_MS)`), or null before the first event. */
+  get endMinuteIndex(): number | null {
+    return this.end === null ? null : this.endMinute;
+  }
+
   /** Regions that have held any post since the start. */
   regionNames(): string[] {
     return [...this.regions.keys()];
   }
 
+  /** Packs the buckets of minutes before the newest: only the newest minute still gets most posts. */
+  private packClosedBuckets(): void {
+    const stillOpen: Bucket[] = [];
+    for (const bucket of this.openBuckets) {
+      if (bucket.minute < this.endMinute) bucket.pack();
+      else stillOpen.push(bucket);
+    }
+    this.openBuckets = stillOpen;
+  }
+
   private leafFor(name: string): Leaf {
     let leaf = this.leaves.get(name);
     if (leaf === undefined) {
-      leaf = new Leaf(this.options.rollup(name).map((region) => this.regionFor(region)));
+      const regions = this.options.rollup(name);
+      leaf = new Leaf(regions.map((region) => this.regionFor(region)));
       this.leaves.set(name, leaf);
+      for (const region of regions) {
+        const list = this.leavesOf.get(region);
+        if (list === undefined) this.leavesOf.set(region, [leaf]);
+        else list.push(leaf);
+      }
     }
     return leaf;
   }
@@ -169,6 +279,7 @@ export class WindowStore {
   }
 
   private clear(): void {
+    this.openBuckets = [];
     for (const leaf of this.leaves.values()) leaf.ring.fill(undefined);
     for (const region of this.regions.values()) {
       region.tags.forEach((tally) => tally.clear());

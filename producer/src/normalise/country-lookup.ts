@@ -2,11 +2,12 @@
  * Which country a point lies in: point-in-polygon over the Natural Earth 1:50m borders of `world-atlas`.
  * Used when a post's place carries no usable country code.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import whichPolygon from 'which-polygon';
 import { feature } from 'topojson-client';
 import type { Topology, GeometryCollection } from 'topojson-specification';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
-import atlas from 'world-atlas/countries-50m.json' with { type: 'json' };
 import { borderCountryCode } from '../../../common/src/countries';
 
 export interface CountryLookup {
@@ -33,8 +34,14 @@ export function createCountryLookup(): CountryLookup {
   };
 }
 
+/**
+ * The borders are read from the package's file here rather than imported: an imported module stays in memory
+ * for the life of the process, and the parsed topology (about 18 MB of heap) is only needed while the index
+ * is built.
+ */
 function buildIndex(): whichPolygon.Query<CountryProps> {
-  const topology = atlas as unknown as Topology<{ countries: GeometryCollection<{ name: string }> }>;
+  const path = createRequire(import.meta.url).resolve('world-atlas/countries-50m.json');
+  const topology = JSON.parse(readFileSync(path, 'utf8')) as Topology<{ countries: GeometryCollection<{ name: string }> }>;
   const borders = feature(topology, topology.objects.countries) as FeatureCollection<
     Polygon | MultiPolygon,
     { name: string }
