@@ -6,7 +6,8 @@ export default defineConfig({
     exclude: ['**/node_modules/**', 'frontend/dist/**'],
     testTimeout: 30_000,
     hookTimeout: 180_000,
-    // Starts a real Kafka broker for the Kafka suites (or explains why they are skipped).
-    globalSetup: ['test/kafka/global-setup.ts'],
+    // Starts a real Kafka broker for the Kafka suites (or explains why they are skipped); finds the Chromium
+    // the browser suites drive (or explains why they are skipped).
+    globalSetup: ['test/kafka/global-setup.ts', 'test/browser/global-setup.ts'],
   },
 });

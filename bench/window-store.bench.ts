@@ -1,7 +1,8 @@
 /**
  * Benchmarks the map-server's core, seeded so runs compare: window-store ingest rate over 1M events, the
  * full engine path (decode + validate + dedupe + count), top-10 query latency at 24h with a 1M-tag
- * long-tailed vocabulary, and resident memory. Prints figures; asserts nothing about time.
+ * long-tailed vocabulary, and resident memory; then trends in a view, rising and the grid's memory
+ * (view-trends.bench.ts). Prints figures; asserts nothing about time.
  */
 import { performance } from 'node:perf_hooks';
 import { prng } from '../producer/src/sources/prng';
@@ -9,6 +10,7 @@ import { WindowStore } from '../map-server/src/core/window-store';
 import { TrendEngine } from '../map-server/src/trend-engine';
 import { encodeEvent, EVENT_VERSION, type GeoEvent } from '../common/src/event';
 import { WORLD } from '../common/src/api';
+import { benchViewTrends, cityPositions } from './view-trends.bench';
 
 const EVENTS = 1_000_000;
 const VOCABULARY = 1_000_000;
@@ -77,7 +79,9 @@ function gc(): void {
 export async function benchWindowStore(): Promise<void> {
   console.log(`window store: ${EVENTS.toLocaleString('en')} events over 24 h, ${VOCABULARY.toLocaleString('en')}-tag Zipf(${ZIPF_S}) vocabulary, ${COUNTRIES.length} countries, seed 42`);
   const data = generate(42);
-  retained.push(data);
+  // Where each post was made: near a city of its country (a stream of its own, so `data` stays as it was).
+  const positions = cityPositions(data.cc, COUNTRIES, 43);
+  retained.push(data, positions);
   gc();
   const before = process.memoryUsage();
 
@@ -110,7 +114,7 @@ export async function benchWindowStore(): Promise<void> {
   const messages: Buffer[] = [];
   for (let i = 0; i < EVENTS; i += 1) {
     const tags = Array.from(data.tags[i], (id) => `t${id}`);
-    const event: GeoEvent = { v: EVENT_VERSION, id: String(1_850_000_000_000_000_000n + BigInt(i)), ts: data.ts[i], lat: 10, lon: 10, loc: 'point', cc: COUNTRIES[data.cc[i]], tags, display: tags };
+    const event: GeoEvent = { v: EVENT_VERSION, id: String(1_850_000_000_000_000_000n + BigInt(i)), ts: data.ts[i], lat: positions.lat[i], lon: positions.lon[i], loc: 'point', cc: COUNTRIES[data.cc[i]], tags, display: tags };
     messages.push(encodeEvent(event));
   }
   retained.push(messages);
@@ -124,14 +128,19 @@ export async function benchWindowStore(): Promise<void> {
   console.log(`  engine.ingest:      ${Math.round(EVENTS / seconds).toLocaleString('en')} events/s (decode + validate + dedupe + count; ${engine.ingested.toLocaleString('en')} accepted)`);
   const times: number[] = [];
   for (let q = 0; q < QUERIES; q += 1) {
-    engine.store.version += 1; // defeat the cache: measure the scan
+    // Defeat the cache, and mark the newest minute changed as a new post would: measure the scan.
+    engine.store.version += 1;
+    engine.regionSparks.touch(engine.store.endMinuteIndex ?? 0, engine.store.version);
     const t = performance.now();
-    engine.trends(WORLD, '24h', 10);
+    engine.trends({ region: WORLD, bbox: null, window: '24h', sort: 'top', limit: 10 });
     times.push(performance.now() - t);
   }
   times.sort((a, b) => a - b);
   console.log(`  /api/trends world 24h (uncached): p50 ${percentile(times, 50).toFixed(2)} ms, p99 ${percentile(times, 99).toFixed(2)} ms`);
   gc();
   const afterEngine = process.memoryUsage();
-  console.log(`  engine memory (store + dictionary + seen ids): heap +${mb(afterEngine.heapUsed - beforeEngine.heapUsed)} (process rss ${mb(afterEngine.rss)}; ${engine.dictionary.size.toLocaleString('en')} tags interned)`);
+  console.log(`  engine memory (store + grid + dictionary + seen ids + recent posts): heap +${mb(afterEngine.heapUsed - beforeEngine.heapUsed)}, array buffers +${mb(afterEngine.arrayBuffers - beforeEngine.arrayBuffers)} (process rss ${mb(afterEngine.rss)}; ${engine.dictionary.size.toLocaleString('en')} tags interned)`);
+
+  // 4. Trends in a view, rising, and the grid's memory.
+  benchViewTrends(engine, data, positions, gc);
 }

@@ -3,13 +3,45 @@
  * writes frontend/dist, which the map-server serves at `/`; `vite --config frontend/vite.config.ts` serves
  * the app with hot reload and forwards `/api` (JSON and the SSE stream) to a map-server on port 3000.
  */
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { defineConfig, type Plugin } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
+/** Text assets worth compressing: anything smaller fits in a packet anyway. */
+const COMPRESSIBLE = /\.(js|css|html|svg|json)$/;
+const MIN_BYTES = 1_024;
+
+/**
+ * Writes a `.br` and a `.gz` beside every text asset, once, at build time; the map-server sends them to
+ * browsers that accept them (`@fastify/static` with `preCompressed`), so no request pays for compression.
+ */
+function precompress(): Plugin {
+  return {
+    name: 'trendmap-precompress',
+    apply: 'build',
+    closeBundle() {
+      const walk = (dir: string): string[] =>
+        readdirSync(dir).flatMap((name) => {
+          const path = join(dir, name);
+          return statSync(path).isDirectory() ? walk(path) : [path];
+        });
+      for (const path of walk(join(root, 'dist'))) {
+        if (!COMPRESSIBLE.test(path) || statSync(path).size < MIN_BYTES) continue;
+        const bytes = readFileSync(path);
+        writeFileSync(`${path}.gz`, gzipSync(bytes, { level: 9 }));
+        writeFileSync(`${path}.br`, brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+      }
+    },
+  };
+}
+
 export default defineConfig({
   root,
+  plugins: [precompress()],
   // Served at the site root by the map-server; asset URLs are absolute from there.
   base: '/',
   // No static folder: everything the page needs is imported, hashed and bundled.
@@ -21,6 +53,8 @@ export default defineConfig({
     // Evergreen browsers only (EventSource, Path2D, ES2022): no legacy transforms.
     target: 'es2022',
     sourcemap: false,
+    // Never inline assets as data: URIs: the server's Content-Security-Policy allows images from 'self' only.
+    assetsInlineLimit: 0,
   },
   server: {
     host: '127.0.0.1',

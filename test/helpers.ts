@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseConfig, type Config } from '../common/src/config';
+import type { TrendsResponse } from '../common/src/api';
 
 export const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
@@ -39,4 +40,18 @@ export function runStart(args: string[], env: Record<string, string> = {}): { co
     const e = error as { status: number; stderr: Buffer; stdout: Buffer };
     return { code: e.status, out: `${e.stdout.toString()}${e.stderr.toString()}` };
   }
+}
+
+/**
+ * A trends answer as the hand-worked expected files state it: tag, display and exact count per tag. Checks on
+ * the way that the rest of each entry agrees with those counts (share of the total, sparkline summing to
+ * the count), so comparing the result still pins every count exactly.
+ */
+export function countsOf(body: TrendsResponse): { tag: string; display: string; count: number }[] {
+  for (const trend of body.trends) {
+    expect(trend.share, trend.tag).toBe(trend.count / body.total);
+    expect(trend.spark.reduce((sum, n) => sum + n, 0), trend.tag).toBe(trend.count);
+    expect(trend.spark, trend.tag).toHaveLength(body.spark.slots);
+  }
+  return body.trends.map(({ tag, display, count }) => ({ tag, display, count }));
 }

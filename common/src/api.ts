@@ -10,24 +10,140 @@ export const TRENDS_LIMIT = { default: 10, min: 1, max: 50 } as const;
 
 export const WORLD = 'world';
 
+/** How `/api/trends` orders tags: by volume, or by how fast they grow (see `RISING` and the README). */
+export const SORTS = ['top', 'rising'] as const;
+export type SortName = (typeof SORTS)[number];
+export const DEFAULT_SORT: SortName = 'top';
+
+/** The region a `bbox` query answers for: the browser's viewport ("Trends in this view"). */
+export const VIEW = 'view';
+
+/**
+ * "Rising": a tag's count over the window against what its rate over a longer reference period predicts.
+ * - The reference for a window is the period just before it, out to the next longer window: 15m is compared
+ *   with the 45 minutes before it, 1h with the 5 h before, 6h with the 18 h before. 24h, having no longer
+ *   window in a 24 h ring, uses 6h's comparison (`basis`): its `expected` and `score` are exactly 6h's (the
+ *   last 6 h against the 18 h before), its `count`, `share` and `spark` are over 24 h, and `sort=rising` at
+ *   24h lists the same tags in the same order as at 6h.
+ * - expected = reference count x (recent length / reference length), for the `recent` window of `basis`
+ * - score = (recent count - expected) / sqrt(expected + 1): growth measured in Poisson standard deviations,
+ *   so a big tag that doubles outranks a tiny one that goes from 0 to 2.
+ * - Only tags with at least `minCount` posts in the `recent` window (the window itself, except at 24h: its
+ *   last 6 h) and a positive score are listed, by score descending, then tag.
+ */
+export const RISING = {
+  minCount: 5,
+  /** Per window: the window whose growth is scored, and the longer one whose rest is its reference. */
+  basis: {
+    '15m': { recent: '15m', outer: '1h' },
+    '1h': { recent: '1h', outer: '6h' },
+    '6h': { recent: '6h', outer: '24h' },
+    '24h': { recent: '6h', outer: '24h' },
+  },
+} as const;
+
 export const TrendSchema = Type.Object({
   /** The grouping key (NFKC, lower case). */
   tag: Type.String(),
   /** The most frequent original spelling. */
   display: Type.String(),
+  /** Posts with this tag in the region and window. */
   count: Type.Integer(),
+  /** count / the region's posts in the window, from 0 to 1. */
+  share: Type.Number(),
+  /** The count its reference rate predicts for the scored window (see `RISING`; at 24h, for the last 6 h). */
+  expected: Type.Number(),
+  /** The rising score (see `RISING`); ranks `sort=rising`. Negative when the tag is slowing down. */
+  score: Type.Number(),
+  /** Posts per slot, oldest first (slots as in the response's `spark`). */
+  spark: Type.Array(Type.Integer()),
 });
 
+/**
+ * A viewport: west, south, east, north in degrees; west > east crosses the antimeridian. The API takes
+ * longitudes from -180 to 180 and latitudes from -90 to 90 with south <= north (`normalizeBbox` in
+ * common/src/bbox.ts turns a map's unwrapped bounds into that).
+ */
+export const BboxSchema = Type.Tuple([Type.Number(), Type.Number(), Type.Number(), Type.Number()]);
+export type Bbox = Static<typeof BboxSchema>;
+
 export const TrendsResponseSchema = Type.Object({
-  /** `world` or an ISO 3166-1 alpha-2 code. */
+  /** `world`, an ISO 3166-1 alpha-2 code, or `view` (then `bbox` is set). */
   region: Type.String(),
+  bbox: Type.Optional(BboxSchema),
   window: Type.String(),
+  sort: Type.Union([Type.Literal('top'), Type.Literal('rising')]),
   /** The end of the window, ms since the epoch (event time); null before any event was seen. */
   asOf: Type.Union([Type.Integer(), Type.Null()]),
   /** Accepted posts in this region and window. */
   total: Type.Integer(),
+  /**
+   * The sparkline slots: `slots` slots of `slotMs` each (`SPARK_SLOTS`), the last one ending with the window's
+   * newest minute, at (floor(asOf / 60000) + 1) x 60000; together they cover the window, so a tag's spark
+   * sums to its count.
+   */
+  spark: Type.Object({ slots: Type.Integer(), slotMs: Type.Integer() }),
   trends: Type.Array(TrendSchema),
 });
+
+/** `GET /api/tags/:tag/regions` limits: by default every country, so a map can shade them all. */
+export const TAG_REGIONS_LIMIT = { default: 250, min: 1, max: 250 } as const;
+
+/** `GET /api/tags/:tag/regions`: where in the world one tag is strongest. */
+export const TagRegionSchema = Type.Object({
+  /** ISO 3166-1 alpha-2. */
+  region: Type.String(),
+  /** Posts with the tag in this country and window. */
+  count: Type.Integer(),
+  /** All posts in this country and window. */
+  posts: Type.Integer(),
+  /** count / posts, from 0 to 1: what the map shades by. */
+  share: Type.Number(),
+});
+
+export const TagRegionsResponseSchema = Type.Object({
+  tag: Type.String(),
+  /** The most frequent spelling, or the key itself when the tag was never seen. */
+  display: Type.String(),
+  window: Type.String(),
+  asOf: Type.Union([Type.Integer(), Type.Null()]),
+  /** Posts with the tag in the whole world over the window (the sea included). */
+  total: Type.Integer(),
+  /** Countries with at least one post with the tag, by count descending, then share, then code. */
+  regions: Type.Array(TagRegionSchema),
+});
+
+export type TagRegion = Static<typeof TagRegionSchema>;
+export type TagRegionsResponse = Static<typeof TagRegionsResponseSchema>;
+
+/** `GET /api/posts` limits. */
+export const POSTS_LIMIT = { default: 20, min: 1, max: 100 } as const;
+
+/**
+ * One recent post, as `GET /api/posts` and the SSE `posts` event carry it. All of its text (`text`, `place`,
+ * `tags`) is untrusted: insert it as text, never as HTML.
+ */
+export const PostSchema = Type.Object({
+  id: Type.String(),
+  ts: Type.Integer(),
+  lat: Type.Number(),
+  lon: Type.Number(),
+  cc: Type.Union([Type.String(), Type.Null()]),
+  /** The place's name, when the post named one. */
+  place: Type.Union([Type.String(), Type.Null()]),
+  /** The post's text, when the source gave it. */
+  text: Type.Union([Type.String(), Type.Null()]),
+  /** Display spellings of its hashtags. */
+  tags: Type.Array(Type.String()),
+});
+
+export const PostsResponseSchema = Type.Object({
+  /** The most recently accepted first. */
+  posts: Type.Array(PostSchema),
+});
+
+export type Post = Static<typeof PostSchema>;
+export type PostsResponse = Static<typeof PostsResponseSchema>;
 
 export type Trend = Static<typeof TrendSchema>;
 export type TrendsResponse = Static<typeof TrendsResponseSchema>;
@@ -45,7 +161,18 @@ export const MarkerSchema = Type.Object({
 export type Marker = Static<typeof MarkerSchema>;
 
 /** SSE event names. */
-export const SSE_EVENTS = { tweets: 'tweets', stats: 'stats' } as const;
+export const SSE_EVENTS = {
+  /** Batched markers (`Marker[]`) from anywhere in the world, filtered by the stream's `tag`. */
+  tweets: 'tweets',
+  /** `TrendsResponse` for the stream's region (or bbox), window and sort: on connect and when it changes. */
+  trends: 'trends',
+  /** `TagRegionsResponse` for the stream's tag and window, when it has a tag: on connect and on change. */
+  tagRegions: 'tag-regions',
+  /** `Post[]`, newest first: new posts in the stream's region (or bbox) with its tag, a few per batch. */
+  posts: 'posts',
+  /** `StreamStats`. */
+  stats: 'stats',
+} as const;
 
 /** The SSE `stats` event: what this connection and the server have seen. */
 export const StreamStatsSchema = Type.Object({
@@ -104,3 +231,11 @@ export const ClientConfigSchema = Type.Object({
 export type ClientConfig = Static<typeof ClientConfigSchema>;
 
 export const ErrorResponseSchema = Type.Object({ error: Type.String() });
+
+/** Sparkline slots per window: `slots` slots of `slotMinutes` each, the newest ending with the window. */
+export const SPARK_SLOTS = {
+  '15m': { slots: 15, slotMinutes: 1 },
+  '1h': { slots: 30, slotMinutes: 2 },
+  '6h': { slots: 36, slotMinutes: 10 },
+  '24h': { slots: 48, slotMinutes: 30 },
+} as const;

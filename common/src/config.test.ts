@@ -35,6 +35,10 @@ describe('parseConfig', () => {
     expect(config(['--source', 'replay', '--file', 'a', '--speed', '10x']).speed).toEqual({ kind: 'factor', factor: 10 });
     expect(config([], { KAFKA_BROKERS: '127.0.0.1:9092, kafka:9092' }).kafkaBrokers).toEqual(['127.0.0.1:9092', 'kafka:9092']);
     expect(config([], { TILE_URL: '' }).tileUrl).toBe('');
+    expect(config([], { TILE_URL: 'https://{s}.tiles.example.org/{z}/{x}/{y}.png' }).tileUrl).toBe('https://{s}.tiles.example.org/{z}/{x}/{y}.png');
+    expect(config([]).apiRateLimit).toBe(1_200);
+    expect(config([], { API_RATE_LIMIT: '0' }).apiRateLimit).toBe(0);
+    expect(config([], { API_RATE_LIMIT: '6000' }).apiRateLimit).toBe(6_000);
   });
 
   it('reads the X source options, and never shows the token', () => {
@@ -52,7 +56,7 @@ describe('parseConfig', () => {
 
   it('lists every option in --help', () => {
     expect(parseConfig(['--help'], {})).toEqual({ help: true });
-    for (const option of ['--source', '--file', '--speed', '--rate', '--seed', 'PORT', 'HOST', 'TILE_URL', 'KAFKA_BROKERS']) {
+    for (const option of ['--source', '--file', '--speed', '--rate', '--seed', 'PORT', 'HOST', 'TILE_URL', 'API_RATE_LIMIT', 'KAFKA_BROKERS']) {
       expect(HELP).toContain(option);
     }
   });
@@ -75,6 +79,10 @@ describe('parseConfig', () => {
     [['--source', 'x', '--lang', 'english'], {}, /--lang takes language codes/],
     [['--source', 'x', '--bearer-token-file', '/nonexistent/token'], {}, /--bearer-token-file: cannot read \/nonexistent\/token \(ENOENT\)/],
     [['--source', 'x'], { X_API_BASE_URL: 'ftp://x' }, /X_API_BASE_URL must be an http or https URL/],
+    [[], { API_RATE_LIMIT: 'lots' }, /API_RATE_LIMIT must be a whole number from 0 to 1000000; got "lots"/],
+    [[], { API_RATE_LIMIT: '-1' }, /API_RATE_LIMIT must be a whole number/],
+    [[], { TILE_URL: 'tiles.example.org/{z}/{x}/{y}.png' }, /TILE_URL must be an http\(s\) URL template such as .*; got "tiles.example.org\/{z}\/{x}\/{y}.png"/],
+    [[], { TILE_URL: 'https://tiles.{tld}/{z}/{x}/{y}.png' }, /TILE_URL must name its host's domain outright/],
   ])('refuses %j %j with a clear message', (argv, env, message) => {
     expect(() => parseConfig(argv, env)).toThrow(ConfigError);
     expect(() => parseConfig(argv, env)).toThrow(message);

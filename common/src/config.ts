@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isCountryCode } from './countries';
+import { TileSourceError, tileImageSource } from './tile-source';
 
 export type Speed = { kind: 'max' } | { kind: 'factor'; factor: number };
 
@@ -62,9 +63,11 @@ export interface Config {
   seed: number;
   port: number;
   host: string;
-  /** Leaflet URL template of the optional tile layer; '' for borders only. */
+  /** Leaflet URL template of the optional tile layer; '' for borders only. Its host is allowed by the CSP. */
   tileUrl: string;
   tileAttribution: string;
+  /** Requests per minute one client address may make to /api/* (the SSE stream aside); 0: no limit. */
+  apiRateLimit: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Comma-separated Kafka brokers; null for the embedded in-process bus. */
   kafkaBrokers: string[] | null;
@@ -84,6 +87,7 @@ export const DEFAULTS = {
   host: '127.0.0.1',
   tileUrl: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
   tileAttribution: '© OpenStreetMap contributors',
+  apiRateLimit: 1_200,
   logLevel: 'info',
   xApiBaseUrl: 'https://api.x.com/2',
   kafkaTopic: 'geo-hashtags',
@@ -121,6 +125,8 @@ Environment:
   HOST              address to listen on (default ${DEFAULTS.host}; 0.0.0.0 for every interface)
   TILE_URL          tile layer URL template (default OpenStreetMap); empty to draw country borders only
   TILE_ATTRIBUTION  attribution shown for the tile layer (default "${DEFAULTS.tileAttribution}")
+  API_RATE_LIMIT    requests per minute one address may make to /api/* (default ${DEFAULTS.apiRateLimit}; 0: no limit;
+                    the live stream is capped by connections instead)
   LOG_LEVEL         fatal, error, warn, info (default), debug, trace or silent
   X_BEARER_TOKEN    x: the X API bearer token (TWITTER_BEARER_TOKEN is read too); never printed
   X_API_BASE_URL    x: the API's base URL (default ${DEFAULTS.xApiBaseUrl})
@@ -201,8 +207,9 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
       seed: parseNumber('--seed', flags.seed, DEFAULTS.seed, { integer: true, min: 0, max: 2 ** 32 - 1 }),
       port: parseNumber('PORT', env.PORT, DEFAULTS.port, { integer: true, min: 0, max: 65_535 }),
       host: nonEmpty(env.HOST) ?? DEFAULTS.host,
-      tileUrl: env.TILE_URL ?? DEFAULTS.tileUrl,
+      tileUrl: parseTileUrl(env.TILE_URL ?? DEFAULTS.tileUrl),
       tileAttribution: env.TILE_ATTRIBUTION ?? DEFAULTS.tileAttribution,
+      apiRateLimit: parseNumber('API_RATE_LIMIT', env.API_RATE_LIMIT, DEFAULTS.apiRateLimit, { integer: true, min: 0, max: 1_000_000 }),
       logLevel: parseLogLevel(nonEmpty(env.LOG_LEVEL) ?? DEFAULTS.logLevel),
       kafkaBrokers: parseBrokers(env.KAFKA_BROKERS),
       kafkaTopic: parseTopic(nonEmpty(env.KAFKA_TOPIC) ?? DEFAULTS.kafkaTopic),
@@ -241,6 +248,18 @@ function parseNumber(
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** The template, once its host is known to be expressible in the Content-Security-Policy. */
+function parseTileUrl(raw: string): string {
+  const url = raw.trim();
+  try {
+    tileImageSource(url);
+  } catch (error) {
+    if (error instanceof TileSourceError) throw new ConfigError(`TILE_URL ${error.message}; got "${raw}"`);
+    throw error;
+  }
+  return url;
+}
 
 function parseLogLevel(raw: string): Config['logLevel'] {
   const level = LOG_LEVELS.find((l) => l === raw.toLowerCase());

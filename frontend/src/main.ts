@@ -1,125 +1,171 @@
 /**
  * trendmap: wires the components together. The URL state is the single source of truth for what is shown
- * (region, window, followed tag); every component is told about changes here and reports user actions back
- * as events, so no component knows about another.
+ * (region, window, sort, tag; the map position in the fragment); every component is told about changes
+ * here and reports user actions back as events, so no component knows about another.
+ *
+ * Data flow: one EventSource (StreamClient) carries markers, the panel's trends, the tag's regions, new
+ * posts and stats for the current query; it is reopened whenever the query changes (region, window, sort,
+ * tag, or the viewport in "Trends in this view"). Recent posts start from one `GET /api/posts` per scope.
  */
 import 'leaflet/dist/leaflet.css';
 import './style.css';
-import * as L from 'leaflet';
+import type { Bbox, TagRegionsResponse } from '../../common/src/api';
 import { fetchConfig } from './api/api-client';
+import { RECENT_POSTS, VIEW, WORLD } from './api/contract';
+import type { ScopeQuery, StreamQuery } from './api/query-urls';
 import { BaseTiles } from './map/base-tiles';
 import { BorderLayer, type RegionSelectEvent } from './map/border-layer';
+import { ChoroplethLegend } from './map/choropleth-legend';
+import { createMap, moveMapTo } from './map/create-map';
 import { MarkerLayer } from './map/marker-layer';
+import { RegionControls } from './map/region-controls';
+import { tagShading } from './map/tag-shading';
 import { TextAttribution } from './map/text-attribution';
-import { TrendsPanel } from './panel/trends-panel';
-import { UrlState, WORLD, type ViewState } from './state/url-state';
-import { StreamClient } from './stream/stream-client';
-import { TrendsPoller } from './trends/trends-poller';
+import { ViewTracker, type ViewChangeEvent } from './map/view-tracker';
+import { LiveStatus } from './panel/live-status';
+import { TrendsPanel, regionHeading } from './panel/trends-panel';
+import { PostsLoader } from './posts/posts-loader';
+import { RecentPosts } from './posts/recent-posts';
+import { UrlState, type ViewState } from './state/url-state';
+import { sameBbox } from './state/view-bbox';
+import { StreamClient, type ConnectionStatus } from './stream/stream-client';
+import type * as L from 'leaflet';
 
-/** Trends shown in the panel. */
-const TOP_N = 10;
+const ALL_FIELDS: ReadonlySet<keyof ViewState> = new Set(['region', 'window', 'sort', 'tag']);
 
-/** The first view: the inhabited world, without the empty polar rows. */
-const WORLD_VIEW = L.latLngBounds([-50, -165], [72, 175]);
+function element(id: string): HTMLElement {
+  const node = document.getElementById(id);
+  if (!node) throw new Error(`trendmap: index.html lacks #${id}`);
+  return node;
+}
 
-function createMap(container: HTMLElement): L.Map {
-  const map = L.map(container, {
-    // Vector layers on canvas: 177 country polygons redraw faster than as SVG nodes.
-    preferCanvas: true,
-    // Credits go through TextAttribution (plain text) instead of Leaflet's markup-based control.
-    attributionControl: false,
-    // Fractional zoom so the world fills odd-sized windows instead of leaving wide empty bands.
-    zoomSnap: 0.25,
-    zoomDelta: 0.5,
-    minZoom: 0,
-    maxZoom: 10,
-    // One copy of the world: borders and dots are drawn once, so panning into a copy would show emptiness.
-    maxBounds: L.latLngBounds([-85, -200], [85, 200]),
-    maxBoundsViscosity: 0.8,
-    worldCopyJump: false,
-  });
-  map.fitBounds(WORLD_VIEW);
-  return map;
+/** What the recent posts are about, in words: "in France · #worldcup". */
+function scopeLabel(view: ViewState): string {
+  const where = view.region === WORLD ? 'Worldwide' : view.region === VIEW ? 'In this view' : `In ${regionHeading(view.region)}`;
+  return view.tag === null ? where : `${where} · #${view.tag}`;
 }
 
 function start(): void {
-  const mapElement = document.getElementById('map');
-  const panelElement = document.getElementById('panel');
-  if (!mapElement || !panelElement) throw new Error('trendmap: index.html lacks #map or #panel');
-
   const state = new UrlState();
-  const map = createMap(mapElement);
+  const map = createMap(element('map'), state.getPosition());
   const attribution = new TextAttribution().setPart('borders', 'Borders: Natural Earth').addTo(map);
   const borders = new BorderLayer().addTo(map);
   const markers = new MarkerLayer().addTo(map);
-  const panel = new TrendsPanel().mount(panelElement);
+  const regionControls = new RegionControls().addTo(map);
+  const legend = new ChoroplethLegend();
+  const tracker = new ViewTracker(map);
+  const panel = new TrendsPanel().mount(element('panel'));
+  const posts = new PostsLoader(new RecentPosts(RECENT_POSTS).mount(element('posts')), RECENT_POSTS);
+  const live = new LiveStatus().mount(element('live-status'));
   const stream = new StreamClient();
-  const poller = new TrendsPoller();
+  /** The viewport as the contract's bbox; what region `view` means. */
+  let viewBox: Bbox = tracker.bbox();
   let hoveredTag: string | null = null;
+  let connection: ConnectionStatus = stream.status;
+  let legendShown = false;
+
+  const scope = (view: ViewState): ScopeQuery => ({
+    region: view.region,
+    bbox: view.region === VIEW ? viewBox : null,
+    tag: view.tag,
+  });
+  const streamQuery = (view: ViewState): StreamQuery => ({ ...scope(view), window: view.window, sort: view.sort });
 
   // Dots to highlight: the hovered trend's, else the selected country's.
   const updateHighlight = (view: ViewState): void => {
-    const region = view.region === WORLD ? null : view.region;
-    markers.setHighlight(hoveredTag !== null ? { tag: hoveredTag } : { region });
+    const country = view.region === WORLD || view.region === VIEW ? null : view.region;
+    markers.setHighlight(hoveredTag !== null ? { tag: hoveredTag } : { region: country });
   };
 
-  const show = (view: ViewState, changed: ReadonlySet<keyof ViewState>): void => {
+  const showTagRegions = (response: TagRegionsResponse | null): void => {
+    const view = state.get();
+    if (response === null || view.tag === null || response.tag !== view.tag) {
+      borders.setShading(null);
+      if (legendShown) legend.remove();
+      legendShown = false;
+      return;
+    }
+    const { scale, countries } = tagShading(response);
+    borders.setShading(countries);
+    legend.setContent({ display: response.display, window: view.window, scale, noneColour: borders.landColour });
+    if (!legendShown) legend.addTo(map);
+    legendShown = true;
+    panel.setTagRegions(response);
+  };
+
+  const show = (view: ViewState, changed: ReadonlySet<keyof ViewState>, fromHistory: boolean): void => {
     if (changed.has('region')) {
+      if (view.region === VIEW) {
+        viewBox = tracker.bbox();
+        // The link to a view must carry the map position, or it would open on another viewport.
+        if (!fromHistory) state.setPosition(tracker.position());
+      }
       panel.setRegion(view.region);
-      borders.setSelected(view.region);
+      borders.setSelected(view.region === VIEW ? null : view.region);
+      regionControls.setRegion(view.region);
     }
     if (changed.has('window')) panel.setWindow(view.window);
+    if (changed.has('sort')) panel.setSort(view.sort);
     if (changed.has('tag')) {
       panel.setTag(view.tag);
-      // Dots from the old filter would be misleading under the new one.
+      // Dots and shading from the old filter would be misleading under the new one.
       markers.clear();
-      stream.open(view.tag);
+      showTagRegions(null);
     }
-    if (changed.has('region') || changed.has('window')) {
-      poller.setQuery({ region: view.region, window: view.window, limit: TOP_N });
-    }
+    if (stream.open(streamQuery(view))) panel.setPending();
+    if (changed.has('region') || changed.has('tag')) posts.load(scope(view), scopeLabel(view));
     updateHighlight(view);
+    document.title = `${regionHeading(view.region)}${view.tag === null ? '' : ` · #${view.tag}`} · trendmap`;
   };
 
   // Components → state.
   borders.on('select', (event) => state.set({ region: (event as RegionSelectEvent).region }));
-  panel.on('world', () => state.set({ region: WORLD }));
+  regionControls.onRegion((region) => state.set({ region }));
+  panel.on('region', (region) => state.set({ region }));
   panel.on('window', (name) => state.set({ window: name }));
+  panel.on('sort', (sort) => state.set({ sort }));
   panel.on('follow', (tag) => state.set({ tag }));
   panel.on('hover', (tag) => {
     hoveredTag = tag;
     updateHighlight(state.get());
   });
+  tracker.on('view', (event) => {
+    const { bbox, position } = event as ViewChangeEvent;
+    state.setPosition(position);
+    const view = state.get();
+    if (view.region !== VIEW || sameBbox(bbox, viewBox)) return;
+    viewBox = bbox;
+    if (stream.open(streamQuery(view))) panel.setPending();
+    posts.load(scope(view), scopeLabel(view));
+  });
 
-  // Data → components.
+  // Stream → components.
   stream.on('markers', (batch) => markers.addMarkers(batch));
-  stream.on('stats', (stats) => panel.setStats(stats));
-  stream.on('status', (status) => panel.setConnection(status));
-  // Log the first failure of a run only: during an outage the poller fails every couple of seconds.
-  let pollFailing = false;
-  poller.on('loading', () => panel.setLoading());
-  poller.on('trends', (response) => {
-    pollFailing = false;
-    panel.setTrends(response);
-  });
-  poller.on('error', (error) => {
-    if (!pollFailing) console.warn('trendmap: trends poll failed; retrying', error);
-    pollFailing = true;
-    panel.setTrendsError();
+  stream.on('stats', (stats) => live.setStats(stats));
+  stream.on('trends', (response) => panel.setTrends(response));
+  stream.on('tagRegions', (response) => showTagRegions(response));
+  stream.on('posts', (batch) => posts.add(batch));
+  stream.on('status', (status) => {
+    // Back after an outage: posts written meanwhile never came as events; fetch them.
+    if (status === 'live' && (connection === 'reconnecting' || connection === 'offline')) posts.refresh();
+    connection = status;
+    live.setConnection(status);
+    panel.setConnection(status);
   });
 
-  // State → components: once for the initial view, then on every change.
-  state.on('change', ({ state: view, changed }) => show(view, changed));
-  const initial = state.get();
-  show(initial, new Set(['region', 'window', 'tag'] as const));
-  poller.start({ region: initial.region, window: initial.window, limit: TOP_N });
+  // State → components: the map position first (a `view` region depends on it), then the rest.
+  state.on('position', (position) => moveMapTo(map, position));
+  state.on('change', ({ state: view, changed, fromHistory }) => show(view, changed, fromHistory));
+  show(state.get(), ALL_FIELDS, false);
+  // Publish the position from the start, as OpenStreetMap does: the URL then always says where the map is.
+  state.setPosition(tracker.position());
 
   void addTiles(map, borders, attribution);
 
   // Close the stream when the page is put away so the server frees the connection (and bfcache works).
   window.addEventListener('pagehide', () => stream.close());
   window.addEventListener('pageshow', (event) => {
-    if (event.persisted) stream.open(state.get().tag);
+    if (event.persisted) stream.reopen();
   });
 }
 

@@ -3,12 +3,20 @@
  * `inject` or listen on a random port.
  */
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import type { ClientConfig } from '../../common/src/api';
+import { DEFAULTS } from '../../common/src/config';
 import type { SkipCounts } from '../../common/src/skip-reasons';
 import type { SubscriberHealth } from '../../common/src/bus/bus';
 import type { TrendEngine } from './trend-engine';
 import type { MarkerHub } from './sse/marker-hub';
+import { TrendsFeed } from './sse/trends-feed';
+import { securityHeaders } from './plugins/security-headers';
+import { apiRateLimit } from './plugins/api-rate-limit';
 import { trendsRoute } from './routes/trends';
+import { tagRegionsRoute } from './routes/tag-regions';
+import { postsRoute } from './routes/posts';
 import { streamRoute } from './routes/stream';
 import { healthRoute, type SourceHealth } from './routes/health';
 import { clientConfigRoute } from './routes/client-config';
@@ -20,6 +28,8 @@ export interface AppOptions {
   clientConfig: ClientConfig;
   /** The built frontend, or null to serve the API only. */
   staticDir: string | null;
+  /** Requests per minute per address to /api/* (the stream aside); 0: no limit. Default `API_RATE_LIMIT`'s. */
+  apiRateLimit?: number;
   upstreamSkips?: () => SkipCounts;
   busHealth?: () => SubscriberHealth;
   sourceHealth?: () => SourceHealth | undefined;
@@ -41,13 +51,26 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
     return reply.code(status).send({ error: error.message });
   });
-  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route for ${request.method} ${request.url.split('?')[0]}` }));
+  await app.register(helmet, securityHeaders(options.clientConfig.tileUrl));
+  const perMinute = options.apiRateLimit ?? DEFAULTS.apiRateLimit;
+  if (perMinute > 0) await app.register(rateLimit, apiRateLimit(perMinute));
+  app.setNotFoundHandler(
+    // Unknown API paths count against the budget too (the limiter lets everything else through).
+    { preHandler: perMinute > 0 ? app.rateLimit() : undefined },
+    (request, reply) => reply.code(404).send({ error: `no route for ${request.method} ${request.url.split('?')[0]}` }),
+  );
 
+  const feed = new TrendsFeed(options.engine, options.hub.options);
   // SSE streams never end by themselves: end them before Fastify waits for in-flight requests.
-  app.addHook('preClose', async () => options.hub.close());
+  app.addHook('preClose', async () => {
+    feed.close();
+    options.hub.close();
+  });
 
   await app.register(trendsRoute, { engine: options.engine });
-  await app.register(streamRoute, { hub: options.hub });
+  await app.register(tagRegionsRoute, { engine: options.engine });
+  await app.register(postsRoute, { engine: options.engine });
+  await app.register(streamRoute, { hub: options.hub, feed });
   await app.register(healthRoute, { engine: options.engine, hub: options.hub, upstreamSkips: options.upstreamSkips, busHealth: options.busHealth, sourceHealth: options.sourceHealth });
   await app.register(clientConfigRoute, { clientConfig: options.clientConfig });
   if (options.staticDir !== null) await app.register(frontendRoute, { staticDir: options.staticDir });

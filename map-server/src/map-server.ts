@@ -23,7 +23,7 @@ export const REBUILD_MS = RING_BUCKETS * BUCKET_MS;
 const TICK_MS = 1_000;
 
 export interface MapServerOptions {
-  config: Pick<Config, 'port' | 'host' | 'tileUrl' | 'tileAttribution' | 'logLevel'>;
+  config: Pick<Config, 'port' | 'host' | 'tileUrl' | 'tileAttribution' | 'logLevel' | 'apiRateLimit'>;
   subscriber: EventSubscriber;
   upstreamSkips?: () => SkipCounts;
   sourceHealth?: () => SourceHealth | undefined;
@@ -51,6 +51,7 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
     hub,
     clientConfig: { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution },
     staticDir: options.staticDir === undefined ? FRONTEND_DIST : options.staticDir,
+    apiRateLimit: config.apiRateLimit,
     upstreamSkips: options.upstreamSkips,
     busHealth: subscriber.health?.bind(subscriber),
     sourceHealth: options.sourceHealth,

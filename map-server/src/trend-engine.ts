@@ -1,14 +1,20 @@
 /**
  * The map-server's pure core: takes encoded events from the bus, checks them, drops duplicates and counts
- * the rest into sliding windows. Time is always an argument; nothing here does I/O.
+ * the rest into sliding windows per region, the fine grid (for boxes) and the ring of recent posts; answers
+ * the API's queries from them. Time is always an argument; nothing here does I/O.
  */
 import { decodeEvent, type GeoEvent } from '../../common/src/event';
 import { SkipCounter, type SkipReason } from '../../common/src/skip-reasons';
-import { WORLD, type TrendsResponse } from '../../common/src/api';
-import type { WindowName } from '../../common/src/windows';
+import { WORLD, type Post, type TagRegionsResponse, type TrendsResponse } from '../../common/src/api';
 import { TagDictionary } from './core/tag-dictionary';
-import { WindowStore } from './core/window-store';
+import { BUCKET_MS, WindowStore } from './core/window-store';
 import { SeenIds } from './core/seen-ids';
+import { GridIndex } from './core/grid-index';
+import { RegionSparks } from './core/region-sparks';
+import { RecentPosts, postFilter, toPost } from './core/recent-posts';
+import { answerTrends, trendsQueryKey, type TrendsQuery } from './core/trends-query';
+import { answerTagRegions, type TagRegionsQuery } from './core/tag-regions';
+import type { Area } from './core/area';
 
 /** The leaf for posts in no country (the sea); counted in the world only. */
 const NO_COUNTRY = '-';
@@ -33,13 +39,18 @@ export type AcceptedListener = (event: GeoEvent) => void;
 export class TrendEngine {
   readonly dictionary = new TagDictionary();
   readonly store = new WindowStore({ rollup: (leaf) => (leaf === NO_COUNTRY ? [WORLD] : [leaf, WORLD]) });
+  /** The last 24 h of posts on a fine grid, for boxes ("Trends in this view"). */
+  readonly grid = new GridIndex();
+  /** Per-minute sparkline counts of listed tags, reread only where posts landed since. */
+  readonly regionSparks = new RegionSparks(this.store);
+  readonly recentPosts = new RecentPosts();
   readonly skipped = new SkipCounter();
   ingested = 0;
   private readonly seen = new SeenIds();
   private readonly listeners = new Set<AcceptedListener>();
   private readonly options: Required<TrendEngineOptions>;
   private followClock = false;
-  private readonly cache = new Map<string, { version: number; response: TrendsResponse }>();
+  private readonly cache = new Map<string, { version: number; response: TrendsResponse | TagRegionsResponse }>();
 
   constructor(options: TrendEngineOptions = {}) {
     this.options = { ...ENGINE_DEFAULTS, ...options };
@@ -70,7 +81,10 @@ export class TrendEngine {
 
   /** Lets the windows advance with the clock while the source is live. */
   tick(nowMs: number): void {
-    if (this.followClock) this.store.advanceTo(nowMs);
+    if (!this.followClock) return;
+    this.store.advanceTo(nowMs);
+    const end = this.store.endMinuteIndex;
+    if (end !== null) this.grid.advanceTo(end);
   }
 
   /** Calls `listener` with every accepted event; returns a function that unsubscribes. */
@@ -79,25 +93,29 @@ export class TrendEngine {
     return () => this.listeners.delete(listener);
   }
 
-  /** The top `limit` tags of `region` over `window`; answered from a cache while nothing changed. */
-  trends(region: string, window: WindowName, limit: number): TrendsResponse {
-    const cacheKey = `${region}|${window}|${limit}`;
-    const cached = this.cache.get(cacheKey);
-    if (cached?.version === this.store.version) return cached.response;
-    const keyOf = (id: number) => this.dictionary.key(id);
-    const response: TrendsResponse = {
-      region,
-      window,
-      asOf: this.store.endMs,
-      total: this.store.total(region, window),
-      trends: this.store.top(region, window, limit, keyOf).map(({ id, count }) => ({
-        tag: keyOf(id),
-        display: this.dictionary.display(id),
-        count,
-      })),
-    };
+  /** The top or rising tags of a region or a box over a window; answered from a cache while nothing changed. */
+  trends(query: TrendsQuery): TrendsResponse {
+    const key = `trends|${trendsQueryKey(query)}`;
+    return this.cached(key, () => answerTrends(query, this));
+  }
+
+  /** The countries where a tag is strongest over a window; cached like `trends`. */
+  tagRegions(query: TagRegionsQuery): TagRegionsResponse {
+    const key = `tag-regions|${query.tag}|${query.window}|${query.limit}`;
+    return this.cached(key, () => answerTagRegions(query, this.store, this.dictionary));
+  }
+
+  /** The newest accepted posts in an area, with a tag (null: any), the most recently accepted first. */
+  posts(area: Area, tag: string | null, limit: number): Post[] {
+    return this.recentPosts.newest(limit, postFilter(area, tag)).map(toPost);
+  }
+
+  private cached<T extends TrendsResponse | TagRegionsResponse>(key: string, answer: () => T): T {
+    const hit = this.cache.get(key);
+    if (hit?.version === this.store.version) return hit.response as T;
+    const response = answer();
     if (this.cache.size > 1_000) this.cache.clear();
-    this.cache.set(cacheKey, { version: this.store.version, response });
+    this.cache.set(key, { version: this.store.version, response });
     return response;
   }
 
@@ -106,6 +124,11 @@ export class TrendEngine {
     if (this.store.isStale(event.ts)) return 'stale';
     if (!this.seen.add(event.id, event.ts)) return 'duplicate';
     const tagIds = event.tags.map((key, i) => this.dictionary.intern(key, event.display[i]));
-    return this.store.add(event.ts, event.cc ?? NO_COUNTRY, tagIds) === 'added' ? null : 'stale';
+    if (this.store.add(event.ts, event.cc ?? NO_COUNTRY, tagIds) === 'stale') return 'stale';
+    const minute = Math.floor(event.ts / BUCKET_MS);
+    this.regionSparks.touch(minute, this.store.version);
+    this.grid.add(minute, event.lat, event.lon, tagIds);
+    this.recentPosts.add(event);
+    return null;
   }
 }

@@ -32,27 +32,38 @@ describe('HTTP API', () => {
   it('answers the world top list over the default window, by count then tag', async () => {
     const { status, body } = await get('/api/trends');
     expect(status).toBe(200);
+    // Everything in the last hour fell in its newest minute: the last of 30 two-minute spark slots.
+    const spark = (n: number) => [...new Array(29).fill(0), n];
+    // 1h is scored against the 5 h before it: 'ger' had one post there, so 0.2 were expected in the hour.
+    const gerScore = (1 - 0.2) / Math.sqrt(1.2);
     expect(body).toEqual({
       region: 'world',
       window: '1h',
+      sort: 'top',
       asOf: t0 + 3_000,
       total: 5,
+      spark: { slots: 30, slotMs: 120_000 },
       trends: [
-        { tag: 'worldcup', display: 'WorldCup', count: 3 },
-        { tag: 'arg', display: 'arg', count: 1 },
-        { tag: 'ger', display: 'GER', count: 1 },
-        { tag: 'ocean', display: 'ocean', count: 1 },
+        { tag: 'worldcup', display: 'WorldCup', count: 3, share: 0.6, expected: 0, score: 3, spark: spark(3) },
+        { tag: 'arg', display: 'arg', count: 1, share: 0.2, expected: 0, score: 1, spark: spark(1) },
+        { tag: 'ger', display: 'GER', count: 1, share: 0.2, expected: 0.2, score: gerScore, spark: spark(1) },
+        { tag: 'ocean', display: 'ocean', count: 1, share: 0.2, expected: 0, score: 1, spark: spark(1) },
       ],
     });
+  });
+
+  it('ranks by rising score with sort=rising, listing only tags with enough posts', async () => {
+    const { body } = await get('/api/trends?sort=rising');
+    expect(body).toMatchObject({ sort: 'rising', total: 5, trends: [] }); // nothing has RISING.minCount posts
   });
 
   it('answers a country, a longer window and a limit', async () => {
     const { body } = await get('/api/trends?region=de&window=6h&limit=1');
     expect(body).toMatchObject({ region: 'DE', window: '6h', total: 3, trends: [{ tag: 'ger', count: 2 }] });
     const ger = await get('/api/trends?region=DE&window=6h');
-    expect(ger.body.trends).toEqual([
-      { tag: 'ger', display: 'GER', count: 2 },
-      { tag: 'worldcup', display: 'WorldCup', count: 2 },
+    expect(ger.body.trends.map(({ tag, display, count, share }: Record<string, unknown>) => ({ tag, display, count, share }))).toEqual([
+      { tag: 'ger', display: 'GER', count: 2, share: 2 / 3 },
+      { tag: 'worldcup', display: 'WorldCup', count: 2, share: 2 / 3 },
     ]);
   });
 
@@ -64,7 +75,7 @@ describe('HTTP API', () => {
 
   it.each([
     ['window=2d', /^window must be one of 15m, 1h, 6h, 24h; got "2d"$/],
-    ['region=XX', /^region must be "world" or an ISO 3166-1 alpha-2 country code; got "XX"$/],
+    ['region=XX', /^region must be "world", an ISO 3166-1 alpha-2 country code or "view" \(with bbox\); got "XX"$/],
     ['region=FRA', /^region must be/],
     ['limit=0', /^limit must be a whole number from 1 to 50; got "0"$/],
     ['limit=abc', /^limit must be a whole number from 1 to 50; got "abc"$/],

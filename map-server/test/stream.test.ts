@@ -1,11 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { connect } from 'node:net';
 import { EventSource } from 'eventsource';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app';
 import { TrendEngine } from '../src/trend-engine';
 import { MarkerHub, type HubOptions } from '../src/sse/marker-hub';
-import type { Marker, StreamStats } from '../../common/src/api';
+import type { Marker, Post, StreamStats, TagRegionsResponse, TrendsResponse } from '../../common/src/api';
 import { event } from './helpers';
 
 const open: { close(): unknown }[] = [];
@@ -20,7 +20,7 @@ async function serve(hubOptions: Partial<HubOptions> = {}) {
   const app: FastifyInstance = await buildApp({ engine, hub, clientConfig: { tileUrl: '', tileAttribution: '' }, staticDir: null });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   open.push(app);
-  return { engine, hub, url };
+  return { engine, hub, app, url };
 }
 
 /** Opens a real EventSource and collects its markers. */
@@ -29,13 +29,19 @@ function listen(url: string) {
   open.push(source);
   const markers: Marker[] = [];
   const stats: StreamStats[] = [];
+  const trends: TrendsResponse[] = [];
+  const tagRegions: TagRegionsResponse[] = [];
+  const posts: Post[][] = [];
   source.addEventListener('tweets', (e) => markers.push(...(JSON.parse(e.data) as Marker[])));
   source.addEventListener('stats', (e) => stats.push(JSON.parse(e.data) as StreamStats));
+  source.addEventListener('trends', (e) => trends.push(JSON.parse(e.data) as TrendsResponse));
+  source.addEventListener('tag-regions', (e) => tagRegions.push(JSON.parse(e.data) as TagRegionsResponse));
+  source.addEventListener('posts', (e) => posts.push(JSON.parse(e.data) as Post[]));
   const opened = new Promise<void>((resolve, reject) => {
     source.onopen = () => resolve();
     source.onerror = (e) => reject(new Error(`stream failed: ${e.message ?? 'error'}`));
   });
-  return { source, markers, stats, opened };
+  return { source, markers, stats, trends, tagRegions, posts, opened };
 }
 
 async function until(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
@@ -118,5 +124,91 @@ describe('GET /api/stream', () => {
     const app = open.shift() as FastifyInstance;
     await app.close();
     expect(hub.clients).toBe(0);
+  });
+
+  it('refuses bad parameters with 400 before the stream opens', async () => {
+    const { hub, url } = await serve();
+    for (const [query, message] of [
+      ['bbox=1,2,3', /^bbox must be four comma-separated numbers/],
+      ['region=view', /^region=view needs bbox/],
+      ['sort=hot', /^sort must be one of top, rising/],
+      ['window=2d', /^window must be one of/],
+      ['region=FR&bbox=0,0,1,1', /^bbox answers for region "view" only/],
+    ] as const) {
+      const response = await fetch(`${url}/api/stream?${query}`);
+      expect(response.status, query).toBe(400);
+      expect(((await response.json()) as { error: string }).error).toMatch(message);
+    }
+    expect(hub.clients).toBe(0);
+  });
+});
+
+describe('GET /api/stream: trends, tag regions and posts', () => {
+  const now = Date.now();
+  const seed = (engine: TrendEngine) => {
+    engine.ingestEvent(event({ tags: ['worldcup', 'ger'], ts: now, lat: 52.52, lon: 13.405, cc: 'DE' }), now);
+    engine.ingestEvent(event({ tags: ['arg'], ts: now, lat: -34.6, lon: -58.38, cc: 'AR' }), now);
+  };
+
+  it('sends its trends and tag regions at once, then again only when they change', async () => {
+    const { engine, app, url } = await serve({ trendsMs: 50 });
+    seed(engine);
+    const de = listen(`${url}/api/stream?region=DE&window=15m`);
+    const view = listen(`${url}/api/stream?bbox=-60,-40,-50,-30&sort=rising`);
+    const cup = listen(`${url}/api/stream?tag=WorldCup&window=6h`);
+    await Promise.all([de.opened, view.opened, cup.opened]);
+    await until(() => de.trends.length === 1 && view.trends.length === 1 && cup.tagRegions.length === 1, 'the first trends');
+    // The same answer as the REST route for the same query.
+    expect(de.trends[0]).toEqual((await app.inject('/api/trends?region=DE&window=15m')).json());
+    expect(view.trends[0]).toMatchObject({ region: 'view', bbox: [-60, -40, -50, -30], sort: 'rising', total: 1 });
+    expect(cup.tagRegions[0]).toMatchObject({ tag: 'worldcup', window: '6h', total: 1, regions: [{ region: 'DE', count: 1, posts: 1, share: 1 }] });
+    expect(view.tagRegions).toEqual([]); // no tag, no tag regions
+
+    await new Promise((r) => setTimeout(r, 300)); // rounds pass, nothing changes: nothing is sent
+    expect([de.trends.length, view.trends.length, cup.trends.length, cup.tagRegions.length]).toEqual([1, 1, 1, 1]);
+
+    // A post in Germany at the same time as the newest: Germany's trends and #worldcup's regions change,
+    // the Argentine view's do not.
+    engine.ingestEvent(event({ tags: ['worldcup'], ts: now, lat: 48.137, lon: 11.575, cc: 'DE' }), now);
+    await until(() => de.trends.length === 2 && cup.tagRegions.length === 2, 'the changed trends');
+    expect(de.trends[1].trends.find((t) => t.tag === 'worldcup')?.count).toBe(2);
+    expect(cup.tagRegions[1].regions).toEqual([{ region: 'DE', count: 2, posts: 2, share: 1 }]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(view.trends).toHaveLength(1);
+  });
+
+  it('computes each distinct query once a round, however many streams follow it', async () => {
+    const { engine, hub, url } = await serve({ trendsMs: 50 });
+    seed(engine);
+    const world = Array.from({ length: 12 }, () => listen(`${url}/api/stream`));
+    const fr = Array.from({ length: 3 }, () => listen(`${url}/api/stream?region=FR&sort=rising`));
+    const all = [...world, ...fr];
+    await Promise.all(all.map((c) => c.opened));
+    await until(() => hub.clients === 15 && all.every((c) => c.trends.length === 1), 'every stream\'s first trends');
+    const trends = vi.spyOn(engine, 'trends');
+    engine.ingestEvent(event({ tags: ['late'], ts: now + 1_000, cc: 'FR' }), now + 1_000);
+    await until(() => all.every((c) => c.trends.length === 2), 'every stream\'s second trends');
+    expect(trends).toHaveBeenCalledTimes(2); // world and FR rising
+    expect(world[0].trends[1].trends.some((t) => t.tag === 'late')).toBe(true);
+  });
+
+  it('sends the newest few posts of each batch in its area with its tag, newest first', async () => {
+    const { engine, url } = await serve({ batchMs: 100, postsPerBatch: 5 });
+    const de = listen(`${url}/api/stream?region=DE&tag=ger`);
+    const box = listen(`${url}/api/stream?bbox=170,-20,-170,-10`);
+    await Promise.all([de.opened, box.opened]);
+    const sent = [];
+    for (let i = 0; i < 8; i += 1) {
+      const post = event({ tags: ['ger'], ts: now, cc: 'DE', lat: 52.52, lon: 13.405, text: `<b>${i}</b>` });
+      sent.push(post);
+      engine.ingestEvent(post, now);
+      engine.ingestEvent(event({ tags: ['other'], ts: now, cc: 'DE' }), now);
+    }
+    const fiji = event({ tags: ['fiji'], ts: now, cc: 'FJ', lat: -16.8, lon: -179.95, place: 'Taveuni' });
+    engine.ingestEvent(fiji, now);
+    await until(() => de.posts.length > 0 && box.posts.length > 0, 'posts');
+    expect(de.posts[0].map((p) => p.id)).toEqual(sent.slice(-5).reverse().map((p) => p.id));
+    expect(de.posts[0][0]).toMatchObject({ text: '<b>7</b>', cc: 'DE', tags: ['ger'] });
+    expect(box.posts[0]).toEqual([{ id: fiji.id, ts: now, lat: -16.8, lon: -179.95, cc: 'FJ', place: 'Taveuni', text: null, tags: ['fiji'] }]);
   });
 });

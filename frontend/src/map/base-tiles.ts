@@ -1,13 +1,13 @@
 /**
  * The optional raster tile layer from `/api/config`, under the borders. Tiles are decoration: a tile that
- * fails shows as transparent (never a broken-image icon), and when nothing has loaded after a run of
+ * fails is hidden (never a broken-image icon; not swapped for a data: image, which the CSP refuses), and when nothing has loaded after a run of
  * failures (tile server unreachable, offline demo) the layer fires `unavailable` and the app falls back to
  * the opaque borders-only look.
  */
 import * as L from 'leaflet';
 
-/** A 1×1 transparent GIF, shown in place of a tile that failed. */
-const BLANK_TILE = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
+/** The world as Web Mercator tiles cover it. */
+const WORLD_BOUNDS = L.latLngBounds([-85.0511, -180], [85.0511, 180]);
 
 const DEFAULTS = {
   /** Failures with no success at all before the layer gives up and fires `unavailable`. */
@@ -31,9 +31,11 @@ export class BaseTiles extends L.TileLayer {
     super(urlTemplate, {
       opacity: limits.opacity,
       maxZoom: limits.maxZoom,
-      errorTileUrl: BLANK_TILE,
       // Borders and dots are drawn for one copy of the world; repeated tiles beside it would look empty.
       noWrap: true,
+      // With noWrap, Leaflet still asks for the columns left and right of the world (x = -1, x = 2^z), which
+      // tile servers answer with 404s; tiles are only requested where they overlap these bounds.
+      bounds: WORLD_BOUNDS,
       // The attribution is shown by TextAttribution (as text); Leaflet's control would render it as markup.
       attribution: undefined,
       crossOrigin: false,
@@ -52,7 +54,9 @@ export class BaseTiles extends L.TileLayer {
     this.loaded++;
   }
 
-  private onTileError(): void {
+  private onTileError(event: L.TileErrorEvent): void {
+    // CSSOM, not a style attribute: allowed under the page's Content-Security-Policy.
+    event.tile.style.visibility = 'hidden';
     this.failed++;
     if (this.givenUp || this.loaded > 0 || this.failed < this.limits.giveUpAfterErrors) return;
     this.givenUp = true;

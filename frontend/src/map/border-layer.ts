@@ -4,13 +4,16 @@
  *
  * Events: `select` ({ region }): an alpha-2 code when a country is clicked, `world` when the sea is.
  * The borders file (~100 kB) is loaded as its own chunk so the map and panel do not wait for it.
+ *
+ * In tag mode the layer is also a choropleth: `setShading` gives countries a fill colour (and a line for
+ * their tooltip); the hover and selection outlines are drawn on top of it.
  */
 import * as L from 'leaflet';
 import type { Feature, Geometry, Position } from 'geojson';
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import { borderCountryCode, countryName } from '../../../common/src/countries';
-import { WORLD } from '../state/url-state';
+import { WORLD } from '../api/contract';
 
 interface CountryProps {
   name?: string;
@@ -34,11 +37,21 @@ const DEFAULTS = {
   /** With tiles, the selected country gets an accent tint instead. */
   tiledSelectedOpacity: 0.16,
   tiledHoverOpacity: 0.2,
+  /** Hovered country in tag mode: the fill is data, so hover lightens the outline instead. */
+  hoverBorderColour: '#a3b3c8',
+  /** Shaded countries over tiles: strong enough to read the classes, light enough to see the tiles. */
+  tiledShadeOpacity: 0.6,
   /** Renderer padding (share of the view drawn beyond it), so pans do not show undrawn edges. */
   rendererPadding: 0.5,
 };
 
 export type BorderLayerOptions = typeof DEFAULTS;
+
+/** A country's fill in tag mode, and the line its tooltip adds ("12.3% of posts (45)"). */
+export interface CountryShade {
+  colour: string;
+  detail: string;
+}
 
 /** The event fired by `select`. */
 export interface RegionSelectEvent extends L.LeafletEvent {
@@ -71,6 +84,7 @@ export class BorderLayer extends L.Layer {
   private selected: string | null = null;
   private hovered: string | null = null;
   private tiled = false;
+  private shading: ReadonlyMap<string, CountryShade> | null = null;
 
   constructor(options: Partial<BorderLayerOptions> = {}) {
     super();
@@ -115,6 +129,17 @@ export class BorderLayer extends L.Layer {
     this.raiseSelected();
   }
 
+  /** The fill of land without data: what "none" looks like in a legend. */
+  get landColour(): string {
+    return this.opts.landColour;
+  }
+
+  /** Shades countries by code (tag mode), or with null goes back to plain land. */
+  setShading(shading: ReadonlyMap<string, CountryShade> | null): void {
+    this.shading = shading;
+    this.geo?.setStyle((feature) => this.styleFor(this.codeOf(feature)));
+  }
+
   /** With a tile layer under the borders, land becomes a light tint instead of an opaque fill. */
   setTiled(tiled: boolean): void {
     if (tiled === this.tiled) return;
@@ -157,8 +182,10 @@ export class BorderLayer extends L.Layer {
     paths.push(path);
     this.pathsByCode.set(code, paths);
     const name = countryName(code) ?? feature.properties?.name ?? code;
-    // A DOM node, not a string: Leaflet would parse a string as markup.
-    path.bindTooltip(() => tooltipNode(name), { sticky: true, direction: 'top', offset: [0, -10] });
+    // A DOM node, not a string: Leaflet would parse a string as markup. Built when shown, so it carries
+    // the shading of that moment.
+    const tooltip = () => tooltipNode(name, this.shading === null ? null : (this.shading.get(code)?.detail ?? 'No posts with the hashtag'));
+    path.bindTooltip(tooltip, { sticky: true, direction: 'top', offset: [0, -10] });
   }
 
   /** Draws the selected country last, so its outline is not covered by its neighbours' borders. */
@@ -185,6 +212,7 @@ export class BorderLayer extends L.Layer {
       fillColor: o.landColour,
       fillOpacity: this.tiled ? o.tiledLandOpacity : o.landOpacity,
     };
+    if (this.shading !== null) return this.shadedStyle(code, base);
     if (code !== null && code === this.selected) {
       const fillColor = this.tiled ? o.selectedColour : o.selectedLandColour;
       const fillOpacity = this.tiled ? o.tiledSelectedOpacity : o.landOpacity;
@@ -194,6 +222,18 @@ export class BorderLayer extends L.Layer {
       return { ...base, fillColor: o.hoverColour, fillOpacity: this.tiled ? o.tiledHoverOpacity : o.landOpacity };
     }
     return base;
+  }
+
+  /** Tag mode: the fill shows the data, so selection and hover only change the outline. */
+  private shadedStyle(code: string | null, base: L.PathOptions): L.PathOptions {
+    const o = this.opts;
+    const shade = code !== null ? this.shading?.get(code) : undefined;
+    const style: L.PathOptions = shade
+      ? { ...base, fillColor: shade.colour, fillOpacity: this.tiled ? o.tiledShadeOpacity : 1 }
+      : base;
+    if (code !== null && code === this.selected) return { ...style, color: o.selectedColour, weight: o.selectedWeight };
+    if (code !== null && code === this.hovered) return { ...style, color: o.hoverBorderColour, weight: o.selectedWeight };
+    return style;
   }
 }
 
@@ -230,9 +270,15 @@ function unwrapRing(ring: Position[]): Position[] {
   return shift === 0 ? out : out.map(([lon, lat]) => [lon + shift, lat]);
 }
 
-function tooltipNode(name: string): HTMLElement {
+function tooltipNode(name: string, detail: string | null): HTMLElement {
   const node = document.createElement('span');
   node.className = 'country-tooltip';
   node.textContent = name;
+  if (detail !== null) {
+    const line = document.createElement('span');
+    line.className = 'country-tooltip-detail';
+    line.textContent = detail;
+    node.append(line);
+  }
   return node;
 }

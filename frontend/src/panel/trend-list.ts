@@ -1,14 +1,17 @@
 /**
- * The top-N ordered list: rank, `#display`, count, and a bar sized by count relative to the first entry.
- * Rows are reused between refreshes (the list updates every 2 s): rebuilding would restart the bar
- * transitions, lose hover and focus, and make screen readers re-announce the list.
+ * The top-N ordered list. Each row: rank, `#display`, count, a bar (count against the list's largest), the
+ * share of the region's posts, a sparkline of its recent minutes and, in Rising mode, how far it runs above
+ * its expected rate. Rows are reused between updates (trends arrive every few seconds): rebuilding would
+ * restart the bar transitions, lose hover and focus, and make screen readers re-announce the list.
  *
- * Each row is a toggle button: click follows the tag (the stream then carries only its posts), hovering or
- * focusing it highlights its dots on the map. Events: `follow` (tag or null to stop), `hover` (tag or null).
+ * Each row is a toggle button: a click applies the tag as the filter (a second click removes it), hovering
+ * or focusing it highlights its dots on the map. Events: `follow` (tag or null), `hover` (tag or null).
  */
-import type { Trend } from '../../../common/src/api';
+import type { SortName, Trend } from '../../../common/src/api';
 import { el, formatCount, setText } from '../util/dom';
 import { Emitter } from '../util/emitter';
+import { Sparkline } from './sparkline';
+import { describeRise, formatRise, formatShare } from './trend-format';
 
 interface TrendListEvents {
   follow: string | null;
@@ -20,83 +23,87 @@ interface Row {
   button: HTMLButtonElement;
   rank: HTMLElement;
   name: HTMLElement;
+  rise: HTMLElement;
   count: HTMLElement;
   fill: HTMLElement;
+  share: HTMLElement;
+  spark: Sparkline;
   tag: string;
 }
 
 export class TrendList extends Emitter<TrendListEvents> {
   private list: HTMLOListElement | null = null;
-  private empty: HTMLElement | null = null;
   private readonly rows: Row[] = [];
   private followed: string | null = null;
   /** The row under the pointer or keyboard focus; its tag (which changes on refresh) is what is hovered. */
   private hoveredRow: Row | null = null;
   private hovered: string | null = null;
 
-  mount(parent: HTMLElement): this {
+  /** Adds the list to `parent`, named by the heading with id `labelId` ("Top hashtags", "Rising hashtags"). */
+  mount(parent: HTMLElement, labelId: string): this {
     this.list = el('ol', 'trend-list');
-    this.empty = el('p', 'trend-empty', 'Loading…');
-    parent.append(this.list, this.empty);
+    this.list.setAttribute('aria-labelledby', labelId);
+    parent.append(this.list);
     return this;
   }
 
   destroy(): void {
     this.list?.remove();
-    this.empty?.remove();
     this.list = null;
-    this.empty = null;
     this.rows.length = 0;
     this.removeAllListeners();
   }
 
-  /** Shows `trends` (already sorted by count, as the server sends them). */
-  setTrends(trends: readonly Trend[]): void {
-    if (!this.list || !this.empty) return;
-    while (this.rows.length < trends.length) this.rows.push(this.createRow());
+  /** Shows `trends` in the server's order; `sort` decides whether the rise figure is shown. */
+  setTrends(trends: readonly Trend[], sort: SortName): void {
+    if (!this.list) return;
+    while (this.rows.length < trends.length) this.rows.push(this.createRow(this.list));
     while (this.rows.length > trends.length) {
       const row = this.rows.pop()!;
       row.item.remove();
       if (row === this.hoveredRow) this.hoveredRow = null;
     }
-    const top = trends.length > 0 ? Math.max(1, trends[0].count) : 1;
-    trends.forEach((trend, index) => this.updateRow(this.rows[index], trend, index, top));
-    if (trends.length === 0) this.setMessage('No tagged posts in this window yet.');
-    else this.setMessage(null);
+    const top = Math.max(1, ...trends.map((trend) => trend.count));
+    trends.forEach((trend, index) => this.updateRow(this.rows[index], trend, index, top, sort));
+    this.list.dataset.sort = sort;
+    this.list.hidden = trends.length === 0;
     // The row under the pointer may now hold another tag; keep the map highlight in step.
     this.setHovered(this.hoveredRow);
   }
 
-  /** Replaces the list with a short message (loading, empty, error), or removes the message with null. */
-  setMessage(message: string | null): void {
-    if (!this.empty || !this.list) return;
-    this.empty.hidden = message === null;
-    if (message !== null) setText(this.empty, message);
+  /** Marks the list as being replaced (dimmed, `aria-busy`) while the answer for a new query is on its way. */
+  setBusy(busy: boolean): void {
+    if (!this.list) return;
+    this.list.setAttribute('aria-busy', String(busy));
   }
 
-  /** Marks the followed tag's row as pressed. */
+  /** Marks the filtered tag's row as pressed. */
   setFollowed(tag: string | null): void {
     this.followed = tag;
     for (const row of this.rows) row.button.setAttribute('aria-pressed', String(row.tag === tag));
   }
 
-  private createRow(): Row {
+  private createRow(list: HTMLOListElement): Row {
     const item = el('li', 'trend');
     const button = el('button', 'trend-button');
     button.type = 'button';
     const rank = el('span', 'trend-rank');
     rank.setAttribute('aria-hidden', 'true'); // the ordered list already conveys the rank
     const name = el('span', 'trend-name');
+    name.dir = 'auto'; // hashtags in Arabic or Hebrew read right to left
+    const rise = el('span', 'trend-rise');
     const count = el('span', 'trend-count');
     const bar = el('span', 'trend-bar');
     bar.setAttribute('aria-hidden', 'true');
     const fill = el('span', 'trend-bar-fill');
     bar.append(fill);
-    button.append(rank, name, count, bar);
+    const share = el('span', 'trend-share');
+    const spark = new Sparkline('trend-spark');
+    button.append(rank, name, rise, count, bar, share, spark.element);
     item.append(button);
-    this.list!.append(item);
+    list.append(item);
 
-    const row: Row = { item, button, rank, name, count, fill, tag: '' };
+    const row: Row = { item, button, rank, name, rise, count, fill, share, spark, tag: '' };
     button.addEventListener('click', () => this.emit('follow', row.tag === this.followed ? null : row.tag));
     button.addEventListener('mouseenter', () => this.setHovered(row));
     button.addEventListener('focus', () => this.setHovered(row));
@@ -105,15 +112,27 @@ export class TrendList extends Emitter<TrendListEvents> {
     return row;
   }
 
-  private updateRow(row: Row, trend: Trend, index: number, top: number): void {
+  private updateRow(row: Row, trend: Trend, index: number, top: number, sort: SortName): void {
     row.tag = trend.tag;
+    const rising = sort === 'rising';
     setText(row.rank, String(index + 1));
     setText(row.name, `#${trend.display}`);
     setText(row.count, formatCount(trend.count));
-    row.button.title = `#${trend.display}: ${trend.count.toLocaleString('en')} posts. Click to follow on the map.`;
-    row.button.setAttribute('aria-pressed', String(trend.tag === this.followed));
+    setText(row.share, formatShare(trend.share));
+    row.rise.hidden = !rising;
+    if (rising) setText(row.rise, formatRise(trend.count, trend.expected));
+    row.spark.update(trend.spark);
     // scaleX rather than width: a transform animates without relayout.
     row.fill.style.transform = `scaleX(${Math.min(1, trend.count / top)})`;
+
+    const posts = `${trend.count.toLocaleString('en')} ${trend.count === 1 ? 'post' : 'posts'}`;
+    const parts = [`#${trend.display}`, posts, `${formatShare(trend.share)} of posts`];
+    if (rising) parts.push(`rising ${describeRise(trend.count, trend.expected)}`);
+    const label = parts.join(', ');
+    if (row.button.getAttribute('aria-label') !== label) row.button.setAttribute('aria-label', label);
+    // The label already carries the figures; the tooltip says what a click does.
+    row.button.title = trend.tag === this.followed ? 'Show all hashtags again' : `Show only #${trend.display} on the map`;
+    row.button.setAttribute('aria-pressed', String(trend.tag === this.followed));
   }
 
   private setHovered(row: Row | null): void {

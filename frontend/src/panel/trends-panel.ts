@@ -1,141 +1,214 @@
 /**
- * The side panel (`aria-label="Trends"`): which region is shown, the followed-tag chip, the window switch,
- * the top 10, and the stream status. It owns no state: the app feeds it with `set…` calls and listens to
- * its events — `window` (a window was chosen), `world` (back to the whole world), `follow` (tag or null),
- * `hover` (tag or null, to highlight dots).
+ * The side panel (`aria-label="Trends"` on its aside): the region heading ("World", "France", "This view"),
+ * the window selector, the Top | Rising switch, the tag section when a tag filters the map, and the top 10.
+ * It owns no state: the app feeds it with `set…` calls and listens to its events — `window`, `sort`,
+ * `follow` (tag or null), `hover` (tag or null, to highlight dots), `region` (a country picked in the tag
+ * section).
+ *
+ * States of the list: loading (a new query, nothing for it yet: the old list stays dimmed with
+ * `aria-busy`), empty (said in words, different for Top and Rising), not live (the last list stays,
+ * with a note saying how old it is), unavailable (offline with nothing to show).
  */
-import type { StreamStats, TrendsResponse } from '../../../common/src/api';
+import type { SortName, TagRegionsResponse, TrendsResponse } from '../../../common/src/api';
 import { countryName } from '../../../common/src/countries';
-import type { WindowName } from '../../../common/src/windows';
-import { WORLD } from '../state/url-state';
+import { DEFAULT_WINDOW, type WindowName } from '../../../common/src/windows';
+import { RISING_MIN_COUNT, VIEW, WORLD } from '../api/contract';
 import type { ConnectionStatus } from '../stream/stream-client';
-import { el, setText } from '../util/dom';
+import { el, formatCount, formatTime, setText } from '../util/dom';
 import { Emitter } from '../util/emitter';
-import { StreamStatus } from './stream-status';
+import { createSortSwitch } from './sort-switch';
+import { TagFocus } from './tag-focus';
 import { TrendList } from './trend-list';
-import { WindowSelector } from './window-selector';
+import { createWindowSelector, windowPhrase } from './window-selector';
 
 interface TrendsPanelEvents {
   window: WindowName;
-  world: void;
+  sort: SortName;
   follow: string | null;
   hover: string | null;
+  region: string;
+}
+
+/** Trends shown. */
+const TOP_N = 10;
+
+/** The heading for a region value: "World", "This view", or the country's English name. */
+export function regionHeading(region: string): string {
+  if (region === WORLD) return 'World';
+  if (region === VIEW) return 'This view';
+  return countryName(region) ?? region;
 }
 
 export class TrendsPanel extends Emitter<TrendsPanelEvents> {
   private root: HTMLElement | null = null;
   private heading!: HTMLHeadingElement;
-  private worldButton!: HTMLButtonElement;
-  private chip!: HTMLButtonElement;
-  private chipText!: HTMLElement;
-  private error!: HTMLElement;
-  private readonly windows = new WindowSelector();
+  private totals!: HTMLElement;
+  private listTitle!: HTMLElement;
+  private message!: HTMLElement;
+  private readonly windows = createWindowSelector();
+  private readonly sorts = createSortSwitch();
+  private readonly tagFocus = new TagFocus();
   private readonly list = new TrendList();
-  private readonly status = new StreamStatus();
-  private window: WindowName | null = null;
+  private region: string = WORLD;
+  private window: WindowName = DEFAULT_WINDOW;
+  private sort: SortName = 'top';
+  private connection: ConnectionStatus = 'connecting';
+  /** The last answer for the current query, or null while it is on its way. */
+  private current: TrendsResponse | null = null;
+  /** Whether the list shows anything at all (possibly for an older query). */
+  private shown = false;
 
   /** Builds the panel inside `parent` (the Trends aside of index.html). */
   mount(parent: HTMLElement): this {
     const root = el('div', 'trends-panel');
 
     const head = el('div', 'panel-head');
-    const titles = el('div', 'panel-titles');
-    titles.append(el('p', 'panel-kicker', 'Trending in'));
+    head.append(el('p', 'panel-kicker', 'Trending in'));
     this.heading = el('h2', 'panel-region', 'World');
-    titles.append(this.heading);
-    this.worldButton = el('button', 'world-button', '← World');
-    this.worldButton.type = 'button';
-    this.worldButton.title = 'Show trends for the whole world';
-    this.worldButton.addEventListener('click', () => this.emit('world', undefined));
-    head.append(titles, this.worldButton);
+    this.totals = el('p', 'panel-totals', '\u00a0');
+    head.append(this.heading, this.totals);
+    root.append(head);
 
-    // The chip is a single button: the whole pill is the click target, the × is decoration.
-    this.chip = el('button', 'tag-chip');
-    this.chip.type = 'button';
-    this.chipText = el('span', 'tag-chip-text');
-    const cross = el('span', 'tag-chip-close', '×');
-    cross.setAttribute('aria-hidden', 'true');
-    this.chip.append(this.chipText, cross);
-    this.chip.addEventListener('click', () => this.emit('follow', null));
+    const controls = el('div', 'panel-controls');
+    this.windows.mount(controls);
+    this.sorts.mount(controls);
+    root.append(controls);
 
-    this.error = el('p', 'panel-error', 'Trends are unavailable right now; retrying…');
-    this.error.setAttribute('role', 'alert');
-    this.error.hidden = true;
+    this.tagFocus.mount(root);
 
-    root.append(head, this.chip);
-    this.windows.mount(root);
-    this.list.mount(root);
-    root.append(this.error);
-    this.status.mount(root);
-    const hint = 'Click a country to see its trends, the sea to go back to the world. Click a trend to follow it live.';
+    this.listTitle = el('h3', 'panel-list-title', 'Top hashtags');
+    this.listTitle.id = 'trend-list-title';
+    root.append(this.listTitle);
+    this.list.mount(root, this.listTitle.id);
+    this.message = el('p', 'panel-message');
+    root.append(this.message);
+
+    const hint =
+      'Click a country for its trends, the sea for the world. Click a hashtag to see where it is trending.';
     root.append(el('p', 'panel-hint', hint));
 
     this.windows.on('change', (name) => this.emit('window', name));
+    this.sorts.on('change', (sort) => this.emit('sort', sort));
     this.list.on('follow', (tag) => this.emit('follow', tag));
     this.list.on('hover', (tag) => this.emit('hover', tag));
+    this.tagFocus.on('clear', () => this.emit('follow', null));
+    this.tagFocus.on('region', (region) => this.emit('region', region));
 
     parent.append(root);
     this.root = root;
-    this.setTag(null);
+    this.render();
     return this;
   }
 
   destroy(): void {
     this.windows.destroy();
+    this.sorts.destroy();
+    this.tagFocus.destroy();
     this.list.destroy();
-    this.status.destroy();
     this.root?.remove();
     this.root = null;
     this.removeAllListeners();
   }
 
   setRegion(region: string): void {
-    if (!this.root) return;
-    const world = region === WORLD;
-    setText(this.heading, world ? 'World' : (countryName(region) ?? region));
-    this.worldButton.hidden = world;
+    this.region = region;
+    setText(this.heading, regionHeading(region));
+    this.tagFocus.setSelected(region === WORLD || region === VIEW ? null : region);
   }
 
   setWindow(name: WindowName): void {
     this.window = name;
-    this.windows.setWindow(name);
+    this.windows.select(name);
   }
 
-  /** Shows the chip for a followed tag, or hides it. */
+  setSort(sort: SortName): void {
+    this.sort = sort;
+    this.sorts.select(sort);
+    const title = sort === 'rising' ? 'Rising hashtags' : 'Top hashtags';
+    setText(this.listTitle, title);
+  }
+
+  /** Shows the tag section for `tag` (or hides it) and marks its row in the list. */
   setTag(tag: string | null): void {
-    if (!this.root) return;
-    this.chip.hidden = tag === null;
-    if (tag !== null) {
-      setText(this.chipText, `#${tag}`);
-      this.chip.setAttribute('aria-label', `Stop following #${tag}`);
-      this.chip.title = `The map shows only posts with #${tag}. Click to show all posts.`;
-    }
+    this.tagFocus.setTag(tag);
     this.list.setFollowed(tag);
   }
 
-  /** The region or window changed: the old list no longer applies. */
-  setLoading(): void {
-    this.list.setTrends([]);
-    this.list.setMessage('Loading…');
-    this.status.clearTotals();
+  setTagRegions(response: TagRegionsResponse): void {
+    this.tagFocus.setRegions(response, this.window);
+  }
+
+  /** The query changed: what the list shows is for the previous one until `setTrends`. */
+  setPending(): void {
+    this.current = null;
+    this.render();
   }
 
   setTrends(response: TrendsResponse): void {
-    this.error.hidden = true;
-    this.list.setTrends(response.trends.slice(0, 10));
-    if (this.window !== null) this.status.setTotals(response.total, this.window, response.asOf);
-  }
-
-  /** A poll failed: keep the last list (it is still the best we have) and say that it may be stale. */
-  setTrendsError(): void {
-    if (this.root) this.error.hidden = false;
-  }
-
-  setStats(stats: StreamStats): void {
-    this.status.setStats(stats);
+    this.current = response;
+    this.shown = response.trends.length > 0;
+    this.list.setTrends(response.trends.slice(0, TOP_N), response.sort);
+    this.render();
   }
 
   setConnection(status: ConnectionStatus): void {
-    this.status.setConnection(status);
+    this.connection = status;
+    this.render();
+  }
+
+  private render(): void {
+    if (!this.root) return;
+    const response = this.current;
+    const live = this.connection === 'live';
+    this.list.setBusy(response === null && this.shown);
+    this.root.dataset.state = response === null ? 'loading' : live ? 'live' : 'stale';
+
+    if (response === null) {
+      setText(this.totals, '\u00a0');
+      this.totals.title = '';
+      if (this.connection === 'offline' && !this.shown) {
+        this.showMessage('Trends are unavailable: no connection to the server. Retrying…', true);
+      } else {
+        this.showMessage(this.shown ? 'Updating…' : 'Loading trends…');
+      }
+      return;
+    }
+
+    this.renderTotals(response);
+    if (!live) {
+      const asOf = response.asOf === null ? '' : ` from ${formatTime(response.asOf)}`;
+      this.showMessage(`Not live: showing the last trends received${asOf}.`, true);
+    } else if (response.trends.length > 0) {
+      this.showMessage(null);
+    } else {
+      this.showMessage(this.emptyText(response));
+    }
+  }
+
+  private renderTotals(response: TrendsResponse): void {
+    if (response.asOf === null) {
+      setText(this.totals, 'Waiting for the first posts…');
+      this.totals.title = '';
+      return;
+    }
+    const posts = response.total === 1 ? 'post' : 'posts';
+    setText(this.totals, `${formatCount(response.total)} ${posts} in ${windowPhrase(this.window)}`);
+    // The window ends at the newest event seen, which lags the wall clock when replaying an archive.
+    this.totals.title = `Window ending ${formatTime(response.asOf)}`;
+  }
+
+  private emptyText(response: TrendsResponse): string {
+    const where = this.region === WORLD ? 'anywhere' : this.region === VIEW ? 'in this view' : `in ${regionHeading(this.region)}`;
+    if (response.asOf === null) return 'Waiting for the first posts…';
+    if (this.sort === 'rising') {
+      return `Nothing is rising ${where} right now. A rising hashtag needs at least ${RISING_MIN_COUNT} posts in the window and more than its usual rate.`;
+    }
+    return `No hashtags ${where} in ${windowPhrase(this.window)}.`;
+  }
+
+  private showMessage(text: string | null, warning = false): void {
+    this.message.hidden = text === null;
+    this.message.classList.toggle('is-warning', warning);
+    if (text !== null) setText(this.message, text);
   }
 }

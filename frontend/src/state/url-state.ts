@@ -1,18 +1,27 @@
 /**
- * What the page shows (region, window, followed tag), kept in the query string so a view can be shared:
- * `?region=FR&window=6h&tag=worldcup`. Read once at load; every change is written back with
- * `history.replaceState` (no new history entries: flipping windows should not fill the back button).
+ * What the page shows, kept in the URL so a view can be shared and walked with back/forward:
+ * `?region=FR&window=6h&sort=rising&tag=worldcup#map=5/46.6/2.4`.
+ *
+ * - Region and tag changes are steps a reader may want to go back to: `history.pushState`.
+ * - Window, sort and the map position are adjustments of the same view: `history.replaceState`, so
+ *   flipping windows or panning does not fill the back button.
+ * - Back/forward (`popstate`) re-reads the URL and reports it like any other change (`position` first, then
+ *   `change`), so the app has one code path for "the state changed".
  */
-import type { WORLD as API_WORLD } from '../../../common/src/api';
+import type { SortName } from '../../../common/src/api';
 import { isCountryCode } from '../../../common/src/countries';
+import { parseTagParam } from '../../../common/src/tag-key';
 import { DEFAULT_WINDOW, isWindowName, type WindowName } from '../../../common/src/windows';
+import { VIEW, WORLD } from '../api/contract';
 import { Emitter } from '../util/emitter';
+import { formatMapHash, parseMapHash, type MapPosition } from './map-hash';
 
 export interface ViewState {
-  /** `world` or an ISO 3166-1 alpha-2 code (upper case). */
+  /** `world`, an ISO 3166-1 alpha-2 code (upper case), or `view` (the map's viewport). */
   region: string;
   window: WindowName;
-  /** The followed tag as a grouping key (no `#`, NFKC, lower case), or null for all posts. */
+  sort: SortName;
+  /** The tag filter as a grouping key (no `#`, NFKC, lower case), or null for all posts. */
   tag: string | null;
 }
 
@@ -20,38 +29,45 @@ export interface ViewStateChange {
   state: ViewState;
   /** Which fields differ from the previous state (never empty). */
   changed: ReadonlySet<keyof ViewState>;
+  /** True when the change came from back/forward rather than from the page. */
+  fromHistory: boolean;
 }
 
 interface UrlStateEvents {
   change: ViewStateChange;
+  /** Back/forward landed on an entry with another map position: move the map there. */
+  position: MapPosition;
 }
 
-/**
- * The region value meaning "everywhere". Mirrors `WORLD` in common/src/api.ts, which the frontend imports
- * types from only (its runtime pulls in the schema library); the `typeof` keeps the two from drifting.
- */
-export const WORLD: typeof API_WORLD = 'world';
+/** Where `popstate` is heard; the window in the page, a stub in tests. */
+export interface HistoryEvents {
+  addEventListener(type: 'popstate', listener: () => void): void;
+  removeEventListener(type: 'popstate', listener: () => void): void;
+}
 
-/** Longest tag accepted from a URL; real hashtags are far shorter, this only bounds silly input. */
-const MAX_TAG_LENGTH = 140;
+const DEFAULT_SORT: SortName = 'top';
 
 /** Query parameter names, in the order they are written. */
-const PARAMS = { region: 'region', window: 'window', tag: 'tag' } as const;
+const PARAMS = { region: 'region', window: 'window', sort: 'sort', tag: 'tag' } as const;
 
-/** `world` for anything that is not a known country code; accepts lower case ("fr"). */
+/** `world` for anything that is not `view` or a known country code; accepts lower case ("fr"). */
 export function normaliseRegion(raw: string | null | undefined): string {
-  const code = (raw ?? '').trim().toUpperCase();
+  const value = (raw ?? '').trim();
+  if (value.toLowerCase() === VIEW) return VIEW;
+  const code = value.toUpperCase();
   return isCountryCode(code) ? code : WORLD;
 }
 
 /**
- * A tag as the server groups it: leading `#` removed, NFKC, lower case. Null for empty input, whitespace
- * inside (not a single hashtag) or absurd lengths.
+ * A tag as the server groups it (the same rule as the server's `?tag=`): leading `#` removed, NFKC, lower
+ * case. Null for empty input or characters no hashtag holds, which the server would refuse with a 400.
  */
 export function normaliseTag(raw: string | null | undefined): string | null {
-  const tag = (raw ?? '').trim().replace(/^[#＃]+/, '').normalize('NFKC').toLowerCase();
-  if (tag === '' || tag.length > MAX_TAG_LENGTH || /\s/.test(tag)) return null;
-  return tag;
+  return parseTagParam(raw ?? '');
+}
+
+export function normaliseSort(raw: string | null | undefined): SortName {
+  return raw === 'rising' ? 'rising' : DEFAULT_SORT;
 }
 
 export function parseViewState(search: string): ViewState {
@@ -60,6 +76,7 @@ export function parseViewState(search: string): ViewState {
   return {
     region: normaliseRegion(params.get(PARAMS.region)),
     window: isWindowName(windowName) ? windowName : DEFAULT_WINDOW,
+    sort: normaliseSort(params.get(PARAMS.sort)),
     tag: normaliseTag(params.get(PARAMS.tag)),
   };
 }
@@ -73,26 +90,50 @@ export function formatViewSearch(state: ViewState, search = ''): string {
   for (const name of Object.values(PARAMS)) params.delete(name);
   if (state.region !== WORLD) params.set(PARAMS.region, state.region);
   if (state.window !== DEFAULT_WINDOW) params.set(PARAMS.window, state.window);
+  if (state.sort !== DEFAULT_SORT) params.set(PARAMS.sort, state.sort);
   if (state.tag !== null) params.set(PARAMS.tag, state.tag);
   const query = params.toString();
   return query === '' ? '' : `?${query}`;
 }
 
+/** Which fields differ between two states. */
+export function changedFields(before: ViewState, after: ViewState): Set<keyof ViewState> {
+  const changed = new Set<keyof ViewState>();
+  for (const key of Object.keys(after) as (keyof ViewState)[]) {
+    if (after[key] !== before[key]) changed.add(key);
+  }
+  return changed;
+}
+
+/** A new history entry for a new place (region) or subject (tag); the same entry for anything else. */
+export function historyMode(changed: ReadonlySet<keyof ViewState>): 'push' | 'replace' {
+  return changed.has('region') || changed.has('tag') ? 'push' : 'replace';
+}
+
 export class UrlState extends Emitter<UrlStateEvents> {
   private state: ViewState;
+  private position: MapPosition | null;
 
   constructor(
     private readonly location: Location = window.location,
     private readonly history: History = window.history,
+    private readonly events: HistoryEvents = window,
   ) {
     super();
     this.state = parseViewState(location.search);
+    this.position = parseMapHash(location.hash);
     // Rewrite the URL once so a hand-typed `?region=fr&window=bogus` shows what is really displayed.
-    this.writeUrl();
+    this.writeUrl('replace');
+    events.addEventListener('popstate', this.onPopState);
   }
 
   get(): ViewState {
     return { ...this.state };
+  }
+
+  /** The map position from the URL, or null when it has none (the app then shows the whole world). */
+  getPosition(): MapPosition | null {
+    return this.position ? { ...this.position } : null;
   }
 
   /** Applies a partial update (normalised like URL input) and emits `change` if anything differs. */
@@ -100,30 +141,56 @@ export class UrlState extends Emitter<UrlStateEvents> {
     const next: ViewState = {
       region: patch.region !== undefined ? normaliseRegion(patch.region) : this.state.region,
       window: patch.window !== undefined && isWindowName(patch.window) ? patch.window : this.state.window,
+      sort: patch.sort !== undefined ? normaliseSort(patch.sort) : this.state.sort,
       tag: patch.tag !== undefined ? normaliseTag(patch.tag) : this.state.tag,
     };
-    const changed = new Set<keyof ViewState>();
-    for (const key of Object.keys(next) as (keyof ViewState)[]) {
-      if (next[key] !== this.state[key]) changed.add(key);
-    }
+    const changed = changedFields(this.state, next);
     if (changed.size === 0) return;
     this.state = next;
-    this.writeUrl();
-    this.emit('change', { state: this.get(), changed });
+    this.writeUrl(historyMode(changed));
+    this.emit('change', { state: this.get(), changed, fromHistory: false });
+  }
+
+  /** Records the map position in the fragment of the current entry (no event: the map already shows it). */
+  setPosition(position: MapPosition): void {
+    // Kept as the URL rounds it, so comparing with a position read back from history compares like with like.
+    this.position = parseMapHash(formatMapHash(position));
+    this.writeUrl('replace');
   }
 
   destroy(): void {
+    this.events.removeEventListener('popstate', this.onPopState);
     this.removeAllListeners();
   }
 
-  private writeUrl(): void {
+  private readonly onPopState = (): void => {
+    const next = parseViewState(this.location.search);
+    const position = parseMapHash(this.location.hash);
+    const changed = changedFields(this.state, next);
+    this.state = next;
+    // The position first: for region `view` the viewport decides the bbox, so it must be in place.
+    if (position && !samePosition(position, this.position)) {
+      this.position = position;
+      this.emit('position', { ...position });
+    }
+    if (changed.size > 0) this.emit('change', { state: this.get(), changed, fromHistory: true });
+  };
+
+  private writeUrl(mode: 'push' | 'replace'): void {
     const search = formatViewSearch(this.state, this.location.search);
-    if (search === this.location.search) return;
-    const url = `${this.location.pathname}${search}${this.location.hash}`;
+    const hash = this.position ? formatMapHash(this.position, this.location.hash) : this.location.hash;
+    if (mode === 'replace' && search === this.location.search && hash === this.location.hash) return;
+    const url = `${this.location.pathname}${search}${hash}`;
     try {
-      this.history.replaceState(this.history.state, '', url);
+      if (mode === 'push') this.history.pushState(null, '', url);
+      else this.history.replaceState(this.history.state, '', url);
     } catch {
-      // Some embedded browsers refuse replaceState (sandboxed frames); the view still works, only unshared.
+      // Sandboxed frames may refuse history calls, and browsers throttle floods of them: the view still
+      // works, only the URL lags.
     }
   }
+}
+
+function samePosition(a: MapPosition, b: MapPosition | null): boolean {
+  return b !== null && a.zoom === b.zoom && a.lat === b.lat && a.lon === b.lon;
 }

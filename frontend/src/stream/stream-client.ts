@@ -1,91 +1,120 @@
 /**
- * The page's one EventSource on `/api/stream`. Opening it again (a new tag filter) closes the previous one
- * first, so there is never more than one connection per page.
+ * The page's one EventSource on `/api/stream`. `open(query)` with a different query closes the current
+ * connection before opening the next, so there is never more than one per page.
  *
- * Reconnection: while the connection drops and comes back, EventSource retries by itself (readyState
- * CONNECTING) and we only show "reconnecting". When the browser gives up for good (readyState CLOSED, e.g.
- * the server answered 502 during a deploy), we open a new EventSource after a backoff.
+ * Connection status, for the indicator:
+ * - `connecting`: the first connection of a query is being made.
+ * - `live`: open, events arriving.
+ * - `reconnecting`: the connection dropped and EventSource is retrying by itself (readyState CONNECTING),
+ *   or the stream went silent (no event for `stallMs`) and we replaced it.
+ * - `offline`: the browser says it is offline, or it gave up on the stream (readyState CLOSED, e.g. a 502
+ *   during a deploy) and we wait out a backoff before opening a new EventSource. Going back online retries
+ *   at once.
  */
-import type { Marker, StreamStats } from '../../../common/src/api';
+import type { Marker, Post, StreamStats, TagRegionsResponse, TrendsResponse } from '../../../common/src/api';
+import { SSE_EVENTS } from '../api/contract';
+import { streamUrl, type StreamQuery } from '../api/query-urls';
 import { Emitter } from '../util/emitter';
-import { parseMarkers, parseStats } from './stream-messages';
+import { Backoff } from './backoff';
+import { parseMarkers, parsePostsEvent, parseStats, parseTagRegionsEvent, parseTrendsEvent } from './stream-messages';
 
-export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting';
+export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
 interface StreamEvents {
   markers: Marker[];
   stats: StreamStats;
+  trends: TrendsResponse;
+  tagRegions: TagRegionsResponse;
+  posts: Post[];
   status: ConnectionStatus;
 }
 
 export interface StreamClientOptions {
+  /** The stream's path; relative, the server that serves the app also serves the stream. */
   url: string;
+  /** First wait before replacing an EventSource the browser closed for good, in ms. */
   retryMinMs: number;
+  /** Backoff cap, so a long outage costs one request every half minute, not a tight loop. */
   retryMaxMs: number;
+  /**
+   * A live stream with no event for this long is treated as dead and replaced. The server sends `stats`
+   * every few seconds, so silence means a proxy or a sleeping laptop cut the connection without telling.
+   */
+  stallMs: number;
 }
 
 const DEFAULTS: StreamClientOptions = {
-  /** Relative: the server that serves the app also serves the stream. */
   url: '/api/stream',
-  /** First wait before replacing an EventSource the browser closed for good. */
-  retryMinMs: 2_000,
-  /** Backoff cap, so a long outage costs one request every half minute, not a tight loop. */
+  retryMinMs: 1_000,
   retryMaxMs: 30_000,
+  stallMs: 30_000,
 };
-
-/** SSE event names, as in `SSE_EVENTS` of common/src/api.ts (types only may be imported from there). */
-const EVENTS = { tweets: 'tweets', stats: 'stats' } as const;
 
 export class StreamClient extends Emitter<StreamEvents> {
   private readonly options: StreamClientOptions;
+  private readonly backoff: Backoff;
   private source: EventSource | null = null;
-  private tag: string | null = null;
+  private url: string | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  private retryMs: number;
+  private stallTimer: ReturnType<typeof setInterval> | undefined;
+  private lastEventAt = 0;
   private currentStatus: ConnectionStatus = 'connecting';
 
   constructor(options: Partial<StreamClientOptions> = {}) {
     super();
     this.options = { ...DEFAULTS, ...options };
-    this.retryMs = this.options.retryMinMs;
+    this.backoff = new Backoff({ minMs: this.options.retryMinMs, maxMs: this.options.retryMaxMs });
+    window.addEventListener('online', this.onOnline);
+    window.addEventListener('offline', this.onOffline);
   }
 
   get status(): ConnectionStatus {
     return this.currentStatus;
   }
 
-  /** The stream URL for a tag filter; the tag is encoded because it is user input from the page URL. */
-  streamUrl(tag: string | null): string {
-    return tag === null ? this.options.url : `${this.options.url}?tag=${encodeURIComponent(tag)}`;
+  /**
+   * Opens the stream for `query`. Returns false, doing nothing, when that stream is already open or being
+   * retried; true when a new connection was started (its first events answer the new query).
+   */
+  open(query: StreamQuery): boolean {
+    const url = streamUrl(query, this.options.url);
+    if (url === this.url && (this.source !== null || this.retryTimer !== undefined)) return false;
+    this.url = url;
+    this.backoff.reset();
+    this.connect();
+    return true;
   }
 
-  /** Opens (or reopens) the stream, all posts or only those carrying `tag`. */
-  open(tag: string | null = null): void {
-    this.tag = tag;
-    this.retryMs = this.options.retryMinMs;
+  /** Opens the last query again, e.g. when the page comes back from the back/forward cache. */
+  reopen(): void {
+    if (this.url === null) return;
+    this.backoff.reset();
+    if (this.currentStatus !== 'connecting') this.setStatus('reconnecting');
     this.connect();
   }
 
   close(): void {
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
-    if (this.source) {
-      this.source.close();
-      this.source = null;
-    }
+    clearInterval(this.stallTimer);
+    this.stallTimer = undefined;
+    this.source?.close();
+    this.source = null;
   }
 
   destroy(): void {
     this.close();
+    window.removeEventListener('online', this.onOnline);
+    window.removeEventListener('offline', this.onOffline);
     this.removeAllListeners();
   }
 
   private connect(): void {
     this.close();
-    this.setStatus(this.currentStatus === 'live' ? 'reconnecting' : this.currentStatus);
+    if (this.url === null) return;
     let source: EventSource;
     try {
-      source = new EventSource(this.streamUrl(this.tag));
+      source = new EventSource(this.url);
     } catch (error) {
       // Only a malformed URL throws here; treat it like a refused connection.
       console.warn('trendmap: cannot open the stream', error);
@@ -94,35 +123,83 @@ export class StreamClient extends Emitter<StreamEvents> {
     }
     this.source = source;
     source.addEventListener('open', () => {
-      this.retryMs = this.options.retryMinMs;
+      if (source !== this.source) return;
+      this.backoff.reset();
+      this.touch();
       this.setStatus('live');
     });
     source.addEventListener('error', () => this.onError(source));
-    source.addEventListener(EVENTS.tweets, (event) => {
-      const markers = parseMarkers((event as MessageEvent).data);
+    this.listen(source, SSE_EVENTS.tweets, (data) => {
+      const markers = parseMarkers(data);
       if (markers.length > 0) this.emit('markers', markers);
     });
-    source.addEventListener(EVENTS.stats, (event) => {
-      const stats = parseStats((event as MessageEvent).data);
+    this.listen(source, SSE_EVENTS.stats, (data) => {
+      const stats = parseStats(data);
       if (stats) this.emit('stats', stats);
     });
+    this.listen(source, SSE_EVENTS.trends, (data) => {
+      const trends = parseTrendsEvent(data);
+      if (trends) this.emit('trends', trends);
+      else console.warn('trendmap: ignored a malformed trends event');
+    });
+    this.listen(source, SSE_EVENTS.tagRegions, (data) => {
+      const regions = parseTagRegionsEvent(data);
+      if (regions) this.emit('tagRegions', regions);
+    });
+    this.listen(source, SSE_EVENTS.posts, (data) => {
+      const posts = parsePostsEvent(data);
+      if (posts.length > 0) this.emit('posts', posts);
+    });
+    this.stallTimer = setInterval(this.checkStall, Math.min(5_000, this.options.stallMs));
+  }
+
+  /** Adds a handler that ignores events of a connection already replaced (queued events still fire). */
+  private listen(source: EventSource, name: string, handle: (data: unknown) => void): void {
+    source.addEventListener(name, (event) => {
+      if (source !== this.source) return;
+      this.touch();
+      handle((event as MessageEvent).data);
+    });
+  }
+
+  private touch(): void {
+    this.lastEventAt = performance.now();
+    // An event proves the connection is up even if `open` was missed (some proxies delay it); but while the
+    // browser says it is offline, events still in the pipe are not a live connection.
+    if (navigator.onLine !== false) this.setStatus('live');
   }
 
   private onError(source: EventSource): void {
-    if (source !== this.source) return; // a late event from a connection we already replaced
-    this.setStatus('reconnecting');
+    if (source !== this.source) return;
     if (source.readyState === EventSource.CLOSED) this.scheduleRetry();
+    else this.setStatus(navigator.onLine === false ? 'offline' : 'reconnecting');
   }
 
   private scheduleRetry(): void {
-    this.source?.close();
-    this.source = null;
-    clearTimeout(this.retryTimer);
-    // Jitter spreads the reconnects of many open pages after a server restart.
-    const delay = this.retryMs * (0.75 + Math.random() * 0.5);
-    this.retryMs = Math.min(this.retryMs * 2, this.options.retryMaxMs);
-    this.retryTimer = setTimeout(() => this.connect(), delay);
+    this.close();
+    this.setStatus('offline');
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.setStatus('reconnecting');
+      this.connect();
+    }, this.backoff.next());
   }
+
+  private readonly checkStall = (): void => {
+    if (this.currentStatus !== 'live' || performance.now() - this.lastEventAt < this.options.stallMs) return;
+    console.warn('trendmap: the stream went silent; reconnecting');
+    this.setStatus('reconnecting');
+    this.connect();
+  };
+
+  private readonly onOnline = (): void => {
+    // Back online: do not wait out the rest of a backoff.
+    if (this.retryTimer !== undefined || this.currentStatus === 'offline') this.reopen();
+  };
+
+  private readonly onOffline = (): void => {
+    this.setStatus('offline');
+  };
 
   private setStatus(status: ConnectionStatus): void {
     if (status === this.currentStatus) return;

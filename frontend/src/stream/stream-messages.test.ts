@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseMarkers, parseStats } from './stream-messages';
+import { parseMarkers, parsePostsEvent, parseStats, parseTagRegionsEvent, parseTrendsEvent } from './stream-messages';
 
 describe('parseMarkers', () => {
-  it('reads a batch of markers', () => {
-    const data = JSON.stringify([{ id: 'a', ts: 1, lat: 48.8, lon: 2.3, cc: 'fr', tags: ['WorldCup', 7] }]);
+  it('reads a batch of markers, tags as grouping keys', () => {
+    const data = JSON.stringify([{ id: 'a', ts: 1, lat: 48.8, lon: 2.3, cc: 'fr', tags: ['ＷorldCup', 7] }]);
     expect(parseMarkers(data)).toEqual([{ id: 'a', ts: 1, lat: 48.8, lon: 2.3, cc: 'FR', tags: ['worldcup'] }]);
   });
 
@@ -23,5 +23,16 @@ describe('parseStats', () => {
     expect(parseStats('{"rate":"fast"}')).toBeNull();
     expect(parseStats('[]')).toBeNull();
     expect(parseStats('')).toBeNull();
+  });
+});
+
+describe('trends, tag-regions and posts events', () => {
+  it('parse their payloads and turn broken ones into null or nothing', () => {
+    expect(parseTrendsEvent('{"region":"world","trends":[]}')?.region).toBe('world');
+    expect(parseTrendsEvent('{"trends":')).toBeNull();
+    expect(parseTagRegionsEvent('{"tag":"x","regions":[]}')?.tag).toBe('x');
+    expect(parseTagRegionsEvent('null')).toBeNull();
+    expect(parsePostsEvent('[{"id":"1","ts":1,"lat":0,"lon":0,"tags":[]}]')).toHaveLength(1);
+    expect(parsePostsEvent('{"oops":1}')).toEqual([]);
   });
 });

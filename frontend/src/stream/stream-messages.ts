@@ -1,9 +1,14 @@
 /**
- * Parsing of SSE payloads. Defensive on purpose: a bad event (truncated JSON, a field of the wrong type,
+ * Parsing of the SSE payloads. Defensive on purpose: a bad event (truncated JSON, a field of the wrong type,
  * coordinates off the globe) is dropped here, so the map and panel only ever see well-formed values and no
  * handler can throw.
  */
-import type { Marker, StreamStats } from '../../../common/src/api';
+import type { Marker, Post, StreamStats, TagRegionsResponse, TrendsResponse } from '../../../common/src/api';
+import { tagKey } from '../../../common/src/tag-key';
+import { isFiniteNumber, isObject, parseJson } from '../api/json-guards';
+import { parsePosts } from '../api/parse-posts';
+import { parseTagRegionsResponse } from '../api/parse-tag-regions';
+import { parseTrendsResponse } from '../api/parse-trends';
 
 /** Tags kept per marker; posts stuffed with hashtags should not cost memory or highlight checks. */
 const MAX_TAGS = 30;
@@ -31,6 +36,29 @@ export function parseStats(data: unknown): StreamStats | null {
   };
 }
 
+/** A `trends` event, or null when it is unusable. */
+export function parseTrendsEvent(data: unknown): TrendsResponse | null {
+  return orNull(() => parseTrendsResponse(parseJson(data)));
+}
+
+/** A `tag-regions` event, or null when it is unusable. */
+export function parseTagRegionsEvent(data: unknown): TagRegionsResponse | null {
+  return orNull(() => parseTagRegionsResponse(parseJson(data)));
+}
+
+/** The posts of a `posts` event (newest first); none when it is unusable. */
+export function parsePostsEvent(data: unknown): Post[] {
+  return orNull(() => parsePosts(parseJson(data))) ?? [];
+}
+
+function orNull<T>(parse: () => T): T | null {
+  try {
+    return parse();
+  } catch {
+    return null;
+  }
+}
+
 function toMarker(item: unknown): Marker | null {
   if (!isObject(item)) return null;
   const { id, ts, lat, lon, cc, tags } = item;
@@ -46,24 +74,7 @@ function toMarker(item: unknown): Marker | null {
       ? tags
           .filter((tag): tag is string => typeof tag === 'string')
           .slice(0, MAX_TAGS)
-          .map((tag) => tag.toLowerCase())
+          .map(tagKey)
       : [],
   };
-}
-
-function parseJson(data: unknown): unknown {
-  if (typeof data !== 'string') return undefined;
-  try {
-    return JSON.parse(data);
-  } catch {
-    return undefined;
-  }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isFiniteNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
 }

@@ -7,22 +7,19 @@
 export type Listener<T> = (payload: T) => void;
 
 export class Emitter<Events extends object> {
-  // Listeners are stored untyped; `on` and `emit` keep the pairing of event name and payload type.
-  private readonly listeners = new Map<keyof Events, Set<Listener<any>>>();
+  // One set per event name, typed by that name's payload.
+  private listeners: { [K in keyof Events]?: Set<Listener<Events[K]>> } = {};
 
   /** Adds a listener and returns a function that removes it (handy in `destroy`). */
   on<K extends keyof Events>(type: K, listener: Listener<Events[K]>): () => void {
-    let set = this.listeners.get(type);
-    if (!set) {
-      set = new Set();
-      this.listeners.set(type, set);
-    }
+    const set: Set<Listener<Events[K]>> = this.listeners[type] ?? new Set();
+    this.listeners[type] = set;
     set.add(listener);
     return () => this.off(type, listener);
   }
 
   off<K extends keyof Events>(type: K, listener: Listener<Events[K]>): void {
-    this.listeners.get(type)?.delete(listener);
+    this.listeners[type]?.delete(listener);
   }
 
   /**
@@ -30,7 +27,7 @@ export class Emitter<Events extends object> {
    * network handler (SSE, fetch), and one broken consumer must not stop the others or the stream itself.
    */
   protected emit<K extends keyof Events>(type: K, payload: Events[K]): void {
-    const set = this.listeners.get(type);
+    const set = this.listeners[type];
     if (!set) return;
     for (const listener of [...set]) {
       try {
@@ -43,6 +40,6 @@ export class Emitter<Events extends object> {
 
   /** Drops every listener; components call it from `destroy` so nothing keeps them alive. */
   protected removeAllListeners(): void {
-    this.listeners.clear();
+    this.listeners = {};
   }
 }

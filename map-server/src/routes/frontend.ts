@@ -1,4 +1,7 @@
-/** Serves the built frontend; long-lived caching for hashed assets, none for the page itself. */
+/**
+ * Serves the built frontend, precompressed where the browser accepts it; long-lived caching for hashed assets,
+ * none for the page itself.
+ */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
@@ -14,6 +17,9 @@ export const frontendRoute: FastifyPluginAsync<{ staticDir: string }> = async (a
   }
   await app.register(fastifyStatic, {
     root: staticDir,
+    // The build writes .br and .gz beside each text asset (frontend/vite.config.ts): sent as they are to
+    // browsers that accept them.
+    preCompressed: true,
     // Our own header below: the plugin's would overwrite it.
     cacheControl: false,
     setHeaders(res, path) {

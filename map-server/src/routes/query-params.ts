@@ -2,10 +2,13 @@
  * Query-parameter readers that fail with a message naming the parameter, the allowed values and what was
  * given, e.g. `window must be one of 15m, 1h, 6h, 24h; got "2d"`.
  */
-import { TRENDS_LIMIT, WORLD } from '../../../common/src/api';
+import { DEFAULT_SORT, SORTS, TRENDS_LIMIT, VIEW, WORLD, type Bbox, type SortName } from '../../../common/src/api';
 import { isCountryCode } from '../../../common/src/countries';
 import { DEFAULT_WINDOW, WINDOW_NAMES, isWindowName, type WindowName } from '../../../common/src/windows';
 import { parseTagParam } from '../../../common/src/tag-key';
+import type { Area } from '../core/area';
+import type { TrendsQuery } from '../core/trends-query';
+import type { StreamSubscription } from '../sse/stream-subscription';
 
 export class BadParameter extends Error {
   readonly statusCode = 400;
@@ -23,14 +26,59 @@ function single(query: Query, name: string): string | undefined {
 
 const shown = (value: string) => JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
 
+/** `world` or a country code (any casing); `view` is read by `readArea`, with its box. */
 export function readRegion(query: Query): string {
   const raw = single(query, 'region');
   if (raw === undefined || raw.toLowerCase() === WORLD) return WORLD;
   const code = raw.toUpperCase();
   if (!isCountryCode(code)) {
-    throw new BadParameter(`region must be "world" or an ISO 3166-1 alpha-2 country code; got ${shown(raw)}`);
+    throw new BadParameter(`region must be "world", an ISO 3166-1 alpha-2 country code or "view" (with bbox); got ${shown(raw)}`);
   }
   return code;
+}
+
+/**
+ * Where a query looks: `bbox=west,south,east,north` (region absent or `view`) makes it the box;
+ * otherwise `region` as `readRegion` reads it. `region=view` needs a bbox, and a bbox goes with no other
+ * region.
+ */
+export function readArea(query: Query): Area {
+  const rawBbox = single(query, 'bbox');
+  const rawRegion = single(query, 'region');
+  const isView = rawRegion?.toLowerCase() === VIEW;
+  if (rawBbox === undefined || rawBbox === '') {
+    if (isView) throw new BadParameter('region=view needs bbox=west,south,east,north (degrees)');
+    return { region: readRegion(query), bbox: null };
+  }
+  if (rawRegion !== undefined && !isView) {
+    throw new BadParameter(`bbox answers for region "view" only; got region=${shown(rawRegion)} with it`);
+  }
+  return { region: VIEW, bbox: parseBbox(rawBbox) };
+}
+
+/** A plain decimal number: what `Number` reads, minus the empty string, hex, `Infinity` and friends. */
+const DECIMAL = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
+
+/**
+ * `west,south,east,north` in degrees: four finite numbers; latitudes from -90 to 90 with south <= north;
+ * longitudes from -180 to 180, where west > east means the box crosses the antimeridian. Spaces around the
+ * numbers are allowed.
+ */
+export function parseBbox(raw: string): Bbox {
+  const parts = raw.split(',').map((part) => part.trim());
+  const numbers = parts.map(Number);
+  if (parts.length !== 4 || !parts.every((part) => DECIMAL.test(part)) || !numbers.every(Number.isFinite)) {
+    throw new BadParameter(`bbox must be four comma-separated numbers west,south,east,north (degrees); got ${shown(raw)}`);
+  }
+  const [west, south, east, north] = numbers;
+  if (![south, north].every((lat) => lat >= -90 && lat <= 90)) {
+    throw new BadParameter(`bbox south and north must be latitudes from -90 to 90; got ${shown(raw)}`);
+  }
+  if (south > north) throw new BadParameter(`bbox south must not be above north; got ${shown(raw)}`);
+  if (![west, east].every((lon) => lon >= -180 && lon <= 180)) {
+    throw new BadParameter(`bbox west and east must be longitudes from -180 to 180 (west > east crosses the antimeridian); got ${shown(raw)}`);
+  }
+  return [west, south, east, north];
 }
 
 export function readWindow(query: Query): WindowName {
@@ -40,12 +88,21 @@ export function readWindow(query: Query): WindowName {
   return raw;
 }
 
-export function readLimit(query: Query): number {
+export function readSort(query: Query): SortName {
+  const raw = single(query, 'sort');
+  if (raw === undefined) return DEFAULT_SORT;
+  const sort = SORTS.find((name) => name === raw);
+  if (sort === undefined) throw new BadParameter(`sort must be one of ${SORTS.join(', ')}; got ${shown(raw)}`);
+  return sort;
+}
+
+/** A whole number within `range` (by default the trends' 1 to 50, 10 when absent). */
+export function readLimit(query: Query, range: { default: number; min: number; max: number } = TRENDS_LIMIT): number {
   const raw = single(query, 'limit');
-  if (raw === undefined) return TRENDS_LIMIT.default;
-  const limit = /^[0-9]{1,3}$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!(limit >= TRENDS_LIMIT.min && limit <= TRENDS_LIMIT.max)) {
-    throw new BadParameter(`limit must be a whole number from ${TRENDS_LIMIT.min} to ${TRENDS_LIMIT.max}; got ${shown(raw)}`);
+  if (raw === undefined) return range.default;
+  const limit = /^[0-9]{1,4}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(limit >= range.min && limit <= range.max)) {
+    throw new BadParameter(`limit must be a whole number from ${range.min} to ${range.max}; got ${shown(raw)}`);
   }
   return limit;
 }
@@ -54,7 +111,22 @@ export function readLimit(query: Query): number {
 export function readTag(query: Query): string | null {
   const raw = single(query, 'tag');
   if (raw === undefined || raw === '') return null;
+  return tagKeyOf(raw);
+}
+
+/** A tag as a path or query value (`worldcup`, `#WorldCup`, `%23worldcup`) -> its key; 400 when unusable. */
+export function tagKeyOf(raw: string): string {
   const key = parseTagParam(raw);
   if (key === null) throw new BadParameter(`tag must be a hashtag such as "worldcup" or "#WorldCup"; got ${shown(raw)}`);
   return key;
+}
+
+/** What `/api/trends` answers: area, window, sort and limit. */
+export function readTrendsQuery(query: Query): TrendsQuery {
+  return { ...readArea(query), window: readWindow(query), sort: readSort(query), limit: readLimit(query) };
+}
+
+/** What `/api/stream` follows: the trends query's parameters, plus the tag filter. */
+export function readStreamSubscription(query: Query): StreamSubscription {
+  return { ...readTrendsQuery(query), tag: readTag(query) };
 }

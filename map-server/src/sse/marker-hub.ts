@@ -1,13 +1,16 @@
 /**
- * Fans accepted posts out to every SSE session as batched `tweets` events, and sends each session a
- * `stats` event and keep-alives. Batching (every `batchMs`) keeps the number of writes per client at a few
- * a second whatever the post rate; a batch larger than `maxBatch` markers is sampled down evenly, and what
- * was left out is counted in that client's `dropped`.
+ * Fans accepted posts out to every SSE session as batched `tweets` events (markers, by the session's tag)
+ * and `posts` events (the newest few posts of the batch in the session's area with its tag), and sends each
+ * session a `stats` event and keep-alives. Batching (every `batchMs`) keeps the number of writes per client
+ * at a few a second whatever the post rate; a batch larger than `maxBatch` markers is sampled down evenly,
+ * and what was left out is counted in that client's `dropped`.
  */
 import type { GeoEvent } from '../../../common/src/event';
 import { SSE_EVENTS, type Marker, type StreamStats } from '../../../common/src/api';
+import { postFilter, toPost } from '../core/recent-posts';
 import { SseSession, type SessionOptions } from './sse-session';
 import { sseEvent } from './sse-wire';
+import { postsKey } from './stream-subscription';
 
 export interface HubOptions extends SessionOptions {
   /** How often markers are flushed to clients, in ms. */
@@ -21,6 +24,12 @@ export interface HubOptions extends SessionOptions {
   /** Most open streams in all, and from one IP address. */
   maxClients: number;
   maxClientsPerIp: number;
+  /** Most posts in one `posts` event: the list shows a few; a busy area would flood it. */
+  postsPerBatch: number;
+  /** How often `trends` and `tag-regions` are recomputed (when anything changed) and sent, in ms. */
+  trendsMs: number;
+  /** The most time one such round may spend computing, in ms; what is left waits for the next round. */
+  trendsBudgetMs: number;
 }
 
 export const HUB_DEFAULTS: HubOptions = {
@@ -30,6 +39,9 @@ export const HUB_DEFAULTS: HubOptions = {
   keepAliveMs: 15_000,
   maxClients: 1_000,
   maxClientsPerIp: 20,
+  postsPerBatch: 5,
+  trendsMs: 1_000,
+  trendsBudgetMs: 250,
   highWaterBytes: 256 * 1024,
   stallMs: 30_000,
   retryMs: 3_000,
@@ -45,7 +57,7 @@ export class MarkerHub {
   private readonly sessions = new Set<SseSession>();
   private readonly perIp = new Map<string, number>();
   private readonly dropped = new WeakMap<SseSession, number>();
-  private pending: Marker[] = [];
+  private pending: GeoEvent[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly recent: { at: number; n: number }[] = [];
 
@@ -69,7 +81,7 @@ export class MarkerHub {
 
   /** Queues an accepted post for the next batch. */
   publish(event: GeoEvent): void {
-    this.pending.push({ id: event.id, ts: event.ts, lat: event.lat, lon: event.lon, cc: event.cc, tags: event.tags });
+    this.pending.push(event);
   }
 
   /** Whether one more stream from `ip` may open. */
@@ -104,7 +116,7 @@ export class MarkerHub {
     this.pending = [];
   }
 
-  /** Sends what is pending to every session, each filtered by its tag. */
+  /** Sends what is pending to every session: markers filtered by its tag, posts by its area and tag. */
   flush(): void {
     const batch = this.pending;
     this.pending = [];
@@ -112,21 +124,41 @@ export class MarkerHub {
     this.recent.push({ at: now, n: batch.length });
     while (this.recent.length > 0 && this.recent[0].at < now - RATE_WINDOW_MS) this.recent.shift();
     if (batch.length === 0) return;
+    const markers = batch.map(toMarker);
     // Sessions that share a filter share one serialised chunk.
     const byTag = new Map<string | null, { chunk: string; sent: number; sampledOut: number }>();
+    const byArea = new Map<string, string>();
     for (const session of this.sessions) {
       let prepared = byTag.get(session.tag);
       if (prepared === undefined) {
-        const markers = session.tag === null ? batch : batch.filter((m) => m.tags.includes(session.tag!));
-        const sampled = sample(markers, this.options.maxBatch);
+        const tagged = session.tag === null ? markers : markers.filter((m) => m.tags.includes(session.tag!));
+        const sampled = sample(tagged, this.options.maxBatch);
         const chunk = sampled.length === 0 ? '' : sseEvent(SSE_EVENTS.tweets, JSON.stringify(sampled));
-        prepared = { chunk, sent: sampled.length, sampledOut: markers.length - sampled.length };
+        prepared = { chunk, sent: sampled.length, sampledOut: tagged.length - sampled.length };
         byTag.set(session.tag, prepared);
       }
-      if (prepared.chunk === '') continue;
-      this.countDropped(session, prepared.sampledOut);
-      if (!session.send(prepared.chunk, now)) this.countDropped(session, prepared.sent);
+      if (prepared.chunk !== '') {
+        this.countDropped(session, prepared.sampledOut);
+        if (!session.send(prepared.chunk, now)) this.countDropped(session, prepared.sent);
+      }
+      const key = postsKey(session.subscription);
+      let posts = byArea.get(key);
+      if (posts === undefined) {
+        posts = this.postsChunk(batch, session);
+        byArea.set(key, posts);
+      }
+      if (posts !== '') session.send(posts, now);
     }
+  }
+
+  /** The `posts` event for a session's area and tag: the batch's newest matching posts, newest first. */
+  private postsChunk(batch: GeoEvent[], session: SseSession): string {
+    const matches = postFilter(session.subscription, session.tag);
+    const newest: GeoEvent[] = [];
+    for (let i = batch.length - 1; i >= 0 && newest.length < this.options.postsPerBatch; i -= 1) {
+      if (matches(batch[i])) newest.push(batch[i]);
+    }
+    return newest.length === 0 ? '' : sseEvent(SSE_EVENTS.posts, JSON.stringify(newest.map(toPost)));
   }
 
   private countDropped(session: SseSession, n: number): void {
@@ -147,6 +179,10 @@ export class MarkerHub {
     const now = this.now();
     for (const session of this.sessions) session.keepAlive(now);
   }
+}
+
+function toMarker(event: GeoEvent): Marker {
+  return { id: event.id, ts: event.ts, lat: event.lat, lon: event.lon, cc: event.cc, tags: event.tags };
 }
 
 /** Every n-th item so that at most `max` remain, spread over the whole batch. */

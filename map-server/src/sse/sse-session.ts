@@ -6,6 +6,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { SSE_HEADERS, sseComment, sseRetry } from './sse-wire';
+import type { StreamSubscription } from './stream-subscription';
 
 export interface SessionOptions {
   /** Socket buffer size past which messages are dropped, in bytes. */
@@ -22,8 +23,8 @@ export class SseSession {
 
   constructor(
     private readonly res: ServerResponse,
-    /** Only posts carrying this tag key, or all when null. */
-    readonly tag: string | null,
+    /** What this stream follows, for its whole life. */
+    readonly subscription: StreamSubscription,
     readonly ip: string,
     private readonly options: SessionOptions,
     private readonly onClose: (session: SseSession) => void,
@@ -32,6 +33,11 @@ export class SseSession {
     res.write(sseRetry(options.retryMs));
     res.on('close', () => this.close());
     res.on('error', () => this.close());
+  }
+
+  /** Only posts carrying this tag key, or all when null. */
+  get tag(): string | null {
+    return this.subscription.tag;
   }
 
   get isClosed(): boolean {

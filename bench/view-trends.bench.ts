@@ -1,0 +1,112 @@
+/**
+ * Part of the core benchmark: "Trends in this view" (bbox queries on the fine grid) for a city, a country
+ * and a continent at 24h, the world's rising query, and the grid's memory per post. Posts are placed at
+ * real cities of their country (population-weighted, within 5 km of the centre, as the synthetic source
+ * does), seeded, so the boxes hold realistic shares of the 1M posts.
+ */
+import { performance } from 'node:perf_hooks';
+import { WORLD, type Bbox, type SortName } from '../common/src/api';
+import type { WindowName } from '../common/src/windows';
+import { cumulativeWeights, pickWeighted, prng } from '../producer/src/sources/prng';
+import { pointNear, syntheticCities, type City } from '../producer/src/sources/synthetic-cities';
+import { GridIndex } from '../map-server/src/core/grid-index';
+import { BUCKET_MS } from '../map-server/src/core/window-store';
+import type { TrendEngine } from '../map-server/src/trend-engine';
+
+const QUERIES = 200;
+
+/** Boxes as a map would ask for them: a city, a country, a continent. */
+const BOXES: { name: string; bbox: Bbox }[] = [
+  { name: 'city (Tokyo)', bbox: [139.3, 35.4, 140.1, 35.95] },
+  { name: 'country (France)', bbox: [-5.2, 41.3, 9.6, 51.1] },
+  { name: 'continent (Europe)', bbox: [-25, 34, 45, 72] },
+];
+
+export interface Positions {
+  lat: Float64Array;
+  lon: Float64Array;
+}
+
+/** A point near a city of each post's country, chosen by population. */
+export function cityPositions(cc: Uint8Array, countries: readonly string[], seed: number): Positions {
+  const random = prng(seed);
+  const { cities } = syntheticCities();
+  const byCountry = countries.map((code) => {
+    const own = cities.filter((city) => city.country === code);
+    return { own, cumulative: cumulativeWeights(own.map((city) => city.population)) };
+  });
+  const positions: Positions = { lat: new Float64Array(cc.length), lon: new Float64Array(cc.length) };
+  for (let i = 0; i < cc.length; i += 1) {
+    const { own, cumulative } = byCountry[cc[i]];
+    const city: City = own[pickWeighted(cumulative, random.next())];
+    const [lon, lat] = pointNear(city, random);
+    positions.lat[i] = lat;
+    positions.lon[i] = lon;
+  }
+  return positions;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/**
+ * p50 and p99 of an uncached trends query. Before each, the store's version is bumped and the newest minute
+ * marked as changed, as one new post would, so neither the response cache nor the sparkline series answer
+ * for it; `cold` also forgets every sparkline series first.
+ */
+function timeQuery(engine: TrendEngine, region: string, bbox: Bbox | null, window: WindowName, sort: SortName, cold = false): string {
+  const times: number[] = [];
+  for (let q = 0; q < QUERIES; q += 1) {
+    engine.store.version += 1;
+    engine.regionSparks.touch(engine.store.endMinuteIndex ?? 0, engine.store.version);
+    if (cold) engine.regionSparks.clear();
+    const t = performance.now();
+    engine.trends({ region, bbox, window, sort, limit: 10 });
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return `p50 ${percentile(times, 50).toFixed(2)} ms, p99 ${percentile(times, 99).toFixed(2)} ms`;
+}
+
+function heapAndBuffers(): number {
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.arrayBuffers;
+}
+
+export function benchViewTrends(engine: TrendEngine, data: { ts: Float64Array; tags: Int32Array[] }, positions: Positions, gc: () => void): void {
+  const posts = data.ts.length;
+  for (const { name, bbox } of BOXES) {
+    const inBox = engine.trends({ region: 'view', bbox, window: '24h', sort: 'top', limit: 10 }).total;
+    console.log(`  bbox ${name.padEnd(19)} 24h top-10: ${timeQuery(engine, 'view', bbox, '24h', 'top')} (${inBox.toLocaleString('en')} posts in the box)`);
+  }
+  const europe = BOXES[2].bbox;
+  console.log(`  bbox continent (Europe) 24h rising: ${timeQuery(engine, 'view', europe, '24h', 'rising')}`);
+  for (const window of ['1h', '24h'] as const) {
+    console.log(`  rising world ${window.padEnd(3)} (uncached):  ${timeQuery(engine, WORLD, null, window, 'rising')}`);
+  }
+  console.log(`  top-10 world 24h, sparklines cold: ${timeQuery(engine, WORLD, null, '24h', 'top', true)} (every minute of every country reread)`);
+
+  // The grid alone, to weigh it: the same posts, tags already interned. Collected three times over, so
+  // that garbage from the queries above is not counted against (or for) it.
+  const settle = () => [1, 2, 3].forEach(() => gc());
+  settle();
+  const before = heapAndBuffers();
+  const grid = new GridIndex();
+  const start = performance.now();
+  for (let i = 0; i < posts; i += 1) {
+    grid.add(Math.floor(data.ts[i] / BUCKET_MS), positions.lat[i], positions.lon[i], data.tags[i] as unknown as number[]);
+  }
+  const seconds = (performance.now() - start) / 1_000;
+  settle();
+  const bytes = heapAndBuffers() - before;
+  const stats = grid.stats();
+  const tagsPerPost = (stats.wordsUsed - stats.arrays - posts) / posts;
+  console.log(`  grid.add:           ${Math.round(posts / seconds).toLocaleString('en')} posts/s; ${stats.posts.toLocaleString('en')} posts held, ${tagsPerPost.toFixed(2)} tags a post`);
+  console.log(
+    `  grid memory: ${(bytes / posts).toFixed(1)} bytes a post (heap + array buffers, ${(bytes / 1024 / 1024).toFixed(1)} MB); ` +
+      `records ${((stats.wordsUsed * 4) / posts).toFixed(1)} bytes a post, allocated ${((stats.wordsAllocated * 4) / posts).toFixed(1)}, in ${stats.arrays.toLocaleString('en')} arrays`,
+  );
+  // Keep the grid alive until measured.
+  if (grid.size !== posts) console.log(`  (grid holds ${grid.size} of ${posts})`);
+}

@@ -1,0 +1,55 @@
+/**
+ * Bounding boxes on a world that wraps around in longitude. Shared by the server (which answers for a box)
+ * and the frontend (which turns a map's bounds into the box the API takes).
+ *
+ * A box is [west, south, east, north] in degrees. West > east means the box crosses the antimeridian
+ * (170, -10, -170, 10 is the 20 degrees around 180). A map zoomed far out reports unwrapped longitudes such
+ * as -250..250; `normalizeBbox` folds those back.
+ */
+import type { Bbox } from './api';
+
+/** A stretch of longitude, west <= east, both within [-180, 180]. */
+export type LonSpan = readonly [west: number, east: number];
+
+/** A box as spans of longitude (one, or two across the antimeridian) and a range of latitude. */
+export interface BboxSpans {
+  lons: readonly LonSpan[];
+  south: number;
+  north: number;
+}
+
+/** Brings a longitude into [-180, 180]; values already there are kept as they are (180 stays 180). */
+export function wrapLon(lon: number): number {
+  if (lon >= -180 && lon <= 180) return lon;
+  return ((((lon + 180) % 360) + 360) % 360) - 180;
+}
+
+/**
+ * The box as longitude spans: the whole world when it spans 360 degrees or more, two spans when it crosses
+ * the antimeridian. Latitudes are clamped to [-90, 90].
+ */
+export function bboxSpans([west, south, east, north]: Bbox): BboxSpans {
+  const lat = (value: number) => Math.min(90, Math.max(-90, value));
+  const range = { south: lat(south), north: lat(north) };
+  if (west <= east && east - west >= 360) return { lons: [[-180, 180]], ...range };
+  const w = wrapLon(west);
+  const e = wrapLon(east);
+  return { lons: w <= e ? [[w, e]] : [[w, 180], [-180, e]], ...range };
+}
+
+/** Whether a point lies in the box (edges included). */
+export function spansContain(spans: BboxSpans, lat: number, lon: number): boolean {
+  if (lat < spans.south || lat > spans.north) return false;
+  return spans.lons.some(([west, east]) => lon >= west && lon <= east);
+}
+
+/**
+ * The box the API takes for a map's bounds: longitudes within [-180, 180] (crossing the antimeridian as
+ * west > east), the whole world as -180..180 when the view spans it, latitudes clamped to [-90, 90].
+ */
+export function normalizeBbox(bbox: Bbox): Bbox {
+  const { lons, south, north } = bboxSpans(bbox);
+  const west = lons[0][0];
+  const east = lons[lons.length - 1][1];
+  return [west, south, east, north];
+}

@@ -1,0 +1,79 @@
+/**
+ * The legend of tag mode, bottom left on the map: what the shading means ("Share of each country's posts
+ * with #x, last hour") and its classes, plus the colour of "no posts with the tag". A Leaflet control, so it
+ * sits in the map's corner like the zoom buttons and is removed with `remove()`.
+ *
+ * Accessible name: a `role="group"` named "Legend"; its title and labels are text (every string through
+ * `textContent`, the tag included).
+ */
+import * as L from 'leaflet';
+import type { WindowName } from '../../../common/src/windows';
+import { windowPhrase } from '../panel/window-selector';
+import { el } from '../util/dom';
+import { legendLabels, type ChoroplethScale } from './choropleth-scale';
+
+export interface LegendContent {
+  /** The tag's display spelling, without `#`. */
+  display: string;
+  window: WindowName;
+  scale: ChoroplethScale;
+  /** The fill of countries without the tag (the land colour). */
+  noneColour: string;
+}
+
+export class ChoroplethLegend extends L.Control {
+  private container: HTMLElement | null = null;
+  private content: LegendContent | null = null;
+
+  constructor() {
+    super({ position: 'bottomleft' });
+  }
+
+  override onAdd(): HTMLElement {
+    const container = L.DomUtil.create('div', 'choropleth-legend');
+    container.setAttribute('role', 'group');
+    container.setAttribute('aria-label', 'Legend');
+    // Clicks and scrolls on the legend must not select the sea or zoom the map underneath.
+    L.DomEvent.disableClickPropagation(container);
+    L.DomEvent.disableScrollPropagation(container);
+    this.container = container;
+    this.render();
+    return container;
+  }
+
+  override onRemove(): void {
+    this.container = null;
+  }
+
+  /** Shows the legend for one tag's scale. */
+  setContent(content: LegendContent): this {
+    this.content = content;
+    this.render();
+    return this;
+  }
+
+  private render(): void {
+    const { container, content } = this;
+    if (!container || !content) return;
+    container.replaceChildren();
+    const title = el('p', 'legend-title', `#${content.display}`);
+    title.dir = 'auto';
+    const caption = el('p', 'legend-caption', `Share of each country's posts with this hashtag, ${windowPhrase(content.window)}`);
+    const list = el('ul', 'legend-classes');
+    const labels = legendLabels(content.scale);
+    // Strongest first, like the panel's list of countries.
+    for (let i = labels.length - 1; i >= 0; i--) list.append(legendRow(content.scale.colours[i], labels[i]));
+    list.append(legendRow(content.noneColour, 'none'));
+    container.append(title, caption, list);
+  }
+}
+
+function legendRow(colour: string, label: string): HTMLLIElement {
+  const item = el('li', 'legend-class');
+  const swatch = el('span', 'legend-swatch');
+  swatch.setAttribute('aria-hidden', 'true');
+  // CSSOM, not a style attribute: allowed under a Content-Security-Policy without 'unsafe-inline'.
+  swatch.style.backgroundColor = colour;
+  item.append(swatch, el('span', 'legend-label', label));
+  return item;
+}

@@ -1,0 +1,346 @@
+/**
+ * The last 24 h of accepted posts on a fine grid, for "Trends in this view": posts per tag in any box, over
+ * any minutes of the horizon.
+ *
+ * Shape, and why:
+ * - A post is kept as its minute, its fine cell (`FINE_DEGREES` = 0.1°, about 11 km) and its tag ids, not
+ *   its coordinates: a box is answered to within one fine cell at its edges. The box is rounded outward to
+ *   whole cells, so every post inside it counts, and a post up to one cell outside may count too.
+ * - Posts are filed by coarse cell (`COARSE_DEGREES` = 4°) and by block of `BLOCK_MINUTES` (1 h): one
+ *   growable Uint32Array per (coarse cell, block) that holds posts. A city-sized box reads the few coarse
+ *   cells it touches; a block's posts leave together when the block falls out of the horizon, by dropping
+ *   its arrays, with nothing to compact.
+ * - A post is one 32-bit header word (minute in its block: 6 bits, fine cell in its coarse cell: 11 bits, tag
+ *   count: 7 bits) followed by one word per tag id: 4 + 4 x tags bytes, about 10 bytes for an average post,
+ *   plus the arrays' growth slack and about 150 bytes of object overhead per (coarse cell, block) in use.
+ *   No object per post, no Map.
+ * - A query scans the posts of the touched coarse cells in the touched blocks, checks minute and cell, and
+ *   counts tags into a dense scratch array indexed by tag id (8 bytes per tag of the dictionary, kept
+ *   between queries and reset through the list of ids touched), so a query costs O(posts scanned +
+ *   distinct tags), allocates only its result, and needs no hashing.
+ * Pure: time comes in as minutes (`floor(ms / 60_000)`), and the caller moves the horizon with `advanceTo`.
+ */
+import type { Bbox } from '../../../common/src/api';
+import { bboxSpans } from '../../../common/src/bbox';
+import { WINDOWS } from '../../../common/src/windows';
+
+/** Side of a fine cell, in degrees: the resolution of a box's edges. */
+export const FINE_DEGREES = 0.1;
+/** Side of a coarse cell, in degrees: the unit a query reads or skips. */
+export const COARSE_DEGREES = 4;
+/** Minutes per block: the unit of expiry. At most 64 (6 bits in the header). */
+export const BLOCK_MINUTES = 60;
+/** How far back posts are kept, in minutes: the largest window. */
+export const HORIZON_MINUTES = Math.max(...Object.values(WINDOWS));
+/** Most tag ids one post may carry (7 bits in the header; the event contract allows 64). */
+export const MAX_TAGS_PER_POST = 127;
+
+const FINE_PER_DEGREE = Math.round(1 / FINE_DEGREES);
+const FINE_COLS = 360 * FINE_PER_DEGREE;
+const FINE_ROWS = 180 * FINE_PER_DEGREE;
+/** Fine cells along a coarse cell's side. */
+const SIDE = COARSE_DEGREES * FINE_PER_DEGREE;
+const COARSE_COLS = FINE_COLS / SIDE;
+const COARSE_ROWS = FINE_ROWS / SIDE;
+const COARSE_CELLS = COARSE_COLS * COARSE_ROWS;
+/** Blocks alive at once: the horizon, plus the block it starts in part-way. */
+const BLOCK_SLOTS = Math.ceil(HORIZON_MINUTES / BLOCK_MINUTES) + 1;
+
+const MINUTE_BITS = 6;
+const CELL_BITS = 11;
+const MINUTE_MASK = (1 << MINUTE_BITS) - 1;
+const CELL_MASK = (1 << CELL_BITS) - 1;
+const COUNT_SHIFT = MINUTE_BITS + CELL_BITS;
+/** Word 0 of each array holds the number of words in use, itself included. */
+const FIRST_RECORD = 1;
+const INITIAL_WORDS = 16;
+
+/** The fine column of a longitude: 0 at -180, `FINE_COLS` - 1 at 180. */
+export function fineCol(lon: number): number {
+  return Math.min(FINE_COLS - 1, Math.max(0, Math.floor((lon + 180) * FINE_PER_DEGREE)));
+}
+
+/** The fine row of a latitude: 0 at -90, `FINE_ROWS` - 1 at 90. */
+export function fineRow(lat: number): number {
+  return Math.min(FINE_ROWS - 1, Math.max(0, Math.floor((lat + 90) * FINE_PER_DEGREE)));
+}
+
+/** Posts per tag in a box, split at a minute into a reference period and a recent one. */
+export interface BoxCounts {
+  /** Posts in the box from `fromMinute` to `toMinute`. */
+  posts: number;
+  /** Of those, posts from `splitMinute` on. */
+  recentPosts: number;
+  /** Every tag seen, with its posts from `splitMinute` on and before it (parallel arrays). */
+  ids: Int32Array;
+  recent: Int32Array;
+  reference: Int32Array;
+}
+
+export interface BoxScan {
+  bbox: Bbox;
+  /** Inclusive minutes: the reference period is [fromMinute, splitMinute), the recent one [splitMinute, toMinute]. */
+  fromMinute: number;
+  splitMinute: number;
+  toMinute: number;
+}
+
+/** One coarse cell's share of a box: the fine columns and rows (local to the cell, inclusive) it covers. */
+interface CellCover {
+  cell: number;
+  col0: number;
+  col1: number;
+  row0: number;
+  row1: number;
+  full: boolean;
+}
+
+/** Gets one array of posts and the offsets (`selected[0..count)`) of those that match a scan. */
+type RunVisitor = (words: Uint32Array, blockStart: number, selected: Int32Array, count: number) => void;
+
+export class GridIndex {
+  /** Index `slot * COARSE_CELLS + cell`: the posts of one coarse cell in one block, or undefined. */
+  private readonly arrays: (Uint32Array | undefined)[] = new Array(BLOCK_SLOTS * COARSE_CELLS);
+  /** The block each slot holds (NaN: none). */
+  private readonly slotBlock = new Float64Array(BLOCK_SLOTS).fill(Number.NaN);
+  private readonly slotPosts = new Float64Array(BLOCK_SLOTS);
+  private newest = Number.NEGATIVE_INFINITY;
+  private maxTagId = -1;
+  /** Counts by tag id during a scan, all zero between scans. */
+  private scratch = new Int32Array(0);
+  /** Offsets of the matching posts of one array, reused by every scan. */
+  private selected = new Int32Array(0);
+
+  /** Posts held. */
+  get size(): number {
+    return this.slotPosts.reduce((sum, n) => sum + n, 0);
+  }
+
+  /** The newest minute seen or advanced to. */
+  get newestMinute(): number {
+    return this.newest;
+  }
+
+  /** Files one post; false when its minute is already out of the horizon. */
+  add(minute: number, lat: number, lon: number, tagIds: readonly number[]): boolean {
+    if (tagIds.length > MAX_TAGS_PER_POST) throw new RangeError(`a post may carry at most ${MAX_TAGS_PER_POST} tags; got ${tagIds.length}`);
+    this.advanceTo(minute);
+    if (minute <= this.newest - HORIZON_MINUTES) return false;
+    const block = Math.floor(minute / BLOCK_MINUTES);
+    const slot = mod(block, BLOCK_SLOTS);
+    if (this.slotBlock[slot] !== block) {
+      this.clearSlot(slot);
+      this.slotBlock[slot] = block;
+    }
+    const col = fineCol(lon);
+    const row = fineRow(lat);
+    const cell = Math.floor(row / SIDE) * COARSE_COLS + Math.floor(col / SIDE);
+    const local = (row % SIDE) * SIDE + (col % SIDE);
+    const index = slot * COARSE_CELLS + cell;
+    const words = this.room(index, 1 + tagIds.length);
+    let at = words[0];
+    words[at++] = (minute - block * BLOCK_MINUTES) | (local << MINUTE_BITS) | (tagIds.length << COUNT_SHIFT);
+    for (const id of tagIds) {
+      words[at++] = id;
+      if (id > this.maxTagId) this.maxTagId = id;
+    }
+    words[0] = at;
+    this.slotPosts[slot] += 1;
+    return true;
+  }
+
+  /** Moves the horizon's end forward to `minute` (never back), dropping the blocks that fall out of it. */
+  advanceTo(minute: number): void {
+    if (minute <= this.newest) return;
+    this.newest = minute;
+    const oldestLive = Math.floor((minute - HORIZON_MINUTES + 1) / BLOCK_MINUTES);
+    for (let slot = 0; slot < BLOCK_SLOTS; slot += 1) {
+      if (this.slotBlock[slot] < oldestLive) this.clearSlot(slot);
+    }
+  }
+
+  /** Posts per tag in `scan.bbox`, the reference period and the recent one apart. */
+  countTags(scan: BoxScan): BoxCounts {
+    // Per tag id, its recent count at [2 id] and its reference count at [2 id + 1]: one cache line per tag.
+    const pairs = this.scratchFor(2);
+    const touched: number[] = [];
+    let posts = 0;
+    let recentPosts = 0;
+    const split = scan.splitMinute;
+    this.forEachRun(scan.bbox, scan.fromMinute, scan.toMinute, (words, blockStart, selected, count) => {
+      posts += count;
+      for (let j = 0; j < count; j += 1) {
+        const at = selected[j];
+        const header = words[at];
+        const isRecent = blockStart + (header & MINUTE_MASK) >= split;
+        if (isRecent) recentPosts += 1;
+        const side = isRecent ? 0 : 1;
+        const end = at + 1 + (header >>> COUNT_SHIFT);
+        for (let k = at + 1; k < end; k += 1) {
+          const i = 2 * words[k];
+          if (pairs[i] === 0 && pairs[i + 1] === 0) touched.push(i);
+          pairs[i + side] += 1;
+        }
+      }
+    });
+    const n = touched.length;
+    const result: BoxCounts = { posts, recentPosts, ids: new Int32Array(n), recent: new Int32Array(n), reference: new Int32Array(n) };
+    for (let j = 0; j < n; j += 1) {
+      const i = touched[j];
+      result.ids[j] = i / 2;
+      result.recent[j] = pairs[i];
+      result.reference[j] = pairs[i + 1];
+      pairs[i] = 0;
+      pairs[i + 1] = 0;
+    }
+    return result;
+  }
+
+  /**
+   * Posts per slot of `slotMinutes` for each of `tagIds` in the box, over `slots` slots from `fromMinute`:
+   * one Int32Array per tag, oldest slot first.
+   */
+  sparks(bbox: Bbox, fromMinute: number, slotMinutes: number, slots: number, tagIds: readonly number[]): Int32Array[] {
+    const series = tagIds.map(() => new Int32Array(slots));
+    if (tagIds.length === 0) return series;
+    // Tag id -> its series' index + 1, in the (all-zero) scratch array; reset below.
+    const seriesOf = this.scratchFor(1);
+    tagIds.forEach((id, i) => {
+      if (id <= this.maxTagId) seriesOf[id] = i + 1;
+    });
+    this.forEachRun(bbox, fromMinute, fromMinute + slots * slotMinutes - 1, (words, blockStart, selected, count) => {
+      for (let j = 0; j < count; j += 1) {
+        const at = selected[j];
+        const header = words[at];
+        const end = at + 1 + (header >>> COUNT_SHIFT);
+        for (let k = at + 1; k < end; k += 1) {
+          const s = seriesOf[words[k]];
+          if (s !== 0) series[s - 1][Math.floor((blockStart + (header & MINUTE_MASK) - fromMinute) / slotMinutes)] += 1;
+        }
+      }
+    });
+    for (const id of tagIds) if (id <= this.maxTagId) seriesOf[id] = 0;
+    return series;
+  }
+
+  /** What the index holds, for benchmarks and health: posts, arrays, and 32-bit words used and allocated. */
+  stats(): { posts: number; arrays: number; wordsUsed: number; wordsAllocated: number } {
+    let arrays = 0;
+    let wordsUsed = 0;
+    let wordsAllocated = 0;
+    for (const words of this.arrays) {
+      if (words === undefined) continue;
+      arrays += 1;
+      wordsUsed += words[0];
+      wordsAllocated += words.length;
+    }
+    return { posts: this.size, arrays, wordsUsed, wordsAllocated };
+  }
+
+  /**
+   * Calls `visit` once per array of posts the box and minutes touch, with the offsets of the posts in it
+   * that lie in both (`selected[0..count)`): the per-post tests run in one tight loop here, and callers
+   * loop over the survivors without a call per post.
+   */
+  private forEachRun(bbox: Bbox, fromMinute: number, toMinute: number, visit: RunVisitor): void {
+    const covers = coverOf(bbox);
+    for (let slot = 0; slot < BLOCK_SLOTS; slot += 1) {
+      const block = this.slotBlock[slot];
+      if (Number.isNaN(block)) continue;
+      const blockStart = block * BLOCK_MINUTES;
+      if (blockStart > toMinute || blockStart + BLOCK_MINUTES - 1 < fromMinute) continue;
+      // Minutes within the block, so the test per post is on its 6 bits.
+      const first = Math.max(fromMinute - blockStart, 0);
+      const last = Math.min(toMinute - blockStart, BLOCK_MINUTES - 1);
+      const base = slot * COARSE_CELLS;
+      for (const cover of covers) {
+        const words = this.arrays[base + cover.cell];
+        if (words === undefined) continue;
+        const end = words[0];
+        if (this.selected.length < end) this.selected = new Int32Array(end * 2);
+        const selected = this.selected;
+        let count = 0;
+        let at = FIRST_RECORD;
+        while (at < end) {
+          const header = words[at];
+          const minute = header & MINUTE_MASK;
+          if (minute >= first && minute <= last && (cover.full || coverHolds(cover, (header >>> MINUTE_BITS) & CELL_MASK))) {
+            selected[count++] = at;
+          }
+          at += 1 + (header >>> COUNT_SHIFT);
+        }
+        if (count > 0) visit(words, blockStart, selected, count);
+      }
+    }
+  }
+
+  /** The array at `index` with room for `need` more words, grown (doubled) or created as needed. */
+  private room(index: number, need: number): Uint32Array {
+    let words = this.arrays[index];
+    if (words === undefined) {
+      words = new Uint32Array(Math.max(INITIAL_WORDS, FIRST_RECORD + need));
+      words[0] = FIRST_RECORD;
+      this.arrays[index] = words;
+    } else if (words[0] + need > words.length) {
+      const grown = new Uint32Array(Math.max(words.length * 2, words[0] + need));
+      grown.set(words.subarray(0, words[0]));
+      words = grown;
+      this.arrays[index] = words;
+    }
+    return words;
+  }
+
+  private clearSlot(slot: number): void {
+    if (Number.isNaN(this.slotBlock[slot])) return;
+    this.arrays.fill(undefined, slot * COARSE_CELLS, (slot + 1) * COARSE_CELLS);
+    this.slotBlock[slot] = Number.NaN;
+    this.slotPosts[slot] = 0;
+  }
+
+  /** The all-zero scratch array with `perTag` entries per tag id; callers zero what they touch. */
+  private scratchFor(perTag: number): Int32Array {
+    const needed = perTag * (this.maxTagId + 1);
+    // A quarter to spare, so that a growing vocabulary does not reallocate on every query.
+    if (this.scratch.length < needed) this.scratch = new Int32Array(Math.max(2_048, Math.ceil(needed * 1.25)));
+    return this.scratch;
+  }
+}
+
+/** Whether a fine cell (local to its coarse cell) lies in the cover. */
+function coverHolds(cover: CellCover, local: number): boolean {
+  const col = local % SIDE;
+  const row = (local - col) / SIDE;
+  return col >= cover.col0 && col <= cover.col1 && row >= cover.row0 && row <= cover.row1;
+}
+
+/** The coarse cells a box touches, each with the part of it the box covers, in fine cells. */
+function coverOf(bbox: Bbox): CellCover[] {
+  const { lons, south, north } = bboxSpans(bbox);
+  const row0 = fineRow(south);
+  const row1 = fineRow(north);
+  let columns = lons.map(([west, east]) => [fineCol(west), fineCol(east)] as const);
+  // Across the antimeridian, both halves may reach into the same fine column: that is every column.
+  if (columns.length === 2 && columns[1][1] >= columns[0][0] - 1) columns = [[0, FINE_COLS - 1]];
+  const covers: CellCover[] = [];
+  for (const [col0, col1] of columns) {
+    for (let cx = Math.floor(col0 / SIDE); cx <= Math.floor(col1 / SIDE); cx += 1) {
+      for (let cy = Math.floor(row0 / SIDE); cy <= Math.floor(row1 / SIDE); cy += 1) {
+        const cover: CellCover = {
+          cell: cy * COARSE_COLS + cx,
+          col0: Math.max(col0 - cx * SIDE, 0),
+          col1: Math.min(col1 - cx * SIDE, SIDE - 1),
+          row0: Math.max(row0 - cy * SIDE, 0),
+          row1: Math.min(row1 - cy * SIDE, SIDE - 1),
+          full: false,
+        };
+        cover.full = cover.col0 === 0 && cover.col1 === SIDE - 1 && cover.row0 === 0 && cover.row1 === SIDE - 1;
+        covers.push(cover);
+      }
+    }
+  }
+  return covers;
+}
+
+function mod(n: number, m: number): number {
+  return ((n % m) + m) % m;
+}

@@ -1,0 +1,102 @@
+/**
+ * The newest accepted posts, with their text and place, for the "Recent posts" list: a ring of at most
+ * `RECENT_POSTS_CAPACITY` posts and about `RECENT_POSTS_BUDGET_BYTES` of their strings, the oldest dropped
+ * first. Typical posts weigh well under 1 KB, so the count bounds the ring (a few MB); the byte budget only
+ * bites if posts arrive full of the largest text and tags the event contract allows (~40 KB each), which
+ * would otherwise make 10,000 of them hundreds of MB. The events are kept as they were accepted (no copy).
+ *
+ * Order is acceptance order, which for a live source is time order; that is also the order in which the
+ * SSE `posts` event adds to the list.
+ */
+import { WORLD, type Post } from '../../../common/src/api';
+import type { GeoEvent } from '../../../common/src/event';
+import { bboxSpans, spansContain } from '../../../common/src/bbox';
+import type { Area } from './area';
+
+/** Posts kept: enough for any filter to find a page of matches in a busy stream, small enough to ignore. */
+export const RECENT_POSTS_CAPACITY = 10_000;
+/** Most memory the kept posts' strings may take, in bytes (estimated: UTF-16, plus a fixed cost a post). */
+export const RECENT_POSTS_BUDGET_BYTES = 16 * 1024 * 1024;
+/** What a post costs besides its strings: the event object, its arrays, the numbers. */
+const POST_OVERHEAD_BYTES = 200;
+
+export class RecentPosts {
+  private readonly ring: (GeoEvent | undefined)[];
+  private readonly weights: Float64Array;
+  /** The oldest post's index, and how many are kept. */
+  private start = 0;
+  private count = 0;
+  private bytes = 0;
+
+  constructor(
+    readonly capacity = RECENT_POSTS_CAPACITY,
+    private readonly budgetBytes = RECENT_POSTS_BUDGET_BYTES,
+  ) {
+    this.ring = new Array(capacity);
+    this.weights = new Float64Array(capacity);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  add(event: GeoEvent): void {
+    if (this.count === this.capacity) this.dropOldest();
+    const weight = weightOf(event);
+    while (this.count > 0 && this.bytes + weight > this.budgetBytes) this.dropOldest();
+    const at = (this.start + this.count) % this.capacity;
+    this.ring[at] = event;
+    this.weights[at] = weight;
+    this.bytes += weight;
+    this.count += 1;
+  }
+
+  /** Up to `limit` posts that pass `matches`, the most recently accepted first. */
+  newest(limit: number, matches: (event: GeoEvent) => boolean): GeoEvent[] {
+    const found: GeoEvent[] = [];
+    for (let i = this.count - 1; i >= 0 && found.length < limit; i -= 1) {
+      const event = this.ring[(this.start + i) % this.capacity] as GeoEvent;
+      if (matches(event)) found.push(event);
+    }
+    return found;
+  }
+
+  private dropOldest(): void {
+    this.bytes -= this.weights[this.start];
+    this.ring[this.start] = undefined;
+    this.start = (this.start + 1) % this.capacity;
+    this.count -= 1;
+  }
+}
+
+/** A post's estimated memory: its strings in UTF-16, plus the fixed cost. */
+function weightOf(event: GeoEvent): number {
+  let chars = (event.text?.length ?? 0) + (event.place?.length ?? 0) + event.id.length;
+  for (let i = 0; i < event.tags.length; i += 1) chars += event.tags[i].length + event.display[i].length;
+  return POST_OVERHEAD_BYTES + 2 * chars;
+}
+
+/** Whether a post is in an area (exactly, by its coordinates for a box) and carries a tag (null: any). */
+export function postFilter(area: Area, tag: string | null): (event: GeoEvent) => boolean {
+  const hasTag = (event: GeoEvent) => tag === null || event.tags.includes(tag);
+  if (area.bbox !== null) {
+    const spans = bboxSpans(area.bbox);
+    return (event) => spansContain(spans, event.lat, event.lon) && hasTag(event);
+  }
+  if (area.region === WORLD) return hasTag;
+  return (event) => event.cc === area.region && hasTag(event);
+}
+
+/** The API's view of a post: its data only, never markup. */
+export function toPost(event: GeoEvent): Post {
+  return {
+    id: event.id,
+    ts: event.ts,
+    lat: event.lat,
+    lon: event.lon,
+    cc: event.cc,
+    place: event.place ?? null,
+    text: event.text ?? null,
+    tags: event.display,
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * The rising score (defined in `RISING`, common/src/api.ts): a tag's count over a recent window against what
+ * its rate over the period before predicts, in Poisson standard deviations. Pure arithmetic on counts, so
+ * the region path (window totals) and the view path (the grid) score alike.
+ */
+import { RISING } from '../../../common/src/api';
+import { WINDOWS, type WindowName } from '../../../common/src/windows';
+
+/** What a window's rising score compares, in minutes. */
+export interface RisingPlan {
+  window: WindowName;
+  /** The window whose growth is scored: the window itself, or its last 6 h at 24h. */
+  recent: WindowName;
+  /** The longer window; the reference period is its part before `recent`. */
+  outer: WindowName;
+  windowMinutes: number;
+  recentMinutes: number;
+  referenceMinutes: number;
+  /**
+   * True when the window is the recent part (15m, 1h, 6h); false when it is recent + reference (24h). The
+   * view path counts only those two periods, so a window must be one or the other.
+   */
+  windowIsRecent: boolean;
+}
+
+export function risingPlan(window: WindowName): RisingPlan {
+  const { recent, outer } = RISING.basis[window];
+  const recentMinutes = WINDOWS[recent];
+  const referenceMinutes = WINDOWS[outer] - recentMinutes;
+  const windowMinutes = WINDOWS[window];
+  const windowIsRecent = windowMinutes === recentMinutes;
+  if (!windowIsRecent && windowMinutes !== recentMinutes + referenceMinutes) {
+    throw new Error(`window ${window} is neither its rising recent period nor recent + reference`);
+  }
+  return { window, recent, outer, windowMinutes, recentMinutes, referenceMinutes, windowIsRecent };
+}
+
+export interface RisingScore {
+  /** What the reference rate predicts for the recent window. */
+  expected: number;
+  score: number;
+}
+
+/** expected = reference x recent length / reference length; score = (recent - expected) / sqrt(expected + 1). */
+export function risingScore(recentCount: number, referenceCount: number, plan: RisingPlan): RisingScore {
+  const expected = (referenceCount * plan.recentMinutes) / plan.referenceMinutes;
+  return { expected, score: (recentCount - expected) / Math.sqrt(expected + 1) };
+}
+
+/** Whether a tag may be listed under `sort=rising`. */
+export function isRising(recentCount: number, score: number): boolean {
+  return recentCount >= RISING.minCount && score > 0;
+}

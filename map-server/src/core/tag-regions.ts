@@ -1,0 +1,41 @@
+/**
+ * Tag mode: where in the world one tag is strongest. Reads each country's running totals for the window,
+ * so it costs one map lookup per country that has held posts (a few hundred at most).
+ */
+import { WORLD, type TagRegion, type TagRegionsResponse } from '../../../common/src/api';
+import type { WindowName } from '../../../common/src/windows';
+import type { WindowStore } from './window-store';
+import type { TagDictionary } from './tag-dictionary';
+
+export interface TagRegionsQuery {
+  /** The tag's key. */
+  tag: string;
+  window: WindowName;
+  limit: number;
+}
+
+/** Countries with the tag, by count descending, then share descending, then code. */
+export function answerTagRegions(query: TagRegionsQuery, store: WindowStore, dictionary: TagDictionary): TagRegionsResponse {
+  const id = dictionary.idOf(query.tag);
+  const response: TagRegionsResponse = {
+    tag: query.tag,
+    display: id === undefined ? query.tag : dictionary.display(id),
+    window: query.window,
+    asOf: store.endMs,
+    total: 0,
+    regions: [],
+  };
+  if (id === undefined) return response;
+  response.total = store.tally(WORLD, query.window).get(id) ?? 0;
+  const regions: TagRegion[] = [];
+  for (const region of store.regionNames()) {
+    if (region === WORLD) continue;
+    const count = store.tally(region, query.window).get(id) ?? 0;
+    if (count === 0) continue;
+    const posts = store.total(region, query.window);
+    regions.push({ region, count, posts, share: count / posts });
+  }
+  regions.sort((a, b) => b.count - a.count || b.share - a.share || (a.region < b.region ? -1 : a.region > b.region ? 1 : 0));
+  response.regions = regions.slice(0, query.limit);
+  return response;
+}

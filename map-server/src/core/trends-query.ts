@@ -1,0 +1,147 @@
+/**
+ * Answers a trends query: the top or rising tags of a region (from the window store's running totals) or of
+ * a box (from the grid), each with its share, rising score and sparkline. Pure: reads the store and the grid
+ * at their current end, does no I/O.
+ */
+import { SPARK_SLOTS, type Bbox, type SortName, type Trend, type TrendsResponse } from '../../../common/src/api';
+import type { WindowName } from '../../../common/src/windows';
+import { BUCKET_MS, type WindowStore } from './window-store';
+import type { GridIndex } from './grid-index';
+import type { RegionSparks } from './region-sparks';
+import type { TagDictionary } from './tag-dictionary';
+import { TopK } from './top-k';
+import type { Area } from './area';
+import { isRising, risingPlan, risingScore, type RisingPlan } from './rising';
+
+export interface TrendsQuery extends Area {
+  window: WindowName;
+  sort: SortName;
+  limit: number;
+}
+
+/** A string that tells queries apart: equal keys, equal answers (for the same data). */
+export function trendsQueryKey(query: TrendsQuery): string {
+  return `${query.region}|${query.bbox?.join(',') ?? ''}|${query.window}|${query.sort}|${query.limit}`;
+}
+
+/** One listed tag's counts: over the window, and over the scored recent window and its reference period. */
+interface TagCounts {
+  id: number;
+  count: number;
+  recent: number;
+  reference: number;
+}
+
+/** The window's minutes and its sparkline slots, ending at `endMinute`. */
+interface Frame {
+  endMinute: number;
+  plan: RisingPlan;
+  slots: number;
+  slotMinutes: number;
+  /** The first minute of the window, and of its first spark slot. */
+  fromMinute: number;
+}
+
+export interface TrendSources {
+  store: WindowStore;
+  grid: GridIndex;
+  regionSparks: RegionSparks;
+  dictionary: TagDictionary;
+}
+
+export function answerTrends(query: TrendsQuery, sources: TrendSources): TrendsResponse {
+  const { store, dictionary } = sources;
+  const { slots, slotMinutes } = SPARK_SLOTS[query.window];
+  const response: TrendsResponse = {
+    region: query.region,
+    ...(query.bbox !== null && { bbox: query.bbox }),
+    window: query.window,
+    sort: query.sort,
+    asOf: store.endMs,
+    total: 0,
+    spark: { slots, slotMs: slotMinutes * BUCKET_MS },
+    trends: [],
+  };
+  const endMinute = store.endMinuteIndex;
+  if (endMinute === null) return response;
+  const plan = risingPlan(query.window);
+  const frame: Frame = { endMinute, plan, slots, slotMinutes, fromMinute: endMinute - plan.windowMinutes + 1 };
+  const keyOf = (id: number) => dictionary.key(id);
+  const answer = query.bbox === null ? regionAnswer(query, frame, sources, keyOf) : viewAnswer(query, query.bbox, frame, sources.grid, keyOf);
+  response.total = answer.total;
+  response.trends = answer.listed.map((tag, i): Trend => {
+    const { expected, score } = risingScore(tag.recent, tag.reference, plan);
+    return {
+      tag: keyOf(tag.id),
+      display: dictionary.display(tag.id),
+      count: tag.count,
+      share: answer.total === 0 ? 0 : tag.count / answer.total,
+      expected,
+      score,
+      spark: Array.from(answer.sparks[i]),
+    };
+  });
+  return response;
+}
+
+interface Answer {
+  total: number;
+  listed: TagCounts[];
+  sparks: Int32Array[];
+}
+
+/** A region: counts from the store's running totals per window, sparks from its minute buckets. */
+function regionAnswer(query: TrendsQuery, frame: Frame, { store, regionSparks }: TrendSources, keyOf: (id: number) => string): Answer {
+  const { plan } = frame;
+  const inWindow = store.tally(query.region, plan.window);
+  const inRecent = store.tally(query.region, plan.recent);
+  const inOuter = store.tally(query.region, plan.outer);
+  const top = new TopK(query.limit, keyOf);
+  if (query.sort === 'top') {
+    for (const [id, count] of inWindow) top.offer(id, count);
+  } else {
+    for (const [id, recent] of inRecent) {
+      const { score } = risingScore(recent, (inOuter.get(id) ?? 0) - recent, plan);
+      if (isRising(recent, score)) top.offer(id, score);
+    }
+  }
+  const listed = top.result().map(({ id }): TagCounts => {
+    const recent = inRecent.get(id) ?? 0;
+    return { id, count: inWindow.get(id) ?? 0, recent, reference: (inOuter.get(id) ?? 0) - recent };
+  });
+  const ids = listed.map((tag) => tag.id);
+  const sparks = regionSparks.sparks(query.region, ids, frame.fromMinute, frame.slotMinutes, frame.slots);
+  return { total: store.total(query.region, plan.window), listed, sparks };
+}
+
+/** A box: one scan of the grid over the reference period and the recent one, a second for the sparks. */
+function viewAnswer(query: TrendsQuery, bbox: Bbox, frame: Frame, grid: GridIndex, keyOf: (id: number) => string): Answer {
+  const { plan, endMinute } = frame;
+  const counts = grid.countTags({
+    bbox,
+    fromMinute: endMinute - plan.recentMinutes - plan.referenceMinutes + 1,
+    splitMinute: endMinute - plan.recentMinutes + 1,
+    toMinute: endMinute,
+  });
+  const windowCount = (i: number) => (plan.windowIsRecent ? counts.recent[i] : counts.recent[i] + counts.reference[i]);
+  // Ranks indexes into `counts`; ties break on the tag's key.
+  const top = new TopK(query.limit, (i) => keyOf(counts.ids[i]));
+  for (let i = 0; i < counts.ids.length; i += 1) {
+    if (query.sort === 'top') {
+      const count = windowCount(i);
+      if (count > 0) top.offer(i, count);
+    } else {
+      const { score } = risingScore(counts.recent[i], counts.reference[i], plan);
+      if (isRising(counts.recent[i], score)) top.offer(i, score);
+    }
+  }
+  const listed = top.result().map(({ id: i }): TagCounts => ({
+    id: counts.ids[i],
+    count: windowCount(i),
+    recent: counts.recent[i],
+    reference: counts.reference[i],
+  }));
+  const ids = listed.map((tag) => tag.id);
+  const sparks = grid.sparks(bbox, frame.fromMinute, frame.slotMinutes, frame.slots, ids);
+  return { total: plan.windowIsRecent ? counts.recentPosts : counts.posts, listed, sparks };
+}

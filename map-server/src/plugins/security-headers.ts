@@ -1,0 +1,39 @@
+/**
+ * Security headers (`@fastify/helmet`) for every response, with a Content-Security-Policy that lets the
+ * page load only its own scripts, styles and data, plus images from the configured tile host. Post text
+ * is untrusted: even if some of it were ever inserted as markup, this policy runs no inline script, no
+ * script from elsewhere, and sends nothing to another origin.
+ *
+ * Not set: `upgrade-insecure-requests` (the app is often served over plain http on a LAN address, where
+ * it would turn every request of the page into an https one that fails) and HSTS (TLS, where there is
+ * any, is a reverse proxy's business, and an HSTS pin from it would outlive this app).
+ */
+import type { FastifyHelmetOptions } from '@fastify/helmet';
+import { tileImageSource } from '../../../common/src/tile-source';
+
+export function securityHeaders(tileUrl: string): FastifyHelmetOptions {
+  const tiles = tileImageSource(tileUrl);
+  return {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        // Leaflet positions tiles and markers through the CSSOM (element.style), which CSP does not govern.
+        styleSrc: ["'self'"],
+        // data: for Leaflet's blank 1x1 GIF (`L.Util.emptyImageUrl`), which it puts in a tile's src to
+        // abort a tile that is still loading when the map moves on. An image cannot run script.
+        imgSrc: ["'self'", 'data:', ...(tiles === null ? [] : [tiles])],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    strictTransportSecurity: false,
+    xFrameOptions: { action: 'deny' },
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * What one SSE stream follows, fixed when it opens (`/api/stream?tag=&region=&bbox=&window=&sort=&limit=`):
+ * markers carry its tag, `trends` answer its trends query, `tag-regions` its tag and window, `posts` its area
+ * and tag. Streams with equal keys share one computation and one serialised chunk.
+ */
+import type { WindowName } from '../../../common/src/windows';
+import { trendsQueryKey, type TrendsQuery } from '../core/trends-query';
+
+export interface StreamSubscription extends TrendsQuery {
+  /** The tag filter's key, or null for every tag. */
+  tag: string | null;
+}
+
+export function trendsKey(subscription: StreamSubscription): string {
+  return trendsQueryKey(subscription);
+}
+
+/** A stream with a tag also gets `tag-regions`, keyed by tag and window. */
+export function tagRegionsKey(tag: string, window: WindowName): string {
+  return `${tag}|${window}`;
+}
+
+export function postsKey(subscription: StreamSubscription): string {
+  return `${subscription.region}|${subscription.bbox?.join(',') ?? ''}|${subscription.tag ?? ''}`;
+}

@@ -1,0 +1,148 @@
+/** The API behind the map's views: trends in a box, tag mode, recent posts. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import type { Post, TagRegionsResponse, TrendsResponse } from '../../common/src/api';
+import { buildApp } from '../src/app';
+import { TrendEngine } from '../src/trend-engine';
+import { MarkerHub } from '../src/sse/marker-hub';
+import { event } from './helpers';
+
+const BERLIN = { cc: 'DE', lat: 52.52, lon: 13.405 };
+const MUNICH = { cc: 'DE', lat: 48.137, lon: 11.575 };
+const PARIS = { cc: 'FR', lat: 48.857, lon: 2.352 };
+const SUVA = { cc: 'FJ', lat: -18.14, lon: 178.44 };
+const TAVEUNI = { cc: 'FJ', lat: -16.85, lon: -179.95 };
+const HOSTILE = '<img src=x onerror=alert(1)> "quoted" & </script>';
+
+describe('trends in a view, tag mode and recent posts', () => {
+  const engine = new TrendEngine();
+  const hub = new MarkerHub(() => engine.ingested);
+  let app: FastifyInstance;
+  const t0 = Date.UTC(2014, 6, 13, 19, 0);
+  const arrival = Date.UTC(2026, 0, 1);
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    app = await buildApp({ engine, hub, clientConfig: { tileUrl: '', tileAttribution: '' }, staticDir: null });
+    const add = (name: string, partial: Parameters<typeof event>[0]) => {
+      const post = event(partial);
+      ids[name] = post.id;
+      engine.ingestEvent(post, arrival);
+    };
+    add('berlin1', { tags: ['worldcup', 'ger'], display: ['WorldCup', 'GER'], ...BERLIN, ts: t0, place: 'Berlin' });
+    add('berlin2', { tags: ['ger'], display: ['GER'], ...BERLIN, ts: t0 + 1_000 });
+    add('munich', { tags: ['worldcup'], ...MUNICH, ts: t0 + 2_000 });
+    add('paris', { tags: ['worldcup'], display: ['WorldCup'], ...PARIS, ts: t0 + 3_000, text: HOSTILE, place: 'Paris <b>bold</b>' });
+    add('suva', { tags: ['fiji'], ...SUVA, ts: t0 + 4_000 });
+    add('taveuni', { tags: ['fiji'], ...TAVEUNI, ts: t0 + 5_000 });
+  });
+  afterAll(async () => app.close());
+
+  const get = async <T = { error: string }>(url: string) => {
+    const response = await app.inject({ method: 'GET', url });
+    return { status: response.statusCode, body: response.json() as T, raw: response.body };
+  };
+
+  describe('GET /api/trends?bbox=', () => {
+    it('answers for the box as region "view", echoing the box', async () => {
+      const { status, body } = await get<TrendsResponse>('/api/trends?bbox=10,47,15,53');
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ region: 'view', bbox: [10, 47, 15, 53], window: '1h', sort: 'top', total: 3 });
+      expect(body.trends.map(({ tag, count, share }) => ({ tag, count, share }))).toEqual([
+        { tag: 'ger', count: 2, share: 2 / 3 },
+        { tag: 'worldcup', count: 2, share: 2 / 3 },
+      ]);
+    });
+
+    it('takes region=view with the box, and a box across the antimeridian', async () => {
+      expect((await get<TrendsResponse>('/api/trends?region=view&bbox=2,48,3,49')).body.total).toBe(1);
+      const fiji = await get<TrendsResponse>('/api/trends?bbox=178,-19,-179,-16&window=15m');
+      expect(fiji.body.trends.map(({ tag, count }) => ({ tag, count }))).toEqual([{ tag: 'fiji', count: 2 }]);
+      expect((await get<TrendsResponse>('/api/trends?bbox=179,-19,-179.5,-16')).body.total).toBe(1);
+    });
+
+    it.each([
+      ['region=view', /^region=view needs bbox=west,south,east,north \(degrees\)$/],
+      ['region=FR&bbox=0,40,5,50', /^bbox answers for region "view" only; got region="FR" with it$/],
+      ['region=world&bbox=0,40,5,50', /^bbox answers for region "view" only; got region="world" with it$/],
+      ['bbox=1,2,3', /^bbox must be four comma-separated numbers west,south,east,north \(degrees\); got "1,2,3"$/],
+      ['bbox=a,b,c,d', /^bbox must be four comma-separated numbers/],
+      ['bbox=0,,1,2', /^bbox must be four comma-separated numbers/],
+      ['bbox=Infinity,0,1,1', /^bbox must be four comma-separated numbers/],
+      ['bbox=0x10,0,1,1', /^bbox must be four comma-separated numbers/],
+      ['bbox=0,-91,1,0', /^bbox south and north must be latitudes from -90 to 90; got "0,-91,1,0"$/],
+      ['bbox=0,10,1,5', /^bbox south must not be above north; got "0,10,1,5"$/],
+      ['bbox=-181,0,0,1', /^bbox west and east must be longitudes from -180 to 180 \(west > east crosses the antimeridian\); got "-181,0,0,1"$/],
+      ['bbox=0,0,1,1&bbox=0,0,2,2', /^bbox must be given once$/],
+      ['sort=new', /^sort must be one of top, rising; got "new"$/],
+    ])('refuses %s with 400 naming the parameter', async (query, message) => {
+      const { status, body } = await get(`/api/trends?${query}`);
+      expect(status).toBe(400);
+      expect(body.error).toMatch(message);
+    });
+  });
+
+  describe('GET /api/tags/:tag/regions', () => {
+    it('lists the countries where the tag is strongest, reading the tag as typed', async () => {
+      const { status, body } = await get<TagRegionsResponse>('/api/tags/%23WorldCup/regions?window=6h');
+      expect(status).toBe(200);
+      expect(body).toEqual({
+        tag: 'worldcup',
+        display: 'WorldCup',
+        window: '6h',
+        asOf: t0 + 5_000,
+        total: 3,
+        regions: [
+          { region: 'DE', count: 2, posts: 3, share: 2 / 3 },
+          { region: 'FR', count: 1, posts: 1, share: 1 },
+        ],
+      });
+      expect((await get<TagRegionsResponse>('/api/tags/worldcup/regions?limit=1')).body.regions).toHaveLength(1);
+    });
+
+    it.each([
+      ['/api/tags/%23/regions', /^tag must be a hashtag such as "worldcup" or "#WorldCup"; got "#"$/],
+      ['/api/tags/a%20b/regions', /^tag must be a hashtag/],
+      ['/api/tags/cup/regions?window=2d', /^window must be one of 15m, 1h, 6h, 24h; got "2d"$/],
+      ['/api/tags/cup/regions?limit=251', /^limit must be a whole number from 1 to 250; got "251"$/],
+    ])('refuses %s with 400', async (url, message) => {
+      const { status, body } = await get(url);
+      expect(status).toBe(400);
+      expect(body.error).toMatch(message);
+    });
+  });
+
+  describe('GET /api/posts', () => {
+    const idsOf = (posts: Post[]) => posts.map((p) => p.id);
+
+    it('answers the newest posts first, filtered by region, box and tag', async () => {
+      expect(idsOf((await get<{ posts: Post[] }>('/api/posts')).body.posts)).toEqual(
+        ['taveuni', 'suva', 'paris', 'munich', 'berlin2', 'berlin1'].map((name) => ids[name]),
+      );
+      expect(idsOf((await get<{ posts: Post[] }>('/api/posts?region=de&limit=2')).body.posts)).toEqual([ids.munich, ids.berlin2]);
+      expect(idsOf((await get<{ posts: Post[] }>('/api/posts?tag=%23WorldCup')).body.posts)).toEqual([ids.paris, ids.munich, ids.berlin1]);
+      expect(idsOf((await get<{ posts: Post[] }>('/api/posts?bbox=10,47,15,53&tag=ger')).body.posts)).toEqual([ids.berlin2, ids.berlin1]);
+      expect(idsOf((await get<{ posts: Post[] }>('/api/posts?bbox=178,-19,-179,-16')).body.posts)).toEqual([ids.taveuni, ids.suva]);
+    });
+
+    it('returns post text and place as JSON strings, exactly as they came', async () => {
+      const { body, raw } = await get<{ posts: Post[] }>('/api/posts?region=FR');
+      expect(body.posts).toEqual([
+        { id: ids.paris, ts: t0 + 3_000, lat: PARIS.lat, lon: PARIS.lon, cc: 'FR', place: 'Paris <b>bold</b>', text: HOSTILE, tags: ['WorldCup'] },
+      ]);
+      expect(raw).toContain(JSON.stringify(HOSTILE));
+    });
+
+    it.each([
+      ['limit=0', /^limit must be a whole number from 1 to 100; got "0"$/],
+      ['limit=101', /^limit must be a whole number from 1 to 100; got "101"$/],
+      ['region=XX', /^region must be/],
+      ['tag=%23', /^tag must be a hashtag/],
+      ['bbox=0,0,1', /^bbox must be four/],
+    ])('refuses %s with 400', async (query, message) => {
+      const { status, body } = await get(`/api/posts?${query}`);
+      expect(status).toBe(400);
+      expect(body.error).toMatch(message);
+    });
+  });
+});

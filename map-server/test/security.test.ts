@@ -1,0 +1,87 @@
+/** Security headers and the API's rate limit, through `inject`. */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../src/app';
+import { TrendEngine } from '../src/trend-engine';
+import { MarkerHub } from '../src/sse/marker-hub';
+
+const open: FastifyInstance[] = [];
+afterEach(async () => {
+  for (const app of open.splice(0)) await app.close();
+});
+
+async function app(options: { tileUrl?: string; apiRateLimit?: number } = {}): Promise<FastifyInstance> {
+  const engine = new TrendEngine();
+  const built = await buildApp({
+    engine,
+    hub: new MarkerHub(() => engine.ingested),
+    clientConfig: { tileUrl: options.tileUrl ?? 'https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png', tileAttribution: '' },
+    staticDir: null,
+    apiRateLimit: options.apiRateLimit,
+  });
+  open.push(built);
+  return built;
+}
+
+describe('security headers', () => {
+  it('send a Content-Security-Policy allowing only the app itself and the tile host for images', async () => {
+    const response = await (await app()).inject('/api/health');
+    expect(response.headers['content-security-policy']).toBe(
+      [
+        "default-src 'self'",
+        "script-src 'self'",
+        "script-src-attr 'none'",
+        "style-src 'self'",
+        "img-src 'self' data: https://*.tile.openstreetmap.org",
+        "connect-src 'self'",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+      ].join(';'),
+    );
+    expect(response.headers).toMatchObject({ 'x-frame-options': 'DENY', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' });
+    expect(response.headers['strict-transport-security']).toBeUndefined();
+  });
+
+  it('allow no other image host when there is no tile layer', async () => {
+    const response = await (await app({ tileUrl: '' })).inject('/api/config');
+    expect(response.headers['content-security-policy']).toContain("img-src 'self' data:;");
+  });
+
+  it('are sent with errors too', async () => {
+    const response = await (await app()).inject('/api/trends?window=2d');
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-security-policy']).toContain("script-src 'self'");
+  });
+});
+
+describe('API rate limit', () => {
+  it('answers 429 with a JSON error once an address spends its budget', async () => {
+    const limited = await app({ apiRateLimit: 3 });
+    const statuses = [];
+    for (let i = 0; i < 3; i += 1) statuses.push((await limited.inject('/api/trends')).statusCode);
+    expect(statuses).toEqual([200, 200, 200]);
+    const over = await limited.inject('/api/health');
+    expect(over.statusCode).toBe(429);
+    expect(over.json()).toEqual({ error: expect.stringMatching(/^too many requests: at most 3 a minute from one address; retry in \d+ (seconds?|minute)$/) });
+    expect(Number(over.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await limited.inject('/api/nope')).statusCode).toBe(429); // unknown API paths count too
+  });
+
+  it('leaves out the SSE stream (capped by connections) and everything outside /api', async () => {
+    const limited = await app({ apiRateLimit: 2 });
+    for (let i = 0; i < 5; i += 1) {
+      // A bad tag answers 400 before the stream opens: still never 429.
+      expect((await limited.inject('/api/stream?tag=%23')).statusCode).toBe(400);
+      expect((await limited.inject('/no-such-page')).statusCode).toBe(404);
+    }
+    expect((await limited.inject('/api/config')).statusCode).toBe(200);
+  });
+
+  it('is off with a limit of 0', async () => {
+    const unlimited = await app({ apiRateLimit: 0 });
+    for (let i = 0; i < 20; i += 1) expect((await unlimited.inject('/api/config')).statusCode).toBe(200);
+  });
+});
