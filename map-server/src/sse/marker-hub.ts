@@ -58,6 +58,8 @@ export class MarkerHub {
   private readonly perIp = new Map<string, number>();
   private readonly dropped = new WeakMap<SseSession, number>();
   private pending: GeoEvent[] = [];
+  /** Posts published since the last flush, whether or not anyone was listening (for the rate). */
+  private counted = 0;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly recent: { at: number; n: number }[] = [];
 
@@ -79,9 +81,14 @@ export class MarkerHub {
     return this.sessions.size;
   }
 
-  /** Queues an accepted post for the next batch. */
+  /**
+   * Queues an accepted post for the next batch. With no stream open there is no one to send it to: holding
+   * it anyway would keep every post of a fast replay alive for a batch, long enough to be promoted to the old
+   * generation, and the heap would grow by tens of MB between collections.
+   */
   publish(event: GeoEvent): void {
-    this.pending.push(event);
+    this.counted += 1;
+    if (this.sessions.size > 0) this.pending.push(event);
   }
 
   /** Whether one more stream from `ip` may open. */
@@ -121,7 +128,8 @@ export class MarkerHub {
     const batch = this.pending;
     this.pending = [];
     const now = this.now();
-    this.recent.push({ at: now, n: batch.length });
+    this.recent.push({ at: now, n: this.counted });
+    this.counted = 0;
     while (this.recent.length > 0 && this.recent[0].at < now - RATE_WINDOW_MS) this.recent.shift();
     if (batch.length === 0) return;
     const markers = batch.map(toMarker);
