@@ -4,7 +4,7 @@
  * the app with hot reload and forwards `/api` (JSON and the SSE stream) to a map-server on port 3000.
  */
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
@@ -20,16 +20,20 @@ const MIN_BYTES = 1_024;
  * browsers that accept them (`@fastify/static` with `preCompressed`), so no request pays for compression.
  */
 function precompress(): Plugin {
+  let outDir = '';
   return {
     name: 'trendmap-precompress',
     apply: 'build',
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
     closeBundle() {
       const walk = (dir: string): string[] =>
         readdirSync(dir).flatMap((name) => {
           const path = join(dir, name);
           return statSync(path).isDirectory() ? walk(path) : [path];
         });
-      for (const path of walk(join(root, 'dist'))) {
+      for (const path of walk(outDir)) {
         if (!COMPRESSIBLE.test(path) || statSync(path).size < MIN_BYTES) continue;
         const bytes = readFileSync(path);
         writeFileSync(`${path}.gz`, gzipSync(bytes, { level: 9 }));
