@@ -28,6 +28,8 @@ export const VIEW = 'view';
  * - expected = reference count x (recent length / reference length), for the `recent` window of `basis`
  * - score = (recent count - expected) / sqrt(expected + 1): growth measured in Poisson standard deviations,
  *   so a big tag that doubles outranks a tiny one that goes from 0 to 2.
+ * - Just after a start the reference period reaches back before the first post: the rate is taken over the
+ *   part with history (`referenceMinutes` in the answer), and with none at all nothing is listed.
  * - Only tags with at least `minCount` posts in the `recent` window (the window itself, except at 24h: its
  *   last 6 h) and a positive score are listed, by score descending, then tag.
  */
@@ -83,6 +85,11 @@ export const TrendsResponseSchema = Type.Object({
    * sums to its count.
    */
   spark: Type.Object({ slots: Type.Integer(), slotMs: Type.Integer() }),
+  /**
+   * Minutes of history the rising scores compare with: the whole reference period (see `RISING`), less just
+   * after a start, when it reaches back before the first post. 0: nothing can be called rising yet.
+   */
+  referenceMinutes: Type.Integer(),
   trends: Type.Array(TrendSchema),
 });
 

@@ -21,6 +21,8 @@ describe('HTTP API', () => {
     add({ tags: ['arg'], cc: 'AR', ts: t0 + 3_000 });
     add({ tags: ['ger'], cc: 'DE', ts: t0 - 2 * 3_600_000 }); // outside 1h, inside 6h
     add({ tags: ['ocean'], cc: null, ts: t0 });
+    // The first post, before every reference period: rising rates are taken over whole periods.
+    add({ tags: ['ancient'], cc: 'AR', ts: t0 - 20 * 3_600_000 });
   });
   afterAll(async () => app.close());
 
@@ -43,6 +45,7 @@ describe('HTTP API', () => {
       asOf: t0 + 3_000,
       total: 5,
       spark: { slots: 30, slotMs: 120_000 },
+      referenceMinutes: 300,
       trends: [
         { tag: 'worldcup', display: 'WorldCup', count: 3, share: 0.6, expected: 0, score: 3, spark: spark(3) },
         { tag: 'arg', display: 'arg', count: 1, share: 0.2, expected: 0, score: 1, spark: spark(1) },
@@ -100,7 +103,7 @@ describe('HTTP API', () => {
     const { body } = await get('/api/health');
     expect(body).toEqual({
       status: 'ok',
-      ingested: 6,
+      ingested: 7,
       skipped: { invalid_event: 2 },
       clients: 0,
       newestEventTs: t0 + 3_000,

@@ -1,7 +1,8 @@
 /**
  * The archive the browser suites replay: a few hundred X API v2 stream envelopes in known cities with known
  * hashtag counts, stamped over the last minutes (so they count as live posts in every window), plus the
- * hostile post of `test/fixtures/hostile-post.jsonl` as the newest. Deterministic but for the clock.
+ * hostile post of `test/fixtures/hostile-post.jsonl` as the newest and one post 8 hours old as the oldest.
+ * Deterministic but for the clock.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -76,6 +77,9 @@ const POSTS: ReadonlyArray<readonly [string, number, keyof typeof CITIES]> = [
 
 /** The posts span this long, ending a few seconds before the archive is written. */
 const SPAN_MS = 12 * 60_000;
+
+/** How old the one post before the span is. */
+const HISTORY_MS = 8 * 3_600_000;
 
 /** The hostile post's text, exactly. */
 export const HOSTILE_TEXT = '<img src=x onerror=alert(1)>';
@@ -162,6 +166,9 @@ export function writePostsArchive(nowMs = Date.now()): PostsArchive {
     return envelope(String(1_790_000_000_000_000_000n + BigInt(i)), ts, tag, city, next);
   });
   lines.push(hostilePost(newest));
+  // One post from before the 6h window: history that the rising scores of 6h and 24h can compare with
+  // (without any, nothing can be called rising). It falls outside 15m and 1h.
+  lines.unshift(envelope(String(1_789_999_999_999_999_999n), nowMs - HISTORY_MS, 'Yesterday', CITIES.paris, next));
   const dir = mkdtempSync(join(tmpdir(), 'trendmap-browser-'));
   const file = join(dir, 'browser-posts.jsonl');
   writeFileSync(file, `${lines.join('\n')}\n`);

@@ -13,6 +13,7 @@ describe('parseTrendsResponse', () => {
       asOf: 5,
       total: 40,
       spark: { slots: 15, slotMs: 60_000 },
+      referenceMinutes: 45,
       trends: [trend],
     };
     expect(parseTrendsResponse(body)).toEqual(body);
@@ -29,6 +30,7 @@ describe('parseTrendsResponse', () => {
     const parsed = parseTrendsResponse(body);
     expect(parsed.sort).toBe('top');
     expect(parsed.spark).toEqual({ slots: 0, slotMs: 0 });
+    expect(parsed.referenceMinutes).toBe(0);
     expect(parsed.bbox).toBeUndefined();
     expect(parsed.trends).toEqual([
       trend,

@@ -26,6 +26,7 @@ export function parseTrendsResponse(body: unknown): TrendsResponse {
       slots: isCount(spark.slots) ? spark.slots : 0,
       slotMs: isCount(spark.slotMs) ? spark.slotMs : 0,
     },
+    referenceMinutes: isCount(body.referenceMinutes) ? body.referenceMinutes : 0,
     trends,
   };
   const bbox = toBbox(body.bbox);

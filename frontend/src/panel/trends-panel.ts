@@ -200,6 +200,9 @@ export class TrendsPanel extends Emitter<TrendsPanelEvents> {
   private emptyText(response: TrendsResponse): string {
     const where = this.region === WORLD ? 'anywhere' : this.region === VIEW ? 'in this view' : `in ${regionHeading(this.region)}`;
     if (response.asOf === null) return 'Waiting for the first posts…';
+    if (this.sort === 'rising' && response.referenceMinutes === 0) {
+      return `Too early to tell what is rising: the server has no posts from before ${windowPhrase(this.window)} to compare with yet.`;
+    }
     if (this.sort === 'rising') {
       return `Nothing is rising ${where} right now. A rising hashtag needs at least ${RISING_MIN_COUNT} posts in the window and more than its usual rate.`;
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RISING } from '../../../common/src/api';
-import { isRising, risingPlan, risingScore } from './rising';
+import { isRising, risingPlan, risingScore, withHistory } from './rising';
 
 describe('rising', () => {
   it('compares each window with the period before it, out to the next longer window; 24h as 6h', () => {
@@ -19,6 +19,25 @@ describe('rising', () => {
   });
 
   it('lists only tags with enough posts and a positive score', () => {
-    expect([isRising(RISING.minCount, 0.1), isRising(RISING.minCount - 1, 9), isRising(50, 0)]).toEqual([true, false, false]);
+    const plan = risingPlan('1h');
+    expect([isRising(RISING.minCount, 0.1, plan), isRising(RISING.minCount - 1, 9, plan), isRising(50, 0, plan)]).toEqual([true, false, false]);
+  });
+
+  it('takes the reference rate over the part of the reference period with history, and lists nothing without any', () => {
+    const end = 10_000;
+    // 15m: the recent window is minutes 9986..10000, its reference 9941..9985.
+    expect(withHistory(risingPlan('15m'), end, 9_000).coveredMinutes).toBe(45);
+    expect(withHistory(risingPlan('15m'), end, 9_941).coveredMinutes).toBe(45);
+    expect(withHistory(risingPlan('15m'), end, 9_976).coveredMinutes).toBe(10);
+    expect(withHistory(risingPlan('15m'), end, 9_986).coveredMinutes).toBe(0);
+    expect(withHistory(risingPlan('15m'), end, null).coveredMinutes).toBe(0);
+
+    // 3 posts in the 10 minutes with history predict 4.5 in 15 minutes, not the 1 that 45 minutes would.
+    const young = withHistory(risingPlan('15m'), end, 9_976);
+    expect(risingScore(10, 3, young)).toEqual({ expected: 4.5, score: 5.5 / Math.sqrt(5.5) });
+
+    const fresh = withHistory(risingPlan('15m'), end, 9_990);
+    expect(risingScore(50, 0, fresh)).toEqual({ expected: 0, score: 0 });
+    expect(isRising(50, 9, fresh)).toBe(false);
   });
 });

@@ -17,6 +17,12 @@ export interface RisingPlan {
   recentMinutes: number;
   referenceMinutes: number;
   /**
+   * The part of the reference period the store has history for: all of it, except within a day of a start
+   * (or of an archive's first post), when the period reaches back before the first post. Rates are taken
+   * over this part only, so an empty stretch before the start does not pass for a quiet one.
+   */
+  coveredMinutes: number;
+  /**
    * True when the window is the recent part (15m, 1h, 6h); false when it is recent + reference (24h). The
    * view path counts only those two periods, so a window must be one or the other.
    */
@@ -32,7 +38,18 @@ export function risingPlan(window: WindowName): RisingPlan {
   if (!windowIsRecent && windowMinutes !== recentMinutes + referenceMinutes) {
     throw new Error(`window ${window} is neither its rising recent period nor recent + reference`);
   }
-  return { window, recent, outer, windowMinutes, recentMinutes, referenceMinutes, windowIsRecent };
+  return { window, recent, outer, windowMinutes, recentMinutes, referenceMinutes, coveredMinutes: referenceMinutes, windowIsRecent };
+}
+
+/**
+ * The plan for windows ending in `endMinute` when the store's history starts at `firstMinute` (null: no
+ * history): the reference period is covered from `firstMinute` on.
+ */
+export function withHistory(plan: RisingPlan, endMinute: number, firstMinute: number | null): RisingPlan {
+  const recentStart = endMinute - plan.recentMinutes + 1;
+  const referenceStart = recentStart - plan.referenceMinutes;
+  const from = firstMinute === null ? recentStart : Math.max(referenceStart, firstMinute);
+  return { ...plan, coveredMinutes: Math.min(plan.referenceMinutes, Math.max(0, recentStart - from)) };
 }
 
 export interface RisingScore {
@@ -41,13 +58,18 @@ export interface RisingScore {
   score: number;
 }
 
-/** expected = reference x recent length / reference length; score = (recent - expected) / sqrt(expected + 1). */
+/**
+ * expected = reference x recent length / covered reference length; score = (recent - expected) /
+ * sqrt(expected + 1). With no reference history at all there is nothing to compare with: expected and
+ * score are 0, and nothing is rising (`isRising`).
+ */
 export function risingScore(recentCount: number, referenceCount: number, plan: RisingPlan): RisingScore {
-  const expected = (referenceCount * plan.recentMinutes) / plan.referenceMinutes;
+  if (plan.coveredMinutes === 0) return { expected: 0, score: 0 };
+  const expected = (referenceCount * plan.recentMinutes) / plan.coveredMinutes;
   return { expected, score: (recentCount - expected) / Math.sqrt(expected + 1) };
 }
 
 /** Whether a tag may be listed under `sort=rising`. */
-export function isRising(recentCount: number, score: number): boolean {
-  return recentCount >= RISING.minCount && score > 0;
+export function isRising(recentCount: number, score: number, plan: RisingPlan): boolean {
+  return plan.coveredMinutes > 0 && recentCount >= RISING.minCount && score > 0;
 }

@@ -32,6 +32,8 @@ describe('rising', () => {
     { tag: 'tiny', n: 4, minutesAgo: 2 },
     { tag: 'fading', n: 1, minutesAgo: 3 },
     { tag: 'fading', n: 40, minutesAgo: 40 },
+    // The first post, before the reference period: the rates are taken over all of its 45 minutes.
+    { tag: 'ancient', n: 1, minutesAgo: 100 },
   ]);
 
   it('scores the window against the reference period before it, in Poisson standard deviations', () => {
@@ -45,6 +47,24 @@ describe('rising', () => {
       fading: { count: 1, expected: 40 / 3, score: (1 - 40 / 3) / Math.sqrt(40 / 3 + 1) },
     });
     expect(top.total).toBe(51);
+    expect(top.referenceMinutes).toBe(45);
+  });
+
+  it('just after a start, takes the rate over the part of the reference period with history, and lists nothing without any', () => {
+    // The first post is 19 minutes ago: 5 of the 45 reference minutes (15 to 59 ago) have history.
+    const young = engineWith([
+      { tag: 'early', n: 2, minutesAgo: 19 },
+      { tag: 'early', n: 12, minutesAgo: 0 },
+    ]);
+    const rising = young.trends(query({ sort: 'rising' }));
+    expect(rising.referenceMinutes).toBe(5);
+    // 2 posts in 5 minutes predict 6 in 15, not the 2/3 that 45 empty-looking minutes would.
+    expect(rising.trends).toMatchObject([{ tag: 'early', count: 12, expected: 6, score: 6 / Math.sqrt(7) }]);
+
+    const fresh = engineWith([{ tag: 'first', n: 20, minutesAgo: 3 }]);
+    const none = fresh.trends(query({ sort: 'rising' }));
+    expect(none).toMatchObject({ referenceMinutes: 0, total: 20, trends: [] });
+    expect(fresh.trends(query({ sort: 'top' })).trends).toMatchObject([{ tag: 'first', count: 20, expected: 0, score: 0 }]);
   });
 
   it('ranks sort=rising by score, leaving out tags below the minimum count or not growing', () => {
@@ -61,6 +81,9 @@ describe('rising', () => {
       { tag: 'old', n: 50, minutesAgo: 1000 },
       { tag: 'old', n: 6, minutesAgo: 10 },
       { tag: 'new', n: 5, minutesAgo: 100 },
+      // The first post, at the start of the 24 h (which end 10 minutes ago, with 'old'): the 18 h reference
+      // period all has history.
+      { tag: 'first', n: 1, minutesAgo: 1449 },
     ]);
     const six = day.trends(query({ window: '6h', sort: 'rising' }));
     const whole = day.trends(query({ window: '24h', sort: 'rising' }));
@@ -71,7 +94,8 @@ describe('rising', () => {
     expect(whole.trends.map((t) => t.tag)).toEqual(['new', 'late']);
     expect(whole.trends.map((t) => t.count)).toEqual([5, 14]);
     expect(six.trends.map((t) => t.count)).toEqual([5, 8]);
-    expect(whole.trends[1]).toMatchObject({ expected: 2, score: 6 / Math.sqrt(3), share: 14 / 75 });
+    expect(whole.trends[1]).toMatchObject({ expected: 2, score: 6 / Math.sqrt(3), share: 14 / 76 });
+    expect([six.referenceMinutes, whole.referenceMinutes]).toEqual([1080, 1080]);
   });
 });
 
@@ -154,6 +178,6 @@ describe('trends in a view', () => {
 
   it('answers an empty store with no trends and the window\'s spark slots', () => {
     const empty = new TrendEngine().trends(query({ region: 'view', bbox: [0, 0, 1, 1], window: '24h' }));
-    expect(empty).toEqual({ region: 'view', bbox: [0, 0, 1, 1], window: '24h', sort: 'top', asOf: null, total: 0, spark: { slots: 48, slotMs: 30 * MINUTE }, trends: [] });
+    expect(empty).toEqual({ region: 'view', bbox: [0, 0, 1, 1], window: '24h', sort: 'top', asOf: null, total: 0, spark: { slots: 48, slotMs: 30 * MINUTE }, referenceMinutes: 0, trends: [] });
   });
 });

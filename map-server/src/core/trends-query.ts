@@ -11,7 +11,7 @@ import type { RegionSparks } from './region-sparks';
 import type { TagDictionary } from './tag-dictionary';
 import { TopK } from './top-k';
 import type { Area } from './area';
-import { isRising, risingPlan, risingScore, type RisingPlan } from './rising';
+import { isRising, risingPlan, risingScore, withHistory, type RisingPlan } from './rising';
 
 export interface TrendsQuery extends Area {
   window: WindowName;
@@ -60,11 +60,13 @@ export function answerTrends(query: TrendsQuery, sources: TrendSources): TrendsR
     asOf: store.endMs,
     total: 0,
     spark: { slots, slotMs: slotMinutes * BUCKET_MS },
+    referenceMinutes: 0,
     trends: [],
   };
   const endMinute = store.endMinuteIndex;
   if (endMinute === null) return response;
-  const plan = risingPlan(query.window);
+  const plan = withHistory(risingPlan(query.window), endMinute, store.firstMinuteIndex);
+  response.referenceMinutes = plan.coveredMinutes;
   const frame: Frame = { endMinute, plan, slots, slotMinutes, fromMinute: endMinute - plan.windowMinutes + 1 };
   const keyOf = (id: number) => dictionary.key(id);
   const answer = query.bbox === null ? regionAnswer(query, frame, sources, keyOf) : viewAnswer(query, query.bbox, frame, sources.grid, keyOf);
@@ -102,7 +104,7 @@ function regionAnswer(query: TrendsQuery, frame: Frame, { store, regionSparks }:
   } else {
     for (const [id, recent] of inRecent) {
       const { score } = risingScore(recent, (inOuter.get(id) ?? 0) - recent, plan);
-      if (isRising(recent, score)) top.offer(id, score);
+      if (isRising(recent, score, plan)) top.offer(id, score);
     }
   }
   const listed = top.result().map(({ id }): TagCounts => {
@@ -132,7 +134,7 @@ function viewAnswer(query: TrendsQuery, bbox: Bbox, frame: Frame, grid: GridInde
       if (count > 0) top.offer(i, count);
     } else {
       const { score } = risingScore(counts.recent[i], counts.reference[i], plan);
-      if (isRising(counts.recent[i], score)) top.offer(i, score);
+      if (isRising(counts.recent[i], score, plan)) top.offer(i, score);
     }
   }
   const listed = top.result().map(({ id: i }): TagCounts => ({

@@ -120,6 +120,8 @@ export class WindowStore {
   /** The leaves that roll up into each region. */
   private readonly leavesOf = new Map<string, Leaf[]>();
   private endMinute = Number.NEGATIVE_INFINITY;
+  /** The oldest minute a post was added in since the start or the last `clear` (see `firstMinuteIndex`). */
+  private firstMinute = Number.POSITIVE_INFINITY;
   /** Buckets whose tally is still a Map (see `Bucket`). */
   private openBuckets: Bucket[] = [];
   private end: number | null = null;
@@ -144,6 +146,7 @@ export class WindowStore {
     if (this.end === null || ts > this.end) this.advanceTo(ts);
     else if (this.isStale(ts)) return 'stale';
     const store = this.leafFor(leaf);
+    this.firstMinute = Math.min(this.firstMinute, minute);
     const slot = mod(minute, RING_BUCKETS);
     let bucket = store.ring[slot];
     if (bucket?.minute !== minute) {
@@ -239,6 +242,14 @@ export class WindowStore {
     return this.end === null ? null : this.endMinute;
   }
 
+  /**
+   * The oldest minute holding a post since the store started or last emptied (null before any post): how
+   * far back the store's history reaches, which is less than a day just after a start.
+   */
+  get firstMinuteIndex(): number | null {
+    return Number.isFinite(this.firstMinute) ? Math.max(this.firstMinute, this.endMinute - RING_BUCKETS + 1) : null;
+  }
+
   /** Regions that have held any post since the start. */
   regionNames(): string[] {
     return [...this.regions.keys()];
@@ -280,6 +291,7 @@ export class WindowStore {
 
   private clear(): void {
     this.openBuckets = [];
+    this.firstMinute = Number.POSITIVE_INFINITY;
     for (const leaf of this.leaves.values()) leaf.ring.fill(undefined);
     for (const region of this.regions.values()) {
       region.tags.forEach((tally) => tally.clear());
