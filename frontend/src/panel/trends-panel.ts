@@ -201,7 +201,8 @@ export class TrendsPanel extends Emitter<TrendsPanelEvents> {
     const where = this.region === WORLD ? 'anywhere' : this.region === VIEW ? 'in this view' : `in ${regionHeading(this.region)}`;
     if (response.asOf === null) return 'Waiting for the first posts…';
     if (this.sort === 'rising' && response.referenceMinutes === 0) {
-      return `Too early to tell what is rising: the server has no posts from before ${windowPhrase(this.window)} to compare with yet.`;
+      const shorter = this.window === '15m' ? '' : ' A shorter window needs less history.';
+      return `Too early to tell what is rising: the server has no posts from before ${windowPhrase(this.window)} to compare with yet.${shorter}`;
     }
     if (this.sort === 'rising') {
       return `Nothing is rising ${where} right now. A rising hashtag needs at least ${RISING_MIN_COUNT} posts in the window and more than its usual rate.`;
