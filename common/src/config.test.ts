@@ -39,6 +39,14 @@ describe('parseConfig', () => {
     expect(config([]).apiRateLimit).toBe(1_200);
     expect(config([], { API_RATE_LIMIT: '0' }).apiRateLimit).toBe(0);
     expect(config([], { API_RATE_LIMIT: '6000' }).apiRateLimit).toBe(6_000);
+    const trust = (value?: string) => config([], value === undefined ? {} : { TRUST_PROXY: value }).trustProxy;
+    expect([trust(), trust('false'), trust('0'), trust('true'), trust('10.0.0.0/8, ::1,192.168.1.7')]).toEqual([
+      false,
+      false,
+      false,
+      true,
+      ['10.0.0.0/8', '::1', '192.168.1.7'],
+    ]);
   });
 
   it('reads the X source options, and never shows the token', () => {
@@ -81,6 +89,9 @@ describe('parseConfig', () => {
     [['--source', 'x'], { X_API_BASE_URL: 'ftp://x' }, /X_API_BASE_URL must be an http or https URL/],
     [[], { API_RATE_LIMIT: 'lots' }, /API_RATE_LIMIT must be a whole number from 0 to 1000000; got "lots"/],
     [[], { API_RATE_LIMIT: '-1' }, /API_RATE_LIMIT must be a whole number/],
+    [[], { TRUST_PROXY: 'proxy.local' }, /TRUST_PROXY must be true, false, or IP addresses and CIDR ranges .*; got "proxy.local"/],
+    [[], { TRUST_PROXY: '10.0.0.0/33' }, /TRUST_PROXY must be .*; got "10.0.0.0\/33"/],
+    [[], { TRUST_PROXY: '2' }, /TRUST_PROXY must be .*; got "2"/],
     [[], { TILE_URL: 'tiles.example.org/{z}/{x}/{y}.png' }, /TILE_URL must be an http\(s\) URL template such as .*; got "tiles.example.org\/{z}\/{x}\/{y}.png"/],
     [[], { TILE_URL: 'https://tiles.{tld}/{z}/{x}/{y}.png' }, /TILE_URL must name its host's domain outright/],
   ])('refuses %j %j with a clear message', (argv, env, message) => {

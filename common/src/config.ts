@@ -3,6 +3,7 @@
  * validated once at start-up. Nothing else reads `process.env` or `process.argv`.
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { isCountryCode } from './countries';
 import { TileSourceError, tileImageSource } from './tile-source';
@@ -68,6 +69,12 @@ export interface Config {
   tileAttribution: string;
   /** Requests per minute one client address may make to /api/* (the SSE stream aside); 0: no limit. */
   apiRateLimit: number;
+  /**
+   * Which proxies in front of the server to believe about the client's address (`X-Forwarded-For`), as
+   * Fastify's `trustProxy` takes it: false (none: the default), true (any), or addresses and CIDR ranges.
+   * The rate limit and the per-address stream cap count by that address.
+   */
+  trustProxy: boolean | string[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Comma-separated Kafka brokers; null for the embedded in-process bus. */
   kafkaBrokers: string[] | null;
@@ -127,6 +134,9 @@ Environment:
   TILE_ATTRIBUTION  attribution shown for the tile layer (default "${DEFAULTS.tileAttribution}")
   API_RATE_LIMIT    requests per minute one address may make to /api/* (default ${DEFAULTS.apiRateLimit}; 0: no limit;
                     the live stream is capped by connections instead)
+  TRUST_PROXY       behind a reverse proxy: which proxies to believe about the client's address
+                    (X-Forwarded-For): true (any), or addresses/CIDRs such as 10.0.0.0/8,::1
+                    (default: none, so every client of a proxy would share one rate limit)
   LOG_LEVEL         fatal, error, warn, info (default), debug, trace or silent
   X_BEARER_TOKEN    x: the X API bearer token (TWITTER_BEARER_TOKEN is read too); never printed
   X_API_BASE_URL    x: the API's base URL (default ${DEFAULTS.xApiBaseUrl})
@@ -210,6 +220,7 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
       tileUrl: parseTileUrl(env.TILE_URL ?? DEFAULTS.tileUrl),
       tileAttribution: env.TILE_ATTRIBUTION ?? DEFAULTS.tileAttribution,
       apiRateLimit: parseNumber('API_RATE_LIMIT', env.API_RATE_LIMIT, DEFAULTS.apiRateLimit, { integer: true, min: 0, max: 1_000_000 }),
+      trustProxy: parseTrustProxy(nonEmpty(env.TRUST_PROXY)),
       logLevel: parseLogLevel(nonEmpty(env.LOG_LEVEL) ?? DEFAULTS.logLevel),
       kafkaBrokers: parseBrokers(env.KAFKA_BROKERS),
       kafkaTopic: parseTopic(nonEmpty(env.KAFKA_TOPIC) ?? DEFAULTS.kafkaTopic),
@@ -259,6 +270,24 @@ function parseTileUrl(raw: string): string {
     throw error;
   }
   return url;
+}
+
+function parseTrustProxy(raw: string | undefined): Config['trustProxy'] {
+  if (raw === undefined || raw.toLowerCase() === 'false' || raw === '0') return false;
+  if (raw.toLowerCase() === 'true') return true;
+  const entries = parseList(raw);
+  for (const entry of entries) {
+    const [address, prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    const bits = family === 4 ? 32 : 128;
+    const prefixOk = prefix === undefined || (/^[0-9]{1,3}$/.test(prefix) && Number(prefix) <= bits);
+    if (family === 0 || !prefixOk || extra !== undefined) {
+      throw new ConfigError(
+        `TRUST_PROXY must be true, false, or IP addresses and CIDR ranges such as 10.0.0.0/8,::1; got "${entry}"`,
+      );
+    }
+  }
+  return entries;
 }
 
 function parseLogLevel(raw: string): Config['logLevel'] {

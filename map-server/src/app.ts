@@ -30,6 +30,8 @@ export interface AppOptions {
   staticDir: string | null;
   /** Requests per minute per address to /api/* (the stream aside); 0: no limit. Default `API_RATE_LIMIT`'s. */
   apiRateLimit?: number;
+  /** Which proxies to believe about the client's address (`TRUST_PROXY`); none by default. */
+  trustProxy?: boolean | string[];
   upstreamSkips?: () => SkipCounts;
   busHealth?: () => SubscriberHealth;
   sourceHealth?: () => SourceHealth | undefined;
@@ -41,6 +43,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: options.trustProxy ?? false,
   });
 
   app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {

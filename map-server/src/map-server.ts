@@ -23,7 +23,7 @@ export const REBUILD_MS = RING_BUCKETS * BUCKET_MS;
 const TICK_MS = 1_000;
 
 export interface MapServerOptions {
-  config: Pick<Config, 'port' | 'host' | 'tileUrl' | 'tileAttribution' | 'logLevel' | 'apiRateLimit'>;
+  config: Pick<Config, 'port' | 'host' | 'tileUrl' | 'tileAttribution' | 'logLevel' | 'apiRateLimit' | 'trustProxy'>;
   subscriber: EventSubscriber;
   upstreamSkips?: () => SkipCounts;
   sourceHealth?: () => SourceHealth | undefined;
@@ -52,6 +52,7 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
     clientConfig: { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution },
     staticDir: options.staticDir === undefined ? FRONTEND_DIST : options.staticDir,
     apiRateLimit: config.apiRateLimit,
+    trustProxy: config.trustProxy,
     upstreamSkips: options.upstreamSkips,
     busHealth: subscriber.health?.bind(subscriber),
     sourceHealth: options.sourceHealth,

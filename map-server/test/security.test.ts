@@ -10,7 +10,7 @@ afterEach(async () => {
   for (const app of open.splice(0)) await app.close();
 });
 
-async function app(options: { tileUrl?: string; apiRateLimit?: number } = {}): Promise<FastifyInstance> {
+async function app(options: { tileUrl?: string; apiRateLimit?: number; trustProxy?: boolean | string[] } = {}): Promise<FastifyInstance> {
   const engine = new TrendEngine();
   const built = await buildApp({
     engine,
@@ -18,6 +18,7 @@ async function app(options: { tileUrl?: string; apiRateLimit?: number } = {}): P
     clientConfig: { tileUrl: options.tileUrl ?? 'https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png', tileAttribution: '' },
     staticDir: null,
     apiRateLimit: options.apiRateLimit,
+    trustProxy: options.trustProxy,
   });
   open.push(built);
   return built;
@@ -78,6 +79,20 @@ describe('API rate limit', () => {
       expect((await limited.inject('/no-such-page')).statusCode).toBe(404);
     }
     expect((await limited.inject('/api/config')).statusCode).toBe(200);
+  });
+
+  it('counts clients behind a trusted proxy by their forwarded address, and by the proxy\'s otherwise', async () => {
+    const from = (client: string) => ({ url: '/api/config', remoteAddress: '10.0.0.5', headers: { 'x-forwarded-for': client } });
+    const trusting = await app({ apiRateLimit: 2, trustProxy: ['10.0.0.0/8'] });
+    const statuses = async (target: FastifyInstance) => {
+      const codes = [];
+      for (const client of ['203.0.113.1', '203.0.113.1', '203.0.113.2', '203.0.113.2']) codes.push((await target.inject(from(client))).statusCode);
+      return codes;
+    };
+    expect(await statuses(trusting)).toEqual([200, 200, 200, 200]);
+    expect((await trusting.inject(from('203.0.113.1'))).statusCode).toBe(429);
+    // Not trusted: every client of the proxy shares the proxy's budget.
+    expect(await statuses(await app({ apiRateLimit: 2 }))).toEqual([200, 200, 429, 429]);
   });
 
   it('is off with a limit of 0', async () => {
