@@ -74,7 +74,7 @@ export const TrendsResponseSchema = Type.Object({
   region: Type.String(),
   bbox: Type.Optional(BboxSchema),
   window: Type.String(),
-  sort: Type.Union([Type.Literal('top'), Type.Literal('rising')]),
+  sort: Type.Enum(SORTS),
   /** The end of the window, ms since the epoch (event time); null before any event was seen. */
   asOf: Type.Union([Type.Integer(), Type.Null()]),
   /** Accepted posts in this region and window. */

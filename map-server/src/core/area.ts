@@ -7,3 +7,8 @@ export interface Area {
   /** The box for `view`; null otherwise. */
   bbox: Bbox | null;
 }
+
+/** A string that tells areas apart, for cache and grouping keys. */
+export function areaKey(area: Area): string {
+  return `${area.region}|${area.bbox?.join(',') ?? ''}`;
+}

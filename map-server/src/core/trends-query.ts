@@ -10,7 +10,7 @@ import type { GridIndex } from './grid-index';
 import type { RegionSparks } from './region-sparks';
 import type { TagDictionary } from './tag-dictionary';
 import { TopK } from './top-k';
-import type { Area } from './area';
+import { areaKey, type Area } from './area';
 import { isRising, risingPlan, risingScore, withHistory, type RisingPlan } from './rising';
 
 export interface TrendsQuery extends Area {
@@ -21,7 +21,7 @@ export interface TrendsQuery extends Area {
 
 /** A string that tells queries apart: equal keys, equal answers (for the same data). */
 export function trendsQueryKey(query: TrendsQuery): string {
-  return `${query.region}|${query.bbox?.join(',') ?? ''}|${query.window}|${query.sort}|${query.limit}`;
+  return `${areaKey(query)}|${query.window}|${query.sort}|${query.limit}`;
 }
 
 /** One listed tag's counts: over the window, and over the scored recent window and its reference period. */

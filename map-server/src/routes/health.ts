@@ -17,12 +17,8 @@ export interface HealthOptions {
   sourceHealth?: () => SourceHealth | undefined;
 }
 
-export interface SourceHealth {
-  name: string;
-  state: string;
-  lastError: string | null;
-  reconnects: number;
-}
+/** The source's connection as `/api/health` reports it (`source`). */
+export type SourceHealth = NonNullable<HealthResponse['source']>;
 
 export const healthRoute: FastifyPluginAsync<HealthOptions> = async (app, { engine, hub, upstreamSkips, busHealth, sourceHealth }) => {
   app.get('/api/health', { schema: { response: { 200: HealthResponseSchema } } }, async (): Promise<HealthResponse> => {

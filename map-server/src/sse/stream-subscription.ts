@@ -4,15 +4,12 @@
  * and tag. Streams with equal keys share one computation and one serialised chunk.
  */
 import type { WindowName } from '../../../common/src/windows';
-import { trendsQueryKey, type TrendsQuery } from '../core/trends-query';
+import { areaKey } from '../core/area';
+import type { TrendsQuery } from '../core/trends-query';
 
 export interface StreamSubscription extends TrendsQuery {
   /** The tag filter's key, or null for every tag. */
   tag: string | null;
-}
-
-export function trendsKey(subscription: StreamSubscription): string {
-  return trendsQueryKey(subscription);
 }
 
 /** A stream with a tag also gets `tag-regions`, keyed by tag and window. */
@@ -21,5 +18,5 @@ export function tagRegionsKey(tag: string, window: WindowName): string {
 }
 
 export function postsKey(subscription: StreamSubscription): string {
-  return `${subscription.region}|${subscription.bbox?.join(',') ?? ''}|${subscription.tag ?? ''}`;
+  return `${areaKey(subscription)}|${subscription.tag ?? ''}`;
 }

@@ -12,9 +12,10 @@
 import { SSE_EVENTS, TAG_REGIONS_LIMIT } from '../../../common/src/api';
 import type { WindowName } from '../../../common/src/windows';
 import type { TrendEngine } from '../trend-engine';
+import { trendsQueryKey } from '../core/trends-query';
 import type { SseSession } from './sse-session';
 import { sseEvent } from './sse-wire';
-import { tagRegionsKey, trendsKey, type StreamSubscription } from './stream-subscription';
+import { tagRegionsKey, type StreamSubscription } from './stream-subscription';
 
 export interface TrendsFeedOptions {
   trendsMs: number;
@@ -46,7 +47,7 @@ export class TrendsFeed {
   /** Joins the session's groups and sends their chunks now. */
   attach(session: SseSession): void {
     const sub = session.subscription;
-    this.join(`trends|${trendsKey(sub)}`, session, () => this.trendsChunk(sub));
+    this.join(`trends|${trendsQueryKey(sub)}`, session, () => this.trendsChunk(sub));
     const { tag, window } = sub;
     if (tag !== null) this.join(`tag-regions|${tagRegionsKey(tag, window)}`, session, () => this.tagRegionsChunk(tag, window));
   }
