@@ -18,6 +18,13 @@ describe('bounding boxes', () => {
     expect(normalizeBbox([-300, -80, 300, 80])).toEqual([-180, -80, 180, 80]);
   });
 
+  it('puts an edge that is exactly on the antimeridian on the box\'s own side', () => {
+    expect(normalizeBbox([180, 0, 200, 10])).toEqual([-180, 0, -160, 10]);
+    expect(normalizeBbox([-200, 0, -180, 10])).toEqual([160, 0, 180, 10]);
+    expect(normalizeBbox([100, 0, 180, 10])).toEqual([100, 0, 180, 10]);
+    expect(normalizeBbox([170, 0, 190, 10])).toEqual([170, 0, -170, 10]);
+  });
+
   it('contains its edges, on both sides of the antimeridian', () => {
     const spans = bboxSpans([170, -10, -170, 10]);
     expect([spansContain(spans, 0, 175), spansContain(spans, 10, -170), spansContain(spans, 0, 0), spansContain(spans, 11, 175)]).toEqual([true, true, false, false]);

@@ -45,11 +45,15 @@ export function spansContain(spans: BboxSpans, lat: number, lon: number): boolea
 
 /**
  * The box the API takes for a map's bounds: longitudes within [-180, 180] (crossing the antimeridian as
- * west > east), the whole world as -180..180 when the view spans it, latitudes clamped to [-90, 90].
+ * west > east), the whole world as -180..180 when the view spans it, latitudes clamped to [-90, 90]. A box
+ * that only touches the antimeridian does not cross it: an edge on it is put on the box's own side (a west
+ * edge at 180 is -180, an east edge at -180 is 180).
  */
 export function normalizeBbox(bbox: Bbox): Bbox {
   const { lons, south, north } = bboxSpans(bbox);
   const west = lons[0][0];
   const east = lons[lons.length - 1][1];
+  if (west > east && west === 180) return [-180, south, east, north];
+  if (west > east && east === -180) return [west, south, 180, north];
   return [west, south, east, north];
 }

@@ -62,7 +62,6 @@ function start(): void {
   let viewBox: Bbox = tracker.bbox();
   let hoveredTag: string | null = null;
   let connection: ConnectionStatus = stream.status;
-  let legendShown = false;
 
   const scope = (view: ViewState): ScopeQuery => ({
     region: view.region,
@@ -81,15 +80,13 @@ function start(): void {
     const view = state.get();
     if (response === null || view.tag === null || response.tag !== view.tag) {
       borders.setShading(null);
-      if (legendShown) legend.remove();
-      legendShown = false;
+      legend.remove(); // a no-op when it is not on the map
       return;
     }
     const { scale, countries } = tagShading(response);
     borders.setShading(countries);
     legend.setContent({ display: response.display, window: view.window, scale, noneColour: borders.landColour });
-    if (!legendShown) legend.addTo(map);
-    legendShown = true;
+    if (!legend.shown) legend.addTo(map);
     panel.setTagRegions(response);
   };
 

@@ -17,11 +17,7 @@ describe('parseTagRegionsResponse', () => {
       ],
     };
     expect(parseTagRegionsResponse(body)).toEqual({
-      tag: 'worldcup',
-      display: 'WorldCup',
-      window: '1h',
-      asOf: 10,
-      total: 60,
+      ...body,
       regions: [
         { region: 'FR', count: 40, posts: 100, share: 0.4 },
         { region: 'DE', count: 10, posts: 40, share: 0.25 },

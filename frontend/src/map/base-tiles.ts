@@ -45,11 +45,6 @@ export class BaseTiles extends L.TileLayer {
     this.on('tileerror', this.onTileError, this);
   }
 
-  /** Tiles loaded and failed so far, for diagnostics. */
-  get counts(): { loaded: number; failed: number } {
-    return { loaded: this.loaded, failed: this.failed };
-  }
-
   private onTileLoad(): void {
     this.loaded++;
   }

@@ -137,14 +137,14 @@ export class BorderLayer extends L.Layer {
   /** Shades countries by code (tag mode), or with null goes back to plain land. */
   setShading(shading: ReadonlyMap<string, CountryShade> | null): void {
     this.shading = shading;
-    this.geo?.setStyle((feature) => this.styleFor(this.codeOf(feature)));
+    this.restyleAll();
   }
 
   /** With a tile layer under the borders, land becomes a light tint instead of an opaque fill. */
   setTiled(tiled: boolean): void {
     if (tiled === this.tiled) return;
     this.tiled = tiled;
-    this.geo?.setStyle((feature) => this.styleFor(this.codeOf(feature)));
+    this.restyleAll();
   }
 
   private build(countries: Feature<Geometry, CountryProps>[]): L.GeoJSON {
@@ -197,6 +197,10 @@ export class BorderLayer extends L.Layer {
   private codeOf(feature: Feature<Geometry, CountryProps> | undefined): string | null {
     if (!feature) return null;
     return borderCountryCode(feature.id, feature.properties?.name);
+  }
+
+  private restyleAll(): void {
+    this.geo?.setStyle((feature) => this.styleFor(this.codeOf(feature)));
   }
 
   private restyle(code: string | null): void {

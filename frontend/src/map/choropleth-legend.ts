@@ -45,6 +45,11 @@ export class ChoroplethLegend extends L.Control {
     this.container = null;
   }
 
+  /** Whether the legend is on a map. */
+  get shown(): boolean {
+    return this.container !== null;
+  }
+
   /** Shows the legend for one tag's scale. */
   setContent(content: LegendContent): this {
     this.content = content;

@@ -9,6 +9,7 @@
  */
 import * as L from 'leaflet';
 import type { Marker } from '../../../common/src/api';
+import { tagKey } from '../../../common/src/tag-key';
 import { MarkerBuffer } from './marker-buffer';
 import { MarkerPainter } from './marker-painter';
 
@@ -135,7 +136,8 @@ export class MarkerLayer extends L.Layer {
   /** Sets what to highlight; `{}` clears it. */
   setHighlight(highlight: MarkerHighlight): void {
     const region = highlight.region ? highlight.region.toUpperCase() : null;
-    const tag = highlight.tag ? highlight.tag.toLowerCase() : null;
+    // Dots carry grouping keys (see parseMarkers), so the tag is compared as one.
+    const tag = highlight.tag ? tagKey(highlight.tag) : null;
     if (region === this.highlight.region && tag === this.highlight.tag) return;
     this.highlight = { region, tag };
     this.dots.forEach((slot) => (this.dots.lit[slot] = this.isHighlighted(slot) ? 1 : 0));

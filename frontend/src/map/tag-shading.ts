@@ -4,6 +4,7 @@
  */
 import type { TagRegionsResponse } from '../../../common/src/api';
 import { formatShare } from '../panel/trend-format';
+import { formatInteger } from '../util/dom';
 import type { CountryShade } from './border-layer';
 import { choroplethScale, colourFor, type ChoroplethScale } from './choropleth-scale';
 
@@ -18,7 +19,7 @@ export function tagShading(response: TagRegionsResponse): TagShading {
   for (const region of response.regions) {
     const colour = colourFor(scale, region.share, region.count);
     if (colour === null) continue;
-    const detail = `#${response.display}: ${formatShare(region.share)} of its posts (${region.count.toLocaleString('en')} of ${region.posts.toLocaleString('en')})`;
+    const detail = `#${response.display}: ${formatShare(region.share)} of its posts (${formatInteger(region.count)} of ${formatInteger(region.posts)})`;
     countries.set(region.region, { colour, detail });
   }
   return { scale, countries };

@@ -6,7 +6,7 @@
 import type { TagRegionsResponse } from '../../../common/src/api';
 import { countryName } from '../../../common/src/countries';
 import type { WindowName } from '../../../common/src/windows';
-import { el, formatCount, setText } from '../util/dom';
+import { el, formatCount, formatInteger, setText } from '../util/dom';
 import { Emitter } from '../util/emitter';
 import { formatShare } from './trend-format';
 import { windowPhrase } from './window-selector';
@@ -121,7 +121,7 @@ export class TagFocus extends Emitter<TagFocusEvents> {
       setText(row.count, formatCount(region.count));
       setText(row.share, formatShare(region.share));
       row.fill.style.transform = `scaleX(${Math.min(1, region.count / top)})`;
-      const label = `${name}: ${region.count.toLocaleString('en')} posts, ${formatShare(region.share)} of its posts`;
+      const label = `${name}: ${formatInteger(region.count)} posts, ${formatShare(region.share)} of its posts`;
       row.button.setAttribute('aria-label', label);
       row.button.title = `See the trends of ${name}`;
       row.button.setAttribute('aria-pressed', String(region.region === this.selected));

@@ -8,7 +8,6 @@ describe('formatShare', () => {
     expect(formatShare(1)).toBe('100.0%');
     expect(formatShare(0.0004)).toBe('<0.1%');
     expect(formatShare(0)).toBe('0%');
-    expect(formatShare(0.456, true)).toBe('46%');
   });
 });
 

@@ -2,15 +2,15 @@
  * How the panel writes a trend's figures: its share of the region's posts ("12.3%") and, in Rising mode,
  * how far it runs above what its recent rate predicted ("×3.1").
  */
+import { formatInteger } from '../util/dom';
 
 const shareFormat = new Intl.NumberFormat('en', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
-const wholeShareFormat = new Intl.NumberFormat('en', { style: 'percent', maximumFractionDigits: 0 });
 
-/** "12.3%"; "<0.1%" for a share too small to show but not zero; whole percents from 10 % up in `compact`. */
-export function formatShare(share: number, compact = false): string {
+/** "12.3%"; "<0.1%" for a share too small to show but not zero. */
+export function formatShare(share: number): string {
   if (!(share > 0)) return '0%';
   if (share < 0.001) return '<0.1%';
-  return compact && share >= 0.1 ? wholeShareFormat.format(share) : shareFormat.format(Math.min(1, share));
+  return shareFormat.format(Math.min(1, share));
 }
 
 /** count / expected, or Infinity when nothing was expected (a tag that came from nowhere). */
@@ -22,7 +22,7 @@ export function riseRatio(count: number, expected: number): number {
 export function formatRise(count: number, expected: number): string {
   const ratio = riseRatio(count, expected);
   if (!Number.isFinite(ratio)) return 'new';
-  return ratio < 10 ? `×${ratio.toFixed(1)}` : `×${Math.round(ratio).toLocaleString('en')}`;
+  return ratio < 10 ? `×${ratio.toFixed(1)}` : `×${formatInteger(Math.round(ratio))}`;
 }
 
 /** The spoken form of `formatRise`, for titles and labels. */

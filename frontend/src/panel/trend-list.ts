@@ -8,7 +8,7 @@
  * or focusing it highlights its dots on the map. Events: `follow` (tag or null), `hover` (tag or null).
  */
 import type { SortName, Trend } from '../../../common/src/api';
-import { el, formatCount, setText } from '../util/dom';
+import { el, formatCount, formatInteger, setText } from '../util/dom';
 import { Emitter } from '../util/emitter';
 import { Sparkline } from './sparkline';
 import { describeRise, formatRise, formatShare } from './trend-format';
@@ -65,7 +65,6 @@ export class TrendList extends Emitter<TrendListEvents> {
     }
     const top = Math.max(1, ...trends.map((trend) => trend.count));
     trends.forEach((trend, index) => this.updateRow(this.rows[index], trend, index, top, sort));
-    this.list.dataset.sort = sort;
     this.list.hidden = trends.length === 0;
     // The row under the pointer may now hold another tag; keep the map highlight in step.
     this.setHovered(this.hoveredRow);
@@ -125,7 +124,7 @@ export class TrendList extends Emitter<TrendListEvents> {
     // scaleX rather than width: a transform animates without relayout.
     row.fill.style.transform = `scaleX(${Math.min(1, trend.count / top)})`;
 
-    const posts = `${trend.count.toLocaleString('en')} ${trend.count === 1 ? 'post' : 'posts'}`;
+    const posts = `${formatInteger(trend.count)} ${trend.count === 1 ? 'post' : 'posts'}`;
     const parts = [`#${trend.display}`, posts, `${formatShare(trend.share)} of posts`];
     if (rising) parts.push(`rising ${describeRise(trend.count, trend.expected)}`);
     const label = parts.join(', ');

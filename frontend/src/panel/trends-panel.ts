@@ -161,7 +161,6 @@ export class TrendsPanel extends Emitter<TrendsPanelEvents> {
     const response = this.current;
     const live = this.connection === 'live';
     this.list.setBusy(response === null && this.shown);
-    this.root.dataset.state = response === null ? 'loading' : live ? 'live' : 'stale';
 
     if (response === null) {
       setText(this.totals, '\u00a0');

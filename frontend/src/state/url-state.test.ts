@@ -161,5 +161,7 @@ describe('UrlState', () => {
     state.destroy();
     browser.back();
     expect(events).toBe(0);
+    // Not only deaf: no longer following the URL at all (the popstate listener is gone).
+    expect(state.get().region).toBe('DE');
   });
 });

@@ -1,25 +1,21 @@
 /**
  * The map's viewport as the contract's bbox: `[west, south, east, north]`, longitudes in [-180, 180],
  * latitudes in [-90, 90], west > east when the view crosses the antimeridian. Leaflet reports longitudes
- * beyond ±180 when the view reaches past the edge of the world (this map allows 20° of slack), so they are
- * wrapped; a view wider than the whole world becomes the whole world.
+ * beyond ±180 when the view reaches past the edge of the world (this map allows 20° of slack); the folding
+ * is `normalizeBbox`'s, and a view wider than the whole world becomes the whole world.
  */
 import type { Bbox } from '../../../common/src/api';
-import { wrapLon } from '../../../common/src/bbox';
+import { normalizeBbox } from '../../../common/src/bbox';
 
 /** Decimal places kept (about 10 m), rounded outwards so the bbox always covers the whole view. */
 const SCALE = 1e4;
 
 export function viewBbox(west: number, south: number, east: number, north: number): Bbox {
-  const s = Math.max(-90, Math.floor(Math.min(south, north) * SCALE) / SCALE);
-  const n = Math.min(90, Math.ceil(Math.max(south, north) * SCALE) / SCALE);
-  if (!(east > west) || east - west >= 360) return [-180, s, 180, n];
-  let w = Math.max(-180, Math.floor(wrapLon(west) * SCALE) / SCALE);
-  let e = Math.min(180, Math.ceil(wrapLon(east) * SCALE) / SCALE);
-  // An edge exactly on the antimeridian: wrapping may put it on the wrong side (west 180, east -180).
-  if (w === 180) w = -180;
-  if (e === -180) e = 180;
-  return [w, s, e, n];
+  const low = Math.min(south, north);
+  const high = Math.max(south, north);
+  // Leaflet's bounds run west to east; a view without width (or with NaN) is taken as the whole world.
+  const [w, s, e, n] = normalizeBbox(east > west ? [west, low, east, high] : [-180, low, 180, high]);
+  return [Math.floor(w * SCALE) / SCALE, Math.floor(s * SCALE) / SCALE, Math.ceil(e * SCALE) / SCALE, Math.ceil(n * SCALE) / SCALE];
 }
 
 /** True when two bboxes are the same (after the rounding above, equal views give equal numbers). */

@@ -25,6 +25,11 @@ const integerFormat = new Intl.NumberFormat('en');
 const compactFormat = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
 const rateFormat = new Intl.NumberFormat('en', { maximumFractionDigits: 1 });
 
+/** "1,234,567": every digit, for labels and tooltips that spell a count out. */
+export function formatInteger(value: number): string {
+  return integerFormat.format(value);
+}
+
 /** "1,234"; counts past a million read better as "1.2M" in a 320 px panel. */
 export function formatCount(value: number): string {
   return value >= 1_000_000 ? compactFormat.format(value) : integerFormat.format(value);
