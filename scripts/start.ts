@@ -13,12 +13,15 @@ import { preflight } from '../producer/src/preflight';
 runMain(async () => {
   const config = readConfig(process.argv.slice(2), process.env);
   if (typeof config === 'number') return config;
-  const ended = await preflight(config);
-  if (ended !== null) return ended;
+  const ready = await preflight(config);
+  if (typeof ready === 'number') return ready;
 
-  const embedded = await startEmbedded(config, { log: consoleLog });
+  const embedded = await startEmbedded(config, { log: consoleLog, archive: ready.archive });
   const log = embedded.server.app.log;
-  const source = config.source === 'synthetic' ? `synthetic, ${config.rate} posts/s, seed ${config.seed}` : `replay of ${config.file}`;
+  const source =
+    config.source === 'synthetic' ? `synthetic, ${config.rate} posts/s, seed ${config.seed}`
+    : config.source === 'replay' ? `replay of ${config.file}`
+    : `the X API stream at ${config.x.baseUrl}`;
   const bus = config.kafkaBrokers === null ? 'in-process bus' : `Kafka ${config.kafkaBrokers.join(',')}, topic ${config.kafkaTopic}`;
   log.info(`trendmap is live at ${embedded.server.url.replace('127.0.0.1', 'localhost')} (${source}; ${bus})`);
 

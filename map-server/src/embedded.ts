@@ -7,6 +7,7 @@ import type { Config } from '../../common/src/config';
 import type { EventPublisher, EventSubscriber } from '../../common/src/bus/bus';
 import { MemoryBus } from '../../common/src/bus/memory-bus';
 import type { BusLog } from '../../common/src/bus/bus-log';
+import type { Archive } from '../../producer/src/archive/archive-files';
 import { startProducer, type RunningProducer } from '../../producer/src/producer';
 import { REBUILD_MS, startMapServer, type MapServerOptions, type RunningMapServer } from './map-server';
 
@@ -19,9 +20,9 @@ export interface Embedded {
 
 export async function startEmbedded(
   config: Config,
-  overrides: Pick<MapServerOptions, 'staticDir' | 'hub'> & { log?: BusLog } = {},
+  overrides: Pick<MapServerOptions, 'staticDir' | 'hub'> & { log?: BusLog; archive?: Archive | null } = {},
 ): Promise<Embedded> {
-  const { log, ...serverOverrides } = overrides;
+  const { log, archive = null, ...serverOverrides } = overrides;
   let publisher: EventPublisher;
   let subscriber: EventSubscriber;
   if (config.kafkaBrokers === null) {
@@ -50,7 +51,7 @@ export async function startEmbedded(
     },
     ...serverOverrides,
   });
-  producer = await startProducer(config, publisher);
+  producer = await startProducer(config, publisher, archive);
   const running = producer;
   return {
     server,

@@ -19,12 +19,12 @@ const PROGRESS_MS = 5_000;
 runMain(async () => {
   const config = readConfig(process.argv.slice(2), process.env);
   if (typeof config === 'number') return config;
-  const ended = await preflight(config);
-  if (ended !== null) return ended;
+  const ready = await preflight(config);
+  if (typeof ready === 'number') return ready;
   const brokers = requireKafka(config, 'the producer service publishes to Kafka');
   if (typeof brokers === 'number') return brokers;
   const publisher = await KafkaPublisher.connect(kafkaSettings(config, 'trendmap-producer'), consoleLog);
-  const producer = await startProducer(config, publisher);
+  const producer = await startProducer(config, publisher, ready.archive);
   console.log(`producer: ${producer.source.name} -> Kafka ${brokers.join(',')}, topic ${config.kafkaTopic}`);
 
   const source = producer.source;

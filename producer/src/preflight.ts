@@ -5,22 +5,27 @@
  */
 import type { Config } from '../../common/src/config';
 import { EXIT_USAGE } from '../../common/src/cli';
-import { archiveFiles, ArchiveError } from './archive/archive-files';
+import { archiveFiles, ArchiveError, type Archive } from './archive/archive-files';
 
-/** An exit code when the run ends here, or null to go on. */
-export async function preflight(config: Config): Promise<number | null> {
+/** What the run goes on with: the archive resolved here, so that the replay does not walk it again. */
+export interface Ready {
+  archive: Archive | null;
+}
+
+/** An exit code when the run ends here, or what it goes on with. */
+export async function preflight(config: Config): Promise<number | Ready> {
   if (config.source === 'x' && config.x.dryRunRules) {
     const { dryRunRules } = await import('./sources/x-rule-sync'); // the X client is loaded only when used
     return dryRunRules(config, (line) => console.log(line));
   }
   if (config.source === 'replay') {
     try {
-      archiveFiles(config.file!);
+      return { archive: archiveFiles(config.file!) };
     } catch (error) {
       if (!(error instanceof ArchiveError)) throw error;
       process.stderr.write(`trendmap: ${error.message}\n`);
       return EXIT_USAGE;
     }
   }
-  return null;
+  return { archive: null };
 }

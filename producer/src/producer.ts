@@ -9,6 +9,7 @@ import { runPipeline, ProducerStats } from './pipeline';
 import { replaySource } from './sources/replay';
 import { syntheticSource } from './sources/synthetic';
 import type { Source } from './sources/source';
+import type { Archive } from './archive/archive-files';
 
 export interface RunningProducer {
   readonly source: Source;
@@ -19,10 +20,11 @@ export interface RunningProducer {
   stop(): Promise<void>;
 }
 
-export async function createSource(config: Config): Promise<Source> {
+/** `archive`: the replay's files when already resolved (see `preflight`), else they are found here. */
+export async function createSource(config: Config, archive: Archive | null = null): Promise<Source> {
   switch (config.source) {
     case 'replay':
-      return replaySource({ file: config.file! });
+      return replaySource({ file: config.file!, archive: archive ?? undefined });
     case 'synthetic':
       return syntheticSource({ rate: config.rate, seed: config.seed });
     case 'x': {
@@ -33,8 +35,8 @@ export async function createSource(config: Config): Promise<Source> {
   }
 }
 
-export async function startProducer(config: Config, publisher: EventPublisher): Promise<RunningProducer> {
-  const source = await createSource(config);
+export async function startProducer(config: Config, publisher: EventPublisher, archive: Archive | null = null): Promise<RunningProducer> {
+  const source = await createSource(config, archive);
   const stats = new ProducerStats();
   const controller = new AbortController();
   const done = runPipeline({
