@@ -16,6 +16,7 @@ import { build } from 'vite';
 import { chromiumPath, launchChromium } from '../test/browser/chromium';
 import { startProductProcess } from '../test/browser/product-process';
 import { root } from '../test/helpers';
+import { percentile } from './percentile';
 
 const RATE = 500;
 const MEASURE_MS = 20_000;
@@ -142,10 +143,6 @@ type BenchWindow = {
   __measure(ms: number): Promise<{ deltas: number[]; longTasks: number[]; counts: number[] }>;
   __bench: { stats: string | null };
 };
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
 
 /** CPU ticks (user + system) of a process so far; 100 a second on Linux. */
 function cpuTicks(pid: number): number {

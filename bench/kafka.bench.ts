@@ -16,8 +16,9 @@ import { join } from 'node:path';
 import { EventSource } from 'eventsource';
 import { SyntheticWorld } from '../producer/src/sources/synthetic-world';
 import { startTestBroker } from '../scripts/kafka-test-broker';
-import { freePort, health, runService, uniqueTopic, until, type Service } from '../test/kafka/services';
+import { freePort, health, runService, stopServices, uniqueTopic, until, type Service } from '../test/kafka/services';
 import type { Marker } from '../common/src/api';
+import { percentile } from './percentile';
 
 const WARMUP_MS = 5_000;
 const MEASURE_MS = 20_000;
@@ -39,21 +40,12 @@ function sample(service: Service): ProcessSample {
 /** Percent of one core used between two samples `ms` apart (100 ticks a second on Linux). */
 const cpuPercent = (a: ProcessSample, b: ProcessSample, ms: number) => ((b.cpuTicks - a.cpuTicks) / 100 / (ms / 1_000)) * 100;
 
-function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
 async function startMapServer(env: Record<string, string>): Promise<{ service: Service; url: string }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const service = runService('map-server', [], { ...env, PORT: String(port), LOG_LEVEL: 'error' });
   await until(async () => ((await health(url)).status === 'ok' ? true : undefined), `the map-server\n${service.output()}`);
   return { service, url };
-}
-
-async function stop(...services: Service[]): Promise<void> {
-  for (const s of services) s.process.kill('SIGTERM');
-  await Promise.all(services.map((s) => s.exited));
 }
 
 async function atRate(brokers: string, rate: number): Promise<void> {
@@ -75,7 +67,7 @@ async function atRate(brokers: string, rate: number): Promise<void> {
   measuring = false;
   const after = { server: sample(server), producer: sample(producer), ingested: (await health(url)).ingested, at: Date.now() };
   stream.close();
-  await stop(producer, server);
+  await stopServices(producer, server);
 
   const ms = after.at - before.at;
   latencies.sort((a, b) => a - b);
@@ -119,7 +111,7 @@ async function maximum(brokers: string): Promise<number> {
   clearInterval(watch);
   const serverAfter = sample(server);
   const published = await producerExit;
-  await stop(server);
+  await stopServices(server);
   const seconds = (end - start) / 1_000;
   console.log(
     `  maximum: ${ARCHIVE_POSTS.toLocaleString('en')} archived posts replayed in ${seconds.toFixed(1)} s = ` +

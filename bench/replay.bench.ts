@@ -25,7 +25,7 @@ import { parseConfig } from '../common/src/config';
 import { startEmbedded } from '../map-server/src/embedded';
 import { SyntheticWorld } from '../producer/src/sources/synthetic-world';
 import { startTestBroker } from '../scripts/kafka-test-broker';
-import { freePort, health, runService, uniqueTopic, until, type Service } from '../test/kafka/services';
+import { freePort, health, runService, stopServices, uniqueTopic, until } from '../test/kafka/services';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const LINES = Number(process.env.REPLAY_BENCH_LINES ?? 200_000);
@@ -122,13 +122,8 @@ async function kafkaRun(brokers: string, file: string, accepted: number): Promis
   const last = await until(seen, `every post counted\n${producer.output()}`, 900_000);
   const ms = performance.now() - start;
   const producerMs = (await producerDone) - start;
-  await stop(server);
+  await stopServices(server);
   return { ms, producerMs, ingested: last.ingested };
-}
-
-async function stop(...services: Service[]): Promise<void> {
-  for (const s of services) s.process.kill('SIGTERM');
-  await Promise.all(services.map((s) => s.exited));
 }
 
 async function throughput(pool: Template[]): Promise<void> {
@@ -193,33 +188,31 @@ async function largeArchive(pool: Template[]): Promise<{ dir: string; bytes: num
 
 /** Replays `dir` with `npm start --speed max`, sampling RSS; returns the samples, duration and output. */
 async function sampledReplay(dir: string, settleMs = 100): Promise<{ samples: number[]; ms: number; output: string }> {
-  {
-    const child = spawn(process.execPath, [...NODE_FLAGS, 'dist/server/start.mjs', '--source', 'replay', '--file', dir, '--speed', 'max'], {
-      cwd: root,
-      env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    const samples: number[] = [];
-    const start = performance.now();
-    const timer = setInterval(() => {
-      try {
-        samples.push(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024);
-      } catch {
-        // exited
-      }
-    }, RSS_SAMPLE_MS);
-    await until(async () => (/replay (finished|stopped)/.test(output) ? true : undefined), `the replay to finish\n${output.slice(-2_000)}`, 3_600_000);
-    const ms = performance.now() - start;
-    await new Promise((r) => setTimeout(r, settleMs)); // the rest of the summary (and, idle, a few samples)
-    clearInterval(timer);
-    child.kill('SIGTERM');
-    await exited;
-    return { samples, ms, output };
-  }
+  const child = spawn(process.execPath, [...NODE_FLAGS, 'dist/server/start.mjs', '--source', 'replay', '--file', dir, '--speed', 'max'], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const samples: number[] = [];
+  const start = performance.now();
+  const timer = setInterval(() => {
+    try {
+      samples.push(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024);
+    } catch {
+      // exited
+    }
+  }, RSS_SAMPLE_MS);
+  await until(async () => (/replay (finished|stopped)/.test(output) ? true : undefined), `the replay to finish\n${output.slice(-2_000)}`, 3_600_000);
+  const ms = performance.now() - start;
+  await new Promise((r) => setTimeout(r, settleMs)); // the rest of the summary (and, idle, a few samples)
+  clearInterval(timer);
+  child.kill('SIGTERM');
+  await exited;
+  return { samples, ms, output };
 }
 
 async function peakRss(pool: Template[]): Promise<void> {

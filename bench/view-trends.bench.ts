@@ -12,6 +12,7 @@ import { pointNear, syntheticCities, type City } from '../producer/src/sources/s
 import { GridIndex } from '../map-server/src/core/grid-index';
 import { BUCKET_MS } from '../map-server/src/core/window-store';
 import type { TrendEngine } from '../map-server/src/trend-engine';
+import { percentile } from './percentile';
 
 const QUERIES = 200;
 
@@ -44,10 +45,6 @@ export function cityPositions(cc: Uint8Array, countries: readonly string[], seed
     positions.lon[i] = lon;
   }
   return positions;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 /**

@@ -5,12 +5,13 @@
  * (view-trends.bench.ts). Prints figures; asserts nothing about time.
  */
 import { performance } from 'node:perf_hooks';
-import { prng } from '../producer/src/sources/prng';
+import { pickWeighted, prng, zipfCumulative } from '../producer/src/sources/prng';
 import { WindowStore } from '../map-server/src/core/window-store';
 import { TrendEngine } from '../map-server/src/trend-engine';
 import { encodeEvent, EVENT_VERSION, type GeoEvent } from '../common/src/event';
 import { WORLD } from '../common/src/api';
 import { benchViewTrends, cityPositions } from './view-trends.bench';
+import { percentile } from './percentile';
 
 const EVENTS = 1_000_000;
 const VOCABULARY = 1_000_000;
@@ -29,22 +30,10 @@ interface Generated {
   tags: Int32Array[];
 }
 
-/** Inverse-CDF sampling of a Zipf distribution over `n` ranks. */
+/** Draws from a Zipf distribution over `n` ranks (exponent `s`): inverse-CDF sampling by binary search. */
 function zipfSampler(n: number, s: number, next: () => number): () => number {
-  const cdf = new Float64Array(n);
-  let sum = 0;
-  for (let k = 0; k < n; k += 1) cdf[k] = sum += 1 / (k + 1) ** s;
-  return () => {
-    const u = next() * sum;
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (cdf[mid] < u) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
+  const cumulative = zipfCumulative(n, s);
+  return () => pickWeighted(cumulative, next());
 }
 
 function generate(seed: number): Generated {
@@ -62,10 +51,6 @@ function generate(seed: number): Generated {
     out.tags.push(Int32Array.from(tags));
   }
   return out;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 function mb(bytes: number): string {

@@ -24,5 +24,5 @@ before_ticks=$(ticks); before_ingested=$(curl -s "http://127.0.0.1:$PORT/api/hea
 sleep "$SPAN_S"
 after_ticks=$(ticks); after_ingested=$(curl -s "http://127.0.0.1:$PORT/api/health" | sed -E 's/.*"ingested":([0-9]+).*/\1/')
 hz=$(getconf CLK_TCK)
-awk -v t=$((after_ticks - before_ticks)) -v hz="$hz" -v s="$SPAN_S" -v n=$((after_ingested - before_ingested)) -v rss="$(rss_kb)" \
-  'BEGIN { printf "npm start %s: %.1f%% of one core over %d s, %.0f posts/s ingested, rss %.0f MB\n", ENVIRON["ARGS"], 100 * t / hz / s, s, n / s, rss / 1024 }'
+awk -v args="$*" -v t=$((after_ticks - before_ticks)) -v hz="$hz" -v s="$SPAN_S" -v n=$((after_ingested - before_ingested)) -v rss="$(rss_kb)" \
+  'BEGIN { printf "npm start %s: %.1f%% of one core over %d s, %.0f posts/s ingested, rss %.0f MB\n", args, 100 * t / hz / s, s, n / s, rss / 1024 }'

@@ -1,6 +1,10 @@
-/** What the end-to-end suites share: fixture paths, a test configuration, and a JSON GET that must succeed. */
+/**
+ * What the end-to-end suites share: fixture paths, a test configuration, a JSON GET that must succeed, and
+ * the hand-worked answers for `fixtures/replay-sample.jsonl`.
+ */
 import { expect } from 'vitest';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseConfig, type Config } from '../common/src/config';
 import type { TrendsResponse } from '../common/src/api';
@@ -54,4 +58,28 @@ export function countsOf(body: TrendsResponse): { tag: string; display: string; 
     expect(trend.spark, trend.tag).toHaveLength(body.spark.slots);
   }
   return body.trends.map(({ tag, display, count }) => ({ tag, display, count }));
+}
+
+/** `fixtures/replay-sample.expected.json`: what `replay-sample.jsonl` counts, worked out by hand. */
+export interface SampleExpected {
+  accepted: number;
+  skipped: Record<string, number>;
+  /** Per region ('world', 'FR', ...): the rows `countsOf` gives for it at 1h. */
+  [region: string]: unknown;
+}
+
+/** The replay sample's expected answers, and the regions they cover (the world and each country). */
+export function replaySample(): { expected: SampleExpected; regions: string[] } {
+  const expected = JSON.parse(readFileSync(fixture('replay-sample.expected.json'), 'utf8')) as SampleExpected;
+  return { expected, regions: Object.keys(expected).filter((key) => key === 'world' || /^[A-Z]{2}$/.test(key)) };
+}
+
+/** Checks that the server at `baseUrl` counts exactly what the replay sample holds, region by region, at 1h. */
+export async function expectSampleCounts(baseUrl: string): Promise<void> {
+  const { expected, regions } = replaySample();
+  expect(regions.length).toBeGreaterThan(2);
+  for (const region of regions) {
+    const body = await getJson<TrendsResponse>(`${baseUrl}/api/trends?region=${region}&window=1h&limit=50`);
+    expect(countsOf(body), region).toEqual(expected[region]);
+  }
 }

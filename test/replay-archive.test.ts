@@ -5,14 +5,13 @@
  * trends were worked out by hand in replay-sample.expected.json.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { configFor, countsOf, ensureBuild, fixture, getJson, runStart } from './helpers';
+import { configFor, ensureBuild, expectSampleCounts, fixture, getJson, replaySample, runStart } from './helpers';
 import { startEmbedded, type Embedded } from '../map-server/src/embedded';
 import { isReplaySource } from '../producer/src/sources/replay';
 import type { TrendsResponse } from '../common/src/api';
 
 describe('replaying an archive directory through the embedded product', () => {
-  const expected = JSON.parse(readFileSync(fixture('replay-sample.expected.json'), 'utf8'));
+  const { expected } = replaySample();
   let embedded: Embedded;
 
   beforeAll(async () => {
@@ -23,11 +22,7 @@ describe('replaying an archive directory through the embedded product', () => {
   afterAll(async () => embedded?.close());
 
   it('counts exactly what the archive holds, per region', async () => {
-    const regions = Object.keys(expected).filter((key) => key === 'world' || /^[A-Z]{2}$/.test(key));
-    for (const region of regions) {
-      const body = await getJson<TrendsResponse>(`${embedded.server.url}/api/trends?region=${region}&window=1h&limit=50`);
-      expect(countsOf(body), region).toEqual(expected[region]);
-    }
+    await expectSampleCounts(embedded.server.url);
   });
 
   it('accounts for every line of the four files and reads them all', async () => {

@@ -9,6 +9,16 @@ describe('tagKey', () => {
     expect(tagKey('İstanbul')).toBe('i̇stanbul');
     expect(tagKey('東京')).toBe('東京');
   });
+
+  it('folds compatibility forms with NFKC', () => {
+    expect(tagKey('ｻｯｶｰ')).toBe('サッカー'); // half-width katakana
+    expect(tagKey('ﬁnance')).toBe('finance'); // ligature
+    expect(tagKey('Fe\u0302te')).toBe('f\u00eate'); // decomposed ê composes
+  });
+
+  it('leaves scripts without case alone', () => {
+    expect(tagKey('サッカー')).toBe('サッカー');
+  });
 });
 
 describe('parseTagParam', () => {

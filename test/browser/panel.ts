@@ -2,8 +2,11 @@
  * Reading the panel as a user sees it, through accessible names: the `Trends` panel, its heading, its ranked
  * list, and the `Recent posts` list.
  */
+import { expect } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import type { Trend } from '../../common/src/api';
+import type { PageSession } from './page-session';
+import { HOSTILE_PLACE, HOSTILE_TEXT } from './posts-archive';
 
 export const trendsPanel = (page: Page): Locator => page.getByLabel('Trends', { exact: true });
 
@@ -54,4 +57,20 @@ export async function shownRows(page: Page, expected: readonly Trend[]): Promise
     const want = expected[i]?.count;
     return want !== undefined && countsIn(text).includes(want) ? `${tag} ${want}` : `${tag} (row reads "${text}")`;
   });
+}
+
+/**
+ * Waits (`message` names the wait) for the hostile post of `posts-archive.ts` under Recent posts, then
+ * checks that its text and place show as literal text and that none of it ran: no image built from it, no
+ * dialog, no error on the page.
+ */
+export async function expectHostilePostAsText(session: PageSession, message: string): Promise<void> {
+  const recent = recentPosts(session.page);
+  await expect.poll(() => textOf(recent), { timeout: 10_000, message }).toContain(HOSTILE_TEXT);
+  expect(await textOf(recent)).toContain(HOSTILE_PLACE);
+  // Give an injected image the time to fail to load and fire its handler.
+  await session.page.waitForTimeout(1_000);
+  expect(await session.page.locator('img[src="x"], img[src="y"]').count(), 'img elements built from post content').toBe(0);
+  expect(session.dialogs).toEqual([]);
+  expect(session.errors).toEqual([]);
 }

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixture } from '../helpers';
+import { prng } from '../../producer/src/sources/prng';
 
 interface City {
   name: string;
@@ -86,17 +87,8 @@ export const HOSTILE_TEXT = '<img src=x onerror=alert(1)>';
 /** Its place name, equally hostile. */
 export const HOSTILE_PLACE = 'Paris <img src=y onerror=alert(2)>';
 
-/** A small seeded generator (mulberry32): the same shuffle and jitter every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** The synthetic world's seeded generator (mulberry32): the same shuffle and jitter every run. */
+const random = (seed: number): (() => number) => prng(seed).next;
 
 function envelope(id: string, ts: number, tag: string, city: City, next: () => number): string {
   // Within ~5 km of the centre: distinct dots, same city.

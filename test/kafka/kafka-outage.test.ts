@@ -8,10 +8,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SyntheticWorld } from '../../producer/src/sources/synthetic-world';
-import { parseConfig, type Config } from '../../common/src/config';
 import { startEmbedded } from '../../map-server/src/embedded';
 import { startTestBroker, type TestBroker } from '../../scripts/kafka-test-broker';
 import { freePort, health, runService, trends, uniqueTopic, until, type Service } from './services';
+import { configFor } from '../helpers';
 
 const POSTS = 45_000;
 const RATE = 1_000; // posts per second of event time, replayed at 1x
@@ -28,12 +28,6 @@ function writeArchive(): string {
   return file;
 }
 
-function config(argv: string[]): Config {
-  const parsed = parseConfig(argv, { PORT: '0', LOG_LEVEL: 'silent' });
-  if (parsed.help) throw new Error('unexpected help');
-  return parsed.config;
-}
-
 const QUERIES = ['region=world&window=24h&limit=50', 'region=US&window=24h&limit=50', 'region=JP&window=1h&limit=50', 'region=BR&window=15m&limit=50'];
 
 describe.skipIf(inject('kafkaBrokers') === null)('a broker outage while publishing', () => {
@@ -45,7 +39,7 @@ describe.skipIf(inject('kafkaBrokers') === null)('a broker outage while publishi
   beforeAll(async () => {
     archive = writeArchive();
     // The fault-free run: the same archive through the embedded path.
-    const embedded = await startEmbedded(config(['--source', 'replay', '--file', archive, '--speed', 'max']), { staticDir: null });
+    const embedded = await startEmbedded(configFor(['--source', 'replay', '--file', archive, '--speed', 'max']), { staticDir: null });
     await embedded.producer.done;
     baseline = await Promise.all(QUERIES.map((q) => trends(embedded.server.url, q)));
     await embedded.close();

@@ -4,19 +4,15 @@
  * messages that break the contract skipped without a crash.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { EVENT_VERSION, type GeoEvent } from '../../common/src/event';
-import { parseConfig } from '../../common/src/config';
 import { startEmbedded } from '../../map-server/src/embedded';
 import { freePort, health, runService, trends, uniqueTopic, until, type Service } from './services';
-import { countsOf } from '../helpers';
+import { configFor, countsOf, expectSampleCounts, fixture, replaySample } from '../helpers';
 
 const brokers = inject('kafkaBrokers');
-const fixture = fileURLToPath(new URL('../fixtures/replay-sample.jsonl', import.meta.url));
-const expected = JSON.parse(readFileSync(fileURLToPath(new URL('../fixtures/replay-sample.expected.json', import.meta.url)), 'utf8'));
-const regions = Object.keys(expected).filter((key) => key === 'world' || /^[A-Z]{2}$/.test(key));
+const sample = fixture('replay-sample.jsonl');
+const { expected, regions } = replaySample();
 
 describe.skipIf(brokers === null)('producer -> Kafka -> map-server', () => {
   const topic = uniqueTopic('services');
@@ -46,7 +42,7 @@ describe.skipIf(brokers === null)('producer -> Kafka -> map-server', () => {
   });
 
   it('replays an archive through Kafka with exact counts per region', async () => {
-    const producer = runService('producer', ['--source', 'replay', '--file', fixture, '--speed', 'max'], env);
+    const producer = runService('producer', ['--source', 'replay', '--file', sample, '--speed', 'max'], env);
     expect(await producer.exited, producer.output()).toBe(0);
     expect(producer.output()).toMatch(/finished\. 34 sent of 40 read; skipped 6 \(/);
 
@@ -113,14 +109,11 @@ describe.skipIf(brokers === null)('producer -> Kafka -> map-server', () => {
 
 describe.skipIf(brokers === null)('npm start with KAFKA_BROKERS set', () => {
   it('runs producer and map-server in one process over Kafka, with the same counts', async () => {
-    const parsed = parseConfig(['--source', 'replay', '--file', fixture, '--speed', 'max'], {
-      PORT: '0',
-      LOG_LEVEL: 'silent',
+    const config = configFor(['--source', 'replay', '--file', sample, '--speed', 'max'], {
       KAFKA_BROKERS: brokers ?? '',
       KAFKA_TOPIC: uniqueTopic('embedded'),
     });
-    if (parsed.help) throw new Error('unexpected help');
-    const embedded = await startEmbedded(parsed.config, { staticDir: null });
+    const embedded = await startEmbedded(config, { staticDir: null });
     try {
       expect((await embedded.producer.done).finished).toBe(true);
       const url = embedded.server.url;
@@ -129,9 +122,7 @@ describe.skipIf(brokers === null)('npm start with KAFKA_BROKERS set', () => {
         return current.ingested === expected.accepted && current.status === 'ok' ? current : undefined;
       }, 'all posts through Kafka');
       expect(h.kafka?.connection).toBe('connected');
-      for (const region of regions) {
-        expect(countsOf(await trends(url, `region=${region}&window=1h&limit=50`)), region).toEqual(expected[region]);
-      }
+      await expectSampleCounts(url);
     } finally {
       await embedded.close();
     }

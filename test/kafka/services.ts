@@ -31,6 +31,12 @@ export function runService(entry: 'producer' | 'map-server', args: string[], env
   return { process: child, output: () => output, exited };
 }
 
+/** SIGTERM to each service, then waits until all have exited. */
+export async function stopServices(...services: Service[]): Promise<void> {
+  for (const s of services) s.process.kill('SIGTERM');
+  await Promise.all(services.map((s) => s.exited));
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

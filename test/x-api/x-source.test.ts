@@ -4,10 +4,12 @@
  * after 429), by wrapping `xSource`; the logs are captured to check that the token never shows.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { parseConfig, type Config } from '../../common/src/config';
+import type { Config } from '../../common/src/config';
 import { tagKey } from '../../common/src/tag-key';
 import type { TrendsResponse } from '../../common/src/api';
 import { startEmbedded, type Embedded } from '../../map-server/src/embedded';
+import { configFor, getJson } from '../helpers';
+import { health, until } from '../kafka/services';
 import { FakeXApi } from './fake-x-api';
 import { makeFakePosts, type FakeEnvelope } from './fake-x-posts';
 import { RULE_TAG_PREFIX, xRules } from '../../producer/src/sources/x-rules';
@@ -43,15 +45,8 @@ const POSTS = 60;
 const DROP_AFTER = 25;
 const REDELIVER = 5;
 
-function configFor(fake: FakeXApi, token: string, extra: string[] = []): Config {
-  const parsed = parseConfig(['--source', 'x', '--countries', 'US,GB,FR', ...extra], {
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    X_BEARER_TOKEN: token,
-    X_API_BASE_URL: `${fake.url}/2`,
-  });
-  if (parsed.help) throw new Error('unexpected help');
-  return parsed.config;
+function xConfigFor(fake: FakeXApi, token: string, extra: string[] = []): Config {
+  return configFor(['--source', 'x', '--countries', 'US,GB,FR', ...extra], { X_BEARER_TOKEN: token, X_API_BASE_URL: `${fake.url}/2` });
 }
 
 /** Per tag key, how many distinct posts carry it: computed from the envelopes, not by the product's code. */
@@ -66,14 +61,6 @@ function expectedCounts(posts: FakeEnvelope[]): Map<string, number> {
   return counts;
 }
 
-async function until(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 describe('the X source against the stand-in API', () => {
   const posts = makeFakePosts(POSTS, Date.now() - 60_000);
   let fake: FakeXApi;
@@ -86,11 +73,8 @@ describe('the X source against the stand-in API', () => {
     fake = await FakeXApi.start({ token: TOKEN, posts, tooManyConnectionsFirst: true, dropAfter: DROP_AFTER, redeliver: REDELIVER, keepAliveMs: 100 });
     foreignId = fake.addRule('#catsofinstagram has:images', 'someone-else').id;
     staleId = fake.addRule('has:geo has:hashtags place_country:DE', `${RULE_TAG_PREFIX}0123456789ab`).id;
-    embedded = await startEmbedded(configFor(fake, TOKEN), { staticDir: null });
-    await until(async () => {
-      const health = await (await fetch(`${embedded.server.url}/api/health`)).json();
-      return health.ingested >= POSTS;
-    }, 60_000);
+    embedded = await startEmbedded(xConfigFor(fake, TOKEN), { staticDir: null });
+    await until(async () => ((await health(embedded.server.url)).ingested >= POSTS ? true : undefined), 'every post of the stand-in counted', 60_000);
   });
   afterAll(async () => {
     await embedded?.close();
@@ -98,7 +82,7 @@ describe('the X source against the stand-in API', () => {
   });
 
   it('syncs rules: adds this app\'s, deletes its stale one, leaves a foreign one alone', () => {
-    const desired = xRules(configFor(fake, TOKEN).x);
+    const desired = xRules(xConfigFor(fake, TOKEN).x);
     const ours = fake.rules.filter((rule) => rule.tag?.startsWith(RULE_TAG_PREFIX));
     expect(ours.map(({ value, tag }) => ({ value, tag }))).toEqual(desired);
     expect(fake.rules.find((rule) => rule.id === foreignId)?.tag).toBe('someone-else');
@@ -122,7 +106,7 @@ describe('the X source against the stand-in API', () => {
   it('counts redelivered posts once: /api/trends counts exactly what the stand-in sent', async () => {
     expect(fake.sent.length).toBe(POSTS + REDELIVER);
     const expected = expectedCounts(fake.sent);
-    const world = (await (await fetch(`${embedded.server.url}/api/trends?window=1h&limit=50`)).json()) as TrendsResponse;
+    const world = await getJson<TrendsResponse>(`${embedded.server.url}/api/trends?window=1h&limit=50`);
     expect(world.total).toBe(POSTS);
     // The redelivered posts did reach the pipeline: the map-server counted them once.
     expect(embedded.producer.stats.read).toBe(POSTS + REDELIVER);
@@ -130,7 +114,7 @@ describe('the X source against the stand-in API', () => {
     expect(new Map(world.trends.map((t) => [t.tag, t.count]))).toEqual(expected);
     for (const cc of ['US', 'GB', 'FR']) {
       const inCountry = fake.sent.filter((post) => post.includes.places[0].country_code === cc);
-      const region = (await (await fetch(`${embedded.server.url}/api/trends?region=${cc}&window=1h&limit=50`)).json()) as TrendsResponse;
+      const region = await getJson<TrendsResponse>(`${embedded.server.url}/api/trends?region=${cc}&window=1h&limit=50`);
       expect(new Map(region.trends.map((t) => [t.tag, t.count])), cc).toEqual(expectedCounts(inCountry));
     }
     expect([...expected.keys()].every((key) => key === tagKey(key))).toBe(true);
@@ -145,7 +129,7 @@ describe('the X source with a wrong token', () => {
   beforeAll(async () => {
     harness.logs.length = 0;
     fake = await FakeXApi.start({ token: TOKEN, posts: makeFakePosts(3, Date.now()) });
-    embedded = await startEmbedded(configFor(fake, WRONG), { staticDir: null });
+    embedded = await startEmbedded(xConfigFor(fake, WRONG), { staticDir: null });
   });
   afterAll(async () => {
     await embedded?.close();
@@ -174,7 +158,7 @@ describe('dryRunRules', () => {
 
   it('prints the rules and the API\'s verdict, changing nothing', async () => {
     const lines: string[] = [];
-    expect(await dryRunRules(configFor(fake, TOKEN, ['--lang', 'en']), (l) => lines.push(l))).toBe(0);
+    expect(await dryRunRules(xConfigFor(fake, TOKEN, ['--lang', 'en']), (l) => lines.push(l))).toBe(0);
     expect(lines.join('\n')).toContain('has:geo has:hashtags (place_country:US OR place_country:GB OR place_country:FR) lang:en');
     expect(lines.join('\n')).toMatch(/valid 1, invalid 0/);
     expect(fake.rules).toEqual([]);
@@ -183,7 +167,7 @@ describe('dryRunRules', () => {
 
   it('returns 1 and prints the refusal for filters that cannot be rules', async () => {
     const lines: string[] = [];
-    const config = configFor(fake, TOKEN);
+    const config = xConfigFor(fake, TOKEN);
     config.x.countries = [];
     expect(await dryRunRules(config, (l) => lines.push(l))).toBe(1);
     expect(lines.join('\n')).toContain('--countries');
@@ -191,7 +175,7 @@ describe('dryRunRules', () => {
 
   it('prints the rules without validating them when no token is set', async () => {
     const lines: string[] = [];
-    const config = configFor(fake, TOKEN);
+    const config = xConfigFor(fake, TOKEN);
     config.x.bearerToken = null;
     expect(await dryRunRules(config, (l) => lines.push(l))).toBe(0);
     expect(lines.join('\n')).toContain('not validated');

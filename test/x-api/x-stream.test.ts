@@ -2,7 +2,8 @@
  * The X source on its own against the stand-in: silence detection, 403, stopping on abort.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseConfig, type Config } from '../../common/src/config';
+import type { Config } from '../../common/src/config';
+import { configFor } from '../helpers';
 import { xSource, type XStreamTuning } from '../../producer/src/sources/x-stream';
 import type { RawInput } from '../../producer/src/sources/source';
 import { FakeXApi, type FakeXApiOptions } from './fake-x-api';
@@ -19,9 +20,8 @@ afterEach(async () => {
 
 async function start(options: Omit<FakeXApiOptions, 'token'>): Promise<{ config: Config; logs: string[] }> {
   fake = await FakeXApi.start({ token: TOKEN, ...options });
-  const parsed = parseConfig(['--source', 'x', '--track', '#worldcup'], { X_BEARER_TOKEN: TOKEN, X_API_BASE_URL: `${fake.url}/2` });
-  if (parsed.help) throw new Error('unexpected help');
-  return { config: parsed.config, logs: [] };
+  const config = configFor(['--source', 'x', '--track', '#worldcup'], { X_BEARER_TOKEN: TOKEN, X_API_BASE_URL: `${fake.url}/2` });
+  return { config, logs: [] };
 }
 
 const logTo = (logs: string[]) => ({ info: (m: string) => logs.push(m), warn: (m: string) => logs.push(m), error: (m: string) => logs.push(m) });

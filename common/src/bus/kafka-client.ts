@@ -30,8 +30,11 @@ export function kafkaSettings(config: Config, clientId: string): KafkaSettings {
   };
 }
 
-/** kafkajs retries a failing request this fast at first, and backs off to `maxRetryTime` (ms). */
-const RETRY = { initialRetryTime: 300, maxRetryTime: 5_000, retries: 8 };
+/**
+ * kafkajs retries a failing request this fast at first, and backs off to `maxRetryTime` (ms). The producer
+ * and the consumer keep these timings and set their own `retries`.
+ */
+export const RETRY = { initialRetryTime: 300, maxRetryTime: 5_000, retries: 8 };
 
 /** A message kafkajs repeats (every retry while a broker is away) is logged once per this many ms. */
 const REPEAT_LOG_MS = 15_000;

@@ -12,7 +12,7 @@ const RESEND_MS = { initial: 500, max: 5_000 };
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CompressionTypes, Partitioners, type Producer } from 'kafkajs';
 import type { BusMessage, EventPublisher } from './bus';
-import { createKafka, ensureTopic, type BusLog, type KafkaSettings } from './kafka-client';
+import { createKafka, ensureTopic, RETRY, type BusLog, type KafkaSettings } from './kafka-client';
 
 export class KafkaPublisher implements EventPublisher {
   private closing = false;
@@ -37,7 +37,7 @@ export class KafkaPublisher implements EventPublisher {
       idempotent: true,
       maxInFlightRequests: 1,
       // Unlimited retries keep exactly-once; a short cap on the back-off resumes soon after the broker returns.
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5_000 },
+      retry: { ...RETRY, retries: Number.MAX_SAFE_INTEGER },
       createPartitioner: Partitioners.DefaultPartitioner,
     });
     await producer.connect();

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { BatchHandler, EventSubscriber, SubscriberHealth } from './bus';
-import { createKafka, ensureTopic, type BusLog, type KafkaSettings } from './kafka-client';
+import { createKafka, ensureTopic, RETRY, type BusLog, type KafkaSettings } from './kafka-client';
 
 /** How often end offsets are read to report lag and notice a lost broker, in ms. */
 const LAG_POLL_MS = 2_000;
@@ -60,7 +60,7 @@ export class KafkaSubscriber implements EventSubscriber {
     const consumer = this.kafka.consumer({
       groupId: this.groupId,
       // Always come back after a failure: a lost broker is waited out, never fatal.
-      retry: { initialRetryTime: 300, maxRetryTime: 5_000, retries: 10, restartOnFailure: async () => true },
+      retry: { ...RETRY, retries: 10, restartOnFailure: async () => true },
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
     });

@@ -1,5 +1,5 @@
-import { describe, expect, it, beforeAll } from 'vitest';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it, beforeAll } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ArchiveError, archiveFiles, naturalCompare } from './archive-files';
@@ -28,6 +28,7 @@ describe('archiveFiles', () => {
       writeFileSync(join(root, name), `${name}\n`);
     }
   });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('reads a directory recursively, archive endings only, in natural order of the relative path', () => {
     const archive = archiveFiles(root);
@@ -69,6 +70,7 @@ describe('archiveFiles', () => {
     const empty = mkdtempSync(join(tmpdir(), 'trendmap-empty-'));
     writeFileSync(join(empty, 'notes.txt'), 'x');
     expect(() => archiveFiles(empty)).toThrow(/holds no .jsonl, .ndjson, .json, .gz, .bz2 files/);
+    rmSync(empty, { recursive: true, force: true });
   });
 });
 

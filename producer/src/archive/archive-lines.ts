@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
 import { compressionOf, decompressorFor } from './decompress';
-import { LineSplitter, MAX_LINE_BYTES } from './line-splitter';
+import { LineSplitter } from './line-splitter';
 
 /** Bytes read from disk at once. */
 const READ_CHUNK_BYTES = 64 * 1024;
@@ -18,9 +18,8 @@ export interface ArchiveLinesOptions {
   signal: AbortSignal;
   /** Called with each compressed chunk's size as it leaves the disk, for the progress bar. */
   onBytes?: (bytes: number) => void;
-  /** Called once per line dropped for being longer than `maxLineBytes`. */
+  /** Called once per line dropped for being longer than `MAX_LINE_BYTES`. */
   onOversized?: () => void;
-  maxLineBytes?: number;
 }
 
 /**
@@ -30,7 +29,7 @@ export interface ArchiveLinesOptions {
  */
 export async function* archiveLines(path: string, options: ArchiveLinesOptions): AsyncGenerator<string[]> {
   const { signal, onBytes } = options;
-  const splitter = new LineSplitter(options.maxLineBytes ?? MAX_LINE_BYTES);
+  const splitter = new LineSplitter();
   const file = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES, signal });
   const counter = new Transform({
     transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {

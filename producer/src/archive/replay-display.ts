@@ -16,29 +16,21 @@ const LINE_INTERVAL_MS = 5_000;
 /** How often corrupt files are looked for without a bar, in ms. */
 const LINE_TICK_MS = 1_000;
 
-export interface ReplayDisplayOptions {
-  /** Where the bar goes; it is drawn only when this is a TTY. Default process.stderr. */
-  stream?: NodeJS.WriteStream;
-  /** Where lines go without a bar, and the summary. Default console.log. */
-  log?: (line: string) => void;
-  now?: () => number;
-}
-
 export interface ReplayDisplay {
   /** Stops the bar or the lines and prints the summary. Idempotent. */
   finish(): void;
 }
 
-export function showReplayProgress(progress: ReplayProgress, stats: ProducerStats, options: ReplayDisplayOptions = {}): ReplayDisplay {
-  const stream = options.stream ?? process.stderr;
-  const log = options.log ?? ((line: string) => console.log(line));
-  const now = options.now ?? Date.now;
+/** Shows the bar on stderr when it is a terminal, else prints lines (and the summary) to stdout. */
+export function showReplayProgress(progress: ReplayProgress, stats: ProducerStats): ReplayDisplay {
+  const stream = process.stderr;
+  const log = (line: string) => console.log(line);
   let reported = 0;
   /** Lines read at the previous tick, and when, for the rate since then. */
-  let last = { at: now(), read: stats.read };
+  let last = { at: Date.now(), read: stats.read };
 
   const rate = (): number => {
-    const at = now();
+    const at = Date.now();
     const perS = at > last.at ? ((stats.read - last.read) * 1_000) / (at - last.at) : 0;
     last = { at, read: stats.read };
     return perS;
@@ -76,11 +68,11 @@ export function showReplayProgress(progress: ReplayProgress, stats: ProducerStat
       bars.stop();
     };
   } else {
-    let lastLine = now();
+    let lastLine = Date.now();
     const tick = () => {
       for (const line of newlyCorrupt()) log(line);
-      if (now() - lastLine >= LINE_INTERVAL_MS) {
-        lastLine = now();
+      if (Date.now() - lastLine >= LINE_INTERVAL_MS) {
+        lastLine = Date.now();
         log(replayLine(progress, stats, rate(), lastLine));
       }
     };
@@ -98,12 +90,12 @@ export function showReplayProgress(progress: ReplayProgress, stats: ProducerStat
       if (finished) return;
       finished = true;
       stopDisplay();
-      for (const line of replaySummary(progress, stats, now())) log(line);
+      for (const line of replaySummary(progress, stats, Date.now())) log(line);
     },
   };
 
   function payload(linesPerS: number): Record<string, string> {
-    const eta = progress.etaS(now());
+    const eta = progress.etaS(Date.now());
     return {
       files: `${progress.filesDone}/${progress.filesTotal}`,
       rate: Math.round(linesPerS).toLocaleString('en-US'),

@@ -1,24 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hashtags, hashtagsInText, tagKey } from './hashtags';
-
-describe('tagKey', () => {
-  it('lower-cases', () => {
-    expect(tagKey('WorldCup')).toBe('worldcup');
-    expect(tagKey('AI')).toBe('ai');
-  });
-
-  it('folds compatibility forms with NFKC', () => {
-    expect(tagKey('ＡＩ')).toBe('ai'); // full-width Latin
-    expect(tagKey('ｻｯｶｰ')).toBe('サッカー'); // half-width katakana
-    expect(tagKey('ﬁnance')).toBe('finance'); // ligature
-    expect(tagKey('Fe\u0302te')).toBe('f\u00eate'); // decomposed ê composes
-  });
-
-  it('leaves scripts without case alone', () => {
-    expect(tagKey('東京')).toBe('東京');
-    expect(tagKey('サッカー')).toBe('サッカー');
-  });
-});
+import { tagKey } from '../../../common/src/tag-key';
+import { hashtags, hashtagsInText } from './hashtags';
 
 describe('hashtagsInText (twitter-text)', () => {
   it('finds plain hashtags, without the #', () => {

@@ -6,9 +6,6 @@ import twitter from 'twitter-text';
 import { EVENT_LIMITS } from '../../../common/src/event';
 import { tagKey } from '../../../common/src/tag-key';
 
-/** The grouping key (`NFKC`, then lower case), shared with the server and the frontend. */
-export { tagKey };
-
 /** A post's distinct hashtags: grouping keys and, index for index, the first original spelling of each. */
 export interface Hashtags {
   tags: string[];

@@ -34,10 +34,9 @@ const MAX_LANG_LENGTH = 16;
 export function normaliseLine(line: string, lookup: CountryLookup): NormaliseResult {
   let raw: unknown;
   try {
-    // A byte-order mark is what an editor leaves at the start of a file, not part of the JSON.
-    const text = line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
-    if (text.trim() === '') return skip('not_json');
-    raw = JSON.parse(text);
+    // A byte-order mark is what an editor leaves at the start of a file, not part of the JSON. A blank line
+    // needs no check of its own: JSON.parse throws on it.
+    raw = JSON.parse(line.charCodeAt(0) === 0xfeff ? line.slice(1) : line);
   } catch {
     return skip('not_json');
   }

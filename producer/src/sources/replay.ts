@@ -17,7 +17,6 @@ export interface ReplaySourceOptions {
   file: string;
   /** The files already resolved, to avoid walking the directory again. */
   archive?: Archive;
-  now?: () => number;
 }
 
 export interface ReplaySource extends Source {
@@ -28,14 +27,13 @@ export interface ReplaySource extends Source {
 /** Throws `ArchiveError` at once when `file` matches nothing. */
 export function replaySource(options: ReplaySourceOptions): ReplaySource {
   const { files, totalBytes } = options.archive ?? archiveFiles(options.file);
-  const now = options.now ?? Date.now;
   const progress = new ReplayProgress(files.length, totalBytes);
   return {
     name: 'replay',
     live: false,
     progress,
     async *read(signal: AbortSignal): AsyncIterable<RawInput[]> {
-      progress.start(now());
+      progress.start(Date.now());
       let batch: string[] = [];
       for (const file of files) {
         if (signal.aborted) return;
@@ -67,7 +65,7 @@ export function replaySource(options: ReplaySourceOptions): ReplaySource {
         progress.fileDone();
       }
       if (batch.length > 0 && !signal.aborted) yield batch;
-      progress.finish(now());
+      progress.finish(Date.now());
     },
   };
 }

@@ -4,12 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { syntheticVocabulary as vocabulary } from './synthetic-vocabulary';
 import { SyntheticWorld, type XEnvelope } from './synthetic-world';
 import { POSTING_FACTOR } from './synthetic-cities';
+import { tagKey } from '../../../common/src/tag-key';
 
 /** A fixed moment (2025-01-15 09:00 UTC), so that runs do not depend on the wall clock. */
 const T0 = Date.UTC(2025, 0, 15, 9);
 const HOUR_MS = 3_600_000;
 
-const keyOf = (tag: string): string => tag.normalize('NFKC').toLowerCase();
 
 /** `count` posts from a fresh world, the i-th created at `T0 + i * stepMs`. */
 function generate(seed: number, count: number, stepMs = 1): XEnvelope[] {
@@ -24,7 +24,7 @@ const textTags = (post: XEnvelope): string[] => twitter.extractHashtags(post.dat
 function ranking(posts: XEnvelope[]): string[] {
   const counts = new Map<string, number>();
   for (const post of posts) {
-    for (const key of new Set(textTags(post).map(keyOf))) counts.set(key, (counts.get(key) ?? 0) + 1);
+    for (const key of new Set(textTags(post).map(tagKey))) counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return [...counts].sort((a, b) => b[1] - a[1]).map(([key]) => key);
 }
@@ -80,7 +80,7 @@ describe('SyntheticWorld', () => {
       }
 
       const extracted = textTags(post);
-      const keys = new Set(extracted.map(keyOf));
+      const keys = new Set(extracted.map(tagKey));
       expect(keys.size).toBeGreaterThanOrEqual(1);
       expect(keys.size).toBeLessThanOrEqual(3);
       if (keys.size < extracted.length) withRepeat++;
@@ -167,7 +167,7 @@ describe('SyntheticWorld', () => {
     const spellings = new Set(
       generate(2, 20_000)
         .flatMap(textTags)
-        .filter((tag) => keyOf(tag) === 'worldcup'),
+        .filter((tag) => tagKey(tag) === 'worldcup'),
     );
     expect(spellings).toEqual(new Set(['WorldCup', 'worldcup', 'WORLDCUP']));
   });
@@ -187,7 +187,7 @@ describe('SyntheticWorld', () => {
     const world = new SyntheticWorld({ seed: 4 });
     const after: number[] = [];
     for (let i = 0; i < 40_000; i++) {
-      for (const tag of textTags(world.next(T0 + i * 10))) distinct.add(keyOf(tag));
+      for (const tag of textTags(world.next(T0 + i * 10))) distinct.add(tagKey(tag));
       if (i === 9_999 || i === 39_999) after.push(distinct.size);
     }
     expect(after[1]).toBeGreaterThan(after[0]);

@@ -12,6 +12,7 @@ import type { City, CityTable } from './synthetic-cities';
 import { SyntheticTrends } from './synthetic-trends';
 import { syntheticVocabulary as vocabulary } from './synthetic-vocabulary';
 import { snowflakeId } from '../../../common/src/snowflake';
+import { tagKey } from '../../../common/src/tag-key';
 
 /** A hashtag entity of X API v2: `start`/`end` are code-point offsets of `#tag` in the text. */
 export interface XHashtagEntity {
@@ -53,7 +54,7 @@ export interface SyntheticWorldOptions {
   minPopulation?: number;
 }
 
-/** Twitter's snowflake epoch (ms since the Unix epoch), and the bits below the timestamp in an id. */
+/** Where the worker number sits in a snowflake id's low bits, and how many workers there are. */
 const SNOWFLAKE_WORKER_SHIFT = 12n;
 const SNOWFLAKE_WORKERS = 1024;
 /** The stream rule every post matched. */
@@ -82,7 +83,6 @@ const MIN_AUTHORS = 100;
 const MAX_AUTHORS = 100_000;
 
 const clamp = (value: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, value));
-const keyOf = (tag: string): string => tag.normalize('NFKC').toLowerCase();
 
 const SURROGATE_PAIR = /[\uD800-\uDBFF][\uDC00-\uDFFF]/g;
 /** Code points in `text` (what X's offsets count): UTF-16 length less one per surrogate pair. */
@@ -163,14 +163,14 @@ export class SyntheticWorld {
     const spelled: string[] = [];
     for (let attempt = 0; spelled.length < count && attempt < count * 4; attempt++) {
       const tag = this.drawTag(country, nowMs);
-      const key = keyOf(tag);
+      const key = tagKey(tag);
       if (seen.has(key)) continue;
       seen.add(key);
       spelled.push(this.spell(tag, key));
     }
     if (this.rng.chance(REPEAT_SHARE)) {
       const [first] = spelled;
-      const other = [first.toLowerCase(), first.toUpperCase()].find((v) => v !== first && keyOf(v) === keyOf(first));
+      const other = [first.toLowerCase(), first.toUpperCase()].find((v) => v !== first && tagKey(v) === tagKey(first));
       if (other) spelled.push(other);
     }
     return spelled;
@@ -233,7 +233,7 @@ export class SyntheticWorld {
     const u = this.rng.next();
     const variant =
       u < LOWER_CASE_SHARE ? tag.toLowerCase() : u < LOWER_CASE_SHARE + UPPER_CASE_SHARE ? tag.toUpperCase() : tag;
-    return keyOf(variant) === key ? variant : tag;
+    return tagKey(variant) === key ? variant : tag;
   }
 
   /** A snowflake-shaped id (18–19 digits for dates since 2011), strictly increasing within this world. */
