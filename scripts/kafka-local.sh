@@ -19,15 +19,12 @@
 # scripts/kafka-test-broker.ts waits for it).
 set -euo pipefail
 
-KAFKA_VERSION=4.1.2
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-POM="$SCRIPT_DIR/kafka/pom.xml"
+# KAFKA_VERSION, KAFKA_CACHE, KAFKA_LIBS, require_java_and_maven, resolve_broker_jars
+# shellcheck source=kafka/jars.sh
+source "$SCRIPT_DIR/kafka/jars.sh"
 LOG_CONFIG="$SCRIPT_DIR/kafka/log4j2.yaml"
-
-CACHE="${TRENDMAP_CACHE:-$HOME/.cache/trendmap}"
-KAFKA_HOME="$CACHE/kafka-$KAFKA_VERSION"
-LIBS="$KAFKA_HOME/libs"
-MARKER="$KAFKA_HOME/.resolved"
+LIBS="$KAFKA_LIBS"
 HOST="${KAFKA_HOST:-127.0.0.1}"
 if [[ "$HOST" == 0.0.0.0 ]]; then
   ADVERTISED_HOST="${KAFKA_ADVERTISED_HOST:-127.0.0.1}"
@@ -36,47 +33,15 @@ else
 fi
 PORT="${KAFKA_PORT:-9092}"
 CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
-DATA_DIR="${KAFKA_DATA_DIR:-$CACHE/kafka-data}"
+DATA_DIR="${KAFKA_DATA_DIR:-$KAFKA_CACHE/kafka-data}"
 HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx768m}"
 
 say() { printf 'kafka:local %s\n' "$*"; }
 die() { printf 'kafka:local: %s\n' "$*" >&2; exit 1; }
 
-# --- tools: Java 17+ and Maven -------------------------------------------------------------------------------------------
-command -v java >/dev/null 2>&1 \
-  || die "java was not found. Install Java 17 or newer and Maven, e.g. 'apt-get install openjdk-17-jre-headless maven'."
-command -v mvn >/dev/null 2>&1 \
-  || die "mvn (Maven) was not found. Install it, e.g. 'apt-get install maven' (Java 17+ too: 'apt-get install openjdk-17-jre-headless maven')."
-java_version_line="$(java -version 2>&1 | head -n 1)"
-java_version="$(printf '%s\n' "$java_version_line" | sed -n 's/.*version "\([^"]*\)".*/\1/p')"
-java_major="${java_version%%[.+-]*}"
-if [[ "$java_major" == 1 ]]; then # "1.8.0_402" style
-  java_major="$(printf '%s' "$java_version" | cut -d. -f2)"
-fi
-[[ "$java_major" =~ ^[0-9]+$ ]] || die "could not read the Java version from '$java_version_line'. Kafka $KAFKA_VERSION needs Java 17+: 'apt-get install openjdk-17-jre-headless maven'."
-((java_major >= 17)) \
-  || die "Java $java_version is too old: Kafka $KAFKA_VERSION needs Java 17 or newer ('apt-get install openjdk-17-jre-headless maven')."
-
-# --- jars: resolved once into the cache -------------------------------------------------------------------------
-[[ -f "$POM" ]] || die "missing $POM"
-pom_hash="$(sha256sum "$POM" | cut -d' ' -f1)"
-if [[ ! -f "$MARKER" || "$(cat "$MARKER")" != "$pom_hash" || ! -d "$LIBS" ]]; then
-  say "resolving Kafka $KAFKA_VERSION jars with Maven into $LIBS (first run only) ..."
-  mkdir -p "$KAFKA_HOME"
-  staging="$(mktemp -d "$KAFKA_HOME/libs.XXXXXX")"
-  if ! mvn_output="$(mvn -q -B -Dstyle.color=never -f "$POM" dependency:copy-dependencies \
-    -DincludeScope=runtime -DoutputDirectory="$staging" 2>&1)"; then
-    printf '%s\n' "$mvn_output" >&2
-    rm -rf "$staging"
-    die "Maven could not resolve org.apache.kafka:kafka_2.13:$KAFKA_VERSION (is Maven Central reachable?)."
-  fi
-  # Swap in the new set as a whole so a concurrent start never sees a half-copied directory.
-  rm -rf "$LIBS.old"
-  [[ -d "$LIBS" ]] && mv "$LIBS" "$LIBS.old"
-  mv "$staging" "$LIBS"
-  rm -rf "$LIBS.old"
-  printf '%s\n' "$pom_hash" >"$MARKER"
-fi
+# --- tools, and jars resolved once into the cache ---------------------------------------------------------
+require_java_and_maven
+resolve_broker_jars
 
 # --- ports: free? (checked before Java starts) --------------------------------------------------------------
 [[ "$PORT" =~ ^[0-9]+$ && "$CONTROLLER_PORT" =~ ^[0-9]+$ ]] || die "KAFKA_PORT and KAFKA_CONTROLLER_PORT must be numbers."
