@@ -1,8 +1,8 @@
 /**
- * What the end-to-end suites share: fixture paths, a test configuration, a JSON GET that must succeed, and
- * the hand-worked answers for `fixtures/replay-sample.jsonl`.
+ * What the end-to-end suites share: fixture paths, a test configuration, a JSON GET that must succeed, a
+ * suite set-up whose failure fails the tests, and the hand-worked answers for `fixtures/replay-sample.jsonl`.
  */
-import { expect } from 'vitest';
+import { beforeAll, expect } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -82,4 +82,36 @@ export async function expectSampleCounts(baseUrl: string): Promise<void> {
     const body = await getJson<TrendsResponse>(`${baseUrl}/api/trends?region=${region}&window=1h&limit=50`);
     expect(countsOf(body), region).toEqual(expected[region]);
   }
+}
+
+/** Room between a set-up's own deadline and the hook's, in ms: the set-up's clear message wins the race. */
+const HOOK_MARGIN_MS = 15_000;
+
+/**
+ * Runs `setUp` once before the suite's tests, as `beforeAll` does, and returns what it resolved with. When
+ * it throws (or takes longer than `timeoutMs`), every test that asks for the result fails with that error:
+ * vitest reports the tests of a suite whose `beforeAll` threw as skipped, which reads like a pass.
+ */
+export function beforeAllOrFail<T>(setUp: () => Promise<T>, timeoutMs = 150_000): () => T {
+  let outcome: { ok: true; value: T } | { ok: false; error: unknown } = {
+    ok: false,
+    error: new Error('the suite set-up did not run'),
+  };
+  beforeAll(async () => {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the suite set-up did not finish within ${timeoutMs / 1_000} s`)), timeoutMs);
+    });
+    try {
+      outcome = { ok: true, value: await Promise.race([setUp(), deadline]) };
+    } catch (error) {
+      outcome = { ok: false, error };
+    } finally {
+      clearTimeout(timer);
+    }
+  }, timeoutMs + HOOK_MARGIN_MS);
+  return () => {
+    if (!outcome.ok) throw outcome.error;
+    return outcome.value;
+  };
 }

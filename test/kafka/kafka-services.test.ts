@@ -3,38 +3,38 @@
  * with exact counts, a map-server killed with SIGKILL that rebuilds the same answers from the topic, and
  * messages that break the contract skipped without a crash.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
 import { EVENT_VERSION, type GeoEvent } from '../../common/src/event';
 import { startEmbedded } from '../../map-server/src/embedded';
-import { freePort, health, runService, trends, uniqueTopic, until, type Service } from './services';
-import { configFor, countsOf, expectSampleCounts, fixture, replaySample } from '../helpers';
+import { freePort, health, KAFKA_TEST_MS, runService, startMapServer, trends, uniqueTopic, until, type Service } from './services';
+import { beforeAllOrFail, configFor, countsOf, expectSampleCounts, fixture, replaySample } from '../helpers';
 
 const brokers = inject('kafkaBrokers');
 const sample = fixture('replay-sample.jsonl');
 const { expected, regions } = replaySample();
 
-describe.skipIf(brokers === null)('producer -> Kafka -> map-server', () => {
+describe.skipIf(brokers === null)('producer -> Kafka -> map-server', { timeout: KAFKA_TEST_MS }, () => {
   const topic = uniqueTopic('services');
   const env = { KAFKA_BROKERS: brokers ?? '', KAFKA_TOPIC: topic, KAFKA_PARTITIONS: '3' };
   let mapServer: Service;
   let url: string;
   let port: number;
 
-  const startMapServer = async () => {
-    mapServer = runService('map-server', [], { ...env, PORT: String(port) });
-    return until(async () => {
-      const h = await health(url);
-      return h.status === 'ok' ? h : undefined;
-    }, `the map-server to be ok\n${mapServer.output()}`);
+  /** (Re)starts the map-server, on the same port each time, and waits until it is ok. */
+  const startOurMapServer = async () => {
+    const started = await startMapServer(env, port);
+    mapServer = started.service;
+    return started.health;
   };
 
   const answers = async () => Promise.all(regions.map((r) => trends(url, `region=${r}&window=1h&limit=50`)));
 
-  beforeAll(async () => {
+  // Each test starts with ready(): a map-server that did not start fails the tests instead of skipping them.
+  const ready = beforeAllOrFail(async () => {
     port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    await startMapServer();
+    return startOurMapServer();
   });
   afterAll(async () => {
     mapServer?.process.kill('SIGTERM');
@@ -42,6 +42,7 @@ describe.skipIf(brokers === null)('producer -> Kafka -> map-server', () => {
   });
 
   it('replays an archive through Kafka with exact counts per region', async () => {
+    ready();
     const producer = runService('producer', ['--source', 'replay', '--file', sample, '--speed', 'max'], env);
     expect(await producer.exited, producer.output()).toBe(0);
     expect(producer.output()).toMatch(/finished\. 34 sent of 40 read; skipped 6 \(/);
@@ -56,16 +57,18 @@ describe.skipIf(brokers === null)('producer -> Kafka -> map-server', () => {
   });
 
   it('answers the same after the map-server is killed with SIGKILL and restarted', async () => {
+    ready();
     const before = await answers();
     mapServer.process.kill('SIGKILL');
     expect(await mapServer.exited).toBeNull();
-    const after = await startMapServer();
+    const after = await startOurMapServer();
     expect(after.ingested).toBe(expected.accepted);
     expect(after.skipped).toEqual({ duplicate: 2 }); // dedupe holds across the rebuild
     expect(await answers()).toEqual(before);
   });
 
   it('skips messages that break the event contract, counts them, and keeps going', async () => {
+    ready();
     const kafka = new Kafka({ clientId: 'test-bad-messages', brokers: brokers!.split(','), logLevel: logLevel.NOTHING });
     const producer = kafka.producer();
     await producer.connect();
@@ -96,6 +99,7 @@ describe.skipIf(brokers === null)('producer -> Kafka -> map-server', () => {
   });
 
   it('flushes and exits 0 on SIGTERM: every post it reported sent is counted', async () => {
+    ready();
     const before = await health(url);
     const producer = runService('producer', ['--source', 'synthetic', '--rate', '400', '--seed', '9'], env);
     await until(async () => ((await health(url)).ingested > before.ingested + 400 ? true : undefined), 'posts to flow');
@@ -107,7 +111,7 @@ describe.skipIf(brokers === null)('producer -> Kafka -> map-server', () => {
   });
 });
 
-describe.skipIf(brokers === null)('npm start with KAFKA_BROKERS set', () => {
+describe.skipIf(brokers === null)('npm start with KAFKA_BROKERS set', { timeout: KAFKA_TEST_MS }, () => {
   it('runs producer and map-server in one process over Kafka, with the same counts', async () => {
     const config = configFor(['--source', 'replay', '--file', sample, '--speed', 'max'], {
       KAFKA_BROKERS: brokers ?? '',

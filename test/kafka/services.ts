@@ -1,8 +1,20 @@
-/** Runs trendmap's services as the separate processes they are in production, for the Kafka suites. */
+/**
+ * Runs trendmap's services as the separate processes they are in production, and Kafka's own console
+ * producer, for the Kafka suites; waits on conditions with generous ceilings (the machine may be busy).
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { Kafka, logLevel } from 'kafkajs';
 import type { TrendsResponse } from '../../common/src/api';
+
+/**
+ * How long a service may take to become ready, in ms: seconds on an idle machine, but a busy 2-core one
+ * running a broker, several services and other suites at once has taken over 60 s.
+ */
+export const SERVICE_START_MS = 150_000;
+/** The ceiling of one Kafka test, in ms: it waits on several such services and on the broker. */
+export const KAFKA_TEST_MS = 300_000;
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -48,7 +60,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
+/** Thrown by a probe to stop `until` at once: what it waits for can no longer happen. */
+export class GiveUp extends Error {}
+
+/**
+ * Probes every 250 ms until `probe` gives a value (errors count as "not yet", except `GiveUp`); fails after
+ * `timeoutMs`, saying what it waited for (`what` may be a function, to include a service's output then).
+ */
+export async function until<T>(probe: () => Promise<T | undefined>, what: string | (() => string), timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -56,11 +75,36 @@ export async function until<T>(probe: () => Promise<T | undefined>, what: string
       const value = await probe();
       if (value !== undefined) return value;
     } catch (error) {
+      if (error instanceof GiveUp) throw error;
       lastError = error;
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
+  const waitedFor = typeof what === 'string' ? what : what();
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${waitedFor}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
+}
+
+/**
+ * Starts the built map-server (on `port`, or a free one) and waits until `/api/health` says `ok`: connected
+ * to Kafka and rebuilt. Fails at once, with what it printed, when it exits first.
+ */
+export async function startMapServer(env: Record<string, string>, port?: number): Promise<{ service: Service; url: string; health: Health }> {
+  const listen = port ?? (await freePort());
+  const url = `http://127.0.0.1:${listen}`;
+  const service = runService('map-server', [], { ...env, PORT: String(listen) });
+  try {
+    const h = await until(async () => {
+      if (service.process.exitCode !== null || service.process.signalCode !== null) {
+        throw new GiveUp(`the map-server exited (${service.process.exitCode ?? service.process.signalCode}) before it was ok:\n${service.output()}`);
+      }
+      const current = await health(url);
+      return current.status === 'ok' ? current : undefined;
+    }, () => `the map-server to be ok\n${service.output()}`, SERVICE_START_MS);
+    return { service, url, health: h };
+  } catch (error) {
+    service.process.kill('SIGKILL'); // no one else holds it yet
+    throw error;
+  }
 }
 
 export interface Health {
@@ -83,4 +127,53 @@ export async function trends(baseUrl: string, query: string): Promise<TrendsResp
 
 export function uniqueTopic(name: string): string {
   return `test-${name}-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+}
+
+/**
+ * Writes `input` (one message a line, "key<TAB>value" with `<NULL>` for null) to `topic` with Kafka's own
+ * console producer (scripts/kafka-console-producer.sh) and waits for it to exit.
+ */
+export async function consoleProduce(brokers: string, topic: string, input: Buffer): Promise<{ code: number | null; output: string }> {
+  const child = spawn('bash', ['scripts/kafka-console-producer.sh', '--bootstrap-server', brokers, '--topic', topic,
+    '--property', 'parse.key=true', '--property', 'null.marker=<NULL>',
+    // One message at a time, each acknowledged (acks=all is the tool's default) before the next; no linger
+    // (`--timeout`, 1 s by default, which --sync would wait out for every message).
+    '--sync', '--timeout', '0'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  child.stdin.end(input);
+  return { code: await exited, output };
+}
+
+/** Messages written to `topic` so far, over all partitions (the sum of the end offsets). */
+export async function topicMessages(brokers: string, topic: string): Promise<number> {
+  const admin = new Kafka({ clientId: 'test-offsets', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Waits until the map-server at `url` has counted at least `posts` posts, is `ok` and reports no lag, and
+ * returns its health then. The caller checks that the count is exactly `posts`: over it, a post was counted
+ * twice; under it, it never gets here. (Messages read is no measure: after a broker restart the consumer
+ * reads again from its last committed offset, and those redeliveries are skipped as duplicates.)
+ */
+export async function caughtUp(url: string, posts: number, what: string): Promise<Health> {
+  let last = 'nothing yet';
+  try {
+    return await until(async () => {
+      const h = await health(url);
+      last = JSON.stringify(h);
+      const lagging = Object.values(h.kafka?.lag ?? {}).some((lag) => lag > 0);
+      return h.ingested >= posts && !lagging && h.status === 'ok' ? h : undefined;
+    }, what);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; last health: ${last}`);
+  }
 }
