@@ -8,7 +8,7 @@ import type { Config } from '../../common/src/config';
 import { tagKey } from '../../common/src/tag-key';
 import type { TrendsResponse } from '../../common/src/api';
 import { startEmbedded, type Embedded } from '../../map-server/src/embedded';
-import { configFor, getJson } from '../helpers';
+import { beforeAllOrFail, configFor, getJson } from '../helpers';
 import { health, until } from '../kafka/services';
 import { FakeXApi } from './fake-x-api';
 import { makeFakePosts, type FakeEnvelope } from './fake-x-posts';
@@ -68,13 +68,14 @@ describe('the X source against the stand-in API', () => {
   let foreignId: string;
   let staleId: string;
 
-  beforeAll(async () => {
+  // Each test starts with ready(): a set-up that failed fails the tests instead of skipping them.
+  const ready = beforeAllOrFail(async () => {
     harness.logs.length = 0;
     fake = await FakeXApi.start({ token: TOKEN, posts, tooManyConnectionsFirst: true, dropAfter: DROP_AFTER, redeliver: REDELIVER, keepAliveMs: 100 });
     foreignId = fake.addRule('#catsofinstagram has:images', 'someone-else').id;
     staleId = fake.addRule('has:geo has:hashtags place_country:DE', `${RULE_TAG_PREFIX}0123456789ab`).id;
     embedded = await startEmbedded(xConfigFor(fake, TOKEN), { staticDir: null });
-    await until(async () => ((await health(embedded.server.url)).ingested >= POSTS ? true : undefined), 'every post of the stand-in counted', 60_000);
+    await until(async () => ((await health(embedded.server.url)).ingested >= POSTS ? true : undefined), 'every post of the stand-in counted');
   });
   afterAll(async () => {
     await embedded?.close();
@@ -82,6 +83,7 @@ describe('the X source against the stand-in API', () => {
   });
 
   it('syncs rules: adds this app\'s, deletes its stale one, leaves a foreign one alone', () => {
+    ready();
     const desired = xRules(xConfigFor(fake, TOKEN).x);
     const ours = fake.rules.filter((rule) => rule.tag?.startsWith(RULE_TAG_PREFIX));
     expect(ours.map(({ value, tag }) => ({ value, tag }))).toEqual(desired);
@@ -90,12 +92,14 @@ describe('the X source against the stand-in API', () => {
   });
 
   it('asks for the place expansion and the fields the normaliser reads', () => {
+    ready();
     expect(fake.lastStreamQuery?.get('expansions')).toBe('geo.place_id');
     expect(fake.lastStreamQuery?.get('place.fields')?.split(',')).toEqual(expect.arrayContaining(['country_code', 'geo', 'full_name']));
     expect(fake.lastStreamQuery?.get('tweet.fields')?.split(',')).toEqual(expect.arrayContaining(['created_at', 'entities', 'geo', 'lang', 'note_tweet']));
   });
 
   it('survives the 429 and the mid-stream drop, reconnecting', () => {
+    ready();
     expect(fake.streamStatuses).toEqual([429, 200, 200]);
     expect(harness.logs.some((line) => line.includes('HTTP 429') && line.includes('another connection'))).toBe(true);
     const state = embedded.producer.source.state!();
@@ -104,6 +108,7 @@ describe('the X source against the stand-in API', () => {
   });
 
   it('counts redelivered posts once: /api/trends counts exactly what the stand-in sent', async () => {
+    ready();
     expect(fake.sent.length).toBe(POSTS + REDELIVER);
     const expected = expectedCounts(fake.sent);
     const world = await getJson<TrendsResponse>(`${embedded.server.url}/api/trends?window=1h&limit=50`);
@@ -126,7 +131,7 @@ describe('the X source with a wrong token', () => {
   let fake: FakeXApi;
   let embedded: Embedded;
 
-  beforeAll(async () => {
+  const ready = beforeAllOrFail(async () => {
     harness.logs.length = 0;
     fake = await FakeXApi.start({ token: TOKEN, posts: makeFakePosts(3, Date.now()) });
     embedded = await startEmbedded(xConfigFor(fake, WRONG), { staticDir: null });
@@ -137,6 +142,7 @@ describe('the X source with a wrong token', () => {
   });
 
   it('fails with a clear message naming X_BEARER_TOKEN, and the token shows nowhere', async () => {
+    ready();
     const error = (await embedded.producer.done.then(() => null, (e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(Error);
     expect(error.message).toContain('X_BEARER_TOKEN');
