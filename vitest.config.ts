@@ -4,7 +4,9 @@ export default defineConfig({
   test: {
     include: ['{common,producer,map-server,frontend}/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'frontend/dist/**'],
-    testTimeout: 30_000,
+    // Ceilings for a broken build, not measures of speed: the suite must pass on a busy 2-core machine, where
+    // what takes a second idle can take ten. Tests that wait on services set their own, larger ones.
+    testTimeout: 60_000,
     hookTimeout: 180_000,
     // Starts a real Kafka broker for the Kafka suites (or explains why they are skipped); finds the Chromium
     // the browser suites drive (or explains why they are skipped).

@@ -17,6 +17,21 @@ const fixture = (name: string) => fileURLToPath(new URL(`../../../test/fixtures/
 const lookup = createCountryLookup();
 const sampleLines = readFileSync(fixture('replay-sample.jsonl'), 'utf8').split('\n').filter((l) => l !== '');
 
+/**
+ * Resolves once `value()` has stayed the same over `polls` polls 20 ms apart: long enough for the streams
+ * behind it to take every read that completed meanwhile (each poll is a turn of the event loop), on a busy
+ * machine too, where a fixed wait may end before they even started.
+ */
+async function settled(value: () => number, polls = 10): Promise<void> {
+  let last = value();
+  for (let same = 0; same < polls; ) {
+    await new Promise((r) => setTimeout(r, 20));
+    const now = value();
+    same = now === last ? same + 1 : 0;
+    last = now;
+  }
+}
+
 async function readAll(source: ReplaySource): Promise<string[]> {
   const lines: string[] = [];
   for await (const batch of source.read(new AbortController().signal)) lines.push(...(batch as string[]));
@@ -119,8 +134,8 @@ describe('replaySource', () => {
         const iterator = source.read(new AbortController().signal)[Symbol.asyncIterator]();
         const first = await iterator.next();
         expect(first.done).toBe(false);
-        // Give the streams time to read ahead as far as they would.
-        await new Promise((r) => setTimeout(r, 100));
+        // Let the streams read ahead as far as they would: until they stop, not for a set time.
+        await settled(() => source.progress.bytesRead);
         const ahead = source.progress.bytesRead / source.progress.bytesTotal;
         expect(ahead, name).toBeLessThan(0.5);
         await iterator.return?.();
