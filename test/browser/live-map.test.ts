@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from './chromium';
-import { openSession, streamRequests, type PageSession } from './page-session';
+import { liveRounds, openSession, streamRequests, type PageSession } from './page-session';
 import { startSyntheticProduct, startTileServer, type Product, type TileServer } from './product';
 import { trendList, trendsPanel } from './panel';
 
@@ -34,7 +34,7 @@ describe.skipIf(chromium === null)('the live map in Chromium', () => {
     await expect.poll(() => trendList(page).getByRole('listitem').count(), { timeout: 15_000 }).toBeGreaterThan(0);
     expect(streamRequests(session).length).toBeGreaterThan(0);
     // A few seconds of live updates (markers, stats, trends) must not log errors either.
-    await page.waitForTimeout(3_000);
+    await liveRounds(page, 2);
     expect(session.errors).toEqual([]);
     expect(session.dialogs).toEqual([]);
   });
@@ -90,7 +90,8 @@ describe.skipIf(chromium === null)('the tile layer in Chromium', () => {
     await expect.poll(() => tiles.served(), { timeout: 10_000 }).toBeGreaterThan(0);
     const tileImages = page.locator(`img.leaflet-tile-loaded[src*="${tileHost}"]`);
     await expect.poll(() => tileImages.count(), { timeout: 10_000 }).toBeGreaterThan(0);
-    await page.waitForTimeout(1_000);
+    // Every tile asked for has loaded or failed (a failure is what would log the error).
+    await page.waitForFunction(() => [...document.querySelectorAll('img.leaflet-tile')].every((img) => (img as HTMLImageElement).complete), undefined, { timeout: 30_000 });
     // A tile outside the world (x or y < 0 or >= 2^z) is a 404 on a real tile server: an error in the console.
     expect(session.errors).toEqual([]);
   });

@@ -5,7 +5,7 @@
 import { expect } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import type { Trend } from '../../common/src/api';
-import type { PageSession } from './page-session';
+import { imagesTried, type PageSession } from './page-session';
 import { HOSTILE_PLACE, HOSTILE_TEXT } from './posts-archive';
 
 export const trendsPanel = (page: Page): Locator => page.getByLabel('Trends', { exact: true });
@@ -68,9 +68,9 @@ export async function expectHostilePostAsText(session: PageSession, message: str
   const recent = recentPosts(session.page);
   await expect.poll(() => textOf(recent), { timeout: 10_000, message }).toContain(HOSTILE_TEXT);
   expect(await textOf(recent)).toContain(HOSTILE_PLACE);
-  // Give an injected image the time to fail to load and fire its handler.
-  await session.page.waitForTimeout(1_000);
   expect(await session.page.locator('img[src="x"], img[src="y"]').count(), 'img elements built from post content').toBe(0);
+  // Had one been built all the same, its load would have failed and fired its handler by the time ours do.
+  await imagesTried(session, ['x', 'y']);
   expect(session.dialogs).toEqual([]);
   expect(session.errors).toEqual([]);
 }
