@@ -2,9 +2,9 @@
  * End to end, through the same code path as `npm start`: config parsing, the embedded bus, the producer's
  * pipeline and normaliser, the map-server's engine and HTTP API, and the built frontend.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { EventSource } from 'eventsource';
-import { configFor, ensureBuild, expectSampleCounts, fixture, getJson, replaySample, runStart } from './helpers';
+import { beforeAllOrFail, configFor, ensureBuild, expectSampleCounts, fixture, getJson, replaySample, runStart } from './helpers';
 import { startEmbedded, type Embedded } from '../map-server/src/embedded';
 import type { Marker, TrendsResponse } from '../common/src/api';
 import { until } from './kafka/services';
@@ -13,7 +13,7 @@ describe('replaying an archive through the embedded product', () => {
   const { expected } = replaySample();
   let embedded: Embedded;
 
-  beforeAll(async () => {
+  beforeAllOrFail(async () => {
     embedded = await startEmbedded(configFor(['--source', 'replay', '--file', fixture('replay-sample.jsonl'), '--speed', 'max']), { staticDir: null });
     const stats = await embedded.producer.done;
     expect(stats.finished).toBe(true);
@@ -37,7 +37,7 @@ describe('replaying an archive through the embedded product', () => {
 describe('npm start on the default synthetic world', () => {
   let embedded: Embedded;
 
-  beforeAll(async () => {
+  beforeAllOrFail(async () => {
     // What `npm start` runs first: build the frontend and the server if there is no build.
     ensureBuild();
     embedded = await startEmbedded(configFor(['--rate', '200', '--seed', '7']));
@@ -75,7 +75,7 @@ describe('npm start on the default synthetic world', () => {
 });
 
 describe('the command line (the built `npm start`)', () => {
-  beforeAll(() => ensureBuild());
+  beforeAllOrFail(async () => ensureBuild());
   const run = runStart;
 
   it('prints --help', () => {

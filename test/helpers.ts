@@ -2,7 +2,7 @@
  * What the end-to-end suites share: fixture paths, a test configuration, a JSON GET that must succeed, a
  * suite set-up whose failure fails the tests, and the hand-worked answers for `fixtures/replay-sample.jsonl`.
  */
-import { beforeAll, expect } from 'vitest';
+import { beforeAll, beforeEach, expect } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -88,8 +88,8 @@ export async function expectSampleCounts(baseUrl: string): Promise<void> {
 const HOOK_MARGIN_MS = 15_000;
 
 /**
- * Runs `setUp` once before the suite's tests, as `beforeAll` does, and returns what it resolved with. When
- * it throws (or takes longer than `timeoutMs`), every test that asks for the result fails with that error:
+ * Runs `setUp` once before the suite's tests, as `beforeAll` does, and returns a getter for what it resolved
+ * with. When it throws (or takes longer than `timeoutMs`), every test of the suite fails with that error:
  * vitest reports the tests of a suite whose `beforeAll` threw as skipped, which reads like a pass.
  */
 export function beforeAllOrFail<T>(setUp: () => Promise<T>, timeoutMs = 150_000): () => T {
@@ -110,8 +110,11 @@ export function beforeAllOrFail<T>(setUp: () => Promise<T>, timeoutMs = 150_000)
       clearTimeout(timer);
     }
   }, timeoutMs + HOOK_MARGIN_MS);
-  return () => {
+  const value = () => {
     if (!outcome.ok) throw outcome.error;
     return outcome.value;
   };
+  // A hook that throws fails the test it runs for.
+  beforeEach(() => void value());
+  return value;
 }

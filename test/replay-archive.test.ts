@@ -4,8 +4,8 @@
  * README.txt and a hidden file that are not read) must count exactly what the single file counts, whose
  * trends were worked out by hand in replay-sample.expected.json.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configFor, ensureBuild, expectSampleCounts, fixture, getJson, replaySample, runStart } from './helpers';
+import { afterAll, describe, expect, it } from 'vitest';
+import { beforeAllOrFail, configFor, ensureBuild, expectSampleCounts, fixture, getJson, replaySample, runStart } from './helpers';
 import { startEmbedded, type Embedded } from '../map-server/src/embedded';
 import { isReplaySource } from '../producer/src/sources/replay';
 import type { TrendsResponse } from '../common/src/api';
@@ -14,7 +14,7 @@ describe('replaying an archive directory through the embedded product', () => {
   const { expected } = replaySample();
   let embedded: Embedded;
 
-  beforeAll(async () => {
+  beforeAllOrFail(async () => {
     embedded = await startEmbedded(configFor(['--source', 'replay', '--file', fixture('archive/good'), '--speed', 'max']), { staticDir: null });
     const stats = await embedded.producer.done;
     expect(stats.finished).toBe(true);
@@ -37,7 +37,7 @@ describe('replaying an archive directory through the embedded product', () => {
 });
 
 describe('the command line with an archive (the built `npm start`)', () => {
-  beforeAll(() => ensureBuild());
+  beforeAllOrFail(async () => ensureBuild());
   const run = runStart;
 
   it('refuses an archive that matches nothing, before starting, with exit code 2', () => {

@@ -3,7 +3,8 @@
  * synthetic world: first with country borders only, then with the tile layer pointed at a local stand-in
  * tile server (which the Content-Security-Policy must allow).
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { beforeAllOrFail } from '../helpers';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from './chromium';
 import { liveRounds, openSession, streamRequests, type PageSession } from './page-session';
@@ -17,7 +18,7 @@ describe.skipIf(chromium === null)('the live map in Chromium', () => {
   let product: Product;
   let session: PageSession;
 
-  beforeAll(async () => {
+  beforeAllOrFail(async () => {
     [product, browser] = await Promise.all([startSyntheticProduct(50), launchChromium(chromium!)]);
     // One page for the suite, as a visitor would keep it open.
     session = await openSession(browser);
@@ -66,7 +67,7 @@ describe.skipIf(chromium === null)('the tile layer in Chromium', () => {
   let tiles: TileServer;
   let session: PageSession;
 
-  beforeAll(async () => {
+  beforeAllOrFail(async () => {
     tiles = await startTileServer();
     [product, browser] = await Promise.all([
       startSyntheticProduct(10, { TILE_URL: tiles.template, TILE_ATTRIBUTION: 'Test tiles' }),

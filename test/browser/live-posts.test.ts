@@ -2,7 +2,8 @@
  * Recent posts arriving live (SSE), in a real browser: the page is open and showing a harmless post when
  * the hostile one is published, so it reaches the list through the live path, not the first fetch.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { beforeAllOrFail } from '../helpers';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from './chromium';
 import { openSession, type PageSession } from './page-session';
@@ -17,7 +18,7 @@ describe.skipIf(chromium === null)('recent posts arriving live in Chromium', () 
   let product: Awaited<ReturnType<typeof startFedProduct>>;
   let session: PageSession;
 
-  beforeAll(async () => {
+  beforeAllOrFail(async () => {
     [product, browser] = await Promise.all([startFedProduct(), launchChromium(chromium!)]);
     session = await openSession(browser);
   });

@@ -3,7 +3,8 @@
  * `npm start`'s product replaying the browser archive (`posts-archive.ts`): known counts in known cities,
  * fully counted before the page opens, so every list can be compared with the API's answer.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
+import { beforeAllOrFail } from '../helpers';
 import type { Browser, Page } from 'playwright-core';
 import type { TagRegionsResponse, TrendsResponse } from '../../common/src/api';
 import { countryName } from '../../common/src/countries';
@@ -21,7 +22,7 @@ describe.skipIf(chromium === null)('the trends panel in Chromium, over a replaye
   let product: Product;
   let session: PageSession;
 
-  beforeAll(async () => {
+  beforeAllOrFail(async () => {
     [product, browser] = await Promise.all([startReplayProduct(), launchChromium(chromium!)]);
   });
   afterAll(async () => {

@@ -30,8 +30,8 @@ describe.skipIf(brokers === null)('producer -> Kafka -> map-server', { timeout: 
 
   const answers = async () => Promise.all(regions.map((r) => trends(url, `region=${r}&window=1h&limit=50`)));
 
-  // Each test starts with ready(): a map-server that did not start fails the tests instead of skipping them.
-  const ready = beforeAllOrFail(async () => {
+  // A map-server that did not start fails the tests instead of skipping them.
+  beforeAllOrFail(async () => {
     port = await freePort();
     url = `http://127.0.0.1:${port}`;
     return startOurMapServer();
@@ -42,7 +42,6 @@ describe.skipIf(brokers === null)('producer -> Kafka -> map-server', { timeout: 
   });
 
   it('replays an archive through Kafka with exact counts per region', async () => {
-    ready();
     const producer = runService('producer', ['--source', 'replay', '--file', sample, '--speed', 'max'], env);
     expect(await producer.exited, producer.output()).toBe(0);
     expect(producer.output()).toMatch(/finished\. 34 sent of 40 read; skipped 6 \(/);
@@ -57,7 +56,6 @@ describe.skipIf(brokers === null)('producer -> Kafka -> map-server', { timeout: 
   });
 
   it('answers the same after the map-server is killed with SIGKILL and restarted', async () => {
-    ready();
     const before = await answers();
     mapServer.process.kill('SIGKILL');
     expect(await mapServer.exited).toBeNull();
@@ -68,7 +66,6 @@ describe.skipIf(brokers === null)('producer -> Kafka -> map-server', { timeout: 
   });
 
   it('skips messages that break the event contract, counts them, and keeps going', async () => {
-    ready();
     const kafka = new Kafka({ clientId: 'test-bad-messages', brokers: brokers!.split(','), logLevel: logLevel.NOTHING });
     const producer = kafka.producer();
     await producer.connect();
@@ -99,7 +96,6 @@ describe.skipIf(brokers === null)('producer -> Kafka -> map-server', { timeout: 
   });
 
   it('flushes and exits 0 on SIGTERM: every post it reported sent is counted', async () => {
-    ready();
     const before = await health(url);
     const producer = runService('producer', ['--source', 'synthetic', '--rate', '400', '--seed', '9'], env);
     await until(async () => ((await health(url)).ingested > before.ingested + 400 ? true : undefined), 'posts to flow');

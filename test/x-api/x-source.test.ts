@@ -68,8 +68,8 @@ describe('the X source against the stand-in API', () => {
   let foreignId: string;
   let staleId: string;
 
-  // Each test starts with ready(): a set-up that failed fails the tests instead of skipping them.
-  const ready = beforeAllOrFail(async () => {
+  // A set-up that failed fails the tests instead of skipping them.
+  beforeAllOrFail(async () => {
     harness.logs.length = 0;
     fake = await FakeXApi.start({ token: TOKEN, posts, tooManyConnectionsFirst: true, dropAfter: DROP_AFTER, redeliver: REDELIVER, keepAliveMs: 100 });
     foreignId = fake.addRule('#catsofinstagram has:images', 'someone-else').id;
@@ -83,7 +83,6 @@ describe('the X source against the stand-in API', () => {
   });
 
   it('syncs rules: adds this app\'s, deletes its stale one, leaves a foreign one alone', () => {
-    ready();
     const desired = xRules(xConfigFor(fake, TOKEN).x);
     const ours = fake.rules.filter((rule) => rule.tag?.startsWith(RULE_TAG_PREFIX));
     expect(ours.map(({ value, tag }) => ({ value, tag }))).toEqual(desired);
@@ -92,14 +91,12 @@ describe('the X source against the stand-in API', () => {
   });
 
   it('asks for the place expansion and the fields the normaliser reads', () => {
-    ready();
     expect(fake.lastStreamQuery?.get('expansions')).toBe('geo.place_id');
     expect(fake.lastStreamQuery?.get('place.fields')?.split(',')).toEqual(expect.arrayContaining(['country_code', 'geo', 'full_name']));
     expect(fake.lastStreamQuery?.get('tweet.fields')?.split(',')).toEqual(expect.arrayContaining(['created_at', 'entities', 'geo', 'lang', 'note_tweet']));
   });
 
   it('survives the 429 and the mid-stream drop, reconnecting', () => {
-    ready();
     expect(fake.streamStatuses).toEqual([429, 200, 200]);
     expect(harness.logs.some((line) => line.includes('HTTP 429') && line.includes('another connection'))).toBe(true);
     const state = embedded.producer.source.state!();
@@ -108,7 +105,6 @@ describe('the X source against the stand-in API', () => {
   });
 
   it('counts redelivered posts once: /api/trends counts exactly what the stand-in sent', async () => {
-    ready();
     expect(fake.sent.length).toBe(POSTS + REDELIVER);
     const expected = expectedCounts(fake.sent);
     const world = await getJson<TrendsResponse>(`${embedded.server.url}/api/trends?window=1h&limit=50`);
@@ -131,7 +127,7 @@ describe('the X source with a wrong token', () => {
   let fake: FakeXApi;
   let embedded: Embedded;
 
-  const ready = beforeAllOrFail(async () => {
+  beforeAllOrFail(async () => {
     harness.logs.length = 0;
     fake = await FakeXApi.start({ token: TOKEN, posts: makeFakePosts(3, Date.now()) });
     embedded = await startEmbedded(xConfigFor(fake, WRONG), { staticDir: null });
@@ -142,7 +138,6 @@ describe('the X source with a wrong token', () => {
   });
 
   it('fails with a clear message naming X_BEARER_TOKEN, and the token shows nowhere', async () => {
-    ready();
     const error = (await embedded.producer.done.then(() => null, (e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(Error);
     expect(error.message).toContain('X_BEARER_TOKEN');
