@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, HELP, parseConfig, type Config } from './config';
+import { ConfigError, DEFAULTS, HELP, parseConfig, type Config } from './config';
 
 const config = (argv: string[], env: Record<string, string> = {}): Config => {
   const parsed = parseConfig(argv, env);
@@ -97,5 +97,29 @@ describe('parseConfig', () => {
   ])('refuses %j %j with a clear message', (argv, env, message) => {
     expect(() => parseConfig(argv, env)).toThrow(ConfigError);
     expect(() => parseConfig(argv, env)).toThrow(message);
+  });
+});
+
+describe('the stream caps', () => {
+  it('default to SSE_MAX_CLIENTS and SSE_MAX_CLIENTS_PER_ADDRESS of DEFAULTS, and read both', () => {
+    expect(config([])).toMatchObject({ sseMaxClients: DEFAULTS.sseMaxClients, sseMaxClientsPerAddress: 20 });
+    expect(config([], { SSE_MAX_CLIENTS: '5000', SSE_MAX_CLIENTS_PER_ADDRESS: ' 3 ' })).toMatchObject({ sseMaxClients: 5_000, sseMaxClientsPerAddress: 3 });
+    expect(config([], { SSE_MAX_CLIENTS: '' }).sseMaxClients).toBe(DEFAULTS.sseMaxClients);
+  });
+
+  it('are listed in --help with their defaults', () => {
+    expect(HELP).toMatch(new RegExp(`SSE_MAX_CLIENTS +most live streams open at once \\(default ${DEFAULTS.sseMaxClients}`));
+    expect(HELP).toMatch(/SSE_MAX_CLIENTS_PER_ADDRESS +most live streams from one address \(default 20\)/);
+  });
+
+  it.each([
+    [{ SSE_MAX_CLIENTS: 'many' }, /SSE_MAX_CLIENTS must be a whole number from 1 to 1000000; got "many"/],
+    [{ SSE_MAX_CLIENTS: '0' }, /SSE_MAX_CLIENTS must be a whole number from 1/],
+    [{ SSE_MAX_CLIENTS: '1.5' }, /SSE_MAX_CLIENTS must be a whole number/],
+    [{ SSE_MAX_CLIENTS_PER_ADDRESS: '-2' }, /SSE_MAX_CLIENTS_PER_ADDRESS must be a whole number from 1 to 1000000; got "-2"/],
+    [{ SSE_MAX_CLIENTS_PER_ADDRESS: '2000000' }, /SSE_MAX_CLIENTS_PER_ADDRESS must be a whole number/],
+  ])('refuses %j with a message naming the variable', (env, message) => {
+    expect(() => parseConfig([], env)).toThrow(ConfigError);
+    expect(() => parseConfig([], env)).toThrow(message);
   });
 });

@@ -75,6 +75,10 @@ export interface Config {
    * The rate limit and the per-address stream cap count by that address.
    */
   trustProxy: boolean | string[];
+  /** Most live streams (`/api/stream`) open at once; past it a new one is refused with 503. */
+  sseMaxClients: number;
+  /** Most live streams open at once from one client address (as `trustProxy` reads it); past it, 429. */
+  sseMaxClientsPerAddress: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Comma-separated Kafka brokers; null for the embedded in-process bus. */
   kafkaBrokers: string[] | null;
@@ -95,6 +99,9 @@ export const DEFAULTS = {
   tileUrl: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
   tileAttribution: '© OpenStreetMap contributors',
   apiRateLimit: 1_200,
+  // Sized for one instance by `npm run bench -- streams` (see the README's "Stream caps").
+  sseMaxClients: 1_000,
+  sseMaxClientsPerAddress: 20,
   logLevel: 'info',
   xApiBaseUrl: 'https://api.x.com/2',
   kafkaTopic: 'geo-hashtags',
@@ -104,6 +111,9 @@ export const DEFAULTS = {
 
 /** Upper bound of `--rate`, in posts per second: beyond it the synthetic generator cannot keep pace. */
 export const MAX_RATE = 100_000;
+
+/** Upper bound of the stream caps: each open stream holds a socket (a file descriptor) and its buffers. */
+export const MAX_STREAMS = 1_000_000;
 
 export const HELP = `trendmap: a live world map of what is trending where.
 
@@ -134,6 +144,9 @@ Environment:
   TILE_ATTRIBUTION  attribution shown for the tile layer (default "${DEFAULTS.tileAttribution}")
   API_RATE_LIMIT    requests per minute one address may make to /api/* (default ${DEFAULTS.apiRateLimit}; 0: no limit;
                     the live stream is capped by connections instead)
+  SSE_MAX_CLIENTS   most live streams open at once (default ${DEFAULTS.sseMaxClients}: what one instance serves
+                    smoothly; see the README); past it a new one is refused with 503
+  SSE_MAX_CLIENTS_PER_ADDRESS  most live streams from one address (default ${DEFAULTS.sseMaxClientsPerAddress}); past it, 429
   TRUST_PROXY       behind a reverse proxy: which proxies to believe about the client's address
                     (X-Forwarded-For): true (any), or addresses/CIDRs such as 10.0.0.0/8,::1
                     (default: none, so every client of a proxy would share one rate limit)
@@ -221,6 +234,12 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
       tileAttribution: env.TILE_ATTRIBUTION ?? DEFAULTS.tileAttribution,
       apiRateLimit: parseNumber('API_RATE_LIMIT', env.API_RATE_LIMIT, DEFAULTS.apiRateLimit, { integer: true, min: 0, max: 1_000_000 }),
       trustProxy: parseTrustProxy(nonEmpty(env.TRUST_PROXY)),
+      sseMaxClients: parseNumber('SSE_MAX_CLIENTS', env.SSE_MAX_CLIENTS, DEFAULTS.sseMaxClients, { integer: true, min: 1, max: MAX_STREAMS }),
+      sseMaxClientsPerAddress: parseNumber('SSE_MAX_CLIENTS_PER_ADDRESS', env.SSE_MAX_CLIENTS_PER_ADDRESS, DEFAULTS.sseMaxClientsPerAddress, {
+        integer: true,
+        min: 1,
+        max: MAX_STREAMS,
+      }),
       logLevel: parseLogLevel(nonEmpty(env.LOG_LEVEL) ?? DEFAULTS.logLevel),
       kafkaBrokers: parseBrokers(env.KAFKA_BROKERS),
       kafkaTopic: parseTopic(nonEmpty(env.KAFKA_TOPIC) ?? DEFAULTS.kafkaTopic),

@@ -12,8 +12,10 @@ import type { SubscriberHealth } from '../../common/src/bus/bus';
 import type { TrendEngine } from './trend-engine';
 import type { MarkerHub } from './sse/marker-hub';
 import { TrendsFeed } from './sse/trends-feed';
-import { securityHeaders } from './plugins/security-headers';
+import { securityHeaderSet, securityHeaders } from './plugins/security-headers';
 import { apiRateLimit } from './plugins/api-rate-limit';
+import { installMetrics } from './plugins/metrics';
+import { clientErrorHandler, frameworkErrors, installErrorReplies } from './plugins/error-replies';
 import { trendsRoute } from './routes/trends';
 import { tagRegionsRoute } from './routes/tag-regions';
 import { postsRoute } from './routes/posts';
@@ -39,29 +41,23 @@ export interface AppOptions {
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const security = await securityHeaderSet(options.clientConfig.tileUrl);
   // Requests are not logged one by one: the page polls and streams, which would drown everything else.
   const app = Fastify({
     logger: options.logger ?? false,
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: options.trustProxy ?? false,
+    frameworkErrors: frameworkErrors(security),
+    clientErrorHandler: clientErrorHandler(security),
   });
 
-  app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
-    const status = error.statusCode ?? 500;
-    if (status >= 500) {
-      request.log.error(error);
-      return reply.code(status).send({ error: 'internal error' });
-    }
-    return reply.code(status).send({ error: error.message });
-  });
   await app.register(helmet, securityHeaders(options.clientConfig.tileUrl));
   const perMinute = options.apiRateLimit ?? DEFAULTS.apiRateLimit;
   if (perMinute > 0) await app.register(rateLimit, apiRateLimit(perMinute));
-  app.setNotFoundHandler(
-    // Unknown API paths count against the budget too (the limiter lets everything else through).
-    { preHandler: perMinute > 0 ? app.rateLimit() : undefined },
-    (request, reply) => reply.code(404).send({ error: `no route for ${request.method} ${request.url.split('?')[0]}` }),
-  );
+  // Unknown API paths count against the budget too (the limiter lets everything else through).
+  installErrorReplies(app, perMinute > 0 ? app.rateLimit() : undefined);
+  const { engine, hub, upstreamSkips, busHealth } = options;
+  installMetrics(app, { engine, hub, upstreamSkips, busHealth });
 
   const feed = new TrendsFeed(options.engine, options.hub.options);
   // SSE streams never end by themselves: end them before Fastify waits for in-flight requests.

@@ -23,7 +23,10 @@ export const REBUILD_MS = RING_BUCKETS * BUCKET_MS;
 const TICK_MS = 1_000;
 
 export interface MapServerOptions {
-  config: Pick<Config, 'port' | 'host' | 'tileUrl' | 'tileAttribution' | 'logLevel' | 'apiRateLimit' | 'trustProxy'>;
+  config: Pick<
+    Config,
+    'port' | 'host' | 'tileUrl' | 'tileAttribution' | 'logLevel' | 'apiRateLimit' | 'trustProxy' | 'sseMaxClients' | 'sseMaxClientsPerAddress'
+  >;
   subscriber: EventSubscriber;
   upstreamSkips?: () => SkipCounts;
   sourceHealth?: () => SourceHealth | undefined;
@@ -43,7 +46,8 @@ export interface RunningMapServer {
 export async function startMapServer(options: MapServerOptions): Promise<RunningMapServer> {
   const { config, subscriber } = options;
   const engine = new TrendEngine();
-  const hub = new MarkerHub(() => engine.ingested, options.hub);
+  const caps = { maxClients: config.sseMaxClients, maxClientsPerAddress: config.sseMaxClientsPerAddress };
+  const hub = new MarkerHub(() => engine.ingested, { ...caps, ...options.hub });
   engine.onAccepted((event) => hub.publish(event));
 
   const app = await buildApp({

@@ -20,12 +20,18 @@ export interface HealthOptions {
 /** The source's connection as `/api/health` reports it (`source`). */
 export type SourceHealth = NonNullable<HealthResponse['source']>;
 
+/** Skipped inputs by reason: the engine's, plus those counted upstream of the bus (the producer's, in one process). */
+export function allSkips(engine: TrendEngine, upstreamSkips?: () => SkipCounts): SkipCounts {
+  const skipped: SkipCounts = { ...upstreamSkips?.() };
+  for (const [reason, n] of Object.entries(engine.skipped.toJSON()) as [keyof SkipCounts, number][]) {
+    skipped[reason] = (skipped[reason] ?? 0) + n;
+  }
+  return skipped;
+}
+
 export const healthRoute: FastifyPluginAsync<HealthOptions> = async (app, { engine, hub, upstreamSkips, busHealth, sourceHealth }) => {
   app.get('/api/health', { schema: { response: { 200: HealthResponseSchema } } }, async (): Promise<HealthResponse> => {
-    const skipped: SkipCounts = { ...upstreamSkips?.() };
-    for (const [reason, n] of Object.entries(engine.skipped.toJSON()) as [keyof SkipCounts, number][]) {
-      skipped[reason] = (skipped[reason] ?? 0) + n;
-    }
+    const skipped = allSkips(engine, upstreamSkips);
     const bus = busHealth?.();
     const source = sourceHealth?.();
     return {
