@@ -109,7 +109,7 @@ describe('the stream caps', () => {
 
   it('are listed in --help with their defaults', () => {
     expect(HELP).toMatch(new RegExp(`SSE_MAX_CLIENTS +most live streams open at once \\(default ${DEFAULTS.sseMaxClients}`));
-    expect(HELP).toMatch(/SSE_MAX_CLIENTS_PER_ADDRESS +most live streams from one address \(default 20\)/);
+    expect(HELP).toMatch(/SSE_MAX_CLIENTS_PER_ADDRESS +most live streams from one client address \(default 20;/);
   });
 
   it.each([

@@ -99,8 +99,9 @@ export const DEFAULTS = {
   tileUrl: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
   tileAttribution: '© OpenStreetMap contributors',
   apiRateLimit: 1_200,
-  // Sized for one instance by `npm run bench -- streams` (see the README's "Stream caps").
-  sseMaxClients: 1_000,
+  // What one instance holds with markers still arriving within ~0.5 s (p99) and /api/trends answering within
+  // ~0.6 s on a busy 2-core machine (`npm run bench -- streams`; the README's "Stream caps" has the figures).
+  sseMaxClients: 2_000,
   sseMaxClientsPerAddress: 20,
   logLevel: 'info',
   xApiBaseUrl: 'https://api.x.com/2',
@@ -146,7 +147,8 @@ Environment:
                     the live stream is capped by connections instead)
   SSE_MAX_CLIENTS   most live streams open at once (default ${DEFAULTS.sseMaxClients}: what one instance serves
                     smoothly; see the README); past it a new one is refused with 503
-  SSE_MAX_CLIENTS_PER_ADDRESS  most live streams from one address (default ${DEFAULTS.sseMaxClientsPerAddress}); past it, 429
+  SSE_MAX_CLIENTS_PER_ADDRESS  most live streams from one client address (default ${DEFAULTS.sseMaxClientsPerAddress}; see
+                    TRUST_PROXY); past it a new one is refused with 429
   TRUST_PROXY       behind a reverse proxy: which proxies to believe about the client's address
                     (X-Forwarded-For): true (any), or addresses/CIDRs such as 10.0.0.0/8,::1
                     (default: none, so every client of a proxy would share one rate limit)
