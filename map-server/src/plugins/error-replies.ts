@@ -55,7 +55,7 @@ export function installErrorReplies(app: FastifyInstance, notFoundPreHandler?: p
 export function frameworkErrors(security: OutgoingHttpHeaders) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
     const { status, message } = publicError(error);
-    request.log.debug({ code: error.code, url: request.raw.url }, 'refused a request before routing');
+    if (status >= 500) request.log.error(error);
     const text = error.code === 'FST_ERR_BAD_URL' ? 'malformed URL: the path is not valid percent-encoding' : message;
     void reply.headers(security).code(status).send({ error: text });
   };
