@@ -132,7 +132,8 @@ describe('npm start with KAFKA_BROKERS where no broker listens', () => {
     const port = await freePort();
     const brokers = `127.0.0.1:${await freePort()}`;
     const url = `http://127.0.0.1:${port}`;
-    const started = launch('start', [], { PORT: String(port), KAFKA_BROKERS: brokers, LOG_FORMAT: 'json' });
+    const sample = fixture('replay-sample.jsonl');
+    const started = launch('start', ['--source', 'replay', '--file', sample, '--speed', 'max'], { PORT: String(port), KAFKA_BROKERS: brokers, LOG_FORMAT: 'json' });
     try {
       const health = await until(async () => {
         const h = await getJson<HealthResponse>(`${url}/api/health`);
@@ -141,6 +142,8 @@ describe('npm start with KAFKA_BROKERS where no broker listens', () => {
       expect(health).toMatchObject({ status: 'degraded', kafka: { connection: 'disconnected', brokers: [brokers] } });
       expect(health.kafka?.lastError).toMatch(/ECONNREFUSED/);
       await until(async () => (started.output().includes('npm run kafka:local') ? true : undefined), `the hint\n${started.output()}`);
+      // The replay's progress line (every 5 s) says posts were read: they are held for the broker now.
+      await until(async () => (/replay: .*[1-9][0-9]* accepted/.test(started.output()) ? true : undefined), `posts read\n${started.output()}`);
     } finally {
       started.child.kill('SIGTERM');
     }
