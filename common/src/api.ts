@@ -222,6 +222,8 @@ export const HealthResponseSchema = Type.Object({
       /** Messages not yet read, per partition. */
       lag: Type.Record(Type.String(), Type.Integer()),
       lastError: Type.Union([Type.String(), Type.Null()]),
+      /** The brokers it connects to (KAFKA_BROKERS), so that a `degraded` answer says where it looks. */
+      brokers: Type.Array(Type.String()),
     }),
   ),
 });

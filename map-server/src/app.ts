@@ -2,7 +2,7 @@
  * Builds the map-server's HTTP app as a Fastify instance. It never listens: `server.ts` does, and tests use
  * `inject` or listen on a random port.
  */
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { ClientConfig } from '../../common/src/api';
@@ -37,14 +37,15 @@ export interface AppOptions {
   upstreamSkips?: () => SkipCounts;
   busHealth?: () => SubscriberHealth;
   sourceHealth?: () => SourceHealth | undefined;
-  logger?: FastifyServerOptions['logger'];
+  /** The process's logger (pino); none by default. */
+  loggerInstance?: FastifyBaseLogger;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const security = await securityHeaderSet(options.clientConfig.tileUrl);
   // Requests are not logged one by one: the page polls and streams, which would drown everything else.
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: false }),
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: options.trustProxy ?? false,
     frameworkErrors: frameworkErrors(security),

@@ -34,7 +34,7 @@ function session(hub: MarkerHub, ip: string, buffered = 0): SseSession {
 
 describe('GET /metrics', () => {
   it('exposes every metric, the process ones included', async () => {
-    const lag: SubscriberHealth = { connection: 'connected', rebuilding: false, lag: { '0': 0 }, lastError: null };
+    const lag: SubscriberHealth = { connection: 'connected', rebuilding: false, lag: { '0': 0 }, lastError: null, brokers: ['127.0.0.1:9092'] };
     const { app } = await testApp({ busHealth: () => lag });
     const text = await scrape(app);
     for (const name of [
@@ -113,7 +113,7 @@ describe('GET /metrics', () => {
   });
 
   it('reports Kafka lag per partition and the rebuild, from the subscriber\'s health', async () => {
-    let health: SubscriberHealth = { connection: 'connected', rebuilding: true, lag: { '0': 120, '1': 7 }, lastError: null };
+    let health: SubscriberHealth = { connection: 'connected', rebuilding: true, lag: { '0': 120, '1': 7 }, lastError: null, brokers: ['127.0.0.1:9092'] };
     const { app } = await testApp({ busHealth: () => health });
     let text = await scrape(app);
     expect(value(text, 'trendmap_kafka_consumer_lag{partition="0"}')).toBe(120);
@@ -121,7 +121,7 @@ describe('GET /metrics', () => {
     expect(value(text, 'trendmap_rebuilding')).toBe(1);
     expect(value(text, 'trendmap_kafka_connected')).toBe(1);
 
-    health = { connection: 'disconnected', rebuilding: false, lag: { '0': 3 }, lastError: 'gone' };
+    health = { connection: 'disconnected', rebuilding: false, lag: { '0': 3 }, lastError: 'gone', brokers: ['127.0.0.1:9092'] };
     text = await scrape(app);
     expect(value(text, 'trendmap_kafka_consumer_lag{partition="0"}')).toBe(3);
     expect(value(text, 'trendmap_kafka_consumer_lag{partition="1"}')).toBeNaN();

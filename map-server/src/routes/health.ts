@@ -41,7 +41,7 @@ export const healthRoute: FastifyPluginAsync<HealthOptions> = async (app, { engi
       clients: hub.clients,
       newestEventTs: engine.store.endMs,
       ...(source && { source }),
-      ...(bus && { kafka: { connection: bus.connection, lag: bus.lag, lastError: bus.lastError } }),
+      ...(bus && { kafka: { connection: bus.connection, lag: bus.lag, lastError: bus.lastError, brokers: bus.brokers } }),
     };
   });
 };
