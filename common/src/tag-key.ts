@@ -1,9 +1,12 @@
 /**
  * The grouping key of a hashtag: `#AI`, `#ai` and `＃ＡＩ` are one trend. Shared by the producer (which
  * writes keys into events), the server (which matches `?tag=`) and the frontend (which builds links).
+ * NFKC folds widths and compatibility forms, lower case folds case, and NFKC once more composes what lower
+ * case leaves apart (`T` + U+0308 has no composed capital, but lowers to `t` + U+0308, which NFKC makes
+ * `ẗ`): so a key is its own key, `#T̈` and `#ẗ` are one trend, and a link built from a key finds it.
  */
 export function tagKey(tag: string): string {
-  return tag.normalize('NFKC').toLowerCase();
+  return tag.normalize('NFKC').toLowerCase().normalize('NFKC');
 }
 
 /** Longest tag key accepted anywhere, in UTF-16 units (the event contract's limit). */
