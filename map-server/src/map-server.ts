@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../common/src/config';
 import type { EventSubscriber } from '../../common/src/bus/bus';
-import type { SkipCounts } from '../../common/src/skip-reasons';
+import type { SkipCounts, TagDropCounts } from '../../common/src/skip-reasons';
 import { TrendEngine } from './trend-engine';
 import { MarkerHub, type HubOptions } from './sse/marker-hub';
 import { buildApp } from './app';
@@ -26,6 +26,7 @@ export interface MapServerOptions {
   config: Pick<Config, 'port' | 'host' | 'tileUrl' | 'tileAttribution' | 'logLevel' | 'apiRateLimit' | 'trustProxy'>;
   subscriber: EventSubscriber;
   upstreamSkips?: () => SkipCounts;
+  upstreamDroppedTags?: () => TagDropCounts;
   sourceHealth?: () => SourceHealth | undefined;
   staticDir?: string | null;
   hub?: Partial<HubOptions>;
@@ -54,6 +55,7 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
     apiRateLimit: config.apiRateLimit,
     trustProxy: config.trustProxy,
     upstreamSkips: options.upstreamSkips,
+    upstreamDroppedTags: options.upstreamDroppedTags,
     busHealth: subscriber.health?.bind(subscriber),
     sourceHealth: options.sourceHealth,
     logger: { level: config.logLevel },
