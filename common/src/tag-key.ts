@@ -13,6 +13,13 @@ export function tagKey(tag: string): string {
 export const MAX_TAG_LENGTH = 140;
 
 /**
+ * Longest `:tag` a URL path may carry, in UTF-16 units once decoded. More than a key: a tag as a person
+ * writes it may start with `#` and hold decomposed letters that NFKC composes (`e` + U+0301 is `é`); the
+ * key's own limit is applied after reading. Fastify's default (100) refused listed tags of 101 to 140.
+ */
+export const MAX_TAG_PARAM_LENGTH = 4 * MAX_TAG_LENGTH;
+
+/**
  * Reads a tag as a person types it in a URL (`worldcup`, `#WorldCup`, `＃worldcup`, `%23worldcup`) and
  * returns its key, or null when nothing usable is left or it contains characters no hashtag can hold.
  */

@@ -8,6 +8,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { ClientConfig } from '../../common/src/api';
 import { DEFAULTS } from '../../common/src/config';
 import type { SkipCounts, TagDropCounts } from '../../common/src/skip-reasons';
+import { MAX_TAG_PARAM_LENGTH } from '../../common/src/tag-key';
 import type { SubscriberHealth } from '../../common/src/bus/bus';
 import type { TrendEngine } from './trend-engine';
 import type { MarkerHub } from './sse/marker-hub';
@@ -45,6 +46,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: options.logger ?? false,
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: options.trustProxy ?? false,
+    // Every listed tag must be followable at /api/tags/:tag/regions, up to the longest a tag may be.
+    routerOptions: { maxParamLength: MAX_TAG_PARAM_LENGTH },
   });
 
   app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
