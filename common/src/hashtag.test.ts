@@ -3,13 +3,23 @@ import fc from 'fast-check';
 import twitter from 'twitter-text';
 import { checkHashtag, isHashtag } from './hashtag';
 import { parseTagParam, tagKey } from './tag-key';
-import { hashtagText as text } from '../../test/hashtag-text';
+import { hashtagCandidate, hashtagText as text } from '../../test/hashtag-text';
 
 describe('isHashtag (twitter-text)', () => {
   it('takes letters and marks of any script, digits, _ and joiners, with at least one letter', () => {
     for (const tag of ['Paris', 'ＡＩ', 'Fête', 'Fe\u0302te', '日本語', 'サッカー', 'ｻｯｶｰ', 'عربي', 'a_b', '16a', '٣a', 'İstanbul', 'ß', 'a\u200db', 'a・b', 'a～b', 'x\ufe0f']) {
       expect(isHashtag(tag), tag).toBe(true);
     }
+  });
+
+  it("agrees with twitter-text's isValidHashtag('#' + tag) on any string (fast-check)", () => {
+    const anyTag = fc.oneof(text, fc.string({ unit: 'binary', maxLength: 20 }), hashtagCandidate, text.map((t) => t.replace(/^[#＃ ]+/, '')));
+    fc.assert(
+      fc.property(anyTag, (tag) => {
+        expect(isHashtag(tag)).toBe(twitter.isValidHashtag(`#${tag}`));
+      }),
+      { numRuns: 20_000 },
+    );
   });
 
   it('refuses what X would not link as that whole tag', () => {

@@ -20,15 +20,28 @@ export type HashtagCheck = { ok: true; key: string } | { ok: false; reason: Excl
 const TOO_LONG: HashtagCheck = { ok: false, reason: 'tag_too_long' };
 const INVALID: HashtagCheck = { ok: false, reason: 'invalid_hashtag' };
 
-/** True when X would link `#` + `tag` as that whole tag (twitter-text's `isValidHashtag`). */
+const { hashtagAlpha, hashtagAlphaNumeric } = twitter.regexen;
+/**
+ * twitter-text's own hashtag pattern (`regexen.validHashtag`, flags and all) anchored to a whole tag:
+ * its letters, marks, digits and joiners, at least one letter, not starting with U+FE0F or a keycap.
+ * Anchored it takes about 0.1 µs a tag; `isValidHashtag('#' + tag)`, which searches the text and then
+ * scans it for URLs, about 2 µs. `hashtag.test.ts` checks that the two agree.
+ */
+const WHOLE_HASHTAG = new RegExp(
+  `^(?!\\uFE0F|\\u20E3)(?=(?:${hashtagAlphaNumeric.source})*?${hashtagAlpha.source})(?:${hashtagAlphaNumeric.source})+$`,
+  'i',
+);
+
+/** True when X would link `#` + `tag` as that whole tag: twitter-text's `isValidHashtag`, faster. */
 export function isHashtag(tag: string): boolean {
-  return twitter.isValidHashtag(`#${tag}`);
+  return WHOLE_HASHTAG.test(tag);
 }
 
 /**
- * How many verdicts `checkHashtag` remembers. A check costs about 2 µs (twitter-text's regular expressions),
- * a remembered one a map lookup; tags repeat (a few are in most posts), so most checks are lookups. At most
- * 10,000 tags of up to 140 units: about 3 MB at worst, usually well under 1 MB. Emptied when full.
+ * How many verdicts `checkHashtag` remembers. A check costs about 0.4 µs (the pattern, then NFKC and case
+ * twice for the key), a remembered one a map lookup; tags repeat (a few are in most posts), so most checks
+ * are lookups. At most 10,000 tags of up to 140 units: about 3 MB at worst, usually under 1 MB. Emptied
+ * when full.
  */
 const REMEMBERED_TAGS = 10_000;
 const remembered = new Map<string, HashtagCheck>();
