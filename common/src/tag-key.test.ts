@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parseTagParam, tagKey } from './tag-key';
+import { isFollowableKey, parseTagParam, tagKey } from './tag-key';
 
 describe('tagKey', () => {
   it('folds width and case: #AI, #ai and ＃ＡＩ are one trend', () => {
@@ -45,6 +45,17 @@ describe('tagKey', () => {
 describe('parseTagParam', () => {
   it('accepts the key, #Display, full-width ＃ and any casing', () => {
     for (const raw of ['worldcup', '#WorldCup', '＃ＷｏｒｌｄＣｕｐ', ' WORLDCUP ']) expect(parseTagParam(raw)).toBe('worldcup');
+  });
+
+  it('reads a key back as itself exactly when isFollowableKey says so (fast-check)', () => {
+    const raw = fc.oneof(fc.string({ unit: 'binary', maxLength: 150 }), fc.constantFrom('\ufdfa', '\ufe70a', ' a', '#a', 'a'.repeat(141)));
+    fc.assert(
+      fc.property(raw, (s) => {
+        const key = tagKey(s);
+        expect(isFollowableKey(key)).toBe(parseTagParam(key) === key);
+      }),
+      { numRuns: 10_000 },
+    );
   });
 
   it('refuses what cannot be a hashtag', () => {

@@ -19,13 +19,22 @@ export const MAX_TAG_LENGTH = 140;
  */
 export const MAX_TAG_PARAM_LENGTH = 4 * MAX_TAG_LENGTH;
 
+/** Characters no hashtag holds, refused in `?tag=`: white space, `#`, separators, slashes, markup. */
+const NOT_IN_A_TAG = /[\s#,;/\\<>"'`]/u;
+
 /**
  * Reads a tag as a person types it in a URL (`worldcup`, `#WorldCup`, `＃worldcup`, `%23worldcup`) and
  * returns its key, or null when nothing usable is left or it contains characters no hashtag can hold.
  */
 export function parseTagParam(raw: string): string | null {
   const key = tagKey(raw.trim()).replace(/^#/, '');
-  if (key.length === 0 || key.length > MAX_TAG_LENGTH) return null;
-  if (/[\s#,;/\\<>"'`]/u.test(key)) return null;
-  return key;
+  return isFollowableKey(key) ? key : null;
+}
+
+/**
+ * True when a key (a `tagKey` result) reads back from `?tag=` as itself: `parseTagParam(key) === key`.
+ * A key is its own key, so only its length and characters can stand in the way.
+ */
+export function isFollowableKey(key: string): boolean {
+  return key.length > 0 && key.length <= MAX_TAG_LENGTH && !NOT_IN_A_TAG.test(key);
 }
