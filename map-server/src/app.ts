@@ -7,7 +7,8 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { ClientConfig } from '../../common/src/api';
 import { DEFAULTS } from '../../common/src/config';
-import type { SkipCounts } from '../../common/src/skip-reasons';
+import type { SkipCounts, TagDropCounts } from '../../common/src/skip-reasons';
+import { MAX_TAG_PARAM_LENGTH } from '../../common/src/tag-key';
 import type { SubscriberHealth } from '../../common/src/bus/bus';
 import type { TrendEngine } from './trend-engine';
 import type { MarkerHub } from './sse/marker-hub';
@@ -35,6 +36,7 @@ export interface AppOptions {
   /** Which proxies to believe about the client's address (`TRUST_PROXY`); none by default. */
   trustProxy?: boolean | string[];
   upstreamSkips?: () => SkipCounts;
+  upstreamDroppedTags?: () => TagDropCounts;
   busHealth?: () => SubscriberHealth;
   sourceHealth?: () => SourceHealth | undefined;
   /** The process's logger (pino); none by default. */
@@ -50,6 +52,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     trustProxy: options.trustProxy ?? false,
     frameworkErrors: frameworkErrors(security),
     clientErrorHandler: clientErrorHandler(security),
+    // Every listed tag must be followable at /api/tags/:tag/regions, up to the longest a tag may be.
+    routerOptions: { maxParamLength: MAX_TAG_PARAM_LENGTH },
   });
 
   await app.register(helmet, securityHeaders(options.clientConfig.tileUrl));
@@ -71,7 +75,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(tagRegionsRoute, { engine: options.engine });
   await app.register(postsRoute, { engine: options.engine });
   await app.register(streamRoute, { hub: options.hub, feed });
-  await app.register(healthRoute, { engine: options.engine, hub: options.hub, upstreamSkips: options.upstreamSkips, busHealth: options.busHealth, sourceHealth: options.sourceHealth });
+  await app.register(healthRoute, { engine: options.engine, hub: options.hub, upstreamSkips: options.upstreamSkips, upstreamDroppedTags: options.upstreamDroppedTags, busHealth: options.busHealth, sourceHealth: options.sourceHealth });
   await app.register(clientConfigRoute, { clientConfig: options.clientConfig });
   if (options.staticDir !== null) await app.register(frontendRoute, { staticDir: options.staticDir });
   return app;

@@ -48,6 +48,7 @@ export async function startEmbedded(
     subscriber,
     // In one process the producer's skips can be shown beside the server's.
     upstreamSkips: () => producer?.stats.skipped.toJSON() ?? {},
+    upstreamDroppedTags: () => producer?.stats.droppedTags.toJSON() ?? {},
     sourceHealth: () => {
       const state = producer?.source.state?.();
       return state && producer ? { name: producer.source.name, ...state } : undefined;

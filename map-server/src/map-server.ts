@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../common/src/config';
 import type { EventSubscriber } from '../../common/src/bus/bus';
-import type { SkipCounts } from '../../common/src/skip-reasons';
+import type { SkipCounts, TagDropCounts } from '../../common/src/skip-reasons';
 import { listenError } from '../../common/src/errors';
 import { createLogger, type Logger } from '../../common/src/log';
 import { LogThrottle } from '../../common/src/log-throttle';
@@ -40,6 +40,7 @@ export interface MapServerOptions {
   /** The process's logger (one per process); by default one made from the configuration. */
   logger?: Logger;
   upstreamSkips?: () => SkipCounts;
+  upstreamDroppedTags?: () => TagDropCounts;
   sourceHealth?: () => SourceHealth | undefined;
   staticDir?: string | null;
   hub?: Partial<HubOptions>;
@@ -69,6 +70,7 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
     apiRateLimit: config.apiRateLimit,
     trustProxy: config.trustProxy,
     upstreamSkips: options.upstreamSkips,
+    upstreamDroppedTags: options.upstreamDroppedTags,
     busHealth: subscriber.health?.bind(subscriber),
     sourceHealth: options.sourceHealth,
     loggerInstance: options.logger ?? createLogger(config),

@@ -17,6 +17,13 @@ describe('progress text', () => {
     expect(progressLine(statsOf(0, 0, {}), null)).toBe('0 sent of 0 read; skipped 0');
   });
 
+  it('says how many hashtags posts lost, by reason, when any did', () => {
+    const stats = statsOf(40, 34, { no_hashtag: 6 });
+    stats.droppedTags.add('invalid_hashtag', 9);
+    stats.droppedTags.add('too_many_tags', 2);
+    expect(progressLine(stats, null)).toBe('34 sent of 40 read; skipped 6 (no_hashtag 6); 11 hashtags dropped (invalid_hashtag 9, too_many_tags 2)');
+  });
+
   it('says where a replay is, how fast it goes and when it will be done', () => {
     const progress = new ReplayProgress(120, 4 * 1024 ** 3);
     progress.start(0);

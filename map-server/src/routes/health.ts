@@ -1,7 +1,7 @@
 /** `GET /api/health`: what was accepted and skipped, by reason. */
 import type { FastifyPluginAsync } from 'fastify';
 import { HealthResponseSchema, type HealthResponse } from '../../../common/src/api';
-import type { SkipCounts } from '../../../common/src/skip-reasons';
+import type { SkipCounts, TagDropCounts } from '../../../common/src/skip-reasons';
 import type { SubscriberHealth } from '../../../common/src/bus/bus';
 import type { TrendEngine } from '../trend-engine';
 import type { MarkerHub } from '../sse/marker-hub';
@@ -11,6 +11,8 @@ export interface HealthOptions {
   hub: MarkerHub;
   /** Skips counted upstream of the bus (the producer's, in the embedded mode). */
   upstreamSkips?: () => SkipCounts;
+  /** Hashtags the producer left out of posts (embedded mode). */
+  upstreamDroppedTags?: () => TagDropCounts;
   /** The bus connection's state (Kafka); absent for the in-process bus. */
   busHealth?: () => SubscriberHealth;
   /** The source's connection (embedded mode, sources that hold one). */
@@ -29,7 +31,7 @@ export function allSkips(engine: TrendEngine, upstreamSkips?: () => SkipCounts):
   return skipped;
 }
 
-export const healthRoute: FastifyPluginAsync<HealthOptions> = async (app, { engine, hub, upstreamSkips, busHealth, sourceHealth }) => {
+export const healthRoute: FastifyPluginAsync<HealthOptions> = async (app, { engine, hub, upstreamSkips, upstreamDroppedTags, busHealth, sourceHealth }) => {
   app.get('/api/health', { schema: { response: { 200: HealthResponseSchema } } }, async (): Promise<HealthResponse> => {
     const skipped = allSkips(engine, upstreamSkips);
     const bus = busHealth?.();
@@ -38,6 +40,7 @@ export const healthRoute: FastifyPluginAsync<HealthOptions> = async (app, { engi
       status: bus === undefined ? 'ok' : bus.connection === 'disconnected' ? 'degraded' : bus.rebuilding ? 'rebuilding' : 'ok',
       ingested: engine.ingested,
       skipped,
+      ...(upstreamDroppedTags && { droppedTags: upstreamDroppedTags() }),
       clients: hub.clients,
       newestEventTs: engine.store.endMs,
       ...(source && { source }),
