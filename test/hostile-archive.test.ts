@@ -44,7 +44,9 @@ describe('replaying a hostile archive through the embedded product', () => {
     writeFileSync(join(dir, '3-long.json.gz'), gzipSync(LONG_FILE_LINES.join('\n')));
     copyFileSync(fixture('archive/corrupt/4-bad-block.json.bz2'), join(dir, '4-corrupt.json.bz2'));
 
-    embedded = await startEmbedded(configFor(['--source', 'replay', '--file', dir, '--speed', 'max']), { staticDir: null });
+    // No request budget: this client asks as fast as it is answered, for as long as the replay takes.
+    const config = configFor(['--source', 'replay', '--file', dir, '--speed', 'max'], { API_RATE_LIMIT: '0' });
+    embedded = await startEmbedded(config, { staticDir: null });
     let finished = false;
     const done = embedded.producer.done.finally(() => (finished = true));
     // Asks for /api/health over and over while the replay runs in this same process.
