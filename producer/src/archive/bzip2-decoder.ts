@@ -76,8 +76,7 @@ export class Bzip2Decoder {
   private last = -1;
   private run = 0;
   private copies = 0;
-  /** Decoded bytes handed out so far (for tests and benchmarks: what was decoded against what was taken). */
-  decodedBytes = 0;
+  private decoded = 0;
 
   /** Gives the decoder more compressed bytes; it keeps them (not a copy) until they are read. */
   write(chunk: Buffer): void {
@@ -87,6 +86,11 @@ export class Bzip2Decoder {
   /** No more input: what remains is decoded, and a stream cut short is reported by `read`. */
   end(): void {
     this.bits.end();
+  }
+
+  /** Decoded bytes handed out so far (for tests: what was decoded against what was taken). */
+  get decodedBytes(): number {
+    return this.decoded;
   }
 
   /** True once every stream in the input has been decoded and checked. */
@@ -108,7 +112,7 @@ export class Bzip2Decoder {
         break;
       }
     }
-    this.decodedBytes += written;
+    this.decoded += written;
     return written;
   }
 

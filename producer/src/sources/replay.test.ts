@@ -127,7 +127,7 @@ describe('replaySource', () => {
       const text = Array.from({ length: 16_000 }, (_, i) => JSON.stringify(world.next(t0 + i * 100))).join('\n');
       writeFileSync(join(dir, 'big.jsonl'), text);
       writeFileSync(join(dir, 'big.json.gz'), gzipSync(text));
-      // 100 KB blocks (-1): unbzip2-stream waits for a worst-case block of compressed bytes before it
+      // 100 KB blocks (-1): the bzip2 decoder waits for a worst-case block of compressed bytes before it
       // decodes one (25 KB + 100 KB × the level), so at -9 it would read this whole 1 MB file at once.
       execFileSync('bzip2', ['-k', '-1', join(dir, 'big.jsonl')]);
       for (const name of ['big.jsonl', 'big.json.gz', 'big.jsonl.bz2']) {
