@@ -41,7 +41,10 @@ export function replaySummary(progress: ReplayProgress, stats: ProducerStats, no
     `  accepted ${count(stats.accepted)}; skipped ${count(stats.skipped.total)}${skipReasons(stats)}`,
   ];
   const tooLong = stats.skipped.toJSON().line_too_long ?? 0;
-  if (tooLong > 0) lines.push(`  ${count(tooLong)} lines longer than the ${formatBytes(MAX_LINE_BYTES)} limit were skipped unread (line_too_long)`);
+  if (tooLong > 0) {
+    const were = tooLong === 1 ? 'line longer than the limit was' : 'lines longer than the limit were';
+    lines.push(`  ${count(tooLong)} ${were} skipped unread (line_too_long; the limit is ${formatBytes(MAX_LINE_BYTES)})`);
+  }
   for (const file of progress.corrupt) lines.push(`  corrupt: ${file.name}: ${file.reason}`);
   return lines;
 }
