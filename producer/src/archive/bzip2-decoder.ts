@@ -9,26 +9,30 @@
  * stage turns 5 bytes into 259), and a small file holds many blocks, so a 402-byte file of 500 MB drove a
  * replay to 2.27 GB and a 7,994-byte one of 190 MB to 4.2 GB, with the event loop blocked throughout. No
  * maintained npm package offers a bounded streaming bzip2 decoder (seek-bzip, compressjs and node-bzip2
- * decode a whole buffer at once), and the format is small, so it is decoded here in two halves:
+ * decode a whole buffer at once), and the format is small, so it is decoded here in three steps:
  *
  * 1. A block's symbols are read into `tt` (`Bzip2BlockReader`): Huffman, move-to-front and RUNA/RUNB
  *    decoding, bounded by the level: 100,000 × level 4-byte entries (3.6 MB at -9), allocated once. This
  *    is the largest synchronous step, once per 900 KB block (~10–30 ms).
- * 2. The Burrows-Wheeler transform is undone and the first run-length stage expanded lazily, into the
- *    caller's buffer: the state (place in `tt`, the run, copies still owed) is kept between calls, so even
- *    a block that stands for 46 MB comes out a buffer at a time.
+ * 2. The Burrows-Wheeler transform is undone into `block` (at most 900 KB), `WALK_SLICE_ENTRIES` at a
+ *    time, as the output needs them.
+ * 3. The first run-length stage is undone lazily, into the caller's buffer: the place in `block` and the
+ *    copies still owed are kept between calls, so even a block that stands for 46 MB comes out a buffer
+ *    at a time.
  *
  * A block is decoded only once the bytes it could need are buffered (or the input has ended), because
  * the Huffman stage cannot stop midway; the compressed bytes held are therefore at most about one block
- * (`blockInputBytes`). Memory per decoder: 3.6 MB of `tt` + ~1 MB of input.
+ * (`blockInputBytes`). Memory per decoder: 3.6 MB of `tt` + 0.9 MB of `block` + ~1 MB of input.
  *
  * Speed, measured on the replay bench's 200,000-line archive (72 MB; 6.7 MB as .bz2), on a busy 2-core
- * machine: 2.1–2.8 s to decode, where `bzip2 -d` takes 2.1–2.4 s of CPU and unbzip2-stream 19 s. Most of
- * it is step 2's walk through `tt`, a chain of dependent reads at random (memory latency, as in bzip2's
- * own C). Walking a whole block in one go, while `tt` might still be in cache, was tried and measured no
- * faster (in CPU time alone, or in a replay), and it made the largest step longer, so the walk stays lazy.
- * Faster than this takes a second core: decoding in a worker thread while the main thread parses (issue
- * 15); `ArchiveFormat.decode` hides which thread decodes.
+ * machine: 2.1–2.8 s to decode alone, where `bzip2 -d` takes 2.1–2.4 s of CPU and unbzip2-stream 19 s.
+ * Most of it is step 2, a chain of dependent reads at random through `tt` (memory latency, as in bzip2's
+ * own C). How much of it is done at once matters only inside a replay, where the pipeline evicts `tt`
+ * from the cache between reads: walking a whole block at once took 15–20 % less CPU than walking 64 KB per
+ * read, but made the longest event-loop stall up to 490 ms instead of 220 ms (busy machine); slices of
+ * 128 Ki entries are the compromise (the figures were noisy; re-measure on a quiet machine). Faster than
+ * this takes a second core: decoding in a worker thread while the main thread parses (issue 15);
+ * `ArchiveFormat.decode` hides which thread decodes.
  */
 import { BitReader, NeedInput } from './bit-reader';
 import { BLOCK_MAGIC, Bzip2BlockReader, Bzip2Error, END_MAGIC } from './bzip2-block';
@@ -43,6 +47,13 @@ const BLOCK_UNIT = 100_000;
 const BLOCK_INPUT_SLACK = 25_000;
 const HEADER_BYTES = 4;
 const BZH = 0x425a68; // "BZh"
+
+/**
+ * Entries of the Burrows-Wheeler walk done at once (a -9 block has up to 900,000): many at once while `tt`
+ * is in the processor's cache costs less CPU, few at once keeps each synchronous step short. Measured: see
+ * the comment at the top.
+ */
+const WALK_SLICE_ENTRIES = 131_072;
 
 /** Where a decoder is in the stream. */
 type Phase = 'header' | 'block' | 'output' | 'done';
@@ -64,18 +75,24 @@ export class Bzip2Decoder {
   private phase: Phase = 'header';
   private level = 0;
   private tt = new Int32Array(0);
+  /** The block's bytes in their original order, before the first run-length stage is undone. */
+  private block = new Uint8Array(0);
   /** Compressed bytes to hold before the next attempt at a block. */
   private blockInputBytes = 0;
   private streamCrc = 0;
   private expectedBlockCrc = 0;
   private blockCrc = 0;
-  /** The output half: symbols left, position in `tt`, the last byte and its run, copies still owed. */
-  private left = 0;
+  /**
+   * The output half: the block's length, the entries walked into `block` and the next link in `tt`, the
+   * next byte of `block` to expand, the last byte and its run, copies still owed.
+   */
+  private length = 0;
+  private walked = 0;
   private position = 0;
-  private current = 0;
+  private next = 0;
+  private last = -1;
   private run = 0;
   private copies = 0;
-  private copyByte = 0;
   private decoded = 0;
 
   /** Gives the decoder more compressed bytes; it keeps them (not a copy) until they are read. */
@@ -107,7 +124,7 @@ export class Bzip2Decoder {
     while (written < out.length) {
       if (this.phase === 'output') {
         written = this.expand(out, written);
-        if (this.left === 0 && this.copies === 0) this.endBlock();
+        if (this.next === this.length && this.copies === 0) this.endBlock();
       } else if (this.phase === 'done' || !this.attempt()) {
         break;
       }
@@ -144,7 +161,10 @@ export class Bzip2Decoder {
     const level = this.bits.read(8) - 0x30;
     if (level < 1 || level > 9) throw new Bzip2Error('bad block size in the header');
     this.level = level;
-    if (this.tt.length < level * BLOCK_UNIT) this.tt = new Int32Array(level * BLOCK_UNIT);
+    if (this.tt.length < level * BLOCK_UNIT) {
+      this.tt = new Int32Array(level * BLOCK_UNIT);
+      this.block = new Uint8Array(level * BLOCK_UNIT);
+    }
     this.blockInputBytes = level * BLOCK_UNIT + BLOCK_INPUT_SLACK;
     this.streamCrc = 0;
     this.phase = 'block';
@@ -170,7 +190,7 @@ export class Bzip2Decoder {
     this.phase = 'output';
   }
 
-  /** Undoes the Burrows-Wheeler transform's sort: links each entry to the next in the original order. */
+  /** Undoes the Burrows-Wheeler transform's sort: links each entry of `tt` to the next in the original order. */
   private startOutput(origPtr: number, length: number): void {
     const { tt } = this;
     const counts = this.blocks.byteCounts;
@@ -182,49 +202,76 @@ export class Bzip2Decoder {
     // The low 8 bits hold the byte, the upper 24 the link (length ≤ 900,000 < 2^24).
     for (let i = 0; i < length; i += 1) tt[starts[tt[i] & 0xff]++] |= i << 8;
     this.position = tt[origPtr] >>> 8;
-    this.current = tt[origPtr] & 0xff;
-    this.run = -1;
-    this.left = length;
+    this.length = length;
+    this.walked = 0;
+    this.next = 0;
+    this.last = -1;
+    this.run = 0;
     this.copies = 0;
     this.blockCrc = -1;
   }
 
+  /** Follows the links of `tt` for the next `WALK_SLICE_ENTRIES` bytes of the block, into `block`. */
+  private walk(): void {
+    const { tt, block } = this;
+    const stop = Math.min(this.length, this.walked + WALK_SLICE_ENTRIES);
+    let position = this.position;
+    for (let i = this.walked; i < stop; i += 1) {
+      const entry = tt[position];
+      block[i] = entry & 0xff;
+      position = entry >>> 8;
+    }
+    this.position = position;
+    this.walked = stop;
+  }
+
   /**
    * Writes the block's bytes into `out` from `offset` until it is full or the block ends, undoing the first
-   * run-length stage: after four equal bytes, the next symbol is a count of further copies (0–255).
+   * run-length stage as it goes: after four equal bytes, the next is a count of further copies (0–255).
+   * This is where one block can grow to ~46 MB, so it keeps its place and resumes on the next call.
    */
   private expand(out: Uint8Array, offset: number): number {
-    const { tt } = this;
+    const { block } = this;
     const end = out.length;
     let o = offset;
     if (this.copies > 0) {
       const n = Math.min(this.copies, end - o);
-      out.fill(this.copyByte, o, o + n);
+      out.fill(this.last, o, o + n);
       o += n;
       this.copies -= n;
+      if (this.copies === 0) this.last = -1;
     }
-    let { left, position, current, run } = this;
-    while (left > 0 && o < end) {
-      left -= 1;
-      const previous = current;
-      const entry = tt[position];
-      current = entry & 0xff;
-      position = entry >>> 8;
-      if (run++ === 3) {
-        const n = Math.min(current, end - o);
-        out.fill(previous, o, o + n);
-        o += n;
-        this.copies = current - n;
-        this.copyByte = previous;
-        current = -1;
-      } else {
-        out[o++] = current;
+    let { next, last, run } = this;
+    while (o < end && this.copies === 0) {
+      if (next === this.walked) {
+        if (this.walked === this.length) break;
+        this.walk();
       }
-      if (current !== previous) run = 0;
+      const stop = this.walked;
+      while (next < stop && o < end) {
+        const value = block[next++];
+        if (run === 4) {
+          const n = Math.min(value, end - o);
+          out.fill(last, o, o + n);
+          o += n;
+          run = 0;
+          if (n < value) {
+            this.copies = value - n;
+            break;
+          }
+          last = -1;
+        } else {
+          out[o++] = value;
+          if (value === last) run += 1;
+          else {
+            last = value;
+            run = 1;
+          }
+        }
+      }
     }
-    this.left = left;
-    this.position = position;
-    this.current = current;
+    this.next = next;
+    this.last = last;
     this.run = run;
     let crc = this.blockCrc;
     for (let i = offset; i < o; i += 1) crc = (crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ out[i]) & 0xff];
