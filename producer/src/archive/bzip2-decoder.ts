@@ -13,7 +13,7 @@
  *
  * 1. A block's symbols are read into `tt` (`Bzip2BlockReader`): Huffman, move-to-front and RUNA/RUNB
  *    decoding, bounded by the level: 100,000 × level 4-byte entries (3.6 MB at -9), allocated once. This
- *    is the largest synchronous step, once per 900 KB block (~10–30 ms).
+ *    is the largest synchronous step, once per 900 KB block (~10–15 ms, profiled in a replay).
  * 2. The Burrows-Wheeler transform is undone into `block` (at most 900 KB), `WALK_SLICE_ENTRIES` at a
  *    time, as the output needs them.
  * 3. The first run-length stage is undone lazily, into the caller's buffer: the place in `block` and the
@@ -25,14 +25,14 @@
  * (`blockInputBytes`). Memory per decoder: 3.6 MB of `tt` + 0.9 MB of `block` + ~1 MB of input.
  *
  * Speed, measured on the replay bench's 200,000-line archive (72 MB; 6.7 MB as .bz2), on a busy 2-core
- * machine: 2.1–2.8 s to decode alone, where `bzip2 -d` takes 2.1–2.4 s of CPU and unbzip2-stream 19 s.
+ * machine: 2.0–2.8 s to decode alone, where `bzip2 -d` takes 2.1–2.4 s of CPU and unbzip2-stream 19 s.
  * Most of it is step 2, a chain of dependent reads at random through `tt` (memory latency, as in bzip2's
  * own C). How much of it is done at once matters only inside a replay, where the pipeline evicts `tt`
- * from the cache between reads: walking a whole block at once took 15–20 % less CPU than walking 64 KB per
- * read, but made the longest event-loop stall up to 490 ms instead of 220 ms (busy machine); slices of
- * 128 Ki entries are the compromise (the figures were noisy; re-measure on a quiet machine). Faster than
- * this takes a second core: decoding in a worker thread while the main thread parses (issue 15);
- * `ArchiveFormat.decode` hides which thread decodes.
+ * from the cache between reads: walking a whole block at once took 8–25 % less CPU (16 % on average, 7
+ * paired runs) than walking 64 KB per read, but the longest event-loop stall grew from 75–220 ms to
+ * 270–670 ms (busy machine); slices of 128 Ki entries are the compromise (noisy figures: re-measure on a
+ * quiet machine). Faster than this takes a second core: decoding in a worker thread while the main thread
+ * parses (issue 15); `ArchiveFormat.decode` hides which thread decodes.
  */
 import { BitReader, NeedInput } from './bit-reader';
 import { BLOCK_MAGIC, Bzip2BlockReader, Bzip2Error, END_MAGIC } from './bzip2-block';
