@@ -1,6 +1,6 @@
 /**
  * End to end, as `npm start -- --source replay --file <directory> --speed max` runs it: an archive holding
- * a bzip2 bomb (9 KB that expand to 3 million `{}` lines), a gzip file with two lines far over the line
+ * a bzip2 bomb (800 bytes that expand to 3 million `{}` lines), a gzip file with two lines far over the line
  * limit (one of them never ended), a corrupt file and the replay sample. Every line is counted under its
  * exact reason, and `/api/health` keeps answering, with counts that move, while the bomb is decoded in
  * the same process. Memory and answer times are measured by `npm run bench -- hostile`, not asserted here.
