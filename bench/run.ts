@@ -3,6 +3,7 @@
  * window store and trend engine; `kafka`: producer -> Kafka -> map-server -> SSE throughput and latency;
  * `normalise`: the producer's normaliser alone, raw line to event;
  * `replay`: archive replay throughput (.jsonl, .gz, .bz2; embedded and Kafka) and a large replay's peak RSS;
+ * `hostile`: decompression bombs (.bz2, .gz) replayed by `npm start`: peak RSS and the slowest `/api/health`;
  * `frontend`: the production bundle's gzipped size, and frame time and long tasks in headless Chromium;
  * `streams`: how many SSE streams one map-server holds (connect time, delivery latency, /api/trends latency, RSS).
  */
@@ -11,6 +12,7 @@ import { benchKafka } from './kafka.bench';
 import { benchReplay } from './replay.bench';
 import { benchStreams } from './streams.bench';
 import { benchNormalise } from './normalise.bench';
+import { benchHostile } from './hostile.bench';
 
 const SUITES: Record<string, () => Promise<void>> = {
   core: benchWindowStore,
@@ -18,6 +20,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   replay: benchReplay,
   streams: benchStreams,
   normalise: benchNormalise,
+  hostile: benchHostile,
   // Loaded when chosen: Vite and playwright-core are not worth loading (or measuring) in the other suites.
   frontend: async () => (await import('./frontend.bench')).benchFrontend(),
 };

@@ -4,6 +4,7 @@
  */
 export const SKIP_REASONS = {
   not_json: 'the line is not JSON',
+  line_too_long: 'the line is longer than the limit (1 MB), so it was skipped unread',
   notice: 'a stream notice (delete, limit, scrub_geo, ...), not a post',
   unknown_shape: 'JSON that is neither a v1.1 status nor a v2 envelope',
   no_id: 'the post has no usable id',

@@ -9,7 +9,7 @@ import { SCHEMA_VERSION_HEADER, type BusMessage, type EventPublisher } from '../
 import type { Speed } from '../../common/src/config';
 import { normaliseLine, normalisePost } from './normalise/normalise';
 import type { CountryLookup } from './normalise/country-lookup';
-import type { Source } from './sources/source';
+import { SkippedInput, type Source } from './sources/source';
 import { Pacer } from './pacer';
 
 export class ProducerStats {
@@ -46,6 +46,10 @@ export async function runPipeline(options: PipelineOptions): Promise<ProducerSta
     for (const raw of batch) {
       if (typeof raw === 'string' && raw.trim() === '') continue;
       stats.read += 1;
+      if (raw instanceof SkippedInput) {
+        stats.skipped.add(raw.reason);
+        continue;
+      }
       const result = typeof raw === 'string' ? normaliseLine(raw, lookup) : normalisePost(raw, lookup);
       if (result.droppedTags) stats.droppedTags.addAll(result.droppedTags);
       if (!result.ok) {

@@ -5,6 +5,7 @@
 import type { ProducerStats } from './pipeline';
 import type { Tally } from '../../common/src/skip-reasons';
 import type { ReplayProgress } from './archive/replay-progress';
+import { MAX_LINE_BYTES } from './archive/line-splitter';
 
 export function progressLine(stats: ProducerStats, ratePerS: number | null): string {
   const rate = ratePerS === null ? '' : `${ratePerS.toFixed(1)} posts/s, `;
@@ -50,8 +51,10 @@ export function replaySummary(progress: ReplayProgress, stats: ProducerStats, no
     `  ${count(stats.read)} lines in ${formatDuration(seconds)} = ${count(seconds > 0 ? stats.read / seconds : 0)} lines/s`,
     `  accepted ${count(stats.accepted)}; skipped ${count(stats.skipped.total)}${skipReasons(stats)}${droppedTags(stats)}`,
   ];
-  if (progress.oversizedLines > 0) {
-    lines.push(`  ${count(progress.oversizedLines)} lines longer than the limit were skipped as not_json`);
+  const tooLong = stats.skipped.toJSON().line_too_long ?? 0;
+  if (tooLong > 0) {
+    const were = tooLong === 1 ? 'line longer than the limit was' : 'lines longer than the limit were';
+    lines.push(`  ${count(tooLong)} ${were} skipped unread (line_too_long; the limit is ${formatBytes(MAX_LINE_BYTES)})`);
   }
   for (const file of progress.corrupt) lines.push(`  corrupt: ${file.name}: ${file.reason}`);
   return lines;
