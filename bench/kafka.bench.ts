@@ -10,7 +10,7 @@
  * CPU and resident memory of each service come from /proc. Prints figures; asserts nothing.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventSource } from 'eventsource';
@@ -19,26 +19,13 @@ import { startTestBroker } from '../scripts/kafka-test-broker';
 import { freePort, health, runService, stopServices, uniqueTopic, until, type Service } from '../test/kafka/services';
 import type { Marker } from '../common/src/api';
 import { percentile } from './percentile';
+import { cpuPercent, sample as sampleProcess } from './process-sample';
 
 const WARMUP_MS = 5_000;
 const MEASURE_MS = 20_000;
 const ARCHIVE_POSTS = 200_000;
 
-interface ProcessSample {
-  cpuTicks: number;
-  rssMb: number;
-}
-
-function sample(service: Service): ProcessSample {
-  const pid = service.process.pid!;
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-  // Fields 14 and 15 of /proc/PID/stat (utime, stime) are at 11 and 12 after the command name.
-  return { cpuTicks: Number(stat[11]) + Number(stat[12]), rssMb: rssKb / 1024 };
-}
-
-/** Percent of one core used between two samples `ms` apart (100 ticks a second on Linux). */
-const cpuPercent = (a: ProcessSample, b: ProcessSample, ms: number) => ((b.cpuTicks - a.cpuTicks) / 100 / (ms / 1_000)) * 100;
+const sample = (service: Service) => sampleProcess(service.process.pid!);
 
 async function startMapServer(env: Record<string, string>): Promise<{ service: Service; url: string }> {
   const port = await freePort();

@@ -1,17 +1,26 @@
 /**
  * `npm run bench [-- <suite>]`: runs the benchmarks and prints figures. Suites: `core` (default): the
  * window store and trend engine; `kafka`: producer -> Kafka -> map-server -> SSE throughput and latency;
+ * `normalise`: the producer's normaliser alone, raw line to event;
  * `replay`: archive replay throughput (.jsonl, .gz, .bz2; embedded and Kafka) and a large replay's peak RSS;
- * `frontend`: the production bundle's gzipped size, and frame time and long tasks in headless Chromium.
+ * `hostile`: decompression bombs (.bz2, .gz) replayed by `npm start`: peak RSS and the slowest `/api/health`;
+ * `frontend`: the production bundle's gzipped size, and frame time and long tasks in headless Chromium;
+ * `streams`: how many SSE streams one map-server holds (connect time, delivery latency, /api/trends latency, RSS).
  */
 import { benchWindowStore } from './window-store.bench';
 import { benchKafka } from './kafka.bench';
 import { benchReplay } from './replay.bench';
+import { benchStreams } from './streams.bench';
+import { benchNormalise } from './normalise.bench';
+import { benchHostile } from './hostile.bench';
 
 const SUITES: Record<string, () => Promise<void>> = {
   core: benchWindowStore,
   kafka: benchKafka,
   replay: benchReplay,
+  streams: benchStreams,
+  normalise: benchNormalise,
+  hostile: benchHostile,
   // Loaded when chosen: Vite and playwright-core are not worth loading (or measuring) in the other suites.
   frontend: async () => (await import('./frontend.bench')).benchFrontend(),
 };

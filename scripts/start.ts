@@ -1,10 +1,11 @@
 /**
  * `npm start`: the producer and the map-server in one process, joined by the in-process bus, or through
  * Kafka when KAFKA_BROKERS is set. Shuts down in order on SIGINT/SIGTERM. A replay shows its progress
- * (a bar on a terminal's stderr, plain lines otherwise) and a summary once the archive is read.
+ * (a bar on a terminal's stderr, plain lines otherwise) and a summary once the archive is read. Every line
+ * goes through the one logger (LOG_FORMAT).
  */
 import { readConfig, runMain, untilSignal } from '../common/src/cli';
-import { consoleLog } from '../common/src/bus/bus-log';
+import { createLogger } from '../common/src/log';
 import { startEmbedded } from '../map-server/src/embedded';
 import { showReplayProgress } from '../producer/src/archive/replay-display';
 import { isReplaySource } from '../producer/src/sources/replay';
@@ -16,8 +17,8 @@ runMain(async () => {
   const ready = await preflight(config);
   if (typeof ready === 'number') return ready;
 
-  const embedded = await startEmbedded(config, { log: consoleLog, archive: ready.archive });
-  const log = embedded.server.app.log;
+  const log = createLogger(config);
+  const embedded = await startEmbedded(config, { logger: log, archive: ready.archive });
   const source =
     config.source === 'synthetic' ? `synthetic, ${config.rate} posts/s, seed ${config.seed}`
     : config.source === 'replay' ? `replay of ${config.file}`
@@ -26,7 +27,7 @@ runMain(async () => {
   log.info(`trendmap is live at ${embedded.server.url.replace('127.0.0.1', 'localhost')} (${source}; ${bus})`);
 
   const running = embedded.producer.source;
-  const display = isReplaySource(running) ? showReplayProgress(running.progress, embedded.producer.stats) : null;
+  const display = isReplaySource(running) ? showReplayProgress(running.progress, embedded.producer.stats, (line) => log.info(line)) : null;
   embedded.producer.done.then(
     (stats) => {
       display?.finish();

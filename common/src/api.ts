@@ -3,7 +3,7 @@
  * Response schemas double as Fastify serialisers; the frontend imports the types only.
  */
 import Type, { type Static } from 'typebox';
-import { SKIP_REASONS } from './skip-reasons';
+import { SKIP_REASONS, TAG_DROP_REASONS } from './skip-reasons';
 
 /** `GET /api/trends` limits. */
 export const TRENDS_LIMIT = { default: 10, min: 1, max: 50 } as const;
@@ -196,12 +196,21 @@ export const SkippedSchema = Type.Object(
   Object.fromEntries(Object.keys(SKIP_REASONS).map((reason) => [reason, Type.Optional(Type.Integer())])),
 );
 
+export const DroppedTagsSchema = Type.Object(
+  Object.fromEntries(Object.keys(TAG_DROP_REASONS).map((reason) => [reason, Type.Optional(Type.Integer())])),
+);
+
 export const HealthResponseSchema = Type.Object({
   /** `rebuilding` while the windows are read back from Kafka after a start; `degraded` while Kafka is away. */
   status: Type.Union([Type.Literal('ok'), Type.Literal('rebuilding'), Type.Literal('degraded')]),
   /** Accepted posts. */
   ingested: Type.Integer(),
   skipped: SkippedSchema,
+  /**
+   * Hashtags left out of posts, by reason: tags, not posts (a post that lost one may still be counted).
+   * Present when the producer runs in this process; a separate producer prints them in its progress line.
+   */
+  droppedTags: Type.Optional(DroppedTagsSchema),
   /** Open SSE connections. */
   clients: Type.Integer(),
   /** The newest event time seen, ms since the epoch. */
@@ -222,6 +231,8 @@ export const HealthResponseSchema = Type.Object({
       /** Messages not yet read, per partition. */
       lag: Type.Record(Type.String(), Type.Integer()),
       lastError: Type.Union([Type.String(), Type.Null()]),
+      /** The brokers it connects to (KAFKA_BROKERS), so that a `degraded` answer says where it looks. */
+      brokers: Type.Array(Type.String()),
     }),
   ),
 });

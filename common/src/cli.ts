@@ -1,34 +1,36 @@
 /**
- * What every trendmap entry point does the same way: read the configuration (printing help or a clear
- * error), wait for SIGINT/SIGTERM, and exit with a code that says how it went.
+ * What every trendmap entry point does the same way: read the configuration (printing help), wait for
+ * SIGINT/SIGTERM, and exit with a code that says how it went. An expected condition (a `TrendmapError`: a
+ * configuration mistake, a port in use, ...) ends the run with its one-line message and its exit code; only
+ * a bug prints a stack.
  */
 import { setFlagsFromString } from 'node:v8';
-import { ConfigError, HELP, parseConfig, type Config } from './config';
+import { HELP, parseConfig, type Config, type ParseContext } from './config';
+import { ConfigError, EXIT_USAGE, TrendmapError } from './errors';
 
-/** Exit code for a configuration mistake, as with a command-line usage error. */
-export const EXIT_USAGE = 2;
+export { EXIT_USAGE };
 
-/** The configuration, or an exit code when there is nothing to run (help was printed, or a mistake). */
-export function readConfig(argv: string[], env: Record<string, string | undefined>): Config | number {
-  try {
-    const command = parseConfig(argv, env);
-    if (command.help) {
-      process.stdout.write(HELP);
-      return 0;
-    }
-    return command.config;
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`trendmap: ${error.message}\n`);
-    return EXIT_USAGE;
+/**
+ * The configuration, or 0 when help was printed and there is nothing to run. Throws `ConfigError` for a
+ * mistake. LOG_FORMAT defaults by whether stdout is a terminal.
+ */
+export function readConfig(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  context: Omit<ParseContext, 'stdoutIsTerminal'> = {},
+): Config | number {
+  const command = parseConfig(argv, env, { ...context, stdoutIsTerminal: process.stdout.isTTY === true });
+  if (command.help) {
+    process.stdout.write(HELP);
+    return 0;
   }
+  return command.config;
 }
 
-/** The brokers of a service that only runs over Kafka, or EXIT_USAGE (after saying why) when none is set. */
-export function requireKafka(config: Config, what: string): string[] | number {
+/** The brokers of a service that only runs over Kafka; throws `ConfigError` when none is set. */
+export function requireKafka(config: Config, what: string): string[] {
   if (config.kafkaBrokers !== null) return config.kafkaBrokers;
-  process.stderr.write(`trendmap: ${what}: set KAFKA_BROKERS (or run \`npm start\` for the embedded mode)\n`);
-  return EXIT_USAGE;
+  throw new ConfigError(`${what}: set KAFKA_BROKERS (or run \`npm start\` for the embedded mode)`, 'KAFKA_REQUIRED');
 }
 
 /** Resolves with the signal's name on the first SIGINT or SIGTERM. */
@@ -47,12 +49,20 @@ export function untilSignal(): Promise<string> {
  */
 export const HEAP_GROWING_PERCENT = 50;
 
-/** Runs `main` and exits with its code; an unexpected failure exits 1 with its stack. */
+/**
+ * Runs `main` and exits with its code. An expected condition exits with its own code after one line on
+ * stderr (whatever LOG_FORMAT, since it may be the reason no logger exists); anything else is a bug and
+ * exits 1 with its stack.
+ */
 export function runMain(main: () => Promise<number>): void {
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   main().then(
     (code) => process.exit(code),
     (error: Error) => {
+      if (error instanceof TrendmapError) {
+        process.stderr.write(`trendmap: ${error.message}\n`);
+        process.exit(error.exitCode);
+      }
       process.stderr.write(`trendmap: ${error.stack ?? error.message}\n`);
       process.exit(1);
     },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, HELP, parseConfig, type Config } from './config';
+import { ConfigError, DEFAULTS, HELP, parseConfig, type Config } from './config';
+import { EXIT_USAGE } from './errors';
 
 const config = (argv: string[], env: Record<string, string> = {}): Config => {
   const parsed = parseConfig(argv, env);
@@ -64,9 +65,45 @@ describe('parseConfig', () => {
 
   it('lists every option in --help', () => {
     expect(parseConfig(['--help'], {})).toEqual({ help: true });
-    for (const option of ['--source', '--file', '--speed', '--rate', '--seed', 'PORT', 'HOST', 'TILE_URL', 'API_RATE_LIMIT', 'KAFKA_BROKERS']) {
+    for (const option of ['--source', '--file', '--speed', '--rate', '--seed', 'PORT', 'HOST', 'TILE_URL', 'API_RATE_LIMIT', 'KAFKA_BROKERS', 'LOG_FORMAT']) {
       expect(HELP).toContain(option);
     }
+  });
+
+  it('writes logs for a person on a terminal and as JSON otherwise, unless LOG_FORMAT says', () => {
+    const format = (env: Record<string, string>, stdoutIsTerminal: boolean) => {
+      const parsed = parseConfig([], env, { stdoutIsTerminal });
+      return parsed.help ? null : parsed.config.logFormat;
+    };
+    expect([format({}, true), format({}, false)]).toEqual(['pretty', 'json']);
+    expect([format({ LOG_FORMAT: 'json' }, true), format({ LOG_FORMAT: 'Pretty' }, false), format({ LOG_FORMAT: ' ' }, true)]).toEqual([
+      'json',
+      'pretty',
+      'pretty',
+    ]);
+  });
+
+  it('takes a value that starts with a dash as the value of the flag before it', () => {
+    expect(config(['--source', 'x', '--bbox', '-0.5,51.3,0.3,51.7']).x.bbox).toEqual([-0.5, 51.3, 0.3, 51.7]);
+  });
+
+  it('refuses source options where there is no source (the map-server service), naming the option', () => {
+    expect(() => parseConfig(['--rate', '5'], {}, { sourceOptions: false })).toThrow(/--rate is an option of the producer: this service takes none/);
+    expect(() => parseConfig(['--source', 'x'], {}, { sourceOptions: false })).toThrow(/--source is an option of the producer/);
+    expect(parseConfig(['--help'], {}, { sourceOptions: false })).toEqual({ help: true });
+    expect(parseConfig([], { KAFKA_BROKERS: 'k:9092' }, { sourceOptions: false }).help).toBe(false);
+  });
+
+  it('reports every mistake as a ConfigError with a stable code and the usage exit code', () => {
+    const error = (() => {
+      try {
+        parseConfig(['--rate', '-5'], {});
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toMatchObject({ code: 'CONFIG_INVALID', exitCode: EXIT_USAGE });
   });
 
   it.each([
@@ -77,7 +114,40 @@ describe('parseConfig', () => {
     [['--rate', '0'], {}, /--rate must be/],
     [['--seed', '1.5'], {}, /--seed must be a whole number/],
     [['--source', 'replay', '--file', 'a', '--speed', 'fast'], {}, /--speed must be max, 1x or a factor like 10x; got "fast"/],
-    [['--bogus'], {}, /Unknown option '--bogus'.*see --help/],
+    [['--bogus'], {}, /^unknown option --bogus \(see --help\)$/],
+    // Negative and zero numbers: the flag's own range, not parseArgs's "argument is ambiguous".
+    [['--rate', '-5'], {}, /^--rate must be a number from 0.1 to 100000; got "-5"$/],
+    [['--rate=-5'], {}, /^--rate must be a number from 0.1 to 100000; got "-5"$/],
+    [['--rate', '-0.5'], {}, /^--rate must be a number from 0.1 to 100000; got "-0.5"$/],
+    [['--seed', '-1'], {}, /^--seed must be a whole number from 0 to 4294967295; got "-1"$/],
+    [['--source', 'replay', '--file', 'a', '--speed', '-2x'], {}, /^--speed must be max, 1x or a factor like 10x; got "-2x"$/],
+    [['--source', 'replay', '--file', 'a', '--speed', '0x'], {}, /^--speed must be max, 1x or a factor like 10x; got "0x"$/],
+    [[], { PORT: '-1' }, /^PORT must be a whole number from 0 to 65535; got "-1"$/],
+    [[], { KAFKA_PARTITIONS: '0' }, /^KAFKA_PARTITIONS must be a whole number from 1 to 1000; got "0"$/],
+    [[], { KAFKA_RETENTION_HOURS: '-48' }, /^KAFKA_RETENTION_HOURS must be a whole number from 25/],
+    // Options that do not apply to the chosen source: every source option, with each source it does not fit.
+    [['--speed', 'max'], {}, /^--speed is only used with --source replay, not with synthetic, the default$/],
+    [['--source', 'synthetic', '--speed', '10x'], {}, /^--speed is only used with --source replay, not with synthetic$/],
+    [['--source', 'x', '--speed', '10x'], {}, /^--speed is only used with --source replay, not with x$/],
+    [['--source', 'replay', '--file', 'a', '--rate', '5'], {}, /^--rate is only used with --source synthetic, not with replay$/],
+    [['--source', 'x', '--rate', '5'], {}, /^--rate is only used with --source synthetic, not with x$/],
+    [['--source', 'replay', '--file', 'a', '--seed', '3'], {}, /^--seed is only used with --source synthetic, not with replay$/],
+    [['--source', 'x', '--seed', '3'], {}, /^--seed is only used with --source synthetic, not with x$/],
+    [['--source', 'x', '--file', 'a'], {}, /^--file is only used with --source replay, not with x$/],
+    [['--source', 'replay', '--file', 'a', '--track', '#a'], {}, /^--track is only used with --source x, not with replay$/],
+    [['--lang', 'en'], {}, /^--lang is only used with --source x, not with synthetic, the default$/],
+    [['--bbox=1,2,3,4'], {}, /^--bbox is only used with --source x/],
+    [['--bearer-token-file', 'f'], {}, /^--bearer-token-file is only used with --source x/],
+    [['--dry-run-rules'], {}, /^--dry-run-rules is only used with --source x/],
+    // The first misplaced option in the order given.
+    [['--seed', '3', '--source', 'replay', '--file', 'a', '--speed', 'max'], {}, /^--seed is only used/],
+    // Missing values, values where none belong, stray arguments.
+    [['--rate'], {}, /^--rate needs a value \(see --help\)$/],
+    [['--rate='], {}, /^--rate needs a value \(see --help\)$/],
+    [['--file', '--speed', 'max'], {}, /^--file needs a value \(see --help; a value that starts with '-' is written --file=-value\)$/],
+    [['--dry-run-rules=yes'], {}, /^--dry-run-rules takes no value \(see --help\)$/],
+    [['replay'], {}, /^unexpected argument "replay": every option is named, such as --source replay \(see --help\)$/],
+    [[], { LOG_FORMAT: 'xml' }, /^LOG_FORMAT must be json or pretty; got "xml"$/],
     [[], { PORT: '70000' }, /PORT must be a whole number from 0 to 65535; got "70000"/],
     [[], { LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
     [[], { KAFKA_BROKERS: 'localhost' }, /KAFKA_BROKERS must be host:port/],
@@ -97,5 +167,29 @@ describe('parseConfig', () => {
   ])('refuses %j %j with a clear message', (argv, env, message) => {
     expect(() => parseConfig(argv, env)).toThrow(ConfigError);
     expect(() => parseConfig(argv, env)).toThrow(message);
+  });
+});
+
+describe('the stream caps', () => {
+  it('default to SSE_MAX_CLIENTS and SSE_MAX_CLIENTS_PER_ADDRESS of DEFAULTS, and read both', () => {
+    expect(config([])).toMatchObject({ sseMaxClients: DEFAULTS.sseMaxClients, sseMaxClientsPerAddress: 20 });
+    expect(config([], { SSE_MAX_CLIENTS: '5000', SSE_MAX_CLIENTS_PER_ADDRESS: ' 3 ' })).toMatchObject({ sseMaxClients: 5_000, sseMaxClientsPerAddress: 3 });
+    expect(config([], { SSE_MAX_CLIENTS: '' }).sseMaxClients).toBe(DEFAULTS.sseMaxClients);
+  });
+
+  it('are listed in --help with their defaults', () => {
+    expect(HELP).toMatch(new RegExp(`SSE_MAX_CLIENTS +most live streams open at once \\(default ${DEFAULTS.sseMaxClients}`));
+    expect(HELP).toMatch(/SSE_MAX_CLIENTS_PER_ADDRESS +most live streams from one client address \(default 20;/);
+  });
+
+  it.each([
+    [{ SSE_MAX_CLIENTS: 'many' }, /SSE_MAX_CLIENTS must be a whole number from 1 to 1000000; got "many"/],
+    [{ SSE_MAX_CLIENTS: '0' }, /SSE_MAX_CLIENTS must be a whole number from 1/],
+    [{ SSE_MAX_CLIENTS: '1.5' }, /SSE_MAX_CLIENTS must be a whole number/],
+    [{ SSE_MAX_CLIENTS_PER_ADDRESS: '-2' }, /SSE_MAX_CLIENTS_PER_ADDRESS must be a whole number from 1 to 1000000; got "-2"/],
+    [{ SSE_MAX_CLIENTS_PER_ADDRESS: '2000000' }, /SSE_MAX_CLIENTS_PER_ADDRESS must be a whole number/],
+  ])('refuses %j with a message naming the variable', (env, message) => {
+    expect(() => parseConfig([], env)).toThrow(ConfigError);
+    expect(() => parseConfig([], env)).toThrow(message);
   });
 });

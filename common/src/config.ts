@@ -4,11 +4,19 @@
  */
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { parseArgs } from 'node:util';
 import { isCountryCode } from './countries';
+import { ConfigError } from './errors';
+import { checkSourceOptions, readFlags } from './cli-flags';
 import { TileSourceError, tileImageSource } from './tile-source';
 
+export { ConfigError };
+
 export type Speed = { kind: 'max' } | { kind: 'factor'; factor: number };
+
+export type SourceName = 'synthetic' | 'replay' | 'x';
+
+/** How log lines are written: one JSON object a line, or lines for a person at a terminal. */
+export type LogFormat = 'json' | 'pretty';
 
 /**
  * A secret that cannot leak by accident: it prints, logs and serialises as `[redacted]`; only `reveal()`
@@ -52,7 +60,7 @@ export interface XConfig {
 }
 
 export interface Config {
-  source: 'synthetic' | 'replay' | 'x';
+  source: SourceName;
   /** Replay: the archive to read: a file, a directory or a glob. */
   file: string | null;
   x: XConfig;
@@ -75,7 +83,12 @@ export interface Config {
    * The rate limit and the per-address stream cap count by that address.
    */
   trustProxy: boolean | string[];
+  /** Most live streams (`/api/stream`) open at once; past it a new one is refused with 503. */
+  sseMaxClients: number;
+  /** Most live streams open at once from one client address (as `trustProxy` reads it); past it, 429. */
+  sseMaxClientsPerAddress: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  logFormat: LogFormat;
   /** Comma-separated Kafka brokers; null for the embedded in-process bus. */
   kafkaBrokers: string[] | null;
   kafkaTopic: string;
@@ -95,6 +108,10 @@ export const DEFAULTS = {
   tileUrl: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
   tileAttribution: '© OpenStreetMap contributors',
   apiRateLimit: 1_200,
+  // What one instance holds with markers still arriving within ~0.5 s (p99) and /api/trends answering within
+  // ~0.6 s on a busy 2-core machine (`npm run bench -- streams`; the README's "Stream caps" has the figures).
+  sseMaxClients: 2_000,
+  sseMaxClientsPerAddress: 20,
   logLevel: 'info',
   xApiBaseUrl: 'https://api.x.com/2',
   kafkaTopic: 'geo-hashtags',
@@ -104,6 +121,9 @@ export const DEFAULTS = {
 
 /** Upper bound of `--rate`, in posts per second: beyond it the synthetic generator cannot keep pace. */
 export const MAX_RATE = 100_000;
+
+/** Upper bound of the stream caps: each open stream holds a socket (a file descriptor) and its buffers. */
+export const MAX_STREAMS = 1_000_000;
 
 export const HELP = `trendmap: a live world map of what is trending where.
 
@@ -126,6 +146,7 @@ Options:
   --bearer-token-file <path>  x: read the bearer token from this file
   --dry-run-rules   x: print the stream rules that would be synced, and exit
   -h, --help        print this help and exit
+  An option marked synthetic:, replay: or x: applies to that source only; with another it is refused.
 
 Environment:
   PORT              HTTP port (default ${DEFAULTS.port})
@@ -134,10 +155,16 @@ Environment:
   TILE_ATTRIBUTION  attribution shown for the tile layer (default "${DEFAULTS.tileAttribution}")
   API_RATE_LIMIT    requests per minute one address may make to /api/* (default ${DEFAULTS.apiRateLimit}; 0: no limit;
                     the live stream is capped by connections instead)
+  SSE_MAX_CLIENTS   most live streams open at once (default ${DEFAULTS.sseMaxClients}: what one instance serves
+                    smoothly; see the README); past it a new one is refused with 503
+  SSE_MAX_CLIENTS_PER_ADDRESS  most live streams from one client address (default ${DEFAULTS.sseMaxClientsPerAddress}; see
+                    TRUST_PROXY); past it a new one is refused with 429
   TRUST_PROXY       behind a reverse proxy: which proxies to believe about the client's address
                     (X-Forwarded-For): true (any), or addresses/CIDRs such as 10.0.0.0/8,::1
                     (default: none, so every client of a proxy would share one rate limit)
   LOG_LEVEL         fatal, error, warn, info (default), debug, trace or silent
+  LOG_FORMAT        pretty (lines for a person) or json (one JSON object a line, for log collectors);
+                    default: pretty when the output is a terminal, json otherwise
   X_BEARER_TOKEN    x: the X API bearer token (TWITTER_BEARER_TOKEN is read too); never printed
   X_API_BASE_URL    x: the API's base URL (default ${DEFAULTS.xApiBaseUrl})
   KAFKA_BROKERS     comma-separated brokers; unset runs everything in one process on an in-process bus
@@ -146,50 +173,35 @@ Environment:
   KAFKA_RETENTION_HOURS  retention when the topic is created (default ${DEFAULTS.kafkaRetentionHours}, at least 25)
 `;
 
-/** A configuration mistake, with a message meant for the person who made it. */
-export class ConfigError extends Error {}
-
 export type ParsedCommand = { help: true } | { help: false; config: Config };
 
-export function parseConfig(argv: string[], env: Record<string, string | undefined>): ParsedCommand {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        source: { type: 'string' },
-        file: { type: 'string' },
-        speed: { type: 'string' },
-        rate: { type: 'string' },
-        seed: { type: 'string' },
-        countries: { type: 'string' },
-        track: { type: 'string' },
-        lang: { type: 'string' },
-        bbox: { type: 'string' },
-        'bearer-token-file': { type: 'string' },
-        'dry-run-rules': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new ConfigError(`${(error as Error).message.split('\n')[0]} (see --help)`);
-  }
-  const flags = parsed.values;
+/** What the configuration depends on besides flags and environment. */
+export interface ParseContext {
+  /** Whether stdout is a terminal: LOG_FORMAT's default. */
+  stdoutIsTerminal?: boolean;
+  /**
+   * False for an entry point that has no source (the map-server service): every option but --help is then
+   * refused, rather than ignored.
+   */
+  sourceOptions?: boolean;
+}
+
+export function parseConfig(argv: string[], env: Record<string, string | undefined>, context: ParseContext = {}): ParsedCommand {
+  const flags = readFlags(argv);
   if (flags.help) return { help: true };
+  if (context.sourceOptions === false) {
+    const given = Object.keys(flags).find((name) => name !== 'help');
+    if (given !== undefined) throw new ConfigError(`--${given} is an option of the producer: this service takes none (only --help)`);
+  }
 
   const named = flags.source ?? DEFAULTS.source;
   const source = named === 'twitter' ? 'x' : named;
   if (source !== 'synthetic' && source !== 'replay' && source !== 'x') {
     throw new ConfigError(`--source must be synthetic, replay or x (alias twitter); got "${named}"`);
   }
-  const xOnly = ['countries', 'track', 'lang', 'bbox', 'bearer-token-file', 'dry-run-rules'] as const;
-  const misplaced = xOnly.find((name) => flags[name] !== undefined);
-  if (source !== 'x' && misplaced !== undefined) throw new ConfigError(`--${misplaced} is only used with --source x`);
+  checkSourceOptions(flags, source);
   const file = flags.file ?? null;
   if (source === 'replay' && file === null) throw new ConfigError('--source replay needs --file <path>');
-  if (source !== 'replay' && file !== null) throw new ConfigError('--file is only used with --source replay');
 
   return {
     help: false,
@@ -221,7 +233,14 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
       tileAttribution: env.TILE_ATTRIBUTION ?? DEFAULTS.tileAttribution,
       apiRateLimit: parseNumber('API_RATE_LIMIT', env.API_RATE_LIMIT, DEFAULTS.apiRateLimit, { integer: true, min: 0, max: 1_000_000 }),
       trustProxy: parseTrustProxy(nonEmpty(env.TRUST_PROXY)),
+      sseMaxClients: parseNumber('SSE_MAX_CLIENTS', env.SSE_MAX_CLIENTS, DEFAULTS.sseMaxClients, { integer: true, min: 1, max: MAX_STREAMS }),
+      sseMaxClientsPerAddress: parseNumber('SSE_MAX_CLIENTS_PER_ADDRESS', env.SSE_MAX_CLIENTS_PER_ADDRESS, DEFAULTS.sseMaxClientsPerAddress, {
+        integer: true,
+        min: 1,
+        max: MAX_STREAMS,
+      }),
       logLevel: parseLogLevel(nonEmpty(env.LOG_LEVEL) ?? DEFAULTS.logLevel),
+      logFormat: parseLogFormat(nonEmpty(env.LOG_FORMAT), context.stdoutIsTerminal ?? false),
       kafkaBrokers: parseBrokers(env.KAFKA_BROKERS),
       kafkaTopic: parseTopic(nonEmpty(env.KAFKA_TOPIC) ?? DEFAULTS.kafkaTopic),
       kafkaPartitions: parseNumber('KAFKA_PARTITIONS', env.KAFKA_PARTITIONS, DEFAULTS.kafkaPartitions, { integer: true, min: 1, max: 1_000 }),
@@ -259,6 +278,13 @@ function parseNumber(
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function parseLogFormat(raw: string | undefined, stdoutIsTerminal: boolean): LogFormat {
+  if (raw === undefined) return stdoutIsTerminal ? 'pretty' : 'json';
+  const format = raw.toLowerCase();
+  if (format !== 'json' && format !== 'pretty') throw new ConfigError(`LOG_FORMAT must be json or pretty; got "${raw}"`);
+  return format;
+}
 
 /** The template, once its host is known to be expressible in the Content-Security-Policy. */
 function parseTileUrl(raw: string): string {

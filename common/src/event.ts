@@ -5,6 +5,7 @@
  */
 import Type, { type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
+import { checkHashtag } from './hashtag';
 
 /** Version of the event payload; bumped on any incompatible change, carried as `v` and in a Kafka header. */
 export const EVENT_VERSION = 1;
@@ -34,12 +35,15 @@ export const GeoEventSchema = Type.Object(
     cc: Type.Union([Type.String({ pattern: '^[A-Z]{2}$' }), Type.Null()]),
     place: Type.Optional(Type.String({ maxLength: EVENT_LIMITS.maxPlaceLength })),
     lang: Type.Optional(Type.String({ maxLength: 16 })),
-    /** Grouping keys (`tag.normalize('NFKC').toLowerCase()`), distinct, in order of first appearance. */
+    /**
+     * Grouping keys (`tagKey`: NFKC, lower case, NFKC), distinct, in order of first appearance. Each is
+     * the key of the hashtag at the same index of `display` (see `common/src/hashtag.ts`).
+     */
     tags: Type.Array(Type.String({ minLength: 1, maxLength: EVENT_LIMITS.maxTagLength }), {
       minItems: 1,
       maxItems: EVENT_LIMITS.maxTags,
     }),
-    /** The original spelling of each key in `tags`, index for index. */
+    /** The original spelling of each key in `tags`, index for index: a hashtag as X reads one, without `#`. */
     display: Type.Array(Type.String({ minLength: 1, maxLength: EVENT_LIMITS.maxTagLength }), {
       minItems: 1,
       maxItems: EVENT_LIMITS.maxTags,
@@ -65,6 +69,13 @@ export function checkEvent(value: unknown): DecodeResult {
     return { ok: false, error: '/display must have one entry per tag' };
   }
   if (new Set(value.tags).size !== value.tags.length) return { ok: false, error: '/tags must be distinct' };
+  // The rule the producer applies, applied again: a producer of another version, or anything else writing
+  // to the topic, must not put a tag on the map that is not a hashtag or cannot be followed.
+  for (let i = 0; i < value.tags.length; i += 1) {
+    const checked = checkHashtag(value.display[i]);
+    if (!checked.ok) return { ok: false, error: `/display/${i} is not a hashtag trendmap counts (${checked.reason})` };
+    if (checked.key !== value.tags[i]) return { ok: false, error: `/tags/${i} must be the key of /display/${i}` };
+  }
   return { ok: true, event: value };
 }
 

@@ -4,6 +4,7 @@
  */
 export const SKIP_REASONS = {
   not_json: 'the line is not JSON',
+  line_too_long: 'the line is longer than the limit (1 MB), so it was skipped unread',
   notice: 'a stream notice (delete, limit, scrub_geo, ...), not a post',
   unknown_shape: 'JSON that is neither a v1.1 status nor a v2 envelope',
   no_id: 'the post has no usable id',
@@ -22,12 +23,32 @@ export type SkipReason = keyof typeof SKIP_REASONS;
 
 export type SkipCounts = Partial<Record<SkipReason, number>>;
 
-/** A tally of skipped inputs by reason. */
-export class SkipCounter {
-  private readonly counts = new Map<SkipReason, number>();
+/**
+ * Why a hashtag was left out of a post that was otherwise read. These count tags, not inputs: a post that
+ * loses a tag may still be accepted, and one that loses all of them is also skipped as `no_hashtag`. Kept
+ * apart from `SKIP_REASONS` so that `read = accepted + skipped` stays true.
+ */
+export const TAG_DROP_REASONS = {
+  invalid_hashtag: 'not a hashtag as X reads one (twitter-text), or its key could not be followed with ?tag=',
+  tag_too_long: 'longer than 140 UTF-16 units, as written or as a key',
+  too_many_tags: 'past the first 64 distinct tags of a post (not examined)',
+} as const;
 
-  add(reason: SkipReason, n = 1): void {
+export type TagDropReason = keyof typeof TAG_DROP_REASONS;
+
+export type TagDropCounts = Partial<Record<TagDropReason, number>>;
+
+/** A tally by reason. */
+export class Tally<R extends string> {
+  private readonly counts = new Map<R, number>();
+
+  add(reason: R, n = 1): void {
     this.counts.set(reason, (this.counts.get(reason) ?? 0) + n);
+  }
+
+  /** Adds another tally's counts, e.g. the tags one post lost. */
+  addAll(counts: Partial<Record<R, number>>): void {
+    for (const [reason, n] of Object.entries(counts) as [R, number][]) this.add(reason, n);
   }
 
   get total(): number {
@@ -36,7 +57,10 @@ export class SkipCounter {
     return sum;
   }
 
-  toJSON(): SkipCounts {
-    return Object.fromEntries(this.counts) as SkipCounts;
+  toJSON(): Partial<Record<R, number>> {
+    return Object.fromEntries(this.counts) as Partial<Record<R, number>>;
   }
 }
+
+/** A tally of skipped inputs by reason. */
+export class SkipCounter extends Tally<SkipReason> {}

@@ -1,13 +1,26 @@
 /**
  * The grouping key of a hashtag: `#AI`, `#ai` and `＃ＡＩ` are one trend. Shared by the producer (which
  * writes keys into events), the server (which matches `?tag=`) and the frontend (which builds links).
+ * NFKC folds widths and compatibility forms, lower case folds case, and NFKC once more composes what lower
+ * case leaves apart (`T` + U+0308 has no composed capital, but lowers to `t` + U+0308, which NFKC makes
+ * `ẗ`): so a key is its own key, `#T̈` and `#ẗ` are one trend, and a link built from a key finds it.
  */
 export function tagKey(tag: string): string {
-  return tag.normalize('NFKC').toLowerCase();
+  return tag.normalize('NFKC').toLowerCase().normalize('NFKC');
 }
 
 /** Longest tag key accepted anywhere, in UTF-16 units (the event contract's limit). */
 export const MAX_TAG_LENGTH = 140;
+
+/**
+ * Longest `:tag` a URL path may carry, in UTF-16 units once decoded. More than a key: a tag as a person
+ * writes it may start with `#` and hold decomposed letters that NFKC composes (`e` + U+0301 is `é`); the
+ * key's own limit is applied after reading. Fastify's default (100) refused listed tags of 101 to 140.
+ */
+export const MAX_TAG_PARAM_LENGTH = 4 * MAX_TAG_LENGTH;
+
+/** Characters no hashtag holds, refused in `?tag=`: white space, `#`, separators, slashes, markup. */
+const NOT_IN_A_TAG = /[\s#,;/\\<>"'`]/u;
 
 /**
  * Reads a tag as a person types it in a URL (`worldcup`, `#WorldCup`, `＃worldcup`, `%23worldcup`) and
@@ -15,7 +28,13 @@ export const MAX_TAG_LENGTH = 140;
  */
 export function parseTagParam(raw: string): string | null {
   const key = tagKey(raw.trim()).replace(/^#/, '');
-  if (key.length === 0 || key.length > MAX_TAG_LENGTH) return null;
-  if (/[\s#,;/\\<>"'`]/u.test(key)) return null;
-  return key;
+  return isFollowableKey(key) ? key : null;
+}
+
+/**
+ * True when a key (a `tagKey` result) reads back from `?tag=` as itself: `parseTagParam(key) === key`.
+ * A key is its own key, so only its length and characters can stand in the way.
+ */
+export function isFollowableKey(key: string): boolean {
+  return key.length > 0 && key.length <= MAX_TAG_LENGTH && !NOT_IN_A_TAG.test(key);
 }

@@ -2,18 +2,21 @@
  * Builds the map-server's HTTP app as a Fastify instance. It never listens: `server.ts` does, and tests use
  * `inject` or listen on a random port.
  */
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { ClientConfig } from '../../common/src/api';
 import { DEFAULTS } from '../../common/src/config';
-import type { SkipCounts } from '../../common/src/skip-reasons';
+import type { SkipCounts, TagDropCounts } from '../../common/src/skip-reasons';
+import { MAX_TAG_PARAM_LENGTH } from '../../common/src/tag-key';
 import type { SubscriberHealth } from '../../common/src/bus/bus';
 import type { TrendEngine } from './trend-engine';
 import type { MarkerHub } from './sse/marker-hub';
 import { TrendsFeed } from './sse/trends-feed';
-import { securityHeaders } from './plugins/security-headers';
+import { securityHeaderSet, securityHeaders } from './plugins/security-headers';
 import { apiRateLimit } from './plugins/api-rate-limit';
+import { installMetrics } from './plugins/metrics';
+import { clientErrorHandler, frameworkErrors, installErrorReplies } from './plugins/error-replies';
 import { trendsRoute } from './routes/trends';
 import { tagRegionsRoute } from './routes/tag-regions';
 import { postsRoute } from './routes/posts';
@@ -33,35 +36,33 @@ export interface AppOptions {
   /** Which proxies to believe about the client's address (`TRUST_PROXY`); none by default. */
   trustProxy?: boolean | string[];
   upstreamSkips?: () => SkipCounts;
+  upstreamDroppedTags?: () => TagDropCounts;
   busHealth?: () => SubscriberHealth;
   sourceHealth?: () => SourceHealth | undefined;
-  logger?: FastifyServerOptions['logger'];
+  /** The process's logger (pino); none by default. */
+  loggerInstance?: FastifyBaseLogger;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const security = await securityHeaderSet(options.clientConfig.tileUrl);
   // Requests are not logged one by one: the page polls and streams, which would drown everything else.
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: false }),
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: options.trustProxy ?? false,
+    frameworkErrors: frameworkErrors(security),
+    clientErrorHandler: clientErrorHandler(security),
+    // Every listed tag must be followable at /api/tags/:tag/regions, up to the longest a tag may be.
+    routerOptions: { maxParamLength: MAX_TAG_PARAM_LENGTH },
   });
 
-  app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
-    const status = error.statusCode ?? 500;
-    if (status >= 500) {
-      request.log.error(error);
-      return reply.code(status).send({ error: 'internal error' });
-    }
-    return reply.code(status).send({ error: error.message });
-  });
   await app.register(helmet, securityHeaders(options.clientConfig.tileUrl));
   const perMinute = options.apiRateLimit ?? DEFAULTS.apiRateLimit;
   if (perMinute > 0) await app.register(rateLimit, apiRateLimit(perMinute));
-  app.setNotFoundHandler(
-    // Unknown API paths count against the budget too (the limiter lets everything else through).
-    { preHandler: perMinute > 0 ? app.rateLimit() : undefined },
-    (request, reply) => reply.code(404).send({ error: `no route for ${request.method} ${request.url.split('?')[0]}` }),
-  );
+  // Unknown API paths count against the budget too (the limiter lets everything else through).
+  installErrorReplies(app, perMinute > 0 ? app.rateLimit() : undefined);
+  const { engine, hub, upstreamSkips, busHealth } = options;
+  installMetrics(app, { engine, hub, upstreamSkips, busHealth });
 
   const feed = new TrendsFeed(options.engine, options.hub.options);
   // SSE streams never end by themselves: end them before Fastify waits for in-flight requests.
@@ -74,7 +75,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(tagRegionsRoute, { engine: options.engine });
   await app.register(postsRoute, { engine: options.engine });
   await app.register(streamRoute, { hub: options.hub, feed });
-  await app.register(healthRoute, { engine: options.engine, hub: options.hub, upstreamSkips: options.upstreamSkips, busHealth: options.busHealth, sourceHealth: options.sourceHealth });
+  await app.register(healthRoute, { engine: options.engine, hub: options.hub, upstreamSkips: options.upstreamSkips, upstreamDroppedTags: options.upstreamDroppedTags, busHealth: options.busHealth, sourceHealth: options.sourceHealth });
   await app.register(clientConfigRoute, { clientConfig: options.clientConfig });
   if (options.staticDir !== null) await app.register(frontendRoute, { staticDir: options.staticDir });
   return app;

@@ -6,9 +6,9 @@
 import type { Config } from '../../common/src/config';
 import type { EventPublisher, EventSubscriber } from '../../common/src/bus/bus';
 import { MemoryBus } from '../../common/src/bus/memory-bus';
-import type { BusLog } from '../../common/src/bus/bus-log';
+import { busLog, createLogger, type Logger } from '../../common/src/log';
 import type { Archive } from '../../producer/src/archive/archive-files';
-import { startProducer, type RunningProducer } from '../../producer/src/producer';
+import { startProducer, stopAndFlush, type RunningProducer } from '../../producer/src/producer';
 import { REBUILD_MS, startMapServer, type MapServerOptions, type RunningMapServer } from './map-server';
 
 export interface Embedded {
@@ -20,9 +20,11 @@ export interface Embedded {
 
 export async function startEmbedded(
   config: Config,
-  overrides: Pick<MapServerOptions, 'staticDir' | 'hub'> & { log?: BusLog; archive?: Archive | null } = {},
+  overrides: Pick<MapServerOptions, 'staticDir' | 'hub' | 'logger'> & { archive?: Archive | null } = {},
 ): Promise<Embedded> {
-  const { log, archive = null, ...serverOverrides } = overrides;
+  const { archive = null, ...serverOverrides } = overrides;
+  const logger: Logger = overrides.logger ?? createLogger(config);
+  const log = busLog(logger);
   let publisher: EventPublisher;
   let subscriber: EventSubscriber;
   if (config.kafkaBrokers === null) {
@@ -35,9 +37,10 @@ export async function startEmbedded(
       import('../../common/src/bus/kafka-subscriber'),
       import('../../common/src/bus/kafka-client'),
     ]);
-    const busLog = log ?? quietLog;
-    subscriber = new KafkaSubscriber({ ...kafkaSettings(config, 'trendmap-map-server'), rebuildMs: REBUILD_MS }, busLog);
-    publisher = await KafkaPublisher.connect(kafkaSettings(config, 'trendmap-producer'), busLog);
+    subscriber = new KafkaSubscriber({ ...kafkaSettings(config, 'trendmap-map-server'), rebuildMs: REBUILD_MS }, log);
+    // Returns at once: posts are held until the broker answers, while the map serves and says `degraded`
+    // (the subscriber says in the log what is wrong; once is enough).
+    publisher = KafkaPublisher.start(kafkaSettings(config, 'trendmap-producer'), log, { reportConnecting: false });
   }
   let producer: RunningProducer | undefined;
   const server = await startMapServer({
@@ -45,23 +48,22 @@ export async function startEmbedded(
     subscriber,
     // In one process the producer's skips can be shown beside the server's.
     upstreamSkips: () => producer?.stats.skipped.toJSON() ?? {},
+    upstreamDroppedTags: () => producer?.stats.droppedTags.toJSON() ?? {},
     sourceHealth: () => {
       const state = producer?.source.state?.();
       return state && producer ? { name: producer.source.name, ...state } : undefined;
     },
     ...serverOverrides,
+    logger,
   });
-  producer = await startProducer(config, publisher, archive);
+  producer = await startProducer(config, publisher, archive, log);
   const running = producer;
   return {
     server,
     producer: running,
     async close() {
-      await running.stop();
-      await publisher.close();
+      await stopAndFlush(running, publisher, log);
       await server.close();
     },
   };
 }
-
-const quietLog: BusLog = { info: () => {}, warn: (m) => console.warn(m), error: (m) => console.error(m) };

@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../common/src/config';
 import type { EventSubscriber } from '../../common/src/bus/bus';
-import type { SkipCounts } from '../../common/src/skip-reasons';
+import type { SkipCounts, TagDropCounts } from '../../common/src/skip-reasons';
+import { listenError } from '../../common/src/errors';
+import { createLogger, type Logger } from '../../common/src/log';
+import { LogThrottle } from '../../common/src/log-throttle';
 import { TrendEngine } from './trend-engine';
 import { MarkerHub, type HubOptions } from './sse/marker-hub';
 import { buildApp } from './app';
@@ -22,10 +25,22 @@ export const REBUILD_MS = RING_BUCKETS * BUCKET_MS;
 /** How often the windows catch up with the clock while the source is live, in ms. */
 const TICK_MS = 1_000;
 
+/**
+ * Messages that break the event contract are logged once per this many ms, then as a count: junk on the
+ * topic must not flood the log (every one is counted in /api/health as `skipped.invalid_event`).
+ */
+const INVALID_LOG_MS = 10_000;
+
 export interface MapServerOptions {
-  config: Pick<Config, 'port' | 'host' | 'tileUrl' | 'tileAttribution' | 'logLevel' | 'apiRateLimit' | 'trustProxy'>;
+  config: Pick<
+    Config,
+    'port' | 'host' | 'tileUrl' | 'tileAttribution' | 'logLevel' | 'logFormat' | 'apiRateLimit' | 'trustProxy' | 'sseMaxClients' | 'sseMaxClientsPerAddress'
+  >;
   subscriber: EventSubscriber;
+  /** The process's logger (one per process); by default one made from the configuration. */
+  logger?: Logger;
   upstreamSkips?: () => SkipCounts;
+  upstreamDroppedTags?: () => TagDropCounts;
   sourceHealth?: () => SourceHealth | undefined;
   staticDir?: string | null;
   hub?: Partial<HubOptions>;
@@ -43,7 +58,8 @@ export interface RunningMapServer {
 export async function startMapServer(options: MapServerOptions): Promise<RunningMapServer> {
   const { config, subscriber } = options;
   const engine = new TrendEngine();
-  const hub = new MarkerHub(() => engine.ingested, options.hub);
+  const caps = { maxClients: config.sseMaxClients, maxClientsPerAddress: config.sseMaxClientsPerAddress };
+  const hub = new MarkerHub(() => engine.ingested, { ...caps, ...options.hub });
   engine.onAccepted((event) => hub.publish(event));
 
   const app = await buildApp({
@@ -54,22 +70,38 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
     apiRateLimit: config.apiRateLimit,
     trustProxy: config.trustProxy,
     upstreamSkips: options.upstreamSkips,
+    upstreamDroppedTags: options.upstreamDroppedTags,
     busHealth: subscriber.health?.bind(subscriber),
     sourceHealth: options.sourceHealth,
-    logger: { level: config.logLevel },
+    loggerInstance: options.logger ?? createLogger(config),
   });
 
   // Listen first: /api/health must answer while the windows are rebuilt, or while Kafka is away.
-  const url = await app.listen({ port: config.port, host: config.host });
-  const tick = setInterval(() => engine.tick(Date.now()), TICK_MS);
+  let url: string;
+  try {
+    url = await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await app.close();
+    throw listenError(error, config.port, config.host) ?? error;
+  }
+  const invalid = new LogThrottle(INVALID_LOG_MS);
+  const tick = setInterval(() => {
+    const now = Date.now();
+    engine.tick(now);
+    for (const { held } of invalid.due(now)) {
+      app.log.warn(`skipped ${held} more messages that break the event contract in the last ${INVALID_LOG_MS / 1_000} s (all are counted in /api/health)`);
+    }
+  }, TICK_MS);
   tick.unref();
   try {
     await subscriber.start((messages) => {
       const arrival = Date.now();
       for (const message of messages) {
         const result = engine.ingest(message.value, arrival);
-        if (!result.ok && result.reason === 'invalid_event') {
-          app.log.warn({ key: message.key, error: result.error }, 'skipped a message that breaks the event contract');
+        if (result.ok || result.reason !== 'invalid_event') continue;
+        const held = invalid.admit('invalid_event', arrival);
+        if (held !== null) {
+          app.log.warn({ key: message.key, error: result.error, ...(held > 0 && { heldBack: held }) }, 'skipped a message that breaks the event contract');
         }
       }
     });

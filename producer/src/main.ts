@@ -2,18 +2,21 @@
  * The producer as a service of its own (`npm run producer`): reads posts from the configured source and
  * publishes them to Kafka. An archive ends the process (exit 0) once everything is published and flushed;
  * SIGINT/SIGTERM stop reading, flush and exit 0. A replay shows a progress bar on a terminal (plain lines
- * otherwise) and ends with a summary; other sources print a progress line every 5 s.
+ * otherwise) and ends with a summary; other sources log a progress line every 5 s. A broker that is not
+ * there yet is waited for: posts are held (the source waits) until it answers.
  */
 import { readConfig, requireKafka, runMain, untilSignal } from '../../common/src/cli';
-import { consoleLog, kafkaSettings } from '../../common/src/bus/kafka-client';
+import { kafkaSettings } from '../../common/src/bus/kafka-client';
 import { KafkaPublisher } from '../../common/src/bus/kafka-publisher';
+import { EXIT_FAILURE } from '../../common/src/errors';
+import { busLog, createLogger } from '../../common/src/log';
 import { showReplayProgress } from './archive/replay-display';
-import { startProducer } from './producer';
+import { HELD_POSTS_GRACE_MS, startProducer, stopAndFlush } from './producer';
 import { progressLine } from './progress';
 import { isReplaySource } from './sources/replay';
 import { preflight } from './preflight';
 
-/** How often the progress line is printed, in ms. */
+/** How often the progress line is logged, in ms. */
 const PROGRESS_MS = 5_000;
 
 runMain(async () => {
@@ -22,19 +25,20 @@ runMain(async () => {
   const ready = await preflight(config);
   if (typeof ready === 'number') return ready;
   const brokers = requireKafka(config, 'the producer service publishes to Kafka');
-  if (typeof brokers === 'number') return brokers;
-  const publisher = await KafkaPublisher.connect(kafkaSettings(config, 'trendmap-producer'), consoleLog);
-  const producer = await startProducer(config, publisher, ready.archive);
-  console.log(`producer: ${producer.source.name} -> Kafka ${brokers.join(',')}, topic ${config.kafkaTopic}`);
+  const logger = createLogger(config);
+  const log = busLog(logger);
+  const publisher = KafkaPublisher.start(kafkaSettings(config, 'trendmap-producer'), log);
+  const producer = await startProducer(config, publisher, ready.archive, log);
+  logger.info(`producer: ${producer.source.name} -> Kafka ${brokers.join(',')}, topic ${config.kafkaTopic}`);
 
   const source = producer.source;
-  const display = isReplaySource(source) ? showReplayProgress(source.progress, producer.stats) : null;
+  const display = isReplaySource(source) ? showReplayProgress(source.progress, producer.stats, (line) => logger.info(line)) : null;
   let last = { at: Date.now(), accepted: 0 };
   const progress = display
     ? null
     : setInterval(() => {
         const now = Date.now();
-        console.log(progressLine(producer.stats, (producer.stats.accepted - last.accepted) / ((now - last.at) / 1_000)));
+        logger.info(progressLine(producer.stats, (producer.stats.accepted - last.accepted) / ((now - last.at) / 1_000)));
         last = { at: now, accepted: producer.stats.accepted };
       }, PROGRESS_MS);
 
@@ -43,13 +47,17 @@ runMain(async () => {
     untilSignal(),
   ]);
   if (progress) clearInterval(progress);
+  let flushed = true;
   if (outcome !== 'done' && outcome !== 'failed') {
-    console.log(`producer: ${outcome}: stopping, flushing what was read`);
-    await producer.stop();
+    // A second signal finds no handler and ends the process at once, without what is still held.
+    logger.info(`producer: ${outcome}: stopping, publishing what was read (for at most ${HELD_POSTS_GRACE_MS / 1_000} s if Kafka is away)`);
+    flushed = await stopAndFlush(producer, publisher, log);
+  } else {
+    await publisher.close();
   }
-  await publisher.close();
   display?.finish();
-  console.log(`producer: finished. ${progressLine(producer.stats, null)}`);
+  logger.info(`producer: finished. ${progressLine(producer.stats, null)}`);
+  if (!flushed) return EXIT_FAILURE; // what was read but not published is said above
   await producer.done; // rethrows a source failure: exit 1
   return 0;
 });

@@ -4,12 +4,12 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { encodeEvent, EVENT_VERSION, type GeoEvent } from '../../common/src/event';
-import { SkipCounter } from '../../common/src/skip-reasons';
+import { SkipCounter, Tally, type TagDropReason } from '../../common/src/skip-reasons';
 import { SCHEMA_VERSION_HEADER, type BusMessage, type EventPublisher } from '../../common/src/bus/bus';
 import type { Speed } from '../../common/src/config';
 import { normaliseLine, normalisePost } from './normalise/normalise';
 import type { CountryLookup } from './normalise/country-lookup';
-import type { Source } from './sources/source';
+import { SkippedInput, type Source } from './sources/source';
 import { Pacer } from './pacer';
 
 export class ProducerStats {
@@ -17,6 +17,8 @@ export class ProducerStats {
   read = 0;
   accepted = 0;
   readonly skipped = new SkipCounter();
+  /** Hashtags left out of posts, by reason: tags, not inputs, so outside `read = accepted + skipped`. */
+  readonly droppedTags = new Tally<TagDropReason>();
   /** Set when the source has been read to its end. */
   finished = false;
 }
@@ -44,7 +46,12 @@ export async function runPipeline(options: PipelineOptions): Promise<ProducerSta
     for (const raw of batch) {
       if (typeof raw === 'string' && raw.trim() === '') continue;
       stats.read += 1;
+      if (raw instanceof SkippedInput) {
+        stats.skipped.add(raw.reason);
+        continue;
+      }
       const result = typeof raw === 'string' ? normaliseLine(raw, lookup) : normalisePost(raw, lookup);
+      if (result.droppedTags) stats.droppedTags.addAll(result.droppedTags);
       if (!result.ok) {
         stats.skipped.add(result.reason);
         continue;

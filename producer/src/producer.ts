@@ -4,12 +4,20 @@
  */
 import type { Config } from '../../common/src/config';
 import type { EventPublisher } from '../../common/src/bus/bus';
+import type { BusLog } from '../../common/src/bus/bus-log';
 import { createCountryLookup } from './normalise/country-lookup';
 import { runPipeline, ProducerStats } from './pipeline';
 import { replaySource } from './sources/replay';
 import { syntheticSource } from './sources/synthetic';
 import type { Source } from './sources/source';
 import type { Archive } from './archive/archive-files';
+
+/**
+ * How long a stop waits for posts held for a bus that does not take them (Kafka away), in ms, before it
+ * gives them up: long enough for a broker that is restarting, short of the 30 s after which a supervisor
+ * (Kubernetes, systemd) kills the process anyway.
+ */
+export const HELD_POSTS_GRACE_MS = 10_000;
 
 export interface RunningProducer {
   readonly source: Source;
@@ -20,8 +28,11 @@ export interface RunningProducer {
   stop(): Promise<void>;
 }
 
-/** `archive`: the replay's files when already resolved (see `preflight`), else they are found here. */
-export async function createSource(config: Config, archive: Archive | null = null): Promise<Source> {
+/**
+ * `archive`: the replay's files when already resolved (see `preflight`), else they are found here. `log`:
+ * where a live source reports its connection (the process's logger).
+ */
+export async function createSource(config: Config, archive: Archive | null = null, log?: BusLog): Promise<Source> {
   switch (config.source) {
     case 'replay':
       return replaySource({ file: config.file!, archive: archive ?? undefined });
@@ -30,13 +41,18 @@ export async function createSource(config: Config, archive: Archive | null = nul
     case 'x': {
       // Loaded only when used: the X client library costs memory the other sources do not need.
       const { xSource } = await import('./sources/x-stream');
-      return xSource(config);
+      return xSource(config, log);
     }
   }
 }
 
-export async function startProducer(config: Config, publisher: EventPublisher, archive: Archive | null = null): Promise<RunningProducer> {
-  const source = await createSource(config, archive);
+export async function startProducer(
+  config: Config,
+  publisher: EventPublisher,
+  archive: Archive | null = null,
+  log?: BusLog,
+): Promise<RunningProducer> {
+  const source = await createSource(config, archive, log);
   const stats = new ProducerStats();
   const controller = new AbortController();
   const done = runPipeline({
@@ -56,4 +72,26 @@ export async function startProducer(config: Config, publisher: EventPublisher, a
       await done.catch(() => undefined);
     },
   };
+}
+
+/**
+ * Stops reading and closes the publisher once what was read is published, or after `graceMs` if the bus
+ * does not take it (closing ends the held publish): a stop during a Kafka outage ends instead of waiting
+ * for the broker. Resolves whether everything read was published; says so in the log when not.
+ */
+export async function stopAndFlush(
+  producer: RunningProducer,
+  publisher: EventPublisher,
+  log: BusLog,
+  graceMs = HELD_POSTS_GRACE_MS,
+): Promise<boolean> {
+  const stopped = producer.stop();
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs)));
+  const flushed = await Promise.race([stopped.then(() => true as const), gaveUp]);
+  clearTimeout(timer);
+  if (!flushed) log.warn(`stopping: the bus did not take the posts held for it within ${graceMs / 1_000} s; they were not published`);
+  await publisher.close();
+  await stopped;
+  return flushed;
 }

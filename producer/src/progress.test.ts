@@ -17,6 +17,13 @@ describe('progress text', () => {
     expect(progressLine(statsOf(0, 0, {}), null)).toBe('0 sent of 0 read; skipped 0');
   });
 
+  it('says how many hashtags posts lost, by reason, when any did', () => {
+    const stats = statsOf(40, 34, { no_hashtag: 6 });
+    stats.droppedTags.add('invalid_hashtag', 9);
+    stats.droppedTags.add('too_many_tags', 2);
+    expect(progressLine(stats, null)).toBe('34 sent of 40 read; skipped 6 (no_hashtag 6); 11 hashtags dropped (invalid_hashtag 9, too_many_tags 2)');
+  });
+
   it('says where a replay is, how fast it goes and when it will be done', () => {
     const progress = new ReplayProgress(120, 4 * 1024 ** 3);
     progress.start(0);
@@ -34,18 +41,22 @@ describe('progress text', () => {
     progress.start(1_000);
     progress.bytesRead = 2_048;
     progress.filesDone = 4;
-    progress.oversizedLines = 2;
     progress.markCorrupt('b.json.gz', 'bad gzip data (incorrect header check)');
     progress.finish(11_000);
-    const stats = statsOf(1_000, 600, { not_json: 2, notice: 398 });
+    const stats = statsOf(1_000, 600, { not_json: 2, line_too_long: 2, notice: 396 });
     stats.finished = true;
     expect(replaySummary(progress, stats, 99_000)).toEqual([
       'replay finished: 4 of 4 files read (2.0 KB), 1 of them corrupt',
       '  1,000 lines in 10.0s = 100 lines/s',
-      '  accepted 600; skipped 400 (not_json 2, notice 398)',
-      '  2 lines longer than the limit were skipped as not_json',
+      '  accepted 600; skipped 400 (not_json 2, line_too_long 2, notice 396)',
+      '  2 lines longer than the limit were skipped unread (line_too_long; the limit is 1.0 MB)',
       '  corrupt: b.json.gz: bad gzip data (incorrect header check)',
     ]);
+  });
+
+  it('says one line too long in the singular', () => {
+    const stats = statsOf(1, 0, { line_too_long: 1 });
+    expect(replaySummary(new ReplayProgress(1, 10), stats, 0)).toContain('  1 line longer than the limit was skipped unread (line_too_long; the limit is 1.0 MB)');
   });
 
   it('formats durations and sizes', () => {

@@ -3,16 +3,28 @@
  * summary of an archive replay. Pure formatting; `archive/replay-display.ts` decides when to print.
  */
 import type { ProducerStats } from './pipeline';
+import type { Tally } from '../../common/src/skip-reasons';
 import type { ReplayProgress } from './archive/replay-progress';
+import { MAX_LINE_BYTES } from './archive/line-splitter';
 
 export function progressLine(stats: ProducerStats, ratePerS: number | null): string {
   const rate = ratePerS === null ? '' : `${ratePerS.toFixed(1)} posts/s, `;
-  return `${rate}${stats.accepted} sent of ${stats.read} read; skipped ${stats.skipped.total}${skipReasons(stats)}`;
+  return `${rate}${stats.accepted} sent of ${stats.read} read; skipped ${stats.skipped.total}${skipReasons(stats)}${droppedTags(stats)}`;
 }
 
 /** " (reason n, reason n)", or "" when nothing was skipped. */
 function skipReasons(stats: ProducerStats): string {
-  const reasons = Object.entries(stats.skipped.toJSON()).map(([reason, n]) => `${reason} ${n}`);
+  return byReason(stats.skipped);
+}
+
+/** "; 3 hashtags dropped (invalid_hashtag 3)", or "" when no post lost one. */
+function droppedTags(stats: ProducerStats): string {
+  const total = stats.droppedTags.total;
+  return total === 0 ? '' : `; ${total} hashtags dropped${byReason(stats.droppedTags)}`;
+}
+
+function byReason(tally: Tally<string>): string {
+  const reasons = Object.entries(tally.toJSON()).map(([reason, n]) => `${reason} ${n}`);
   return reasons.length === 0 ? '' : ` (${reasons.join(', ')})`;
 }
 
@@ -37,10 +49,12 @@ export function replaySummary(progress: ReplayProgress, stats: ProducerStats, no
     `replay ${stats.finished ? 'finished' : 'stopped'}: ${progress.filesDone} of ${progress.filesTotal} files read` +
       ` (${formatBytes(progress.bytesRead)})${corrupt === 0 ? '' : `, ${corrupt} of them corrupt`}`,
     `  ${count(stats.read)} lines in ${formatDuration(seconds)} = ${count(seconds > 0 ? stats.read / seconds : 0)} lines/s`,
-    `  accepted ${count(stats.accepted)}; skipped ${count(stats.skipped.total)}${skipReasons(stats)}`,
+    `  accepted ${count(stats.accepted)}; skipped ${count(stats.skipped.total)}${skipReasons(stats)}${droppedTags(stats)}`,
   ];
-  if (progress.oversizedLines > 0) {
-    lines.push(`  ${count(progress.oversizedLines)} lines longer than the limit were skipped as not_json`);
+  const tooLong = stats.skipped.toJSON().line_too_long ?? 0;
+  if (tooLong > 0) {
+    const were = tooLong === 1 ? 'line longer than the limit was' : 'lines longer than the limit were';
+    lines.push(`  ${count(tooLong)} ${were} skipped unread (line_too_long; the limit is ${formatBytes(MAX_LINE_BYTES)})`);
   }
   for (const file of progress.corrupt) lines.push(`  corrupt: ${file.name}: ${file.reason}`);
   return lines;

@@ -24,7 +24,11 @@ export interface EventPublisher {
 export type BatchHandler = (messages: BusMessage[]) => void;
 
 export interface EventSubscriber {
-  /** Starts delivering batches to `onBatch`; resolves once the subscription is live. */
+  /**
+   * Starts delivering batches to `onBatch`. The in-process bus is live when this resolves; the Kafka
+   * subscriber resolves at once and connects in the background, waiting out a broker that is not there yet
+   * (its `health()` says so meanwhile).
+   */
   start(onBatch: BatchHandler): Promise<void>;
   /** The connection's state, for `/api/health`; absent for the in-process bus, which cannot fail. */
   health?(): SubscriberHealth;
@@ -38,6 +42,8 @@ export interface SubscriberHealth {
   /** Messages not yet read, per partition. */
   lag: Record<string, number>;
   lastError: string | null;
+  /** The bootstrap brokers it connects to, as configured (KAFKA_BROKERS). */
+  brokers: string[];
 }
 
 /** The header carrying the event schema version. */

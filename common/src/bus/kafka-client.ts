@@ -4,10 +4,10 @@
  */
 import { Kafka, logLevel, type Admin, type logCreator } from 'kafkajs';
 import type { Config } from '../config';
+import { LogThrottle } from '../log-throttle';
 import type { BusLog } from './bus-log';
 
-export { consoleLog, type BusLog } from './bus-log';
-
+export type { BusLog } from './bus-log';
 
 export interface KafkaSettings {
   brokers: string[];
@@ -20,7 +20,7 @@ export interface KafkaSettings {
 
 /** The Kafka part of the configuration, for a client named `clientId`. */
 export function kafkaSettings(config: Config, clientId: string): KafkaSettings {
-  if (config.kafkaBrokers === null) throw new Error('KAFKA_BROKERS is not set');
+  if (config.kafkaBrokers === null) throw new Error('KAFKA_BROKERS is not set'); // callers check first: a bug
   return {
     brokers: config.kafkaBrokers,
     topic: config.kafkaTopic,
@@ -36,28 +36,51 @@ export function kafkaSettings(config: Config, clientId: string): KafkaSettings {
  */
 export const RETRY = { initialRetryTime: 300, maxRetryTime: 5_000, retries: 8 };
 
-/** A message kafkajs repeats (every retry while a broker is away) is logged once per this many ms. */
+/** A message kafkajs repeats (every retry while a broker is away) is logged once per this many ms, with a count. */
 const REPEAT_LOG_MS = 15_000;
 
-export function createKafka(settings: KafkaSettings, log: BusLog): Kafka {
-  const lastLogged = new Map<string, number>();
+/** How long a connection attempt waits for a broker to answer, in ms. */
+const CONNECTION_TIMEOUT_MS = 3_000;
+
+export interface ClientTuning {
+  /** Retries of a failing request (kafkajs's own); default RETRY's. */
+  retries?: number;
+  /** Drop kafkajs's own log lines: for a client whose failures the caller reports itself. */
+  quiet?: boolean;
+}
+
+export function createKafka(settings: KafkaSettings, log: BusLog, tuning: ClientTuning = {}): Kafka {
+  const throttle = new LogThrottle(REPEAT_LOG_MS);
   const toOurs: logCreator = () => ({ level, log: entry }) => {
     const text = `kafka: ${entry.message}${entry.error && !entry.message.includes(String(entry.error)) ? `: ${entry.error}` : ''}`;
-    const now = Date.now();
-    if (now - (lastLogged.get(text) ?? 0) < REPEAT_LOG_MS) return;
-    if (lastLogged.size > 100) lastLogged.clear();
-    lastLogged.set(text, now);
-    if (level <= logLevel.ERROR) log.error(text);
-    else if (level === logLevel.WARN) log.warn(text);
+    const held = throttle.admit(text, Date.now());
+    if (held === null) return;
+    const line = held > 0 ? `${text} (and ${held} times more in the last ${REPEAT_LOG_MS / 1_000} s)` : text;
+    if (level <= logLevel.ERROR) log.error(line);
+    else if (level === logLevel.WARN) log.warn(line);
   };
   return new Kafka({
     clientId: settings.clientId,
     brokers: settings.brokers,
-    logLevel: logLevel.WARN,
+    logLevel: tuning.quiet ? logLevel.NOTHING : logLevel.WARN,
     logCreator: toOurs,
-    retry: RETRY,
-    connectionTimeout: 3_000,
+    retry: { ...RETRY, retries: tuning.retries ?? RETRY.retries },
+    connectionTimeout: CONNECTION_TIMEOUT_MS,
   });
+}
+
+/** Rejects with `what` when `promise` has not settled within `ms`; a late outcome is ignored. */
+export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer from the broker in ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+    promise.catch(() => undefined);
+  }
 }
 
 /** Creates the topic when it does not exist; an existing topic is left as it is. */

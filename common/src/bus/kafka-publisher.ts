@@ -5,34 +5,30 @@
  * posts: kafkajs retries requests itself, but gives up on a broker it cannot connect to, so a failed batch
  * is sent again here, with back-off, until it is acknowledged or the publisher is closed. A batch that was
  * written just before a failure may be written twice; the map-server drops the second copy by post id.
+ * A broker that is not there at start is waited for the same way: `start` returns at once and the first
+ * batch is held until the connection is made (`connectWithBackoff`).
  */
 
 /** Back-off between attempts at a failed batch, in ms. */
 const RESEND_MS = { initial: 500, max: 5_000 };
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CompressionTypes, Partitioners, type Producer } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Admin, type Producer } from 'kafkajs';
 import type { BusMessage, EventPublisher } from './bus';
 import { createKafka, ensureTopic, RETRY, type BusLog, type KafkaSettings } from './kafka-client';
+import { connectWithBackoff } from './kafka-connect';
 
 export class KafkaPublisher implements EventPublisher {
   private closing = false;
+  private readonly stopping = new AbortController();
+  /** The connected producer; null once closed before it connected. */
+  private readonly ready: Promise<Producer | null>;
 
   private constructor(
-    private readonly producer: Producer,
-    private readonly topic: string,
+    private readonly settings: KafkaSettings,
     private readonly log: BusLog,
-  ) {}
-
-  /** Connects, creating the topic when missing. */
-  static async connect(settings: KafkaSettings, log: BusLog): Promise<KafkaPublisher> {
+    reportConnecting: boolean,
+  ) {
     const kafka = createKafka(settings, log);
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      if (await ensureTopic(admin, settings)) log.info(`kafka: created topic ${settings.topic} (${settings.partitions} partitions)`);
-    } finally {
-      await admin.disconnect();
-    }
     const producer = kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
@@ -40,16 +36,48 @@ export class KafkaPublisher implements EventPublisher {
       retry: { ...RETRY, retries: Number.MAX_SAFE_INTEGER },
       createPartitioner: Partitioners.DefaultPartitioner,
     });
-    await producer.connect();
-    return new KafkaPublisher(producer, settings.topic, log);
+    this.ready = connectWithBackoff(
+      async () => {
+        await this.ensureTopic(kafka.admin());
+        await producer.connect();
+        return producer;
+      },
+      {
+        brokers: settings.brokers,
+        meanwhile: reportConnecting ? 'holding posts until it answers' : null,
+        log,
+        signal: this.stopping.signal,
+      },
+      createKafka(settings, log, { retries: 0, quiet: true }).admin(),
+    );
+  }
+
+  /**
+   * Starts connecting (creating the topic when missing) and returns at once; `publish` waits for the
+   * connection. `reportConnecting: false` leaves it to another adapter of the process to say that the
+   * brokers cannot be reached (the map-server's, in `npm start`), so the log says it once.
+   */
+  static start(settings: KafkaSettings, log: BusLog, options: { reportConnecting?: boolean } = {}): KafkaPublisher {
+    return new KafkaPublisher(settings, log, options.reportConnecting ?? true);
+  }
+
+  private async ensureTopic(admin: Admin): Promise<void> {
+    await admin.connect();
+    try {
+      if (await ensureTopic(admin, this.settings)) this.log.info(`kafka: created topic ${this.settings.topic} (${this.settings.partitions} partitions)`);
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   async publish(messages: BusMessage[]): Promise<void> {
     if (messages.length === 0) return;
+    const producer = await this.ready;
+    if (producer === null) throw new Error('the Kafka publisher was closed before it connected');
     let wait = RESEND_MS.initial;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await this.send(messages);
+        await this.send(producer, messages);
         if (attempt > 1) this.log.info(`kafka: delivered a held batch of ${messages.length} posts after ${attempt} attempts`);
         return;
       } catch (error) {
@@ -61,9 +89,9 @@ export class KafkaPublisher implements EventPublisher {
     }
   }
 
-  private async send(messages: BusMessage[]): Promise<void> {
-    await this.producer.send({
-      topic: this.topic,
+  private async send(producer: Producer, messages: BusMessage[]): Promise<void> {
+    await producer.send({
+      topic: this.settings.topic,
       acks: -1,
       compression: CompressionTypes.GZIP,
       messages: messages.map((m) => ({
@@ -77,6 +105,7 @@ export class KafkaPublisher implements EventPublisher {
 
   async close(): Promise<void> {
     this.closing = true;
-    await this.producer.disconnect();
+    this.stopping.abort();
+    await (await this.ready)?.disconnect();
   }
 }

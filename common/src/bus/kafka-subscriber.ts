@@ -4,17 +4,23 @@
  * message at or after (now - `rebuildMs`) by message timestamp, so the windows are rebuilt from the log:
  * Kafka is the source of truth and a restart loses nothing. Until it has caught up with the end offsets it
  * saw at start, it reports `rebuilding`.
+ *
+ * A broker that is not there at start is waited for (`connectWithBackoff`): `start` returns at once, the
+ * health says `disconnected` with the last error meanwhile, and the rebuild begins when the broker answers.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { BatchHandler, EventSubscriber, SubscriberHealth } from './bus';
-import { createKafka, ensureTopic, RETRY, type BusLog, type KafkaSettings } from './kafka-client';
+import { createKafka, ensureTopic, RETRY, within, type BusLog, type KafkaSettings } from './kafka-client';
+import { connectWithBackoff } from './kafka-connect';
 
 /** How often end offsets are read to report lag and notice a lost broker, in ms. */
 const LAG_POLL_MS = 2_000;
 /** A poll that takes longer than this means the broker is not answering, in ms. */
 const LAG_POLL_TIMEOUT_MS = 3_000;
+/** Deleting this instance's group on close is housekeeping: not worth more than this wait, in ms. */
+const DELETE_GROUP_TIMEOUT_MS = 5_000;
 
 export interface KafkaSubscriberOptions extends KafkaSettings {
   /** How far back to rebuild from, in ms: the largest window. */
@@ -24,6 +30,12 @@ export interface KafkaSubscriberOptions extends KafkaSettings {
 export class KafkaSubscriber implements EventSubscriber {
   private readonly kafka: Kafka;
   private readonly admin: Admin;
+  /** An admin with no retries of its own, to notice an absent broker at once while connecting. */
+  private readonly probe: Admin;
+  private readonly stopping = new AbortController();
+  private connecting: Promise<unknown> | null = null;
+  /** Set once this instance's group has offsets: from then on, close deletes it. */
+  private groupCreated = false;
   private consumer: Consumer | null = null;
   private readonly groupId = `trendmap-map-server-${hostname()}-${randomUUID().slice(0, 8)}`;
   /** Next offset to read, per partition. */
@@ -41,9 +53,37 @@ export class KafkaSubscriber implements EventSubscriber {
   ) {
     this.kafka = createKafka(options, log);
     this.admin = this.kafka.admin();
+    this.probe = createKafka(options, log, { retries: 0, quiet: true }).admin();
   }
 
+  /** Returns at once; the subscription goes live once the broker answers, retried with back-off until then. */
   async start(onBatch: BatchHandler): Promise<void> {
+    this.connecting = connectWithBackoff(
+      () => this.subscribe(onBatch),
+      {
+        brokers: this.options.brokers,
+        meanwhile: 'the map serves what it has and /api/health says degraded',
+        log: this.log,
+        signal: this.stopping.signal,
+        onFailure: (reason) => (this.lastError = reason),
+      },
+      this.probe,
+    );
+  }
+
+  private async subscribe(onBatch: BatchHandler): Promise<void> {
+    try {
+      await this.connectAndRun(onBatch);
+    } catch (error) {
+      // Start the next attempt afresh: a half-made consumer would hold a session open.
+      const consumer = this.consumer;
+      this.consumer = null;
+      await consumer?.disconnect().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async connectAndRun(onBatch: BatchHandler): Promise<void> {
     const { topic } = this.options;
     await this.admin.connect();
     await ensureTopic(this.admin, this.options);
@@ -54,6 +94,7 @@ export class KafkaSubscriber implements EventSubscriber {
     for (const p of from) this.position.set(p.partition, Number(p.offset));
     // A group nobody has joined yet takes committed offsets as they are: the first fetch starts right there.
     await this.admin.setOffsets({ groupId: this.groupId, topic, partitions: from });
+    this.groupCreated = true;
     const rebuilding = [...this.rebuildTarget].reduce((n, [p, end]) => n + end - (this.position.get(p) ?? end), 0);
     this.log.info(`kafka: rebuilding from ${rebuilding} messages of the last ${this.options.rebuildMs / 3_600_000} h on ${topic}`);
 
@@ -104,14 +145,17 @@ export class KafkaSubscriber implements EventSubscriber {
       rebuilding: this.isRebuilding(),
       lag,
       lastError: this.lastError,
+      brokers: this.options.brokers,
     };
   }
 
   async close(): Promise<void> {
+    this.stopping.abort();
+    await this.connecting;
     if (this.poll) clearInterval(this.poll);
     await this.consumer?.disconnect();
-    // The group existed only for this instance.
-    await this.admin.deleteGroups([this.groupId]).catch(() => undefined);
+    // The group existed only for this instance; a broker that is away keeps it until its offsets expire.
+    if (this.groupCreated) await within(this.admin.deleteGroups([this.groupId]), DELETE_GROUP_TIMEOUT_MS, 'deleting the group').catch(() => undefined);
     await this.admin.disconnect();
   }
 
@@ -129,19 +173,14 @@ export class KafkaSubscriber implements EventSubscriber {
   private async pollEnds(): Promise<void> {
     if (this.polling) return;
     this.polling = true;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer from the broker in ${LAG_POLL_TIMEOUT_MS} ms`)), LAG_POLL_TIMEOUT_MS);
-    });
     const poll = this.admin.fetchTopicOffsets(this.options.topic);
     try {
-      for (const p of await Promise.race([poll, timeout])) this.high.set(p.partition, Number(p.high));
+      for (const p of await within(poll, LAG_POLL_TIMEOUT_MS, 'reading end offsets')) this.high.set(p.partition, Number(p.high));
       this.connected = true;
     } catch (error) {
       this.connected = false;
       this.lastError = (error as Error).message;
     } finally {
-      clearTimeout(timer);
       // A late answer still ends this poll, so that polls never pile up.
       poll.catch(() => undefined).finally(() => (this.polling = false));
     }

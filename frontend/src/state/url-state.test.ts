@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+// Test-only: the rule needs twitter-text, which the page itself does not load.
+import { checkHashtag } from '../../../common/src/hashtag';
+import { hashtagCandidate } from '../../../test/hashtag-text';
 import {
   changedFields,
   formatViewSearch,
@@ -56,6 +60,25 @@ describe('formatViewSearch', () => {
       '?debug=1&region=FR&window=6h&sort=rising&tag=a%26b',
     );
     expect(formatViewSearch({ ...DEFAULTS, region: 'view' })).toBe('?region=view');
+  });
+});
+
+describe('a followed tag in the URL', () => {
+  it('round-trips every tag the normaliser lists, and the spelling shown reads as the same key (fast-check)', () => {
+    let listed = 0;
+    fc.assert(
+      fc.property(hashtagCandidate, fc.constantFrom('', '?debug=1', '?tag=old&region=DE'), (tag, search) => {
+        const checked = checkHashtag(tag);
+        if (!checked.ok) return;
+        listed += 1;
+        const state: ViewState = { ...DEFAULTS, tag: checked.key };
+        expect(parseViewState(formatViewSearch(state, search))).toEqual(state);
+        expect(normaliseTag(tag)).toBe(checked.key);
+        expect(normaliseTag(`#${tag}`)).toBe(checked.key);
+      }),
+      { numRuns: 3_000 },
+    );
+    expect(listed).toBeGreaterThan(1_000);
   });
 });
 

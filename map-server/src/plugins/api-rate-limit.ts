@@ -5,6 +5,7 @@
  * connection limits instead. Over budget: `429 { "error": ... }` with `retry-after`.
  */
 import type { RateLimitPluginOptions } from '@fastify/rate-limit';
+import { ApiError } from '../routes/api-error';
 
 /** The budget's period, in ms: API_RATE_LIMIT counts requests per minute. */
 const WINDOW_MS = 60_000;
@@ -17,8 +18,6 @@ export function apiRateLimit(perMinute: number): RateLimitPluginOptions {
     // Only the API: the page and its hashed assets are not counted.
     allowList: (request) => !request.url.startsWith('/api/'),
     errorResponseBuilder: (_request, context) =>
-      Object.assign(new Error(`too many requests: at most ${context.max} a minute from one address; retry in ${context.after}`), {
-        statusCode: context.statusCode,
-      }),
+      new ApiError(context.statusCode, `too many requests: at most ${context.max} a minute from one address; retry in ${context.after}`),
   };
 }

@@ -8,7 +8,9 @@
  * it would turn every request of the page into an https one that fails) and HSTS (TLS, where there is
  * any, is a reverse proxy's business, and an HSTS pin from it would outlive this app).
  */
-import type { FastifyHelmetOptions } from '@fastify/helmet';
+import type { OutgoingHttpHeaders } from 'node:http';
+import Fastify from 'fastify';
+import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
 import { tileImageSource } from '../../../common/src/tile-source';
 
 export function securityHeaders(tileUrl: string): FastifyHelmetOptions {
@@ -36,4 +38,24 @@ export function securityHeaders(tileUrl: string): FastifyHelmetOptions {
     strictTransportSecurity: false,
     xFrameOptions: { action: 'deny' },
   };
+}
+
+/**
+ * The headers `securityHeaders(tileUrl)` makes helmet send, for responses written outside Fastify's request
+ * hooks, where helmet never runs: a URL that is not valid percent-encoding, a request the HTTP parser
+ * refuses (headers too large), the SSE stream's hijacked response. The set is the same for every response
+ * of an app (no nonces), so it is read once, from a throwaway app with the same options: at its handler
+ * only helmet's onRequest hook has set headers on the raw response.
+ */
+export async function securityHeaderSet(tileUrl: string): Promise<OutgoingHttpHeaders> {
+  const probe = Fastify();
+  let headers: OutgoingHttpHeaders = {};
+  await probe.register(helmet, securityHeaders(tileUrl));
+  probe.get('/', async (_request, reply) => {
+    headers = reply.raw.getHeaders();
+    return '';
+  });
+  await probe.inject('/');
+  await probe.close();
+  return headers;
 }

@@ -1,7 +1,7 @@
 /** `GET /api/health`: what was accepted and skipped, by reason. */
 import type { FastifyPluginAsync } from 'fastify';
 import { HealthResponseSchema, type HealthResponse } from '../../../common/src/api';
-import type { SkipCounts } from '../../../common/src/skip-reasons';
+import type { SkipCounts, TagDropCounts } from '../../../common/src/skip-reasons';
 import type { SubscriberHealth } from '../../../common/src/bus/bus';
 import type { TrendEngine } from '../trend-engine';
 import type { MarkerHub } from '../sse/marker-hub';
@@ -11,6 +11,8 @@ export interface HealthOptions {
   hub: MarkerHub;
   /** Skips counted upstream of the bus (the producer's, in the embedded mode). */
   upstreamSkips?: () => SkipCounts;
+  /** Hashtags the producer left out of posts (embedded mode). */
+  upstreamDroppedTags?: () => TagDropCounts;
   /** The bus connection's state (Kafka); absent for the in-process bus. */
   busHealth?: () => SubscriberHealth;
   /** The source's connection (embedded mode, sources that hold one). */
@@ -20,22 +22,29 @@ export interface HealthOptions {
 /** The source's connection as `/api/health` reports it (`source`). */
 export type SourceHealth = NonNullable<HealthResponse['source']>;
 
-export const healthRoute: FastifyPluginAsync<HealthOptions> = async (app, { engine, hub, upstreamSkips, busHealth, sourceHealth }) => {
+/** Skipped inputs by reason: the engine's, plus those counted upstream of the bus (the producer's, in one process). */
+export function allSkips(engine: TrendEngine, upstreamSkips?: () => SkipCounts): SkipCounts {
+  const skipped: SkipCounts = { ...upstreamSkips?.() };
+  for (const [reason, n] of Object.entries(engine.skipped.toJSON()) as [keyof SkipCounts, number][]) {
+    skipped[reason] = (skipped[reason] ?? 0) + n;
+  }
+  return skipped;
+}
+
+export const healthRoute: FastifyPluginAsync<HealthOptions> = async (app, { engine, hub, upstreamSkips, upstreamDroppedTags, busHealth, sourceHealth }) => {
   app.get('/api/health', { schema: { response: { 200: HealthResponseSchema } } }, async (): Promise<HealthResponse> => {
-    const skipped: SkipCounts = { ...upstreamSkips?.() };
-    for (const [reason, n] of Object.entries(engine.skipped.toJSON()) as [keyof SkipCounts, number][]) {
-      skipped[reason] = (skipped[reason] ?? 0) + n;
-    }
+    const skipped = allSkips(engine, upstreamSkips);
     const bus = busHealth?.();
     const source = sourceHealth?.();
     return {
       status: bus === undefined ? 'ok' : bus.connection === 'disconnected' ? 'degraded' : bus.rebuilding ? 'rebuilding' : 'ok',
       ingested: engine.ingested,
       skipped,
+      ...(upstreamDroppedTags && { droppedTags: upstreamDroppedTags() }),
       clients: hub.clients,
       newestEventTs: engine.store.endMs,
       ...(source && { source }),
-      ...(bus && { kafka: { connection: bus.connection, lag: bus.lag, lastError: bus.lastError } }),
+      ...(bus && { kafka: { connection: bus.connection, lag: bus.lag, lastError: bus.lastError, brokers: bus.brokers } }),
     };
   });
 };

@@ -9,9 +9,12 @@ import { parseTagParam } from '../../../common/src/tag-key';
 import type { Area } from '../core/area';
 import type { TrendsQuery } from '../core/trends-query';
 import type { StreamSubscription } from '../sse/stream-subscription';
+import { ApiError } from './api-error';
 
-export class BadParameter extends Error {
-  readonly statusCode = 400;
+export class BadParameter extends ApiError {
+  constructor(message: string) {
+    super(400, message);
+  }
 }
 
 type Query = Record<string, unknown>;

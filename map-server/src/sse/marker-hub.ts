@@ -6,6 +6,7 @@
  * and what was left out is counted in that client's `dropped`.
  */
 import type { GeoEvent } from '../../../common/src/event';
+import { DEFAULTS } from '../../../common/src/config';
 import { SSE_EVENTS, type Marker, type StreamStats } from '../../../common/src/api';
 import { postFilter, toPost } from '../core/recent-posts';
 import { SseSession, type SessionOptions } from './sse-session';
@@ -21,9 +22,9 @@ export interface HubOptions extends SessionOptions {
   statsMs: number;
   /** How often an idle connection gets a keep-alive comment, in ms. */
   keepAliveMs: number;
-  /** Most open streams in all, and from one IP address. */
+  /** Most open streams in all (`SSE_MAX_CLIENTS`), and from one client address (`SSE_MAX_CLIENTS_PER_ADDRESS`). */
   maxClients: number;
-  maxClientsPerIp: number;
+  maxClientsPerAddress: number;
   /** Most posts in one `posts` event: the list shows a few; a busy area would flood it. */
   postsPerBatch: number;
   /** How often `trends` and `tag-regions` are recomputed (when anything changed) and sent, in ms. */
@@ -37,8 +38,8 @@ export const HUB_DEFAULTS: HubOptions = {
   maxBatch: 500,
   statsMs: 2_000,
   keepAliveMs: 15_000,
-  maxClients: 1_000,
-  maxClientsPerIp: 20,
+  maxClients: DEFAULTS.sseMaxClients,
+  maxClientsPerAddress: DEFAULTS.sseMaxClientsPerAddress,
   postsPerBatch: 5,
   trendsMs: 1_000,
   trendsBudgetMs: 250,
@@ -52,6 +53,23 @@ const RATE_WINDOW_MS = 5_000;
 
 export type AdmitResult = { ok: true } | { ok: false; status: 429 | 503; error: string };
 
+/**
+ * Running totals since start, for `/metrics`: plain counts, so fan-out pays an addition for them and
+ * nothing else.
+ */
+export interface HubCounts {
+  /** `tweets` batches not written to a client because its socket was full. */
+  droppedBatches: number;
+  /** Markers a client did not get: sampled out of an oversized batch, or in a dropped batch. */
+  droppedMarkers: number;
+  /** Clients cut off for staying stalled `stallMs`. */
+  stalledDisconnects: number;
+  /** Streams refused because the server had `maxClients` open. */
+  refusedServerFull: number;
+  /** Streams refused because their address had `maxClientsPerAddress` open. */
+  refusedAddressFull: number;
+}
+
 export class MarkerHub {
   readonly options: HubOptions;
   private readonly sessions = new Set<SseSession>();
@@ -62,6 +80,7 @@ export class MarkerHub {
   private counted = 0;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly recent: { at: number; n: number }[] = [];
+  readonly counts: HubCounts = { droppedBatches: 0, droppedMarkers: 0, stalledDisconnects: 0, refusedServerFull: 0, refusedAddressFull: 0 };
 
   constructor(
     private readonly ingested: () => number,
@@ -81,6 +100,12 @@ export class MarkerHub {
     return this.sessions.size;
   }
 
+  /** Accepted posts per second over the last `RATE_WINDOW_MS`, to one decimal. */
+  get rate(): number {
+    const seconds = RATE_WINDOW_MS / 1_000;
+    return Math.round((this.recent.reduce((sum, r) => sum + r.n, 0) / seconds) * 10) / 10;
+  }
+
   /**
    * Queues an accepted post for the next batch. With no stream open there is no one to send it to: holding
    * it anyway would keep every post of a fast replay alive for a batch, long enough to be promoted to the old
@@ -94,9 +119,11 @@ export class MarkerHub {
   /** Whether one more stream from `ip` may open. */
   admit(ip: string): AdmitResult {
     if (this.sessions.size >= this.options.maxClients) {
+      this.counts.refusedServerFull += 1;
       return { ok: false, status: 503, error: 'too many open streams; try again later' };
     }
-    if ((this.perIp.get(ip) ?? 0) >= this.options.maxClientsPerIp) {
+    if ((this.perIp.get(ip) ?? 0) >= this.options.maxClientsPerAddress) {
+      this.counts.refusedAddressFull += 1;
       return { ok: false, status: 429, error: `too many open streams from ${ip}` };
     }
     return { ok: true };
@@ -111,6 +138,7 @@ export class MarkerHub {
   /** Called by a session when it closes. */
   detach(session: SseSession): void {
     if (!this.sessions.delete(session)) return;
+    if (session.stalledOut) this.counts.stalledDisconnects += 1;
     const left = (this.perIp.get(session.ip) ?? 1) - 1;
     if (left === 0) this.perIp.delete(session.ip);
     else this.perIp.set(session.ip, left);
@@ -147,7 +175,10 @@ export class MarkerHub {
       }
       if (prepared.chunk !== '') {
         this.countDropped(session, prepared.sampledOut);
-        if (!session.send(prepared.chunk, now)) this.countDropped(session, prepared.sent);
+        if (!session.send(prepared.chunk, now)) {
+          this.counts.droppedBatches += 1;
+          this.countDropped(session, prepared.sent);
+        }
       }
       const key = postsKey(session.subscription);
       let posts = byArea.get(key);
@@ -170,13 +201,14 @@ export class MarkerHub {
   }
 
   private countDropped(session: SseSession, n: number): void {
-    if (n > 0) this.dropped.set(session, (this.dropped.get(session) ?? 0) + n);
+    if (n === 0) return;
+    this.dropped.set(session, (this.dropped.get(session) ?? 0) + n);
+    this.counts.droppedMarkers += n;
   }
 
   private sendStats(): void {
     const now = this.now();
-    const seconds = RATE_WINDOW_MS / 1_000;
-    const rate = Math.round((this.recent.reduce((sum, r) => sum + r.n, 0) / seconds) * 10) / 10;
+    const rate = this.rate;
     for (const session of this.sessions) {
       const stats: StreamStats = { rate, ingested: this.ingested(), dropped: this.dropped.get(session) ?? 0 };
       session.send(sseEvent(SSE_EVENTS.stats, JSON.stringify(stats)), now);

@@ -20,6 +20,8 @@ export interface SessionOptions {
 export class SseSession {
   private stalledSince: number | null = null;
   private closed = false;
+  /** True once the session was cut off for staying stalled (counted by the hub). */
+  stalledOut = false;
 
   constructor(
     private readonly res: ServerResponse,
@@ -49,7 +51,10 @@ export class SseSession {
     if (this.closed) return false;
     if (this.res.writableLength > this.options.highWaterBytes) {
       this.stalledSince ??= nowMs;
-      if (nowMs - this.stalledSince >= this.options.stallMs) this.close();
+      if (nowMs - this.stalledSince >= this.options.stallMs) {
+        this.stalledOut = true;
+        this.close();
+      }
       return false;
     }
     this.stalledSince = null;

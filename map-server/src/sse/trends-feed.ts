@@ -3,7 +3,9 @@
  * same query share a group: one computation and one serialised chunk per group, so a thousand browsers on
  * the world's top 10 cost one query a round.
  *
- * A session gets its group's chunk at once when it attaches. Then every `trendsMs`, when the store changed
+ * A session gets its group's chunk at once when it attaches: computed then for a new group; an existing
+ * group's as it is, at most a round old, so that a rush of connections costs one computation per query a
+ * round rather than one per connection (`npm run bench -- streams`). Then every `trendsMs`, when the store changed
  * since the last round, each group recomputes (within `trendsBudgetMs`: groups not reached keep their chunk
  * and go first next round), and each session whose last delivered chunk differs gets the new one. A chunk
  * the socket would not take (a slow client, see `SseSession.send`) is not marked delivered, so it is tried
@@ -89,7 +91,7 @@ export class TrendsFeed {
       group = { compute, chunk: '', version: Number.NaN, sessions: new Map() };
       this.groups.set(key, group);
     }
-    if (group.version !== this.engine.store.version) this.recompute(group, this.engine.store.version);
+    if (Number.isNaN(group.version)) this.recompute(group, this.engine.store.version);
     group.sessions.set(session, session.send(group.chunk, this.now()) ? group.chunk : null);
   }
 

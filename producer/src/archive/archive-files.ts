@@ -7,13 +7,14 @@
 import { readdirSync, statSync, type Stats } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { globSync, isDynamicPattern } from 'tinyglobby';
+import { FORMATS } from './archive-formats';
 
 /**
- * Endings taken from a directory: newline-delimited JSON, plain or compressed. `.txt` is left out on
- * purpose: archive folders hold READMEs and checksums as `.txt`, and a stray file would only add skips.
- * A file named explicitly, or matched by a glob, is read whatever its ending.
+ * Endings taken from a directory: newline-delimited JSON, plain or in any format of `FORMATS`. `.txt` is
+ * left out on purpose: archive folders hold READMEs and checksums as `.txt`, and a stray file would only
+ * add skips. A file named explicitly, or matched by a glob, is read whatever its ending.
  */
-export const ARCHIVE_ENDINGS = ['.jsonl', '.ndjson', '.json', '.gz', '.bz2'] as const;
+export const ARCHIVE_ENDINGS: readonly string[] = ['.jsonl', '.ndjson', '.json', ...FORMATS.flatMap((format) => format.endings)];
 
 export interface ArchiveFile {
   /** Absolute path. */

@@ -1,34 +1,52 @@
 import { describe, expect, it } from 'vitest';
-import { LineSplitter, OVERSIZED_LINE } from './line-splitter';
+import { LINE_TOO_LONG, LineSplitter } from './line-splitter';
 
 const split = (chunks: (string | Buffer)[], max?: number) => {
   const splitter = new LineSplitter(max);
   const lines = chunks.flatMap((c) => splitter.push(typeof c === 'string' ? Buffer.from(c) : c));
-  return { lines: [...lines, ...splitter.end()], oversized: splitter.oversized };
+  return [...lines, ...splitter.end()];
 };
 
 describe('LineSplitter', () => {
   it('joins lines across chunks and keeps a last line without a newline', () => {
-    expect(split(['{"a":', '1}\n{"b"', ':2}\n', '\n{"c":3}']).lines).toEqual(['{"a":1}', '{"b":2}', '', '{"c":3}']);
-    expect(split(['one\n']).lines).toEqual(['one']);
-    expect(split([]).lines).toEqual([]);
+    expect(split(['{"a":', '1}\n{"b"', ':2}\n', '\n{"c":3}'])).toEqual(['{"a":1}', '{"b":2}', '', '{"c":3}']);
+    expect(split(['one\n'])).toEqual(['one']);
+    expect(split([])).toEqual([]);
   });
 
   it('drops the carriage return of CRLF lines, even when it ends a chunk', () => {
-    expect(split(['a\r\nb\r', '\nc']).lines).toEqual(['a', 'b', 'c']);
+    expect(split(['a\r\nb\r', '\nc'])).toEqual(['a', 'b', 'c']);
   });
 
   it('decodes a UTF-8 character cut between two chunks', () => {
     const bytes = Buffer.from('#東京駅\n');
-    expect(split([bytes.subarray(0, 2), bytes.subarray(2)]).lines).toEqual(['#東京駅']);
+    expect(split([bytes.subarray(0, 2), bytes.subarray(2)])).toEqual(['#東京駅']);
   });
 
-  it('replaces a line over the limit, whole or in pieces, by one OVERSIZED_LINE and goes on', () => {
+  it('replaces a line over the limit, whole or in pieces, by one LINE_TOO_LONG and goes on', () => {
     const long = 'x'.repeat(20);
-    expect(split([`ok\n${long}\nok2\n`], 10)).toEqual({ lines: ['ok', OVERSIZED_LINE, 'ok2'], oversized: 1 });
-    expect(split(['ok\nxxxxxx', 'xxxxxx', 'xxxxxx\nok2', '\n'], 10)).toEqual({ lines: ['ok', OVERSIZED_LINE, 'ok2'], oversized: 1 });
-    expect(split(['xxxxxx', 'xxxxxx'], 10)).toEqual({ lines: [OVERSIZED_LINE], oversized: 1 });
-    expect(split(['x'.repeat(10), '\n'], 10).lines).toEqual(['x'.repeat(10)]);
+    expect(split([`ok\n${long}\nok2\n`], 10)).toEqual(['ok', LINE_TOO_LONG, 'ok2']);
+    expect(split(['ok\nxxxxxx', 'xxxxxx', 'xxxxxx\nok2', '\n'], 10)).toEqual(['ok', LINE_TOO_LONG, 'ok2']);
+    expect(split(['xxxxxx', 'xxxxxx'], 10)).toEqual([LINE_TOO_LONG]);
+    expect(split(['x'.repeat(10), '\n'], 10)).toEqual(['x'.repeat(10)]);
+    expect(split(['x'.repeat(11), '\n'], 10)).toEqual([LINE_TOO_LONG]);
+  });
+
+  it('holds no more than the limit of a line too long, however it comes', () => {
+    const splitter = new LineSplitter(1_000);
+    const state = splitter as unknown as { pending: Buffer[]; pendingBytes: number };
+    const most = { bytes: 0, pieces: 0 };
+    const byte = Buffer.from('y');
+    // One byte at a time (the worst chunking): first a line within the limit, then ten times the limit.
+    for (let i = 0; i < 11_000; i += 1) {
+      if (i === 1_000) expect(splitter.push(Buffer.from('\n'))).toEqual(['y'.repeat(1_000)]);
+      expect(splitter.push(byte)).toEqual([]);
+      most.bytes = Math.max(most.bytes, state.pendingBytes);
+      most.pieces = Math.max(most.pieces, state.pending.length);
+    }
+    expect(most.bytes).toBe(1_000);
+    expect(most.pieces).toBeLessThanOrEqual(64);
+    expect(splitter.end()).toEqual([LINE_TOO_LONG]);
   });
 
   it('forgets a line cut short by a failure', () => {

@@ -1,19 +1,24 @@
 /**
  * Splits a byte stream into lines without ever holding more than one line: chunks are cut at '\n'
  * (0x0A never occurs inside a UTF-8 sequence, so cutting bytes is safe), a trailing '\r' is dropped, and
- * a line longer than the limit is dropped as it grows and reported as `OVERSIZED_LINE` once it ends.
- * Pure: no I/O, so the reader of any stream (or a test) can drive it.
+ * a line longer than the limit is dropped as it grows (never held whole) and reported as `LINE_TOO_LONG`
+ * once it ends. Pure: no I/O, so the reader of any stream (or a test) can drive it.
  */
-
-/** Longest line kept, in bytes. A real post is 2–10 KB; beyond 1 MB it is corrupt data, not a post. */
-export const MAX_LINE_BYTES = 1024 * 1024;
+import { SkippedInput } from '../sources/source';
 
 /**
- * Stands for a line that was too long. It is not JSON, so the pipeline counts it as read and skipped as
- * `not_json`, and `read = accepted + skipped` still holds.
+ * Longest line kept, in bytes (the '\n' not counted). A real post is 2–10 KB; beyond 1 MB it is corrupt or
+ * hostile data, not a post. What a line over it costs: at most this much held while it grows, then nothing.
  */
-export const OVERSIZED_LINE = '\u0000oversized line';
+export const MAX_LINE_BYTES = 1024 * 1024;
 
+/** Stands for a line that was too long: the pipeline counts it as read and skipped as `line_too_long`. */
+export const LINE_TOO_LONG = new SkippedInput('line_too_long');
+
+export type Line = string | typeof LINE_TOO_LONG;
+
+/** Pieces of an unfinished line held before they are joined into one. */
+const MAX_PIECES = 64;
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 
@@ -23,21 +28,18 @@ export class LineSplitter {
   private pendingBytes = 0;
   /** True while dropping the rest of a line already over the limit. */
   private overflowing = false;
-  /** Lines dropped for their length so far. */
-  oversized = 0;
 
   constructor(private readonly maxLineBytes = MAX_LINE_BYTES) {}
 
   /** The lines that `chunk` ends; what follows the last '\n' waits for the next chunk. */
-  push(chunk: Buffer): string[] {
-    const lines: string[] = [];
+  push(chunk: Buffer): Line[] {
+    const lines: Line[] = [];
     let start = 0;
     for (let end = chunk.indexOf(NEWLINE); end !== -1; end = chunk.indexOf(NEWLINE, start)) {
       if (this.pendingBytes === 0 && !this.overflowing) {
         // The common case, a whole line inside the chunk: decoded in place, without a copy.
         if (end - start > this.maxLineBytes) {
-          this.oversized += 1;
-          lines.push(OVERSIZED_LINE);
+          lines.push(LINE_TOO_LONG);
         } else {
           lines.push(decode(chunk.subarray(start, end)));
         }
@@ -52,11 +54,11 @@ export class LineSplitter {
   }
 
   /** The last line, if the input did not end with '\n'. */
-  end(): string[] {
+  end(): Line[] {
     return this.pendingBytes > 0 || this.overflowing ? [this.take()] : [];
   }
 
-  /** Forgets a line cut short (the input failed midway): it is neither a line nor an oversized one. */
+  /** Forgets a line cut short (the input failed midway): it is neither a line nor one too long. */
   discard(): void {
     this.pending = [];
     this.pendingBytes = 0;
@@ -74,13 +76,14 @@ export class LineSplitter {
     // A copy: `piece` is a view of a chunk the stream may reuse, and holding it would keep the whole chunk.
     this.pending.push(Buffer.from(piece));
     this.pendingBytes += piece.length;
+    // However small the chunks come, the pieces held stay few: their overhead is bounded, not just their bytes.
+    if (this.pending.length >= MAX_PIECES) this.pending = [Buffer.concat(this.pending, this.pendingBytes)];
   }
 
-  private take(): string {
+  private take(): Line {
     if (this.overflowing) {
       this.overflowing = false;
-      this.oversized += 1;
-      return OVERSIZED_LINE;
+      return LINE_TOO_LONG;
     }
     const bytes = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];

@@ -21,10 +21,16 @@ export interface ReplayDisplay {
   finish(): void;
 }
 
-/** Shows the bar on stderr when it is a terminal, else prints lines (and the summary) to stdout. */
-export function showReplayProgress(progress: ReplayProgress, stats: ProducerStats): ReplayDisplay {
+/**
+ * Shows the bar on stderr when it is a terminal, else prints lines (and the summary) through `log` (the
+ * process's logger; stdout by default).
+ */
+export function showReplayProgress(
+  progress: ReplayProgress,
+  stats: ProducerStats,
+  log: (line: string) => void = (line) => console.log(line),
+): ReplayDisplay {
   const stream = process.stderr;
-  const log = (line: string) => console.log(line);
   let reported = 0;
   /** Lines read at the previous tick, and when, for the rate since then. */
   let last = { at: Date.now(), read: stats.read };

@@ -16,8 +16,6 @@ export class ReplayProgress {
   bytesRead = 0;
   /** The file being read, by its name relative to the archive; null before the first and after the last. */
   current: string | null = null;
-  /** Lines dropped for being longer than the limit (they are also counted as skipped `not_json`). */
-  oversizedLines = 0;
   readonly corrupt: CorruptFile[] = [];
   /** When the replay began and ended, in ms since the epoch; null until then. */
   startedAt: number | null = null;

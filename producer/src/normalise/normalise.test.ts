@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { checkEvent, EVENT_VERSION, type GeoEvent } from '../../../common/src/event';
-import { SKIP_REASONS, type SkipReason } from '../../../common/src/skip-reasons';
+import { SKIP_REASONS, TAG_DROP_REASONS, type SkipReason } from '../../../common/src/skip-reasons';
 import { createCountryLookup, type CountryLookup } from './country-lookup';
 import { normaliseLine, normalisePost, type NormaliseResult } from './normalise';
 
@@ -638,12 +638,36 @@ describe('normalisePost', () => {
   });
 });
 
+describe('hostile hashtags (test/fixtures/hostile-hashtags.jsonl)', () => {
+  const results = fixtureLines('hostile-hashtags.jsonl').map((line) => normaliseLine(line, lookup));
+
+  it('drops what is not a hashtag and counts it; a post left with none is no_hashtag', () => {
+    expect(results.map((r) => (r.ok ? { tags: r.event.tags, display: r.event.display } : { reason: r.reason }))).toEqual([
+      // Entities are authoritative: the text's own #Paris does not rescue a post whose entities are junk.
+      { reason: 'no_hashtag' },
+      { tags: ['paris'], display: ['Paris'] },
+      { tags: ['jo2024'], display: ['JO2024'] },
+      { reason: 'no_hashtag' },
+      { tags: ['paris'], display: ['paris'] },
+    ]);
+    expect(results.map((r) => r.droppedTags)).toEqual([
+      { invalid_hashtag: 4 }, // xss<img ...>, javascript:alert(1), x</textarea>, {{7*7}}
+      { invalid_hashtag: 4 },
+      { invalid_hashtag: 4 }, // "2024", "", null, "#JO2024"
+      { invalid_hashtag: 1 }, // {{7*7}}, from extended_tweet
+      { invalid_hashtag: 1 }, // #ﷺ, found in the text: a hashtag whose key has spaces
+    ]);
+    for (const r of results) if (r.ok) accepted(r);
+  });
+});
+
 describe('hostile input', () => {
   it('survives deep nesting and huge values', () => {
     const deep = '['.repeat(100_000) + ']'.repeat(100_000);
     expect(normaliseLine(deep, lookup).ok).toBe(false);
     const nestedEntities = status({ entities: JSON.parse('{"hashtags":' + '['.repeat(5000) + ']'.repeat(5000) + '}') });
-    expect(normalisePost(nestedEntities, lookup)).toEqual(skipped('no_hashtag'));
+    // One entity, an array with no tag in it: dropped, and the post has no hashtag left.
+    expect(normalisePost(nestedEntities, lookup)).toEqual({ ...skipped('no_hashtag'), droppedTags: { invalid_hashtag: 1 } });
     const bigText = status({ text: '#tag '.repeat(200_000), entities: undefined });
     expect(accepted(normalisePost(bigText, lookup)).tags).toEqual(['tag']);
   });
@@ -693,6 +717,10 @@ describe('properties (fast-check)', () => {
   function wellBehaved(result: NormaliseResult): void {
     if (result.ok) expect(checkEvent(result.event)).toEqual({ ok: true, event: result.event });
     else expect(Object.keys(SKIP_REASONS)).toContain(result.reason);
+    for (const [reason, n] of Object.entries(result.droppedTags ?? {})) {
+      expect(Object.keys(TAG_DROP_REASONS)).toContain(reason);
+      expect(Number.isInteger(n) && n > 0).toBe(true);
+    }
   }
 
   it('normalisePost handles anything', () => {

@@ -4,13 +4,19 @@
  */
 import { EVENT_LIMITS, EVENT_VERSION, type GeoEvent } from '../../../common/src/event';
 import { isCountryCode } from '../../../common/src/countries';
-import type { SkipReason } from '../../../common/src/skip-reasons';
+import type { SkipReason, TagDropCounts } from '../../../common/src/skip-reasons';
 import type { CountryLookup } from './country-lookup';
 import { hashtags } from './hashtags';
 import { bboxCentre, geoJsonPoint, polygonCentre, type Located, type Point } from './location';
 import { snowflakeTime as timeOfSnowflake } from '../../../common/src/snowflake';
 
-export type NormaliseResult = { ok: true; event: GeoEvent } | { ok: false; reason: SkipReason };
+/**
+ * An event, or why there is none. `droppedTags` counts the hashtags left out of the post, when any were
+ * (an accepted post may have lost some; one skipped as `no_hashtag` may have lost all of them).
+ */
+export type NormaliseResult = ({ ok: true; event: GeoEvent } | { ok: false; reason: SkipReason }) & {
+  droppedTags?: TagDropCounts;
+};
 
 /** v1.1 stream messages that are not posts: deletions, rate-limit notes, compliance and control messages. */
 const V1_NOTICE_KEYS = [
@@ -160,8 +166,8 @@ function toEvent(post: PostFields, lookup: CountryLookup): NormaliseResult {
   if (ts === undefined) return skip('bad_timestamp');
   if (!post.where.ok) return skip(post.where.reason);
   const text = post.text === undefined ? undefined : unescapeHtml(post.text);
-  const { tags, display } = hashtags(post.entityTags, text);
-  if (tags.length === 0) return skip('no_hashtag');
+  const { tags, display, dropped } = hashtags(post.entityTags, text);
+  if (tags.length === 0) return dropped === null ? skip('no_hashtag') : { ok: false, reason: 'no_hashtag', droppedTags: dropped };
 
   const lat = round5(post.where.point.lat);
   const lon = round5(post.where.point.lon);
@@ -181,7 +187,7 @@ function toEvent(post: PostFields, lookup: CountryLookup): NormaliseResult {
   }
   if (typeof post.lang === 'string' && post.lang !== '' && post.lang.length <= MAX_LANG_LENGTH) event.lang = post.lang;
   if (text) event.text = truncate(text, EVENT_LIMITS.maxTextLength);
-  return { ok: true, event };
+  return dropped === null ? { ok: true, event } : { ok: true, event, droppedTags: dropped };
 }
 
 /** The hashtags of an entities object (`text` in v1.1, `tag` in v2); a missing `hashtags` list means none. */

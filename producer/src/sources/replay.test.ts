@@ -7,10 +7,12 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { BusMessage, EventPublisher } from '../../../common/src/bus/bus';
 import { archiveFiles } from '../archive/archive-files';
-import { OVERSIZED_LINE } from '../archive/line-splitter';
+import { LINE_TOO_LONG } from '../archive/line-splitter';
+import { SkipCounter } from '../../../common/src/skip-reasons';
 import { createCountryLookup } from '../normalise/country-lookup';
+import { normaliseLine } from '../normalise/normalise';
 import { runPipeline } from '../pipeline';
-import { replaySource, type ReplaySource } from './replay';
+import { BATCH_LINES, replaySource, type ReplaySource } from './replay';
 import { SyntheticWorld } from './synthetic-world';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../../test/fixtures/${name}`, import.meta.url));
@@ -32,9 +34,9 @@ async function settled(value: () => number, polls = 10): Promise<void> {
   }
 }
 
-async function readAll(source: ReplaySource): Promise<string[]> {
-  const lines: string[] = [];
-  for await (const batch of source.read(new AbortController().signal)) lines.push(...(batch as string[]));
+async function readAll(source: ReplaySource): Promise<unknown[]> {
+  const lines: unknown[] = [];
+  for await (const batch of source.read(new AbortController().signal)) lines.push(...batch);
   return lines;
 }
 
@@ -99,14 +101,28 @@ describe('replaySource', () => {
     });
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-    it('skips a line over 1 MB as not_json without holding it', async () => {
+    it('skips a line over 1 MB as line_too_long, and counts it as read', async () => {
       const file = join(dir, 'long.jsonl');
       writeFileSync(file, `${sampleLines[0]}\n{"text":"${'x'.repeat(2 * 1024 * 1024)}"}\n${sampleLines[2]}\n`);
-      const { stats, progress } = await replay(file);
+      const { stats } = await replay(file);
+      const others = new SkipCounter();
+      for (const line of [sampleLines[0], sampleLines[2]]) {
+        const result = normaliseLine(line, lookup);
+        if (!result.ok) others.add(result.reason);
+      }
       expect(stats.read).toBe(3);
-      expect(stats.skipped.toJSON().not_json).toBe(1);
-      expect(progress.oversizedLines).toBe(1);
-      expect(await readAll(replaySource({ file }))).toEqual([sampleLines[0], OVERSIZED_LINE, sampleLines[2]]);
+      expect(stats.skipped.toJSON()).toEqual({ ...others.toJSON(), line_too_long: 1 });
+      expect(stats.accepted + stats.skipped.total).toBe(stats.read);
+      expect(await readAll(replaySource({ file }))).toEqual([sampleLines[0], LINE_TOO_LONG, sampleLines[2]]);
+    });
+
+    it('hands lines on in batches of at most BATCH_LINES, however many a chunk holds', async () => {
+      const file = join(dir, 'tiny.jsonl');
+      writeFileSync(file, '{}\n'.repeat(50_000));
+      const sizes: number[] = [];
+      for await (const batch of replaySource({ file }).read(new AbortController().signal)) sizes.push(batch.length);
+      expect(Math.max(...sizes)).toBe(BATCH_LINES);
+      expect(sizes.reduce((a, b) => a + b, 0)).toBe(50_000);
     });
 
     it('reports a file that disappears before it is read, and goes on', async () => {
@@ -126,7 +142,7 @@ describe('replaySource', () => {
       const text = Array.from({ length: 16_000 }, (_, i) => JSON.stringify(world.next(t0 + i * 100))).join('\n');
       writeFileSync(join(dir, 'big.jsonl'), text);
       writeFileSync(join(dir, 'big.json.gz'), gzipSync(text));
-      // 100 KB blocks (-1): unbzip2-stream waits for a worst-case block of compressed bytes before it
+      // 100 KB blocks (-1): the bzip2 decoder waits for a worst-case block of compressed bytes before it
       // decodes one (25 KB + 100 KB × the level), so at -9 it would read this whole 1 MB file at once.
       execFileSync('bzip2', ['-k', '-1', join(dir, 'big.jsonl')]);
       for (const name of ['big.jsonl', 'big.json.gz', 'big.jsonl.bz2']) {

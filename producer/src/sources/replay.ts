@@ -1,16 +1,21 @@
 /**
  * Replays an archive of newline-delimited JSON posts: one file, a directory (recursively, in natural name
  * order) or a glob, each file plain, gzipped (`.gz`) or bzip2ed (`.bz2`). Memory stays constant whatever
- * the archive's size, because lines are read only as fast as the pipeline consumes them. A file that
- * cannot be read to its end is reported, counted in the progress, and skipped; the rest goes on.
+ * the archive's size or compression ratio, because lines are read and decoded only as fast as the
+ * pipeline consumes them, `BATCH_LINES` at a time. A file that cannot be read to its end is reported,
+ * counted in the progress, and skipped; the rest goes on.
  */
 import { archiveFiles, type Archive } from '../archive/archive-files';
 import { archiveLines, CorruptFileError } from '../archive/archive-lines';
 import { ReplayProgress } from '../archive/replay-progress';
+import type { Line } from '../archive/line-splitter';
 import type { RawInput, Source } from './source';
 
-/** Lines handed on at once: large enough to amortise the async hops, small enough to pace smoothly. */
-const BATCH_LINES = 256;
+/**
+ * Most lines handed on at once: large enough to amortise the async hops, small enough to pace smoothly,
+ * and a bound on the work per step (a decoded chunk of 64 KB can hold 65,536 empty lines).
+ */
+export const BATCH_LINES = 256;
 
 export interface ReplaySourceOptions {
   /** A file, a directory or a glob (see `archiveFiles`). */
@@ -34,7 +39,7 @@ export function replaySource(options: ReplaySourceOptions): ReplaySource {
     progress,
     async *read(signal: AbortSignal): AsyncIterable<RawInput[]> {
       progress.start(Date.now());
-      let batch: string[] = [];
+      let batch: Line[] = [];
       for (const file of files) {
         if (signal.aborted) return;
         progress.current = file.name;
@@ -45,15 +50,16 @@ export function replaySource(options: ReplaySourceOptions): ReplaySource {
             counted += bytes;
             progress.bytesRead += bytes;
           },
-          onOversized: () => (progress.oversizedLines += 1),
         });
         try {
           for await (const chunk of lines) {
-            for (const line of chunk) batch.push(line);
-            if (batch.length >= BATCH_LINES) {
-              yield batch;
-              batch = [];
-              if (signal.aborted) return;
+            for (const line of chunk) {
+              batch.push(line);
+              if (batch.length === BATCH_LINES) {
+                yield batch;
+                batch = [];
+                if (signal.aborted) return;
+              }
             }
           }
         } catch (error) {

@@ -2,9 +2,21 @@
  * A source of raw posts. Sources know nothing of normalisation or publishing: they yield what they read,
  * and the pipeline (`producer/src/pipeline.ts`) turns it into events.
  */
+import type { SkipReason } from '../../../common/src/skip-reasons';
 
-/** One raw input: a line as read from a file or stream, or an already-parsed object (synthetic). */
+/**
+ * One raw input: a line as read from a file or stream, an already-parsed object (synthetic), or an input
+ * the source read but cannot hand on (`SkippedInput`).
+ */
 export type RawInput = string | object;
+
+/**
+ * An input the source read but cannot hand on, such as a line over the length limit: the pipeline counts
+ * it as read and as skipped under `reason`, so that `read = accepted + skipped` still holds.
+ */
+export class SkippedInput {
+  constructor(readonly reason: SkipReason) {}
+}
 
 /** How a source that holds a connection is doing, for `/api/health` and the progress line. */
 export interface SourceState {

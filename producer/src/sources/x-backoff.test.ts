@@ -29,4 +29,10 @@ describe('scrub', () => {
     );
     expect(describeFailure(new Error('socket hang up near s3cr3t'), new Secret('s3cr3t')).message).toBe('socket hang up near [redacted]');
   });
+
+  it('removes a credential it was not told of, and leaves prose about bearer tokens readable', () => {
+    const unknown = 'AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid%2BULvsea4JtiGRiSDSJSI%3DEUifiRBkKG5E2XzMDjRfl76ZC9Ub0wnz4XsNiRVBChTYbJcE3F';
+    expect(scrub(`GET /2/tweets: Authorization: Bearer ${unknown} rejected`, null)).toBe('GET /2/tweets: Authorization: Bearer [redacted] rejected');
+    expect(scrub('the X source needs a bearer token: set X_BEARER_TOKEN', null)).toBe('the X source needs a bearer token: set X_BEARER_TOKEN');
+  });
 });

@@ -10,6 +10,9 @@
 import { Agent as HttpAgent } from 'node:http';
 import { ApiResponseError, TwitterApi, TwitterApiv2, type IClientSettings } from 'twitter-api-v2';
 import type { Secret, XConfig } from '../../../common/src/config';
+import { XFatalError } from '../../../common/src/errors';
+
+export { XFatalError };
 
 /** The environment variable and flag that hold the token, for messages. */
 export const TOKEN_SOURCES = 'X_BEARER_TOKEN (or --bearer-token-file)';
@@ -22,18 +25,16 @@ class XApiClient extends TwitterApiv2 {
   }
 }
 
+/** The message for a missing token: the preflight check says it before anything starts. */
+export const MISSING_TOKEN = `--source x needs an X API bearer token: set ${TOKEN_SOURCES}`;
+
 /** A client for `x.baseUrl` with the bearer token; throws XFatalError when there is no token. */
 export function createXClient(x: Pick<XConfig, 'bearerToken' | 'baseUrl'>): TwitterApiv2 {
-  if (x.bearerToken === null) {
-    throw new XFatalError(`the X source needs a bearer token: set ${TOKEN_SOURCES}`);
-  }
+  if (x.bearerToken === null) throw new XFatalError(MISSING_TOKEN);
   const base = new URL(x.baseUrl);
   const settings: Partial<IClientSettings> = base.protocol === 'http:' ? { httpAgent: new HttpAgent({ keepAlive: true }) } : {};
   return new XApiClient(new TwitterApi(x.bearerToken.reveal(), settings), `${x.baseUrl.replace(/\/+$/, '')}/`);
 }
-
-/** A failure that retrying cannot fix (bad token, no access, invalid rules): the source stops with it. */
-export class XFatalError extends Error {}
 
 /** What an API error response says, for classifying it. */
 export interface ApiFailure {
@@ -88,9 +89,16 @@ export function errorText(entry: unknown): string {
   return typeof e.value === 'string' ? `${text} (rule: ${e.value})` : text;
 }
 
+/**
+ * The shortest run of token characters after "Bearer " taken for a credential. Real bearer tokens are
+ * long (X's are over 100 characters); prose such as "a bearer token: set ..." is left readable.
+ */
+const MIN_CREDENTIAL_CHARS = 16;
+const BEARER_CREDENTIAL = new RegExp(`(Bearer\\s+)[A-Za-z0-9%._~+/=-]{${MIN_CREDENTIAL_CHARS},}`, 'gi');
+
 /** Removes the token and any bearer credential from text before it is logged or kept. */
 export function scrub(text: string, secret: string | null): string {
-  let clean = text.replace(/(Bearer\s+)[^\s"',;]+/gi, '$1[redacted]');
+  let clean = text.replace(BEARER_CREDENTIAL, '$1[redacted]');
   if (secret !== null && secret !== '') clean = clean.split(secret).join('[redacted]');
   return clean;
 }

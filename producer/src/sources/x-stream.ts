@@ -15,6 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ETwitterStreamEvent, type TwitterApiv2 } from 'twitter-api-v2';
 import type { Config } from '../../../common/src/config';
 import type { BusLog } from '../../../common/src/bus/bus-log';
+import { busLog, createLogger } from '../../../common/src/log';
 import type { RawInput, Source, SourceState } from './source';
 import { backoffDelay, rateLimitWait } from './x-backoff';
 import { Channel } from './x-channel';
@@ -60,7 +61,7 @@ const STREAM_PARAMS = {
   'tweet.fields': 'created_at,entities,geo,lang,note_tweet,author_id',
 };
 
-export function xSource(config: Config, log: BusLog = consoleLogFor(config.logLevel), tuning: Partial<XStreamTuning> = {}): Source {
+export function xSource(config: Config, log: BusLog = busLog(createLogger(config)), tuning: Partial<XStreamTuning> = {}): Source {
   const t: XStreamTuning = { ...X_STREAM_DEFAULTS, ...tuning };
   const token = config.x.bearerToken;
   const status: SourceState = { state: 'connecting', lastError: null, reconnects: 0 };
@@ -217,18 +218,4 @@ async function connect(client: TwitterApiv2, t: XStreamTuning, signal: AbortSign
   opening.then(() => stream.destroy(), () => undefined);
   if (outcome === 'aborted') return null;
   throw new Error(`no answer from the stream endpoint within ${t.keepAliveTimeoutMs} ms`);
-}
-
-const QUIET_LEVELS = new Set(['silent']);
-const ERROR_ONLY_LEVELS = new Set(['fatal', 'error']);
-
-/** A console log that honours LOG_LEVEL: silent prints nothing, fatal/error only errors, warn adds warnings. */
-export function consoleLogFor(level: Config['logLevel']): BusLog {
-  const quiet = QUIET_LEVELS.has(level);
-  const errorsOnly = quiet || ERROR_ONLY_LEVELS.has(level);
-  return {
-    info: (m) => (errorsOnly || level === 'warn' ? undefined : console.log(m)),
-    warn: (m) => (errorsOnly ? undefined : console.warn(m)),
-    error: (m) => (quiet ? undefined : console.error(m)),
-  };
 }

@@ -1,0 +1,87 @@
+/**
+ * Connecting to Kafka when the broker may not be there yet: the map-server serves (and reports `degraded`)
+ * and the producer holds its posts while the first connection is retried with back-off, forever, until it
+ * is made or the adapter is closed. The log says once what is wrong, with how to start a local broker (and
+ * again only for a different reason), and once when the connection is made: not a line every retry.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Admin } from 'kafkajs';
+import type { BusLog } from './bus-log';
+
+/** Wait between two attempts, in ms: doubling from `initial` up to `max`, so a broker that appears is found within `max`. */
+export const CONNECT_BACKOFF_MS = { initial: 500, max: 10_000 };
+
+/** Most distinct failure reasons remembered as already logged (a bound, not a limit anyone should reach). */
+const MAX_REASONS = 20;
+
+export interface ConnectOptions {
+  brokers: string[];
+  /**
+   * What the adapter does meanwhile, for the log: e.g. 'holding posts until it answers'; null to log
+   * nothing about connecting (another adapter of the process to the same brokers says it already).
+   */
+  meanwhile: string | null;
+  log: BusLog;
+  /** Aborted when the adapter closes: the attempts stop and `connectWithBackoff` resolves null. */
+  signal: AbortSignal;
+  /** Told each failure's reason, e.g. for `/api/health`. */
+  onFailure?: (reason: string) => void;
+  backoffMs?: { initial: number; max: number };
+}
+
+/**
+ * Runs `attempt` until it resolves, and returns what it resolved with; null when `signal` aborts first.
+ * `probe`, when given, is connected (and disconnected) before each attempt: an admin of a client with no
+ * retries of its own (see `createKafka`'s `retries`), so that an absent broker is noticed in milliseconds
+ * instead of after kafkajs's ~30 s of retries.
+ */
+export async function connectWithBackoff<T>(attempt: () => Promise<T>, options: ConnectOptions, probe?: Admin): Promise<T | null> {
+  const { brokers, log, signal } = options;
+  const backoff = options.backoffMs ?? CONNECT_BACKOFF_MS;
+  const reported = new Set<string>();
+  let wait = backoff.initial;
+  for (let attempts = 1; !signal.aborted; attempts += 1) {
+    try {
+      if (probe) {
+        await probe.connect();
+        await probe.disconnect();
+      }
+      const value = await attempt();
+      if (attempts > 1 && options.meanwhile !== null) log.info(`kafka: connected to ${brokers.join(',')} after ${attempts} attempts`);
+      return value;
+    } catch (error) {
+      if (signal.aborted) break;
+      const reason = (error as Error).message ?? String(error);
+      options.onFailure?.(reason);
+      if (options.meanwhile !== null && !reported.has(reason) && reported.size < MAX_REASONS) {
+        reported.add(reason);
+        log.warn(failureLine(brokers, reason, isUnreachable(error), options.meanwhile));
+      }
+      try {
+        await sleep(wait, undefined, { signal });
+      } catch {
+        break; // aborted while waiting
+      }
+      wait = Math.min(wait * 2, backoff.max);
+    }
+  }
+  return null;
+}
+
+/** The one line that says what is wrong and what to do about it. */
+export function failureLine(brokers: string[], reason: string, unreachable: boolean, meanwhile: string): string {
+  const where = brokers.join(',');
+  if (!unreachable) return `kafka: cannot start on ${where} (${reason}); ${meanwhile}, retrying with back-off`;
+  return (
+    `kafka: cannot reach a broker at ${where} (${reason}); ${meanwhile}, retrying with back-off. ` +
+    'Is KAFKA_BROKERS right and the broker running? `npm run kafka:local` starts a local one on 127.0.0.1:9092'
+  );
+}
+
+/** Whether kafkajs failed to reach any broker at all (as opposed to a broker refusing a request). */
+function isUnreachable(error: unknown): boolean {
+  for (let e = error as { name?: string; message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.name === 'KafkaJSConnectionError' || /Connection (error|timeout)|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH/.test(e.message ?? '')) return true;
+  }
+  return false;
+}

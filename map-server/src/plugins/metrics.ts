@@ -1,0 +1,134 @@
+/**
+ * `GET /metrics`: Prometheus metrics in the text format 0.0.4, for an operator's graphs and alerts. Not
+ * rate-limited (a scraper polls it, and it costs a few reads) and not part of the page: plain text, which
+ * the Content-Security-Policy has no say over.
+ *
+ * Values are read when scraped (`collect`), from counts the engine, the hub and the bus keep anyway, so
+ * the core stays pure and ingest pays nothing per post. Each app has its own registry (tests build
+ * several in one process); the process metrics (`process_*`, `nodejs_*`: CPU, memory, event-loop lag,
+ * GC) belong to the process, so they are collected once, in a registry of their own, and sent with every
+ * app's.
+ */
+import type { FastifyInstance } from 'fastify';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { SKIP_REASONS, type SkipReason } from '../../../common/src/skip-reasons';
+import type { SubscriberHealth } from '../../../common/src/bus/bus';
+import type { HubCounts } from '../sse/marker-hub';
+import { allSkips, type HealthOptions } from '../routes/health';
+
+export const METRICS_PATH = '/metrics';
+
+/** Request latency buckets, in seconds: most API answers take under a millisecond from cache. */
+const LATENCY_BUCKETS_S = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** The route label of a request no route matched (404s), so unknown paths cannot grow the label set. */
+const UNMATCHED = 'unmatched';
+
+export type MetricsOptions = Pick<HealthOptions, 'engine' | 'hub' | 'upstreamSkips' | 'busHealth'>;
+
+let processRegistry: Registry | undefined;
+
+/** The process metrics, started once per process. */
+function processMetrics(): Registry {
+  if (processRegistry === undefined) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
+/** Adds `/metrics` and the `/api/*` latency histogram to the root app. */
+export function installMetrics(app: FastifyInstance, options: MetricsOptions): void {
+  const registry = new Registry();
+  appMetrics(registry, options);
+  const latency = new Histogram({
+    name: 'trendmap_http_request_duration_seconds',
+    help: 'Time to answer /api/* requests (the SSE stream aside), by route and status, in seconds',
+    labelNames: ['route', 'status'] as const,
+    buckets: LATENCY_BUCKETS_S,
+    registers: [registry],
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? UNMATCHED;
+    // A stream's "latency" is its lifetime; its refusals are counted by trendmap_sse_refused_total.
+    if (!request.url.startsWith('/api/') || route === '/api/stream') return;
+    latency.observe({ route, status: String(reply.statusCode) }, reply.elapsedTime / 1_000);
+  });
+  app.get(METRICS_PATH, { config: { rateLimit: false } }, async (_request, reply) => {
+    const text = (await processMetrics().metrics()) + (await registry.metrics());
+    return reply.type(registry.contentType).send(text);
+  });
+}
+
+/** The app's own metrics, each read from its source at scrape time. */
+function appMetrics(registry: Registry, { engine, hub, upstreamSkips, busHealth }: MetricsOptions): void {
+  const registers = [registry];
+  const total = (name: string, help: string, read: () => number) =>
+    new Counter({ name, help, registers, collect() { this.reset(); this.inc(read()); } });
+  const gauge = (name: string, help: string, read: () => number) =>
+    new Gauge({ name, help, registers, collect() { this.set(read()); } });
+  const hubTotal = (name: string, help: string, count: keyof HubCounts) => total(name, help, () => hub.counts[count]);
+
+  total('trendmap_posts_ingested_total', 'Posts counted into the windows', () => engine.ingested);
+  new Counter({
+    name: 'trendmap_posts_skipped_total',
+    help: 'Inputs not counted, by reason (as /api/health reports them, the producer\'s included in one process)',
+    labelNames: ['reason'] as const,
+    registers,
+    collect() {
+      const skipped = allSkips(engine, upstreamSkips);
+      this.reset();
+      // Every reason from the start, at 0 until it happens, so that rate() sees the first one.
+      for (const reason of Object.keys(SKIP_REASONS) as SkipReason[]) this.inc({ reason }, skipped[reason] ?? 0);
+    },
+  });
+  gauge('trendmap_posts_per_second', 'Posts counted per second over the last 5 s', () => hub.rate);
+  gauge('trendmap_newest_event_timestamp_seconds', 'Event time of the newest counted post (0: none yet)', () => (engine.store.endMs ?? 0) / 1_000);
+  gauge('trendmap_sse_clients', 'Open live streams (/api/stream)', () => hub.clients);
+  hubTotal('trendmap_sse_dropped_batches_total', 'Marker batches not written to a client whose socket was full', 'droppedBatches');
+  hubTotal('trendmap_sse_dropped_markers_total', 'Markers a client did not get: sampled out of a large batch, or in a dropped one', 'droppedMarkers');
+  hubTotal('trendmap_sse_stalled_disconnects_total', 'Clients cut off for staying stalled', 'stalledDisconnects');
+  new Counter({
+    name: 'trendmap_sse_refused_total',
+    help: 'Streams refused at a cap: server_full (SSE_MAX_CLIENTS, 503) or address_full (SSE_MAX_CLIENTS_PER_ADDRESS, 429)',
+    labelNames: ['cap'] as const,
+    registers,
+    collect() {
+      this.reset();
+      this.inc({ cap: 'server_full' }, hub.counts.refusedServerFull);
+      this.inc({ cap: 'address_full' }, hub.counts.refusedAddressFull);
+    },
+  });
+  if (busHealth !== undefined) kafkaMetrics(registry, busHealth);
+}
+
+/** The consumer's state, from the subscriber's `health()`: only with Kafka (the in-process bus has none). */
+function kafkaMetrics(registry: Registry, busHealth: () => SubscriberHealth): void {
+  const registers = [registry];
+  new Gauge({
+    name: 'trendmap_kafka_consumer_lag',
+    help: 'Messages on the topic not yet read, per partition',
+    labelNames: ['partition'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const [partition, lag] of Object.entries(busHealth().lag)) this.set({ partition }, lag);
+    },
+  });
+  new Gauge({
+    name: 'trendmap_kafka_connected',
+    help: '1 while the consumer is connected to Kafka, 0 while it is away',
+    registers,
+    collect() {
+      this.set(busHealth().connection === 'connected' ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'trendmap_rebuilding',
+    help: '1 while the windows are being rebuilt from the log after a start, 0 once live',
+    registers,
+    collect() {
+      this.set(busHealth().rebuilding ? 1 : 0);
+    },
+  });
+}

@@ -1,0 +1,36 @@
+/**
+ * Junk on the topic is counted, and logged once, not once per message: a flood of one condition must not
+ * flood the log. (The count of the rest is logged by the clock tick after INVALID_LOG_MS; that timing is
+ * LogThrottle's, tested with an injected clock in common/src/log-throttle.test.ts.)
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryBus } from '../../common/src/bus/memory-bus';
+import { encodeEvent } from '../../common/src/event';
+import { createLogger } from '../../common/src/log';
+import { startMapServer, type RunningMapServer } from '../src/map-server';
+import { configFor } from '../../test/helpers';
+import { event } from './helpers';
+
+describe('messages that break the event contract', () => {
+  const bus = new MemoryBus();
+  const lines: string[] = [];
+  let server: RunningMapServer;
+
+  beforeAll(async () => {
+    const config = configFor([]);
+    const logger = createLogger({ logLevel: 'warn', logFormat: 'json' }, { write: (line: string) => void lines.push(line) });
+    server = await startMapServer({ config, subscriber: bus.subscriber, logger, staticDir: null });
+  });
+  afterAll(async () => server?.close());
+
+  it('are all counted, and logged as one line', async () => {
+    const junk = Array.from({ length: 500 }, (_, i) => ({ key: 'FR', value: Buffer.from(`not json ${i}`), timestamp: Date.now() }));
+    await bus.publisher.publish(junk);
+    await bus.publisher.publish([{ key: 'FR', value: encodeEvent(event({ tags: ['fine'] })), timestamp: Date.now() }]);
+    expect(server.engine.skipped.toJSON()).toEqual({ invalid_event: 500 });
+    expect(server.engine.ingested).toBe(1);
+    const warnings = lines.map((line) => JSON.parse(line) as { msg: string; error?: string });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ msg: 'skipped a message that breaks the event contract', error: 'message is not JSON' });
+  });
+});

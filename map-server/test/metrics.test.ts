@@ -1,0 +1,162 @@
+/** `GET /metrics`: every metric the README lists, with values that move with what the server does. */
+import { describe, expect, it } from 'vitest';
+import type { ServerResponse } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import type { SubscriberHealth } from '../../common/src/bus/bus';
+import { SseSession } from '../src/sse/sse-session';
+import type { MarkerHub } from '../src/sse/marker-hub';
+import { event } from './helpers';
+import { testApp } from './test-app';
+
+async function scrape(app: FastifyInstance): Promise<string> {
+  const response = await app.inject('/metrics');
+  expect(response.statusCode).toBe(200);
+  expect(response.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
+  return response.body;
+}
+
+/** The value of one sample, e.g. `value(text, 'trendmap_posts_skipped_total{reason="duplicate"}')`; NaN when absent. */
+function value(text: string, sample: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${sample} `));
+  return line === undefined ? Number.NaN : Number(line.slice(sample.length + 1));
+}
+
+/**
+ * A session over a stand-in response whose socket buffer holds `buffered` bytes: over the hub's high-water
+ * mark, it takes nothing, as a client that stopped reading.
+ */
+function session(hub: MarkerHub, ip: string, buffered = 0): SseSession {
+  const res = { writableLength: buffered, writeHead() {}, write: () => true, end() {}, destroy() {}, on() {} };
+  const opened = new SseSession(res as unknown as ServerResponse, { region: 'world', bbox: null, window: '1h', sort: 'top', limit: 10, tag: null }, ip, hub.options, (closed) => hub.detach(closed));
+  hub.attach(opened);
+  return opened;
+}
+
+describe('GET /metrics', () => {
+  it('exposes every metric, the process ones included', async () => {
+    const lag: SubscriberHealth = { connection: 'connected', rebuilding: false, lag: { '0': 0 }, lastError: null, brokers: ['127.0.0.1:9092'] };
+    const { app } = await testApp({ busHealth: () => lag });
+    const text = await scrape(app);
+    for (const name of [
+      'trendmap_posts_ingested_total',
+      'trendmap_posts_skipped_total',
+      'trendmap_posts_per_second',
+      'trendmap_newest_event_timestamp_seconds',
+      'trendmap_sse_clients',
+      'trendmap_sse_dropped_batches_total',
+      'trendmap_sse_dropped_markers_total',
+      'trendmap_sse_stalled_disconnects_total',
+      'trendmap_sse_refused_total',
+      'trendmap_kafka_consumer_lag',
+      'trendmap_kafka_connected',
+      'trendmap_rebuilding',
+      'trendmap_http_request_duration_seconds',
+      'process_cpu_seconds_total',
+      'process_resident_memory_bytes',
+      'nodejs_eventloop_lag_seconds',
+      'nodejs_heap_size_used_bytes',
+    ]) {
+      expect(text).toContain(`# TYPE ${name} `);
+    }
+  });
+
+  it('counts ingested and skipped posts, the producer\'s skips included, and their rate', async () => {
+    let now = Date.UTC(2014, 6, 13, 19, 0);
+    const { app, engine, hub } = await testApp({ now: () => now, upstreamSkips: () => ({ not_json: 2, duplicate: 1 }) });
+    const before = await scrape(app);
+    expect(value(before, 'trendmap_posts_ingested_total')).toBe(0);
+    expect(value(before, 'trendmap_posts_skipped_total{reason="no_hashtag"}')).toBe(0);
+
+    const post = event({ tags: ['worldcup'], ts: now });
+    for (const e of [post, event({ tags: ['ger'], ts: now }), event({ tags: ['arg'], ts: now })]) engine.ingestEvent(e, now);
+    engine.ingestEvent(post, now); // a duplicate
+    engine.ingest('{not an event', now);
+    now += 1_000;
+    hub.flush();
+    const after = await scrape(app);
+    expect(value(after, 'trendmap_posts_ingested_total')).toBe(3);
+    expect(value(after, 'trendmap_posts_skipped_total{reason="duplicate"}')).toBe(2);
+    expect(value(after, 'trendmap_posts_skipped_total{reason="invalid_event"}')).toBe(1);
+    expect(value(after, 'trendmap_posts_skipped_total{reason="not_json"}')).toBe(2);
+    expect(value(after, 'trendmap_posts_per_second')).toBe(0.6); // 3 posts over the 5 s the rate spans
+    expect(value(after, 'trendmap_newest_event_timestamp_seconds')).toBeGreaterThan(0);
+  });
+
+  it('counts clients, dropped batches and markers, stalled disconnects and refused streams', async () => {
+    let now = 0;
+    const { app, engine, hub } = await testApp({ now: () => now, hub: { maxClients: 2, maxClientsPerAddress: 1, stallMs: 10_000 } });
+    session(hub, '203.0.113.1');
+    expect(hub.admit('203.0.113.1')).toMatchObject({ status: 429 });
+    session(hub, '203.0.113.2', hub.options.highWaterBytes + 1);
+    expect(hub.admit('203.0.113.3')).toMatchObject({ status: 503 });
+    let text = await scrape(app);
+    expect(value(text, 'trendmap_sse_clients')).toBe(2);
+    expect(value(text, 'trendmap_sse_refused_total{cap="address_full"}')).toBe(1);
+    expect(value(text, 'trendmap_sse_refused_total{cap="server_full"}')).toBe(1);
+
+    // The stalled client misses a batch of two markers...
+    engine.ingestEvent(event({ tags: ['a'], ts: Date.now() }), Date.now());
+    engine.ingestEvent(event({ tags: ['b'], ts: Date.now() }), Date.now());
+    hub.flush();
+    text = await scrape(app);
+    expect(value(text, 'trendmap_sse_dropped_batches_total')).toBe(1);
+    expect(value(text, 'trendmap_sse_dropped_markers_total')).toBe(2);
+    expect(value(text, 'trendmap_sse_stalled_disconnects_total')).toBe(0);
+
+    // ...and is cut off once it has stayed stalled for stallMs.
+    now += hub.options.stallMs;
+    engine.ingestEvent(event({ tags: ['c'], ts: Date.now() }), Date.now());
+    hub.flush();
+    text = await scrape(app);
+    expect(value(text, 'trendmap_sse_stalled_disconnects_total')).toBe(1);
+    expect(value(text, 'trendmap_sse_clients')).toBe(1);
+  });
+
+  it('reports Kafka lag per partition and the rebuild, from the subscriber\'s health', async () => {
+    let health: SubscriberHealth = { connection: 'connected', rebuilding: true, lag: { '0': 120, '1': 7 }, lastError: null, brokers: ['127.0.0.1:9092'] };
+    const { app } = await testApp({ busHealth: () => health });
+    let text = await scrape(app);
+    expect(value(text, 'trendmap_kafka_consumer_lag{partition="0"}')).toBe(120);
+    expect(value(text, 'trendmap_kafka_consumer_lag{partition="1"}')).toBe(7);
+    expect(value(text, 'trendmap_rebuilding')).toBe(1);
+    expect(value(text, 'trendmap_kafka_connected')).toBe(1);
+
+    health = { connection: 'disconnected', rebuilding: false, lag: { '0': 3 }, lastError: 'gone', brokers: ['127.0.0.1:9092'] };
+    text = await scrape(app);
+    expect(value(text, 'trendmap_kafka_consumer_lag{partition="0"}')).toBe(3);
+    expect(value(text, 'trendmap_kafka_consumer_lag{partition="1"}')).toBeNaN();
+    expect(value(text, 'trendmap_rebuilding')).toBe(0);
+    expect(value(text, 'trendmap_kafka_connected')).toBe(0);
+  });
+
+  it('leaves the Kafka metrics out on the in-process bus', async () => {
+    const { app } = await testApp();
+    expect(await scrape(app)).not.toContain('trendmap_kafka');
+  });
+
+  it('times /api/* requests by route and status, the stream and everything else aside', async () => {
+    const { app } = await testApp();
+    for (let i = 0; i < 3; i += 1) await app.inject('/api/trends');
+    await app.inject('/api/trends?window=2d');
+    await app.inject('/api/tags/worldcup/regions');
+    await app.inject('/api/nope/1');
+    await app.inject('/api/nope/2');
+    await app.inject('/api/stream?window=2d');
+    await app.inject('/');
+    const text = await scrape(app);
+    const count = (labels: string) => value(text, `trendmap_http_request_duration_seconds_count{${labels}}`);
+    expect(count('route="/api/trends",status="200"')).toBe(3);
+    expect(count('route="/api/trends",status="400"')).toBe(1);
+    expect(count('route="/api/tags/:tag/regions",status="200"')).toBe(1);
+    expect(count('route="unmatched",status="404"')).toBe(2);
+    expect(text).not.toMatch(/route="\/api\/stream"|route="\/metrics"|route="\/"/);
+  });
+
+  it('is not rate-limited', async () => {
+    const { app } = await testApp({ apiRateLimit: 2 });
+    for (let i = 0; i < 5; i += 1) await scrape(app);
+    for (let i = 0; i < 2; i += 1) expect((await app.inject('/api/config')).statusCode).toBe(200);
+    expect((await app.inject('/api/config')).statusCode).toBe(429);
+    await scrape(app);
+  });
+});
