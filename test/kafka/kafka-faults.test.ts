@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { EVENT_VERSION, type GeoEvent } from '../../common/src/event';
 import { expectArchiveCounts, writeCountedArchive } from './counted-archive';
 import {
-  caughtUp, consoleProduce, createTopic, health, KAFKA_TEST_MS, runService, startMapServer, stopServices, topicMessages, uniqueTopic, until,
+  caughtUp, consoleProduce, health, KAFKA_TEST_MS, runService, startMapServer, stopServices, topicMessages, uniqueTopic, until,
   type Service,
 } from './services';
 import { expectSampleCounts, fixture, replaySample } from '../helpers';
@@ -31,7 +31,6 @@ afterEach(async () => {
 
 /** A map-server of its own on a fresh topic, once it answers `ok` (connected, rebuilt). */
 async function mapServerOn(topic: string): Promise<{ url: string; env: Record<string, string> }> {
-  await createTopic(brokers!, topic, 3);
   const env = { KAFKA_BROKERS: brokers ?? '', KAFKA_TOPIC: topic, KAFKA_PARTITIONS: '3' };
   const { service, url } = await startMapServer(env);
   running.push(service);

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestBroker, type TestBroker } from '../../scripts/kafka-test-broker';
 import { expectArchiveCounts, writeCountedArchive, type CountedArchive } from './counted-archive';
-import { caughtUp, createTopic, health, runService, startMapServer, uniqueTopic, until, type Service } from './services';
+import { caughtUp, health, runService, startMapServer, uniqueTopic, until, type Service } from './services';
 import { beforeAllOrFail } from '../helpers';
 
 const POSTS = 45_000;
@@ -41,7 +41,6 @@ describe.skipIf(inject('kafkaBrokers') === null)('a broker outage while publishi
   it(`loses no acknowledged post and counts none twice across a ${OUTAGE_MS / 1_000} s outage`, async () => {
     const { broker, archive } = ready();
     const env = { KAFKA_BROKERS: broker.brokers, KAFKA_TOPIC: uniqueTopic('outage'), KAFKA_PARTITIONS: '3' };
-    await createTopic(broker.brokers, env.KAFKA_TOPIC, 3);
     const { service: mapServer, url } = await startMapServer(env);
     services.push(mapServer);
 

@@ -147,23 +147,6 @@ export async function consoleProduce(brokers: string, topic: string, input: Buff
   return { code: await exited, output };
 }
 
-/**
- * Creates `topic` and waits until its partitions answer offset requests. The fault tests start their
- * map-server on a topic made this way: a map-server that creates the topic itself has, on a busy broker,
- * been refused the offsets a moment later ("This server is not the leader for that topic-partition") and
- * exited, a start-up fault that is not the one under test (the services suite still starts that way).
- */
-export async function createTopic(brokers: string, topic: string, partitions: number): Promise<void> {
-  const admin = new Kafka({ clientId: 'test-topic', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions }] });
-    await until(async () => ((await admin.fetchTopicOffsets(topic)).length === partitions ? true : undefined), `the partitions of ${topic}`);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 /** Messages written to `topic` so far, over all partitions (the sum of the end offsets). */
 export async function topicMessages(brokers: string, topic: string): Promise<number> {
   const admin = new Kafka({ clientId: 'test-offsets', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
