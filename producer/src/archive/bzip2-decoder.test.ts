@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { compressRepeated, repeatStreams } from '../../../test/archive-bombs';
 import { TruncatedInput } from './bit-reader';
-import { Bzip2Error } from './bzip2-block';
+import { BLOCK_MAGIC, Bzip2Error } from './bzip2-block';
 import { Bzip2Decoder } from './bzip2-decoder';
 
 /** What the system's bzip2 writes for `data` at `level`. */
@@ -103,6 +103,29 @@ describe('Bzip2Decoder', () => {
     expect(() => decode(good.subarray(0, good.length - 20))).toThrow(TruncatedInput);
     expect(() => decode(Buffer.from('{"not":"bzip2"}\n'))).toThrow(/not bzip2 data/);
     expect(() => decode(Buffer.concat([good, Buffer.from('junk')]))).toThrow(/data after the end of the bzip2 stream/);
+  });
+
+  it('refuses a block longer than any bzip2 writes before holding more than 2.4 MB of it', () => {
+    // A valid start of a -9 block whose first code length then steps up and down (bits 10, 11) forever: the
+    // format sets no end to that, so only a limit on a block's size stops the decoder buffering the file.
+    const fields: [number, number][] = [[BLOCK_MAGIC[0], 24], [BLOCK_MAGIC[1], 24], [0, 32], [0, 1], [0, 24]];
+    fields.push([0x8000, 16], [0x8000, 16], [2, 3], [8, 15], [0, 8], [5, 5]); // byte 0 only; 2 tables; 8 selectors
+    const bits = fields.map(([value, width]) => value.toString(2).padStart(width, '0')).join('');
+    const start = Buffer.concat([Buffer.from('BZh9'), Buffer.from(bits.match(/.{8}/g)!.map((byte) => parseInt(byte, 2)))]);
+    expect(bits.length % 8).toBe(0);
+    const decoder = new Bzip2Decoder();
+    decoder.write(start);
+    const out = Buffer.alloc(64 * 1024);
+    let fed = start.length;
+    const feed = () => {
+      while (fed < 16_000_000) {
+        decoder.write(Buffer.alloc(64 * 1024, 0b1011_1011));
+        fed += 64 * 1024;
+        decoder.read(out);
+      }
+    };
+    expect(feed).toThrow(new Bzip2Error('block larger than any bzip2 writes'));
+    expect(fed).toBeLessThan(2_400_000);
   });
 
   it('ends, with its data or an error of its own, whatever bytes of a file are damaged', () => {
