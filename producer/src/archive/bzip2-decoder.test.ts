@@ -103,6 +103,7 @@ describe('Bzip2Decoder', () => {
     expect(() => decode(good.subarray(0, good.length - 20))).toThrow(TruncatedInput);
     expect(() => decode(Buffer.from('{"not":"bzip2"}\n'))).toThrow(/not bzip2 data/);
     expect(() => decode(Buffer.concat([good, Buffer.from('junk')]))).toThrow(/data after the end of the bzip2 stream/);
+    expect(() => decode(Buffer.concat([good, Buffer.from([0])]))).toThrow(/data after the end of the bzip2 stream/);
   });
 
   it('refuses a block longer than any bzip2 writes before holding more than 2.4 MB of it', () => {

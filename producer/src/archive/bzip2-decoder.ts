@@ -57,6 +57,8 @@ const MAX_BLOCK_INPUT_PER_UNIT = 250_000;
 const MAX_BLOCK_INPUT_OVERHEAD = 64 * 1024;
 const HEADER_BYTES = 4;
 const BZH = 0x425a68; // "BZh"
+/** What follows a stream and is not another: reported (`bzip2 -d` warns and ignores it), the lines before kept. */
+const AFTER_STREAM = 'data after the end of the bzip2 stream';
 
 /**
  * Entries of the Burrows-Wheeler walk done at once (a -9 block has up to 900,000): many at once while `tt`
@@ -174,8 +176,12 @@ export class Bzip2Decoder {
   }
 
   private readHeader(): void {
-    if (this.bits.read(24) !== BZH) throw new Bzip2Error(this.level === 0 ? 'not bzip2 data' : 'data after the end of the bzip2 stream');
-    const level = this.bits.read(8) - 0x30;
+    const bits = this.bits;
+    const afterStream = this.level !== 0;
+    // A byte or three after a stream (padding) are not a stream cut short.
+    if (afterStream && bits.inputEnded && bits.bufferedBytes < HEADER_BYTES) throw new Bzip2Error(AFTER_STREAM);
+    if (bits.read(24) !== BZH) throw new Bzip2Error(afterStream ? AFTER_STREAM : 'not bzip2 data');
+    const level = bits.read(8) - 0x30;
     if (level < 1 || level > 9) throw new Bzip2Error('bad block size in the header');
     this.level = level;
     if (this.tt.length < level * BLOCK_UNIT) {
