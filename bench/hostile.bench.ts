@@ -4,8 +4,10 @@
  *
  * The bombs, at full size: the two of the issue (a `.bz2` of ~8 KB expanding to 190 MB of `{}\n` lines,
  * one of ~400 bytes expanding to 500 MB with no newline), and the same attacks in gzip (1 GB of zeros with
- * no newline, 190 MB of `{}\n` lines). They are made once with the system's `bzip2` and zlib (the 190 MB
- * bzip2 one takes ~50 s: repetitive text is bzip2's slowest case) and kept in the temporary directory.
+ * no newline, 190 MB of `{}\n` lines), and one of work rather than bytes: 300 lines of JSON just under
+ * the line limit, each ~100 ms to parse (300 KB as `.gz`). They are made once with the system's `bzip2`
+ * and zlib (the 190 MB bzip2 one takes ~50 s: repetitive text is bzip2's slowest case) and kept in the
+ * temporary directory.
  *
  * Each is replayed by the built entry point (`dist/server/start.mjs --source replay --file <bomb> --speed
  * max`, what `npm start` runs), while this process asks `/api/health` every POLL_MS and times each answer,
@@ -20,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { compressRepeated, type Tool } from '../test/archive-bombs';
 import { freePort } from '../test/kafka/services';
+import { logMessages, SUMMARY_LOG_ENV } from './log-messages';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** Issue 9's targets. */
@@ -32,6 +35,9 @@ const ANSWER_TIMEOUT_MS = 30_000;
 /** Longest a replay may take before it is given up, in ms. */
 const REPLAY_TIMEOUT_MS = 30 * 60_000;
 const CACHE = join(tmpdir(), 'trendmap-bench-bombs');
+
+/** A line of JSON just under the 1 MB line limit: arrays nested 524,280 deep. */
+const NESTED_LINE = `${'['.repeat(524_280)}${']'.repeat(524_280)}`;
 
 interface Bomb {
   key: string;
@@ -46,6 +52,7 @@ const BOMBS: Bomb[] = [
   { key: 'bz2-long', what: '.bz2, 500 MB with no newline', tool: 'bzip2', text: 'a', bytes: 500_000_000 },
   { key: 'gz-zeros', what: '.gz, 1 GB of zeros with no newline', tool: 'gzip', text: '\0', bytes: 1_000_000_000 },
   { key: 'gz-lines', what: '.gz, 190 MB of "{}\\n" lines', tool: 'gzip', text: '{}\n', bytes: 190_000_000 },
+  { key: 'gz-json', what: '.gz, 300 lines of 1 MB JSON ([[[...]]])', tool: 'gzip', text: `${NESTED_LINE}\n`, bytes: 300 * (NESTED_LINE.length + 1) },
 ];
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
@@ -89,7 +96,7 @@ async function replay(file: string): Promise<Run> {
   const child = spawn(process.execPath, ['dist/server/start.mjs', '--source', 'replay', '--file', file, '--speed', 'max'], {
     cwd: root,
     // No request budget: this client asks as fast as it is answered.
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', API_RATE_LIMIT: '0' },
+    env: { ...process.env, PORT: String(port), ...SUMMARY_LOG_ENV, API_RATE_LIMIT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -129,7 +136,7 @@ async function replay(file: string): Promise<Run> {
   peakRss = Math.max(peakRss, memoryOf(child.pid!, 'VmHWM') ?? 0);
   child.kill('SIGTERM');
   await exited;
-  const summary = output.split('\n').filter((line) => /^(replay (finished|stopped)|  \S)/.test(line));
+  const summary = logMessages(output).filter((line) => /^(replay (finished|stopped)|  \S)/.test(line));
   return { ms, peakRss, answers, slowestMs, failures, summary };
 }
 

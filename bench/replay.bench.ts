@@ -26,6 +26,7 @@ import { startEmbedded } from '../map-server/src/embedded';
 import { SyntheticWorld } from '../producer/src/sources/synthetic-world';
 import { startTestBroker } from '../scripts/kafka-test-broker';
 import { freePort, health, runService, stopServices, uniqueTopic, until } from '../test/kafka/services';
+import { logMessages, SUMMARY_LOG_ENV } from './log-messages';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const LINES = Number(process.env.REPLAY_BENCH_LINES ?? 200_000);
@@ -190,7 +191,7 @@ async function largeArchive(pool: Template[]): Promise<{ dir: string; bytes: num
 async function sampledReplay(dir: string, settleMs = 100): Promise<{ samples: number[]; ms: number; output: string }> {
   const child = spawn(process.execPath, [...NODE_FLAGS, 'dist/server/start.mjs', '--source', 'replay', '--file', dir, '--speed', 'max'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn' },
+    env: { ...process.env, PORT: '0', ...SUMMARY_LOG_ENV },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -228,7 +229,7 @@ async function peakRss(pool: Template[]): Promise<void> {
       `  peak RSS ${at(1)} (median ${at(0.5)}, ${samples.length} samples) over ${(ms / 1_000).toFixed(0)} s; ${perS(archive.lines, ms)} lines/s; ` +
         `baseline (same process, 40-line archive) peak ${mb(Math.max(...idle.samples))}`,
     );
-    for (const line of output.split('\n').filter((l) => /^ {0,2}(replay|  )/.test(l) && !l.includes('replay: file'))) console.log(`  | ${line}`);
+    for (const line of logMessages(output).filter((l) => /^ {0,2}(replay|  )/.test(l) && !l.includes('replay: file'))) console.log(`  | ${line}`);
   } finally {
     rmSync(archive.dir, { recursive: true, force: true });
   }

@@ -7,9 +7,9 @@ import { encodeEvent, EVENT_VERSION, type GeoEvent } from '../../common/src/even
 import { SkipCounter, Tally, type TagDropReason } from '../../common/src/skip-reasons';
 import { SCHEMA_VERSION_HEADER, type BusMessage, type EventPublisher } from '../../common/src/bus/bus';
 import type { Speed } from '../../common/src/config';
-import { normaliseLine, normalisePost } from './normalise/normalise';
+import { normaliseLine, normalisePost, type NormaliseResult } from './normalise/normalise';
 import type { CountryLookup } from './normalise/country-lookup';
-import { SkippedInput, type Source } from './sources/source';
+import { SkippedInput, type RawInput, type Source } from './sources/source';
 import { Pacer } from './pacer';
 
 export class ProducerStats {
@@ -45,26 +45,23 @@ export async function runPipeline(options: PipelineOptions): Promise<ProducerSta
     let ready: BusMessage[] = [];
     for (const raw of batch) {
       if (typeof raw === 'string' && raw.trim() === '') continue;
-      stats.read += 1;
-      if (raw instanceof SkippedInput) {
-        stats.skipped.add(raw.reason);
-        continue;
-      }
-      const result = typeof raw === 'string' ? normaliseLine(raw, lookup) : normalisePost(raw, lookup);
-      if (result.droppedTags) stats.droppedTags.addAll(result.droppedTags);
-      if (!result.ok) {
-        stats.skipped.add(result.reason);
-        continue;
-      }
-      const wait = pacer?.delay(result.event.ts, now()) ?? 0;
+      const result = normalise(raw, lookup);
+      const wait = result.ok ? (pacer?.delay(result.event.ts, now()) ?? 0) : 0;
       if (wait > 0) {
         await publisher.publish(ready);
         ready = [];
         try {
           await sleep(wait, undefined, { signal });
         } catch {
-          return stats; // aborted while waiting
+          // Aborted while this post waited: it is neither sent nor counted, so read = accepted + skipped.
+          return stats;
         }
+      }
+      stats.read += 1;
+      if (result.droppedTags) stats.droppedTags.addAll(result.droppedTags);
+      if (!result.ok) {
+        stats.skipped.add(result.reason);
+        continue;
       }
       ready.push(toMessage(result.event, now()));
       stats.accepted += 1;
@@ -74,6 +71,12 @@ export async function runPipeline(options: PipelineOptions): Promise<ProducerSta
   }
   stats.finished = !signal.aborted;
   return stats;
+}
+
+/** One input's event, or why there is none: an input the source could not hand on keeps its reason. */
+function normalise(raw: RawInput, lookup: CountryLookup): NormaliseResult {
+  if (raw instanceof SkippedInput) return { ok: false, reason: raw.reason };
+  return typeof raw === 'string' ? normaliseLine(raw, lookup) : normalisePost(raw, lookup);
 }
 
 function toMessage(event: GeoEvent, nowMs: number): BusMessage {

@@ -21,8 +21,9 @@
  *    at a time.
  *
  * A block is decoded only once the bytes it could need are buffered (or the input has ended), because
- * the Huffman stage cannot stop midway; the compressed bytes held are therefore at most about one block
- * (`blockInputBytes`). Memory per decoder: 3.6 MB of `tt` + 0.9 MB of `block` + ~1 MB of input.
+ * the Huffman stage cannot stop midway; the compressed bytes held are therefore about one block
+ * (`blockInputBytes`), and never more than a block can take (2.3 MB at -9; a longer one is refused).
+ * Memory per decoder: 3.6 MB of `tt` + 0.9 MB of `block` + ~1 MB of input.
  *
  * Speed, measured on the replay bench's 200,000-line archive (72 MB; 6.7 MB as .bz2), on a busy 2-core
  * machine: 2.0–2.8 s to decode alone, where `bzip2 -d` takes 2.1–2.4 s of CPU and unbzip2-stream 19 s.
@@ -45,8 +46,19 @@ const BLOCK_UNIT = 100_000;
  * A crafted block can be larger; then the attempt runs out, and the next waits for twice as many bytes.
  */
 const BLOCK_INPUT_SLACK = 25_000;
+/**
+ * Most compressed bytes a block may take before it is refused, per 100,000 entries of its level: each of
+ * its symbols (at most one per byte, plus end of block) takes at most 20 bits, 2.5 bytes. The format
+ * itself sets no bound (a code length may be stepped up and down without end), so without this a crafted
+ * block would be buffered for as long as the file goes on.
+ */
+const MAX_BLOCK_INPUT_PER_UNIT = 250_000;
+/** What a block holds besides its symbols: headers, up to 32,767 selectors (~24 KB), six code tables. */
+const MAX_BLOCK_INPUT_OVERHEAD = 64 * 1024;
 const HEADER_BYTES = 4;
 const BZH = 0x425a68; // "BZh"
+/** What follows a stream and is not another: reported (`bzip2 -d` warns and ignores it), the lines before kept. */
+const AFTER_STREAM = 'data after the end of the bzip2 stream';
 
 /**
  * Entries of the Burrows-Wheeler walk done at once (a -9 block has up to 900,000): many at once while `tt`
@@ -151,14 +163,25 @@ export class Bzip2Decoder {
     } catch (error) {
       if (!(error instanceof NeedInput)) throw error;
       bits.rewind();
-      if (this.phase === 'block') this.blockInputBytes = 2 * bits.bufferedBytes;
+      if (this.phase === 'block') this.blockInputBytes = this.nextBlockInputBytes();
       return false;
     }
   }
 
+  /** A block ran out of input: wait for twice as much, up to the most any block can take. */
+  private nextBlockInputBytes(): number {
+    const limit = this.level * MAX_BLOCK_INPUT_PER_UNIT + MAX_BLOCK_INPUT_OVERHEAD;
+    if (this.bits.bufferedBytes >= limit) throw new Bzip2Error('block larger than any bzip2 writes');
+    return Math.min(2 * this.bits.bufferedBytes, limit);
+  }
+
   private readHeader(): void {
-    if (this.bits.read(24) !== BZH) throw new Bzip2Error(this.level === 0 ? 'not bzip2 data' : 'data after the end of the bzip2 stream');
-    const level = this.bits.read(8) - 0x30;
+    const bits = this.bits;
+    const afterStream = this.level !== 0;
+    // A byte or three after a stream (padding) are not a stream cut short.
+    if (afterStream && bits.inputEnded && bits.bufferedBytes < HEADER_BYTES) throw new Bzip2Error(AFTER_STREAM);
+    if (bits.read(24) !== BZH) throw new Bzip2Error(afterStream ? AFTER_STREAM : 'not bzip2 data');
+    const level = bits.read(8) - 0x30;
     if (level < 1 || level > 9) throw new Bzip2Error('bad block size in the header');
     this.level = level;
     if (this.tt.length < level * BLOCK_UNIT) {

@@ -12,7 +12,7 @@ import { SkipCounter } from '../../../common/src/skip-reasons';
 import { createCountryLookup } from '../normalise/country-lookup';
 import { normaliseLine } from '../normalise/normalise';
 import { runPipeline } from '../pipeline';
-import { BATCH_LINES, replaySource, type ReplaySource } from './replay';
+import { BATCH_CHARS, BATCH_LINES, replaySource, type ReplaySource } from './replay';
 import { SyntheticWorld } from './synthetic-world';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../../test/fixtures/${name}`, import.meta.url));
@@ -123,6 +123,21 @@ describe('replaySource', () => {
       for await (const batch of replaySource({ file }).read(new AbortController().signal)) sizes.push(batch.length);
       expect(Math.max(...sizes)).toBe(BATCH_LINES);
       expect(sizes.reduce((a, b) => a + b, 0)).toBe(50_000);
+    });
+
+    it('ends a batch once it holds BATCH_CHARS of text, so that long lines are not held 256 at a time', async () => {
+      const file = join(dir, 'long-lines.jsonl.gz');
+      const line = `{"text":"${'x'.repeat(100_000)}"}`;
+      writeFileSync(file, gzipSync(`${line}\n`.repeat(300)));
+      const sizes: number[] = [];
+      for await (const batch of replaySource({ file }).read(new AbortController().signal)) {
+        // Every line but the last of a batch was taken while it held less than BATCH_CHARS.
+        const before = batch.slice(0, -1).reduce((sum, l) => sum + (typeof l === 'string' ? l.length : 0), 0);
+        expect(before).toBeLessThan(BATCH_CHARS);
+        sizes.push(batch.length);
+      }
+      expect(sizes.reduce((a, b) => a + b, 0)).toBe(300);
+      expect(Math.max(...sizes)).toBe(Math.ceil(BATCH_CHARS / line.length));
     });
 
     it('reports a file that disappears before it is read, and goes on', async () => {

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import type { BusMessage, EventPublisher } from '../../common/src/bus/bus';
+import { createCountryLookup } from './normalise/country-lookup';
+import { runPipeline } from './pipeline';
+import type { RawInput, Source } from './sources/source';
+import { SyntheticWorld } from './sources/synthetic-world';
+
+const lookup = createCountryLookup();
+
+/** An archive of one batch: a post, a line that is not JSON, and a post an hour later. */
+function archive(): Source {
+  const world = new SyntheticWorld({ seed: 3 });
+  const t0 = Date.UTC(2023, 0, 1);
+  const batch: RawInput[] = [world.next(t0), 'not json', world.next(t0 + 3_600_000)];
+  return {
+    name: 'test',
+    live: false,
+    async *read() {
+      yield batch;
+    },
+  };
+}
+
+describe('runPipeline', () => {
+  it('keeps read = accepted + skipped when stopped while a paced post waits for its time', async () => {
+    const controller = new AbortController();
+    const published: BusMessage[] = [];
+    const publisher: EventPublisher = {
+      publish: async (messages) => {
+        published.push(...messages);
+        if (published.length > 0) controller.abort(); // the first post is out; the last one waits an hour
+      },
+      close: async () => {},
+    };
+    const stats = await runPipeline({ source: archive(), publisher, lookup, speed: { kind: 'factor', factor: 1 }, signal: controller.signal });
+    expect(published).toHaveLength(1);
+    expect({ read: stats.read, accepted: stats.accepted, skipped: stats.skipped.toJSON() }).toEqual({
+      read: 2,
+      accepted: 1,
+      skipped: { not_json: 1 },
+    });
+    expect(stats.finished).toBe(false);
+  });
+});
