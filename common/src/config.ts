@@ -370,12 +370,16 @@ function parseBaseUrl(raw: string): string {
   return raw.replace(/\/+$/, '');
 }
 
+/** Degrees as a person writes them: `-0.5`, `51`, `.3`; not the empty string (which `Number` reads as 0), hex or `1e1`. */
+const DEGREES = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/;
+
 function parseBbox(raw: string): [number, number, number, number] {
-  const parts = raw.split(',').map((part) => Number(part.trim()));
+  const texts = raw.split(',').map((part) => part.trim());
+  const parts = texts.map(Number);
   const [west, south, east, north] = parts;
   const ok =
     parts.length === 4 &&
-    parts.every(Number.isFinite) &&
+    texts.every((text) => DEGREES.test(text)) &&
     west >= -180 && east <= 180 && west < east &&
     south >= -90 && north <= 90 && south < north;
   if (!ok) throw new ConfigError(`--bbox must be west,south,east,north in degrees with west < east and south < north; got "${raw}"`);
