@@ -64,8 +64,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (perMinute > 0) await app.register(rateLimit, apiRateLimit(perMinute));
   // Unknown API paths count against the budget too (the limiter lets everything else through).
   installErrorReplies(app, perMinute > 0 ? app.rateLimit() : undefined);
-  const { engine, hub, upstreamSkips, busHealth } = options;
-  installMetrics(app, { engine, hub, upstreamSkips, busHealth });
+  const { engine, hub, upstreamSkips, upstreamDroppedTags, busHealth } = options;
+  installMetrics(app, { engine, hub, upstreamSkips, upstreamDroppedTags, busHealth });
 
   const feed = new TrendsFeed(options.engine, options.hub.options);
   // SSE streams never end by themselves: end them before Fastify waits for in-flight requests.
