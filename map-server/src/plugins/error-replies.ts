@@ -11,9 +11,10 @@
  *   body too slow: 408) never becomes a request: `clientErrorHandler` writes the answer on the socket,
  *   unless an answer is already under way there (a live stream): that connection is cut instead, since
  *   another status line in its middle would be read as part of it.
- * - What Node answers by itself unless told otherwise (`installServerReplies`): an HTTP/1.1 request with no
- *   `Host` (a bare 400), an `Expect` other than 100-continue (a bare 417) and `CONNECT` (the connection
- *   dropped without a word).
+ * - What Node answers by itself unless told otherwise: an HTTP/1.1 request with no `Host` (a bare 400:
+ *   `SERVER_OPTIONS` turns Node's check off and the onRequest hook answers instead), an `Expect` other than
+ *   100-continue (a bare 417) and `CONNECT` (the connection dropped without a word), both answered by
+ *   `installServerReplies`.
  * - Request bodies: no route takes one (the API is read-only), so none is parsed or read. A request that
  *   carries one gets its answer (404: no route for that method) and the connection is closed rather than
  *   drained, so a client cannot make the server read an endless body.
@@ -53,8 +54,8 @@ export function installErrorReplies(app: FastifyInstance, notFoundPreHandler?: p
   app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
   app.addHook('onRequest', async (request, reply) => {
     if (hasBody(request.raw)) reply.header('connection', 'close');
-    // RFC 9112 3.2: a server must refuse an HTTP/1.1 request without Host (Node's own check is off: it
-    // answers with a bare 400, see `installServerReplies`).
+    // RFC 9112 3.2: a server must refuse an HTTP/1.1 request without Host. Node's own check, which answers
+    // with a bare 400, is off (`SERVER_OPTIONS`).
     if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) throw new ApiError(400, NO_HOST);
   });
 }
