@@ -12,8 +12,11 @@ export function tagKey(tag: string): string {
 /** Longest tag key accepted anywhere, in UTF-16 units (the event contract's limit). */
 export const MAX_TAG_LENGTH = 140;
 
-/** Characters no hashtag holds, refused in `?tag=`: white space, `#`, separators, slashes, markup. */
-const NOT_IN_A_TAG = /[\s#,;/\\<>"'`]/u;
+/**
+ * Characters no hashtag holds, refused in `?tag=`: white space, `#`, separators, slashes, markup, and `%`
+ * (what is left of percent-encoding the query parser could not decode, such as `?tag=%ff`).
+ */
+const NOT_IN_A_TAG = /[\s#,;/\\<>"'`%]/u;
 
 /**
  * Reads a tag as a person types it in a URL (`worldcup`, `#WorldCup`, `＃worldcup`, `%23worldcup`) and

@@ -83,6 +83,17 @@ describe('errors from before routing and from the HTTP parser (raw socket)', () 
   });
 });
 
+describe('parameters that are not valid percent-encoding', () => {
+  it('answers a query value left undecoded with the parameter\'s 400, for the tag as for the others', async () => {
+    const { app } = await testApp();
+    for (const url of ['/api/posts?tag=%ff', '/api/stream?tag=%', '/api/tags/%25/regions', '/api/trends?window=%ff', '/api/trends?region=%']) {
+      const response = await app.inject(url);
+      expect(response.statusCode, url).toBe(400);
+      expectOurError(response, await securityHeadersOf(app));
+    }
+  });
+});
+
 describe('parameters that reach no route', () => {
   it('answers a :tag longer than any tag with the route\'s 400, not "no route"', async () => {
     const { app } = await testApp();
