@@ -2,12 +2,14 @@
  * End to end, through the same code path as `npm start`: config parsing, the embedded bus, the producer's
  * pipeline and normaliser, the map-server's engine and HTTP API, and the built frontend.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { createServer } from 'node:net';
 import { EventSource } from 'eventsource';
 import { beforeAllOrFail, configFor, ensureBuild, expectSampleCounts, fixture, getJson, replaySample, runStart } from './helpers';
 import { startEmbedded, type Embedded } from '../map-server/src/embedded';
 import type { Marker, TrendsResponse } from '../common/src/api';
 import { until } from './kafka/services';
+import { KafkaPublisher } from '../common/src/bus/kafka-publisher';
 
 describe('replaying an archive through the embedded product', () => {
   const { expected } = replaySample();
@@ -97,5 +99,23 @@ describe('the command line (the built `npm start`)', () => {
     const { code, out } = run(['--rate', 'lots']);
     expect(code).toBe(2);
     expect(out).toContain('--rate must be a number');
+  });
+});
+
+describe('startEmbedded that cannot start', () => {
+  it('stops the Kafka publisher it started when the port is in use, instead of leaving it retrying', async () => {
+    const held = createServer();
+    await new Promise<void>((resolve) => held.listen(0, '127.0.0.1', resolve));
+    const { port } = held.address() as { port: number };
+    const close = vi.spyOn(KafkaPublisher.prototype, 'close');
+    try {
+      // Nothing listens at the broker's address: the publisher would retry it for ever.
+      const config = configFor([], { PORT: String(port), KAFKA_BROKERS: '127.0.0.1:9' });
+      await expect(startEmbedded(config, { staticDir: null })).rejects.toMatchObject({ code: 'PORT_IN_USE' });
+      expect(close).toHaveBeenCalledTimes(1);
+    } finally {
+      close.mockRestore();
+      await new Promise((resolve) => held.close(resolve));
+    }
   });
 });

@@ -154,6 +154,10 @@ describe('parseConfig', () => {
     [['--countries', 'US'], {}, /--countries is only used with --source x/],
     [['--source', 'x', '--countries', 'US,XX'], {}, /--countries takes ISO 3166-1 alpha-2 codes such as US,GB,FR; got "XX"/],
     [['--source', 'x', '--bbox', '10,50,5,52'], {}, /--bbox must be west,south,east,north/],
+    // An empty part is not 0 (`Number('')` is), nor is hex a degree.
+    [['--source', 'x', '--bbox=,,1,1'], {}, /^--bbox must be west,south,east,north .*; got ",,1,1"$/],
+    [['--source', 'x', '--bbox=-1,50, ,52'], {}, /^--bbox must be west,south,east,north/],
+    [['--source', 'x', '--bbox=0x1,50,2,52'], {}, /^--bbox must be west,south,east,north/],
     [['--source', 'x', '--lang', 'english'], {}, /--lang takes language codes/],
     [['--source', 'x', '--bearer-token-file', '/nonexistent/token'], {}, /--bearer-token-file: cannot read \/nonexistent\/token \(ENOENT\)/],
     [['--source', 'x'], { X_API_BASE_URL: 'ftp://x' }, /X_API_BASE_URL must be an http or https URL/],

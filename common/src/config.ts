@@ -2,14 +2,27 @@
  * The one configuration of every trendmap process: command-line flags and environment variables, read and
  * validated once at start-up. Nothing else reads `process.env` or `process.argv`.
  */
-import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { isCountryCode } from './countries';
 import { ConfigError } from './errors';
 import { checkSourceOptions, readFlags } from './cli-flags';
-import { TileSourceError, tileImageSource } from './tile-source';
+import { Secret } from './secret';
+import {
+  nonEmpty,
+  parseBaseUrl,
+  parseBbox,
+  parseBrokers,
+  parseList,
+  parseLogFormat,
+  parseLogLevel,
+  parseNumber,
+  parseSpeed,
+  parseTileUrl,
+  parseTopic,
+  parseTrustProxy,
+  readBearerToken,
+} from './config-values';
 
-export { ConfigError };
+export { ConfigError, Secret };
 
 export type Speed = { kind: 'max' } | { kind: 'factor'; factor: number };
 
@@ -17,29 +30,6 @@ export type SourceName = 'synthetic' | 'replay' | 'x';
 
 /** How log lines are written: one JSON object a line, or lines for a person at a terminal. */
 export type LogFormat = 'json' | 'pretty';
-
-/**
- * A secret that cannot leak by accident: it prints, logs and serialises as `[redacted]`; only `reveal()`
- * gives the value, at the one place that sends it.
- */
-export class Secret {
-  readonly #value: string;
-  constructor(value: string) {
-    this.#value = value;
-  }
-  reveal(): string {
-    return this.#value;
-  }
-  toString(): string {
-    return '[redacted]';
-  }
-  toJSON(): string {
-    return '[redacted]';
-  }
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return 'Secret([redacted])';
-  }
-}
 
 /** The X API v2 filtered stream: what to ask for, and how to reach it. */
 export interface XConfig {
@@ -210,7 +200,7 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
       file,
       x: {
         bearerToken: readBearerToken(flags['bearer-token-file'], env),
-        baseUrl: parseBaseUrl(nonEmpty(env.X_API_BASE_URL) ?? DEFAULTS.xApiBaseUrl),
+        baseUrl: parseBaseUrl(nonEmpty(env.X_API_BASE_URL) ?? DEFAULTS.xApiBaseUrl, DEFAULTS.xApiBaseUrl),
         countries: parseList(flags.countries).map((code) => {
           const cc = code.toUpperCase();
           if (!isCountryCode(cc)) throw new ConfigError(`--countries takes ISO 3166-1 alpha-2 codes such as US,GB,FR; got "${code}"`);
@@ -247,137 +237,4 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
       kafkaRetentionHours: parseNumber('KAFKA_RETENTION_HOURS', env.KAFKA_RETENTION_HOURS, DEFAULTS.kafkaRetentionHours, { integer: true, min: 25, max: 24 * 365 }),
     },
   };
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value.trim();
-}
-
-function parseSpeed(raw: string): Speed {
-  if (raw === 'max') return { kind: 'max' };
-  const match = /^([0-9]+(?:\.[0-9]+)?)x$/.exec(raw);
-  const factor = match ? Number(match[1]) : Number.NaN;
-  if (!(factor > 0)) throw new ConfigError(`--speed must be max, 1x or a factor like 10x; got "${raw}"`);
-  return { kind: 'factor', factor };
-}
-
-function parseNumber(
-  name: string,
-  raw: string | undefined,
-  fallback: number,
-  range: { min: number; max: number; integer?: boolean },
-): number {
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  const ok = Number.isFinite(value) && (!range.integer || Number.isInteger(value)) && value >= range.min && value <= range.max;
-  if (!ok) {
-    const kind = range.integer ? 'a whole number' : 'a number';
-    throw new ConfigError(`${name} must be ${kind} from ${range.min} to ${range.max}; got "${raw}"`);
-  }
-  return value;
-}
-
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
-function parseLogFormat(raw: string | undefined, stdoutIsTerminal: boolean): LogFormat {
-  if (raw === undefined) return stdoutIsTerminal ? 'pretty' : 'json';
-  const format = raw.toLowerCase();
-  if (format !== 'json' && format !== 'pretty') throw new ConfigError(`LOG_FORMAT must be json or pretty; got "${raw}"`);
-  return format;
-}
-
-/** The template, once its host is known to be expressible in the Content-Security-Policy. */
-function parseTileUrl(raw: string): string {
-  const url = raw.trim();
-  try {
-    tileImageSource(url);
-  } catch (error) {
-    if (error instanceof TileSourceError) throw new ConfigError(`TILE_URL ${error.message}; got "${raw}"`);
-    throw error;
-  }
-  return url;
-}
-
-function parseTrustProxy(raw: string | undefined): Config['trustProxy'] {
-  if (raw === undefined || raw.toLowerCase() === 'false' || raw === '0') return false;
-  if (raw.toLowerCase() === 'true') return true;
-  const entries = parseList(raw);
-  for (const entry of entries) {
-    const [address, prefix, extra] = entry.split('/');
-    const family = isIP(address);
-    const bits = family === 4 ? 32 : 128;
-    const prefixOk = prefix === undefined || (/^[0-9]{1,3}$/.test(prefix) && Number(prefix) <= bits);
-    if (family === 0 || !prefixOk || extra !== undefined) {
-      throw new ConfigError(
-        `TRUST_PROXY must be true, false, or IP addresses and CIDR ranges such as 10.0.0.0/8,::1; got "${entry}"`,
-      );
-    }
-  }
-  return entries;
-}
-
-function parseLogLevel(raw: string): Config['logLevel'] {
-  const level = LOG_LEVELS.find((l) => l === raw.toLowerCase());
-  if (level === undefined) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${raw}"`);
-  return level;
-}
-
-function parseBrokers(raw: string | undefined): string[] | null {
-  const value = nonEmpty(raw);
-  if (value === undefined) return null;
-  const brokers = value.split(',').map((b) => b.trim());
-  const bad = brokers.find((b) => !/^[A-Za-z0-9.\-_[\]:]+:[0-9]{1,5}$/.test(b));
-  if (bad !== undefined) throw new ConfigError(`KAFKA_BROKERS must be host:port[,host:port...]; got "${bad}"`);
-  return brokers;
-}
-
-function parseTopic(raw: string): string {
-  if (!/^[A-Za-z0-9._-]{1,249}$/.test(raw)) {
-    throw new ConfigError(`KAFKA_TOPIC must be 1 to 249 letters, digits, '.', '_' or '-'; got "${raw}"`);
-  }
-  return raw;
-}
-
-function parseList(raw: string | undefined): string[] {
-  return raw === undefined ? [] : raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
-}
-
-function readBearerToken(file: string | undefined, env: Record<string, string | undefined>): Secret | null {
-  if (file !== undefined) {
-    let token: string;
-    try {
-      token = readFileSync(file, 'utf8').trim();
-    } catch (error) {
-      throw new ConfigError(`--bearer-token-file: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
-    if (token === '') throw new ConfigError(`--bearer-token-file: ${file} is empty`);
-    return new Secret(token);
-  }
-  const token = nonEmpty(env.X_BEARER_TOKEN) ?? nonEmpty(env.TWITTER_BEARER_TOKEN);
-  return token === undefined ? null : new Secret(token);
-}
-
-function parseBaseUrl(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(`X_API_BASE_URL must be a URL such as ${DEFAULTS.xApiBaseUrl}; got "${raw}"`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigError(`X_API_BASE_URL must be an http or https URL; got "${raw}"`);
-  }
-  return raw.replace(/\/+$/, '');
-}
-
-function parseBbox(raw: string): [number, number, number, number] {
-  const parts = raw.split(',').map((part) => Number(part.trim()));
-  const [west, south, east, north] = parts;
-  const ok =
-    parts.length === 4 &&
-    parts.every(Number.isFinite) &&
-    west >= -180 && east <= 180 && west < east &&
-    south >= -90 && north <= 90 && south < north;
-  if (!ok) throw new ConfigError(`--bbox must be west,south,east,north in degrees with west < east and south < north; got "${raw}"`);
-  return [west, south, east, north];
 }

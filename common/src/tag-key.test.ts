@@ -59,6 +59,6 @@ describe('parseTagParam', () => {
   });
 
   it('refuses what cannot be a hashtag', () => {
-    for (const raw of ['#', '', 'a b', '<script>', 'x'.repeat(141), 'a,b']) expect(parseTagParam(raw)).toBeNull();
+    for (const raw of ['#', '', 'a b', '<script>', 'x'.repeat(141), 'a,b', '%ff', '%', '50%']) expect(parseTagParam(raw)).toBeNull();
   });
 });

@@ -13,14 +13,10 @@ export function tagKey(tag: string): string {
 export const MAX_TAG_LENGTH = 140;
 
 /**
- * Longest `:tag` a URL path may carry, in UTF-16 units once decoded. More than a key: a tag as a person
- * writes it may start with `#` and hold decomposed letters that NFKC composes (`e` + U+0301 is `é`); the
- * key's own limit is applied after reading. Fastify's default (100) refused listed tags of 101 to 140.
+ * Characters no hashtag holds, refused in `?tag=`: white space, `#`, separators, slashes, markup, and `%`
+ * (what is left of percent-encoding the query parser could not decode, such as `?tag=%ff`).
  */
-export const MAX_TAG_PARAM_LENGTH = 4 * MAX_TAG_LENGTH;
-
-/** Characters no hashtag holds, refused in `?tag=`: white space, `#`, separators, slashes, markup. */
-const NOT_IN_A_TAG = /[\s#,;/\\<>"'`]/u;
+const NOT_IN_A_TAG = /[\s#,;/\\<>"'`%]/u;
 
 /**
  * Reads a tag as a person types it in a URL (`worldcup`, `#WorldCup`, `＃worldcup`, `%23worldcup`) and

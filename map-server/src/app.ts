@@ -2,13 +2,13 @@
  * Builds the map-server's HTTP app as a Fastify instance. It never listens: `server.ts` does, and tests use
  * `inject` or listen on a random port.
  */
+import { maxHeaderSize } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { ClientConfig } from '../../common/src/api';
 import { DEFAULTS } from '../../common/src/config';
 import type { SkipCounts, TagDropCounts } from '../../common/src/skip-reasons';
-import { MAX_TAG_PARAM_LENGTH } from '../../common/src/tag-key';
 import type { SubscriberHealth } from '../../common/src/bus/bus';
 import type { TrendEngine } from './trend-engine';
 import type { MarkerHub } from './sse/marker-hub';
@@ -16,7 +16,7 @@ import { TrendsFeed } from './sse/trends-feed';
 import { securityHeaderSet, securityHeaders } from './plugins/security-headers';
 import { apiRateLimit } from './plugins/api-rate-limit';
 import { installMetrics } from './plugins/metrics';
-import { clientErrorHandler, frameworkErrors, installErrorReplies } from './plugins/error-replies';
+import { SERVER_OPTIONS, clientErrorHandler, frameworkErrors, installErrorReplies, installServerReplies } from './plugins/error-replies';
 import { trendsRoute } from './routes/trends';
 import { tagRegionsRoute } from './routes/tag-regions';
 import { postsRoute } from './routes/posts';
@@ -52,17 +52,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     trustProxy: options.trustProxy ?? false,
     frameworkErrors: frameworkErrors(security),
     clientErrorHandler: clientErrorHandler(security),
-    // Every listed tag must be followable at /api/tags/:tag/regions, up to the longest a tag may be.
-    routerOptions: { maxParamLength: MAX_TAG_PARAM_LENGTH },
+    http: SERVER_OPTIONS,
+    // Any `:tag` reaches its route, which says what is wrong with it (400) where the router would answer a
+    // long one with "no route" (404). No parameter can outgrow the request head that carries it.
+    routerOptions: { maxParamLength: maxHeaderSize },
   });
+  installServerReplies(app.server, security);
 
   await app.register(helmet, securityHeaders(options.clientConfig.tileUrl));
   const perMinute = options.apiRateLimit ?? DEFAULTS.apiRateLimit;
   if (perMinute > 0) await app.register(rateLimit, apiRateLimit(perMinute));
   // Unknown API paths count against the budget too (the limiter lets everything else through).
   installErrorReplies(app, perMinute > 0 ? app.rateLimit() : undefined);
-  const { engine, hub, upstreamSkips, busHealth } = options;
-  installMetrics(app, { engine, hub, upstreamSkips, busHealth });
+  const { engine, hub, upstreamSkips, upstreamDroppedTags, busHealth } = options;
+  installMetrics(app, { engine, hub, upstreamSkips, upstreamDroppedTags, busHealth });
 
   const feed = new TrendsFeed(options.engine, options.hub.options);
   // SSE streams never end by themselves: end them before Fastify waits for in-flight requests.

@@ -43,20 +43,29 @@ export async function startEmbedded(
     publisher = KafkaPublisher.start(kafkaSettings(config, 'trendmap-producer'), log, { reportConnecting: false });
   }
   let producer: RunningProducer | undefined;
-  const server = await startMapServer({
-    config,
-    subscriber,
-    // In one process the producer's skips can be shown beside the server's.
-    upstreamSkips: () => producer?.stats.skipped.toJSON() ?? {},
-    upstreamDroppedTags: () => producer?.stats.droppedTags.toJSON() ?? {},
-    sourceHealth: () => {
-      const state = producer?.source.state?.();
-      return state && producer ? { name: producer.source.name, ...state } : undefined;
-    },
-    ...serverOverrides,
-    logger,
-  });
-  producer = await startProducer(config, publisher, archive, log);
+  let server: RunningMapServer | undefined;
+  try {
+    server = await startMapServer({
+      config,
+      subscriber,
+      // In one process the producer's skips can be shown beside the server's.
+      upstreamSkips: () => producer?.stats.skipped.toJSON() ?? {},
+      upstreamDroppedTags: () => producer?.stats.droppedTags.toJSON() ?? {},
+      sourceHealth: () => {
+        const state = producer?.source.state?.();
+        return state && producer ? { name: producer.source.name, ...state } : undefined;
+      },
+      ...serverOverrides,
+      logger,
+    });
+    producer = await startProducer(config, publisher, archive, log);
+  } catch (error) {
+    // A port in use, a source that cannot start: what did start stops (the publisher would otherwise go on
+    // retrying a broker that is away, and the server on serving) before the error is reported.
+    await server?.close();
+    await publisher.close();
+    throw error;
+  }
   const running = producer;
   return {
     server,

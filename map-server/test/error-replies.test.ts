@@ -4,6 +4,8 @@
  * go through the parser).
  */
 import { describe, expect, it } from 'vitest';
+import { connect } from 'node:net';
+import { until } from './helpers';
 import { expectOurError, listen, rawExchange, securityHeadersOf, testApp } from './test-app';
 
 const request = (line: string, ...headers: string[]) => `${line} HTTP/1.1\r\nHost: localhost\r\n${headers.map((h) => `${h}\r\n`).join('')}Connection: close\r\n\r\n`;
@@ -41,6 +43,65 @@ describe('errors from before routing and from the HTTP parser (raw socket)', () 
     expect(response.status).toBe(400);
     expect(JSON.parse(response.body)).toEqual({ error: 'malformed HTTP request' });
     expectOurError(response, await securityHeadersOf(app));
+  });
+
+  // What Node answers by itself unless the server takes it over: a bare 400, a bare 417, a dropped connection.
+  it.each([
+    ['an HTTP/1.1 request with no Host', 'GET /api/trends HTTP/1.1\r\nConnection: close\r\n\r\n', 400, /needs a Host header/],
+    ['an Expect other than 100-continue', request('GET /api/trends', 'Expect: teapot'), 417, /100-continue/],
+    ['CONNECT', request('CONNECT example.com:443'), 404, /^no route for CONNECT example.com:443$/],
+  ])('answers %s in our shape', async (_what, text, status, message) => {
+    const { app } = await testApp();
+    const port = await listen(app);
+    const response = await rawExchange(port, text);
+    expect(response.status).toBe(status);
+    expectOurError(response, await securityHeadersOf(app));
+    expect(JSON.parse(response.body).error).toMatch(message);
+  });
+
+  it('answers an HTTP/1.0 request with no Host as usual', async () => {
+    const { app } = await testApp();
+    const response = await rawExchange(await listen(app), 'GET /api/config HTTP/1.0\r\n\r\n');
+    expect(response.status).toBe(200);
+  });
+
+  it('cuts a connection whose stream is open when junk follows on it, rather than writing a 400 into the stream', async () => {
+    const { app, hub } = await testApp();
+    const port = await listen(app);
+    const socket = connect({ port, host: '127.0.0.1' }, () => socket.write('GET /api/stream HTTP/1.1\r\nHost: localhost\r\n\r\n'));
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      const opened = !text.includes('retry:') && (text + chunk).includes('retry:');
+      text += chunk;
+      if (opened) socket.write('junk junk\r\n\r\n');
+    });
+    await new Promise((resolve) => socket.on('close', resolve));
+    expect(text).toMatch(/^HTTP\/1.1 200 /);
+    expect(text.match(/HTTP\/1.1 \d{3}/g)).toHaveLength(1);
+    await until(() => hub.clients === 0, 'the stream to be let go');
+  });
+});
+
+describe('parameters that are not valid percent-encoding', () => {
+  it('answers a query value left undecoded with the parameter\'s 400, for the tag as for the others', async () => {
+    const { app } = await testApp();
+    for (const url of ['/api/posts?tag=%ff', '/api/stream?tag=%', '/api/tags/%25/regions', '/api/trends?window=%ff', '/api/trends?region=%']) {
+      const response = await app.inject(url);
+      expect(response.statusCode, url).toBe(400);
+      expectOurError(response, await securityHeadersOf(app));
+    }
+  });
+});
+
+describe('parameters that reach no route', () => {
+  it('answers a :tag longer than any tag with the route\'s 400, not "no route"', async () => {
+    const { app } = await testApp();
+    for (const tag of ['a'.repeat(600), '%C3%A9'.repeat(600)]) {
+      const response = await app.inject(`/api/tags/${tag}/regions`);
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error).toMatch(/^tag must be a hashtag/);
+    }
   });
 });
 

@@ -44,6 +44,18 @@ describe('HEAD', () => {
     expect(hub.clients).toBe(0);
   });
 
+  it('on /api/stream claims no content length (the GET\'s body has none), and the connection goes on', async () => {
+    const { app, hub } = await testApp();
+    const port = await listen(app);
+    const keepAlive = (path: string) => `HEAD ${path} HTTP/1.1\r\nHost: localhost\r\n\r\n`;
+    const response = await rawExchange(port, keepAlive('/api/stream') + head('/api/config'));
+    expect(response.status).toBe(200);
+    expect(response.headers).not.toHaveProperty('content-length');
+    // The second answer on the same connection: the first was framed as a HEAD, with no body.
+    expect(response.text.match(/^HTTP\/1\.1 200 /gm)).toHaveLength(2);
+    expect(hub.clients).toBe(0);
+  });
+
   it('on a full stream answers what GET would, 503 or 429, and still opens nothing', async () => {
     const { app, hub } = await testApp({ hub: { maxClients: 0 } });
     const full = await app.inject({ method: 'HEAD', url: '/api/stream' });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { SubscriberHealth } from '../../common/src/bus/bus';
+import type { TagDropCounts } from '../../common/src/skip-reasons';
 import { SseSession } from '../src/sse/sse-session';
 import type { MarkerHub } from '../src/sse/marker-hub';
 import { event } from './helpers';
@@ -80,6 +81,20 @@ describe('GET /metrics', () => {
     expect(value(after, 'trendmap_posts_skipped_total{reason="not_json"}')).toBe(2);
     expect(value(after, 'trendmap_posts_per_second')).toBe(0.6); // 3 posts over the 5 s the rate spans
     expect(value(after, 'trendmap_newest_event_timestamp_seconds')).toBeGreaterThan(0);
+  });
+
+  it('counts the hashtags the producer left out, by reason, when it runs in this process', async () => {
+    let dropped: TagDropCounts = {};
+    const { app } = await testApp({ upstreamDroppedTags: () => dropped });
+    expect(value(await scrape(app), 'trendmap_hashtags_dropped_total{reason="invalid_hashtag"}')).toBe(0);
+    dropped = { invalid_hashtag: 4, tag_too_long: 1 };
+    const text = await scrape(app);
+    expect(value(text, 'trendmap_hashtags_dropped_total{reason="invalid_hashtag"}')).toBe(4);
+    expect(value(text, 'trendmap_hashtags_dropped_total{reason="tag_too_long"}')).toBe(1);
+    expect(value(text, 'trendmap_hashtags_dropped_total{reason="too_many_tags"}')).toBe(0);
+
+    const { app: alone } = await testApp();
+    expect(await scrape(alone)).not.toContain('trendmap_hashtags_dropped_total');
   });
 
   it('counts clients, dropped batches and markers, stalled disconnects and refused streams', async () => {

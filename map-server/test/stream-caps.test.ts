@@ -8,6 +8,7 @@ import { MemoryBus } from '../../common/src/bus/memory-bus';
 import { startMapServer, type RunningMapServer } from '../src/map-server';
 import { configFor } from '../../test/helpers';
 import { closeAfterTest } from './test-app';
+import { until } from './helpers';
 
 /** Opens a stream as the client `address`; resolves with its response once the headers are in. */
 function openStream(server: RunningMapServer, address: string): Promise<IncomingMessage> {
@@ -20,12 +21,6 @@ function openStream(server: RunningMapServer, address: string): Promise<Incoming
     req.on('error', reject);
     req.end();
   });
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (const deadline = Date.now() + 30_000; !check(); await new Promise((r) => setTimeout(r, 20))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-  }
 }
 
 describe('stream caps from the configuration', () => {

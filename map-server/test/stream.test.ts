@@ -7,7 +7,7 @@ import { TrendEngine } from '../src/trend-engine';
 import { MarkerHub, type HubOptions } from '../src/sse/marker-hub';
 import { TrendsFeed } from '../src/sse/trends-feed';
 import type { Marker, Post, StreamStats, TagRegionsResponse, TrendsResponse } from '../../common/src/api';
-import { event } from './helpers';
+import { event, until } from './helpers';
 
 const open: { close(): unknown }[] = [];
 afterEach(async () => {
@@ -47,18 +47,6 @@ function listen(url: string) {
     source.onerror = (e) => reject(new Error(`stream failed: ${e.message ?? 'error'}`));
   });
   return { source, markers, stats, trends, tagRegions, posts, opened };
-}
-
-/**
- * Polls `check` until it holds. The ceiling only bounds a broken build: a busy machine may take many times
- * what an idle one does, so no test here relies on how soon something happens.
- */
-async function until(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe('GET /api/stream', () => {

@@ -2,7 +2,8 @@
  * What the Kafka publisher and subscriber share: the client, kafkajs's logs routed to ours, and the topic,
  * created when missing with a retention longer than the largest window.
  */
-import { Kafka, logLevel, type Admin, type logCreator } from 'kafkajs';
+import { connect, type Socket } from 'node:net';
+import { Kafka, logLevel, type Admin, type ISocketFactory, type logCreator } from 'kafkajs';
 import type { Config } from '../config';
 import { LogThrottle } from '../log-throttle';
 import type { BusLog } from './bus-log';
@@ -47,6 +48,10 @@ export interface ClientTuning {
   retries?: number;
   /** Drop kafkajs's own log lines: for a client whose failures the caller reports itself. */
   quiet?: boolean;
+  /** How long a request waits for the broker's answer, in ms; default kafkajs's 30 s. */
+  requestTimeoutMs?: number;
+  /** How its connections are made; default kafkajs's. */
+  socketFactory?: ISocketFactory;
 }
 
 export function createKafka(settings: KafkaSettings, log: BusLog, tuning: ClientTuning = {}): Kafka {
@@ -66,7 +71,35 @@ export function createKafka(settings: KafkaSettings, log: BusLog, tuning: Client
     logCreator: toOurs,
     retry: { ...RETRY, retries: tuning.retries ?? RETRY.retries },
     connectionTimeout: CONNECTION_TIMEOUT_MS,
+    ...(tuning.requestTimeoutMs !== undefined && { requestTimeout: tuning.requestTimeoutMs }),
+    ...(tuning.socketFactory !== undefined && { socketFactory: tuning.socketFactory }),
   });
+}
+
+/**
+ * `connectWithBackoff`'s probe: resolves once a broker answers, rejects when none does. A fresh admin each
+ * time (one whose connect timed out may report the next as made at once), with no retries of its own and a
+ * short wait for each answer, so that a broker that is absent, or that takes connections and never answers
+ * (a wrong port, a host still starting), is noticed within seconds rather than after kafkajs's ~30 s. Its
+ * sockets are destroyed afterwards: kafkajs only ends them, and a peer that never answers never closes
+ * its side either, so each attempt would keep one open. Quiet: its caller says what failed.
+ */
+export function brokerProbe(settings: KafkaSettings, log: BusLog): () => Promise<void> {
+  return async () => {
+    const sockets: Socket[] = [];
+    const socketFactory: ISocketFactory = ({ host, port, onConnect }) => {
+      const socket = connect({ host, port }, onConnect);
+      sockets.push(socket);
+      return socket;
+    };
+    const admin = createKafka(settings, log, { retries: 0, quiet: true, requestTimeoutMs: CONNECTION_TIMEOUT_MS, socketFactory }).admin();
+    try {
+      await admin.connect();
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+      for (const socket of sockets) socket.destroy();
+    }
+  };
 }
 
 /** Rejects with `what` when `promise` has not settled within `ms`; a late outcome is ignored. */

@@ -5,7 +5,6 @@
  * again only for a different reason), and once when the connection is made: not a line every retry.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Admin } from 'kafkajs';
 import type { BusLog } from './bus-log';
 
 /** Wait between two attempts, in ms: doubling from `initial` up to `max`, so a broker that appears is found within `max`. */
@@ -31,21 +30,19 @@ export interface ConnectOptions {
 
 /**
  * Runs `attempt` until it resolves, and returns what it resolved with; null when `signal` aborts first.
- * `probe`, when given, is connected (and disconnected) before each attempt: an admin of a client with no
- * retries of its own (see `createKafka`'s `retries`), so that an absent broker is noticed in milliseconds
- * instead of after kafkajs's ~30 s of retries.
+ * `probe`, when given, runs before each attempt and rejects when no broker answers (`brokerProbe`: in
+ * milliseconds for an absent broker, seconds for one that never answers), so that an attempt, whose kafkajs
+ * requests wait ~30 s each, is made only once a broker answers. An abort does not wait for a probe in
+ * flight: it is left to end on its own timeout, so that a stop during an outage is not held up by it.
  */
-export async function connectWithBackoff<T>(attempt: () => Promise<T>, options: ConnectOptions, probe?: Admin): Promise<T | null> {
+export async function connectWithBackoff<T>(attempt: () => Promise<T>, options: ConnectOptions, probe?: () => Promise<void>): Promise<T | null> {
   const { brokers, log, signal } = options;
   const backoff = options.backoffMs ?? CONNECT_BACKOFF_MS;
   const reported = new Set<string>();
   let wait = backoff.initial;
   for (let attempts = 1; !signal.aborted; attempts += 1) {
     try {
-      if (probe) {
-        await probe.connect();
-        await probe.disconnect();
-      }
+      if (probe) await unlessAborted(probe(), signal);
       const value = await attempt();
       if (attempts > 1 && options.meanwhile !== null) log.info(`kafka: connected to ${brokers.join(',')} after ${attempts} attempts`);
       return value;
@@ -68,6 +65,17 @@ export async function connectWithBackoff<T>(attempt: () => Promise<T>, options: 
   return null;
 }
 
+/** `work`, or a rejection as soon as `signal` aborts; `work` goes on, and how it ends is ignored. */
+function unlessAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  work.catch(() => undefined);
+  if (signal.aborted) return Promise.reject(new Error('aborted'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new Error('aborted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /** The one line that says what is wrong and what to do about it. */
 export function failureLine(brokers: string[], reason: string, unreachable: boolean, meanwhile: string): string {
   const where = brokers.join(',');
@@ -78,10 +86,13 @@ export function failureLine(brokers: string[], reason: string, unreachable: bool
   );
 }
 
+/** kafkajs's errors for a broker that cannot be reached, or that takes the connection and never answers. */
+const UNREACHABLE_ERRORS = new Set(['KafkaJSConnectionError', 'KafkaJSRequestTimeoutError']);
+
 /** Whether kafkajs failed to reach any broker at all (as opposed to a broker refusing a request). */
-function isUnreachable(error: unknown): boolean {
+export function isUnreachable(error: unknown): boolean {
   for (let e = error as { name?: string; message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (e.name === 'KafkaJSConnectionError' || /Connection (error|timeout)|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH/.test(e.message ?? '')) return true;
+    if (UNREACHABLE_ERRORS.has(e.name ?? '') || /Connection (error|timeout)|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH/.test(e.message ?? '')) return true;
   }
   return false;
 }

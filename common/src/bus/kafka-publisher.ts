@@ -8,14 +8,14 @@
  * A broker that is not there at start is waited for the same way: `start` returns at once and the first
  * batch is held until the connection is made (`connectWithBackoff`).
  */
-
-/** Back-off between attempts at a failed batch, in ms. */
-const RESEND_MS = { initial: 500, max: 5_000 };
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CompressionTypes, Partitioners, type Admin, type Producer } from 'kafkajs';
 import type { BusMessage, EventPublisher } from './bus';
-import { createKafka, ensureTopic, RETRY, type BusLog, type KafkaSettings } from './kafka-client';
+import { brokerProbe, createKafka, ensureTopic, RETRY, type BusLog, type KafkaSettings } from './kafka-client';
 import { connectWithBackoff } from './kafka-connect';
+
+/** Back-off between attempts at a failed batch, in ms. */
+const RESEND_MS = { initial: 500, max: 5_000 };
 
 export class KafkaPublisher implements EventPublisher {
   private closing = false;
@@ -48,7 +48,7 @@ export class KafkaPublisher implements EventPublisher {
         log,
         signal: this.stopping.signal,
       },
-      createKafka(settings, log, { retries: 0, quiet: true }).admin(),
+      brokerProbe(settings, log),
     );
   }
 
@@ -62,8 +62,9 @@ export class KafkaPublisher implements EventPublisher {
   }
 
   private async ensureTopic(admin: Admin): Promise<void> {
-    await admin.connect();
     try {
+      // Inside the try: a connect that fails part-way may have opened a connection all the same.
+      await admin.connect();
       if (await ensureTopic(admin, this.settings)) this.log.info(`kafka: created topic ${this.settings.topic} (${this.settings.partitions} partitions)`);
     } finally {
       await admin.disconnect();
@@ -83,7 +84,10 @@ export class KafkaPublisher implements EventPublisher {
       } catch (error) {
         if (this.closing) throw error;
         if (attempt === 1) this.log.warn(`kafka: could not publish (${(error as Error).message}); holding ${messages.length} posts and retrying`);
-        await sleep(wait);
+        // A close ends the wait at once (and this publish with the failure): no timer outlives the publisher.
+        await sleep(wait, undefined, { signal: this.stopping.signal }).catch(() => {
+          throw error;
+        });
         wait = Math.min(wait * 2, RESEND_MS.max);
       }
     }

@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { BatchHandler, EventSubscriber, SubscriberHealth } from './bus';
-import { createKafka, ensureTopic, RETRY, within, type BusLog, type KafkaSettings } from './kafka-client';
+import { brokerProbe, createKafka, ensureTopic, RETRY, within, type BusLog, type KafkaSettings } from './kafka-client';
 import { connectWithBackoff } from './kafka-connect';
 
 /** How often end offsets are read to report lag and notice a lost broker, in ms. */
@@ -30,8 +30,6 @@ export interface KafkaSubscriberOptions extends KafkaSettings {
 export class KafkaSubscriber implements EventSubscriber {
   private readonly kafka: Kafka;
   private readonly admin: Admin;
-  /** An admin with no retries of its own, to notice an absent broker at once while connecting. */
-  private readonly probe: Admin;
   private readonly stopping = new AbortController();
   private connecting: Promise<unknown> | null = null;
   /** Set once this instance's group has offsets: from then on, close deletes it. */
@@ -53,7 +51,6 @@ export class KafkaSubscriber implements EventSubscriber {
   ) {
     this.kafka = createKafka(options, log);
     this.admin = this.kafka.admin();
-    this.probe = createKafka(options, log, { retries: 0, quiet: true }).admin();
   }
 
   /** Returns at once; the subscription goes live once the broker answers, retried with back-off until then. */
@@ -67,7 +64,7 @@ export class KafkaSubscriber implements EventSubscriber {
         signal: this.stopping.signal,
         onFailure: (reason) => (this.lastError = reason),
       },
-      this.probe,
+      brokerProbe(this.options, this.log),
     );
   }
 

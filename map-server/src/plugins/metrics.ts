@@ -11,7 +11,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { SKIP_REASONS, type SkipReason } from '../../../common/src/skip-reasons';
+import { SKIP_REASONS, TAG_DROP_REASONS, type SkipReason, type TagDropReason } from '../../../common/src/skip-reasons';
 import type { SubscriberHealth } from '../../../common/src/bus/bus';
 import type { HubCounts } from '../sse/marker-hub';
 import { allSkips, type HealthOptions } from '../routes/health';
@@ -24,7 +24,7 @@ const LATENCY_BUCKETS_S = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
 /** The route label of a request no route matched (404s), so unknown paths cannot grow the label set. */
 const UNMATCHED = 'unmatched';
 
-export type MetricsOptions = Pick<HealthOptions, 'engine' | 'hub' | 'upstreamSkips' | 'busHealth'>;
+export type MetricsOptions = Pick<HealthOptions, 'engine' | 'hub' | 'upstreamSkips' | 'upstreamDroppedTags' | 'busHealth'>;
 
 let processRegistry: Registry | undefined;
 
@@ -61,44 +61,58 @@ export function installMetrics(app: FastifyInstance, options: MetricsOptions): v
 }
 
 /** The app's own metrics, each read from its source at scrape time. */
-function appMetrics(registry: Registry, { engine, hub, upstreamSkips, busHealth }: MetricsOptions): void {
+function appMetrics(registry: Registry, { engine, hub, upstreamSkips, upstreamDroppedTags, busHealth }: MetricsOptions): void {
   const registers = [registry];
   const total = (name: string, help: string, read: () => number) =>
     new Counter({ name, help, registers, collect() { this.reset(); this.inc(read()); } });
+  // Every value of the label from the start, at 0 until it happens, so that rate() sees the first one; a
+  // fixed set, so that the label cannot grow.
+  const totalBy = <K extends string>(name: string, help: string, label: string, values: readonly K[], read: () => Partial<Record<K, number>>) =>
+    new Counter({
+      name,
+      help,
+      labelNames: [label],
+      registers,
+      collect() {
+        const counts = read();
+        this.reset();
+        for (const value of values) this.inc({ [label]: value }, counts[value] ?? 0);
+      },
+    });
   const gauge = (name: string, help: string, read: () => number) =>
     new Gauge({ name, help, registers, collect() { this.set(read()); } });
   const hubTotal = (name: string, help: string, count: keyof HubCounts) => total(name, help, () => hub.counts[count]);
 
   total('trendmap_posts_ingested_total', 'Posts counted into the windows', () => engine.ingested);
-  new Counter({
-    name: 'trendmap_posts_skipped_total',
-    help: 'Inputs not counted, by reason (as /api/health reports them, the producer\'s included in one process)',
-    labelNames: ['reason'] as const,
-    registers,
-    collect() {
-      const skipped = allSkips(engine, upstreamSkips);
-      this.reset();
-      // Every reason from the start, at 0 until it happens, so that rate() sees the first one.
-      for (const reason of Object.keys(SKIP_REASONS) as SkipReason[]) this.inc({ reason }, skipped[reason] ?? 0);
-    },
-  });
+  totalBy(
+    'trendmap_posts_skipped_total',
+    'Inputs not counted, by reason (as /api/health reports them, the producer\'s included in one process)',
+    'reason',
+    Object.keys(SKIP_REASONS) as SkipReason[],
+    () => allSkips(engine, upstreamSkips),
+  );
+  if (upstreamDroppedTags !== undefined) {
+    totalBy(
+      'trendmap_hashtags_dropped_total',
+      'Hashtags left out of posts, by reason (tags, not posts; /api/health\'s droppedTags): only with the producer in this process',
+      'reason',
+      Object.keys(TAG_DROP_REASONS) as TagDropReason[],
+      upstreamDroppedTags,
+    );
+  }
   gauge('trendmap_posts_per_second', 'Posts counted per second over the last 5 s', () => hub.rate);
   gauge('trendmap_newest_event_timestamp_seconds', 'Event time of the newest counted post (0: none yet)', () => (engine.store.endMs ?? 0) / 1_000);
   gauge('trendmap_sse_clients', 'Open live streams (/api/stream)', () => hub.clients);
   hubTotal('trendmap_sse_dropped_batches_total', 'Marker batches not written to a client whose socket was full', 'droppedBatches');
   hubTotal('trendmap_sse_dropped_markers_total', 'Markers a client did not get: sampled out of a large batch, or in a dropped one', 'droppedMarkers');
   hubTotal('trendmap_sse_stalled_disconnects_total', 'Clients cut off for staying stalled', 'stalledDisconnects');
-  new Counter({
-    name: 'trendmap_sse_refused_total',
-    help: 'Streams refused at a cap: server_full (SSE_MAX_CLIENTS, 503) or address_full (SSE_MAX_CLIENTS_PER_ADDRESS, 429)',
-    labelNames: ['cap'] as const,
-    registers,
-    collect() {
-      this.reset();
-      this.inc({ cap: 'server_full' }, hub.counts.refusedServerFull);
-      this.inc({ cap: 'address_full' }, hub.counts.refusedAddressFull);
-    },
-  });
+  totalBy(
+    'trendmap_sse_refused_total',
+    'Streams refused at a cap: server_full (SSE_MAX_CLIENTS, 503) or address_full (SSE_MAX_CLIENTS_PER_ADDRESS, 429)',
+    'cap',
+    ['server_full', 'address_full'],
+    () => ({ server_full: hub.counts.refusedServerFull, address_full: hub.counts.refusedAddressFull }),
+  );
   if (busHealth !== undefined) kafkaMetrics(registry, busHealth);
 }
 

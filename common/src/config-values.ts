@@ -1,0 +1,160 @@
+/**
+ * The readers of single configuration values, for `parseConfig`: each checks one flag or environment
+ * variable and, when it is wrong, throws a `ConfigError` whose message names it, says what it takes, and
+ * repeats what was given, e.g. `PORT must be a whole number from 0 to 65535; got "http"`.
+ */
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import type { Config, LogFormat, Speed } from './config';
+import { ConfigError } from './errors';
+import { Secret } from './secret';
+import { TileSourceError, tileImageSource } from './tile-source';
+
+/** The value trimmed, or undefined when it is absent or only white space (an unset variable). */
+export function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+/** `--speed`: `max`, or a positive factor such as `1x`, `10x`, `0.5x`. */
+export function parseSpeed(raw: string): Speed {
+  if (raw === 'max') return { kind: 'max' };
+  const match = /^([0-9]+(?:\.[0-9]+)?)x$/.exec(raw);
+  const factor = match ? Number(match[1]) : Number.NaN;
+  if (!(factor > 0)) throw new ConfigError(`--speed must be max, 1x or a factor like 10x; got "${raw}"`);
+  return { kind: 'factor', factor };
+}
+
+/** A number within `range` (a whole one when `range.integer`), or `fallback` when absent; `name` is the flag or variable. */
+export function parseNumber(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  range: { min: number; max: number; integer?: boolean },
+): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  const ok = Number.isFinite(value) && (!range.integer || Number.isInteger(value)) && value >= range.min && value <= range.max;
+  if (!ok) {
+    const kind = range.integer ? 'a whole number' : 'a number';
+    throw new ConfigError(`${name} must be ${kind} from ${range.min} to ${range.max}; got "${raw}"`);
+  }
+  return value;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** LOG_FORMAT: `json` or `pretty`; absent, pretty on a terminal and json otherwise. */
+export function parseLogFormat(raw: string | undefined, stdoutIsTerminal: boolean): LogFormat {
+  if (raw === undefined) return stdoutIsTerminal ? 'pretty' : 'json';
+  const format = raw.toLowerCase();
+  if (format !== 'json' && format !== 'pretty') throw new ConfigError(`LOG_FORMAT must be json or pretty; got "${raw}"`);
+  return format;
+}
+
+/** The template, once its host is known to be expressible in the Content-Security-Policy. */
+export function parseTileUrl(raw: string): string {
+  const url = raw.trim();
+  try {
+    tileImageSource(url);
+  } catch (error) {
+    if (error instanceof TileSourceError) throw new ConfigError(`TILE_URL ${error.message}; got "${raw}"`);
+    throw error;
+  }
+  return url;
+}
+
+/** TRUST_PROXY: true, false (also `0` or absent), or a list of addresses and CIDR ranges. */
+export function parseTrustProxy(raw: string | undefined): Config['trustProxy'] {
+  if (raw === undefined || raw.toLowerCase() === 'false' || raw === '0') return false;
+  if (raw.toLowerCase() === 'true') return true;
+  const entries = parseList(raw);
+  for (const entry of entries) {
+    const [address, prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    const bits = family === 4 ? 32 : 128;
+    const prefixOk = prefix === undefined || (/^[0-9]{1,3}$/.test(prefix) && Number(prefix) <= bits);
+    if (family === 0 || !prefixOk || extra !== undefined) {
+      throw new ConfigError(
+        `TRUST_PROXY must be true, false, or IP addresses and CIDR ranges such as 10.0.0.0/8,::1; got "${entry}"`,
+      );
+    }
+  }
+  return entries;
+}
+
+/** LOG_LEVEL: one of pino's levels, in any casing. */
+export function parseLogLevel(raw: string): Config['logLevel'] {
+  const level = LOG_LEVELS.find((l) => l === raw.toLowerCase());
+  if (level === undefined) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${raw}"`);
+  return level;
+}
+
+/** KAFKA_BROKERS: `host:port[,host:port...]`, or null when unset (the in-process bus). */
+export function parseBrokers(raw: string | undefined): string[] | null {
+  const value = nonEmpty(raw);
+  if (value === undefined) return null;
+  const brokers = value.split(',').map((b) => b.trim());
+  const bad = brokers.find((b) => !/^[A-Za-z0-9.\-_[\]:]+:[0-9]{1,5}$/.test(b));
+  if (bad !== undefined) throw new ConfigError(`KAFKA_BROKERS must be host:port[,host:port...]; got "${bad}"`);
+  return brokers;
+}
+
+/** KAFKA_TOPIC: the characters and length Kafka allows in a topic name. */
+export function parseTopic(raw: string): string {
+  if (!/^[A-Za-z0-9._-]{1,249}$/.test(raw)) {
+    throw new ConfigError(`KAFKA_TOPIC must be 1 to 249 letters, digits, '.', '_' or '-'; got "${raw}"`);
+  }
+  return raw;
+}
+
+/** A comma-separated list, items trimmed, empty ones dropped. */
+export function parseList(raw: string | undefined): string[] {
+  return raw === undefined ? [] : raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
+}
+
+/** The X bearer token: from `--bearer-token-file` when given, else X_BEARER_TOKEN or TWITTER_BEARER_TOKEN. */
+export function readBearerToken(file: string | undefined, env: Record<string, string | undefined>): Secret | null {
+  if (file !== undefined) {
+    let token: string;
+    try {
+      token = readFileSync(file, 'utf8').trim();
+    } catch (error) {
+      throw new ConfigError(`--bearer-token-file: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    if (token === '') throw new ConfigError(`--bearer-token-file: ${file} is empty`);
+    return new Secret(token);
+  }
+  const token = nonEmpty(env.X_BEARER_TOKEN) ?? nonEmpty(env.TWITTER_BEARER_TOKEN);
+  return token === undefined ? null : new Secret(token);
+}
+
+/** X_API_BASE_URL: an http(s) URL, without trailing slashes; `example` is shown when it is not one. */
+export function parseBaseUrl(raw: string, example: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`X_API_BASE_URL must be a URL such as ${example}; got "${raw}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(`X_API_BASE_URL must be an http or https URL; got "${raw}"`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+/** Degrees as a person writes them: `-0.5`, `51`, `.3`; not the empty string (which `Number` reads as 0), hex or `1e1`. */
+const DEGREES = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/;
+
+/** `--bbox`: west,south,east,north in degrees, west < east and south < north. */
+export function parseBbox(raw: string): [number, number, number, number] {
+  const texts = raw.split(',').map((part) => part.trim());
+  const parts = texts.map(Number);
+  const [west, south, east, north] = parts;
+  const ok =
+    parts.length === 4 &&
+    texts.every((text) => DEGREES.test(text)) &&
+    west >= -180 && east <= 180 && west < east &&
+    south >= -90 && north <= 90 && south < north;
+  if (!ok) throw new ConfigError(`--bbox must be west,south,east,north in degrees with west < east and south < north; got "${raw}"`);
+  return [west, south, east, north];
+}
