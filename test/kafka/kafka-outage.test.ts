@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestBroker, type TestBroker } from '../../scripts/kafka-test-broker';
 import { expectArchiveCounts, writeCountedArchive, type CountedArchive } from './counted-archive';
-import { caughtUp, health, runService, startMapServer, uniqueTopic, until, type Service } from './services';
+import { caughtUp, health, killLeftovers, runService, startMapServer, stopServices, uniqueTopic, until, type Service } from './services';
 import { beforeAllOrFail } from '../helpers';
 
 const POSTS = 45_000;
@@ -33,8 +33,8 @@ describe.skipIf(inject('kafkaBrokers') === null)('a broker outage while publishi
     return { broker, archive };
   });
   afterAll(async () => {
-    for (const service of services) service.process.kill('SIGTERM');
-    await Promise.all(services.map((service) => service.exited));
+    await stopServices(...services);
+    await killLeftovers();
     await broker?.stop();
   });
 
