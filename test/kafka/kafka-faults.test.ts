@@ -5,7 +5,7 @@
  * product's code (test/kafka/counted-archive.ts, test/fixtures/replay-sample.expected.json).
  */
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EVENT_VERSION, type GeoEvent } from '../../common/src/event';
@@ -24,8 +24,13 @@ const ARCHIVE_RATE = 1_000;
 /** Kill once the map-server has counted this many: well into the archive, far from its end. */
 const KILL_AFTER = 2_000;
 
+/** Directories the tests wrote archives to. */
+const dirs: string[] = [];
 // Each test starts its own services: whatever a test left running (it failed part way) goes with it.
-afterEach(killLeftovers);
+afterEach(async () => {
+  await killLeftovers();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 /** A map-server of its own on a fresh topic, once it answers `ok` (connected, rebuilt). */
 async function mapServerOn(topic: string): Promise<{ url: string; env: Record<string, string>; service: Service }> {
@@ -37,7 +42,9 @@ async function mapServerOn(topic: string): Promise<{ url: string; env: Record<st
 describe.skipIf(brokers === null)('faults against the real broker', { timeout: KAFKA_TEST_MS }, () => {
   it('a producer killed with SIGKILL mid-archive and started again: every post counted once', async () => {
     const topic = uniqueTopic('sigkill');
-    const archive = writeCountedArchive(join(mkdtempSync(join(tmpdir(), 'trendmap-sigkill-')), 'posts.jsonl'), ARCHIVE_POSTS, ARCHIVE_RATE);
+    const dir = mkdtempSync(join(tmpdir(), 'trendmap-sigkill-'));
+    dirs.push(dir);
+    const archive = writeCountedArchive(join(dir, 'posts.jsonl'), ARCHIVE_POSTS, ARCHIVE_RATE);
     const { url, env } = await mapServerOn(topic);
 
     const first = runService('producer', ['--source', 'replay', '--file', archive.file, '--speed', '1x'], env);
