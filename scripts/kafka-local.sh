@@ -12,7 +12,7 @@
 #   KAFKA_JVM_OPTS         extra JVM options                              (default none)
 #   KAFKA_LOG_LEVEL        broker log level (scripts/kafka/log4j2.yaml)   (default WARN)
 #   KAFKA_PARENT_PID       stop the broker when this process is gone      (used by scripts/kafka-test-broker.ts)
-#   KAFKA_DATA_DIR_IS_TEMP=1  with KAFKA_PARENT_PID: then also delete KAFKA_DATA_DIR
+#   KAFKA_DATA_DIR_IS_TEMP=1  with KAFKA_PARENT_PID: then also delete KAFKA_DATA_DIR once that process is gone
 #
 # The broker runs in the foreground; Ctrl-C (SIGINT) or SIGTERM shuts it down cleanly. Once it answers
 # Kafka requests it prints one line starting with "kafka:local ready on HOST:PORT" (the test helper
@@ -134,14 +134,22 @@ broker_pid=$$ # `exec` below keeps this pid for the JVM
   say "broker did not answer on $ADVERTISED_HOST:$PORT within 180 s; still waiting on it" >&2
 ) </dev/null &
 
-# Tests: a test runner that dies without stopping its broker (SIGKILL, a timeout) must not leave it running.
+# Tests: a test runner that dies without stopping its broker (SIGKILL, a timeout) must not leave it running,
+# and a temporary data directory goes once the runner is gone, whether it stopped the broker or not (a test
+# that stops a broker may start it again on the same data, and a test worker ends without exit hooks).
 if [[ -n "${KAFKA_PARENT_PID:-}" ]]; then
   (
-    while kill -0 "$KAFKA_PARENT_PID" 2>/dev/null && kill -0 "$broker_pid" 2>/dev/null; do sleep 1; done
-    kill -0 "$broker_pid" 2>/dev/null || exit 0
-    kill -TERM "$broker_pid" 2>/dev/null
-    for ((i = 0; i < 300; i++)); do kill -0 "$broker_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$broker_pid" 2>/dev/null || true
+    broker_alive=1
+    while kill -0 "$KAFKA_PARENT_PID" 2>/dev/null; do
+      # Once gone, the broker's pid is never signalled again: another process may be given it.
+      if ((broker_alive)) && ! kill -0 "$broker_pid" 2>/dev/null; then broker_alive=0; fi
+      sleep 1
+    done
+    if ((broker_alive)) && kill -0 "$broker_pid" 2>/dev/null; then
+      kill -TERM "$broker_pid" 2>/dev/null
+      for ((i = 0; i < 300; i++)); do kill -0 "$broker_pid" 2>/dev/null || break; sleep 0.1; done
+      kill -KILL "$broker_pid" 2>/dev/null || true
+    fi
     if [[ "${KAFKA_DATA_DIR_IS_TEMP:-}" == 1 ]]; then rm -rf "$DATA_DIR"; fi
   ) </dev/null >/dev/null 2>&1 &
 fi

@@ -5,7 +5,7 @@
  * breaks hashtags (`test/hashtag-text.ts`), plus the longest and oddest a tag may be. And an archive of
  * hostile hashtags, replayed through the embedded product, lists only hashtags and counts what it dropped.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import type { HealthResponse, PostsResponse, TagRegionsResponse, TrendsResponse } from '../common/src/api';
@@ -17,7 +17,7 @@ import { createCountryLookup } from '../producer/src/normalise/country-lookup';
 import { normalisePost } from '../producer/src/normalise/normalise';
 import { tagKey } from '../common/src/tag-key';
 import { hashtagCandidate } from './hashtag-text';
-import { configFor, fixture, getJson } from './helpers';
+import { beforeAllOrFail, configFor, fixture, getJson } from './helpers';
 
 const lookup = createCountryLookup();
 /** Each post is this much newer than the one before, so the 15 min window holds only the newest: ms. */
@@ -34,7 +34,7 @@ describe('every tag the normaliser accepts can be followed', () => {
   let url: string;
   let posts = 0;
 
-  beforeAll(async () => {
+  beforeAllOrFail(async () => {
     app = await buildApp({ engine, hub, clientConfig: { tileUrl: '', tileAttribution: '' }, staticDir: null, apiRateLimit: 0 });
     url = await app.listen({ port: 0, host: '127.0.0.1' });
   });
@@ -100,7 +100,7 @@ describe('every tag the normaliser accepts can be followed', () => {
 describe('an archive of hostile hashtags through the embedded product (test/fixtures/hostile-hashtags.jsonl)', () => {
   let embedded: Embedded;
 
-  beforeAll(async () => {
+  beforeAllOrFail(async () => {
     embedded = await startEmbedded(configFor(['--source', 'replay', '--file', fixture('hostile-hashtags.jsonl'), '--speed', 'max']), { staticDir: null });
     expect((await embedded.producer.done).finished).toBe(true);
   });

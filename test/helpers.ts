@@ -86,13 +86,19 @@ export async function expectSampleCounts(baseUrl: string): Promise<void> {
 
 /** Room between a set-up's own deadline and the hook's, in ms: the set-up's clear message wins the race. */
 const HOOK_MARGIN_MS = 15_000;
+/**
+ * A suite set-up's deadline, in ms: above the ceilings of the waits inside set-ups (a service's start,
+ * 150 s; a test broker's, 120 s), so that their messages, which carry the service's output and kill what
+ * did not start, are the ones reported.
+ */
+const SET_UP_MS = 240_000;
 
 /**
  * Runs `setUp` once before the suite's tests, as `beforeAll` does, and returns a getter for what it resolved
  * with. When it throws (or takes longer than `timeoutMs`), every test of the suite fails with that error:
  * vitest reports the tests of a suite whose `beforeAll` threw as skipped, which reads like a pass.
  */
-export function beforeAllOrFail<T>(setUp: () => Promise<T>, timeoutMs = 150_000): () => T {
+export function beforeAllOrFail<T>(setUp: () => Promise<T>, timeoutMs = SET_UP_MS): () => T {
   let outcome: { ok: true; value: T } | { ok: false; error: unknown } = {
     ok: false,
     error: new Error('the suite set-up did not run'),

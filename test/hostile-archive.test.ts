@@ -5,12 +5,12 @@
  * exact reason, and `/api/health` keeps answering, with counts that move, while the bomb is decoded in
  * the same process. Memory and answer times are measured by `npm run bench -- hostile`, not asserted here.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { configFor, fixture, replaySample } from './helpers';
+import { beforeAllOrFail, configFor, fixture, replaySample } from './helpers';
 import { compressRepeated, repeatStreams } from './archive-bombs';
 import { startEmbedded, type Embedded } from '../map-server/src/embedded';
 import { isReplaySource } from '../producer/src/sources/replay';
@@ -37,7 +37,7 @@ describe('replaying a hostile archive through the embedded product', () => {
   /** Every `unknown_shape` count /api/health gave while the replay ran, in order. */
   const seen: number[] = [];
 
-  beforeAll(async () => {
+  beforeAllOrFail(async () => {
     dir = mkdtempSync(join(tmpdir(), 'trendmap-hostile-'));
     copyFileSync(fixture('replay-sample.jsonl'), join(dir, '1-sample.jsonl'));
     writeFileSync(join(dir, '2-bomb.json.bz2'), repeatStreams(await compressRepeated('bzip2', '{}\n', 900_000), BOMB_COPIES));

@@ -32,7 +32,7 @@ describe.skipIf(chromium === null)('the live map in Chromium', () => {
 
   it('loads without console errors, uncaught exceptions or CSP violations', async () => {
     const { page } = session;
-    await expect.poll(() => trendList(page).getByRole('listitem').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => trendList(page).getByRole('listitem').count()).toBeGreaterThan(0);
     expect(streamRequests(session).length).toBeGreaterThan(0);
     // A few seconds of live updates (markers, stats, trends) must not log errors either.
     await liveRounds(page, 2);
@@ -43,7 +43,7 @@ describe.skipIf(chromium === null)('the live map in Chromium', () => {
   it('draws markers: the marker canvas gets coloured pixels', async () => {
     const { page } = session;
     const canvas = page.locator('.leaflet-container canvas.trend-markers');
-    await expect.poll(() => canvas.count(), { timeout: 10_000, message: 'no marker canvas (canvas.trend-markers)' }).toBe(1);
+    await expect.poll(() => canvas.count(), { message: 'no marker canvas (canvas.trend-markers)' }).toBe(1);
     const painted = () =>
       canvas.evaluate((node: HTMLCanvasElement) => {
         const { data } = node.getContext('2d')!.getImageData(0, 0, node.width, node.height);
@@ -52,7 +52,7 @@ describe.skipIf(chromium === null)('the live map in Chromium', () => {
         return count;
       });
     // 50 posts/s over the world: within seconds hundreds of dots of a few pixels each.
-    await expect.poll(painted, { timeout: 15_000, message: 'painted pixels on the marker canvas' }).toBeGreaterThan(200);
+    await expect.poll(painted, { message: 'painted pixels on the marker canvas' }).toBeGreaterThan(200);
   });
 
   it('names the panel "Trends" and its region, "World" by default', async () => {
@@ -88,9 +88,9 @@ describe.skipIf(chromium === null)('the tile layer in Chromium', () => {
     expect(response.headers.get('content-security-policy'), 'the page is served with a CSP').toBeTruthy();
     await page.goto(product.url);
     const tileHost = new URL(tiles.template.replace(/\{.\}/g, '0')).host;
-    await expect.poll(() => tiles.served(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => tiles.served()).toBeGreaterThan(0);
     const tileImages = page.locator(`img.leaflet-tile-loaded[src*="${tileHost}"]`);
-    await expect.poll(() => tileImages.count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => tileImages.count()).toBeGreaterThan(0);
     // Every tile asked for has loaded or failed (a failure is what would log the error).
     await page.waitForFunction(() => [...document.querySelectorAll('img.leaflet-tile')].every((img) => (img as HTMLImageElement).complete), undefined, { timeout: 30_000 });
     // A tile outside the world (x or y < 0 or >= 2^z) is a 404 on a real tile server: an error in the console.

@@ -37,12 +37,16 @@ export async function mapPosition(page: Page): Promise<MapPosition> {
   return position;
 }
 
+/** The most a wait for the map may take, in ms: a ceiling for a broken build, not a measure of speed. */
+const MAP_WAIT_MS = 30_000;
+
 /**
  * Waits until the position has stopped changing and returns it. The page may write the hash a while after
  * the map stops (a wheel step: ~40 ms of debounce, a 250 ms animation, then the page's own debounce), so
- * the quiet time is generous; after an action, `moved` first waits for the hash to change at all.
+ * the quiet time is generous; after an action, `moved` first waits for the hash to change at all, and the
+ * page writes it only once the map has stood still (300 ms), so what follows is a check, not the wait.
  */
-export async function settledPosition(page: Page, quietMs = 1_000, timeoutMs = 10_000): Promise<MapPosition> {
+export async function settledPosition(page: Page, quietMs = 1_000, timeoutMs = MAP_WAIT_MS): Promise<MapPosition> {
   const deadline = Date.now() + timeoutMs;
   let last = await page.evaluate(() => location.hash);
   let since = Date.now();
@@ -56,11 +60,11 @@ export async function settledPosition(page: Page, quietMs = 1_000, timeoutMs = 1
       return parseHash(hash)!;
     }
   }
-  return mapPosition(page);
+  throw new Error(`the map's #map= position did not settle within ${timeoutMs / 1_000} s (last "${last}")`);
 }
 
 /** Runs a user action on the map and returns the position once the hash has followed it and settled. */
-export async function moved(page: Page, action: () => Promise<void>, timeoutMs = 5_000): Promise<MapPosition> {
+export async function moved(page: Page, action: () => Promise<void>, timeoutMs = MAP_WAIT_MS): Promise<MapPosition> {
   const before = await page.evaluate(() => location.hash);
   await action();
   await page.waitForFunction((hash) => location.hash !== hash, before, { timeout: timeoutMs, polling: 50 }).catch(() => {

@@ -66,7 +66,7 @@ export async function shownRows(page: Page, expected: readonly Trend[]): Promise
  */
 export async function expectHostilePostAsText(session: PageSession, message: string): Promise<void> {
   const recent = recentPosts(session.page);
-  await expect.poll(() => textOf(recent), { timeout: 10_000, message }).toContain(HOSTILE_TEXT);
+  await expect.poll(() => textOf(recent), { message }).toContain(HOSTILE_TEXT);
   expect(await textOf(recent)).toContain(HOSTILE_PLACE);
   expect(await session.page.locator('img[src="x"], img[src="y"]').count(), 'img elements built from post content').toBe(0);
   // Had one been built all the same, its load would have failed and fired its handler by the time ours do.

@@ -9,12 +9,12 @@
  * room for a lost post (a count would be short) or a post counted twice (one would be over).
  */
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestBroker, type TestBroker } from '../../scripts/kafka-test-broker';
 import { expectArchiveCounts, writeCountedArchive, type CountedArchive } from './counted-archive';
-import { caughtUp, health, runService, startMapServer, uniqueTopic, until, type Service } from './services';
+import { caughtUp, health, killLeftovers, runService, startMapServer, stopServices, uniqueTopic, until, type Service } from './services';
 import { beforeAllOrFail } from '../helpers';
 
 const POSTS = 45_000;
@@ -26,16 +26,18 @@ const STOP_AFTER = 3 * RATE;
 describe.skipIf(inject('kafkaBrokers') === null)('a broker outage while publishing', () => {
   const services: Service[] = [];
   let broker: TestBroker | undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'trendmap-outage-'));
 
   const ready = beforeAllOrFail(async (): Promise<{ broker: TestBroker; archive: CountedArchive }> => {
-    const archive = writeCountedArchive(join(mkdtempSync(join(tmpdir(), 'trendmap-outage-')), 'posts.jsonl'), POSTS, RATE);
+    const archive = writeCountedArchive(join(dir, 'posts.jsonl'), POSTS, RATE);
     broker = await startTestBroker();
     return { broker, archive };
   });
   afterAll(async () => {
-    for (const service of services) service.process.kill('SIGTERM');
-    await Promise.all(services.map((service) => service.exited));
+    await stopServices(...services);
+    await killLeftovers();
     await broker?.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it(`loses no acknowledged post and counts none twice across a ${OUTAGE_MS / 1_000} s outage`, async () => {

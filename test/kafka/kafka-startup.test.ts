@@ -8,7 +8,7 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../../scripts/kafka-test-broker';
 import type { HealthResponse } from '../../common/src/api';
-import { freePort, runService, stopServices, uniqueTopic, until, type Service } from './services';
+import { freePort, killLeftovers, runService, stopServices, uniqueTopic, until, type Service } from './services';
 import { expectSampleCounts, fixture, getJson, replaySample } from '../helpers';
 
 /** What both services print, once, when no broker answers. */
@@ -24,6 +24,7 @@ describe.skipIf(inject('kafkaBrokers') === null)('services started before the br
 
   afterAll(async () => {
     await stopServices(...services);
+    await killLeftovers();
     await broker?.stop();
   });
 
@@ -40,11 +41,11 @@ describe.skipIf(inject('kafkaBrokers') === null)('services started before the br
     const degraded = await until(async () => {
       const h = await health(url);
       return h.status === 'degraded' && h.kafka?.lastError ? h : undefined;
-    }, `the map-server to answer degraded\n${mapServer.output()}`);
+    }, () => `the map-server to answer degraded\n${mapServer.output()}`);
     expect(degraded.kafka).toMatchObject({ connection: 'disconnected', brokers: [brokers] });
     expect(degraded.kafka?.lastError).toMatch(/ECONNREFUSED/);
     for (const service of [mapServer, producer]) {
-      await until(async () => (service.output().includes(HINT) ? true : undefined), `the hint\n${service.output()}`);
+      await until(async () => (service.output().includes(HINT) ? true : undefined), () => `the hint\n${service.output()}`);
     }
     expect(producer.output()).toContain(`cannot reach a broker at ${brokers}`);
     expect(producer.process.exitCode).toBeNull(); // holding, not failed
@@ -57,7 +58,7 @@ describe.skipIf(inject('kafkaBrokers') === null)('services started before the br
     const ok = await until(async () => {
       const h = await health(url);
       return h.status === 'ok' && h.ingested === expected.accepted ? h : undefined;
-    }, `every post at the map-server\n${mapServer.output()}`, 120_000);
+    }, () => `every post at the map-server\n${mapServer.output()}`, 120_000);
     expect(ok.kafka?.connection).toBe('connected');
     expect(ok.skipped).toEqual({ duplicate: 2 });
     await expectSampleCounts(url);

@@ -3,6 +3,7 @@
  * producer, for the Kafka suites; waits on conditions with generous ceilings (the machine may be busy).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
@@ -15,6 +16,8 @@ import type { TrendsResponse } from '../../common/src/api';
 export const SERVICE_START_MS = 150_000;
 /** The ceiling of one Kafka test, in ms: it waits on several such services and on the broker. */
 export const KAFKA_TEST_MS = 300_000;
+/** How long a service may take to stop on SIGTERM before it is killed, in ms (seconds normally). */
+const STOP_GRACE_MS = 60_000;
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -36,6 +39,7 @@ export function runService(entry: 'producer' | 'map-server', args: string[], env
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  watch(child);
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
@@ -43,10 +47,38 @@ export function runService(entry: 'producer' | 'map-server', args: string[], env
   return { process: child, output: () => output, exited };
 }
 
-/** SIGTERM to each service, then waits until all have exited. */
-export async function stopServices(...services: Service[]): Promise<void> {
+/**
+ * SIGTERM to each service, then waits until all have exited and returns their exit codes (0: a clean
+ * stop). One that is still running after STOP_GRACE_MS is killed (its code is then null).
+ */
+export async function stopServices(...services: Service[]): Promise<(number | null)[]> {
   for (const s of services) s.process.kill('SIGTERM');
-  await Promise.all(services.map((s) => s.exited));
+  const timer = setTimeout(() => services.forEach((s) => s.process.kill('SIGKILL')), STOP_GRACE_MS);
+  try {
+    return await Promise.all(services.map((s) => s.exited));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Every process started here that has not exited yet. */
+const alive = new Set<ChildProcess>();
+
+function watch(child: ChildProcess): void {
+  alive.add(child);
+  child.once('exit', () => alive.delete(child));
+}
+
+/**
+ * Kills (SIGKILL) every service and console producer started here that is still running, and waits for
+ * them to go: for an `afterEach`/`afterAll`, so that a test that failed part way leaves nothing behind.
+ * (vitest ends a test file's worker with SIGTERM, which runs no exit hook: without this, a service left
+ * running would outlive the test run.)
+ */
+export async function killLeftovers(): Promise<void> {
+  const left = [...alive];
+  for (const child of left) child.kill('SIGKILL');
+  await Promise.all(left.map((child) => (child.exitCode !== null || child.signalCode !== null ? undefined : once(child, 'exit'))));
 }
 
 export async function freePort(): Promise<number> {
@@ -139,6 +171,7 @@ export async function consoleProduce(brokers: string, topic: string, input: Buff
     // One message at a time, each acknowledged (acks=all is the tool's default) before the next; no linger
     // (`--timeout`, 1 s by default, which --sync would wait out for every message).
     '--sync', '--timeout', '0'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+  watch(child);
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
