@@ -16,6 +16,8 @@ export class ProducerStats {
   /** Inputs read (blank lines are not inputs). */
   read = 0;
   accepted = 0;
+  /** Accepted posts the bus has taken (acknowledged, for Kafka); the rest are on their way or held. */
+  published = 0;
   readonly skipped = new SkipCounter();
   /** Hashtags left out of posts, by reason: tags, not inputs, so outside `read = accepted + skipped`. */
   readonly droppedTags = new Tally<TagDropReason>();
@@ -48,7 +50,7 @@ export async function runPipeline(options: PipelineOptions): Promise<ProducerSta
       const result = normalise(raw, lookup);
       const wait = result.ok ? (pacer?.delay(result.event.ts, now()) ?? 0) : 0;
       if (wait > 0) {
-        await publisher.publish(ready);
+        await publish(publisher, ready, stats);
         ready = [];
         try {
           await sleep(wait, undefined, { signal });
@@ -66,11 +68,16 @@ export async function runPipeline(options: PipelineOptions): Promise<ProducerSta
       ready.push(toMessage(result.event, now()));
       stats.accepted += 1;
     }
-    if (ready.length > 0) await publisher.publish(ready);
+    if (ready.length > 0) await publish(publisher, ready, stats);
     if (signal.aborted) return stats;
   }
   stats.finished = !signal.aborted;
   return stats;
+}
+
+async function publish(publisher: EventPublisher, messages: BusMessage[], stats: ProducerStats): Promise<void> {
+  await publisher.publish(messages);
+  stats.published += messages.length;
 }
 
 /** One input's event, or why there is none: an input the source could not hand on keeps its reason. */

@@ -90,8 +90,14 @@ export async function stopAndFlush(
   const gaveUp = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs)));
   const flushed = await Promise.race([stopped.then(() => true as const), gaveUp]);
   clearTimeout(timer);
-  if (!flushed) log.warn(`stopping: the bus did not take the posts held for it within ${graceMs / 1_000} s; they were not published`);
-  await publisher.close();
+  await publisher.close(); // ends a publish still held (it fails), so the pipeline stops
   await stopped;
+  if (!flushed) {
+    const { accepted, published } = producer.stats;
+    log.warn(
+      `stopping: the bus did not take the posts held for it within ${graceMs / 1_000} s; they were not published ` +
+        `(${accepted - published} of ${accepted} accepted)`,
+    );
+  }
   return flushed;
 }

@@ -20,6 +20,10 @@ const RESEND_MS = { initial: 500, max: 5_000 };
 export class KafkaPublisher implements EventPublisher {
   private closing = false;
   private readonly stopping = new AbortController();
+  /** Rejects when the publisher closes: what a publish still waiting on the broker races. */
+  private readonly closed = new Promise<never>((_, reject) => {
+    this.stopping.signal.addEventListener('abort', () => reject(new Error('the Kafka publisher was closed before the broker took the batch')), { once: true });
+  });
   /** The connected producer; null once closed before it connected. */
   private readonly ready: Promise<Producer | null>;
 
@@ -28,6 +32,7 @@ export class KafkaPublisher implements EventPublisher {
     private readonly log: BusLog,
     reportConnecting: boolean,
   ) {
+    this.closed.catch(() => undefined); // a close with no publish waiting is no failure
     const kafka = createKafka(settings, log);
     const producer = kafka.producer({
       idempotent: true,
@@ -78,7 +83,9 @@ export class KafkaPublisher implements EventPublisher {
     let wait = RESEND_MS.initial;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await this.send(producer, messages);
+        // kafkajs retries a send without end (the retries above) and a disconnect does not stop it: a close
+        // ends this publish at once instead, with the batch unacknowledged.
+        await Promise.race([this.send(producer, messages), this.closed]);
         if (attempt > 1) this.log.info(`kafka: delivered a held batch of ${messages.length} posts after ${attempt} attempts`);
         return;
       } catch (error) {

@@ -1,0 +1,78 @@
+import { setImmediate } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import type { BusMessage, EventPublisher } from '../../common/src/bus/bus';
+import type { BusLog } from '../../common/src/bus/bus-log';
+import { createCountryLookup } from './normalise/country-lookup';
+import { ProducerStats, runPipeline } from './pipeline';
+import { stopAndFlush, type RunningProducer } from './producer';
+import type { Source } from './sources/source';
+import { SyntheticWorld } from './sources/synthetic-world';
+
+/** Three posts a batch, without end. */
+function endless(): Source {
+  const world = new SyntheticWorld({ seed: 5 });
+  return {
+    name: 'endless',
+    live: true,
+    async *read(signal) {
+      while (!signal?.aborted) {
+        yield [world.next(Date.now()), world.next(Date.now()), world.next(Date.now())];
+        await setImmediate(); // as a real source waits for its input: timers get their turn
+      }
+    },
+  };
+}
+
+/** A bus like Kafka during an outage: takes the first batch, holds every later one until it is closed. */
+function busThatGoesAway(): EventPublisher & { taken: BusMessage[] } {
+  let close: () => void = () => {};
+  const closed = new Promise<never>((_, reject) => (close = () => reject(new Error('closed'))));
+  closed.catch(() => undefined);
+  const taken: BusMessage[] = [];
+  return {
+    taken,
+    publish: async (messages) => {
+      if (taken.length > 0) return closed;
+      taken.push(...messages);
+    },
+    close: async () => close(),
+  };
+}
+
+function running(source: Source, publisher: EventPublisher): RunningProducer {
+  const controller = new AbortController();
+  const stats = new ProducerStats();
+  const done = runPipeline({ source, publisher, lookup: createCountryLookup(), speed: { kind: 'max' }, signal: controller.signal, stats });
+  return { source, stats, done, stop: async () => (controller.abort(), await done.catch(() => undefined)) };
+}
+
+describe('stopAndFlush', () => {
+  it('gives up on a bus that holds a batch after its grace, closes it, and says how many posts it did not publish', async () => {
+    const bus = busThatGoesAway();
+    const producer = running(endless(), bus);
+    const warnings: string[] = [];
+    const log: BusLog = { info: () => {}, warn: (m) => warnings.push(m), error: () => {} };
+    await expect.poll(() => producer.stats.accepted, { timeout: 30_000 }).toBeGreaterThan(3);
+
+    expect(await stopAndFlush(producer, bus, log, 50)).toBe(false);
+    await expect(producer.done).rejects.toThrow('closed');
+    const { accepted, published } = producer.stats;
+    expect(published).toBe(bus.taken.length);
+    expect(accepted).toBeGreaterThan(published);
+    expect(warnings).toEqual([
+      `stopping: the bus did not take the posts held for it within 0.05 s; they were not published (${accepted - published} of ${accepted} accepted)`,
+    ]);
+  });
+
+  it('says nothing when the bus takes everything read', async () => {
+    const taken: BusMessage[] = [];
+    const bus: EventPublisher = { publish: async (messages) => void taken.push(...messages), close: async () => {} };
+    const producer = running(endless(), bus);
+    const warnings: string[] = [];
+    await expect.poll(() => producer.stats.accepted, { timeout: 30_000 }).toBeGreaterThan(3);
+    expect(await stopAndFlush(producer, bus, { info: () => {}, warn: (m) => warnings.push(m), error: () => {} }, 10_000)).toBe(true);
+    expect(producer.stats.published).toBe(producer.stats.accepted);
+    expect(taken).toHaveLength(producer.stats.accepted);
+    expect(warnings).toEqual([]);
+  });
+});
