@@ -7,6 +7,7 @@ function statsOf(read: number, accepted: number, skipped: Record<string, number>
   const stats = new ProducerStats();
   stats.read = read;
   stats.accepted = accepted;
+  stats.published = accepted;
   for (const [reason, n] of Object.entries(skipped)) stats.skipped.add(reason as 'not_json', n);
   return stats;
 }
@@ -15,6 +16,12 @@ describe('progress text', () => {
   it('keeps the one-line progress of any source', () => {
     expect(progressLine(statsOf(40, 34, { notice: 3, not_json: 3 }), 12.34)).toBe('12.3 posts/s, 34 sent of 40 read; skipped 6 (notice 3, not_json 3)');
     expect(progressLine(statsOf(0, 0, {}), null)).toBe('0 sent of 0 read; skipped 0');
+  });
+
+  it('counts as sent only what the bus took, and says how many accepted posts wait for it', () => {
+    const stats = statsOf(40, 34, { notice: 6 });
+    stats.published = 30;
+    expect(progressLine(stats, null)).toBe('30 sent of 40 read; 4 waiting for the bus; skipped 6 (notice 6)');
   });
 
   it('says how many hashtags posts lost, by reason, when any did', () => {

@@ -7,9 +7,15 @@ import type { Tally } from '../../common/src/skip-reasons';
 import type { ReplayProgress } from './archive/replay-progress';
 import { MAX_LINE_BYTES } from './archive/line-splitter';
 
+/**
+ * "12.3 posts/s, 34 sent of 40 read; skipped 6 (…)". Sent means taken by the bus (acknowledged, for Kafka);
+ * posts accepted but not yet taken (on their way, or held while Kafka is away) are said apart.
+ */
 export function progressLine(stats: ProducerStats, ratePerS: number | null): string {
   const rate = ratePerS === null ? '' : `${ratePerS.toFixed(1)} posts/s, `;
-  return `${rate}${stats.accepted} sent of ${stats.read} read; skipped ${stats.skipped.total}${skipReasons(stats)}${droppedTags(stats)}`;
+  const held = stats.accepted - stats.published;
+  const waiting = held > 0 ? `; ${held} waiting for the bus` : '';
+  return `${rate}${stats.published} sent of ${stats.read} read${waiting}; skipped ${stats.skipped.total}${skipReasons(stats)}${droppedTags(stats)}`;
 }
 
 /** " (reason n, reason n)", or "" when nothing was skipped. */
