@@ -5,7 +5,7 @@
  * serving, and LOG_FORMAT gives lines for a person or JSON for a machine.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { HealthResponse } from '../common/src/api';
@@ -44,7 +44,11 @@ function launch(entry: Entry, args: string[], env: Record<string, string> = {}, 
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
   child.stderr.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<Run>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  const exited = new Promise<Run>((resolve) => {
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    // A process that could not be started at all fails its test with why, not as an uncaught error.
+    child.once('error', (error) => resolve({ code: null, stdout, stderr: `${stderr}could not start: ${error.message}` }));
+  });
   return { child, exited, output: () => stdout + stderr };
 }
 
@@ -52,6 +56,20 @@ const run = (entry: Entry, args: string[], env: Record<string, string> = {}, as?
 
 /** `nobody` on Debian: a user who may not bind ports below 1024. */
 const NOBODY: As = { uid: 65534, gid: 65534 };
+
+/**
+ * Why `nobody` cannot start an entry point here, or null when it can: this node binary or the checkout may
+ * sit below a directory only root may enter (node@24 from `npx` lives in /root/.npm; a clone in /root).
+ */
+function whyNobodyCannotRun(): string | null {
+  const entry = `${root}/dist/server/start.mjs`;
+  const probe = spawnSync(process.execPath, ['-e', `require('node:fs').accessSync(${JSON.stringify(entry)}, require('node:fs').constants.R_OK)`], {
+    ...NOBODY,
+    stdio: 'ignore',
+  });
+  if (probe.error) return `nobody may not run ${process.execPath} (${(probe.error as NodeJS.ErrnoException).code})`;
+  return probe.status === 0 ? null : `nobody may not read ${entry}`;
+}
 
 /** The first port anyone may bind (Linux's net.ipv4.ip_unprivileged_port_start), or null where that is not known. */
 function firstUnprivilegedPort(): number | null {
@@ -119,7 +137,9 @@ describe('a port or host that cannot be listened on', () => {
     // message.
     const asRoot = process.getuid?.() === 0;
     if (asRoot) {
-      if ((firstUnprivilegedPort() ?? 0) <= 1) context.skip();
+      if ((firstUnprivilegedPort() ?? 0) <= 1) context.skip('anyone may bind port 1 here');
+      const why = whyNobodyCannotRun();
+      if (why !== null) context.skip(why);
     } else {
       const probe = await listener(1).catch(() => null);
       if (probe !== null) {
