@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { createGzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import { parseConfig } from '../common/src/config';
-import { startEmbedded } from '../map-server/src/embedded';
+import { startEmbedded } from '../app/embedded';
 import { SyntheticWorld } from '../producer/src/sources/synthetic-world';
 import { startTestBroker } from '../scripts/kafka-test-broker';
 import { freePort, health, runService, stopServices, uniqueTopic, until } from '../test/kafka/services';
