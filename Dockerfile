@@ -16,6 +16,7 @@ COPY common/ common/
 COPY frontend/ frontend/
 COPY producer/ producer/
 COPY map-server/ map-server/
+COPY app/ app/
 COPY scripts/ scripts/
 RUN npm run build
 

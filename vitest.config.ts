@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{common,producer,map-server,frontend}/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['{app,common,producer,map-server,frontend}/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'frontend/dist/**'],
     // Ceilings for a broken build, not measures of speed: the suite must pass on a busy 2-core machine, where
     // what takes a second idle can take ten. Tests that wait on services set their own, larger ones.

@@ -136,7 +136,7 @@ async function replay(file: string): Promise<Run> {
   peakRss = Math.max(peakRss, memoryOf(child.pid!, 'VmHWM') ?? 0);
   child.kill('SIGTERM');
   await exited;
-  const summary = logMessages(output).filter((line) => /^(replay (finished|stopped)|  \S)/.test(line));
+  const summary = logMessages(output).filter((line) => /^(replay (finished|stopped)| {2}\S)/.test(line));
   return { ms, peakRss, answers, slowestMs, failures, summary };
 }
 

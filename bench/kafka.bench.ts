@@ -45,7 +45,7 @@ async function atRate(brokers: string, rate: number): Promise<void> {
   stream.addEventListener('tweets', (e) => {
     if (!measuring) return;
     const now = Date.now();
-    for (const m of JSON.parse(e.data) as Marker[]) latencies.push(now - m.ts);
+    for (const m of JSON.parse(e.data as string) as Marker[]) latencies.push(now - m.ts);
   });
   await new Promise((r) => setTimeout(r, WARMUP_MS));
   const before = { server: sample(server), producer: sample(producer), ingested: (await health(url)).ingested, at: Date.now() };

@@ -14,7 +14,7 @@ export function logMessages(output: string): string[] {
     .filter((line) => line !== '')
     .map((line) => {
       try {
-        const msg: unknown = JSON.parse(line)?.msg;
+        const msg = (JSON.parse(line) as { msg?: unknown } | null)?.msg;
         return typeof msg === 'string' ? msg : line;
       } catch {
         return line;

@@ -22,9 +22,9 @@ import { fileURLToPath } from 'node:url';
 import { createGzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import { parseConfig } from '../common/src/config';
-import { startEmbedded } from '../map-server/src/embedded';
+import { startEmbedded } from '../app/embedded';
 import { SyntheticWorld } from '../producer/src/sources/synthetic-world';
-import { startTestBroker } from '../scripts/kafka-test-broker';
+import { startTestBroker, type TestBroker } from '../scripts/kafka-test-broker';
 import { freePort, health, runService, stopServices, uniqueTopic, until } from '../test/kafka/services';
 import { logMessages, SUMMARY_LOG_ENV } from './log-messages';
 
@@ -150,7 +150,7 @@ async function throughput(pool: Template[]): Promise<void> {
     }
 
     const external = process.env.KAFKA_BROKERS?.trim();
-    let broker;
+    let broker: TestBroker | null;
     try {
       broker = external ? null : await startTestBroker();
     } catch (error) {
@@ -229,7 +229,7 @@ async function peakRss(pool: Template[]): Promise<void> {
       `  peak RSS ${at(1)} (median ${at(0.5)}, ${samples.length} samples) over ${(ms / 1_000).toFixed(0)} s; ${perS(archive.lines, ms)} lines/s; ` +
         `baseline (same process, 40-line archive) peak ${mb(Math.max(...idle.samples))}`,
     );
-    for (const line of logMessages(output).filter((l) => /^ {0,2}(replay|  )/.test(l) && !l.includes('replay: file'))) console.log(`  | ${line}`);
+    for (const line of logMessages(output).filter((l) => /^ {0,2}(replay| {2})/.test(l) && !l.includes('replay: file'))) console.log(`  | ${line}`);
   } finally {
     rmSync(archive.dir, { recursive: true, force: true });
   }

@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import { WORLD, type Bbox, type SortName } from '../common/src/api';
 import type { WindowName } from '../common/src/windows';
-import { cumulativeWeights, pickWeighted, prng } from '../producer/src/sources/prng';
+import { cumulativeWeights, pickWeighted, prng } from '../common/src/prng';
 import { pointNear, syntheticCities, type City } from '../producer/src/sources/synthetic-cities';
 import { GridIndex } from '../map-server/src/core/grid-index';
 import { BUCKET_MS } from '../map-server/src/core/window-store';

@@ -5,7 +5,7 @@
  * (view-trends.bench.ts). Prints figures; asserts nothing about time.
  */
 import { performance } from 'node:perf_hooks';
-import { pickWeighted, prng, zipfCumulative } from '../producer/src/sources/prng';
+import { pickWeighted, prng, zipfCumulative } from '../common/src/prng';
 import { WindowStore } from '../map-server/src/core/window-store';
 import { TrendEngine } from '../map-server/src/trend-engine';
 import { encodeEvent, EVENT_VERSION, type GeoEvent } from '../common/src/event';

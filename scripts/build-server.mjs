@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 export const SERVER_ENTRIES = {
-  start: 'scripts/start.ts',
-  producer: 'producer/src/main.ts',
-  'map-server': 'map-server/src/main.ts',
+  start: 'app/start.ts',
+  producer: 'app/producer.ts',
+  'map-server': 'app/map-server.ts',
 };
 
 const require = createRequire(import.meta.url);

@@ -37,7 +37,7 @@ if (stale('frontend/dist/index.html', ['frontend', 'common/src'])) {
   }
 }
 
-if (stale('dist/server/start.mjs', ['common/src', 'producer/src', 'map-server/src', 'scripts/start.ts', 'package-lock.json'])) {
+if (stale('dist/server/start.mjs', ['common/src', 'producer/src', 'map-server/src', 'app', 'package-lock.json'])) {
   console.log('trendmap: building the server (once, or after its sources change)...');
   await buildServer();
 }

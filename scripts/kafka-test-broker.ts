@@ -185,8 +185,8 @@ export async function startTestBroker(options: TestBrokerOptions = {}): Promise<
           }
         });
       };
-      onOutput(proc.stdout!);
-      onOutput(proc.stderr!);
+      onOutput(proc.stdout);
+      onOutput(proc.stderr);
       proc.once('error', (error) => fail(`could not run bash ${SCRIPT}: ${error.message}`));
       proc.once('exit', () => live.delete(proc));
       // 'close' comes after the pipes are drained, so the failure message has the script's last words.

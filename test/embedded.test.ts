@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createServer } from 'node:net';
 import { EventSource } from 'eventsource';
 import { beforeAllOrFail, configFor, ensureBuild, expectSampleCounts, fixture, getJson, replaySample, runStart } from './helpers';
-import { startEmbedded, type Embedded } from '../map-server/src/embedded';
+import { startEmbedded, type Embedded } from '../app/embedded';
 import type { Marker, TrendsResponse } from '../common/src/api';
 import { until } from './kafka/services';
 import { KafkaPublisher } from '../common/src/bus/kafka-publisher';

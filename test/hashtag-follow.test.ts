@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import type { HealthResponse, PostsResponse, TagRegionsResponse, TrendsResponse } from '../common/src/api';
 import { buildApp } from '../map-server/src/app';
-import { startEmbedded, type Embedded } from '../map-server/src/embedded';
+import { startEmbedded, type Embedded } from '../app/embedded';
 import { MarkerHub } from '../map-server/src/sse/marker-hub';
 import { TrendEngine } from '../map-server/src/trend-engine';
 import { createCountryLookup } from '../producer/src/normalise/country-lookup';

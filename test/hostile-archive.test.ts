@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAllOrFail, configFor, fixture, replaySample } from './helpers';
 import { compressRepeated, repeatStreams } from './archive-bombs';
-import { startEmbedded, type Embedded } from '../map-server/src/embedded';
+import { startEmbedded, type Embedded } from '../app/embedded';
 import { isReplaySource } from '../producer/src/sources/replay';
 import { createCountryLookup } from '../producer/src/normalise/country-lookup';
 import { normaliseLine } from '../producer/src/normalise/normalise';

@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { beforeAllOrFail, configFor, ensureBuild, expectSampleCounts, fixture, getJson, replaySample, runStart } from './helpers';
-import { startEmbedded, type Embedded } from '../map-server/src/embedded';
+import { startEmbedded, type Embedded } from '../app/embedded';
 import { isReplaySource } from '../producer/src/sources/replay';
 import type { TrendsResponse } from '../common/src/api';
 

@@ -50,7 +50,8 @@ function prettyStream(destination: DestinationStream): DestinationStream {
  * are escaped, so text from the network cannot break a line or move the cursor.
  */
 export function prettyMessage(log: Record<string, unknown>, messageKey = 'msg'): string {
-  const parts = [clean(String(log[messageKey] ?? ''))];
+  const message = log[messageKey];
+  const parts = [clean(typeof message === 'string' ? message : message === undefined || message === null ? '' : JSON.stringify(message))];
   for (const [key, value] of Object.entries(log)) {
     if (!PREFIX_KEYS.has(key) && key !== messageKey) parts.push(...fields(key, value));
   }
@@ -77,5 +78,6 @@ function quote(value: string): string {
 }
 
 function clean(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point: they are escaped
   return text.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
 }

@@ -40,7 +40,7 @@ describe('trends in a view, tag mode and recent posts', () => {
 
   const get = async <T = { error: string }>(url: string) => {
     const response = await app.inject({ method: 'GET', url });
-    return { status: response.statusCode, body: response.json() as T, raw: response.body };
+    return { status: response.statusCode, body: response.json<T>(), raw: response.body };
   };
 
   describe('GET /api/trends?bbox=', () => {

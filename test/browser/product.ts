@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { configFor, ensureBuild } from '../helpers';
-import { startEmbedded } from '../../map-server/src/embedded';
+import { startEmbedded } from '../../app/embedded';
 import { startMapServer } from '../../map-server/src/map-server';
 import { MemoryBus } from '../../common/src/bus/memory-bus';
 import { encodeEvent } from '../../common/src/event';

@@ -138,7 +138,7 @@ describe.skipIf(chromium === null)('the trends panel in Chromium, over a replaye
     await provenPosition(page);
 
     const europe = await settledView();
-    expect(boundsContain(europe.bounds, 48.86, 2.35) && !boundsContain(europe.bounds, 35.69, 139.69), `Europe in ${europe.bounds}`).toBe(true);
+    expect(boundsContain(europe.bounds, 48.86, 2.35) && !boundsContain(europe.bounds, 35.69, 139.69), `Europe in ${europe.bounds.join(',')}`).toBe(true);
     await expect.poll(() => shownRows(page, europe.api.trends)).toEqual(expectedRows(europe.api.trends));
 
     // Zoom out over Europe, then in over Japan, as a user with a mouse wheel would.
@@ -146,7 +146,7 @@ describe.skipIf(chromium === null)('the trends panel in Chromium, over a replaye
     await wheelOver(36.2, 138.2, -120, (zoom) => zoom >= 5);
 
     const japan = await settledView();
-    expect(boundsContain(japan.bounds, 35.69, 139.69) && !boundsContain(japan.bounds, 48.86, 2.35), `Japan in ${japan.bounds}`).toBe(true);
+    expect(boundsContain(japan.bounds, 35.69, 139.69) && !boundsContain(japan.bounds, 48.86, 2.35), `Japan in ${japan.bounds.join(',')}`).toBe(true);
     expect(expectedRows(japan.api.trends)).not.toEqual(expectedRows(europe.api.trends));
     await expect.poll(() => shownRows(page, japan.api.trends)).toEqual(expectedRows(japan.api.trends));
     await expect.poll(() => heading(page, 'This view').isVisible()).toBe(true);

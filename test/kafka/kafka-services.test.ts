@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
 import { EVENT_VERSION, type GeoEvent } from '../../common/src/event';
-import { startEmbedded } from '../../map-server/src/embedded';
+import { startEmbedded } from '../../app/embedded';
 import {
   freePort, health, KAFKA_TEST_MS, killLeftovers, runService, startMapServer, stopServices, trends, uniqueTopic, until, type Service,
 } from './services';

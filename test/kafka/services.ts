@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { inspect } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import type { TrendsResponse } from '../../common/src/api';
 
@@ -41,8 +42,8 @@ export function runService(entry: 'producer' | 'map-server', args: string[], env
   });
   watch(child);
   let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { process: child, output: () => output, exited };
 }
@@ -78,7 +79,8 @@ function watch(child: ChildProcess): void {
 export async function killLeftovers(): Promise<void> {
   const left = [...alive];
   for (const child of left) child.kill('SIGKILL');
-  await Promise.all(left.map((child) => (child.exitCode !== null || child.signalCode !== null ? undefined : once(child, 'exit'))));
+  const running = left.filter((child) => child.exitCode === null && child.signalCode === null);
+  await Promise.all(running.map((child) => once(child, 'exit')));
 }
 
 export async function freePort(): Promise<number> {
@@ -113,7 +115,7 @@ export async function until<T>(probe: () => Promise<T | undefined>, what: string
     await new Promise((r) => setTimeout(r, 250));
   }
   const waitedFor = typeof what === 'string' ? what : what();
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${waitedFor}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${waitedFor}${lastError ? ` (last error: ${lastError instanceof Error ? String(lastError) : inspect(lastError)})` : ''}`);
 }
 
 /**

@@ -91,7 +91,11 @@ export class FakeXApi {
     }
     if (url.pathname === '/2/tweets/search/stream/rules' && req.method === 'GET') return json(res, 200, this.#listRules());
     if (url.pathname === '/2/tweets/search/stream/rules' && req.method === 'POST') {
-      readBody(req).then((body) => this.#changeRules(res, body, url.searchParams.get('dry_run') === 'true'));
+      // A request that breaks off while its body is read gets no answer: no one is left to read it.
+      readBody(req).then(
+        (body) => this.#changeRules(res, body, url.searchParams.get('dry_run') === 'true'),
+        () => res.destroy(),
+      );
       return;
     }
     if (url.pathname === '/2/tweets/search/stream' && req.method === 'GET') return this.#stream(res, url.searchParams);
@@ -127,8 +131,10 @@ export class FakeXApi {
       for (const id of body.delete.ids) {
         const at = this.rules.findIndex((rule) => rule.id === id);
         if (at < 0) errors.push({ value: String(id), detail: 'Rule does not exist', title: 'Not Found Error', type: 'https://api.twitter.com/2/problems/resource-not-found' });
-        else if (!dryRun) (this.rules.splice(at, 1), (deleted += 1));
-        else deleted += 1;
+        else {
+          if (!dryRun) this.rules.splice(at, 1);
+          deleted += 1;
+        }
       }
       const summary = { deleted, not_deleted: body.delete.ids.length - deleted };
       return json(res, 200, { meta: { sent, summary }, ...(errors.length > 0 ? { errors } : {}) });

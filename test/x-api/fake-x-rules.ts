@@ -23,7 +23,8 @@ export interface RuleProblem {
 /** The error for one rule of an `add` request, or null when it is valid. */
 export function validateRule(rule: { value?: unknown; tag?: unknown }, existing: { id: string; value: string }[]): RuleProblem | null {
   if (typeof rule.value !== 'string' || rule.value.trim() === '') {
-    return { value: String(rule.value ?? ''), title: 'UnprocessableEntity', type: INVALID_RULES, details: ['Rule value must not be empty'] };
+    const echoed = rule.value === undefined || rule.value === null ? '' : typeof rule.value === 'string' ? rule.value : JSON.stringify(rule.value);
+    return { value: echoed, title: 'UnprocessableEntity', type: INVALID_RULES, details: ['Rule value must not be empty'] };
   }
   const value = rule.value;
   if (value.length > FAKE_MAX_RULE_LENGTH) {

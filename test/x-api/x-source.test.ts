@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Config } from '../../common/src/config';
 import { tagKey } from '../../common/src/tag-key';
 import type { TrendsResponse } from '../../common/src/api';
-import { startEmbedded, type Embedded } from '../../map-server/src/embedded';
+import { startEmbedded, type Embedded } from '../../app/embedded';
 import { beforeAllOrFail, configFor, getJson } from '../helpers';
 import { health, until } from '../kafka/services';
 import { FakeXApi } from './fake-x-api';

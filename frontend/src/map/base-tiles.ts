@@ -41,7 +41,9 @@ export class BaseTiles extends L.TileLayer {
       crossOrigin: false,
     });
     this.limits = limits;
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- bound by Leaflet's context argument
     this.on('tileload', this.onTileLoad, this);
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- bound by Leaflet's context argument
     this.on('tileerror', this.onTileError, this);
   }
 

@@ -155,11 +155,11 @@ export class BorderLayer extends L.Layer {
     } as L.GeoJSONOptions);
     geo.on('click', (event) => {
       L.DomEvent.stopPropagation(event);
-      const code = this.codeByPath.get(event.propagatedFrom);
+      const code = this.codeByPath.get(event.propagatedFrom as L.Layer);
       if (code) this.fire('select', { region: code });
     });
     geo.on('mouseover mouseout', (event) => {
-      const code = this.codeByPath.get(event.propagatedFrom);
+      const code = this.codeByPath.get(event.propagatedFrom as L.Layer);
       const previous = this.hovered;
       this.hovered = event.type === 'mouseover' && code ? code : null;
       this.restyle(previous);

@@ -158,7 +158,7 @@ export class StreamClient extends Emitter<StreamEvents> {
     source.addEventListener(name, (event) => {
       if (source !== this.source) return;
       this.touch();
-      handle((event as MessageEvent).data);
+      handle(event.data);
     });
   }
 

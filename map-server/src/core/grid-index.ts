@@ -100,7 +100,7 @@ type RunVisitor = (words: Uint32Array, blockStart: number, selected: Int32Array,
 
 export class GridIndex {
   /** Index `slot * COARSE_CELLS + cell`: the posts of one coarse cell in one block, or undefined. */
-  private readonly arrays: (Uint32Array | undefined)[] = new Array(BLOCK_SLOTS * COARSE_CELLS);
+  private readonly arrays: (Uint32Array | undefined)[] = new Array<Uint32Array | undefined>(BLOCK_SLOTS * COARSE_CELLS);
   /** The block each slot holds (NaN: none). */
   private readonly slotBlock = new Float64Array(BLOCK_SLOTS).fill(Number.NaN);
   private readonly slotPosts = new Float64Array(BLOCK_SLOTS);

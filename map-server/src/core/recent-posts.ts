@@ -32,7 +32,7 @@ export class RecentPosts {
     readonly capacity = RECENT_POSTS_CAPACITY,
     private readonly budgetBytes = RECENT_POSTS_BUDGET_BYTES,
   ) {
-    this.ring = new Array(capacity);
+    this.ring = new Array<GeoEvent | undefined>(capacity);
     this.weights = new Float64Array(capacity);
   }
 

@@ -27,7 +27,7 @@ const WINDOW_LIST = Object.entries(WINDOWS).map(([name, minutes]) => ({ name: na
 
 /** Running totals of one region for every window. */
 class RegionTotals {
-  readonly tags: Map<number, number>[] = WINDOW_LIST.map(() => new Map());
+  readonly tags: Map<number, number>[] = WINDOW_LIST.map(() => new Map<number, number>());
   readonly posts: number[] = WINDOW_LIST.map(() => 0);
 }
 
@@ -78,7 +78,7 @@ class Bucket {
   pack(): void {
     if (this.open === null) return;
     const ids = [...this.open.keys()].sort((a, b) => a - b);
-    const pairs: number[] = new Array(ids.length * 2);
+    const pairs = new Array<number>(ids.length * 2);
     ids.forEach((id, i) => {
       pairs[i * 2] = id;
       pairs[i * 2 + 1] = this.open!.get(id)!;
@@ -98,7 +98,7 @@ class Bucket {
 const NO_PAIRS: number[] = [];
 
 class Leaf {
-  readonly ring: (Bucket | undefined)[] = new Array(RING_BUCKETS);
+  readonly ring = new Array<Bucket | undefined>(RING_BUCKETS);
   constructor(readonly rollups: RegionTotals[]) {}
 
   bucketAt(minute: number): Bucket | undefined {

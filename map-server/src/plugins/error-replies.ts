@@ -21,7 +21,7 @@
  */
 import { STATUS_CODES, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { ApiError } from '../routes/api-error';
 
 /** The status's name in lower case, e.g. "payload too large" for 413. */
@@ -41,7 +41,7 @@ function hasBody(request: IncomingMessage): boolean {
 }
 
 /** The error handler, the not-found handler and the no-body rule, on the root instance. */
-export function installErrorReplies(app: FastifyInstance, notFoundPreHandler?: preHandlerHookHandler): void {
+export function installErrorReplies(app: FastifyInstance, notFoundPreHandler?: preHandlerAsyncHookHandler): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const { status, message } = publicError(error);
     if (status >= 500) request.log.error(error);

@@ -26,8 +26,8 @@ export const EVENT_LOOP_SLICE_MS = 10;
 /** What one format's decoder gives: its output, and how much it has produced, taken or not. */
 export interface FormatOutput {
   chunks: AsyncIterable<Buffer>;
-  /** Decompressed bytes produced so far, including any not yet taken. */
-  decodedBytes(): number;
+  /** Decompressed bytes produced so far, including any not yet taken (a closure: it may be passed on alone). */
+  readonly decodedBytes: () => number;
 }
 
 export interface ArchiveFormat {
@@ -114,8 +114,8 @@ export function formatOf(path: string): ArchiveFormat {
 /** A format's output with the guarantees every format gets: pieces cut to size, and the event loop served. */
 export interface DecodedArchive extends AsyncIterable<Buffer> {
   /** Decompressed bytes produced so far, taken or not: never far ahead of `takenBytes()`. */
-  decodedBytes(): number;
-  takenBytes(): number;
+  readonly decodedBytes: () => number;
+  readonly takenBytes: () => number;
 }
 
 /**

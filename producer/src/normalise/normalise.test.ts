@@ -421,6 +421,7 @@ describe('normalisePost', () => {
     });
 
     it('never uses the numeric id', () => {
+      // eslint-disable-next-line no-loss-of-precision -- an id past 2^53 as a JSON number is the case under test
       expect(normalisePost(status({ id_str: undefined, id: 1050118620314268812 }), lookup)).toEqual(skipped('no_id'));
     });
 

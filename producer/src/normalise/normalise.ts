@@ -138,7 +138,7 @@ function readV2(data: Record<string, unknown>, envelope: Record<string, unknown>
   const places = field(field(envelope, 'includes'), 'places');
   const place =
     typeof placeId === 'string' && Array.isArray(places)
-      ? places.find((candidate) => field(candidate, 'id') === placeId)
+      ? (places as unknown[]).find((candidate) => field(candidate, 'id') === placeId)
       : undefined;
   let where: Whereabouts;
   if (coordinates !== undefined && coordinates !== null) where = at(geoJsonPoint(coordinates, 'lonlat'), 'point');

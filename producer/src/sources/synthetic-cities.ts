@@ -8,7 +8,7 @@
  */
 import { createRequire } from 'node:module';
 import { countryName } from '../../../common/src/countries';
-import { cumulativeWeights, mix32, pickWeighted, type Prng } from './prng';
+import { cumulativeWeights, mix32, pickWeighted, type Prng } from '../../../common/src/prng';
 
 /** One city of the table. */
 export interface City {

@@ -6,7 +6,7 @@
  * vocabularies, worldwide and per country, plus a long tail of made-up tags and the live trends of
  * `SyntheticTrends`. The same seed and the same sequence of `nowMs` give the same posts.
  */
-import { mix32, prng, pickWeighted, zipfCumulative, type Prng } from './prng';
+import { mix32, prng, pickWeighted, zipfCumulative, type Prng } from '../../../common/src/prng';
 import { cityPlace, DEFAULT_MIN_POPULATION, pointNear, syntheticCities } from './synthetic-cities';
 import type { City, CityTable } from './synthetic-cities';
 import { SyntheticTrends } from './synthetic-trends';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RawInput } from './source';
+import type { RawInput, Source } from './source';
 import { syntheticSource } from './synthetic';
 import { SyntheticWorld, type XEnvelope } from './synthetic-world';
 
@@ -12,10 +12,10 @@ function steppingClock(stepMs: number, startMs = T0): () => number {
 }
 
 /** Reads `source` until `batches` batches have arrived, then aborts it; returns them. */
-async function readBatches(read: (signal: AbortSignal) => AsyncIterable<RawInput[]>, batches: number) {
+async function readBatches(source: Pick<Source, 'read'>, batches: number) {
   const controller = new AbortController();
   const seen: RawInput[][] = [];
-  for await (const batch of read(controller.signal)) {
+  for await (const batch of source.read(controller.signal)) {
     seen.push(batch);
     if (seen.length === batches) controller.abort();
   }
@@ -35,7 +35,7 @@ describe('syntheticSource', () => {
   it('yields the posts the rate calls for, carrying fractions, all created at the batch time', async () => {
     // 33 posts/s and a batch every 100 ms of (fake) time: 3.3 posts a batch, 33 over ten batches.
     const clock = steppingClock(100);
-    const batches = await readBatches(syntheticSource({ rate: 33, seed: 1, now: clock }).read, 10);
+    const batches = await readBatches(syntheticSource({ rate: 33, seed: 1, now: clock }), 10);
     expect(batches).toHaveLength(10);
     for (const batch of batches) {
       expect(batch.length === 3 || batch.length === 4).toBe(true);
@@ -47,13 +47,13 @@ describe('syntheticSource', () => {
   });
 
   it('is deterministic for a seed and a clock', async () => {
-    const read = () => readBatches(syntheticSource({ rate: 500, seed: 9, now: steppingClock(100) }).read, 3);
+    const read = () => readBatches(syntheticSource({ rate: 500, seed: 9, now: steppingClock(100) }), 3);
     expect(await read()).toEqual(await read());
   });
 
   it('does not burst after a stall: one batch makes up for at most a second', async () => {
     const clock = steppingClock(3_600_000);
-    const [first] = await readBatches(syntheticSource({ rate: 100, seed: 1, now: clock }).read, 1);
+    const [first] = await readBatches(syntheticSource({ rate: 100, seed: 1, now: clock }), 1);
     expect(first.length).toBe(100);
   });
 

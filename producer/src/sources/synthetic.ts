@@ -50,7 +50,7 @@ export function syntheticSource(options: SyntheticSourceOptions): Source {
         const count = Math.floor(owed);
         owed -= count;
         if (count === 0) continue;
-        const batch: RawInput[] = new Array(count);
+        const batch = new Array<RawInput>(count);
         for (let i = 0; i < count; i++) batch[i] = world.next(at);
         yield batch;
       }

@@ -6,7 +6,7 @@
  */
 import { readConfig, runMain, untilSignal } from '../common/src/cli';
 import { createLogger } from '../common/src/log';
-import { startEmbedded } from '../map-server/src/embedded';
+import { startEmbedded } from './embedded';
 import { showReplayProgress } from '../producer/src/archive/replay-display';
 import { isReplaySource } from '../producer/src/sources/replay';
 import { preflight } from '../producer/src/preflight';

@@ -3,16 +3,16 @@
  * Not cryptographic: it exists so that a seed reproduces the same synthetic posts, run after run.
  */
 
-/** A seeded stream of pseudo-random numbers. */
+/** A seeded stream of pseudo-random numbers. Its functions are closures: each may be passed on alone. */
 export interface Prng {
   /** A float in [0, 1). */
-  next(): number;
+  readonly next: () => number;
   /** An integer in [0, n). */
-  int(n: number): number;
+  readonly int: (n: number) => number;
   /** One element of a non-empty array, uniformly. */
-  pick<T>(items: readonly T[]): T;
+  readonly pick: <T>(items: readonly T[]) => T;
   /** True with probability `p`. */
-  chance(p: number): boolean;
+  readonly chance: (p: number) => boolean;
 }
 
 /** 2^32, to turn a 32-bit unsigned integer into a float in [0, 1). */

@@ -5,16 +5,16 @@
  * otherwise) and ends with a summary; other sources log a progress line every 5 s. A broker that is not
  * there yet is waited for: posts are held (the source waits) until it answers.
  */
-import { readConfig, requireKafka, runMain, untilSignal } from '../../common/src/cli';
-import { kafkaSettings } from '../../common/src/bus/kafka-client';
-import { KafkaPublisher } from '../../common/src/bus/kafka-publisher';
-import { EXIT_FAILURE } from '../../common/src/errors';
-import { busLog, createLogger } from '../../common/src/log';
-import { showReplayProgress } from './archive/replay-display';
-import { HELD_POSTS_GRACE_MS, startProducer, stopAndFlush } from './producer';
-import { progressLine } from './progress';
-import { isReplaySource } from './sources/replay';
-import { preflight } from './preflight';
+import { readConfig, requireKafka, runMain, untilSignal } from '../common/src/cli';
+import { kafkaSettings } from '../common/src/bus/kafka-client';
+import { KafkaPublisher } from '../common/src/bus/kafka-publisher';
+import { EXIT_FAILURE } from '../common/src/errors';
+import { busLog, createLogger } from '../common/src/log';
+import { showReplayProgress } from '../producer/src/archive/replay-display';
+import { HELD_POSTS_GRACE_MS, startProducer, stopAndFlush } from '../producer/src/producer';
+import { progressLine } from '../producer/src/progress';
+import { isReplaySource } from '../producer/src/sources/replay';
+import { preflight } from '../producer/src/preflight';
 
 /** How often the progress line is logged, in ms. */
 const PROGRESS_MS = 5_000;

@@ -3,11 +3,11 @@
  * last 24 h, then follows live and serves the map. It listens even while the broker is away (health says
  * `degraded`) and starts reading once the broker answers. It takes no source options.
  */
-import { readConfig, requireKafka, runMain, untilSignal } from '../../common/src/cli';
-import { kafkaSettings } from '../../common/src/bus/kafka-client';
-import { KafkaSubscriber } from '../../common/src/bus/kafka-subscriber';
-import { busLog, createLogger } from '../../common/src/log';
-import { REBUILD_MS, startMapServer } from './map-server';
+import { readConfig, requireKafka, runMain, untilSignal } from '../common/src/cli';
+import { kafkaSettings } from '../common/src/bus/kafka-client';
+import { KafkaSubscriber } from '../common/src/bus/kafka-subscriber';
+import { busLog, createLogger } from '../common/src/log';
+import { REBUILD_MS, startMapServer } from '../map-server/src/map-server';
 
 runMain(async () => {
   const config = readConfig(process.argv.slice(2), process.env, { sourceOptions: false });
