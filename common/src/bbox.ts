@@ -8,6 +8,7 @@
  * `bbox=` and the producer's `--bbox`.
  */
 import type { Bbox } from './api';
+import { modulo } from './modulo';
 
 /** A stretch of longitude, west <= east, both within [-180, 180]. */
 export type LonSpan = readonly [west: number, east: number];
@@ -22,7 +23,7 @@ export interface BboxSpans {
 /** Brings a longitude into [-180, 180]; values already there are kept as they are (180 stays 180). */
 export function wrapLon(lon: number): number {
   if (lon >= -180 && lon <= 180) return lon;
-  return ((((lon + 180) % 360) + 360) % 360) - 180;
+  return modulo(lon + 180, 360) - 180;
 }
 
 /**

@@ -6,6 +6,7 @@
 import Type, { type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { checkHashtag } from './hashtag';
+import { MAX_TAG_LENGTH } from './tag-key';
 
 /** Version of the event payload; bumped on any incompatible change, carried as `v` and in a Kafka header. */
 export const EVENT_VERSION = 1;
@@ -13,7 +14,8 @@ export const EVENT_VERSION = 1;
 /** Upper bounds that keep a hostile or broken producer from bloating the consumer. */
 export const EVENT_LIMITS = {
   maxTags: 64,
-  maxTagLength: 140,
+  /** UTF-16 units, of a key and of its spelling: `MAX_TAG_LENGTH`, which `?tag=` and the normaliser apply too. */
+  maxTagLength: MAX_TAG_LENGTH,
   maxTextLength: 1_000,
   maxPlaceLength: 200,
   /** A whole encoded event; anything larger is rejected before parsing. */
