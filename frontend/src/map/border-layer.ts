@@ -13,7 +13,7 @@ import type { Feature, Geometry, Position } from 'geojson';
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import { borderCountryCode, countryName } from '../../../common/src/countries';
-import { WORLD } from '../api/contract';
+import { WORLD } from '../../../common/src/api-constants';
 
 interface CountryProps {
   name?: string;

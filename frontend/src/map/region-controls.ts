@@ -4,7 +4,7 @@
  * current choice; with a country selected neither is pressed. Reports a click to `onRegion` handlers.
  */
 import * as L from 'leaflet';
-import { VIEW, WORLD } from '../api/contract';
+import { VIEW, WORLD } from '../../../common/src/api-constants';
 import { el } from '../util/dom';
 
 export type RegionChoice = typeof WORLD | typeof VIEW;

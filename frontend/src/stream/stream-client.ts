@@ -12,8 +12,8 @@
  *   at once.
  */
 import type { Marker, Post, StreamStats, TagRegionsResponse, TrendsResponse } from '../../../common/src/api';
+import { SSE_EVENTS } from '../../../common/src/api-constants';
 import { Backoff } from '../../../common/src/backoff';
-import { SSE_EVENTS } from '../api/contract';
 import { streamUrl, type StreamQuery } from '../api/query-urls';
 import { Emitter } from '../util/emitter';
 import { parseMarkers, parsePostsEvent, parseStats, parseTagRegionsEvent, parseTrendsEvent } from './stream-messages';
