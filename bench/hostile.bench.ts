@@ -23,6 +23,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { compressRepeated, type Tool } from '../test/archive-bombs';
 import { freePort } from '../test/kafka/services';
 import { logMessages, SUMMARY_LOG_ENV } from './log-messages';
+import { megabytes } from './megabytes';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** Issue 9's targets. */
@@ -54,8 +55,6 @@ const BOMBS: Bomb[] = [
   { key: 'gz-lines', what: '.gz, 190 MB of "{}\\n" lines', tool: 'gzip', text: '{}\n', bytes: 190_000_000 },
   { key: 'gz-json', what: '.gz, 300 lines of 1 MB JSON ([[[...]]])', tool: 'gzip', text: `${NESTED_LINE}\n`, bytes: 300 * (NESTED_LINE.length + 1) },
 ];
-
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 /** The bomb's file, made on first use and kept for the next runs. */
 async function bombFile(bomb: Bomb): Promise<string> {
@@ -144,9 +143,9 @@ export async function benchHostile(): Promise<void> {
   spawnSync(process.execPath, ['scripts/ensure-build.mjs'], { cwd: root, stdio: 'inherit' });
   const keys = process.env.HOSTILE_BENCH_BOMBS?.split(',').map((key) => key.trim());
   const bombs = BOMBS.filter((bomb) => keys === undefined || keys.includes(bomb.key));
-  console.log(`hostile archives -> npm start --speed max; targets: peak RSS < ${mb(TARGET_RSS_BYTES)}, /api/health answered < ${TARGET_ANSWER_MS / 1_000} s (asked every ${POLL_MS} ms)`);
+  console.log(`hostile archives -> npm start --speed max; targets: peak RSS < ${megabytes(TARGET_RSS_BYTES)}, /api/health answered < ${TARGET_ANSWER_MS / 1_000} s (asked every ${POLL_MS} ms)`);
   const baseline = await replay(join(root, 'test/fixtures/archive/good'));
-  console.log(`  baseline (the same process on a 40-line archive): peak RSS ${mb(baseline.peakRss)}`);
+  console.log(`  baseline (the same process on a 40-line archive): peak RSS ${megabytes(baseline.peakRss)}`);
   for (const bomb of bombs) {
     const file = await bombFile(bomb);
     const run = await replay(file);
@@ -154,7 +153,7 @@ export async function benchHostile(): Promise<void> {
     const answer = run.slowestMs < TARGET_ANSWER_MS && run.failures.length === 0 ? 'ok' : 'OVER';
     console.log(
       `  ${bomb.what.padEnd(36)} ${statSync(file).size.toLocaleString('en-US').padStart(9)} bytes: ${(run.ms / 1_000).toFixed(1).padStart(5)} s, ` +
-        `peak RSS ${mb(run.peakRss).padStart(6)} (${rss}), slowest /api/health ${run.slowestMs.toFixed(0).padStart(4)} ms of ${run.answers} answers (${answer})` +
+        `peak RSS ${megabytes(run.peakRss).padStart(6)} (${rss}), slowest /api/health ${run.slowestMs.toFixed(0).padStart(4)} ms of ${run.answers} answers (${answer})` +
         `${run.failures.length === 0 ? '' : `; ${run.failures.length} failed: ${run.failures.slice(0, 3).join('; ')}`}`,
     );
     for (const line of run.summary) console.log(`    | ${line}`);

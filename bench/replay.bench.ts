@@ -27,6 +27,7 @@ import { SyntheticWorld } from '../producer/src/sources/synthetic-world';
 import { startTestBroker, type TestBroker } from '../scripts/kafka-test-broker';
 import { freePort, health, runService, stopServices, uniqueTopic, until } from '../test/kafka/services';
 import { logMessages, SUMMARY_LOG_ENV } from './log-messages';
+import { megabytes } from './megabytes';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const LINES = Number(process.env.REPLAY_BENCH_LINES ?? 200_000);
@@ -92,7 +93,6 @@ async function writeLines(path: string, pool: Template[], first: number, count: 
   return bytes;
 }
 
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const perS = (n: number, ms: number) => Math.round(n / (ms / 1_000)).toLocaleString('en-US');
 
 async function embeddedRun(file: string): Promise<{ ms: number; read: number; accepted: number }> {
@@ -136,7 +136,7 @@ async function throughput(pool: Template[]): Promise<void> {
     const bzip2 = spawnSync('bzip2', ['-k', '-9', plain]);
     const files = [plain, `${plain}.gz`, ...(bzip2.status === 0 ? [`${plain}.bz2`] : [])];
     if (bzip2.status !== 0) console.log('  (bzip2 is not installed: no .bz2 figures; apt-get install bzip2)');
-    console.log(`replay: ${LINES.toLocaleString('en-US')} lines, ${mb(bytes)} of .jsonl`);
+    console.log(`replay: ${LINES.toLocaleString('en-US')} lines, ${megabytes(bytes)} of .jsonl`);
 
     const accepted: Record<string, number> = {};
     console.log('  (a) embedded, in-process bus:');
@@ -219,15 +219,15 @@ async function sampledReplay(dir: string, settleMs = 100): Promise<{ samples: nu
 async function peakRss(pool: Template[]): Promise<void> {
   const archive = await largeArchive(pool);
   try {
-    console.log(`replay memory: ${mb(archive.bytes)} (${archive.lines.toLocaleString('en-US')} lines over ${SPAN_MS / 3_600_000} h) -> npm start --speed max, RSS every ${RSS_SAMPLE_MS / 1_000} s`);
+    console.log(`replay memory: ${megabytes(archive.bytes)} (${archive.lines.toLocaleString('en-US')} lines over ${SPAN_MS / 3_600_000} h) -> npm start --speed max, RSS every ${RSS_SAMPLE_MS / 1_000} s`);
     // The same process on a 40-line archive: what the server and the border index take before any replay.
     const idle = await sampledReplay(join(root, 'test/fixtures/archive/good'), 3_000);
     const { samples, ms, output } = await sampledReplay(archive.dir);
     const sorted = [...samples].sort((a, b) => a - b);
-    const at = (share: number) => mb(sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? 0);
+    const at = (share: number) => megabytes(sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? 0);
     console.log(
       `  peak RSS ${at(1)} (median ${at(0.5)}, ${samples.length} samples) over ${(ms / 1_000).toFixed(0)} s; ${perS(archive.lines, ms)} lines/s; ` +
-        `baseline (same process, 40-line archive) peak ${mb(Math.max(...idle.samples))}`,
+        `baseline (same process, 40-line archive) peak ${megabytes(Math.max(...idle.samples))}`,
     );
     for (const line of logMessages(output).filter((l) => /^ {0,2}(replay| {2})/.test(l) && !l.includes('replay: file'))) console.log(`  | ${line}`);
   } finally {

@@ -12,6 +12,7 @@ import { encodeEvent, EVENT_VERSION, type GeoEvent } from '../common/src/event';
 import { WORLD } from '../common/src/api';
 import { benchViewTrends, cityPositions } from './view-trends.bench';
 import { percentile } from './percentile';
+import { megabytes } from './megabytes';
 
 const EVENTS = 1_000_000;
 const VOCABULARY = 1_000_000;
@@ -53,10 +54,6 @@ function generate(seed: number): Generated {
   return out;
 }
 
-function mb(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
-}
-
 function gc(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
@@ -93,7 +90,7 @@ export async function benchWindowStore(): Promise<void> {
   }
   gc();
   const after = process.memoryUsage();
-  console.log(`  store memory for 24 h of 1M events: heap +${mb(after.heapUsed - before.heapUsed)}, rss +${mb(after.rss - before.rss)} (process rss ${mb(after.rss)})`);
+  console.log(`  store memory for 24 h of 1M events: heap +${megabytes(after.heapUsed - before.heapUsed)}, rss +${megabytes(after.rss - before.rss)} (process rss ${megabytes(after.rss)})`);
 
   // 3. The engine as the server runs it: encoded bytes in, validated, deduplicated, interned, counted.
   const messages: Buffer[] = [];
@@ -124,7 +121,7 @@ export async function benchWindowStore(): Promise<void> {
   console.log(`  /api/trends world 24h (uncached): p50 ${percentile(times, 50).toFixed(2)} ms, p99 ${percentile(times, 99).toFixed(2)} ms`);
   gc();
   const afterEngine = process.memoryUsage();
-  console.log(`  engine memory (store + grid + dictionary + seen ids + recent posts): heap +${mb(afterEngine.heapUsed - beforeEngine.heapUsed)}, array buffers +${mb(afterEngine.arrayBuffers - beforeEngine.arrayBuffers)} (process rss ${mb(afterEngine.rss)}; ${engine.dictionary.size.toLocaleString('en')} tags interned)`);
+  console.log(`  engine memory (store + grid + dictionary + seen ids + recent posts): heap +${megabytes(afterEngine.heapUsed - beforeEngine.heapUsed)}, array buffers +${megabytes(afterEngine.arrayBuffers - beforeEngine.arrayBuffers)} (process rss ${megabytes(afterEngine.rss)}; ${engine.dictionary.size.toLocaleString('en')} tags interned)`);
 
   // 4. Trends in a view, rising, and the grid's memory.
   benchViewTrends(engine, data, positions, gc);

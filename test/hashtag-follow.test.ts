@@ -17,7 +17,7 @@ import { createCountryLookup } from '../producer/src/normalise/country-lookup';
 import { normalisePost } from '../producer/src/normalise/normalise';
 import { tagKey } from '../common/src/tag-key';
 import { hashtagCandidate } from './hashtag-text';
-import { beforeAllOrFail, configFor, fixture, getJson } from './helpers';
+import { beforeAllOrFail, configFor, fixture, getJson, until } from './helpers';
 
 const lookup = createCountryLookup();
 /** Each post is this much newer than the one before, so the 15 min window holds only the newest: ms. */
@@ -89,7 +89,7 @@ describe('every tag the normaliser accepts can be followed', () => {
 
         const streamed = await firstEvent<TagRegionsResponse>(`${url}/api/stream?tag=${path}&window=15m`, 'tag-regions');
         expect([streamed.tag, streamed.total]).toEqual([key, 1]);
-        await until(() => hub.clients === 0, 'the stream to close');
+        await until(() => hub.clients === 0, 'the stream to close', WAIT_MS);
       }),
       { numRuns: 150 },
     );
@@ -108,7 +108,7 @@ describe('an archive of hostile hashtags through the embedded product (test/fixt
 
   it('lists only hashtags, and counts the tags it dropped apart from the posts it skipped', async () => {
     const { url } = embedded.server;
-    await until(() => embedded.server.engine.ingested === 3, 'the accepted posts');
+    await until(() => embedded.server.engine.ingested === 3, 'the accepted posts', WAIT_MS);
     const trends = await getJson<TrendsResponse>(`${url}/api/trends?window=24h`);
     expect(trends.trends.map((t) => t.tag).sort()).toEqual(['jo2024', 'paris']);
     const health = await getJson<HealthResponse>(`${url}/api/health`);
@@ -146,13 +146,5 @@ async function firstEvent<T>(streamUrl: string, name: string): Promise<T> {
   } finally {
     clearTimeout(timer);
     abort.abort();
-  }
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + WAIT_MS;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

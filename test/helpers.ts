@@ -1,6 +1,7 @@
 /**
  * What the end-to-end suites share: fixture paths, a test configuration, a JSON GET that must succeed, a
- * suite set-up whose failure fails the tests, and the hand-worked answers for `fixtures/replay-sample.jsonl`.
+ * suite set-up whose failure fails the tests, a wait on a condition, and the hand-worked answers for
+ * `fixtures/replay-sample.jsonl`.
  */
 import { beforeAll, beforeEach, expect } from 'vitest';
 import { execFileSync } from 'node:child_process';
@@ -43,6 +44,18 @@ export function runStart(args: string[], env: Record<string, string> = {}): { co
   } catch (error) {
     const e = error as { status: number; stderr: Buffer; stdout: Buffer };
     return { code: e.status, out: `${e.stdout.toString()}${e.stderr.toString()}` };
+  }
+}
+
+/**
+ * Polls `check` every 20 ms until it holds. The ceiling only bounds a broken build: a busy machine may take
+ * many times what an idle one does, so no test relies on how soon something happens.
+ */
+export async function until(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 

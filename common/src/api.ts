@@ -1,48 +1,25 @@
 /**
  * The HTTP and SSE contract between the map-server and its clients (the frontend, outside checks).
- * Response schemas double as Fastify serialisers; the frontend imports the types only.
+ * Response schemas double as Fastify serialisers; the frontend imports the types only, and the constants
+ * from `api-constants.ts`, which this re-exports.
  */
 import Type, { type Static } from 'typebox';
+import { SORTS } from './api-constants';
 import { SKIP_REASONS, TAG_DROP_REASONS } from './skip-reasons';
 
-/** `GET /api/trends` limits. */
-export const TRENDS_LIMIT = { default: 10, min: 1, max: 50 } as const;
-
-export const WORLD = 'world';
-
-/** How `/api/trends` orders tags: by volume, or by how fast they grow (see `RISING` and the README). */
-export const SORTS = ['top', 'rising'] as const;
-export type SortName = (typeof SORTS)[number];
-export const DEFAULT_SORT: SortName = 'top';
-
-/** The region a `bbox` query answers for: the browser's viewport ("Trends in this view"). */
-export const VIEW = 'view';
-
-/**
- * "Rising": a tag's count over the window against what its rate over a longer reference period predicts.
- * - The reference for a window is the period just before it, out to the next longer window: 15m is compared
- *   with the 45 minutes before it, 1h with the 5 h before, 6h with the 18 h before. 24h, having no longer
- *   window in a 24 h ring, uses 6h's comparison (`basis`): its `expected` and `score` are exactly 6h's (the
- *   last 6 h against the 18 h before), its `count`, `share` and `spark` are over 24 h, and `sort=rising` at
- *   24h lists the same tags in the same order as at 6h.
- * - expected = reference count x (recent length / reference length), for the `recent` window of `basis`
- * - score = (recent count - expected) / sqrt(expected + 1): growth measured in Poisson standard deviations,
- *   so a big tag that doubles outranks a tiny one that goes from 0 to 2.
- * - Just after a start the reference period reaches back before the first post: the rate is taken over the
- *   part with history (`referenceMinutes` in the answer), and with none at all nothing is listed.
- * - Only tags with at least `minCount` posts in the `recent` window (the window itself, except at 24h: its
- *   last 6 h) and a positive score are listed, by score descending, then tag.
- */
-export const RISING = {
-  minCount: 5,
-  /** Per window: the window whose growth is scored, and the longer one whose rest is its reference. */
-  basis: {
-    '15m': { recent: '15m', outer: '1h' },
-    '1h': { recent: '1h', outer: '6h' },
-    '6h': { recent: '6h', outer: '24h' },
-    '24h': { recent: '6h', outer: '24h' },
-  },
-} as const;
+export {
+  DEFAULT_SORT,
+  POSTS_LIMIT,
+  RISING,
+  SORTS,
+  SPARK_SLOTS,
+  SSE_EVENTS,
+  TAG_REGIONS_LIMIT,
+  TRENDS_LIMIT,
+  VIEW,
+  WORLD,
+  type SortName,
+} from './api-constants';
 
 export const TrendSchema = Type.Object({
   /** The grouping key (NFKC, lower case). */
@@ -93,9 +70,6 @@ export const TrendsResponseSchema = Type.Object({
   trends: Type.Array(TrendSchema),
 });
 
-/** `GET /api/tags/:tag/regions` limits: by default every country, so a map can shade them all. */
-export const TAG_REGIONS_LIMIT = { default: 250, min: 1, max: 250 } as const;
-
 /** `GET /api/tags/:tag/regions`: where in the world one tag is strongest. */
 export const TagRegionSchema = Type.Object({
   /** ISO 3166-1 alpha-2. */
@@ -122,9 +96,6 @@ export const TagRegionsResponseSchema = Type.Object({
 
 export type TagRegion = Static<typeof TagRegionSchema>;
 export type TagRegionsResponse = Static<typeof TagRegionsResponseSchema>;
-
-/** `GET /api/posts` limits. */
-export const POSTS_LIMIT = { default: 20, min: 1, max: 100 } as const;
 
 /**
  * One recent post, as `GET /api/posts` and the SSE `posts` event carry it. All of its text (`text`, `place`,
@@ -166,20 +137,6 @@ export const MarkerSchema = Type.Object({
 });
 
 export type Marker = Static<typeof MarkerSchema>;
-
-/** SSE event names. */
-export const SSE_EVENTS = {
-  /** Batched markers (`Marker[]`) from anywhere in the world, filtered by the stream's `tag`. */
-  tweets: 'tweets',
-  /** `TrendsResponse` for the stream's region (or bbox), window and sort: on connect and when it changes. */
-  trends: 'trends',
-  /** `TagRegionsResponse` for the stream's tag and window, when it has a tag: on connect and on change. */
-  tagRegions: 'tag-regions',
-  /** `Post[]`, newest first: new posts in the stream's region (or bbox) with its tag, a few per batch. */
-  posts: 'posts',
-  /** `StreamStats`. */
-  stats: 'stats',
-} as const;
 
 /** The SSE `stats` event: what this connection and the server have seen. */
 export const StreamStatsSchema = Type.Object({
@@ -249,11 +206,3 @@ export const ClientConfigSchema = Type.Object({
 export type ClientConfig = Static<typeof ClientConfigSchema>;
 
 export const ErrorResponseSchema = Type.Object({ error: Type.String() });
-
-/** Sparkline slots per window: `slots` slots of `slotMinutes` each, the newest ending with the window. */
-export const SPARK_SLOTS = {
-  '15m': { slots: 15, slotMinutes: 1 },
-  '1h': { slots: 30, slotMinutes: 2 },
-  '6h': { slots: 36, slotMinutes: 10 },
-  '24h': { slots: 48, slotMinutes: 30 },
-} as const;

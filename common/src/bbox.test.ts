@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bboxSpans, normalizeBbox, spansContain, wrapLon } from './bbox';
+import { BboxError, bboxSpans, normalizeBbox, parseBbox, spansContain, wrapLon } from './bbox';
 
 describe('bounding boxes', () => {
   it('wraps longitudes into [-180, 180], keeping those already there', () => {
@@ -28,5 +28,30 @@ describe('bounding boxes', () => {
   it('contains its edges, on both sides of the antimeridian', () => {
     const spans = bboxSpans([170, -10, -170, 10]);
     expect([spansContain(spans, 0, 175), spansContain(spans, 10, -170), spansContain(spans, 0, 0), spansContain(spans, 11, 175)]).toEqual([true, true, false, false]);
+  });
+});
+
+describe('parseBbox', () => {
+  it('reads four decimal numbers, spaces around them allowed, a box across the antimeridian and a flat one too', () => {
+    expect(parseBbox('-0.5,51.3,0.3,51.7')).toEqual([-0.5, 51.3, 0.3, 51.7]);
+    expect(parseBbox(' 170 , -20 , -170 , -10 ')).toEqual([170, -20, -170, -10]);
+    expect(parseBbox('-180,-90,180,90')).toEqual([-180, -90, 180, 90]);
+    expect(parseBbox('.5,1e1,+2.,10')).toEqual([0.5, 10, 2, 10]);
+  });
+
+  it.each([
+    ['1,2,3', /^bbox must be four comma-separated numbers west,south,east,north \(degrees\)$/],
+    ['1,2,3,4,5', /^bbox must be four/],
+    ['0,,1,2', /^bbox must be four/],
+    ['a,b,c,d', /^bbox must be four/],
+    ['Infinity,0,1,1', /^bbox must be four/],
+    ['0x10,0,1,1', /^bbox must be four/],
+    ['1e400,0,1,1', /^bbox must be four/],
+    ['0,-91,1,0', /^bbox south and north must be latitudes from -90 to 90$/],
+    ['0,10,1,5', /^bbox south must not be above north$/],
+    ['-181,0,0,1', /^bbox west and east must be longitudes from -180 to 180 \(west > east crosses the antimeridian\)$/],
+  ])('refuses %s with a BboxError saying why', (raw, message) => {
+    expect(() => parseBbox(raw)).toThrow(BboxError);
+    expect(() => parseBbox(raw)).toThrow(message);
   });
 });

@@ -4,9 +4,11 @@
  *
  * A box is [west, south, east, north] in degrees. West > east means the box crosses the antimeridian
  * (170, -10, -170, 10 is the 20 degrees around 180). A map zoomed far out reports unwrapped longitudes such
- * as -250..250; `normalizeBbox` folds those back.
+ * as -250..250; `normalizeBbox` folds those back. `parseBbox` reads one written as text, for the API's
+ * `bbox=` and the producer's `--bbox`.
  */
 import type { Bbox } from './api';
+import { modulo } from './modulo';
 
 /** A stretch of longitude, west <= east, both within [-180, 180]. */
 export type LonSpan = readonly [west: number, east: number];
@@ -21,7 +23,7 @@ export interface BboxSpans {
 /** Brings a longitude into [-180, 180]; values already there are kept as they are (180 stays 180). */
 export function wrapLon(lon: number): number {
   if (lon >= -180 && lon <= 180) return lon;
-  return ((((lon + 180) % 360) + 360) % 360) - 180;
+  return modulo(lon + 180, 360) - 180;
 }
 
 /**
@@ -55,5 +57,35 @@ export function normalizeBbox(bbox: Bbox): Bbox {
   const east = lons[lons.length - 1][1];
   if (west > east && west === 180) return [-180, south, east, north];
   if (west > east && east === -180) return [west, south, 180, north];
+  return [west, south, east, north];
+}
+
+/** Why a text is not a box: the message says what is wrong, naming the API's parameter `bbox`, not the text. */
+export class BboxError extends Error {
+  override readonly name = 'BboxError';
+}
+
+/** A plain decimal number: what `Number` reads, minus the empty string, hex, `Infinity` and friends. */
+const DECIMAL = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
+
+/**
+ * `west,south,east,north` in degrees, as the API's `bbox=` takes it: four finite numbers (spaces around them
+ * allowed); latitudes from -90 to 90 with south <= north; longitudes from -180 to 180, where west > east
+ * means the box crosses the antimeridian. Throws a `BboxError` for anything else.
+ */
+export function parseBbox(raw: string): Bbox {
+  const parts = raw.split(',').map((part) => part.trim());
+  const numbers = parts.map(Number);
+  if (parts.length !== 4 || !parts.every((part) => DECIMAL.test(part)) || !numbers.every(Number.isFinite)) {
+    throw new BboxError('bbox must be four comma-separated numbers west,south,east,north (degrees)');
+  }
+  const [west, south, east, north] = numbers;
+  if (![south, north].every((lat) => lat >= -90 && lat <= 90)) {
+    throw new BboxError('bbox south and north must be latitudes from -90 to 90');
+  }
+  if (south > north) throw new BboxError('bbox south must not be above north');
+  if (![west, east].every((lon) => lon >= -180 && lon <= 180)) {
+    throw new BboxError('bbox west and east must be longitudes from -180 to 180 (west > east crosses the antimeridian)');
+  }
   return [west, south, east, north];
 }

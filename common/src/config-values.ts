@@ -5,6 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import type { Bbox } from './api';
+import { BboxError, parseBbox } from './bbox';
 import type { Config, LogFormat, Speed } from './config';
 import { ConfigError } from './errors';
 import { Secret } from './secret';
@@ -142,19 +144,20 @@ export function parseBaseUrl(raw: string, example: string): string {
   return raw.replace(/\/+$/, '');
 }
 
-/** Degrees as a person writes them: `-0.5`, `51`, `.3`; not the empty string (which `Number` reads as 0), hex or `1e1`. */
-const DEGREES = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/;
-
-/** `--bbox`: west,south,east,north in degrees, west < east and south < north. */
-export function parseBbox(raw: string): [number, number, number, number] {
-  const texts = raw.split(',').map((part) => part.trim());
-  const parts = texts.map(Number);
-  const [west, south, east, north] = parts;
-  const ok =
-    parts.length === 4 &&
-    texts.every((text) => DEGREES.test(text)) &&
-    west >= -180 && east <= 180 && west < east &&
-    south >= -90 && north <= 90 && south < north;
-  if (!ok) throw new ConfigError(`--bbox must be west,south,east,north in degrees with west < east and south < north; got "${raw}"`);
-  return [west, south, east, north];
+/**
+ * `--bbox`: a box as the API's `bbox=` reads it (`parseBbox`), and one X's `bounding_box:` operator can take:
+ * not across the antimeridian (west < east) and not flat (south < north).
+ */
+export function parseBboxFlag(raw: string): Bbox {
+  const fault = new ConfigError(`--bbox must be west,south,east,north in degrees with west < east and south < north; got "${raw}"`);
+  let bbox: Bbox;
+  try {
+    bbox = parseBbox(raw);
+  } catch (error) {
+    if (error instanceof BboxError) throw fault;
+    throw error;
+  }
+  const [west, south, east, north] = bbox;
+  if (!(west < east && south < north)) throw fault;
+  return bbox;
 }

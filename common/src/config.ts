@@ -9,7 +9,7 @@ import { Secret } from './secret';
 import {
   nonEmpty,
   parseBaseUrl,
-  parseBbox,
+  parseBboxFlag,
   parseBrokers,
   parseList,
   parseLogFormat,
@@ -211,7 +211,7 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
           if (!/^[a-z]{2,3}$/i.test(code)) throw new ConfigError(`--lang takes language codes such as en,fr; got "${code}"`);
           return code.toLowerCase();
         }),
-        bbox: flags.bbox === undefined ? null : parseBbox(flags.bbox),
+        bbox: flags.bbox === undefined ? null : parseBboxFlag(flags.bbox),
         dryRunRules: flags['dry-run-rules'] ?? false,
       },
       speed: parseSpeed(flags.speed ?? DEFAULTS.speed),

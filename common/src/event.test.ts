@@ -24,7 +24,9 @@ describe('event contract', () => {
     ['not JSON', Buffer.from('{"v":1,'), /not JSON/],
     // eslint-disable-next-line no-loss-of-precision -- an id past 2^53 as a JSON number is the case under test
     ['a numeric id', JSON.stringify({ ...valid, id: 1850006781237256193 }), /\/id/],
-    ['a wrong version', JSON.stringify({ ...valid, v: 2 }), /\/v/],
+    ['a wrong version', JSON.stringify({ ...valid, v: 2 }), /^\/v is schema version 2; this build reads version 1$/],
+    ['a version as text', JSON.stringify({ ...valid, v: '1' }), /^\/v is schema version "1"/],
+    ['no version', JSON.stringify({ ...valid, v: undefined }), /\/v|required/],
     ['a latitude out of range', JSON.stringify({ ...valid, lat: 91 }), /\/lat/],
     ['a lower-case country', JSON.stringify({ ...valid, cc: 'jp' }), /\/cc/],
     ['no tags', JSON.stringify({ ...valid, tags: [], display: [] }), /\/tags/],

@@ -6,14 +6,19 @@
 import Type, { type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { checkHashtag } from './hashtag';
+import { MAX_TAG_LENGTH } from './tag-key';
 
-/** Version of the event payload; bumped on any incompatible change, carried as `v` and in a Kafka header. */
+/**
+ * Version of the event payload, carried as its `v`; bumped on any incompatible change. A consumer refuses
+ * any other version as `invalid_event` (`checkEvent` says which version it got).
+ */
 export const EVENT_VERSION = 1;
 
 /** Upper bounds that keep a hostile or broken producer from bloating the consumer. */
 export const EVENT_LIMITS = {
   maxTags: 64,
-  maxTagLength: 140,
+  /** UTF-16 units, of a key and of its spelling: `MAX_TAG_LENGTH`, which `?tag=` and the normaliser apply too. */
+  maxTagLength: MAX_TAG_LENGTH,
   maxTextLength: 1_000,
   maxPlaceLength: 200,
   /** A whole encoded event; anything larger is rejected before parsing. */
@@ -61,6 +66,11 @@ export type DecodeResult = { ok: true; event: GeoEvent } | { ok: false; error: s
 
 /** Checks a value against the contract, including the rules a schema cannot state. */
 export function checkEvent(value: unknown): DecodeResult {
+  // Said apart from other faults: during an upgrade this names the producer that is ahead or behind.
+  const version = typeof value === 'object' && value !== null && 'v' in value ? value.v : EVENT_VERSION;
+  if (version !== EVENT_VERSION) {
+    return { ok: false, error: `/v is schema version ${JSON.stringify(version)}; this build reads version ${EVENT_VERSION}` };
+  }
   if (!validator.Check(value)) {
     const [first] = validator.Errors(value);
     return { ok: false, error: first ? `${first.instancePath || '/'} ${first.message}` : 'invalid event' };

@@ -9,7 +9,7 @@ export function tagKey(tag: string): string {
   return tag.normalize('NFKC').toLowerCase().normalize('NFKC');
 }
 
-/** Longest tag key accepted anywhere, in UTF-16 units (the event contract's limit). */
+/** Longest tag accepted anywhere, in UTF-16 units, as written and as a key (the event contract's `maxTagLength`). */
 export const MAX_TAG_LENGTH = 140;
 
 /**

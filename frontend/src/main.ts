@@ -10,8 +10,8 @@
 import 'leaflet/dist/leaflet.css';
 import './style.css';
 import type { Bbox, TagRegionsResponse } from '../../common/src/api';
+import { POSTS_LIMIT, VIEW, WORLD } from '../../common/src/api-constants';
 import { fetchConfig } from './api/api-client';
-import { RECENT_POSTS, VIEW, WORLD } from './api/contract';
 import type { ScopeQuery, StreamQuery } from './api/query-urls';
 import { BaseTiles } from './map/base-tiles';
 import { BorderLayer, type RegionSelectEvent } from './map/border-layer';
@@ -55,7 +55,7 @@ function start(): void {
   const legend = new ChoroplethLegend();
   const tracker = new ViewTracker(map);
   const panel = new TrendsPanel().mount(element('panel'));
-  const posts = new PostsLoader(new RecentPosts(RECENT_POSTS).mount(element('posts')), RECENT_POSTS);
+  const posts = new PostsLoader(new RecentPosts(POSTS_LIMIT.default).mount(element('posts')), POSTS_LIMIT.default);
   const live = new LiveStatus().mount(element('live-status'));
   const stream = new StreamClient();
   /** The viewport as the contract's bbox; what region `view` means. */

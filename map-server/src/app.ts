@@ -1,6 +1,6 @@
 /**
- * Builds the map-server's HTTP app as a Fastify instance. It never listens: `server.ts` does, and tests use
- * `inject` or listen on a random port.
+ * Builds the map-server's HTTP app as a Fastify instance. It never listens: `startMapServer` (map-server.ts)
+ * does, and tests use `inject` or listen on a random port.
  */
 import { maxHeaderSize } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -45,7 +45,8 @@ export interface AppOptions {
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const security = await securityHeaderSet(options.clientConfig.tileUrl);
-  // Requests are not logged one by one: the page polls and streams, which would drown everything else.
+  // Requests are not logged one by one: every page open holds a stream and asks for posts and config, and
+  // outside checks poll /api/health and /metrics; a line each would drown everything else.
   const app = Fastify({
     ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: false }),
     logController: new LogController({ disableRequestLogging: true }),

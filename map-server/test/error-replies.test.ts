@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
-import { until } from './helpers';
+import { until } from '../../test/helpers';
 import { expectOurError, listen, rawExchange, securityHeadersOf, testApp } from './test-app';
 
 const request = (line: string, ...headers: string[]) => `${line} HTTP/1.1\r\nHost: localhost\r\n${headers.map((h) => `${h}\r\n`).join('')}Connection: close\r\n\r\n`;

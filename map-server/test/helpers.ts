@@ -18,15 +18,3 @@ export function event(partial: Partial<GeoEvent> & { tags: string[] }): GeoEvent
     ...partial,
   };
 }
-
-/**
- * Polls `check` every 20 ms until it holds. The ceiling only bounds a broken build: a busy machine may take
- * many times what an idle one does, so no test relies on how soon something happens.
- */
-export async function until(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

@@ -33,4 +33,16 @@ describe('messages that break the event contract', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ msg: 'skipped a message that breaks the event contract', error: 'message is not JSON' });
   });
+
+  it('count an event of another schema version (its `v`) as invalid_event, saying which version it was', async () => {
+    const before = server.engine.skipped.toJSON().invalid_event ?? 0;
+    const newer = Buffer.from(JSON.stringify({ ...event({ tags: ['fine'] }), v: 2 }));
+    await bus.publisher.publish([{ key: 'FR', value: newer, timestamp: Date.now() }]);
+    expect(server.engine.skipped.toJSON().invalid_event).toBe(before + 1);
+    expect(server.engine.ingest(newer, Date.now())).toEqual({
+      ok: false,
+      reason: 'invalid_event',
+      error: '/v is schema version 2; this build reads version 1',
+    });
+  });
 });

@@ -8,7 +8,7 @@ import { MemoryBus } from '../../common/src/bus/memory-bus';
 import { startMapServer, type RunningMapServer } from '../src/map-server';
 import { configFor } from '../../test/helpers';
 import { closeAfterTest } from './test-app';
-import { until } from './helpers';
+import { until } from '../../test/helpers';
 
 /** Opens a stream as the client `address`; resolves with its response once the headers are in. */
 function openStream(server: RunningMapServer, address: string): Promise<IncomingMessage> {

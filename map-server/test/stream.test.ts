@@ -7,7 +7,8 @@ import { TrendEngine } from '../src/trend-engine';
 import { MarkerHub, type HubOptions } from '../src/sse/marker-hub';
 import { TrendsFeed } from '../src/sse/trends-feed';
 import type { Marker, Post, StreamStats, TagRegionsResponse, TrendsResponse } from '../../common/src/api';
-import { event, until } from './helpers';
+import { until } from '../../test/helpers';
+import { event } from './helpers';
 
 const open: { close(): unknown }[] = [];
 afterEach(async () => {

@@ -3,9 +3,9 @@
  * published or counted as skipped under one reason, so `read = accepted + skipped` always holds.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { encodeEvent, EVENT_VERSION, type GeoEvent } from '../../common/src/event';
+import { encodeEvent, type GeoEvent } from '../../common/src/event';
 import { SkipCounter, Tally, type TagDropReason } from '../../common/src/skip-reasons';
-import { SCHEMA_VERSION_HEADER, type BusMessage, type EventPublisher } from '../../common/src/bus/bus';
+import type { BusMessage, EventPublisher } from '../../common/src/bus/bus';
 import type { Speed } from '../../common/src/config';
 import { normaliseLine, normalisePost, type NormaliseResult } from './normalise/normalise';
 import type { CountryLookup } from './normalise/country-lookup';
@@ -87,10 +87,5 @@ function normalise(raw: RawInput, lookup: CountryLookup): NormaliseResult {
 }
 
 function toMessage(event: GeoEvent, nowMs: number): BusMessage {
-  return {
-    key: event.cc,
-    value: encodeEvent(event),
-    timestamp: nowMs,
-    headers: { [SCHEMA_VERSION_HEADER]: String(EVENT_VERSION) },
-  };
+  return { key: event.cc, value: encodeEvent(event), timestamp: nowMs };
 }

@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../common/src/config';
-import { configFor } from '../helpers';
+import { configFor, until } from '../helpers';
 import { xSource, type XStreamTuning } from '../../producer/src/sources/x-stream';
 import type { RawInput } from '../../producer/src/sources/source';
 import { FakeXApi, type FakeXApiOptions } from './fake-x-api';
@@ -31,14 +31,6 @@ async function start(options: Omit<FakeXApiOptions, 'token'>): Promise<{ config:
 }
 
 const logTo = (logs: string[]) => ({ info: (m: string) => logs.push(m), warn: (m: string) => logs.push(m), error: (m: string) => logs.push(m) });
-
-async function until(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** Reads into `items` until `count` items arrived, then aborts; returns the items. */
 async function take(source: ReturnType<typeof xSource>, count: number, controller = new AbortController(), items: RawInput[] = []): Promise<RawInput[]> {

@@ -11,7 +11,6 @@ export interface BusMessage {
   value: Buffer;
   /** Publish time, ms since the epoch (event time travels inside `value`). */
   timestamp: number;
-  headers?: Record<string, string>;
 }
 
 export interface EventPublisher {
@@ -45,6 +44,3 @@ export interface SubscriberHealth {
   /** The bootstrap brokers it connects to, as configured (KAFKA_BROKERS). */
   brokers: string[];
 }
-
-/** The header carrying the event schema version. */
-export const SCHEMA_VERSION_HEADER = 'trendmap-schema';

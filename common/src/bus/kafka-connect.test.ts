@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type Server, type Socket } from 'node:net';
 import { connectWithBackoff, failureLine, isUnreachable, type ConnectOptions } from './kafka-connect';
 import { brokerProbe } from './kafka-client';
+import type { BackoffPolicy } from '../backoff';
 
 /** A log that keeps its lines. */
 function capture() {
@@ -10,10 +11,10 @@ function capture() {
 }
 
 /** Back-off of a millisecond or two: the tests count attempts and lines, not time. */
-const FAST = { initial: 1, max: 2 };
+const FAST: BackoffPolicy = { initialMs: 1, maxMs: 2, jitter: [1, 1] };
 
 function options(log: ConnectOptions['log'], signal = new AbortController().signal): ConnectOptions {
-  return { brokers: ['127.0.0.1:9'], meanwhile: 'holding posts until it answers', log, signal, backoffMs: FAST };
+  return { brokers: ['127.0.0.1:9'], meanwhile: 'holding posts until it answers', log, signal, backoff: FAST };
 }
 
 /** An error as kafkajs throws it when nothing listens at the broker's address. */
@@ -73,7 +74,7 @@ describe('connectWithBackoff', () => {
       async () => {
         throw refused();
       },
-      { ...options(log, stop.signal), backoffMs: { initial: 3_600_000, max: 3_600_000 } },
+      { ...options(log, stop.signal), backoff: { initialMs: 3_600_000, maxMs: 3_600_000, jitter: [1, 1] } },
     );
     await new Promise((resolve) => setImmediate(resolve));
     stop.abort();

@@ -5,10 +5,14 @@
  * again only for a different reason), and once when the connection is made: not a line every retry.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Backoff, type BackoffPolicy } from '../backoff';
 import type { BusLog } from './bus-log';
 
-/** Wait between two attempts, in ms: doubling from `initial` up to `max`, so a broker that appears is found within `max`. */
-export const CONNECT_BACKOFF_MS = { initial: 500, max: 10_000 };
+/**
+ * Wait between two attempts: doubling from 0.5 s up to 10 s, so a broker that appears is found within 10 s.
+ * No jitter: one process retries one broker list, there is no crowd to spread out.
+ */
+export const CONNECT_BACKOFF: BackoffPolicy = { initialMs: 500, maxMs: 10_000, jitter: [1, 1] };
 
 /** Most distinct failure reasons remembered as already logged (a bound, not a limit anyone should reach). */
 const MAX_REASONS = 20;
@@ -25,7 +29,8 @@ export interface ConnectOptions {
   signal: AbortSignal;
   /** Told each failure's reason, e.g. for `/api/health`. */
   onFailure?: (reason: string) => void;
-  backoffMs?: { initial: number; max: number };
+  /** Default `CONNECT_BACKOFF`. */
+  backoff?: BackoffPolicy;
 }
 
 /**
@@ -37,9 +42,8 @@ export interface ConnectOptions {
  */
 export async function connectWithBackoff<T>(attempt: () => Promise<T>, options: ConnectOptions, probe?: () => Promise<void>): Promise<T | null> {
   const { brokers, log, signal } = options;
-  const backoff = options.backoffMs ?? CONNECT_BACKOFF_MS;
+  const backoff = new Backoff(options.backoff ?? CONNECT_BACKOFF);
   const reported = new Set<string>();
-  let wait = backoff.initial;
   for (let attempts = 1; !signal.aborted; attempts += 1) {
     try {
       if (probe) await unlessAborted(probe(), signal);
@@ -55,11 +59,10 @@ export async function connectWithBackoff<T>(attempt: () => Promise<T>, options: 
         log.warn(failureLine(brokers, reason, isUnreachable(error), options.meanwhile));
       }
       try {
-        await sleep(wait, undefined, { signal });
+        await sleep(backoff.next(), undefined, { signal });
       } catch {
         break; // aborted while waiting
       }
-      wait = Math.min(wait * 2, backoff.max);
     }
   }
   return null;

@@ -109,7 +109,6 @@ export class KafkaPublisher implements EventPublisher {
         key: m.key,
         value: m.value,
         timestamp: String(m.timestamp),
-        headers: m.headers,
       })),
     });
   }

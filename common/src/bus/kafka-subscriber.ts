@@ -122,7 +122,6 @@ export class KafkaSubscriber implements EventSubscriber {
               key: m.key?.toString() ?? null,
               value: m.value ?? Buffer.alloc(0),
               timestamp: Number(m.timestamp),
-              headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, String(v)])),
             })),
           );
           this.position.set(batch.partition, Number(batch.lastOffset()) + 1);

@@ -5,7 +5,7 @@
  */
 import type { Bbox, SortName } from '../../../common/src/api';
 import type { WindowName } from '../../../common/src/windows';
-import { VIEW } from './contract';
+import { VIEW, WORLD } from '../../../common/src/api-constants';
 
 /** Which posts a request is about: a region (or the viewport) and an optional tag. */
 export interface ScopeQuery {
@@ -33,7 +33,7 @@ export function formatBbox(bbox: Bbox): string {
 /** `region=` or (for the viewport) `bbox=`: the contract says a bbox implies region `view`. */
 function scopeParams(params: URLSearchParams, query: ScopeQuery): void {
   if (query.region === VIEW && query.bbox) params.set('bbox', formatBbox(query.bbox));
-  else params.set('region', query.region === VIEW ? 'world' : query.region);
+  else params.set('region', query.region === VIEW ? WORLD : query.region);
   if (query.tag !== null) params.set('tag', query.tag);
 }
 

@@ -13,7 +13,8 @@ import type { Feature, Geometry, Position } from 'geojson';
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import { borderCountryCode, countryName } from '../../../common/src/countries';
-import { WORLD } from '../api/contract';
+import { WORLD } from '../../../common/src/api-constants';
+import { unwrapRing } from '../../../common/src/unwrap-ring';
 
 interface CountryProps {
   name?: string;
@@ -253,23 +254,14 @@ function unwrapAntimeridian(geometry: Geometry): void {
     : geometry.type === 'MultiPolygon' ? geometry.coordinates
     : [];
   for (const polygon of polygons) {
-    for (let r = 0; r < polygon.length; r++) polygon[r] = unwrapRing(polygon[r]);
+    for (let r = 0; r < polygon.length; r++) polygon[r] = continuousRing(polygon[r]);
   }
 }
 
-function unwrapRing(ring: Position[]): Position[] {
-  let offset = 0;
-  let sum = 0;
-  const out: Position[] = [];
-  for (let i = 0; i < ring.length; i++) {
-    const step = i === 0 ? 0 : ring[i][0] - ring[i - 1][0];
-    if (step > 180) offset -= 360;
-    else if (step < -180) offset += 360;
-    out.push([ring[i][0] + offset, ring[i][1]]);
-    sum += ring[i][0] + offset;
-  }
+function continuousRing(ring: Position[]): Position[] {
+  const { ring: out, offset } = unwrapRing(ring);
   if (offset !== 0) return ring; // circles a pole
-  const mean = sum / Math.max(1, ring.length);
+  const mean = out.reduce((sum, [lon]) => sum + lon, 0) / Math.max(1, ring.length);
   const shift = mean > 180 ? -360 : mean < -180 ? 360 : 0;
   return shift === 0 ? out : out.map(([lon, lat]) => [lon + shift, lat]);
 }

@@ -11,6 +11,7 @@ import type { WindowName } from '../../../common/src/windows';
 import { windowPhrase } from '../panel/window-selector';
 import { el } from '../util/dom';
 import { legendLabels, type ChoroplethScale } from './choropleth-scale';
+import { controlGroup } from './control-group';
 
 export interface LegendContent {
   /** The tag's display spelling, without `#`. */
@@ -30,12 +31,7 @@ export class ChoroplethLegend extends L.Control {
   }
 
   override onAdd(): HTMLElement {
-    const container = L.DomUtil.create('div', 'choropleth-legend');
-    container.setAttribute('role', 'group');
-    container.setAttribute('aria-label', 'Legend');
-    // Clicks and scrolls on the legend must not select the sea or zoom the map underneath.
-    L.DomEvent.disableClickPropagation(container);
-    L.DomEvent.disableScrollPropagation(container);
+    const container = controlGroup('choropleth-legend', 'Legend');
     this.container = container;
     this.render();
     return container;

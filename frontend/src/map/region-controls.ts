@@ -4,8 +4,9 @@
  * current choice; with a country selected neither is pressed. Reports a click to `onRegion` handlers.
  */
 import * as L from 'leaflet';
-import { VIEW, WORLD } from '../api/contract';
+import { VIEW, WORLD } from '../../../common/src/api-constants';
 import { el } from '../util/dom';
+import { controlGroup } from './control-group';
 
 export type RegionChoice = typeof WORLD | typeof VIEW;
 
@@ -19,11 +20,7 @@ export class RegionControls extends L.Control {
   }
 
   override onAdd(): HTMLElement {
-    const group = L.DomUtil.create('div', 'region-controls');
-    group.setAttribute('role', 'group');
-    group.setAttribute('aria-label', 'Region');
-    L.DomEvent.disableClickPropagation(group);
-    L.DomEvent.disableScrollPropagation(group);
+    const group = controlGroup('region-controls', 'Region');
     const options: [RegionChoice, string, string][] = [
       [WORLD, 'World', 'Trends of the whole world'],
       [VIEW, 'Trends in this view', 'Trends of the part of the map you see; they follow as you pan and zoom'],

@@ -1,5 +1,6 @@
 /** The Top | Rising switch. */
 import type { SortName } from '../../../common/src/api';
+import { DEFAULT_SORT } from '../../../common/src/api-constants';
 import { SegmentedControl } from './segmented-control';
 
 export function createSortSwitch(): SegmentedControl<SortName> {
@@ -10,6 +11,6 @@ export function createSortSwitch(): SegmentedControl<SortName> {
       { value: 'top', label: 'Top', title: 'The most used hashtags in the window' },
       { value: 'rising', label: 'Rising', title: 'Hashtags growing fastest against their rate in the period before the window' },
     ],
-    'top',
+    DEFAULT_SORT,
   );
 }

@@ -10,9 +10,9 @@
  * with a note saying how old it is), unavailable (offline with nothing to show).
  */
 import type { SortName, TagRegionsResponse, TrendsResponse } from '../../../common/src/api';
+import { DEFAULT_SORT, RISING, TRENDS_LIMIT, VIEW, WORLD } from '../../../common/src/api-constants';
 import { countryName } from '../../../common/src/countries';
 import { DEFAULT_WINDOW, type WindowName } from '../../../common/src/windows';
-import { RISING_MIN_COUNT, VIEW, WORLD } from '../api/contract';
 import type { ConnectionStatus } from '../stream/stream-client';
 import { el, formatCount, formatTime, setText } from '../util/dom';
 import { Emitter } from '../util/emitter';
@@ -28,9 +28,6 @@ interface TrendsPanelEvents {
   hover: string | null;
   region: string;
 }
-
-/** Trends shown. */
-const TOP_N = 10;
 
 /** The heading for a region value: "World", "This view", or the country's English name. */
 export function regionHeading(region: string): string {
@@ -51,7 +48,7 @@ export class TrendsPanel extends Emitter<TrendsPanelEvents> {
   private readonly list = new TrendList();
   private region: string = WORLD;
   private window: WindowName = DEFAULT_WINDOW;
-  private sort: SortName = 'top';
+  private sort: SortName = DEFAULT_SORT;
   private connection: ConnectionStatus = 'connecting';
   /** The last answer for the current query, or null while it is on its way. */
   private current: TrendsResponse | null = null;
@@ -147,7 +144,8 @@ export class TrendsPanel extends Emitter<TrendsPanelEvents> {
   setTrends(response: TrendsResponse): void {
     this.current = response;
     this.shown = response.trends.length > 0;
-    this.list.setTrends(response.trends.slice(0, TOP_N), response.sort);
+    // The stream asks for no `limit`, so the server sends its default page; a longer answer is cut to it.
+    this.list.setTrends(response.trends.slice(0, TRENDS_LIMIT.default), response.sort);
     this.render();
   }
 
@@ -204,7 +202,7 @@ export class TrendsPanel extends Emitter<TrendsPanelEvents> {
       return `Too early to tell what is rising: the server has no posts from before ${windowPhrase(this.window)} to compare with yet.${shorter}`;
     }
     if (this.sort === 'rising') {
-      return `Nothing is rising ${where} right now. A rising hashtag needs at least ${RISING_MIN_COUNT} posts in the window and more than its usual rate.`;
+      return `Nothing is rising ${where} right now. A rising hashtag needs at least ${RISING.minCount} posts in the window and more than its usual rate.`;
     }
     return `No hashtags ${where} in ${windowPhrase(this.window)}.`;
   }

@@ -12,7 +12,7 @@ import type { SortName } from '../../../common/src/api';
 import { isCountryCode } from '../../../common/src/countries';
 import { parseTagParam } from '../../../common/src/tag-key';
 import { DEFAULT_WINDOW, isWindowName, type WindowName } from '../../../common/src/windows';
-import { VIEW, WORLD } from '../api/contract';
+import { DEFAULT_SORT, VIEW, WORLD } from '../../../common/src/api-constants';
 import { Emitter } from '../util/emitter';
 import { formatMapHash, parseMapHash, type MapPosition } from './map-hash';
 
@@ -44,8 +44,6 @@ export interface HistoryEvents {
   addEventListener(type: 'popstate', listener: () => void): void;
   removeEventListener(type: 'popstate', listener: () => void): void;
 }
-
-const DEFAULT_SORT: SortName = 'top';
 
 /** Query parameter names, in the order they are written. */
 const PARAMS = { region: 'region', window: 'window', sort: 'sort', tag: 'tag' } as const;

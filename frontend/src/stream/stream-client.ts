@@ -12,10 +12,10 @@
  *   at once.
  */
 import type { Marker, Post, StreamStats, TagRegionsResponse, TrendsResponse } from '../../../common/src/api';
-import { SSE_EVENTS } from '../api/contract';
+import { SSE_EVENTS } from '../../../common/src/api-constants';
+import { Backoff } from '../../../common/src/backoff';
 import { streamUrl, type StreamQuery } from '../api/query-urls';
 import { Emitter } from '../util/emitter';
-import { Backoff } from './backoff';
 import { parseMarkers, parsePostsEvent, parseStats, parseTagRegionsEvent, parseTrendsEvent } from './stream-messages';
 
 export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'offline';
@@ -50,6 +50,12 @@ const DEFAULTS: StreamClientOptions = {
   stallMs: 30_000,
 };
 
+/**
+ * Each wait is the back-off ceiling give or take a quarter: the reconnects of many open pages after a server
+ * restart are spread out instead of arriving as one wave.
+ */
+const RETRY_JITTER = [0.75, 1.25] as const;
+
 export class StreamClient extends Emitter<StreamEvents> {
   private readonly options: StreamClientOptions;
   private readonly backoff: Backoff;
@@ -63,7 +69,7 @@ export class StreamClient extends Emitter<StreamEvents> {
   constructor(options: Partial<StreamClientOptions> = {}) {
     super();
     this.options = { ...DEFAULTS, ...options };
-    this.backoff = new Backoff({ minMs: this.options.retryMinMs, maxMs: this.options.retryMaxMs });
+    this.backoff = new Backoff({ initialMs: this.options.retryMinMs, maxMs: this.options.retryMaxMs, jitter: RETRY_JITTER });
     window.addEventListener('online', this.onOnline);
     window.addEventListener('offline', this.onOffline);
   }

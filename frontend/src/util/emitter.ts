@@ -1,6 +1,6 @@
 /**
- * A tiny typed event emitter for the components that are not Leaflet layers (the stream client, the
- * poller, the URL state, the panel). Leaflet layers use Leaflet's own `fire`/`on` instead, so map code
+ * A tiny typed event emitter for the components that are not Leaflet layers (the stream client, the URL
+ * state, the panel and its parts). Leaflet layers use Leaflet's own `fire`/`on` instead, so map code
  * reads like any other Leaflet plugin.
  */
 

@@ -22,6 +22,7 @@
  */
 import type { Bbox } from '../../../common/src/api';
 import { bboxSpans } from '../../../common/src/bbox';
+import { modulo } from '../../../common/src/modulo';
 import { WINDOWS } from '../../../common/src/windows';
 
 /** Side of a fine cell, in degrees: the resolution of a box's edges. */
@@ -127,7 +128,7 @@ export class GridIndex {
     this.advanceTo(minute);
     if (minute <= this.newest - HORIZON_MINUTES) return false;
     const block = Math.floor(minute / BLOCK_MINUTES);
-    const slot = mod(block, BLOCK_SLOTS);
+    const slot = modulo(block, BLOCK_SLOTS);
     if (this.slotBlock[slot] !== block) {
       this.clearSlot(slot);
       this.slotBlock[slot] = block;
@@ -339,8 +340,4 @@ function coverOf(bbox: Bbox): CellCover[] {
     }
   }
   return covers;
-}
-
-function mod(n: number, m: number): number {
-  return ((n % m) + m) % m;
 }

@@ -12,6 +12,7 @@
  * Memory: 8 bytes per minute of the horizon per series (11.5 KB), at most `capacity` series (least
  * recently used go first), plus 16 bytes per minute for the marks.
  */
+import { modulo } from '../../../common/src/modulo';
 import { RING_BUCKETS, type WindowStore } from './window-store';
 
 /** Series kept: enough for the listed tags of every window and sort of the busiest regions. */
@@ -40,7 +41,7 @@ export class RegionSparks {
 
   /** Records that a post was counted at `minute`, the store being at `version` after it. */
   touch(minute: number, version: number): void {
-    const slot = mod(minute, RING_BUCKETS);
+    const slot = modulo(minute, RING_BUCKETS);
     this.touchedMinute[slot] = minute;
     this.touchedVersion[slot] = version;
   }
@@ -61,7 +62,7 @@ export class RegionSparks {
     // Minute -> the series that must reread it.
     const stale = new Map<number, Series[]>();
     for (let minute = fromMinute; minute <= toMinute; minute += 1) {
-      const slot = mod(minute, RING_BUCKETS);
+      const slot = modulo(minute, RING_BUCKETS);
       if (this.touchedMinute[slot] !== minute) continue; // no post counted in that minute: 0 for every tag
       for (const s of series) {
         if (s.minuteOf[slot] === minute) continue;
@@ -75,7 +76,7 @@ export class RegionSparks {
     return series.map((s) => {
       const spark = new Int32Array(slots);
       for (let minute = fromMinute; minute <= toMinute; minute += 1) {
-        const slot = mod(minute, RING_BUCKETS);
+        const slot = modulo(minute, RING_BUCKETS);
         if (this.touchedMinute[slot] === minute && s.minuteOf[slot] === minute) {
           spark[Math.floor((minute - fromMinute) / slotMinutes)] += s.counts[slot];
         }
@@ -103,7 +104,7 @@ export class RegionSparks {
 
   /** Reads one minute of the region's buckets for the series that need it. */
   private reread(region: string, minute: number, needing: Series[]): void {
-    const slot = mod(minute, RING_BUCKETS);
+    const slot = modulo(minute, RING_BUCKETS);
     const ids = needing.map((s) => s.tagId);
     const sums = new Array<number>(needing.length).fill(0);
     this.store.forEachBucket(region, minute, minute, (_minute, _posts, count) => {
@@ -114,8 +115,4 @@ export class RegionSparks {
       s.minuteOf[slot] = minute;
     });
   }
-}
-
-function mod(n: number, m: number): number {
-  return ((n % m) + m) % m;
 }

@@ -15,6 +15,7 @@
  *   40 bytes per distinct tag per window per region.
  */
 import { WINDOWS, type WindowName } from '../../../common/src/windows';
+import { modulo } from '../../../common/src/modulo';
 import { topK, type Ranked } from './top-k';
 
 /** Width of one bucket: the resolution of every window, in ms. */
@@ -102,7 +103,7 @@ class Leaf {
   constructor(readonly rollups: RegionTotals[]) {}
 
   bucketAt(minute: number): Bucket | undefined {
-    const bucket = this.ring[mod(minute, RING_BUCKETS)];
+    const bucket = this.ring[modulo(minute, RING_BUCKETS)];
     return bucket?.minute === minute ? bucket : undefined;
   }
 }
@@ -147,7 +148,7 @@ export class WindowStore {
     else if (this.isStale(ts)) return 'stale';
     const store = this.leafFor(leaf);
     this.firstMinute = Math.min(this.firstMinute, minute);
-    const slot = mod(minute, RING_BUCKETS);
+    const slot = modulo(minute, RING_BUCKETS);
     let bucket = store.ring[slot];
     if (bucket?.minute !== minute) {
       bucket = new Bucket(minute);
@@ -195,7 +196,7 @@ export class WindowStore {
             bucket.forEach((id, count) => increment(region.tags[w], id, -count));
           }
           // The largest window is the ring: once out of it, the bucket is gone for good.
-          if (size === RING_BUCKETS) leaf.ring[mod(minute, RING_BUCKETS)] = undefined;
+          if (size === RING_BUCKETS) leaf.ring[modulo(minute, RING_BUCKETS)] = undefined;
         }
       }
     }
@@ -310,8 +311,4 @@ function increment(tally: Map<number, number>, id: number, by: number): void {
   const next = (tally.get(id) ?? 0) + by;
   if (next === 0) tally.delete(id);
   else tally.set(id, next);
-}
-
-function mod(n: number, m: number): number {
-  return ((n % m) + m) % m;
 }

@@ -2,7 +2,8 @@
  * Query-parameter readers that fail with a message naming the parameter, the allowed values and what was
  * given, e.g. `window must be one of 15m, 1h, 6h, 24h; got "2d"`.
  */
-import { DEFAULT_SORT, SORTS, TRENDS_LIMIT, VIEW, WORLD, type Bbox, type SortName } from '../../../common/src/api';
+import { DEFAULT_SORT, SORTS, TRENDS_LIMIT, VIEW, WORLD, type SortName } from '../../../common/src/api';
+import { BboxError, parseBbox } from '../../../common/src/bbox';
 import { isCountryCode } from '../../../common/src/countries';
 import { DEFAULT_WINDOW, WINDOW_NAMES, isWindowName, type WindowName } from '../../../common/src/windows';
 import { parseTagParam } from '../../../common/src/tag-key';
@@ -41,9 +42,9 @@ export function readRegion(query: Query): string {
 }
 
 /**
- * Where a query looks: `bbox=west,south,east,north` (region absent or `view`) makes it the box;
- * otherwise `region` as `readRegion` reads it. `region=view` needs a bbox, and a bbox goes with no other
- * region.
+ * Where a query looks: `bbox=west,south,east,north` (region absent or `view`) makes it the box, as
+ * `parseBbox` reads it; otherwise `region` as `readRegion` reads it. `region=view` needs a bbox, and a bbox
+ * goes with no other region.
  */
 export function readArea(query: Query): Area {
   const rawBbox = single(query, 'bbox');
@@ -56,32 +57,12 @@ export function readArea(query: Query): Area {
   if (rawRegion !== undefined && !isView) {
     throw new BadParameter(`bbox answers for region "view" only; got region=${shown(rawRegion)} with it`);
   }
-  return { region: VIEW, bbox: parseBbox(rawBbox) };
-}
-
-/** A plain decimal number: what `Number` reads, minus the empty string, hex, `Infinity` and friends. */
-const DECIMAL = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
-
-/**
- * `west,south,east,north` in degrees: four finite numbers; latitudes from -90 to 90 with south <= north;
- * longitudes from -180 to 180, where west > east means the box crosses the antimeridian. Spaces around the
- * numbers are allowed.
- */
-export function parseBbox(raw: string): Bbox {
-  const parts = raw.split(',').map((part) => part.trim());
-  const numbers = parts.map(Number);
-  if (parts.length !== 4 || !parts.every((part) => DECIMAL.test(part)) || !numbers.every(Number.isFinite)) {
-    throw new BadParameter(`bbox must be four comma-separated numbers west,south,east,north (degrees); got ${shown(raw)}`);
+  try {
+    return { region: VIEW, bbox: parseBbox(rawBbox) };
+  } catch (error) {
+    if (error instanceof BboxError) throw new BadParameter(`${error.message}; got ${shown(rawBbox)}`);
+    throw error;
   }
-  const [west, south, east, north] = numbers;
-  if (![south, north].every((lat) => lat >= -90 && lat <= 90)) {
-    throw new BadParameter(`bbox south and north must be latitudes from -90 to 90; got ${shown(raw)}`);
-  }
-  if (south > north) throw new BadParameter(`bbox south must not be above north; got ${shown(raw)}`);
-  if (![west, east].every((lon) => lon >= -180 && lon <= 180)) {
-    throw new BadParameter(`bbox west and east must be longitudes from -180 to 180 (west > east crosses the antimeridian); got ${shown(raw)}`);
-  }
-  return [west, south, east, north];
 }
 
 export function readWindow(query: Query): WindowName {

@@ -9,6 +9,7 @@ import { feature } from 'topojson-client';
 import type { Topology, GeometryCollection } from 'topojson-specification';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
 import { borderCountryCode } from '../../../common/src/countries';
+import { unwrapRing } from '../../../common/src/unwrap-ring';
 
 export interface CountryLookup {
   /** ISO 3166-1 alpha-2 code of the country containing the point, or null (sea, or no coded border). */
@@ -69,7 +70,7 @@ function buildIndex(): whichPolygon.Query<CountryProps> {
  */
 function planarPolygons(polygon: Position[][]): Position[][][] {
   if (!polygon.some(crossesAntimeridian)) return [polygon];
-  const rings = polygon.map(unwrapRing);
+  const rings = polygon.map(continuousRing);
   // Even-odd testing ignores ring order, but which-polygon takes its bounding box from the first ring.
   const outer = rings.reduce((a, b) => (b.maxX - b.minX >= a.maxX - a.minX ? b : a), rings[0]);
   const outerShift = -360 * Math.floor((outer.minX + 180) / 360);
@@ -90,26 +91,19 @@ function crossesAntimeridian(ring: Position[]): boolean {
 }
 
 /**
- * Makes a ring continuous in longitude. A ring that ends a whole turn from where it began goes around a
- * pole; it is closed through that pole, which is what it encloses on the sphere.
+ * Makes a ring continuous in longitude (`unwrapRing`), with its span of longitude. A ring that ends a whole
+ * turn from where it began goes around a pole; it is closed through that pole, which is what it encloses on
+ * the sphere.
  */
-function unwrapRing(ring: Position[]): { ring: Position[]; minX: number; maxX: number } {
-  const out: Position[] = [];
-  let offset = 0;
+function continuousRing(ring: Position[]): { ring: Position[]; minX: number; maxX: number } {
+  const { ring: out, offset } = unwrapRing(ring);
   let minX = Infinity;
   let maxX = -Infinity;
   let latSum = 0;
-  for (let i = 0; i < ring.length; i++) {
-    if (i > 0) {
-      const step = ring[i][0] - ring[i - 1][0];
-      if (step > 180) offset -= 360;
-      else if (step < -180) offset += 360;
-    }
-    const x = ring[i][0] + offset;
-    out.push([x, ring[i][1]]);
+  for (const [x, lat] of out) {
     minX = Math.min(minX, x);
     maxX = Math.max(maxX, x);
-    latSum += ring[i][1];
+    latSum += lat;
   }
   if (offset !== 0 && out.length > 0) {
     const pole = latSum < 0 ? -90 : 90;

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, rateLimitWait } from './x-backoff';
+import { rateLimitWait } from './x-backoff';
 import { describeFailure, scrub } from './x-client';
 import { Secret } from '../../../common/src/config';
-
-describe('backoffDelay', () => {
-  it('doubles its ceiling per attempt up to the cap, with full jitter', () => {
-    const top = () => 0.999_999;
-    expect([0, 1, 2, 3, 6, 7, 20].map((a) => backoffDelay(a, 1_000, 60_000, top))).toEqual([999, 1_999, 3_999, 7_999, 59_999, 59_999, 59_999]);
-    expect(backoffDelay(5, 1_000, 60_000, () => 0)).toBe(0);
-    expect(backoffDelay(1_000, 1_000, 60_000, Math.random)).toBeLessThan(60_000);
-  });
-});
 
 describe('rateLimitWait', () => {
   it('waits until the reset, at least the minimum and at most the maximum', () => {

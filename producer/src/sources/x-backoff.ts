@@ -1,16 +1,7 @@
 /**
- * How long the X stream waits before it tries again. Pure: the random source is a parameter.
+ * How long the X stream waits after HTTP 429. Pure: the time is a parameter. Other failures back off as
+ * `common/src/backoff.ts` says (full jitter, see `x-stream.ts`).
  */
-
-/**
- * Full-jitter exponential backoff: a uniformly random wait in [0, min(max, base * 2^attempt)] ms. The
- * jitter keeps many clients (or restarts) from reconnecting in lock-step; the cap keeps a long outage
- * from turning into hour-long waits.
- */
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 30));
-  return Math.floor(random() * ceiling);
-}
 
 /**
  * The wait after HTTP 429 (another connection holds the stream, or too many connects): until the

@@ -17,7 +17,8 @@ import type { Config } from '../../../common/src/config';
 import type { BusLog } from '../../../common/src/bus/bus-log';
 import { busLog, createLogger } from '../../../common/src/log';
 import type { RawInput, Source, SourceState } from './source';
-import { backoffDelay, rateLimitWait } from './x-backoff';
+import { Backoff } from '../../../common/src/backoff';
+import { rateLimitWait } from './x-backoff';
 import { Channel } from './x-channel';
 import { createXClient, describeFailure, scrub, TOKEN_SOURCES, XFatalError, type ApiFailure } from './x-client';
 import { syncRules } from './x-rule-sync';
@@ -50,6 +51,12 @@ export const X_STREAM_DEFAULTS: Readonly<XStreamTuning> = {
   healthyAfterMs: 30_000,
   random: Math.random,
 };
+
+/**
+ * Each wait is uniform from 0 to the back-off ceiling ("full jitter"): restarts of several producers, or of
+ * one that crashes in a loop, do not reconnect in lock-step.
+ */
+const FULL_JITTER = [0, 1] as const;
 
 /** Most posts handed to the pipeline at once. */
 const MAX_BATCH = 200;
@@ -86,7 +93,7 @@ export function xSource(config: Config, log: BusLog = busLog(createLogger(config
       throw error;
     }
     let synced = false;
-    let attempt = 0;
+    const backoff = new Backoff({ initialMs: t.backoffBaseMs, maxMs: t.backoffMaxMs, jitter: FULL_JITTER }, t.random);
     while (!signal.aborted) {
       let wait: number;
       try {
@@ -110,9 +117,9 @@ export function xSource(config: Config, log: BusLog = busLog(createLogger(config
           connection.dispose();
         }
         if (signal.aborted) break;
-        if (Date.now() - since >= t.healthyAfterMs) attempt = 0;
+        if (Date.now() - since >= t.healthyAfterMs) backoff.reset();
         status.lastError = scrub(connection.channel.reason ?? 'connection closed', token?.reveal() ?? null);
-        wait = backoffDelay(attempt++, t.backoffBaseMs, t.backoffMaxMs, t.random);
+        wait = backoff.next();
         log.warn(`X stream: connection lost (${status.lastError}); reconnecting in ${wait} ms`);
       } catch (error) {
         if (signal.aborted) break;
@@ -128,7 +135,7 @@ export function xSource(config: Config, log: BusLog = busLog(createLogger(config
             : 'too many requests to the rules endpoint';
           log.warn(`X stream: HTTP 429 (${failure.message}): ${why}; retrying in ${Math.round(wait / 1_000)} s`);
         } else {
-          wait = backoffDelay(attempt++, t.backoffBaseMs, t.backoffMaxMs, t.random);
+          wait = backoff.next();
           log.warn(`X stream: ${failure.message}; retrying in ${wait} ms`);
         }
       }
