@@ -24,8 +24,14 @@ export default class SkippedSuitesReporter implements Reporter {
     const context = this.vitest.getRootProject().getProvidedContext();
     const skipped: string[] = [];
     // A reason is provided only once a global setup ran; `undefined` means the run ended before it.
-    if (context.kafkaBrokers === null) skipped.push(`Kafka suites SKIPPED (${context.kafkaSkipReason}): ${HOW_TO_RUN.kafka}`);
-    if (context.chromiumPath === null) skipped.push(`browser suites SKIPPED (${context.browserSkipReason}): ${HOW_TO_RUN.browser}`);
+    if (context.kafkaBrokers === null) skipped.push(skippedLine('Kafka', context.kafkaSkipReason, HOW_TO_RUN.kafka));
+    if (context.chromiumPath === null) skipped.push(skippedLine('browser', context.browserSkipReason, HOW_TO_RUN.browser));
     for (const line of skipped) this.vitest.logger.log(`  ${line}`);
   }
+}
+
+/** A skip asked for (SKIP_KAFKA=1, SKIP_BROWSER=1) is undone by unsetting it; any other by what HOW_TO_RUN says. */
+function skippedLine(group: string, reason: string, howToRun: string): string {
+  const asked = /^(SKIP_\w+)=1$/.exec(reason);
+  return `${group} suites SKIPPED (${reason}): ${asked ? `unset ${asked[1]} to run them` : howToRun}`;
 }
