@@ -4,7 +4,8 @@
 #   producer                  node dist/server/producer.mjs --source synthetic
 # `npm run build` bundles the TypeScript into plain JavaScript (dist/server) and builds the frontend; the
 # runtime image holds those, the production dependencies and nothing else.
-ARG NODE_IMAGE=node:20.20.2-bookworm-slim
+# Node 24, the LTS the project is tested on (see the README for the versions supported); pinned to a release.
+ARG NODE_IMAGE=node:24.21.0-bookworm-slim
 
 # --- build: all dependencies, then `vite build` writes frontend/dist ----------------------------------------
 FROM ${NODE_IMAGE} AS build

@@ -1,5 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Set by `npm run test:coverage` (scripts/coverage.mjs): where the services the end-to-end suites start write
+ * their V8 coverage. Handed to the test workers' environment, not to vitest's own processes, so only the
+ * children they spawn (`dist/server/*.mjs`) write it.
+ */
+const childCoverageDir = process.env.TRENDMAP_CHILD_COVERAGE;
+
 export default defineConfig({
   test: {
     include: ['{app,common,producer,map-server,frontend}/**/*.test.ts', 'test/**/*.test.ts'],
@@ -13,5 +20,19 @@ export default defineConfig({
     // Starts a real Kafka broker for the Kafka suites (or explains why they are skipped); finds the Chromium
     // the browser suites drive (or explains why they are skipped).
     globalSetup: ['test/kafka/global-setup.ts', 'test/browser/global-setup.ts'],
+    // The default summary, then one line per suite skipped (Kafka, browser) with the reason and how to run it.
+    reporters: ['default', './test/skipped-suites-reporter.ts'],
+    env: childCoverageDir ? { NODE_V8_COVERAGE: childCoverageDir } : {},
+    // `npm run test:coverage`: the product's code (not tests, benches or scripts), as JSON for the merge with
+    // the children's coverage that scripts/coverage.mjs does and reports.
+    coverage: {
+      provider: 'v8',
+      include: ['{common,producer,map-server,frontend}/src/**/*.ts'],
+      exclude: ['**/*.test.ts', '**/*.d.ts'],
+      reporter: ['json'],
+      reportsDirectory: 'coverage/tests',
+      // Figures for a failed run too: the script reports them and still exits with the run's failure.
+      reportOnFailure: true,
+    },
   },
 });

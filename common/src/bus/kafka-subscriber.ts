@@ -14,6 +14,7 @@ import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { BatchHandler, EventSubscriber, SubscriberHealth } from './bus';
 import { brokerProbe, createKafka, ensureTopic, RETRY, within, type BusLog, type KafkaSettings } from './kafka-client';
 import { connectWithBackoff } from './kafka-connect';
+import { PartitionProgress } from './partition-progress';
 
 /** How often end offsets are read to report lag and notice a lost broker, in ms. */
 const LAG_POLL_MS = 2_000;
@@ -36,11 +37,8 @@ export class KafkaSubscriber implements EventSubscriber {
   private groupCreated = false;
   private consumer: Consumer | null = null;
   private readonly groupId = `trendmap-map-server-${hostname()}-${randomUUID().slice(0, 8)}`;
-  /** Next offset to read, per partition. */
-  private readonly position = new Map<number, number>();
-  private readonly high = new Map<number, number>();
-  /** End offsets at start: the rebuild is over when every partition has reached its own. */
-  private rebuildTarget: Map<number, number> | null = null;
+  /** Offsets read and end offsets per partition: the health's lag and rebuilding. */
+  private readonly progress = new PartitionProgress();
   private connected = false;
   private lastError: string | null = null;
   private poll: NodeJS.Timeout | null = null;
@@ -86,13 +84,10 @@ export class KafkaSubscriber implements EventSubscriber {
     await ensureTopic(this.admin, this.options);
     const from = await this.admin.fetchTopicOffsetsByTimestamp(topic, Date.now() - this.options.rebuildMs);
     const ends = await this.admin.fetchTopicOffsets(topic);
-    this.rebuildTarget = new Map(ends.map((p) => [p.partition, Number(p.high)]));
-    for (const p of ends) this.high.set(p.partition, Number(p.high));
-    for (const p of from) this.position.set(p.partition, Number(p.offset));
+    const rebuilding = this.progress.startRebuild(from, ends);
     // A group nobody has joined yet takes committed offsets as they are: the first fetch starts right there.
     await this.admin.setOffsets({ groupId: this.groupId, topic, partitions: from });
     this.groupCreated = true;
-    const rebuilding = [...this.rebuildTarget].reduce((n, [p, end]) => n + end - (this.position.get(p) ?? end), 0);
     this.log.info(`kafka: rebuilding from ${rebuilding} messages of the last ${this.options.rebuildMs / 3_600_000} h on ${topic}`);
 
     const consumer = this.kafka.consumer({
@@ -124,9 +119,9 @@ export class KafkaSubscriber implements EventSubscriber {
               timestamp: Number(m.timestamp),
             })),
           );
-          this.position.set(batch.partition, Number(batch.lastOffset()) + 1);
+          this.progress.consumed(batch.partition, batch.lastOffset());
         }
-        this.high.set(batch.partition, Number(batch.highWatermark));
+        this.progress.endOffset(batch.partition, batch.highWatermark);
       },
     });
     this.poll = setInterval(() => void this.pollEnds(), LAG_POLL_MS);
@@ -134,12 +129,10 @@ export class KafkaSubscriber implements EventSubscriber {
   }
 
   health(): SubscriberHealth {
-    const lag: Record<string, number> = {};
-    for (const [partition, high] of this.high) lag[partition] = Math.max(0, high - (this.position.get(partition) ?? high));
     return {
       connection: this.connected ? 'connected' : 'disconnected',
-      rebuilding: this.isRebuilding(),
-      lag,
+      rebuilding: this.progress.rebuilding(),
+      lag: this.progress.lag(),
       lastError: this.lastError,
       brokers: this.options.brokers,
     };
@@ -155,15 +148,6 @@ export class KafkaSubscriber implements EventSubscriber {
     await this.admin.disconnect();
   }
 
-  private isRebuilding(): boolean {
-    if (this.rebuildTarget === null) return true;
-    for (const [partition, end] of this.rebuildTarget) {
-      if ((this.position.get(partition) ?? 0) < end) return true;
-    }
-    this.rebuildTarget = new Map(); // done for good
-    return false;
-  }
-
   private polling = false;
 
   private async pollEnds(): Promise<void> {
@@ -171,7 +155,7 @@ export class KafkaSubscriber implements EventSubscriber {
     this.polling = true;
     const poll = this.admin.fetchTopicOffsets(this.options.topic);
     try {
-      for (const p of await within(poll, LAG_POLL_TIMEOUT_MS, 'reading end offsets')) this.high.set(p.partition, Number(p.high));
+      for (const p of await within(poll, LAG_POLL_TIMEOUT_MS, 'reading end offsets')) this.progress.endOffset(p.partition, p.high);
       this.connected = true;
     } catch (error) {
       this.connected = false;
