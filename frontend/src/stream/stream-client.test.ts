@@ -171,8 +171,8 @@ describe('StreamClient: reconnecting', () => {
     expect(FakeEventSource.made).toHaveLength(1);
     vi.advanceTimersByTime(10_000);
     expect(FakeEventSource.made).toHaveLength(2);
-    expect(FakeEventSource.made[0]!.closed).toBe(true);
-    expect(latest().url).toBe(FakeEventSource.made[0]!.url);
+    expect(FakeEventSource.made[0].closed).toBe(true);
+    expect(latest().url).toBe(FakeEventSource.made[0].url);
     expect(client.status).toBe('reconnecting');
   });
 });
