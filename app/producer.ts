@@ -43,7 +43,10 @@ runMain(async () => {
       }, PROGRESS_MS);
 
   const outcome = await Promise.race([
-    producer.done.then(() => 'done' as const, () => 'failed' as const),
+    producer.done.then(
+      () => 'done' as const,
+      () => 'failed' as const,
+    ),
     untilSignal(),
   ]);
   if (progress) clearInterval(progress);

@@ -20,9 +20,11 @@ runMain(async () => {
   const log = createLogger(config);
   const embedded = await startEmbedded(config, { logger: log, archive: ready.archive });
   const source =
-    config.source === 'synthetic' ? `synthetic, ${config.rate} posts/s, seed ${config.seed}`
-    : config.source === 'replay' ? `replay of ${config.file}`
-    : `the X API stream at ${config.x.baseUrl}`;
+    config.source === 'synthetic'
+      ? `synthetic, ${config.rate} posts/s, seed ${config.seed}`
+      : config.source === 'replay'
+        ? `replay of ${config.file}`
+        : `the X API stream at ${config.x.baseUrl}`;
   const bus = config.kafkaBrokers === null ? 'in-process bus' : `Kafka ${config.kafkaBrokers.join(',')}, topic ${config.kafkaTopic}`;
   log.info(`trendmap is live at ${embedded.server.url.replace('127.0.0.1', 'localhost')} (${source}; ${bus})`);
 
@@ -32,7 +34,10 @@ runMain(async () => {
     (stats) => {
       display?.finish();
       if (!stats.finished) return;
-      log.info({ read: stats.read, accepted: stats.accepted, skipped: stats.skipped.toJSON() }, 'the source is exhausted; the map keeps serving what it counted');
+      log.info(
+        { read: stats.read, accepted: stats.accepted, skipped: stats.skipped.toJSON() },
+        'the source is exhausted; the map keeps serving what it counted',
+      );
     },
     (error: Error) => {
       display?.finish();

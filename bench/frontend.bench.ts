@@ -198,7 +198,9 @@ async function benchRendering(): Promise<void> {
     const counts = [...result.counts].sort((a, b) => a - b);
     const longTotal = result.longTasks.reduce((s, d) => s + d, 0);
     const ms = (v: number | undefined) => `${(v ?? Number.NaN).toFixed(1)} ms`;
-    console.log(`\nframe time: headless Chromium ${browser.version()}, ${VIEWPORT.width}x${VIEWPORT.height}, npm start --rate ${RATE} (synthetic), ${MEASURE_MS / 1_000} s`);
+    console.log(
+      `\nframe time: headless Chromium ${browser.version()}, ${VIEWPORT.width}x${VIEWPORT.height}, npm start --rate ${RATE} (synthetic), ${MEASURE_MS / 1_000} s`,
+    );
     const how = hooked ? "the marker layer's count" : `received in the last 60 s, capped at ${FULL_LAYER.toLocaleString('en')}`;
     console.log(
       `  markers on screen: ${atStart.toLocaleString('en')} at the start, min ${counts[0]?.toLocaleString('en')}, ` +

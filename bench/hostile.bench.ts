@@ -143,7 +143,9 @@ export async function benchHostile(): Promise<void> {
   spawnSync(process.execPath, ['scripts/ensure-build.mjs'], { cwd: root, stdio: 'inherit' });
   const keys = process.env.HOSTILE_BENCH_BOMBS?.split(',').map((key) => key.trim());
   const bombs = BOMBS.filter((bomb) => keys === undefined || keys.includes(bomb.key));
-  console.log(`hostile archives -> npm start --speed max; targets: peak RSS < ${megabytes(TARGET_RSS_BYTES)}, /api/health answered < ${TARGET_ANSWER_MS / 1_000} s (asked every ${POLL_MS} ms)`);
+  console.log(
+    `hostile archives -> npm start --speed max; targets: peak RSS < ${megabytes(TARGET_RSS_BYTES)}, /api/health answered < ${TARGET_ANSWER_MS / 1_000} s (asked every ${POLL_MS} ms)`,
+  );
   const baseline = await replay(join(root, 'test/fixtures/archive/good'));
   console.log(`  baseline (the same process on a 40-line archive): peak RSS ${megabytes(baseline.peakRss)}`);
   for (const bomb of bombs) {

@@ -219,7 +219,9 @@ async function sampledReplay(dir: string, settleMs = 100): Promise<{ samples: nu
 async function peakRss(pool: Template[]): Promise<void> {
   const archive = await largeArchive(pool);
   try {
-    console.log(`replay memory: ${megabytes(archive.bytes)} (${archive.lines.toLocaleString('en-US')} lines over ${SPAN_MS / 3_600_000} h) -> npm start --speed max, RSS every ${RSS_SAMPLE_MS / 1_000} s`);
+    console.log(
+      `replay memory: ${megabytes(archive.bytes)} (${archive.lines.toLocaleString('en-US')} lines over ${SPAN_MS / 3_600_000} h) -> npm start --speed max, RSS every ${RSS_SAMPLE_MS / 1_000} s`,
+    );
     // The same process on a 40-line archive: what the server and the border index take before any replay.
     const idle = await sampledReplay(join(root, 'test/fixtures/archive/good'), 3_000);
     const { samples, ms, output } = await sampledReplay(archive.dir);

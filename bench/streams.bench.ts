@@ -74,7 +74,14 @@ async function atCount(n: number): Promise<void> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const server = spawn(process.execPath, ['dist/server/start.mjs', '--source', 'synthetic', '--rate', String(RATE)], {
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'error', API_RATE_LIMIT: '0', SSE_MAX_CLIENTS: String(n), SSE_MAX_CLIENTS_PER_ADDRESS: String(n) },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      LOG_LEVEL: 'error',
+      API_RATE_LIMIT: '0',
+      SSE_MAX_CLIENTS: String(n),
+      SSE_MAX_CLIENTS_PER_ADDRESS: String(n),
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const pid = server.pid!;
@@ -110,7 +117,9 @@ async function atCount(n: number): Promise<void> {
       `  ${String(n).padStart(5)} streams: ${connected.opened} open in ${(connected.elapsedMs / 1_000).toFixed(1)} s ` +
         `(TCP connect p50 ${ms(tcp, 50)} ms, p99 ${ms(tcp, 99)} ms; headers p50 ${ms(open, 50)} ms, p99 ${ms(open, 99)} ms${refused.length > 0 ? `; refused or failed: ${JSON.stringify(Object.fromEntries(refused))}` : ''})`,
     );
-    console.log(`         markers to the browser: p50 ${ms(delivery, 50)} ms, p99 ${ms(delivery, 99)} ms (${report.markers.toLocaleString('en')} markers on the sampled streams)`);
+    console.log(
+      `         markers to the browser: p50 ${ms(delivery, 50)} ms, p99 ${ms(delivery, 99)} ms (${report.markers.toLocaleString('en')} markers on the sampled streams)`,
+    );
     console.log(`         /api/trends while connecting: ${spread(probe.latencies('connect'))}; while held: ${spread(probe.latencies('hold'))}`);
     console.log(
       `         map-server ${idle.rssMb.toFixed(0)} MB idle, ${after.proc.rssMb.toFixed(0)} MB with the streams (${perStreamKb.toFixed(0)} KB each); ` +

@@ -75,7 +75,9 @@ export function benchViewTrends(engine: TrendEngine, data: { ts: Float64Array; t
   const posts = data.ts.length;
   for (const { name, bbox } of BOXES) {
     const inBox = engine.trends({ region: 'view', bbox, window: '24h', sort: 'top', limit: 10 }).total;
-    console.log(`  bbox ${name.padEnd(19)} 24h top-10: ${timeQuery(engine, 'view', bbox, '24h', 'top')} (${inBox.toLocaleString('en')} posts in the box)`);
+    console.log(
+      `  bbox ${name.padEnd(19)} 24h top-10: ${timeQuery(engine, 'view', bbox, '24h', 'top')} (${inBox.toLocaleString('en')} posts in the box)`,
+    );
   }
   const europe = BOXES[2].bbox;
   console.log(`  bbox continent (Europe) 24h rising: ${timeQuery(engine, 'view', europe, '24h', 'rising')}`);
@@ -99,7 +101,9 @@ export function benchViewTrends(engine: TrendEngine, data: { ts: Float64Array; t
   const bytes = heapAndBuffers() - before;
   const stats = grid.stats();
   const tagsPerPost = (stats.wordsUsed - stats.arrays - posts) / posts;
-  console.log(`  grid.add:           ${Math.round(posts / seconds).toLocaleString('en')} posts/s; ${stats.posts.toLocaleString('en')} posts held, ${tagsPerPost.toFixed(2)} tags a post`);
+  console.log(
+    `  grid.add:           ${Math.round(posts / seconds).toLocaleString('en')} posts/s; ${stats.posts.toLocaleString('en')} posts held, ${tagsPerPost.toFixed(2)} tags a post`,
+  );
   console.log(
     `  grid memory: ${(bytes / posts).toFixed(1)} bytes a post (heap + array buffers, ${(bytes / 1024 / 1024).toFixed(1)} MB); ` +
       `records ${((stats.wordsUsed * 4) / posts).toFixed(1)} bytes a post, allocated ${((stats.wordsAllocated * 4) / posts).toFixed(1)}, in ${stats.arrays.toLocaleString('en')} arrays`,

@@ -59,7 +59,9 @@ function gc(): void {
 }
 
 export async function benchWindowStore(): Promise<void> {
-  console.log(`window store: ${EVENTS.toLocaleString('en')} events over 24 h, ${VOCABULARY.toLocaleString('en')}-tag Zipf(${ZIPF_S}) vocabulary, ${COUNTRIES.length} countries, seed 42`);
+  console.log(
+    `window store: ${EVENTS.toLocaleString('en')} events over 24 h, ${VOCABULARY.toLocaleString('en')}-tag Zipf(${ZIPF_S}) vocabulary, ${COUNTRIES.length} countries, seed 42`,
+  );
   const data = generate(42);
   // Where each post was made: near a city of its country (a stream of its own, so `data` stays as it was).
   const positions = cityPositions(data.cc, COUNTRIES, 43);
@@ -74,7 +76,9 @@ export async function benchWindowStore(): Promise<void> {
   for (let i = 0; i < EVENTS; i += 1) store.add(data.ts[i], COUNTRIES[data.cc[i]], data.tags[i] as unknown as number[]);
   let seconds = (performance.now() - start) / 1_000;
   console.log(`  store.add:          ${Math.round(EVENTS / seconds).toLocaleString('en')} events/s (${seconds.toFixed(2)} s)`);
-  console.log(`  distinct tags in 24h: world ${store.tally(WORLD, '24h').size.toLocaleString('en')}, US ${store.tally('US', '24h').size.toLocaleString('en')}`);
+  console.log(
+    `  distinct tags in 24h: world ${store.tally(WORLD, '24h').size.toLocaleString('en')}, US ${store.tally('US', '24h').size.toLocaleString('en')}`,
+  );
 
   // 2. Top-10 queries, uncached.
   const keyOf = (id: number) => `t${id}`;
@@ -86,17 +90,31 @@ export async function benchWindowStore(): Promise<void> {
       times.push(performance.now() - t);
     }
     times.sort((a, b) => a - b);
-    console.log(`  top-10 ${region.padEnd(5)} 24h:   p50 ${percentile(times, 50).toFixed(2)} ms, p99 ${percentile(times, 99).toFixed(2)} ms (${store.tally(region, '24h').size.toLocaleString('en')} tags scanned)`);
+    console.log(
+      `  top-10 ${region.padEnd(5)} 24h:   p50 ${percentile(times, 50).toFixed(2)} ms, p99 ${percentile(times, 99).toFixed(2)} ms (${store.tally(region, '24h').size.toLocaleString('en')} tags scanned)`,
+    );
   }
   gc();
   const after = process.memoryUsage();
-  console.log(`  store memory for 24 h of 1M events: heap +${megabytes(after.heapUsed - before.heapUsed)}, rss +${megabytes(after.rss - before.rss)} (process rss ${megabytes(after.rss)})`);
+  console.log(
+    `  store memory for 24 h of 1M events: heap +${megabytes(after.heapUsed - before.heapUsed)}, rss +${megabytes(after.rss - before.rss)} (process rss ${megabytes(after.rss)})`,
+  );
 
   // 3. The engine as the server runs it: encoded bytes in, validated, deduplicated, interned, counted.
   const messages: Buffer[] = [];
   for (let i = 0; i < EVENTS; i += 1) {
     const tags = Array.from(data.tags[i], (id) => `t${id}`);
-    const event: GeoEvent = { v: EVENT_VERSION, id: String(1_850_000_000_000_000_000n + BigInt(i)), ts: data.ts[i], lat: positions.lat[i], lon: positions.lon[i], loc: 'point', cc: COUNTRIES[data.cc[i]], tags, display: tags };
+    const event: GeoEvent = {
+      v: EVENT_VERSION,
+      id: String(1_850_000_000_000_000_000n + BigInt(i)),
+      ts: data.ts[i],
+      lat: positions.lat[i],
+      lon: positions.lon[i],
+      loc: 'point',
+      cc: COUNTRIES[data.cc[i]],
+      tags,
+      display: tags,
+    };
     messages.push(encodeEvent(event));
   }
   retained.push(messages);
@@ -107,7 +125,9 @@ export async function benchWindowStore(): Promise<void> {
   start = performance.now();
   for (const message of messages) engine.ingest(message, arrival);
   seconds = (performance.now() - start) / 1_000;
-  console.log(`  engine.ingest:      ${Math.round(EVENTS / seconds).toLocaleString('en')} events/s (decode + validate + dedupe + count; ${engine.ingested.toLocaleString('en')} accepted)`);
+  console.log(
+    `  engine.ingest:      ${Math.round(EVENTS / seconds).toLocaleString('en')} events/s (decode + validate + dedupe + count; ${engine.ingested.toLocaleString('en')} accepted)`,
+  );
   const times: number[] = [];
   for (let q = 0; q < QUERIES; q += 1) {
     // Defeat the cache, and mark the newest minute changed as a new post would: measure the scan.
@@ -121,7 +141,9 @@ export async function benchWindowStore(): Promise<void> {
   console.log(`  /api/trends world 24h (uncached): p50 ${percentile(times, 50).toFixed(2)} ms, p99 ${percentile(times, 99).toFixed(2)} ms`);
   gc();
   const afterEngine = process.memoryUsage();
-  console.log(`  engine memory (store + grid + dictionary + seen ids + recent posts): heap +${megabytes(afterEngine.heapUsed - beforeEngine.heapUsed)}, array buffers +${megabytes(afterEngine.arrayBuffers - beforeEngine.arrayBuffers)} (process rss ${megabytes(afterEngine.rss)}; ${engine.dictionary.size.toLocaleString('en')} tags interned)`);
+  console.log(
+    `  engine memory (store + grid + dictionary + seen ids + recent posts): heap +${megabytes(afterEngine.heapUsed - beforeEngine.heapUsed)}, array buffers +${megabytes(afterEngine.arrayBuffers - beforeEngine.arrayBuffers)} (process rss ${megabytes(afterEngine.rss)}; ${engine.dictionary.size.toLocaleString('en')} tags interned)`,
+  );
 
   // 4. Trends in a view, rising, and the grid's memory.
   benchViewTrends(engine, data, positions, gc);

@@ -73,12 +73,14 @@ export function javaAvailable(): JavaCheck {
 /** Free TCP ports on 127.0.0.1, all held open together so that they differ. */
 async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: count }, () =>
-      new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-        const server = createServer();
-        server.once('error', reject);
-        server.listen(0, HOST, () => resolve(server));
-      }),
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+          const server = createServer();
+          server.once('error', reject);
+          server.listen(0, HOST, () => resolve(server));
+        }),
     ),
   );
   const ports = servers.map((server) => (server.address() as AddressInfo).port);

@@ -44,7 +44,7 @@ try {
       for (let i = 3; i < d.length; i += 4) if (d[i] > 0) return true;
       return false;
     });
-  for (const deadline = Date.now() + 30_000; !(await painted()); ) {
+  for (const deadline = Date.now() + 30_000; !(await painted());) {
     if (Date.now() > deadline) throw new Error('no markers were drawn within 30 s');
     await page.waitForTimeout(500);
   }

@@ -16,7 +16,9 @@ describe('replaying an archive through the embedded product', () => {
   let embedded: Embedded;
 
   beforeAllOrFail(async () => {
-    embedded = await startEmbedded(configFor(['--source', 'replay', '--file', fixture('replay-sample.jsonl'), '--speed', 'max']), { staticDir: null });
+    embedded = await startEmbedded(configFor(['--source', 'replay', '--file', fixture('replay-sample.jsonl'), '--speed', 'max']), {
+      staticDir: null,
+    });
     const stats = await embedded.producer.done;
     expect(stats.finished).toBe(true);
   });

@@ -101,7 +101,9 @@ describe('an archive of hostile hashtags through the embedded product (test/fixt
   let embedded: Embedded;
 
   beforeAllOrFail(async () => {
-    embedded = await startEmbedded(configFor(['--source', 'replay', '--file', fixture('hostile-hashtags.jsonl'), '--speed', 'max']), { staticDir: null });
+    embedded = await startEmbedded(configFor(['--source', 'replay', '--file', fixture('hostile-hashtags.jsonl'), '--speed', 'max']), {
+      staticDir: null,
+    });
     expect((await embedded.producer.done).finished).toBe(true);
   });
   afterAll(async () => embedded?.close());

@@ -67,7 +67,10 @@ export async function until(check: () => boolean, what: string, timeoutMs = 30_0
 export function countsOf(body: TrendsResponse): { tag: string; display: string; count: number }[] {
   for (const trend of body.trends) {
     expect(trend.share, trend.tag).toBe(trend.count / body.total);
-    expect(trend.spark.reduce((sum, n) => sum + n, 0), trend.tag).toBe(trend.count);
+    expect(
+      trend.spark.reduce((sum, n) => sum + n, 0),
+      trend.tag,
+    ).toBe(trend.count);
     expect(trend.spark, trend.tag).toHaveLength(body.spark.slots);
   }
   return body.trends.map(({ tag, display, count }) => ({ tag, display, count }));

@@ -69,7 +69,11 @@ describe('replaying a hostile archive through the embedded product', () => {
       if (!result.ok) small.add(result.reason);
     }
     const want: Record<string, number> = { ...expected.skipped };
-    for (const [reason, n] of Object.entries({ ...small.toJSON(), unknown_shape: (small.toJSON().unknown_shape ?? 0) + BOMB_LINES, line_too_long: 2 })) {
+    for (const [reason, n] of Object.entries({
+      ...small.toJSON(),
+      unknown_shape: (small.toJSON().unknown_shape ?? 0) + BOMB_LINES,
+      line_too_long: 2,
+    })) {
       want[reason] = (want[reason] ?? 0) + n;
     }
     const health = (await (await fetch(`${embedded.server.url}/api/health`)).json()) as Health;

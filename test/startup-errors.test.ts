@@ -93,7 +93,10 @@ const STACK_FRAME = /^\s+at /m;
 function expectOneLine(result: Run, code: number, line: RegExp): void {
   expect(result.code, result.stderr).toBe(code);
   expect(result.stderr).not.toMatch(STACK_FRAME);
-  expect(result.stderr.split('\n').filter((l) => l !== ''), result.stderr).toHaveLength(1);
+  expect(
+    result.stderr.split('\n').filter((l) => l !== ''),
+    result.stderr,
+  ).toHaveLength(1);
   expect(result.stderr.trimEnd()).toMatch(line);
 }
 
@@ -158,7 +161,10 @@ describe('mistakes on the command line and in the environment: exit 2 before any
     const kafka = await listener(); // were Kafka contacted, this would count a connection
     try {
       for (const entry of ['start', 'producer'] as const) {
-        const result = await run(entry, ['--source', 'x', '--countries', 'US'], { PORT: String(port.port), KAFKA_BROKERS: `127.0.0.1:${kafka.port}` });
+        const result = await run(entry, ['--source', 'x', '--countries', 'US'], {
+          PORT: String(port.port),
+          KAFKA_BROKERS: `127.0.0.1:${kafka.port}`,
+        });
         expectOneLine(result, 2, /^trendmap: --source x needs an X API bearer token: set X_BEARER_TOKEN \(or --bearer-token-file\)$/);
         expect(result.stdout).toBe('');
       }
@@ -172,49 +178,95 @@ describe('mistakes on the command line and in the environment: exit 2 before any
   it.each<[string, Entry, string[], Record<string, string>, RegExp]>([
     ['a negative rate', 'start', ['--rate', '-5'], {}, /^trendmap: --rate must be a number from 0\.1 to 100000; got "-5"$/],
     ['a zero rate', 'start', ['--rate', '0'], {}, /^trendmap: --rate must be a number from 0\.1 to 100000; got "0"$/],
-    ['--speed with the synthetic source', 'start', ['--speed', 'max'], {}, /^trendmap: --speed is only used with --source replay, not with synthetic, the default$/],
-    ['--seed with a replay', 'producer', ['--source', 'replay', '--file', 'a.jsonl', '--seed', '2'], {}, /^trendmap: --seed is only used with --source synthetic, not with replay$/],
-    ['X filters that make no rule', 'start', ['--source', 'x'], { X_BEARER_TOKEN: 'token' }, /^trendmap: the X filtered stream needs something to filter on: give --countries/],
+    [
+      '--speed with the synthetic source',
+      'start',
+      ['--speed', 'max'],
+      {},
+      /^trendmap: --speed is only used with --source replay, not with synthetic, the default$/,
+    ],
+    [
+      '--seed with a replay',
+      'producer',
+      ['--source', 'replay', '--file', 'a.jsonl', '--seed', '2'],
+      {},
+      /^trendmap: --seed is only used with --source synthetic, not with replay$/,
+    ],
+    [
+      'X filters that make no rule',
+      'start',
+      ['--source', 'x'],
+      { X_BEARER_TOKEN: 'token' },
+      /^trendmap: the X filtered stream needs something to filter on: give --countries/,
+    ],
     ['an unknown option', 'start', ['--sorce', 'x'], {}, /^trendmap: unknown option --sorce \(see --help\)$/],
     ['a bad LOG_FORMAT', 'start', [], { LOG_FORMAT: 'xml' }, /^trendmap: LOG_FORMAT must be json or pretty; got "xml"$/],
     ['the producer without KAFKA_BROKERS', 'producer', [], {}, /^trendmap: the producer service publishes to Kafka: set KAFKA_BROKERS/],
     ['the map-server without KAFKA_BROKERS', 'map-server', [], {}, /^trendmap: the map-server service reads from Kafka: set KAFKA_BROKERS/],
-    ['a source option given to the map-server', 'map-server', ['--rate', '5'], { KAFKA_BROKERS: '127.0.0.1:9' }, /^trendmap: --rate is an option of the producer/],
+    [
+      'a source option given to the map-server',
+      'map-server',
+      ['--rate', '5'],
+      { KAFKA_BROKERS: '127.0.0.1:9' },
+      /^trendmap: --rate is an option of the producer/,
+    ],
   ])('%s (%s)', async (_what, entry, args, env, line) => {
     expectOneLine(await run(entry, args, env), 2, line);
   });
 });
 
 describe('npm start with KAFKA_BROKERS where no broker listens', () => {
-  it('serves anyway: /api/health says degraded naming the broker and the error, and the log says so once', async () => {
-    const port = await freePort();
-    const brokers = `127.0.0.1:${await freePort()}`;
-    const url = `http://127.0.0.1:${port}`;
-    const sample = fixture('replay-sample.jsonl');
-    const started = launch('start', ['--source', 'replay', '--file', sample, '--speed', 'max'], { PORT: String(port), KAFKA_BROKERS: brokers, LOG_FORMAT: 'json' });
-    try {
-      const health = await until(async () => {
-        const h = await getJson<HealthResponse>(`${url}/api/health`);
-        return h.kafka?.lastError ? h : undefined;
-      }, () => `a degraded answer\n${started.output()}`);
-      expect(health).toMatchObject({ status: 'degraded', kafka: { connection: 'disconnected', brokers: [brokers] } });
-      expect(health.kafka?.lastError).toMatch(/ECONNREFUSED/);
-      await until(async () => (started.output().includes('npm run kafka:local') ? true : undefined), () => `the hint\n${started.output()}`);
-      // The replay's progress line (every 5 s) says posts were read: they are held for the broker now.
-      await until(async () => (/replay: .*[1-9][0-9]* accepted/.test(started.output()) ? true : undefined), () => `posts read\n${started.output()}`);
-    } finally {
-      started.child.kill('SIGTERM');
-    }
-    const result = await started.exited;
-    expect(result.code, result.stderr).toBe(0);
-    const lines = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { level: number; msg: string });
-    const hints = lines.filter((line) => line.msg.includes('npm run kafka:local'));
-    expect(hints, result.stdout).toHaveLength(1);
-    expect(hints[0]).toMatchObject({ level: 40, msg: expect.stringContaining(`cannot reach a broker at ${brokers}`) });
-    // SIGTERM ends it although the producer's posts are held for a broker that never came.
-    expect(lines.map((line) => line.msg)).toContainEqual(expect.stringMatching(/^stopping: the bus did not take the posts held for it within 10 s/));
-    expect(result.stderr).toBe('');
-  }, RUNNING_TEST_MS);
+  it(
+    'serves anyway: /api/health says degraded naming the broker and the error, and the log says so once',
+    async () => {
+      const port = await freePort();
+      const brokers = `127.0.0.1:${await freePort()}`;
+      const url = `http://127.0.0.1:${port}`;
+      const sample = fixture('replay-sample.jsonl');
+      const started = launch('start', ['--source', 'replay', '--file', sample, '--speed', 'max'], {
+        PORT: String(port),
+        KAFKA_BROKERS: brokers,
+        LOG_FORMAT: 'json',
+      });
+      try {
+        const health = await until(
+          async () => {
+            const h = await getJson<HealthResponse>(`${url}/api/health`);
+            return h.kafka?.lastError ? h : undefined;
+          },
+          () => `a degraded answer\n${started.output()}`,
+        );
+        expect(health).toMatchObject({ status: 'degraded', kafka: { connection: 'disconnected', brokers: [brokers] } });
+        expect(health.kafka?.lastError).toMatch(/ECONNREFUSED/);
+        await until(
+          async () => (started.output().includes('npm run kafka:local') ? true : undefined),
+          () => `the hint\n${started.output()}`,
+        );
+        // The replay's progress line (every 5 s) says posts were read: they are held for the broker now.
+        await until(
+          async () => (/replay: .*[1-9][0-9]* accepted/.test(started.output()) ? true : undefined),
+          () => `posts read\n${started.output()}`,
+        );
+      } finally {
+        started.child.kill('SIGTERM');
+      }
+      const result = await started.exited;
+      expect(result.code, result.stderr).toBe(0);
+      const lines = result.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { level: number; msg: string });
+      const hints = lines.filter((line) => line.msg.includes('npm run kafka:local'));
+      expect(hints, result.stdout).toHaveLength(1);
+      expect(hints[0]).toMatchObject({ level: 40, msg: expect.stringContaining(`cannot reach a broker at ${brokers}`) });
+      // SIGTERM ends it although the producer's posts are held for a broker that never came.
+      expect(lines.map((line) => line.msg)).toContainEqual(
+        expect.stringMatching(/^stopping: the bus did not take the posts held for it within 10 s/),
+      );
+      expect(result.stderr).toBe('');
+    },
+    RUNNING_TEST_MS,
+  );
 });
 
 describe('LOG_FORMAT', { timeout: RUNNING_TEST_MS }, () => {
@@ -222,7 +274,10 @@ describe('LOG_FORMAT', { timeout: RUNNING_TEST_MS }, () => {
   async function replayWith(format: string): Promise<Run> {
     const started = launch('start', ['--source', 'replay', '--file', fixture('replay-sample.jsonl'), '--speed', 'max'], { LOG_FORMAT: format });
     try {
-      await until(async () => (started.output().includes('the source is exhausted') ? true : undefined), () => `the replay to end\n${started.output()}`);
+      await until(
+        async () => (started.output().includes('the source is exhausted') ? true : undefined),
+        () => `the replay to end\n${started.output()}`,
+      );
     } finally {
       started.child.kill('SIGTERM');
     }
@@ -232,11 +287,18 @@ describe('LOG_FORMAT', { timeout: RUNNING_TEST_MS }, () => {
     return result;
   }
 
-  it('json: every line parses, the server\'s and the producer\'s alike', async () => {
+  it("json: every line parses, the server's and the producer's alike", async () => {
     const { stdout } = await replayWith('json');
-    const lines = stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { msg: string; level: number });
+    const lines = stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { msg: string; level: number });
     expect(lines.map((line) => line.msg)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^Server listening at/), expect.stringMatching(/^trendmap is live at/), expect.stringMatching(/^replay finished/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^Server listening at/),
+        expect.stringMatching(/^trendmap is live at/),
+        expect.stringMatching(/^replay finished/),
+      ]),
     );
   });
 

@@ -149,9 +149,7 @@ export const StreamStatsSchema = Type.Object({
 
 export type StreamStats = Static<typeof StreamStatsSchema>;
 
-export const SkippedSchema = Type.Object(
-  Object.fromEntries(Object.keys(SKIP_REASONS).map((reason) => [reason, Type.Optional(Type.Integer())])),
-);
+export const SkippedSchema = Type.Object(Object.fromEntries(Object.keys(SKIP_REASONS).map((reason) => [reason, Type.Optional(Type.Integer())])));
 
 export const DroppedTagsSchema = Type.Object(
   Object.fromEntries(Object.keys(TAG_DROP_REASONS).map((reason) => [reason, Type.Optional(Type.Integer())])),

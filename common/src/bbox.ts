@@ -36,7 +36,16 @@ export function bboxSpans([west, south, east, north]: Bbox): BboxSpans {
   if (west <= east && east - west >= 360) return { lons: [[-180, 180]], ...range };
   const w = wrapLon(west);
   const e = wrapLon(east);
-  return { lons: w <= e ? [[w, e]] : [[w, 180], [-180, e]], ...range };
+  return {
+    lons:
+      w <= e
+        ? [[w, e]]
+        : [
+            [w, 180],
+            [-180, e],
+          ],
+    ...range,
+  };
 }
 
 /** Whether a point lies in the box (edges included). */

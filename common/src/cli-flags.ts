@@ -39,7 +39,11 @@ const APPLIES_TO: Record<Exclude<FlagName, 'source' | 'help'>, readonly SourceNa
   'dry-run-rules': ['x'],
 };
 
-const VALUE_FLAGS = new Set(Object.entries(OPTIONS).filter(([, o]) => o.type === 'string').map(([name]) => `--${name}`));
+const VALUE_FLAGS = new Set(
+  Object.entries(OPTIONS)
+    .filter(([, o]) => o.type === 'string')
+    .map(([name]) => `--${name}`),
+);
 
 export function readFlags(argv: string[]): Flags {
   let flags: Flags;

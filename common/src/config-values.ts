@@ -27,12 +27,7 @@ export function parseSpeed(raw: string): Speed {
 }
 
 /** A number within `range` (a whole one when `range.integer`), or `fallback` when absent; `name` is the flag or variable. */
-export function parseNumber(
-  name: string,
-  raw: string | undefined,
-  fallback: number,
-  range: { min: number; max: number; integer?: boolean },
-): number {
+export function parseNumber(name: string, raw: string | undefined, fallback: number, range: { min: number; max: number; integer?: boolean }): number {
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
   const ok = Number.isFinite(value) && (!range.integer || Number.isInteger(value)) && value >= range.min && value <= range.max;
@@ -76,9 +71,7 @@ export function parseTrustProxy(raw: string | undefined): Config['trustProxy'] {
     const bits = family === 4 ? 32 : 128;
     const prefixOk = prefix === undefined || (/^[0-9]{1,3}$/.test(prefix) && Number(prefix) <= bits);
     if (family === 0 || !prefixOk || extra !== undefined) {
-      throw new ConfigError(
-        `TRUST_PROXY must be true, false, or IP addresses and CIDR ranges such as 10.0.0.0/8,::1; got "${entry}"`,
-      );
+      throw new ConfigError(`TRUST_PROXY must be true, false, or IP addresses and CIDR ranges such as 10.0.0.0/8,::1; got "${entry}"`);
     }
   }
   return entries;
@@ -111,7 +104,12 @@ export function parseTopic(raw: string): string {
 
 /** A comma-separated list, items trimmed, empty ones dropped. */
 export function parseList(raw: string | undefined): string[] {
-  return raw === undefined ? [] : raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  return raw === undefined
+    ? []
+    : raw
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
 }
 
 /** The X bearer token: from `--bearer-token-file` when given, else X_BEARER_TOKEN or TWITTER_BEARER_TOKEN. */

@@ -56,7 +56,12 @@ describe('parseConfig', () => {
       X_API_BASE_URL: 'http://127.0.0.1:9999/2/',
     });
     expect(x.source).toBe('x');
-    expect(x.x).toMatchObject({ countries: ['US', 'GB'], track: ['#worldcup', 'olympics'], bbox: [-0.5, 51.3, 0.3, 51.7], baseUrl: 'http://127.0.0.1:9999/2' });
+    expect(x.x).toMatchObject({
+      countries: ['US', 'GB'],
+      track: ['#worldcup', 'olympics'],
+      bbox: [-0.5, 51.3, 0.3, 51.7],
+      baseUrl: 'http://127.0.0.1:9999/2',
+    });
     expect(x.x.bearerToken?.reveal()).toBe('AAAA-secret');
     expect(JSON.stringify(x)).not.toContain('AAAA-secret');
     expect(String(x.x.bearerToken)).toBe('[redacted]');
@@ -65,7 +70,19 @@ describe('parseConfig', () => {
 
   it('lists every option in --help', () => {
     expect(parseConfig(['--help'], {})).toEqual({ help: true });
-    for (const option of ['--source', '--file', '--speed', '--rate', '--seed', 'PORT', 'HOST', 'TILE_URL', 'API_RATE_LIMIT', 'KAFKA_BROKERS', 'LOG_FORMAT']) {
+    for (const option of [
+      '--source',
+      '--file',
+      '--speed',
+      '--rate',
+      '--seed',
+      'PORT',
+      'HOST',
+      'TILE_URL',
+      'API_RATE_LIMIT',
+      'KAFKA_BROKERS',
+      'LOG_FORMAT',
+    ]) {
       expect(HELP).toContain(option);
     }
   });
@@ -169,7 +186,11 @@ describe('parseConfig', () => {
     [[], { TRUST_PROXY: 'proxy.local' }, /TRUST_PROXY must be true, false, or IP addresses and CIDR ranges .*; got "proxy.local"/],
     [[], { TRUST_PROXY: '10.0.0.0/33' }, /TRUST_PROXY must be .*; got "10.0.0.0\/33"/],
     [[], { TRUST_PROXY: '2' }, /TRUST_PROXY must be .*; got "2"/],
-    [[], { TILE_URL: 'tiles.example.org/{z}/{x}/{y}.png' }, /TILE_URL must be an http\(s\) URL template such as .*; got "tiles.example.org\/{z}\/{x}\/{y}.png"/],
+    [
+      [],
+      { TILE_URL: 'tiles.example.org/{z}/{x}/{y}.png' },
+      /TILE_URL must be an http\(s\) URL template such as .*; got "tiles.example.org\/{z}\/{x}\/{y}.png"/,
+    ],
     [[], { TILE_URL: 'https://tiles.{tld}/{z}/{x}/{y}.png' }, /TILE_URL must name its host's domain outright/],
   ])('refuses %j %j with a clear message', (argv, env, message) => {
     expect(() => parseConfig(argv, env)).toThrow(ConfigError);
@@ -180,7 +201,10 @@ describe('parseConfig', () => {
 describe('the stream caps', () => {
   it('default to SSE_MAX_CLIENTS and SSE_MAX_CLIENTS_PER_ADDRESS of DEFAULTS, and read both', () => {
     expect(config([])).toMatchObject({ sseMaxClients: DEFAULTS.sseMaxClients, sseMaxClientsPerAddress: 20 });
-    expect(config([], { SSE_MAX_CLIENTS: '5000', SSE_MAX_CLIENTS_PER_ADDRESS: ' 3 ' })).toMatchObject({ sseMaxClients: 5_000, sseMaxClientsPerAddress: 3 });
+    expect(config([], { SSE_MAX_CLIENTS: '5000', SSE_MAX_CLIENTS_PER_ADDRESS: ' 3 ' })).toMatchObject({
+      sseMaxClients: 5_000,
+      sseMaxClientsPerAddress: 3,
+    });
     expect(config([], { SSE_MAX_CLIENTS: '' }).sseMaxClients).toBe(DEFAULTS.sseMaxClients);
   });
 

@@ -234,7 +234,11 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
       kafkaBrokers: parseBrokers(env.KAFKA_BROKERS),
       kafkaTopic: parseTopic(nonEmpty(env.KAFKA_TOPIC) ?? DEFAULTS.kafkaTopic),
       kafkaPartitions: parseNumber('KAFKA_PARTITIONS', env.KAFKA_PARTITIONS, DEFAULTS.kafkaPartitions, { integer: true, min: 1, max: 1_000 }),
-      kafkaRetentionHours: parseNumber('KAFKA_RETENTION_HOURS', env.KAFKA_RETENTION_HOURS, DEFAULTS.kafkaRetentionHours, { integer: true, min: 25, max: 24 * 365 }),
+      kafkaRetentionHours: parseNumber('KAFKA_RETENTION_HOURS', env.KAFKA_RETENTION_HOURS, DEFAULTS.kafkaRetentionHours, {
+        integer: true,
+        min: 25,
+        max: 24 * 365,
+      }),
     },
   };
 }

@@ -34,10 +34,18 @@ describe('event contract', () => {
     ['repeated tags', JSON.stringify({ ...valid, tags: ['ai', 'ai'], display: ['AI', 'ai'] }), /distinct/],
     ['an unknown field', JSON.stringify({ ...valid, extra: true }), /./],
     // Junk tags are refused as the producer refuses them (common/src/hashtag.ts), whoever wrote the message.
-    ['a display that is not a hashtag', JSON.stringify({ ...valid, tags: ['東京', 'x</textarea>'], display: ['東京', 'x</textarea>'] }), /^\/display\/1 is not a hashtag .*\(invalid_hashtag\)$/],
+    [
+      'a display that is not a hashtag',
+      JSON.stringify({ ...valid, tags: ['東京', 'x</textarea>'], display: ['東京', 'x</textarea>'] }),
+      /^\/display\/1 is not a hashtag .*\(invalid_hashtag\)$/,
+    ],
     ['a number for a hashtag', JSON.stringify({ ...valid, tags: ['123'], display: ['123'] }), /\/display\/0 is not a hashtag/],
     ['a key ?tag= cannot follow', JSON.stringify({ ...valid, tags: ['\ufdfa'], display: ['\ufdfa'] }), /\/display\/0 .*invalid_hashtag/],
-    ['a key that is not the display\'s', JSON.stringify({ ...valid, tags: ['東京', 'ml'], display: ['東京', 'AI'] }), /^\/tags\/1 must be the key of \/display\/1$/],
+    [
+      "a key that is not the display's",
+      JSON.stringify({ ...valid, tags: ['東京', 'ml'], display: ['東京', 'AI'] }),
+      /^\/tags\/1 must be the key of \/display\/1$/,
+    ],
     ['a key in another casing', JSON.stringify({ ...valid, tags: ['東京', 'AI'] }), /\/tags\/1 must be the key/],
     ['a huge message', Buffer.alloc(EVENT_LIMITS.maxBytes + 1, 0x20), /too large/],
   ])('refuses %s with a reason', (_what, bytes, error) => {

@@ -13,7 +13,11 @@ describe('createLogger', () => {
     const { logger, lines } = capture('json');
     logger.info('trendmap is live at http://localhost:3000');
     logger.warn({ key: 'FR', error: 'message is not JSON' }, 'skipped a message that breaks the event contract');
-    const parsed = lines.join('').trimEnd().split('\n').map((line) => JSON.parse(line));
+    const parsed = lines
+      .join('')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(parsed).toMatchObject([
       { level: 30, msg: 'trendmap is live at http://localhost:3000' },
       { level: 40, msg: 'skipped a message that breaks the event contract', key: 'FR', error: 'message is not JSON' },
@@ -26,7 +30,9 @@ describe('createLogger', () => {
     logger.warn('kafka: cannot reach a broker at 127.0.0.1:9 (Connection error: connect ECONNREFUSED 127.0.0.1:9)');
     logger.warn({ key: 'FR', read: 40, skipped: { duplicate: 2 } }, 'skipped a message');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^\[[0-9]{2}:[0-9]{2}:[0-9]{2}\] WARN: kafka: cannot reach a broker at 127\.0\.0\.1:9 \(Connection error: connect ECONNREFUSED 127\.0\.0\.1:9\)\n$/);
+    expect(lines[0]).toMatch(
+      /^\[[0-9]{2}:[0-9]{2}:[0-9]{2}\] WARN: kafka: cannot reach a broker at 127\.0\.0\.1:9 \(Connection error: connect ECONNREFUSED 127\.0\.0\.1:9\)\n$/,
+    );
     expect(lines[1]).toMatch(/WARN: skipped a message key=FR read=40 skipped\.duplicate=2\n$/);
     for (const line of lines) expect(line).not.toMatch(/[{}]/);
   });

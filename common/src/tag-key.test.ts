@@ -31,7 +31,12 @@ describe('tagKey', () => {
   it('is its own key: a link built from a key finds the same tag (fast-check)', () => {
     const marks = fc.constantFrom('', '\u0300', '\u0301', '\u0307', '\u0308', '\u0313', '\u0342', '\u0345', '\u3099');
     const letter = fc.oneof(fc.string({ unit: 'binary', maxLength: 2 }), fc.constantFrom('T', 'İ', 'Ϊ', 'Ά', 'ᵀ', 'ẞ', 'K', 'Ω'));
-    const tag = fc.array(fc.tuple(letter, marks).map(([l, m]) => l + m), { maxLength: 6 }).map((parts) => parts.join(''));
+    const tag = fc
+      .array(
+        fc.tuple(letter, marks).map(([l, m]) => l + m),
+        { maxLength: 6 },
+      )
+      .map((parts) => parts.join(''));
     fc.assert(
       fc.property(tag, (t) => {
         const key = tagKey(t);

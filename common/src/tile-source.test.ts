@@ -18,10 +18,12 @@ describe('tileImageSource', () => {
     expect(tileImageSource('/tiles/{z}/{x}/{y}.png')).toBeNull();
   });
 
-  it.each(['ftp://tiles.example.com/{z}.png', 'tiles.example.com/{z}.png', 'https://tiles.{tld}/{z}.png', 'https://user:pw@tiles.example.com/{z}.png'])(
-    'refuses %s',
-    (url) => {
-      expect(() => tileImageSource(url)).toThrow(TileSourceError);
-    },
-  );
+  it.each([
+    'ftp://tiles.example.com/{z}.png',
+    'tiles.example.com/{z}.png',
+    'https://tiles.{tld}/{z}.png',
+    'https://user:pw@tiles.example.com/{z}.png',
+  ])('refuses %s', (url) => {
+    expect(() => tileImageSource(url)).toThrow(TileSourceError);
+  });
 });

@@ -79,7 +79,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(tagRegionsRoute, { engine: options.engine });
   await app.register(postsRoute, { engine: options.engine });
   await app.register(streamRoute, { hub: options.hub, feed });
-  await app.register(healthRoute, { engine: options.engine, hub: options.hub, upstreamSkips: options.upstreamSkips, upstreamDroppedTags: options.upstreamDroppedTags, busHealth: options.busHealth, sourceHealth: options.sourceHealth });
+  await app.register(healthRoute, {
+    engine: options.engine,
+    hub: options.hub,
+    upstreamSkips: options.upstreamSkips,
+    upstreamDroppedTags: options.upstreamDroppedTags,
+    busHealth: options.busHealth,
+    sourceHealth: options.sourceHealth,
+  });
   await app.register(clientConfigRoute, { clientConfig: options.clientConfig });
   if (options.staticDir !== null) await app.register(frontendRoute, { staticDir: options.staticDir });
   return app;

@@ -34,7 +34,16 @@ const INVALID_LOG_MS = 10_000;
 export interface MapServerOptions {
   config: Pick<
     Config,
-    'port' | 'host' | 'tileUrl' | 'tileAttribution' | 'logLevel' | 'logFormat' | 'apiRateLimit' | 'trustProxy' | 'sseMaxClients' | 'sseMaxClientsPerAddress'
+    | 'port'
+    | 'host'
+    | 'tileUrl'
+    | 'tileAttribution'
+    | 'logLevel'
+    | 'logFormat'
+    | 'apiRateLimit'
+    | 'trustProxy'
+    | 'sseMaxClients'
+    | 'sseMaxClientsPerAddress'
   >;
   subscriber: EventSubscriber;
   /** The process's logger (one per process); by default one made from the configuration. */
@@ -89,7 +98,9 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
     const now = Date.now();
     engine.tick(now);
     for (const { held } of invalid.due(now)) {
-      app.log.warn(`skipped ${held} more messages that break the event contract in the last ${INVALID_LOG_MS / 1_000} s (all are counted in /api/health)`);
+      app.log.warn(
+        `skipped ${held} more messages that break the event contract in the last ${INVALID_LOG_MS / 1_000} s (all are counted in /api/health)`,
+      );
     }
   }, TICK_MS);
   tick.unref();
@@ -101,7 +112,10 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
         if (result.ok || result.reason !== 'invalid_event') continue;
         const held = invalid.admit('invalid_event', arrival);
         if (held !== null) {
-          app.log.warn({ key: message.key, error: result.error, ...(held > 0 && { heldBack: held }) }, 'skipped a message that breaks the event contract');
+          app.log.warn(
+            { key: message.key, error: result.error, ...(held > 0 && { heldBack: held }) },
+            'skipped a message that breaks the event contract',
+          );
         }
       }
     });

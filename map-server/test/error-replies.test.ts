@@ -8,7 +8,8 @@ import { connect } from 'node:net';
 import { until } from '../../test/helpers';
 import { expectOurError, listen, rawExchange, securityHeadersOf, testApp } from './test-app';
 
-const request = (line: string, ...headers: string[]) => `${line} HTTP/1.1\r\nHost: localhost\r\n${headers.map((h) => `${h}\r\n`).join('')}Connection: close\r\n\r\n`;
+const request = (line: string, ...headers: string[]) =>
+  `${line} HTTP/1.1\r\nHost: localhost\r\n${headers.map((h) => `${h}\r\n`).join('')}Connection: close\r\n\r\n`;
 
 describe('errors from before routing and from the HTTP parser (raw socket)', () => {
   it.each([
@@ -84,7 +85,7 @@ describe('errors from before routing and from the HTTP parser (raw socket)', () 
 });
 
 describe('parameters that are not valid percent-encoding', () => {
-  it('answers a query value left undecoded with the parameter\'s 400, for the tag as for the others', async () => {
+  it("answers a query value left undecoded with the parameter's 400, for the tag as for the others", async () => {
     const { app } = await testApp();
     for (const url of ['/api/posts?tag=%ff', '/api/stream?tag=%', '/api/tags/%25/regions', '/api/trends?window=%ff', '/api/trends?region=%']) {
       const response = await app.inject(url);
@@ -109,7 +110,12 @@ describe('errors from routing and the error handler (inject)', () => {
   it('answers unknown paths and methods with 404, API or not', async () => {
     const { app } = await testApp();
     const security = await securityHeadersOf(app);
-    for (const [method, url] of [['GET', '/api/nope'], ['GET', '/nope'], ['DELETE', '/api/trends'], ['OPTIONS', '/api/health']] as const) {
+    for (const [method, url] of [
+      ['GET', '/api/nope'],
+      ['GET', '/nope'],
+      ['DELETE', '/api/trends'],
+      ['OPTIONS', '/api/health'],
+    ] as const) {
       const response = await app.inject({ method, url });
       expect(response.statusCode).toBe(404);
       expect(response.json()).toEqual({ error: `no route for ${method} ${url}` });
@@ -152,7 +158,10 @@ describe('errors from routing and the error handler (inject)', () => {
   it('names the status, not the internals, for errors that are not ours, and hides 500s', async () => {
     const { app } = await testApp();
     app.get('/test/framework', async () => {
-      throw Object.assign(new Error('FST_ERR_CTP_BODY_TOO_LARGE: Request body is too large for Fastify'), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
+      throw Object.assign(new Error('FST_ERR_CTP_BODY_TOO_LARGE: Request body is too large for Fastify'), {
+        statusCode: 413,
+        code: 'FST_ERR_CTP_BODY_TOO_LARGE',
+      });
     });
     app.get('/test/bug', async () => {
       throw new TypeError('cannot read properties of undefined (reading "fastify")');

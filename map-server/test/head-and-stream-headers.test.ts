@@ -44,7 +44,7 @@ describe('HEAD', () => {
     expect(hub.clients).toBe(0);
   });
 
-  it('on /api/stream claims no content length (the GET\'s body has none), and the connection goes on', async () => {
+  it("on /api/stream claims no content length (the GET's body has none), and the connection goes on", async () => {
     const { app, hub } = await testApp();
     const port = await listen(app);
     const keepAlive = (path: string) => `HEAD ${path} HTTP/1.1\r\nHost: localhost\r\n\r\n`;

@@ -28,7 +28,13 @@ function value(text: string, sample: string): number {
  */
 function session(hub: MarkerHub, ip: string, buffered = 0): SseSession {
   const res = { writableLength: buffered, writeHead() {}, write: () => true, end() {}, destroy() {}, on() {} };
-  const opened = new SseSession(res as unknown as ServerResponse, { region: 'world', bbox: null, window: '1h', sort: 'top', limit: 10, tag: null }, ip, hub.options, (closed) => hub.detach(closed));
+  const opened = new SseSession(
+    res as unknown as ServerResponse,
+    { region: 'world', bbox: null, window: '1h', sort: 'top', limit: 10, tag: null },
+    ip,
+    hub.options,
+    (closed) => hub.detach(closed),
+  );
   hub.attach(opened);
   return opened;
 }
@@ -61,7 +67,7 @@ describe('GET /metrics', () => {
     }
   });
 
-  it('counts ingested and skipped posts, the producer\'s skips included, and their rate', async () => {
+  it("counts ingested and skipped posts, the producer's skips included, and their rate", async () => {
     let now = Date.UTC(2014, 6, 13, 19, 0);
     const { app, engine, hub } = await testApp({ now: () => now, upstreamSkips: () => ({ not_json: 2, duplicate: 1 }) });
     const before = await scrape(app);
@@ -127,8 +133,14 @@ describe('GET /metrics', () => {
     expect(value(text, 'trendmap_sse_clients')).toBe(1);
   });
 
-  it('reports Kafka lag per partition and the rebuild, from the subscriber\'s health', async () => {
-    let health: SubscriberHealth = { connection: 'connected', rebuilding: true, lag: { '0': 120, '1': 7 }, lastError: null, brokers: ['127.0.0.1:9092'] };
+  it("reports Kafka lag per partition and the rebuild, from the subscriber's health", async () => {
+    let health: SubscriberHealth = {
+      connection: 'connected',
+      rebuilding: true,
+      lag: { '0': 120, '1': 7 },
+      lastError: null,
+      brokers: ['127.0.0.1:9092'],
+    };
     const { app } = await testApp({ busHealth: () => health });
     let text = await scrape(app);
     expect(value(text, 'trendmap_kafka_consumer_lag{partition="0"}')).toBe(120);

@@ -66,7 +66,9 @@ describe('API rate limit', () => {
     expect(statuses).toEqual([200, 200, 200]);
     const over = await limited.inject('/api/health');
     expect(over.statusCode).toBe(429);
-    expect(over.json()).toEqual({ error: expect.stringMatching(/^too many requests: at most 3 a minute from one address; retry in \d+ (seconds?|minute)$/) });
+    expect(over.json()).toEqual({
+      error: expect.stringMatching(/^too many requests: at most 3 a minute from one address; retry in \d+ (seconds?|minute)$/),
+    });
     expect(Number(over.headers['retry-after'])).toBeGreaterThan(0);
     expect((await limited.inject('/api/nope')).statusCode).toBe(429); // unknown API paths count too
   });
@@ -81,7 +83,7 @@ describe('API rate limit', () => {
     expect((await limited.inject('/api/config')).statusCode).toBe(200);
   });
 
-  it('counts clients behind a trusted proxy by their forwarded address, and by the proxy\'s otherwise', async () => {
+  it("counts clients behind a trusted proxy by their forwarded address, and by the proxy's otherwise", async () => {
     const from = (client: string) => ({ url: '/api/config', remoteAddress: '10.0.0.5', headers: { 'x-forwarded-for': client } });
     const trusting = await app({ apiRateLimit: 2, trustProxy: ['10.0.0.0/8'] });
     const statuses = async (target: FastifyInstance) => {

@@ -88,43 +88,47 @@ describe('GET /api/stream', () => {
     expect(client.markers).toHaveLength(10);
   });
 
-  it('keeps serving fast clients while a stalled one is dropped and then disconnected', async () => {
-    const { engine, hub, url } = await serve({ highWaterBytes: 16 * 1024, stallMs: 300, batchMs: 20, statsMs: 100 });
-    const fast = listen(`${url}/api/stream`);
-    await fast.opened;
+  it(
+    'keeps serving fast clients while a stalled one is dropped and then disconnected',
+    async () => {
+      const { engine, hub, url } = await serve({ highWaterBytes: 16 * 1024, stallMs: 300, batchMs: 20, statsMs: 100 });
+      const fast = listen(`${url}/api/stream`);
+      await fast.opened;
 
-    // A client that sends its request and never reads: its socket buffers fill up.
-    const { port } = new URL(url);
-    const slow = connect({ port: Number(port), host: '127.0.0.1' });
-    open.push({ close: () => slow.destroy() });
-    slow.pause();
-    slow.write('GET /api/stream HTTP/1.1\r\nHost: localhost\r\n\r\n');
-    await until(() => hub.clients === 2, 'the slow client to connect');
+      // A client that sends its request and never reads: its socket buffers fill up.
+      const { port } = new URL(url);
+      const slow = connect({ port: Number(port), host: '127.0.0.1' });
+      open.push({ close: () => slow.destroy() });
+      slow.pause();
+      slow.write('GET /api/stream HTTP/1.1\r\nHost: localhost\r\n\r\n');
+      await until(() => hub.clients === 2, 'the slow client to connect');
 
-    // Flood until the stalled one is cut off. Its socket first takes what the kernel buffers (megabytes on
-    // loopback); only then does the server's own buffer pass the high-water mark and the stall begin. That
-    // took 5.6 s idle and 7.1 s on a busy machine: wait for it, under a ceiling that only a broken build hits.
-    const text = 'x'.repeat(900);
-    let sent = 0;
-    const deadline = Date.now() + FLOOD_CEILING_MS;
-    while (hub.clients === 2) {
-      if (Date.now() > deadline) throw new Error(`the stalled client was still attached after ${FLOOD_CEILING_MS / 1_000} s of flooding`);
-      const now = Date.now();
-      for (let i = 0; i < 200; i += 1) engine.ingestEvent(event({ tags: ['flood'], ts: now, text }), now);
-      sent += 200;
-      await new Promise((r) => setTimeout(r, 25));
-    }
+      // Flood until the stalled one is cut off. Its socket first takes what the kernel buffers (megabytes on
+      // loopback); only then does the server's own buffer pass the high-water mark and the stall begin. That
+      // took 5.6 s idle and 7.1 s on a busy machine: wait for it, under a ceiling that only a broken build hits.
+      const text = 'x'.repeat(900);
+      let sent = 0;
+      const deadline = Date.now() + FLOOD_CEILING_MS;
+      while (hub.clients === 2) {
+        if (Date.now() > deadline) throw new Error(`the stalled client was still attached after ${FLOOD_CEILING_MS / 1_000} s of flooding`);
+        const now = Date.now();
+        for (let i = 0; i < 200; i += 1) engine.ingestEvent(event({ tags: ['flood'], ts: now, text }), now);
+        sent += 200;
+        await new Promise((r) => setTimeout(r, 25));
+      }
 
-    // The fast one is still open and gets what comes next...
-    const next = Array.from({ length: 10 }, () => event({ tags: ['next'], ts: Date.now() }));
-    for (const post of next) engine.ingestEvent(post, post.ts);
-    await until(() => next.every((post) => fast.markers.some((m) => m.id === post.id)), 'the posts after the drop', FLOOD_CEILING_MS);
-    expect(fast.source.readyState).toBe(EventSource.OPEN);
-    // ...and of the flood, it got every marker it was not told it missed (a busy machine may make it miss some).
-    const dropped = () => fast.stats.at(-1)?.dropped ?? 0;
-    await until(() => fast.markers.length + dropped() === sent + next.length, 'every marker delivered or counted as dropped', FLOOD_CEILING_MS);
-    expect(fast.markers.length).toBeGreaterThan(0);
-  }, 3 * FLOOD_CEILING_MS);
+      // The fast one is still open and gets what comes next...
+      const next = Array.from({ length: 10 }, () => event({ tags: ['next'], ts: Date.now() }));
+      for (const post of next) engine.ingestEvent(post, post.ts);
+      await until(() => next.every((post) => fast.markers.some((m) => m.id === post.id)), 'the posts after the drop', FLOOD_CEILING_MS);
+      expect(fast.source.readyState).toBe(EventSource.OPEN);
+      // ...and of the flood, it got every marker it was not told it missed (a busy machine may make it miss some).
+      const dropped = () => fast.stats.at(-1)?.dropped ?? 0;
+      await until(() => fast.markers.length + dropped() === sent + next.length, 'every marker delivered or counted as dropped', FLOOD_CEILING_MS);
+      expect(fast.markers.length).toBeGreaterThan(0);
+    },
+    3 * FLOOD_CEILING_MS,
+  );
 
   it('ends every stream when the server closes', async () => {
     const { hub, url } = await serve();
@@ -188,7 +192,7 @@ describe('GET /api/stream: trends, tag regions and posts', () => {
 
     // The Argentine view did not change with those rounds: its next message is the one its own change brings.
     engine.ingestEvent(event({ tags: ['arg'], ts: now, lat: -34.6, lon: -58.38, cc: 'AR' }), now);
-    await until(() => view.trends.length >= 2, 'the view\'s change');
+    await until(() => view.trends.length >= 2, "the view's change");
     expect(view.trends).toHaveLength(2);
     expect(view.trends[1].total).toBe(2);
   });
@@ -200,10 +204,10 @@ describe('GET /api/stream: trends, tag regions and posts', () => {
     const fr = Array.from({ length: 3 }, () => listen(`${url}/api/stream?region=FR&sort=rising`));
     const all = [...world, ...fr];
     await Promise.all(all.map((c) => c.opened));
-    await until(() => hub.clients === 15 && all.every((c) => c.trends.length === 1), 'every stream\'s first trends');
+    await until(() => hub.clients === 15 && all.every((c) => c.trends.length === 1), "every stream's first trends");
     const trends = vi.spyOn(engine, 'trends');
     engine.ingestEvent(event({ tags: ['late'], ts: now + 1_000, cc: 'FR' }), now + 1_000);
-    await until(() => all.every((c) => c.trends.length === 2), 'every stream\'s second trends');
+    await until(() => all.every((c) => c.trends.length === 2), "every stream's second trends");
     expect(trends).toHaveBeenCalledTimes(2); // world and FR rising
     expect(world[0].trends[1].trends.some((t) => t.tag === 'late')).toBe(true);
   });
@@ -223,7 +227,12 @@ describe('GET /api/stream: trends, tag regions and posts', () => {
     const fiji = event({ tags: ['fiji'], ts: now, cc: 'FJ', lat: -16.8, lon: -179.95, place: 'Taveuni' });
     engine.ingestEvent(fiji, now);
     await until(() => de.posts.length > 0 && box.posts.length > 0, 'posts');
-    expect(de.posts[0].map((p) => p.id)).toEqual(sent.slice(-5).reverse().map((p) => p.id));
+    expect(de.posts[0].map((p) => p.id)).toEqual(
+      sent
+        .slice(-5)
+        .reverse()
+        .map((p) => p.id),
+    );
     expect(de.posts[0][0]).toMatchObject({ text: '<b>7</b>', cc: 'DE', tags: ['ger'] });
     expect(box.posts[0]).toEqual([{ id: fiji.id, ts: now, lat: -16.8, lon: -179.95, cc: 'FJ', place: 'Taveuni', text: null, tags: ['fiji'] }]);
   });

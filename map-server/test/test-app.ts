@@ -75,7 +75,9 @@ export function rawExchange(port: number, request: string): Promise<RawResponse>
 /** The security headers of an ordinary answer of `app`: what every other answer must carry too. */
 export async function securityHeadersOf(app: FastifyInstance): Promise<Record<string, string>> {
   const { headers } = await app.inject('/api/config');
-  const names = Object.keys(headers).filter((name) => name === 'content-security-policy' || /^(x-(?!ratelimit)|cross-origin-|origin-agent|referrer-policy)/.test(name));
+  const names = Object.keys(headers).filter(
+    (name) => name === 'content-security-policy' || /^(x-(?!ratelimit)|cross-origin-|origin-agent|referrer-policy)/.test(name),
+  );
   expect(names.length).toBeGreaterThanOrEqual(10);
   return Object.fromEntries(names.map((name) => [name, String(headers[name])]));
 }

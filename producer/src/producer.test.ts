@@ -43,7 +43,11 @@ function running(source: Source, publisher: EventPublisher): RunningProducer {
   const controller = new AbortController();
   const stats = new ProducerStats();
   const done = runPipeline({ source, publisher, lookup: createCountryLookup(), speed: { kind: 'max' }, signal: controller.signal, stats });
-  return { source, stats, done, stop: async () => {
+  return {
+    source,
+    stats,
+    done,
+    stop: async () => {
       controller.abort();
       await done.catch(() => undefined);
     },

@@ -14,7 +14,9 @@ function statsOf(read: number, accepted: number, skipped: Record<string, number>
 
 describe('progress text', () => {
   it('keeps the one-line progress of any source', () => {
-    expect(progressLine(statsOf(40, 34, { notice: 3, not_json: 3 }), 12.34)).toBe('12.3 posts/s, 34 sent of 40 read; skipped 6 (notice 3, not_json 3)');
+    expect(progressLine(statsOf(40, 34, { notice: 3, not_json: 3 }), 12.34)).toBe(
+      '12.3 posts/s, 34 sent of 40 read; skipped 6 (notice 3, not_json 3)',
+    );
     expect(progressLine(statsOf(0, 0, {}), null)).toBe('0 sent of 0 read; skipped 0');
   });
 
@@ -63,7 +65,9 @@ describe('progress text', () => {
 
   it('says one line too long in the singular', () => {
     const stats = statsOf(1, 0, { line_too_long: 1 });
-    expect(replaySummary(new ReplayProgress(1, 10), stats, 0)).toContain('  1 line longer than the limit was skipped unread (line_too_long; the limit is 1.0 MB)');
+    expect(replaySummary(new ReplayProgress(1, 10), stats, 0)).toContain(
+      '  1 line longer than the limit was skipped unread (line_too_long; the limit is 1.0 MB)',
+    );
   });
 
   it('formats durations and sizes', () => {

@@ -92,7 +92,11 @@ describe.skipIf(chromium === null)('the tile layer in Chromium', () => {
     const tileImages = page.locator(`img.leaflet-tile-loaded[src*="${tileHost}"]`);
     await expect.poll(() => tileImages.count()).toBeGreaterThan(0);
     // Every tile asked for has loaded or failed (a failure is what would log the error).
-    await page.waitForFunction(() => [...document.querySelectorAll('img.leaflet-tile')].every((img) => (img as HTMLImageElement).complete), undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('img.leaflet-tile')].every((img) => (img as HTMLImageElement).complete),
+      undefined,
+      { timeout: 30_000 },
+    );
     // A tile outside the world (x or y < 0 or >= 2^z) is a 404 on a real tile server: an error in the console.
     expect(session.errors).toEqual([]);
   });

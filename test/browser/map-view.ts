@@ -67,9 +67,11 @@ export async function settledPosition(page: Page, quietMs = 1_000, timeoutMs = M
 export async function moved(page: Page, action: () => Promise<void>, timeoutMs = MAP_WAIT_MS): Promise<MapPosition> {
   const before = await page.evaluate(() => location.hash);
   await action();
-  await page.waitForFunction((hash) => location.hash !== hash, before, { timeout: timeoutMs, polling: 50 }).catch(() => {
-    throw new Error(`the URL's #map= position did not follow the map (still ${before})`);
-  });
+  await page
+    .waitForFunction((hash) => location.hash !== hash, before, { timeout: timeoutMs, polling: 50 })
+    .catch(() => {
+      throw new Error(`the URL's #map= position did not follow the map (still ${before})`);
+    });
   return settledPosition(page);
 }
 

@@ -19,11 +19,16 @@ export async function textOf(locator: Locator): Promise<string> {
 
 /** The ranked list: the panel's first list that is not the recent posts. */
 export const trendList = (page: Page): Locator =>
-  trendsPanel(page).getByRole('list').filter({ hasNot: page.locator('[aria-label="Recent posts"]') }).first();
+  trendsPanel(page)
+    .getByRole('list')
+    .filter({ hasNot: page.locator('[aria-label="Recent posts"]') })
+    .first();
 
 /** Every list in the panel but the recent posts, as the texts of its items. */
 export async function panelLists(page: Page): Promise<string[][]> {
-  const lists = trendsPanel(page).getByRole('list').filter({ hasNot: page.locator('[aria-label="Recent posts"]') });
+  const lists = trendsPanel(page)
+    .getByRole('list')
+    .filter({ hasNot: page.locator('[aria-label="Recent posts"]') });
   const texts: string[][] = [];
   for (const list of await lists.all()) {
     if ((await list.getAttribute('aria-label')) === 'Recent posts') continue;

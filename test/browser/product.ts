@@ -73,10 +73,7 @@ export async function startFedProduct(): Promise<Product & { post(line: string):
 }
 
 // A 1x1 PNG: Leaflet stretches it over the 256 px tile.
-const TILE_PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
-  'base64',
-);
+const TILE_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 
 export interface TileServer {
   /** A Leaflet URL template for it. */

@@ -110,7 +110,14 @@ describe.skipIf(chromium === null)('the trends panel in Chromium, over a replaye
     await expect
       .poll(() => streamRequests(session).map((u) => u.searchParams.get('tag')), { message: 'tag of the /api/stream requests' })
       .toContain('sakura');
-    await expect.poll(() => trendsPanel(page).getByText(/#sakura/i).first().isVisible()).toBe(true);
+    await expect
+      .poll(() =>
+        trendsPanel(page)
+          .getByText(/#sakura/i)
+          .first()
+          .isVisible(),
+      )
+      .toBe(true);
   });
 
   it('in tag mode lists the countries where the tag is strongest, as /api/tags/:tag/regions does', async () => {
@@ -138,7 +145,9 @@ describe.skipIf(chromium === null)('the trends panel in Chromium, over a replaye
     await provenPosition(page);
 
     const europe = await settledView();
-    expect(boundsContain(europe.bounds, 48.86, 2.35) && !boundsContain(europe.bounds, 35.69, 139.69), `Europe in ${europe.bounds.join(',')}`).toBe(true);
+    expect(boundsContain(europe.bounds, 48.86, 2.35) && !boundsContain(europe.bounds, 35.69, 139.69), `Europe in ${europe.bounds.join(',')}`).toBe(
+      true,
+    );
     await expect.poll(() => shownRows(page, europe.api.trends)).toEqual(expectedRows(europe.api.trends));
 
     // Zoom out over Europe, then in over Japan, as a user with a mouse wheel would.

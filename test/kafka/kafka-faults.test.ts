@@ -11,8 +11,19 @@ import { join } from 'node:path';
 import { EVENT_VERSION, type GeoEvent } from '../../common/src/event';
 import { expectArchiveCounts, writeCountedArchive } from './counted-archive';
 import {
-  caughtUp, consoleProduce, GiveUp, health, KAFKA_TEST_MS, killLeftovers, runService, startMapServer, stopServices, topicMessages, uniqueTopic,
-  until, type Service,
+  caughtUp,
+  consoleProduce,
+  GiveUp,
+  health,
+  KAFKA_TEST_MS,
+  killLeftovers,
+  runService,
+  startMapServer,
+  stopServices,
+  topicMessages,
+  uniqueTopic,
+  until,
+  type Service,
 } from './services';
 import { expectSampleCounts, fixture, replaySample } from '../helpers';
 
@@ -48,7 +59,10 @@ describe.skipIf(brokers === null)('faults against the real broker', { timeout: K
     const { url, env } = await mapServerOn(topic);
 
     const first = runService('producer', ['--source', 'replay', '--file', archive.file, '--speed', '1x'], env);
-    await until(async () => ((await health(url)).ingested >= KILL_AFTER ? true : undefined), () => `${KILL_AFTER} posts at the map-server\n${first.output()}`);
+    await until(
+      async () => ((await health(url)).ingested >= KILL_AFTER ? true : undefined),
+      () => `${KILL_AFTER} posts at the map-server\n${first.output()}`,
+    );
     first.process.kill('SIGKILL');
     expect(await first.exited).toBeNull(); // killed, not finished
 
@@ -72,12 +86,12 @@ describe.skipIf(brokers === null)('faults against the real broker', { timeout: K
     expect(after.ingested).toBe(ARCHIVE_POSTS);
     // The posts of the killed run did go through Kafka twice, and the map-server skipped the second copies.
     expect(await topicMessages(brokers!, topic)).toBeGreaterThanOrEqual(ARCHIVE_POSTS + killedRun);
-    await until(async () => ((await health(url)).skipped.duplicate ?? 0) >= killedRun ? true : undefined, 'the redeliveries skipped');
+    await until(async () => (((await health(url)).skipped.duplicate ?? 0) >= killedRun ? true : undefined), 'the redeliveries skipped');
     expect(Object.keys((await health(url)).skipped)).toEqual(['duplicate']);
     await expectArchiveCounts(url, archive);
   });
 
-  it('counts junk from Kafka\'s console producer as invalid, keeps running, and counts valid posts after it exactly', async () => {
+  it("counts junk from Kafka's console producer as invalid, keeps running, and counts valid posts after it exactly", async () => {
     const topic = uniqueTopic('junk');
     const { url, env, service: mapServer } = await mapServerOn(topic);
     const junk = junkMessages();
@@ -97,8 +111,15 @@ describe.skipIf(brokers === null)('faults against the real broker', { timeout: K
 
 /** A valid event, as the producer would publish it, to be broken one field at a time. */
 const VALID: GeoEvent = {
-  v: EVENT_VERSION, id: '1850006781237256193', ts: Date.UTC(2014, 5, 12, 19, 20), lat: 48.85, lon: 2.35,
-  loc: 'point', cc: 'FR', tags: ['junk'], display: ['Junk'],
+  v: EVENT_VERSION,
+  id: '1850006781237256193',
+  ts: Date.UTC(2014, 5, 12, 19, 20),
+  lat: 48.85,
+  lon: 2.35,
+  loc: 'point',
+  cc: 'FR',
+  tags: ['junk'],
+  display: ['Junk'],
 };
 const broken = (change: Record<string, unknown>) => JSON.stringify({ ...VALID, ...change });
 

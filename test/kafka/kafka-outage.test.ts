@@ -49,10 +49,13 @@ describe.skipIf(inject('kafkaBrokers') === null)('a broker outage while publishi
 
     const producer = runService('producer', ['--source', 'replay', '--file', archive.file, '--speed', '1x'], env);
     services.push(producer);
-    const before = await until(async () => {
-      const h = await health(url);
-      return h.ingested >= STOP_AFTER ? h : undefined;
-    }, () => `the first posts\n${producer.output()}`);
+    const before = await until(
+      async () => {
+        const h = await health(url);
+        return h.ingested >= STOP_AFTER ? h : undefined;
+      },
+      () => `the first posts\n${producer.output()}`,
+    );
     await broker.stop();
     const stoppedAt = Date.now();
     expect(producer.process.exitCode, 'the producer was still publishing when the broker stopped').toBeNull();
@@ -77,7 +80,10 @@ describe.skipIf(inject('kafkaBrokers') === null)('a broker outage while publishi
     const env = { KAFKA_BROKERS: broker.brokers, KAFKA_TOPIC: uniqueTopic('stop-in-outage'), KAFKA_PARTITIONS: '3' };
     const producer = runService('producer', ['--source', 'synthetic', '--rate', '400', '--seed', '3'], env);
     services.push(producer);
-    await until(async () => (/ [1-9][0-9]* sent of/.test(producer.output()) ? true : undefined), () => `posts sent\n${producer.output()}`);
+    await until(
+      async () => (/ [1-9][0-9]* sent of/.test(producer.output()) ? true : undefined),
+      () => `posts sent\n${producer.output()}`,
+    );
     // Stopped once the broker is gone, while its client retries the batch it was sending: kafkajs retries
     // without end, and before the fix the producer said it gave up after 10 s and then never exited.
     await broker.stop();
@@ -85,6 +91,8 @@ describe.skipIf(inject('kafkaBrokers') === null)('a broker outage while publishi
     // The ceiling is for a broken build, not a measure of the 10 s grace.
     const code = await Promise.race([producer.exited, new Promise<'still running'>((r) => setTimeout(() => r('still running'), 120_000).unref())]);
     expect(code, producer.output()).toBe(1);
-    expect(producer.output()).toMatch(/the bus did not take the posts held for it within 10 s; they were not published \([1-9][0-9]* of [1-9][0-9]* accepted\)/);
+    expect(producer.output()).toMatch(
+      /the bus did not take the posts held for it within 10 s; they were not published \([1-9][0-9]* of [1-9][0-9]* accepted\)/,
+    );
   }, 420_000);
 });

@@ -8,7 +8,17 @@ import { Kafka, logLevel } from 'kafkajs';
 import { EVENT_VERSION, type GeoEvent } from '../../common/src/event';
 import { startEmbedded } from '../../app/embedded';
 import {
-  freePort, health, KAFKA_TEST_MS, killLeftovers, runService, startMapServer, stopServices, trends, uniqueTopic, until, type Service,
+  freePort,
+  health,
+  KAFKA_TEST_MS,
+  killLeftovers,
+  runService,
+  startMapServer,
+  stopServices,
+  trends,
+  uniqueTopic,
+  until,
+  type Service,
 } from './services';
 import { beforeAllOrFail, configFor, countsOf, expectSampleCounts, fixture, replaySample } from '../helpers';
 
@@ -72,8 +82,15 @@ describe.skipIf(brokers === null)('producer -> Kafka -> map-server', { timeout: 
     const producer = kafka.producer();
     await producer.connect();
     const valid: GeoEvent = {
-      v: EVENT_VERSION, id: '1850006781237256193', ts: Date.UTC(2014, 5, 12, 19, 20), lat: 48.85, lon: 2.35,
-      loc: 'point', cc: 'FR', tags: ['afterthebad'], display: ['AfterTheBad'],
+      v: EVENT_VERSION,
+      id: '1850006781237256193',
+      ts: Date.UTC(2014, 5, 12, 19, 20),
+      lat: 48.85,
+      lon: 2.35,
+      loc: 'point',
+      cc: 'FR',
+      tags: ['afterthebad'],
+      display: ['AfterTheBad'],
     };
     const before = await health(url);
     await producer.send({

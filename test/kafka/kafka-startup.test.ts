@@ -38,14 +38,20 @@ describe.skipIf(inject('kafkaBrokers') === null)('services started before the br
     const producer = runService('producer', ['--source', 'replay', '--file', fixture('replay-sample.jsonl'), '--speed', 'max'], env);
     services.push(mapServer, producer);
 
-    const degraded = await until(async () => {
-      const h = await health(url);
-      return h.status === 'degraded' && h.kafka?.lastError ? h : undefined;
-    }, () => `the map-server to answer degraded\n${mapServer.output()}`);
+    const degraded = await until(
+      async () => {
+        const h = await health(url);
+        return h.status === 'degraded' && h.kafka?.lastError ? h : undefined;
+      },
+      () => `the map-server to answer degraded\n${mapServer.output()}`,
+    );
     expect(degraded.kafka).toMatchObject({ connection: 'disconnected', brokers: [brokers] });
     expect(degraded.kafka?.lastError).toMatch(/ECONNREFUSED/);
     for (const service of [mapServer, producer]) {
-      await until(async () => (service.output().includes(HINT) ? true : undefined), () => `the hint\n${service.output()}`);
+      await until(
+        async () => (service.output().includes(HINT) ? true : undefined),
+        () => `the hint\n${service.output()}`,
+      );
     }
     expect(producer.output()).toContain(`cannot reach a broker at ${brokers}`);
     expect(producer.process.exitCode).toBeNull(); // holding, not failed
@@ -55,10 +61,14 @@ describe.skipIf(inject('kafkaBrokers') === null)('services started before the br
     expect(await producer.exited, producer.output()).toBe(0);
     expect(producer.output()).toMatch(/finished\. 34 sent of 40 read; skipped 6 \(/);
     const { expected } = replaySample();
-    const ok = await until(async () => {
-      const h = await health(url);
-      return h.status === 'ok' && h.ingested === expected.accepted ? h : undefined;
-    }, () => `every post at the map-server\n${mapServer.output()}`, 120_000);
+    const ok = await until(
+      async () => {
+        const h = await health(url);
+        return h.status === 'ok' && h.ingested === expected.accepted ? h : undefined;
+      },
+      () => `every post at the map-server\n${mapServer.output()}`,
+      120_000,
+    );
     expect(ok.kafka?.connection).toBe('connected');
     expect(ok.skipped).toEqual({ duplicate: 2 });
     await expectSampleCounts(url);

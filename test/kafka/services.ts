@@ -115,7 +115,9 @@ export async function until<T>(probe: () => Promise<T | undefined>, what: string
     await new Promise((r) => setTimeout(r, 250));
   }
   const waitedFor = typeof what === 'string' ? what : what();
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${waitedFor}${lastError ? ` (last error: ${lastError instanceof Error ? String(lastError) : inspect(lastError)})` : ''}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${waitedFor}${lastError ? ` (last error: ${lastError instanceof Error ? String(lastError) : inspect(lastError)})` : ''}`,
+  );
 }
 
 /**
@@ -127,13 +129,19 @@ export async function startMapServer(env: Record<string, string>, port?: number)
   const url = `http://127.0.0.1:${listen}`;
   const service = runService('map-server', [], { ...env, PORT: String(listen) });
   try {
-    const h = await until(async () => {
-      if (service.process.exitCode !== null || service.process.signalCode !== null) {
-        throw new GiveUp(`the map-server exited (${service.process.exitCode ?? service.process.signalCode}) before it was ok:\n${service.output()}`);
-      }
-      const current = await health(url);
-      return current.status === 'ok' ? current : undefined;
-    }, () => `the map-server to be ok\n${service.output()}`, SERVICE_START_MS);
+    const h = await until(
+      async () => {
+        if (service.process.exitCode !== null || service.process.signalCode !== null) {
+          throw new GiveUp(
+            `the map-server exited (${service.process.exitCode ?? service.process.signalCode}) before it was ok:\n${service.output()}`,
+          );
+        }
+        const current = await health(url);
+        return current.status === 'ok' ? current : undefined;
+      },
+      () => `the map-server to be ok\n${service.output()}`,
+      SERVICE_START_MS,
+    );
     return { service, url, health: h };
   } catch (error) {
     service.process.kill('SIGKILL'); // no one else holds it yet
@@ -168,11 +176,26 @@ export function uniqueTopic(name: string): string {
  * console producer (scripts/kafka-console-producer.sh) and waits for it to exit.
  */
 export async function consoleProduce(brokers: string, topic: string, input: Buffer): Promise<{ code: number | null; output: string }> {
-  const child = spawn('bash', ['scripts/kafka-console-producer.sh', '--bootstrap-server', brokers, '--topic', topic,
-    '--property', 'parse.key=true', '--property', 'null.marker=<NULL>',
-    // One message at a time, each acknowledged (acks=all is the tool's default) before the next; no linger
-    // (`--timeout`, 1 s by default, which --sync would wait out for every message).
-    '--sync', '--timeout', '0'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(
+    'bash',
+    [
+      'scripts/kafka-console-producer.sh',
+      '--bootstrap-server',
+      brokers,
+      '--topic',
+      topic,
+      '--property',
+      'parse.key=true',
+      '--property',
+      'null.marker=<NULL>',
+      // One message at a time, each acknowledged (acks=all is the tool's default) before the next; no linger
+      // (`--timeout`, 1 s by default, which --sync would wait out for every message).
+      '--sync',
+      '--timeout',
+      '0',
+    ],
+    { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] },
+  );
   watch(child);
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));

@@ -58,7 +58,11 @@ export class FakeXApi {
   #open: ServerResponse | null = null;
   #timers = new Set<NodeJS.Timeout>();
 
-  private constructor(readonly options: FakeXApiOptions, private readonly server: Server, readonly url: string) {}
+  private constructor(
+    readonly options: FakeXApiOptions,
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
 
   static async start(options: FakeXApiOptions): Promise<FakeXApi> {
     const server = createServer();
@@ -99,7 +103,11 @@ export class FakeXApi {
       return;
     }
     if (url.pathname === '/2/tweets/search/stream' && req.method === 'GET') return this.#stream(res, url.searchParams);
-    problem(res, 404, { title: 'Not Found Error', type: 'https://api.twitter.com/2/problems/resource-not-found', detail: `no route ${url.pathname}` });
+    problem(res, 404, {
+      title: 'Not Found Error',
+      type: 'https://api.twitter.com/2/problems/resource-not-found',
+      detail: `no route ${url.pathname}`,
+    });
   }
 
   #listRules() {
@@ -112,7 +120,12 @@ export class FakeXApi {
     try {
       body = JSON.parse(raw);
     } catch {
-      return problem(res, 400, { title: 'Invalid Request', detail: 'One or more parameters to your request was invalid.', type: 'https://api.twitter.com/2/problems/invalid-request', errors: [{ message: 'Request body is not valid JSON' }] });
+      return problem(res, 400, {
+        title: 'Invalid Request',
+        detail: 'One or more parameters to your request was invalid.',
+        type: 'https://api.twitter.com/2/problems/invalid-request',
+        errors: [{ message: 'Request body is not valid JSON' }],
+      });
     }
     const sent = new Date().toISOString();
     if (Array.isArray(body.add)) {
@@ -130,7 +143,13 @@ export class FakeXApi {
       let deleted = 0;
       for (const id of body.delete.ids) {
         const at = this.rules.findIndex((rule) => rule.id === id);
-        if (at < 0) errors.push({ value: String(id), detail: 'Rule does not exist', title: 'Not Found Error', type: 'https://api.twitter.com/2/problems/resource-not-found' });
+        if (at < 0)
+          errors.push({
+            value: String(id),
+            detail: 'Rule does not exist',
+            title: 'Not Found Error',
+            type: 'https://api.twitter.com/2/problems/resource-not-found',
+          });
         else {
           if (!dryRun) this.rules.splice(at, 1);
           deleted += 1;
@@ -139,7 +158,12 @@ export class FakeXApi {
       const summary = { deleted, not_deleted: body.delete.ids.length - deleted };
       return json(res, 200, { meta: { sent, summary }, ...(errors.length > 0 ? { errors } : {}) });
     }
-    problem(res, 400, { title: 'Invalid Request', detail: 'One or more parameters to your request was invalid.', type: 'https://api.twitter.com/2/problems/invalid-request', errors: [{ message: "Request must contain one of 'add' or 'delete'" }] });
+    problem(res, 400, {
+      title: 'Invalid Request',
+      detail: 'One or more parameters to your request was invalid.',
+      type: 'https://api.twitter.com/2/problems/invalid-request',
+      errors: [{ message: "Request must contain one of 'add' or 'delete'" }],
+    });
   }
 
   #stream(res: ServerResponse, query: URLSearchParams): void {
@@ -148,7 +172,8 @@ export class FakeXApi {
       this.streamStatuses.push(403);
       return problem(res, 403, {
         client_id: '12345678',
-        detail: 'When authenticating requests to the Twitter API v2 endpoints, you must use keys and tokens from a Twitter developer App that is attached to a Project. You can create a project via the developer portal.',
+        detail:
+          'When authenticating requests to the Twitter API v2 endpoints, you must use keys and tokens from a Twitter developer App that is attached to a Project. You can create a project via the developer portal.',
         registration_url: 'https://developer.twitter.com/en/docs/projects/overview',
         title: 'Client Forbidden',
         required_enrollment: 'Appropriate Level of API Access',
@@ -162,7 +187,12 @@ export class FakeXApi {
       res.setHeader('x-rate-limit-limit', '50');
       res.setHeader('x-rate-limit-remaining', '49');
       res.setHeader('x-rate-limit-reset', String(Math.ceil(Date.now() / 1_000) + 60));
-      return problem(res, 429, { title: 'ConnectionException', detail: 'This stream is currently at the maximum allowed connection limit.', connection_issue: 'TooManyConnections', type: 'https://api.twitter.com/2/problems/streaming-connection' });
+      return problem(res, 429, {
+        title: 'ConnectionException',
+        detail: 'This stream is currently at the maximum allowed connection limit.',
+        connection_issue: 'TooManyConnections',
+        type: 'https://api.twitter.com/2/problems/streaming-connection',
+      });
     }
     this.streamStatuses.push(200);
     this.#open = res;

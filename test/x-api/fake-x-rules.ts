@@ -28,7 +28,12 @@ export function validateRule(rule: { value?: unknown; tag?: unknown }, existing:
   }
   const value = rule.value;
   if (value.length > FAKE_MAX_RULE_LENGTH) {
-    return { value, title: 'UnprocessableEntity', type: INVALID_RULES, details: [`Rule length is ${value.length}, exceeding the maximum of ${FAKE_MAX_RULE_LENGTH} characters`] };
+    return {
+      value,
+      title: 'UnprocessableEntity',
+      type: INVALID_RULES,
+      details: [`Rule length is ${value.length}, exceeding the maximum of ${FAKE_MAX_RULE_LENGTH} characters`],
+    };
   }
   if (!hasStandaloneClause(value)) {
     return {

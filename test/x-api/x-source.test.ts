@@ -71,7 +71,14 @@ describe('the X source against the stand-in API', () => {
   // A set-up that failed fails the tests instead of skipping them.
   beforeAllOrFail(async () => {
     harness.logs.length = 0;
-    fake = await FakeXApi.start({ token: TOKEN, posts, tooManyConnectionsFirst: true, dropAfter: DROP_AFTER, redeliver: REDELIVER, keepAliveMs: 100 });
+    fake = await FakeXApi.start({
+      token: TOKEN,
+      posts,
+      tooManyConnectionsFirst: true,
+      dropAfter: DROP_AFTER,
+      redeliver: REDELIVER,
+      keepAliveMs: 100,
+    });
     foreignId = fake.addRule('#catsofinstagram has:images', 'someone-else').id;
     staleId = fake.addRule('has:geo has:hashtags place_country:DE', `${RULE_TAG_PREFIX}0123456789ab`).id;
     embedded = await startEmbedded(xConfigFor(fake, TOKEN), { staticDir: null });
@@ -82,7 +89,7 @@ describe('the X source against the stand-in API', () => {
     await fake?.close();
   });
 
-  it('syncs rules: adds this app\'s, deletes its stale one, leaves a foreign one alone', () => {
+  it("syncs rules: adds this app's, deletes its stale one, leaves a foreign one alone", () => {
     const desired = xRules(xConfigFor(fake, TOKEN).x);
     const ours = fake.rules.filter((rule) => rule.tag?.startsWith(RULE_TAG_PREFIX));
     expect(ours.map(({ value, tag }) => ({ value, tag }))).toEqual(desired);
@@ -93,7 +100,9 @@ describe('the X source against the stand-in API', () => {
   it('asks for the place expansion and the fields the normaliser reads', () => {
     expect(fake.lastStreamQuery?.get('expansions')).toBe('geo.place_id');
     expect(fake.lastStreamQuery?.get('place.fields')?.split(',')).toEqual(expect.arrayContaining(['country_code', 'geo', 'full_name']));
-    expect(fake.lastStreamQuery?.get('tweet.fields')?.split(',')).toEqual(expect.arrayContaining(['created_at', 'entities', 'geo', 'lang', 'note_tweet']));
+    expect(fake.lastStreamQuery?.get('tweet.fields')?.split(',')).toEqual(
+      expect.arrayContaining(['created_at', 'entities', 'geo', 'lang', 'note_tweet']),
+    );
   });
 
   it('survives the 429 and the mid-stream drop, reconnecting', () => {
@@ -138,7 +147,10 @@ describe('the X source with a wrong token', () => {
   });
 
   it('fails with a clear message naming X_BEARER_TOKEN, and the token shows nowhere', async () => {
-    const error = (await embedded.producer.done.then(() => null, (e: unknown) => e)) as Error;
+    const error = (await embedded.producer.done.then(
+      () => null,
+      (e: unknown) => e,
+    )) as Error;
     expect(error).toBeInstanceOf(Error);
     expect(error.message).toContain('X_BEARER_TOKEN');
     expect(error.message).toContain('401');
@@ -157,7 +169,7 @@ describe('dryRunRules', () => {
   beforeAll(async () => (fake = await FakeXApi.start({ token: TOKEN, posts: [] })));
   afterAll(async () => fake?.close());
 
-  it('prints the rules and the API\'s verdict, changing nothing', async () => {
+  it("prints the rules and the API's verdict, changing nothing", async () => {
     const lines: string[] = [];
     expect(await dryRunRules(xConfigFor(fake, TOKEN, ['--lang', 'en']), (l) => lines.push(l))).toBe(0);
     expect(lines.join('\n')).toContain('has:geo has:hashtags (place_country:US OR place_country:GB OR place_country:FR) lang:en');

@@ -16,7 +16,14 @@ import { makeFakePosts } from './fake-x-posts';
 const TOKEN = 'stream-test-token';
 /** Silence after which the source gives a connection up, in ms; the stand-in's keep-alives come every 50 ms. */
 const WATCHDOG_MS = 2_000;
-const FAST: Partial<XStreamTuning> = { keepAliveTimeoutMs: WATCHDOG_MS, backoffBaseMs: 10, backoffMaxMs: 50, rateLimitMinWaitMs: 50, rateLimitMaxWaitMs: 100, healthyAfterMs: 200 };
+const FAST: Partial<XStreamTuning> = {
+  keepAliveTimeoutMs: WATCHDOG_MS,
+  backoffBaseMs: 10,
+  backoffMaxMs: 50,
+  rateLimitMinWaitMs: 50,
+  rateLimitMaxWaitMs: 100,
+  healthyAfterMs: 200,
+};
 
 let fake: FakeXApi | null = null;
 afterEach(async () => {
@@ -33,7 +40,12 @@ async function start(options: Omit<FakeXApiOptions, 'token'>): Promise<{ config:
 const logTo = (logs: string[]) => ({ info: (m: string) => logs.push(m), warn: (m: string) => logs.push(m), error: (m: string) => logs.push(m) });
 
 /** Reads into `items` until `count` items arrived, then aborts; returns the items. */
-async function take(source: ReturnType<typeof xSource>, count: number, controller = new AbortController(), items: RawInput[] = []): Promise<RawInput[]> {
+async function take(
+  source: ReturnType<typeof xSource>,
+  count: number,
+  controller = new AbortController(),
+  items: RawInput[] = [],
+): Promise<RawInput[]> {
   for await (const batch of source.read(controller.signal)) {
     items.push(...batch);
     if (items.length >= count) controller.abort();
@@ -70,7 +82,10 @@ describe('xSource', () => {
   it('stops for good on 403, naming the access level the filtered stream needs', async () => {
     const { config, logs } = await start({ posts: [], forbiddenStream: true });
     const source = xSource(config, logTo(logs), FAST);
-    const error = (await take(source, 1).then(() => null, (e: unknown) => e)) as Error;
+    const error = (await take(source, 1).then(
+      () => null,
+      (e: unknown) => e,
+    )) as Error;
     expect(error.message).toMatch(/403/);
     expect(error.message).toMatch(/Pro or Enterprise/);
     expect(error.message).toContain('X_BEARER_TOKEN');

@@ -56,14 +56,16 @@ export interface ClientTuning {
 
 export function createKafka(settings: KafkaSettings, log: BusLog, tuning: ClientTuning = {}): Kafka {
   const throttle = new LogThrottle(REPEAT_LOG_MS);
-  const toOurs: logCreator = () => ({ level, log: entry }) => {
-    const text = `kafka: ${entry.message}${entry.error && !entry.message.includes(String(entry.error)) ? `: ${entry.error}` : ''}`;
-    const held = throttle.admit(text, Date.now());
-    if (held === null) return;
-    const line = held > 0 ? `${text} (and ${held} times more in the last ${REPEAT_LOG_MS / 1_000} s)` : text;
-    if (level <= logLevel.ERROR) log.error(line);
-    else if (level === logLevel.WARN) log.warn(line);
-  };
+  const toOurs: logCreator =
+    () =>
+    ({ level, log: entry }) => {
+      const text = `kafka: ${entry.message}${entry.error && !entry.message.includes(String(entry.error)) ? `: ${entry.error}` : ''}`;
+      const held = throttle.admit(text, Date.now());
+      if (held === null) return;
+      const line = held > 0 ? `${text} (and ${held} times more in the last ${REPEAT_LOG_MS / 1_000} s)` : text;
+      if (level <= logLevel.ERROR) log.error(line);
+      else if (level === logLevel.WARN) log.warn(line);
+    };
   return new Kafka({
     clientId: settings.clientId,
     brokers: settings.brokers,

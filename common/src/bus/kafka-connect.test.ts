@@ -58,10 +58,14 @@ describe('connectWithBackoff', () => {
     const stop = new AbortController();
     let probing!: () => void;
     const probeStarted = new Promise<void>((resolve) => (probing = resolve));
-    const connecting = connectWithBackoff(async () => 'never', options(log, stop.signal), () => {
-      probing();
-      return new Promise<void>(() => {}); // a broker that takes the connection and never answers
-    });
+    const connecting = connectWithBackoff(
+      async () => 'never',
+      options(log, stop.signal),
+      () => {
+        probing();
+        return new Promise<void>(() => {}); // a broker that takes the connection and never answers
+      },
+    );
     await probeStarted;
     stop.abort();
     expect(await connecting).toBeNull();
@@ -83,7 +87,9 @@ describe('connectWithBackoff', () => {
 
   it('tells a broker that cannot be reached, or never answers, from one that refuses', () => {
     expect(isUnreachable(refused())).toBe(true);
-    expect(isUnreachable(Object.assign(new Error('Request ApiVersions(key: 18, version: 2) timed out'), { name: 'KafkaJSRequestTimeoutError' }))).toBe(true);
+    expect(
+      isUnreachable(Object.assign(new Error('Request ApiVersions(key: 18, version: 2) timed out'), { name: 'KafkaJSRequestTimeoutError' })),
+    ).toBe(true);
     expect(isUnreachable(new Error('This server is not the leader for that topic-partition'))).toBe(false);
     expect(failureLine(['b:9092'], 'x', false, 'meanwhile')).not.toContain('kafka:local');
   });
@@ -110,7 +116,10 @@ describe('brokerProbe', () => {
     const probe = brokerProbe({ brokers: [`127.0.0.1:${port}`], topic: 't', clientId: 'probe-test', partitions: 1, retentionHours: 48 }, log);
 
     for (let i = 0; i < 2; i += 1) {
-      const failure = await probe().then(() => null, (error: Error) => error);
+      const failure = await probe().then(
+        () => null,
+        (error: Error) => error,
+      );
       expect(isUnreachable(failure)).toBe(true); // a request timeout, within kafkajs's retries error
     }
     expect(accepted).toHaveLength(2);

@@ -95,7 +95,8 @@ const UNREACHABLE_ERRORS = new Set(['KafkaJSConnectionError', 'KafkaJSRequestTim
 /** Whether kafkajs failed to reach any broker at all (as opposed to a broker refusing a request). */
 export function isUnreachable(error: unknown): boolean {
   for (let e = error as { name?: string; message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (UNREACHABLE_ERRORS.has(e.name ?? '') || /Connection (error|timeout)|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH/.test(e.message ?? '')) return true;
+    if (UNREACHABLE_ERRORS.has(e.name ?? '') || /Connection (error|timeout)|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH/.test(e.message ?? ''))
+      return true;
   }
   return false;
 }

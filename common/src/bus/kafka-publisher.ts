@@ -22,7 +22,9 @@ export class KafkaPublisher implements EventPublisher {
   private readonly stopping = new AbortController();
   /** Rejects when the publisher closes: what a publish still waiting on the broker races. */
   private readonly closed = new Promise<never>((_, reject) => {
-    this.stopping.signal.addEventListener('abort', () => reject(new Error('the Kafka publisher was closed before the broker took the batch')), { once: true });
+    this.stopping.signal.addEventListener('abort', () => reject(new Error('the Kafka publisher was closed before the broker took the batch')), {
+      once: true,
+    });
   });
   /** The connected producer; null once closed before it connected. */
   private readonly ready: Promise<Producer | null>;
@@ -70,7 +72,8 @@ export class KafkaPublisher implements EventPublisher {
     try {
       // Inside the try: a connect that fails part-way may have opened a connection all the same.
       await admin.connect();
-      if (await ensureTopic(admin, this.settings)) this.log.info(`kafka: created topic ${this.settings.topic} (${this.settings.partitions} partitions)`);
+      if (await ensureTopic(admin, this.settings))
+        this.log.info(`kafka: created topic ${this.settings.topic} (${this.settings.partitions} partitions)`);
     } finally {
       await admin.disconnect();
     }

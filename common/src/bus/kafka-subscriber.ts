@@ -144,7 +144,8 @@ export class KafkaSubscriber implements EventSubscriber {
     if (this.poll) clearInterval(this.poll);
     await this.consumer?.disconnect();
     // The group existed only for this instance; a broker that is away keeps it until its offsets expire.
-    if (this.groupCreated) await within(this.admin.deleteGroups([this.groupId]), DELETE_GROUP_TIMEOUT_MS, 'deleting the group').catch(() => undefined);
+    if (this.groupCreated)
+      await within(this.admin.deleteGroups([this.groupId]), DELETE_GROUP_TIMEOUT_MS, 'deleting the group').catch(() => undefined);
     await this.admin.disconnect();
   }
 

@@ -40,9 +40,7 @@ function toPost(item: unknown): Post | null {
     cc: typeof item.cc === 'string' && /^[A-Za-z]{2}$/.test(item.cc) ? item.cc.toUpperCase() : null,
     place: boundedString(item.place, MAX_PLACE),
     text: boundedString(item.text, MAX_TEXT),
-    tags: Array.isArray(item.tags)
-      ? item.tags.filter((tag): tag is string => typeof tag === 'string' && tag !== '').slice(0, MAX_TAGS)
-      : [],
+    tags: Array.isArray(item.tags) ? item.tags.filter((tag): tag is string => typeof tag === 'string' && tag !== '').slice(0, MAX_TAGS) : [],
   };
 }
 

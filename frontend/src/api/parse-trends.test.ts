@@ -32,10 +32,7 @@ describe('parseTrendsResponse', () => {
     expect(parsed.spark).toEqual({ slots: 0, slotMs: 0 });
     expect(parsed.referenceMinutes).toBe(0);
     expect(parsed.bbox).toBeUndefined();
-    expect(parsed.trends).toEqual([
-      trend,
-      { tag: 'c', display: 'c', count: 10, share: 1, expected: 0, score: 0, spark: [1, 0, 0] },
-    ]);
+    expect(parsed.trends).toEqual([trend, { tag: 'c', display: 'c', count: 10, share: 1, expected: 0, score: 0, spark: [1, 0, 0] }]);
   });
 
   it('throws on a body that is not a trends response', () => {

@@ -22,9 +22,7 @@ describe('streamUrl', () => {
 describe('postsUrl', () => {
   it('asks for a scope and a limit', () => {
     expect(postsUrl({ region: 'JP', bbox: null, tag: null }, 20)).toBe('/api/posts?region=JP&limit=20');
-    expect(postsUrl({ region: 'view', bbox: [2.2, 48.8, 2.5, 48.9], tag: 'paris' }, 20)).toBe(
-      '/api/posts?bbox=2.2,48.8,2.5,48.9&tag=paris&limit=20',
-    );
+    expect(postsUrl({ region: 'view', bbox: [2.2, 48.8, 2.5, 48.9], tag: 'paris' }, 20)).toBe('/api/posts?bbox=2.2,48.8,2.5,48.9&tag=paris&limit=20');
   });
 });
 

@@ -233,9 +233,7 @@ export class BorderLayer extends L.Layer {
   private shadedStyle(code: string | null, base: L.PathOptions): L.PathOptions {
     const o = this.opts;
     const shade = code !== null ? this.shading?.get(code) : undefined;
-    const style: L.PathOptions = shade
-      ? { ...base, fillColor: shade.colour, fillOpacity: this.tiled ? o.tiledShadeOpacity : 1 }
-      : base;
+    const style: L.PathOptions = shade ? { ...base, fillColor: shade.colour, fillOpacity: this.tiled ? o.tiledShadeOpacity : 1 } : base;
     if (code !== null && code === this.selected) return { ...style, color: o.selectedColour, weight: o.selectedWeight };
     if (code !== null && code === this.hovered) return { ...style, color: o.hoverBorderColour, weight: o.selectedWeight };
     return style;
@@ -249,10 +247,7 @@ export class BorderLayer extends L.Layer {
  * is left alone.
  */
 function unwrapAntimeridian(geometry: Geometry): void {
-  const polygons =
-    geometry.type === 'Polygon' ? [geometry.coordinates]
-    : geometry.type === 'MultiPolygon' ? geometry.coordinates
-    : [];
+  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.type === 'MultiPolygon' ? geometry.coordinates : [];
   for (const polygon of polygons) {
     for (let r = 0; r < polygon.length; r++) polygon[r] = continuousRing(polygon[r]);
   }

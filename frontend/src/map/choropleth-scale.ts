@@ -36,10 +36,7 @@ export function niceCeil(value: number): number {
 }
 
 /** The scale for one tag's regions. */
-export function choroplethScale(
-  regions: readonly TagRegion[],
-  options: Partial<typeof CHOROPLETH_DEFAULTS> = {},
-): ChoroplethScale {
+export function choroplethScale(regions: readonly TagRegion[], options: Partial<typeof CHOROPLETH_DEFAULTS> = {}): ChoroplethScale {
   const { colours, minPostsForMax, topPercentile } = { ...CHOROPLETH_DEFAULTS, ...options };
   const trusted = regions.filter((region) => region.posts >= minPostsForMax && region.count > 0);
   const basis = trusted.length > 0 ? trusted : regions.filter((region) => region.count > 0);
@@ -62,9 +59,7 @@ export function colourFor(scale: ChoroplethScale, share: number, count: number):
 /** Legend labels: "0–5%", "5–10%", …, "20% or more". */
 export function legendLabels(scale: ChoroplethScale): string[] {
   const { breaks } = scale;
-  return breaks.map((low, i) =>
-    i + 1 < breaks.length ? `${percent(low)}–${percent(breaks[i + 1])}%` : `${percent(low)}% or more`,
-  );
+  return breaks.map((low, i) => (i + 1 < breaks.length ? `${percent(low)}–${percent(breaks[i + 1])}%` : `${percent(low)}% or more`));
 }
 
 /** A share as a percentage number without the sign: 0.05 → "5", 0.0025 → "0.25". */

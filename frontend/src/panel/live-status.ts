@@ -56,9 +56,7 @@ export class LiveStatus {
   setStats(stats: StreamStats): void {
     if (!this.root || this.connection.dataset.status !== 'live') return;
     setText(this.rate, `${formatRate(stats.rate)} posts/s`);
-    this.rate.title =
-      RATE_TITLE +
-      (stats.dropped > 0 ? `. ${formatCount(stats.dropped)} markers skipped to keep this page fluid.` : '');
+    this.rate.title = RATE_TITLE + (stats.dropped > 0 ? `. ${formatCount(stats.dropped)} markers skipped to keep this page fluid.` : '');
   }
 
   setConnection(status: ConnectionStatus): void {

@@ -80,8 +80,7 @@ export class TrendsPanel extends Emitter<TrendsPanelEvents> {
     this.message = el('p', 'panel-message');
     root.append(this.message);
 
-    const hint =
-      'Click a country for its trends, the sea for the world. Click a hashtag to see where it is trending.';
+    const hint = 'Click a country for its trends, the sea for the world. Click a hashtag to see where it is trending.';
     root.append(el('p', 'panel-hint', hint));
 
     this.windows.on('change', (name) => this.emit('window', name));

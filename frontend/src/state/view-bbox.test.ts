@@ -3,7 +3,7 @@ import { sameBbox, viewBbox } from './view-bbox';
 
 describe('viewBbox', () => {
   it('keeps a view inside the world as it is, rounded outwards to 4 decimals', () => {
-    expect(viewBbox(2.224122, 48.815573, 2.469920, 48.902145)).toEqual([2.2241, 48.8155, 2.4700, 48.9022]);
+    expect(viewBbox(2.224122, 48.815573, 2.46992, 48.902145)).toEqual([2.2241, 48.8155, 2.47, 48.9022]);
   });
 
   it('wraps a view past the antimeridian into a crossing bbox (west > east)', () => {

@@ -100,7 +100,8 @@ const boxOf = (lons: fc.Arbitrary<number>, lats: fc.Arbitrary<number>) =>
 const box = fc.oneof(
   boxOf(lon, lat),
   boxOf(nearLon, nearLat),
-  fc.tuple(fc.double({ min: -540, max: 540, noNaN: true }), fc.double({ min: 0, max: 720, noNaN: true }), lat, lat)
+  fc
+    .tuple(fc.double({ min: -540, max: 540, noNaN: true }), fc.double({ min: 0, max: 720, noNaN: true }), lat, lat)
     .map(([w, width, s, n]): Bbox => [w, Math.min(s, n), w + width, Math.max(s, n)]),
 );
 
@@ -114,9 +115,7 @@ describe('GridIndex', () => {
         const end = grid.newestMinute;
         if (!Number.isFinite(end)) return;
         // from <= split <= to + 1, all within the horizon.
-        const [from, split, to] = [a % HORIZON_MINUTES, b % HORIZON_MINUTES, c % HORIZON_MINUTES]
-          .map((back) => end - back)
-          .sort((x, y) => x - y);
+        const [from, split, to] = [a % HORIZON_MINUTES, b % HORIZON_MINUTES, c % HORIZON_MINUTES].map((back) => end - back).sort((x, y) => x - y);
         const counts = grid.countTags({ bbox, fromMinute: from, splitMinute: split, toMinute: to });
         const expected = oracle(kept, bbox, from, split, to);
         expect({ posts: counts.posts, recentPosts: counts.recentPosts, tags: byTag(counts) }).toEqual(expected);

@@ -37,7 +37,16 @@ describe('RecentPosts', () => {
 
   it('shows a post as data: text, place and display tags as they came', () => {
     const post = event({ tags: ['x'], display: ['X'], text: '<img src=x onerror=alert(1)> #X', place: 'Paris <b>', cc: 'FR' });
-    expect(toPost(post)).toEqual({ id: post.id, ts: post.ts, lat: post.lat, lon: post.lon, cc: 'FR', place: 'Paris <b>', text: '<img src=x onerror=alert(1)> #X', tags: ['X'] });
+    expect(toPost(post)).toEqual({
+      id: post.id,
+      ts: post.ts,
+      lat: post.lat,
+      lon: post.lon,
+      cc: 'FR',
+      place: 'Paris <b>',
+      text: '<img src=x onerror=alert(1)> #X',
+      tags: ['X'],
+    });
     expect(toPost(event({ tags: ['y'] }))).toMatchObject({ place: null, text: null });
   });
 });

@@ -8,7 +8,12 @@ describe('rising', () => {
       const { recentMinutes, referenceMinutes, windowIsRecent } = risingPlan(w);
       return [recentMinutes, referenceMinutes, windowIsRecent];
     });
-    expect(plans).toEqual([[15, 45, true], [60, 300, true], [360, 1080, true], [360, 1080, false]]);
+    expect(plans).toEqual([
+      [15, 45, true],
+      [60, 300, true],
+      [360, 1080, true],
+      [360, 1080, false],
+    ]);
   });
 
   it('scores growth in Poisson standard deviations against the reference rate', () => {

@@ -7,7 +7,13 @@ describe('topK', () => {
   const keyOf = (id: number) => keys[id];
 
   it('orders by count descending, then key ascending', () => {
-    const tally = new Map([[0, 5], [1, 3], [2, 5], [3, 3], [4, 1]]);
+    const tally = new Map([
+      [0, 5],
+      [1, 3],
+      [2, 5],
+      [3, 3],
+      [4, 1],
+    ]);
     expect(topK(tally, 10, keyOf)).toEqual([
       { id: 2, count: 5 }, // mike
       { id: 0, count: 5 }, // zeta
@@ -18,7 +24,11 @@ describe('topK', () => {
   });
 
   it('breaks a tie at the cut-off by key', () => {
-    const tally = new Map([[0, 2], [1, 2], [2, 2]]);
+    const tally = new Map([
+      [0, 2],
+      [1, 2],
+      [2, 2],
+    ]);
     expect(topK(tally, 2, keyOf).map((r) => keyOf(r.id))).toEqual(['alpha', 'mike']);
   });
 
@@ -35,9 +45,7 @@ describe('topK', () => {
         (dict, k) => {
           const tally = new Map(Object.entries(dict).map(([id, c]) => [Number(id), c]));
           const key = (id: number) => `k${id}`;
-          const sorted = [...tally]
-            .map(([id, count]) => ({ id, count }))
-            .sort((a, b) => b.count - a.count || (key(a.id) < key(b.id) ? -1 : 1));
+          const sorted = [...tally].map(([id, count]) => ({ id, count })).sort((a, b) => b.count - a.count || (key(a.id) < key(b.id) ? -1 : 1));
           expect(topK(tally, k, key)).toEqual(sorted.slice(0, k));
         },
       ),

@@ -168,16 +168,33 @@ describe('trends in a view', () => {
   it('sums each sparkline to its count', () => {
     const engine = randomDay(3);
     for (const window of WINDOW_NAMES) {
-      for (const area of [{ region: 'world', bbox: null }, { region: 'JP', bbox: null }, { region: 'view', bbox: [-10, 40, 10, 50] as TrendsQuery['bbox'] }]) {
+      for (const area of [
+        { region: 'world', bbox: null },
+        { region: 'JP', bbox: null },
+        { region: 'view', bbox: [-10, 40, 10, 50] as TrendsQuery['bbox'] },
+      ]) {
         for (const trend of engine.trends(query({ ...area, window, limit: 50 })).trends) {
-          expect(trend.spark.reduce((a, b) => a + b, 0), `${window} ${area.region} ${trend.tag}`).toBe(trend.count);
+          expect(
+            trend.spark.reduce((a, b) => a + b, 0),
+            `${window} ${area.region} ${trend.tag}`,
+          ).toBe(trend.count);
         }
       }
     }
   });
 
-  it('answers an empty store with no trends and the window\'s spark slots', () => {
+  it("answers an empty store with no trends and the window's spark slots", () => {
     const empty = new TrendEngine().trends(query({ region: 'view', bbox: [0, 0, 1, 1], window: '24h' }));
-    expect(empty).toEqual({ region: 'view', bbox: [0, 0, 1, 1], window: '24h', sort: 'top', asOf: null, total: 0, spark: { slots: 48, slotMs: 30 * MINUTE }, referenceMinutes: 0, trends: [] });
+    expect(empty).toEqual({
+      region: 'view',
+      bbox: [0, 0, 1, 1],
+      window: '24h',
+      sort: 'top',
+      asOf: null,
+      total: 0,
+      spark: { slots: 48, slotMs: 30 * MINUTE },
+      referenceMinutes: 0,
+      trends: [],
+    });
   });
 });

@@ -18,9 +18,7 @@ function oracle(ops: Op[]) {
     if (op.kind === 'add' && minute > endMinute - RING_BUCKETS) accepted.push({ minute, leaf: op.leaf, tags: op.tags });
   }
   return (region: string, window: keyof typeof WINDOWS) => {
-    const inWindow = accepted.filter(
-      (e) => e.minute > endMinute - WINDOWS[window] && rollup(e.leaf).includes(region),
-    );
+    const inWindow = accepted.filter((e) => e.minute > endMinute - WINDOWS[window] && rollup(e.leaf).includes(region));
     const tally = new Map<number, number>();
     for (const e of inWindow) for (const t of e.tags) tally.set(t, (tally.get(t) ?? 0) + 1);
     const ranked = [...tally].map(([id, count]) => ({ id, count }));

@@ -64,7 +64,15 @@ export function installMetrics(app: FastifyInstance, options: MetricsOptions): v
 function appMetrics(registry: Registry, { engine, hub, upstreamSkips, upstreamDroppedTags, busHealth }: MetricsOptions): void {
   const registers = [registry];
   const total = (name: string, help: string, read: () => number) =>
-    new Counter({ name, help, registers, collect() { this.reset(); this.inc(read()); } });
+    new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        this.reset();
+        this.inc(read());
+      },
+    });
   // Every value of the label from the start, at 0 until it happens, so that rate() sees the first one; a
   // fixed set, so that the label cannot grow.
   const totalBy = <K extends string>(name: string, help: string, label: string, values: readonly K[], read: () => Partial<Record<K, number>>) =>
@@ -80,13 +88,20 @@ function appMetrics(registry: Registry, { engine, hub, upstreamSkips, upstreamDr
       },
     });
   const gauge = (name: string, help: string, read: () => number) =>
-    new Gauge({ name, help, registers, collect() { this.set(read()); } });
+    new Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        this.set(read());
+      },
+    });
   const hubTotal = (name: string, help: string, count: keyof HubCounts) => total(name, help, () => hub.counts[count]);
 
   total('trendmap_posts_ingested_total', 'Posts counted into the windows', () => engine.ingested);
   totalBy(
     'trendmap_posts_skipped_total',
-    'Inputs not counted, by reason (as /api/health reports them, the producer\'s included in one process)',
+    "Inputs not counted, by reason (as /api/health reports them, the producer's included in one process)",
     'reason',
     Object.keys(SKIP_REASONS) as SkipReason[],
     () => allSkips(engine, upstreamSkips),
@@ -94,7 +109,7 @@ function appMetrics(registry: Registry, { engine, hub, upstreamSkips, upstreamDr
   if (upstreamDroppedTags !== undefined) {
     totalBy(
       'trendmap_hashtags_dropped_total',
-      'Hashtags left out of posts, by reason (tags, not posts; /api/health\'s droppedTags): only with the producer in this process',
+      "Hashtags left out of posts, by reason (tags, not posts; /api/health's droppedTags): only with the producer in this process",
       'reason',
       Object.keys(TAG_DROP_REASONS) as TagDropReason[],
       upstreamDroppedTags,

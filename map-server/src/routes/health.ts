@@ -31,7 +31,10 @@ export function allSkips(engine: TrendEngine, upstreamSkips?: () => SkipCounts):
   return skipped;
 }
 
-export const healthRoute: FastifyPluginAsync<HealthOptions> = async (app, { engine, hub, upstreamSkips, upstreamDroppedTags, busHealth, sourceHealth }) => {
+export const healthRoute: FastifyPluginAsync<HealthOptions> = async (
+  app,
+  { engine, hub, upstreamSkips, upstreamDroppedTags, busHealth, sourceHealth },
+) => {
   app.get('/api/health', { schema: { response: { 200: HealthResponseSchema } } }, async (): Promise<HealthResponse> => {
     const skipped = allSkips(engine, upstreamSkips);
     const bus = busHealth?.();

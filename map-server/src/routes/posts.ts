@@ -8,12 +8,8 @@ import type { TrendEngine } from '../trend-engine';
 import { readArea, readLimit, readTag } from './query-params';
 
 export const postsRoute: FastifyPluginAsync<{ engine: TrendEngine }> = async (app, { engine }) => {
-  app.get(
-    '/api/posts',
-    { schema: { response: { 200: PostsResponseSchema, 400: ErrorResponseSchema } } },
-    async (request): Promise<PostsResponse> => {
-      const query = request.query as Record<string, unknown>;
-      return { posts: engine.posts(readArea(query), readTag(query), readLimit(query, POSTS_LIMIT)) };
-    },
-  );
+  app.get('/api/posts', { schema: { response: { 200: PostsResponseSchema, 400: ErrorResponseSchema } } }, async (request): Promise<PostsResponse> => {
+    const query = request.query as Record<string, unknown>;
+    return { posts: engine.posts(readArea(query), readTag(query), readLimit(query, POSTS_LIMIT)) };
+  });
 };

@@ -5,9 +5,7 @@ import type { TrendEngine } from '../trend-engine';
 import { readTrendsQuery } from './query-params';
 
 export const trendsRoute: FastifyPluginAsync<{ engine: TrendEngine }> = async (app, { engine }) => {
-  app.get(
-    '/api/trends',
-    { schema: { response: { 200: TrendsResponseSchema, 400: ErrorResponseSchema } } },
-    async (request) => engine.trends(readTrendsQuery(request.query as Record<string, unknown>)),
+  app.get('/api/trends', { schema: { response: { 200: TrendsResponseSchema, 400: ErrorResponseSchema } } }, async (request) =>
+    engine.trends(readTrendsQuery(request.query as Record<string, unknown>)),
   );
 };

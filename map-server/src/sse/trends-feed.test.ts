@@ -13,7 +13,13 @@ function session(): { session: SseSession; written: string[] } {
   const written: string[] = [];
   const res = { writableLength: 0, writeHead() {}, write: (chunk: string) => written.push(chunk), end() {}, on() {} };
   const subscription = { region: 'world', bbox: null, window: '1h', sort: 'top', limit: 10, tag: null } as const;
-  const opened = new SseSession(res as unknown as ServerResponse, subscription, '203.0.113.1', { highWaterBytes: 1_000, stallMs: 1_000, retryMs: 1_000 }, () => {});
+  const opened = new SseSession(
+    res as unknown as ServerResponse,
+    subscription,
+    '203.0.113.1',
+    { highWaterBytes: 1_000, stallMs: 1_000, retryMs: 1_000 },
+    () => {},
+  );
   return { session: opened, written };
 }
 

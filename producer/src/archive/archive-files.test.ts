@@ -48,11 +48,7 @@ describe('archiveFiles', () => {
 
   it('takes a glob relative to the working directory, sorted the same way, whatever the ending', () => {
     const archive = archiveFiles('**/0*.json*', root);
-    expect(archive.files.map((f) => f.name)).toEqual([
-      '2017/06/01/00/05.json.bz2',
-      '2017/06/01/01/00.json.bz2',
-      '2017/06/02/00/00.json.gz',
-    ]);
+    expect(archive.files.map((f) => f.name)).toEqual(['2017/06/01/00/05.json.bz2', '2017/06/01/01/00.json.bz2', '2017/06/02/00/00.json.gz']);
     const absolute = archiveFiles(`${root}/loose/*`);
     expect(absolute.files.map((f) => f.name)).toEqual(['9.jsonl', '10.jsonl', 'checksums.md5', 'posts.ndjson']);
   });

@@ -28,7 +28,7 @@ async function bombOf(format: ArchiveFormat, text: string): Promise<Buffer> {
 /** Waits until `value()` has stopped changing for a while (a runaway decoder would keep it growing). */
 async function settled(value: () => number): Promise<number> {
   let last = value();
-  for (let quiet = 0; quiet < 5; ) {
+  for (let quiet = 0; quiet < 5;) {
     await sleep(10);
     const now = value();
     quiet = now === last ? quiet + 1 : 0;

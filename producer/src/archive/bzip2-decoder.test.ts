@@ -102,7 +102,10 @@ describe('Bzip2Decoder', () => {
     expect(() => decode(flipped)).toThrow(Bzip2Error);
     // The CRCs as written: the first block's (bytes 10-13, after "BZh9" and the block magic) and the stream's
     // (the last 32 bits before the padding, so all of the second-last byte).
-    for (const [at, message] of [[10, 'block CRC mismatch'], [good.length - 2, 'stream CRC mismatch']] as const) {
+    for (const [at, message] of [
+      [10, 'block CRC mismatch'],
+      [good.length - 2, 'stream CRC mismatch'],
+    ] as const) {
       const badCrc = Buffer.from(good);
       badCrc[at] ^= 0x01;
       expect(() => decode(badCrc)).toThrow(new Bzip2Error(message));
@@ -116,7 +119,13 @@ describe('Bzip2Decoder', () => {
   it('refuses a block longer than any bzip2 writes before holding more than 2.4 MB of it', () => {
     // A valid start of a -9 block whose first code length then steps up and down (bits 10, 11) forever: the
     // format sets no end to that, so only a limit on a block's size stops the decoder buffering the file.
-    const fields: [number, number][] = [[BLOCK_MAGIC[0], 24], [BLOCK_MAGIC[1], 24], [0, 32], [0, 1], [0, 24]];
+    const fields: [number, number][] = [
+      [BLOCK_MAGIC[0], 24],
+      [BLOCK_MAGIC[1], 24],
+      [0, 32],
+      [0, 1],
+      [0, 24],
+    ];
     fields.push([0x8000, 16], [0x8000, 16], [2, 3], [8, 15], [0, 8], [5, 5]); // byte 0 only; 2 tables; 8 selectors
     const bits = fields.map(([value, width]) => value.toString(2).padStart(width, '0')).join('');
     const start = Buffer.concat([Buffer.from('BZh9'), Buffer.from(bits.match(/.{8}/g)!.map((byte) => parseInt(byte, 2)))]);

@@ -43,10 +43,7 @@ export function createCountryLookup(): CountryLookup {
 function buildIndex(): whichPolygon.Query<CountryProps> {
   const path = createRequire(import.meta.url).resolve('world-atlas/countries-50m.json');
   const topology = JSON.parse(readFileSync(path, 'utf8')) as Topology<{ countries: GeometryCollection<{ name: string }> }>;
-  const borders = feature(topology, topology.objects.countries) as FeatureCollection<
-    Polygon | MultiPolygon,
-    { name: string }
-  >;
+  const borders = feature(topology, topology.objects.countries) as FeatureCollection<Polygon | MultiPolygon, { name: string }>;
   const features: Feature<MultiPolygon, CountryProps>[] = [];
   for (const border of borders.features) {
     const cc = borderCountryCode(border.id ?? undefined, border.properties?.name);

@@ -30,9 +30,7 @@ const LONG_RUN = new RegExp(`\\S{${MAX_RUN_LENGTH + 1},}`, 'g');
  * URL's `#fragment` are not one.
  */
 export function hashtagsInText(text: string): string[] {
-  const scanned = text
-    .replace(LONG_RUN, (run) => run.slice(0, MAX_RUN_LENGTH))
-    .slice(0, MAX_SCAN_LENGTH);
+  const scanned = text.replace(LONG_RUN, (run) => run.slice(0, MAX_RUN_LENGTH)).slice(0, MAX_SCAN_LENGTH);
   try {
     return twitter.extractHashtags(scanned);
   } catch {

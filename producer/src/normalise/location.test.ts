@@ -119,19 +119,44 @@ describe('polygonCentre (v1.1 bounding_box)', () => {
   });
 
   it('handles a box across the antimeridian', () => {
-    const result = polygonCentre(polygon([[179.5, -16.9], [179.5, -16.6], [-179.9, -16.6], [-179.9, -16.9]]));
+    const result = polygonCentre(
+      polygon([
+        [179.5, -16.9],
+        [179.5, -16.6],
+        [-179.9, -16.6],
+        [-179.9, -16.9],
+      ]),
+    );
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.point.lon).toBeCloseTo(179.8, 9); // not -0.2, the naive average
     expect(result.point.lat).toBeCloseTo(-16.75, 9);
-    expect(polygonCentre(polygon([[178, 0], [178, 10], [-170, 10], [-170, 0]]))).toEqual({
+    expect(
+      polygonCentre(
+        polygon([
+          [178, 0],
+          [178, 10],
+          [-170, 10],
+          [-170, 0],
+        ]),
+      ),
+    ).toEqual({
       ok: true,
       point: { lon: -176, lat: 5 },
     });
   });
 
   it('reads a box from -180 to 180 as the whole way round', () => {
-    expect(polygonCentre(polygon([[-180, 40], [-180, 80], [180, 80], [180, 40]]))).toEqual({
+    expect(
+      polygonCentre(
+        polygon([
+          [-180, 40],
+          [-180, 80],
+          [180, 80],
+          [180, 40],
+        ]),
+      ),
+    ).toEqual({
       ok: true,
       point: { lon: 0, lat: 60 },
     });
@@ -143,7 +168,14 @@ describe('polygonCentre (v1.1 bounding_box)', () => {
     expect(polygonCentre({ type: 'Polygon', coordinates: [] })).toEqual(unusable);
     expect(polygonCentre({ type: 'Polygon', coordinates: [[]] })).toEqual(unusable);
     expect(polygonCentre({ type: 'Polygon', coordinates: [[[1]]] })).toEqual(unusable);
-    expect(polygonCentre(polygon([[1, 2], [3, 95]]))).toEqual(bad);
+    expect(
+      polygonCentre(
+        polygon([
+          [1, 2],
+          [3, 95],
+        ]),
+      ),
+    ).toEqual(bad);
     expect(polygonCentre({ type: 'Polygon', coordinates: [[['1', 2]]] })).toEqual(bad);
   });
 

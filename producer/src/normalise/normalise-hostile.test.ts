@@ -45,7 +45,20 @@ describe('hostile input', () => {
 
   it('survives wrong types in every field', () => {
     const junk = [null, 0, -1, 1.5, '', 'x', [], [null], {}, { type: 'Point' }, true];
-    const fields = ['id_str', 'created_at', 'timestamp_ms', 'text', 'full_text', 'truncated', 'extended_tweet', 'entities', 'coordinates', 'geo', 'place', 'lang'];
+    const fields = [
+      'id_str',
+      'created_at',
+      'timestamp_ms',
+      'text',
+      'full_text',
+      'truncated',
+      'extended_tweet',
+      'entities',
+      'coordinates',
+      'geo',
+      'place',
+      'lang',
+    ];
     for (const field of fields) {
       for (const value of junk) {
         const result = normalisePost(status({ [field]: value }), lookup);
@@ -131,7 +144,12 @@ describe('properties (fast-check)', () => {
       text: maybe(text),
       full_text: maybe(text),
       truncated: fc.boolean(),
-      extended_tweet: maybe(fc.record({ full_text: maybe(text), entities: maybe(fc.record({ hashtags: maybe(fc.array(fc.record({ text: maybe(hashtagText) }), { maxLength: 80 })) })) })),
+      extended_tweet: maybe(
+        fc.record({
+          full_text: maybe(text),
+          entities: maybe(fc.record({ hashtags: maybe(fc.array(fc.record({ text: maybe(hashtagText) }), { maxLength: 80 })) })),
+        }),
+      ),
       entities: maybe(fc.record({ hashtags: maybe(fc.array(fc.record({ text: maybe(hashtagText) }), { maxLength: 80 })) }, { requiredKeys: [] })),
       coordinates: maybe(point),
       geo: maybe(point),
@@ -139,7 +157,9 @@ describe('properties (fast-check)', () => {
         fc.record({
           full_name: maybe(fc.string({ maxLength: 300 })),
           country_code: maybe(fc.constantFrom('', 'FR', 'jp', 'XX', 'USA')),
-          bounding_box: maybe(fc.record({ type: fc.constant('Polygon'), coordinates: fc.tuple(fc.array(fc.tuple(coordinate, coordinate), { maxLength: 5 })) })),
+          bounding_box: maybe(
+            fc.record({ type: fc.constant('Polygon'), coordinates: fc.tuple(fc.array(fc.tuple(coordinate, coordinate), { maxLength: 5 })) }),
+          ),
         }),
       ),
       lang: maybe(fc.string({ maxLength: 20 })),

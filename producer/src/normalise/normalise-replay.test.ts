@@ -7,7 +7,10 @@ import { normaliseLine } from './normalise';
 import { fixtureLines, fixtureText, lookup, tally } from './normalise-test-inputs';
 
 describe('replay sample (test/fixtures/replay-sample.jsonl)', () => {
-  const expected = JSON.parse(fixtureText('replay-sample.expected.json')) as { accepted: number; skipped: Record<string, number> } & Record<string, unknown>;
+  const expected = JSON.parse(fixtureText('replay-sample.expected.json')) as { accepted: number; skipped: Record<string, number> } & Record<
+    string,
+    unknown
+  >;
   const lines = fixtureLines('replay-sample.jsonl');
   const results = lines.map((line) => normaliseLine(line, lookup));
 

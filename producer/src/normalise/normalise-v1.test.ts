@@ -172,10 +172,6 @@ describe('v1.1 statuses (test/fixtures/v1-statuses.jsonl)', () => {
 
   it('reads full_text (REST extended mode)', () => {
     const event = accepted(normaliseLine(v1Line('1050118708392948862'), lookup));
-    expect([event.text, event.tags, event.cc]).toEqual([
-      'Ramen in Sapporo #味噌ラーメン #Hokkaido',
-      ['味噌ラーメン', 'hokkaido'],
-      'JP',
-    ]);
+    expect([event.text, event.tags, event.cc]).toEqual(['Ramen in Sapporo #味噌ラーメン #Hokkaido', ['味噌ラーメン', 'hokkaido'], 'JP']);
   });
 });

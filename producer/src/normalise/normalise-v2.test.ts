@@ -55,13 +55,7 @@ describe('v2 envelopes (test/fixtures/v2-envelopes.jsonl)', () => {
 
   it('finds the named place among several included places', () => {
     const event = accepted(normaliseLine(v2Line('1635573265312592089'), lookup));
-    expect([event.place, event.cc, event.loc, event.lat, event.lon]).toEqual([
-      'Kyoto-shi, Kyoto',
-      'JP',
-      'point',
-      34.9949,
-      135.785,
-    ]);
+    expect([event.place, event.cc, event.loc, event.lat, event.lon]).toEqual(['Kyoto-shi, Kyoto', 'JP', 'point', 34.9949, 135.785]);
   });
 
   it('skips a place_id that includes does not describe as unknown_place', () => {

@@ -98,15 +98,9 @@ describe('normalisePost', () => {
     });
 
     it('gives up on a pre-snowflake id with no time', () => {
-      expect(normalisePost(status({ created_at: undefined, id_str: '29700859246' }), lookup)).toEqual(
-        skipped('bad_timestamp'),
-      );
-      expect(normalisePost(status({ created_at: 'now', timestamp_ms: '-1', id_str: '20' }), lookup)).toEqual(
-        skipped('bad_timestamp'),
-      );
-      expect(normalisePost(envelope({ created_at: '1969-12-31T23:59:59Z', id: '20' }), lookup)).toEqual(
-        skipped('bad_timestamp'),
-      );
+      expect(normalisePost(status({ created_at: undefined, id_str: '29700859246' }), lookup)).toEqual(skipped('bad_timestamp'));
+      expect(normalisePost(status({ created_at: 'now', timestamp_ms: '-1', id_str: '20' }), lookup)).toEqual(skipped('bad_timestamp'));
+      expect(normalisePost(envelope({ created_at: '1969-12-31T23:59:59Z', id: '20' }), lookup)).toEqual(skipped('bad_timestamp'));
     });
   });
 
@@ -114,14 +108,7 @@ describe('normalisePost', () => {
     const where = (extra: Record<string, unknown>) => normalisePost(status(extra), lookup);
 
     it('rejects bad points', () => {
-      for (const coordinates of [
-        [Number.NaN, 1],
-        ['2.35', '48.85'],
-        [2.35],
-        [181, 0],
-        [0, -90.5],
-        [0, 0],
-      ]) {
+      for (const coordinates of [[Number.NaN, 1], ['2.35', '48.85'], [2.35], [181, 0], [0, -90.5], [0, 0]]) {
         expect(where({ coordinates: { type: 'Point', coordinates } })).toEqual(skipped('bad_coordinates'));
       }
       expect(where({ coordinates: 'here' })).toEqual(skipped('bad_coordinates'));
@@ -133,12 +120,21 @@ describe('normalisePost', () => {
 
     it('rejects a place box with out-of-range corners as bad_coordinates, and a non-box as unknown_place', () => {
       const place = (bounding_box: unknown) => ({ full_name: 'X', country_code: 'FR', bounding_box });
-      expect(where({ coordinates: null, place: place({ type: 'Polygon', coordinates: [[[0, 0], [0, 95]]] }) })).toEqual(
-        skipped('bad_coordinates'),
-      );
-      expect(where({ coordinates: null, place: place({ type: 'Polygon', coordinates: [] }) })).toEqual(
-        skipped('unknown_place'),
-      );
+      expect(
+        where({
+          coordinates: null,
+          place: place({
+            type: 'Polygon',
+            coordinates: [
+              [
+                [0, 0],
+                [0, 95],
+              ],
+            ],
+          }),
+        }),
+      ).toEqual(skipped('bad_coordinates'));
+      expect(where({ coordinates: null, place: place({ type: 'Polygon', coordinates: [] }) })).toEqual(skipped('unknown_place'));
       expect(where({ coordinates: null, place: 'Paris' })).toEqual(skipped('unknown_place'));
     });
 
@@ -154,18 +150,16 @@ describe('normalisePost', () => {
     });
 
     it('ignores an unknown place_id when there are coordinates', () => {
-      const event = accepted(normalisePost(envelope({ geo: { place_id: 'abc', coordinates: { type: 'Point', coordinates: [2.3522, 48.8566] } } }), lookup));
+      const event = accepted(
+        normalisePost(envelope({ geo: { place_id: 'abc', coordinates: { type: 'Point', coordinates: [2.3522, 48.8566] } } }), lookup),
+      );
       expect([event.cc, event.place]).toEqual(['FR', undefined]);
     });
 
     it('rejects a v2 place bbox that is out of range, and calls a missing one unknown_place', () => {
       const includes = (geo: unknown) => ({ includes: { places: [{ id: 'p1', full_name: 'P', country_code: 'JP', geo }] } });
-      expect(normalisePost(envelope({ geo: { place_id: 'p1' } }, includes({ bbox: [0, 0, 190, 1] })), lookup)).toEqual(
-        skipped('bad_coordinates'),
-      );
-      expect(normalisePost(envelope({ geo: { place_id: 'p1' } }, includes({ type: 'Feature' })), lookup)).toEqual(
-        skipped('unknown_place'),
-      );
+      expect(normalisePost(envelope({ geo: { place_id: 'p1' } }, includes({ bbox: [0, 0, 190, 1] })), lookup)).toEqual(skipped('bad_coordinates'));
+      expect(normalisePost(envelope({ geo: { place_id: 'p1' } }, includes({ type: 'Feature' })), lookup)).toEqual(skipped('unknown_place'));
     });
   });
 
@@ -207,9 +201,7 @@ describe('normalisePost', () => {
       expect(normalisePost(status({ ...nothing, id_str: undefined, created_at: 'x' }), lookup)).toEqual(skipped('no_id'));
       expect(normalisePost(status({ ...nothing, id_str: '20', created_at: 'x' }), lookup)).toEqual(skipped('bad_timestamp'));
       expect(normalisePost(status(nothing), lookup)).toEqual(skipped('no_location'));
-      expect(
-        normalisePost(status({ ...nothing, coordinates: { type: 'Point', coordinates: [0, 0] } }), lookup),
-      ).toEqual(skipped('bad_coordinates'));
+      expect(normalisePost(status({ ...nothing, coordinates: { type: 'Point', coordinates: [0, 0] } }), lookup)).toEqual(skipped('bad_coordinates'));
       expect(normalisePost(status({ ...nothing, place: { bounding_box: null } }), lookup)).toEqual(skipped('unknown_place'));
       expect(normalisePost(status({ entities: { hashtags: [] } }), lookup)).toEqual(skipped('no_hashtag'));
     });

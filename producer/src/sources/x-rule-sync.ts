@@ -54,7 +54,13 @@ export async function validateRules(client: TwitterApiv2, rules: StreamRule[]): 
   const answer = (await client.updateStreamRules({ add: rules }, { dry_run: true })) as RulesAnswer;
   const summary = answer.meta?.summary ?? {};
   const errors = answer.errors ?? [];
-  const lines = [`API verdict (dry run): ${Object.entries(summary).map(([k, v]) => `${k} ${v}`).join(', ') || 'no summary'}`];
+  const lines = [
+    `API verdict (dry run): ${
+      Object.entries(summary)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'no summary'
+    }`,
+  ];
   lines.push(...errors.map((e) => `  error: ${errorText(e)}`));
   const refused = (summary.invalid ?? 0) + (summary.not_created ?? 0);
   return { ok: errors.length === 0 && refused === 0, lines };

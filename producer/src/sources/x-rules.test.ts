@@ -32,7 +32,7 @@ describe('xRules', () => {
     expect(() => xRules({ ...none, lang: ['en'] })).toThrow(/--countries.*--track.*--bbox/);
   });
 
-  it('tags every rule as this app\'s, stable for the same value', () => {
+  it("tags every rule as this app's, stable for the same value", () => {
     const rules = xRules({ ...none, countries: ['US'] });
     expect(rules[0].tag.startsWith(RULE_TAG_PREFIX)).toBe(true);
     expect(rules[0].tag).toBe(ruleTag(rules[0].value));
@@ -112,9 +112,7 @@ describe('xRules', () => {
 
   it('refuses a box that needs more rules than allowed, saying how many', () => {
     // Most of Europe: thousands of 25-mile boxes.
-    expect(() => xRules({ ...none, bbox: [-10, 35, 30, 60] })).toThrow(
-      new RegExp(`need \\d+ stream rules, more than the ${DEFAULT_MAX_RULES}`),
-    );
+    expect(() => xRules({ ...none, bbox: [-10, 35, 30, 60] })).toThrow(new RegExp(`need \\d+ stream rules, more than the ${DEFAULT_MAX_RULES}`));
     try {
       xRules({ ...none, bbox: [-10, 35, 30, 60] });
     } catch (error) {

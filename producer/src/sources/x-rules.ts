@@ -65,10 +65,7 @@ export interface RuleOptions {
 /** The rules for the filter dimensions of `x`; throws RuleError when no valid rule set exists. */
 export function xRules(x: Pick<XConfig, 'countries' | 'track' | 'lang' | 'bbox'>, options: RuleOptions = {}): StreamRule[] {
   const maxRules = options.maxRules ?? DEFAULT_MAX_RULES;
-  const where = [
-    ...x.countries.map((cc) => `place_country:${cc}`),
-    ...(x.bbox === null ? [] : splitBox(x.bbox).map(boxOperator)),
-  ];
+  const where = [...x.countries.map((cc) => `place_country:${cc}`), ...(x.bbox === null ? [] : splitBox(x.bbox).map(boxOperator))];
   const what = x.track.map(trackOperator);
   if (where.length === 0 && what.length === 0) {
     throw new RuleError(
@@ -131,9 +128,7 @@ export function splitBox([west, south, east, north]: Box): Box[] {
 /** `count + 1` edges from `from` to `to`, all rounded to BOX_DECIMALS so that neighbours share them exactly. */
 function edges(from: number, to: number, count: number): number[] {
   const step = (to - from) / count;
-  return Array.from({ length: count + 1 }, (_, i) =>
-    Number((i === 0 ? from : i === count ? to : from + i * step).toFixed(BOX_DECIMALS)),
-  );
+  return Array.from({ length: count + 1 }, (_, i) => Number((i === 0 ? from : i === count ? to : from + i * step).toFixed(BOX_DECIMALS)));
 }
 
 function boxOperator([west, south, east, north]: Box): string {

@@ -222,7 +222,10 @@ async function connect(client: TwitterApiv2, t: XStreamTuning, signal: AbortSign
   if (outcome === 'open') return { channel, dispose };
   dispose();
   // Abandoned while opening: close it if it ever opens, so it cannot hold the app's one stream connection.
-  opening.then(() => stream.destroy(), () => undefined);
+  opening.then(
+    () => stream.destroy(),
+    () => undefined,
+  );
   if (outcome === 'aborted') return null;
   throw new Error(`no answer from the stream endpoint within ${t.keepAliveTimeoutMs} ms`);
 }
