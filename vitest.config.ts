@@ -1,11 +1,21 @@
+import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
 /**
- * Set by `npm run test:coverage` (scripts/coverage.mjs): where the services the end-to-end suites start write
- * their V8 coverage. Handed to the test workers' environment, not to vitest's own processes, so only the
- * children they spawn (`dist/server/*.mjs`) write it.
+ * On a coverage run (`npm test -- --coverage`, which is what `npm run test:coverage` and CI run): where the
+ * services the end-to-end suites start write their V8 coverage, emptied first. Handed to the test workers'
+ * environment, not to vitest's own processes, so only the children they spawn (`dist/server/*.mjs`) write
+ * it; scripts/coverage.mjs reads it back. Writable by all: test/startup-errors.test.ts runs a service as
+ * `nobody` when the tests run as root.
  */
-const childCoverageDir = process.env.TRENDMAP_CHILD_COVERAGE;
+const childCoverageDir = process.argv.includes('--coverage') ? emptyDir('coverage/children-v8') : undefined;
+
+function emptyDir(dir: string): string {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  chmodSync(dir, 0o777);
+  return dir;
+}
 
 export default defineConfig({
   test: {
@@ -23,11 +33,11 @@ export default defineConfig({
     // The default summary, then one line per suite skipped (Kafka, browser) with the reason and how to run it.
     reporters: ['default', './test/skipped-suites-reporter.ts'],
     env: childCoverageDir ? { NODE_V8_COVERAGE: childCoverageDir } : {},
-    // `npm run test:coverage`: the product's code (not tests, benches or scripts), as JSON for the merge with
+    // A coverage run: the product's code (not tests, benches or scripts), as JSON for the merge with
     // the children's coverage that scripts/coverage.mjs does and reports.
     coverage: {
       provider: 'v8',
-      include: ['{common,producer,map-server,frontend}/src/**/*.ts'],
+      include: ['{common,producer,map-server,frontend}/src/**/*.ts', 'app/**/*.ts'],
       exclude: ['**/*.test.ts', '**/*.d.ts'],
       reporter: ['json'],
       reportsDirectory: 'coverage/tests',

@@ -5,18 +5,19 @@
 // Two sources, merged into one map:
 // - the tests' own processes: vitest's V8 provider (vitest.config.ts `coverage`), written as JSON;
 // - the children (`dist/server/*.mjs`, run by test/helpers.ts, test/kafka/services.ts and the browser suites):
-//   vitest hands NODE_V8_COVERAGE to its workers' environment (TRENDMAP_CHILD_COVERAGE), so every service they
-//   spawn writes raw V8 coverage on exit; c8 maps it through the bundles' source maps (esbuild's `linked`
+//   on a run with --coverage, vitest.config.ts hands NODE_V8_COVERAGE to its workers' environment, so every
+//   service they spawn writes raw V8 coverage on exit (coverage/children-v8); c8 maps it through the bundles' source maps (esbuild's `linked`
 //   maps, recorded by Node in each dump) back to the TypeScript sources. vitest cannot read such dumps.
 // The two tools cut code into statements differently, so vitest's cut is kept (its lines are lines of code;
 // c8 counts every source line, comments too) and a statement the tests did not run counts as run when a child
 // ran its first line. Functions and branches are the tests' processes' only. Line coverage is what is checked.
 //
 // --min-lines=PCT fails the run (exit 1) when map-server's or producer's line coverage is below PCT.
-// --report-only reports the last run again without running the tests.
+// --report-only reports the last run again without running the tests (CI runs `npm test -- --coverage`, then
+// this with --report-only).
 // Writes coverage/index.html (per file) and coverage/coverage-final.json.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +38,7 @@ const PARTS = [
   { name: 'producer', dir: 'producer/src/', checked: true },
   { name: 'common', dir: 'common/src/', checked: false },
   { name: 'frontend', dir: 'frontend/src/', checked: false },
+  { name: 'app', dir: 'app/', checked: false },
 ];
 
 const args = process.argv.slice(2);
@@ -52,14 +54,10 @@ const vitestArgs = args.filter((a) => a !== minArg && a !== '--report-only');
 let status = 0;
 if (!reportOnly) {
   rmSync(OUT, { recursive: true, force: true });
-  mkdirSync(CHILDREN_RAW, { recursive: true });
-  // Writable by all: test/startup-errors.test.ts runs a service as `nobody` (when the tests run as root).
-  chmodSync(CHILDREN_RAW, 0o777);
   const started = Date.now();
   const run = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--coverage', ...vitestArgs], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, TRENDMAP_CHILD_COVERAGE: CHILDREN_RAW },
   });
   status = run.status ?? 1;
   console.log(`coverage: the tests took ${((Date.now() - started) / 1000).toFixed(0)} s`);
