@@ -8,7 +8,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EVENT_VERSION, type GeoEvent } from '../../common/src/event';
+import { event } from '../../map-server/test/helpers';
 import { expectArchiveCounts, writeCountedArchive } from './counted-archive';
 import {
   caughtUp,
@@ -110,17 +110,7 @@ describe.skipIf(brokers === null)('faults against the real broker', { timeout: K
 });
 
 /** A valid event, as the producer would publish it, to be broken one field at a time. */
-const VALID: GeoEvent = {
-  v: EVENT_VERSION,
-  id: '1850006781237256193',
-  ts: Date.UTC(2014, 5, 12, 19, 20),
-  lat: 48.85,
-  lon: 2.35,
-  loc: 'point',
-  cc: 'FR',
-  tags: ['junk'],
-  display: ['Junk'],
-};
+const VALID = event({ id: '1850006781237256193', ts: Date.UTC(2014, 5, 12, 19, 20), lat: 48.85, lon: 2.35, tags: ['junk'], display: ['Junk'] });
 const broken = (change: Record<string, unknown>) => JSON.stringify({ ...VALID, ...change });
 
 /**

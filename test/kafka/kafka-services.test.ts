@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
-import { EVENT_VERSION, type GeoEvent } from '../../common/src/event';
+import { event } from '../../map-server/test/helpers';
 import { startEmbedded } from '../../app/embedded';
 import {
   freePort,
@@ -81,17 +81,14 @@ describe.skipIf(brokers === null)('producer -> Kafka -> map-server', { timeout: 
     const kafka = new Kafka({ clientId: 'test-bad-messages', brokers: brokers!.split(','), logLevel: logLevel.NOTHING });
     const producer = kafka.producer();
     await producer.connect();
-    const valid: GeoEvent = {
-      v: EVENT_VERSION,
+    const valid = event({
       id: '1850006781237256193',
       ts: Date.UTC(2014, 5, 12, 19, 20),
       lat: 48.85,
       lon: 2.35,
-      loc: 'point',
-      cc: 'FR',
       tags: ['afterthebad'],
       display: ['AfterTheBad'],
-    };
+    });
     const before = await health(url);
     await producer.send({
       topic,
