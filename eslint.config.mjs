@@ -1,14 +1,15 @@
 // `npm run lint`: typescript-eslint with type information (the tsconfig's own program, through the project
 // service), import cycles, and the boundaries between the parts of trendmap:
-//   - frontend/ runs in the browser: no Node built-ins, no Node-only packages, no Node-only module of common/;
+//   - frontend/ runs in the browser: no Node built-ins, no Node-only packages, nothing of common/ but
+//     common/browser/ (which the servers share; it holds to the same rules), never common/node/;
 //   - map-server/ and producer/ do not import each other (they meet only on the bus, through common/);
 //   - app/ wires the product (npm start, the two services) and nothing imports it but the tests and benches;
 //   - common/ imports no part.
 // Layout is Prettier's job (`npm run format`): eslint-config-prettier comes last and turns off every rule
 // that would fight it.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
@@ -27,55 +28,6 @@ const NODE_PACKAGES = Object.keys(JSON.parse(readFileSync(join(import.meta.dirna
 );
 const NODE_BUILTINS = new Set(builtinModules);
 
-/** The package an import names (`@scope/name` or `name`), or null for a relative import. */
-function packageOf(specifier) {
-  if (specifier.startsWith('.')) return null;
-  const parts = specifier.split('/');
-  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
-}
-
-function isNodeSpecifier(specifier) {
-  const name = packageOf(specifier);
-  return name !== null && (name.startsWith('node:') || NODE_BUILTINS.has(name) || NODE_PACKAGES.includes(name));
-}
-
-/**
- * The modules of common/ that only run on Node: those that import a Node built-in or a Node-only package,
- * directly or through another module of common/ (config.ts through cli-flags.ts, event.ts through hashtag.ts
- * and its twitter-text). Worked out from the sources on each run, so a module that gains a Node import, or
- * moves, is covered without editing this file. Paths from the repository root, e.g. `common/src/log.ts`.
- */
-function nodeOnlyModules(dir) {
-  const root = import.meta.dirname;
-  const files = readdirSync(join(root, dir), { recursive: true })
-    .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
-    .map((file) => join(dir, file));
-  const importsOf = new Map(
-    files.map((file) => {
-      const source = readFileSync(join(root, file), 'utf8');
-      const specifiers = [
-        ...source.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s+'([^']+)'|^\s*import\s+'([^']+)'|\bimport\(\s*'([^']+)'\s*\)/gm),
-      ].map((m) => m[1] ?? m[2] ?? m[3]);
-      return [file, specifiers];
-    }),
-  );
-  const nodeOnly = new Set(files.filter((file) => importsOf.get(file).some(isNodeSpecifier)));
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const file of files) {
-      if (nodeOnly.has(file)) continue;
-      const local = importsOf.get(file).filter((specifier) => specifier.startsWith('.'));
-      if (local.some((specifier) => nodeOnly.has(join(dirname(file), `${specifier}.ts`)))) {
-        nodeOnly.add(file);
-        grew = true;
-      }
-    }
-  }
-  return [...nodeOnly].sort();
-}
-
-const NODE_ONLY_COMMON = nodeOnlyModules('common');
-
 /** Where each part may not import from (import-x/no-restricted-paths zones, on resolved paths). */
 const ZONES = [
   { target: './map-server', from: './producer', message: 'map-server/ and producer/ meet only on the bus: move shared code to common/.' },
@@ -88,12 +40,18 @@ const ZONES = [
   { target: ['./map-server', './producer', './frontend'], from: './app', message: 'app/ wires the parts; the parts do not import it.' },
 ];
 
-/** The browser code's own zone: frontend/ imports only itself and the browser-safe modules of common/. */
-const BROWSER_ZONE = {
-  target: './frontend',
-  from: ['./map-server', './producer', ...NODE_ONLY_COMMON.map((path) => `./${path}`)],
-  message: 'frontend/ runs in the browser: it may import only the browser-safe modules of common/.',
-};
+/**
+ * The browser code's zones: frontend/ imports only itself and common/browser/, and common/browser/ (which the
+ * servers use too) imports nothing of common/node/.
+ */
+const BROWSER_ZONES = [
+  {
+    target: './frontend',
+    from: ['./map-server', './producer', './common/node'],
+    message: 'frontend/ runs in the browser: of common/ it may import only common/browser/.',
+  },
+  { target: './common/browser', from: './common/node', message: 'common/browser/ runs in the browser too: it may not import common/node/.' },
+];
 
 function escapeRegex(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -150,20 +108,20 @@ export default defineConfig(
     },
   },
   {
-    // The browser code: the DOM, and nothing of Node. Its tests run on Node under vitest and may compare the
-    // frontend with the server side's code; vite.config.ts is a Node script.
-    files: ['frontend/**/*.ts'],
-    ignores: ['frontend/**/*.test.ts', 'frontend/vite.config.ts'],
+    // The browser code (frontend/ and common/browser/): the DOM, and nothing of Node. Their tests run on Node
+    // under vitest and may compare the frontend with the server side's code; vite.config.ts is a Node script.
+    files: ['frontend/**/*.ts', 'common/browser/**/*.ts'],
+    ignores: ['**/*.test.ts', 'frontend/vite.config.ts'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
-      'import-x/no-restricted-paths': ['error', { zones: [...ZONES, BROWSER_ZONE] }],
+      'import-x/no-restricted-paths': ['error', { zones: [...ZONES, ...BROWSER_ZONES] }],
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            { regex: '^node:', message: 'frontend/ runs in the browser: no Node built-ins.' },
-            { regex: `^(${[...NODE_BUILTINS].map(escapeRegex).join('|')})(/.*)?$`, message: 'frontend/ runs in the browser: no Node built-ins.' },
-            { regex: `^(${NODE_PACKAGES.map(escapeRegex).join('|')})(/.*)?$`, message: 'frontend/ runs in the browser: no Node-only packages.' },
+            { regex: '^node:', message: 'This code runs in the browser: no Node built-ins.' },
+            { regex: `^(${[...NODE_BUILTINS].map(escapeRegex).join('|')})(/.*)?$`, message: 'This code runs in the browser: no Node built-ins.' },
+            { regex: `^(${NODE_PACKAGES.map(escapeRegex).join('|')})(/.*)?$`, message: 'This code runs in the browser: no Node-only packages.' },
           ],
         },
       ],

@@ -37,7 +37,7 @@ export default defineConfig({
     // the children's coverage that scripts/coverage.mjs does and reports.
     coverage: {
       provider: 'v8',
-      include: ['{common,producer,map-server,frontend}/src/**/*.ts', 'app/**/*.ts'],
+      include: ['{producer,map-server,frontend}/src/**/*.ts', 'common/**/*.ts', 'app/**/*.ts'],
       exclude: ['**/*.test.ts', '**/*.d.ts'],
       reporter: ['json'],
       reportsDirectory: 'coverage/tests',

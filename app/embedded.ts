@@ -3,10 +3,10 @@
  * end-to-end tests start. Joined by the in-process bus by default, or through Kafka when KAFKA_BROKERS is
  * set (the same code as the two separate services, in one process).
  */
-import type { Config } from '../common/src/config';
-import type { EventPublisher, EventSubscriber } from '../common/src/bus/bus';
-import { MemoryBus } from '../common/src/bus/memory-bus';
-import { busLog, createLogger, type Logger } from '../common/src/log';
+import type { Config } from '../common/node/config';
+import type { EventPublisher, EventSubscriber } from '../common/node/bus/bus';
+import { MemoryBus } from '../common/node/bus/memory-bus';
+import { busLog, createLogger, type Logger } from '../common/node/log';
 import type { Archive } from '../producer/src/archive/archive-files';
 import { startProducer, stopAndFlush, type RunningProducer } from '../producer/src/producer';
 import { REBUILD_MS, startMapServer, type MapServerOptions, type RunningMapServer } from '../map-server/src/map-server';
@@ -33,9 +33,9 @@ export async function startEmbedded(
   } else {
     // Loaded only in the Kafka mode: kafkajs costs memory the embedded default does not need.
     const [{ KafkaPublisher }, { KafkaSubscriber }, { kafkaSettings }] = await Promise.all([
-      import('../common/src/bus/kafka-publisher'),
-      import('../common/src/bus/kafka-subscriber'),
-      import('../common/src/bus/kafka-client'),
+      import('../common/node/bus/kafka-publisher'),
+      import('../common/node/bus/kafka-subscriber'),
+      import('../common/node/bus/kafka-client'),
     ]);
     subscriber = new KafkaSubscriber({ ...kafkaSettings(config, 'trendmap-map-server'), rebuildMs: REBUILD_MS }, log);
     // Returns at once: posts are held until the broker answers, while the map serves and says `degraded`

@@ -3,10 +3,10 @@
  * last 24 h, then follows live and serves the map. It listens even while the broker is away (health says
  * `degraded`) and starts reading once the broker answers. It takes no source options.
  */
-import { readConfig, requireKafka, runMain, untilSignal } from '../common/src/cli';
-import { kafkaSettings } from '../common/src/bus/kafka-client';
-import { KafkaSubscriber } from '../common/src/bus/kafka-subscriber';
-import { busLog, createLogger } from '../common/src/log';
+import { readConfig, requireKafka, runMain, untilSignal } from '../common/node/cli';
+import { kafkaSettings } from '../common/node/bus/kafka-client';
+import { KafkaSubscriber } from '../common/node/bus/kafka-subscriber';
+import { busLog, createLogger } from '../common/node/log';
 import { REBUILD_MS, startMapServer } from '../map-server/src/map-server';
 
 runMain(async () => {

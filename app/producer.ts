@@ -5,11 +5,11 @@
  * otherwise) and ends with a summary; other sources log a progress line every 5 s. A broker that is not
  * there yet is waited for: posts are held (the source waits) until it answers.
  */
-import { readConfig, requireKafka, runMain, untilSignal } from '../common/src/cli';
-import { kafkaSettings } from '../common/src/bus/kafka-client';
-import { KafkaPublisher } from '../common/src/bus/kafka-publisher';
-import { EXIT_FAILURE } from '../common/src/errors';
-import { busLog, createLogger } from '../common/src/log';
+import { readConfig, requireKafka, runMain, untilSignal } from '../common/node/cli';
+import { kafkaSettings } from '../common/node/bus/kafka-client';
+import { KafkaPublisher } from '../common/node/bus/kafka-publisher';
+import { EXIT_FAILURE } from '../common/node/errors';
+import { busLog, createLogger } from '../common/node/log';
 import { showReplayProgress } from '../producer/src/archive/replay-display';
 import { HELD_POSTS_GRACE_MS, startProducer, stopAndFlush } from '../producer/src/producer';
 import { progressLine } from '../producer/src/progress';

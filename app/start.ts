@@ -4,8 +4,8 @@
  * (a bar on a terminal's stderr, plain lines otherwise) and a summary once the archive is read. Every line
  * goes through the one logger (LOG_FORMAT).
  */
-import { readConfig, runMain, untilSignal } from '../common/src/cli';
-import { createLogger } from '../common/src/log';
+import { readConfig, runMain, untilSignal } from '../common/node/cli';
+import { createLogger } from '../common/node/log';
 import { startEmbedded } from './embedded';
 import { showReplayProgress } from '../producer/src/archive/replay-display';
 import { isReplaySource } from '../producer/src/sources/replay';

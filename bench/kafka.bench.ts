@@ -17,7 +17,7 @@ import { EventSource } from 'eventsource';
 import { SyntheticWorld } from '../producer/src/sources/synthetic-world';
 import { startTestBroker } from '../scripts/kafka-test-broker';
 import { freePort, health, runService, stopServices, uniqueTopic, until, type Service } from '../test/kafka/services';
-import type { Marker } from '../common/src/api';
+import type { Marker } from '../common/browser/api';
 import { percentile } from './percentile';
 import { cpuPercent, sample as sampleProcess } from './process-sample';
 

@@ -21,7 +21,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
-import { parseConfig } from '../common/src/config';
+import { parseConfig } from '../common/node/config';
 import { startEmbedded } from '../app/embedded';
 import { SyntheticWorld } from '../producer/src/sources/synthetic-world';
 import { startTestBroker, type TestBroker } from '../scripts/kafka-test-broker';

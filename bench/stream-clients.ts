@@ -12,7 +12,7 @@
  * once every stream has opened (or failed), `{ report }` when asked.
  */
 import { request, type IncomingMessage } from 'node:http';
-import type { Marker } from '../common/src/api';
+import type { Marker } from '../common/browser/api';
 
 const CONCURRENT_OPENS = 100;
 const SAMPLED = 100;

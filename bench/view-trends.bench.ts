@@ -5,9 +5,9 @@
  * does), seeded, so the boxes hold realistic shares of the 1M posts.
  */
 import { performance } from 'node:perf_hooks';
-import { WORLD, type Bbox, type SortName } from '../common/src/api';
-import type { WindowName } from '../common/src/windows';
-import { cumulativeWeights, pickWeighted, prng } from '../common/src/prng';
+import { WORLD, type Bbox, type SortName } from '../common/browser/api';
+import type { WindowName } from '../common/browser/windows';
+import { cumulativeWeights, pickWeighted, prng } from '../common/node/prng';
 import { pointNear, syntheticCities, type City } from '../producer/src/sources/synthetic-cities';
 import { GridIndex } from '../map-server/src/core/grid-index';
 import { BUCKET_MS } from '../map-server/src/core/window-store';

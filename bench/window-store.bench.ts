@@ -5,11 +5,11 @@
  * (view-trends.bench.ts). Prints figures; asserts nothing about time.
  */
 import { performance } from 'node:perf_hooks';
-import { pickWeighted, prng, zipfCumulative } from '../common/src/prng';
+import { pickWeighted, prng, zipfCumulative } from '../common/node/prng';
 import { WindowStore } from '../map-server/src/core/window-store';
 import { TrendEngine } from '../map-server/src/trend-engine';
-import { encodeEvent, EVENT_VERSION, type GeoEvent } from '../common/src/event';
-import { WORLD } from '../common/src/api';
+import { encodeEvent, EVENT_VERSION, type GeoEvent } from '../common/node/event';
+import { WORLD } from '../common/browser/api';
 import { benchViewTrends, cityPositions } from './view-trends.bench';
 import { percentile } from './percentile';
 import { megabytes } from './megabytes';

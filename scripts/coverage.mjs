@@ -36,7 +36,7 @@ const CHILDREN_RAW = join(OUT, 'children-v8');
 const PARTS = [
   { name: 'map-server', dir: 'map-server/src/', checked: true },
   { name: 'producer', dir: 'producer/src/', checked: true },
-  { name: 'common', dir: 'common/src/', checked: false },
+  { name: 'common', dir: 'common/', checked: false },
   { name: 'frontend', dir: 'frontend/src/', checked: false },
   { name: 'app', dir: 'app/', checked: false },
 ];

@@ -25,7 +25,7 @@ function stale(output, sources) {
   return !existsSync(built) || sources.some((source) => newestMtime(join(root, source)) > statSync(built).mtimeMs);
 }
 
-if (stale('frontend/dist/index.html', ['frontend', 'common/src'])) {
+if (stale('frontend/dist/index.html', ['frontend', 'common/browser'])) {
   console.log('trendmap: building the frontend (once, or after its sources change)...');
   const result = spawnSync('npx', ['vite', 'build', '--config', 'frontend/vite.config.ts', '--logLevel', 'warn'], {
     cwd: root,
@@ -37,7 +37,7 @@ if (stale('frontend/dist/index.html', ['frontend', 'common/src'])) {
   }
 }
 
-if (stale('dist/server/start.mjs', ['common/src', 'producer/src', 'map-server/src', 'app', 'package-lock.json'])) {
+if (stale('dist/server/start.mjs', ['common', 'producer/src', 'map-server/src', 'app', 'package-lock.json'])) {
   console.log('trendmap: building the server (once, or after its sources change)...');
   await buildServer();
 }

@@ -7,9 +7,9 @@ import { createServer } from 'node:net';
 import { EventSource } from 'eventsource';
 import { beforeAllOrFail, configFor, ensureBuild, expectSampleCounts, fixture, getJson, replaySample, runStart } from './helpers';
 import { startEmbedded, type Embedded } from '../app/embedded';
-import type { Marker, TrendsResponse } from '../common/src/api';
+import type { Marker, TrendsResponse } from '../common/browser/api';
 import { until } from './kafka/services';
-import { KafkaPublisher } from '../common/src/bus/kafka-publisher';
+import { KafkaPublisher } from '../common/node/bus/kafka-publisher';
 
 describe('replaying an archive through the embedded product', () => {
   const { expected } = replaySample();

@@ -8,14 +8,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
-import type { HealthResponse, PostsResponse, TagRegionsResponse, TrendsResponse } from '../common/src/api';
+import type { HealthResponse, PostsResponse, TagRegionsResponse, TrendsResponse } from '../common/browser/api';
 import { buildApp } from '../map-server/src/app';
 import { startEmbedded, type Embedded } from '../app/embedded';
 import { MarkerHub } from '../map-server/src/sse/marker-hub';
 import { TrendEngine } from '../map-server/src/trend-engine';
 import { createCountryLookup } from '../producer/src/normalise/country-lookup';
 import { normalisePost } from '../producer/src/normalise/normalise';
-import { tagKey } from '../common/src/tag-key';
+import { tagKey } from '../common/browser/tag-key';
 import { hashtagCandidate } from './hashtag-text';
 import { beforeAllOrFail, configFor, fixture, getJson, until } from './helpers';
 

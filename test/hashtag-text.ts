@@ -1,5 +1,5 @@
 /**
- * fast-check arbitraries for the hashtag rule's tests (`common/src/hashtag.ts`): texts that random
+ * fast-check arbitraries for the hashtag rule's tests (`common/node/hashtag.ts`): texts that random
  * generation alone would rarely make, full of what makes and breaks a hashtag.
  */
 import fc from 'fast-check';

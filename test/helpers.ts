@@ -7,8 +7,8 @@ import { beforeAll, beforeEach, expect } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseConfig, type Config } from '../common/src/config';
-import type { TrendsResponse } from '../common/src/api';
+import { parseConfig, type Config } from '../common/node/config';
+import type { TrendsResponse } from '../common/browser/api';
 
 export const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 

@@ -17,7 +17,7 @@ import { isReplaySource } from '../producer/src/sources/replay';
 import { createCountryLookup } from '../producer/src/normalise/country-lookup';
 import { normaliseLine } from '../producer/src/normalise/normalise';
 import { MAX_LINE_BYTES } from '../producer/src/archive/line-splitter';
-import { SkipCounter, type SkipCounts } from '../common/src/skip-reasons';
+import { SkipCounter, type SkipCounts } from '../common/browser/skip-reasons';
 
 /** The bomb: '{}\n' × 300,000 as one bzip2 stream (one 900 KB block), ten times over. */
 const BOMB_COPIES = 10;

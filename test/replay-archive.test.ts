@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { beforeAllOrFail, configFor, ensureBuild, expectSampleCounts, fixture, getJson, replaySample, runStart } from './helpers';
 import { startEmbedded, type Embedded } from '../app/embedded';
 import { isReplaySource } from '../producer/src/sources/replay';
-import type { TrendsResponse } from '../common/src/api';
+import type { TrendsResponse } from '../common/browser/api';
 
 describe('replaying an archive directory through the embedded product', () => {
   const { expected } = replaySample();

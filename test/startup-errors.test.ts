@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import type { HealthResponse } from '../common/src/api';
+import type { HealthResponse } from '../common/browser/api';
 import { beforeAllOrFail, ensureBuild, fixture, getJson, root } from './helpers';
 import { freePort, until } from './kafka/services';
 

@@ -9,8 +9,8 @@
  */
 import 'leaflet/dist/leaflet.css';
 import './style.css';
-import type { Bbox, TagRegionsResponse } from '../../common/src/api';
-import { POSTS_LIMIT, VIEW, WORLD } from '../../common/src/api-constants';
+import type { Bbox, TagRegionsResponse } from '../../common/browser/api';
+import { POSTS_LIMIT, VIEW, WORLD } from '../../common/browser/api-constants';
 import { fetchConfig } from './api/api-client';
 import type { ScopeQuery, StreamQuery } from './api/query-urls';
 import { BaseTiles } from './map/base-tiles';

@@ -4,12 +4,12 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../../common/src/config';
-import type { EventSubscriber } from '../../common/src/bus/bus';
-import type { SkipCounts, TagDropCounts } from '../../common/src/skip-reasons';
-import { listenError } from '../../common/src/errors';
-import { createLogger, type Logger } from '../../common/src/log';
-import { LogThrottle } from '../../common/src/log-throttle';
+import type { Config } from '../../common/node/config';
+import type { EventSubscriber } from '../../common/node/bus/bus';
+import type { SkipCounts, TagDropCounts } from '../../common/browser/skip-reasons';
+import { listenError } from '../../common/node/errors';
+import { createLogger, type Logger } from '../../common/node/log';
+import { LogThrottle } from '../../common/node/log-throttle';
 import { TrendEngine } from './trend-engine';
 import { MarkerHub, type HubOptions } from './sse/marker-hub';
 import { buildApp } from './app';

@@ -3,9 +3,9 @@
  * the rest into sliding windows per region, the fine grid (for boxes) and the ring of recent posts; answers
  * the API's queries from them. Time is always an argument; nothing here does I/O.
  */
-import { decodeEvent, type GeoEvent } from '../../common/src/event';
-import { SkipCounter, type SkipReason } from '../../common/src/skip-reasons';
-import { WORLD, type Post, type TagRegionsResponse, type TrendsResponse } from '../../common/src/api';
+import { decodeEvent, type GeoEvent } from '../../common/node/event';
+import { SkipCounter, type SkipReason } from '../../common/browser/skip-reasons';
+import { WORLD, type Post, type TagRegionsResponse, type TrendsResponse } from '../../common/browser/api';
 import { TagDictionary } from './core/tag-dictionary';
 import { BUCKET_MS, WindowStore } from './core/window-store';
 import { SeenIds } from './core/seen-ids';

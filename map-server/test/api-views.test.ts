@@ -1,7 +1,7 @@
 /** The API behind the map's views: trends in a box, tag mode, recent posts. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import type { Post, TagRegionsResponse, TrendsResponse } from '../../common/src/api';
+import type { Post, TagRegionsResponse, TrendsResponse } from '../../common/browser/api';
 import { buildApp } from '../src/app';
 import { TrendEngine } from '../src/trend-engine';
 import { MarkerHub } from '../src/sse/marker-hub';

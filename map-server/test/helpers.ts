@@ -1,5 +1,5 @@
 /** Test helpers: events that satisfy the contract, and an engine-backed app without a bus. */
-import { EVENT_VERSION, type GeoEvent } from '../../common/src/event';
+import { EVENT_VERSION, type GeoEvent } from '../../common/node/event';
 
 let nextId = 1_850_006_781_237_256_000n;
 

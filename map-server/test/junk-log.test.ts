@@ -1,12 +1,12 @@
 /**
  * Junk on the topic is counted, and logged once, not once per message: a flood of one condition must not
  * flood the log. (The count of the rest is logged by the clock tick after INVALID_LOG_MS; that timing is
- * LogThrottle's, tested with an injected clock in common/src/log-throttle.test.ts.)
+ * LogThrottle's, tested with an injected clock in common/node/log-throttle.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryBus } from '../../common/src/bus/memory-bus';
-import { encodeEvent } from '../../common/src/event';
-import { createLogger } from '../../common/src/log';
+import { MemoryBus } from '../../common/node/bus/memory-bus';
+import { encodeEvent } from '../../common/node/event';
+import { createLogger } from '../../common/node/log';
 import { startMapServer, type RunningMapServer } from '../src/map-server';
 import { configFor } from '../../test/helpers';
 import { event } from './helpers';

@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import type { SubscriberHealth } from '../../common/src/bus/bus';
-import type { TagDropCounts } from '../../common/src/skip-reasons';
+import type { SubscriberHealth } from '../../common/node/bus/bus';
+import type { TagDropCounts } from '../../common/browser/skip-reasons';
 import { SseSession } from '../src/sse/sse-session';
 import type { MarkerHub } from '../src/sse/marker-hub';
 import { event } from './helpers';

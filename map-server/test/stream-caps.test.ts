@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { MemoryBus } from '../../common/src/bus/memory-bus';
+import { MemoryBus } from '../../common/node/bus/memory-bus';
 import { startMapServer, type RunningMapServer } from '../src/map-server';
 import { configFor } from '../../test/helpers';
 import { closeAfterTest } from './test-app';

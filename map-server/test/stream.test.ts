@@ -6,7 +6,7 @@ import { buildApp } from '../src/app';
 import { TrendEngine } from '../src/trend-engine';
 import { MarkerHub, type HubOptions } from '../src/sse/marker-hub';
 import { TrendsFeed } from '../src/sse/trends-feed';
-import type { Marker, Post, StreamStats, TagRegionsResponse, TrendsResponse } from '../../common/src/api';
+import type { Marker, Post, StreamStats, TagRegionsResponse, TrendsResponse } from '../../common/browser/api';
 import { until } from '../../test/helpers';
 import { event } from './helpers';
 

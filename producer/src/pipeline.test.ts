@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BusMessage, EventPublisher } from '../../common/src/bus/bus';
+import type { BusMessage, EventPublisher } from '../../common/node/bus/bus';
 import { createCountryLookup } from './normalise/country-lookup';
 import { runPipeline } from './pipeline';
 import type { RawInput, Source } from './sources/source';

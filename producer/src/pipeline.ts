@@ -3,10 +3,10 @@
  * published or counted as skipped under one reason, so `read = accepted + skipped` always holds.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { encodeEvent, type GeoEvent } from '../../common/src/event';
-import { SkipCounter, Tally, type TagDropReason } from '../../common/src/skip-reasons';
-import type { BusMessage, EventPublisher } from '../../common/src/bus/bus';
-import type { Speed } from '../../common/src/config';
+import { encodeEvent, type GeoEvent } from '../../common/node/event';
+import { SkipCounter, Tally, type TagDropReason } from '../../common/browser/skip-reasons';
+import type { BusMessage, EventPublisher } from '../../common/node/bus/bus';
+import type { Speed } from '../../common/node/config';
 import { normaliseLine, normalisePost, type NormaliseResult } from './normalise/normalise';
 import type { CountryLookup } from './normalise/country-lookup';
 import { SkippedInput, type RawInput, type Source } from './sources/source';

@@ -4,8 +4,8 @@
  * without a bearer token or with filters that cannot be written as rules, and an archive that matches no
  * file, are usage mistakes (`ConfigError`, exit 2).
  */
-import type { Config } from '../../common/src/config';
-import { ConfigError } from '../../common/src/errors';
+import type { Config } from '../../common/node/config';
+import { ConfigError } from '../../common/node/errors';
 import { archiveFiles, ArchiveError, type Archive } from './archive/archive-files';
 
 /** What the run goes on with: the archive resolved here, so that the replay does not walk it again. */

@@ -1,7 +1,7 @@
 import { setImmediate } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import type { BusMessage, EventPublisher } from '../../common/src/bus/bus';
-import type { BusLog } from '../../common/src/bus/bus-log';
+import type { BusMessage, EventPublisher } from '../../common/node/bus/bus';
+import type { BusLog } from '../../common/node/bus/bus-log';
 import { createCountryLookup } from './normalise/country-lookup';
 import { ProducerStats, runPipeline } from './pipeline';
 import { stopAndFlush, type RunningProducer } from './producer';

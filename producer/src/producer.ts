@@ -2,9 +2,9 @@
  * Starts the producer for a configuration: picks the source, loads the border index and runs the pipeline
  * against whatever bus it is given (the in-process bus or Kafka).
  */
-import type { Config } from '../../common/src/config';
-import type { EventPublisher } from '../../common/src/bus/bus';
-import type { BusLog } from '../../common/src/bus/bus-log';
+import type { Config } from '../../common/node/config';
+import type { EventPublisher } from '../../common/node/bus/bus';
+import type { BusLog } from '../../common/node/bus/bus-log';
 import { createCountryLookup } from './normalise/country-lookup';
 import { runPipeline, ProducerStats } from './pipeline';
 import { replaySource } from './sources/replay';

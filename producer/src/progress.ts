@@ -3,7 +3,7 @@
  * summary of an archive replay. Pure formatting; `archive/replay-display.ts` decides when to print.
  */
 import type { ProducerStats } from './pipeline';
-import type { Tally } from '../../common/src/skip-reasons';
+import type { Tally } from '../../common/browser/skip-reasons';
 import type { ReplayProgress } from './archive/replay-progress';
 import { MAX_LINE_BYTES } from './archive/line-splitter';
 

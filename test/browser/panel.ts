@@ -4,7 +4,7 @@
  */
 import { expect } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import type { Trend } from '../../common/src/api';
+import type { Trend } from '../../common/browser/api';
 import { imagesTried, type PageSession } from './page-session';
 import { HOSTILE_PLACE, HOSTILE_TEXT } from './posts-archive';
 

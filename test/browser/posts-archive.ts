@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixture } from '../helpers';
-import { prng } from '../../common/src/prng';
+import { prng } from '../../common/node/prng';
 
 interface City {
   name: string;

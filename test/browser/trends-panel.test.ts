@@ -6,8 +6,8 @@
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { beforeAllOrFail } from '../helpers';
 import type { Browser, Page } from 'playwright-core';
-import type { TagRegionsResponse, TrendsResponse } from '../../common/src/api';
-import { countryName } from '../../common/src/countries';
+import type { TagRegionsResponse, TrendsResponse } from '../../common/browser/api';
+import { countryName } from '../../common/browser/countries';
 import { getJson } from '../helpers';
 import { launchChromium } from './chromium';
 import { boundsContain, mapElement, moved, onMap, pixelOf, provenPosition, settledPosition, viewBounds, type Bounds } from './map-view';

@@ -7,7 +7,7 @@
  */
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startTestBroker, type TestBroker } from '../../scripts/kafka-test-broker';
-import type { HealthResponse } from '../../common/src/api';
+import type { HealthResponse } from '../../common/browser/api';
 import { freePort, killLeftovers, runService, stopServices, uniqueTopic, until, type Service } from './services';
 import { expectSampleCounts, fixture, getJson, replaySample } from '../helpers';
 

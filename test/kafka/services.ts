@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import type { TrendsResponse } from '../../common/src/api';
+import type { TrendsResponse } from '../../common/browser/api';
 
 /**
  * How long a service may take to become ready, in ms: seconds on an idle machine, but a busy 2-core one

@@ -3,7 +3,7 @@
  * entities, `includes.places` with country_code and a GeoJSON bbox; some posts carry exact coordinates.
  */
 
-import { snowflakeId } from '../../common/src/snowflake';
+import { snowflakeId } from '../../common/node/snowflake';
 import type { XHashtagEntity, XPlace } from '../../producer/src/sources/synthetic-world';
 
 /** A place as the API includes it: the shape the synthetic world makes too. */

@@ -4,9 +4,9 @@
  * after 429), by wrapping `xSource`; the logs are captured to check that the token never shows.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Config } from '../../common/src/config';
-import { tagKey } from '../../common/src/tag-key';
-import type { TrendsResponse } from '../../common/src/api';
+import type { Config } from '../../common/node/config';
+import { tagKey } from '../../common/browser/tag-key';
+import type { TrendsResponse } from '../../common/browser/api';
 import { startEmbedded, type Embedded } from '../../app/embedded';
 import { beforeAllOrFail, configFor, getJson } from '../helpers';
 import { health, until } from '../kafka/services';

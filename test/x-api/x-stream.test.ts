@@ -6,7 +6,7 @@
  * asserts how long something took.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Config } from '../../common/src/config';
+import type { Config } from '../../common/node/config';
 import { configFor, until } from '../helpers';
 import { xSource, type XStreamTuning } from '../../producer/src/sources/x-stream';
 import type { RawInput } from '../../producer/src/sources/source';

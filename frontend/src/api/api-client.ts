@@ -2,7 +2,7 @@
  * The JSON requests the page makes: the tile settings once, and the recent posts when their scope changes
  * (everything else arrives over the stream). Responses are checked before use.
  */
-import type { ClientConfig, Post } from '../../../common/src/api';
+import type { ClientConfig, Post } from '../../../common/browser/api';
 import { isObject } from './json-guards';
 import { parsePosts } from './parse-posts';
 import { postsUrl, type ScopeQuery } from './query-urls';

@@ -3,7 +3,7 @@
  * text field stays a plain string: the list inserts them as text nodes, so nothing here needs escaping, only
  * bounding (a hostile post cannot make the page hold megabytes of text).
  */
-import type { Post } from '../../../common/src/api';
+import type { Post } from '../../../common/browser/api';
 import { isFiniteNumber, isObject } from './json-guards';
 
 /** Longest post text kept, in UTF-16 units; real posts are far shorter (X allows 280 characters, or 25,000 paid). */

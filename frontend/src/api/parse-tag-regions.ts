@@ -2,7 +2,7 @@
  * Checks a `TagRegionsResponse` (the SSE `tag-regions` event): where one tag is strongest. Rows with a bad
  * code or counts are dropped; shares are recomputed when missing so the map can always shade.
  */
-import type { TagRegion, TagRegionsResponse } from '../../../common/src/api';
+import type { TagRegion, TagRegionsResponse } from '../../../common/browser/api';
 import { clampNumber, isCount, isFiniteNumber, isObject } from './json-guards';
 
 export function parseTagRegionsResponse(body: unknown): TagRegionsResponse {

@@ -2,7 +2,7 @@
  * Checks a `TrendsResponse` (the SSE `trends` event). Throws when the body as a whole is unusable; drops a
  * single malformed trend so one odd row does not blank the list.
  */
-import type { Bbox, SortName, Trend, TrendsResponse } from '../../../common/src/api';
+import type { Bbox, SortName, Trend, TrendsResponse } from '../../../common/browser/api';
 import { clampNumber, isCount, isFiniteNumber, isObject } from './json-guards';
 
 /** Sparkline slots kept per trend; the contract's largest is 48, this only bounds silly input. */

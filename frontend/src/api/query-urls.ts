@@ -3,9 +3,9 @@
  * serves the app also serves the API. Every value is encoded by URLSearchParams (the tag comes from the
  * page's own URL, i.e. from whoever wrote the link).
  */
-import type { Bbox, SortName } from '../../../common/src/api';
-import type { WindowName } from '../../../common/src/windows';
-import { VIEW, WORLD } from '../../../common/src/api-constants';
+import type { Bbox, SortName } from '../../../common/browser/api';
+import type { WindowName } from '../../../common/browser/windows';
+import { VIEW, WORLD } from '../../../common/browser/api-constants';
 
 /** Which posts a request is about: a region (or the viewport) and an optional tag. */
 export interface ScopeQuery {

@@ -12,9 +12,9 @@ import * as L from 'leaflet';
 import type { Feature, Geometry, Position } from 'geojson';
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
-import { borderCountryCode, countryName } from '../../../common/src/countries';
-import { WORLD } from '../../../common/src/api-constants';
-import { unwrapRing } from '../../../common/src/unwrap-ring';
+import { borderCountryCode, countryName } from '../../../common/browser/countries';
+import { WORLD } from '../../../common/browser/api-constants';
+import { unwrapRing } from '../../../common/browser/unwrap-ring';
 
 interface CountryProps {
   name?: string;

@@ -7,7 +7,7 @@
  * `textContent`, the tag included).
  */
 import * as L from 'leaflet';
-import type { WindowName } from '../../../common/src/windows';
+import type { WindowName } from '../../../common/browser/windows';
 import { windowPhrase } from '../panel/window-selector';
 import { el } from '../util/dom';
 import { legendLabels, type ChoroplethScale } from './choropleth-scale';

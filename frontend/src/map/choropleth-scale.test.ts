@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TagRegion } from '../../../common/src/api';
+import type { TagRegion } from '../../../common/browser/api';
 import { choroplethScale, colourFor, legendLabels, niceCeil } from './choropleth-scale';
 
 const region = (code: string, count: number, posts: number): TagRegion => ({

@@ -6,7 +6,7 @@
  * every real difference into the lowest steps. Shares above the top take the top colour, and the legend
  * says "or more".
  */
-import type { TagRegion } from '../../../common/src/api';
+import type { TagRegion } from '../../../common/browser/api';
 
 export interface ChoroplethScale {
   /** Lower bound of each class (shares, 0..1), ascending; the first is 0. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Marker } from '../../../common/src/api';
+import type { Marker } from '../../../common/browser/api';
 import { MarkerBuffer } from './marker-buffer';
 
 const marker = (id: number): Marker => ({ id: String(id), ts: 0, lat: id, lon: id, cc: null, tags: [] });

@@ -5,7 +5,7 @@
  * Arrival order gives the two rules of the layer for free: the oldest dots sit at the tail, so expiring
  * faded dots and dropping the oldest past the cap are both O(1).
  */
-import type { Marker } from '../../../common/src/api';
+import type { Marker } from '../../../common/browser/api';
 
 export class MarkerBuffer {
   readonly capacity: number;

@@ -8,8 +8,8 @@
  * projected pixels at the current zoom, and frames run only while dots are alive: an empty map costs nothing.
  */
 import * as L from 'leaflet';
-import type { Marker } from '../../../common/src/api';
-import { tagKey } from '../../../common/src/tag-key';
+import type { Marker } from '../../../common/browser/api';
+import { tagKey } from '../../../common/browser/tag-key';
 import { MarkerBuffer } from './marker-buffer';
 import { MarkerPainter } from './marker-painter';
 

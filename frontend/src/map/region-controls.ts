@@ -4,7 +4,7 @@
  * current choice; with a country selected neither is pressed. Reports a click to `onRegion` handlers.
  */
 import * as L from 'leaflet';
-import { VIEW, WORLD } from '../../../common/src/api-constants';
+import { VIEW, WORLD } from '../../../common/browser/api-constants';
 import { el } from '../util/dom';
 import { controlGroup } from './control-group';
 

@@ -2,7 +2,7 @@
  * From one tag's regions to what the map draws in tag mode: the colour scale, and per country its fill
  * and the tooltip line ("12.3% of its posts: 45 of 366").
  */
-import type { TagRegionsResponse } from '../../../common/src/api';
+import type { TagRegionsResponse } from '../../../common/browser/api';
 import { formatShare } from '../panel/trend-format';
 import { formatInteger } from '../util/dom';
 import type { CountryShade } from './border-layer';

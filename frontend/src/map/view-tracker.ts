@@ -5,7 +5,7 @@
  * - `view` ({ bbox, position }) with the viewport as the contract's bbox and the map position.
  */
 import * as L from 'leaflet';
-import type { Bbox } from '../../../common/src/api';
+import type { Bbox } from '../../../common/browser/api';
 import type { MapPosition } from '../state/map-hash';
 import { viewBbox } from '../state/view-bbox';
 

@@ -7,7 +7,7 @@
  * politely when it changes); the counter is an `<output>` named "Posts per second" with `aria-live="off"`,
  * because a number that changes every two seconds must not be read out each time.
  */
-import type { StreamStats } from '../../../common/src/api';
+import type { StreamStats } from '../../../common/browser/api';
 import type { ConnectionStatus } from '../stream/stream-client';
 import { el, formatCount, formatRate, setText } from '../util/dom';
 

@@ -1,6 +1,6 @@
 /** The Top | Rising switch. */
-import type { SortName } from '../../../common/src/api';
-import { DEFAULT_SORT } from '../../../common/src/api-constants';
+import type { SortName } from '../../../common/browser/api';
+import { DEFAULT_SORT } from '../../../common/browser/api-constants';
 import { SegmentedControl } from './segmented-control';
 
 export function createSortSwitch(): SegmentedControl<SortName> {

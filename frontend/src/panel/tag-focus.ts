@@ -3,9 +3,9 @@
  * it worldwide, and the countries where it is strongest (name, count, share of that country's posts).
  * A country row selects that country. Events: `clear`, `region` (alpha-2 code).
  */
-import type { TagRegionsResponse } from '../../../common/src/api';
-import { countryName } from '../../../common/src/countries';
-import type { WindowName } from '../../../common/src/windows';
+import type { TagRegionsResponse } from '../../../common/browser/api';
+import { countryName } from '../../../common/browser/countries';
+import type { WindowName } from '../../../common/browser/windows';
 import { el, formatCount, formatInteger, setText } from '../util/dom';
 import { Emitter } from '../util/emitter';
 import { formatShare } from './trend-format';

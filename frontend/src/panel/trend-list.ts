@@ -7,7 +7,7 @@
  * Each row is a toggle button: a click applies the tag as the filter (a second click removes it), hovering
  * or focusing it highlights its dots on the map. Events: `follow` (tag or null), `hover` (tag or null).
  */
-import type { SortName, Trend } from '../../../common/src/api';
+import type { SortName, Trend } from '../../../common/browser/api';
 import { el, formatCount, formatInteger, setText } from '../util/dom';
 import { Emitter } from '../util/emitter';
 import { Sparkline } from './sparkline';

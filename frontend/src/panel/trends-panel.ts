@@ -9,10 +9,10 @@
  * `aria-busy`), empty (said in words, different for Top and Rising), not live (the last list stays,
  * with a note saying how old it is), unavailable (offline with nothing to show).
  */
-import type { SortName, TagRegionsResponse, TrendsResponse } from '../../../common/src/api';
-import { DEFAULT_SORT, RISING, TRENDS_LIMIT, VIEW, WORLD } from '../../../common/src/api-constants';
-import { countryName } from '../../../common/src/countries';
-import { DEFAULT_WINDOW, type WindowName } from '../../../common/src/windows';
+import type { SortName, TagRegionsResponse, TrendsResponse } from '../../../common/browser/api';
+import { DEFAULT_SORT, RISING, TRENDS_LIMIT, VIEW, WORLD } from '../../../common/browser/api-constants';
+import { countryName } from '../../../common/browser/countries';
+import { DEFAULT_WINDOW, type WindowName } from '../../../common/browser/windows';
 import type { ConnectionStatus } from '../stream/stream-client';
 import { el, formatCount, formatTime, setText } from '../util/dom';
 import { Emitter } from '../util/emitter';

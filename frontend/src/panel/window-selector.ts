@@ -1,5 +1,5 @@
 /** The time-window switch: 15m · 1h · 6h · 24h. */
-import { DEFAULT_WINDOW, WINDOW_NAMES, WINDOWS, type WindowName } from '../../../common/src/windows';
+import { DEFAULT_WINDOW, WINDOW_NAMES, WINDOWS, type WindowName } from '../../../common/browser/windows';
 import { SegmentedControl } from './segmented-control';
 
 /** "the last hour", "the last 6 hours": how the panel describes a window in running text. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Post } from '../../../common/src/api';
+import type { Post } from '../../../common/browser/api';
 import { mergePosts, postPlace } from './post-feed';
 
 function post(id: string, ts: number, extra: Partial<Post> = {}): Post {

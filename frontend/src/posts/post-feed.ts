@@ -3,7 +3,7 @@
  * sides that overlap (the `/api/posts` answer and the live `posts` events, which may come first), so merging
  * is by id and order is by time, never by arrival.
  */
-import type { Post } from '../../../common/src/api';
+import type { Post } from '../../../common/browser/api';
 
 /** `current` and `incoming` merged: one entry per id (the incoming copy wins), newest first, `limit` kept. */
 export function mergePosts(current: readonly Post[], incoming: readonly Post[], limit: number): Post[] {

@@ -2,7 +2,7 @@
  * Fetches the recent posts of a scope into the RecentPosts list. One request at a time: a new scope aborts
  * the request in flight, so a slow answer for the old region can never land in the new one's list.
  */
-import type { Post } from '../../../common/src/api';
+import type { Post } from '../../../common/browser/api';
 import { fetchPosts } from '../api/api-client';
 import type { ScopeQuery } from '../api/query-urls';
 import type { RecentPosts } from './recent-posts';

@@ -7,8 +7,8 @@
  * and `dir="auto"`, never as markup, so `<img src=x onerror=…>` in a post is shown as those characters.
  * The list is not a live region: posts arrive several times a second and would drown a screen reader.
  */
-import type { Post } from '../../../common/src/api';
-import { countryName } from '../../../common/src/countries';
+import type { Post } from '../../../common/browser/api';
+import { countryName } from '../../../common/browser/countries';
 import { el, setText } from '../util/dom';
 import { mergePosts, postPlace } from './post-feed';
 

@@ -3,7 +3,7 @@
  * just enough decimals to pin the centre to about a pixel at that zoom, so a link is short and reopening it
  * lands on the same spot. Other `&name=value` parts of the fragment are kept.
  */
-import { wrapLon } from '../../../common/src/bbox';
+import { wrapLon } from '../../../common/browser/bbox';
 
 export interface MapPosition {
   /** Leaflet zoom; fractional (the map snaps to quarters). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 // Test-only: the rule needs twitter-text, which the page itself does not load.
-import { checkHashtag } from '../../../common/src/hashtag';
+import { checkHashtag } from '../../../common/node/hashtag';
 import { hashtagCandidate } from '../../../test/hashtag-text';
 import {
   changedFields,

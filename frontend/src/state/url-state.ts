@@ -8,11 +8,11 @@
  * - Back/forward (`popstate`) re-reads the URL and reports it like any other change (`position` first, then
  *   `change`), so the app has one code path for "the state changed".
  */
-import type { SortName } from '../../../common/src/api';
-import { isCountryCode } from '../../../common/src/countries';
-import { parseTagParam } from '../../../common/src/tag-key';
-import { DEFAULT_WINDOW, isWindowName, type WindowName } from '../../../common/src/windows';
-import { DEFAULT_SORT, VIEW, WORLD } from '../../../common/src/api-constants';
+import type { SortName } from '../../../common/browser/api';
+import { isCountryCode } from '../../../common/browser/countries';
+import { parseTagParam } from '../../../common/browser/tag-key';
+import { DEFAULT_WINDOW, isWindowName, type WindowName } from '../../../common/browser/windows';
+import { DEFAULT_SORT, VIEW, WORLD } from '../../../common/browser/api-constants';
 import { Emitter } from '../util/emitter';
 import { formatMapHash, parseMapHash, type MapPosition } from './map-hash';
 

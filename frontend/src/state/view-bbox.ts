@@ -4,8 +4,8 @@
  * beyond ±180 when the view reaches past the edge of the world (this map allows 20° of slack); the folding
  * is `normalizeBbox`'s, and a view wider than the whole world becomes the whole world.
  */
-import type { Bbox } from '../../../common/src/api';
-import { normalizeBbox } from '../../../common/src/bbox';
+import type { Bbox } from '../../../common/browser/api';
+import { normalizeBbox } from '../../../common/browser/bbox';
 
 /** Decimal places kept (about 10 m), rounded outwards so the bbox always covers the whole view. */
 const SCALE = 1e4;

@@ -11,9 +11,9 @@
  *   during a deploy) and we wait out a backoff before opening a new EventSource. Going back online retries
  *   at once.
  */
-import type { Marker, Post, StreamStats, TagRegionsResponse, TrendsResponse } from '../../../common/src/api';
-import { SSE_EVENTS } from '../../../common/src/api-constants';
-import { Backoff } from '../../../common/src/backoff';
+import type { Marker, Post, StreamStats, TagRegionsResponse, TrendsResponse } from '../../../common/browser/api';
+import { SSE_EVENTS } from '../../../common/browser/api-constants';
+import { Backoff } from '../../../common/browser/backoff';
 import { streamUrl, type StreamQuery } from '../api/query-urls';
 import { Emitter } from '../util/emitter';
 import { parseMarkers, parsePostsEvent, parseStats, parseTagRegionsEvent, parseTrendsEvent } from './stream-messages';

@@ -3,8 +3,8 @@
  * coordinates off the globe) is dropped here, so the map and panel only ever see well-formed values and no
  * handler can throw.
  */
-import type { Marker, Post, StreamStats, TagRegionsResponse, TrendsResponse } from '../../../common/src/api';
-import { tagKey } from '../../../common/src/tag-key';
+import type { Marker, Post, StreamStats, TagRegionsResponse, TrendsResponse } from '../../../common/browser/api';
+import { tagKey } from '../../../common/browser/tag-key';
 import { isFiniteNumber, isObject, parseJson } from '../api/json-guards';
 import { parsePosts } from '../api/parse-posts';
 import { parseTagRegionsResponse } from '../api/parse-tag-regions';

@@ -1,5 +1,5 @@
 /** Where a query looks: the world, a country, or a box on the map. */
-import type { Bbox } from '../../../common/src/api';
+import type { Bbox } from '../../../common/browser/api';
 
 export interface Area {
   /** `world`, an ISO 3166-1 alpha-2 code, or `view` when `bbox` is set. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { Bbox } from '../../../common/src/api';
-import { bboxSpans, spansContain } from '../../../common/src/bbox';
+import type { Bbox } from '../../../common/browser/api';
+import { bboxSpans, spansContain } from '../../../common/browser/bbox';
 import { FINE_DEGREES, GridIndex, HORIZON_MINUTES, fineCol, fineRow, type BoxCounts } from './grid-index';
 
 interface Post {

@@ -20,10 +20,10 @@
  *   distinct tags), allocates only its result, and needs no hashing.
  * Pure: time comes in as minutes (`floor(ms / 60_000)`), and the caller moves the horizon with `advanceTo`.
  */
-import type { Bbox } from '../../../common/src/api';
-import { bboxSpans } from '../../../common/src/bbox';
-import { modulo } from '../../../common/src/modulo';
-import { WINDOWS } from '../../../common/src/windows';
+import type { Bbox } from '../../../common/browser/api';
+import { bboxSpans } from '../../../common/browser/bbox';
+import { modulo } from '../../../common/browser/modulo';
+import { WINDOWS } from '../../../common/browser/windows';
 
 /** Side of a fine cell, in degrees: the resolution of a box's edges. */
 export const FINE_DEGREES = 0.1;

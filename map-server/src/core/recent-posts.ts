@@ -8,9 +8,9 @@
  * Order is acceptance order, which for a live source is time order; that is also the order in which the
  * SSE `posts` event adds to the list.
  */
-import { WORLD, type Post } from '../../../common/src/api';
-import type { GeoEvent } from '../../../common/src/event';
-import { bboxSpans, spansContain } from '../../../common/src/bbox';
+import { WORLD, type Post } from '../../../common/browser/api';
+import type { GeoEvent } from '../../../common/node/event';
+import { bboxSpans, spansContain } from '../../../common/browser/bbox';
 import type { Area } from './area';
 
 /** Posts kept: enough for any filter to find a page of matches in a busy stream, small enough to ignore. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { WORLD } from '../../../common/src/api';
+import { WORLD } from '../../../common/browser/api';
 import { BUCKET_MS, RING_BUCKETS, WindowStore } from './window-store';
 import { RegionSparks } from './region-sparks';
 

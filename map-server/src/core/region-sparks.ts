@@ -12,7 +12,7 @@
  * Memory: 8 bytes per minute of the horizon per series (11.5 KB), at most `capacity` series (least
  * recently used go first), plus 16 bytes per minute for the marks.
  */
-import { modulo } from '../../../common/src/modulo';
+import { modulo } from '../../../common/browser/modulo';
 import { RING_BUCKETS, type WindowStore } from './window-store';
 
 /** Series kept: enough for the listed tags of every window and sort of the busiest regions. */

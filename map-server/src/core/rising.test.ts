@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RISING } from '../../../common/src/api';
+import { RISING } from '../../../common/browser/api';
 import { isRising, risingPlan, risingScore, withHistory } from './rising';
 
 describe('rising', () => {

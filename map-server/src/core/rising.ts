@@ -1,10 +1,10 @@
 /**
- * The rising score (defined in `RISING`, common/src/api.ts): a tag's count over a recent window against what
+ * The rising score (defined in `RISING`, common/browser/api.ts): a tag's count over a recent window against what
  * its rate over the period before predicts, in Poisson standard deviations. Pure arithmetic on counts, so
  * the region path (window totals) and the view path (the grid) score alike.
  */
-import { RISING } from '../../../common/src/api';
-import { WINDOWS, type WindowName } from '../../../common/src/windows';
+import { RISING } from '../../../common/browser/api';
+import { WINDOWS, type WindowName } from '../../../common/browser/windows';
 
 /** What a window's rising score compares, in minutes. */
 export interface RisingPlan {

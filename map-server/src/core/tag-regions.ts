@@ -2,8 +2,8 @@
  * Tag mode: where in the world one tag is strongest. Reads each country's running totals for the window,
  * so it costs one map lookup per country that has held posts (a few hundred at most).
  */
-import { WORLD, type TagRegion, type TagRegionsResponse } from '../../../common/src/api';
-import type { WindowName } from '../../../common/src/windows';
+import { WORLD, type TagRegion, type TagRegionsResponse } from '../../../common/browser/api';
+import type { WindowName } from '../../../common/browser/windows';
 import type { WindowStore } from './window-store';
 import type { TagDictionary } from './tag-dictionary';
 

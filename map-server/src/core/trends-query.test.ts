@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SORTS, type TrendsResponse } from '../../../common/src/api';
-import { WINDOW_NAMES, type WindowName } from '../../../common/src/windows';
-import { prng } from '../../../common/src/prng';
+import { SORTS, type TrendsResponse } from '../../../common/browser/api';
+import { WINDOW_NAMES, type WindowName } from '../../../common/browser/windows';
+import { prng } from '../../../common/node/prng';
 import { TrendEngine } from '../trend-engine';
 import { event } from '../../test/helpers';
 import type { TrendsQuery } from './trends-query';

@@ -3,8 +3,8 @@
  * a box (from the grid), each with its share, rising score and sparkline. Pure: reads the store and the grid
  * at their current end, does no I/O.
  */
-import { SPARK_SLOTS, type Bbox, type SortName, type Trend, type TrendsResponse } from '../../../common/src/api';
-import type { WindowName } from '../../../common/src/windows';
+import { SPARK_SLOTS, type Bbox, type SortName, type Trend, type TrendsResponse } from '../../../common/browser/api';
+import type { WindowName } from '../../../common/browser/windows';
 import { BUCKET_MS, type WindowStore } from './window-store';
 import type { GridIndex } from './grid-index';
 import type { RegionSparks } from './region-sparks';

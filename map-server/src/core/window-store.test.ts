@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { BUCKET_MS, RING_BUCKETS, WindowStore } from './window-store';
-import { WINDOWS, WINDOW_NAMES } from '../../../common/src/windows';
+import { WINDOWS, WINDOW_NAMES } from '../../../common/browser/windows';
 
 const rollup = (leaf: string) => (leaf === '-' ? ['world'] : [leaf, 'world']);
 const keyOf = (id: number) => `t${String(id).padStart(3, '0')}`;

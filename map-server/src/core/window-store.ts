@@ -14,8 +14,8 @@
  * - Memory: a closed bucket costs about 16 bytes per distinct tag in it (see `Bucket`), and the totals about
  *   40 bytes per distinct tag per window per region.
  */
-import { WINDOWS, type WindowName } from '../../../common/src/windows';
-import { modulo } from '../../../common/src/modulo';
+import { WINDOWS, type WindowName } from '../../../common/browser/windows';
+import { modulo } from '../../../common/browser/modulo';
 import { topK, type Ranked } from './top-k';
 
 /** Width of one bucket: the resolution of every window, in ms. */

@@ -11,8 +11,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { SKIP_REASONS, TAG_DROP_REASONS, type SkipReason, type TagDropReason } from '../../../common/src/skip-reasons';
-import type { SubscriberHealth } from '../../../common/src/bus/bus';
+import { SKIP_REASONS, TAG_DROP_REASONS, type SkipReason, type TagDropReason } from '../../../common/browser/skip-reasons';
+import type { SubscriberHealth } from '../../../common/node/bus/bus';
 import type { HubCounts } from '../sse/marker-hub';
 import { allSkips, type HealthOptions } from '../routes/health';
 

@@ -11,7 +11,7 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import Fastify from 'fastify';
 import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
-import { tileImageSource } from '../../../common/src/tile-source';
+import { tileImageSource } from '../../../common/node/tile-source';
 
 export function securityHeaders(tileUrl: string): FastifyHelmetOptions {
   const tiles = tileImageSource(tileUrl);

@@ -1,8 +1,8 @@
 /** `GET /api/health`: what was accepted and skipped, by reason. */
 import type { FastifyPluginAsync } from 'fastify';
-import { HealthResponseSchema, type HealthResponse } from '../../../common/src/api';
-import type { SkipCounts, TagDropCounts } from '../../../common/src/skip-reasons';
-import type { SubscriberHealth } from '../../../common/src/bus/bus';
+import { HealthResponseSchema, type HealthResponse } from '../../../common/browser/api';
+import type { SkipCounts, TagDropCounts } from '../../../common/browser/skip-reasons';
+import type { SubscriberHealth } from '../../../common/node/bus/bus';
 import type { TrendEngine } from '../trend-engine';
 import type { MarkerHub } from '../sse/marker-hub';
 

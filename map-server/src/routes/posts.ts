@@ -3,7 +3,7 @@
  * it leaves as JSON strings, never as markup.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { ErrorResponseSchema, POSTS_LIMIT, PostsResponseSchema, type PostsResponse } from '../../../common/src/api';
+import { ErrorResponseSchema, POSTS_LIMIT, PostsResponseSchema, type PostsResponse } from '../../../common/browser/api';
 import type { TrendEngine } from '../trend-engine';
 import { readArea, readLimit, readTag } from './query-params';
 

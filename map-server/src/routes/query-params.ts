@@ -2,11 +2,11 @@
  * Query-parameter readers that fail with a message naming the parameter, the allowed values and what was
  * given, e.g. `window must be one of 15m, 1h, 6h, 24h; got "2d"`.
  */
-import { DEFAULT_SORT, SORTS, TRENDS_LIMIT, VIEW, WORLD, type SortName } from '../../../common/src/api';
-import { BboxError, parseBbox } from '../../../common/src/bbox';
-import { isCountryCode } from '../../../common/src/countries';
-import { DEFAULT_WINDOW, WINDOW_NAMES, isWindowName, type WindowName } from '../../../common/src/windows';
-import { parseTagParam } from '../../../common/src/tag-key';
+import { DEFAULT_SORT, SORTS, TRENDS_LIMIT, VIEW, WORLD, type SortName } from '../../../common/browser/api';
+import { BboxError, parseBbox } from '../../../common/browser/bbox';
+import { isCountryCode } from '../../../common/browser/countries';
+import { DEFAULT_WINDOW, WINDOW_NAMES, isWindowName, type WindowName } from '../../../common/browser/windows';
+import { parseTagParam } from '../../../common/browser/tag-key';
 import type { Area } from '../core/area';
 import type { TrendsQuery } from '../core/trends-query';
 import type { StreamSubscription } from '../sse/stream-subscription';

@@ -1,6 +1,6 @@
 /** `GET /api/tags/:tag/regions`: the countries where one tag is strongest (tag mode). */
 import type { FastifyPluginAsync } from 'fastify';
-import { ErrorResponseSchema, TAG_REGIONS_LIMIT, TagRegionsResponseSchema } from '../../../common/src/api';
+import { ErrorResponseSchema, TAG_REGIONS_LIMIT, TagRegionsResponseSchema } from '../../../common/browser/api';
 import type { TrendEngine } from '../trend-engine';
 import { readLimit, readWindow, tagKeyOf } from './query-params';
 

@@ -1,6 +1,6 @@
 /** `GET /api/trends`: the top or rising tags of a region, or of a box on the map, over a window. */
 import type { FastifyPluginAsync } from 'fastify';
-import { ErrorResponseSchema, TrendsResponseSchema } from '../../../common/src/api';
+import { ErrorResponseSchema, TrendsResponseSchema } from '../../../common/browser/api';
 import type { TrendEngine } from '../trend-engine';
 import { readTrendsQuery } from './query-params';
 

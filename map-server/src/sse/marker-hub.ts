@@ -5,9 +5,9 @@
  * at a few a second whatever the post rate; a batch larger than `maxBatch` markers is sampled down evenly,
  * and what was left out is counted in that client's `dropped`.
  */
-import type { GeoEvent } from '../../../common/src/event';
-import { DEFAULTS } from '../../../common/src/config';
-import { SSE_EVENTS, type Marker, type StreamStats } from '../../../common/src/api';
+import type { GeoEvent } from '../../../common/node/event';
+import { DEFAULTS } from '../../../common/node/config';
+import { SSE_EVENTS, type Marker, type StreamStats } from '../../../common/browser/api';
 import { postFilter, toPost } from '../core/recent-posts';
 import { SseSession, type SessionOptions } from './sse-session';
 import { sseEvent } from './sse-wire';

@@ -3,7 +3,7 @@
  * markers carry its tag, `trends` answer its trends query, `tag-regions` its tag and window, `posts` its area
  * and tag. Streams with equal keys share one computation and one serialised chunk.
  */
-import type { WindowName } from '../../../common/src/windows';
+import type { WindowName } from '../../../common/browser/windows';
 import { areaKey } from '../core/area';
 import type { TrendsQuery } from '../core/trends-query';
 

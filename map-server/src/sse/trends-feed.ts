@@ -11,8 +11,8 @@
  * the socket would not take (a slow client, see `SseSession.send`) is not marked delivered, so it is tried
  * again next round.
  */
-import { SSE_EVENTS, TAG_REGIONS_LIMIT } from '../../../common/src/api';
-import type { WindowName } from '../../../common/src/windows';
+import { SSE_EVENTS, TAG_REGIONS_LIMIT } from '../../../common/browser/api';
+import type { WindowName } from '../../../common/browser/windows';
 import type { TrendEngine } from '../trend-engine';
 import { trendsQueryKey } from '../core/trends-query';
 import type { SseSession } from './sse-session';

@@ -8,8 +8,8 @@ import whichPolygon from 'which-polygon';
 import { feature } from 'topojson-client';
 import type { Topology, GeometryCollection } from 'topojson-specification';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
-import { borderCountryCode } from '../../../common/src/countries';
-import { unwrapRing } from '../../../common/src/unwrap-ring';
+import { borderCountryCode } from '../../../common/browser/countries';
+import { unwrapRing } from '../../../common/browser/unwrap-ring';
 
 export interface CountryLookup {
   /** ISO 3166-1 alpha-2 code of the country containing the point, or null (sea, or no coded border). */

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import twitter from 'twitter-text';
-import { tagKey } from '../../../common/src/tag-key';
+import { tagKey } from '../../../common/browser/tag-key';
 import { hashtags, hashtagsInText } from './hashtags';
 import { hashtagText } from '../../../test/hashtag-text';
 
@@ -93,7 +93,7 @@ describe('hashtags', () => {
   it('drops tags longer than 140 UTF-16 units, keeps 140', () => {
     const ok = 'a'.repeat(140);
     expect(hashtags(['a'.repeat(141), ok], undefined)).toEqual({ tags: [ok], display: [ok], dropped: { tag_too_long: 1 } });
-    // A letter outside the BMP is two UTF-16 units, and units are what common/src/tag-key.ts counts.
+    // A letter outside the BMP is two UTF-16 units, and units are what common/browser/tag-key.ts counts.
     const astral = '𝐀'.repeat(70); // U+1D400, whose key is 'a'
     expect(hashtags(['𝐀'.repeat(71), astral], undefined)).toEqual({ tags: ['a'.repeat(70)], display: [astral], dropped: { tag_too_long: 1 } });
   });

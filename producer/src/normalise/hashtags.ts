@@ -1,12 +1,12 @@
 /**
  * A post's hashtags: taken from its own entities when it has them, found in its text otherwise, then
- * checked by one rule (`common/src/hashtag.ts`) whichever way they came, and grouped by key so that `#AI`,
+ * checked by one rule (`common/node/hashtag.ts`) whichever way they came, and grouped by key so that `#AI`,
  * `#ai` and `＃ＡＩ` count once. Tags that fail the rule are left out and counted by reason.
  */
 import twitter from 'twitter-text';
-import { EVENT_LIMITS } from '../../../common/src/event';
-import { checkHashtag } from '../../../common/src/hashtag';
-import type { TagDropCounts, TagDropReason } from '../../../common/src/skip-reasons';
+import { EVENT_LIMITS } from '../../../common/node/event';
+import { checkHashtag } from '../../../common/node/hashtag';
+import type { TagDropCounts, TagDropReason } from '../../../common/browser/skip-reasons';
 
 /** A post's distinct hashtags: grouping keys and, index for index, the first original spelling of each. */
 export interface Hashtags {

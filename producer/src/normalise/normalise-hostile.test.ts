@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { checkEvent } from '../../../common/src/event';
-import { SKIP_REASONS, TAG_DROP_REASONS } from '../../../common/src/skip-reasons';
+import { checkEvent } from '../../../common/node/event';
+import { SKIP_REASONS, TAG_DROP_REASONS } from '../../../common/browser/skip-reasons';
 import { normaliseLine, normalisePost, type NormaliseResult } from './normalise';
 import { accepted, envelope, fixtureLines, lookup, skipped, status } from './normalise-test-inputs';
 

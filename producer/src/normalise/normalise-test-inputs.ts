@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import { checkEvent, type GeoEvent } from '../../../common/src/event';
-import type { SkipReason } from '../../../common/src/skip-reasons';
+import { checkEvent, type GeoEvent } from '../../../common/node/event';
+import type { SkipReason } from '../../../common/browser/skip-reasons';
 import { createCountryLookup } from './country-lookup';
 import type { NormaliseResult } from './normalise';
 

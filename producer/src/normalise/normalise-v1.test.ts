@@ -2,7 +2,7 @@
  * `normaliseLine` on v1.1 statuses as the archive holds them (test/fixtures/v1-statuses.jsonl).
  */
 import { describe, expect, it } from 'vitest';
-import { EVENT_VERSION } from '../../../common/src/event';
+import { EVENT_VERSION } from '../../../common/node/event';
 import { normaliseLine, normalisePost } from './normalise';
 import { accepted, lookup, tally, v1Line, v1Lines } from './normalise-test-inputs';
 

@@ -2,7 +2,7 @@
  * `normaliseLine` on v2 envelopes as the filtered stream sends them (test/fixtures/v2-envelopes.jsonl).
  */
 import { describe, expect, it } from 'vitest';
-import { EVENT_VERSION } from '../../../common/src/event';
+import { EVENT_VERSION } from '../../../common/node/event';
 import { normaliseLine } from './normalise';
 import { accepted, lookup, tally, v2Line, v2Lines } from './normalise-test-inputs';
 

@@ -3,7 +3,7 @@
  * skips, and the event's fields. The fixture files, hostile input and the replay sample have files of their own.
  */
 import { describe, expect, it } from 'vitest';
-import { EVENT_VERSION } from '../../../common/src/event';
+import { EVENT_VERSION } from '../../../common/node/event';
 import type { CountryLookup } from './country-lookup';
 import { normaliseLine, normalisePost } from './normalise';
 import { accepted, envelope, lookup, skipped, status } from './normalise-test-inputs';

@@ -2,13 +2,13 @@
  * Turns one raw post, an X API v1.1 status or a v2 stream envelope, into a `GeoEvent`, or says in one word
  * (a `SkipReason`) why it cannot. Pure and total: no input, however hostile, makes it throw.
  */
-import { EVENT_LIMITS, EVENT_VERSION, type GeoEvent } from '../../../common/src/event';
-import { isCountryCode } from '../../../common/src/countries';
-import type { SkipReason, TagDropCounts } from '../../../common/src/skip-reasons';
+import { EVENT_LIMITS, EVENT_VERSION, type GeoEvent } from '../../../common/node/event';
+import { isCountryCode } from '../../../common/browser/countries';
+import type { SkipReason, TagDropCounts } from '../../../common/browser/skip-reasons';
 import type { CountryLookup } from './country-lookup';
 import { hashtags } from './hashtags';
 import { bboxCentre, geoJsonPoint, polygonCentre, type Located, type Point } from './location';
-import { snowflakeTime as timeOfSnowflake } from '../../../common/src/snowflake';
+import { snowflakeTime as timeOfSnowflake } from '../../../common/node/snowflake';
 
 /**
  * An event, or why there is none. `droppedTags` counts the hashtags left out of the post, when any were

@@ -2,7 +2,7 @@
  * A source of raw posts. Sources know nothing of normalisation or publishing: they yield what they read,
  * and the pipeline (`producer/src/pipeline.ts`) turns it into events.
  */
-import type { SkipReason } from '../../../common/src/skip-reasons';
+import type { SkipReason } from '../../../common/browser/skip-reasons';
 
 /**
  * One raw input: a line as read from a file or stream, an already-parsed object (synthetic), or an input

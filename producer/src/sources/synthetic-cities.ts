@@ -7,8 +7,8 @@
  * measured on Node 20). So it is read lazily, once, and only by a world that is actually built.
  */
 import { createRequire } from 'node:module';
-import { countryName } from '../../../common/src/countries';
-import { cumulativeWeights, mix32, pickWeighted, type Prng } from '../../../common/src/prng';
+import { countryName } from '../../../common/browser/countries';
+import { cumulativeWeights, mix32, pickWeighted, type Prng } from '../../../common/node/prng';
 
 /** One city of the table. */
 export interface City {

@@ -4,7 +4,7 @@
  * So which events are live at a given `nowMs` depends only on the seed and `nowMs`, not on what was
  * generated before: two worlds with one seed agree, and a jump in time lands on the same trends.
  */
-import { mix32, prng, type Prng } from '../../../common/src/prng';
+import { mix32, prng, type Prng } from '../../../common/node/prng';
 import { syntheticVocabulary as vocabulary } from './synthetic-vocabulary';
 
 /** One trend at one moment: its tag and how strongly it pulls posts (relative to a baseline of 1). */

@@ -5,7 +5,7 @@
  *
  * Every tag is a valid hashtag for twitter-text: letters, marks, digits and underscores, at least one letter.
  */
-import { mix32 } from '../../../common/src/prng';
+import { mix32 } from '../../../common/node/prng';
 
 /** Splits a space-separated list. */
 const words = (list: string): readonly string[] => list.trim().split(/\s+/);

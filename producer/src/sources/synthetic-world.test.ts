@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { syntheticVocabulary as vocabulary } from './synthetic-vocabulary';
 import { SyntheticWorld, type XEnvelope } from './synthetic-world';
 import { POSTING_FACTOR } from './synthetic-cities';
-import { tagKey } from '../../../common/src/tag-key';
+import { tagKey } from '../../../common/browser/tag-key';
 
 /** A fixed moment (2025-01-15 09:00 UTC), so that runs do not depend on the wall clock. */
 const T0 = Date.UTC(2025, 0, 15, 9);

@@ -6,13 +6,13 @@
  * vocabularies, worldwide and per country, plus a long tail of made-up tags and the live trends of
  * `SyntheticTrends`. The same seed and the same sequence of `nowMs` give the same posts.
  */
-import { mix32, prng, pickWeighted, zipfCumulative, type Prng } from '../../../common/src/prng';
+import { mix32, prng, pickWeighted, zipfCumulative, type Prng } from '../../../common/node/prng';
 import { cityPlace, DEFAULT_MIN_POPULATION, pointNear, syntheticCities } from './synthetic-cities';
 import type { City, CityTable } from './synthetic-cities';
 import { SyntheticTrends } from './synthetic-trends';
 import { syntheticVocabulary as vocabulary } from './synthetic-vocabulary';
-import { snowflakeId } from '../../../common/src/snowflake';
-import { tagKey } from '../../../common/src/tag-key';
+import { snowflakeId } from '../../../common/node/snowflake';
+import { tagKey } from '../../../common/browser/tag-key';
 
 /** A hashtag entity of X API v2: `start`/`end` are code-point offsets of `#tag` in the text. */
 export interface XHashtagEntity {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rateLimitWait } from './x-backoff';
 import { describeFailure, scrub } from './x-client';
-import { Secret } from '../../../common/src/config';
+import { Secret } from '../../../common/node/config';
 
 describe('rateLimitWait', () => {
   it('waits until the reset, at least the minimum and at most the maximum', () => {

@@ -1,6 +1,6 @@
 /**
  * How long the X stream waits after HTTP 429. Pure: the time is a parameter. Other failures back off as
- * `common/src/backoff.ts` says (full jitter, see `x-stream.ts`).
+ * `common/browser/backoff.ts` says (full jitter, see `x-stream.ts`).
  */
 
 /**

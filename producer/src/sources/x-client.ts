@@ -9,8 +9,8 @@
  */
 import { Agent as HttpAgent } from 'node:http';
 import { ApiResponseError, TwitterApi, TwitterApiv2, type IClientSettings } from 'twitter-api-v2';
-import type { Secret, XConfig } from '../../../common/src/config';
-import { XFatalError } from '../../../common/src/errors';
+import type { Secret, XConfig } from '../../../common/node/config';
+import { XFatalError } from '../../../common/node/errors';
 
 export { XFatalError };
 

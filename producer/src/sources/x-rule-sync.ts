@@ -4,7 +4,7 @@
  * (and people) sharing the project keep theirs. Errors the API reports are passed on as it worded them.
  */
 import type { TwitterApiv2 } from 'twitter-api-v2';
-import type { Config } from '../../../common/src/config';
+import type { Config } from '../../../common/node/config';
 import { createXClient, describeFailure, errorText, TOKEN_SOURCES, XFatalError } from './x-client';
 import { RULE_TAG_PREFIX, RuleError, xRules, type StreamRule } from './x-rules';
 

@@ -19,7 +19,7 @@
  * synthetic and replay sources are for.
  */
 import { createHash } from 'node:crypto';
-import type { XConfig } from '../../../common/src/config';
+import type { XConfig } from '../../../common/node/config';
 
 /** The longest rule value the API accepts on Pro access, in characters (Enterprise allows 2,048). */
 export const MAX_RULE_LENGTH = 1_024;

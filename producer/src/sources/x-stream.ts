@@ -13,11 +13,11 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ETwitterStreamEvent, type TwitterApiv2 } from 'twitter-api-v2';
-import type { Config } from '../../../common/src/config';
-import type { BusLog } from '../../../common/src/bus/bus-log';
-import { busLog, createLogger } from '../../../common/src/log';
+import type { Config } from '../../../common/node/config';
+import type { BusLog } from '../../../common/node/bus/bus-log';
+import { busLog, createLogger } from '../../../common/node/log';
 import type { RawInput, Source, SourceState } from './source';
-import { Backoff } from '../../../common/src/backoff';
+import { Backoff } from '../../../common/browser/backoff';
 import { rateLimitWait } from './x-backoff';
 import { Channel } from './x-channel';
 import { createXClient, describeFailure, scrub, TOKEN_SOURCES, XFatalError, type ApiFailure } from './x-client';

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type Server, type Socket } from 'node:net';
 import { connectWithBackoff, failureLine, isUnreachable, type ConnectOptions } from './kafka-connect';
 import { brokerProbe } from './kafka-client';
-import type { BackoffPolicy } from '../backoff';
+import type { BackoffPolicy } from '../../browser/backoff';
 
 /** A log that keeps its lines. */
 function capture() {

@@ -5,7 +5,7 @@
  * again only for a different reason), and once when the connection is made: not a line every retry.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Backoff, type BackoffPolicy } from '../backoff';
+import { Backoff, type BackoffPolicy } from '../../browser/backoff';
 import type { BusLog } from './bus-log';
 
 /**

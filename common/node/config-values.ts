@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import type { Bbox } from './api';
-import { BboxError, parseBbox } from './bbox';
+import type { Bbox } from '../browser/api';
+import { BboxError, parseBbox } from '../browser/bbox';
 import type { Config, LogFormat, Speed } from './config';
 import { ConfigError } from './errors';
 import { Secret } from './secret';

@@ -33,7 +33,7 @@ describe('event contract', () => {
     ['display out of step with tags', JSON.stringify({ ...valid, display: ['東京'] }), /one entry per tag/],
     ['repeated tags', JSON.stringify({ ...valid, tags: ['ai', 'ai'], display: ['AI', 'ai'] }), /distinct/],
     ['an unknown field', JSON.stringify({ ...valid, extra: true }), /./],
-    // Junk tags are refused as the producer refuses them (common/src/hashtag.ts), whoever wrote the message.
+    // Junk tags are refused as the producer refuses them (common/node/hashtag.ts), whoever wrote the message.
     [
       'a display that is not a hashtag',
       JSON.stringify({ ...valid, tags: ['東京', 'x</textarea>'], display: ['東京', 'x</textarea>'] }),

@@ -41,7 +41,7 @@ export const TrendSchema = Type.Object({
 /**
  * A viewport: west, south, east, north in degrees; west > east crosses the antimeridian. The API takes
  * longitudes from -180 to 180 and latitudes from -90 to 90 with south <= north (`normalizeBbox` in
- * common/src/bbox.ts turns a map's unwrapped bounds into that).
+ * common/browser/bbox.ts turns a map's unwrapped bounds into that).
  */
 export const BboxSchema = Type.Tuple([Type.Number(), Type.Number(), Type.Number(), Type.Number()]);
 export type Bbox = Static<typeof BboxSchema>;

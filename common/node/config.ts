@@ -2,7 +2,7 @@
  * The one configuration of every trendmap process: command-line flags and environment variables, read and
  * validated once at start-up. Nothing else reads `process.env` or `process.argv`.
  */
-import { isCountryCode } from './countries';
+import { isCountryCode } from '../browser/countries';
 import { ConfigError } from './errors';
 import { checkSourceOptions, readFlags } from './cli-flags';
 import { Secret } from './secret';

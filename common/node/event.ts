@@ -6,7 +6,7 @@
 import Type, { type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { checkHashtag } from './hashtag';
-import { MAX_TAG_LENGTH } from './tag-key';
+import { MAX_TAG_LENGTH } from '../browser/tag-key';
 
 /**
  * Version of the event payload, carried as its `v`; bumped on any incompatible change. A consumer refuses
@@ -42,7 +42,7 @@ export const GeoEventSchema = Type.Object(
     lang: Type.Optional(Type.String({ maxLength: 16 })),
     /**
      * Grouping keys (`tagKey`: NFKC, lower case, NFKC), distinct, in order of first appearance. Each is
-     * the key of the hashtag at the same index of `display` (see `common/src/hashtag.ts`).
+     * the key of the hashtag at the same index of `display` (see `common/node/hashtag.ts`).
      */
     tags: Type.Array(Type.String({ minLength: 1, maxLength: EVENT_LIMITS.maxTagLength }), {
       minItems: 1,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import twitter from 'twitter-text';
 import { checkHashtag, isHashtag } from './hashtag';
-import { parseTagParam, tagKey } from './tag-key';
+import { parseTagParam, tagKey } from '../browser/tag-key';
 import { hashtagCandidate, hashtagText as text } from '../../test/hashtag-text';
 
 describe('isHashtag (twitter-text)', () => {

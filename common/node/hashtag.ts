@@ -12,8 +12,8 @@
  * `?tag=` with `parseTagParam`, which accepts every key this rule lets through.
  */
 import twitter from 'twitter-text';
-import { isFollowableKey, MAX_TAG_LENGTH, tagKey } from './tag-key';
-import type { TagDropReason } from './skip-reasons';
+import { isFollowableKey, MAX_TAG_LENGTH, tagKey } from '../browser/tag-key';
+import type { TagDropReason } from '../browser/skip-reasons';
 
 export type HashtagCheck = { ok: true; key: string } | { ok: false; reason: Exclude<TagDropReason, 'too_many_tags'> };
 
