@@ -9,6 +9,7 @@ import { MemoryBus } from '../common/node/bus/memory-bus';
 import { busLog, createLogger, type Logger } from '../common/node/log';
 import type { Archive } from '../producer/src/archive/archive-files';
 import { startProducer, stopAndFlush, type RunningProducer } from '../producer/src/producer';
+import { newProducerId } from '../producer/src/status-reporter';
 import { REBUILD_MS, startMapServer, type MapServerOptions, type RunningMapServer } from '../map-server/src/map-server';
 
 export interface Embedded {
@@ -42,23 +43,19 @@ export async function startEmbedded(
     // (the subscriber says in the log what is wrong; once is enough).
     publisher = KafkaPublisher.start(kafkaSettings(config, 'trendmap-producer'), log, { reportConnecting: false });
   }
-  let producer: RunningProducer | undefined;
+  const producerId = newProducerId();
+  let producer: RunningProducer;
   let server: RunningMapServer | undefined;
   try {
     server = await startMapServer({
       config,
       subscriber,
-      // In one process the producer's skips can be shown beside the server's.
-      upstreamSkips: () => producer?.stats.skipped.toJSON() ?? {},
-      upstreamDroppedTags: () => producer?.stats.droppedTags.toJSON() ?? {},
-      sourceHealth: () => {
-        const state = producer?.source.state?.();
-        return state && producer ? { name: producer.source.name, ...state } : undefined;
-      },
+      // Its statuses reach the server over the bus like any producer's; named, they count as the server's own.
+      ownProducer: producerId,
       ...serverOverrides,
       logger,
     });
-    producer = await startProducer(config, publisher, archive, log);
+    producer = await startProducer(config, publisher, archive, log, producerId);
   } catch (error) {
     // A port in use, a source that cannot start: what did start stops (the publisher would otherwise go on
     // retrying a broker that is away, and the server on serving) before the error is reported.
@@ -66,12 +63,11 @@ export async function startEmbedded(
     await publisher.close();
     throw error;
   }
-  const running = producer;
   return {
     server,
-    producer: running,
+    producer,
     async close() {
-      await stopAndFlush(running, publisher, log);
+      await stopAndFlush(producer, publisher, log);
       await server.close();
     },
   };

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { pickWeighted, prng, zipfCumulative } from '../common/node/prng';
 import { WindowStore } from '../map-server/src/core/window-store';
 import { TrendEngine } from '../map-server/src/trend-engine';
-import { encodeEvent, EVENT_VERSION, type GeoEvent } from '../common/node/event';
+import { checkedEvent, encodeEvent, EVENT_VERSION, type GeoEvent } from '../common/node/event';
 import { WORLD } from '../common/browser/api';
 import { benchViewTrends, cityPositions } from './view-trends.bench';
 import { percentile } from './percentile';
@@ -115,7 +115,7 @@ export async function benchWindowStore(): Promise<void> {
       tags,
       display: tags,
     };
-    messages.push(encodeEvent(event));
+    messages.push(encodeEvent(checkedEvent(event)));
   }
   retained.push(messages);
   gc();

@@ -155,6 +155,56 @@ export const DroppedTagsSchema = Type.Object(
   Object.fromEntries(Object.keys(TAG_DROP_REASONS).map((reason) => [reason, Type.Optional(Type.Integer())])),
 );
 
+/** Version of the producer's status on the bus (`ProducerStatus.v`); a status of another version is ignored. */
+export const PRODUCER_STATUS_VERSION = 1;
+
+/** The source's connection, for sources that hold one (the X API stream): `/api/health`'s `source`. */
+export const SourceConnectionSchema = Type.Object({
+  name: Type.String({ maxLength: 100 }),
+  state: Type.String({ maxLength: 100 }),
+  lastError: Type.Union([Type.String({ maxLength: 2_000 }), Type.Null()]),
+  reconnects: Type.Integer({ minimum: 0 }),
+});
+
+/**
+ * What a producer says about itself on the bus, every few seconds and once more when it stops (in one
+ * process as an object, on Kafka as JSON on `<topic>.status`). The map-server keeps the latest per producer.
+ */
+export const ProducerStatusSchema = Type.Object(
+  {
+    v: Type.Literal(PRODUCER_STATUS_VERSION),
+    /** Names the producer: host, process id and a per-start suffix. */
+    producer: Type.String({ minLength: 1, maxLength: 200 }),
+    /** When the producer took this status, in ms since the epoch (its clock). */
+    at: Type.Integer({ minimum: 0 }),
+    /** `running` until its source ends (`finished`) or fails, or the producer is stopped. */
+    state: Type.Union([Type.Literal('running'), Type.Literal('finished'), Type.Literal('stopped'), Type.Literal('failed')]),
+    /** The source's short name ("synthetic", "replay", "x"). */
+    sourceName: Type.String({ maxLength: 100 }),
+    /** The source's connection, for sources that hold one. */
+    source: Type.Optional(SourceConnectionSchema),
+    /** Inputs read: `read = accepted + skipped` (summed over reasons). */
+    read: Type.Integer({ minimum: 0 }),
+    accepted: Type.Integer({ minimum: 0 }),
+    /** Accepted posts the bus has taken (acknowledged, on Kafka). */
+    published: Type.Integer({ minimum: 0 }),
+    skipped: SkippedSchema,
+    droppedTags: DroppedTagsSchema,
+  },
+  { additionalProperties: false },
+);
+
+export type ProducerStatus = Static<typeof ProducerStatusSchema>;
+
+/** One producer in `/api/health`'s `producers`: its latest status and its age. */
+export const ProducerHealthSchema = Type.Object({
+  ...ProducerStatusSchema.properties,
+  /** Time since the producer took the status, in ms, by the map-server's clock (0 if that clock is behind). */
+  ageMs: Type.Integer({ minimum: 0 }),
+});
+
+export type ProducerHealth = Static<typeof ProducerHealthSchema>;
+
 export const HealthResponseSchema = Type.Object({
   /** `rebuilding` while the windows are read back from Kafka after a start; `degraded` while Kafka is away. */
   status: Type.Union([Type.Literal('ok'), Type.Literal('rebuilding'), Type.Literal('degraded')]),
@@ -171,14 +221,12 @@ export const HealthResponseSchema = Type.Object({
   /** The newest event time seen, ms since the epoch. */
   newestEventTs: Type.Union([Type.Integer(), Type.Null()]),
   /** The source's connection, in the embedded mode, for sources that hold one (the X API stream). */
-  source: Type.Optional(
-    Type.Object({
-      name: Type.String(),
-      state: Type.String(),
-      lastError: Type.Union([Type.String(), Type.Null()]),
-      reconnects: Type.Integer(),
-    }),
-  ),
+  source: Type.Optional(SourceConnectionSchema),
+  /**
+   * The latest status of every producer heard on the bus (this process's and, on Kafka, any other), the
+   * most recent first. Absent until one is heard.
+   */
+  producers: Type.Optional(Type.Array(ProducerHealthSchema)),
   /** The Kafka connection, when the server reads from Kafka. */
   kafka: Type.Optional(
     Type.Object({

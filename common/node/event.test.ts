@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkEvent, decodeEvent, encodeEvent, EVENT_LIMITS, type GeoEvent } from './event';
+import { checkedEvent, checkEvent, decodeEvent, encodeEvent, EVENT_LIMITS, type GeoEvent } from './event';
 
 const valid: GeoEvent = {
   v: 1,
@@ -16,7 +16,7 @@ const valid: GeoEvent = {
 
 describe('event contract', () => {
   it('round-trips an event, 64-bit id intact', () => {
-    const decoded = decodeEvent(encodeEvent(valid));
+    const decoded = decodeEvent(encodeEvent(checkedEvent(structuredClone(valid))));
     expect(decoded).toEqual({ ok: true, event: valid });
   });
 
@@ -54,8 +54,16 @@ describe('event contract', () => {
     if (!decoded.ok) expect(decoded.error).toMatch(error);
   });
 
-  it('will not encode an invalid event', () => {
-    expect(() => encodeEvent({ ...valid, lon: 200 })).toThrow(/refusing to publish/);
+  it('will not let an invalid event be published', () => {
+    expect(() => checkedEvent({ ...valid, lon: 200 })).toThrow(/refusing to publish/);
     expect(checkEvent({ ...valid, lon: 200 }).ok).toBe(false);
+  });
+
+  it('freezes a checked event, its arrays too, so that neither side of the bus can change it', () => {
+    const event = checkedEvent(structuredClone(valid));
+    expect(() => (event as GeoEvent).tags.push('more')).toThrow(TypeError);
+    expect(() => ((event as GeoEvent).display[0] = 'x')).toThrow(TypeError);
+    expect(() => ((event as GeoEvent).lat = 0)).toThrow(TypeError);
+    expect(event).toEqual(valid);
   });
 });

@@ -89,10 +89,26 @@ export function checkEvent(value: unknown): DecodeResult {
   return { ok: true, event: value };
 }
 
-/** Serialises an event for the wire after validating it; throws on an event that breaks the contract. */
-export function encodeEvent(event: GeoEvent): Buffer {
-  const checked = checkEvent(event);
-  if (!checked.ok) throw new Error(`refusing to publish an invalid event ${event.id}: ${checked.error}`);
+declare const checked: unique symbol;
+
+/**
+ * An event that passed `checkEvent` where it was made, and was frozen there (its arrays too): what the
+ * producer publishes. In one process the same object reaches the map-server and is held by both sides, so
+ * nobody may change it; freezing makes an attempt fail loudly instead of corrupting the other side.
+ */
+export type CheckedEvent = Readonly<GeoEvent> & { readonly [checked]: true };
+
+/** Validates an event once, where it is made, and freezes it; throws on one that breaks the contract (a bug). */
+export function checkedEvent(event: GeoEvent): CheckedEvent {
+  const result = checkEvent(event);
+  if (!result.ok) throw new Error(`refusing to publish an invalid event ${event.id}: ${result.error}`);
+  Object.freeze(event.tags);
+  Object.freeze(event.display);
+  return Object.freeze(event) as CheckedEvent;
+}
+
+/** Serialises a checked event for a bus that crosses a process boundary (Kafka). */
+export function encodeEvent(event: CheckedEvent): Buffer {
   return Buffer.from(JSON.stringify(event));
 }
 

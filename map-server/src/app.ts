@@ -8,7 +8,6 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { ClientConfig } from '../../common/browser/api';
 import { DEFAULTS } from '../../common/node/config';
-import type { SkipCounts, TagDropCounts } from '../../common/browser/skip-reasons';
 import type { SubscriberHealth } from '../../common/node/bus/bus';
 import type { TrendEngine } from './trend-engine';
 import type { MarkerHub } from './sse/marker-hub';
@@ -21,7 +20,8 @@ import { trendsRoute } from './routes/trends';
 import { tagRegionsRoute } from './routes/tag-regions';
 import { postsRoute } from './routes/posts';
 import { streamRoute } from './routes/stream';
-import { healthRoute, type SourceHealth } from './routes/health';
+import { healthRoute } from './routes/health';
+import type { ProducerStatuses } from './producer-statuses';
 import { clientConfigRoute } from './routes/client-config';
 import { frontendRoute } from './routes/frontend';
 
@@ -35,10 +35,9 @@ export interface AppOptions {
   apiRateLimit?: number;
   /** Which proxies to believe about the client's address (`TRUST_PROXY`); none by default. */
   trustProxy?: boolean | string[];
-  upstreamSkips?: () => SkipCounts;
-  upstreamDroppedTags?: () => TagDropCounts;
+  /** The producers' statuses heard on the bus, for /api/health and /metrics. */
+  producers?: ProducerStatuses;
   busHealth?: () => SubscriberHealth;
-  sourceHealth?: () => SourceHealth | undefined;
   /** The process's logger (pino); none by default. */
   loggerInstance?: FastifyBaseLogger;
 }
@@ -65,8 +64,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (perMinute > 0) await app.register(rateLimit, apiRateLimit(perMinute));
   // Unknown API paths count against the budget too (the limiter lets everything else through).
   installErrorReplies(app, perMinute > 0 ? app.rateLimit() : undefined);
-  const { engine, hub, upstreamSkips, upstreamDroppedTags, busHealth } = options;
-  installMetrics(app, { engine, hub, upstreamSkips, upstreamDroppedTags, busHealth });
+  const { engine, hub, producers, busHealth } = options;
+  installMetrics(app, { engine, hub, producers, busHealth });
 
   const feed = new TrendsFeed(options.engine, options.hub.options);
   // SSE streams never end by themselves: end them before Fastify waits for in-flight requests.
@@ -82,10 +81,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoute, {
     engine: options.engine,
     hub: options.hub,
-    upstreamSkips: options.upstreamSkips,
-    upstreamDroppedTags: options.upstreamDroppedTags,
+    producers: options.producers,
     busHealth: options.busHealth,
-    sourceHealth: options.sourceHealth,
   });
   await app.register(clientConfigRoute, { clientConfig: options.clientConfig });
   if (options.staticDir !== null) await app.register(frontendRoute, { staticDir: options.staticDir });

@@ -1,19 +1,19 @@
 /**
  * Assembles a running map-server: the trend engine fed from a bus subscription, the SSE hub fed from the
- * engine, a clock tick, and the HTTP app listening. `close` stops them in the order that loses nothing.
+ * engine, the producers' statuses heard on the bus, a clock tick, and the HTTP app listening. `close` stops
+ * them in the order that loses nothing.
  */
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../common/node/config';
-import type { EventSubscriber } from '../../common/node/bus/bus';
-import type { SkipCounts, TagDropCounts } from '../../common/browser/skip-reasons';
+import { isEventMessage, type DeliveredMessage, type EventSubscriber } from '../../common/node/bus/bus';
 import { listenError } from '../../common/node/errors';
 import { createLogger, type Logger } from '../../common/node/log';
 import { LogThrottle } from '../../common/node/log-throttle';
-import { TrendEngine } from './trend-engine';
+import { TrendEngine, type IngestResult } from './trend-engine';
 import { MarkerHub, type HubOptions } from './sse/marker-hub';
 import { buildApp } from './app';
-import type { SourceHealth } from './routes/health';
+import { ProducerStatuses } from './producer-statuses';
 import { BUCKET_MS, RING_BUCKETS } from './core/window-store';
 
 /** Where `npm run build` puts the frontend. */
@@ -48,9 +48,11 @@ export interface MapServerOptions {
   subscriber: EventSubscriber;
   /** The process's logger (one per process); by default one made from the configuration. */
   logger?: Logger;
-  upstreamSkips?: () => SkipCounts;
-  upstreamDroppedTags?: () => TagDropCounts;
-  sourceHealth?: () => SourceHealth | undefined;
+  /**
+   * The id of the producer running in this process (the embedded product), whose statuses on the bus are
+   * shown as this server's own in /api/health (`skipped`, `droppedTags`, `source`); null: none.
+   */
+  ownProducer?: string | null;
   staticDir?: string | null;
   hub?: Partial<HubOptions>;
 }
@@ -70,6 +72,7 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
   const caps = { maxClients: config.sseMaxClients, maxClientsPerAddress: config.sseMaxClientsPerAddress };
   const hub = new MarkerHub(() => engine.ingested, { ...caps, ...options.hub });
   engine.onAccepted((event) => hub.publish(event));
+  const producers = new ProducerStatuses(options.ownProducer ?? null);
 
   const app = await buildApp({
     engine,
@@ -78,10 +81,8 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
     staticDir: options.staticDir === undefined ? FRONTEND_DIST : options.staticDir,
     apiRateLimit: config.apiRateLimit,
     trustProxy: config.trustProxy,
-    upstreamSkips: options.upstreamSkips,
-    upstreamDroppedTags: options.upstreamDroppedTags,
+    producers,
     busHealth: subscriber.health?.bind(subscriber),
-    sourceHealth: options.sourceHealth,
     loggerInstance: options.logger ?? createLogger(config),
   });
 
@@ -105,19 +106,22 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
   }, TICK_MS);
   tick.unref();
   try {
-    await subscriber.start((messages) => {
-      const arrival = Date.now();
-      for (const message of messages) {
-        const result = engine.ingest(message.value, arrival);
-        if (result.ok || result.reason !== 'invalid_event') continue;
-        const held = invalid.admit('invalid_event', arrival);
-        if (held !== null) {
-          app.log.warn(
-            { key: message.key, error: result.error, ...(held > 0 && { heldBack: held }) },
-            'skipped a message that breaks the event contract',
-          );
+    await subscriber.start({
+      events: (messages) => {
+        const arrival = Date.now();
+        for (const message of messages) {
+          const result = ingest(engine, message, arrival);
+          if (result.ok || result.reason !== 'invalid_event') continue;
+          const held = invalid.admit('invalid_event', arrival);
+          if (held !== null) {
+            app.log.warn(
+              { key: message.key, error: result.error, ...(held > 0 && { heldBack: held }) },
+              'skipped a message that breaks the event contract',
+            );
+          }
         }
-      }
+      },
+      status: (status) => producers.record(status),
     });
   } catch (error) {
     clearInterval(tick);
@@ -135,4 +139,12 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
       await subscriber.close();
     },
   };
+}
+
+/**
+ * An event handed over in this process was checked where it was made: it is counted as it is. Bytes from
+ * another process are decoded and checked first, and counted as `invalid_event` when they break the contract.
+ */
+function ingest(engine: TrendEngine, message: DeliveredMessage, arrivalMs: number): IngestResult {
+  return isEventMessage(message) ? engine.ingestEvent(message.event, arrivalMs) : engine.ingest(message.value, arrivalMs);
 }

@@ -1,4 +1,5 @@
 /** Test helpers: events that satisfy the contract, and an engine-backed app without a bus. */
+import { PRODUCER_STATUS_VERSION, type ProducerStatus } from '../../common/browser/api';
 import { EVENT_VERSION, type GeoEvent } from '../../common/node/event';
 
 let nextId = 1_850_006_781_237_256_000n;
@@ -15,6 +16,23 @@ export function event(partial: Partial<GeoEvent> & { tags: string[] }): GeoEvent
     loc: 'point',
     cc: 'FR',
     display: partial.display ?? partial.tags,
+    ...partial,
+  };
+}
+
+/** A producer's status as it arrives on the bus: `producer` 'p1', running, nothing read, unless `partial` says. */
+export function producerStatus(partial: Partial<ProducerStatus> = {}): ProducerStatus {
+  return {
+    v: PRODUCER_STATUS_VERSION,
+    producer: 'p1',
+    at: Date.UTC(2026, 10, 26),
+    state: 'running',
+    sourceName: 'replay',
+    read: 0,
+    accepted: 0,
+    published: 0,
+    skipped: {},
+    droppedTags: {},
     ...partial,
   };
 }

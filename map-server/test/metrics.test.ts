@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { SubscriberHealth } from '../../common/node/bus/bus';
-import type { TagDropCounts } from '../../common/browser/skip-reasons';
 import { SseSession } from '../src/sse/sse-session';
 import type { MarkerHub } from '../src/sse/marker-hub';
-import { event } from './helpers';
+import { event, producerStatus } from './helpers';
+import { ProducerStatuses } from '../src/producer-statuses';
 import { testApp } from './test-app';
 
 async function scrape(app: FastifyInstance): Promise<string> {
@@ -69,7 +69,9 @@ describe('GET /metrics', () => {
 
   it("counts ingested and skipped posts, the producer's skips included, and their rate", async () => {
     let now = Date.UTC(2014, 6, 13, 19, 0);
-    const { app, engine, hub } = await testApp({ now: () => now, upstreamSkips: () => ({ not_json: 2, duplicate: 1 }) });
+    const producers = new ProducerStatuses('p1');
+    producers.record(producerStatus({ skipped: { not_json: 2, duplicate: 1 } }));
+    const { app, engine, hub } = await testApp({ now: () => now, producers });
     const before = await scrape(app);
     expect(value(before, 'trendmap_posts_ingested_total')).toBe(0);
     expect(value(before, 'trendmap_posts_skipped_total{reason="no_hashtag"}')).toBe(0);
@@ -90,10 +92,10 @@ describe('GET /metrics', () => {
   });
 
   it('counts the hashtags the producer left out, by reason, when it runs in this process', async () => {
-    let dropped: TagDropCounts = {};
-    const { app } = await testApp({ upstreamDroppedTags: () => dropped });
+    const producers = new ProducerStatuses('p1');
+    const { app } = await testApp({ producers });
     expect(value(await scrape(app), 'trendmap_hashtags_dropped_total{reason="invalid_hashtag"}')).toBe(0);
-    dropped = { invalid_hashtag: 4, tag_too_long: 1 };
+    producers.record(producerStatus({ droppedTags: { invalid_hashtag: 4, tag_too_long: 1 } }));
     const text = await scrape(app);
     expect(value(text, 'trendmap_hashtags_dropped_total{reason="invalid_hashtag"}')).toBe(4);
     expect(value(text, 'trendmap_hashtags_dropped_total{reason="tag_too_long"}')).toBe(1);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { BusMessage, EventPublisher } from '../../common/node/bus/bus';
+import type { EventMessage, EventPublisher } from '../../common/node/bus/bus';
+import { NO_STATUS } from './test-publisher';
 import { createCountryLookup } from './normalise/country-lookup';
 import { runPipeline } from './pipeline';
 import type { RawInput, Source } from './sources/source';
@@ -24,8 +25,9 @@ function archive(): Source {
 describe('runPipeline', () => {
   it('keeps read = accepted + skipped when stopped while a paced post waits for its time', async () => {
     const controller = new AbortController();
-    const published: BusMessage[] = [];
+    const published: EventMessage[] = [];
     const publisher: EventPublisher = {
+      ...NO_STATUS,
       publish: async (messages) => {
         published.push(...messages);
         if (published.length > 0) controller.abort(); // the first post is out; the last one waits an hour

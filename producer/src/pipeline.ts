@@ -3,9 +3,9 @@
  * published or counted as skipped under one reason, so `read = accepted + skipped` always holds.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { encodeEvent, type GeoEvent } from '../../common/node/event';
+import { checkedEvent, type GeoEvent } from '../../common/node/event';
 import { SkipCounter, Tally, type TagDropReason } from '../../common/browser/skip-reasons';
-import type { BusMessage, EventPublisher } from '../../common/node/bus/bus';
+import type { EventMessage, EventPublisher } from '../../common/node/bus/bus';
 import type { Speed } from '../../common/node/config';
 import { normaliseLine, normalisePost, type NormaliseResult } from './normalise/normalise';
 import type { CountryLookup } from './normalise/country-lookup';
@@ -44,7 +44,7 @@ export async function runPipeline(options: PipelineOptions): Promise<ProducerSta
   const pacer = !source.live && options.speed.kind === 'factor' ? new Pacer(options.speed.factor) : null;
 
   for await (const batch of source.read(signal)) {
-    let ready: BusMessage[] = [];
+    let ready: EventMessage[] = [];
     for (const raw of batch) {
       if (typeof raw === 'string' && raw.trim() === '') continue;
       const result = normalise(raw, lookup);
@@ -75,7 +75,7 @@ export async function runPipeline(options: PipelineOptions): Promise<ProducerSta
   return stats;
 }
 
-async function publish(publisher: EventPublisher, messages: BusMessage[], stats: ProducerStats): Promise<void> {
+async function publish(publisher: EventPublisher, messages: EventMessage[], stats: ProducerStats): Promise<void> {
   await publisher.publish(messages);
   stats.published += messages.length;
 }
@@ -86,6 +86,10 @@ function normalise(raw: RawInput, lookup: CountryLookup): NormaliseResult {
   return typeof raw === 'string' ? normaliseLine(raw, lookup) : normalisePost(raw, lookup);
 }
 
-function toMessage(event: GeoEvent, nowMs: number): BusMessage {
-  return { key: event.cc, value: encodeEvent(event), timestamp: nowMs };
+/**
+ * The event checked against the contract, once, here where it is made, and frozen: the bus hands this very
+ * object to the map-server in one process, and only Kafka serialises it.
+ */
+function toMessage(event: GeoEvent, nowMs: number): EventMessage {
+  return { key: event.cc, event: checkedEvent(event), timestamp: nowMs };
 }

@@ -1,6 +1,7 @@
 import { setImmediate } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import type { BusMessage, EventPublisher } from '../../common/node/bus/bus';
+import type { EventMessage, EventPublisher } from '../../common/node/bus/bus';
+import { NO_STATUS } from './test-publisher';
 import type { BusLog } from '../../common/node/bus/bus-log';
 import { createCountryLookup } from './normalise/country-lookup';
 import { ProducerStats, runPipeline } from './pipeline';
@@ -24,12 +25,13 @@ function endless(): Source {
 }
 
 /** A bus like Kafka during an outage: takes the first batch, holds every later one until it is closed. */
-function busThatGoesAway(): EventPublisher & { taken: BusMessage[] } {
+function busThatGoesAway(): EventPublisher & { taken: EventMessage[] } {
   let close: () => void = () => {};
   const closed = new Promise<never>((_, reject) => (close = () => reject(new Error('closed'))));
   closed.catch(() => undefined);
-  const taken: BusMessage[] = [];
+  const taken: EventMessage[] = [];
   return {
+    ...NO_STATUS,
     taken,
     publish: async (messages) => {
       if (taken.length > 0) return closed;
@@ -44,6 +46,7 @@ function running(source: Source, publisher: EventPublisher): RunningProducer {
   const stats = new ProducerStats();
   const done = runPipeline({ source, publisher, lookup: createCountryLookup(), speed: { kind: 'max' }, signal: controller.signal, stats });
   return {
+    id: 'test',
     source,
     stats,
     done,
@@ -73,8 +76,8 @@ describe('stopAndFlush', () => {
   });
 
   it('says nothing when the bus takes everything read', async () => {
-    const taken: BusMessage[] = [];
-    const bus: EventPublisher = { publish: async (messages) => void taken.push(...messages), close: async () => {} };
+    const taken: EventMessage[] = [];
+    const bus: EventPublisher = { ...NO_STATUS, publish: async (messages) => void taken.push(...messages), close: async () => {} };
     const producer = running(endless(), bus);
     const warnings: string[] = [];
     await expect.poll(() => producer.stats.accepted, { timeout: 30_000 }).toBeGreaterThan(3);

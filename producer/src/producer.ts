@@ -1,6 +1,7 @@
 /**
  * Starts the producer for a configuration: picks the source, loads the border index and runs the pipeline
- * against whatever bus it is given (the in-process bus or Kafka).
+ * against whatever bus it is given (the in-process bus or Kafka), publishing its status there beside the
+ * events (`status-reporter.ts`).
  */
 import type { Config } from '../../common/node/config';
 import type { EventPublisher } from '../../common/node/bus/bus';
@@ -11,6 +12,7 @@ import { replaySource } from './sources/replay';
 import { syntheticSource } from './sources/synthetic';
 import type { Source } from './sources/source';
 import type { Archive } from './archive/archive-files';
+import { newProducerId, StatusReporter } from './status-reporter';
 
 /**
  * How long a stop waits for posts held for a bus that does not take them (Kafka away), in ms, before it
@@ -20,9 +22,11 @@ import type { Archive } from './archive/archive-files';
 export const HELD_POSTS_GRACE_MS = 10_000;
 
 export interface RunningProducer {
+  /** Names this producer in its statuses on the bus. */
+  readonly id: string;
   readonly source: Source;
   readonly stats: ProducerStats;
-  /** Settles when the source is exhausted (an archive), aborted, or failed. */
+  /** Settles when the source is exhausted (an archive), aborted, or failed, once the last status is published. */
   readonly done: Promise<ProducerStats>;
   /** Stops reading; resolves once what was read is published. */
   stop(): Promise<void>;
@@ -46,15 +50,19 @@ export async function createSource(config: Config, archive: Archive | null = nul
   }
 }
 
+/** `id`: what its statuses are published under (`newProducerId` by default). */
 export async function startProducer(
   config: Config,
   publisher: EventPublisher,
   archive: Archive | null = null,
   log?: BusLog,
+  id = newProducerId(),
 ): Promise<RunningProducer> {
   const source = await createSource(config, archive, log);
   const stats = new ProducerStats();
   const controller = new AbortController();
+  const status = new StatusReporter({ id, source, stats, publisher });
+  status.start();
   const done = runPipeline({
     source,
     publisher,
@@ -62,8 +70,18 @@ export async function startProducer(
     speed: config.speed,
     signal: controller.signal,
     stats,
-  });
+  }).then(
+    async (result) => {
+      await status.finish(result.finished ? 'finished' : 'stopped');
+      return result;
+    },
+    async (error: unknown) => {
+      await status.finish('failed');
+      throw error;
+    },
+  );
   return {
+    id,
     source,
     stats,
     done,

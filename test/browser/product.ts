@@ -12,7 +12,7 @@ import { configFor, ensureBuild } from '../helpers';
 import { startEmbedded } from '../../app/embedded';
 import { startMapServer } from '../../map-server/src/map-server';
 import { MemoryBus } from '../../common/node/bus/memory-bus';
-import { encodeEvent } from '../../common/node/event';
+import { checkedEvent } from '../../common/node/event';
 import { normaliseLine } from '../../producer/src/normalise/normalise';
 import { createCountryLookup } from '../../producer/src/normalise/country-lookup';
 import { writePostsArchive } from './posts-archive';
@@ -63,7 +63,7 @@ export async function startFedProduct(): Promise<Product & { post(line: string):
     async post(line) {
       const result = normaliseLine(line, lookup);
       if (!result.ok) throw new Error(`the test's post was skipped: ${result.reason}`);
-      await bus.publisher.publish([{ key: result.event.cc, value: encodeEvent(result.event), timestamp: Date.now() }]);
+      await bus.publisher.publish([{ key: result.event.cc, event: checkedEvent(result.event), timestamp: Date.now() }]);
     },
     async close() {
       await bus.subscriber.close();

@@ -1,34 +1,64 @@
 /**
- * The seam between producer and map-server. The in-process bus (`memory-bus.ts`) and the Kafka adapter
- * implement these two interfaces; neither side knows which one it talks to.
+ * The seam between producer and map-server. The in-process bus (`memory-bus.ts`) and the Kafka adapters
+ * implement these interfaces; neither side knows which one it talks to.
  *
- * Messages are bytes, as on Kafka, so the map-server decodes and validates them the same way in both modes.
+ * The producer publishes checked events (`checkedEvent`: validated once, where they are made, and frozen).
+ * In one process they reach the map-server as the same objects, with no encoding; only a bus that crosses a
+ * process boundary serialises them, and hands the map-server the bytes (`WireMessage`), which it decodes and
+ * validates again (it trusts nothing that came from another process). The producer's status travels beside
+ * the events the same way: an object in one process, JSON on Kafka.
  */
-export interface BusMessage {
+import type { ProducerStatus } from '../../browser/api';
+import type { CheckedEvent } from '../event';
+
+/** A checked event as the producer publishes it, and as the in-process bus delivers it. */
+export interface EventMessage {
   /** Partitioning key: the country code, or null. */
   key: string | null;
-  /** An encoded event (`encodeEvent`). */
-  value: Buffer;
-  /** Publish time, ms since the epoch (event time travels inside `value`). */
+  /** Validated and frozen: neither side may change it (the other one holds it too). */
+  event: CheckedEvent;
+  /** Publish time, ms since the epoch (event time is the event's `ts`). */
   timestamp: number;
 }
 
+/** A message as it arrived from another process: bytes still to be decoded and checked (`decodeEvent`). */
+export interface WireMessage {
+  key: string | null;
+  value: Buffer;
+  timestamp: number;
+}
+
+/** What a subscriber delivers: objects from this process, bytes from another. */
+export type DeliveredMessage = EventMessage | WireMessage;
+
 export interface EventPublisher {
   /** Publishes a batch; resolves once the bus has accepted it. */
-  publish(messages: BusMessage[]): Promise<void>;
+  publish(messages: EventMessage[]): Promise<void>;
+  /**
+   * Publishes the producer's status. Never holds the producer up and never fails it: a status the bus
+   * cannot take now is dropped (the next one replaces it). Resolves once sent or dropped.
+   */
+  publishStatus(status: ProducerStatus): Promise<void>;
+  /** How often a status is worth publishing on this bus, in ms: an object costs less than a message. */
+  readonly statusEveryMs: number;
   /** Flushes what is pending and releases the connection. */
   close(): Promise<void>;
 }
 
-export type BatchHandler = (messages: BusMessage[]) => void;
+export interface BusHandlers {
+  /** A batch of events, delivered synchronously inside the in-process `publish` (its backpressure). */
+  events(messages: DeliveredMessage[]): void;
+  /** A producer's status: checked, and frozen in one process. */
+  status(status: ProducerStatus): void;
+}
 
 export interface EventSubscriber {
   /**
-   * Starts delivering batches to `onBatch`. The in-process bus is live when this resolves; the Kafka
-   * subscriber resolves at once and connects in the background, waiting out a broker that is not there yet
-   * (its `health()` says so meanwhile).
+   * Starts delivering to `handlers`. The in-process bus is live when this resolves; the Kafka subscriber
+   * resolves at once and connects in the background, waiting out a broker that is not there yet (its
+   * `health()` says so meanwhile).
    */
-  start(onBatch: BatchHandler): Promise<void>;
+  start(handlers: BusHandlers): Promise<void>;
   /** The connection's state, for `/api/health`; absent for the in-process bus, which cannot fail. */
   health?(): SubscriberHealth;
   close(): Promise<void>;
@@ -43,4 +73,9 @@ export interface SubscriberHealth {
   lastError: string | null;
   /** The bootstrap brokers it connects to, as configured (KAFKA_BROKERS). */
   brokers: string[];
+}
+
+/** Tells an event handed over in this process from bytes that came from another. */
+export function isEventMessage(message: DeliveredMessage): message is EventMessage {
+  return 'event' in message;
 }

@@ -1,12 +1,13 @@
 /**
- * What the Kafka publisher and subscriber share: the client, kafkajs's logs routed to ours, and the topic,
- * created when missing with a retention longer than the largest window.
+ * What the Kafka publisher and subscriber share: the client, kafkajs's logs routed to ours, and the topics,
+ * created when missing: the events, kept longer than the largest window, and the producers' statuses.
  */
 import { connect, type Socket } from 'node:net';
-import { Kafka, logLevel, type Admin, type ISocketFactory, type logCreator } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type ISocketFactory, type ITopicConfig, type logCreator } from 'kafkajs';
 import type { Config } from '../config';
 import { LogThrottle } from '../log-throttle';
 import type { BusLog } from './bus-log';
+import { statusTopic } from './producer-status-wire';
 
 export type { BusLog } from './bus-log';
 
@@ -118,23 +119,49 @@ export async function within<T>(promise: Promise<T>, ms: number, what: string): 
   }
 }
 
-/** Creates the topic when it does not exist; an existing topic is left as it is. */
-export async function ensureTopic(admin: Admin, settings: KafkaSettings): Promise<boolean> {
-  const existing = await admin.listTopics();
-  if (existing.includes(settings.topic)) return false;
-  const created = await admin.createTopics({
-    waitForLeaders: true,
-    topics: [
-      {
-        topic: settings.topic,
-        numPartitions: settings.partitions,
-        configEntries: [
-          { name: 'retention.ms', value: String(settings.retentionHours * 3_600_000) },
-          // Seeking to "now - 24 h" on start relies on the producer's publish time being the message time.
-          { name: 'message.timestamp.type', value: 'CreateTime' },
-        ],
-      },
-    ],
-  });
+/** How much of the status topic is kept before compaction may clean it, in ms: an hour of statuses. */
+const STATUS_SEGMENT_MS = 3_600_000;
+
+/**
+ * Creates the events topic and its status topic (`statusTopic`) when they do not exist; existing ones are
+ * left as they are. Returns what it created, with a description for the log.
+ */
+export async function ensureTopics(admin: Admin, settings: KafkaSettings): Promise<string[]> {
+  const existing = new Set(await admin.listTopics());
+  const retentionMs = String(settings.retentionHours * 3_600_000);
+  const topics: ITopicConfig[] = [];
+  if (!existing.has(settings.topic)) {
+    topics.push({
+      topic: settings.topic,
+      numPartitions: settings.partitions,
+      configEntries: [
+        { name: 'retention.ms', value: retentionMs },
+        // Seeking to "now - 24 h" on start relies on the producer's publish time being the message time.
+        { name: 'message.timestamp.type', value: 'CreateTime' },
+      ],
+    });
+  }
+  const status = statusTopic(settings.topic);
+  if (!existing.has(status)) {
+    topics.push({
+      topic: status,
+      // One partition: a few messages a second at most, read whole by every map-server.
+      numPartitions: 1,
+      configEntries: [
+        // The latest status per producer is what counts; a producer gone for the retention is forgotten.
+        { name: 'cleanup.policy', value: 'compact,delete' },
+        { name: 'retention.ms', value: retentionMs },
+        // Compaction leaves the open segment alone: roll it hourly so that a restart reads little.
+        { name: 'segment.ms', value: String(STATUS_SEGMENT_MS) },
+      ],
+    });
+  }
+  const created: string[] = [];
+  // One at a time: kafkajs answers false for a topic another client created meanwhile, but throws when a
+  // request finds one of its topics there and not the other.
+  for (const topic of topics) {
+    if (await admin.createTopics({ waitForLeaders: true, topics: [topic] }))
+      created.push(`${topic.topic} (${topic.numPartitions} partition${topic.numPartitions === 1 ? '' : 's'})`);
+  }
   return created;
 }

@@ -7,18 +7,35 @@
  * written just before a failure may be written twice; the map-server drops the second copy by post id.
  * A broker that is not there at start is waited for the same way: `start` returns at once and the first
  * batch is held until the connection is made (`connectWithBackoff`).
+ *
+ * Events are encoded here, and only here: the producer hands over checked objects. The producer's status goes
+ * to the status topic (`producer-status-wire.ts`), at most one at a time and never waited for.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CompressionTypes, Partitioners, type Admin, type Producer } from 'kafkajs';
-import type { BusMessage, EventPublisher } from './bus';
-import { brokerProbe, createKafka, ensureTopic, RETRY, type BusLog, type KafkaSettings } from './kafka-client';
+import type { ProducerStatus } from '../../browser/api';
+import { encodeEvent } from '../event';
+import type { EventMessage, EventPublisher } from './bus';
+import { brokerProbe, createKafka, ensureTopics, RETRY, within, type BusLog, type KafkaSettings } from './kafka-client';
 import { connectWithBackoff } from './kafka-connect';
+import { encodeStatus, statusTopic } from './producer-status-wire';
 
 /** Back-off between attempts at a failed batch, in ms. */
 const RESEND_MS = { initial: 500, max: 5_000 };
 
+/** How often the producer publishes its status on Kafka, in ms: a message each, so not too often. */
+export const KAFKA_STATUS_EVERY_MS = 2_000;
+
+/** How long `publishStatus` waits for the broker before it gives up on a status, in ms. */
+const STATUS_WAIT_MS = 3_000;
+
 export class KafkaPublisher implements EventPublisher {
+  readonly statusEveryMs = KAFKA_STATUS_EVERY_MS;
   private closing = false;
+  /** Set once connected: a status is sent only then, never held for the connection. */
+  private producer: Producer | null = null;
+  /** The status being sent, until the broker answers (it may outlive `STATUS_WAIT_MS`): one at a time. */
+  private statusSend: Promise<unknown> | null = null;
   private readonly stopping = new AbortController();
   /** Rejects when the publisher closes: what a publish still waiting on the broker races. */
   private readonly closed = new Promise<never>((_, reject) => {
@@ -45,8 +62,9 @@ export class KafkaPublisher implements EventPublisher {
     });
     this.ready = connectWithBackoff(
       async () => {
-        await this.ensureTopic(kafka.admin());
+        await this.ensureTopics(kafka.admin());
         await producer.connect();
+        this.producer = producer;
         return producer;
       },
       {
@@ -68,18 +86,17 @@ export class KafkaPublisher implements EventPublisher {
     return new KafkaPublisher(settings, log, options.reportConnecting ?? true);
   }
 
-  private async ensureTopic(admin: Admin): Promise<void> {
+  private async ensureTopics(admin: Admin): Promise<void> {
     try {
       // Inside the try: a connect that fails part-way may have opened a connection all the same.
       await admin.connect();
-      if (await ensureTopic(admin, this.settings))
-        this.log.info(`kafka: created topic ${this.settings.topic} (${this.settings.partitions} partitions)`);
+      for (const created of await ensureTopics(admin, this.settings)) this.log.info(`kafka: created topic ${created}`);
     } finally {
       await admin.disconnect();
     }
   }
 
-  async publish(messages: BusMessage[]): Promise<void> {
+  async publish(messages: EventMessage[]): Promise<void> {
     if (messages.length === 0) return;
     const producer = await this.ready;
     if (producer === null) throw new Error('the Kafka publisher was closed before it connected');
@@ -103,17 +120,35 @@ export class KafkaPublisher implements EventPublisher {
     }
   }
 
-  private async send(producer: Producer, messages: BusMessage[]): Promise<void> {
+  private async send(producer: Producer, messages: EventMessage[]): Promise<void> {
     await producer.send({
       topic: this.settings.topic,
       acks: -1,
       compression: CompressionTypes.GZIP,
       messages: messages.map((m) => ({
         key: m.key,
-        value: m.value,
+        value: encodeEvent(m.event),
         timestamp: String(m.timestamp),
       })),
     });
+  }
+
+  /**
+   * Sends a status when connected and no other is on its way; otherwise drops it: the next one, a couple
+   * of seconds later, says the same and more. Never rejects.
+   */
+  async publishStatus(status: ProducerStatus): Promise<void> {
+    const producer = this.producer;
+    if (producer === null || this.closing || this.statusSend !== null) return;
+    const send = producer.send({
+      topic: statusTopic(this.settings.topic),
+      // The idempotent producer takes no other; a status is tiny, so waiting for every replica costs little.
+      acks: -1,
+      messages: [{ key: status.producer, value: encodeStatus(status), timestamp: String(status.at) }],
+    });
+    this.statusSend = send;
+    void send.catch(() => undefined).finally(() => (this.statusSend = null));
+    await within(Promise.race([send, this.closed]), STATUS_WAIT_MS, 'publishing the status').catch(() => undefined);
   }
 
   async close(): Promise<void> {

@@ -7,14 +7,22 @@
  *
  * A broker that is not there at start is waited for (`connectWithBackoff`): `start` returns at once, the
  * health says `disconnected` with the last error meanwhile, and the rebuild begins when the broker answers.
+ *
+ * Events arrive as bytes and are handed on as bytes (`WireMessage`): the map-server decodes and checks them,
+ * and counts what breaks the contract. The producers' statuses are read from the status topic
+ * (`producer-status-wire.ts`) from its start, so that a restart shows the latest of each producer at once;
+ * they are checked here and a bad one is logged (throttled) and ignored. Lag and rebuilding concern the
+ * events topic only.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Admin, Consumer, Kafka } from 'kafkajs';
-import type { BatchHandler, EventSubscriber, SubscriberHealth } from './bus';
-import { brokerProbe, createKafka, ensureTopic, RETRY, within, type BusLog, type KafkaSettings } from './kafka-client';
+import type { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import { LogThrottle } from '../log-throttle';
+import type { BusHandlers, EventSubscriber, SubscriberHealth } from './bus';
+import { brokerProbe, createKafka, ensureTopics, RETRY, within, type BusLog, type KafkaSettings } from './kafka-client';
 import { connectWithBackoff } from './kafka-connect';
 import { PartitionProgress } from './partition-progress';
+import { decodeStatus, statusTopic } from './producer-status-wire';
 
 /** How often end offsets are read to report lag and notice a lost broker, in ms. */
 const LAG_POLL_MS = 2_000;
@@ -22,6 +30,8 @@ const LAG_POLL_MS = 2_000;
 const LAG_POLL_TIMEOUT_MS = 3_000;
 /** Deleting this instance's group on close is housekeeping: not worth more than this wait, in ms. */
 const DELETE_GROUP_TIMEOUT_MS = 5_000;
+/** A bad message on the status topic is logged once per this many ms, then as a count. */
+const BAD_STATUS_LOG_MS = 60_000;
 
 export interface KafkaSubscriberOptions extends KafkaSettings {
   /** How far back to rebuild from, in ms: the largest window. */
@@ -42,6 +52,7 @@ export class KafkaSubscriber implements EventSubscriber {
   private connected = false;
   private lastError: string | null = null;
   private poll: NodeJS.Timeout | null = null;
+  private readonly badStatus = new LogThrottle(BAD_STATUS_LOG_MS);
 
   constructor(
     private readonly options: KafkaSubscriberOptions,
@@ -52,9 +63,9 @@ export class KafkaSubscriber implements EventSubscriber {
   }
 
   /** Returns at once; the subscription goes live once the broker answers, retried with back-off until then. */
-  async start(onBatch: BatchHandler): Promise<void> {
+  async start(handlers: BusHandlers): Promise<void> {
     this.connecting = connectWithBackoff(
-      () => this.subscribe(onBatch),
+      () => this.subscribe(handlers),
       {
         brokers: this.options.brokers,
         meanwhile: 'the map serves what it has and /api/health says degraded',
@@ -66,9 +77,9 @@ export class KafkaSubscriber implements EventSubscriber {
     );
   }
 
-  private async subscribe(onBatch: BatchHandler): Promise<void> {
+  private async subscribe(handlers: BusHandlers): Promise<void> {
     try {
-      await this.connectAndRun(onBatch);
+      await this.connectAndRun(handlers);
     } catch (error) {
       // Start the next attempt afresh: a half-made consumer would hold a session open.
       const consumer = this.consumer;
@@ -78,10 +89,11 @@ export class KafkaSubscriber implements EventSubscriber {
     }
   }
 
-  private async connectAndRun(onBatch: BatchHandler): Promise<void> {
+  private async connectAndRun(handlers: BusHandlers): Promise<void> {
     const { topic } = this.options;
+    const statuses = statusTopic(topic);
     await this.admin.connect();
-    await ensureTopic(this.admin, this.options);
+    await ensureTopics(this.admin, this.options);
     const from = await this.admin.fetchTopicOffsetsByTimestamp(topic, Date.now() - this.options.rebuildMs);
     const ends = await this.admin.fetchTopicOffsets(topic);
     const rebuilding = this.progress.startRebuild(from, ends);
@@ -108,11 +120,17 @@ export class KafkaSubscriber implements EventSubscriber {
     });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: false });
+    // This group has no offsets there: from the start, which compaction keeps short.
+    await consumer.subscribe({ topic: statuses, fromBeginning: true });
     await consumer.run({
       autoCommit: true,
       eachBatch: async ({ batch }) => {
+        if (batch.topic === statuses) {
+          this.statuses(batch.messages, handlers);
+          return;
+        }
         if (batch.messages.length > 0) {
-          onBatch(
+          handlers.events(
             batch.messages.map((m) => ({
               key: m.key?.toString() ?? null,
               value: m.value ?? Buffer.alloc(0),
@@ -126,6 +144,19 @@ export class KafkaSubscriber implements EventSubscriber {
     });
     this.poll = setInterval(() => void this.pollEnds(), LAG_POLL_MS);
     this.poll.unref();
+  }
+
+  private statuses(messages: KafkaMessage[], handlers: BusHandlers): void {
+    for (const message of messages) {
+      const result = decodeStatus(message.value ?? Buffer.alloc(0));
+      if (result.ok) {
+        handlers.status(result.status);
+        continue;
+      }
+      const held = this.badStatus.admit('bad status', Date.now());
+      if (held !== null)
+        this.log.warn(`kafka: ignored a message on ${statusTopic(this.options.topic)}: ${result.error}${held > 0 ? ` (and ${held} more)` : ''}`);
+    }
   }
 
   health(): SubscriberHealth {

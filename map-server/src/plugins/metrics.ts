@@ -24,7 +24,7 @@ const LATENCY_BUCKETS_S = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
 /** The route label of a request no route matched (404s), so unknown paths cannot grow the label set. */
 const UNMATCHED = 'unmatched';
 
-export type MetricsOptions = Pick<HealthOptions, 'engine' | 'hub' | 'upstreamSkips' | 'upstreamDroppedTags' | 'busHealth'>;
+export type MetricsOptions = Pick<HealthOptions, 'engine' | 'hub' | 'producers' | 'busHealth'>;
 
 let processRegistry: Registry | undefined;
 
@@ -61,7 +61,7 @@ export function installMetrics(app: FastifyInstance, options: MetricsOptions): v
 }
 
 /** The app's own metrics, each read from its source at scrape time. */
-function appMetrics(registry: Registry, { engine, hub, upstreamSkips, upstreamDroppedTags, busHealth }: MetricsOptions): void {
+function appMetrics(registry: Registry, { engine, hub, producers, busHealth }: MetricsOptions): void {
   const registers = [registry];
   const total = (name: string, help: string, read: () => number) =>
     new Counter({
@@ -104,15 +104,15 @@ function appMetrics(registry: Registry, { engine, hub, upstreamSkips, upstreamDr
     "Inputs not counted, by reason (as /api/health reports them, the producer's included in one process)",
     'reason',
     Object.keys(SKIP_REASONS) as SkipReason[],
-    () => allSkips(engine, upstreamSkips),
+    () => allSkips(engine, producers?.ownSkips()),
   );
-  if (upstreamDroppedTags !== undefined) {
+  if (producers !== undefined && producers.ownDroppedTags() !== undefined) {
     totalBy(
       'trendmap_hashtags_dropped_total',
       "Hashtags left out of posts, by reason (tags, not posts; /api/health's droppedTags): only with the producer in this process",
       'reason',
       Object.keys(TAG_DROP_REASONS) as TagDropReason[],
-      upstreamDroppedTags,
+      () => producers.ownDroppedTags() ?? {},
     );
   }
   gauge('trendmap_posts_per_second', 'Posts counted per second over the last 5 s', () => hub.rate);

@@ -1,52 +1,52 @@
-/** `GET /api/health`: what was accepted and skipped, by reason. */
+/**
+ * `GET /api/health`: what was accepted and skipped, by reason, and the latest status of every producer
+ * heard on the bus. The producer of this process (the embedded product) adds its skips to `skipped` and
+ * gives `droppedTags` and `source`, as it always did; every producer is listed under `producers`.
+ */
 import type { FastifyPluginAsync } from 'fastify';
 import { HealthResponseSchema, type HealthResponse } from '../../../common/browser/api';
-import type { SkipCounts, TagDropCounts } from '../../../common/browser/skip-reasons';
+import type { SkipCounts } from '../../../common/browser/skip-reasons';
 import type { SubscriberHealth } from '../../../common/node/bus/bus';
 import type { TrendEngine } from '../trend-engine';
 import type { MarkerHub } from '../sse/marker-hub';
+import type { ProducerStatuses } from '../producer-statuses';
 
 export interface HealthOptions {
   engine: TrendEngine;
   hub: MarkerHub;
-  /** Skips counted upstream of the bus (the producer's, in the embedded mode). */
-  upstreamSkips?: () => SkipCounts;
-  /** Hashtags the producer left out of posts (embedded mode). */
-  upstreamDroppedTags?: () => TagDropCounts;
+  /** The producers' statuses heard on the bus; none by default. */
+  producers?: ProducerStatuses;
   /** The bus connection's state (Kafka); absent for the in-process bus. */
   busHealth?: () => SubscriberHealth;
-  /** The source's connection (embedded mode, sources that hold one). */
-  sourceHealth?: () => SourceHealth | undefined;
+  /** The clock for the statuses' ages, in ms; `Date.now` by default. */
+  now?: () => number;
 }
 
-/** The source's connection as `/api/health` reports it (`source`). */
-export type SourceHealth = NonNullable<HealthResponse['source']>;
-
-/** Skipped inputs by reason: the engine's, plus those counted upstream of the bus (the producer's, in one process). */
-export function allSkips(engine: TrendEngine, upstreamSkips?: () => SkipCounts): SkipCounts {
-  const skipped: SkipCounts = { ...upstreamSkips?.() };
+/** Skipped inputs by reason: the engine's, plus those counted upstream of the bus (this process's producer's). */
+export function allSkips(engine: TrendEngine, upstream: SkipCounts = {}): SkipCounts {
+  const skipped: SkipCounts = { ...upstream };
   for (const [reason, n] of Object.entries(engine.skipped.toJSON()) as [keyof SkipCounts, number][]) {
     skipped[reason] = (skipped[reason] ?? 0) + n;
   }
   return skipped;
 }
 
-export const healthRoute: FastifyPluginAsync<HealthOptions> = async (
-  app,
-  { engine, hub, upstreamSkips, upstreamDroppedTags, busHealth, sourceHealth },
-) => {
+export const healthRoute: FastifyPluginAsync<HealthOptions> = async (app, { engine, hub, producers, busHealth, now = Date.now }) => {
   app.get('/api/health', { schema: { response: { 200: HealthResponseSchema } } }, async (): Promise<HealthResponse> => {
-    const skipped = allSkips(engine, upstreamSkips);
+    const skipped = allSkips(engine, producers?.ownSkips());
     const bus = busHealth?.();
-    const source = sourceHealth?.();
+    const droppedTags = producers?.ownDroppedTags();
+    const source = producers?.own()?.source;
+    const heard = producers?.list(now()) ?? [];
     return {
       status: bus === undefined ? 'ok' : bus.connection === 'disconnected' ? 'degraded' : bus.rebuilding ? 'rebuilding' : 'ok',
       ingested: engine.ingested,
       skipped,
-      ...(upstreamDroppedTags && { droppedTags: upstreamDroppedTags() }),
+      ...(droppedTags && { droppedTags }),
       clients: hub.clients,
       newestEventTs: engine.store.endMs,
       ...(source && { source }),
+      ...(heard.length > 0 && { producers: heard }),
       ...(bus && { kafka: { connection: bus.connection, lag: bus.lag, lastError: bus.lastError, brokers: bus.brokers } }),
     };
   });

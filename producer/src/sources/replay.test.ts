@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import type { BusMessage, EventPublisher } from '../../../common/node/bus/bus';
+import type { EventMessage, EventPublisher } from '../../../common/node/bus/bus';
+import { NO_STATUS } from '../test-publisher';
 import { archiveFiles } from '../archive/archive-files';
 import { LINE_TOO_LONG } from '../archive/line-splitter';
 import { SkipCounter } from '../../../common/browser/skip-reasons';
@@ -47,7 +48,8 @@ async function replay(file: string) {
   const source = replaySource({ file });
   let published = 0;
   const publisher: EventPublisher = {
-    publish: async (messages: BusMessage[]) => void (published += messages.length),
+    ...NO_STATUS,
+    publish: async (messages: EventMessage[]) => void (published += messages.length),
     close: async () => {},
   };
   const stats = await runPipeline({ source, publisher, lookup, speed: { kind: 'max' }, signal: new AbortController().signal });
