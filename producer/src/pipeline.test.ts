@@ -3,6 +3,7 @@ import type { EventMessage, EventPublisher } from '../../common/node/bus/bus';
 import { NO_STATUS } from './test-publisher';
 import { createCountryLookup } from './normalise/country-lookup';
 import { runPipeline } from './pipeline';
+import { checkEvent } from '../../common/node/event';
 import type { RawInput, Source } from './sources/source';
 import { SyntheticWorld } from './sources/synthetic-world';
 
@@ -42,5 +43,17 @@ describe('runPipeline', () => {
       skipped: { not_json: 1 },
     });
     expect(stats.finished).toBe(false);
+  });
+
+  it('publishes each event checked and frozen, as an object: the bus, not the pipeline, decides on bytes', async () => {
+    const published: EventMessage[] = [];
+    const publisher: EventPublisher = { ...NO_STATUS, publish: async (messages) => void published.push(...messages), close: async () => {} };
+    await runPipeline({ source: archive(), publisher, lookup, speed: { kind: 'max' }, signal: new AbortController().signal });
+    expect(published).toHaveLength(2);
+    for (const { key, event } of published) {
+      expect(checkEvent(event)).toEqual({ ok: true, event });
+      expect([Object.isFrozen(event), Object.isFrozen(event.tags), Object.isFrozen(event.display)]).toEqual([true, true, true]);
+      expect(key).toBe(event.cc);
+    }
   });
 });

@@ -65,6 +65,14 @@ describe.skipIf(brokers === null)('producer -> Kafka -> map-server', { timeout: 
     // The two redeliveries went through Kafka and were dropped by the server.
     expect(h.skipped).toEqual({ duplicate: 2 });
     expect(h.kafka).toMatchObject({ connection: 'connected', lag: { 0: 0, 1: 0, 2: 0 } });
+    // The producer's own account reached the server over the status topic; it is not this server's own.
+    const { duplicate: _counted, ...producerSkips } = expected.skipped;
+    const finished = await until(async () => {
+      const [p] = (await health(url)).producers ?? [];
+      return p?.state === 'finished' ? p : undefined;
+    }, "the producer's final status");
+    expect(finished).toMatchObject({ sourceName: 'replay', read: 40, accepted: 34, published: 34, skipped: producerSkips, droppedTags: {} });
+    expect(finished.ageMs).toBeGreaterThanOrEqual(0);
   });
 
   it('answers the same after the map-server is killed with SIGKILL and restarted', async () => {
@@ -75,6 +83,9 @@ describe.skipIf(brokers === null)('producer -> Kafka -> map-server', { timeout: 
     expect(after.ingested).toBe(expected.accepted);
     expect(after.skipped).toEqual({ duplicate: 2 }); // dedupe holds across the rebuild
     expect(await answers()).toEqual(before);
+    // The producer's latest status is read back from the status topic: the finished run, not forgotten.
+    const [producer] = await until(async () => (await health(url)).producers, "the producer's status after the restart");
+    expect(producer).toMatchObject({ state: 'finished', read: 40 });
   });
 
   it('skips messages that break the event contract, counts them, and keeps going', async () => {
@@ -141,6 +152,13 @@ describe.skipIf(brokers === null)('npm start with KAFKA_BROKERS set', { timeout:
       }, 'all posts through Kafka');
       expect(h.kafka?.connection).toBe('connected');
       await expectSampleCounts(url);
+      // Its producer's status came over Kafka too, and counts as this server's own, as on the in-process bus.
+      const [producer] = await until(async () => {
+        const current = await health(url);
+        return current.producers?.[0]?.state === 'finished' ? current.producers : undefined;
+      }, "the producer's final status through Kafka");
+      expect(producer.producer).toBe(embedded.producer.id);
+      expect((await health(url)).skipped).toEqual(expected.skipped);
     } finally {
       await embedded.close();
     }

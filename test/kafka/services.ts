@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import type { TrendsResponse } from '../../common/browser/api';
+import type { ProducerHealth, TrendsResponse } from '../../common/browser/api';
 
 /**
  * How long a service may take to become ready, in ms: seconds on an idle machine, but a busy 2-core one
@@ -154,6 +154,7 @@ export interface Health {
   ingested: number;
   skipped: Record<string, number>;
   kafka?: { connection: string; lag: Record<string, number> };
+  producers?: ProducerHealth[];
 }
 
 export async function health(baseUrl: string): Promise<Health> {

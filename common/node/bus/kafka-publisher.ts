@@ -36,6 +36,8 @@ export class KafkaPublisher implements EventPublisher {
   private producer: Producer | null = null;
   /** The status being sent, until the broker answers (it may outlive `STATUS_WAIT_MS`): one at a time. */
   private statusSend: Promise<unknown> | null = null;
+  /** The newest status waiting for the one on its way. */
+  private newestStatus: ProducerStatus | null = null;
   private readonly stopping = new AbortController();
   /** Rejects when the publisher closes: what a publish still waiting on the broker races. */
   private readonly closed = new Promise<never>((_, reject) => {
@@ -134,21 +136,33 @@ export class KafkaPublisher implements EventPublisher {
   }
 
   /**
-   * Sends a status when connected and no other is on its way; otherwise drops it: the next one, a couple
-   * of seconds later, says the same and more. Never rejects.
+   * Sends a status once connected, one at a time: a status that finds another on its way waits for it (for
+   * `STATUS_WAIT_MS` at most) and is sent after it, unless a newer one came meanwhile, which replaces it.
+   * A status before the connection is dropped (the next one says the same and more). Never rejects.
    */
   async publishStatus(status: ProducerStatus): Promise<void> {
-    const producer = this.producer;
-    if (producer === null || this.closing || this.statusSend !== null) return;
-    const send = producer.send({
+    if (this.producer === null || this.closing) return;
+    this.newestStatus = status;
+    if (this.statusSend !== null) await this.waitForStatus(this.statusSend);
+    if (this.newestStatus !== status || this.statusSend !== null || this.closing) return;
+    this.newestStatus = null;
+    const send = this.producer.send({
       topic: statusTopic(this.settings.topic),
       // The idempotent producer takes no other; a status is tiny, so waiting for every replica costs little.
       acks: -1,
       messages: [{ key: status.producer, value: encodeStatus(status), timestamp: String(status.at) }],
     });
-    this.statusSend = send;
-    void send.catch(() => undefined).finally(() => (this.statusSend = null));
-    await within(Promise.race([send, this.closed]), STATUS_WAIT_MS, 'publishing the status').catch(() => undefined);
+    // Cleared before anyone waiting on it goes on: they wait on this very promise.
+    const settled = send.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.statusSend = settled.finally(() => (this.statusSend = null));
+    await this.waitForStatus(this.statusSend);
+  }
+
+  private async waitForStatus(sending: Promise<unknown>): Promise<void> {
+    await within(Promise.race([sending, this.closed]), STATUS_WAIT_MS, 'publishing the status').catch(() => undefined);
   }
 
   async close(): Promise<void> {
