@@ -5,7 +5,9 @@ import { NO_STATUS } from './test-publisher';
 import type { BusLog } from '../../common/node/bus/bus-log';
 import { createCountryLookup } from './normalise/country-lookup';
 import { ProducerStats, runPipeline } from './pipeline';
-import { stopAndFlush, type RunningProducer } from './producer';
+import { startProducer, stopAndFlush, type RunningProducer } from './producer';
+import type { ProducerStatus } from '../../common/browser/api';
+import { configFor, fixture } from '../../test/helpers';
 import type { Source } from './sources/source';
 import { SyntheticWorld } from './sources/synthetic-world';
 
@@ -85,5 +87,25 @@ describe('stopAndFlush', () => {
     expect(producer.stats.published).toBe(producer.stats.accepted);
     expect(taken).toHaveLength(producer.stats.accepted);
     expect(warnings).toEqual([]);
+  });
+});
+
+describe('startProducer', () => {
+  it('publishes its status at the start and, before `done` settles, a final one that accounts for every input', async () => {
+    const statuses: ProducerStatus[] = [];
+    // No status from the timer during this test: the first and the last are the ones under test.
+    const bus: EventPublisher = {
+      publish: async () => {},
+      publishStatus: async (s) => void statuses.push(s),
+      statusEveryMs: 3_600_000,
+      close: async () => {},
+    };
+    const config = configFor(['--source', 'replay', '--file', fixture('replay-sample.jsonl'), '--speed', 'max']);
+    const producer = await startProducer(config, bus, null, undefined, 'p-test');
+    expect(statuses).toEqual([expect.objectContaining({ producer: 'p-test', state: 'running', read: 0 })]);
+    const stats = await producer.done;
+    expect(statuses).toHaveLength(2);
+    expect(statuses[1]).toMatchObject({ producer: 'p-test', state: 'finished', sourceName: 'replay', read: 40, accepted: 34, published: 34 });
+    expect(statuses[1].skipped).toEqual(stats.skipped.toJSON());
   });
 });
