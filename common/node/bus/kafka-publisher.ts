@@ -9,7 +9,8 @@
  * batch is held until the connection is made (`connectWithBackoff`).
  *
  * Events are encoded here, and only here: the producer hands over checked objects. The producer's status goes
- * to the status topic (`producer-status-wire.ts`), at most one at a time and never waited for.
+ * to the status topic (`producer-status-wire.ts`), one at a time, and is never held for long: a status the
+ * broker does not take within `STATUS_WAIT_MS` is given up (the next one says the same and more).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CompressionTypes, Partitioners, type Admin, type Producer } from 'kafkajs';
