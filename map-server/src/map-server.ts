@@ -68,7 +68,7 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
   const { config, subscriber } = options;
   const engine = new TrendEngine();
   const caps = { maxClients: config.sseMaxClients, maxClientsPerAddress: config.sseMaxClientsPerAddress };
-  const hub = new MarkerHub(() => engine.ingested, { ...caps, ...options.hub });
+  const hub = new MarkerHub(() => engine.acceptedCount, { ...caps, ...options.hub });
   engine.onAccepted((event) => hub.publish(event));
 
   const app = await buildApp({

@@ -21,7 +21,7 @@ const FLOOD_CEILING_MS = 60_000;
 
 async function serve(hubOptions: Partial<HubOptions> = {}) {
   const engine = new TrendEngine();
-  const hub = new MarkerHub(() => engine.ingested, { batchMs: 40, statsMs: 100, ...hubOptions });
+  const hub = new MarkerHub(() => engine.acceptedCount, { batchMs: 40, statsMs: 100, ...hubOptions });
   engine.onAccepted((e) => hub.publish(e));
   const app: FastifyInstance = await buildApp({ engine, hub, clientConfig: { tileUrl: '', tileAttribution: '' }, staticDir: null });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });

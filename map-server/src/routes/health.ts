@@ -25,7 +25,7 @@ export type SourceHealth = NonNullable<HealthResponse['source']>;
 /** Skipped inputs by reason: the engine's, plus those counted upstream of the bus (the producer's, in one process). */
 export function allSkips(engine: TrendEngine, upstreamSkips?: () => SkipCounts): SkipCounts {
   const skipped: SkipCounts = { ...upstreamSkips?.() };
-  for (const [reason, n] of Object.entries(engine.skipped.toJSON()) as [keyof SkipCounts, number][]) {
+  for (const [reason, n] of Object.entries(engine.skips()) as [keyof SkipCounts, number][]) {
     skipped[reason] = (skipped[reason] ?? 0) + n;
   }
   return skipped;
@@ -41,11 +41,11 @@ export const healthRoute: FastifyPluginAsync<HealthOptions> = async (
     const source = sourceHealth?.();
     return {
       status: bus === undefined ? 'ok' : bus.connection === 'disconnected' ? 'degraded' : bus.rebuilding ? 'rebuilding' : 'ok',
-      ingested: engine.ingested,
+      ingested: engine.acceptedCount,
       skipped,
       ...(upstreamDroppedTags && { droppedTags: upstreamDroppedTags() }),
       clients: hub.clients,
-      newestEventTs: engine.store.endMs,
+      newestEventTs: engine.newestEventMs,
       ...(source && { source }),
       ...(bus && { kafka: { connection: bus.connection, lag: bus.lag, lastError: bus.lastError, brokers: bus.brokers } }),
     };

@@ -8,7 +8,7 @@
 import type { GeoEvent } from '../../../common/node/event';
 import { DEFAULTS } from '../../../common/node/config';
 import { SSE_EVENTS, type Marker, type StreamStats } from '../../../common/browser/api';
-import { postFilter, toPost } from '../core/recent-posts';
+import { postFilter, toPost } from '../core/post-view';
 import { SseSession, type SessionOptions } from './sse-session';
 import { sseEvent } from './sse-wire';
 import { postsKey } from './stream-subscription';

@@ -62,7 +62,7 @@ export class TrendsFeed {
 
   /** One round: recompute the groups whose data changed, then deliver what each session has not got. */
   refresh(): void {
-    const version = this.engine.store.version;
+    const version = this.engine.version;
     const deadline = this.now() + this.options.trendsBudgetMs;
     for (const [key, group] of [...this.groups]) {
       if (group.version === version) continue;
@@ -91,7 +91,7 @@ export class TrendsFeed {
       group = { compute, chunk: '', version: Number.NaN, sessions: new Map() };
       this.groups.set(key, group);
     }
-    if (Number.isNaN(group.version)) this.recompute(group, this.engine.store.version);
+    if (Number.isNaN(group.version)) this.recompute(group, this.engine.version);
     group.sessions.set(session, session.send(group.chunk, this.now()) ? group.chunk : null);
   }
 
