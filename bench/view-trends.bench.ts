@@ -57,7 +57,7 @@ let extraPosts = 0;
  * sparkline series can answer the next query, and the counts move by one post.
  */
 export function oneMorePost(engine: TrendEngine): void {
-  const ts = engine.newestEventMs ?? 0;
+  const ts = engine.windowsEndMs ?? 0;
   extraPosts += 1;
   const id = `bench-${extraPosts}`;
   engine.ingestEvent({ v: EVENT_VERSION, id, ts, lat: 0, lon: -140, loc: 'point', cc: null, tags: ['t0'], display: ['t0'] }, ts);

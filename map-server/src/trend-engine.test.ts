@@ -24,11 +24,11 @@ describe('TrendEngine', () => {
     expect(counted(engine)).toEqual({ world: 1, box: 1 });
     engine.tick(START + 14 * MINUTE + 59_999);
     expect(counted(engine)).toEqual({ world: 1, box: 1 });
-    expect(engine.newestEventMs).toBe(START + 14 * MINUTE + 59_999);
+    expect(engine.windowsEndMs).toBe(START + 14 * MINUTE + 59_999);
     engine.tick(START + 15 * MINUTE);
     // Out of the 15m window of both at the same tick: a box is read up to the same end as a region.
     expect(counted(engine)).toEqual({ world: 0, box: 0 });
-    expect(engine.newestEventMs).toBe(START + 15 * MINUTE);
+    expect(engine.windowsEndMs).toBe(START + 15 * MINUTE);
   });
 
   it("leaves a replay's windows at its own newest post whatever the clock says", () => {
@@ -36,7 +36,7 @@ describe('TrendEngine', () => {
     engine.ingestEvent(event({ tags: ['old'], ts: START }), START + YEAR);
     engine.tick(START + YEAR);
     expect(counted(engine)).toEqual({ world: 1, box: 1 });
-    expect(engine.newestEventMs).toBe(START);
+    expect(engine.windowsEndMs).toBe(START);
   });
 
   it('counts what it accepted and what it skipped, by reason, and moves its version only on a change', () => {
@@ -53,7 +53,7 @@ describe('TrendEngine', () => {
     expect(engine.version).toBeGreaterThan(version);
     expect(engine.acceptedCount).toBe(2);
     expect(engine.skips()).toEqual({ invalid_event: 1, duplicate: 1, future: 1, stale: 1 });
-    expect(engine.newestEventMs).toBe(START + 1);
+    expect(engine.windowsEndMs).toBe(START + 1);
   });
 
   it('answers recent posts from what it accepted, newest first, by area and tag', () => {

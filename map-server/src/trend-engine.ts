@@ -2,7 +2,7 @@
  * The map-server's pure core: takes events from the bus, checks them, drops duplicates and counts the rest
  * (`PostCounts`: windows per region, the fine grid for boxes, sparkline marks) and keeps the newest ones
  * (`PostRing`); answers the API's queries from them. Its state is private: readers get answers (`trends`,
- * `tagRegions`, `posts`) and figures (`acceptedCount`, `skips`, `newestEventMs`, `version`). Time is always
+ * `tagRegions`, `posts`) and figures (`acceptedCount`, `skips`, `windowsEndMs`, `version`). Time is always
  * an argument; nothing here does I/O.
  */
 import { decodeEvent, type GeoEvent } from '../../common/node/event';
@@ -65,8 +65,11 @@ export class TrendEngine {
     return this.skipped.toJSON();
   }
 
-  /** The event time the windows end at, in ms (the newest post's, or the clock's while live); null before any. */
-  get newestEventMs(): number | null {
+  /**
+   * Where the windows end, in event time (ms): the newest post's time, or the clock's while the stream is
+   * live (`tick`); null before any post. `/api/health` reports it as `newestEventTs`.
+   */
+  get windowsEndMs(): number | null {
     return this.counts.endMs;
   }
 

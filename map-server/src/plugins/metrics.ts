@@ -116,7 +116,7 @@ function appMetrics(registry: Registry, { engine, hub, upstreamSkips, upstreamDr
     );
   }
   gauge('trendmap_posts_per_second', 'Posts counted per second over the last 5 s', () => hub.rate);
-  gauge('trendmap_newest_event_timestamp_seconds', 'Event time of the newest counted post (0: none yet)', () => (engine.newestEventMs ?? 0) / 1_000);
+  gauge('trendmap_newest_event_timestamp_seconds', 'Event time of the newest counted post (0: none yet)', () => (engine.windowsEndMs ?? 0) / 1_000);
   gauge('trendmap_sse_clients', 'Open live streams (/api/stream)', () => hub.clients);
   hubTotal('trendmap_sse_dropped_batches_total', 'Marker batches not written to a client whose socket was full', 'droppedBatches');
   hubTotal('trendmap_sse_dropped_markers_total', 'Markers a client did not get: sampled out of a large batch, or in a dropped one', 'droppedMarkers');

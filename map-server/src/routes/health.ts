@@ -45,7 +45,7 @@ export const healthRoute: FastifyPluginAsync<HealthOptions> = async (
       skipped,
       ...(upstreamDroppedTags && { droppedTags: upstreamDroppedTags() }),
       clients: hub.clients,
-      newestEventTs: engine.newestEventMs,
+      newestEventTs: engine.windowsEndMs,
       ...(source && { source }),
       ...(bus && { kafka: { connection: bus.connection, lag: bus.lag, lastError: bus.lastError, brokers: bus.brokers } }),
     };
