@@ -58,7 +58,7 @@ export type AdmitResult = { ok: true } | { ok: false; status: 429 | 503; error: 
  * nothing else.
  */
 export interface HubCounts {
-  /** `tweets` batches not written to a client because its socket was full. */
+  /** Marker batches not written to a client because its socket was full. */
   droppedBatches: number;
   /** Markers a client did not get: sampled out of an oversized batch, or in a dropped batch. */
   droppedMarkers: number;
@@ -169,7 +169,7 @@ export class MarkerHub {
       if (prepared === undefined) {
         const tagged = session.tag === null ? markers : markers.filter((m) => m.tags.includes(session.tag!));
         const sampled = sample(tagged, this.options.maxBatch);
-        const chunk = sampled.length === 0 ? '' : sseEvent(SSE_EVENTS.tweets, JSON.stringify(sampled));
+        const chunk = sampled.length === 0 ? '' : sseEvent(SSE_EVENTS.markers, JSON.stringify(sampled));
         prepared = { chunk, sent: sampled.length, sampledOut: tagged.length - sampled.length };
         byTag.set(session.tag, prepared);
       }
