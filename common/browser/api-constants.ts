@@ -49,10 +49,13 @@ export const TAG_REGIONS_LIMIT = { default: 250, min: 1, max: 250 } as const;
 /** `GET /api/posts` limits. */
 export const POSTS_LIMIT = { default: 20, min: 1, max: 100 } as const;
 
-/** SSE event names. */
+/** SSE event names: the key is the name in the code, the value the name on the wire. */
 export const SSE_EVENTS = {
-  /** Batched markers (`Marker[]`) from anywhere in the world, filtered by the stream's `tag`. */
-  tweets: 'tweets',
+  /**
+   * Batched markers (`Marker[]`) from anywhere in the world, filtered by the stream's `tag`. On the wire it
+   * keeps its first name, `tweets`: user scripts listen for it, and a new name would mean sending both.
+   */
+  markers: 'tweets',
   /** `TrendsResponse` for the stream's region (or bbox), window and sort: on connect and when it changes. */
   trends: 'trends',
   /** `TagRegionsResponse` for the stream's tag and window, when it has a tag: on connect and on change. */

@@ -12,7 +12,8 @@ import type { SkipCounts, TagDropCounts } from '../../common/browser/skip-reason
 import type { SubscriberHealth } from '../../common/node/bus/bus';
 import type { TrendEngine } from './trend-engine';
 import type { MarkerHub } from './sse/marker-hub';
-import { TrendsFeed } from './sse/trends-feed';
+import { TrendsFeed, type TrendsFeedOptions } from './sse/trends-feed';
+import type { SessionOptions } from './sse/sse-session';
 import { securityHeaderSet, securityHeaders } from './plugins/security-headers';
 import { apiRateLimit } from './plugins/api-rate-limit';
 import { installMetrics } from './plugins/metrics';
@@ -28,6 +29,10 @@ import { frontendRoute } from './routes/frontend';
 export interface AppOptions {
   engine: TrendEngine;
   hub: MarkerHub;
+  /** The trends feed's timing (`TRENDS_FEED_DEFAULTS` where not given); the app builds the feed. */
+  feedOptions?: Partial<TrendsFeedOptions>;
+  /** Each stream's socket limits and retry hint (`SESSION_DEFAULTS` where not given). */
+  sessionOptions?: Partial<SessionOptions>;
   clientConfig: ClientConfig;
   /** The built frontend, or null to serve the API only. */
   staticDir: string | null;
@@ -68,7 +73,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { engine, hub, upstreamSkips, upstreamDroppedTags, busHealth } = options;
   installMetrics(app, { engine, hub, upstreamSkips, upstreamDroppedTags, busHealth });
 
-  const feed = new TrendsFeed(options.engine, options.hub.options);
+  const feed = new TrendsFeed(options.engine, options.feedOptions);
   // SSE streams never end by themselves: end them before Fastify waits for in-flight requests.
   app.addHook('preClose', async () => {
     feed.close();
@@ -78,7 +83,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(trendsRoute, { engine: options.engine });
   await app.register(tagRegionsRoute, { engine: options.engine });
   await app.register(postsRoute, { engine: options.engine });
-  await app.register(streamRoute, { hub: options.hub, feed });
+  await app.register(streamRoute, { hub: options.hub, feed, session: options.sessionOptions });
   await app.register(healthRoute, {
     engine: options.engine,
     hub: options.hub,

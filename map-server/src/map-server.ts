@@ -12,6 +12,8 @@ import { createLogger, type Logger } from '../../common/node/log';
 import { LogThrottle } from '../../common/node/log-throttle';
 import { TrendEngine } from './trend-engine';
 import { MarkerHub, type HubOptions } from './sse/marker-hub';
+import type { TrendsFeedOptions } from './sse/trends-feed';
+import type { SessionOptions } from './sse/sse-session';
 import { buildApp } from './app';
 import type { SourceHealth } from './routes/health';
 import { BUCKET_MS, RING_BUCKETS } from './core/window-store';
@@ -52,7 +54,10 @@ export interface MapServerOptions {
   upstreamDroppedTags?: () => TagDropCounts;
   sourceHealth?: () => SourceHealth | undefined;
   staticDir?: string | null;
+  /** The live streams' three owners, each with its own options (`HUB_DEFAULTS`, `TRENDS_FEED_DEFAULTS`, `SESSION_DEFAULTS`). */
   hub?: Partial<HubOptions>;
+  feed?: Partial<TrendsFeedOptions>;
+  session?: Partial<SessionOptions>;
 }
 
 export interface RunningMapServer {
@@ -74,6 +79,8 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
   const app = await buildApp({
     engine,
     hub,
+    feedOptions: options.feed,
+    sessionOptions: options.session,
     clientConfig: { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution },
     staticDir: options.staticDir === undefined ? FRONTEND_DIST : options.staticDir,
     apiRateLimit: config.apiRateLimit,

@@ -135,7 +135,7 @@ export class StreamClient extends Emitter<StreamEvents> {
       this.setStatus('live');
     });
     source.addEventListener('error', () => this.onError(source));
-    this.listen(source, SSE_EVENTS.tweets, (data) => {
+    this.listen(source, SSE_EVENTS.markers, (data) => {
       const markers = parseMarkers(data);
       if (markers.length > 0) this.emit('markers', markers);
     });
