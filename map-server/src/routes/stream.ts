@@ -6,7 +6,8 @@
  * `HEAD` answers what `GET` would (400, 429, 503, or 200 with the stream's headers) and opens nothing: a
  * stream opened for it would hold a slot until the client left.
  */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { StreamQuerySchema } from '../../../common/browser/api';
 import type { MarkerHub } from '../sse/marker-hub';
 import type { TrendsFeed } from '../sse/trends-feed';
 import { SseSession } from '../sse/sse-session';
@@ -16,15 +17,16 @@ import { readStreamSubscription } from './query-params';
 /** The stream's headers, less `connection: keep-alive`: a HEAD ends at once, and a client may close after it. */
 const { connection: _keepAlive, ...HEAD_HEADERS } = SSE_HEADERS;
 
-export const streamRoute: FastifyPluginAsync<{ hub: MarkerHub; feed: TrendsFeed }> = async (app, { hub, feed }) => {
+export const streamRoute: FastifyPluginAsyncTypebox<{ hub: MarkerHub; feed: TrendsFeed }> = async (app, { hub, feed }) => {
   // HEAD is declared here rather than left to Fastify's automatic HEAD route, which would answer with
   // `content-length: 0`: a length a HEAD may only send when it is what the GET would send.
   app.route({
     method: ['GET', 'HEAD'],
     url: '/api/stream',
     config: { rateLimit: false },
+    schema: { querystring: StreamQuerySchema },
     handler: async (request, reply) => {
-      const subscription = readStreamSubscription(request.query as Record<string, unknown>);
+      const subscription = readStreamSubscription(request.query);
       const admitted = hub.admit(request.ip);
       if (!admitted.ok) return reply.code(admitted.status).send({ error: admitted.error });
       if (request.method === 'HEAD') return reply.headers(HEAD_HEADERS).send();
