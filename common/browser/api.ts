@@ -7,7 +7,7 @@
  * The bounds on answers (coordinates on the globe, counts >= 0, text lengths) are what the server
  * guarantees; the frontend drops what breaks them, so a hostile or broken answer cannot reach the page.
  */
-import Type, { type Static, type TSchema } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
 import { DEFAULT_SORT, POSTS_LIMIT, POST_LIMITS, SORTS, SSE_EVENTS, TAG_REGIONS_LIMIT, TRENDS_LIMIT, type Limit } from './api-constants';
 import { SKIP_REASONS, TAG_DROP_REASONS } from './skip-reasons';
 import { MAX_TAG_LENGTH } from './tag-key';
