@@ -5,6 +5,7 @@
  * or clamped it), the test says so.
  */
 import { describe, expect, it } from 'vitest';
+import type { TSchema } from 'typebox';
 import {
   PostsResponseSchema,
   SSE_PAYLOADS,
@@ -160,5 +161,23 @@ describe('SSE events', () => {
 
   it('takes fields a newer server adds', () => {
     expect(checkEvent(SSE_PAYLOADS.stats, '{"rate":1,"ingested":1,"dropped":0,"clients":4}')).toMatchObject({ rate: 1 });
+  });
+});
+
+describe('the schemas as JSON, as the build bundles them (vite.config.ts)', () => {
+  const asJson = <T>(schema: T): T => JSON.parse(JSON.stringify(schema)) as T;
+
+  it('check exactly as the built schemas do', () => {
+    const cases: [TSchema, unknown][] = [
+      [TrendsResponseSchema, trends],
+      [TrendsResponseSchema, { ...trends, trends: [trend, { ...trend, share: 7 }] }],
+      [TrendsResponseSchema, { ...trends, sort: 'hot' }],
+      [TagRegionsResponseSchema, { ...tagRegions, regions: [...tagRegions.regions, { region: 'de', count: 1, posts: 1, share: 1 }] }],
+      [PostsResponseSchema, { posts: [post, { ...post, lat: 91 }] }],
+      [SSE_PAYLOADS.tweets, [{ id: 'a', ts: 1, lat: 0, lon: 0, cc: null, tags: [] }, { id: 7 }]],
+      [SSE_PAYLOADS.stats, { rate: -1, ingested: 0, dropped: 0 }],
+    ];
+    for (const [schema, value] of cases) expect(checkAnswer(asJson(schema), value)).toEqual(checkAnswer(schema, value));
+    expect(checkAnswer(asJson(TrendsResponseSchema), { ...trends, trends: [trend, null] })?.trends).toEqual([trend]);
   });
 });

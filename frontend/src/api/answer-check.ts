@@ -11,9 +11,10 @@
  *
  * TypeBox's `Check` walks the schema: no code is generated. `Compile` would first try `new Function`, which
  * the page's Content-Security-Policy (`script-src 'self'`) forbids and Chromium reports as a violation, even
- * when the attempt is caught.
+ * when the attempt is caught. The schemas are read by their JSON Schema keywords only: the build bundles
+ * them as plain JSON (frontend/vite.config.ts).
  */
-import { IsArray, IsObject, type Static, type TSchema } from 'typebox';
+import type { Static, TSchema } from 'typebox';
 import { Check } from 'typebox/schema';
 
 /** `value` as `schema` describes it, its bad rows left out; null when it does not fit. */
@@ -37,9 +38,16 @@ function parseJson(data: unknown): unknown {
   }
 }
 
+/** An object schema, by its JSON Schema keywords. */
+function isObjectSchema(schema: unknown): schema is { properties: Record<string, TSchema> } {
+  return typeof schema === 'object' && schema !== null && 'type' in schema && schema.type === 'object' && 'properties' in schema;
+}
+
 /** A list schema whose items are objects: rows, checked one by one. */
-function isRowList(schema: TSchema): schema is TSchema & { items: TSchema } {
-  return IsArray(schema) && IsObject(schema.items);
+function isRowList(schema: unknown): schema is TSchema & { items: TSchema } {
+  return (
+    typeof schema === 'object' && schema !== null && 'type' in schema && schema.type === 'array' && 'items' in schema && isObjectSchema(schema.items)
+  );
 }
 
 /**
@@ -50,7 +58,7 @@ function isRowList(schema: TSchema): schema is TSchema & { items: TSchema } {
 function withoutBadRows(schema: TSchema, value: unknown): unknown {
   const keepGood = (rows: TSchema & { items: TSchema }, list: unknown) => (Array.isArray(list) ? list.filter((row) => Check(rows.items, row)) : list);
   if (isRowList(schema)) return keepGood(schema, value);
-  if (!IsObject(schema) || typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  if (!isObjectSchema(schema) || typeof value !== 'object' || value === null || Array.isArray(value)) return value;
   const copy: Record<string, unknown> = { ...value };
   for (const [key, property] of Object.entries(schema.properties)) {
     if (isRowList(property)) copy[key] = keepGood(property, copy[key]);
