@@ -25,6 +25,7 @@ import { streamRoute } from './routes/stream';
 import { healthRoute, type SourceHealth } from './routes/health';
 import { clientConfigRoute } from './routes/client-config';
 import { frontendRoute } from './routes/frontend';
+import { parameterError } from './routes/query-params';
 
 export interface AppOptions {
   engine: TrendEngine;
@@ -62,6 +63,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Any `:tag` reaches its route, which says what is wrong with it (400) where the router would answer a
     // long one with "no route" (404). No parameter can outgrow the request head that carries it.
     routerOptions: { maxParamLength: maxHeaderSize },
+    // A bad parameter is answered in our words, naming it and what was given: Ajv's `verbose` hands the
+    // formatter the value at fault and its schema.
+    ajv: { customOptions: { verbose: true } },
+    schemaErrorFormatter: parameterError,
   });
   installServerReplies(app.server, security);
 

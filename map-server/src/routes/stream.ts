@@ -8,7 +8,8 @@
  * `HEAD` answers what `GET` would (400, 429, 503, or 200 with the stream's headers) and opens nothing: a
  * stream opened for it would hold a slot until the client left.
  */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { StreamQuerySchema } from '../../../common/browser/api';
 import type { MarkerHub } from '../sse/marker-hub';
 import type { TrendsFeed } from '../sse/trends-feed';
 import { SseSession, type SessionOptions } from '../sse/sse-session';
@@ -25,15 +26,16 @@ export interface StreamRouteOptions {
   session?: Partial<SessionOptions>;
 }
 
-export const streamRoute: FastifyPluginAsync<StreamRouteOptions> = async (app, { hub, feed, session: sessionOptions }) => {
+export const streamRoute: FastifyPluginAsyncTypebox<StreamRouteOptions> = async (app, { hub, feed, session: sessionOptions }) => {
   // HEAD is declared here rather than left to Fastify's automatic HEAD route, which would answer with
   // `content-length: 0`: a length a HEAD may only send when it is what the GET would send.
   app.route({
     method: ['GET', 'HEAD'],
     url: '/api/stream',
     config: { rateLimit: false },
+    schema: { querystring: StreamQuerySchema },
     handler: async (request, reply) => {
-      const subscription = readStreamSubscription(request.query as Record<string, unknown>);
+      const subscription = readStreamSubscription(request.query);
       const admitted = hub.admit(request.ip);
       if (!admitted.ok) return reply.code(admitted.status).send({ error: admitted.error });
       if (request.method === 'HEAD') return reply.headers(HEAD_HEADERS).send();
