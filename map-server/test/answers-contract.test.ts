@@ -28,7 +28,7 @@ import { event } from './helpers';
 
 describe('answers and events fit the schemas the page checks them with', () => {
   const engine = new TrendEngine();
-  const hub = new MarkerHub(() => engine.ingested, { batchMs: 40, statsMs: 100 });
+  const hub = new MarkerHub(() => engine.acceptedCount, { batchMs: 40, statsMs: 100 });
   engine.onAccepted((e) => hub.publish(e));
   let app: FastifyInstance;
   let url = '';

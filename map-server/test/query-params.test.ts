@@ -56,7 +56,7 @@ describe('query parameters', () => {
 
   beforeAll(async () => {
     const engine = new TrendEngine();
-    const hub = new MarkerHub(() => engine.ingested);
+    const hub = new MarkerHub(() => engine.acceptedCount);
     // No rate limit: this suite asks a few hundred questions.
     app = await buildApp({ engine, hub, clientConfig: { tileUrl: '', tileAttribution: '' }, staticDir: null, apiRateLimit: 0 });
     security = await securityHeadersOf(app);
