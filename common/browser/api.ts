@@ -138,6 +138,17 @@ export const TrendSchema = Type.Object({
 export const BboxSchema = Type.Tuple([Type.Number(), Type.Number(), Type.Number(), Type.Number()]);
 export type Bbox = Static<typeof BboxSchema>;
 
+/**
+ * Where a query looks, on both sides of the API: the world, a country, or a box on the map. The server's
+ * checked form of `region=`/`bbox=`, and what the page asks for.
+ */
+export interface Area {
+  /** `world`, an ISO 3166-1 alpha-2 code, or `view` when `bbox` is set. */
+  region: string;
+  /** The box for `view`; null otherwise. */
+  bbox: Bbox | null;
+}
+
 export const TrendsResponseSchema = Type.Object({
   /** `world`, an ISO 3166-1 alpha-2 code, or `view` (then `bbox` is set). */
   region: Type.String(),

@@ -3,19 +3,16 @@
  * serves the app also serves the API. Every value is encoded by URLSearchParams (the tag comes from the
  * page's own URL, i.e. from whoever wrote the link).
  */
-import type { Bbox, PostsQueryParams, StreamQueryParams } from '../../../common/browser/api';
+import type { Area, Bbox, PostsQueryParams, StreamQueryParams } from '../../../common/browser/api';
 import { VIEW, WORLD } from '../../../common/browser/api-constants';
 
 /**
- * Which posts a request is about: a region (or the viewport) and an optional tag. The parameters of the
- * contract's query schemas (`PostsQuerySchema`, `StreamQuerySchema`) as the page holds them: the box as
- * numbers, absent values as null.
+ * Which posts a request is about: an area (a region, or the viewport with its box) and an optional tag. The
+ * parameters of the contract's query schemas (`PostsQuerySchema`, `StreamQuerySchema`) as the page holds
+ * them: the box as numbers, absent values as null.
  */
-export interface ScopeQuery {
-  /** `world`, an alpha-2 code, or `view` (then `bbox` must be set). */
+export interface ScopeQuery extends Area {
   region: NonNullable<StreamQueryParams['region']>;
-  /** The viewport, used when region is `view`. */
-  bbox: Bbox | null;
   tag: NonNullable<StreamQueryParams['tag']> | null;
 }
 
