@@ -7,6 +7,7 @@ import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { tsImport } from 'tsx/esm/api';
 import { defineConfig, type Plugin } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
@@ -43,9 +44,31 @@ function precompress(): Plugin {
   };
 }
 
+/**
+ * Bundles the contract (common/browser/api.ts) as the JSON its schemas are, built once here in Node: the page
+ * checks answers with the schemas (src/api/answer-check.ts) but never builds one, so TypeBox's type builder
+ * (about 60 KB minified) stays out of the bundle. Build only: `vite` dev serves api.ts as it is. A function
+ * exported by api.ts has no JSON form: the page cannot import one (the build fails, naming it).
+ */
+function contractAsJson(): Plugin {
+  const api = fileURLToPath(new URL('../common/browser/api.ts', import.meta.url));
+  return {
+    name: 'trendmap-contract-as-json',
+    apply: 'build',
+    async load(id) {
+      if (id !== api) return null;
+      const contract = (await tsImport(api, import.meta.url)) as Record<string, unknown>;
+      return Object.entries(contract)
+        .filter(([, value]) => typeof value !== 'function')
+        .map(([name, value]) => `export const ${name} = ${JSON.stringify(value)};`)
+        .join('\n');
+    },
+  };
+}
+
 export default defineConfig({
   root,
-  plugins: [precompress()],
+  plugins: [contractAsJson(), precompress()],
   // Served at the site root by the map-server; asset URLs are absolute from there.
   base: '/',
   // No static folder: everything the page needs is imported, hashed and bundled.

@@ -28,7 +28,7 @@ const WAIT_MS = 20_000;
 
 describe('every tag the normaliser accepts can be followed', () => {
   const engine = new TrendEngine();
-  const hub = new MarkerHub(() => engine.ingested);
+  const hub = new MarkerHub(() => engine.acceptedCount);
   engine.onAccepted((event) => hub.publish(event));
   let app: FastifyInstance;
   let url: string;
@@ -110,7 +110,7 @@ describe('an archive of hostile hashtags through the embedded product (test/fixt
 
   it('lists only hashtags, and counts the tags it dropped apart from the posts it skipped', async () => {
     const { url } = embedded.server;
-    await until(() => embedded.server.engine.ingested === 3, 'the accepted posts', WAIT_MS);
+    await until(() => embedded.server.engine.acceptedCount === 3, 'the accepted posts', WAIT_MS);
     const trends = await getJson<TrendsResponse>(`${url}/api/trends?window=24h`);
     expect(trends.trends.map((t) => t.tag).sort()).toEqual(['jo2024', 'paris']);
     const health = await getJson<HealthResponse>(`${url}/api/health`);

@@ -4,8 +4,15 @@
  * uses (its defaults included) without bundling TypeBox; `api.ts` re-exports them beside the schemas.
  */
 
+/** A `limit=` parameter's range, and its value when absent. */
+export interface Limit {
+  readonly default: number;
+  readonly min: number;
+  readonly max: number;
+}
+
 /** `GET /api/trends` limits. */
-export const TRENDS_LIMIT = { default: 10, min: 1, max: 50 } as const;
+export const TRENDS_LIMIT = { default: 10, min: 1, max: 50 } as const satisfies Limit;
 
 export const WORLD = 'world';
 
@@ -44,15 +51,32 @@ export const RISING = {
 } as const;
 
 /** `GET /api/tags/:tag/regions` limits: by default every country, so a map can shade them all. */
-export const TAG_REGIONS_LIMIT = { default: 250, min: 1, max: 250 } as const;
+export const TAG_REGIONS_LIMIT = { default: 250, min: 1, max: 250 } as const satisfies Limit;
 
 /** `GET /api/posts` limits. */
-export const POSTS_LIMIT = { default: 20, min: 1, max: 100 } as const;
+export const POSTS_LIMIT = { default: 20, min: 1, max: 100 } as const satisfies Limit;
 
-/** SSE event names. */
+/**
+ * The bounds of one post as the event contract accepts it (common/node/event.ts), and so as the API sends
+ * it: a post or marker outside them is not from this server, and the page drops it.
+ */
+export const POST_LIMITS = {
+  /** UTF-16 units of its text; the producer cuts longer text (X allows 280 characters, or 25,000 paid). */
+  maxTextLength: 1_000,
+  /** UTF-16 units of its place's name. */
+  maxPlaceLength: 200,
+  maxTags: 64,
+  /** The largest time a `Date` can hold, in ms since the epoch. */
+  maxTimeMs: 8.64e15,
+} as const;
+
+/** SSE event names: the key is the name in the code, the value the name on the wire. */
 export const SSE_EVENTS = {
-  /** Batched markers (`Marker[]`) from anywhere in the world, filtered by the stream's `tag`. */
-  tweets: 'tweets',
+  /**
+   * Batched markers (`Marker[]`) from anywhere in the world, filtered by the stream's `tag`. On the wire it
+   * keeps its first name, `tweets`: user scripts listen for it, and a new name would mean sending both.
+   */
+  markers: 'tweets',
   /** `TrendsResponse` for the stream's region (or bbox), window and sort: on connect and when it changes. */
   trends: 'trends',
   /** `TagRegionsResponse` for the stream's tag and window, when it has a tag: on connect and on change. */

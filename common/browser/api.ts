@@ -1,15 +1,22 @@
 /**
- * The HTTP and SSE contract between the map-server and its clients (the frontend, outside checks).
- * Response schemas double as Fastify serialisers; the frontend imports the types only, and the constants
- * from `api-constants.ts`, which this re-exports.
+ * The HTTP and SSE contract between the map-server and its clients (the frontend, outside checks), written
+ * once: the routes declare the query schemas (Fastify validates with them) and the response schemas (which
+ * double as serialisers); the frontend checks every answer and event with the same schemas
+ * (frontend/src/api/answer-check.ts). The constants live in `api-constants.ts`, which this re-exports.
+ *
+ * The bounds on answers (coordinates on the globe, counts >= 0, text lengths) are what the server
+ * guarantees; the frontend drops what breaks them, so a hostile or broken answer cannot reach the page.
  */
-import Type, { type Static } from 'typebox';
-import { SORTS } from './api-constants';
+import { Type, type Static, type TSchema } from 'typebox';
+import { DEFAULT_SORT, POSTS_LIMIT, POST_LIMITS, SORTS, SSE_EVENTS, TAG_REGIONS_LIMIT, TRENDS_LIMIT, type Limit } from './api-constants';
 import { SKIP_REASONS, TAG_DROP_REASONS } from './skip-reasons';
+import { MAX_TAG_LENGTH } from './tag-key';
+import { DEFAULT_WINDOW, WINDOW_NAMES } from './windows';
 
 export {
   DEFAULT_SORT,
   POSTS_LIMIT,
+  POST_LIMITS,
   RISING,
   SORTS,
   SPARK_SLOTS,
@@ -21,21 +28,106 @@ export {
   type SortName,
 } from './api-constants';
 
+// ---------------------------------------------------------------------------------------------------------
+// Query parameters. Each one's `description` is its rule as a 400 answer states it:
+// `<name> <description>; got "<value>"` (map-server/src/routes/query-params.ts). What a schema cannot say (a
+// country code, a box's numbers, a tag's characters, region `view` with a bbox) the route checks after it,
+// with the same wording.
+// ---------------------------------------------------------------------------------------------------------
+
+/** `world`, `view` (with `bbox`) or a country code, in any casing. */
+export const RegionParam = Type.String({
+  description: 'must be "world", an ISO 3166-1 alpha-2 country code or "view" (with bbox)',
+});
+
+/** `west,south,east,north` in degrees, read by `parseBbox` (common/browser/bbox.ts), whose errors say what is wrong. */
+export const BboxParam = Type.String({ description: 'must be four comma-separated numbers west,south,east,north (degrees)' });
+
+/** A tag as a person types it (`worldcup`, `#WorldCup`, `%23worldcup`), read by `parseTagParam`. */
+export const TagParam = Type.String({ description: 'must be a hashtag such as "worldcup" or "#WorldCup"' });
+
+export const WindowParam = Type.Enum(WINDOW_NAMES, { default: DEFAULT_WINDOW, description: `must be one of ${WINDOW_NAMES.join(', ')}` });
+
+export const SortParam = Type.Enum(SORTS, { default: DEFAULT_SORT, description: `must be one of ${SORTS.join(', ')}` });
+
+/** A whole number within `range`, `range.default` when absent. */
+export function LimitParam(range: Limit) {
+  return Type.Integer({
+    minimum: range.min,
+    maximum: range.max,
+    default: range.default,
+    description: `must be a whole number from ${range.min} to ${range.max}`,
+  });
+}
+
+/** `GET /api/trends?region=&bbox=&window=&sort=&limit=`. */
+export const TrendsQuerySchema = Type.Object({
+  bbox: Type.Optional(BboxParam),
+  region: Type.Optional(RegionParam),
+  window: WindowParam,
+  sort: SortParam,
+  limit: LimitParam(TRENDS_LIMIT),
+});
+
+/** `GET /api/tags/:tag/regions?window=&limit=`: the path's `:tag`. */
+export const TagPathSchema = Type.Object({ tag: TagParam });
+
+export const TagRegionsQuerySchema = Type.Object({ window: WindowParam, limit: LimitParam(TAG_REGIONS_LIMIT) });
+
+/** `GET /api/posts?region=&bbox=&tag=&limit=`. */
+export const PostsQuerySchema = Type.Object({
+  bbox: Type.Optional(BboxParam),
+  region: Type.Optional(RegionParam),
+  tag: Type.Optional(TagParam),
+  limit: LimitParam(POSTS_LIMIT),
+});
+
+/** `GET /api/stream?tag=&region=&bbox=&window=&sort=&limit=`: the trends query's parameters and the tag filter. */
+export const StreamQuerySchema = Type.Object({ ...TrendsQuerySchema.properties, tag: Type.Optional(TagParam) });
+
+/** The parameters as the URL carries them, defaults filled in (what a route handler receives). */
+export type TrendsQueryParams = Static<typeof TrendsQuerySchema>;
+export type TagRegionsQueryParams = Static<typeof TagRegionsQuerySchema>;
+export type PostsQueryParams = Static<typeof PostsQuerySchema>;
+export type StreamQueryParams = Static<typeof StreamQuerySchema>;
+
+// ---------------------------------------------------------------------------------------------------------
+// Answers
+// ---------------------------------------------------------------------------------------------------------
+
+/** How many of something: a whole number >= 0. */
+const Count = () => Type.Integer({ minimum: 0 });
+
+/** A fraction from 0 to 1. */
+const Share = () => Type.Number({ minimum: 0, maximum: 1 });
+
+/** An ISO 3166-1 alpha-2 code, upper case. */
+const CountryCode = () => Type.String({ pattern: '^[A-Z]{2}$' });
+
+/** Event time in ms since the epoch, within what a `Date` can hold. */
+const EventTime = () => Type.Integer({ minimum: 0, maximum: POST_LIMITS.maxTimeMs });
+
+const Latitude = () => Type.Number({ minimum: -90, maximum: 90 });
+const Longitude = () => Type.Number({ minimum: -180, maximum: 180 });
+
+/** Hashtags of one post: keys (markers) or spellings (posts). */
+const PostTags = () => Type.Array(Type.String({ minLength: 1, maxLength: MAX_TAG_LENGTH }), { maxItems: POST_LIMITS.maxTags });
+
 export const TrendSchema = Type.Object({
   /** The grouping key (NFKC, lower case). */
-  tag: Type.String(),
+  tag: Type.String({ minLength: 1 }),
   /** The most frequent original spelling. */
-  display: Type.String(),
+  display: Type.String({ minLength: 1 }),
   /** Posts with this tag in the region and window. */
-  count: Type.Integer(),
+  count: Count(),
   /** count / the region's posts in the window, from 0 to 1. */
-  share: Type.Number(),
+  share: Share(),
   /** The count its reference rate predicts for the scored window (see `RISING`; at 24h, for the last 6 h). */
-  expected: Type.Number(),
+  expected: Type.Number({ minimum: 0 }),
   /** The rising score (see `RISING`); ranks `sort=rising`. Negative when the tag is slowing down. */
   score: Type.Number(),
   /** Posts per slot, oldest first (slots as in the response's `spark`). */
-  spark: Type.Array(Type.Integer()),
+  spark: Type.Array(Count()),
 });
 
 /**
@@ -46,6 +138,17 @@ export const TrendSchema = Type.Object({
 export const BboxSchema = Type.Tuple([Type.Number(), Type.Number(), Type.Number(), Type.Number()]);
 export type Bbox = Static<typeof BboxSchema>;
 
+/**
+ * Where a query looks, on both sides of the API: the world, a country, or a box on the map. The server's
+ * checked form of `region=`/`bbox=`, and what the page asks for.
+ */
+export interface Area {
+  /** `world`, an ISO 3166-1 alpha-2 code, or `view` when `bbox` is set. */
+  region: string;
+  /** The box for `view`; null otherwise. */
+  bbox: Bbox | null;
+}
+
 export const TrendsResponseSchema = Type.Object({
   /** `world`, an ISO 3166-1 alpha-2 code, or `view` (then `bbox` is set). */
   region: Type.String(),
@@ -55,41 +158,41 @@ export const TrendsResponseSchema = Type.Object({
   /** The end of the window, ms since the epoch (event time); null before any event was seen. */
   asOf: Type.Union([Type.Integer(), Type.Null()]),
   /** Accepted posts in this region and window. */
-  total: Type.Integer(),
+  total: Count(),
   /**
    * The sparkline slots: `slots` slots of `slotMs` each (`SPARK_SLOTS`), the last one ending with the window's
    * newest minute, at (floor(asOf / 60000) + 1) x 60000; together they cover the window, so a tag's spark
    * sums to its count.
    */
-  spark: Type.Object({ slots: Type.Integer(), slotMs: Type.Integer() }),
+  spark: Type.Object({ slots: Count(), slotMs: Count() }),
   /**
    * Minutes of history the rising scores compare with: the whole reference period (see `RISING`), less just
    * after a start, when it reaches back before the first post. 0: nothing can be called rising yet.
    */
-  referenceMinutes: Type.Integer(),
+  referenceMinutes: Count(),
   trends: Type.Array(TrendSchema),
 });
 
 /** `GET /api/tags/:tag/regions`: where in the world one tag is strongest. */
 export const TagRegionSchema = Type.Object({
   /** ISO 3166-1 alpha-2. */
-  region: Type.String(),
+  region: CountryCode(),
   /** Posts with the tag in this country and window. */
-  count: Type.Integer(),
+  count: Count(),
   /** All posts in this country and window. */
-  posts: Type.Integer(),
+  posts: Count(),
   /** count / posts, from 0 to 1: what the map shades by. */
-  share: Type.Number(),
+  share: Share(),
 });
 
 export const TagRegionsResponseSchema = Type.Object({
-  tag: Type.String(),
+  tag: Type.String({ minLength: 1 }),
   /** The most frequent spelling, or the key itself when the tag was never seen. */
-  display: Type.String(),
+  display: Type.String({ minLength: 1 }),
   window: Type.String(),
   asOf: Type.Union([Type.Integer(), Type.Null()]),
   /** Posts with the tag in the whole world over the window (the sea included). */
-  total: Type.Integer(),
+  total: Count(),
   /** Countries with at least one post with the tag, by count descending, then share, then code. */
   regions: Type.Array(TagRegionSchema),
 });
@@ -102,17 +205,17 @@ export type TagRegionsResponse = Static<typeof TagRegionsResponseSchema>;
  * `tags`) is untrusted: insert it as text, never as HTML.
  */
 export const PostSchema = Type.Object({
-  id: Type.String(),
-  ts: Type.Integer(),
-  lat: Type.Number(),
-  lon: Type.Number(),
-  cc: Type.Union([Type.String(), Type.Null()]),
+  id: Type.String({ minLength: 1 }),
+  ts: EventTime(),
+  lat: Latitude(),
+  lon: Longitude(),
+  cc: Type.Union([CountryCode(), Type.Null()]),
   /** The place's name, when the post named one. */
-  place: Type.Union([Type.String(), Type.Null()]),
+  place: Type.Union([Type.String({ maxLength: POST_LIMITS.maxPlaceLength }), Type.Null()]),
   /** The post's text, when the source gave it. */
-  text: Type.Union([Type.String(), Type.Null()]),
+  text: Type.Union([Type.String({ maxLength: POST_LIMITS.maxTextLength }), Type.Null()]),
   /** Display spellings of its hashtags. */
-  tags: Type.Array(Type.String()),
+  tags: PostTags(),
 });
 
 export const PostsResponseSchema = Type.Object({
@@ -128,12 +231,13 @@ export type TrendsResponse = Static<typeof TrendsResponseSchema>;
 
 /** One marker on the map, as the SSE `tweets` event carries it (an array of these per event). */
 export const MarkerSchema = Type.Object({
-  id: Type.String(),
-  ts: Type.Integer(),
-  lat: Type.Number(),
-  lon: Type.Number(),
-  cc: Type.Union([Type.String(), Type.Null()]),
-  tags: Type.Array(Type.String()),
+  id: Type.String({ minLength: 1 }),
+  ts: EventTime(),
+  lat: Latitude(),
+  lon: Longitude(),
+  cc: Type.Union([CountryCode(), Type.Null()]),
+  /** Grouping keys of its hashtags. */
+  tags: PostTags(),
 });
 
 export type Marker = Static<typeof MarkerSchema>;
@@ -141,13 +245,22 @@ export type Marker = Static<typeof MarkerSchema>;
 /** The SSE `stats` event: what this connection and the server have seen. */
 export const StreamStatsSchema = Type.Object({
   /** Accepted posts per second over the last few seconds (all posts, not only this client's filter). */
-  rate: Type.Number(),
-  ingested: Type.Integer(),
+  rate: Type.Number({ minimum: 0 }),
+  ingested: Count(),
   /** Markers this client did not receive because it could not keep up. */
-  dropped: Type.Integer(),
+  dropped: Count(),
 });
 
 export type StreamStats = Static<typeof StreamStatsSchema>;
+
+/** The `data` of each SSE event (`SSE_EVENTS`), by the same keys. */
+export const SSE_PAYLOADS = {
+  markers: Type.Array(MarkerSchema),
+  trends: TrendsResponseSchema,
+  tagRegions: TagRegionsResponseSchema,
+  posts: Type.Array(PostSchema),
+  stats: StreamStatsSchema,
+} as const satisfies Record<keyof typeof SSE_EVENTS, TSchema>;
 
 export const SkippedSchema = Type.Object(Object.fromEntries(Object.keys(SKIP_REASONS).map((reason) => [reason, Type.Optional(Type.Integer())])));
 

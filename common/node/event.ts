@@ -7,6 +7,7 @@ import Type, { type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { checkHashtag } from './hashtag';
 import { MAX_TAG_LENGTH } from '../browser/tag-key';
+import { POST_LIMITS } from '../browser/api-constants';
 
 /**
  * Version of the event payload, carried as its `v`; bumped on any incompatible change. A consumer refuses
@@ -16,11 +17,11 @@ export const EVENT_VERSION = 1;
 
 /** Upper bounds that keep a hostile or broken producer from bloating the consumer. */
 export const EVENT_LIMITS = {
-  maxTags: 64,
+  maxTags: POST_LIMITS.maxTags,
   /** UTF-16 units, of a key and of its spelling: `MAX_TAG_LENGTH`, which `?tag=` and the normaliser apply too. */
   maxTagLength: MAX_TAG_LENGTH,
-  maxTextLength: 1_000,
-  maxPlaceLength: 200,
+  maxTextLength: POST_LIMITS.maxTextLength,
+  maxPlaceLength: POST_LIMITS.maxPlaceLength,
   /** A whole encoded event; anything larger is rejected before parsing. */
   maxBytes: 32_768,
 } as const;
@@ -31,7 +32,7 @@ export const GeoEventSchema = Type.Object(
     /** The post's 64-bit id as a decimal string: never a JS number, which would lose precision. */
     id: Type.String({ pattern: '^[0-9]{1,20}$' }),
     /** Event time: when the post was created, in ms since the epoch. */
-    ts: Type.Integer({ minimum: 0, maximum: 8.64e15 }),
+    ts: Type.Integer({ minimum: 0, maximum: POST_LIMITS.maxTimeMs }),
     lat: Type.Number({ minimum: -90, maximum: 90 }),
     lon: Type.Number({ minimum: -180, maximum: 180 }),
     /** `point`: the post's own coordinates; `place`: the centre of its place's bounding box. */

@@ -11,7 +11,8 @@ import { DEFAULTS } from '../../common/node/config';
 import type { SubscriberHealth } from '../../common/node/bus/bus';
 import type { TrendEngine } from './trend-engine';
 import type { MarkerHub } from './sse/marker-hub';
-import { TrendsFeed } from './sse/trends-feed';
+import { TrendsFeed, type TrendsFeedOptions } from './sse/trends-feed';
+import type { SessionOptions } from './sse/sse-session';
 import { securityHeaderSet, securityHeaders } from './plugins/security-headers';
 import { apiRateLimit } from './plugins/api-rate-limit';
 import { installMetrics } from './plugins/metrics';
@@ -24,10 +25,15 @@ import { healthRoute } from './routes/health';
 import type { ProducerStatuses } from './producer-statuses';
 import { clientConfigRoute } from './routes/client-config';
 import { frontendRoute } from './routes/frontend';
+import { parameterError } from './routes/query-params';
 
 export interface AppOptions {
   engine: TrendEngine;
   hub: MarkerHub;
+  /** The trends feed's timing (`TRENDS_FEED_DEFAULTS` where not given); the app builds the feed. */
+  feedOptions?: Partial<TrendsFeedOptions>;
+  /** Each stream's socket limits and retry hint (`SESSION_DEFAULTS` where not given). */
+  sessionOptions?: Partial<SessionOptions>;
   clientConfig: ClientConfig;
   /** The built frontend, or null to serve the API only. */
   staticDir: string | null;
@@ -56,6 +62,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Any `:tag` reaches its route, which says what is wrong with it (400) where the router would answer a
     // long one with "no route" (404). No parameter can outgrow the request head that carries it.
     routerOptions: { maxParamLength: maxHeaderSize },
+    // A bad parameter is answered in our words, naming it and what was given: Ajv's `verbose` hands the
+    // formatter the value at fault and its schema.
+    ajv: { customOptions: { verbose: true } },
+    schemaErrorFormatter: parameterError,
   });
   installServerReplies(app.server, security);
 
@@ -67,7 +77,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { engine, hub, producers, busHealth } = options;
   installMetrics(app, { engine, hub, producers, busHealth });
 
-  const feed = new TrendsFeed(options.engine, options.hub.options);
+  const feed = new TrendsFeed(options.engine, options.feedOptions);
   // SSE streams never end by themselves: end them before Fastify waits for in-flight requests.
   app.addHook('preClose', async () => {
     feed.close();
@@ -77,7 +87,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(trendsRoute, { engine: options.engine });
   await app.register(tagRegionsRoute, { engine: options.engine });
   await app.register(postsRoute, { engine: options.engine });
-  await app.register(streamRoute, { hub: options.hub, feed });
+  await app.register(streamRoute, { hub: options.hub, feed, session: options.sessionOptions });
   await app.register(healthRoute, {
     engine: options.engine,
     hub: options.hub,

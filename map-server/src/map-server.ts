@@ -12,6 +12,8 @@ import { createLogger, type Logger } from '../../common/node/log';
 import { LogThrottle } from '../../common/node/log-throttle';
 import { TrendEngine, type IngestResult } from './trend-engine';
 import { MarkerHub, type HubOptions } from './sse/marker-hub';
+import type { TrendsFeedOptions } from './sse/trends-feed';
+import type { SessionOptions } from './sse/sse-session';
 import { buildApp } from './app';
 import { ProducerStatuses } from './producer-statuses';
 import { BUCKET_MS, RING_BUCKETS } from './core/window-store';
@@ -54,7 +56,10 @@ export interface MapServerOptions {
    */
   ownProducer?: string | null;
   staticDir?: string | null;
+  /** The live streams' three owners, each with its own options (`HUB_DEFAULTS`, `TRENDS_FEED_DEFAULTS`, `SESSION_DEFAULTS`). */
   hub?: Partial<HubOptions>;
+  feed?: Partial<TrendsFeedOptions>;
+  session?: Partial<SessionOptions>;
 }
 
 export interface RunningMapServer {
@@ -70,13 +75,15 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
   const { config, subscriber } = options;
   const engine = new TrendEngine();
   const caps = { maxClients: config.sseMaxClients, maxClientsPerAddress: config.sseMaxClientsPerAddress };
-  const hub = new MarkerHub(() => engine.ingested, { ...caps, ...options.hub });
+  const hub = new MarkerHub(() => engine.acceptedCount, { ...caps, ...options.hub });
   engine.onAccepted((event) => hub.publish(event));
   const producers = new ProducerStatuses(options.ownProducer ?? null);
 
   const app = await buildApp({
     engine,
     hub,
+    feedOptions: options.feed,
+    sessionOptions: options.session,
     clientConfig: { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution },
     staticDir: options.staticDir === undefined ? FRONTEND_DIST : options.staticDir,
     apiRateLimit: config.apiRateLimit,

@@ -1,23 +1,21 @@
 /**
- * The map-server's pure core: takes encoded events from the bus, checks them, drops duplicates and counts
- * the rest into sliding windows per region, the fine grid (for boxes) and the ring of recent posts; answers
- * the API's queries from them. Time is always an argument; nothing here does I/O.
+ * The map-server's pure core: takes events from the bus, checks them, drops duplicates and counts the rest
+ * (`PostCounts`: windows per region, the fine grid for boxes, sparkline marks) and keeps the newest ones
+ * (`PostRing`); answers the API's queries from them. Its state is private: readers get answers (`trends`,
+ * `tagRegions`, `posts`) and figures (`acceptedCount`, `skips`, `windowsEndMs`, `version`). Time is always
+ * an argument; nothing here does I/O.
  */
 import { decodeEvent, type GeoEvent } from '../../common/node/event';
-import { SkipCounter, type SkipReason } from '../../common/browser/skip-reasons';
-import { WORLD, type Post, type TagRegionsResponse, type TrendsResponse } from '../../common/browser/api';
-import { TagDictionary } from './core/tag-dictionary';
-import { BUCKET_MS, WindowStore } from './core/window-store';
+import { SkipCounter, type SkipCounts, type SkipReason } from '../../common/browser/skip-reasons';
+import type { Post, TagRegionsResponse, TrendsResponse } from '../../common/browser/api';
+import { PostCounts } from './core/post-counts';
 import { SeenIds } from './core/seen-ids';
-import { GridIndex } from './core/grid-index';
-import { RegionSparks } from './core/region-sparks';
-import { RecentPosts, postFilter, toPost } from './core/recent-posts';
+import { PostRing } from './core/post-ring';
+import { postFilter, toPost } from './core/post-view';
+import { AnswerCache } from './core/answer-cache';
 import { answerTrends, trendsQueryKey, type TrendsQuery } from './core/trends-query';
 import { answerTagRegions, type TagRegionsQuery } from './core/tag-regions';
 import type { Area } from './core/area';
-
-/** The leaf for posts in no country (the sea); counted in the world only. */
-const NO_COUNTRY = '-';
 
 export interface TrendEngineOptions {
   /** How far ahead of the arrival time an event may be stamped before it is refused, in ms. */
@@ -37,23 +35,47 @@ export type IngestResult = { ok: true; event: GeoEvent } | { ok: false; reason: 
 export type AcceptedListener = (event: GeoEvent) => void;
 
 export class TrendEngine {
-  readonly dictionary = new TagDictionary();
-  readonly store = new WindowStore({ rollup: (leaf) => (leaf === NO_COUNTRY ? [WORLD] : [leaf, WORLD]) });
-  /** The last 24 h of posts on a fine grid, for boxes ("Trends in this view"). */
-  readonly grid = new GridIndex();
-  /** Per-minute sparkline counts of listed tags, reread only where posts landed since. */
-  readonly regionSparks = new RegionSparks(this.store);
-  readonly recentPosts = new RecentPosts();
-  readonly skipped = new SkipCounter();
-  ingested = 0;
   private readonly seen = new SeenIds();
+  private readonly ring = new PostRing();
+  private readonly skipped = new SkipCounter();
+  private accepted = 0;
   private readonly listeners = new Set<AcceptedListener>();
   private readonly options: Required<TrendEngineOptions>;
   private followClock = false;
-  private readonly cache = new Map<string, { version: number; response: TrendsResponse | TagRegionsResponse }>();
+  private readonly answers = new AnswerCache<TrendsResponse | TagRegionsResponse>();
 
-  constructor(options: TrendEngineOptions = {}) {
+  /**
+   * `counts` is where accepted posts are counted; a benchmark passes its own to reach the structures
+   * beside the engine (e.g. to forget the sparkline series).
+   */
+  constructor(
+    options: TrendEngineOptions = {},
+    private readonly counts = new PostCounts(),
+  ) {
     this.options = { ...ENGINE_DEFAULTS, ...options };
+  }
+
+  /** Posts accepted and counted since the start. */
+  get acceptedCount(): number {
+    return this.accepted;
+  }
+
+  /** Inputs not counted since the start, by reason. */
+  skips(): SkipCounts {
+    return this.skipped.toJSON();
+  }
+
+  /**
+   * Where the windows end, in event time (ms): the newest post's time, or the clock's while the stream is
+   * live (`tick`); null before any post. `/api/health` reports it as `newestEventTs`.
+   */
+  get windowsEndMs(): number | null {
+    return this.counts.endMs;
+  }
+
+  /** Changes whenever an answer may: callers that keep answers recompute them when it moves. */
+  get version(): number {
+    return this.counts.version;
   }
 
   /** Decodes, checks and counts one message from the bus. Never throws on bad data. */
@@ -73,7 +95,7 @@ export class TrendEngine {
       this.skipped.add(reason);
       return { ok: false, reason };
     }
-    this.ingested += 1;
+    this.accepted += 1;
     this.followClock = event.ts >= arrivalMs - this.options.liveLagMs;
     for (const listener of this.listeners) listener(event);
     return { ok: true, event };
@@ -81,10 +103,7 @@ export class TrendEngine {
 
   /** Lets the windows advance with the clock while the source is live. */
   tick(nowMs: number): void {
-    if (!this.followClock) return;
-    this.store.advanceTo(nowMs);
-    const end = this.store.endMinuteIndex;
-    if (end !== null) this.grid.advanceTo(end);
+    if (this.followClock) this.counts.advanceTo(nowMs);
   }
 
   /** Calls `listener` with every accepted event; returns a function that unsubscribes. */
@@ -96,39 +115,28 @@ export class TrendEngine {
   /** The top or rising tags of a region or a box over a window; answered from a cache while nothing changed. */
   trends(query: TrendsQuery): TrendsResponse {
     const key = `trends|${trendsQueryKey(query)}`;
-    return this.cached(key, () => answerTrends(query, this));
+    return this.answers.get(key, this.counts.version, () => answerTrends(query, this.counts));
   }
 
   /** The countries where a tag is strongest over a window; cached like `trends`. */
   tagRegions(query: TagRegionsQuery): TagRegionsResponse {
     const key = `tag-regions|${query.tag}|${query.window}|${query.limit}`;
-    return this.cached(key, () => answerTagRegions(query, this.store, this.dictionary));
+    return this.answers.get(key, this.counts.version, () => answerTagRegions(query, this.counts));
   }
 
   /** The newest accepted posts in an area, with a tag (null: any), the most recently accepted first. */
   posts(area: Area, tag: string | null, limit: number): Post[] {
-    return this.recentPosts.newest(limit, postFilter(area, tag)).map(toPost);
+    return this.ring.newest(limit, postFilter(area, tag)).map(toPost);
   }
 
-  private cached<T extends TrendsResponse | TagRegionsResponse>(key: string, answer: () => T): T {
-    const hit = this.cache.get(key);
-    if (hit?.version === this.store.version) return hit.response as T;
-    const response = answer();
-    if (this.cache.size > 1_000) this.cache.clear();
-    this.cache.set(key, { version: this.store.version, response });
-    return response;
-  }
-
+  /** Checks a post (not from the future, not too old, not seen), then counts and keeps it; or says why not. */
   private count(event: GeoEvent, arrivalMs: number): SkipReason | null {
     if (event.ts > arrivalMs + this.options.maxSkewMs) return 'future';
-    if (this.store.isStale(event.ts)) return 'stale';
+    if (this.counts.isStale(event.ts)) return 'stale';
     if (!this.seen.add(event.id, event.ts)) return 'duplicate';
-    const tagIds = event.tags.map((key, i) => this.dictionary.intern(key, event.display[i]));
-    if (this.store.add(event.ts, event.cc ?? NO_COUNTRY, tagIds) === 'stale') return 'stale';
-    const minute = Math.floor(event.ts / BUCKET_MS);
-    this.regionSparks.touch(minute, this.store.version);
-    this.grid.add(minute, event.lat, event.lon, tagIds);
-    this.recentPosts.add(event);
+    const tagIds = this.counts.intern(event);
+    if (!this.counts.record(event, tagIds)) return 'stale';
+    this.ring.add(event);
     return null;
   }
 }

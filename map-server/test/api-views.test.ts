@@ -16,7 +16,7 @@ const HOSTILE = '<img src=x onerror=alert(1)> "quoted" & </script>';
 
 describe('trends in a view, tag mode and recent posts', () => {
   const engine = new TrendEngine();
-  const hub = new MarkerHub(() => engine.ingested);
+  const hub = new MarkerHub(() => engine.acceptedCount);
   let app: FastifyInstance;
   const t0 = Date.UTC(2014, 6, 13, 19, 0);
   const arrival = Date.UTC(2026, 0, 1);

@@ -7,7 +7,7 @@ import { event } from './helpers';
 
 describe('HTTP API', () => {
   const engine = new TrendEngine();
-  const hub = new MarkerHub(() => engine.ingested);
+  const hub = new MarkerHub(() => engine.acceptedCount);
   let app: FastifyInstance;
   const t0 = Date.UTC(2014, 6, 13, 19, 0);
   const arrival = Date.UTC(2026, 0, 1); // a replay: arrival long after the events

@@ -41,7 +41,7 @@ describe('the map-server on the in-process bus', () => {
     await bus.publisher.publish([{ key: 'FR', event: unserialisable, timestamp: Date.now() }]);
     expect(accepted).toHaveLength(1);
     expect(accepted[0]).toBe(unserialisable);
-    expect(server.engine.ingested).toBe(1);
+    expect(server.engine.acceptedCount).toBe(1);
   });
 
   it("shows its own producer's skips, dropped tags and source as its own, and every producer with its age", async () => {

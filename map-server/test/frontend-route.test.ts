@@ -12,7 +12,7 @@ describe('the frontend route', () => {
   const dir = mkdtempSync(join(tmpdir(), 'trendmap-static-'));
   const script = 'console.log("trendmap");\n'.repeat(100);
   const engine = new TrendEngine();
-  const hub = new MarkerHub(() => engine.ingested);
+  const hub = new MarkerHub(() => engine.acceptedCount);
   let app: FastifyInstance;
 
   beforeAll(async () => {

@@ -1,9 +1,9 @@
 /** `GET /metrics`: every metric the README lists, with values that move with what the server does. */
 import { describe, expect, it } from 'vitest';
-import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { SubscriberHealth } from '../../common/node/bus/bus';
-import { SseSession } from '../src/sse/sse-session';
+import { SESSION_DEFAULTS } from '../src/sse/sse-session';
+import { fakeSession } from './fake-session';
 import type { MarkerHub } from '../src/sse/marker-hub';
 import { event, producerStatus } from './helpers';
 import { ProducerStatuses } from '../src/producer-statuses';
@@ -22,21 +22,15 @@ function value(text: string, sample: string): number {
   return line === undefined ? Number.NaN : Number(line.slice(sample.length + 1));
 }
 
+/** The sessions' socket limits: 10 s stalled is cut off. */
+const SESSION = { ...SESSION_DEFAULTS, stallMs: 10_000 };
+
 /**
- * A session over a stand-in response whose socket buffer holds `buffered` bytes: over the hub's high-water
- * mark, it takes nothing, as a client that stopped reading.
+ * A session over a stand-in response whose socket buffer holds `buffered` bytes: over the high-water mark,
+ * it takes nothing, as a client that stopped reading.
  */
-function session(hub: MarkerHub, ip: string, buffered = 0): SseSession {
-  const res = { writableLength: buffered, writeHead() {}, write: () => true, end() {}, destroy() {}, on() {} };
-  const opened = new SseSession(
-    res as unknown as ServerResponse,
-    { region: 'world', bbox: null, window: '1h', sort: 'top', limit: 10, tag: null },
-    ip,
-    hub.options,
-    (closed) => hub.detach(closed),
-  );
-  hub.attach(opened);
-  return opened;
+function session(hub: MarkerHub, ip: string, buffered = 0): void {
+  hub.register(fakeSession({ ip, buffered, options: SESSION }).session);
 }
 
 describe('GET /metrics', () => {
@@ -107,10 +101,10 @@ describe('GET /metrics', () => {
 
   it('counts clients, dropped batches and markers, stalled disconnects and refused streams', async () => {
     let now = 0;
-    const { app, engine, hub } = await testApp({ now: () => now, hub: { maxClients: 2, maxClientsPerAddress: 1, stallMs: 10_000 } });
+    const { app, engine, hub } = await testApp({ now: () => now, hub: { maxClients: 2, maxClientsPerAddress: 1 } });
     session(hub, '203.0.113.1');
     expect(hub.admit('203.0.113.1')).toMatchObject({ status: 429 });
-    session(hub, '203.0.113.2', hub.options.highWaterBytes + 1);
+    session(hub, '203.0.113.2', SESSION.highWaterBytes + 1);
     expect(hub.admit('203.0.113.3')).toMatchObject({ status: 503 });
     let text = await scrape(app);
     expect(value(text, 'trendmap_sse_clients')).toBe(2);
@@ -127,7 +121,7 @@ describe('GET /metrics', () => {
     expect(value(text, 'trendmap_sse_stalled_disconnects_total')).toBe(0);
 
     // ...and is cut off once it has stayed stalled for stallMs.
-    now += hub.options.stallMs;
+    now += SESSION.stallMs;
     engine.ingestEvent(event({ tags: ['c'], ts: Date.now() }), Date.now());
     hub.flush();
     text = await scrape(app);

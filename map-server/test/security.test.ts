@@ -14,7 +14,7 @@ async function app(options: { tileUrl?: string; apiRateLimit?: number; trustProx
   const engine = new TrendEngine();
   const built = await buildApp({
     engine,
-    hub: new MarkerHub(() => engine.ingested),
+    hub: new MarkerHub(() => engine.acceptedCount),
     clientConfig: { tileUrl: options.tileUrl ?? 'https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png', tileAttribution: '' },
     staticDir: null,
     apiRateLimit: options.apiRateLimit,

@@ -5,7 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app';
 import { TrendEngine } from '../src/trend-engine';
 import { MarkerHub, type HubOptions } from '../src/sse/marker-hub';
-import { TrendsFeed } from '../src/sse/trends-feed';
+import { TrendsFeed, type TrendsFeedOptions } from '../src/sse/trends-feed';
+import type { SessionOptions } from '../src/sse/sse-session';
 import type { Marker, Post, StreamStats, TagRegionsResponse, TrendsResponse } from '../../common/browser/api';
 import { until } from '../../test/helpers';
 import { event } from './helpers';
@@ -19,11 +20,19 @@ afterEach(async () => {
 /** The most a flood may take to cut off a stalled client, in ms (seconds normally; a ceiling for a broken build). */
 const FLOOD_CEILING_MS = 60_000;
 
-async function serve(hubOptions: Partial<HubOptions> = {}) {
+/** A server on a random port; each owner of the stream (hub, trends feed, session) takes its own options. */
+async function serve(options: { hub?: Partial<HubOptions>; feed?: Partial<TrendsFeedOptions>; session?: Partial<SessionOptions> } = {}) {
   const engine = new TrendEngine();
-  const hub = new MarkerHub(() => engine.ingested, { batchMs: 40, statsMs: 100, ...hubOptions });
+  const hub = new MarkerHub(() => engine.acceptedCount, { batchMs: 40, statsMs: 100, ...options.hub });
   engine.onAccepted((e) => hub.publish(e));
-  const app: FastifyInstance = await buildApp({ engine, hub, clientConfig: { tileUrl: '', tileAttribution: '' }, staticDir: null });
+  const app: FastifyInstance = await buildApp({
+    engine,
+    hub,
+    feedOptions: options.feed,
+    sessionOptions: options.session,
+    clientConfig: { tileUrl: '', tileAttribution: '' },
+    staticDir: null,
+  });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   open.push(app);
   return { engine, hub, app, url };
@@ -79,7 +88,7 @@ describe('GET /api/stream', () => {
   });
 
   it('samples a burst larger than a batch and counts what a client did not get', async () => {
-    const { engine, url } = await serve({ maxBatch: 10, batchMs: 200 });
+    const { engine, url } = await serve({ hub: { maxBatch: 10, batchMs: 200 } });
     const client = listen(`${url}/api/stream`);
     await client.opened;
     const now = Date.now();
@@ -91,7 +100,10 @@ describe('GET /api/stream', () => {
   it(
     'keeps serving fast clients while a stalled one is dropped and then disconnected',
     async () => {
-      const { engine, hub, url } = await serve({ highWaterBytes: 16 * 1024, stallMs: 300, batchMs: 20, statsMs: 100 });
+      const { engine, hub, url } = await serve({
+        hub: { batchMs: 20, statsMs: 100 },
+        session: { highWaterBytes: 16 * 1024, stallMs: 300 },
+      });
       const fast = listen(`${url}/api/stream`);
       await fast.opened;
 
@@ -110,7 +122,7 @@ describe('GET /api/stream', () => {
       let sent = 0;
       const deadline = Date.now() + FLOOD_CEILING_MS;
       while (hub.clients === 2) {
-        if (Date.now() > deadline) throw new Error(`the stalled client was still attached after ${FLOOD_CEILING_MS / 1_000} s of flooding`);
+        if (Date.now() > deadline) throw new Error(`the stalled client was still registered after ${FLOOD_CEILING_MS / 1_000} s of flooding`);
         const now = Date.now();
         for (let i = 0; i < 200; i += 1) engine.ingestEvent(event({ tags: ['flood'], ts: now, text }), now);
         sent += 200;
@@ -165,7 +177,7 @@ describe('GET /api/stream: trends, tag regions and posts', () => {
 
   it('sends its trends and tag regions at once, then again only when they change', async () => {
     const rounds = vi.spyOn(TrendsFeed.prototype, 'refresh');
-    const { engine, app, url } = await serve({ trendsMs: 50 });
+    const { engine, app, url } = await serve({ feed: { trendsMs: 50 } });
     seed(engine);
     const de = listen(`${url}/api/stream?region=DE&window=15m`);
     const view = listen(`${url}/api/stream?bbox=-60,-40,-50,-30&sort=rising`);
@@ -198,7 +210,7 @@ describe('GET /api/stream: trends, tag regions and posts', () => {
   });
 
   it('computes each distinct query once a round, however many streams follow it', async () => {
-    const { engine, hub, url } = await serve({ trendsMs: 50 });
+    const { engine, hub, url } = await serve({ feed: { trendsMs: 50 } });
     seed(engine);
     const world = Array.from({ length: 12 }, () => listen(`${url}/api/stream`));
     const fr = Array.from({ length: 3 }, () => listen(`${url}/api/stream?region=FR&sort=rising`));
@@ -213,7 +225,7 @@ describe('GET /api/stream: trends, tag regions and posts', () => {
   });
 
   it('sends the newest few posts of each batch in its area with its tag, newest first', async () => {
-    const { engine, url } = await serve({ batchMs: 100, postsPerBatch: 5 });
+    const { engine, url } = await serve({ hub: { batchMs: 100, postsPerBatch: 5 } });
     const de = listen(`${url}/api/stream?region=DE&tag=ger`);
     const box = listen(`${url}/api/stream?bbox=170,-20,-170,-10`);
     await Promise.all([de.opened, box.opened]);

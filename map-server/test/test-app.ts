@@ -32,7 +32,7 @@ export async function testApp(
 ): Promise<TestApp> {
   const { hub: hubOptions, now, ...appOptions } = options;
   const engine = new TrendEngine();
-  const hub = new MarkerHub(() => engine.ingested, hubOptions, now);
+  const hub = new MarkerHub(() => engine.acceptedCount, hubOptions, now);
   engine.onAccepted((event) => hub.publish(event));
   const app = await buildApp({ engine, hub, clientConfig: { tileUrl: '', tileAttribution: '' }, staticDir: null, ...appOptions });
   closeAfterTest(app);

@@ -38,6 +38,8 @@ describe.skipIf(chromium === null)('the live map in Chromium', () => {
     await liveRounds(page, 2);
     expect(session.errors).toEqual([]);
     expect(session.dialogs).toEqual([]);
+    // Every answer and event the server sent passed the page's checks (the contract's schemas).
+    expect(session.warnings.filter((text) => text.includes('malformed'))).toEqual([]);
   });
 
   it('draws markers: the marker canvas gets coloured pixels', async () => {

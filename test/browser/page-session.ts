@@ -11,6 +11,8 @@ export interface PageSession {
   context: BrowserContext;
   /** Console errors, uncaught exceptions and CSP violations, in order. */
   errors: string[];
+  /** Console warnings, in order (the page warns of an answer or event it ignored as malformed). */
+  warnings: string[];
   /** Messages of the dialogs (alert, confirm, prompt) that opened. */
   dialogs: string[];
   /** Every request the page made. */
@@ -33,6 +35,7 @@ export async function openSession(browser: Browser): Promise<PageSession> {
     page,
     context,
     errors: [],
+    warnings: [],
     dialogs: [],
     requests: [],
     close: () => context.close(),
@@ -42,6 +45,7 @@ export async function openSession(browser: Browser): Promise<PageSession> {
       const where = message.location();
       session.errors.push(`console.error: ${message.text()}${where.url ? ` (${where.url}:${where.lineNumber})` : ''}`);
     }
+    if (message.type() === 'warning') session.warnings.push(message.text());
   });
   page.on('pageerror', (error) => session.errors.push(`uncaught: ${error.stack ?? error.message}`));
   page.on('dialog', (dialog) => {

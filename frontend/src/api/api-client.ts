@@ -2,9 +2,8 @@
  * The JSON requests the page makes: the tile settings once, and the recent posts when their scope changes
  * (everything else arrives over the stream). Responses are checked before use.
  */
-import type { ClientConfig, Post } from '../../../common/browser/api';
-import { isObject } from './json-guards';
-import { parsePosts } from './parse-posts';
+import { ClientConfigSchema, PostsResponseSchema, type ClientConfig, type Post } from '../../../common/browser/api';
+import { checkAnswer } from './answer-check';
 import { postsUrl, type ScopeQuery } from './query-urls';
 
 /** The config used when `/api/config` cannot be read: borders only, which always works. */
@@ -23,20 +22,19 @@ export class ApiError extends Error {
 /** Reads `/api/config`; any failure means "no tile layer", never a broken page. */
 export async function fetchConfig(signal?: AbortSignal): Promise<ClientConfig> {
   try {
-    const body = await getJson('/api/config', signal);
-    if (!isObject(body)) return FALLBACK_CONFIG;
-    return {
-      tileUrl: typeof body.tileUrl === 'string' ? body.tileUrl.trim() : '',
-      tileAttribution: typeof body.tileAttribution === 'string' ? body.tileAttribution : '',
-    };
+    const config = checkAnswer(ClientConfigSchema, await getJson('/api/config', signal));
+    return config === null ? FALLBACK_CONFIG : { ...config, tileUrl: config.tileUrl.trim() };
   } catch {
     return FALLBACK_CONFIG;
   }
 }
 
-/** The newest posts of a scope, newest first. */
+/** The newest posts of a scope, newest first; malformed posts left out, a malformed answer an `ApiError`. */
 export async function fetchPosts(query: ScopeQuery, limit: number, signal?: AbortSignal): Promise<Post[]> {
-  return parsePosts(await getJson(postsUrl(query, limit), signal));
+  const url = postsUrl(query, limit);
+  const answer = checkAnswer(PostsResponseSchema, await getJson(url, signal));
+  if (answer === null) throw new ApiError(`${url} answered malformed posts`);
+  return answer.posts;
 }
 
 async function getJson(url: string, signal?: AbortSignal): Promise<unknown> {

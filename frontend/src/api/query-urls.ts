@@ -3,24 +3,24 @@
  * serves the app also serves the API. Every value is encoded by URLSearchParams (the tag comes from the
  * page's own URL, i.e. from whoever wrote the link).
  */
-import type { Bbox, SortName } from '../../../common/browser/api';
-import type { WindowName } from '../../../common/browser/windows';
+import type { Area, Bbox, PostsQueryParams, StreamQueryParams } from '../../../common/browser/api';
 import { VIEW, WORLD } from '../../../common/browser/api-constants';
 
-/** Which posts a request is about: a region (or the viewport) and an optional tag. */
-export interface ScopeQuery {
-  /** `world`, an alpha-2 code, or `view` (then `bbox` must be set). */
-  region: string;
-  /** The viewport, used when region is `view`. */
-  bbox: Bbox | null;
-  tag: string | null;
+/**
+ * Which posts a request is about: an area (a region, or the viewport with its box) and an optional tag. The
+ * parameters of the contract's query schemas (`PostsQuerySchema`, `StreamQuerySchema`) as the page holds
+ * them: the box as numbers, absent values as null.
+ */
+export interface ScopeQuery extends Area {
+  region: NonNullable<StreamQueryParams['region']>;
+  tag: NonNullable<StreamQueryParams['tag']> | null;
 }
 
-/** Everything the stream is opened for. */
-export interface StreamQuery extends ScopeQuery {
-  window: WindowName;
-  sort: SortName;
-}
+/** Everything the stream is opened for (its `limit` is the contract's default). */
+export interface StreamQuery extends ScopeQuery, Pick<StreamQueryParams, 'window' | 'sort'> {}
+
+/** A query's parameters by the names its schema gives them, as text. */
+type ParamsOf<Params> = Partial<Record<keyof Params, string>>;
 
 /**
  * "w,s,e,n" with at most 4 decimals (about 10 m): enough for a city, short in a URL, and stable, so the same
@@ -31,30 +31,28 @@ export function formatBbox(bbox: Bbox): string {
 }
 
 /** `region=` or (for the viewport) `bbox=`: the contract says a bbox implies region `view`. */
-function scopeParams(params: URLSearchParams, query: ScopeQuery): void {
-  if (query.region === VIEW && query.bbox) params.set('bbox', formatBbox(query.bbox));
-  else params.set('region', query.region === VIEW ? WORLD : query.region);
-  if (query.tag !== null) params.set('tag', query.tag);
+function scopeParams(query: ScopeQuery): ParamsOf<PostsQueryParams & StreamQueryParams> {
+  const area = query.region === VIEW && query.bbox ? { bbox: formatBbox(query.bbox) } : { region: query.region === VIEW ? WORLD : query.region };
+  return query.tag === null ? area : { ...area, tag: query.tag };
 }
 
 /** `GET /api/stream?region=&window=&sort=[&tag=]` or with `bbox=` instead of `region=`. */
 export function streamUrl(query: StreamQuery, base = '/api/stream'): string {
-  const params = new URLSearchParams();
-  scopeParams(params, query);
-  params.set('window', query.window);
-  params.set('sort', query.sort);
+  const params: ParamsOf<StreamQueryParams> = { ...scopeParams(query), window: query.window, sort: query.sort };
   return `${base}?${queryString(params)}`;
 }
 
 /** `GET /api/posts?region=&limit=[&tag=]` or with `bbox=` instead of `region=`. */
 export function postsUrl(query: ScopeQuery, limit: number): string {
-  const params = new URLSearchParams();
-  scopeParams(params, query);
-  params.set('limit', String(limit));
+  const params: ParamsOf<PostsQueryParams> = { ...scopeParams(query), limit: String(limit) };
   return `/api/posts?${queryString(params)}`;
 }
 
-/** URLSearchParams' encoding with commas left readable (`bbox=2.2,48.8,2.5,48.9`): they need no escaping. */
-function queryString(params: URLSearchParams): string {
-  return params.toString().replace(/%2C/gi, ',');
+/**
+ * URLSearchParams' encoding, in the order given, with commas left readable (`bbox=2.2,48.8,2.5,48.9`): they
+ * need no escaping.
+ */
+function queryString(params: Partial<Record<string, string>>): string {
+  const entries = Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  return new URLSearchParams(entries).toString().replace(/%2C/gi, ',');
 }

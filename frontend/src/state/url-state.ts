@@ -12,7 +12,7 @@ import type { SortName } from '../../../common/browser/api';
 import { isCountryCode } from '../../../common/browser/countries';
 import { parseTagParam } from '../../../common/browser/tag-key';
 import { DEFAULT_WINDOW, isWindowName, type WindowName } from '../../../common/browser/windows';
-import { DEFAULT_SORT, VIEW, WORLD } from '../../../common/browser/api-constants';
+import { DEFAULT_SORT, SORTS, VIEW, WORLD } from '../../../common/browser/api-constants';
 import { Emitter } from '../util/emitter';
 import { formatMapHash, parseMapHash, type MapPosition } from './map-hash';
 
@@ -64,8 +64,9 @@ export function normaliseTag(raw: string | null | undefined): string | null {
   return parseTagParam(raw ?? '');
 }
 
+/** One of the contract's sorts, else the default. */
 export function normaliseSort(raw: string | null | undefined): SortName {
-  return raw === 'rising' ? 'rising' : DEFAULT_SORT;
+  return SORTS.find((sort) => sort === raw) ?? DEFAULT_SORT;
 }
 
 export function parseViewState(search: string): ViewState {

@@ -11,12 +11,13 @@
  *   during a deploy) and we wait out a backoff before opening a new EventSource. Going back online retries
  *   at once.
  */
-import type { Marker, Post, StreamStats, TagRegionsResponse, TrendsResponse } from '../../../common/browser/api';
+import type { Static } from 'typebox';
+import { SSE_PAYLOADS, type Marker, type Post, type StreamStats, type TagRegionsResponse, type TrendsResponse } from '../../../common/browser/api';
 import { SSE_EVENTS } from '../../../common/browser/api-constants';
 import { Backoff } from '../../../common/browser/backoff';
+import { checkEvent } from '../api/answer-check';
 import { streamUrl, type StreamQuery } from '../api/query-urls';
 import { Emitter } from '../util/emitter';
-import { parseMarkers, parsePostsEvent, parseStats, parseTagRegionsEvent, parseTrendsEvent } from './stream-messages';
 
 export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
@@ -135,36 +136,34 @@ export class StreamClient extends Emitter<StreamEvents> {
       this.setStatus('live');
     });
     source.addEventListener('error', () => this.onError(source));
-    this.listen(source, SSE_EVENTS.tweets, (data) => {
-      const markers = parseMarkers(data);
+    this.listen(source, 'markers', (markers) => {
       if (markers.length > 0) this.emit('markers', markers);
     });
-    this.listen(source, SSE_EVENTS.stats, (data) => {
-      const stats = parseStats(data);
-      if (stats) this.emit('stats', stats);
-    });
-    this.listen(source, SSE_EVENTS.trends, (data) => {
-      const trends = parseTrendsEvent(data);
-      if (trends) this.emit('trends', trends);
-      else console.warn('trendmap: ignored a malformed trends event');
-    });
-    this.listen(source, SSE_EVENTS.tagRegions, (data) => {
-      const regions = parseTagRegionsEvent(data);
-      if (regions) this.emit('tagRegions', regions);
-    });
-    this.listen(source, SSE_EVENTS.posts, (data) => {
-      const posts = parsePostsEvent(data);
+    this.listen(source, 'stats', (stats) => this.emit('stats', stats));
+    this.listen(source, 'trends', (trends) => this.emit('trends', trends));
+    this.listen(source, 'tagRegions', (regions) => this.emit('tagRegions', regions));
+    this.listen(source, 'posts', (posts) => {
       if (posts.length > 0) this.emit('posts', posts);
     });
     this.stallTimer = setInterval(this.checkStall, Math.min(5_000, this.options.stallMs));
   }
 
-  /** Adds a handler that ignores events of a connection already replaced (queued events still fire). */
-  private listen(source: EventSource, name: string, handle: (data: unknown) => void): void {
-    source.addEventListener(name, (event) => {
+  /**
+   * Adds a handler for the event `SSE_EVENTS[key]`, with its payload checked against `SSE_PAYLOADS[key]`: a
+   * malformed one is skipped with a warning. Events of a connection already replaced (queued events still
+   * fire) are ignored.
+   */
+  private listen<K extends keyof typeof SSE_PAYLOADS>(
+    source: EventSource,
+    key: K,
+    handle: (payload: Static<(typeof SSE_PAYLOADS)[K]>) => void,
+  ): void {
+    source.addEventListener(SSE_EVENTS[key], (event) => {
       if (source !== this.source) return;
       this.touch();
-      handle(event.data);
+      const payload = checkEvent(SSE_PAYLOADS[key], event.data);
+      if (payload === null) console.warn(`trendmap: ignored a malformed ${SSE_EVENTS[key]} event`);
+      else handle(payload);
     });
   }
 

@@ -45,7 +45,7 @@ describe('RegionSparks', () => {
             newest = Math.max(newest, minute);
             if (store.add(minute * BUCKET_MS, s.leaf, s.tags) === 'added') sparks.touch(minute, store.version);
           } else {
-            const end = store.endMinuteIndex ?? newest;
+            const end = store.endMinute ?? newest;
             const from = end - s.slots * s.slotMinutes + 1;
             const got = sparks.sparks(s.region, s.tags, from, s.slotMinutes, s.slots).map((a) => Array.from(a));
             expect(got).toEqual(bruteForce(store, s.region, s.tags, from, s.slotMinutes, s.slots));

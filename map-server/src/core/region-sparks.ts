@@ -6,8 +6,9 @@
  * that is every country's 1,440 buckets, times ten listed tags: hundreds of thousands of map lookups, tens
  * of milliseconds, on every change of the store (the SSE feed asks once a second). Between two queries only
  * a few minutes change: the newest one, and any minute a late post landed in. So each (region, tag) keeps
- * its count per minute, and the engine marks each minute with the store version of its last post
- * (`touch`); a query rereads a minute only when it was touched after the series last read it.
+ * its count per minute, and whoever counts a post (`PostCounts.record`) marks its minute with the store
+ * version right after it (`touch`); a query rereads a minute only when it was touched after the series last
+ * read it.
  *
  * Memory: 8 bytes per minute of the horizon per series (11.5 KB), at most `capacity` series (least
  * recently used go first), plus 16 bytes per minute for the marks.

@@ -14,8 +14,16 @@ export interface TagRegionsQuery {
   limit: number;
 }
 
+/** Exactly what a tag-regions query reads, and only to read it. */
+export interface TagRegionSources {
+  /** Each region's running totals, and where the windows end. */
+  store: Pick<WindowStore, 'endMs' | 'regionNames' | 'tally' | 'total'>;
+  /** The tag's id and display form. */
+  dictionary: Pick<TagDictionary, 'idOf' | 'display'>;
+}
+
 /** Countries with the tag, by count descending, then share descending, then code. */
-export function answerTagRegions(query: TagRegionsQuery, store: WindowStore, dictionary: TagDictionary): TagRegionsResponse {
+export function answerTagRegions(query: TagRegionsQuery, { store, dictionary }: TagRegionSources): TagRegionsResponse {
   const id = dictionary.idOf(query.tag);
   const response: TagRegionsResponse = {
     tag: query.tag,

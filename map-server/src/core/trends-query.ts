@@ -1,7 +1,7 @@
 /**
  * Answers a trends query: the top or rising tags of a region (from the window store's running totals) or of
- * a box (from the grid), each with its share, rising score and sparkline. Pure: reads the store and the grid
- * at their current end, does no I/O.
+ * a box (from the grid), each with its share, rising score and sparkline. Pure: reads what `TrendSources`
+ * names, at the store's current end, and nothing else; does no I/O.
  */
 import { SPARK_SLOTS, type Bbox, type SortName, type Trend, type TrendsResponse } from '../../../common/browser/api';
 import type { WindowName } from '../../../common/browser/windows';
@@ -42,11 +42,16 @@ interface Frame {
   fromMinute: number;
 }
 
+/** Exactly what a trends query reads, and only to read it. */
 export interface TrendSources {
-  store: WindowStore;
-  grid: GridIndex;
-  regionSparks: RegionSparks;
-  dictionary: TagDictionary;
+  /** A region's running totals, and where the windows end and the history starts. */
+  store: Pick<WindowStore, 'endMs' | 'endMinute' | 'firstMinute' | 'tally' | 'total'>;
+  /** A box's counts and sparklines. */
+  grid: Pick<GridIndex, 'countTags' | 'sparks'>;
+  /** A region's sparklines. */
+  sparks: Pick<RegionSparks, 'sparks'>;
+  /** A tag id's key and display form. */
+  dictionary: Pick<TagDictionary, 'key' | 'display'>;
 }
 
 export function answerTrends(query: TrendsQuery, sources: TrendSources): TrendsResponse {
@@ -63,9 +68,9 @@ export function answerTrends(query: TrendsQuery, sources: TrendSources): TrendsR
     referenceMinutes: 0,
     trends: [],
   };
-  const endMinute = store.endMinuteIndex;
+  const endMinute = store.endMinute;
   if (endMinute === null) return response;
-  const plan = withHistory(risingPlan(query.window), endMinute, store.firstMinuteIndex);
+  const plan = withHistory(risingPlan(query.window), endMinute, store.firstMinute);
   response.referenceMinutes = plan.coveredMinutes;
   const frame: Frame = { endMinute, plan, slots, slotMinutes, fromMinute: endMinute - plan.windowMinutes + 1 };
   const keyOf = (id: number) => dictionary.key(id);
@@ -93,7 +98,7 @@ interface Answer {
 }
 
 /** A region: counts from the store's running totals per window, sparks from its minute buckets. */
-function regionAnswer(query: TrendsQuery, frame: Frame, { store, regionSparks }: TrendSources, keyOf: (id: number) => string): Answer {
+function regionAnswer(query: TrendsQuery, frame: Frame, { store, sparks: regionSparks }: TrendSources, keyOf: (id: number) => string): Answer {
   const { plan } = frame;
   const inWindow = store.tally(query.region, plan.window);
   const inRecent = store.tally(query.region, plan.recent);
@@ -117,7 +122,7 @@ function regionAnswer(query: TrendsQuery, frame: Frame, { store, regionSparks }:
 }
 
 /** A box: one scan of the grid over the reference period and the recent one, a second for the sparks. */
-function viewAnswer(query: TrendsQuery, bbox: Bbox, frame: Frame, grid: GridIndex, keyOf: (id: number) => string): Answer {
+function viewAnswer(query: TrendsQuery, bbox: Bbox, frame: Frame, grid: TrendSources['grid'], keyOf: (id: number) => string): Answer {
   const { plan, endMinute } = frame;
   const counts = grid.countTags({
     bbox,

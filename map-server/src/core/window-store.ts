@@ -1,9 +1,16 @@
 /**
  * Sliding-window hashtag counts per region, in event time.
  *
+ * Time comes in three units, each with one name, the unit in it:
+ * - `…Ms`: epoch milliseconds, as an event's `ts` (`atMs`, `endMs`);
+ * - `…Minute`: a minute number since the epoch, `floor(ms / BUCKET_MS)` (`endMinute`, `firstMinute`,
+ *   `Bucket.minute`);
+ * - `slot`: a place in a leaf's ring, `minute mod RING_BUCKETS`.
+ *
  * Shape, and why:
  * - Time is cut into one-minute buckets (`BUCKET_MS`). A window of N minutes holds the newest minute (the one
- *   holding the newest time seen, `endMs`) and the N - 1 before it, so counts are exact at minute resolution.
+ *   holding the newest time seen, `endMs`, i.e. `endMinute`) and the N - 1 before it, so counts are exact at
+ *   minute resolution.
  * - Events land in a *leaf* (a country, or the sea). Each leaf keeps a ring of `RING_BUCKETS` minute buckets
  *   (24 h), each a tally of tag id -> posts. Only leaves hold buckets; the regions a leaf rolls up into (the
  *   country itself and the world) hold one running total per window. That stores every event once, not once
@@ -120,39 +127,58 @@ export class WindowStore {
   private readonly regions = new Map<string, RegionTotals>();
   /** The leaves that roll up into each region. */
   private readonly leavesOf = new Map<string, Leaf[]>();
-  private endMinute = Number.NEGATIVE_INFINITY;
-  /** The oldest minute a post was added in since the start or the last `clear` (see `firstMinuteIndex`). */
-  private firstMinute = Number.POSITIVE_INFINITY;
+  /** The newest time seen or advanced to, in ms (null before the first). */
+  #endMs: number | null = null;
+  /** Its minute, `floor(#endMs / BUCKET_MS)` (-Infinity before the first, so comparisons need no null check). */
+  #endMinute = Number.NEGATIVE_INFINITY;
+  /** The oldest minute a post was added in since the start or the last `clear` (see `firstMinute`). */
+  #firstMinute = Number.POSITIVE_INFINITY;
+  #version = 0;
   /** Buckets whose tally is still a Map (see `Bucket`). */
   private openBuckets: Bucket[] = [];
-  private end: number | null = null;
-  /** Bumped on every change, so callers can cache query results. */
-  version = 0;
 
   constructor(private readonly options: WindowStoreOptions) {}
 
-  /** The newest time the windows end at (ms), or null before the first event. */
+  /** Bumped on every change, so callers can cache query results. */
+  get version(): number {
+    return this.#version;
+  }
+
+  /** The newest time the windows end at, in ms, or null before the first event. */
   get endMs(): number | null {
-    return this.end;
+    return this.#endMs;
   }
 
-  /** True when an event at `ts` would fall before every window. */
-  isStale(ts: number): boolean {
-    return Math.floor(ts / BUCKET_MS) <= this.endMinute - RING_BUCKETS;
+  /** The minute the windows end in (`floor(endMs / BUCKET_MS)`), or null before the first event. */
+  get endMinute(): number | null {
+    return this.#endMs === null ? null : this.#endMinute;
   }
 
-  /** Counts one post with the given (distinct) tag ids, at event time `ts`, in `leaf`. */
-  add(ts: number, leaf: string, tagIds: readonly number[]): AddResult {
-    const minute = Math.floor(ts / BUCKET_MS);
-    if (this.end === null || ts > this.end) this.advanceTo(ts);
-    else if (this.isStale(ts)) return 'stale';
-    const store = this.leafFor(leaf);
-    this.firstMinute = Math.min(this.firstMinute, minute);
+  /**
+   * The oldest minute holding a post since the store started or last emptied (null before any post): how
+   * far back the store's history reaches, which is less than a day just after a start.
+   */
+  get firstMinute(): number | null {
+    return Number.isFinite(this.#firstMinute) ? Math.max(this.#firstMinute, this.#endMinute - RING_BUCKETS + 1) : null;
+  }
+
+  /** True when an event at `atMs` would fall before every window. */
+  isStale(atMs: number): boolean {
+    return Math.floor(atMs / BUCKET_MS) <= this.#endMinute - RING_BUCKETS;
+  }
+
+  /** Counts one post with the given (distinct) tag ids, at event time `atMs`, in `leaf`. */
+  add(atMs: number, leaf: string, tagIds: readonly number[]): AddResult {
+    const minute = Math.floor(atMs / BUCKET_MS);
+    if (this.#endMs === null || atMs > this.#endMs) this.advanceTo(atMs);
+    else if (this.isStale(atMs)) return 'stale';
+    const into = this.leafFor(leaf);
+    this.#firstMinute = Math.min(this.#firstMinute, minute);
     const slot = modulo(minute, RING_BUCKETS);
-    let bucket = store.ring[slot];
+    let bucket = into.ring[slot];
     if (bucket?.minute !== minute) {
       bucket = new Bucket(minute);
-      store.ring[slot] = bucket;
+      into.ring[slot] = bucket;
       this.openBuckets.push(bucket);
     } else if (!bucket.isOpen) {
       this.openBuckets.push(bucket);
@@ -160,34 +186,34 @@ export class WindowStore {
     bucket.posts += 1;
     for (const id of tagIds) bucket.add(id);
     for (let w = 0; w < WINDOW_LIST.length; w += 1) {
-      if (minute <= this.endMinute - WINDOW_LIST[w].minutes) continue;
-      for (const region of store.rollups) {
+      if (minute <= this.#endMinute - WINDOW_LIST[w].minutes) continue;
+      for (const region of into.rollups) {
         region.posts[w] += 1;
         for (const id of tagIds) increment(region.tags[w], id, 1);
       }
     }
-    this.version += 1;
+    this.#version += 1;
     return 'added';
   }
 
-  /** Moves the end of every window forward to `ms` (never back), expiring what falls out. */
-  advanceTo(ms: number): void {
-    if (this.end !== null && ms <= this.end) return;
-    const newEnd = Math.floor(ms / BUCKET_MS);
-    const oldEnd = this.endMinute;
-    this.end = ms;
-    if (newEnd === oldEnd) return;
-    this.endMinute = newEnd;
-    this.version += 1;
+  /** Moves the end of every window forward to `toMs` (never back), expiring what falls out. */
+  advanceTo(toMs: number): void {
+    if (this.#endMs !== null && toMs <= this.#endMs) return;
+    const newEndMinute = Math.floor(toMs / BUCKET_MS);
+    const oldEndMinute = this.#endMinute;
+    this.#endMs = toMs;
+    if (newEndMinute === oldEndMinute) return;
+    this.#endMinute = newEndMinute;
+    this.#version += 1;
     this.packClosedBuckets();
-    if (newEnd - oldEnd >= RING_BUCKETS) {
+    if (newEndMinute - oldEndMinute >= RING_BUCKETS) {
       this.clear();
       return;
     }
     for (let w = 0; w < WINDOW_LIST.length; w += 1) {
       const size = WINDOW_LIST[w].minutes;
       // Minutes that were inside window w and are not any more.
-      for (let minute = oldEnd - size + 1; minute <= newEnd - size; minute += 1) {
+      for (let minute = oldEndMinute - size + 1; minute <= newEndMinute - size; minute += 1) {
         for (const leaf of this.leaves.values()) {
           const bucket = leaf.bucketAt(minute);
           if (bucket === undefined) continue;
@@ -228,27 +254,14 @@ export class WindowStore {
     toMinute: number,
     visit: (minute: number, posts: number, count: (tagId: number) => number) => void,
   ): void {
-    const from = Math.max(fromMinute, this.endMinute - RING_BUCKETS + 1);
-    const to = Math.min(toMinute, this.endMinute);
+    const from = Math.max(fromMinute, this.#endMinute - RING_BUCKETS + 1);
+    const to = Math.min(toMinute, this.#endMinute);
     for (const leaf of this.leavesOf.get(region) ?? []) {
       for (let minute = from; minute <= to; minute += 1) {
         const bucket = leaf.bucketAt(minute);
         if (bucket !== undefined) visit(minute, bucket.posts, (id) => bucket.count(id));
       }
     }
-  }
-
-  /** The minute the windows end in (`floor(endMs / BUCKET_MS)`), or null before the first event. */
-  get endMinuteIndex(): number | null {
-    return this.end === null ? null : this.endMinute;
-  }
-
-  /**
-   * The oldest minute holding a post since the store started or last emptied (null before any post): how
-   * far back the store's history reaches, which is less than a day just after a start.
-   */
-  get firstMinuteIndex(): number | null {
-    return Number.isFinite(this.firstMinute) ? Math.max(this.firstMinute, this.endMinute - RING_BUCKETS + 1) : null;
   }
 
   /** Regions that have held any post since the start. */
@@ -260,7 +273,7 @@ export class WindowStore {
   private packClosedBuckets(): void {
     const stillOpen: Bucket[] = [];
     for (const bucket of this.openBuckets) {
-      if (bucket.minute < this.endMinute) bucket.pack();
+      if (bucket.minute < this.#endMinute) bucket.pack();
       else stillOpen.push(bucket);
     }
     this.openBuckets = stillOpen;
@@ -292,7 +305,7 @@ export class WindowStore {
 
   private clear(): void {
     this.openBuckets = [];
-    this.firstMinute = Number.POSITIVE_INFINITY;
+    this.#firstMinute = Number.POSITIVE_INFINITY;
     for (const leaf of this.leaves.values()) leaf.ring.fill(undefined);
     for (const region of this.regions.values()) {
       region.tags.forEach((tally) => tally.clear());

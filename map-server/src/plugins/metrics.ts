@@ -98,7 +98,7 @@ function appMetrics(registry: Registry, { engine, hub, producers, busHealth }: M
     });
   const hubTotal = (name: string, help: string, count: keyof HubCounts) => total(name, help, () => hub.counts[count]);
 
-  total('trendmap_posts_ingested_total', 'Posts counted into the windows', () => engine.ingested);
+  total('trendmap_posts_ingested_total', 'Posts counted into the windows', () => engine.acceptedCount);
   totalBy(
     'trendmap_posts_skipped_total',
     "Inputs not counted, by reason (as /api/health reports them, the producer's included in one process)",
@@ -116,7 +116,7 @@ function appMetrics(registry: Registry, { engine, hub, producers, busHealth }: M
     );
   }
   gauge('trendmap_posts_per_second', 'Posts counted per second over the last 5 s', () => hub.rate);
-  gauge('trendmap_newest_event_timestamp_seconds', 'Event time of the newest counted post (0: none yet)', () => (engine.store.endMs ?? 0) / 1_000);
+  gauge('trendmap_newest_event_timestamp_seconds', 'Event time of the newest counted post (0: none yet)', () => (engine.windowsEndMs ?? 0) / 1_000);
   gauge('trendmap_sse_clients', 'Open live streams (/api/stream)', () => hub.clients);
   hubTotal('trendmap_sse_dropped_batches_total', 'Marker batches not written to a client whose socket was full', 'droppedBatches');
   hubTotal('trendmap_sse_dropped_markers_total', 'Markers a client did not get: sampled out of a large batch, or in a dropped one', 'droppedMarkers');

@@ -25,7 +25,7 @@ export interface HealthOptions {
 /** Skipped inputs by reason: the engine's, plus those counted upstream of the bus (this process's producer's). */
 export function allSkips(engine: TrendEngine, upstream: SkipCounts = {}): SkipCounts {
   const skipped: SkipCounts = { ...upstream };
-  for (const [reason, n] of Object.entries(engine.skipped.toJSON()) as [keyof SkipCounts, number][]) {
+  for (const [reason, n] of Object.entries(engine.skips()) as [keyof SkipCounts, number][]) {
     skipped[reason] = (skipped[reason] ?? 0) + n;
   }
   return skipped;
@@ -40,11 +40,11 @@ export const healthRoute: FastifyPluginAsync<HealthOptions> = async (app, { engi
     const heard = producers?.list(now()) ?? [];
     return {
       status: bus === undefined ? 'ok' : bus.connection === 'disconnected' ? 'degraded' : bus.rebuilding ? 'rebuilding' : 'ok',
-      ingested: engine.ingested,
+      ingested: engine.acceptedCount,
       skipped,
       ...(droppedTags && { droppedTags }),
       clients: hub.clients,
-      newestEventTs: engine.store.endMs,
+      newestEventTs: engine.windowsEndMs,
       ...(source && { source }),
       ...(heard.length > 0 && { producers: heard }),
       ...(bus && { kafka: { connection: bus.connection, lag: bus.lag, lastError: bus.lastError, brokers: bus.brokers } }),

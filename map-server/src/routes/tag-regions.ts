@@ -1,20 +1,19 @@
 /** `GET /api/tags/:tag/regions`: the countries where one tag is strongest (tag mode). */
-import type { FastifyPluginAsync } from 'fastify';
-import { ErrorResponseSchema, TAG_REGIONS_LIMIT, TagRegionsResponseSchema } from '../../../common/browser/api';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ErrorResponseSchema, TagPathSchema, TagRegionsQuerySchema, TagRegionsResponseSchema } from '../../../common/browser/api';
 import type { TrendEngine } from '../trend-engine';
-import { readLimit, readWindow, tagKeyOf } from './query-params';
+import { tagKeyOf } from './query-params';
 
-export const tagRegionsRoute: FastifyPluginAsync<{ engine: TrendEngine }> = async (app, { engine }) => {
-  app.get<{ Params: { tag: string } }>(
+export const tagRegionsRoute: FastifyPluginAsyncTypebox<{ engine: TrendEngine }> = async (app, { engine }) => {
+  app.get(
     '/api/tags/:tag/regions',
-    { schema: { response: { 200: TagRegionsResponseSchema, 400: ErrorResponseSchema } } },
-    async (request) => {
-      const query = request.query as Record<string, unknown>;
-      return engine.tagRegions({
-        tag: tagKeyOf(request.params.tag),
-        window: readWindow(query),
-        limit: readLimit(query, TAG_REGIONS_LIMIT),
-      });
+    {
+      schema: {
+        params: TagPathSchema,
+        querystring: TagRegionsQuerySchema,
+        response: { 200: TagRegionsResponseSchema, 400: ErrorResponseSchema },
+      },
     },
+    async ({ params, query }) => engine.tagRegions({ tag: tagKeyOf(params.tag), window: query.window, limit: query.limit }),
   );
 };

@@ -1,19 +1,22 @@
 /**
- * Fans accepted posts out to every SSE session as batched `tweets` events (markers, by the session's tag)
- * and `posts` events (the newest few posts of the batch in the session's area with its tag), and sends each
- * session a `stats` event and keep-alives. Batching (every `batchMs`) keeps the number of writes per client
- * at a few a second whatever the post rate; a batch larger than `maxBatch` markers is sampled down evenly,
- * and what was left out is counted in that client's `dropped`.
+ * Fans accepted posts out to every registered SSE session as batched markers (`SSE_EVENTS.markers`, `tweets`
+ * on the wire; by the session's tag) and `posts` events (the newest few posts of the batch in the session's
+ * area with its tag), and sends each session a `stats` event and keep-alives. Batching (every `batchMs`)
+ * keeps the number of writes per client at a few a second whatever the post rate; a batch larger than
+ * `maxBatch` markers is sampled down evenly, and what was left out is counted in that client's `dropped`.
+ *
+ * The hub also holds the caps on open streams: `admit` says whether one more may open, and the registered
+ * sessions are what it counts. A session leaves by itself when it closes.
  */
 import type { GeoEvent } from '../../../common/node/event';
 import { DEFAULTS } from '../../../common/node/config';
 import { SSE_EVENTS, type Marker, type StreamStats } from '../../../common/browser/api';
-import { postFilter, toPost } from '../core/recent-posts';
-import { SseSession, type SessionOptions } from './sse-session';
+import { postFilter, toPost } from '../core/post-view';
+import type { SseSession } from './sse-session';
 import { sseEvent } from './sse-wire';
 import { postsKey } from './stream-subscription';
 
-export interface HubOptions extends SessionOptions {
+export interface HubOptions {
   /** How often markers are flushed to clients, in ms. */
   batchMs: number;
   /** Most markers in one batch per client. */
@@ -27,10 +30,6 @@ export interface HubOptions extends SessionOptions {
   maxClientsPerAddress: number;
   /** Most posts in one `posts` event: the list shows a few; a busy area would flood it. */
   postsPerBatch: number;
-  /** How often `trends` and `tag-regions` are recomputed (when anything changed) and sent, in ms. */
-  trendsMs: number;
-  /** The most time one such round may spend computing, in ms; what is left waits for the next round. */
-  trendsBudgetMs: number;
 }
 
 export const HUB_DEFAULTS: HubOptions = {
@@ -41,11 +40,6 @@ export const HUB_DEFAULTS: HubOptions = {
   maxClients: DEFAULTS.sseMaxClients,
   maxClientsPerAddress: DEFAULTS.sseMaxClientsPerAddress,
   postsPerBatch: 5,
-  trendsMs: 1_000,
-  trendsBudgetMs: 250,
-  highWaterBytes: 256 * 1024,
-  stallMs: 30_000,
-  retryMs: 3_000,
 };
 
 /** Posts per second, over the last `RATE_WINDOW_MS`. */
@@ -58,11 +52,11 @@ export type AdmitResult = { ok: true } | { ok: false; status: 429 | 503; error: 
  * nothing else.
  */
 export interface HubCounts {
-  /** `tweets` batches not written to a client because its socket was full. */
+  /** Marker batches not written to a client because its socket was full. */
   droppedBatches: number;
   /** Markers a client did not get: sampled out of an oversized batch, or in a dropped batch. */
   droppedMarkers: number;
-  /** Clients cut off for staying stalled `stallMs`. */
+  /** Clients cut off for staying stalled (`SessionOptions.stallMs`). */
   stalledDisconnects: number;
   /** Streams refused because the server had `maxClients` open. */
   refusedServerFull: number;
@@ -129,14 +123,19 @@ export class MarkerHub {
     return { ok: true };
   }
 
-  /** Registers a stream that `admit` allowed. */
-  attach(session: SseSession): void {
+  /**
+   * Starts sending to a session that `admit` allowed, until it closes: the hub listens for its `close` and
+   * deregisters it then. Registering twice, or a session already closed, does nothing.
+   */
+  register(session: SseSession): void {
+    if (this.sessions.has(session) || session.isClosed) return;
+    session.once('close', () => this.deregister(session));
     this.sessions.add(session);
     this.perIp.set(session.ip, (this.perIp.get(session.ip) ?? 0) + 1);
   }
 
-  /** Called by a session when it closes. */
-  detach(session: SseSession): void {
+  /** Stops sending to a session and frees its slot; a session not registered is left alone. */
+  deregister(session: SseSession): void {
     if (!this.sessions.delete(session)) return;
     if (session.stalledOut) this.counts.stalledDisconnects += 1;
     const left = (this.perIp.get(session.ip) ?? 1) - 1;
@@ -169,7 +168,7 @@ export class MarkerHub {
       if (prepared === undefined) {
         const tagged = session.tag === null ? markers : markers.filter((m) => m.tags.includes(session.tag!));
         const sampled = sample(tagged, this.options.maxBatch);
-        const chunk = sampled.length === 0 ? '' : sseEvent(SSE_EVENTS.tweets, JSON.stringify(sampled));
+        const chunk = sampled.length === 0 ? '' : sseEvent(SSE_EVENTS.markers, JSON.stringify(sampled));
         prepared = { chunk, sent: sampled.length, sampledOut: tagged.length - sampled.length };
         byTag.set(session.tag, prepared);
       }

@@ -1,31 +1,29 @@
-import { describe, expect, it } from 'vitest';
-import type { ServerResponse } from 'node:http';
-import { SseSession } from './sse-session';
-import type { StreamSubscription } from './stream-subscription';
-
-/** A response whose unsent bytes (`writableLength`) the test sets: a client that reads, or one that stopped. */
-function fakeResponse() {
-  const res = {
-    writableLength: 0,
-    written: [] as string[],
-    ended: false,
-    destroyed: false,
-    writeHead: () => res,
-    write: (chunk: string) => res.written.push(chunk),
-    end: () => (res.ended = true),
-    destroy: () => (res.destroyed = true),
-    on: () => res,
-  };
-  return res;
-}
+import { afterEach, describe, expect, it } from 'vitest';
+import { TrendEngine } from '../trend-engine';
+import { fakeSession } from '../../test/fake-session';
+import { MarkerHub } from './marker-hub';
+import { TrendsFeed } from './trends-feed';
+import type { SseSession } from './sse-session';
 
 const OPTIONS = { highWaterBytes: 1_000, stallMs: 30_000, retryMs: 3_000 };
 
 function session() {
-  const res = fakeResponse();
+  const { res, session: s } = fakeSession({ options: OPTIONS });
   const closed: SseSession[] = [];
-  const s = new SseSession(res as unknown as ServerResponse, {} as StreamSubscription, '127.0.0.1', OPTIONS, (c) => closed.push(c));
+  s.on('close', () => closed.push(s));
   return { res, s, closed };
+}
+
+const owners: { close(): void }[] = [];
+afterEach(() => owners.splice(0).forEach((owner) => owner.close()));
+
+/** A hub and a trends feed over one engine, as the app builds them; timers are theirs, rounds are by hand. */
+function hubAndFeed() {
+  const engine = new TrendEngine();
+  const hub = new MarkerHub(() => engine.acceptedCount);
+  const feed = new TrendsFeed(engine, { trendsMs: 3_600_000 });
+  owners.push(hub, feed);
+  return { hub, feed };
 }
 
 // Time is an argument of send(): these run on a clock the test moves, not on the machine's.
@@ -56,5 +54,37 @@ describe('SseSession', () => {
     expect(closed).toEqual([]);
     s.keepAlive(2 * OPTIONS.stallMs); // keep-alives count as sends: an idle stalled client is cut off too
     expect(closed).toEqual([s]);
+  });
+
+  it('tells the client its reconnect delay first, and emits close once however often it is closed', () => {
+    const { res, s, closed } = session();
+    expect(res.written).toEqual([`retry: ${OPTIONS.retryMs}\n\n`]);
+    s.close();
+    s.close();
+    expect(closed).toEqual([s]);
+    expect(res.ended).toBe(true);
+    expect(res.destroyed).toBe(false); // a socket that is not full finishes `end` by itself
+  });
+
+  it('leaves the hub and the trends feed it was registered with when the client goes', () => {
+    const { hub, feed } = hubAndFeed();
+    const { session: s } = fakeSession({ options: OPTIONS });
+    hub.register(s);
+    feed.register(s);
+    expect([hub.clients, feed.clients]).toEqual([1, 1]);
+    s.close();
+    expect([hub.clients, feed.clients]).toEqual([0, 0]);
+  });
+
+  it('leaves both when it is cut off for stalling, and the hub counts that', () => {
+    const { hub, feed } = hubAndFeed();
+    const { session: s, res } = fakeSession({ options: OPTIONS });
+    hub.register(s);
+    feed.register(s);
+    res.writableLength = OPTIONS.highWaterBytes + 1;
+    s.keepAlive(0);
+    s.keepAlive(OPTIONS.stallMs);
+    expect([hub.clients, feed.clients]).toEqual([0, 0]);
+    expect(hub.counts.stalledDisconnects).toBe(1);
   });
 });

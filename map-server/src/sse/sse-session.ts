@@ -3,7 +3,12 @@
  * message is dropped (and the caller counts it) rather than queued, so one slow client cannot hold memory
  * or slow anyone else. A client that stays that full for `stallMs` is disconnected; its EventSource
  * reconnects and starts fresh.
+ *
+ * A session knows nothing of who sends to it. The hub and the trends feed `register` it and listen for its
+ * `close` event, each deregistering it then (better-sse's `Channel.register` is the model): whoever opens a
+ * session does not have to remember every owner it joined.
  */
+import { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { SSE_HEADERS, sseComment, sseRetry } from './sse-wire';
 import type { StreamSubscription } from './stream-subscription';
@@ -13,11 +18,23 @@ export interface SessionOptions {
   highWaterBytes: number;
   /** How long a client may stay over the high-water mark before it is cut off, in ms. */
   stallMs: number;
-  /** The reconnect delay suggested to the client, in ms. */
+  /** The reconnect delay suggested to the client (the stream's `retry:` field), in ms. */
   retryMs: number;
 }
 
-export class SseSession {
+export const SESSION_DEFAULTS: SessionOptions = {
+  highWaterBytes: 256 * 1024,
+  stallMs: 30_000,
+  retryMs: 3_000,
+};
+
+interface SessionEvents {
+  /** Emitted once, when the session ends for any reason: the client left, a write failed, it stalled, or shutdown. */
+  close: [];
+}
+
+export class SseSession extends EventEmitter<SessionEvents> {
+  private readonly options: SessionOptions;
   private stalledSince: number | null = null;
   private closed = false;
   /** True once the session was cut off for staying stalled (counted by the hub). */
@@ -27,12 +44,14 @@ export class SseSession {
     private readonly res: ServerResponse,
     /** What this stream follows, for its whole life. */
     readonly subscription: StreamSubscription,
+    /** The client's address, for the hub's per-address cap. */
     readonly ip: string,
-    private readonly options: SessionOptions,
-    private readonly onClose: (session: SseSession) => void,
+    options: Partial<SessionOptions> = {},
   ) {
+    super();
+    this.options = { ...SESSION_DEFAULTS, ...options };
     res.writeHead(200, SSE_HEADERS);
-    res.write(sseRetry(options.retryMs));
+    res.write(sseRetry(this.options.retryMs));
     res.on('close', () => this.close());
     res.on('error', () => this.close());
   }
@@ -66,12 +85,13 @@ export class SseSession {
     this.send(sseComment(`keep-alive ${nowMs}`), nowMs);
   }
 
+  /** Ends the stream and tells every owner (`close`), once. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.res.end();
     // A stalled socket would not finish `end` while its buffer is full.
     if (this.res.writableLength > this.options.highWaterBytes) this.res.destroy();
-    this.onClose(this);
+    this.emit('close');
   }
 }

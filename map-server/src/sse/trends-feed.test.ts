@@ -1,54 +1,121 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ServerResponse } from 'node:http';
 import { TrendEngine } from '../trend-engine';
 import { event } from '../../test/helpers';
+import { WORLD, eventsNamed, fakeSession } from '../../test/fake-session';
+import { MarkerHub } from './marker-hub';
 import { TrendsFeed } from './trends-feed';
-import { SseSession } from './sse-session';
 
-const feeds: TrendsFeed[] = [];
-afterEach(() => feeds.splice(0).forEach((feed) => feed.close()));
+const owners: { close(): void }[] = [];
+afterEach(() => owners.splice(0).forEach((owner) => owner.close()));
 
-/** A session over a stand-in response that keeps what is written to it. */
-function session(): { session: SseSession; written: string[] } {
-  const written: string[] = [];
-  const res = { writableLength: 0, writeHead() {}, write: (chunk: string) => written.push(chunk), end() {}, on() {} };
-  const subscription = { region: 'world', bbox: null, window: '1h', sort: 'top', limit: 10, tag: null } as const;
-  const opened = new SseSession(
-    res as unknown as ServerResponse,
-    subscription,
-    '203.0.113.1',
-    { highWaterBytes: 1_000, stallMs: 1_000, retryMs: 1_000 },
-    () => {},
-  );
-  return { session: opened, written };
+const NOW = Date.UTC(2014, 6, 13, 19, 0);
+
+/** A feed whose rounds run by hand only: no timer fires within a test. */
+function feedOver(engine: TrendEngine): TrendsFeed {
+  const feed = new TrendsFeed(engine, { trendsMs: 3_600_000, trendsBudgetMs: 1_000 });
+  owners.push(feed);
+  return feed;
 }
 
-const trendsOf = (written: string[]) => written.filter((chunk) => chunk.startsWith('event: trends\n'));
+const trendsOf = (res: Parameters<typeof eventsNamed>[0]) => eventsNamed(res, 'trends');
 
 describe('TrendsFeed', () => {
   it('gives a session joining a known query the current chunk without computing; the next round brings it up to date', () => {
-    const now = Date.UTC(2014, 6, 13, 19, 0);
     const engine = new TrendEngine();
-    // Rounds by hand only: no timer fires within the test.
-    const feed = new TrendsFeed(engine, { trendsMs: 3_600_000, trendsBudgetMs: 1_000 });
-    feeds.push(feed);
-    engine.ingestEvent(event({ tags: ['first'], ts: now }), now);
-    const early = session();
-    feed.attach(early.session);
-    expect(trendsOf(early.written)).toHaveLength(1);
+    const feed = feedOver(engine);
+    engine.ingestEvent(event({ tags: ['first'], ts: NOW }), NOW);
+    const early = fakeSession();
+    feed.register(early.session);
+    expect(trendsOf(early.res)).toHaveLength(1);
 
-    engine.ingestEvent(event({ tags: ['second'], ts: now }), now);
+    engine.ingestEvent(event({ tags: ['second'], ts: NOW }), NOW);
     const computed = vi.spyOn(engine, 'trends');
-    const late = session();
-    feed.attach(late.session);
+    const late = fakeSession();
+    feed.register(late.session);
     expect(computed).not.toHaveBeenCalled();
-    expect(trendsOf(late.written)).toEqual(trendsOf(early.written));
+    expect(trendsOf(late.res)).toEqual(trendsOf(early.res));
 
     feed.refresh();
     expect(computed).toHaveBeenCalledTimes(1);
-    for (const { written } of [early, late]) {
-      expect(trendsOf(written)).toHaveLength(2);
-      expect(trendsOf(written)[1]).toContain('"second"');
+    for (const { res } of [early, late]) {
+      expect(trendsOf(res)).toHaveLength(2);
+      expect(trendsOf(res)[1]).toContain('"second"');
     }
+  });
+
+  it('lets a session go when it closes, and its group with the last one', () => {
+    const engine = new TrendEngine();
+    const feed = feedOver(engine);
+    engine.ingestEvent(event({ tags: ['first'], ts: NOW }), NOW);
+    const tagged = { ...WORLD, tag: 'first' };
+    const [a, b] = [fakeSession({ subscription: tagged }), fakeSession({ subscription: tagged })];
+    feed.register(a.session);
+    feed.register(a.session); // twice: one registration
+    feed.register(b.session);
+    expect(eventsNamed(a.res, 'tag-regions')).toHaveLength(1);
+    expect(feed.clients).toBe(2);
+
+    a.session.close();
+    expect(feed.clients).toBe(1);
+    engine.ingestEvent(event({ tags: ['first'], ts: NOW }), NOW);
+    feed.refresh();
+    expect([trendsOf(a.res).length, trendsOf(b.res).length]).toEqual([1, 2]);
+
+    // With its last session gone the group goes too: the next session on that query computes afresh.
+    b.session.close();
+    expect(feed.clients).toBe(0);
+    const computed = vi.spyOn(engine, 'trends');
+    feed.register(fakeSession({ subscription: tagged }).session);
+    expect(computed).toHaveBeenCalledTimes(1);
+  });
+
+  it('does not touch a session registered with the hub only', () => {
+    const engine = new TrendEngine();
+    const feed = feedOver(engine);
+    const hub = new MarkerHub(() => engine.acceptedCount);
+    owners.push(hub);
+    const both = fakeSession();
+    const hubOnly = fakeSession();
+    hub.register(both.session);
+    feed.register(both.session);
+    hub.register(hubOnly.session);
+
+    engine.ingestEvent(event({ tags: ['first'], ts: NOW }), NOW);
+    feed.refresh();
+    expect(trendsOf(both.res)).toHaveLength(2);
+    expect(trendsOf(hubOnly.res)).toEqual([]);
+
+    // It leaves the hub when it closes; the feed's session stays and keeps getting its rounds.
+    hubOnly.session.close();
+    feed.deregister(hubOnly.session); // not registered: nothing happens
+    expect([hub.clients, feed.clients]).toEqual([1, 1]);
+    engine.ingestEvent(event({ tags: ['second'], ts: NOW }), NOW);
+    feed.refresh();
+    expect(trendsOf(both.res)).toHaveLength(3);
+  });
+
+  it('lets go of a session cut off by its first send, and of the groups it would have joined', () => {
+    const engine = new TrendEngine();
+    const feed = feedOver(engine);
+    const tagged = { ...WORLD, tag: 'first' };
+    // No time allowed behind, and already behind: the first send cuts it off.
+    const stalled = fakeSession({ subscription: tagged, buffered: 2_000, options: { highWaterBytes: 1_000, stallMs: 0 } });
+    feed.register(stalled.session);
+    expect(stalled.session.isClosed).toBe(true);
+    expect(feed.clients).toBe(0);
+    // No group outlived it: the next session on that query computes both of its chunks afresh.
+    const trends = vi.spyOn(engine, 'trends');
+    const tagRegions = vi.spyOn(engine, 'tagRegions');
+    feed.register(fakeSession({ subscription: tagged }).session);
+    expect([trends.mock.calls.length, tagRegions.mock.calls.length]).toEqual([1, 1]);
+  });
+
+  it('does not register a session that has already closed', () => {
+    const feed = feedOver(new TrendEngine());
+    const { session, res } = fakeSession();
+    session.close();
+    feed.register(session);
+    expect(feed.clients).toBe(0);
+    expect(trendsOf(res)).toEqual([]);
   });
 });

@@ -1,15 +1,15 @@
 /**
- * Keeps every SSE session's `trends` (and, with a tag, `tag-regions`) current. Sessions that follow the
+ * Keeps every registered SSE session's `trends` (and, with a tag, `tag-regions`) current. Sessions that follow the
  * same query share a group: one computation and one serialised chunk per group, so a thousand browsers on
  * the world's top 10 cost one query a round.
  *
- * A session gets its group's chunk at once when it attaches: computed then for a new group; an existing
+ * A session gets its group's chunk at once when it registers: computed then for a new group; an existing
  * group's as it is, at most a round old, so that a rush of connections costs one computation per query a
  * round rather than one per connection (`npm run bench -- streams`). Then every `trendsMs`, when the store changed
  * since the last round, each group recomputes (within `trendsBudgetMs`: groups not reached keep their chunk
  * and go first next round), and each session whose last delivered chunk differs gets the new one. A chunk
  * the socket would not take (a slow client, see `SseSession.send`) is not marked delivered, so it is tried
- * again next round.
+ * again next round. A session leaves its groups by itself when it closes.
  */
 import { SSE_EVENTS, TAG_REGIONS_LIMIT } from '../../../common/browser/api';
 import type { WindowName } from '../../../common/browser/windows';
@@ -20,9 +20,16 @@ import { sseEvent } from './sse-wire';
 import { tagRegionsKey, type StreamSubscription } from './stream-subscription';
 
 export interface TrendsFeedOptions {
+  /** How often `trends` and `tag-regions` are recomputed (when anything changed) and sent, in ms. */
   trendsMs: number;
+  /** The most time one such round may spend computing, in ms; what is left waits for the next round. */
   trendsBudgetMs: number;
 }
+
+export const TRENDS_FEED_DEFAULTS: TrendsFeedOptions = {
+  trendsMs: 1_000,
+  trendsBudgetMs: 250,
+};
 
 interface Group {
   compute(): string;
@@ -34,35 +41,59 @@ interface Group {
 }
 
 export class TrendsFeed {
+  readonly options: TrendsFeedOptions;
   private readonly groups = new Map<string, Group>();
+  /** The keys of the groups each registered session joined, so that leaving does not scan every group. */
+  private readonly joined = new Map<SseSession, string[]>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
     private readonly engine: TrendEngine,
-    private readonly options: TrendsFeedOptions,
+    options: Partial<TrendsFeedOptions> = {},
     private readonly now: () => number = Date.now,
   ) {
-    this.timer = setInterval(() => this.refresh(), options.trendsMs);
+    this.options = { ...TRENDS_FEED_DEFAULTS, ...options };
+    this.timer = setInterval(() => this.refresh(), this.options.trendsMs);
     this.timer.unref();
   }
 
-  /** Joins the session's groups and sends their chunks now. */
-  attach(session: SseSession): void {
-    const sub = session.subscription;
-    this.join(`trends|${trendsQueryKey(sub)}`, session, () => this.trendsChunk(sub));
-    const { tag, window } = sub;
-    if (tag !== null) this.join(`tag-regions|${tagRegionsKey(tag, window)}`, session, () => this.tagRegionsChunk(tag, window));
+  /** Sessions registered now. */
+  get clients(): number {
+    return this.joined.size;
   }
 
-  detach(session: SseSession): void {
-    for (const [key, group] of this.groups) {
-      if (group.sessions.delete(session) && group.sessions.size === 0) this.groups.delete(key);
+  /**
+   * Joins the session's groups and sends their chunks now; it leaves them when it closes. Registering twice,
+   * or a session already closed, does nothing.
+   */
+  register(session: SseSession): void {
+    if (this.joined.has(session) || session.isClosed) return;
+    session.once('close', () => this.deregister(session));
+    const sub = session.subscription;
+    const { tag, window } = sub;
+    const groups: [key: string, compute: () => string][] = [[`trends|${trendsQueryKey(sub)}`, () => this.trendsChunk(sub)]];
+    if (tag !== null) groups.push([`tag-regions|${tagRegionsKey(tag, window)}`, () => this.tagRegionsChunk(tag, window)]);
+    this.joined.set(
+      session,
+      groups.map(([key]) => key),
+    );
+    for (const [key, compute] of groups) this.join(key, session, compute);
+  }
+
+  /** Leaves the session's groups (a group left empty goes); a session not registered is left alone. */
+  deregister(session: SseSession): void {
+    const keys = this.joined.get(session);
+    if (keys === undefined) return;
+    this.joined.delete(session);
+    for (const key of keys) {
+      const group = this.groups.get(key);
+      if (group !== undefined && group.sessions.delete(session) && group.sessions.size === 0) this.groups.delete(key);
     }
   }
 
   /** One round: recompute the groups whose data changed, then deliver what each session has not got. */
   refresh(): void {
-    const version = this.engine.store.version;
+    const version = this.engine.version;
     const deadline = this.now() + this.options.trendsBudgetMs;
     for (const [key, group] of [...this.groups]) {
       if (group.version === version) continue;
@@ -80,19 +111,25 @@ export class TrendsFeed {
     }
   }
 
+  /** Stops the rounds and forgets every session (the hub ends the streams). */
   close(): void {
     clearInterval(this.timer);
     this.groups.clear();
+    this.joined.clear();
   }
 
   private join(key: string, session: SseSession, compute: () => string): void {
+    // A send that cut off a stalled session deregistered it: it joins nothing more.
+    if (!this.joined.has(session)) return;
     let group = this.groups.get(key);
     if (group === undefined) {
       group = { compute, chunk: '', version: Number.NaN, sessions: new Map() };
       this.groups.set(key, group);
     }
-    if (Number.isNaN(group.version)) this.recompute(group, this.engine.store.version);
-    group.sessions.set(session, session.send(group.chunk, this.now()) ? group.chunk : null);
+    if (Number.isNaN(group.version)) this.recompute(group, this.engine.version);
+    // In the group before the send: a send that closes the session then takes it (and an emptied group) out.
+    group.sessions.set(session, null);
+    if (session.send(group.chunk, this.now())) group.sessions.set(session, group.chunk);
   }
 
   private recompute(group: Group, version: number): void {

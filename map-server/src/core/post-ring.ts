@@ -1,26 +1,24 @@
 /**
- * The newest accepted posts, with their text and place, for the "Recent posts" list: a ring of at most
- * `RECENT_POSTS_CAPACITY` posts and about `RECENT_POSTS_BUDGET_BYTES` of their strings, the oldest dropped
- * first. Typical posts weigh well under 1 KB, so the count bounds the ring (a few MB); the byte budget only
- * bites if posts arrive full of the largest text and tags the event contract allows (~40 KB each), which
- * would otherwise make 10,000 of them hundreds of MB. The events are kept as they were accepted (no copy).
+ * The newest accepted posts, with their text and place, that `/api/posts` answers from (the frontend's
+ * "Recent posts" list is its own, unrelated class): a ring of at most `POST_RING_CAPACITY` posts and about
+ * `POST_RING_BUDGET_BYTES` of their strings, the oldest dropped first. Typical posts weigh well under 1 KB,
+ * so the count bounds the ring (a few MB); the byte budget only bites if posts arrive full of the largest
+ * text and tags the event contract allows (~40 KB each), which would otherwise make 10,000 of them hundreds
+ * of MB. The events are kept as they were accepted (no copy).
  *
  * Order is acceptance order, which for a live source is time order; that is also the order in which the
  * SSE `posts` event adds to the list.
  */
-import { WORLD, type Post } from '../../../common/browser/api';
 import type { GeoEvent } from '../../../common/node/event';
-import { bboxSpans, spansContain } from '../../../common/browser/bbox';
-import type { Area } from './area';
 
 /** Posts kept: enough for any filter to find a page of matches in a busy stream, small enough to ignore. */
-export const RECENT_POSTS_CAPACITY = 10_000;
+export const POST_RING_CAPACITY = 10_000;
 /** Most memory the kept posts' strings may take, in bytes (estimated: UTF-16, plus a fixed cost a post). */
-export const RECENT_POSTS_BUDGET_BYTES = 16 * 1024 * 1024;
+export const POST_RING_BUDGET_BYTES = 16 * 1024 * 1024;
 /** What a post costs besides its strings: the event object, its arrays, the numbers. */
 const POST_OVERHEAD_BYTES = 200;
 
-export class RecentPosts {
+export class PostRing {
   private readonly ring: (GeoEvent | undefined)[];
   private readonly weights: Float64Array;
   /** The oldest post's index, and how many are kept. */
@@ -29,8 +27,8 @@ export class RecentPosts {
   private bytes = 0;
 
   constructor(
-    readonly capacity = RECENT_POSTS_CAPACITY,
-    private readonly budgetBytes = RECENT_POSTS_BUDGET_BYTES,
+    readonly capacity = POST_RING_CAPACITY,
+    private readonly budgetBytes = POST_RING_BUDGET_BYTES,
   ) {
     this.ring = new Array<GeoEvent | undefined>(capacity);
     this.weights = new Float64Array(capacity);
@@ -74,29 +72,4 @@ function weightOf(event: GeoEvent): number {
   let chars = (event.text?.length ?? 0) + (event.place?.length ?? 0) + event.id.length;
   for (let i = 0; i < event.tags.length; i += 1) chars += event.tags[i].length + event.display[i].length;
   return POST_OVERHEAD_BYTES + 2 * chars;
-}
-
-/** Whether a post is in an area (exactly, by its coordinates for a box) and carries a tag (null: any). */
-export function postFilter(area: Area, tag: string | null): (event: GeoEvent) => boolean {
-  const hasTag = (event: GeoEvent) => tag === null || event.tags.includes(tag);
-  if (area.bbox !== null) {
-    const spans = bboxSpans(area.bbox);
-    return (event) => spansContain(spans, event.lat, event.lon) && hasTag(event);
-  }
-  if (area.region === WORLD) return hasTag;
-  return (event) => event.cc === area.region && hasTag(event);
-}
-
-/** The API's view of a post: its data only, never markup. */
-export function toPost(event: GeoEvent): Post {
-  return {
-    id: event.id,
-    ts: event.ts,
-    lat: event.lat,
-    lon: event.lon,
-    cc: event.cc,
-    place: event.place ?? null,
-    text: event.text ?? null,
-    tags: event.display,
-  };
 }

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { RecentPosts, postFilter, toPost } from './recent-posts';
+import { PostRing } from './post-ring';
+import { postFilter, toPost } from './post-view';
 import { event } from '../../test/helpers';
 
-describe('RecentPosts', () => {
+describe('PostRing', () => {
   it('keeps the newest posts up to its capacity, most recent first', () => {
-    const ring = new RecentPosts(3);
+    const ring = new PostRing(3);
     const posts = [1, 2, 3, 4, 5].map((i) => event({ tags: [`t${i}`] }));
     posts.forEach((p) => ring.add(p));
     expect(ring.newest(10, () => true).map((p) => p.tags[0])).toEqual(['t5', 't4', 't3']);
@@ -12,7 +13,7 @@ describe('RecentPosts', () => {
   });
 
   it('drops the oldest posts while the kept ones would weigh more than its byte budget', () => {
-    const ring = new RecentPosts(100, 10_000);
+    const ring = new PostRing(100, 10_000);
     const heavy = (i: number) => event({ tags: [`t${i}`], text: 'x'.repeat(1_000) }); // about 2.2 KB each
     for (let i = 0; i < 10; i += 1) ring.add(heavy(i));
     expect(ring.size).toBe(4);
@@ -22,7 +23,7 @@ describe('RecentPosts', () => {
   });
 
   it('filters by country, by box (exactly, across the antimeridian) and by tag', () => {
-    const ring = new RecentPosts(10);
+    const ring = new PostRing(10);
     const paris = event({ tags: ['a'], cc: 'FR', lat: 48.85, lon: 2.35 });
     const fiji = event({ tags: ['a', 'b'], cc: 'FJ', lat: -17, lon: 179.5 });
     const sea = event({ tags: ['b'], cc: null, lat: -17, lon: -179.5 });
