@@ -304,7 +304,8 @@ export const ProducerStatusSchema = Type.Object(
     skipped: SkippedSchema,
     droppedTags: DroppedTagsSchema,
   },
-  { additionalProperties: false },
+  // Fields a newer producer of the same `v` adds are taken, not refused: the health answer's serialiser
+  // leaves out what it does not declare.
 );
 
 export type ProducerStatus = Static<typeof ProducerStatusSchema>;
@@ -326,12 +327,12 @@ export const HealthResponseSchema = Type.Object({
   skipped: SkippedSchema,
   /**
    * Hashtags left out of posts, by reason: tags, not posts (a post that lost one may still be counted).
-   * Present when the producer runs in this process; a separate producer prints them in its progress line.
+   * Present when the producer runs in this process; a separate producer's are in its entry of `producers`.
    */
   droppedTags: Type.Optional(DroppedTagsSchema),
   /** Open SSE connections. */
   clients: Type.Integer(),
-  /** The newest event time seen, ms since the epoch. */
+  /** Where the windows end, ms since the epoch: the newest event's time, or the clock's while the source is live. */
   newestEventTs: Type.Union([Type.Integer(), Type.Null()]),
   /** The source's connection, in the embedded mode, for sources that hold one (the X API stream). */
   source: Type.Optional(SourceConnectionSchema),

@@ -71,4 +71,33 @@ describe.skipIf(brokers === null)('the bus on Kafka', { timeout: KAFKA_TEST_MS }
     await until(async () => (subscriber.health().rebuilding ? undefined : true), 'the rebuild to end');
     expect(Object.keys(subscriber.health().lag).sort()).toEqual(['0', '1']);
   });
+
+  it('carries events when the status topic cannot be made, and says so once on each side', async () => {
+    // Kafka takes topic names of up to 249 characters: this one fits, `<topic>.status` does not, so the
+    // broker refuses to create the status topic as it would for a client without the permission to.
+    const base = uniqueTopic('nostatus');
+    const topic = base + 'x'.repeat(249 - base.length);
+    const warnings: string[] = [];
+    const log: BusLog = { info: () => {}, warn: (m) => warnings.push(m), error: () => {} };
+    const settings = { brokers: brokers!.split(','), topic, clientId: 'test-nostatus', partitions: 1, retentionHours: 48 };
+    const publisher = KafkaPublisher.start(settings, log);
+    closing.push(publisher);
+    const published = checkedEvent(event({ tags: ['withoutstatus'], ts: Date.now() }));
+    await publisher.publish([{ key: 'FR', event: published, timestamp: Date.now() }]);
+    await publisher.publishStatus(producerStatus({ producer: 'p1', at: 10 })); // dropped, never held
+
+    const delivered: DeliveredMessage[] = [];
+    const statuses: ProducerStatus[] = [];
+    const subscriber = new KafkaSubscriber({ ...settings, rebuildMs: 24 * 3_600_000 }, log);
+    closing.push(subscriber);
+    await subscriber.start({ events: (messages) => delivered.push(...messages), status: (s) => statuses.push(s) });
+    await until(
+      async () => (delivered.length === 1 ? true : undefined),
+      () => `the event; got ${delivered.length}`,
+    );
+    expect(statuses).toEqual([]);
+    expect(warnings.filter((w) => w.includes("posts are published, the producer's status is not"))).toHaveLength(1);
+    expect(warnings.filter((w) => w.includes("reading posts without the producers' status"))).toHaveLength(1);
+    expect(subscriber.health().connection).toBe('connected');
+  });
 });

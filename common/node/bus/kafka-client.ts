@@ -122,16 +122,28 @@ export async function within<T>(promise: Promise<T>, ms: number, what: string): 
 /** How much of the status topic is kept before compaction may clean it, in ms: an hour of statuses. */
 const STATUS_SEGMENT_MS = 3_600_000;
 
+/** What `ensureTopics` did: the topics it created (described for the log), and whether statuses can flow. */
+export interface TopicsReady {
+  created: string[];
+  /** Null when the status topic exists (or was made); else why not: statuses are then left out, events are not. */
+  statusTopicError: string | null;
+}
+
 /**
  * Creates the events topic and its status topic (`statusTopic`) when they do not exist; existing ones are
- * left as they are. Returns what it created, with a description for the log.
+ * left as they are. The events topic is required (a failure throws, and the caller retries). The status
+ * topic is a side channel: where it cannot be made (topics managed by hand, no permission to create), the
+ * events still flow and only the statuses are left out, with the reason returned for the log.
  */
-export async function ensureTopics(admin: Admin, settings: KafkaSettings): Promise<string[]> {
+export async function ensureTopics(admin: Admin, settings: KafkaSettings): Promise<TopicsReady> {
   const existing = new Set(await admin.listTopics());
   const retentionMs = String(settings.retentionHours * 3_600_000);
-  const topics: ITopicConfig[] = [];
+  const created: string[] = [];
+  const describe = (topic: ITopicConfig) => `${topic.topic} (${topic.numPartitions} partition${topic.numPartitions === 1 ? '' : 's'})`;
+  // One at a time: kafkajs answers false for a topic another client created meanwhile, but throws when a
+  // request finds one of its topics there and not the other.
   if (!existing.has(settings.topic)) {
-    topics.push({
+    const events: ITopicConfig = {
       topic: settings.topic,
       numPartitions: settings.partitions,
       configEntries: [
@@ -139,29 +151,27 @@ export async function ensureTopics(admin: Admin, settings: KafkaSettings): Promi
         // Seeking to "now - 24 h" on start relies on the producer's publish time being the message time.
         { name: 'message.timestamp.type', value: 'CreateTime' },
       ],
-    });
+    };
+    if (await admin.createTopics({ waitForLeaders: true, topics: [events] })) created.push(describe(events));
   }
   const status = statusTopic(settings.topic);
-  if (!existing.has(status)) {
-    topics.push({
-      topic: status,
-      // One partition: a few messages a second at most, read whole by every map-server.
-      numPartitions: 1,
-      configEntries: [
-        // The latest status per producer is what counts; a producer gone for the retention is forgotten.
-        { name: 'cleanup.policy', value: 'compact,delete' },
-        { name: 'retention.ms', value: retentionMs },
-        // Compaction leaves the open segment alone: roll it hourly so that a restart reads little.
-        { name: 'segment.ms', value: String(STATUS_SEGMENT_MS) },
-      ],
-    });
+  if (existing.has(status)) return { created, statusTopicError: null };
+  const statuses: ITopicConfig = {
+    topic: status,
+    // One partition: a few messages a second at most, read whole by every map-server.
+    numPartitions: 1,
+    configEntries: [
+      // The latest status per producer is what counts; a producer gone for the retention is forgotten.
+      { name: 'cleanup.policy', value: 'compact,delete' },
+      { name: 'retention.ms', value: retentionMs },
+      // Compaction leaves the open segment alone: roll it hourly so that a restart reads little.
+      { name: 'segment.ms', value: String(STATUS_SEGMENT_MS) },
+    ],
+  };
+  try {
+    if (await admin.createTopics({ waitForLeaders: true, topics: [statuses] })) created.push(describe(statuses));
+    return { created, statusTopicError: null };
+  } catch (error) {
+    return { created, statusTopicError: `${status} is missing and could not be created (${(error as Error).message})` };
   }
-  const created: string[] = [];
-  // One at a time: kafkajs answers false for a topic another client created meanwhile, but throws when a
-  // request finds one of its topics there and not the other.
-  for (const topic of topics) {
-    if (await admin.createTopics({ waitForLeaders: true, topics: [topic] }))
-      created.push(`${topic.topic} (${topic.numPartitions} partition${topic.numPartitions === 1 ? '' : 's'})`);
-  }
-  return created;
 }

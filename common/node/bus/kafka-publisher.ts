@@ -39,6 +39,8 @@ export class KafkaPublisher implements EventPublisher {
   private statusSend: Promise<unknown> | null = null;
   /** The newest status waiting for the one on its way. */
   private newestStatus: ProducerStatus | null = null;
+  /** False when the status topic could not be made: statuses are then dropped, posts are not. */
+  private statusTopicReady = true;
   private readonly stopping = new AbortController();
   /** Rejects when the publisher closes: what a publish still waiting on the broker races. */
   private readonly closed = new Promise<never>((_, reject) => {
@@ -93,7 +95,10 @@ export class KafkaPublisher implements EventPublisher {
     try {
       // Inside the try: a connect that fails part-way may have opened a connection all the same.
       await admin.connect();
-      for (const created of await ensureTopics(admin, this.settings)) this.log.info(`kafka: created topic ${created}`);
+      const { created, statusTopicError } = await ensureTopics(admin, this.settings);
+      for (const topic of created) this.log.info(`kafka: created topic ${topic}`);
+      this.statusTopicReady = statusTopicError === null;
+      if (statusTopicError !== null) this.log.warn(`kafka: ${statusTopicError}; posts are published, the producer's status is not`);
     } finally {
       await admin.disconnect();
     }
@@ -142,7 +147,7 @@ export class KafkaPublisher implements EventPublisher {
    * A status before the connection is dropped (the next one says the same and more). Never rejects.
    */
   async publishStatus(status: ProducerStatus): Promise<void> {
-    if (this.producer === null || this.closing) return;
+    if (this.producer === null || this.closing || !this.statusTopicReady) return;
     this.newestStatus = status;
     if (this.statusSend !== null) await this.waitForStatus(this.statusSend);
     if (this.newestStatus !== status || this.statusSend !== null || this.closing) return;

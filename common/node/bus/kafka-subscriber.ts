@@ -93,7 +93,8 @@ export class KafkaSubscriber implements EventSubscriber {
     const { topic } = this.options;
     const statuses = statusTopic(topic);
     await this.admin.connect();
-    await ensureTopics(this.admin, this.options);
+    const { statusTopicError } = await ensureTopics(this.admin, this.options);
+    if (statusTopicError !== null) this.log.warn(`kafka: ${statusTopicError}; reading posts without the producers' status`);
     const from = await this.admin.fetchTopicOffsetsByTimestamp(topic, Date.now() - this.options.rebuildMs);
     const ends = await this.admin.fetchTopicOffsets(topic);
     const rebuilding = this.progress.startRebuild(from, ends);
@@ -121,7 +122,7 @@ export class KafkaSubscriber implements EventSubscriber {
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: false });
     // This group has no offsets there: from the start, which compaction keeps short.
-    await consumer.subscribe({ topic: statuses, fromBeginning: true });
+    if (statusTopicError === null) await consumer.subscribe({ topic: statuses, fromBeginning: true });
     await consumer.run({
       autoCommit: true,
       eachBatch: async ({ batch }) => {
