@@ -5,7 +5,8 @@
  * `replay`: archive replay throughput (.jsonl, .gz, .bz2; embedded and Kafka) and a large replay's peak RSS;
  * `hostile`: decompression bombs (.bz2, .gz) replayed by `npm start`: peak RSS and the slowest `/api/health`;
  * `frontend`: the production bundle's gzipped size, and frame time and long tasks in headless Chromium;
- * `streams`: how many SSE streams one map-server holds (connect time, delivery latency, /api/trends latency, RSS).
+ * `streams`: how many SSE streams one map-server holds (connect time, delivery latency, /api/trends latency, RSS);
+ * `store`: resident memory per post held (10k- and 1M-tag vocabularies, 24 h) and box against region queries.
  */
 import { benchWindowStore } from './window-store.bench';
 import { benchKafka } from './kafka.bench';
@@ -13,6 +14,7 @@ import { benchReplay } from './replay.bench';
 import { benchStreams } from './streams.bench';
 import { benchNormalise } from './normalise.bench';
 import { benchHostile } from './hostile.bench';
+import { benchStore } from './store.bench';
 
 const SUITES: Record<string, () => Promise<void>> = {
   core: benchWindowStore,
@@ -21,6 +23,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   streams: benchStreams,
   normalise: benchNormalise,
   hostile: benchHostile,
+  store: benchStore,
   // Loaded when chosen: Vite and playwright-core are not worth loading (or measuring) in the other suites.
   frontend: async () => (await import('./frontend.bench')).benchFrontend(),
 };

@@ -1,0 +1,145 @@
+/**
+ * `npm run bench -- store`: what holding posts costs the map-server, the anchor of the bounded store (issue
+ * 11). For a 10k-tag and a 1M-tag Zipf(1.1) vocabulary, posts spread evenly over 24 h of generated event time
+ * (nothing waits) are counted by the engine, and resident memory is read after a full collection at 1M, 2M
+ * and 3M posts held: the margin between 1M and 3M is what one more post costs. At the end, "Trends in this
+ * view" for Europe and for France's box, and the trends of the region FR, all at 24 h, uncached.
+ *
+ * Each vocabulary runs in a child process of its own, so that one run's heap does not absorb the next one's
+ * growth. Seeded; prints figures and asserts nothing. `STORE_BENCH_POSTS` (default 3,000,000) shortens a run.
+ */
+import { spawnSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import type { Bbox } from '../common/browser/api';
+import { EVENT_VERSION, type GeoEvent } from '../common/node/event';
+import { cumulativeWeights, pickWeighted, prng, zipfCumulative } from '../common/node/prng';
+import { pointNear, syntheticCities } from '../producer/src/sources/synthetic-cities';
+import { TrendEngine } from '../map-server/src/trend-engine';
+import { oneMorePost } from './view-trends.bench';
+import { percentile } from './percentile';
+
+const POSTS = Number(process.env.STORE_BENCH_POSTS ?? 3_000_000);
+const VOCABULARIES = [10_000, 1_000_000];
+const ZIPF_S = 1.1;
+/** Just under the longest window, so that every post generated is still held at the end. */
+const SPAN_MS = 24 * 3_600_000 - 60_000;
+/** Where resident memory is read, as fractions of POSTS. */
+const CHECKPOINTS = [1 / 3, 2 / 3, 1];
+const QUERIES = 50;
+const EUROPE: Bbox = [-25, 34, 45, 72];
+const FRANCE: Bbox = [-5.2, 41.3, 9.6, 51.1];
+
+function gc(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+/** Resident memory after two full collections, in bytes. */
+function settledRss(): number {
+  gc();
+  gc();
+  return process.memoryUsage().rss;
+}
+
+/** One vocabulary, in this (child) process: prints one JSON line of figures. */
+function measure(vocabulary: number): void {
+  const random = prng(7);
+  const tagRank = zipfCumulative(vocabulary, ZIPF_S);
+  const { cities } = syntheticCities();
+  const byPopulation = cumulativeWeights(cities.map((city) => city.population));
+  const names = Array.from({ length: vocabulary }, (_, i) => `tag${i}`);
+  const engine = new TrendEngine();
+  const t0 = Date.UTC(2026, 0, 1);
+  const idle = settledRss();
+  const rss: number[] = [];
+  const started = performance.now();
+  let next = 0;
+  for (const checkpoint of CHECKPOINTS) {
+    const until = Math.round(checkpoint * POSTS);
+    for (; next < until; next += 1) {
+      const city = cities[pickWeighted(byPopulation, random.next())];
+      const [lon, lat] = pointNear(city, random);
+      const count = 1 + (random.chance(0.3) ? 1 : 0) + (random.chance(0.1) ? 1 : 0);
+      const tags = new Set<string>();
+      while (tags.size < count) tags.add(names[pickWeighted(tagRank, random.next())]);
+      const ts = t0 + Math.floor((next / POSTS) * SPAN_MS);
+      const event: GeoEvent = {
+        v: EVENT_VERSION,
+        id: String(1e12 + next),
+        ts,
+        lat,
+        lon,
+        loc: 'point',
+        cc: city.country,
+        tags: [...tags],
+        display: [...tags],
+      };
+      // Arrival at the post's own time: a replay at full speed, so the windows end at the newest post.
+      engine.ingestEvent(event, ts);
+    }
+    rss.push(settledRss());
+  }
+  const ingestMs = performance.now() - started;
+  const accepted = engine.acceptedCount;
+  const time = (ask: () => unknown) => {
+    const ms: number[] = [];
+    for (let i = 0; i < QUERIES; i += 1) {
+      oneMorePost(engine); // defeats the answer cache, as a busy stream would
+      const start = performance.now();
+      ask();
+      ms.push(performance.now() - start);
+    }
+    ms.sort((a, b) => a - b);
+    return { p50: percentile(ms, 50), p99: percentile(ms, 99) };
+  };
+  const query = { window: '24h', sort: 'top', limit: 10 } as const;
+  const europe = time(() => engine.trends({ ...query, region: 'view', bbox: EUROPE }));
+  const franceBox = time(() => engine.trends({ ...query, region: 'view', bbox: FRANCE }));
+  const france = time(() => engine.trends({ ...query, region: 'FR', bbox: null }));
+  console.log(JSON.stringify({ vocabulary, accepted, idle, rss, ingestMs, europe, franceBox, france }));
+}
+
+interface Figures {
+  vocabulary: number;
+  accepted: number;
+  idle: number;
+  rss: number[];
+  ingestMs: number;
+  europe: { p50: number; p99: number };
+  franceBox: { p50: number; p99: number };
+  france: { p50: number; p99: number };
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+const ms = (q: { p50: number; p99: number }) => `p50 ${q.p50.toFixed(1)} ms, p99 ${q.p99.toFixed(1)} ms`;
+
+export async function benchStore(): Promise<void> {
+  const held = CHECKPOINTS.map((c) => Math.round(c * POSTS));
+  console.log(`store: posts over 24 h of event time, Zipf(${ZIPF_S}) tags, 1-3 a post, at real cities by population; RSS after full GC`);
+  for (const vocabulary of VOCABULARIES) {
+    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), 'child', String(vocabulary)], {
+      encoding: 'utf8',
+      env: process.env,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const line = child.stdout.trim().split('\n').at(-1) ?? '';
+    if (child.status !== 0 || !line.startsWith('{')) {
+      console.log(
+        `  ${vocabulary.toLocaleString('en')} tags: the run failed (exit ${child.status}): ${child.stderr.trim().split('\n').at(-1) ?? ''}`,
+      );
+      continue;
+    }
+    const f = JSON.parse(line) as Figures;
+    const margin = (f.rss[f.rss.length - 1] - f.rss[0]) / (held[held.length - 1] - held[0]);
+    console.log(
+      `  ${vocabulary.toLocaleString('en')}-tag vocabulary: ${f.accepted.toLocaleString('en')} posts held, counted at ${Math.round(f.accepted / (f.ingestMs / 1000)).toLocaleString('en')}/s`,
+    );
+    console.log(`    rss idle ${mb(f.idle)}; ${held.map((n, i) => `${n.toLocaleString('en')} held ${mb(f.rss[i])}`).join(', ')}`);
+    console.log(
+      `    one more post held costs ${margin.toFixed(0)} B of resident memory (between ${held[0].toLocaleString('en')} and ${held[held.length - 1].toLocaleString('en')} held)`,
+    );
+    console.log(`    24h top 10: box Europe ${ms(f.europe)}; box France ${ms(f.franceBox)}; region FR ${ms(f.france)}`);
+  }
+}
+
+if (process.argv[2] === 'child') measure(Number(process.argv[3]));
