@@ -69,6 +69,8 @@ export class MarkerHub {
   private readonly sessions = new Set<SseSession>();
   private readonly perIp = new Map<string, number>();
   private readonly dropped = new WeakMap<SseSession, number>();
+  /** Each registered session's `close` listener, removed when it is deregistered. */
+  private readonly leaving = new WeakMap<SseSession, () => void>();
   private pending: GeoEvent[] = [];
   /** Posts published since the last flush, whether or not anyone was listening (for the rate). */
   private counted = 0;
@@ -129,7 +131,9 @@ export class MarkerHub {
    */
   register(session: SseSession): void {
     if (this.sessions.has(session) || session.isClosed) return;
-    session.once('close', () => this.deregister(session));
+    const leave = () => this.deregister(session);
+    this.leaving.set(session, leave);
+    session.once('close', leave);
     this.sessions.add(session);
     this.perIp.set(session.ip, (this.perIp.get(session.ip) ?? 0) + 1);
   }
@@ -137,6 +141,10 @@ export class MarkerHub {
   /** Stops sending to a session and frees its slot; a session not registered is left alone. */
   deregister(session: SseSession): void {
     if (!this.sessions.delete(session)) return;
+    // A session deregistered before it closed keeps no listener of ours: registering again adds one, not two.
+    const leave = this.leaving.get(session);
+    if (leave !== undefined) session.off('close', leave);
+    this.leaving.delete(session);
     if (session.stalledOut) this.counts.stalledDisconnects += 1;
     const left = (this.perIp.get(session.ip) ?? 1) - 1;
     if (left === 0) this.perIp.delete(session.ip);

@@ -118,4 +118,24 @@ describe('TrendsFeed', () => {
     expect(feed.clients).toBe(0);
     expect(trendsOf(res)).toEqual([]);
   });
+
+  it('keeps one close listener per owner however often a session is deregistered and registered again', () => {
+    const feed = feedOver(new TrendEngine());
+    const hub = new MarkerHub(() => NOW, { batchMs: 3_600_000, statsMs: 3_600_000, keepAliveMs: 3_600_000 });
+    owners.push(hub);
+    const { session } = fakeSession();
+    const before = session.listenerCount('close');
+    for (let i = 0; i < 3; i += 1) {
+      feed.register(session);
+      hub.register(session);
+      feed.deregister(session);
+      hub.deregister(session);
+    }
+    expect(session.listenerCount('close')).toBe(before);
+    feed.register(session);
+    hub.register(session);
+    expect(session.listenerCount('close')).toBe(before + 2);
+    session.close();
+    expect([feed.clients, hub.clients, session.listenerCount('close')]).toEqual([0, 0, before]);
+  });
 });

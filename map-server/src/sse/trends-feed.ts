@@ -45,6 +45,8 @@ export class TrendsFeed {
   private readonly groups = new Map<string, Group>();
   /** The keys of the groups each registered session joined, so that leaving does not scan every group. */
   private readonly joined = new Map<SseSession, string[]>();
+  /** Each registered session's `close` listener, removed when it is deregistered. */
+  private readonly leaving = new WeakMap<SseSession, () => void>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -68,7 +70,9 @@ export class TrendsFeed {
    */
   register(session: SseSession): void {
     if (this.joined.has(session) || session.isClosed) return;
-    session.once('close', () => this.deregister(session));
+    const leave = () => this.deregister(session);
+    this.leaving.set(session, leave);
+    session.once('close', leave);
     const sub = session.subscription;
     const { tag, window } = sub;
     const groups: [key: string, compute: () => string][] = [[`trends|${trendsQueryKey(sub)}`, () => this.trendsChunk(sub)]];
@@ -85,6 +89,10 @@ export class TrendsFeed {
     const keys = this.joined.get(session);
     if (keys === undefined) return;
     this.joined.delete(session);
+    // A session deregistered before it closed keeps no listener of ours: registering again adds one, not two.
+    const leave = this.leaving.get(session);
+    if (leave !== undefined) session.off('close', leave);
+    this.leaving.delete(session);
     for (const key of keys) {
       const group = this.groups.get(key);
       if (group !== undefined && group.sessions.delete(session) && group.sessions.size === 0) this.groups.delete(key);
