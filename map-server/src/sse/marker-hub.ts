@@ -66,11 +66,10 @@ export interface HubCounts {
 
 export class MarkerHub {
   readonly options: HubOptions;
-  private readonly sessions = new Set<SseSession>();
+  /** Registered sessions, each with what stops listening for its close. */
+  private readonly sessions = new Map<SseSession, () => void>();
   private readonly perIp = new Map<string, number>();
   private readonly dropped = new WeakMap<SseSession, number>();
-  /** Each registered session's `close` listener, removed when it is deregistered. */
-  private readonly leaving = new WeakMap<SseSession, () => void>();
   private pending: GeoEvent[] = [];
   /** Posts published since the last flush, whether or not anyone was listening (for the rate). */
   private counted = 0;
@@ -131,20 +130,19 @@ export class MarkerHub {
    */
   register(session: SseSession): void {
     if (this.sessions.has(session) || session.isClosed) return;
-    const leave = () => this.deregister(session);
-    this.leaving.set(session, leave);
-    session.once('close', leave);
-    this.sessions.add(session);
+    this.sessions.set(
+      session,
+      session.onClose(() => this.deregister(session)),
+    );
     this.perIp.set(session.ip, (this.perIp.get(session.ip) ?? 0) + 1);
   }
 
   /** Stops sending to a session and frees its slot; a session not registered is left alone. */
   deregister(session: SseSession): void {
-    if (!this.sessions.delete(session)) return;
-    // A session deregistered before it closed keeps no listener of ours: registering again adds one, not two.
-    const leave = this.leaving.get(session);
-    if (leave !== undefined) session.off('close', leave);
-    this.leaving.delete(session);
+    const stopListening = this.sessions.get(session);
+    if (stopListening === undefined) return;
+    this.sessions.delete(session);
+    stopListening();
     if (session.stalledOut) this.counts.stalledDisconnects += 1;
     const left = (this.perIp.get(session.ip) ?? 1) - 1;
     if (left === 0) this.perIp.delete(session.ip);
@@ -154,7 +152,7 @@ export class MarkerHub {
   /** Ends every stream and stops the timers: streams never end by themselves. */
   close(): void {
     for (const timer of this.timers) clearInterval(timer);
-    for (const session of [...this.sessions]) session.close();
+    for (const session of [...this.sessions.keys()]) session.close();
     this.pending = [];
   }
 
@@ -171,7 +169,7 @@ export class MarkerHub {
     // Sessions that share a filter share one serialised chunk.
     const byTag = new Map<string | null, { chunk: string; sent: number; sampledOut: number }>();
     const byArea = new Map<string, string>();
-    for (const session of this.sessions) {
+    for (const session of this.sessions.keys()) {
       let prepared = byTag.get(session.tag);
       if (prepared === undefined) {
         const tagged = session.tag === null ? markers : markers.filter((m) => m.tags.includes(session.tag!));
@@ -216,7 +214,7 @@ export class MarkerHub {
   private sendStats(): void {
     const now = this.now();
     const rate = this.rate;
-    for (const session of this.sessions) {
+    for (const session of this.sessions.keys()) {
       const stats: StreamStats = { rate, ingested: this.ingested(), dropped: this.dropped.get(session) ?? 0 };
       session.send(sseEvent(SSE_EVENTS.stats, JSON.stringify(stats)), now);
     }
@@ -224,7 +222,7 @@ export class MarkerHub {
 
   private keepAlive(): void {
     const now = this.now();
-    for (const session of this.sessions) session.keepAlive(now);
+    for (const session of this.sessions.keys()) session.keepAlive(now);
   }
 }
 

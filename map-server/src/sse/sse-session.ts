@@ -56,6 +56,15 @@ export class SseSession extends EventEmitter<SessionEvents> {
     res.on('error', () => this.close());
   }
 
+  /**
+   * Calls `leave` once, when the session closes; returns what cancels that. An owner that lets a session go
+   * before it closes cancels it, so registering again adds one listener, not two.
+   */
+  onClose(leave: () => void): () => void {
+    this.once('close', leave);
+    return () => this.off('close', leave);
+  }
+
   /** Only posts carrying this tag key, or all when null. */
   get tag(): string | null {
     return this.subscription.tag;

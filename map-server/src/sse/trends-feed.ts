@@ -43,10 +43,11 @@ interface Group {
 export class TrendsFeed {
   readonly options: TrendsFeedOptions;
   private readonly groups = new Map<string, Group>();
-  /** The keys of the groups each registered session joined, so that leaving does not scan every group. */
-  private readonly joined = new Map<SseSession, string[]>();
-  /** Each registered session's `close` listener, removed when it is deregistered. */
-  private readonly leaving = new WeakMap<SseSession, () => void>();
+  /**
+   * Each registered session: the keys of the groups it joined (so that leaving does not scan every group) and
+   * what stops listening for its close.
+   */
+  private readonly joined = new Map<SseSession, { keys: string[]; stopListening: () => void }>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -70,30 +71,21 @@ export class TrendsFeed {
    */
   register(session: SseSession): void {
     if (this.joined.has(session) || session.isClosed) return;
-    const leave = () => this.deregister(session);
-    this.leaving.set(session, leave);
-    session.once('close', leave);
     const sub = session.subscription;
     const { tag, window } = sub;
     const groups: [key: string, compute: () => string][] = [[`trends|${trendsQueryKey(sub)}`, () => this.trendsChunk(sub)]];
     if (tag !== null) groups.push([`tag-regions|${tagRegionsKey(tag, window)}`, () => this.tagRegionsChunk(tag, window)]);
-    this.joined.set(
-      session,
-      groups.map(([key]) => key),
-    );
+    this.joined.set(session, { keys: groups.map(([key]) => key), stopListening: session.onClose(() => this.deregister(session)) });
     for (const [key, compute] of groups) this.join(key, session, compute);
   }
 
   /** Leaves the session's groups (a group left empty goes); a session not registered is left alone. */
   deregister(session: SseSession): void {
-    const keys = this.joined.get(session);
-    if (keys === undefined) return;
+    const joined = this.joined.get(session);
+    if (joined === undefined) return;
     this.joined.delete(session);
-    // A session deregistered before it closed keeps no listener of ours: registering again adds one, not two.
-    const leave = this.leaving.get(session);
-    if (leave !== undefined) session.off('close', leave);
-    this.leaving.delete(session);
-    for (const key of keys) {
+    joined.stopListening();
+    for (const key of joined.keys) {
       const group = this.groups.get(key);
       if (group !== undefined && group.sessions.delete(session) && group.sessions.size === 0) this.groups.delete(key);
     }
