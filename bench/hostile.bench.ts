@@ -23,7 +23,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { compressRepeated, type Tool } from '../test/archive-bombs';
 import { freePort } from '../test/kafka/services';
 import { logMessages, SUMMARY_LOG_ENV } from './log-messages';
-import { megabytes } from './megabytes';
+import { megabytes } from './memory';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** Issue 9's targets. */

@@ -27,7 +27,7 @@ import { SyntheticWorld } from '../producer/src/sources/synthetic-world';
 import { startTestBroker, type TestBroker } from '../scripts/kafka-test-broker';
 import { freePort, health, runService, stopServices, uniqueTopic, until } from '../test/kafka/services';
 import { logMessages, SUMMARY_LOG_ENV } from './log-messages';
-import { megabytes } from './megabytes';
+import { megabytes } from './memory';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const LINES = Number(process.env.REPLAY_BENCH_LINES ?? 200_000);

@@ -16,7 +16,8 @@ import { EVENT_VERSION, type GeoEvent } from '../common/node/event';
 import { cumulativeWeights, pickWeighted, prng, zipfCumulative } from '../common/node/prng';
 import { pointNear, syntheticCities } from '../producer/src/sources/synthetic-cities';
 import { TrendEngine } from '../map-server/src/trend-engine';
-import { oneMorePost } from './view-trends.bench';
+import { uncachedTimes } from './view-trends.bench';
+import { gc, megabytes } from './memory';
 import { percentile } from './percentile';
 
 const POSTS = Number(process.env.STORE_BENCH_POSTS ?? 3_000_000);
@@ -29,10 +30,6 @@ const CHECKPOINTS = [1 / 3, 2 / 3, 1];
 const QUERIES = 50;
 const EUROPE: Bbox = [-25, 34, 45, 72];
 const FRANCE: Bbox = [-5.2, 41.3, 9.6, 51.1];
-
-function gc(): void {
-  (globalThis as { gc?: () => void }).gc?.();
-}
 
 /** Resident memory after two full collections, in bytes. */
 function settledRss(): number {
@@ -82,14 +79,8 @@ function measure(vocabulary: number): void {
   const ingestMs = performance.now() - started;
   const accepted = engine.acceptedCount;
   const time = (ask: () => unknown) => {
-    const ms: number[] = [];
-    for (let i = 0; i < QUERIES; i += 1) {
-      oneMorePost(engine); // defeats the answer cache, as a busy stream would
-      const start = performance.now();
-      ask();
-      ms.push(performance.now() - start);
-    }
-    ms.sort((a, b) => a - b);
+    // Each after one more post, so that the answer cache does not reply, as on a busy stream.
+    const ms = uncachedTimes(engine, QUERIES, ask);
     return { p50: percentile(ms, 50), p99: percentile(ms, 99) };
   };
   const query = { window: '24h', sort: 'top', limit: 10 } as const;
@@ -110,7 +101,6 @@ interface Figures {
   france: { p50: number; p99: number };
 }
 
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const ms = (q: { p50: number; p99: number }) => `p50 ${q.p50.toFixed(1)} ms, p99 ${q.p99.toFixed(1)} ms`;
 
 export async function benchStore(): Promise<void> {
@@ -134,7 +124,7 @@ export async function benchStore(): Promise<void> {
     console.log(
       `  ${vocabulary.toLocaleString('en')}-tag vocabulary: ${f.accepted.toLocaleString('en')} posts held, counted at ${Math.round(f.accepted / (f.ingestMs / 1000)).toLocaleString('en')}/s`,
     );
-    console.log(`    rss idle ${mb(f.idle)}; ${held.map((n, i) => `${n.toLocaleString('en')} held ${mb(f.rss[i])}`).join(', ')}`);
+    console.log(`    rss idle ${megabytes(f.idle)}; ${held.map((n, i) => `${n.toLocaleString('en')} held ${megabytes(f.rss[i])}`).join(', ')}`);
     console.log(
       `    one more post held costs ${margin.toFixed(0)} B of resident memory (between ${held[0].toLocaleString('en')} and ${held[held.length - 1].toLocaleString('en')} held)`,
     );

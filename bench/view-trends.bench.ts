@@ -15,6 +15,7 @@ import type { PostCounts } from '../map-server/src/core/post-counts';
 import type { TrendEngine } from '../map-server/src/trend-engine';
 import { EVENT_VERSION } from '../common/node/event';
 import { percentile } from './percentile';
+import { gc } from './memory';
 
 const QUERIES = 200;
 
@@ -64,9 +65,22 @@ export function oneMorePost(engine: TrendEngine): void {
 }
 
 /**
- * p50 and p99 of an uncached trends query. Before each, one post is added (`oneMorePost`), so neither the
- * response cache nor the sparkline series answer for it; `cold` also forgets every sparkline series first.
+ * The times of `queries` uncached asks, in ms, ascending. Before each, one post is added (`oneMorePost`), so
+ * neither the response cache nor the sparkline series answer for it; `before` runs ahead of each, untimed.
  */
+export function uncachedTimes(engine: TrendEngine, queries: number, ask: () => unknown, before: () => void = () => {}): number[] {
+  const times: number[] = [];
+  for (let q = 0; q < queries; q += 1) {
+    oneMorePost(engine);
+    before();
+    const t = performance.now();
+    ask();
+    times.push(performance.now() - t);
+  }
+  return times.sort((a, b) => a - b);
+}
+
+/** p50 and p99 of an uncached trends query; `cold` also forgets every sparkline series before each. */
 function timeQuery(
   engine: TrendEngine,
   counts: PostCounts,
@@ -76,15 +90,14 @@ function timeQuery(
   sort: SortName,
   cold = false,
 ): string {
-  const times: number[] = [];
-  for (let q = 0; q < QUERIES; q += 1) {
-    oneMorePost(engine);
-    if (cold) counts.sparks.clear();
-    const t = performance.now();
-    engine.trends({ region, bbox, window, sort, limit: 10 });
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
+  const times = uncachedTimes(
+    engine,
+    QUERIES,
+    () => engine.trends({ region, bbox, window, sort, limit: 10 }),
+    () => {
+      if (cold) counts.sparks.clear();
+    },
+  );
   return `p50 ${percentile(times, 50).toFixed(2)} ms, p99 ${percentile(times, 99).toFixed(2)} ms`;
 }
 
@@ -93,13 +106,7 @@ function heapAndBuffers(): number {
   return usage.heapUsed + usage.arrayBuffers;
 }
 
-export function benchViewTrends(
-  engine: TrendEngine,
-  counts: PostCounts,
-  data: { ts: Float64Array; tags: Int32Array[] },
-  positions: Positions,
-  gc: () => void,
-): void {
+export function benchViewTrends(engine: TrendEngine, counts: PostCounts, data: { ts: Float64Array; tags: Int32Array[] }, positions: Positions): void {
   const posts = data.ts.length;
   for (const { name, bbox } of BOXES) {
     const inBox = engine.trends({ region: 'view', bbox, window: '24h', sort: 'top', limit: 10 }).total;

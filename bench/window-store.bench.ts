@@ -13,7 +13,7 @@ import { checkedEvent, encodeEvent, EVENT_VERSION, type GeoEvent } from '../comm
 import { WORLD } from '../common/browser/api';
 import { benchViewTrends, cityPositions, oneMorePost } from './view-trends.bench';
 import { percentile } from './percentile';
-import { megabytes } from './megabytes';
+import { gc, megabytes } from './memory';
 
 const EVENTS = 1_000_000;
 const VOCABULARY = 1_000_000;
@@ -53,10 +53,6 @@ function generate(seed: number): Generated {
     out.tags.push(Int32Array.from(tags));
   }
   return out;
-}
-
-function gc(): void {
-  (globalThis as { gc?: () => void }).gc?.();
 }
 
 export async function benchWindowStore(): Promise<void> {
@@ -148,5 +144,5 @@ export async function benchWindowStore(): Promise<void> {
   );
 
   // 4. Trends in a view, rising, and the grid's memory.
-  benchViewTrends(engine, counts, data, positions, gc);
+  benchViewTrends(engine, counts, data, positions);
 }
