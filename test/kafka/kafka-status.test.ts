@@ -38,10 +38,13 @@ describe.skipIf(brokers === null)('the bus on Kafka', { timeout: KAFKA_TEST_MS }
     const timestamp = Date.now() - 60_000;
     await publisher.publish([{ key: 'FR', event: published, timestamp }]); // resolves once connected
     // One at a time: the second waits for the first and is replaced by the third, which still goes out.
+    // Taken now, as a producer takes them: the status is the message's time, and the broker's retention
+    // (48 h) would delete a segment of statuses stamped in 1970 whenever its check came round.
+    const at = Date.now();
     await Promise.all([
-      publisher.publishStatus(producerStatus({ producer: 'p1', at: 10, read: 1 })),
-      publisher.publishStatus(producerStatus({ producer: 'p1', at: 15, read: 2 })),
-      publisher.publishStatus(producerStatus({ producer: 'p1', at: 20, read: 3, state: 'finished' })),
+      publisher.publishStatus(producerStatus({ producer: 'p1', at, read: 1 })),
+      publisher.publishStatus(producerStatus({ producer: 'p1', at: at + 5, read: 2 })),
+      publisher.publishStatus(producerStatus({ producer: 'p1', at: at + 10, read: 3, state: 'finished' })),
     ]);
     const junk = await consoleProduce(brokers!, statusTopic(topic), Buffer.from('p1\tnot a status\n'));
     expect(junk.code, junk.output).toBe(0);
@@ -63,8 +66,8 @@ describe.skipIf(brokers === null)('the bus on Kafka', { timeout: KAFKA_TEST_MS }
     expect([message.key, message.timestamp]).toEqual(['FR', timestamp]);
     expect(decodeEvent(message.value)).toEqual({ ok: true, event: published });
     expect(statuses.map((s) => [s.producer, s.at, s.read, s.state])).toEqual([
-      ['p1', 10, 1, 'running'],
-      ['p1', 20, 3, 'finished'],
+      ['p1', at, 1, 'running'],
+      ['p1', at + 10, 3, 'finished'],
     ]);
     expect(warnings).toEqual([`kafka: ignored a message on ${statusTopic(topic)}: status is not JSON`]);
     // Lag and rebuilding concern the events topic only: the status topic's partition is no partition 0 of it.
@@ -84,7 +87,7 @@ describe.skipIf(brokers === null)('the bus on Kafka', { timeout: KAFKA_TEST_MS }
     closing.push(publisher);
     const published = checkedEvent(event({ tags: ['withoutstatus'], ts: Date.now() }));
     await publisher.publish([{ key: 'FR', event: published, timestamp: Date.now() }]);
-    await publisher.publishStatus(producerStatus({ producer: 'p1', at: 10 })); // dropped, never held
+    await publisher.publishStatus(producerStatus({ producer: 'p1', at: Date.now() })); // dropped, never held
 
     const delivered: DeliveredMessage[] = [];
     const statuses: ProducerStatus[] = [];
