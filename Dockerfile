@@ -23,13 +23,15 @@ RUN npm run build
 
 # --- runtime: production dependencies, the server bundle and the built frontend ------------------------------
 FROM ${NODE_IMAGE} AS runtime
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/data
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist/server/ dist/server/
 COPY --from=build /app/frontend/dist/ frontend/dist/
-# Everything above is root-owned and read-only to the app; it runs as the image's unprivileged `node` user.
+# Everything above is root-owned and read-only to the app; it runs as the image's unprivileged `node` user,
+# which owns only /data: the map-server's saved state (DATA_DIR), a volume in docker-compose.yml.
+RUN mkdir /data && chown node:node /data
 USER node
 EXPOSE 3000
 # The map-server's health endpoint (answers while Kafka is away, too). The producer service disables this.

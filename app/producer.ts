@@ -20,7 +20,7 @@ import { preflight } from '../producer/src/preflight';
 const PROGRESS_MS = 5_000;
 
 runMain(async () => {
-  const config = readConfig(process.argv.slice(2), process.env);
+  const config = readConfig(process.argv.slice(2), process.env, { holdsState: false });
   if (typeof config === 'number') return config;
   const ready = await preflight(config);
   if (typeof ready === 'number') return ready;

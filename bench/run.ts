@@ -6,7 +6,8 @@
  * `hostile`: decompression bombs (.bz2, .gz) replayed by `npm start`: peak RSS and the slowest `/api/health`;
  * `frontend`: the production bundle's gzipped size, and frame time and long tasks in headless Chromium;
  * `streams`: how many SSE streams one map-server holds (connect time, delivery latency, /api/trends latency, RSS);
- * `store`: resident memory per post held (10k- and 1M-tag vocabularies, 24 h) and box against region queries.
+ * `store`: resident memory per post held (10k- and 1M-tag vocabularies, 24 h) and box against region queries;
+ * `restart`: a map-server over Kafka ready again with its save and without one (rebuilt from 24 h of log).
  */
 import { benchWindowStore } from './window-store.bench';
 import { benchKafka } from './kafka.bench';
@@ -15,6 +16,7 @@ import { benchStreams } from './streams.bench';
 import { benchNormalise } from './normalise.bench';
 import { benchHostile } from './hostile.bench';
 import { benchStore } from './store.bench';
+import { benchRestart } from './restart.bench';
 
 const SUITES: Record<string, () => Promise<void>> = {
   core: benchWindowStore,
@@ -24,6 +26,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   normalise: benchNormalise,
   hostile: benchHostile,
   store: benchStore,
+  restart: benchRestart,
   // Loaded when chosen: Vite and playwright-core are not worth loading (or measuring) in the other suites.
   frontend: async () => (await import('./frontend.bench')).benchFrontend(),
 };

@@ -78,6 +78,7 @@ async function atCount(n: number): Promise<void> {
       ...process.env,
       PORT: String(port),
       LOG_LEVEL: 'error',
+      DATA_DIR: 'none',
       API_RATE_LIMIT: '0',
       SSE_MAX_CLIENTS: String(n),
       SSE_MAX_CLIENTS_PER_ADDRESS: String(n),

@@ -34,7 +34,7 @@ afterEach(() => running.forEach((child) => child.kill('SIGKILL')));
 function launch(entry: Entry, args: string[], env: Record<string, string> = {}, as?: As) {
   const child = spawn(process.execPath, [`dist/server/${entry}.mjs`, ...args], {
     cwd: root,
-    env: { ...process.env, PORT: '0', KAFKA_BROKERS: '', X_BEARER_TOKEN: '', TWITTER_BEARER_TOKEN: '', LOG_FORMAT: '', ...env },
+    env: { ...process.env, PORT: '0', KAFKA_BROKERS: '', X_BEARER_TOKEN: '', TWITTER_BEARER_TOKEN: '', LOG_FORMAT: '', DATA_DIR: 'none', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     ...as,
   });

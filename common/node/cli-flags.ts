@@ -19,14 +19,15 @@ const OPTIONS = {
   bbox: { type: 'string' },
   'bearer-token-file': { type: 'string' },
   'dry-run-rules': { type: 'boolean' },
+  'data-dir': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 export type FlagName = keyof typeof OPTIONS;
 export type Flags = { [name in FlagName]?: (typeof OPTIONS)[name]['type'] extends 'string' ? string : boolean };
 
-/** The sources each source option applies to; --source and --help apply to all. */
-const APPLIES_TO: Record<Exclude<FlagName, 'source' | 'help'>, readonly SourceName[]> = {
+/** The sources each source option applies to; --source, --data-dir and --help apply to all. */
+const APPLIES_TO: Record<Exclude<FlagName, 'source' | 'help' | 'data-dir'>, readonly SourceName[]> = {
   file: ['replay'],
   speed: ['replay'],
   rate: ['synthetic'],
@@ -60,7 +61,7 @@ export function readFlags(argv: string[]): Flags {
 /** Refuses the first flag, in the order given, that does not apply to `source`. */
 export function checkSourceOptions(flags: Flags, source: SourceName): void {
   for (const name of Object.keys(flags) as FlagName[]) {
-    if (name === 'source' || name === 'help') continue;
+    if (name === 'source' || name === 'help' || name === 'data-dir') continue;
     const sources = APPLIES_TO[name];
     if (!sources.includes(source)) {
       const which = flags.source === undefined ? `${source}, the default` : source;

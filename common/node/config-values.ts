@@ -38,6 +38,33 @@ export function parseNumber(name: string, raw: string | undefined, fallback: num
   return value;
 }
 
+/** Milliseconds per unit of a duration: `500ms`, `30s`, `15m`, `1h`, `2d`. */
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/**
+ * A duration such as `30s`, `15m` or `1h` (a number and a unit: ms, s, m, h or d), in ms, within `range`
+ * (ms); `fallback` when absent; `name` is the flag or variable.
+ */
+export function parseDuration(name: string, raw: string | undefined, fallback: number, range: { min: number; max: number }): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const match = /^([0-9]+(?:\.[0-9]+)?)\s*(ms|s|m|h|d)$/.exec(raw.trim());
+  const value = match ? Number(match[1]) * DURATION_UNITS[match[2]] : Number.NaN;
+  if (!(value >= range.min && value <= range.max)) {
+    throw new ConfigError(
+      `${name} must be a duration from ${formatDuration(range.min)} to ${formatDuration(range.max)}, such as 30s, 15m or 1h; got "${raw}"`,
+    );
+  }
+  return value;
+}
+
+/** A duration in ms in the largest unit that divides it, e.g. 3600000 as `1h`. */
+export function formatDuration(ms: number): string {
+  const [unit, size] = Object.entries(DURATION_UNITS)
+    .reverse()
+    .find(([, size]) => ms % size === 0) ?? ['ms', 1];
+  return `${ms / size}${unit}`;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** LOG_FORMAT: `json` or `pretty`; absent, pretty on a terminal and json otherwise. */

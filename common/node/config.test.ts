@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
 import { ConfigError, DEFAULTS, HELP, parseConfig, type Config } from './config';
 import { EXIT_USAGE } from './errors';
 
@@ -82,6 +83,10 @@ describe('parseConfig', () => {
       'API_RATE_LIMIT',
       'KAFKA_BROKERS',
       'LOG_FORMAT',
+      '--data-dir',
+      'DATA_DIR',
+      'SAVE_EVERY',
+      'DEDUPE_HORIZON',
     ]) {
       expect(HELP).toContain(option);
     }
@@ -109,6 +114,29 @@ describe('parseConfig', () => {
     expect(() => parseConfig(['--source', 'x'], {}, { sourceOptions: false })).toThrow(/--source is an option of the producer/);
     expect(parseConfig(['--help'], {}, { sourceOptions: false })).toEqual({ help: true });
     expect(parseConfig([], { KAFKA_BROKERS: 'k:9092' }, { sourceOptions: false }).help).toBe(false);
+  });
+
+  it('keeps state in ./data for a live source, nowhere for a replay unless given a directory, and nowhere with none', () => {
+    expect(config([]).dataDir).toBe(resolve('data'));
+    expect(config(['--source', 'x']).dataDir).toBe(resolve('data'));
+    expect(config(['--source', 'replay', '--file', 'a']).dataDir).toBeNull();
+    expect(config(['--source', 'replay', '--file', 'a'], { DATA_DIR: 'replays/day1' }).dataDir).toBe(resolve('replays/day1'));
+    expect(config(['--data-dir', '/var/lib/trendmap'], { DATA_DIR: 'ignored' }).dataDir).toBe('/var/lib/trendmap');
+    expect(config([], { DATA_DIR: 'none' }).dataDir).toBeNull();
+    expect(config(['--data-dir', 'none']).dataDir).toBeNull();
+    // The map-server service takes --data-dir (its only option); the producer service keeps no state.
+    const service = parseConfig(['--data-dir', 'state'], {}, { sourceOptions: false });
+    expect(service.help === false && service.config.dataDir).toBe(resolve('state'));
+    expect(() => parseConfig(['--data-dir', 'state'], {}, { holdsState: false })).toThrow(/--data-dir is an option of the map-server/);
+  });
+
+  it('reads the save interval and the dedupe horizon as durations', () => {
+    expect(config([])).toMatchObject({ saveEveryMs: 60_000, dedupeHorizonMs: 3_600_000 });
+    expect(config([], { SAVE_EVERY: '15s', DEDUPE_HORIZON: '90m' })).toMatchObject({ saveEveryMs: 15_000, dedupeHorizonMs: 5_400_000 });
+    expect(config([], { DEDUPE_HORIZON: '1d' }).dedupeHorizonMs).toBe(86_400_000);
+    expect(() => config([], { SAVE_EVERY: '500ms' })).toThrow(/^SAVE_EVERY must be a duration from 1s to 1h, such as 30s, 15m or 1h; got "500ms"$/);
+    expect(() => config([], { DEDUPE_HORIZON: '2d' })).toThrow(/^DEDUPE_HORIZON must be a duration from 1m to 1d, such as 30s, 15m or 1h; got "2d"$/);
+    expect(() => config([], { DEDUPE_HORIZON: 'an hour' })).toThrow(/DEDUPE_HORIZON must be a duration/);
   });
 
   it('reports every mistake as a ConfigError with a stable code and the usage exit code', () => {

@@ -2,6 +2,7 @@
  * The one configuration of every trendmap process: command-line flags and environment variables, read and
  * validated once at start-up. Nothing else reads `process.env` or `process.argv`.
  */
+import { resolve } from 'node:path';
 import { isCountryCode } from '../browser/countries';
 import { ConfigError } from './errors';
 import { checkSourceOptions, readFlags } from './cli-flags';
@@ -14,6 +15,8 @@ import {
   parseList,
   parseLogFormat,
   parseLogLevel,
+  formatDuration,
+  parseDuration,
   parseNumber,
   parseSpeed,
   parseTileUrl,
@@ -86,6 +89,15 @@ export interface Config {
   kafkaPartitions: number;
   /** Retention of the topic when the producer creates it, in hours: longer than the largest window. */
   kafkaRetentionHours: number;
+  /**
+   * Where the map-server keeps its state across restarts (an absolute path), or null to keep nothing
+   * (`DATA_DIR=none`, and a replay given no data directory: it starts empty and writes nowhere).
+   */
+  dataDir: string | null;
+  /** How often the state is saved while running, in ms (besides on SIGTERM/SIGINT). */
+  saveEveryMs: number;
+  /** How long, in event time, a post id is remembered so that a redelivered post counts once, in ms. */
+  dedupeHorizonMs: number;
 }
 
 export const DEFAULTS = {
@@ -107,7 +119,13 @@ export const DEFAULTS = {
   kafkaTopic: 'geo-hashtags',
   kafkaPartitions: 6,
   kafkaRetentionHours: 48,
+  dataDir: 'data',
+  saveEveryMs: 60_000,
+  dedupeHorizonMs: 3_600_000,
 } as const;
+
+/** The value of DATA_DIR or --data-dir that keeps no state. */
+export const NO_DATA_DIR = 'none';
 
 /** Upper bound of `--rate`, in posts per second: beyond it the synthetic generator cannot keep pace. */
 export const MAX_RATE = 100_000;
@@ -135,6 +153,7 @@ Options:
                     API accepts)
   --bearer-token-file <path>  x: read the bearer token from this file
   --dry-run-rules   x: print the stream rules that would be synced, and exit
+  --data-dir <path> where the counts are saved so a restart loses nothing, as DATA_DIR (which see)
   -h, --help        print this help and exit
   An option marked synthetic:, replay: or x: applies to that source only; with another it is refused.
 
@@ -161,6 +180,11 @@ Environment:
   KAFKA_TOPIC       topic of the posts (default ${DEFAULTS.kafkaTopic})
   KAFKA_PARTITIONS  partitions when the topic is created (default ${DEFAULTS.kafkaPartitions})
   KAFKA_RETENTION_HOURS  retention when the topic is created (default ${DEFAULTS.kafkaRetentionHours}, at least 25)
+  DATA_DIR          where the map-server saves its counts, so a restart loses nothing (default ./${DEFAULTS.dataDir};
+                    ${NO_DATA_DIR}: keep nothing; one process per directory). A replay keeps nothing unless given one
+  SAVE_EVERY        how often the state is saved besides at shutdown (default ${formatDuration(DEFAULTS.saveEveryMs)}; e.g. 30s, 5m)
+  DEDUPE_HORIZON    a post redelivered within this much event time of the newest counts once (default
+                    ${formatDuration(DEFAULTS.dedupeHorizonMs)}, at most 24h); each id held costs about 8 bytes
 `;
 
 export type ParsedCommand = { help: true } | { help: false; config: Config };
@@ -174,13 +198,15 @@ export interface ParseContext {
    * refused, rather than ignored.
    */
   sourceOptions?: boolean;
+  /** False for an entry point that holds no state (the producer service): --data-dir is then refused. */
+  holdsState?: boolean;
 }
 
 export function parseConfig(argv: string[], env: Record<string, string | undefined>, context: ParseContext = {}): ParsedCommand {
   const flags = readFlags(argv);
   if (flags.help) return { help: true };
   if (context.sourceOptions === false) {
-    const given = Object.keys(flags).find((name) => name !== 'help');
+    const given = Object.keys(flags).find((name) => name !== 'help' && name !== 'data-dir');
     if (given !== undefined) throw new ConfigError(`--${given} is an option of the producer: this service takes none (only --help)`);
   }
 
@@ -190,6 +216,9 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
     throw new ConfigError(`--source must be synthetic, replay or x (alias twitter); got "${named}"`);
   }
   checkSourceOptions(flags, source);
+  if (context.holdsState === false && flags['data-dir'] !== undefined) {
+    throw new ConfigError('--data-dir is an option of the map-server: the producer service keeps no state');
+  }
   const file = flags.file ?? null;
   if (source === 'replay' && file === null) throw new ConfigError('--source replay needs --file <path>');
 
@@ -239,6 +268,22 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
         min: 25,
         max: 24 * 365,
       }),
+      dataDir: parseDataDir(flags['data-dir'] ?? nonEmpty(env.DATA_DIR), source),
+      saveEveryMs: parseDuration('SAVE_EVERY', env.SAVE_EVERY, DEFAULTS.saveEveryMs, { min: 1_000, max: 3_600_000 }),
+      dedupeHorizonMs: parseDuration('DEDUPE_HORIZON', env.DEDUPE_HORIZON, DEFAULTS.dedupeHorizonMs, {
+        min: 60_000,
+        max: 86_400_000,
+      }),
     },
   };
+}
+
+/**
+ * The data directory, absolute: the one given (`none`: keep nothing), else `./data` for a live source. A
+ * replay given none keeps nothing: it starts from an empty state and never writes into a live run's.
+ */
+function parseDataDir(given: string | undefined, source: SourceName): string | null {
+  if (given === NO_DATA_DIR) return null;
+  if (given !== undefined) return resolve(given);
+  return source === 'replay' ? null : resolve(DEFAULTS.dataDir);
 }

@@ -27,7 +27,13 @@ export type ErrorCode =
   /** HOST is not an address of this machine, or does not resolve (exit 1). */
   | 'HOST_NOT_AVAILABLE'
   /** The X API refused the token, the access level or the request; retrying cannot help (exit 1). */
-  | 'X_REFUSED';
+  | 'X_REFUSED'
+  /** Another process uses DATA_DIR (exit 1). */
+  | 'DATA_DIR_LOCKED'
+  /** DATA_DIR cannot be created, read or written (exit 1). */
+  | 'DATA_DIR_UNUSABLE'
+  /** The state saved in DATA_DIR is damaged, of another format, or of another kind of run (exit 1). */
+  | 'STATE_UNREADABLE';
 
 /** An expected condition: its message is written for the person who can fix it. */
 export class TrendmapError extends Error {
@@ -59,6 +65,13 @@ export class ListenError extends TrendmapError {
 export class XFatalError extends TrendmapError {
   constructor(message: string) {
     super('X_REFUSED', message, EXIT_FAILURE);
+  }
+}
+
+/** The data directory or the state saved in it cannot be used as it is: nothing is overwritten. */
+export class StateError extends TrendmapError {
+  constructor(code: 'DATA_DIR_LOCKED' | 'DATA_DIR_UNUSABLE' | 'STATE_UNREADABLE', message: string) {
+    super(code, message, EXIT_FAILURE);
   }
 }
 

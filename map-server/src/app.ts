@@ -26,6 +26,7 @@ import type { ProducerStatuses } from './producer-statuses';
 import { clientConfigRoute } from './routes/client-config';
 import { frontendRoute } from './routes/frontend';
 import { parameterError } from './routes/query-params';
+import type { SaveStats } from './state/saved-state';
 
 export interface AppOptions {
   engine: TrendEngine;
@@ -44,6 +45,8 @@ export interface AppOptions {
   /** The producers' statuses heard on the bus, for /api/health and /metrics. */
   producers?: ProducerStatuses;
   busHealth?: () => SubscriberHealth;
+  /** How saving the state goes, for /metrics; absent when nothing is saved. */
+  saveStats?: () => SaveStats;
   /** The process's logger (pino); none by default. */
   loggerInstance?: FastifyBaseLogger;
 }
@@ -74,8 +77,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (perMinute > 0) await app.register(rateLimit, apiRateLimit(perMinute));
   // Unknown API paths count against the budget too (the limiter lets everything else through).
   installErrorReplies(app, perMinute > 0 ? app.rateLimit() : undefined);
-  const { engine, hub, producers, busHealth } = options;
-  installMetrics(app, { engine, hub, producers, busHealth });
+  const { engine, hub, producers, busHealth, saveStats } = options;
+  installMetrics(app, { engine, hub, producers, busHealth, saveStats });
 
   const feed = new TrendsFeed(options.engine, options.feedOptions);
   // SSE streams never end by themselves: end them before Fastify waits for in-flight requests.

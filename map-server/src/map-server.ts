@@ -17,6 +17,8 @@ import type { SessionOptions } from './sse/sse-session';
 import { buildApp } from './app';
 import { ProducerStatuses } from './producer-statuses';
 import { BUCKET_MS, RING_BUCKETS } from './core/window-store';
+import type { EngineSnapshot } from './core/engine-snapshot';
+import { SavedState, type StateToSave } from './state/saved-state';
 
 /** Where `npm run build` puts the frontend. */
 export const FRONTEND_DIST = fileURLToPath(new URL('../../frontend/dist', import.meta.url));
@@ -46,6 +48,12 @@ export interface MapServerOptions {
     | 'trustProxy'
     | 'sseMaxClients'
     | 'sseMaxClientsPerAddress'
+    | 'dataDir'
+    | 'saveEveryMs'
+    | 'dedupeHorizonMs'
+    | 'kafkaBrokers'
+    | 'kafkaTopic'
+    | 'source'
   >;
   subscriber: EventSubscriber;
   /** The process's logger (one per process); by default one made from the configuration. */
@@ -73,7 +81,21 @@ export interface RunningMapServer {
 
 export async function startMapServer(options: MapServerOptions): Promise<RunningMapServer> {
   const { config, subscriber } = options;
-  const engine = new TrendEngine();
+  const logger = options.logger ?? createLogger(config);
+  const engineOptions = { dedupeHorizonMs: config.dedupeHorizonMs };
+  // Loaded before anything listens: the first answer already holds what the last run counted.
+  const state =
+    config.dataDir === null
+      ? null
+      : SavedState.open({ dataDir: config.dataDir, run: runKind(config), saveEveryMs: config.saveEveryMs, log: logger }, (snapshot) =>
+          TrendEngine.restore(snapshot as EngineSnapshot, engineOptions),
+        );
+  const loaded = state?.loaded ?? null;
+  const engine = loaded?.restored ?? new TrendEngine(engineOptions);
+  if (loaded !== null) {
+    const resume = loaded.header.positions === null ? '' : `; reading ${config.kafkaTopic} from the offsets it covers`;
+    logger.info(`restored the state saved at ${new Date(loaded.header.savedAtMs).toISOString()} from ${loaded.path}${resume}`);
+  }
   const caps = { maxClients: config.sseMaxClients, maxClientsPerAddress: config.sseMaxClientsPerAddress };
   const hub = new MarkerHub(() => engine.acceptedCount, { ...caps, ...options.hub });
   engine.onAccepted((event) => hub.publish(event));
@@ -90,7 +112,8 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
     trustProxy: config.trustProxy,
     producers,
     busHealth: subscriber.health?.bind(subscriber),
-    loggerInstance: options.logger ?? createLogger(config),
+    saveStats: state === null ? undefined : () => state.saved.stats(),
+    loggerInstance: logger,
   });
 
   // Listen first: /api/health must answer while the windows are rebuilt, or while Kafka is away.
@@ -99,8 +122,12 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
     url = await app.listen({ port: config.port, host: config.host });
   } catch (error) {
     await app.close();
+    state?.saved.abandon();
     throw listenError(error, config.port, config.host) ?? error;
   }
+  // What a save holds: the counts, and the bus positions they cover. Until the bus knows its positions
+  // (Kafka away since the start), the loaded save's still describe the counts.
+  const toSave = (): StateToSave => ({ snapshot: engine.snapshot(), positions: subscriber.positions?.() ?? loaded?.header.positions ?? null });
   const invalid = new LogThrottle(INVALID_LOG_MS);
   const tick = setInterval(() => {
     const now = Date.now();
@@ -113,28 +140,33 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
   }, TICK_MS);
   tick.unref();
   try {
-    await subscriber.start({
-      events: (messages) => {
-        const arrival = Date.now();
-        for (const message of messages) {
-          const result = ingest(engine, message, arrival);
-          if (result.ok || result.reason !== 'invalid_event') continue;
-          const held = invalid.admit('invalid_event', arrival);
-          if (held !== null) {
-            app.log.warn(
-              { key: message.key, error: result.error, ...(held > 0 && { heldBack: held }) },
-              'skipped a message that breaks the event contract',
-            );
+    await subscriber.start(
+      {
+        events: (messages) => {
+          const arrival = Date.now();
+          for (const message of messages) {
+            const result = ingest(engine, message, arrival);
+            if (result.ok || result.reason !== 'invalid_event') continue;
+            const held = invalid.admit('invalid_event', arrival);
+            if (held !== null) {
+              app.log.warn(
+                { key: message.key, error: result.error, ...(held > 0 && { heldBack: held }) },
+                'skipped a message that breaks the event contract',
+              );
+            }
           }
-        }
+        },
+        status: (status) => producers.record(status),
       },
-      status: (status) => producers.record(status),
-    });
+      loaded?.header.positions ?? null,
+    );
   } catch (error) {
     clearInterval(tick);
     await app.close();
+    state?.saved.abandon();
     throw error;
   }
+  state?.saved.startSaving(toSave);
   return {
     app,
     engine,
@@ -144,8 +176,20 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
       clearInterval(tick);
       await app.close(); // ends SSE streams first (preClose), then waits for requests in flight
       await subscriber.close();
+      // Last: nothing is counted after this save, so it holds everything, at the positions read.
+      await state?.saved.close(toSave);
     },
   };
+}
+
+/**
+ * The kind of run a save belongs to: its counts only make sense to a run of the same kind. A live source
+ * and a replay on the in-process bus never share state (a replay must not write into a live map's); over
+ * Kafka the topic is the source of truth, whatever publishes to it.
+ */
+export function runKind(config: Pick<Config, 'kafkaBrokers' | 'kafkaTopic' | 'source'>): string {
+  if (config.kafkaBrokers !== null) return `Kafka topic ${config.kafkaTopic}`;
+  return config.source === 'replay' ? 'a replay on the in-process bus' : 'a live source on the in-process bus';
 }
 
 /**

@@ -37,7 +37,7 @@ export interface Service {
 export function runService(entry: 'producer' | 'map-server', args: string[], env: Record<string, string>): Service {
   const child = spawn(process.execPath, ['--enable-source-maps', `dist/server/${entry}.mjs`, ...args], {
     cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, LOG_LEVEL: 'info', DATA_DIR: 'none', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   watch(child);

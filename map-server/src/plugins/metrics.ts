@@ -15,6 +15,7 @@ import { SKIP_REASONS, TAG_DROP_REASONS, type SkipReason, type TagDropReason } f
 import type { SubscriberHealth } from '../../../common/node/bus/bus';
 import type { HubCounts } from '../sse/marker-hub';
 import { allSkips, type HealthOptions } from '../routes/health';
+import type { SaveStats } from '../state/saved-state';
 
 export const METRICS_PATH = '/metrics';
 
@@ -24,7 +25,10 @@ const LATENCY_BUCKETS_S = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
 /** The route label of a request no route matched (404s), so unknown paths cannot grow the label set. */
 const UNMATCHED = 'unmatched';
 
-export type MetricsOptions = Pick<HealthOptions, 'engine' | 'hub' | 'producers' | 'busHealth'>;
+export type MetricsOptions = Pick<HealthOptions, 'engine' | 'hub' | 'producers' | 'busHealth'> & {
+  /** How saving the state goes; absent when nothing is saved (DATA_DIR=none). */
+  saveStats?: () => SaveStats;
+};
 
 let processRegistry: Registry | undefined;
 
@@ -61,7 +65,7 @@ export function installMetrics(app: FastifyInstance, options: MetricsOptions): v
 }
 
 /** The app's own metrics, each read from its source at scrape time. */
-function appMetrics(registry: Registry, { engine, hub, producers, busHealth }: MetricsOptions): void {
+function appMetrics(registry: Registry, { engine, hub, producers, busHealth, saveStats }: MetricsOptions): void {
   const registers = [registry];
   const total = (name: string, help: string, read: () => number) =>
     new Counter({
@@ -129,6 +133,23 @@ function appMetrics(registry: Registry, { engine, hub, producers, busHealth }: M
     () => ({ server_full: hub.counts.refusedServerFull, address_full: hub.counts.refusedAddressFull }),
   );
   if (busHealth !== undefined) kafkaMetrics(registry, busHealth);
+  if (saveStats !== undefined) {
+    totalBy('trendmap_state_saves_total', 'Saves of the state to DATA_DIR, by result', 'result', ['ok', 'failed'], () => {
+      const { saves, failures } = saveStats();
+      return { ok: saves, failed: failures };
+    });
+    gauge(
+      'trendmap_state_last_save_timestamp_seconds',
+      'When the last successful save was taken (0: none yet by this process)',
+      () => (saveStats().lastSavedAtMs ?? 0) / 1_000,
+    );
+    gauge('trendmap_state_save_bytes', 'Size of the last successful save', () => saveStats().lastBytes);
+    gauge(
+      'trendmap_state_save_duration_seconds',
+      'Time the last successful save took: snapshot, serialise and write',
+      () => saveStats().lastMs / 1_000,
+    );
+  }
 }
 
 /** The consumer's state, from the subscriber's `health()`: only with Kafka (the in-process bus has none). */
