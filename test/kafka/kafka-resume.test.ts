@@ -13,7 +13,7 @@ import { KafkaPublisher } from '../../common/node/bus/kafka-publisher';
 import { KafkaSubscriber } from '../../common/node/bus/kafka-subscriber';
 import { checkedEvent, decodeEvent } from '../../common/node/event';
 import { event } from '../../map-server/test/helpers';
-import { KAFKA_TEST_MS, uniqueTopic, until } from './services';
+import { freePort, KAFKA_TEST_MS, uniqueTopic, until } from './services';
 
 const brokers = inject('kafkaBrokers');
 
@@ -128,6 +128,18 @@ describe.skipIf(brokers === null)('resuming from a save on Kafka', { timeout: KA
     expect(fromBetween.ids.length).toBe(new Set(fromBetween.ids).size); // none twice
     expect([...between.delivered, ...fromBetween.ids].sort()).toEqual([...all].sort());
     expect(fromBetween.ids.length).toBeGreaterThan(more.length);
+  });
+
+  it("says the save's positions until it knows its start offsets: nothing was handed on meanwhile", async () => {
+    // No broker answers there: the subscriber keeps trying, and a save made meanwhile must keep the save's place.
+    const resume = { 0: '7', 1: '3' };
+    const away = { ...settings(uniqueTopic('resume-away'), 2), brokers: [`127.0.0.1:${await freePort()}`], rebuildMs: DAY_MS };
+    const subscriber = new KafkaSubscriber(away, capture().log);
+    closing.push(subscriber);
+    await subscriber.start({ events: () => {}, status: () => {} }, resume);
+    resume[0] = '8'; // its own copy
+    expect(subscriber.positions()).toEqual({ 0: '7', 1: '3' });
+    expect(subscriber.health()).toMatchObject({ connection: 'disconnected', rebuilding: true });
   });
 
   it('reads no post older than the window from a save older than it', async () => {
