@@ -52,13 +52,25 @@ export interface BusHandlers {
   status(status: ProducerStatus): void;
 }
 
+/** Per partition of the events topic (as a string key), the next offset to read (kafkajs offset string). */
+export type BusPositions = Record<string, string>;
+
 export interface EventSubscriber {
   /**
    * Starts delivering to `handlers`. The in-process bus is live when this resolves; the Kafka subscriber
    * resolves at once and connects in the background, waiting out a broker that is not there yet (its
-   * `health()` says so meanwhile).
+   * `health()` says so meanwhile). `resume`: positions a save recorded: read each partition from there
+   * instead of (now - rebuild window), see the subscriber (and `start-offsets.ts` for the rules). The
+   * in-process bus ignores it: it has no log to resume from.
    */
-  start(handlers: BusHandlers): Promise<void>;
+  start(handlers: BusHandlers, resume?: BusPositions | null): Promise<void>;
+  /**
+   * Where reading stands, consistent with every batch handed to `handlers.events` so far (call it between
+   * batches: it is synchronous). Absent for the in-process bus (nothing to resume from: it has no log).
+   * Null until the subscriber knows its starting offsets, unless it was started with `resume`: then that,
+   * until it knows (nothing was handed on meanwhile, so the state loaded with it still stands at it).
+   */
+  positions?(): BusPositions | null;
   /** The connection's state, for `/api/health`; absent for the in-process bus, which cannot fail. */
   health?(): SubscriberHealth;
   close(): Promise<void>;
@@ -66,7 +78,10 @@ export interface EventSubscriber {
 
 export interface SubscriberHealth {
   connection: 'connected' | 'disconnected';
-  /** True until the log since (now - 24 h) has been read back in after a start. */
+  /**
+   * True until the log since (now - 24 h), or since the save's offsets, has been read back in after a start:
+   * up to the end offsets seen at start.
+   */
   rebuilding: boolean;
   /** Messages not yet read, per partition. */
   lag: Record<string, number>;

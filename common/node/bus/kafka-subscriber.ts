@@ -5,6 +5,17 @@
  * Kafka is the source of truth and a restart loses nothing. Until it has caught up with the end offsets it
  * saw at start, it reports `rebuilding`.
  *
+ * Started with the positions a save recorded (`resume`, from `positions()` at the time of the save), it reads
+ * each partition from the save's offset instead, so a map-server that loaded its save reads the minutes since,
+ * not 24 h of log (`start-offsets.ts` has the rules): never from before (now - `rebuildMs`), so a save older
+ * than the windows reads no stale post; from the first offset kept where retention deleted messages after the
+ * save (warned, with how many posts of the window may be missing); from the time for a partition added since
+ * the save. A saved offset past the end of its partition, or a partition the topic does not have, means the
+ * topic was made again (or the save is another topic's): then no saved offset is used, on any partition, and
+ * every partition is read from the time as with no save, with a warning naming the topic and the partition.
+ * The log says which it did ("resuming from the saved offsets" or "rebuilding from"); `rebuilding` lasts
+ * until it has caught up with the end offsets seen at start either way.
+ *
  * A broker that is not there at start is waited for (`connectWithBackoff`): `start` returns at once, the
  * health says `disconnected` with the last error meanwhile, and the rebuild begins when the broker answers.
  *
@@ -18,11 +29,12 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { LogThrottle } from '../log-throttle';
-import type { BusHandlers, EventSubscriber, SubscriberHealth } from './bus';
+import type { BusHandlers, BusPositions, EventSubscriber, SubscriberHealth } from './bus';
 import { brokerProbe, createKafka, ensureTopics, RETRY, within, type BusLog, type KafkaSettings } from './kafka-client';
 import { connectWithBackoff } from './kafka-connect';
 import { PartitionProgress } from './partition-progress';
 import { decodeStatus, statusTopic } from './producer-status-wire';
+import { startOffsets, type StartPlan } from './start-offsets';
 
 /** How often end offsets are read to report lag and notice a lost broker, in ms. */
 const LAG_POLL_MS = 2_000;
@@ -53,6 +65,8 @@ export class KafkaSubscriber implements EventSubscriber {
   private lastError: string | null = null;
   private poll: NodeJS.Timeout | null = null;
   private readonly badStatus = new LogThrottle(BAD_STATUS_LOG_MS);
+  /** The save's positions `start` was given: what `positions()` says until the start offsets are known. */
+  private resume: BusPositions | null = null;
 
   constructor(
     private readonly options: KafkaSubscriberOptions,
@@ -62,8 +76,12 @@ export class KafkaSubscriber implements EventSubscriber {
     this.admin = this.kafka.admin();
   }
 
-  /** Returns at once; the subscription goes live once the broker answers, retried with back-off until then. */
-  async start(handlers: BusHandlers): Promise<void> {
+  /**
+   * Returns at once; the subscription goes live once the broker answers, retried with back-off until then.
+   * `resume`: the positions a save recorded, to read from instead of (now - `rebuildMs`).
+   */
+  async start(handlers: BusHandlers, resume: BusPositions | null = null): Promise<void> {
+    this.resume = resume && Object.keys(resume).length > 0 ? { ...resume } : null;
     this.connecting = connectWithBackoff(
       () => this.subscribe(handlers),
       {
@@ -95,13 +113,14 @@ export class KafkaSubscriber implements EventSubscriber {
     await this.admin.connect();
     const { statusTopicError } = await ensureTopics(this.admin, this.options);
     if (statusTopicError !== null) this.log.warn(`kafka: ${statusTopicError}; reading posts without the producers' status`);
-    const from = await this.admin.fetchTopicOffsetsByTimestamp(topic, Date.now() - this.options.rebuildMs);
+    const byTime = await this.admin.fetchTopicOffsetsByTimestamp(topic, Date.now() - this.options.rebuildMs);
     const ends = await this.admin.fetchTopicOffsets(topic);
-    const rebuilding = this.progress.startRebuild(from, ends);
+    const plan = startOffsets(byTime, ends, this.resume);
+    const toRead = this.progress.startRebuild(plan.starts, ends);
     // A group nobody has joined yet takes committed offsets as they are: the first fetch starts right there.
-    await this.admin.setOffsets({ groupId: this.groupId, topic, partitions: from });
+    await this.admin.setOffsets({ groupId: this.groupId, topic, partitions: plan.starts });
     this.groupCreated = true;
-    this.log.info(`kafka: rebuilding from ${rebuilding} messages of the last ${this.options.rebuildMs / 3_600_000} h on ${topic}`);
+    this.logStart(plan, toRead);
 
     const consumer = this.kafka.consumer({
       groupId: this.groupId,
@@ -145,6 +164,37 @@ export class KafkaSubscriber implements EventSubscriber {
     });
     this.poll = setInterval(() => void this.pollEnds(), LAG_POLL_MS);
     this.poll.unref();
+  }
+
+  /** Says where reading starts: from the save or from the time, and what of the save could not be used. */
+  private logStart(plan: StartPlan, toRead: number): void {
+    const { topic, rebuildMs } = this.options;
+    const hours = rebuildMs / 3_600_000;
+    if (plan.mismatch !== null)
+      this.log.warn(
+        `kafka: the saved offsets do not match ${topic} (${plan.mismatch}): the topic was deleted and made again, or the save ` +
+          `is another topic's; not resuming from them, reading the last ${hours} h of ${topic} instead`,
+      );
+    for (const { partition, messages } of plan.lost)
+      this.log.warn(
+        `kafka: up to ${messages} messages on ${topic} partition ${partition} were deleted by the topic's retention after the ` +
+          `save, before they were read: the counts miss those posts`,
+      );
+    if (plan.resumed.length === 0) {
+      this.log.info(`kafka: rebuilding from ${toRead} messages of the last ${hours} h on ${topic}`);
+      return;
+    }
+    const added = plan.added.length > 0 ? `; partition ${plan.added.join(', ')} (added since the save) from the last ${hours} h` : '';
+    this.log.info(`kafka: resuming from the saved offsets (${toRead} messages to catch up on ${topic})${added}`);
+  }
+
+  /**
+   * The next offset to read per partition of the events topic, consistent with every batch handed to
+   * `handlers.events` so far: each batch moves it synchronously, right after it was handed on. The save's
+   * positions until the start offsets are known (nothing was handed on meanwhile); null with no save.
+   */
+  positions(): BusPositions | null {
+    return this.progress.positions() ?? (this.resume && { ...this.resume });
   }
 
   private statuses(messages: KafkaMessage[], handlers: BusHandlers): void {

@@ -74,3 +74,18 @@ describe('PartitionProgress: lag', () => {
     expect(progress.lag()).toEqual({ 0: 0, 1: 0 });
   });
 });
+
+describe('PartitionProgress: positions', () => {
+  it('are null before the start offsets are known', () => {
+    expect(new PartitionProgress().positions()).toBeNull();
+  });
+
+  it('are the start offsets, then after each batch handed on the offset after its last message', () => {
+    const progress = new PartitionProgress();
+    progress.startRebuild(start(10, 0), ends(20, 5));
+    expect(progress.positions()).toEqual({ 0: '10', 1: '0' });
+    progress.consumed(0, '14');
+    progress.endOffset(1, '9'); // the end of the log moving is no reading
+    expect(progress.positions()).toEqual({ 0: '15', 1: '0' });
+  });
+});

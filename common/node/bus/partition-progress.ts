@@ -2,11 +2,11 @@
  * How far the map-server's Kafka subscriber has read, per partition: the next offset it will read, the end of
  * the log (the high watermark), and while it rebuilds the windows, the end offsets it saw at start. Pure: the
  * subscriber (kafka-subscriber.ts) feeds it what kafkajs reports; it answers the health's `lag` and
- * `rebuilding`. Offsets are Kafka's, strings from kafkajs, numbers here (a partition of this product never
- * nears 2^53 messages).
+ * `rebuilding`, and the positions a save records. Offsets are Kafka's, strings from kafkajs, numbers here (a
+ * partition of this product never nears 2^53 messages).
  */
 
-/** Where a rebuild starts on a partition: the first offset at or after (now - rebuildMs). */
+/** Where reading starts on a partition: the first offset at or after (now - rebuildMs), or a save's (start-offsets.ts). */
 export interface PartitionStart {
   partition: number;
   offset: string;
@@ -35,6 +35,17 @@ export class PartitionProgress {
     for (const p of ends) this.high.set(p.partition, Number(p.high));
     for (const p of from) this.position.set(p.partition, Number(p.offset));
     return [...this.rebuildTarget].reduce((n, [p, end]) => n + end - (this.position.get(p) ?? end), 0);
+  }
+
+  /**
+   * The next offset to read, per partition (as a string key and a kafkajs offset string): what a save records
+   * to resume from. Null before the start offsets are known.
+   */
+  positions(): Record<string, string> | null {
+    if (this.rebuildTarget === null) return null;
+    const positions: Record<string, string> = {};
+    for (const [partition, offset] of this.position) positions[partition] = String(offset);
+    return positions;
   }
 
   /** A batch up to `lastOffset` was handed on: the next read on `partition` is the offset after it. */
