@@ -2,12 +2,10 @@
  * Interns hashtag keys as small integers, so that the window store's maps are keyed by numbers (cheaper to
  * hash and smaller than strings), and remembers how each key is spelled.
  *
- * The display form of a key is its most frequent original spelling since the process started. Most keys are
- * only ever spelled one way, so a second spelling allocates a per-key tally lazily; until then a key costs
- * one string and two numbers.
- *
- * A snapshot (`snapshot` / `restore`) keeps every tally, so that the display form keeps choosing the same
- * spelling after a restart as it would have without one.
+ * The display form of a key is its most frequent original spelling since counting started (a restart from a
+ * snapshot carries every tally over, so that it keeps choosing the spelling it would have without one).
+ * Most keys are only ever spelled one way, so a second spelling allocates a per-key tally lazily; until then
+ * a key costs one string and two numbers.
  */
 import { checkObject, checkStrings, checkSum, checkTyped, damaged } from './snapshot-check';
 
