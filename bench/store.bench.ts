@@ -4,11 +4,15 @@
  * (nothing waits) are counted by the engine, and resident memory is read after a full collection at 1M, 2M
  * and 3M posts held: the margin between 1M and 3M is what one more post costs. At the end, "Trends in this
  * view" for Europe and for France's box, and the trends of the region FR, all at 24 h, uncached.
+ * Then, in a second child counting the same posts, what saving the held state costs at each checkpoint
+ * (restarts, issue 11 item 4): `TrendEngine.snapshot`, `v8.serialize` of it (time and bytes),
+ * `v8.deserialize` + `TrendEngine.restore`, and the ids the dedupe holds within its horizon.
  *
- * Each vocabulary runs in a child process of its own, so that one run's heap does not absorb the next one's
- * growth. Seeded; prints figures and asserts nothing. `STORE_BENCH_POSTS` (default 3,000,000) shortens a run.
+ * Each vocabulary runs in child processes of its own, so that one run's heap (or the saves' garbage) does
+ * not absorb the next one's growth. Seeded; prints figures and asserts nothing. `STORE_BENCH_POSTS` (default 3,000,000) shortens a run.
  */
 import { spawnSync } from 'node:child_process';
+import v8 from 'node:v8';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { Bbox } from '../common/browser/api';
@@ -16,6 +20,7 @@ import { EVENT_VERSION, type GeoEvent } from '../common/node/event';
 import { cumulativeWeights, pickWeighted, prng, zipfCumulative } from '../common/node/prng';
 import { pointNear, syntheticCities } from '../producer/src/sources/synthetic-cities';
 import { TrendEngine } from '../map-server/src/trend-engine';
+import type { EngineSnapshot } from '../map-server/src/core/engine-snapshot';
 import { uncachedTimes } from './view-trends.bench';
 import { gc, megabytes } from './memory';
 import { percentile } from './percentile';
@@ -38,45 +43,51 @@ function settledRss(): number {
   return process.memoryUsage().rss;
 }
 
-/** One vocabulary, in this (child) process: prints one JSON line of figures. */
-function measure(vocabulary: number): void {
+/** The bench's posts for one vocabulary, seeded: `post(i)` is the i-th of `POSTS`, spread over `SPAN_MS`. */
+function postMaker(vocabulary: number): (i: number) => GeoEvent {
   const random = prng(7);
   const tagRank = zipfCumulative(vocabulary, ZIPF_S);
   const { cities } = syntheticCities();
   const byPopulation = cumulativeWeights(cities.map((city) => city.population));
   const names = Array.from({ length: vocabulary }, (_, i) => `tag${i}`);
-  const engine = new TrendEngine();
   const t0 = Date.UTC(2026, 0, 1);
-  const idle = settledRss();
-  const rss: number[] = [];
-  const started = performance.now();
+  return (i) => {
+    const city = cities[pickWeighted(byPopulation, random.next())];
+    const [lon, lat] = pointNear(city, random);
+    const count = 1 + (random.chance(0.3) ? 1 : 0) + (random.chance(0.1) ? 1 : 0);
+    const tags = new Set<string>();
+    while (tags.size < count) tags.add(names[pickWeighted(tagRank, random.next())]);
+    const ts = t0 + Math.floor((i / POSTS) * SPAN_MS);
+    return { v: EVENT_VERSION, id: String(1e12 + i), ts, lat, lon, loc: 'point', cc: city.country, tags: [...tags], display: [...tags] };
+  };
+}
+
+/**
+ * Counts the bench's posts into a new engine, calling `atCheckpoint` at each checkpoint. Arrival is at the
+ * post's own time: a replay at full speed, so the windows end at the newest post.
+ */
+function countPosts(vocabulary: number, atCheckpoint: (engine: TrendEngine) => void): { engine: TrendEngine; ingestMs: number } {
+  const post = postMaker(vocabulary);
+  const engine = new TrendEngine();
+  let ingestMs = 0;
   let next = 0;
   for (const checkpoint of CHECKPOINTS) {
-    const until = Math.round(checkpoint * POSTS);
-    for (; next < until; next += 1) {
-      const city = cities[pickWeighted(byPopulation, random.next())];
-      const [lon, lat] = pointNear(city, random);
-      const count = 1 + (random.chance(0.3) ? 1 : 0) + (random.chance(0.1) ? 1 : 0);
-      const tags = new Set<string>();
-      while (tags.size < count) tags.add(names[pickWeighted(tagRank, random.next())]);
-      const ts = t0 + Math.floor((next / POSTS) * SPAN_MS);
-      const event: GeoEvent = {
-        v: EVENT_VERSION,
-        id: String(1e12 + next),
-        ts,
-        lat,
-        lon,
-        loc: 'point',
-        cc: city.country,
-        tags: [...tags],
-        display: [...tags],
-      };
-      // Arrival at the post's own time: a replay at full speed, so the windows end at the newest post.
-      engine.ingestEvent(event, ts);
+    const started = performance.now();
+    for (const until = Math.round(checkpoint * POSTS); next < until; next += 1) {
+      const event = post(next);
+      engine.ingestEvent(event, event.ts);
     }
-    rss.push(settledRss());
+    ingestMs += performance.now() - started;
+    atCheckpoint(engine);
   }
-  const ingestMs = performance.now() - started;
+  return { engine, ingestMs };
+}
+
+/** Resident memory and queries for one vocabulary, in this (child) process: prints one JSON line of figures. */
+function measureMemory(vocabulary: number): void {
+  const idle = settledRss();
+  const rss: number[] = [];
+  const { engine, ingestMs } = countPosts(vocabulary, () => rss.push(settledRss()));
   const accepted = engine.acceptedCount;
   const time = (ask: () => unknown) => {
     // Each after one more post, so that the answer cache does not reply, as on a busy stream.
@@ -88,6 +99,39 @@ function measure(vocabulary: number): void {
   const franceBox = time(() => engine.trends({ ...query, region: 'view', bbox: FRANCE }));
   const france = time(() => engine.trends({ ...query, region: 'FR', bbox: null }));
   console.log(JSON.stringify({ vocabulary, accepted, idle, rss, ingestMs, europe, franceBox, france }));
+}
+
+/** What saving and loading the held state costs at one checkpoint. */
+interface SaveFigures {
+  snapshotMs: number;
+  serializeMs: number;
+  bytes: number;
+  restoreMs: number;
+  /** Ids the dedupe holds (within its horizon). */
+  dedupeIds: number;
+}
+
+/**
+ * Saving and loading for one vocabulary, in a child process of its own (its garbage would blur the resident
+ * memory figures): at each checkpoint, the snapshot, v8.serialize of it, and v8.deserialize + restore.
+ */
+function measureSaving(vocabulary: number): void {
+  const saves: SaveFigures[] = [];
+  countPosts(vocabulary, (engine) => {
+    gc();
+    let t = performance.now();
+    const snapshot = engine.snapshot();
+    const snapshotMs = performance.now() - t;
+    t = performance.now();
+    const bytes = v8.serialize(snapshot);
+    const serializeMs = performance.now() - t;
+    gc();
+    t = performance.now();
+    TrendEngine.restore(v8.deserialize(bytes) as EngineSnapshot);
+    const restoreMs = performance.now() - t;
+    saves.push({ snapshotMs, serializeMs, bytes: bytes.length, restoreMs, dedupeIds: snapshot.seen.hashes.length });
+  });
+  console.log(JSON.stringify({ vocabulary, saves }));
 }
 
 interface Figures {
@@ -103,23 +147,25 @@ interface Figures {
 
 const ms = (q: { p50: number; p99: number }) => `p50 ${q.p50.toFixed(1)} ms, p99 ${q.p99.toFixed(1)} ms`;
 
+/** Runs one child mode for one vocabulary and returns its JSON line, or null after printing why it failed. */
+function runChild<T>(mode: 'child' | 'child-saving', vocabulary: number): T | null {
+  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), mode, String(vocabulary)], {
+    encoding: 'utf8',
+    env: process.env,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const line = child.stdout.trim().split('\n').at(-1) ?? '';
+  if (child.status === 0 && line.startsWith('{')) return JSON.parse(line) as T;
+  console.log(`  ${vocabulary.toLocaleString('en')} tags: the run failed (exit ${child.status}): ${child.stderr.trim().split('\n').at(-1) ?? ''}`);
+  return null;
+}
+
 export async function benchStore(): Promise<void> {
   const held = CHECKPOINTS.map((c) => Math.round(c * POSTS));
   console.log(`store: posts over 24 h of event time, Zipf(${ZIPF_S}) tags, 1-3 a post, at real cities by population; RSS after full GC`);
   for (const vocabulary of VOCABULARIES) {
-    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), 'child', String(vocabulary)], {
-      encoding: 'utf8',
-      env: process.env,
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    const line = child.stdout.trim().split('\n').at(-1) ?? '';
-    if (child.status !== 0 || !line.startsWith('{')) {
-      console.log(
-        `  ${vocabulary.toLocaleString('en')} tags: the run failed (exit ${child.status}): ${child.stderr.trim().split('\n').at(-1) ?? ''}`,
-      );
-      continue;
-    }
-    const f = JSON.parse(line) as Figures;
+    const f = runChild<Figures>('child', vocabulary);
+    if (f === null) continue;
     const margin = (f.rss[f.rss.length - 1] - f.rss[0]) / (held[held.length - 1] - held[0]);
     console.log(
       `  ${vocabulary.toLocaleString('en')}-tag vocabulary: ${f.accepted.toLocaleString('en')} posts held, counted at ${Math.round(f.accepted / (f.ingestMs / 1000)).toLocaleString('en')}/s`,
@@ -129,7 +175,14 @@ export async function benchStore(): Promise<void> {
       `    one more post held costs ${margin.toFixed(0)} B of resident memory (between ${held[0].toLocaleString('en')} and ${held[held.length - 1].toLocaleString('en')} held)`,
     );
     console.log(`    24h top 10: box Europe ${ms(f.europe)}; box France ${ms(f.franceBox)}; region FR ${ms(f.france)}`);
+    const saving = runChild<{ saves: SaveFigures[] }>('child-saving', vocabulary);
+    saving?.saves.forEach((save, i) => {
+      console.log(
+        `    saved at ${held[i].toLocaleString('en')} held: snapshot ${save.snapshotMs.toFixed(0)} ms, v8.serialize ${save.serializeMs.toFixed(0)} ms to ${megabytes(save.bytes)}, v8.deserialize + restore ${save.restoreMs.toFixed(0)} ms; dedupe holds ${save.dedupeIds.toLocaleString('en')} ids`,
+      );
+    });
   }
 }
 
-if (process.argv[2] === 'child') measure(Number(process.argv[3]));
+if (process.argv[2] === 'child') measureMemory(Number(process.argv[3]));
+if (process.argv[2] === 'child-saving') measureSaving(Number(process.argv[3]));

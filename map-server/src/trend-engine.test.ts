@@ -1,7 +1,11 @@
+import v8 from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { checkedEvent, encodeEvent } from '../../common/node/event';
-import type { Bbox } from '../../common/browser/api';
+import fc from 'fast-check';
+import { EVENT_VERSION, checkedEvent, encodeEvent, type GeoEvent } from '../../common/node/event';
+import type { Area, Bbox } from '../../common/browser/api';
+import { WINDOW_NAMES } from '../../common/browser/windows';
 import { TrendEngine } from './trend-engine';
+import type { EngineSnapshot } from './core/engine-snapshot';
 import { event } from '../test/helpers';
 
 const MINUTE = 60_000;
@@ -64,5 +68,239 @@ describe('TrendEngine', () => {
     expect(engine.posts({ region: 'world', bbox: null }, 'a', 10).map((p) => p.id)).toEqual([tokyo.id, paris.id]);
     expect(engine.posts({ region: 'view', bbox: PARIS }, null, 10).map((p) => p.id)).toEqual([paris.id]);
     expect(engine.posts({ region: 'world', bbox: null }, 'b', 10).map((p) => p.id)).toEqual([tokyo.id]);
+  });
+});
+
+/** Through the bytes the map-server writes to disk and reads back. */
+function throughDisk(snapshot: EngineSnapshot): EngineSnapshot {
+  return v8.deserialize(v8.serialize(snapshot)) as EngineSnapshot;
+}
+
+/** Places posts land in: three countries and the sea. */
+const PLACES = [
+  { cc: 'FR', lat: 48.85, lon: 2.35 },
+  { cc: 'JP', lat: 35.68, lon: 139.69 },
+  { cc: 'BR', lat: -22.9, lon: -43.2 },
+  { cc: null, lat: 0.5, lon: -30.5 },
+];
+/** Tags by key, each with the spellings posts use for it. */
+const SPELLINGS: Record<string, string[]> = {
+  worldcup: ['WorldCup', 'worldcup', 'WORLDCUP'],
+  paris: ['Paris', 'paris'],
+  ai: ['AI', 'ai', 'Ai'],
+  fra: ['FRA'],
+  kpop: ['KPop', 'kpop'],
+};
+const KEYS = Object.keys(SPELLINGS);
+const HOUR = 60 * MINUTE;
+
+/** One thing that happens to an engine: the clock moves, then a new post, a redelivery or a tick. */
+type Step =
+  | {
+      kind: 'post';
+      advanceMs: number;
+      lateMs: number;
+      arrivalLagMs: number;
+      place: number;
+      jitter: number;
+      tags: [number, number][];
+      /** Posts made alike (each its own id): enough of a tag at once for it to rise. */
+      copies: number;
+    }
+  | { kind: 'redeliver'; advanceMs: number; which: number }
+  | { kind: 'tick'; advanceMs: number };
+
+const advance = fc.oneof(
+  { weight: 30, arbitrary: fc.integer({ min: 0, max: 3 * MINUTE }) },
+  { weight: 3, arbitrary: fc.integer({ min: 30 * MINUTE, max: 3 * HOUR }) },
+  { weight: 1, arbitrary: fc.integer({ min: 20 * HOUR, max: 26 * HOUR }) },
+);
+const step: fc.Arbitrary<Step> = fc.oneof(
+  {
+    weight: 10,
+    arbitrary: fc.record({
+      kind: fc.constant('post' as const),
+      advanceMs: advance,
+      // Mostly on time; some late by up to two hours, some by about a day (a few of those are stale).
+      lateMs: fc.oneof(
+        { weight: 6, arbitrary: fc.integer({ min: 0, max: 2 * MINUTE }) },
+        { weight: 2, arbitrary: fc.integer({ min: 0, max: 2 * HOUR }) },
+        { weight: 1, arbitrary: fc.integer({ min: 20 * HOUR, max: 25 * HOUR }) },
+      ),
+      // Live (arrives as it is made) or replayed (arrives long after).
+      arrivalLagMs: fc.constantFrom(0, 1_000, 365 * 24 * HOUR),
+      place: fc.nat(PLACES.length - 1),
+      jitter: fc.double({ min: 0, max: 0.3, noNaN: true }),
+      tags: fc.uniqueArray(fc.tuple(fc.nat(KEYS.length - 1), fc.nat(2)), { minLength: 1, maxLength: 3, selector: ([key]) => key }),
+      copies: fc.oneof({ weight: 3, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.integer({ min: 2, max: 8 }) }),
+    }),
+  },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('redeliver' as const), advanceMs: advance, which: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('tick' as const), advanceMs: advance }) },
+);
+
+/** Plays steps into engines, all taking the same input; returns what each ingest answered. */
+class Player {
+  private clockMs = START;
+  private readonly sent: { event: GeoEvent; arrivalLagMs: number }[] = [];
+  private nextId = 1_000_000_000_000;
+
+  play(steps: Step[], engines: TrendEngine[]): string[][] {
+    const results = engines.map(() => [] as string[]);
+    for (const s of steps) {
+      this.clockMs += s.advanceMs;
+      if (s.kind === 'tick') {
+        for (const engine of engines) engine.tick(this.clockMs);
+        continue;
+      }
+      const batch =
+        s.kind === 'post' ? Array.from({ length: s.copies }, () => this.made(s)) : this.sent.slice(s.which % (this.sent.length + 1)).slice(0, 1);
+      for (const sent of batch) {
+        engines.forEach((engine, i) => {
+          const result = engine.ingestEvent(sent.event, this.clockMs + sent.arrivalLagMs);
+          results[i].push(result.ok ? 'ok' : result.reason);
+        });
+      }
+    }
+    return results;
+  }
+
+  private made(s: Extract<Step, { kind: 'post' }>): { event: GeoEvent; arrivalLagMs: number } {
+    const place = PLACES[s.place];
+    const event: GeoEvent = {
+      v: EVENT_VERSION,
+      id: String((this.nextId += 1)),
+      ts: this.clockMs - s.lateMs,
+      lat: place.lat + s.jitter,
+      lon: place.lon + s.jitter,
+      loc: 'point',
+      cc: place.cc,
+      tags: s.tags.map(([key]) => KEYS[key]),
+      display: s.tags.map(([key, spelling]) => SPELLINGS[KEYS[key]][spelling % SPELLINGS[KEYS[key]].length]),
+      text: `post ${this.nextId}`,
+    };
+    const sent = { event, arrivalLagMs: s.arrivalLagMs };
+    this.sent.push(sent);
+    return sent;
+  }
+}
+
+const AREAS: Area[] = [
+  { region: 'world', bbox: null },
+  { region: 'FR', bbox: null },
+  { region: 'JP', bbox: null },
+  { region: 'BR', bbox: null },
+  { region: 'view', bbox: PARIS },
+  { region: 'view', bbox: [-25, 34, 45, 72] },
+  { region: 'view', bbox: [170, -60, -20, 60] }, // across the antimeridian, Japan and Brazil in it
+  { region: 'view', bbox: [-180, -90, 180, 90] },
+];
+
+/** Every answer an engine gives, for every query kind. */
+function everyAnswer(engine: TrendEngine): unknown {
+  const trends = AREAS.flatMap((area) =>
+    WINDOW_NAMES.flatMap((window) => (['top', 'rising'] as const).map((sort) => engine.trends({ ...area, window, sort, limit: 10 }))),
+  );
+  const tagRegions = [...KEYS, 'unknown'].flatMap((tag) => WINDOW_NAMES.map((window) => engine.tagRegions({ tag, window, limit: 10 })));
+  const posts = AREAS.flatMap((area) => [null, 'ai', 'worldcup'].map((tag) => engine.posts(area, tag, 20)));
+  return { trends, tagRegions, posts, windowsEndMs: engine.windowsEndMs, version: engine.version };
+}
+
+describe('TrendEngine snapshots', () => {
+  it('restores an engine that answers every query as the saved one did, before and after more of the same posts', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 120 }), fc.array(step, { maxLength: 60 }), (before, after) => {
+        const player = new Player();
+        const a = new TrendEngine();
+        player.play(before, [a]);
+        const b = TrendEngine.restore(throughDisk(a.snapshot()));
+        expect(everyAnswer(b)).toEqual(everyAnswer(a));
+        const [fromA, fromB] = player.play(after, [a, b]);
+        expect(fromB).toEqual(fromA);
+        expect(everyAnswer(b)).toEqual(everyAnswer(a));
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('TrendEngine snapshots, one case at a time', () => {
+  /** An engine that took a few live posts in France, the sea and Japan. */
+  function busy(): TrendEngine {
+    const engine = new TrendEngine();
+    engine.ingestEvent(event({ tags: ['worldcup'], display: ['WorldCup'], ts: START }), START);
+    engine.ingestEvent(event({ tags: ['worldcup', 'ai'], ts: START + MINUTE, cc: null, lat: 0, lon: -30 }), START + MINUTE);
+    engine.ingestEvent(event({ tags: ['ai'], ts: START + 2 * MINUTE, cc: 'JP', lat: 35.7, lon: 139.7 }), START + 2 * MINUTE);
+    return engine;
+  }
+
+  it('copies: the snapshot does not change as the engine goes on counting', () => {
+    const engine = busy();
+    const snapshot = engine.snapshot();
+    const bytes = v8.serialize(snapshot);
+    for (let i = 0; i < 50; i += 1) engine.ingestEvent(event({ tags: ['worldcup', 'later'], ts: START + 2 * MINUTE }), START + 2 * MINUTE);
+    expect(v8.serialize(snapshot).equals(bytes)).toBe(true);
+  });
+
+  it('starts the per-process counters at 0, and keeps following the clock when the saved engine did', () => {
+    const live = TrendEngine.restore(throughDisk(busy().snapshot()));
+    expect(live.acceptedCount).toBe(0);
+    expect(live.skips()).toEqual({});
+    expect(counted(live).world).toBe(3);
+    live.tick(START + 20 * MINUTE);
+    expect(counted(live).world).toBe(0);
+
+    const replay = new TrendEngine();
+    replay.ingestEvent(event({ tags: ['old'], ts: START }), START + YEAR);
+    const restored = TrendEngine.restore(throughDisk(replay.snapshot()));
+    restored.tick(START + YEAR);
+    expect(counted(restored)).toEqual({ world: 1, box: 1 });
+  });
+
+  it('restores an empty engine, and one whose windows moved past everything they held', () => {
+    expect(everyAnswer(TrendEngine.restore(throughDisk(new TrendEngine().snapshot())))).toEqual(everyAnswer(new TrendEngine()));
+    const emptied = busy();
+    emptied.tick(START + 3 * 24 * HOUR);
+    expect(everyAnswer(TrendEngine.restore(throughDisk(emptied.snapshot())))).toEqual(everyAnswer(emptied));
+  });
+
+  it('refuses a malformed snapshot with a RangeError that names the field', () => {
+    const damagedBy = (change: (s: EngineSnapshot) => void) => {
+      const s = throughDisk(busy().snapshot());
+      change(s);
+      return () => TrendEngine.restore(s);
+    };
+    expect(() => TrendEngine.restore(null as unknown as EngineSnapshot)).toThrow(new RangeError('snapshot: expected an object, got null'));
+    expect(damagedBy((s) => (s.format = 99))).toThrow(new RangeError('format: is 99; this build reads format 1'));
+    expect(damagedBy((s) => (s.counts.store.pairs = Array.from(s.counts.store.pairs) as never))).toThrow(
+      new RangeError('counts.store.pairs: expected a Uint32Array, got Array'),
+    );
+    expect(damagedBy((s) => (s.counts.store.bucketPosts = s.counts.store.bucketPosts.subarray(1)))).toThrow(
+      /^counts\.store\.bucketPosts: expected 3 entries, got 2$/,
+    );
+    expect(damagedBy((s) => (s.counts.dictionary.keys[1] = 'worldcup'))).toThrow(/^counts\.dictionary\.keys\[1\]: "worldcup" is there twice$/);
+    expect(damagedBy((s) => s.counts.dictionary.keys.pop())).toThrow(/^counts\.dictionary\.display: expected 1 entries, got 2$/);
+    expect(damagedBy((s) => (s.counts.store.pairs[0] = 7))).toThrow(/^counts\.store\.pairs: tag id 7 is not in the dictionary \(2 tags\)$/);
+    expect(damagedBy((s) => (s.counts.grid.words[1] = 0xffffffff))).toThrow(/^counts\.grid\.words \(array \d+\): the post at word 1 is cut off/);
+    expect(damagedBy((s) => (s.counts.grid.layout.fineDegrees = 0.05))).toThrow(
+      /^counts\.grid\.layout\.fineDegrees: saved with 0\.05, this build uses 0\.1$/,
+    );
+    const unsorted = (s: EngineSnapshot) => Object.assign(s.seen, { sizes: Uint32Array.of(3, 0, 0), hashes: Float64Array.of(3, 2, 1) });
+    expect(damagedBy(unsorted)).toThrow(/^seen\.hashes: the ids of minute \d+ are not in ascending order$/);
+    expect(damagedBy((s) => (s.posts.events[0].lat = 100))).toThrow(/^posts\.events\[0\]: \/lat /);
+    expect(damagedBy((s) => delete (s as Partial<EngineSnapshot>).followClock)).toThrow(/^followClock: expected true or false, got undefined$/);
+  });
+
+  it('forgets, on restore with a shorter dedupe horizon, the ids it would no longer hold', () => {
+    const engine = new TrendEngine({ dedupeHorizonMs: 6 * HOUR });
+    const early = event({ tags: ['a'], ts: START });
+    engine.ingestEvent(early, START);
+    engine.ingestEvent(event({ tags: ['a'], ts: START + 2 * HOUR }), START + 2 * HOUR);
+    const snapshot = throughDisk(engine.snapshot());
+    expect(TrendEngine.restore(snapshot, { dedupeHorizonMs: 6 * HOUR }).ingestEvent(early, START + 2 * HOUR)).toEqual({
+      ok: false,
+      reason: 'duplicate',
+    });
+    expect(TrendEngine.restore(snapshot).ingestEvent(early, START + 2 * HOUR).ok).toBe(true);
   });
 });

@@ -4,13 +4,22 @@
  * (`PostRing`); answers the API's queries from them. Its state is private: readers get answers (`trends`,
  * `tagRegions`, `posts`) and figures (`acceptedCount`, `skips`, `windowsEndMs`, `version`). Time is always
  * an argument; nothing here does I/O.
+ *
+ * Dedupe: a post redelivered within the horizon of event time of the newest post (`dedupeHorizonMs`,
+ * `DEDUPE_HORIZON_MS` = 1 h by default) counts once; one older than the horizon but still inside the 24 h
+ * windows would count again. The ids held are bounded by the rate times the horizon, not the day.
+ *
+ * Restarts: `snapshot` copies the state as plain data and `TrendEngine.restore` builds an engine that gives
+ * every answer the snapshotted one gave (see `core/engine-snapshot.ts` for what is and is not in it).
  */
 import { decodeEvent, type GeoEvent } from '../../common/node/event';
 import { SkipCounter, type SkipCounts, type SkipReason } from '../../common/browser/skip-reasons';
 import type { Post, TagRegionsResponse, TrendsResponse } from '../../common/browser/api';
-import { PostCounts } from './core/post-counts';
-import { SeenIds } from './core/seen-ids';
-import { PostRing } from './core/post-ring';
+import { PostCounts, type PostCountsSnapshot } from './core/post-counts';
+import { DEDUPE_HORIZON_MS, SeenIds, type SeenIdsSnapshot } from './core/seen-ids';
+import { PostRing, type PostRingSnapshot } from './core/post-ring';
+import { SNAPSHOT_VERSION, type EngineSnapshot } from './core/engine-snapshot';
+import { checkBoolean, checkObject, damaged } from './core/snapshot-check';
 import { postFilter, toPost } from './core/post-view';
 import { AnswerCache } from './core/answer-cache';
 import { answerTrends, trendsQueryKey, type TrendsQuery } from './core/trends-query';
@@ -26,21 +35,34 @@ export interface TrendEngineOptions {
    * live, and its windows end at its own newest event.
    */
   liveLagMs?: number;
+  /**
+   * How far back of the newest post's event time a redelivered post is still recognised and skipped, in
+   * ms (see the opening comment); at most the windows' 24 h matter.
+   */
+  dedupeHorizonMs?: number;
 }
 
-export const ENGINE_DEFAULTS = { maxSkewMs: 5 * 60_000, liveLagMs: 5 * 60_000 } as const;
+export { DEDUPE_HORIZON_MS };
+
+export const ENGINE_DEFAULTS = { maxSkewMs: 5 * 60_000, liveLagMs: 5 * 60_000, dedupeHorizonMs: DEDUPE_HORIZON_MS } as const;
 
 export type IngestResult = { ok: true; event: GeoEvent } | { ok: false; reason: SkipReason; error?: string };
 
 export type AcceptedListener = (event: GeoEvent) => void;
 
 export class TrendEngine {
-  private readonly seen = new SeenIds();
-  private readonly ring = new PostRing();
+  /** Not readonly: `restore` replaces the empty ones the constructor made. */
+  private seen: SeenIds;
+  private ring = new PostRing();
   private readonly skipped = new SkipCounter();
   private accepted = 0;
   private readonly listeners = new Set<AcceptedListener>();
   private readonly options: Required<TrendEngineOptions>;
+  /**
+   * Whether `tick` moves the windows (the newest arrival was live). Saved in a snapshot: a live run restarted
+   * keeps following the clock from its first tick, so a stream that stays quiet after the restart still
+   * empties out; a replay's windows stay at its newest post, as they were.
+   */
   private followClock = false;
   private readonly answers = new AnswerCache<TrendsResponse | TagRegionsResponse>();
 
@@ -53,14 +75,49 @@ export class TrendEngine {
     private readonly counts = new PostCounts(),
   ) {
     this.options = { ...ENGINE_DEFAULTS, ...options };
+    this.seen = new SeenIds(this.options.dedupeHorizonMs);
   }
 
-  /** Posts accepted and counted since the start. */
+  /**
+   * An engine holding exactly what `snapshot` copied: every answer (`trends`, `tagRegions`, `posts`,
+   * `windowsEndMs`) is what the snapshotted engine gave, and stays so as both take the same posts and ticks.
+   * Its counters (`acceptedCount`, `skips`) start at 0. `options` are this run's: a shorter dedupe horizon
+   * than the saved one forgets the older ids now. A malformed snapshot is refused with a RangeError that
+   * names the field at fault.
+   */
+  static restore(snapshot: EngineSnapshot, options: TrendEngineOptions = {}): TrendEngine {
+    const s = checkObject(snapshot, 'snapshot');
+    if (s.format !== SNAPSHOT_VERSION) {
+      damaged('format', `is ${JSON.stringify(s.format)}; this build reads format ${SNAPSHOT_VERSION}`);
+    }
+    const engine = new TrendEngine(options, PostCounts.restore(s.counts as PostCountsSnapshot));
+    engine.seen = SeenIds.restore(s.seen as SeenIdsSnapshot, engine.options.dedupeHorizonMs);
+    engine.ring = PostRing.restore(s.posts as PostRingSnapshot);
+    engine.followClock = checkBoolean(s.followClock, 'followClock');
+    return engine;
+  }
+
+  /**
+   * A deep copy of what the engine counts and holds, as plain data (numbers, strings, arrays, typed arrays,
+   * plain objects: what v8.serialize / structuredClone carry). Not the per-process counters, the caches
+   * or the listeners.
+   */
+  snapshot(): EngineSnapshot {
+    return {
+      format: SNAPSHOT_VERSION,
+      followClock: this.followClock,
+      counts: this.counts.snapshot(),
+      seen: this.seen.snapshot(),
+      posts: this.ring.snapshot(),
+    };
+  }
+
+  /** Posts accepted and counted since this process started (not saved in a snapshot). */
   get acceptedCount(): number {
     return this.accepted;
   }
 
-  /** Inputs not counted since the start, by reason. */
+  /** Inputs not counted since this process started, by reason (not saved in a snapshot). */
   skips(): SkipCounts {
     return this.skipped.toJSON();
   }

@@ -205,4 +205,38 @@ describe('GridIndex', () => {
     expect(stats.wordsUsed).toBe(1 + 10_000 * 3);
     expect(stats.wordsAllocated).toBeLessThan(2 * stats.wordsUsed);
   });
+
+  it('restores from a snapshot a grid that counts as the saved one, before and after more posts', () => {
+    const answers = (grid: GridIndex, bbox: Bbox) => {
+      const end = grid.newestMinute;
+      const scan = { bbox, fromMinute: end - HORIZON_MINUTES + 1, splitMinute: end - 60, toMinute: end };
+      return { end, size: grid.size, counts: byTag(grid.countTags(scan)), sparks: grid.sparks(bbox, scan.fromMinute, 30, 48, [0, 3, 40]) };
+    };
+    fc.assert(
+      fc.property(posts(150), posts(50), box, (before, after, bbox) => {
+        const saved = new GridIndex();
+        for (const p of before) saved.add(p.minute, p.lat, p.lon, p.tags);
+        const restored = GridIndex.restore(structuredClone(saved.snapshot()), 41);
+        expect(answers(restored, bbox)).toEqual(answers(saved, bbox));
+        for (const grid of [saved, restored]) for (const p of after) grid.add(p.minute + HORIZON_MINUTES, p.lat, p.lon, p.tags);
+        expect(answers(restored, bbox)).toEqual(answers(saved, bbox));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('refuses a snapshot whose arrays overrun, or hold posts their block does not count', () => {
+    const grid = new GridIndex();
+    grid.add(5, 35.68, 139.69, [1, 2]);
+    const restore = (change: Partial<ReturnType<GridIndex['snapshot']>>) => () => GridIndex.restore({ ...grid.snapshot(), ...change }, 3);
+    expect(restore({ words: Uint32Array.of(4, 5 | (2 << 17), 1, 2) })).not.toThrow();
+    expect(restore({ words: Uint32Array.of(4, 5 | (3 << 17), 1, 2) })).toThrow(
+      /^grid\.words \(array \d+\): the post at word 1 is cut off or out of its block$/,
+    );
+    expect(restore({ words: Uint32Array.of(4, 5 | (2 << 17), 1, 7) })).toThrow(/^grid\.words \(array \d+\): tag id 7 is over maxTagId 2$/);
+    expect(restore({ slotPosts: new Float64Array(grid.snapshot().slotPosts.length) })).toThrow(
+      /^grid\.slotPosts\[0\]: says 0 posts, the arrays hold 1$/,
+    );
+    expect(() => GridIndex.restore(grid.snapshot(), 2)).toThrow(/^grid\.maxTagId: tag id 2 is not in the dictionary \(2 tags\)$/);
+  });
 });

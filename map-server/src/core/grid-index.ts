@@ -24,6 +24,7 @@ import type { Bbox } from '../../../common/browser/api';
 import { bboxSpans } from '../../../common/browser/bbox';
 import { modulo } from '../../../common/browser/modulo';
 import { WINDOWS } from '../../../common/browser/windows';
+import { checkNullableNumber, checkNumber, checkObject, checkSame, checkSum, checkTyped, damaged } from './snapshot-check';
 
 /** Side of a fine cell, in degrees: the resolution of a box's edges. */
 export const FINE_DEGREES = 0.1;
@@ -85,6 +86,34 @@ export interface BoxScan {
   splitMinute: number;
   toMinute: number;
 }
+
+/**
+ * A grid as plain data: the blocks its slots hold, and every array of posts in use, its used words
+ * concatenated (without the growth slack; word 0 of each is its own used length, as in the index).
+ */
+export interface GridIndexSnapshot {
+  /** The layout the posts were filed with: a restore refuses any other. */
+  layout: GridLayout;
+  /** Per block slot: the block held (NaN: none) and its posts. */
+  slotBlock: Float64Array;
+  slotPosts: Float64Array;
+  /** The newest minute seen or advanced to (null before any). */
+  newestMinute: number | null;
+  maxTagId: number;
+  /** Per array in use: its index (`slot * COARSE_CELLS + cell`, ascending) and used words. */
+  arrayIndex: Uint32Array;
+  arrayWords: Uint32Array;
+  words: Uint32Array;
+}
+
+export interface GridLayout {
+  fineDegrees: number;
+  coarseDegrees: number;
+  blockMinutes: number;
+  horizonMinutes: number;
+}
+
+const LAYOUT: GridLayout = { fineDegrees: FINE_DEGREES, coarseDegrees: COARSE_DEGREES, blockMinutes: BLOCK_MINUTES, horizonMinutes: HORIZON_MINUTES };
 
 /** One coarse cell's share of a box: the fine columns and rows (local to the cell, inclusive) it covers. */
 interface CellCover {
@@ -236,6 +265,88 @@ export class GridIndex {
       wordsAllocated += words.length;
     }
     return { posts: this.size, arrays, wordsUsed, wordsAllocated };
+  }
+
+  /** A copy of the posts held, as plain data (see `GridIndexSnapshot`). */
+  snapshot(): GridIndexSnapshot {
+    const indexes: number[] = [];
+    let total = 0;
+    this.arrays.forEach((words, index) => {
+      if (words === undefined) return;
+      indexes.push(index);
+      total += words[0];
+    });
+    const arrayWords = new Uint32Array(indexes.length);
+    const words = new Uint32Array(total);
+    let at = 0;
+    indexes.forEach((index, i) => {
+      const used = this.arrays[index]!.subarray(0, this.arrays[index]![0]);
+      words.set(used, at);
+      arrayWords[i] = used.length;
+      at += used.length;
+    });
+    return {
+      layout: { ...LAYOUT },
+      slotBlock: this.slotBlock.slice(),
+      slotPosts: this.slotPosts.slice(),
+      newestMinute: Number.isFinite(this.newest) ? this.newest : null,
+      maxTagId: this.maxTagId,
+      arrayIndex: Uint32Array.from(indexes),
+      arrayWords,
+      words,
+    };
+  }
+
+  /**
+   * The grid `snapshot` copied. Every array's records are walked once (headers only): a damaged one could
+   * otherwise send a scan past its end, and a tag id must be under `tagCount`. `where` names it in the
+   * RangeError a malformed snapshot gets.
+   */
+  static restore(snapshot: GridIndexSnapshot, tagCount: number, where = 'grid'): GridIndex {
+    const s = checkObject(snapshot, where);
+    const layout = checkObject(s.layout, `${where}.layout`);
+    for (const name of Object.keys(LAYOUT) as (keyof GridLayout)[]) checkSame(layout[name], LAYOUT[name], `${where}.layout.${name}`);
+    const grid = new GridIndex();
+    grid.slotBlock.set(checkTyped(s.slotBlock, Float64Array, `${where}.slotBlock`, BLOCK_SLOTS));
+    grid.slotPosts.set(checkTyped(s.slotPosts, Float64Array, `${where}.slotPosts`, BLOCK_SLOTS));
+    grid.newest = checkNullableNumber(s.newestMinute, `${where}.newestMinute`, true) ?? Number.NEGATIVE_INFINITY;
+    grid.maxTagId = checkNumber(s.maxTagId, `${where}.maxTagId`, true);
+    if (grid.maxTagId >= tagCount) damaged(`${where}.maxTagId`, `tag id ${grid.maxTagId} is not in the dictionary (${tagCount} tags)`);
+    const indexes = checkTyped(s.arrayIndex, Uint32Array, `${where}.arrayIndex`);
+    const lengths = checkTyped(s.arrayWords, Uint32Array, `${where}.arrayWords`, indexes.length);
+    const words = checkTyped(s.words, Uint32Array, `${where}.words`);
+    checkSum(lengths, words.length, `${where}.arrayWords`);
+    const posts = new Float64Array(BLOCK_SLOTS);
+    let at = 0;
+    indexes.forEach((index, i) => {
+      const slot = Math.floor(index / COARSE_CELLS);
+      if (slot >= BLOCK_SLOTS || Number.isNaN(grid.slotBlock[slot]) || (i > 0 && !(indexes[i - 1] < index))) {
+        damaged(`${where}.arrayIndex[${i}]`, `array ${index} is out of order or in no block held`);
+      }
+      const array = words.slice(at, (at += lengths[i]));
+      posts[slot] += grid.checkedRecords(array, `${where}.words (array ${index})`);
+      grid.arrays[index] = array;
+    });
+    for (let slot = 0; slot < BLOCK_SLOTS; slot += 1) {
+      if (posts[slot] !== grid.slotPosts[slot])
+        damaged(`${where}.slotPosts[${slot}]`, `says ${grid.slotPosts[slot]} posts, the arrays hold ${posts[slot]}`);
+    }
+    return grid;
+  }
+
+  /** The posts in one array of a snapshot, after checking that its records fill it exactly and name known tags. */
+  private checkedRecords(words: Uint32Array, where: string): number {
+    if (words.length < FIRST_RECORD || words[0] !== words.length) damaged(where, `says ${words[0]} words in use, holds ${words.length}`);
+    let posts = 0;
+    let at = FIRST_RECORD;
+    while (at < words.length) {
+      const end = at + 1 + (words[at] >>> COUNT_SHIFT);
+      if (end > words.length || (words[at] & MINUTE_MASK) >= BLOCK_MINUTES) damaged(where, `the post at word ${at} is cut off or out of its block`);
+      for (let k = at + 1; k < end; k += 1) if (words[k] > this.maxTagId) damaged(where, `tag id ${words[k]} is over maxTagId ${this.maxTagId}`);
+      posts += 1;
+      at = end;
+    }
+    return posts;
   }
 
   /**

@@ -37,4 +37,21 @@ describe('PostCounts', () => {
     expect(counts.store.endMinute).toBe((START + 30 * MINUTE) / MINUTE);
     expect(counts.grid.newestMinute).toBe(counts.store.endMinute);
   });
+
+  it('restores counts whose sparklines read every minute the store holds: none is taken for empty', () => {
+    const counts = recorded(
+      event({ tags: ['a'], ts: START }),
+      event({ tags: ['a'], ts: START + 5 * MINUTE }),
+      event({ tags: ['a'], ts: START + 9 * MINUTE, cc: null }),
+    );
+    const a = counts.dictionary.idOf('a')!;
+    const from = START / MINUTE;
+    const read = (c: PostCounts) => ['FR', WORLD].map((region) => Array.from(c.sparks.sparks(region, [a], from, 1, 10)[0]));
+    const restored = PostCounts.restore(structuredClone(counts.snapshot()));
+    expect(read(restored)).toEqual([
+      [1, 0, 0, 0, 0, 1, 0, 0, 0, 0],
+      [1, 0, 0, 0, 0, 1, 0, 0, 0, 1],
+    ]);
+    expect(read(restored)).toEqual(read(counts));
+  });
 });

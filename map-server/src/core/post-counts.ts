@@ -8,28 +8,70 @@
  * it, so they always end in the same minute without the engine keeping them in step by hand. It is also
  * exactly what the queries read (`TrendSources`, `TagRegionSources`), so they take it and not the engine.
  * Pure: time is an argument (epoch ms, as an event's `ts`), nothing here does I/O.
+ *
+ * A snapshot holds the dictionary, the store and the grid; the sparkline series are not saved (they are
+ * reread from the store's buckets on demand), and a restore marks every minute the store holds as touched,
+ * so that no series takes a restored minute for one without posts.
  */
 import { WORLD } from '../../../common/browser/api';
 import type { GeoEvent } from '../../../common/node/event';
-import { TagDictionary } from './tag-dictionary';
-import { BUCKET_MS, WindowStore } from './window-store';
-import { GridIndex } from './grid-index';
+import { TagDictionary, type TagDictionarySnapshot } from './tag-dictionary';
+import { BUCKET_MS, WindowStore, type WindowStoreOptions, type WindowStoreSnapshot } from './window-store';
+import { GridIndex, type GridIndexSnapshot } from './grid-index';
 import { RegionSparks } from './region-sparks';
+import { checkObject, damaged } from './snapshot-check';
 import type { TrendSources } from './trends-query';
 import type { TagRegionSources } from './tag-regions';
 
 /** The leaf for posts in no country (the sea); counted in the world only. */
 export const NO_COUNTRY = '-';
 
+/** Countries roll up into the world, the sea only into it. */
+const STORE_OPTIONS: WindowStoreOptions = { rollup: (leaf) => (leaf === NO_COUNTRY ? [WORLD] : [leaf, WORLD]) };
+
+/** What `PostCounts` counts, as plain data. */
+export interface PostCountsSnapshot {
+  dictionary: TagDictionarySnapshot;
+  store: WindowStoreSnapshot;
+  grid: GridIndexSnapshot;
+}
+
 export class PostCounts implements TrendSources, TagRegionSources {
-  /** Tag keys as small integers, with their display forms. */
-  readonly dictionary = new TagDictionary();
-  /** Posts per tag per region over every window: countries roll up into the world, the sea only into it. */
-  readonly store = new WindowStore({ rollup: (leaf) => (leaf === NO_COUNTRY ? [WORLD] : [leaf, WORLD]) });
-  /** The last 24 h of posts on a fine grid, for boxes ("Trends in this view"). */
-  readonly grid = new GridIndex();
   /** Per-minute sparkline counts of listed tags, reread only where posts landed since. */
-  readonly sparks = new RegionSparks(this.store);
+  readonly sparks: RegionSparks;
+
+  constructor(
+    /** Tag keys as small integers, with their display forms. */
+    readonly dictionary = new TagDictionary(),
+    /** Posts per tag per region over every window (`STORE_OPTIONS`). */
+    readonly store = new WindowStore(STORE_OPTIONS),
+    /** The last 24 h of posts on a fine grid, for boxes ("Trends in this view"). */
+    readonly grid = new GridIndex(),
+  ) {
+    this.sparks = new RegionSparks(this.store);
+  }
+
+  /** A copy of everything counted, as plain data. */
+  snapshot(): PostCountsSnapshot {
+    return { dictionary: this.dictionary.snapshot(), store: this.store.snapshot(), grid: this.grid.snapshot() };
+  }
+
+  /**
+   * The counts `snapshot` copied; the store's and the grid's ends are checked to be one, and every tag id
+   * they hold to be in the dictionary. `where` names it in a malformed snapshot's RangeError.
+   */
+  static restore(snapshot: PostCountsSnapshot, where = 'counts'): PostCounts {
+    const s = checkObject(snapshot, where);
+    const dictionary = TagDictionary.restore(s.dictionary as TagDictionarySnapshot, `${where}.dictionary`);
+    const store = WindowStore.restore(s.store as WindowStoreSnapshot, STORE_OPTIONS, dictionary.size, `${where}.store`);
+    const grid = GridIndex.restore(s.grid as GridIndexSnapshot, dictionary.size, `${where}.grid`);
+    if ((store.endMinute ?? Number.NEGATIVE_INFINITY) !== grid.newestMinute) {
+      damaged(`${where}.grid.newestMinute`, `the grid ends at minute ${grid.newestMinute}, the windows at ${store.endMinute}`);
+    }
+    const counts = new PostCounts(dictionary, store, grid);
+    for (const minute of (s.store as WindowStoreSnapshot).bucketMinute) counts.sparks.touch(minute, store.version);
+    return counts;
+  }
 
   /** Changes whenever a count or the windows' end does: answers computed at an equal version are still right. */
   get version(): number {

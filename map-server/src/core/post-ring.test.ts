@@ -50,4 +50,21 @@ describe('PostRing', () => {
     });
     expect(toPost(event({ tags: ['y'] }))).toMatchObject({ place: null, text: null });
   });
+
+  it("restores from a snapshot the posts it kept, oldest first, within the new ring's capacity", () => {
+    const ring = new PostRing(3);
+    const posts = [1, 2, 3, 4].map((i) => event({ tags: [`t${i}`], text: `post ${i}` }));
+    posts.forEach((p) => ring.add(p));
+    const snapshot = structuredClone(ring.snapshot());
+    expect(snapshot.events.map((p) => p.tags[0])).toEqual(['t2', 't3', 't4']);
+    const all = () => true;
+    expect(PostRing.restore(snapshot).newest(10, all)).toEqual(ring.newest(10, all));
+    expect(
+      PostRing.restore(snapshot, 2)
+        .newest(10, all)
+        .map((p) => p.tags[0]),
+    ).toEqual(['t4', 't3']);
+    const broken = { events: [...snapshot.events, { ...posts[0], tags: ['a', 'a'], display: ['a', 'a'] }] };
+    expect(() => PostRing.restore(broken)).toThrow(/^posts\.events\[3\]: \/tags must be distinct$/);
+  });
 });

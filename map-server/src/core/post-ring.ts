@@ -9,7 +9,8 @@
  * Order is acceptance order, which for a live source is time order; that is also the order in which the
  * SSE `posts` event adds to the list.
  */
-import type { GeoEvent } from '../../../common/node/event';
+import { checkEvent, type GeoEvent } from '../../../common/node/event';
+import { checkObject, damaged } from './snapshot-check';
 
 /** Posts kept: enough for any filter to find a page of matches in a busy stream, small enough to ignore. */
 export const POST_RING_CAPACITY = 10_000;
@@ -17,6 +18,11 @@ export const POST_RING_CAPACITY = 10_000;
 export const POST_RING_BUDGET_BYTES = 16 * 1024 * 1024;
 /** What a post costs besides its strings: the event object, its arrays, the numbers. */
 const POST_OVERHEAD_BYTES = 200;
+
+/** The posts kept, as plain data: oldest first. */
+export interface PostRingSnapshot {
+  events: GeoEvent[];
+}
 
 export class PostRing {
   private readonly ring: (GeoEvent | undefined)[];
@@ -57,6 +63,33 @@ export class PostRing {
       if (matches(event)) found.push(event);
     }
     return found;
+  }
+
+  /** A copy of the posts kept (each event and its arrays copied), oldest first. */
+  snapshot(): PostRingSnapshot {
+    const events: GeoEvent[] = new Array<GeoEvent>(this.count);
+    for (let i = 0; i < this.count; i += 1) {
+      const event = this.ring[(this.start + i) % this.capacity] as GeoEvent;
+      events[i] = { ...event, tags: [...event.tags], display: [...event.display] };
+    }
+    return { events };
+  }
+
+  /**
+   * A ring of `capacity` and `budgetBytes` (this run's, which may differ from the saved ring's: a smaller
+   * one keeps the newest) holding the posts `snapshot` copied. Each is checked against the event contract,
+   * as the bus's are; `where` names the ring in the RangeError a malformed snapshot gets.
+   */
+  static restore(snapshot: PostRingSnapshot, capacity = POST_RING_CAPACITY, budgetBytes = POST_RING_BUDGET_BYTES, where = 'posts'): PostRing {
+    const events = checkObject(snapshot, where).events;
+    if (!Array.isArray(events)) damaged(`${where}.events`, 'expected an array of events');
+    const ring = new PostRing(capacity, budgetBytes);
+    events.forEach((value: unknown, i) => {
+      const checked = checkEvent(value);
+      if (!checked.ok) damaged(`${where}.events[${i}]`, checked.error);
+      ring.add(checked.event);
+    });
+    return ring;
   }
 
   private dropOldest(): void {

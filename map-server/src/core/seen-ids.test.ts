@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SeenIds, hashId } from './seen-ids';
+import { DEDUPE_HORIZON_MS, SeenIds, hashId } from './seen-ids';
 import { BUCKET_MS, RING_BUCKETS } from './window-store';
 
 describe('SeenIds', () => {
@@ -26,11 +26,49 @@ describe('SeenIds', () => {
     expect(seen.add(String(1e15 + 999), t0)).toBe(false);
   });
 
-  it('forgets ids once their minute is older than the largest window', () => {
+  it('counts a redelivery within the horizon of the newest post once, and one older than it again', () => {
     const seen = new SeenIds();
-    seen.add('7', t0);
-    seen.add('8', t0 + RING_BUCKETS * BUCKET_MS);
+    expect(DEDUPE_HORIZON_MS).toBe(60 * BUCKET_MS);
+    expect(seen.add('7', t0)).toBe(true);
+    expect(seen.add('8', t0 + DEDUPE_HORIZON_MS)).toBe(true); // t0 is exactly one horizon behind: still held
+    expect(seen.add('7', t0)).toBe(false);
+    expect(seen.add('9', t0 + DEDUPE_HORIZON_MS + BUCKET_MS)).toBe(true); // t0's minute is now past the horizon
+    expect(seen.add('7', t0)).toBe(true);
+    expect(seen.add('7', t0)).toBe(true); // and not remembered: older than the horizon, it is not held at all
+    expect(seen.add('8', t0 + DEDUPE_HORIZON_MS)).toBe(false);
+  });
+
+  it('holds only the ids of the horizon: the size falls as the newest post moves on', () => {
+    const seen = new SeenIds(10 * BUCKET_MS);
+    for (let minute = 0; minute < 100; minute += 1) {
+      for (let i = 0; i < 50; i += 1) seen.add(`${minute}-${i}`, t0 + minute * BUCKET_MS);
+    }
+    expect(seen.size).toBe(11 * 50); // the newest minute and the ten before it
+    seen.add('later', t0 + 200 * BUCKET_MS);
     expect(seen.size).toBe(1);
+  });
+
+  it('holds ids for at most the windows, whatever the horizon, and takes none below 0 ms', () => {
+    const seen = new SeenIds(Number.POSITIVE_INFINITY);
+    seen.add('7', t0);
+    seen.add('8', t0 + (RING_BUCKETS - 1) * BUCKET_MS);
+    expect(seen.size).toBe(2);
+    seen.add('9', t0 + RING_BUCKETS * BUCKET_MS);
+    expect(seen.size).toBe(2);
+    expect(() => new SeenIds(-1)).toThrow(RangeError);
+  });
+
+  it('restores from a snapshot the ids it held, open and sealed, and keeps deduplicating', () => {
+    const seen = new SeenIds();
+    for (let i = 0; i < 100; i += 1) seen.add(String(1e15 + i), t0 + (i % 10) * BUCKET_MS);
+    const restored = SeenIds.restore(structuredClone(seen.snapshot()));
+    expect(restored.size).toBe(100);
+    for (let i = 0; i < 100; i += 1) expect(restored.add(String(1e15 + i), t0 + (i % 10) * BUCKET_MS)).toBe(false);
+    expect(restored.add('new', t0 + 9 * BUCKET_MS)).toBe(true);
+    expect(restored.snapshot()).toEqual(SeenIds.restore(restored.snapshot()).snapshot());
+    // A shorter horizon than the saved one keeps only what it would hold.
+    expect(SeenIds.restore(seen.snapshot(), 5 * BUCKET_MS).size).toBe(60);
+    expect(() => SeenIds.restore({ ...seen.snapshot(), sizes: new Uint32Array(3) })).toThrow(/^seen\.sizes: expected 10 entries, got 3$/);
   });
 
   it('hashes to a 53-bit integer, differently for close ids', () => {

@@ -2,16 +2,37 @@
  * Remembers which post ids were counted, so that a redelivered post (a stream reconnect, a Kafka replay)
  * counts once.
  *
- * A redelivered post carries the same creation time, so ids are kept per minute of *event* time and only
- * for as long as the windows can count that minute (`RING_BUCKETS`); older ids fall away with their minute.
- * Ids are hashed to 53 bits (a float64 holds them exactly): within one minute, a false "seen" needs two of
+ * The horizon (`DEDUPE_HORIZON_MS`, 1 h unless the engine is given `dedupeHorizonMs`): a post redelivered
+ * within the horizon of event time of the newest post counts once; one older than the horizon but still
+ * inside the 24 h windows would count again. Why bounded: ids cost memory by the rate (8 bytes an id, about
+ * 170 MB for a day at 250 posts/s), and redeliveries come within minutes of the original (a reconnect, a
+ * consumer restarting from its last committed offset), not a day later.
+ *
+ * A redelivered post carries the same creation time, so ids are kept per minute of *event* time, for the
+ * minutes from (newest minute - horizon, rounded up to whole minutes) to the newest; older minutes fall away
+ * with their ids, and a post older than that is not remembered at all. Never longer than the windows
+ * (`RING_BUCKETS`): an older post is stale anyway. Ids are hashed to 53 bits (a float64 holds them exactly): within one minute, a false "seen" needs two of
  * the minute's posts to collide, about n^2 / 2^54, under 1e-6 at 100k posts a minute. A minute that can no
  * longer take many new posts (`SEAL_AFTER_MINUTES` behind the newest) is packed into a sorted Float64Array:
  * 8 bytes an id instead of ~50 in a Set, found by binary search; stragglers go to a small Set beside it.
  */
 import { BUCKET_MS, RING_BUCKETS } from './window-store';
+import { checkNullableNumber, checkObject, checkSum, checkTyped, damaged } from './snapshot-check';
+
+/** How far back of the newest post's event time a redelivered post is still recognised, in ms. */
+export const DEDUPE_HORIZON_MS = 60 * 60_000;
 
 const SEAL_AFTER_MINUTES = 2;
+
+/** The ids held, as plain data: per minute held, its ids' hashes (ascending), minute after minute. */
+export interface SeenIdsSnapshot {
+  /** The newest minute seen (null before any id). */
+  newestMinute: number | null;
+  minutes: Float64Array;
+  /** Ids per minute, in the order of `minutes`. */
+  sizes: Uint32Array;
+  hashes: Float64Array;
+}
 
 class MinuteIds {
   open: Set<number> | null = new Set();
@@ -26,13 +47,19 @@ class MinuteIds {
     (this.open ??= new Set()).add(hash);
   }
 
+  /** Every hash held, ascending, in an array of its own. */
+  sorted(): Float64Array {
+    const sealed = this.sealed ?? new Float64Array(0);
+    const all = new Float64Array(sealed.length + (this.open?.size ?? 0));
+    all.set(sealed);
+    if (this.open === null || this.open.size === 0) return all;
+    all.set([...this.open], sealed.length);
+    return all.sort();
+  }
+
   seal(): void {
     if (this.open === null || this.open.size === 0) return;
-    const merged = new Float64Array((this.sealed?.length ?? 0) + this.open.size);
-    if (this.sealed) merged.set(this.sealed);
-    merged.set([...this.open], this.sealed?.length ?? 0);
-    merged.sort();
-    this.sealed = merged;
+    this.sealed = this.sorted();
     this.open = null;
   }
 }
@@ -40,11 +67,23 @@ class MinuteIds {
 export class SeenIds {
   private readonly minutes = new Map<number, MinuteIds>();
   private newest = Number.NEGATIVE_INFINITY;
+  /** Minutes before the newest whose ids are still held. */
+  private readonly horizonMinutes: number;
 
-  /** Records `id` at event time `ts`; false when it was already recorded for that time. */
+  /** `horizonMs`: see the opening comment; at most the windows' 24 h count. */
+  constructor(horizonMs = DEDUPE_HORIZON_MS) {
+    if (!(horizonMs >= 0)) throw new RangeError(`the dedupe horizon must be 0 ms or more; got ${horizonMs}`);
+    this.horizonMinutes = Math.min(Math.ceil(horizonMs / BUCKET_MS), RING_BUCKETS - 1);
+  }
+
+  /**
+   * Records `id` at event time `ts`; false when it was already recorded for that minute. A post older than
+   * the horizon is not recorded (true: it counts, as it would again).
+   */
   add(id: string, ts: number): boolean {
     const minute = Math.floor(ts / BUCKET_MS);
     if (minute > this.newest) this.advance(minute);
+    else if (minute < this.newest - this.horizonMinutes) return true;
     let ids = this.minutes.get(minute);
     if (ids === undefined) {
       ids = new MinuteIds(minute);
@@ -63,10 +102,62 @@ export class SeenIds {
     return n;
   }
 
+  /** A copy of the ids held, as plain data. */
+  snapshot(): SeenIdsSnapshot {
+    const minutes = [...this.minutes.keys()].sort((a, b) => a - b);
+    const held = minutes.map((m) => this.minutes.get(m)!.sorted());
+    const hashes = new Float64Array(held.reduce((n, ids) => n + ids.length, 0));
+    let at = 0;
+    for (const ids of held) {
+      hashes.set(ids, at);
+      at += ids.length;
+    }
+    return {
+      newestMinute: Number.isFinite(this.newest) ? this.newest : null,
+      minutes: Float64Array.from(minutes),
+      sizes: Uint32Array.from(held, (ids) => ids.length),
+      hashes,
+    };
+  }
+
+  /**
+   * The ids `snapshot` copied, held for `horizonMs` (which may differ from the horizon they were saved
+   * with: a shorter one drops the older minutes now). `where` names it in a malformed snapshot's RangeError.
+   */
+  static restore(snapshot: SeenIdsSnapshot, horizonMs = DEDUPE_HORIZON_MS, where = 'seen'): SeenIds {
+    const s = checkObject(snapshot, where);
+    const newest = checkNullableNumber(s.newestMinute, `${where}.newestMinute`, true);
+    const minutes = checkTyped(s.minutes, Float64Array, `${where}.minutes`);
+    const sizes = checkTyped(s.sizes, Uint32Array, `${where}.sizes`, minutes.length);
+    const hashes = checkTyped(s.hashes, Float64Array, `${where}.hashes`);
+    checkSum(sizes, hashes.length, `${where}.sizes`);
+    const seen = new SeenIds(horizonMs);
+    if (newest === null) {
+      if (minutes.length > 0) damaged(`${where}.minutes`, 'ids are held but no newest minute is');
+      return seen;
+    }
+    seen.newest = newest;
+    let at = 0;
+    minutes.forEach((minute, i) => {
+      const ids = hashes.slice(at, (at += sizes[i]));
+      if (!(minute <= newest)) damaged(`${where}.minutes[${i}]`, `minute ${minute} is after the newest, ${newest}`);
+      if (i > 0 && !(minutes[i - 1] < minute)) damaged(`${where}.minutes`, 'not in ascending order');
+      for (let j = 1; j < ids.length; j += 1) {
+        if (!(ids[j - 1] < ids[j])) damaged(`${where}.hashes`, `the ids of minute ${minute} are not in ascending order`);
+      }
+      if (minute < newest - seen.horizonMinutes || ids.length === 0) return;
+      const held = new MinuteIds(minute);
+      held.open = null;
+      held.sealed = ids;
+      seen.minutes.set(minute, held);
+    });
+    return seen;
+  }
+
   private advance(minute: number): void {
     this.newest = minute;
     for (const [m, ids] of this.minutes) {
-      if (m <= minute - RING_BUCKETS) this.minutes.delete(m);
+      if (m < minute - this.horizonMinutes) this.minutes.delete(m);
       else if (m <= minute - SEAL_AFTER_MINUTES) ids.seal();
     }
   }

@@ -138,4 +138,44 @@ describe('WindowStore', () => {
     expect(store.total('world', '24h')).toBe(1);
     expect(store.top('world', '24h', 10, keyOf)).toEqual([{ id: 3, count: 1 }]);
   });
+
+  it('restores from a snapshot a store that answers as the saved one, its totals summed again from the buckets', () => {
+    /** Everything a store answers, for every region and window. */
+    const answers = (store: WindowStore) => ({
+      end: [store.endMs, store.endMinute, store.firstMinute, store.version],
+      regions: store.regionNames(),
+      windows: ['world', 'FR', 'JP'].map((region) => [
+        WINDOW_NAMES.map((window) => [store.total(region, window), store.top(region, window, 50, keyOf)]),
+        visitedBuckets(store, region),
+      ]),
+    });
+    for (const span of [30, 400, 3 * RING_BUCKETS]) {
+      fc.assert(
+        fc.property(fc.array(opArb(span), { maxLength: 100 }), fc.array(opArb(span + 60), { maxLength: 40 }), (before, after) => {
+          const saved = run(before);
+          const restored = WindowStore.restore(structuredClone(saved.snapshot()), { rollup }, 8);
+          expect(answers(restored)).toEqual(answers(saved));
+          for (const store of [saved, restored]) {
+            for (const op of after) {
+              if (op.kind === 'add') store.add(op.ts, op.leaf, op.tags);
+              else store.advanceTo(op.ts);
+            }
+          }
+          expect(answers(restored)).toEqual(answers(saved));
+        }),
+        { numRuns: 100 },
+      );
+    }
+  });
+
+  it('refuses a snapshot whose buckets lie outside the ring or name unknown tags', () => {
+    const store = run([{ kind: 'add', ts: RING_BUCKETS * BUCKET_MS, leaf: 'FR', tags: [1, 2] }]);
+    const restore = (change: Partial<ReturnType<WindowStore['snapshot']>>) => () =>
+      WindowStore.restore({ ...store.snapshot(), ...change }, { rollup }, 8);
+    expect(restore({ bucketMinute: Float64Array.of(0) })).toThrow(/^store\.bucketMinute\[0\]: minute 0 is not in the ring ending at minute 1440$/);
+    expect(restore({ pairs: Uint32Array.of(2, 1, 1, 1) })).toThrow(/^store\.pairs: the tags of minute 1440 are not in ascending order of id$/);
+    expect(restore({ pairs: Uint32Array.of(1, 1, 8, 1) })).toThrow(/^store\.pairs: tag id 8 is not in the dictionary \(8 tags\)$/);
+    expect(restore({ bucketPairs: Uint32Array.of(1) })).toThrow(/^store\.bucketPairs: add up to 2 entries, but the array they cut up holds 4$/);
+    expect(restore({ ringBuckets: 60 })).toThrow(/^store\.ringBuckets: saved with 60, this build uses 1440$/);
+  });
 });

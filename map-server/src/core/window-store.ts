@@ -24,6 +24,7 @@
 import { WINDOWS, type WindowName } from '../../../common/browser/windows';
 import { modulo } from '../../../common/browser/modulo';
 import { topK, type Ranked } from './top-k';
+import { checkNullableNumber, checkNumber, checkObject, checkSame, checkStrings, checkSum, checkTyped, damaged } from './snapshot-check';
 
 /** Width of one bucket: the resolution of every window, in ms. */
 export const BUCKET_MS = 60_000;
@@ -83,6 +84,39 @@ class Bucket {
     for (let i = 0; i < this.packed.length; i += 2) visit(this.packed[i], this.packed[i + 1]);
   }
 
+  /** Distinct tags in the bucket. */
+  get pairCount(): number {
+    return this.open?.size ?? this.packed.length / 2;
+  }
+
+  /** Writes the (id, count) pairs, ids ascending, into `out` from `at`; returns where they end. */
+  writePairs(out: Uint32Array, at: number): number {
+    if (this.open === null) {
+      out.set(this.packed, at);
+      return at + this.packed.length;
+    }
+    const ids = [...this.open.keys()].sort((a, b) => a - b);
+    for (const id of ids) {
+      out[at++] = id;
+      out[at++] = this.open.get(id)!;
+    }
+    return at;
+  }
+
+  /** A closed bucket of `posts` posts holding the pairs `words[from, to)`: ids ascending, under `tagCount` (checked). */
+  static packedFrom(minute: number, posts: number, words: Uint32Array, from: number, to: number, tagCount: number, where: string): Bucket {
+    const bucket = new Bucket(minute);
+    bucket.posts = posts;
+    bucket.open = null;
+    bucket.packed = Array.from(words.subarray(from, to));
+    for (let i = from; i < to; i += 2) {
+      if (i > from && !(words[i - 2] < words[i])) damaged(where, `the tags of minute ${minute} are not in ascending order of id`);
+      if (words[i + 1] === 0) damaged(where, `tag ${words[i]} has a count of 0 in minute ${minute}`);
+    }
+    if (to > from && words[to - 2] >= tagCount) damaged(where, `tag id ${words[to - 2]} is not in the dictionary (${tagCount} tags)`);
+    return bucket;
+  }
+
   pack(): void {
     if (this.open === null) return;
     const ids = [...this.open.keys()].sort((a, b) => a - b);
@@ -116,6 +150,29 @@ class Leaf {
 }
 
 export type AddResult = 'added' | 'stale';
+
+/**
+ * A store as plain data: where the windows end, the version, the leaves by name, and every bucket held as
+ * parallel arrays (one entry a bucket) with their (tag id, posts) pairs concatenated. No running totals:
+ * they are sums of the buckets, rebuilt on restore, so they cannot disagree with them.
+ */
+export interface WindowStoreSnapshot {
+  /** The layout the buckets were cut with (`BUCKET_MS`, `RING_BUCKETS`): a restore refuses any other. */
+  bucketMs: number;
+  ringBuckets: number;
+  endMs: number | null;
+  firstMinute: number | null;
+  version: number;
+  /** Every leaf that has held a post, in the order they first did. */
+  leaves: string[];
+  /** Per bucket: its leaf (an index into `leaves`), minute, posts, and how many (id, count) pairs it has. */
+  bucketLeaf: Uint32Array;
+  bucketMinute: Float64Array;
+  bucketPosts: Uint32Array;
+  bucketPairs: Uint32Array;
+  /** The pairs, `[id, count, id, count, ...]`, ids ascending within a bucket, bucket after bucket. */
+  pairs: Uint32Array;
+}
 
 export interface WindowStoreOptions {
   /** The regions a leaf's events count in, besides the leaf itself being stored. */
@@ -267,6 +324,89 @@ export class WindowStore {
   /** Regions that have held any post since the start. */
   regionNames(): string[] {
     return [...this.regions.keys()];
+  }
+
+  /** A copy of what the store holds, as plain data (see `WindowStoreSnapshot`). */
+  snapshot(): WindowStoreSnapshot {
+    const held: { leaf: number; bucket: Bucket }[] = [];
+    [...this.leaves.values()].forEach((leaf, index) => {
+      for (const bucket of leaf.ring) if (bucket !== undefined) held.push({ leaf: index, bucket });
+    });
+    const pairs = new Uint32Array(2 * held.reduce((n, { bucket }) => n + bucket.pairCount, 0));
+    let at = 0;
+    for (const { bucket } of held) at = bucket.writePairs(pairs, at);
+    return {
+      bucketMs: BUCKET_MS,
+      ringBuckets: RING_BUCKETS,
+      endMs: this.#endMs,
+      firstMinute: this.firstMinute,
+      version: this.#version,
+      leaves: [...this.leaves.keys()],
+      bucketLeaf: Uint32Array.from(held, ({ leaf }) => leaf),
+      bucketMinute: Float64Array.from(held, ({ bucket }) => bucket.minute),
+      bucketPosts: Uint32Array.from(held, ({ bucket }) => bucket.posts),
+      bucketPairs: Uint32Array.from(held, ({ bucket }) => bucket.pairCount),
+      pairs,
+    };
+  }
+
+  /**
+   * The store `snapshot` copied, its leaves rolling up as `options` say, its running totals summed again
+   * from the buckets; every tag id must be under `tagCount`. `where` names it in the RangeError a malformed
+   * snapshot gets.
+   */
+  static restore(snapshot: WindowStoreSnapshot, options: WindowStoreOptions, tagCount: number, where = 'store'): WindowStore {
+    const s = checkObject(snapshot, where);
+    checkSame(s.bucketMs, BUCKET_MS, `${where}.bucketMs`);
+    checkSame(s.ringBuckets, RING_BUCKETS, `${where}.ringBuckets`);
+    const endMs = checkNullableNumber(s.endMs, `${where}.endMs`);
+    const firstMinute = checkNullableNumber(s.firstMinute, `${where}.firstMinute`, true);
+    const leafIndex = checkTyped(s.bucketLeaf, Uint32Array, `${where}.bucketLeaf`);
+    const buckets = leafIndex.length;
+    const minutes = checkTyped(s.bucketMinute, Float64Array, `${where}.bucketMinute`, buckets);
+    const posts = checkTyped(s.bucketPosts, Uint32Array, `${where}.bucketPosts`, buckets);
+    const pairCounts = checkTyped(s.bucketPairs, Uint32Array, `${where}.bucketPairs`, buckets);
+    const pairs = checkTyped(s.pairs, Uint32Array, `${where}.pairs`);
+    checkSum(pairCounts, pairs.length, `${where}.bucketPairs`, 2);
+    const store = new WindowStore(options);
+    store.#version = checkNumber(s.version, `${where}.version`, true);
+    const names = checkStrings(s.leaves, `${where}.leaves`);
+    const leaves = names.map((name) => store.leafFor(name));
+    if (store.leaves.size !== names.length) damaged(`${where}.leaves`, 'a leaf is there twice');
+    if (endMs === null) {
+      if (buckets > 0 || firstMinute !== null) damaged(`${where}.endMs`, 'is null, yet the store holds posts');
+      return store;
+    }
+    store.#endMs = endMs;
+    store.#endMinute = Math.floor(endMs / BUCKET_MS);
+    if (firstMinute === null && buckets > 0) damaged(`${where}.firstMinute`, 'is null, yet the store holds posts');
+    store.#firstMinute = firstMinute ?? Number.POSITIVE_INFINITY;
+    let at = 0;
+    for (let i = 0; i < buckets; i += 1) {
+      const minute = minutes[i];
+      const leaf = leaves[leafIndex[i]];
+      if (leaf === undefined) damaged(`${where}.bucketLeaf[${i}]`, `leaf ${leafIndex[i]} is not in the ${names.length} leaves`);
+      if (!Number.isInteger(minute) || minute > store.#endMinute || store.isStale(minute * BUCKET_MS)) {
+        damaged(`${where}.bucketMinute[${i}]`, `minute ${minute} is not in the ring ending at minute ${store.#endMinute}`);
+      }
+      const slot = modulo(minute, RING_BUCKETS);
+      if (leaf.ring[slot] !== undefined) damaged(`${where}.bucketMinute[${i}]`, `minute ${minute} is there twice in leaf ${names[leafIndex[i]]}`);
+      const bucket = Bucket.packedFrom(minute, posts[i], pairs, at, (at += 2 * pairCounts[i]), tagCount, `${where}.pairs`);
+      leaf.ring[slot] = bucket;
+      store.addToTotals(leaf, bucket);
+    }
+    return store;
+  }
+
+  /** Adds a bucket to the running totals of each window that holds its minute, in each region of its leaf. */
+  private addToTotals(leaf: Leaf, bucket: Bucket): void {
+    for (let w = 0; w < WINDOW_LIST.length; w += 1) {
+      if (bucket.minute <= this.#endMinute - WINDOW_LIST[w].minutes) continue;
+      for (const region of leaf.rollups) {
+        region.posts[w] += bucket.posts;
+        bucket.forEach((id, count) => increment(region.tags[w], id, count));
+      }
+    }
   }
 
   /** Packs the buckets of minutes before the newest: only the newest minute still gets most posts. */

@@ -1,0 +1,45 @@
+/**
+ * The trend engine's state as plain data (`TrendEngine.snapshot` / `TrendEngine.restore`): numbers,
+ * strings, arrays, typed arrays and plain objects, what `v8.serialize` and `structuredClone` carry. The
+ * map-server saves it to its data directory and loads it before it listens, so that a restart keeps every
+ * count.
+ *
+ * What is in it, and what is not:
+ * - the counts (`PostCountsSnapshot`: the tag dictionary with its spelling tallies, the windows' minute
+ *   buckets, the grid's posts), the dedupe's ids (`SeenIdsSnapshot`), the newest posts (`PostRingSnapshot`)
+ *   and whether the windows follow the clock. Each structure writes and checks its own part, beside its
+ *   code, flat: a typed array per field, not an object per entry.
+ * - not the per-process counters (`acceptedCount`, `skips()`): like Prometheus counters they count what
+ *   this process did, and start at 0 in the next one.
+ * - not what is derived from the counts and rebuilt on demand: the windows' running totals (summed again
+ *   from the buckets), the answer cache, the sparkline series, the engine's listeners.
+ * Sizes: about 4 bytes per word of the grid (~10 B a post held), 8 bytes per (minute, leaf, tag) pair of
+ * the windows, 8 bytes per id within the dedupe horizon, and the strings of the dictionary and of the
+ * newest posts.
+ */
+import type { PostCountsSnapshot } from './post-counts';
+import type { PostRingSnapshot } from './post-ring';
+import type { SeenIdsSnapshot } from './seen-ids';
+
+/**
+ * The snapshot's own format, checked by `TrendEngine.restore`: bumped on any change to what the snapshot
+ * holds or means, so that a save from another build is refused with a clear message, never misread.
+ */
+export const SNAPSHOT_VERSION = 1;
+
+export interface EngineSnapshot {
+  /** `SNAPSHOT_VERSION` of the build that took it. */
+  format: number;
+  /** Whether the windows advance with the clock (`TrendEngine.tick`): a live stream's do, a replay's do not. */
+  followClock: boolean;
+  counts: PostCountsSnapshot;
+  seen: SeenIdsSnapshot;
+  posts: PostRingSnapshot;
+}
+
+export type { GridIndexSnapshot, GridLayout } from './grid-index';
+export type { PostCountsSnapshot } from './post-counts';
+export type { PostRingSnapshot } from './post-ring';
+export type { SeenIdsSnapshot } from './seen-ids';
+export type { TagDictionarySnapshot } from './tag-dictionary';
+export type { WindowStoreSnapshot } from './window-store';
