@@ -126,8 +126,8 @@ async function launch(args: string[], env: Record<string, string>): Promise<Prod
   });
   products.add(child);
   let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   void exited.then(() => products.delete(child));
   return { child, url: `http://127.0.0.1:${port}`, output: () => output, exited };
@@ -170,6 +170,8 @@ describe('npm start with a data directory, stopped as an operator stops it', { t
       'the replay',
     );
     expect(await answers(second.url)).toEqual(before);
+    // ...from the save: this process counted none of them itself, each was a post the save already held.
+    expect((await getJson<HealthResponse>(`${second.url}/api/health`)).ingested).toBe(0);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
   });

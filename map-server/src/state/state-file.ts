@@ -16,9 +16,10 @@ import { readFileSync } from 'node:fs';
 import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StateError } from '../../../common/node/errors';
+import { SNAPSHOT_VERSION } from '../core/engine-snapshot';
 
-/** The format this build writes and reads. Bump it whenever the payload's shape changes. */
-export const STATE_FORMAT = 1;
+/** The format this build writes and reads: the engine snapshot's own version, bumped whenever its shape changes. */
+export const STATE_FORMAT = SNAPSHOT_VERSION;
 /** The state's file name in the data directory. */
 export const STATE_FILE = 'state.bin';
 const TEMP_SUFFIX = '.tmp';
