@@ -2,11 +2,12 @@
  * The Kafka subscriber resuming from a save's offsets, against the real broker, in this process: positions
  * taken between batches, handed to a new subscriber after more was published, make it deliver exactly what
  * came after them, none twice; a save older than the window reads nothing older than it; retention that
- * deleted messages after the save is read past and said; positions that do not fit the topic (another
- * topic's, or one since made again) are not used: the topic is read from the time as with no save.
+ * deleted messages after the save is read past and said; a partition added since the save is read from the
+ * time; positions that do not fit the topic (another topic's, or one since made again) are not used: the
+ * topic is read from the time as with no save.
  */
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
 import type { BusPositions, DeliveredMessage } from '../../common/node/bus/bus';
 import type { BusLog } from '../../common/node/bus/bus-log';
 import { KafkaPublisher } from '../../common/node/bus/kafka-publisher';
@@ -79,6 +80,18 @@ async function readFrom(topic: string, partitions: number, resume: BusPositions 
     () => `the rebuild to end; log: ${JSON.stringify(lines)}`,
   );
   return { subscriber, ids, lines };
+}
+
+/** Runs `action` with an admin client whose metadata knows `topic` (some requests need it loaded first). */
+async function asAdmin(topic: string, action: (admin: Admin) => Promise<unknown>): Promise<void> {
+  const admin = new Kafka({ clientId: 'test-resume-admin', brokers: brokers!.split(','), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    await admin.fetchTopicMetadata({ topics: [topic] });
+    await action(admin);
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 const sum = (positions: BusPositions | null): number => Object.values(positions ?? {}).reduce((n, offset) => n + Number(offset), 0);
@@ -158,14 +171,7 @@ describe.skipIf(brokers === null)('resuming from a save on Kafka', { timeout: KA
     const { topic, publisher } = freshTopic('resume-deleted', 1);
     const ids = await publish(publisher, 10);
     // As retention would: the log now starts at offset 6. The save had read up to 2.
-    const admin = new Kafka({ clientId: 'test-resume-admin', brokers: brokers!.split(','), logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    try {
-      await admin.fetchTopicMetadata({ topics: [topic] }); // deleteTopicRecords needs it loaded
-      await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '6' }] });
-    } finally {
-      await admin.disconnect();
-    }
+    await asAdmin(topic, (admin) => admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '6' }] }));
 
     const read = await readFrom(topic, 1, { 0: '2' });
     expect(read.ids).toEqual(ids.slice(6));
@@ -173,6 +179,23 @@ describe.skipIf(brokers === null)('resuming from a save on Kafka', { timeout: KA
       `warn: kafka: up to 4 messages on ${topic} partition 0 were deleted by the topic's retention after the save, before they were read: the counts miss those posts`,
     );
     expect(read.lines).toContain(`kafka: resuming from the saved offsets (4 messages to catch up on ${topic})`);
+  });
+
+  it('reads a partition added since the save from the time', async () => {
+    const { topic, publisher } = freshTopic('resume-grown', 1);
+    await publish(publisher, 5);
+    await asAdmin(topic, (admin) => admin.createPartitions({ topicPartitions: [{ topic, count: 2 }] }));
+    // A publisher made now knows of the new partition (the first one would only after its metadata's 5 min).
+    const grown = KafkaPublisher.start(settings(topic, 2), capture().log);
+    closing.push(grown);
+    const later = await publish(grown, 12);
+
+    const { subscriber, ids, lines } = await readFrom(topic, 2, { 0: '5' }); // saved before partition 1 was there
+    expect(ids.sort()).toEqual([...later].sort());
+    expect(Number(subscriber.positions()?.[1]), 'partition 1 had posts').toBeGreaterThan(0);
+    expect(lines).toContain(
+      `kafka: resuming from the saved offsets (${later.length} messages to catch up on ${topic}); partition 1 (added since the save) from the last 24 h`,
+    );
   });
 
   it('does not use positions past the end of the topic: reads it from the time, as with no save, and says so', async () => {

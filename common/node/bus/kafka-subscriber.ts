@@ -184,7 +184,8 @@ export class KafkaSubscriber implements EventSubscriber {
       this.log.info(`kafka: rebuilding from ${toRead} messages of the last ${hours} h on ${topic}`);
       return;
     }
-    const added = plan.added.length > 0 ? `; partition ${plan.added.join(', ')} (added since the save) from the last ${hours} h` : '';
+    const n = plan.added.length;
+    const added = n > 0 ? `; partition${n === 1 ? '' : 's'} ${plan.added.join(', ')} (added since the save) from the last ${hours} h` : '';
     this.log.info(`kafka: resuming from the saved offsets (${toRead} messages to catch up on ${topic})${added}`);
   }
 
