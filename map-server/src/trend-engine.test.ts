@@ -302,5 +302,8 @@ describe('TrendEngine snapshots, one case at a time', () => {
       reason: 'duplicate',
     });
     expect(TrendEngine.restore(snapshot).ingestEvent(early, START + 2 * HOUR).ok).toBe(true);
+    expect(() => TrendEngine.restore(null as unknown as EngineSnapshot, { dedupeHorizonMs: -1 })).toThrow(
+      'the dedupe horizon must be 0 ms or more; got -1',
+    );
   });
 });

@@ -16,7 +16,7 @@ import { decodeEvent, type GeoEvent } from '../../common/node/event';
 import { SkipCounter, type SkipCounts, type SkipReason } from '../../common/browser/skip-reasons';
 import type { Post, TagRegionsResponse, TrendsResponse } from '../../common/browser/api';
 import { PostCounts, type PostCountsSnapshot } from './core/post-counts';
-import { DEDUPE_HORIZON_MS, SeenIds, type SeenIdsSnapshot } from './core/seen-ids';
+import { DEDUPE_HORIZON_MS, SeenIds, checkDedupeHorizon, type SeenIdsSnapshot } from './core/seen-ids';
 import { PostRing, type PostRingSnapshot } from './core/post-ring';
 import { SNAPSHOT_VERSION, type EngineSnapshot } from './core/engine-snapshot';
 import { checkBoolean, checkObject, damaged } from './core/snapshot-check';
@@ -83,9 +83,10 @@ export class TrendEngine {
    * `windowsEndMs`) is what the snapshotted engine gave, and stays so as both take the same posts and ticks.
    * Its counters (`acceptedCount`, `skips`) start at 0. `options` are this run's: a shorter dedupe horizon
    * than the saved one forgets the older ids now. A malformed snapshot is refused with a RangeError that
-   * names the field at fault.
+   * names the field at fault (a bad option throws first, from the constructor, before the snapshot is read).
    */
   static restore(snapshot: EngineSnapshot, options: TrendEngineOptions = {}): TrendEngine {
+    checkDedupeHorizon(options.dedupeHorizonMs ?? DEDUPE_HORIZON_MS); // the option first: a bad one is not a damaged save
     const s = checkObject(snapshot, 'snapshot');
     if (s.format !== SNAPSHOT_VERSION) {
       damaged('format', `is ${JSON.stringify(s.format)}; this build reads format ${SNAPSHOT_VERSION}`);

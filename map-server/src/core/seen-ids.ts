@@ -24,6 +24,11 @@ export const DEDUPE_HORIZON_MS = 60 * 60_000;
 
 const SEAL_AFTER_MINUTES = 2;
 
+/** Throws a RangeError for a horizon below 0 ms (or NaN). */
+export function checkDedupeHorizon(horizonMs: number): void {
+  if (!(horizonMs >= 0)) throw new RangeError(`the dedupe horizon must be 0 ms or more; got ${horizonMs}`);
+}
+
 /** The ids held, as plain data: per minute held, its ids' hashes (ascending), minute after minute. */
 export interface SeenIdsSnapshot {
   /** The newest minute seen (null before any id). */
@@ -72,7 +77,7 @@ export class SeenIds {
 
   /** `horizonMs`: see the opening comment; at most the windows' 24 h count. */
   constructor(horizonMs = DEDUPE_HORIZON_MS) {
-    if (!(horizonMs >= 0)) throw new RangeError(`the dedupe horizon must be 0 ms or more; got ${horizonMs}`);
+    checkDedupeHorizon(horizonMs);
     this.horizonMinutes = Math.min(Math.ceil(horizonMs / BUCKET_MS), RING_BUCKETS - 1);
   }
 
