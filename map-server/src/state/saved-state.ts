@@ -87,8 +87,10 @@ export class SavedState {
         try {
           restored = restore(deserialize(file.payload));
         } catch (error) {
-          // v8 throws for bytes it cannot read, `restore` a RangeError for a snapshot of the wrong shape.
-          throw damaged(path, (error as Error).message);
+          // v8 throws for bytes it cannot read, `restore` a RangeError for a snapshot of the wrong shape. A
+          // newer Node may write what an older one cannot read: worth saying.
+          const node = file.header.node === process.version ? '' : `; it was saved by Node ${file.header.node}, this is ${process.version}`;
+          throw damaged(path, `${(error as Error).message}${node}`);
         }
         loaded = { header: file.header, restored, path };
       }
@@ -114,10 +116,11 @@ export class SavedState {
   save(take: () => StateToSave): Promise<void> {
     this.writing = this.writing.then(async () => {
       const started = performance.now();
-      const { snapshot, positions } = take();
-      const payload = serialize(snapshot);
-      const header: StateHeader = { savedAtMs: Date.now(), run: this.options.run, positions };
       try {
+        // Taken and serialised in one synchronous step, so the snapshot and the positions agree.
+        const { snapshot, positions } = take();
+        const payload = serialize(snapshot);
+        const header: StateHeader = { savedAtMs: Date.now(), run: this.options.run, positions, node: process.version };
         await writeStateFile(this.options.dataDir, header, payload);
         if (this.failing) this.options.log.info(`saved the state to ${this.options.dataDir} again`);
         this.failing = false;

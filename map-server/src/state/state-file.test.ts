@@ -12,7 +12,12 @@ function tempDir(): string {
   return dir;
 }
 
-const header: StateHeader = { savedAtMs: 1_700_000_000_000, run: 'a live source on the in-process bus', positions: { '0': '42', '1': '7' } };
+const header: StateHeader = {
+  savedAtMs: 1_700_000_000_000,
+  run: 'a live source on the in-process bus',
+  positions: { '0': '42', '1': '7' },
+  node: 'v24.0.0',
+};
 
 describe('the state file', () => {
   it('reads back what was written, header and payload, and leaves no temporary file', async () => {

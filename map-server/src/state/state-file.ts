@@ -33,6 +33,8 @@ export interface StateHeader {
   run: string;
   /** Per partition of the topic, the next offset to read after the counts saved; null off Kafka. */
   positions: Record<string, string> | null;
+  /** The Node.js version that wrote it (`process.version`): the payload is V8's serialisation. */
+  node: string;
 }
 
 interface StoredHeader extends StateHeader {
@@ -88,8 +90,8 @@ export function readStateFile(dir: string): { header: StateHeader; payload: Buff
   const payload = bytes.subarray(secondEnd + 1);
   if (payload.length !== header.bytes) throw damaged(path, `it holds ${payload.length} bytes of state where its header says ${header.bytes}`);
   if (sha256(payload) !== header.sha256) throw damaged(path, 'its checksum does not match');
-  const { savedAtMs, run, positions } = header;
-  return { header: { savedAtMs, run, positions }, payload };
+  const { savedAtMs, run, positions, node } = header;
+  return { header: { savedAtMs, run, positions, node }, payload };
 }
 
 /** The error for a save that cannot be read as it is. */
