@@ -66,7 +66,11 @@ export async function benchRestart(): Promise<void> {
     const first = await ready({ ...env, DATA_DIR: dataDir });
     const producer = runService('producer', ['--source', 'replay', '--file', file, '--speed', 'max'], env);
     if ((await producer.exited) !== 0) throw new Error(`the producer failed:\n${producer.output()}`);
-    const published = (await health(first.url)).producers?.[0]?.published ?? POSTS;
+    // The producer's last status (sent as it stops) says how many it published; the map-server counts them all.
+    const published = await until(async () => {
+      const status = (await health(first.url)).producers?.[0];
+      return status?.state === 'finished' ? status.published : undefined;
+    }, "the producer's final status");
     await until(async () => ((await health(first.url)).ingested >= published ? true : undefined), 'every post counted', WAIT_MS);
     await stopServices(first.service);
     const saveLine = /saved the state to .*\(([0-9.]+) MB in ([0-9]+) ms\)/.exec(first.service.output());
