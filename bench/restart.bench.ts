@@ -7,9 +7,9 @@
  * Prints figures; asserts nothing (it does check that both ways count the same).
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, statSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { once } from 'node:events';
 import { SyntheticWorld } from '../producer/src/sources/synthetic-world';
 import { startTestBroker } from '../scripts/kafka-test-broker';
@@ -54,12 +54,14 @@ export async function benchRestart(): Promise<void> {
   const external = process.env.KAFKA_BROKERS?.trim();
   const broker = external ? null : await startTestBroker();
   const brokers = external || broker!.brokers;
+  const temporary: string[] = [];
   try {
     console.log(
       `restart: a map-server over Kafka (${external ? brokers : 'throwaway broker, Kafka 4.1.2'}), ${POSTS.toLocaleString('en')} posts over 23 h`,
     );
     const file = await writeArchive();
     const dataDir = mkdtempSync(join(tmpdir(), 'trendmap-bench-state-'));
+    temporary.push(dirname(file), dataDir);
     const env = { KAFKA_BROKERS: brokers, KAFKA_TOPIC: uniqueTopic('bench-restart') };
 
     // Count the archive once with a data directory, then stop: SIGTERM saves.
@@ -99,5 +101,6 @@ export async function benchRestart(): Promise<void> {
     );
   } finally {
     await broker?.stop();
+    for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -8,7 +8,8 @@ WARMUP_S=${WARMUP_S:-15}
 SPAN_S=${SPAN_S:-30}
 PORT=${PORT:-3999}
 
-PORT=$PORT LOG_LEVEL=warn npm start -- "$@" >/tmp/trendmap-measure.log 2>&1 &
+# DATA_DIR=none: a measurement starts empty, saves nothing, and never takes a developer's ./data.
+PORT=$PORT LOG_LEVEL=warn DATA_DIR=none npm start -- "$@" >/tmp/trendmap-measure.log 2>&1 &
 root=$!
 trap 'kill -- -$root 2>/dev/null || pkill -P $root 2>/dev/null || true' EXIT
 

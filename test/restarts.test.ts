@@ -94,7 +94,7 @@ describe('a restart of the embedded product, with a data directory', () => {
     const live = configFor(['--rate', '1'], { DATA_DIR: dir });
     await expect(startMapServer({ config: live, subscriber: new MemoryBus().subscriber, staticDir: null })).rejects.toMatchObject({
       code: 'STATE_UNREADABLE',
-      message: expect.stringContaining('holds the state of another kind of run (a replay on the in-process bus); this one is a live source'),
+      message: expect.stringContaining('holds the state of another kind of run (a replay on the in-process bus); this one is the synthetic world'),
     });
     // The refusal wrote nothing and left no lock: the replay's save is still there for a replay.
     const server = await startMapServer({ config: configFor(REPLAY, { DATA_DIR: dir }), subscriber: new MemoryBus().subscriber, staticDir: null });
@@ -195,15 +195,19 @@ describe('npm start with a data directory, stopped as an operator stops it', { t
     await until(async () => (statSync(saved).mtimeMs > countedAt ? true : undefined), 'a save written after the count');
     const writtenAt = statSync(saved).mtimeMs;
     await until(async () => (statSync(saved).mtimeMs > writtenAt ? true : undefined), 'the save after it');
+    const askedAt = Date.now();
     const beforeKill = await worldTotal(first.url);
     first.child.kill('SIGKILL');
+    const killedAfterS = (Date.now() - askedAt) / 1_000;
     await first.exited;
 
     // The lock of a process that is gone is taken over; the slowest rate adds next to nothing.
     const restarted = await started(['--rate', '0.1'], env);
     const after = await worldTotal(restarted.url);
     expect(after).toBeGreaterThanOrEqual(counted);
-    expect(after).toBeLessThanOrEqual(beforeKill + 5);
+    // ...and nothing twice: at most what the killed run could still count (200/s) between its answer and the
+    // kill, with 5 s to spare for a source catching up after a stall on a busy machine.
+    expect(after).toBeLessThanOrEqual(beforeKill + Math.ceil(200 * (killedAfterS + 5)));
     restarted.child.kill('SIGTERM');
     expect(await restarted.exited).toBe(0);
   });

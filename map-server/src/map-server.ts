@@ -101,20 +101,26 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
   engine.onAccepted((event) => hub.publish(event));
   const producers = new ProducerStatuses(options.ownProducer ?? null);
 
-  const app = await buildApp({
-    engine,
-    hub,
-    feedOptions: options.feed,
-    sessionOptions: options.session,
-    clientConfig: { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution },
-    staticDir: options.staticDir === undefined ? FRONTEND_DIST : options.staticDir,
-    apiRateLimit: config.apiRateLimit,
-    trustProxy: config.trustProxy,
-    producers,
-    busHealth: subscriber.health?.bind(subscriber),
-    saveStats: state === null ? undefined : () => state.saved.stats(),
-    loggerInstance: logger,
-  });
+  let app: FastifyInstance;
+  try {
+    app = await buildApp({
+      engine,
+      hub,
+      feedOptions: options.feed,
+      sessionOptions: options.session,
+      clientConfig: { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution },
+      staticDir: options.staticDir === undefined ? FRONTEND_DIST : options.staticDir,
+      apiRateLimit: config.apiRateLimit,
+      trustProxy: config.trustProxy,
+      producers,
+      busHealth: subscriber.health?.bind(subscriber),
+      saveStats: state === null ? undefined : () => state.saved.stats(),
+      loggerInstance: logger,
+    });
+  } catch (error) {
+    state?.saved.abandon();
+    throw error;
+  }
 
   // Listen first: /api/health must answer while the windows are rebuilt, or while Kafka is away.
   let url: string;
@@ -174,22 +180,26 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
     url,
     async close() {
       clearInterval(tick);
-      await app.close(); // ends SSE streams first (preClose), then waits for requests in flight
-      await subscriber.close();
-      // Last: nothing is counted after this save, so it holds everything, at the positions read.
-      await state?.saved.close(toSave);
+      try {
+        await app.close(); // ends SSE streams first (preClose), then waits for requests in flight
+        await subscriber.close();
+      } finally {
+        // Last: nothing is counted after this save, so it holds everything, at the positions read.
+        await state?.saved.close(toSave);
+      }
     },
   };
 }
 
 /**
- * The kind of run a save belongs to: its counts only make sense to a run of the same kind. A live source
- * and a replay on the in-process bus never share state (a replay must not write into a live map's); over
- * Kafka the topic is the source of truth, whatever publishes to it.
+ * The kind of run a save belongs to: its counts only make sense to a run of the same kind. On the in-process
+ * bus, each source keeps its own (a replay must not write into a live map's, nor generated posts mix with the
+ * X stream's); over Kafka the topic is the source of truth, whatever publishes to it.
  */
 export function runKind(config: Pick<Config, 'kafkaBrokers' | 'kafkaTopic' | 'source'>): string {
   if (config.kafkaBrokers !== null) return `Kafka topic ${config.kafkaTopic}`;
-  return config.source === 'replay' ? 'a replay on the in-process bus' : 'a live source on the in-process bus';
+  const source = { synthetic: 'the synthetic world', x: 'the X stream', replay: 'a replay' }[config.source];
+  return `${source} on the in-process bus`;
 }
 
 /**

@@ -291,7 +291,7 @@ describe('TrendEngine snapshots, one case at a time', () => {
     expect(damagedBy((s) => delete (s as Partial<EngineSnapshot>).followClock)).toThrow(/^followClock: expected true or false, got undefined$/);
   });
 
-  it('forgets, on restore with a shorter dedupe horizon, the ids it would no longer hold', () => {
+  it('forgets, restored with a shorter dedupe horizon, the ids it would no longer hold once the newest post moves on', () => {
     const engine = new TrendEngine({ dedupeHorizonMs: 6 * HOUR });
     const early = event({ tags: ['a'], ts: START });
     engine.ingestEvent(early, START);
@@ -301,7 +301,9 @@ describe('TrendEngine snapshots, one case at a time', () => {
       ok: false,
       reason: 'duplicate',
     });
-    expect(TrendEngine.restore(snapshot).ingestEvent(early, START + 2 * HOUR).ok).toBe(true);
+    const shorter = TrendEngine.restore(snapshot);
+    shorter.ingestEvent(event({ tags: ['a'], ts: START + 2 * HOUR + 60_000 }), START + 2 * HOUR + 60_000);
+    expect(shorter.ingestEvent(early, START + 2 * HOUR + 60_000).ok).toBe(true);
     expect(() => TrendEngine.restore(null as unknown as EngineSnapshot, { dedupeHorizonMs: -1 })).toThrow(
       'the dedupe horizon must be 0 ms or more; got -1',
     );

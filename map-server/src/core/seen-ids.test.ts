@@ -33,9 +33,18 @@ describe('SeenIds', () => {
     expect(seen.add('8', t0 + DEDUPE_HORIZON_MS)).toBe(true); // t0 is exactly one horizon behind: still held
     expect(seen.add('7', t0)).toBe(false);
     expect(seen.add('9', t0 + DEDUPE_HORIZON_MS + BUCKET_MS)).toBe(true); // t0's minute is now past the horizon
-    expect(seen.add('7', t0)).toBe(true);
-    expect(seen.add('7', t0)).toBe(true); // and not remembered: older than the horizon, it is not held at all
+    expect(seen.add('7', t0)).toBe(true); // its minute was dropped: it counts again...
+    expect(seen.add('7', t0)).toBe(false); // ...and is held, late, until the newest post moves on by a minute
     expect(seen.add('8', t0 + DEDUPE_HORIZON_MS)).toBe(false);
+    expect(seen.add('10', t0 + DEDUPE_HORIZON_MS + 2 * BUCKET_MS)).toBe(true);
+    expect(seen.add('7', t0)).toBe(true);
+  });
+
+  it('recognises a redelivery hours behind the newest post, as a slow partition of a Kafka rebuild brings it', () => {
+    const seen = new SeenIds();
+    expect(seen.add('now', t0 + 3 * 3_600_000)).toBe(true); // a fast partition has reached the present
+    expect(seen.add('behind', t0)).toBe(true); // a slow one is still three hours back...
+    expect(seen.add('behind', t0)).toBe(false); // ...and carries the same post twice, one right after the other
   });
 
   it('holds only the ids of the horizon: the size falls as the newest post moves on', () => {
@@ -66,8 +75,11 @@ describe('SeenIds', () => {
     for (let i = 0; i < 100; i += 1) expect(restored.add(String(1e15 + i), t0 + (i % 10) * BUCKET_MS)).toBe(false);
     expect(restored.add('new', t0 + 9 * BUCKET_MS)).toBe(true);
     expect(restored.snapshot()).toEqual(SeenIds.restore(restored.snapshot()).snapshot());
-    // A shorter horizon than the saved one keeps only what it would hold.
-    expect(SeenIds.restore(seen.snapshot(), 5 * BUCKET_MS).size).toBe(60);
+    // A shorter horizon than the saved one keeps only what it would hold, once the newest post moves on.
+    const shorter = SeenIds.restore(seen.snapshot(), 5 * BUCKET_MS);
+    expect(shorter.size).toBe(100);
+    shorter.add('next minute', t0 + 10 * BUCKET_MS);
+    expect(shorter.size).toBe(5 * 10 + 1); // minutes 5 to 9, and the new one
     expect(() => SeenIds.restore({ ...seen.snapshot(), sizes: new Uint32Array(3) })).toThrow(/^seen\.sizes: expected 10 entries, got 3$/);
   });
 

@@ -10,10 +10,11 @@
  *
  * A redelivered post carries the same creation time, so ids are kept per minute of *event* time, for the
  * minutes from (newest minute - horizon, rounded up to whole minutes) to the newest; older minutes fall away
- * with their ids, and a post older than that is not remembered at all. Never longer than the windows
- * (`RING_BUCKETS`): an older post is stale anyway. Ids are hashed to 53 bits (a float64 holds them exactly): within one minute, a false "seen" needs two of
- * the minute's posts to collide, about n^2 / 2^54, under 1e-6 at 100k posts a minute. A minute that can no
- * longer take many new posts (`SEAL_AFTER_MINUTES` behind the newest) is packed into a sorted Float64Array:
+ * with their ids when the newest post moves on to a new minute. A post older than the horizon is held too,
+ * until then (a Kafka rebuild reads partitions at different paces: see `add`). Never longer than the
+ * windows (`RING_BUCKETS`): an older post is stale anyway. Ids are hashed to 53 bits (a float64 holds them
+ * exactly): within one minute, a false "seen" needs two of the minute's posts to collide, about n^2 / 2^54,
+ * under 1e-6 at 100k posts a minute. A minute that can no longer take many new posts (`SEAL_AFTER_MINUTES` behind the newest) is packed into a sorted Float64Array:
  * 8 bytes an id instead of ~50 in a Set, found by binary search; stragglers go to a small Set beside it.
  */
 import { BUCKET_MS, RING_BUCKETS } from './window-store';
@@ -83,12 +84,14 @@ export class SeenIds {
 
   /**
    * Records `id` at event time `ts`; false when it was already recorded for that minute. A post older than
-   * the horizon is not recorded (true: it counts, as it would again).
+   * the horizon is recorded too, and held until the newest post moves on by a minute: a Kafka rebuild reads
+   * partitions at different paces, so one partition's posts may be hours behind another's newest, and a
+   * redelivery sits right beside its original in its partition. Memory stays bounded: such late ids go at
+   * the next minute.
    */
   add(id: string, ts: number): boolean {
     const minute = Math.floor(ts / BUCKET_MS);
     if (minute > this.newest) this.advance(minute);
-    else if (minute < this.newest - this.horizonMinutes) return true;
     let ids = this.minutes.get(minute);
     if (ids === undefined) {
       ids = new MinuteIds(minute);
@@ -150,7 +153,9 @@ export class SeenIds {
       for (let j = 1; j < ids.length; j += 1) {
         if (!(ids[j - 1] < ids[j])) damaged(`${where}.hashes`, `the ids of minute ${minute} are not in ascending order`);
       }
-      if (minute < newest - seen.horizonMinutes || ids.length === 0) return;
+      // Every minute saved is held, late ones too, as the saved process held them: all that the horizon
+      // leaves behind goes when the newest post moves on by a minute.
+      if (ids.length === 0) return;
       const held = new MinuteIds(minute);
       held.open = null;
       held.sealed = ids;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataDirLock, LOCK_FILE, LOCK_STALE_MS } from './data-dir-lock';
@@ -64,10 +64,75 @@ describe('the data directory lock', () => {
     acquire(dir);
   });
 
-  it('takes over a half-written lock', () => {
+  it('lets exactly one of several processes take over a stale lock at once', async () => {
     const dir = tempDir();
+    const gone = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+    const pid = gone.pid;
+    await new Promise((resolve) => gone.once('exit', resolve));
+    ownedBy(dir, { pid, host: hostname(), startedAtMs: 0 });
+    // Each holds what it got until told to stop, so a winner's release cannot let a later one in.
+    const script = `import { DataDirLock } from ${JSON.stringify(new URL('./data-dir-lock.ts', import.meta.url).pathname)};
+      let lock = null;
+      try { lock = DataDirLock.acquire(${JSON.stringify(dir)}); console.log('won'); } catch (e) { console.log(e.code); }
+      process.stdin.on('end', () => lock?.release()).resume();`;
+    const racers = Array.from({ length: 4 }, () =>
+      spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'inherit'] }),
+    );
+    const said = await Promise.all(
+      racers.map(
+        (child) =>
+          new Promise<string>((resolve) => {
+            let out = '';
+            child.stdout.on('data', (chunk) => {
+              out += chunk;
+              if (out.includes('\n')) resolve(out.trim());
+            });
+          }),
+      ),
+    );
+    racers.forEach((child) => child.stdin.end());
+    await Promise.all(racers.map((child) => new Promise((resolve) => child.once('exit', resolve))));
+    expect(said.filter((s) => s === 'won')).toHaveLength(1);
+    expect(said.filter((s) => s === 'DATA_DIR_LOCKED')).toHaveLength(3);
+  });
+
+  it('takes over an unreadable lock only once nobody has touched it for a while', () => {
+    const dir = tempDir();
+    const now = Date.now();
     writeFileSync(join(dir, LOCK_FILE), '');
-    acquire(dir);
+    expect(() => acquire(dir, now)).toThrow(
+      expect.objectContaining({ code: 'DATA_DIR_LOCKED', message: expect.stringContaining('in use by another process') }),
+    );
+    const old = new Date(now - LOCK_STALE_MS - 1_000);
+    utimesSync(join(dir, LOCK_FILE), old, old);
+    acquire(dir, now);
+  });
+
+  it('on this host, a running owner keeps its lock however long ago it touched it; one from before a reboot is gone', async () => {
+    const dir = tempDir();
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    try {
+      await new Promise((resolve) => other.once('spawn', resolve));
+      const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+      ownedBy(dir, { pid: other.pid, host: hostname(), boot, startedAtMs: 0 });
+      const old = new Date(Date.now() - 10 * LOCK_STALE_MS);
+      utimesSync(join(dir, LOCK_FILE), old, old);
+      expect(() => acquire(dir)).toThrow(
+        expect.objectContaining({ code: 'DATA_DIR_LOCKED', message: expect.stringContaining(`process ${other.pid}`) }),
+      );
+      ownedBy(dir, { pid: other.pid, host: hostname(), boot: 'an earlier boot', startedAtMs: 0 });
+      acquire(dir);
+    } finally {
+      other.kill('SIGKILL');
+    }
+  });
+
+  it('on release, leaves alone a lock another process took over', () => {
+    const dir = tempDir();
+    const lock = acquire(dir);
+    ownedBy(dir, { pid: 1, host: 'elsewhere', startedAtMs: 0 });
+    lock.release();
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(true);
   });
 
   it('on another host, takes over only a lock nobody has touched for a while', () => {

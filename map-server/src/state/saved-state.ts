@@ -14,7 +14,7 @@ import { deserialize, serialize } from 'node:v8';
 import { StateError } from '../../../common/node/errors';
 import type { Logger } from '../../../common/node/log';
 import { DataDirLock, LOCK_REFRESH_MS } from './data-dir-lock';
-import { damaged, readStateFile, STATE_FILE, writeStateFile, type StateHeader } from './state-file';
+import { damagedState, readStateFile, STATE_FILE, writeStateFile, type StateHeader } from './state-file';
 
 export interface SavedStateOptions {
   dataDir: string;
@@ -54,6 +54,8 @@ export class SavedState {
   private lockTimer: NodeJS.Timeout | null = null;
   private writing: Promise<void> = Promise.resolve();
   private failing = false;
+  /** Saves asked for and not finished. */
+  private pending = 0;
   private readonly counts: SaveStats = { saves: 0, failures: 0, lastSavedAtMs: null, lastBytes: 0, lastMs: 0 };
 
   private constructor(
@@ -90,7 +92,7 @@ export class SavedState {
           // v8 throws for bytes it cannot read, `restore` a RangeError for a snapshot of the wrong shape. A
           // newer Node may write what an older one cannot read: worth saying.
           const node = file.header.node === process.version ? '' : `; it was saved by Node ${file.header.node}, this is ${process.version}`;
-          throw damaged(path, `${(error as Error).message}${node}`);
+          throw damagedState(path, `${(error as Error).message}${node}`);
         }
         loaded = { header: file.header, restored, path };
       }
@@ -103,7 +105,8 @@ export class SavedState {
 
   /** Saves what `take` returns every `saveEveryMs`, and keeps the lock fresh, until `close`. */
   startSaving(take: () => StateToSave): void {
-    this.timer = setInterval(() => void this.save(take), this.options.saveEveryMs);
+    // A save still being written when the next is due (a slow disk) lets that one go, rather than queue.
+    this.timer = setInterval(() => void (this.pending ? undefined : this.save(take)), this.options.saveEveryMs);
     this.timer.unref();
     this.lockTimer = setInterval(() => this.lock.refresh(), LOCK_REFRESH_MS);
     this.lockTimer.unref();
@@ -114,6 +117,7 @@ export class SavedState {
    * save succeeds again), never thrown: the previous save stays, and the next one tries again.
    */
   save(take: () => StateToSave): Promise<void> {
+    this.pending += 1;
     this.writing = this.writing.then(async () => {
       const started = performance.now();
       try {
@@ -135,6 +139,8 @@ export class SavedState {
           this.options.log.warn(`could not save the state to ${this.options.dataDir} (${(error as Error).message}); the previous save stays`);
         this.failing = true;
         this.counts.failures += 1;
+      } finally {
+        this.pending -= 1;
       }
     });
     return this.writing;
@@ -156,10 +162,14 @@ export class SavedState {
   async close(take: () => StateToSave): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     if (this.lockTimer) clearInterval(this.lockTimer);
+    const failures = this.counts.failures;
     await this.save(take);
-    if (!this.failing) {
+    if (this.counts.failures === failures) {
       const { lastBytes, lastMs } = this.counts;
       this.options.log.info(`saved the state to ${this.options.dataDir} (${(lastBytes / 1e6).toFixed(1)} MB in ${Math.round(lastMs)} ms)`);
+    } else {
+      // Said even when earlier saves failed too: this is the one a restart would have needed.
+      this.options.log.warn(`the state could not be saved at shutdown; a restart loads the last save that succeeded`);
     }
     this.lock.release();
   }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { readStateFile, STATE_FILE, STATE_FORMAT, writeStateFile, type StateHeader } from './state-file';
 
@@ -20,6 +21,20 @@ const header: StateHeader = {
 };
 
 describe('the state file', () => {
+  it('keeps the previous save when the disk takes only part of a new one', async () => {
+    const dir = tempDir();
+    await writeStateFile(dir, header, Buffer.alloc(1_000, 7));
+    // A file-size limit of 100 KB (ulimit -f counts 1 KB blocks) stands for a full disk: a write past it is cut short.
+    const script = `import { writeStateFile } from ${JSON.stringify(new URL('./state-file.ts', import.meta.url).pathname)};
+      await writeStateFile(${JSON.stringify(dir)}, ${JSON.stringify(header)}, Buffer.alloc(300_000, 9)).then(() => console.log('saved'), (e) => console.log('failed: ' + e.message));`;
+    const run = spawnSync('bash', ['-c', `ulimit -f 100; exec "${process.execPath}" --import tsx --input-type=module -e "$SCRIPT"`], {
+      env: { ...process.env, SCRIPT: script },
+      encoding: 'utf8',
+    });
+    expect(run.stdout.trim(), run.stderr).toMatch(/^failed: /);
+    expect(readStateFile(dir)).toEqual({ header, payload: Buffer.alloc(1_000, 7) });
+  });
+
   it('reads back what was written, header and payload, and leaves no temporary file', async () => {
     const dir = tempDir();
     const payload = Buffer.from([1, 2, 3, 250, 0, 10, 13]);
@@ -61,6 +76,10 @@ describe('the state file', () => {
       ['holds 63 bytes of state where its header says 64', good.subarray(0, good.length - 1)],
       ['checksum does not match', Buffer.concat([good.subarray(0, good.length - 1), Buffer.from([2])])],
       ['header is not JSON', Buffer.concat([Buffer.from(`trendmap-state ${STATE_FORMAT}\n{oops\n`), Buffer.alloc(64, 1)])],
+      // A digit of the header changed: the JSON still parses, the checksum covers it too.
+      ['checksum does not match', Buffer.from(good.toString('latin1').replace('"42"', '"43"'), 'latin1')],
+      ["header's savedAtMs is missing or of the wrong type", Buffer.from(`trendmap-state ${STATE_FORMAT}\nnull\n`)],
+      ["header's positions[0] is missing or of the wrong type", Buffer.from(good.toString('latin1').replace('"42"', '42'), 'latin1')],
     ];
     for (const [why, bytes] of variants) {
       writeFileSync(join(dir, STATE_FILE), bytes);

@@ -3,9 +3,10 @@
  * that a crash at any moment leaves either the previous save or the new one, never half of one.
  *
  * Layout: one line `trendmap-state <format>`, one line of JSON (the header: when it was saved, which run it
- * belongs to, the bus positions it covers, the payload's length and SHA-256), then the payload (the
- * engine's snapshot as `v8.serialize` writes it). The first line is read before anything else, so a file
- * of another format is refused by its number, never misread; the hash catches a file damaged on disk.
+ * belongs to, the bus positions it covers, the Node that wrote it, the payload's length and a SHA-256 of
+ * everything else in the file), then the payload (the engine's snapshot as `v8.serialize` writes it). The
+ * first line is read before anything else, so a file of another format is refused by its number, never
+ * misread; the hash catches damage anywhere else, header included, and every header field is type-checked.
  *
  * Writing: the whole file goes to `state.bin.tmp`, is flushed to the disk (fsync), renamed over
  * `state.bin` (atomic on POSIX file systems), and the directory is flushed so the rename itself survives a
@@ -39,18 +40,26 @@ export interface StateHeader {
 
 interface StoredHeader extends StateHeader {
   bytes: number;
+  /** SHA-256 of the first line, this header without it (as JSON) and the payload: damage anywhere shows. */
   sha256: string;
 }
 
 /** Writes `payload` under `header` as `dir/state.bin`, atomically (see the opening comment). */
 export async function writeStateFile(dir: string, header: StateHeader, payload: Uint8Array): Promise<void> {
   const path = join(dir, STATE_FILE);
-  const stored: StoredHeader = { ...header, bytes: payload.byteLength, sha256: sha256(payload) };
-  const head = Buffer.from(`${MAGIC} ${STATE_FORMAT}\n${JSON.stringify(stored)}\n`);
+  const first = `${MAGIC} ${STATE_FORMAT}`;
+  const unsigned = { ...header, bytes: payload.byteLength };
+  const stored: StoredHeader = { ...unsigned, sha256: checksum(first, unsigned, payload) };
+  const head = Buffer.from(`${first}\n${JSON.stringify(stored)}\n`);
   const file = await open(path + TEMP_SUFFIX, 'w');
   try {
-    await file.writev([head, payload]);
+    // writeFile writes until every byte is down (a single write may take fewer); the size check catches
+    // what a full disk or a file-size limit still cut short, before the rename could replace a good save.
+    await file.writeFile(head);
+    await file.writeFile(payload);
     await file.sync();
+    const size = (await file.stat()).size;
+    if (size !== head.length + payload.byteLength) throw new Error(`wrote ${size} of ${head.length + payload.byteLength} bytes`);
   } finally {
     await file.close();
   }
@@ -71,7 +80,7 @@ export function readStateFile(dir: string): { header: StateHeader; payload: Buff
   const firstEnd = bytes.indexOf(0x0a);
   const first = bytes.subarray(0, firstEnd === -1 ? Math.min(bytes.length, 64) : firstEnd).toString('latin1');
   const format = new RegExp(`^${MAGIC} ([0-9]+)$`).exec(first);
-  if (format === null) throw damaged(path, 'it is not a trendmap state file');
+  if (format === null) throw damagedState(path, 'it is not a trendmap state file');
   if (Number(format[1]) !== STATE_FORMAT) {
     throw new StateError(
       'STATE_UNREADABLE',
@@ -80,27 +89,49 @@ export function readStateFile(dir: string): { header: StateHeader; payload: Buff
     );
   }
   const secondEnd = bytes.indexOf(0x0a, firstEnd + 1);
-  if (secondEnd === -1) throw damaged(path, 'its header is cut short');
-  let header: StoredHeader;
+  if (secondEnd === -1) throw damagedState(path, 'its header is cut short');
+  let parsed: unknown;
   try {
-    header = JSON.parse(bytes.subarray(firstEnd + 1, secondEnd).toString('utf8')) as StoredHeader;
+    parsed = JSON.parse(bytes.subarray(firstEnd + 1, secondEnd).toString('utf8'));
   } catch {
-    throw damaged(path, 'its header is not JSON');
+    throw damagedState(path, 'its header is not JSON');
   }
+  const stored = checkHeader(parsed, path);
   const payload = bytes.subarray(secondEnd + 1);
-  if (payload.length !== header.bytes) throw damaged(path, `it holds ${payload.length} bytes of state where its header says ${header.bytes}`);
-  if (sha256(payload) !== header.sha256) throw damaged(path, 'its checksum does not match');
-  const { savedAtMs, run, positions, node } = header;
+  if (payload.length !== stored.bytes) throw damagedState(path, `it holds ${payload.length} bytes of state where its header says ${stored.bytes}`);
+  const { sha256, ...unsigned } = stored;
+  if (checksum(first, unsigned, payload) !== sha256) throw damagedState(path, 'its checksum does not match');
+  const { savedAtMs, run, positions, node } = stored;
   return { header: { savedAtMs, run, positions, node }, payload };
 }
 
 /** The error for a save that cannot be read as it is. */
-export function damaged(path: string, why: string): StateError {
+export function damagedState(path: string, why: string): StateError {
   return new StateError('STATE_UNREADABLE', `the state saved in ${path} is damaged (${why}): move it aside to start from an empty state`);
 }
 
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+/** The header's fields, each of the type it must have, or the error saying which is not. */
+function checkHeader(value: unknown, path: string): StoredHeader {
+  const header = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const wrong = (field: string) => damagedState(path, `its header's ${field} is missing or of the wrong type`);
+  if (!Number.isSafeInteger(header.savedAtMs)) throw wrong('savedAtMs');
+  if (!Number.isSafeInteger(header.bytes)) throw wrong('bytes');
+  for (const field of ['run', 'node', 'sha256']) if (typeof header[field] !== 'string') throw wrong(field);
+  const positions = header.positions;
+  if (positions !== null) {
+    if (typeof positions !== 'object' || Array.isArray(positions)) throw wrong('positions');
+    for (const [partition, offset] of Object.entries(positions as Record<string, unknown>)) {
+      if (!/^[0-9]+$/.test(partition) || typeof offset !== 'string' || !/^[0-9]+$/.test(offset)) throw wrong(`positions[${partition}]`);
+    }
+  }
+  return header as unknown as StoredHeader;
+}
+
+function checksum(first: string, unsigned: Omit<StoredHeader, 'sha256'>, payload: Uint8Array): string {
+  return createHash('sha256')
+    .update(`${first}\n${JSON.stringify(unsigned)}\n`)
+    .update(payload)
+    .digest('hex');
 }
 
 /** Flushes a directory's entries (the rename). POSIX only: elsewhere a directory cannot be opened or synced. */
