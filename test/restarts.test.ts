@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HealthResponse, TrendsResponse } from '../common/browser/api';
@@ -105,6 +105,51 @@ describe('a restart of the embedded product, with a data directory', () => {
     }
   });
 });
+
+describe('saving while running', () => {
+  it('saves every SAVE_EVERY, and /metrics says so', async () => {
+    const dir = tempDir();
+    const server = await startMapServer({
+      config: configFor(REPLAY, { DATA_DIR: dir, SAVE_EVERY: '1s' }),
+      subscriber: new MemoryBus().subscriber,
+      staticDir: null,
+    });
+    try {
+      const metrics = async () => (await fetch(`${server.url}/metrics`)).text();
+      // Two saves at least, with no stop in between: the timer's, not the one on close.
+      await until(async () => (/^trendmap_state_saves_total\{result="ok"\} ([2-9]|\d{2,})$/m.test(await metrics()) ? true : undefined), 'two saves');
+      const text = await metrics();
+      expect(text).toMatch(/^trendmap_state_saves_total\{result="failed"\} 0$/m);
+      const savedAt = Number(/^trendmap_state_last_save_timestamp_seconds (\S+)$/m.exec(text)?.[1]);
+      expect(savedAt * 1_000).toBeGreaterThan(Date.now() - 60_000);
+      expect(Number(/^trendmap_state_save_bytes (\S+)$/m.exec(text)?.[1])).toBe(statSync(join(dir, STATE_FILE)).size - headerBytes(dir));
+      expect(existsSync(join(dir, STATE_FILE))).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('keeps each source its own save: the X stream never loads the synthetic world', async () => {
+    const dir = tempDir();
+    const synthetic = await startMapServer({
+      config: configFor(['--rate', '1'], { DATA_DIR: dir }),
+      subscriber: new MemoryBus().subscriber,
+      staticDir: null,
+    });
+    await synthetic.close();
+    const x = configFor(['--source', 'x', '--countries', 'FR'], { DATA_DIR: dir, X_BEARER_TOKEN: 'unused' });
+    await expect(startMapServer({ config: x, subscriber: new MemoryBus().subscriber, staticDir: null })).rejects.toMatchObject({
+      code: 'STATE_UNREADABLE',
+      message: expect.stringContaining('(the synthetic world on the in-process bus); this one is the X stream on the in-process bus'),
+    });
+  });
+});
+
+/** The bytes of a save before its payload: its two header lines. */
+function headerBytes(dir: string): number {
+  const bytes = readFileSync(join(dir, STATE_FILE));
+  return bytes.indexOf(0x0a, bytes.indexOf(0x0a) + 1) + 1;
+}
 
 /** A product process (`dist/server/start.mjs`) on a free port, with what it printed so far. */
 interface Product {
