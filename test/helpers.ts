@@ -3,9 +3,11 @@
  * suite set-up whose failure fails the tests, a wait on a condition, and the hand-worked answers for
  * `fixtures/replay-sample.jsonl`.
  */
-import { beforeAll, beforeEach, expect } from 'vitest';
+import { afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseConfig, type Config } from '../common/node/config';
 import type { TrendsResponse } from '../common/browser/api';
@@ -13,6 +15,20 @@ import type { TrendsResponse } from '../common/browser/api';
 export const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * A maker of temporary directories (`trendmap-<name>-…`), every one removed by the hook this registers:
+ * `afterEach` by default, `afterAll` for a suite whose tests share one.
+ */
+export function tempDirs(name: string, after: (clean: () => void) => void = afterEach): () => string {
+  const made: string[] = [];
+  after(() => made.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+  return () => {
+    const dir = mkdtempSync(join(tmpdir(), `trendmap-${name}-`));
+    made.push(dir);
+    return dir;
+  };
+}
 
 /** The configuration `npm start -- <argv>` would run with, on a random port, quiet, with no tile layer. */
 export function configFor(argv: string[], env: Record<string, string> = {}): Config {

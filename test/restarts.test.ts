@@ -5,24 +5,17 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HealthResponse, TrendsResponse } from '../common/browser/api';
 import { MemoryBus } from '../common/node/bus/memory-bus';
 import { startEmbedded } from '../app/embedded';
 import { startMapServer } from '../map-server/src/map-server';
 import { STATE_FILE } from '../map-server/src/state/state-file';
-import { beforeAllOrFail, configFor, ensureBuild, expectSampleCounts, fixture, getJson, replaySample, root } from './helpers';
+import { beforeAllOrFail, configFor, tempDirs, ensureBuild, expectSampleCounts, fixture, getJson, replaySample, root } from './helpers';
 import { freePort, GiveUp, until } from './kafka/services';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'trendmap-restart-'));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = tempDirs('restart', afterAll);
 
 const REPLAY = ['--source', 'replay', '--file', fixture('replay-sample.jsonl'), '--speed', 'max'];
 

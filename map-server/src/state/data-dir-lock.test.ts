@@ -1,21 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { tempDirs } from '../../../test/helpers';
 import { DataDirLock, LOCK_FILE, LOCK_STALE_MS } from './data-dir-lock';
 
-const dirs: string[] = [];
 const locks: DataDirLock[] = [];
-afterEach(() => {
-  locks.splice(0).forEach((lock) => lock.release());
-  dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true }));
-});
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'trendmap-lock-'));
-  dirs.push(dir);
-  return dir;
-}
+afterEach(() => locks.splice(0).forEach((lock) => lock.release()));
+const tempDir = tempDirs('lock');
 const acquire = (dir: string, nowMs?: number) => {
   const lock = DataDirLock.acquire(dir, nowMs);
   locks.push(lock);
@@ -87,6 +80,8 @@ describe('the data directory lock', () => {
               out += chunk;
               if (out.includes('\n')) resolve(out.trim());
             });
+            // A racer that dies before it says anything fails the test at once, with what it printed.
+            child.once('exit', (code) => resolve(`exited ${code} after "${out}"`));
           }),
       ),
     );

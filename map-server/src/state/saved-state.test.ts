@@ -1,6 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { serialize } from 'node:v8';
 import { TrendEngine } from '../trend-engine';
@@ -8,15 +7,10 @@ import { event } from '../../test/helpers';
 import type { EngineSnapshot } from '../core/engine-snapshot';
 import { LOCK_FILE } from './data-dir-lock';
 import { SavedState } from './saved-state';
+import { tempDirs } from '../../../test/helpers';
 import { STATE_FILE, writeStateFile } from './state-file';
 
-const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'trendmap-saved-'));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = tempDirs('saved');
 
 const quiet = { info: () => undefined, warn: () => undefined };
 const options = (dataDir: string) => ({ dataDir, run: 'a test run', saveEveryMs: 60_000, log: quiet });

@@ -1,17 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { tempDirs } from '../../../test/helpers';
 import { readStateFile, STATE_FILE, STATE_FORMAT, writeStateFile, type StateHeader } from './state-file';
 
-const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'trendmap-state-'));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = tempDirs('state');
 
 const header: StateHeader = {
   savedAtMs: 1_700_000_000_000,
