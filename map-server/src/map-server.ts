@@ -131,9 +131,9 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
     state?.saved.abandon();
     throw listenError(error, config.port, config.host) ?? error;
   }
-  // What a save holds: the counts, and the bus positions they cover. Until the bus knows its positions
-  // (Kafka away since the start), the loaded save's still describe the counts.
-  const toSave = (): StateToSave => ({ snapshot: engine.snapshot(), positions: subscriber.positions?.() ?? loaded?.header.positions ?? null });
+  // What a save holds: the counts, and the bus positions they cover (a subscriber started from a save's
+  // positions reports those until it knows its own, so a save while Kafka is away keeps its place).
+  const toSave = (): StateToSave => ({ snapshot: engine.snapshot(), positions: subscriber.positions?.() ?? null });
   const invalid = new LogThrottle(INVALID_LOG_MS);
   const tick = setInterval(() => {
     const now = Date.now();
