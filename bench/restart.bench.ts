@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { once } from 'node:events';
 import { SyntheticWorld } from '../producer/src/sources/synthetic-world';
 import { startTestBroker } from '../scripts/kafka-test-broker';
-import { freePort, health, runService, stopServices, trends, uniqueTopic, until, type Service } from '../test/kafka/services';
+import { health, runService, startMapServer, stopServices, trends, uniqueTopic, until, type Service } from '../test/kafka/services';
 import { STATE_FILE } from '../map-server/src/state/state-file';
 import { sample } from './process-sample';
 
@@ -35,17 +35,10 @@ async function writeArchive(): Promise<string> {
   return file;
 }
 
-/** Starts a map-server and returns once it says `ok`, with how long that took from the spawn. */
+/** Starts a map-server and returns once it says `ok`, with how long that took. */
 async function ready(env: Record<string, string>): Promise<{ service: Service; url: string; seconds: number }> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
   const started = Date.now();
-  const service = runService('map-server', [], { ...env, PORT: String(port), LOG_LEVEL: 'info' });
-  await until(
-    async () => ((await health(url)).status === 'ok' ? true : undefined),
-    () => `the map-server\n${service.output()}`,
-    WAIT_MS,
-  );
+  const { service, url } = await startMapServer(env, undefined, WAIT_MS);
   return { service, url, seconds: (Date.now() - started) / 1_000 };
 }
 

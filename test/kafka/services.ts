@@ -122,9 +122,13 @@ export async function until<T>(probe: () => Promise<T | undefined>, what: string
 
 /**
  * Starts the built map-server (on `port`, or a free one) and waits until `/api/health` says `ok`: connected
- * to Kafka and rebuilt. Fails at once, with what it printed, when it exits first.
+ * to Kafka and rebuilt (within `timeoutMs`). Fails at once, with what it printed, when it exits first.
  */
-export async function startMapServer(env: Record<string, string>, port?: number): Promise<{ service: Service; url: string; health: Health }> {
+export async function startMapServer(
+  env: Record<string, string>,
+  port?: number,
+  timeoutMs = SERVICE_START_MS,
+): Promise<{ service: Service; url: string; health: Health }> {
   const listen = port ?? (await freePort());
   const url = `http://127.0.0.1:${listen}`;
   const service = runService('map-server', [], { ...env, PORT: String(listen) });
@@ -140,7 +144,7 @@ export async function startMapServer(env: Record<string, string>, port?: number)
         return current.status === 'ok' ? current : undefined;
       },
       () => `the map-server to be ok\n${service.output()}`,
-      SERVICE_START_MS,
+      timeoutMs,
     );
     return { service, url, health: h };
   } catch (error) {
