@@ -1,0 +1,418 @@
+/**
+ * Posts per tag per map tile and time bucket, over the last 24 h: what the map's labels are read from
+ * ("the top tag of each tile in view"), at a cost set by the tiles and buckets read, not by the posts in them.
+ *
+ * Shape, and why:
+ * - Cells are Web Mercator tiles at every other zoom, `TILE_LEVELS` (z2 continents .. z12 cities, see
+ *   tiles.ts). A post counts once at each level: its tile's posts, the sums of its coordinates (the label
+ *   goes at the weighted centre of the tile's posts) and one per tag.
+ * - Time buckets are tiered, as a monitoring system keeps its samples: minutes for the newest hour
+ *   (`MINUTE_TIER`), 10 minutes to 6 h (`TEN_MINUTE_TIER`), hours to 24 h. A bucket is rolled up into the
+ *   coarser tier by merging, once all of it is older than its tier; each minute is in exactly one bucket. A
+ *   window is answered from whole buckets, so its old edge is rounded outward to the bucket it falls in
+ *   (to the minute up to 1 h, to 10 minutes up to 6 h, to the hour beyond): the answer says where it starts.
+ * - A bucket collects posts in `OpenCells` (Maps) and is compacted into sorted columns (`Block`, 8 bytes a
+ *   tag entry) once its minute has passed; a late post (Kafka partitions read at different paces) opens it
+ *   again, and the next compaction merges it in.
+ * - Exact: every count is the number of posts. What bounds memory past a budget is the store issue's next step.
+ * Pure: minutes are arguments (`floor(ms / 60_000)`), nothing here does I/O.
+ */
+import { modulo } from '../../../common/browser/modulo';
+import { WINDOWS } from '../../../common/browser/windows';
+import { checkNullableNumber, checkNumber, checkObject, checkSum, checkTyped, damaged } from './snapshot-check';
+import { addToOpen, blockOf, emptyBlock, lowerBound, mergeBlocks, type Block, type OpenCells } from './tile-blocks';
+import { FINEST_LEVEL, TILE_LEVELS, tileX, tileY, type TileRange } from './tiles';
+
+/** Minutes the minute buckets reach back at least (the newest hour). */
+export const MINUTE_TIER = 60;
+/** Minutes the 10-minute buckets reach back at least. */
+export const TEN_MINUTE_TIER = 360;
+/** How far back posts are counted, in minutes: the largest window. */
+export const HORIZON_MINUTES = Math.max(...Object.values(WINDOWS));
+
+/** One time bucket: `minutes` (1, 10 or 60) from `start`, a block and maybe open counts per level. */
+interface Bucket {
+  start: number;
+  minutes: number;
+  blocks: Block[];
+  /** Per level: counts not yet compacted, or null. */
+  open: (OpenCells | null)[];
+}
+
+/** The top tag of one tile over a window, with the tile's posts and their weighted centre. */
+export interface TileTop {
+  cell: number;
+  tag: number;
+  count: number;
+  posts: number;
+  lat: number;
+  lon: number;
+}
+
+/** What a window read from the buckets: the first and last minute of the buckets it merged. */
+export interface TileTops {
+  fromMinute: number | null;
+  toMinute: number | null;
+  tops: TileTop[];
+}
+
+/** The store as plain data: per bucket and level (bucket-major), the block's columns concatenated. */
+export interface TileCountsSnapshot {
+  layout: { levels: number[]; minuteTier: number; tenMinuteTier: number; horizonMinutes: number };
+  newestMinute: number | null;
+  maxTagId: number;
+  bucketStart: Float64Array;
+  bucketMinutes: Uint32Array;
+  /** Per (bucket, level): its tiles, and its tag entries. */
+  blockCells: Uint32Array;
+  blockEntries: Uint32Array;
+  cells: Uint32Array;
+  /** Per tile: its tag entries (not cumulative, unlike `Block.ends`). */
+  cellEntries: Uint32Array;
+  posts: Uint32Array;
+  sumLat: Float64Array;
+  sumLon: Float64Array;
+  tags: Uint32Array;
+  counts: Uint32Array;
+}
+
+const LAYOUT = { levels: [...TILE_LEVELS], minuteTier: MINUTE_TIER, tenMinuteTier: TEN_MINUTE_TIER, horizonMinutes: HORIZON_MINUTES };
+const LEVELS = TILE_LEVELS.length;
+
+export class TileCounts {
+  /** The buckets of each tier, by start minute. */
+  private readonly minutes = new Map<number, Bucket>();
+  private readonly tens = new Map<number, Bucket>();
+  private readonly hours = new Map<number, Bucket>();
+  private newest = Number.NEGATIVE_INFINITY;
+  private maxTagId = -1;
+  /** Posts by tag id while one tile is ranked, all zero between; and the ids touched. */
+  private scratch = new Int32Array(0);
+
+  /** The newest minute seen or advanced to. */
+  get newestMinute(): number {
+    return this.newest;
+  }
+
+  /** Counts one post at every level; false when its minute is out of the horizon. */
+  add(minute: number, lat: number, lon: number, tagIds: readonly number[]): boolean {
+    this.advanceTo(minute);
+    if (minute <= this.newest - HORIZON_MINUTES) return false;
+    const bucket = this.bucketFor(minute);
+    const x = tileX(lon, FINEST_LEVEL);
+    const y = tileY(lat, FINEST_LEVEL);
+    TILE_LEVELS.forEach((level, i) => {
+      const shift = FINEST_LEVEL - level;
+      const cell = (y >>> shift) * 2 ** level + (x >>> shift);
+      let open = bucket.open[i];
+      if (open === null) open = bucket.open[i] = new Map();
+      addToOpen(open, cell, lat, lon, tagIds);
+    });
+    for (const id of tagIds) if (id > this.maxTagId) this.maxTagId = id;
+    return true;
+  }
+
+  /**
+   * Moves the newest minute forward to `minute` (never back): drops the buckets that fall out of the
+   * horizon, compacts those whose minutes have passed and rolls the ones past their tier into the next.
+   */
+  advanceTo(minute: number): void {
+    if (minute <= this.newest) return;
+    this.newest = minute;
+    const oldest = minute - HORIZON_MINUTES + 1;
+    for (const tier of [this.minutes, this.tens, this.hours]) {
+      for (const [start, bucket] of tier) if (start + bucket.minutes - 1 < oldest) tier.delete(start);
+    }
+    this.rollUp(this.minutes, this.tens, 10, MINUTE_TIER);
+    this.rollUp(this.tens, this.hours, 60, TEN_MINUTE_TIER);
+    for (const bucket of this.minutes.values()) if (bucket.start < minute) compact(bucket);
+  }
+
+  /**
+   * The top tag of every tile at `level` (one of `TILE_LEVELS`) in `range` (null: the world) over the
+   * buckets that hold minutes `fromMinute` to `toMinute`, tiles ascending. Ties go to the tag whose key
+   * (`keyOf`) sorts first. Reads only the tiles in range: a viewport costs its tiles, not the world's.
+   */
+  tops(level: number, range: TileRange | null, fromMinute: number, toMinute: number, keyOf: (id: number) => string): TileTops {
+    const li = levelIndex(level);
+    const buckets = this.bucketsIn(fromMinute, toMinute);
+    const result: TileTops = { fromMinute: null, toMinute: null, tops: [] };
+    if (buckets.length === 0) return result;
+    result.fromMinute = Math.min(...buckets.map((b) => b.start));
+    result.toMinute = Math.max(...buckets.map((b) => b.start + b.minutes - 1));
+    // Per tile in range: its posts, coordinate sums and (block, run) pairs, gathered from every bucket.
+    const found = new Map<number, { posts: number; sumLat: number; sumLon: number; runs: number[] }>();
+    const blocks = buckets.map((bucket) => compact(bucket)[li]);
+    blocks.forEach((block, b) => {
+      for (const [first, last] of runsIn(block, level, range)) {
+        for (let r = first; r < last; r += 1) {
+          const cell = block.cells[r];
+          let tile = found.get(cell);
+          if (tile === undefined) found.set(cell, (tile = { posts: 0, sumLat: 0, sumLon: 0, runs: [] }));
+          tile.posts += block.posts[r];
+          tile.sumLat += block.sumLat[r];
+          tile.sumLon += block.sumLon[r];
+          tile.runs.push(b, r);
+        }
+      }
+    });
+    const scratch = this.scratchArray();
+    const touched: number[] = [];
+    for (const cell of [...found.keys()].sort((p, q) => p - q)) {
+      const tile = found.get(cell)!;
+      for (let k = 0; k < tile.runs.length; k += 2) {
+        const block = blocks[tile.runs[k]];
+        const r = tile.runs[k + 1];
+        for (let e = r === 0 ? 0 : block.ends[r - 1]; e < block.ends[r]; e += 1) {
+          const id = block.tags[e];
+          if (scratch[id] === 0) touched.push(id);
+          scratch[id] += block.counts[e];
+        }
+      }
+      let best = -1;
+      for (const id of touched) {
+        const count = scratch[id];
+        if (best < 0 || count > scratch[best] || (count === scratch[best] && keyOf(id) < keyOf(best))) best = id;
+      }
+      if (best >= 0)
+        result.tops.push({ cell, tag: best, count: scratch[best], posts: tile.posts, lat: tile.sumLat / tile.posts, lon: tile.sumLon / tile.posts });
+      for (const id of touched) scratch[id] = 0;
+      touched.length = 0;
+    }
+    return result;
+  }
+
+  /** What the store holds, for benchmarks: buckets, tiles (summed over levels and buckets) and tag entries. */
+  stats(): { buckets: number; tiles: number; entries: number; openTiles: number } {
+    let tiles = 0;
+    let entries = 0;
+    let openTiles = 0;
+    for (const bucket of this.allBuckets()) {
+      for (const block of bucket.blocks) {
+        tiles += block.cells.length;
+        entries += block.tags.length;
+      }
+      for (const open of bucket.open) openTiles += open?.size ?? 0;
+    }
+    return { buckets: this.minutes.size + this.tens.size + this.hours.size, tiles, entries, openTiles };
+  }
+
+  /** A copy of the counts as plain data (open counts are compacted first). */
+  snapshot(): TileCountsSnapshot {
+    const buckets = this.allBuckets().sort((a, b) => a.start - b.start);
+    const blocks = buckets.flatMap((bucket) => compact(bucket));
+    const total = (pick: (block: Block) => ArrayLike<number>) => blocks.reduce((sum, block) => sum + pick(block).length, 0);
+    const s: TileCountsSnapshot = {
+      layout: { ...LAYOUT, levels: [...LAYOUT.levels] },
+      newestMinute: Number.isFinite(this.newest) ? this.newest : null,
+      maxTagId: this.maxTagId,
+      bucketStart: Float64Array.from(buckets, (b) => b.start),
+      bucketMinutes: Uint32Array.from(buckets, (b) => b.minutes),
+      blockCells: Uint32Array.from(blocks, (b) => b.cells.length),
+      blockEntries: Uint32Array.from(blocks, (b) => b.tags.length),
+      cells: new Uint32Array(total((b) => b.cells)),
+      cellEntries: new Uint32Array(total((b) => b.cells)),
+      posts: new Uint32Array(total((b) => b.cells)),
+      sumLat: new Float64Array(total((b) => b.cells)),
+      sumLon: new Float64Array(total((b) => b.cells)),
+      tags: new Uint32Array(total((b) => b.tags)),
+      counts: new Uint32Array(total((b) => b.tags)),
+    };
+    let at = 0;
+    let entryAt = 0;
+    for (const block of blocks) {
+      s.cells.set(block.cells, at);
+      s.posts.set(block.posts, at);
+      s.sumLat.set(block.sumLat, at);
+      s.sumLon.set(block.sumLon, at);
+      block.ends.forEach((end, i) => (s.cellEntries[at + i] = end - (i === 0 ? 0 : block.ends[i - 1])));
+      s.tags.set(block.tags, entryAt);
+      s.counts.set(block.counts, entryAt);
+      at += block.cells.length;
+      entryAt += block.tags.length;
+    }
+    return s;
+  }
+
+  /**
+   * The store `snapshot` copied, after checking what a query would trust: buckets on their tier's grid and
+   * inside the horizon, tiles ascending and inside their level, tags ascending and in the dictionary
+   * (`tagCount`), every count at least 1. `where` names the field in a malformed snapshot's RangeError.
+   */
+  static restore(snapshot: TileCountsSnapshot, tagCount: number, where = 'tiles'): TileCounts {
+    const s = checkObject(snapshot, where);
+    const layout = checkObject(s.layout, `${where}.layout`);
+    if (JSON.stringify(layout) !== JSON.stringify(LAYOUT))
+      damaged(`${where}.layout`, `saved with ${JSON.stringify(layout)}, this build uses ${JSON.stringify(LAYOUT)}`);
+    const store = new TileCounts();
+    store.newest = checkNullableNumber(s.newestMinute, `${where}.newestMinute`, true) ?? Number.NEGATIVE_INFINITY;
+    store.maxTagId = checkNumber(s.maxTagId, `${where}.maxTagId`, true);
+    if (store.maxTagId >= tagCount) damaged(`${where}.maxTagId`, `tag id ${store.maxTagId} is not in the dictionary (${tagCount} tags)`);
+    const starts = checkTyped(s.bucketStart, Float64Array, `${where}.bucketStart`);
+    const lengths = checkTyped(s.bucketMinutes, Uint32Array, `${where}.bucketMinutes`, starts.length);
+    const blockCells = checkTyped(s.blockCells, Uint32Array, `${where}.blockCells`, starts.length * LEVELS);
+    const blockEntries = checkTyped(s.blockEntries, Uint32Array, `${where}.blockEntries`, starts.length * LEVELS);
+    const cells = checkTyped(s.cells, Uint32Array, `${where}.cells`);
+    const cellEntries = checkTyped(s.cellEntries, Uint32Array, `${where}.cellEntries`, cells.length);
+    const posts = checkTyped(s.posts, Uint32Array, `${where}.posts`, cells.length);
+    const sumLat = checkTyped(s.sumLat, Float64Array, `${where}.sumLat`, cells.length);
+    const sumLon = checkTyped(s.sumLon, Float64Array, `${where}.sumLon`, cells.length);
+    const tags = checkTyped(s.tags, Uint32Array, `${where}.tags`);
+    const counts = checkTyped(s.counts, Uint32Array, `${where}.counts`, tags.length);
+    checkSum(blockCells, cells.length, `${where}.blockCells`);
+    checkSum(blockEntries, tags.length, `${where}.blockEntries`);
+    checkSum(cellEntries, tags.length, `${where}.cellEntries`);
+    let at = 0;
+    let entryAt = 0;
+    for (let b = 0; b < starts.length; b += 1) {
+      const start = checkNumber(starts[b], `${where}.bucketStart[${b}]`, true);
+      const minutes = lengths[b];
+      const tier = store.tierOf(minutes);
+      if (
+        tier === undefined ||
+        modulo(start, minutes) !== 0 ||
+        tier.has(start) ||
+        start + minutes - 1 <= store.newest - HORIZON_MINUTES ||
+        start > store.newest
+      ) {
+        damaged(
+          `${where}.bucketStart[${b}]`,
+          `a bucket of ${minutes} minutes at minute ${start} is off its tier's grid, repeated or outside the horizon`,
+        );
+      }
+      const bucket: Bucket = { start, minutes, blocks: [], open: new Array<OpenCells | null>(LEVELS).fill(null) };
+      for (let li = 0; li < LEVELS; li += 1) {
+        const n = blockCells[b * LEVELS + li];
+        const block = emptyBlock();
+        block.cells = cells.slice(at, at + n);
+        block.posts = posts.slice(at, at + n);
+        block.sumLat = sumLat.slice(at, at + n);
+        block.sumLon = sumLon.slice(at, at + n);
+        block.ends = new Uint32Array(n);
+        let end = entryAt;
+        for (let i = 0; i < n; i += 1) {
+          end += cellEntries[at + i];
+          block.ends[i] = end - entryAt;
+        }
+        const entries = blockEntries[b * LEVELS + li];
+        if (end - entryAt !== entries)
+          damaged(`${where}.blockEntries[${b * LEVELS + li}]`, `says ${entries} entries, its tiles hold ${end - entryAt}`);
+        block.tags = tags.slice(entryAt, end);
+        block.counts = counts.slice(entryAt, end);
+        checkBlock(block, TILE_LEVELS[li], store.maxTagId, `${where} (bucket ${b}, level ${TILE_LEVELS[li]})`);
+        bucket.blocks.push(block);
+        at += n;
+        entryAt = end;
+      }
+      tier.set(start, bucket);
+    }
+    return store;
+  }
+
+  /** The tier whose buckets last `minutes`. */
+  private tierOf(minutes: number): Map<number, Bucket> | undefined {
+    return minutes === 1 ? this.minutes : minutes === 10 ? this.tens : minutes === 60 ? this.hours : undefined;
+  }
+
+  /** The bucket `minute` belongs in now (made when missing): minute, 10-minute or hour, by its age. */
+  private bucketFor(minute: number): Bucket {
+    const ten = minute - modulo(minute, 10);
+    const hour = minute - modulo(minute, 60);
+    const [tier, start, minutes] =
+      ten + 9 > this.newest - MINUTE_TIER
+        ? [this.minutes, minute, 1]
+        : hour + 59 > this.newest - TEN_MINUTE_TIER
+          ? [this.tens, ten, 10]
+          : [this.hours, hour, 60];
+    let bucket = tier.get(start);
+    if (bucket === undefined) {
+      bucket = { start, minutes, blocks: new Array<Block>(LEVELS).fill(emptyBlock()), open: new Array<OpenCells | null>(LEVELS).fill(null) };
+      tier.set(start, bucket);
+    }
+    return bucket;
+  }
+
+  /** Merges the buckets of `from` whose `size`-minute group is wholly older than `reach` into `to`'s. */
+  private rollUp(from: Map<number, Bucket>, to: Map<number, Bucket>, size: number, reach: number): void {
+    for (const [start, bucket] of from) {
+      const group = start - modulo(start, size);
+      if (group + size - 1 > this.newest - reach) continue;
+      from.delete(start);
+      let target = to.get(group);
+      if (target === undefined) {
+        target = {
+          start: group,
+          minutes: size,
+          blocks: new Array<Block>(LEVELS).fill(emptyBlock()),
+          open: new Array<OpenCells | null>(LEVELS).fill(null),
+        };
+        to.set(group, target);
+      }
+      const blocks = compact(bucket);
+      const merged = compact(target);
+      target.blocks = merged.map((block, li) => mergeBlocks(block, blocks[li]));
+    }
+  }
+
+  /** The buckets holding any of minutes `from` to `to`. */
+  private bucketsIn(from: number, to: number): Bucket[] {
+    return this.allBuckets().filter((b) => b.start <= to && b.start + b.minutes - 1 >= from);
+  }
+
+  private allBuckets(): Bucket[] {
+    return [...this.minutes.values(), ...this.tens.values(), ...this.hours.values()];
+  }
+
+  /** The all-zero scratch array, one entry per tag id. */
+  private scratchArray(): Int32Array {
+    if (this.scratch.length <= this.maxTagId) this.scratch = new Int32Array(Math.max(2_048, Math.ceil((this.maxTagId + 1) * 1.25)));
+    return this.scratch;
+  }
+}
+
+/** The bucket's blocks, its open counts merged in first. */
+function compact(bucket: Bucket): Block[] {
+  bucket.open.forEach((open, li) => {
+    if (open === null) return;
+    bucket.blocks[li] = mergeBlocks(bucket.blocks[li], blockOf(open));
+    bucket.open[li] = null;
+  });
+  return bucket.blocks;
+}
+
+function levelIndex(level: number): number {
+  const li = (TILE_LEVELS as readonly number[]).indexOf(level);
+  if (li < 0) throw new RangeError(`tile level ${level} is not kept; the levels are ${TILE_LEVELS.join(', ')}`);
+  return li;
+}
+
+/** The runs of tiles of `block` inside `range` (null: all), as [first, end) positions. */
+function runsIn(block: Block, level: number, range: TileRange | null): [number, number][] {
+  if (range === null) return [[0, block.cells.length]];
+  const n = 2 ** level;
+  const runs: [number, number][] = [];
+  for (let y = range.y0; y <= range.y1; y += 1) {
+    for (const [x0, x1] of range.xs) {
+      const first = lowerBound(block.cells, y * n + x0);
+      const end = lowerBound(block.cells, y * n + x1 + 1);
+      if (end > first) runs.push([first, end]);
+    }
+  }
+  return runs;
+}
+
+/** Refuses a restored block whose tiles or tags are out of order or range, or whose counts are 0. */
+function checkBlock(block: Block, level: number, maxTagId: number, where: string): void {
+  const tiles = 4 ** level;
+  for (let i = 0; i < block.cells.length; i += 1) {
+    const start = i === 0 ? 0 : block.ends[i - 1];
+    if (block.cells[i] >= tiles || (i > 0 && block.cells[i] <= block.cells[i - 1]) || block.posts[i] === 0 || block.ends[i] === start) {
+      damaged(where, `tile ${i} (${block.cells[i]}) is out of order or range, or holds no posts or tags`);
+    }
+    for (let e = start; e < block.ends[i]; e += 1) {
+      if (block.tags[e] > maxTagId || (e > start && block.tags[e] <= block.tags[e - 1]) || block.counts[e] === 0) {
+        damaged(where, `tile ${block.cells[i]}: tag entry ${e - start} is out of order, not in the dictionary or 0`);
+      }
+    }
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Web Mercator tiles, the cells the tile counts are kept in (`TileCounts`): at level L the world is 2^L x
+ * 2^L square tiles, as on every slippy map, numbered x from the antimeridian eastward and y from the north.
+ *
+ * Why tiles (measured against H3 and a latitude/longitude grid; docs/ARCHITECTURE.md, "Tile counts"):
+ * - They nest exactly: a tile is exactly its four children, so a coarse level counts the same posts as the
+ *   finer ones it is made of.
+ * - A post's tile at every level is one projection and shifts (about 0.1 us); H3 took 3-6 us per post for
+ *   the same levels, and covering Europe at its finest resolution took 4M cells and seconds.
+ * - At map zoom Z a tile of level Z + 1 is 128 px and one of level Z + 2 is 64 px at every latitude: the
+ *   label grid stays the same size on screen wherever the map looks.
+ * Latitudes beyond Web Mercator's +-85.05 degrees fall in the top or bottom row. Pure arithmetic.
+ */
+import type { Bbox } from '../../../common/browser/api';
+import { bboxSpans } from '../../../common/browser/bbox';
+
+/** The levels counts are kept at: every other zoom, from continents (z2) to cities (z12, about 10 km). */
+export const TILE_LEVELS = [2, 4, 6, 8, 10, 12] as const;
+export type TileLevel = (typeof TILE_LEVELS)[number];
+export const FINEST_LEVEL = 12;
+
+/** Web Mercator's northern edge: the latitude where y is 0. */
+export const MAX_MERCATOR_LAT = 85.0511287798066;
+
+/** The tile column at `level` of a longitude (-180..180). */
+export function tileX(lon: number, level: number): number {
+  const n = 2 ** level;
+  return Math.min(n - 1, Math.max(0, Math.floor(((lon + 180) / 360) * n)));
+}
+
+/** The tile row at `level` of a latitude (-90..90; beyond Web Mercator's edge, the edge row). */
+export function tileY(lat: number, level: number): number {
+  const n = 2 ** level;
+  const clamped = Math.min(MAX_MERCATOR_LAT, Math.max(-MAX_MERCATOR_LAT, lat));
+  const sin = Math.sin((clamped * Math.PI) / 180);
+  const y = (0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI)) * n;
+  return Math.min(n - 1, Math.max(0, Math.floor(y)));
+}
+
+/** A tile's number at its level: y * 2^level + x, below 2^24 at level 12. */
+export function tileIndex(level: number, x: number, y: number): number {
+  return y * 2 ** level + x;
+}
+
+/** The tile of `index` at `level` (its x and y). */
+export function tileXY(level: number, index: number): { x: number; y: number } {
+  const n = 2 ** level;
+  return { x: index % n, y: Math.floor(index / n) };
+}
+
+/** The latitude of a tile row's northern edge (`y` may be 2^level: the southern edge of the last row). */
+export function tileLat(y: number, level: number): number {
+  const k = Math.PI * (1 - (2 * y) / 2 ** level);
+  return (Math.atan(Math.sinh(k)) * 180) / Math.PI;
+}
+
+/** The longitude of a tile column's western edge (`x` may be 2^level: 180). */
+export function tileLon(x: number, level: number): number {
+  return (x / 2 ** level) * 360 - 180;
+}
+
+/** The tiles a box touches at one level: its rows, and one or two runs of columns (two across the antimeridian). */
+export interface TileRange {
+  level: number;
+  y0: number;
+  y1: number;
+  xs: readonly (readonly [x0: number, x1: number])[];
+}
+
+/** The tiles at `level` that a box touches, edges included: rounded outward to whole tiles. */
+export function tileRange(bbox: Bbox, level: number): TileRange {
+  const { lons, south, north } = bboxSpans(bbox);
+  let xs = lons.map(([west, east]) => [tileX(west, level), tileX(east, level)] as const);
+  // Across the antimeridian both halves may meet in one column: that is every column.
+  if (xs.length === 2 && xs[1][1] >= xs[0][0] - 1) xs = [[0, 2 ** level - 1]];
+  return { level, y0: tileY(north, level), y1: tileY(south, level), xs };
+}
+
+/** Whether `range` holds the tile `index` at its level. */
+export function rangeHolds(range: TileRange, index: number): boolean {
+  const { x, y } = tileXY(range.level, index);
+  return y >= range.y0 && y <= range.y1 && range.xs.some(([x0, x1]) => x >= x0 && x <= x1);
+}
+
+/**
+ * The level whose tiles the labels of map zoom `zoom` are counted in: the first kept level at least one
+ * finer than the zoom, so a label's tile is 64 to 128 px on screen (coarser past level 12).
+ */
+export function labelLevel(zoom: number): TileLevel {
+  const wanted = Math.floor(zoom) + 1;
+  return TILE_LEVELS.find((level) => level >= wanted) ?? FINEST_LEVEL;
+}
