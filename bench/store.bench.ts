@@ -3,7 +3,9 @@
  * 11). For a 10k-tag and a 1M-tag Zipf(1.1) vocabulary, posts spread evenly over 24 h of generated event time
  * (nothing waits) are counted by the engine, and resident memory is read after a full collection at 1M, 2M
  * and 3M posts held: the margin between 1M and 3M is what one more post costs. At the end, "Trends in this
- * view" for Europe and for France's box, and the trends of the region FR, all at 24 h, uncached.
+ * view" for Europe and for France's box, and the trends of the region FR, all at 24 h, uncached; the map's
+ * labels (`/api/labels`) for the world at zoom 3, Europe at zoom 5 and Paris at zoom 11, at 1h and 24h,
+ * uncached; and what the tile counts behind the labels hold (tiles and tag entries over all buckets and levels).
  * Then, in a second child counting the same posts, what saving the held state costs at each checkpoint
  * (restarts, issue 11 item 4): `TrendEngine.snapshot`, `v8.serialize` of it (time and bytes),
  * `v8.deserialize` + `TrendEngine.restore`, and the ids the dedupe holds within its horizon.
@@ -20,6 +22,7 @@ import { EVENT_VERSION, type GeoEvent } from '../common/node/event';
 import { cumulativeWeights, pickWeighted, prng, zipfCumulative } from '../common/node/prng';
 import { pointNear, syntheticCities } from '../producer/src/sources/synthetic-cities';
 import { TrendEngine } from '../map-server/src/trend-engine';
+import { PostCounts } from '../map-server/src/core/post-counts';
 import type { EngineSnapshot } from '../map-server/src/core/engine-snapshot';
 import { uncachedTimes } from './view-trends.bench';
 import { gc, megabytes } from './memory';
@@ -35,6 +38,12 @@ const CHECKPOINTS = [1 / 3, 2 / 3, 1];
 const QUERIES = 50;
 const EUROPE: Bbox = [-25, 34, 45, 72];
 const FRANCE: Bbox = [-5.2, 41.3, 9.6, 51.1];
+/** What a 1,920 x 1,080 map shows of the world at zoom 3 (level-4 labels), of Europe at zoom 5, of Paris at zoom 11. */
+const LABEL_VIEWS = [
+  { name: 'world z3', bbox: null, zoom: 3 },
+  { name: 'Europe z5', bbox: [-15, 35, 40, 62] as Bbox, zoom: 5 },
+  { name: 'Paris z11', bbox: [2.0, 48.7, 2.7, 49.0] as Bbox, zoom: 11 },
+];
 
 /** Resident memory after two full collections, in bytes. */
 function settledRss(): number {
@@ -66,9 +75,10 @@ function postMaker(vocabulary: number): (i: number) => GeoEvent {
  * Counts the bench's posts into a new engine, calling `atCheckpoint` at each checkpoint. Arrival is at the
  * post's own time: a replay at full speed, so the windows end at the newest post.
  */
-function countPosts(vocabulary: number, atCheckpoint: (engine: TrendEngine) => void): { engine: TrendEngine; ingestMs: number } {
+function countPosts(vocabulary: number, atCheckpoint: (engine: TrendEngine) => void): { engine: TrendEngine; counts: PostCounts; ingestMs: number } {
   const post = postMaker(vocabulary);
-  const engine = new TrendEngine();
+  const counts = new PostCounts();
+  const engine = new TrendEngine({}, counts);
   let ingestMs = 0;
   let next = 0;
   for (const checkpoint of CHECKPOINTS) {
@@ -80,14 +90,14 @@ function countPosts(vocabulary: number, atCheckpoint: (engine: TrendEngine) => v
     ingestMs += performance.now() - started;
     atCheckpoint(engine);
   }
-  return { engine, ingestMs };
+  return { engine, counts, ingestMs };
 }
 
 /** Resident memory and queries for one vocabulary, in this (child) process: prints one JSON line of figures. */
 function measureMemory(vocabulary: number): void {
   const idle = settledRss();
   const rss: number[] = [];
-  const { engine, ingestMs } = countPosts(vocabulary, () => rss.push(settledRss()));
+  const { engine, counts, ingestMs } = countPosts(vocabulary, () => rss.push(settledRss()));
   const accepted = engine.acceptedCount;
   const time = (ask: () => unknown) => {
     // Each after one more post, so that the answer cache does not reply, as on a busy stream.
@@ -98,7 +108,14 @@ function measureMemory(vocabulary: number): void {
   const europe = time(() => engine.trends({ ...query, region: 'view', bbox: EUROPE }));
   const franceBox = time(() => engine.trends({ ...query, region: 'view', bbox: FRANCE }));
   const france = time(() => engine.trends({ ...query, region: 'FR', bbox: null }));
-  console.log(JSON.stringify({ vocabulary, accepted, idle, rss, ingestMs, europe, franceBox, france }));
+  const labels = LABEL_VIEWS.flatMap(({ name, bbox, zoom }) =>
+    (['1h', '24h'] as const).map((window) => {
+      const answer = engine.labels({ bbox, zoom, window, limit: 300 });
+      return { name: `${name} ${window}`, count: answer.labels.length, ...time(() => engine.labels({ bbox, zoom, window, limit: 300 })) };
+    }),
+  );
+  const tiles = counts.tiles.stats();
+  console.log(JSON.stringify({ vocabulary, accepted, idle, rss, ingestMs, europe, franceBox, france, labels, tiles }));
 }
 
 /** What saving and loading the held state costs at one checkpoint. */
@@ -143,6 +160,8 @@ interface Figures {
   europe: { p50: number; p99: number };
   franceBox: { p50: number; p99: number };
   france: { p50: number; p99: number };
+  labels: { name: string; count: number; p50: number; p99: number }[];
+  tiles: { buckets: number; tiles: number; entries: number };
 }
 
 const ms = (q: { p50: number; p99: number }) => `p50 ${q.p50.toFixed(1)} ms, p99 ${q.p99.toFixed(1)} ms`;
@@ -175,6 +194,11 @@ export async function benchStore(): Promise<void> {
       `    one more post held costs ${margin.toFixed(0)} B of resident memory (between ${held[0].toLocaleString('en')} and ${held[held.length - 1].toLocaleString('en')} held)`,
     );
     console.log(`    24h top 10: box Europe ${ms(f.europe)}; box France ${ms(f.franceBox)}; region FR ${ms(f.france)}`);
+    console.log(`    labels: ${f.labels.map((l) => `${l.name} (${l.count}) ${ms(l)}`).join('; ')}`);
+    const tileBytes = f.tiles.tiles * 36 + f.tiles.entries * 8;
+    console.log(
+      `    tile counts: ${f.tiles.buckets} buckets, ${f.tiles.tiles.toLocaleString('en')} tiles, ${f.tiles.entries.toLocaleString('en')} tag entries (${megabytes(tileBytes)} in their columns)`,
+    );
     const saving = runChild<{ saves: SaveFigures[] }>('child-saving', vocabulary);
     saving?.saves.forEach((save, i) => {
       console.log(

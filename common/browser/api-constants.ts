@@ -53,6 +53,12 @@ export const RISING = {
 /** `GET /api/tags/:tag/regions` limits: by default every country, so a map can shade them all. */
 export const TAG_REGIONS_LIMIT = { default: 250, min: 1, max: 250 } as const satisfies Limit;
 
+/** `GET /api/labels` limits: a viewport of 64-128 px tiles holds a few hundred at most. */
+export const LABELS_LIMIT = { default: 300, min: 1, max: 1000 } as const satisfies Limit;
+
+/** `GET /api/labels` zoom: the map's zoom, as Leaflet reports it (fractions allowed). */
+export const LABELS_ZOOM = { default: 2, min: 0, max: 22 } as const;
+
 /** `GET /api/posts` limits. */
 export const POSTS_LIMIT = { default: 20, min: 1, max: 100 } as const satisfies Limit;
 

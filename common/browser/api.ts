@@ -8,13 +8,26 @@
  * guarantees; the frontend drops what breaks them, so a hostile or broken answer cannot reach the page.
  */
 import { Type, type Static, type TSchema } from 'typebox';
-import { DEFAULT_SORT, POSTS_LIMIT, POST_LIMITS, SORTS, SSE_EVENTS, TAG_REGIONS_LIMIT, TRENDS_LIMIT, type Limit } from './api-constants';
+import {
+  DEFAULT_SORT,
+  LABELS_LIMIT,
+  LABELS_ZOOM,
+  POSTS_LIMIT,
+  POST_LIMITS,
+  SORTS,
+  SSE_EVENTS,
+  TAG_REGIONS_LIMIT,
+  TRENDS_LIMIT,
+  type Limit,
+} from './api-constants';
 import { SKIP_REASONS, TAG_DROP_REASONS } from './skip-reasons';
 import { MAX_TAG_LENGTH } from './tag-key';
 import { DEFAULT_WINDOW, WINDOW_NAMES } from './windows';
 
 export {
   DEFAULT_SORT,
+  LABELS_LIMIT,
+  LABELS_ZOOM,
   POSTS_LIMIT,
   POST_LIMITS,
   RISING,
@@ -82,6 +95,19 @@ export const PostsQuerySchema = Type.Object({
   limit: LimitParam(POSTS_LIMIT),
 });
 
+/** `GET /api/labels?bbox=&zoom=&window=&limit=`: the top tag of each map tile in the box (default: the world). */
+export const LabelsQuerySchema = Type.Object({
+  bbox: Type.Optional(BboxParam),
+  zoom: Type.Number({
+    minimum: LABELS_ZOOM.min,
+    maximum: LABELS_ZOOM.max,
+    default: LABELS_ZOOM.default,
+    description: `must be a number from ${LABELS_ZOOM.min} to ${LABELS_ZOOM.max} (the map's zoom)`,
+  }),
+  window: WindowParam,
+  limit: LimitParam(LABELS_LIMIT),
+});
+
 /** `GET /api/stream?tag=&region=&bbox=&window=&sort=&limit=`: the trends query's parameters and the tag filter. */
 export const StreamQuerySchema = Type.Object({ ...TrendsQuerySchema.properties, tag: Type.Optional(TagParam) });
 
@@ -89,6 +115,7 @@ export const StreamQuerySchema = Type.Object({ ...TrendsQuerySchema.properties, 
 export type TrendsQueryParams = Static<typeof TrendsQuerySchema>;
 export type TagRegionsQueryParams = Static<typeof TagRegionsQuerySchema>;
 export type PostsQueryParams = Static<typeof PostsQuerySchema>;
+export type LabelsQueryParams = Static<typeof LabelsQuerySchema>;
 export type StreamQueryParams = Static<typeof StreamQuerySchema>;
 
 // ---------------------------------------------------------------------------------------------------------
@@ -199,6 +226,42 @@ export const TagRegionsResponseSchema = Type.Object({
 
 export type TagRegion = Static<typeof TagRegionSchema>;
 export type TagRegionsResponse = Static<typeof TagRegionsResponseSchema>;
+
+/** `GET /api/labels`: one map tile's top hashtag over the window. */
+export const LabelSchema = Type.Object({
+  /** The grouping key (NFKC, lower case). */
+  tag: Type.String({ minLength: 1 }),
+  /** The most frequent original spelling. */
+  display: Type.String({ minLength: 1 }),
+  /** Posts with the tag in the tile over the window. */
+  count: Count(),
+  /** All posts in the tile over the window (for sizing, or a density layer). */
+  posts: Count(),
+  /** Where to write it: the weighted centre of the tile's posts. */
+  lat: Latitude(),
+  lon: Longitude(),
+});
+
+export const LabelsResponseSchema = Type.Object({
+  /** The box answered for: the one asked, or the whole world. */
+  bbox: BboxSchema,
+  zoom: Type.Number(),
+  /** The tile level (zoom of the tiles) the labels are counted in: 64 to 128 px at `zoom`. */
+  level: Type.Integer({ minimum: 0 }),
+  window: Type.String(),
+  /** The end of the window, ms since the epoch (event time); null before any event was seen. */
+  asOf: Type.Union([Type.Integer(), Type.Null()]),
+  /**
+   * Where the counts start (ms): the window's start, rounded back to the time bucket it falls in (a minute up
+   * to 1 h back, 10 minutes up to 6 h, an hour beyond); null when nothing is counted.
+   */
+  from: Type.Union([Type.Integer(), Type.Null()]),
+  /** One per tile with posts, by count descending, then tag; at most `limit`. */
+  labels: Type.Array(LabelSchema),
+});
+
+export type Label = Static<typeof LabelSchema>;
+export type LabelsResponse = Static<typeof LabelsResponseSchema>;
 
 /**
  * One recent post, as `GET /api/posts` and the SSE `posts` event carry it. All of its text (`text`, `place`,

@@ -19,6 +19,7 @@ import { installMetrics } from './plugins/metrics';
 import { SERVER_OPTIONS, clientErrorHandler, frameworkErrors, installErrorReplies, installServerReplies } from './plugins/error-replies';
 import { trendsRoute } from './routes/trends';
 import { tagRegionsRoute } from './routes/tag-regions';
+import { labelsRoute } from './routes/labels';
 import { postsRoute } from './routes/posts';
 import { streamRoute } from './routes/stream';
 import { healthRoute } from './routes/health';
@@ -89,6 +90,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(trendsRoute, { engine: options.engine });
   await app.register(tagRegionsRoute, { engine: options.engine });
+  await app.register(labelsRoute, { engine: options.engine });
   await app.register(postsRoute, { engine: options.engine });
   await app.register(streamRoute, { hub: options.hub, feed, session: options.sessionOptions });
   await app.register(healthRoute, {

@@ -196,14 +196,19 @@ const AREAS: Area[] = [
   { region: 'view', bbox: [-180, -90, 180, 90] },
 ];
 
+const LABEL_BOXES: (Area['bbox'] & {})[] = [PARIS, [-25, 34, 45, 72], [170, -60, -20, 60]];
+
 /** Every answer an engine gives, for every query kind. */
-function everyAnswer(engine: TrendEngine): unknown {
+function everyAnswer(engine: TrendEngine) {
   const trends = AREAS.flatMap((area) =>
     WINDOW_NAMES.flatMap((window) => (['top', 'rising'] as const).map((sort) => engine.trends({ ...area, window, sort, limit: 10 }))),
   );
   const tagRegions = [...KEYS, 'unknown'].flatMap((tag) => WINDOW_NAMES.map((window) => engine.tagRegions({ tag, window, limit: 10 })));
   const posts = AREAS.flatMap((area) => [null, 'ai', 'worldcup'].map((tag) => engine.posts(area, tag, 20)));
-  return { trends, tagRegions, posts, windowsEndMs: engine.windowsEndMs, version: engine.version };
+  const labels = [null, ...LABEL_BOXES].flatMap((bbox) =>
+    [1, 5, 11].flatMap((zoom) => WINDOW_NAMES.map((window) => engine.labels({ bbox, zoom, window, limit: 50 }))),
+  );
+  return { trends, tagRegions, posts, labels, windowsEndMs: engine.windowsEndMs, version: engine.version };
 }
 
 describe('TrendEngine snapshots', () => {
@@ -271,7 +276,7 @@ describe('TrendEngine snapshots, one case at a time', () => {
       return () => TrendEngine.restore(s);
     };
     expect(() => TrendEngine.restore(null as unknown as EngineSnapshot)).toThrow(new RangeError('snapshot: expected an object, got null'));
-    expect(damagedBy((s) => (s.format = 99))).toThrow(new RangeError('format: is 99; this build reads format 1'));
+    expect(damagedBy((s) => (s.format = 99))).toThrow(new RangeError('format: is 99; this build reads formats 1, 2'));
     expect(damagedBy((s) => (s.counts.store.pairs = Array.from(s.counts.store.pairs) as never))).toThrow(
       new RangeError('counts.store.pairs: expected a Uint32Array, got Array'),
     );
@@ -289,6 +294,26 @@ describe('TrendEngine snapshots, one case at a time', () => {
     expect(damagedBy(unsorted)).toThrow(/^seen\.hashes: the ids of minute \d+ are not in ascending order$/);
     expect(damagedBy((s) => (s.posts.events[0].lat = 100))).toThrow(/^posts\.events\[0\]: \/lat /);
     expect(damagedBy((s) => delete (s as Partial<EngineSnapshot>).followClock)).toThrow(/^followClock: expected true or false, got undefined$/);
+  });
+
+  it('reads a format 1 snapshot (before tile counts): every answer as it was, the tile counts rebuilt from the grid', () => {
+    // Posts at the centres of their 0.1° grid cells, where the grid keeps them: the rebuilt labels are then exact.
+    const engine = new TrendEngine();
+    const centres = [
+      { cc: 'FR', lat: 48.85, lon: 2.35 },
+      { cc: null, lat: 0.05, lon: -29.95 },
+      { cc: 'JP', lat: 35.65, lon: 139.75 },
+    ];
+    centres.forEach((place, i) =>
+      engine.ingestEvent(event({ tags: i === 1 ? ['ai', 'worldcup'] : ['ai'], ts: START + i * MINUTE, ...place }), START + i * MINUTE),
+    );
+    engine.ingestEvent(event({ tags: ['worldcup'], ts: START + 2 * HOUR, ...centres[0] }), START + 2 * HOUR);
+    const old = throughDisk(engine.snapshot());
+    old.format = 1;
+    delete old.counts.tiles;
+    const upgraded = TrendEngine.restore(old);
+    expect(everyAnswer(upgraded)).toEqual(everyAnswer(engine));
+    expect(everyAnswer(engine).labels.filter((answer) => answer.labels.length > 0).length).toBeGreaterThan(10);
   });
 
   it('forgets, restored with a shorter dedupe horizon, the ids it would no longer hold once the newest post moves on', () => {

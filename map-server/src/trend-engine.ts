@@ -14,16 +14,17 @@
  */
 import { decodeEvent, type GeoEvent } from '../../common/node/event';
 import { SkipCounter, type SkipCounts, type SkipReason } from '../../common/browser/skip-reasons';
-import type { Post, TagRegionsResponse, TrendsResponse } from '../../common/browser/api';
+import type { LabelsResponse, Post, TagRegionsResponse, TrendsResponse } from '../../common/browser/api';
 import { PostCounts, type PostCountsSnapshot } from './core/post-counts';
 import { DEDUPE_HORIZON_MS, SeenIds, checkDedupeHorizon, type SeenIdsSnapshot } from './core/seen-ids';
 import { PostRing, type PostRingSnapshot } from './core/post-ring';
-import { SNAPSHOT_VERSION, type EngineSnapshot } from './core/engine-snapshot';
+import { READABLE_SNAPSHOT_VERSIONS, SNAPSHOT_VERSION, type EngineSnapshot } from './core/engine-snapshot';
 import { checkBoolean, checkObject, damaged } from './core/snapshot-check';
 import { postFilter, toPost } from './core/post-view';
 import { AnswerCache } from './core/answer-cache';
 import { answerTrends, trendsQueryKey, type TrendsQuery } from './core/trends-query';
 import { answerTagRegions, type TagRegionsQuery } from './core/tag-regions';
+import { answerLabels, labelsQueryKey, type LabelsQuery } from './core/labels-query';
 import type { Area } from './core/area';
 
 export interface TrendEngineOptions {
@@ -64,7 +65,7 @@ export class TrendEngine {
    * empties out; a replay's windows stay at its newest post, as they were.
    */
   private followClock = false;
-  private readonly answers = new AnswerCache<TrendsResponse | TagRegionsResponse>();
+  private readonly answers = new AnswerCache<TrendsResponse | TagRegionsResponse | LabelsResponse>();
 
   /**
    * `counts` is where accepted posts are counted; a benchmark passes its own to reach the structures
@@ -88,8 +89,8 @@ export class TrendEngine {
   static restore(snapshot: EngineSnapshot, options: TrendEngineOptions = {}): TrendEngine {
     checkDedupeHorizon(options.dedupeHorizonMs ?? DEDUPE_HORIZON_MS); // the option first: a bad one is not a damaged save
     const s = checkObject(snapshot, 'snapshot');
-    if (s.format !== SNAPSHOT_VERSION) {
-      damaged('format', `is ${JSON.stringify(s.format)}; this build reads format ${SNAPSHOT_VERSION}`);
+    if (!READABLE_SNAPSHOT_VERSIONS.includes(s.format as number)) {
+      damaged('format', `is ${JSON.stringify(s.format)}; this build reads formats ${READABLE_SNAPSHOT_VERSIONS.join(', ')}`);
     }
     const engine = new TrendEngine(options, PostCounts.restore(s.counts as PostCountsSnapshot));
     engine.seen = SeenIds.restore(s.seen as SeenIdsSnapshot, engine.options.dedupeHorizonMs);
@@ -180,6 +181,11 @@ export class TrendEngine {
   tagRegions(query: TagRegionsQuery): TagRegionsResponse {
     const key = `tag-regions|${query.tag}|${query.window}|${query.limit}`;
     return this.answers.get(key, this.counts.version, () => answerTagRegions(query, this.counts));
+  }
+
+  /** The top tag of each map tile in a box, at the tile level of a zoom, over a window; cached like `trends`. */
+  labels(query: LabelsQuery): LabelsResponse {
+    return this.answers.get(`labels|${labelsQueryKey(query)}`, this.counts.version, () => answerLabels(query, this.counts));
   }
 
   /** The newest accepted posts in an area, with a tag (null: any), the most recently accepted first. */

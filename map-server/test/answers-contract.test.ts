@@ -12,6 +12,7 @@ import { Check } from 'typebox/schema';
 import {
   ClientConfigSchema,
   HealthResponseSchema,
+  LabelsResponseSchema,
   PostsResponseSchema,
   SSE_EVENTS,
   SSE_PAYLOADS,
@@ -58,6 +59,8 @@ describe('answers and events fit the schemas the page checks them with', () => {
       ['/api/trends?region=de&sort=rising&window=24h', TrendsResponseSchema],
       ['/api/trends?bbox=170,-90,-170,90&limit=50', TrendsResponseSchema],
       ['/api/tags/cup/regions', TagRegionsResponseSchema],
+      ['/api/labels', LabelsResponseSchema],
+      ['/api/labels?bbox=170,-90,-170,90&zoom=22&window=24h&limit=1000', LabelsResponseSchema],
       ['/api/tags/never/regions', TagRegionsResponseSchema],
       ['/api/posts', PostsResponseSchema],
       ['/api/posts?region=fr&tag=cup', PostsResponseSchema],

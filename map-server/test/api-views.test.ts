@@ -1,7 +1,7 @@
 /** The API behind the map's views: trends in a box, tag mode, recent posts. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import type { Post, TagRegionsResponse, TrendsResponse } from '../../common/browser/api';
+import type { LabelsResponse, Post, TagRegionsResponse, TrendsResponse } from '../../common/browser/api';
 import { buildApp } from '../src/app';
 import { TrendEngine } from '../src/trend-engine';
 import { MarkerHub } from '../src/sse/marker-hub';
@@ -107,6 +107,63 @@ describe('trends in a view, tag mode and recent posts', () => {
       ['/api/tags/cup/regions?limit=251', /^limit must be a whole number from 1 to 250; got "251"$/],
     ])('refuses %s with 400', async (url, message) => {
       const { status, body } = await get(url);
+      expect(status).toBe(400);
+      expect(body.error).toMatch(message);
+    });
+  });
+
+  describe('GET /api/labels', () => {
+    it("writes each tile's top tag at the weighted centre of its posts, the largest first", async () => {
+      const { status, body } = await get<LabelsResponse>('/api/labels?window=15m');
+      expect(status).toBe(200);
+      // Zoom 2 (the default) counts in level-4 tiles (22.5° wide): Berlin, Munich and Paris share one, the
+      // Fiji posts fall either side of the antimeridian.
+      expect(body).toEqual({
+        bbox: [-180, -90, 180, 90],
+        zoom: 2,
+        level: 4,
+        window: '15m',
+        asOf: t0 + 5_000,
+        from: t0 - 14 * 60_000,
+        labels: [
+          { tag: 'worldcup', display: 'WorldCup', count: 3, posts: 4, lat: 50.5085, lon: 10.18425 },
+          { tag: 'fiji', display: 'fiji', count: 1, posts: 1, lat: TAVEUNI.lat, lon: TAVEUNI.lon },
+          { tag: 'fiji', display: 'fiji', count: 1, posts: 1, lat: SUVA.lat, lon: SUVA.lon },
+        ],
+      });
+    });
+
+    it('counts finer tiles as the map zooms in, and only those in the box', async () => {
+      // Zoom 8: level-10 tiles (about 0.35°): Berlin alone, where #GER has both posts.
+      const berlin = await get<LabelsResponse>('/api/labels?bbox=13,52,14,53&zoom=8.4');
+      expect(berlin.body).toMatchObject({ bbox: [13, 52, 14, 53], zoom: 8.4, level: 10, window: '1h' });
+      expect(berlin.body.labels).toEqual([{ tag: 'ger', display: 'GER', count: 2, posts: 2, lat: BERLIN.lat, lon: BERLIN.lon }]);
+      const fiji = await get<LabelsResponse>('/api/labels?bbox=178,-19,-179,-16&zoom=6');
+      expect(fiji.body.labels.map((label) => [label.tag, label.lon])).toEqual([
+        ['fiji', TAVEUNI.lon],
+        ['fiji', SUVA.lon],
+      ]);
+      expect((await get<LabelsResponse>('/api/labels?bbox=-10,-10,0,0&zoom=4')).body.labels).toEqual([]);
+      expect((await get<LabelsResponse>('/api/labels?limit=1')).body.labels.map((label) => label.tag)).toEqual(['worldcup']);
+    });
+
+    it("says where the counts start: the window's start, rounded back to its time bucket", async () => {
+      expect((await get<LabelsResponse>('/api/labels?window=1h')).body.from).toBe(t0 - 59 * 60_000);
+      expect((await get<LabelsResponse>('/api/labels?window=6h')).body.from).toBe(t0 - 6 * 3_600_000);
+      expect((await get<LabelsResponse>('/api/labels?window=24h')).body.from).toBe(t0 - 24 * 3_600_000);
+    });
+
+    it.each([
+      ['zoom=abc', /^zoom must be a number from 0 to 22 \(the map's zoom\); got "abc"$/],
+      ['zoom=23', /^zoom must be a number from 0 to 22/],
+      ['zoom=-1', /^zoom must be a number from 0 to 22/],
+      ['bbox=1,2,3', /^bbox must be four comma-separated numbers west,south,east,north \(degrees\); got "1,2,3"$/],
+      ['bbox=0,10,1,5', /^bbox south must not be above north; got "0,10,1,5"$/],
+      ['window=2d', /^window must be one of 15m, 1h, 6h, 24h; got "2d"$/],
+      ['limit=1001', /^limit must be a whole number from 1 to 1000; got "1001"$/],
+      ['zoom=1&zoom=2', /^zoom must be given once$/],
+    ])('refuses %s with 400', async (query, message) => {
+      const { status, body } = await get(`/api/labels?${query}`);
       expect(status).toBe(400);
       expect(body.error).toMatch(message);
     });

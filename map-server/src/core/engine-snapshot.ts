@@ -6,7 +6,7 @@
  *
  * What is in it, and what is not:
  * - the counts (`PostCountsSnapshot`: the tag dictionary with its spelling tallies, the windows' minute
- *   buckets, the grid's posts), the dedupe's ids (`SeenIdsSnapshot`), the newest posts (`PostRingSnapshot`)
+ *   buckets, the grid's posts, the tile counts' blocks), the dedupe's ids (`SeenIdsSnapshot`), the newest posts (`PostRingSnapshot`)
  *   and whether the windows follow the clock. Each structure writes and checks its own part, beside its
  *   code, flat: a typed array per field, not an object per entry.
  * - not the per-process counters (`acceptedCount`, `skips()`): like Prometheus counters they count what
@@ -14,7 +14,7 @@
  * - not what is derived from the counts and rebuilt on demand: the windows' running totals (summed again
  *   from the buckets), the answer cache, the sparkline series, the engine's listeners.
  * Sizes: about 4 bytes per word of the grid (~10 B a post held), 8 bytes per (minute, leaf, tag) pair of
- * the windows, 8 bytes per id within the dedupe horizon, and the strings of the dictionary and of the
+ * the windows, 36 bytes per (bucket, level, tile) and 8 per tag entry of the tile counts, 8 bytes per id within the dedupe horizon, and the strings of the dictionary and of the
  * newest posts.
  */
 import type { PostCountsSnapshot } from './post-counts';
@@ -25,7 +25,14 @@ import type { SeenIdsSnapshot } from './seen-ids';
  * The snapshot's own format, checked by `TrendEngine.restore`: bumped on any change to what the snapshot
  * holds or means, so that a save from another build is refused with a clear message, never misread.
  */
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
+
+/**
+ * The formats this build reads. Format 1 (before tile counts) has no `counts.tiles`: they are rebuilt from
+ * the grid's posts, each at the centre of its 0.1° cell, so a save from the previous build loads with every
+ * count it had, and its labels sit within 0.05° of where they would have been.
+ */
+export const READABLE_SNAPSHOT_VERSIONS: readonly number[] = [1, SNAPSHOT_VERSION];
 
 export interface EngineSnapshot {
   /** `SNAPSHOT_VERSION` of the build that took it. */
@@ -42,4 +49,5 @@ export type { PostCountsSnapshot } from './post-counts';
 export type { PostRingSnapshot } from './post-ring';
 export type { SeenIdsSnapshot } from './seen-ids';
 export type { TagDictionarySnapshot } from './tag-dictionary';
+export type { TileCountsSnapshot } from './tile-counts';
 export type { WindowStoreSnapshot } from './window-store';

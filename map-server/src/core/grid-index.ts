@@ -253,6 +253,36 @@ export class GridIndex {
     return series;
   }
 
+  /**
+   * Calls `visit` with every post held: its minute, the centre of its fine cell, its tag ids (a view valid
+   * during the call only). For a save written before tile counts were saved, which rebuilds them from here.
+   */
+  forEachPost(visit: (minute: number, lat: number, lon: number, tagIds: Uint32Array) => void): void {
+    this.arrays.forEach((words, index) => {
+      if (words === undefined) return;
+      const slot = Math.floor(index / COARSE_CELLS);
+      const cell = index % COARSE_CELLS;
+      const blockStart = this.slotBlock[slot] * BLOCK_MINUTES;
+      const baseCol = (cell % COARSE_COLS) * SIDE;
+      const baseRow = Math.floor(cell / COARSE_COLS) * SIDE;
+      let at = FIRST_RECORD;
+      while (at < words[0]) {
+        const header = words[at];
+        const local = (header >>> MINUTE_BITS) & CELL_MASK;
+        const col = baseCol + (local % SIDE);
+        const row = baseRow + Math.floor(local / SIDE);
+        const end = at + 1 + (header >>> COUNT_SHIFT);
+        visit(
+          blockStart + (header & MINUTE_MASK),
+          (row + 0.5) / FINE_PER_DEGREE - 90,
+          (col + 0.5) / FINE_PER_DEGREE - 180,
+          words.subarray(at + 1, end),
+        );
+        at = end;
+      }
+    });
+  }
+
   /** What the index holds, for benchmarks and health: posts, arrays, and 32-bit words used and allocated. */
   stats(): { posts: number; arrays: number; wordsUsed: number; wordsAllocated: number } {
     let arrays = 0;

@@ -1,15 +1,17 @@
 /**
  * Everything counted per accepted post, and the one clock it runs on: the windows per region
- * (`WindowStore`), the last day on a fine grid for boxes (`GridIndex`), the marks that tell the sparkline
- * series which minutes changed (`RegionSparks`), and the dictionary that numbers the tags they all count.
+ * (`WindowStore`), the last day on a fine grid for boxes (`GridIndex`), the tag counts per map tile for the
+ * labels (`TileCounts`), the marks that tell the sparkline series which minutes changed (`RegionSparks`),
+ * and the dictionary that numbers the tags they all count.
  *
- * Why one object: the store and the grid each keep the minute their windows end in, and queries read both
+ * Why one object: the store, the grid and the tiles each keep the minute their windows end in, and queries read them
  * at the same end. `advanceTo` moves them together, and `record` moves them to a newer post before counting
  * it, so they always end in the same minute without the engine keeping them in step by hand. It is also
  * exactly what the queries read (`TrendSources`, `TagRegionSources`), so they take it and not the engine.
  * Pure: time is an argument (epoch ms, as an event's `ts`), nothing here does I/O.
  *
- * A snapshot holds the dictionary, the store and the grid; the sparkline series are not saved (they are
+ * A snapshot holds the dictionary, the store, the grid and the tiles (a snapshot without tiles, from before
+ * they were kept, has them rebuilt from the grid's posts); the sparkline series are not saved (they are
  * reread from the store's buckets on demand), and a restore marks every minute the store holds as touched,
  * so that no series takes a restored minute for one without posts.
  */
@@ -19,6 +21,7 @@ import { TagDictionary, type TagDictionarySnapshot } from './tag-dictionary';
 import { BUCKET_MS, WindowStore, type WindowStoreOptions, type WindowStoreSnapshot } from './window-store';
 import { GridIndex, type GridIndexSnapshot } from './grid-index';
 import { RegionSparks } from './region-sparks';
+import { TileCounts, type TileCountsSnapshot } from './tile-counts';
 import { checkObject, damaged } from './snapshot-check';
 import type { TrendSources } from './trends-query';
 import type { TagRegionSources } from './tag-regions';
@@ -34,6 +37,8 @@ export interface PostCountsSnapshot {
   dictionary: TagDictionarySnapshot;
   store: WindowStoreSnapshot;
   grid: GridIndexSnapshot;
+  /** Absent in snapshot format 1: rebuilt from `grid`. */
+  tiles?: TileCountsSnapshot;
 }
 
 export class PostCounts implements TrendSources, TagRegionSources {
@@ -47,13 +52,15 @@ export class PostCounts implements TrendSources, TagRegionSources {
     readonly store = new WindowStore(STORE_OPTIONS),
     /** The last 24 h of posts on a fine grid, for boxes ("Trends in this view"). */
     readonly grid = new GridIndex(),
+    /** The last 24 h per map tile, for the labels. */
+    readonly tiles = new TileCounts(),
   ) {
     this.sparks = new RegionSparks(this.store);
   }
 
   /** A copy of everything counted, as plain data. */
   snapshot(): PostCountsSnapshot {
-    return { dictionary: this.dictionary.snapshot(), store: this.store.snapshot(), grid: this.grid.snapshot() };
+    return { dictionary: this.dictionary.snapshot(), store: this.store.snapshot(), grid: this.grid.snapshot(), tiles: this.tiles.snapshot() };
   }
 
   /**
@@ -68,7 +75,11 @@ export class PostCounts implements TrendSources, TagRegionSources {
     if ((store.endMinute ?? Number.NEGATIVE_INFINITY) !== grid.newestMinute) {
       damaged(`${where}.grid.newestMinute`, `the grid ends at minute ${grid.newestMinute}, the windows at ${store.endMinute}`);
     }
-    const counts = new PostCounts(dictionary, store, grid);
+    const tiles = s.tiles === undefined ? tilesFrom(grid) : TileCounts.restore(s.tiles as TileCountsSnapshot, dictionary.size, `${where}.tiles`);
+    if (tiles.newestMinute !== grid.newestMinute) {
+      damaged(`${where}.tiles.newestMinute`, `the tiles end at minute ${tiles.newestMinute}, the windows at ${grid.newestMinute}`);
+    }
+    const counts = new PostCounts(dictionary, store, grid, tiles);
     for (const minute of (s.store as WindowStoreSnapshot).bucketMinute) counts.sparks.touch(minute, store.version);
     return counts;
   }
@@ -100,6 +111,7 @@ export class PostCounts implements TrendSources, TagRegionSources {
     const minute = Math.floor(event.ts / BUCKET_MS);
     this.sparks.touch(minute, this.store.version);
     this.grid.add(minute, event.lat, event.lon, tagIds);
+    this.tiles.add(minute, event.lat, event.lon, tagIds);
     return true;
   }
 
@@ -107,6 +119,17 @@ export class PostCounts implements TrendSources, TagRegionSources {
   advanceTo(toMs: number): void {
     this.store.advanceTo(toMs);
     const endMinute = this.store.endMinute;
-    if (endMinute !== null) this.grid.advanceTo(endMinute);
+    if (endMinute !== null) {
+      this.grid.advanceTo(endMinute);
+      this.tiles.advanceTo(endMinute);
+    }
   }
+}
+
+/** Tile counts for a snapshot that has none: the grid's posts, each at its fine cell's centre, ending where it does. */
+function tilesFrom(grid: GridIndex): TileCounts {
+  const tiles = new TileCounts();
+  if (Number.isFinite(grid.newestMinute)) tiles.advanceTo(grid.newestMinute);
+  grid.forEachPost((minute, lat, lon, tagIds) => tiles.add(minute, lat, lon, tagIds));
+  return tiles;
 }

@@ -1,7 +1,8 @@
 /**
  * One time bucket's counts at one tile level, in two forms:
- * - `OpenCells` while posts arrive: per tile, its posts, the sums of their coordinates (for the weighted
- *   centre a label is placed at) and a Map of tag id -> posts. Quick to add to, about 100 bytes an entry.
+ * - `OpenCells` while posts arrive: per tile, its posts and the sums of their coordinates (for the weighted
+ *   centre a label is placed at), and one number per (post, tag). Quick to add to: 8 bytes a tag of a post,
+ *   and no object per tile or entry for the garbage collector to chase.
  * - `Block` once the bucket is compacted: the same in sorted columns, tiles ascending and each tile's tags
  *   ascending. 8 bytes an entry (u32 tag, u32 count) plus 28 bytes a tile; no object per entry, so the
  *   garbage collector never walks them. Buckets merge (a roll-up to a coarser bucket, late posts into a
@@ -9,16 +10,131 @@
  * Pure data and arithmetic.
  */
 
-/** One tile's running counts in an open bucket. */
-export interface OpenCell {
-  posts: number;
-  sumLat: number;
-  sumLon: number;
-  tags: Map<number, number>;
+/** Tag ids below this fit beside a level-12 tile index in one exact double (2^24 tiles x 2^26 tags < 2^53). */
+export const MAX_TAG_IDS = 2 ** 26;
+
+/**
+ * A bucket while posts arrive, at every level at once. Per level-12 tile (numbered in arrival order through
+ * `slots`), its posts and coordinate sums: a coarser tile's are its level-12 tiles' added up when the
+ * bucket is compacted. And per level, one number per (post, tag): tile x 2^26 + tag, in arrival order. One
+ * Map lookup a post and no object per tile or entry; compaction sorts each level's numbers (a native numeric
+ * sort) and counts the runs of equal ones.
+ */
+export class OpenCells {
+  private readonly slots = new Map<number, number>();
+  private fine = new Uint32Array(16);
+  private posts = new Uint32Array(16);
+  private sumLat = new Float64Array(16);
+  private sumLon = new Float64Array(16);
+  private readonly keys: Float64Array[];
+  private readonly entries: number[];
+
+  constructor(private readonly levels: readonly number[]) {
+    this.keys = levels.map(() => new Float64Array(64));
+    this.entries = levels.map(() => 0);
+  }
+
+  /** Level-12 tiles with posts. */
+  get size(): number {
+    return this.slots.size;
+  }
+
+  /** Counts one post in the level-12 tile (`x`, `y`) and the tiles above it; a post without tags is not counted. */
+  add(x: number, y: number, lat: number, lon: number, tagIds: ArrayLike<number>): void {
+    if (tagIds.length === 0) return;
+    const cell = y * FINEST_SIDE + x;
+    let slot = this.slots.get(cell);
+    if (slot === undefined) {
+      slot = this.slots.size;
+      this.slots.set(cell, slot);
+      if (slot === this.posts.length) {
+        this.fine = grown(this.fine, Uint32Array);
+        this.posts = grown(this.posts, Uint32Array);
+        this.sumLat = grown(this.sumLat, Float64Array);
+        this.sumLon = grown(this.sumLon, Float64Array);
+      }
+      this.fine[slot] = cell;
+    }
+    this.posts[slot] += 1;
+    this.sumLat[slot] += lat;
+    this.sumLon[slot] += lon;
+    for (let t = 0; t < tagIds.length; t += 1) {
+      const id = tagIds[t];
+      if (id >= MAX_TAG_IDS) throw new RangeError(`tag id ${id} is past the ${MAX_TAG_IDS} the tile counts can number`);
+      for (let li = 0; li < this.levels.length; li += 1) {
+        const shift = FINEST - this.levels[li];
+        const key = ((y >>> shift) * (FINEST_SIDE >>> shift) + (x >>> shift)) * MAX_TAG_IDS + id;
+        if (this.entries[li] === this.keys[li].length) this.keys[li] = grown(this.keys[li], Float64Array);
+        this.keys[li][this.entries[li]++] = key;
+      }
+    }
+  }
+
+  /** The counts as one block per level. */
+  toBlocks(): Block[] {
+    return this.levels.map((level, li) => {
+      const block = runsOf(this.keys[li].subarray(0, this.entries[li]).sort());
+      // Each level-12 tile's posts and sums into the tile above it at this level (every tile holds a tag, so it is there).
+      const shift = FINEST - level;
+      for (let slot = 0; slot < this.slots.size; slot += 1) {
+        const cell = this.fine[slot];
+        const parent = ((cell >>> FINEST) >>> shift) * (FINEST_SIDE >>> shift) + ((cell & (FINEST_SIDE - 1)) >>> shift);
+        const i = lowerBound(block.cells, parent);
+        block.posts[i] += this.posts[slot];
+        block.sumLat[i] += this.sumLat[slot];
+        block.sumLon[i] += this.sumLon[slot];
+      }
+      return block;
+    });
+  }
 }
 
-/** Tile index -> its counts. */
-export type OpenCells = Map<number, OpenCell>;
+/** The finest level, and its tiles along a side. */
+const FINEST = 12;
+const FINEST_SIDE = 2 ** FINEST;
+
+/** A block of the sorted (tile x 2^26 + tag) numbers: tiles, tags and their counts; posts and sums zero. */
+function runsOf(keys: Float64Array): Block {
+  let distinct = 0;
+  let tiles = 0;
+  let lastCell = -1;
+  for (let e = 0; e < keys.length; e += 1) {
+    if (e > 0 && keys[e] === keys[e - 1]) continue;
+    distinct += 1;
+    const cell = Math.floor(keys[e] / MAX_TAG_IDS);
+    if (cell !== lastCell) {
+      tiles += 1;
+      lastCell = cell;
+    }
+  }
+  const block = sized(tiles, distinct);
+  let n = -1;
+  let at = -1;
+  for (let e = 0; e < keys.length; e += 1) {
+    const key = keys[e];
+    if (e > 0 && key === keys[e - 1]) {
+      block.counts[at] += 1;
+      continue;
+    }
+    const cell = Math.floor(key / MAX_TAG_IDS);
+    if (n < 0 || block.cells[n] !== cell) {
+      if (n >= 0) block.ends[n] = at + 1;
+      n += 1;
+      block.cells[n] = cell;
+    }
+    at += 1;
+    block.tags[at] = key - cell * MAX_TAG_IDS;
+    block.counts[at] = 1;
+  }
+  if (n >= 0) block.ends[n] = at + 1;
+  return block;
+}
+
+function grown<T extends Uint32Array | Float64Array>(array: T, type: { new (length: number): T }): T {
+  const bigger = new type(array.length * 2);
+  bigger.set(array);
+  return bigger;
+}
 
 /**
  * A compacted bucket at one level. Tile i (`cells[i]`, ascending) holds `posts[i]` posts whose coordinates
@@ -47,43 +163,6 @@ export function emptyBlock(): Block {
   };
 }
 
-/** Counts one post in an open bucket. */
-export function addToOpen(open: OpenCells, cell: number, lat: number, lon: number, tagIds: readonly number[]): void {
-  let counts = open.get(cell);
-  if (counts === undefined) {
-    counts = { posts: 0, sumLat: 0, sumLon: 0, tags: new Map() };
-    open.set(cell, counts);
-  }
-  counts.posts += 1;
-  counts.sumLat += lat;
-  counts.sumLon += lon;
-  for (const id of tagIds) counts.tags.set(id, (counts.tags.get(id) ?? 0) + 1);
-}
-
-/** An open bucket as a block. */
-export function blockOf(open: OpenCells): Block {
-  const cells = Uint32Array.from(open.keys()).sort();
-  let entries = 0;
-  for (const cell of open.values()) entries += cell.tags.size;
-  const block = sized(cells.length, entries);
-  block.cells.set(cells);
-  let at = 0;
-  cells.forEach((index, i) => {
-    const cell = open.get(index)!;
-    block.posts[i] = cell.posts;
-    block.sumLat[i] = cell.sumLat;
-    block.sumLon[i] = cell.sumLon;
-    const tags = Uint32Array.from(cell.tags.keys()).sort();
-    for (const tag of tags) {
-      block.tags[at] = tag;
-      block.counts[at] = cell.tags.get(tag)!;
-      at += 1;
-    }
-    block.ends[i] = at;
-  });
-  return block;
-}
-
 /** The counts of both blocks added up, as one block. */
 export function mergeBlocks(a: Block, b: Block): Block {
   if (a.cells.length === 0) return b;
@@ -91,45 +170,50 @@ export function mergeBlocks(a: Block, b: Block): Block {
   const out = sized(a.cells.length + b.cells.length, a.tags.length + b.tags.length);
   let i = 0;
   let j = 0;
-  let cellsOut = 0;
+  let n = 0;
   let at = 0;
-  const copyRun = (from: Block, run: number) => {
-    const start = run === 0 ? 0 : from.ends[run - 1];
-    const end = from.ends[run];
-    out.tags.set(from.tags.subarray(start, end), at);
-    out.counts.set(from.counts.subarray(start, end), at);
-    at += end - start;
-  };
-  const head = (from: Block, run: number) => {
-    out.cells[cellsOut] = from.cells[run];
-    out.posts[cellsOut] = from.posts[run];
-    out.sumLat[cellsOut] = from.sumLat[run];
-    out.sumLon[cellsOut] = from.sumLon[run];
-  };
   while (i < a.cells.length || j < b.cells.length) {
     const ca = i < a.cells.length ? a.cells[i] : Number.POSITIVE_INFINITY;
     const cb = j < b.cells.length ? b.cells[j] : Number.POSITIVE_INFINITY;
-    if (ca < cb) {
-      head(a, i);
-      copyRun(a, i);
-      i += 1;
-    } else if (cb < ca) {
-      head(b, j);
-      copyRun(b, j);
-      j += 1;
-    } else {
-      head(a, i);
-      out.posts[cellsOut] += b.posts[j];
-      out.sumLat[cellsOut] += b.sumLat[j];
-      out.sumLon[cellsOut] += b.sumLon[j];
+    // The tile from `a` alone, `b` alone, or both (its runs merged).
+    const from = ca <= cb ? a : b;
+    const run = ca <= cb ? i : j;
+    out.cells[n] = from.cells[run];
+    out.posts[n] = from.posts[run];
+    out.sumLat[n] = from.sumLat[run];
+    out.sumLon[n] = from.sumLon[run];
+    if (ca === cb) {
+      out.posts[n] += b.posts[j];
+      out.sumLat[n] += b.sumLat[j];
+      out.sumLon[n] += b.sumLon[j];
       at = mergeRuns(a, i, b, j, out, at);
       i += 1;
       j += 1;
+    } else {
+      // A loop, not `set(subarray(...))`: most runs are one or two entries, and a subarray is an object.
+      for (let e = run === 0 ? 0 : from.ends[run - 1]; e < from.ends[run]; e += 1) {
+        out.tags[at] = from.tags[e];
+        out.counts[at++] = from.counts[e];
+      }
+      if (ca < cb) i += 1;
+      else j += 1;
     }
-    out.ends[cellsOut] = at;
-    cellsOut += 1;
+    out.ends[n] = at;
+    n += 1;
   }
-  return trimmed(out, cellsOut, at);
+  return trimmed(out, n, at);
+}
+
+/** The counts of all the blocks added up: merged in pairs, so each entry is copied about log2(blocks) times. */
+export function mergeAll(blocks: readonly Block[]): Block {
+  let round = blocks.filter((block) => block.cells.length > 0);
+  if (round.length === 0) return emptyBlock();
+  while (round.length > 1) {
+    const next: Block[] = [];
+    for (let k = 0; k < round.length; k += 2) next.push(k + 1 < round.length ? mergeBlocks(round[k], round[k + 1]) : round[k]);
+    round = next;
+  }
+  return round[0];
 }
 
 /** Writes the merge of run `i` of `a` and run `j` of `b` (both tags ascending) into `out` from `at`; returns the end. */

@@ -20,13 +20,15 @@
 import { modulo } from '../../../common/browser/modulo';
 import { WINDOWS } from '../../../common/browser/windows';
 import { checkNullableNumber, checkNumber, checkObject, checkSum, checkTyped, damaged } from './snapshot-check';
-import { addToOpen, blockOf, emptyBlock, lowerBound, mergeBlocks, type Block, type OpenCells } from './tile-blocks';
+import { OpenCells, emptyBlock, lowerBound, mergeAll, mergeBlocks, type Block } from './tile-blocks';
 import { FINEST_LEVEL, TILE_LEVELS, tileX, tileY, type TileRange } from './tiles';
 
 /** Minutes the minute buckets reach back at least (the newest hour). */
 export const MINUTE_TIER = 60;
 /** Minutes the 10-minute buckets reach back at least. */
 export const TEN_MINUTE_TIER = 360;
+/** The finest level whose 10-minute and hour buckets are read merged (see `blocksFor`). */
+const MERGED_UP_TO = 8;
 /** How far back posts are counted, in minutes: the largest window. */
 export const HORIZON_MINUTES = Math.max(...Object.values(WINDOWS));
 
@@ -35,8 +37,8 @@ interface Bucket {
   start: number;
   minutes: number;
   blocks: Block[];
-  /** Per level: counts not yet compacted, or null. */
-  open: (OpenCells | null)[];
+  /** Counts not yet compacted (every level), or null. */
+  open: OpenCells | null;
 }
 
 /** The top tag of one tile over a window, with the tile's posts and their weighted centre. */
@@ -49,7 +51,11 @@ export interface TileTop {
   lon: number;
 }
 
-/** What a window read from the buckets: the first and last minute of the buckets it merged. */
+/**
+ * What a window read from the buckets: the minutes they hold, `fromMinute` (the start of the bucket the
+ * window's first minute is in) to `toMinute` (the window's last minute, or the newest held); both null when
+ * no bucket holds any of the window.
+ */
 export interface TileTops {
   fromMinute: number | null;
   toMinute: number | null;
@@ -86,6 +92,8 @@ export class TileCounts {
   private readonly hours = new Map<number, Bucket>();
   private newest = Number.NEGATIVE_INFINITY;
   private maxTagId = -1;
+  /** Per level and tier, the merged block of the 10-minute or hour buckets last read together (`blocksFor`). */
+  private readonly merged = new Map<string, { parts: Block[]; block: Block }>();
   /** Posts by tag id while one tile is ranked, all zero between; and the ids touched. */
   private scratch = new Int32Array(0);
 
@@ -95,20 +103,13 @@ export class TileCounts {
   }
 
   /** Counts one post at every level; false when its minute is out of the horizon. */
-  add(minute: number, lat: number, lon: number, tagIds: readonly number[]): boolean {
+  add(minute: number, lat: number, lon: number, tagIds: ArrayLike<number>): boolean {
     this.advanceTo(minute);
     if (minute <= this.newest - HORIZON_MINUTES) return false;
     const bucket = this.bucketFor(minute);
-    const x = tileX(lon, FINEST_LEVEL);
-    const y = tileY(lat, FINEST_LEVEL);
-    TILE_LEVELS.forEach((level, i) => {
-      const shift = FINEST_LEVEL - level;
-      const cell = (y >>> shift) * 2 ** level + (x >>> shift);
-      let open = bucket.open[i];
-      if (open === null) open = bucket.open[i] = new Map();
-      addToOpen(open, cell, lat, lon, tagIds);
-    });
-    for (const id of tagIds) if (id > this.maxTagId) this.maxTagId = id;
+    bucket.open ??= new OpenCells(TILE_LEVELS);
+    bucket.open.add(tileX(lon, FINEST_LEVEL), tileY(lat, FINEST_LEVEL), lat, lon, tagIds);
+    for (let t = 0; t < tagIds.length; t += 1) if (tagIds[t] > this.maxTagId) this.maxTagId = tagIds[t];
     return true;
   }
 
@@ -138,11 +139,12 @@ export class TileCounts {
     const buckets = this.bucketsIn(fromMinute, toMinute);
     const result: TileTops = { fromMinute: null, toMinute: null, tops: [] };
     if (buckets.length === 0) return result;
-    result.fromMinute = Math.min(...buckets.map((b) => b.start));
-    result.toMinute = Math.max(...buckets.map((b) => b.start + b.minutes - 1));
+    // The minutes read: from the start of the bucket `fromMinute` is filed in, whether or not it holds posts.
+    result.fromMinute = this.placeOf(fromMinute).start;
+    result.toMinute = Math.min(toMinute, this.newest);
     // Per tile in range: its posts, coordinate sums and (block, run) pairs, gathered from every bucket.
     const found = new Map<number, { posts: number; sumLat: number; sumLon: number; runs: number[] }>();
-    const blocks = buckets.map((bucket) => compact(bucket)[li]);
+    const blocks = this.blocksFor(li, buckets);
     blocks.forEach((block, b) => {
       for (const [first, last] of runsIn(block, level, range)) {
         for (let r = first; r < last; r += 1) {
@@ -192,7 +194,7 @@ export class TileCounts {
         tiles += block.cells.length;
         entries += block.tags.length;
       }
-      for (const open of bucket.open) openTiles += open?.size ?? 0;
+      openTiles += bucket.open?.size ?? 0;
     }
     return { buckets: this.minutes.size + this.tens.size + this.hours.size, tiles, entries, openTiles };
   }
@@ -280,7 +282,7 @@ export class TileCounts {
           `a bucket of ${minutes} minutes at minute ${start} is off its tier's grid, repeated or outside the horizon`,
         );
       }
-      const bucket: Bucket = { start, minutes, blocks: [], open: new Array<OpenCells | null>(LEVELS).fill(null) };
+      const bucket: Bucket = { start, minutes, blocks: [], open: null };
       for (let li = 0; li < LEVELS; li += 1) {
         const n = blockCells[b * LEVELS + li];
         const block = emptyBlock();
@@ -314,19 +316,21 @@ export class TileCounts {
     return minutes === 1 ? this.minutes : minutes === 10 ? this.tens : minutes === 60 ? this.hours : undefined;
   }
 
-  /** The bucket `minute` belongs in now (made when missing): minute, 10-minute or hour, by its age. */
-  private bucketFor(minute: number): Bucket {
+  /** Where `minute` is filed now, by its age: its tier, and its bucket's start and length there. */
+  private placeOf(minute: number): { tier: Map<number, Bucket>; start: number; minutes: number } {
     const ten = minute - modulo(minute, 10);
     const hour = minute - modulo(minute, 60);
-    const [tier, start, minutes] =
-      ten + 9 > this.newest - MINUTE_TIER
-        ? [this.minutes, minute, 1]
-        : hour + 59 > this.newest - TEN_MINUTE_TIER
-          ? [this.tens, ten, 10]
-          : [this.hours, hour, 60];
+    if (ten + 9 > this.newest - MINUTE_TIER) return { tier: this.minutes, start: minute, minutes: 1 };
+    if (hour + 59 > this.newest - TEN_MINUTE_TIER) return { tier: this.tens, start: ten, minutes: 10 };
+    return { tier: this.hours, start: hour, minutes: 60 };
+  }
+
+  /** The bucket `minute` belongs in now, made when missing. */
+  private bucketFor(minute: number): Bucket {
+    const { tier, start, minutes } = this.placeOf(minute);
     let bucket = tier.get(start);
     if (bucket === undefined) {
-      bucket = { start, minutes, blocks: new Array<Block>(LEVELS).fill(emptyBlock()), open: new Array<OpenCells | null>(LEVELS).fill(null) };
+      bucket = { start, minutes, blocks: new Array<Block>(LEVELS).fill(emptyBlock()), open: null };
       tier.set(start, bucket);
     }
     return bucket;
@@ -334,29 +338,61 @@ export class TileCounts {
 
   /** Merges the buckets of `from` whose `size`-minute group is wholly older than `reach` into `to`'s. */
   private rollUp(from: Map<number, Bucket>, to: Map<number, Bucket>, size: number, reach: number): void {
+    const groups = new Map<number, Bucket[]>();
     for (const [start, bucket] of from) {
       const group = start - modulo(start, size);
       if (group + size - 1 > this.newest - reach) continue;
       from.delete(start);
-      let target = to.get(group);
-      if (target === undefined) {
-        target = {
-          start: group,
-          minutes: size,
-          blocks: new Array<Block>(LEVELS).fill(emptyBlock()),
-          open: new Array<OpenCells | null>(LEVELS).fill(null),
-        };
-        to.set(group, target);
-      }
-      const blocks = compact(bucket);
-      const merged = compact(target);
-      target.blocks = merged.map((block, li) => mergeBlocks(block, blocks[li]));
+      const members = groups.get(group);
+      if (members === undefined) groups.set(group, [bucket]);
+      else members.push(bucket);
+    }
+    for (const [group, members] of groups) {
+      const target = to.get(group);
+      if (target !== undefined) members.push(target);
+      const merged = members.map((bucket) => compact(bucket));
+      const blocks = TILE_LEVELS.map((_, li) => mergeAll(merged.map((levels) => levels[li])));
+      to.set(group, { start: group, minutes: size, blocks, open: null });
     }
   }
 
-  /** The buckets holding any of minutes `from` to `to`. */
+  /**
+   * The blocks at level `li` of `buckets`, with those of the 10-minute and hour tiers merged into one block
+   * per tier at the coarse levels (up to `MERGED_UP_TO`), kept until one of them changes: a window over
+   * 6 h or 24 h then reads each tile's tags once per tier instead of once per bucket. A continent's tile
+   * holds much the same tags hour after hour, so the merged block is several times smaller than its parts;
+   * a city's tile does not repeat them, so finer levels are read bucket by bucket.
+   */
+  private blocksFor(li: number, buckets: readonly Bucket[]): Block[] {
+    const byTier = new Map<number, Block[]>();
+    for (const bucket of buckets) {
+      const block = compact(bucket)[li];
+      const tier = TILE_LEVELS[li] <= MERGED_UP_TO && bucket.minutes > 1 ? bucket.minutes : 1;
+      const list = byTier.get(tier);
+      if (list === undefined) byTier.set(tier, [block]);
+      else list.push(block);
+    }
+    const out = byTier.get(1) ?? [];
+    for (const [tier, parts] of byTier) {
+      if (tier === 1) continue;
+      const key = `${li}|${tier}`;
+      const kept = this.merged.get(key);
+      if (kept !== undefined && kept.parts.length === parts.length && kept.parts.every((part, i) => part === parts[i])) {
+        out.push(kept.block);
+        continue;
+      }
+      const block = mergeAll(parts);
+      this.merged.set(key, { parts, block });
+      out.push(block);
+    }
+    return out;
+  }
+
+  /** The buckets holding any of minutes `from` to `to`, oldest first. */
   private bucketsIn(from: number, to: number): Bucket[] {
-    return this.allBuckets().filter((b) => b.start <= to && b.start + b.minutes - 1 >= from);
+    return this.allBuckets()
+      .filter((b) => b.start <= to && b.start + b.minutes - 1 >= from)
+      .sort((a, b) => a.start - b.start);
   }
 
   private allBuckets(): Bucket[] {
@@ -372,11 +408,11 @@ export class TileCounts {
 
 /** The bucket's blocks, its open counts merged in first. */
 function compact(bucket: Bucket): Block[] {
-  bucket.open.forEach((open, li) => {
-    if (open === null) return;
-    bucket.blocks[li] = mergeBlocks(bucket.blocks[li], blockOf(open));
-    bucket.open[li] = null;
-  });
+  if (bucket.open !== null) {
+    const opened = bucket.open.toBlocks();
+    bucket.blocks = bucket.blocks.map((block, li) => mergeBlocks(block, opened[li]));
+    bucket.open = null;
+  }
   return bucket.blocks;
 }
 

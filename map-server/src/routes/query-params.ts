@@ -6,12 +6,22 @@
  * numbers, region `view` with its box, a tag's characters.
  */
 import type { FastifySchemaValidationError, FastifyServerOptions } from 'fastify';
-import { RegionParam, TagParam, VIEW, WORLD, type StreamQueryParams, type TrendsQueryParams } from '../../../common/browser/api';
+import {
+  RegionParam,
+  TagParam,
+  VIEW,
+  WORLD,
+  type Bbox,
+  type LabelsQueryParams,
+  type StreamQueryParams,
+  type TrendsQueryParams,
+} from '../../../common/browser/api';
 import { BboxError, parseBbox } from '../../../common/browser/bbox';
 import { isCountryCode } from '../../../common/browser/countries';
 import { parseTagParam } from '../../../common/browser/tag-key';
 import type { Area } from '../core/area';
 import type { TrendsQuery } from '../core/trends-query';
+import type { LabelsQuery } from '../core/labels-query';
 import type { StreamSubscription } from '../sse/stream-subscription';
 import { ApiError } from './api-error';
 
@@ -67,12 +77,23 @@ export function readArea({ region, bbox }: { region?: string; bbox?: string }): 
     return { region: readRegion(region), bbox: null };
   }
   if (region !== undefined && !isView) throw new BadParameter(`bbox answers for region "view" only; got region=${shown(region)} with it`);
+  return { region: VIEW, bbox: readBbox(bbox) };
+}
+
+/** `bbox=west,south,east,north` as `parseBbox` reads it; 400 with its reason when it cannot. */
+function readBbox(raw: string): Bbox {
   try {
-    return { region: VIEW, bbox: parseBbox(bbox) };
+    return parseBbox(raw);
   } catch (error) {
-    if (error instanceof BboxError) throw new BadParameter(`${error.message}; got ${shown(bbox)}`);
+    if (error instanceof BboxError) throw new BadParameter(`${error.message}; got ${shown(raw)}`);
     throw error;
   }
+}
+
+/** What `/api/labels` answers: a box (absent or empty: the world), the map's zoom, a window and a limit. */
+export function readLabelsQuery(query: LabelsQueryParams): LabelsQuery {
+  const bbox = query.bbox === undefined || query.bbox === '' ? null : readBbox(query.bbox);
+  return { bbox, zoom: query.zoom, window: query.window, limit: query.limit };
 }
 
 /** The tag filter's key, or null when absent or empty. */

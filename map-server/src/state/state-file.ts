@@ -17,10 +17,12 @@ import { readFileSync } from 'node:fs';
 import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StateError } from '../../../common/node/errors';
-import { SNAPSHOT_VERSION } from '../core/engine-snapshot';
+import { READABLE_SNAPSHOT_VERSIONS, SNAPSHOT_VERSION } from '../core/engine-snapshot';
 
-/** The format this build writes and reads: the engine snapshot's own version, bumped whenever its shape changes. */
+/** The format this build writes: the engine snapshot's own version, bumped whenever its shape changes. */
 export const STATE_FORMAT = SNAPSHOT_VERSION;
+/** The formats it reads: its own, and the older ones the engine upgrades on load. */
+export const READABLE_STATE_FORMATS = READABLE_SNAPSHOT_VERSIONS;
 /** The state's file name in the data directory. */
 export const STATE_FILE = 'state.bin';
 const TEMP_SUFFIX = '.tmp';
@@ -81,10 +83,11 @@ export function readStateFile(dir: string): { header: StateHeader; payload: Buff
   const first = bytes.subarray(0, firstEnd === -1 ? Math.min(bytes.length, 64) : firstEnd).toString('latin1');
   const format = new RegExp(`^${MAGIC} ([0-9]+)$`).exec(first);
   if (format === null) throw damagedState(path, 'it is not a trendmap state file');
-  if (Number(format[1]) !== STATE_FORMAT) {
+  if (!READABLE_STATE_FORMATS.includes(Number(format[1]))) {
     throw new StateError(
       'STATE_UNREADABLE',
-      `${path} was saved in state format ${format[1]}; this trendmap reads format ${STATE_FORMAT}. ` +
+      `${path} was saved in state format ${format[1]}; this trendmap reads format ${STATE_FORMAT} ` +
+        `(and ${READABLE_STATE_FORMATS.filter((f) => f !== STATE_FORMAT).join(', ')}, upgraded on load). ` +
         `Run the version that wrote it, or move the file aside to start from an empty state`,
     );
   }

@@ -1,0 +1,57 @@
+/**
+ * A save from the build before tile counts (state format 1) loads in this one with every count it had, and
+ * with labels: its tile counts are rebuilt from the grid's posts. The fixture was written by commit 6fd00f5
+ * (`writeStateFile` + `v8.serialize(engine.snapshot())` after the six posts below, on Node 20), so this reads
+ * a real file of that format, not one this build made up.
+ */
+import v8 from 'node:v8';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { WINDOW_NAMES } from '../../../common/browser/windows';
+import { EVENT_VERSION, type GeoEvent } from '../../../common/node/event';
+import type { EngineSnapshot } from '../core/engine-snapshot';
+import { TrendEngine } from '../trend-engine';
+import { readStateFile } from './state-file';
+
+const FIXTURE = fileURLToPath(new URL('../../../test/fixtures/state-format-1', import.meta.url));
+const START = Date.UTC(2026, 10, 20, 12);
+/** id, country, lat, lon, spellings: at the centres of 0.1° cells, where the grid keeps posts, so the rebuilt labels sit exactly where this build's own would. */
+const POSTS: [string, string | null, number, number, string[]][] = [
+  ['1', 'FR', 48.85, 2.35, ['WorldCup', 'Paris']],
+  ['2', 'FR', 48.85, 2.35, ['WorldCup']],
+  ['3', 'DE', 52.55, 13.45, ['WorldCup', 'GER']],
+  ['4', null, 0.05, -29.95, ['Sea']],
+  ['5', 'JP', 35.65, 139.75, ['AI']],
+  ['6', 'FJ', -16.85, -179.95, ['Fiji']],
+];
+
+function answers(engine: TrendEngine) {
+  return WINDOW_NAMES.flatMap((window) => [
+    ...(['world', 'FR', 'DE'] as const).map((region) => engine.trends({ region, bbox: null, window, sort: 'top', limit: 10 })),
+    engine.trends({ region: 'view', bbox: [170, -60, -20, 60], window, sort: 'rising', limit: 10 }),
+    engine.tagRegions({ tag: 'worldcup', window, limit: 10 }),
+    ...[1, 5, 11].map((zoom) => engine.labels({ bbox: null, zoom, window, limit: 50 })),
+  ]);
+}
+
+describe('a format-1 save', () => {
+  it('loads with every count it had, and its labels rebuilt', () => {
+    const saved = readStateFile(FIXTURE);
+    expect(saved?.header.run).toBe('a replay on the in-process bus');
+    const loaded = TrendEngine.restore(v8.deserialize(saved!.payload) as EngineSnapshot);
+    const fresh = new TrendEngine();
+    POSTS.forEach(([id, cc, lat, lon, display], i) => {
+      const ts = START + i * 7 * 60_000;
+      const event: GeoEvent = { v: EVENT_VERSION, id, ts, lat, lon, loc: 'point', cc, tags: display.map((d) => d.toLowerCase()), display };
+      expect(fresh.ingestEvent(event, ts).ok).toBe(true);
+    });
+    expect(answers(loaded)).toEqual(answers(fresh));
+    expect(loaded.labels({ bbox: null, zoom: 2, window: '1h', limit: 10 }).labels.map((l) => [l.display, l.count])).toEqual([
+      ['WorldCup', 3],
+      ['AI', 1],
+      ['Fiji', 1],
+      ['Sea', 1],
+    ]);
+    expect(loaded.posts({ region: 'world', bbox: null }, null, 10).map((post) => post.id)).toEqual(['6', '5', '4', '3', '2', '1']);
+  });
+});
