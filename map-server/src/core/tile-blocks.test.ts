@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { addToOpen, blockOf, emptyBlock, lowerBound, mergeBlocks, type Block, type OpenCells } from './tile-blocks';
+
+interface Post {
+  cell: number;
+  lat: number;
+  lon: number;
+  tags: number[];
+}
+
+/**
+ * Posts on a few tiles and tags, so that blocks share tiles and tiles share tags. Coordinates are quarter
+ * degrees: their sums are exact in any order, so merged blocks can be compared to the last bit.
+ */
+const post = fc.record({
+  cell: fc.oneof(fc.integer({ min: 0, max: 20 }), fc.constantFrom(2 ** 24 - 1, 2 ** 24 - 2)),
+  lat: fc.integer({ min: -360, max: 360 }).map((q) => q / 4),
+  lon: fc.integer({ min: -720, max: 720 }).map((q) => q / 4),
+  // A post with no tags still counts in its tile's posts (TileCounts is only ever given tagged posts).
+  tags: fc.uniqueArray(fc.oneof(fc.integer({ min: 0, max: 12 }), fc.constant(2 ** 32 - 1)), { maxLength: 4 }),
+});
+
+function openOf(posts: readonly Post[]): OpenCells {
+  const open: OpenCells = new Map();
+  for (const p of posts) addToOpen(open, p.cell, p.lat, p.lon, p.tags);
+  return open;
+}
+
+const blockOfPosts = (posts: readonly Post[]) => blockOf(openOf(posts));
+
+/** A block as plain arrays, for deep equality. */
+const plain = (block: Block) => Object.fromEntries(Object.entries(block).map(([name, column]) => [name, Array.from(column as ArrayLike<number>)]));
+
+/** What a block says, tile by tile, read back without trusting its order. */
+function decoded(block: Block) {
+  const tiles = new Map<number, { posts: number; sumLat: number; sumLon: number; tags: Map<number, number> }>();
+  block.cells.forEach((cell, i) => {
+    const tags = new Map<number, number>();
+    for (let e = i === 0 ? 0 : block.ends[i - 1]; e < block.ends[i]; e += 1) tags.set(block.tags[e], block.counts[e]);
+    tiles.set(cell, { posts: block.posts[i], sumLat: block.sumLat[i], sumLon: block.sumLon[i], tags });
+  });
+  return tiles;
+}
+
+/** The brute force: every post added up by tile and tag. */
+function bruteForce(posts: readonly Post[]) {
+  const tiles = new Map<number, { posts: number; sumLat: number; sumLon: number; tags: Map<number, number> }>();
+  for (const p of posts) {
+    const tile = tiles.get(p.cell) ?? { posts: 0, sumLat: 0, sumLon: 0, tags: new Map<number, number>() };
+    tile.posts += 1;
+    tile.sumLat += p.lat;
+    tile.sumLon += p.lon;
+    for (const tag of p.tags) tile.tags.set(tag, (tile.tags.get(tag) ?? 0) + 1);
+    tiles.set(p.cell, tile);
+  }
+  return tiles;
+}
+
+/** The block's promise: columns of the right lengths, tiles and each tile's tags strictly ascending, counts >= 1. */
+function expectWellFormed(block: Block): void {
+  const n = block.cells.length;
+  expect([block.ends.length, block.posts.length, block.sumLat.length, block.sumLon.length]).toEqual([n, n, n, n]);
+  expect(block.counts.length).toBe(block.tags.length);
+  expect(n === 0 ? 0 : block.ends[n - 1]).toBe(block.tags.length);
+  for (let i = 0; i < n; i += 1) {
+    const start = i === 0 ? 0 : block.ends[i - 1];
+    if (i > 0 && block.cells[i] <= block.cells[i - 1]) expect.fail(`tile ${i} is not after tile ${i - 1}`);
+    if (block.ends[i] < start || block.posts[i] === 0) expect.fail(`tile ${i} has a bad run or no posts`);
+    for (let e = start; e < block.ends[i]; e += 1) {
+      if ((e > start && block.tags[e] <= block.tags[e - 1]) || block.counts[e] === 0) expect.fail(`entry ${e} of tile ${i}`);
+    }
+  }
+}
+
+/** Posts cut into up to `parts` groups, each its own block. */
+const split = (parts: number) =>
+  fc.array(fc.tuple(post, fc.nat(parts - 1)), { maxLength: 120, size: 'max' }).map((tagged) => ({
+    all: tagged.map(([p]) => p),
+    groups: Array.from({ length: parts }, (_, g) => tagged.filter(([, at]) => at === g).map(([p]) => p)),
+  }));
+
+describe('tile blocks', () => {
+  it('compacts open counts into a block that holds exactly what was added, sorted', () => {
+    fc.assert(
+      fc.property(fc.array(post, { maxLength: 120, size: 'max' }), (posts) => {
+        const block = blockOfPosts(posts);
+        expectWellFormed(block);
+        expect(decoded(block)).toEqual(bruteForce(posts));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('merges blocks into what one open bucket of all their posts compacts to, in any order and grouping', () => {
+    fc.assert(
+      fc.property(split(5), fc.array(fc.nat(), { minLength: 4, maxLength: 4 }), ({ all, groups }, picks) => {
+        const expected = plain(blockOfPosts(all));
+        const blocks = groups.map(blockOfPosts);
+        // Left to right, right to left, and merged pairwise in an order picked at random.
+        expect(plain(blocks.reduce(mergeBlocks))).toEqual(expected);
+        expect(plain(blocks.reduceRight(mergeBlocks))).toEqual(expected);
+        const pool = [...blocks];
+        for (const pick of picks) {
+          const a = pool.splice(pick % pool.length, 1)[0];
+          const b = pool.splice(pick % pool.length, 1)[0];
+          pool.push(pick % 2 === 0 ? mergeBlocks(a, b) : mergeBlocks(b, a));
+        }
+        expect(pool).toHaveLength(1);
+        expectWellFormed(pool[0]);
+        expect(plain(pool[0])).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('merges commutatively and associatively, with the empty block as identity, leaving its inputs as they were', () => {
+    fc.assert(
+      fc.property(split(3), ({ groups }) => {
+        const [a, b, c] = groups.map(blockOfPosts);
+        const before = [a, b, c].map(plain);
+        expect(plain(mergeBlocks(a, b))).toEqual(plain(mergeBlocks(b, a)));
+        expect(plain(mergeBlocks(mergeBlocks(a, b), c))).toEqual(plain(mergeBlocks(a, mergeBlocks(b, c))));
+        expect(plain(mergeBlocks(a, emptyBlock()))).toEqual(plain(a));
+        expect(plain(mergeBlocks(emptyBlock(), a))).toEqual(plain(a));
+        expect([a, b, c].map(plain)).toEqual(before);
+      }),
+      { numRuns: 300 },
+    );
+    expect(plain(mergeBlocks(emptyBlock(), emptyBlock()))).toEqual(plain(emptyBlock()));
+    expect(plain(blockOf(new Map()))).toEqual(plain(emptyBlock()));
+  });
+
+  it('finds with lowerBound the first tile at or after an index, as a scan does', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 60 }), { maxLength: 30 }), fc.integer({ min: -2, max: 64 }), (raw, index) => {
+        const cells = Uint32Array.from(raw).sort();
+        const scan = cells.findIndex((cell) => cell >= index);
+        expect(lowerBound(cells, index)).toBe(scan < 0 ? cells.length : scan);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
