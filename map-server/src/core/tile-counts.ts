@@ -121,8 +121,9 @@ export class TileCounts {
     if (minute <= this.newest) return;
     this.newest = minute;
     const oldest = minute - HORIZON_MINUTES + 1;
+    // By whole hours, as the hour buckets they would roll into: a jump drops what advancing minute by minute would.
     for (const tier of [this.minutes, this.tens, this.hours]) {
-      for (const [start, bucket] of tier) if (start + bucket.minutes - 1 < oldest) tier.delete(start);
+      for (const start of tier.keys()) if (start - modulo(start, 60) + 59 < oldest) tier.delete(start);
     }
     this.rollUp(this.minutes, this.tens, 10, MINUTE_TIER);
     this.rollUp(this.tens, this.hours, 60, TEN_MINUTE_TIER);

@@ -1,0 +1,409 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { Bbox } from '../../../common/browser/api';
+import { modulo } from '../../../common/browser/modulo';
+import { HORIZON_MINUTES, MINUTE_TIER, TEN_MINUTE_TIER, TileCounts, type TileCountsSnapshot, type TileTops } from './tile-counts';
+import { TILE_LEVELS, rangeHolds, tileIndex, tileRange, tileX, tileY, type TileRange } from './tiles';
+
+/** Tag ids 0..TAGS - 1, few, so that tiles share tags and counts tie. */
+const TAGS = 8;
+/** Tag keys in an order unlike their ids' (3 is coprime to 8), so that a tie is settled by key, not by id. */
+const KEYS = Array.from({ length: TAGS }, (_, id) => `key${(id * 3) % TAGS}`);
+const keyOf = (id: number) => KEYS[id];
+
+interface Post {
+  minute: number;
+  lat: number;
+  lon: number;
+  tags: number[];
+}
+
+/**
+ * The bucket (start, minutes) that holds `minute` once `newest` is the newest minute, from the comments: a
+ * minute bucket until all of its 10-minute group is older than `MINUTE_TIER`, then a 10-minute bucket until
+ * all of its hour is older than `TEN_MINUTE_TIER`, then an hour bucket.
+ */
+function bucketOf(minute: number, newest: number): [start: number, minutes: number] {
+  const ten = minute - modulo(minute, 10);
+  const hour = minute - modulo(minute, 60);
+  if (newest - (ten + 9) < MINUTE_TIER) return [minute, 1];
+  if (newest - (hour + 59) < TEN_MINUTE_TIER) return [ten, 10];
+  return [hour, 60];
+}
+
+/** The brute force: every post kept in a list, each query a scan. */
+class Model {
+  newest = Number.NEGATIVE_INFINITY;
+  private posts: Post[] = [];
+
+  advanceTo(minute: number): void {
+    this.newest = Math.max(this.newest, minute);
+  }
+
+  /** A post is refused once the newest minute is 24 h (`HORIZON_MINUTES`) past it. */
+  add(post: Post): boolean {
+    this.advanceTo(post.minute);
+    if (post.minute <= this.newest - HORIZON_MINUTES) return false;
+    this.posts.push(post);
+    return true;
+  }
+
+  /** The posts kept: dropped with their hour bucket once all of it is older than the horizon. */
+  private live(): Post[] {
+    return this.posts.filter((p) => p.minute - modulo(p.minute, 60) + 59 > this.newest - HORIZON_MINUTES);
+  }
+
+  /** The buckets that hold the posts kept, as `start/minutes`, oldest first. */
+  buckets(): string[] {
+    const buckets = new Map(
+      this.live()
+        .map((p) => bucketOf(p.minute, this.newest))
+        .map(([start, minutes]) => [start, `${start}/${minutes}`]),
+    );
+    return [...buckets].sort(([a], [b]) => a - b).map(([, bucket]) => bucket);
+  }
+
+  /** The asked minutes rounded outward to the buckets they fall in. */
+  rounded(from: number, to: number): [from: number, to: number] {
+    const [end, minutes] = bucketOf(to, this.newest);
+    return [bucketOf(from, this.newest)[0], end + minutes - 1];
+  }
+
+  tops(level: number, range: TileRange | null, from: number, to: number): TileTops {
+    const [first, last] = this.rounded(from, to);
+    const read = this.live().filter((p) => p.minute >= first && p.minute <= last);
+    const buckets = read.map((p) => bucketOf(p.minute, this.newest));
+    const tiles = new Map<number, { posts: number; sumLat: number; sumLon: number; tags: Map<number, number> }>();
+    for (const p of read) {
+      const cell = tileIndex(level, tileX(p.lon, level), tileY(p.lat, level));
+      if (range !== null && !rangeHolds(range, cell)) continue;
+      const tile = tiles.get(cell) ?? { posts: 0, sumLat: 0, sumLon: 0, tags: new Map<number, number>() };
+      tile.posts += 1;
+      tile.sumLat += p.lat;
+      tile.sumLon += p.lon;
+      for (const tag of p.tags) tile.tags.set(tag, (tile.tags.get(tag) ?? 0) + 1);
+      tiles.set(cell, tile);
+    }
+    const tops = [...tiles]
+      .sort(([a], [b]) => a - b)
+      .map(([cell, tile]) => {
+        const [tag, count] = [...tile.tags].sort(([ta, ca], [tb, cb]) => cb - ca || (keyOf(ta) < keyOf(tb) ? -1 : 1))[0];
+        return { cell, tag, count, posts: tile.posts, lat: tile.sumLat / tile.posts, lon: tile.sumLon / tile.posts };
+      });
+    return {
+      fromMinute: buckets.length === 0 ? null : Math.min(...buckets.map(([start]) => start)),
+      toMinute: buckets.length === 0 ? null : Math.max(...buckets.map(([start, minutes]) => start + minutes - 1)),
+      tops,
+    };
+  }
+}
+
+/** Equal answers; the weighted centres to 1e-9 degrees, as they are sums taken in another order. */
+function expectSameTops(actual: TileTops, expected: TileTops): void {
+  const exact = ({ fromMinute, toMinute, tops }: TileTops) => ({
+    fromMinute,
+    toMinute,
+    tops: tops.map(({ cell, tag, count, posts }) => ({ cell, tag, count, posts })),
+  });
+  expect(exact(actual)).toEqual(exact(expected));
+  actual.tops.forEach((top, i) => {
+    const want = expected.tops[i];
+    if (Math.abs(top.lat - want.lat) > 1e-9 || Math.abs(top.lon - want.lon) > 1e-9) {
+      expect.fail(`tile ${top.cell}: centre ${top.lat},${top.lon}, expected ${want.lat},${want.lon}`);
+    }
+  });
+}
+
+/** Cities, the antimeridian and the poles, each with a little scatter, so that posts share tiles. */
+const PLACES: readonly [number, number][] = [
+  [48.85, 2.35],
+  [51.5, -0.12],
+  [35.68, 139.69],
+  [-33.87, 151.21],
+  [0.5, 179.99],
+  [-0.5, -180],
+  [88, 10],
+  [-89, -170],
+];
+const near = fc
+  .tuple(fc.constantFrom(...PLACES), fc.double({ min: -0.5, max: 0.5, noNaN: true }), fc.double({ min: -0.5, max: 0.5, noNaN: true }))
+  .map(([[lat, lon], dLat, dLon]) => [Math.min(90, Math.max(-90, lat + dLat)), Math.min(180, Math.max(-180, lon + dLon))] as const);
+const anywhere = fc.tuple(fc.double({ min: -90, max: 90, noNaN: true }), fc.double({ min: -180, max: 180, noNaN: true }));
+const place = fc.oneof({ weight: 4, arbitrary: near }, { weight: 1, arbitrary: anywhere });
+
+/** Boxes around the places (across the antimeridian when they reach it), anywhere, or none (the world). */
+const box: fc.Arbitrary<Bbox | null> = fc.oneof(
+  fc.constant(null),
+  fc
+    .tuple(near, fc.double({ min: 0, max: 40, noNaN: true }), fc.double({ min: 0, max: 20, noNaN: true }))
+    .map(([[lat, lon], w, h]): Bbox => [lon - w, lat - h, lon + w, lat + h]),
+  fc.tuple(anywhere, anywhere).map(([[s, w], [n, e]]): Bbox => [w, Math.min(s, n), e, Math.max(s, n)]),
+  fc.constant<Bbox>([-180, -90, 180, 90]),
+);
+const level = fc.constantFrom(...TILE_LEVELS);
+
+/**
+ * The newest minute moves over 30 h, step by step or (`EPOCHS`) in a few jumps, some longer than the minute
+ * and 10-minute tiers and the horizon.
+ */
+const STREAM_MINUTES = 30 * 60;
+const EPOCHS = [0, 15, 45, 400, 1_470, 1_500, STREAM_MINUTES];
+const steps = fc.integer({ min: 0, max: STREAM_MINUTES });
+const jumps = fc.constantFrom(...EPOCHS);
+/** Late by nothing, a few minutes, hours, or about a tier's or the horizon's length (where buckets change). */
+const lateness = fc.oneof(
+  { weight: 12, arbitrary: fc.constant(0) },
+  { weight: 4, arbitrary: fc.nat(15) },
+  { weight: 2, arbitrary: fc.nat(1_600) },
+  { weight: 1, arbitrary: fc.integer({ min: MINUTE_TIER - 5, max: MINUTE_TIER + 15 }) },
+  { weight: 1, arbitrary: fc.integer({ min: TEN_MINUTE_TIER - 5, max: TEN_MINUTE_TIER + 65 }) },
+  { weight: 1, arbitrary: fc.integer({ min: HORIZON_MINUTES - 2, max: HORIZON_MINUTES + 2 }) },
+);
+
+type Op =
+  | { kind: 'post'; at: number; late: number; place: readonly [number, number]; tags: number[] }
+  | { kind: 'advance'; at: number }
+  | { kind: 'query'; at: number; level: number; bbox: Bbox | null; fromAge: number; span: number };
+
+/** A query asks from `fromAge` minutes before the newest, for `span` minutes (past the newest, some). */
+const query = (at: fc.Arbitrary<number>) =>
+  fc.record({
+    kind: fc.constant('query' as const),
+    at,
+    level,
+    bbox: box,
+    fromAge: fc.oneof(fc.nat(90), fc.nat(1_900)),
+    span: fc.oneof(fc.nat(20), fc.nat(1_900)),
+  });
+const op = (at: fc.Arbitrary<number>): fc.Arbitrary<Op> =>
+  fc.oneof(
+    {
+      weight: 8,
+      arbitrary: fc.record({
+        kind: fc.constant('post' as const),
+        at,
+        late: lateness,
+        place,
+        tags: fc.uniqueArray(fc.nat(TAGS - 1), { minLength: 1, maxLength: 3 }),
+      }),
+    },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('advance' as const), at }) },
+    { weight: 2, arbitrary: query(at) },
+  );
+/** Ops in time order (posts late by their lateness), and a few queries after the last. */
+const ops = fc
+  .tuple(
+    fc.oneof(fc.array(op(steps), { maxLength: 150, size: 'max' }), fc.array(op(jumps), { maxLength: 60, size: 'max' })),
+    fc.array(query(steps), { minLength: 1, maxLength: 4 }),
+  )
+  .map(([stream, last]) => [...stream.sort((a, b) => a.at - b.at), ...last.map((q) => ({ ...q, at: STREAM_MINUTES }))]);
+
+/**
+ * Plays `ops` into a store and the brute force, checking every answer. At op `cut` the store is saved,
+ * cloned and restored, and from then on the restored copy takes the same ops and must answer the same.
+ */
+function play(ops: Op[], cut = -1): TileCounts[] {
+  const model = new Model();
+  const stores = [new TileCounts()];
+  ops.forEach((op, i) => {
+    if (i === cut) {
+      const restored = TileCounts.restore(structuredClone(stores[0].snapshot()), TAGS);
+      expect(restored.snapshot()).toEqual(stores[0].snapshot());
+      stores.push(restored);
+    }
+    if (op.kind === 'post') {
+      const post = { minute: op.at - op.late, lat: op.place[0], lon: op.place[1], tags: op.tags };
+      const accepted = model.add(post);
+      for (const store of stores) expect(store.add(post.minute, post.lat, post.lon, post.tags)).toBe(accepted);
+    } else if (op.kind === 'advance') {
+      model.advanceTo(op.at);
+      for (const store of stores) store.advanceTo(op.at);
+    } else if (Number.isFinite(model.newest)) {
+      const from = model.newest - op.fromAge;
+      const to = Math.min(from + op.span, model.newest + 5);
+      const range = op.bbox === null ? null : tileRange(op.bbox, op.level);
+      const expected = model.tops(op.level, range, from, to);
+      const answers = stores.map((store) => store.tops(op.level, range, from, to, keyOf));
+      expectSameTops(answers[0], expected);
+      for (const answer of answers.slice(1)) expect(answer).toEqual(answers[0]);
+    }
+    // Each minute in one bucket, of the tier its age puts it in: counted after every op, and read from a
+    // snapshot (which compacts every bucket) where a query compacts some anyway.
+    const buckets = model.buckets();
+    for (const store of stores)
+      if (store.stats().buckets !== buckets.length) expect.fail(`op ${i}: ${store.stats().buckets} buckets, expected ${buckets.length}`);
+    if (op.kind === 'query') {
+      const saved = stores[0].snapshot();
+      expect(Array.from(saved.bucketStart, (start, b) => `${start}/${saved.bucketMinutes[b]}`)).toEqual(buckets);
+    }
+  });
+  for (const store of stores) expect(store.newestMinute).toBe(model.newest);
+  return stores;
+}
+
+/** A store holding one post a minute from minute 0 to `newest`, at one place, tag 0. */
+function everyMinute(newest: number): TileCounts {
+  const store = new TileCounts();
+  for (let minute = 0; minute <= newest; minute += 1) store.add(minute, 48.85, 2.35, [0]);
+  return store;
+}
+
+describe('TileCounts', () => {
+  it('answers every query as a brute-force scan of the minutes it says it read, posts late and out of order', () => {
+    fc.assert(
+      fc.property(ops, (ops) => void play(ops)),
+      { numRuns: 120 },
+    );
+  });
+
+  it('rounds the asked minutes outward to its buckets: minutes for the last hour, 10 minutes to 6 h, hours beyond', () => {
+    const newest = 3_005;
+    const store = everyMinute(newest);
+    // [age asked from, age asked to] -> the minutes read.
+    const cases: [number, number, number, number][] = [
+      [0, 0, newest, newest],
+      [30, 30, newest - 30, newest - 30],
+      // The minute buckets reach back to the newest whole 10 minutes older than an hour: 60 to 69 minutes.
+      [65, 65, 2_940, 2_940],
+      [66, 66, 2_930, 2_939],
+      [100, 30, 2_900, newest - 30],
+      [365, 365, 2_640, 2_649],
+      // The 10-minute buckets reach back to the newest whole hour older than 6 h.
+      [366, 366, 2_580, 2_639],
+      [1_439, 0, 1_560, newest],
+      // Minute 1_565 is past the horizon but its hour (1_560 to 1_619) is not: its posts are kept till it is.
+      [1_440, 1_440, 1_560, 1_619],
+    ];
+    for (const [fromAge, toAge, first, last] of cases) {
+      const answer = store.tops(2, null, newest - fromAge, newest - toAge, keyOf);
+      expect([answer.fromMinute, answer.toMinute], `ages ${fromAge} to ${toAge}`).toEqual([first, last]);
+      expect(answer.tops.map((top) => [top.count, top.posts])).toEqual([[last - first + 1, last - first + 1]]);
+    }
+    // Hour 1_500 to 1_559 is wholly past the horizon: dropped.
+    expect(store.tops(2, null, 0, newest - 1_446, keyOf)).toEqual({ fromMinute: null, toMinute: null, tops: [] });
+  });
+
+  it('refuses posts 24 h older than the newest minute, and drops an hour once all of it is that old', () => {
+    const store = new TileCounts();
+    const world = (newest: number) => store.tops(2, null, newest - 2 * HORIZON_MINUTES, newest, keyOf).tops.map((top) => top.posts);
+    expect(store.add(0, 10, 10, [1])).toBe(true);
+    store.advanceTo(HORIZON_MINUTES - 1);
+    expect(store.add(0, 10, 10, [1])).toBe(true);
+    store.advanceTo(HORIZON_MINUTES);
+    expect(store.add(0, 10, 10, [1])).toBe(false);
+    expect(store.add(1, 10, 10, [1])).toBe(true);
+    expect(store.add(-5, 10, 10, [1])).toBe(false);
+    expect(world(HORIZON_MINUTES)).toEqual([3]);
+    store.advanceTo(HORIZON_MINUTES + 58);
+    expect(world(HORIZON_MINUTES + 58)).toEqual([3]);
+    store.advanceTo(HORIZON_MINUTES + 59);
+    expect(world(HORIZON_MINUTES + 59)).toEqual([]);
+    expect(store.stats()).toEqual({ buckets: 0, tiles: 0, entries: 0, openTiles: 0 });
+    // A jump drops what steps would: whole hours. Minutes 1_985 and 1_999 are past the horizon at 3_439, but
+    // their hour (1_980 to 2_039) is not: the answer says it read from 1_980, so it counts them.
+    const jumped = [true, false].map((jump) => {
+      const store = new TileCounts();
+      for (const minute of [1_985, 1_999, 2_010]) store.add(minute, 10, 10, [1]);
+      if (!jump) for (let minute = 2_011; minute < 3_439; minute += 1) store.advanceTo(minute);
+      store.advanceTo(3_439);
+      return store.tops(2, null, 1_980, 2_039, keyOf);
+    });
+    expect(jumped[0]).toEqual(jumped[1]);
+    expect([jumped[0].fromMinute, jumped[0].tops[0].posts]).toEqual([1_980, 3]);
+    // A jump far ahead empties a store in one step.
+    const full = everyMinute(2_000);
+    full.advanceTo(10 * HORIZON_MINUTES);
+    expect(full.stats()).toEqual({ buckets: 0, tiles: 0, entries: 0, openTiles: 0 });
+  });
+
+  it('keeps every count exactly as buckets roll up from minutes to 10 minutes to hours', () => {
+    const store = new TileCounts();
+    const random = fc.sample(fc.tuple(fc.nat(99), fc.constantFrom(...PLACES), fc.uniqueArray(fc.nat(TAGS - 1), { minLength: 1, maxLength: 3 })), {
+      numRuns: 2_000,
+      seed: 11,
+    });
+    // Quarter degrees, so that the sums of coordinates are exact whatever order the merges add them in.
+    for (const [minute, [lat, lon], tags] of random) store.add(minute, Math.round(lat * 4) / 4, Math.round(lon * 4) / 4, tags);
+    store.advanceTo(99);
+    const all = () => TILE_LEVELS.map((level) => store.tops(level, null, 0, 99, keyOf).tops);
+    const before = all();
+    expect(store.stats().buckets).toBe(4 + 60); // 10-minute buckets 0 to 30, minutes 40 to 99
+    for (let newest = 100; newest <= HORIZON_MINUTES - 1; newest += 7) {
+      store.advanceTo(newest);
+      if (all().some((tops, li) => JSON.stringify(tops) !== JSON.stringify(before[li]))) expect.fail(`counts changed at minute ${newest}`);
+    }
+    expect(all()).toEqual(before);
+    expect(store.stats().buckets).toBe(2); // hours 0 and 60
+  });
+
+  it('gives a tie to the tag whose key sorts first, and refuses a level it does not keep', () => {
+    const store = new TileCounts();
+    store.add(0, 10, 10, [1, 2]);
+    store.add(0, 10, 10, [2, 1, 3]);
+    expect(store.tops(4, null, 0, 0, (id) => ['', 'b', 'a', 'c'][id]).tops.map((top) => top.tag)).toEqual([2]);
+    expect(store.tops(4, null, 0, 0, (id) => ['', 'a', 'b', 'c'][id]).tops.map((top) => top.tag)).toEqual([1]);
+    expect(() => store.tops(5, null, 0, 0, keyOf)).toThrow(/^tile level 5 is not kept; the levels are 2, 4, 6, 8, 10, 12$/);
+  });
+
+  it('restores from a structured clone of its snapshot a store that answers and goes on as the saved one', () => {
+    fc.assert(
+      fc.property(ops, fc.nat(), (ops, cut) => {
+        const [saved, restored] = play(ops, cut % ops.length);
+        expect(restored.snapshot()).toEqual(saved.snapshot());
+      }),
+      { numRuns: 60 },
+    );
+    const empty = TileCounts.restore(structuredClone(new TileCounts().snapshot()), 0);
+    expect(empty.newestMinute).toBe(Number.NEGATIVE_INFINITY);
+    expect(empty.add(5, 1, 1, [0])).toBe(true);
+  });
+
+  it('refuses a malformed snapshot with a RangeError naming the field', () => {
+    const store = new TileCounts();
+    store.add(130, 48.85, 2.35, [0, 2]);
+    store.add(130, 48.85, 2.35, [1]);
+    store.add(130, -33.87, 151.21, [2]);
+    store.add(500, 35.68, 139.69, [1]); // minute 130 is now in the 10-minute bucket 130 to 139
+    const good = store.snapshot();
+    const restore =
+      (change: (s: TileCountsSnapshot) => void, tagCount = 3, where?: string) =>
+      () => {
+        const s = structuredClone(good);
+        change(s);
+        return TileCounts.restore(s, tagCount, where);
+      };
+    expect(restore(() => {})).not.toThrow();
+    expect(restore(() => {}, 2)).toThrow(new RangeError('tiles.maxTagId: tag id 2 is not in the dictionary (2 tags)'));
+    expect(restore((s) => (s.tags[0] = 7))).toThrow(
+      /^tiles \(bucket 0, level 2\): tile \d+: tag entry 0 is out of order, not in the dictionary or 0$/,
+    );
+    expect(restore((s) => (s.tags[0] = 2))).toThrow(/^tiles \(bucket 0, level 2\): tile \d+: tag entry 1 is out of order/);
+    expect(restore((s) => (s.counts[0] = 0))).toThrow(
+      /^tiles \(bucket 0, level 2\): tile \d+: tag entry 0 is out of order, not in the dictionary or 0$/,
+    );
+    // Bucket 0 level 2 holds Paris's and Sydney's tiles: swapped, they are out of order.
+    expect(Array.from(good.blockCells.subarray(0, 2))).toEqual([2, 2]);
+    expect(restore((s) => s.cells.set([s.cells[1], s.cells[0]], 0))).toThrow(/^tiles \(bucket 0, level 2\): tile 1 \(\d+\) is out of order or range/);
+    expect(restore((s) => (s.cells[1] = 16))).toThrow(/^tiles \(bucket 0, level 2\): tile 1 \(16\) is out of order or range/);
+    expect(restore((s) => (s.layout.minuteTier = 30))).toThrow(/^tiles\.layout: saved with .*"minuteTier":30.*, this build uses .*"minuteTier":60/);
+    expect(restore((s) => (s.layout.levels = [2, 4, 6]))).toThrow(/^tiles\.layout: saved with/);
+    expect(Array.from(good.bucketStart)).toEqual([130, 500]);
+    expect(restore((s) => (s.bucketStart[0] = 135))).toThrow(
+      new RangeError("tiles.bucketStart[0]: a bucket of 10 minutes at minute 135 is off its tier's grid, repeated or outside the horizon"),
+    );
+    expect(restore((s) => (s.bucketMinutes[0] = 5))).toThrow(/^tiles\.bucketStart\[0\]: a bucket of 5 minutes/);
+    expect(restore((s) => (s.bucketStart[1] = 510))).toThrow(/^tiles\.bucketStart\[1\]: .* outside the horizon$/);
+    expect(restore((s) => (s.newestMinute = 130 + HORIZON_MINUTES + 9))).toThrow(/^tiles\.bucketStart\[0\]: .* outside the horizon$/);
+    expect(restore((s) => (s.bucketStart[0] = 130.5))).toThrow(/^tiles\.bucketStart\[0\]: expected an integer, got 130\.5$/);
+    expect(restore((s) => (s.cells = Array.from(s.cells) as unknown as Uint32Array))).toThrow(/^tiles\.cells: expected a Uint32Array, got Array$/);
+    expect(restore((s) => (s.counts = s.counts.subarray(1)))).toThrow(/^tiles\.counts: expected \d+ entries, got \d+$/);
+    expect(restore((s) => (s.blockCells[0] = 3))).toThrow(/^tiles\.blockCells: add up to \d+ entries, but the array they cut up holds \d+$/);
+    // One tag entry moved from the first tile of bucket 0's level 4 to the last of its level 2: the totals still add up.
+    expect(restore((s) => s.cellEntries.set([s.cellEntries[1] + 1, s.cellEntries[2] - 1], 1))).toThrow(
+      /^tiles\.blockEntries\[0\]: says \d+ entries, its tiles hold \d+$/,
+    );
+    expect(restore((s) => (s.layout = null as unknown as TileCountsSnapshot['layout']), 3, 'state.tiles')).toThrow(
+      /^state\.tiles\.layout: expected an object, got null$/,
+    );
+  });
+});
