@@ -72,7 +72,6 @@ class Model {
   tops(level: number, range: TileRange | null, from: number, to: number): TileTops {
     const [first, last] = this.rounded(from, to);
     const read = this.live().filter((p) => p.minute >= first && p.minute <= last);
-    const buckets = read.map((p) => bucketOf(p.minute, this.newest));
     const tiles = new Map<number, { posts: number; sumLat: number; sumLon: number; tags: Map<number, number> }>();
     for (const p of read) {
       const cell = tileIndex(level, tileX(p.lon, level), tileY(p.lat, level));
@@ -90,11 +89,9 @@ class Model {
         const [tag, count] = [...tile.tags].sort(([ta, ca], [tb, cb]) => cb - ca || (keyOf(ta) < keyOf(tb) ? -1 : 1))[0];
         return { cell, tag, count, posts: tile.posts, lat: tile.sumLat / tile.posts, lon: tile.sumLon / tile.posts };
       });
-    return {
-      fromMinute: buckets.length === 0 ? null : Math.min(...buckets.map(([start]) => start)),
-      toMinute: buckets.length === 0 ? null : Math.max(...buckets.map(([start, minutes]) => start + minutes - 1)),
-      tops,
-    };
+    // The asked minutes rounded outward, whether or not their buckets hold posts; null when none holds any.
+    const held = this.live().some((p) => p.minute >= first && p.minute <= last);
+    return { fromMinute: held ? first : null, toMinute: held ? Math.min(last, this.newest) : null, tops };
   }
 }
 
@@ -343,6 +340,7 @@ describe('TileCounts', () => {
     expect(store.tops(4, null, 0, 0, (id) => ['', 'b', 'a', 'c'][id]).tops.map((top) => top.tag)).toEqual([2]);
     expect(store.tops(4, null, 0, 0, (id) => ['', 'a', 'b', 'c'][id]).tops.map((top) => top.tag)).toEqual([1]);
     expect(() => store.tops(5, null, 0, 0, keyOf)).toThrow(/^tile level 5 is not kept; the levels are 2, 4, 6, 8, 10, 12$/);
+    expect(() => store.tops(4, tileRange([0, 0, 20, 20], 6), 0, 0, keyOf)).toThrow(/^a range of level 6 read at level 4$/);
   });
 
   it('restores from a structured clone of its snapshot a store that answers and goes on as the saved one', () => {
@@ -392,6 +390,10 @@ describe('TileCounts', () => {
       new RangeError("tiles.bucketStart[0]: a bucket of 10 minutes at minute 135 is off its tier's grid, repeated or outside the horizon"),
     );
     expect(restore((s) => (s.bucketMinutes[0] = 5))).toThrow(/^tiles\.bucketStart\[0\]: a bucket of 5 minutes/);
+    // A minute bucket inside the 10-minute one: its posts would count twice.
+    expect(restore((s) => (s.bucketStart[1] = 135))).toThrow(
+      new RangeError('tiles.bucketStart: the bucket at minute 130 overlaps the one at minute 135'),
+    );
     expect(restore((s) => (s.bucketStart[1] = 510))).toThrow(/^tiles\.bucketStart\[1\]: .* outside the horizon$/);
     expect(restore((s) => (s.newestMinute = 130 + HORIZON_MINUTES + 9))).toThrow(/^tiles\.bucketStart\[0\]: .* outside the horizon$/);
     expect(restore((s) => (s.bucketStart[0] = 130.5))).toThrow(/^tiles\.bucketStart\[0\]: expected an integer, got 130\.5$/);

@@ -52,9 +52,9 @@ export interface TileTop {
 }
 
 /**
- * What a window read from the buckets: the minutes they hold, `fromMinute` (the start of the bucket the
- * window's first minute is in) to `toMinute` (the window's last minute, or the newest held); both null when
- * no bucket holds any of the window.
+ * What a window read from the buckets: the asked minutes rounded outward to the buckets they are filed in,
+ * `fromMinute` (the start of the first minute's bucket) to `toMinute` (the end of the last minute's, or the
+ * newest minute if that is sooner); both null when no bucket holds any of the window.
  */
 export interface TileTops {
   fromMinute: number | null;
@@ -137,12 +137,14 @@ export class TileCounts {
    */
   tops(level: number, range: TileRange | null, fromMinute: number, toMinute: number, keyOf: (id: number) => string): TileTops {
     const li = levelIndex(level);
+    if (range !== null && range.level !== level) throw new RangeError(`a range of level ${range.level} read at level ${level}`);
     const buckets = this.bucketsIn(fromMinute, toMinute);
     const result: TileTops = { fromMinute: null, toMinute: null, tops: [] };
     if (buckets.length === 0) return result;
-    // The minutes read: from the start of the bucket `fromMinute` is filed in, whether or not it holds posts.
+    // The minutes read: the asked ones rounded outward to the buckets they are filed in, whether or not those hold posts.
     result.fromMinute = this.placeOf(fromMinute).start;
-    result.toMinute = Math.min(toMinute, this.newest);
+    const last = this.placeOf(toMinute);
+    result.toMinute = Math.min(last.start + last.minutes - 1, this.newest);
     // Per tile in range: its posts, coordinate sums and (block, run) pairs, gathered from every bucket.
     const found = new Map<number, { posts: number; sumLat: number; sumLon: number; runs: number[] }>();
     const blocks = this.blocksFor(li, buckets);
@@ -308,6 +310,13 @@ export class TileCounts {
         entryAt = end;
       }
       tier.set(start, bucket);
+    }
+    // Each minute in one bucket at most: buckets of different tiers must not overlap (their posts would count twice).
+    const held = store.allBuckets().sort((a, b) => a.start - b.start);
+    for (let i = 1; i < held.length; i += 1) {
+      if (held[i - 1].start + held[i - 1].minutes > held[i].start) {
+        damaged(`${where}.bucketStart`, `the bucket at minute ${held[i - 1].start} overlaps the one at minute ${held[i].start}`);
+      }
     }
     return store;
   }
