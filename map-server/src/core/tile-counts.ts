@@ -20,8 +20,11 @@
 import { modulo } from '../../../common/browser/modulo';
 import { WINDOWS } from '../../../common/browser/windows';
 import { checkNullableNumber, checkNumber, checkObject, checkSum, checkTyped, damaged } from './snapshot-check';
-import { OpenCells, emptyBlock, lowerBound, mergeAll, mergeBlocks, type Block } from './tile-blocks';
+import { OpenCells, emptyBlock, mergeAll, mergeBlocks, type Block } from './tile-blocks';
 import { FINEST_LEVEL, TILE_LEVELS, tileX, tileY, type TileRange } from './tiles';
+import { rankBlock, tileTops, type TileTop } from './tile-tops';
+
+export type { TileTop };
 
 /** Minutes the minute buckets reach back at least (the newest hour). */
 export const MINUTE_TIER = 60;
@@ -29,6 +32,12 @@ export const MINUTE_TIER = 60;
 export const TEN_MINUTE_TIER = 360;
 /** The finest level whose 10-minute and hour buckets are read merged (see `blocksFor`). */
 const MERGED_UP_TO = 8;
+/**
+ * The finest level whose windows are read as a ranked block and about an hour of entries (see `tops`): the
+ * world and continent views, where a window of 24 h is hundreds of thousands of entries and a viewport is
+ * every tile there is.
+ */
+const RANKED_UP_TO = 6;
 /** How far back posts are counted, in minutes: the largest window. */
 export const HORIZON_MINUTES = Math.max(...Object.values(WINDOWS));
 
@@ -39,16 +48,6 @@ interface Bucket {
   blocks: Block[];
   /** Counts not yet compacted (every level), or null. */
   open: OpenCells | null;
-}
-
-/** The top tag of one tile over a window, with the tile's posts and their weighted centre. */
-export interface TileTop {
-  cell: number;
-  tag: number;
-  count: number;
-  posts: number;
-  lat: number;
-  lon: number;
 }
 
 /**
@@ -92,6 +91,8 @@ export class TileCounts {
   private readonly hours = new Map<number, Bucket>();
   private newest = Number.NEGATIVE_INFINITY;
   private maxTagId = -1;
+  /** What `tops` made of the blocks it last read together, per level, window length and part (`kept`). */
+  private readonly built = new Map<string, { parts: Block[]; value: unknown }>();
   /** Per level and tier, the merged block of the 10-minute or hour buckets last read together (`blocksFor`). */
   private readonly merged = new Map<string, { parts: Block[]; block: Block }>();
   /** Posts by tag id while one tile is ranked, all zero between; and the ids touched. */
@@ -145,46 +146,37 @@ export class TileCounts {
     result.fromMinute = this.placeOf(fromMinute).start;
     const last = this.placeOf(toMinute);
     result.toMinute = Math.min(last.start + last.minutes - 1, this.newest);
-    // Per tile in range: its posts, coordinate sums and (block, run) pairs, gathered from every bucket.
-    const found = new Map<number, { posts: number; sumLat: number; sumLon: number; runs: number[] }>();
-    const blocks = this.blocksFor(li, buckets);
-    blocks.forEach((block, b) => {
-      for (const [first, last] of runsIn(block, level, range)) {
-        for (let r = first; r < last; r += 1) {
-          const cell = block.cells[r];
-          let tile = found.get(cell);
-          if (tile === undefined) found.set(cell, (tile = { posts: 0, sumLat: 0, sumLon: 0, runs: [] }));
-          tile.posts += block.posts[r];
-          tile.sumLat += block.sumLat[r];
-          tile.sumLon += block.sumLon[r];
-          tile.runs.push(b, r);
-        }
-      }
-    });
-    const scratch = this.scratchArray();
-    const touched: number[] = [];
-    for (const cell of [...found.keys()].sort((p, q) => p - q)) {
-      const tile = found.get(cell)!;
-      for (let k = 0; k < tile.runs.length; k += 2) {
-        const block = blocks[tile.runs[k]];
-        const r = tile.runs[k + 1];
-        for (let e = r === 0 ? 0 : block.ends[r - 1]; e < block.ends[r]; e += 1) {
-          const id = block.tags[e];
-          if (scratch[id] === 0) touched.push(id);
-          scratch[id] += block.counts[e];
-        }
-      }
-      let best = -1;
-      for (const id of touched) {
-        const count = scratch[id];
-        if (best < 0 || count > scratch[best] || (count === scratch[best] && keyOf(id) < keyOf(best))) best = id;
-      }
-      if (best >= 0)
-        result.tops.push({ cell, tag: best, count: scratch[best], posts: tile.posts, lat: tile.sumLat / tile.posts, lon: tile.sumLon / tile.posts });
-      for (const id of touched) scratch[id] = 0;
-      touched.length = 0;
+    if (TILE_LEVELS[li] > RANKED_UP_TO) {
+      result.tops = tileTops(level, range, null, this.blocksFor(li, buckets), keyOf, this.scratchArray());
+      return result;
     }
+    // The 10-minute and hour buckets as one ranked block, kept until one of them changes (every 10 minutes);
+    // the minute buckets but the newest as one block, kept until the minute moves on; the newest minute (the
+    // one still taking posts) read as it is. A query then scans about an hour of entries, whatever the window.
+    const key = `${li}|${toMinute - fromMinute}`;
+    const tiered = this.kept(
+      `${key}|tiers`,
+      this.blocksFor(
+        li,
+        buckets.filter((bucket) => bucket.minutes > 1),
+      ),
+      (parts) => rankBlock(mergeSmallestFirst(parts), keyOf),
+    );
+    const newest = buckets.find((bucket) => bucket.minutes === 1 && bucket.start === this.newest);
+    const settled = buckets.filter((bucket) => bucket.minutes === 1 && bucket !== newest).map((bucket) => compact(bucket)[li]);
+    const minutes = this.kept(`${key}|minutes`, settled, mergeAll);
+    const scanned = newest === undefined ? [minutes] : [minutes, compact(newest)[li]];
+    result.tops = tileTops(level, range, tiered.block.cells.length === 0 ? null : tiered, scanned, keyOf, this.scratchArray());
     return result;
+  }
+
+  /** What `build` makes of `parts`, kept under `key` until `parts` are other blocks (blocks never change: they are replaced). */
+  private kept<T>(key: string, parts: Block[], build: (parts: Block[]) => T): T {
+    const hit = this.built.get(key);
+    if (hit !== undefined && hit.parts.length === parts.length && hit.parts.every((part, i) => part === parts[i])) return hit.value as T;
+    const value = build(parts);
+    this.built.set(key, { parts, value });
+    return value;
   }
 
   /** What the store holds, for benchmarks: buckets, tiles (summed over levels and buckets) and tag entries. */
@@ -426,25 +418,17 @@ function compact(bucket: Bucket): Block[] {
   return bucket.blocks;
 }
 
+/** All of `parts` added up: the small ones merged among themselves first, the two largest (the tiers) last. */
+function mergeSmallestFirst(parts: readonly Block[]): Block {
+  const sorted = [...parts].sort((a, b) => a.tags.length - b.tags.length);
+  const large = sorted.splice(Math.max(0, sorted.length - 2));
+  return large.reduce((sum, block) => mergeBlocks(sum, block), mergeAll(sorted));
+}
+
 function levelIndex(level: number): number {
   const li = (TILE_LEVELS as readonly number[]).indexOf(level);
   if (li < 0) throw new RangeError(`tile level ${level} is not kept; the levels are ${TILE_LEVELS.join(', ')}`);
   return li;
-}
-
-/** The runs of tiles of `block` inside `range` (null: all), as [first, end) positions. */
-function runsIn(block: Block, level: number, range: TileRange | null): [number, number][] {
-  if (range === null) return [[0, block.cells.length]];
-  const n = 2 ** level;
-  const runs: [number, number][] = [];
-  for (let y = range.y0; y <= range.y1; y += 1) {
-    for (const [x0, x1] of range.xs) {
-      const first = lowerBound(block.cells, y * n + x0);
-      const end = lowerBound(block.cells, y * n + x1 + 1);
-      if (end > first) runs.push([first, end]);
-    }
-  }
-  return runs;
 }
 
 /** Refuses a restored block whose tiles or tags are out of order or range, or whose counts are 0. */

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { OpenCells, type Block } from './tile-blocks';
+import { rankBlock, tileTops } from './tile-tops';
+import { tileRange } from './tiles';
+
+/** Tag ids to keys that do not sort as the ids do, so that ties are decided by the key, not by the id. */
+const keyOf = (id: number) => String.fromCharCode(122 - (id % 26)) + String(id);
+
+/** Posts on a few level-4 tiles (as their level-12 tiles' corners) with a few tags each, as one block. */
+const block = fc
+  .array(
+    fc.record({
+      x: fc.integer({ min: 0, max: 3 }),
+      y: fc.integer({ min: 0, max: 2 }),
+      tags: fc.uniqueArray(fc.integer({ min: 0, max: 9 }), { minLength: 1, maxLength: 3 }),
+    }),
+    {
+      maxLength: 40,
+    },
+  )
+  .map((posts): Block => {
+    const open = new OpenCells([4]);
+    for (const p of posts) open.add(p.x * 256, p.y * 256, p.y, p.x, p.tags);
+    return open.toBlocks()[0];
+  });
+
+describe('tile tops', () => {
+  it('gives the same tops with one block ranked beforehand as with every block scanned', () => {
+    fc.assert(
+      fc.property(block, fc.array(block, { maxLength: 4 }), fc.boolean(), (first, rest, boxed) => {
+        const range = boxed ? tileRange([-180, -85, -112, 85], 4) : null;
+        const scanned = tileTops(4, range, null, [first, ...rest], keyOf, new Int32Array(16));
+        const withRanked = tileTops(4, range, first.cells.length === 0 ? null : rankBlock(first, keyOf), rest, keyOf, new Int32Array(16));
+        expect(withRanked).toEqual(scanned);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('breaks ties by key, leaves the scratch array zero and reads only the tiles in range', () => {
+    const open = new OpenCells([4]);
+    open.add(0, 0, 1, 1, [1, 2]);
+    open.add(0, 0, 3, 3, [2, 1]);
+    open.add(4095, 4095, -80, 179, [7]);
+    const [b] = open.toBlocks();
+    const scratch = new Int32Array(16);
+    // Tags 1 and 2 tie in tile 0: key "x2" sorts before "y1", though id 1 is the smaller.
+    expect(tileTops(4, null, null, [b], keyOf, scratch)).toEqual([
+      { cell: 0, tag: 2, count: 2, posts: 2, lat: 2, lon: 2 },
+      { cell: 255, tag: 7, count: 1, posts: 1, lat: -80, lon: 179 },
+    ]);
+    expect(rankBlock(b, keyOf)).toMatchObject({ topTag: Uint32Array.of(2, 7), topCount: Uint32Array.of(2, 1) });
+    expect(scratch.every((n) => n === 0)).toBe(true);
+    expect(tileTops(4, tileRange([170, -85, 180, -70], 4), null, [b], keyOf, scratch).map((top) => top.cell)).toEqual([255]);
+  });
+});

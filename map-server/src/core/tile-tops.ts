@@ -1,0 +1,152 @@
+/**
+ * The top tag of each tile over several blocks (the buckets of a window), for the labels.
+ *
+ * A window's buckets at a level are read as blocks and added up per tile in a dense scratch array indexed by
+ * tag id (no hashing, reset through the ids touched). One of them may come ranked (`RankedBlock`: each tile's
+ * top tag worked out once): then only the other blocks' entries are scanned, and the ranked block is looked
+ * up for the tags they hold. That is how a window over 24 h at a coarse level is answered once most of it is
+ * one merged block kept between queries (`TileCounts`): its top tags are known, and only the newest minute
+ * is added to them. Pure.
+ */
+import { lowerBound, type Block } from './tile-blocks';
+import type { TileRange } from './tiles';
+
+/** The top tag of one tile over a window, with the tile's posts and their weighted centre. */
+export interface TileTop {
+  cell: number;
+  tag: number;
+  count: number;
+  posts: number;
+  lat: number;
+  lon: number;
+}
+
+/** A block with each tile's top tag (ties to the smaller key) and its count, tile by tile. */
+export interface RankedBlock {
+  block: Block;
+  topTag: Uint32Array;
+  topCount: Uint32Array;
+}
+
+/** Ranks every tile of `block`: one pass over its entries. */
+export function rankBlock(block: Block, keyOf: (id: number) => string): RankedBlock {
+  const n = block.cells.length;
+  const ranked: RankedBlock = { block, topTag: new Uint32Array(n), topCount: new Uint32Array(n) };
+  for (let i = 0; i < n; i += 1) {
+    let best = -1;
+    for (let e = i === 0 ? 0 : block.ends[i - 1]; e < block.ends[i]; e += 1) {
+      if (
+        best < 0 ||
+        block.counts[e] > block.counts[best] ||
+        (block.counts[e] === block.counts[best] && keyOf(block.tags[e]) < keyOf(block.tags[best]))
+      ) {
+        best = e;
+      }
+    }
+    ranked.topTag[i] = block.tags[best];
+    ranked.topCount[i] = block.counts[best];
+  }
+  return ranked;
+}
+
+/** One tile being added up: its posts, coordinate sums, runs (block, position) and its place in the ranked block. */
+interface Gathered {
+  posts: number;
+  sumLat: number;
+  sumLon: number;
+  runs: number[];
+  ranked: number;
+}
+
+/**
+ * The top tag of every tile in `range` (null: all) over `ranked` (may be null) and `blocks`, tiles ascending.
+ * `scratch` is all zero and as long as the largest tag id + 1, and is left all zero.
+ */
+export function tileTops(
+  level: number,
+  range: TileRange | null,
+  ranked: RankedBlock | null,
+  blocks: readonly Block[],
+  keyOf: (id: number) => string,
+  scratch: Int32Array,
+): TileTop[] {
+  const found = new Map<number, Gathered>();
+  const gather = (block: Block, visit: (tile: Gathered, run: number) => void) => {
+    for (const [first, end] of runsIn(block, level, range)) {
+      for (let r = first; r < end; r += 1) {
+        const cell = block.cells[r];
+        let tile = found.get(cell);
+        if (tile === undefined) found.set(cell, (tile = { posts: 0, sumLat: 0, sumLon: 0, runs: [], ranked: -1 }));
+        tile.posts += block.posts[r];
+        tile.sumLat += block.sumLat[r];
+        tile.sumLon += block.sumLon[r];
+        visit(tile, r);
+      }
+    }
+  };
+  if (ranked !== null) gather(ranked.block, (tile, r) => (tile.ranked = r));
+  blocks.forEach((block, b) => gather(block, (tile, r) => tile.runs.push(b, r)));
+  const tops: TileTop[] = [];
+  const touched: number[] = [];
+  for (const cell of [...found.keys()].sort((p, q) => p - q)) {
+    const tile = found.get(cell)!;
+    for (let k = 0; k < tile.runs.length; k += 2) {
+      const block = blocks[tile.runs[k]];
+      const r = tile.runs[k + 1];
+      for (let e = r === 0 ? 0 : block.ends[r - 1]; e < block.ends[r]; e += 1) {
+        const id = block.tags[e];
+        if (scratch[id] === 0) touched.push(id);
+        scratch[id] += block.counts[e];
+      }
+    }
+    let bestTag = -1;
+    let bestCount = 0;
+    const offer = (id: number, count: number) => {
+      if (bestTag < 0 || count > bestCount || (count === bestCount && keyOf(id) < keyOf(bestTag))) {
+        bestTag = id;
+        bestCount = count;
+      }
+    };
+    if (tile.ranked >= 0) {
+      // The ranked block's top as it stands, then every scanned tag with what the ranked block adds to it.
+      const r = tile.ranked;
+      const top = ranked!.topTag[r];
+      offer(top, ranked!.topCount[r] + scratch[top]);
+      for (const id of touched) offer(id, scratch[id] + countIn(ranked!.block, r, id));
+    } else {
+      for (const id of touched) offer(id, scratch[id]);
+    }
+    if (bestTag >= 0)
+      tops.push({ cell, tag: bestTag, count: bestCount, posts: tile.posts, lat: tile.sumLat / tile.posts, lon: tile.sumLon / tile.posts });
+    for (const id of touched) scratch[id] = 0;
+    touched.length = 0;
+  }
+  return tops;
+}
+
+/** The count of tag `id` in run `r` of `block` (0 when absent): a binary search of the run's tags. */
+function countIn(block: Block, r: number, id: number): number {
+  let lo = r === 0 ? 0 : block.ends[r - 1];
+  let hi = block.ends[r];
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (block.tags[mid] < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < block.ends[r] && block.tags[lo] === id ? block.counts[lo] : 0;
+}
+
+/** The runs of tiles of `block` inside `range` (null: all), as [first, end) positions. */
+export function runsIn(block: Block, level: number, range: TileRange | null): [number, number][] {
+  if (range === null) return [[0, block.cells.length]];
+  const n = 2 ** level;
+  const runs: [number, number][] = [];
+  for (let y = range.y0; y <= range.y1; y += 1) {
+    for (const [x0, x1] of range.xs) {
+      const first = lowerBound(block.cells, y * n + x0);
+      const end = lowerBound(block.cells, y * n + x1 + 1);
+      if (end > first) runs.push([first, end]);
+    }
+  }
+  return runs;
+}
