@@ -4,9 +4,12 @@
  *   centre a label is placed at), and one number per (post, tag). Quick to add to: 8 bytes a tag of a post,
  *   and no object per tile or entry for the garbage collector to chase.
  * - `Block` once the bucket is compacted: the same in sorted columns, tiles ascending and each tile's tags
- *   ascending. 8 bytes an entry (u32 tag, u32 count) plus 28 bytes a tile; no object per entry, so the
+ *   ascending. 8 bytes an entry (u32 tag, u32 count) plus 32 bytes a tile; no object per entry, so the
  *   garbage collector never walks them. Buckets merge (a roll-up to a coarser bucket, late posts into a
  *   compacted one) by a linear merge of two blocks.
+ * - `summarise` bounds a block's entries per tile when memory runs short: a Misra-Gries summary per tile,
+ *   which keeps the heavy tags and says, per tile, by how much any count may be short (`errors`). Summaries
+ *   merge like exact blocks, and the bound on the error holds through any order of merges and summaries.
  * Pure data and arithmetic.
  */
 
@@ -93,7 +96,7 @@ export class OpenCells {
 const FINEST = 12;
 const FINEST_SIDE = 2 ** FINEST;
 
-/** A block of the sorted (tile x 2^26 + tag) numbers: tiles, tags and their counts; posts and sums zero. */
+/** A block of the sorted (tile x 2^26 + tag) numbers: tiles, tags and their counts (exact); posts and sums zero. */
 function runsOf(keys: Float64Array): Block {
   let distinct = 0;
   let tiles = 0;
@@ -139,7 +142,10 @@ function grown<T extends Uint32Array | Float64Array>(array: T, type: { new (leng
 /**
  * A compacted bucket at one level. Tile i (`cells[i]`, ascending) holds `posts[i]` posts whose coordinates
  * sum to `sumLat[i]`, `sumLon[i]`; its tags are entries `ends[i - 1]` (0 for i = 0) to `ends[i]` of `tags`
- * (ascending) and `counts`.
+ * (ascending) and `counts` (each at least 1). `errors[i]` is the most by which any tag's true count in tile i
+ * (over the posts counted here) may exceed its count here, a tag without an entry counting 0: 0 means the
+ * tile's counts are exact and a tag without an entry had no posts. Posts and sums are always exact. Once
+ * built, a block is not changed: merges and summaries return new blocks, which may share its arrays.
  */
 export interface Block {
   cells: Uint32Array;
@@ -147,6 +153,7 @@ export interface Block {
   posts: Uint32Array;
   sumLat: Float64Array;
   sumLon: Float64Array;
+  errors: Uint32Array;
   tags: Uint32Array;
   counts: Uint32Array;
 }
@@ -158,12 +165,13 @@ export function emptyBlock(): Block {
     posts: new Uint32Array(0),
     sumLat: new Float64Array(0),
     sumLon: new Float64Array(0),
+    errors: new Uint32Array(0),
     tags: new Uint32Array(0),
     counts: new Uint32Array(0),
   };
 }
 
-/** The counts of both blocks added up, as one block. */
+/** The counts of both blocks added up, as one block; a tile in both may be short by both its errors. */
 export function mergeBlocks(a: Block, b: Block): Block {
   if (a.cells.length === 0) return b;
   if (b.cells.length === 0) return a;
@@ -182,10 +190,12 @@ export function mergeBlocks(a: Block, b: Block): Block {
     out.posts[n] = from.posts[run];
     out.sumLat[n] = from.sumLat[run];
     out.sumLon[n] = from.sumLon[run];
+    out.errors[n] = from.errors[run];
     if (ca === cb) {
       out.posts[n] += b.posts[j];
       out.sumLat[n] += b.sumLat[j];
       out.sumLon[n] += b.sumLon[j];
+      out.errors[n] += b.errors[j];
       at = mergeRuns(a, i, b, j, out, at);
       i += 1;
       j += 1;
@@ -247,6 +257,100 @@ function mergeRuns(a: Block, i: number, b: Block, j: number, out: Block, at: num
   return at;
 }
 
+/**
+ * `block` with at most `k` (an integer, at least 1) tag entries per tile: Misra-Gries, as it merges in
+ * Agarwal et al., "Mergeable summaries" (PODS 2012). A tile holding more than `k` entries takes c, its
+ * (k+1)-th largest count, off every count, drops the entries left at 0 or less, and adds c to its error;
+ * other tiles are as they were (and a block with none over `k` is returned itself). Every tag loses at most
+ * c, and at least k+1 entries lose c each, so the error stays within (its tag occurrences - what is kept) /
+ * (k+1) through any mix of merges and summaries with one `k`. Tags stay ascending; posts and sums are kept
+ * (shared with `block`). Linear in the entries: the cut is selected, not sorted, in a copy of the tile's counts.
+ */
+export function summarise(block: Block, k: number): Block {
+  if (!Number.isInteger(k) || k < 1) throw new RangeError(`a summary keeps at least 1 tag a tile, not ${k}`);
+  const tiles = block.cells.length;
+  let widest = 0;
+  for (let i = 0; i < tiles; i += 1) widest = Math.max(widest, block.ends[i] - (i === 0 ? 0 : block.ends[i - 1]));
+  if (widest <= k) return block;
+  // Per tile, the count taken off every entry (0: untouched), and the entries kept.
+  const cuts = new Uint32Array(tiles);
+  const scratch = new Uint32Array(widest);
+  let kept = 0;
+  for (let i = 0; i < tiles; i += 1) {
+    const start = i === 0 ? 0 : block.ends[i - 1];
+    const length = block.ends[i] - start;
+    if (length <= k) {
+      kept += length;
+      continue;
+    }
+    for (let e = 0; e < length; e += 1) scratch[e] = block.counts[start + e];
+    cuts[i] = largest(scratch, length, k);
+    for (let e = start; e < block.ends[i]; e += 1) if (block.counts[e] > cuts[i]) kept += 1;
+  }
+  const out: Block = {
+    ...block,
+    ends: new Uint32Array(tiles),
+    errors: new Uint32Array(tiles),
+    tags: new Uint32Array(kept),
+    counts: new Uint32Array(kept),
+  };
+  let at = 0;
+  for (let i = 0; i < tiles; i += 1) {
+    const cut = cuts[i];
+    for (let e = i === 0 ? 0 : block.ends[i - 1]; e < block.ends[i]; e += 1) {
+      if (block.counts[e] <= cut) continue;
+      out.tags[at] = block.tags[e];
+      out.counts[at++] = block.counts[e] - cut;
+    }
+    out.ends[i] = at;
+    out.errors[i] = block.errors[i] + cut;
+  }
+  return out;
+}
+
+/** Rounds of partitioning `largest` allows before it sorts what is left (a guard against bad pivots). */
+const SELECT_ROUNDS = 40;
+
+/**
+ * The (rank+1)-th largest of `values[0..length)`, which it reorders: quickselect with a three-way partition
+ * (a tile's tail is mostly equal small counts, which a two-way partition would split badly), pivot the
+ * median of three; expected linear. Past `rounds` rounds it sorts the rest, so never worse than n log n.
+ * Exported for its tests.
+ */
+export function largest(values: Uint32Array, length: number, rank: number, rounds = SELECT_ROUNDS): number {
+  let lo = 0;
+  let hi = length - 1;
+  for (let round = 0; lo < hi; round += 1) {
+    if (round === rounds) {
+      const rest = values.subarray(lo, hi + 1).sort();
+      return rest[hi - rank];
+    }
+    const pivot = medianOf(values[lo], values[(lo + hi) >>> 1], values[hi]);
+    // Descending: [lo, above) > pivot, [above, i) = pivot, (below, hi] < pivot.
+    let above = lo;
+    let below = hi;
+    let i = lo;
+    while (i <= below) {
+      const v = values[i];
+      if (v > pivot) {
+        values[i++] = values[above];
+        values[above++] = v;
+      } else if (v < pivot) {
+        values[i] = values[below];
+        values[below--] = v;
+      } else i += 1;
+    }
+    if (rank < above) hi = above - 1;
+    else if (rank > below) lo = below + 1;
+    else return pivot;
+  }
+  return values[lo];
+}
+
+function medianOf(a: number, b: number, c: number): number {
+  return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+}
+
 function sized(cells: number, entries: number): Block {
   return {
     cells: new Uint32Array(cells),
@@ -254,6 +358,7 @@ function sized(cells: number, entries: number): Block {
     posts: new Uint32Array(cells),
     sumLat: new Float64Array(cells),
     sumLon: new Float64Array(cells),
+    errors: new Uint32Array(cells),
     tags: new Uint32Array(entries),
     counts: new Uint32Array(entries),
   };
@@ -268,6 +373,7 @@ function trimmed(block: Block, cells: number, entries: number): Block {
     posts: block.posts.slice(0, cells),
     sumLat: block.sumLat.slice(0, cells),
     sumLon: block.sumLon.slice(0, cells),
+    errors: block.errors.slice(0, cells),
     tags: block.tags.slice(0, entries),
     counts: block.counts.slice(0, entries),
   };

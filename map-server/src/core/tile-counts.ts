@@ -285,6 +285,7 @@ export class TileCounts {
         block.posts = posts.slice(at, at + n);
         block.sumLat = sumLat.slice(at, at + n);
         block.sumLon = sumLon.slice(at, at + n);
+        block.errors = new Uint32Array(n);
         block.ends = new Uint32Array(n);
         let end = entryAt;
         for (let i = 0; i < n; i += 1) {
