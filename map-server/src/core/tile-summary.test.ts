@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { OpenCells, largest, mergeAll, mergeBlocks, summarise, type Block } from './tile-blocks';
+import { OpenCells, mergeAll, mergeBlocks, type Block } from './tile-blocks';
+import { largest, summarise } from './tile-summary';
 
 /** Two levels, so that level-10 tiles gather several level-12 ones. */
 const LEVELS = [10, 12];
@@ -144,7 +145,7 @@ function summarisedByHand(tags: number[], counts: number[], k: number) {
   return { cut, tags: left.map(([t]) => t), counts: left.map(([, c]) => c) };
 }
 
-describe('tile blocks', () => {
+describe('tile summaries', () => {
   it('merge exactly, in any order: every count is the posts, every error 0', () => {
     fc.assert(
       fc.property(fc.array(post, { maxLength: 80 }), plan, (posts, p) => {
