@@ -256,6 +256,14 @@ export const LabelsResponseSchema = Type.Object({
    * to 1 h back, 10 minutes up to 6 h, an hour beyond); null when nothing is counted.
    */
   from: Type.Union([Type.Integer(), Type.Null()]),
+  /**
+   * True when the tile counts were past their memory budget and summarised (Misra-Gries: each tile keeps its
+   * heaviest tags): then a label's `count` may fall short of the truth by up to `maxError`, and a tile whose
+   * tags were all summarised away has no label. False: every count is exact.
+   */
+  approximate: Type.Boolean(),
+  /** The most by which any `count` here may fall short (0 when exact). */
+  maxError: Count(),
   /** One per tile with posts, by count descending, then tag; at most `limit`. */
   labels: Type.Array(LabelSchema),
 });

@@ -211,6 +211,40 @@ function everyAnswer(engine: TrendEngine) {
   return { trends, tagRegions, posts, labels, windowsEndMs: engine.windowsEndMs, version: engine.version };
 }
 
+describe('TrendEngine labels past the tile budget', () => {
+  it('say approximate, with the true top of every tile within the error of the count given', () => {
+    const busy = (engine: TrendEngine) => {
+      // Three hours of 20 posts a minute in Paris, Lyon and Tokyo over 60 tags, one of them ahead in each city.
+      const cities = [
+        { cc: 'FR', lat: 48.85, lon: 2.35, lead: 'paris' },
+        { cc: 'FR', lat: 45.76, lon: 4.84, lead: 'lyon' },
+        { cc: 'JP', lat: 35.68, lon: 139.69, lead: 'tokyo' },
+      ];
+      for (let i = 0; i < 3 * 60 * 20; i += 1) {
+        const city = cities[i % 3];
+        const ts = START + Math.floor(i / 20) * MINUTE;
+        const tags = i % 4 === 0 ? [city.lead] : [`t${(i * 7) % 60}`, city.lead === 'tokyo' ? 'ai' : 'cup'];
+        engine.ingestEvent(event({ tags, ts, cc: city.cc, lat: city.lat, lon: city.lon }), ts);
+      }
+      return [0, 4, 11].map((zoom) => engine.labels({ bbox: null, zoom, window: '24h', limit: 50 }));
+    };
+    const exact = busy(new TrendEngine());
+    const bounded = busy(new TrendEngine({ tileBudgetBytes: 3_000 }));
+    expect(exact.every((answer) => !answer.approximate && answer.maxError === 0)).toBe(true);
+    expect(bounded.every((answer) => answer.approximate && answer.maxError > 0)).toBe(true);
+    bounded.forEach((answer, i) => {
+      expect(answer.labels.length).toBeGreaterThan(0);
+      for (const label of answer.labels) {
+        const truth = exact[i].labels.find((l) => l.lat === label.lat && l.lon === label.lon)!;
+        expect(label.posts).toBe(truth.posts);
+        expect(label.count).toBeLessThanOrEqual(truth.count + answer.maxError);
+        expect(truth.count).toBeLessThanOrEqual(label.count + answer.maxError);
+      }
+    });
+    expect(() => new TrendEngine({ tileBudgetBytes: -1 })).toThrow(new RangeError("the tile counts' budget must be 0 or more bytes; got -1"));
+  });
+});
+
 describe('TrendEngine snapshots', () => {
   it('restores an engine that answers every query as the saved one did, before and after more of the same posts', () => {
     fc.assert(

@@ -16,6 +16,8 @@ import { decodeEvent, type GeoEvent } from '../../common/node/event';
 import { SkipCounter, type SkipCounts, type SkipReason } from '../../common/browser/skip-reasons';
 import type { LabelsResponse, Post, TagRegionsResponse, TrendsResponse } from '../../common/browser/api';
 import { PostCounts, type PostCountsSnapshot } from './core/post-counts';
+import { DEFAULT_TILE_BUDGET_BYTES } from './core/tile-budget';
+import { TileCounts } from './core/tile-counts';
 import { DEDUPE_HORIZON_MS, SeenIds, checkDedupeHorizon, type SeenIdsSnapshot } from './core/seen-ids';
 import { PostRing, type PostRingSnapshot } from './core/post-ring';
 import { READABLE_SNAPSHOT_VERSIONS, SNAPSHOT_VERSION, type EngineSnapshot } from './core/engine-snapshot';
@@ -41,11 +43,21 @@ export interface TrendEngineOptions {
    * ms (see the opening comment); at most the windows' 24 h matter.
    */
   dedupeHorizonMs?: number;
+  /**
+   * What the tile counts behind the labels may take, in bytes (`DEFAULT_TILE_BUDGET_BYTES`, tile-budget.ts):
+   * past it they are summarised and the labels say `approximate`.
+   */
+  tileBudgetBytes?: number;
 }
 
 export { DEDUPE_HORIZON_MS };
 
-export const ENGINE_DEFAULTS = { maxSkewMs: 5 * 60_000, liveLagMs: 5 * 60_000, dedupeHorizonMs: DEDUPE_HORIZON_MS } as const;
+export const ENGINE_DEFAULTS = {
+  maxSkewMs: 5 * 60_000,
+  liveLagMs: 5 * 60_000,
+  dedupeHorizonMs: DEDUPE_HORIZON_MS,
+  tileBudgetBytes: DEFAULT_TILE_BUDGET_BYTES,
+} as const;
 
 export type IngestResult = { ok: true; event: GeoEvent } | { ok: false; reason: SkipReason; error?: string };
 
@@ -67,16 +79,19 @@ export class TrendEngine {
   private followClock = false;
   private readonly answers = new AnswerCache<TrendsResponse | TagRegionsResponse | LabelsResponse>();
 
+  /** Where accepted posts are counted. */
+  private readonly counts: PostCounts;
+
   /**
-   * `counts` is where accepted posts are counted; a benchmark passes its own to reach the structures
-   * beside the engine (e.g. to forget the sparkline series).
+   * `counts` is where accepted posts are counted (by default new, with `tileBudgetBytes`); a benchmark
+   * passes its own to reach the structures beside the engine (e.g. to forget the sparkline series).
    */
-  constructor(
-    options: TrendEngineOptions = {},
-    private readonly counts = new PostCounts(),
-  ) {
+  constructor(options: TrendEngineOptions = {}, counts?: PostCounts) {
     this.options = { ...ENGINE_DEFAULTS, ...options };
     this.seen = new SeenIds(this.options.dedupeHorizonMs);
+    const budget = this.options.tileBudgetBytes;
+    if (!Number.isFinite(budget) || budget < 0) throw new RangeError(`the tile counts' budget must be 0 or more bytes; got ${budget}`);
+    this.counts = counts ?? new PostCounts(undefined, undefined, undefined, new TileCounts(budget));
   }
 
   /**
@@ -92,7 +107,8 @@ export class TrendEngine {
     if (!READABLE_SNAPSHOT_VERSIONS.includes(s.format as number)) {
       damaged('format', `is ${JSON.stringify(s.format)}; this build reads formats ${READABLE_SNAPSHOT_VERSIONS.join(', ')}`);
     }
-    const engine = new TrendEngine(options, PostCounts.restore(s.counts as PostCountsSnapshot));
+    const budget = options.tileBudgetBytes ?? ENGINE_DEFAULTS.tileBudgetBytes;
+    const engine = new TrendEngine(options, PostCounts.restore(s.counts as PostCountsSnapshot, 'counts', budget));
     engine.seen = SeenIds.restore(s.seen as SeenIdsSnapshot, engine.options.dedupeHorizonMs);
     engine.ring = PostRing.restore(s.posts as PostRingSnapshot);
     engine.followClock = checkBoolean(s.followClock, 'followClock');

@@ -125,6 +125,8 @@ describe('trends in a view, tag mode and recent posts', () => {
         window: '15m',
         asOf: t0 + 5_000,
         from: t0 - 14 * 60_000,
+        approximate: false,
+        maxError: 0,
         labels: [
           { tag: 'worldcup', display: 'WorldCup', count: 3, posts: 4, lat: 50.5085, lon: 10.18425 },
           { tag: 'fiji', display: 'fiji', count: 1, posts: 1, lat: TAVEUNI.lat, lon: TAVEUNI.lon },

@@ -39,13 +39,25 @@ export function labelsQueryKey(query: LabelsQuery): string {
 export function answerLabels(query: LabelsQuery, { store, tiles, dictionary }: LabelSources): LabelsResponse {
   const level = labelLevel(query.zoom);
   const bbox = query.bbox ?? WORLD_BBOX;
-  const response: LabelsResponse = { bbox, zoom: query.zoom, level, window: query.window, asOf: store.endMs, from: null, labels: [] };
+  const response: LabelsResponse = {
+    bbox,
+    zoom: query.zoom,
+    level,
+    window: query.window,
+    asOf: store.endMs,
+    from: null,
+    approximate: false,
+    maxError: 0,
+    labels: [],
+  };
   const endMinute = store.endMinute;
   if (endMinute === null) return response;
   const keyOf = (id: number) => dictionary.key(id);
   const range = query.bbox === null ? null : tileRange(query.bbox, level);
   const read = tiles.tops(level, range, endMinute - WINDOWS[query.window] + 1, endMinute, keyOf);
   if (read.fromMinute !== null) response.from = read.fromMinute * BUCKET_MS;
+  response.approximate = read.maxError > 0;
+  response.maxError = read.maxError;
   // The largest first, ties by tag then place, so that a cut at `limit` keeps the same labels every time.
   const tops = read.tops.sort((a, b) => b.count - a.count || compare(keyOf(a.tag), keyOf(b.tag)) || a.cell - b.cell);
   response.labels = tops.slice(0, query.limit).map((top): Label => ({

@@ -22,6 +22,7 @@ import { BUCKET_MS, WindowStore, type WindowStoreOptions, type WindowStoreSnapsh
 import { GridIndex, type GridIndexSnapshot } from './grid-index';
 import { RegionSparks } from './region-sparks';
 import { TileCounts, type TileCountsSnapshot } from './tile-counts';
+import { DEFAULT_TILE_BUDGET_BYTES } from './tile-budget';
 import { checkObject, damaged } from './snapshot-check';
 import type { TrendSources } from './trends-query';
 import type { TagRegionSources } from './tag-regions';
@@ -65,9 +66,10 @@ export class PostCounts implements TrendSources, TagRegionSources {
 
   /**
    * The counts `snapshot` copied; the store's and the grid's ends are checked to be one, and every tag id
-   * they hold to be in the dictionary. `where` names it in a malformed snapshot's RangeError.
+   * they hold to be in the dictionary. `where` names it in a malformed snapshot's RangeError; the tile counts
+   * take `tileBudgetBytes` (this run's budget, not the saved run's).
    */
-  static restore(snapshot: PostCountsSnapshot, where = 'counts'): PostCounts {
+  static restore(snapshot: PostCountsSnapshot, where = 'counts', tileBudgetBytes = DEFAULT_TILE_BUDGET_BYTES): PostCounts {
     const s = checkObject(snapshot, where);
     const dictionary = TagDictionary.restore(s.dictionary as TagDictionarySnapshot, `${where}.dictionary`);
     const store = WindowStore.restore(s.store as WindowStoreSnapshot, STORE_OPTIONS, dictionary.size, `${where}.store`);
@@ -75,7 +77,10 @@ export class PostCounts implements TrendSources, TagRegionSources {
     if ((store.endMinute ?? Number.NEGATIVE_INFINITY) !== grid.newestMinute) {
       damaged(`${where}.grid.newestMinute`, `the grid ends at minute ${grid.newestMinute}, the windows at ${store.endMinute}`);
     }
-    const tiles = s.tiles === undefined ? tilesFrom(grid) : TileCounts.restore(s.tiles as TileCountsSnapshot, dictionary.size, `${where}.tiles`);
+    const tiles =
+      s.tiles === undefined
+        ? tilesFrom(grid, tileBudgetBytes)
+        : TileCounts.restore(s.tiles as TileCountsSnapshot, dictionary.size, `${where}.tiles`, tileBudgetBytes);
     if (tiles.newestMinute !== grid.newestMinute) {
       damaged(`${where}.tiles.newestMinute`, `the tiles end at minute ${tiles.newestMinute}, the windows at ${grid.newestMinute}`);
     }
@@ -127,8 +132,8 @@ export class PostCounts implements TrendSources, TagRegionSources {
 }
 
 /** Tile counts for a snapshot that has none: the grid's posts, each at its fine cell's centre, ending where it does. */
-function tilesFrom(grid: GridIndex): TileCounts {
-  const tiles = new TileCounts();
+function tilesFrom(grid: GridIndex, budgetBytes: number): TileCounts {
+  const tiles = new TileCounts(budgetBytes);
   if (Number.isFinite(grid.newestMinute)) tiles.advanceTo(grid.newestMinute);
   grid.forEachPost((minute, lat, lon, tagIds) => tiles.add(minute, lat, lon, tagIds));
   return tiles;

@@ -42,6 +42,11 @@ export class OpenCells {
     return this.slots.size;
   }
 
+  /** Tags of posts counted, over every level (each is one number until compaction). */
+  get entryCount(): number {
+    return this.entries.reduce((sum, n) => sum + n, 0);
+  }
+
   /** Counts one post in the level-12 tile (`x`, `y`) and the tiles above it; a post without tags is not counted. */
   add(x: number, y: number, lat: number, lon: number, tagIds: ArrayLike<number>): void {
     if (tagIds.length === 0) return;

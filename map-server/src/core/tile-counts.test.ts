@@ -63,6 +63,14 @@ class Model {
     return [...buckets].sort(([a], [b]) => a - b).map(([, bucket]) => bucket);
   }
 
+  /** Posts in tile `cell` at `level` over minutes `from` to `to`: all of them, and those with `tag`. */
+  count(level: number, cell: number, tag: number, from: number, to: number): { posts: number; tagged: number } {
+    const inTile = this.live().filter(
+      (p) => p.minute >= from && p.minute <= to && tileIndex(level, tileX(p.lon, level), tileY(p.lat, level)) === cell,
+    );
+    return { posts: inTile.length, tagged: inTile.filter((p) => p.tags.includes(tag)).length };
+  }
+
   /** The asked minutes rounded outward to the buckets they fall in. */
   rounded(from: number, to: number): [from: number, to: number] {
     const [end, minutes] = bucketOf(to, this.newest);
@@ -87,11 +95,11 @@ class Model {
       .sort(([a], [b]) => a - b)
       .map(([cell, tile]) => {
         const [tag, count] = [...tile.tags].sort(([ta, ca], [tb, cb]) => cb - ca || (keyOf(ta) < keyOf(tb) ? -1 : 1))[0];
-        return { cell, tag, count, posts: tile.posts, lat: tile.sumLat / tile.posts, lon: tile.sumLon / tile.posts };
+        return { cell, tag, count, error: 0, posts: tile.posts, lat: tile.sumLat / tile.posts, lon: tile.sumLon / tile.posts };
       });
     // The asked minutes rounded outward, whether or not their buckets hold posts; null when none holds any.
     const held = this.live().some((p) => p.minute >= first && p.minute <= last);
-    return { fromMinute: held ? first : null, toMinute: held ? Math.min(last, this.newest) : null, tops };
+    return { fromMinute: held ? first : null, toMinute: held ? Math.min(last, this.newest) : null, tops, maxError: 0 };
   }
 }
 
@@ -100,7 +108,7 @@ function expectSameTops(actual: TileTops, expected: TileTops): void {
   const exact = ({ fromMinute, toMinute, tops }: TileTops) => ({
     fromMinute,
     toMinute,
-    tops: tops.map(({ cell, tag, count, posts }) => ({ cell, tag, count, posts })),
+    tops: tops.map(({ cell, tag, count, error, posts }) => ({ cell, tag, count, error, posts })),
   });
   expect(exact(actual)).toEqual(exact(expected));
   actual.tops.forEach((top, i) => {
@@ -253,6 +261,72 @@ describe('TileCounts', () => {
     );
   });
 
+  it('past its budget, keeps every count within its error of the truth, and the top within the error of the true top', () => {
+    let summarised = 0;
+    fc.assert(
+      fc.property(ops, fc.integer({ min: 0, max: 6_000 }), (ops, budget) => {
+        const model = new Model();
+        const store = new TileCounts(budget);
+        for (const op of ops) {
+          if (op.kind === 'post') {
+            const post = { minute: op.at - op.late, lat: op.place[0], lon: op.place[1], tags: op.tags };
+            expect(store.add(post.minute, post.lat, post.lon, post.tags)).toBe(model.add(post));
+          } else if (op.kind === 'advance') {
+            model.advanceTo(op.at);
+            store.advanceTo(op.at);
+          } else if (Number.isFinite(model.newest)) {
+            const from = model.newest - op.fromAge;
+            const to = Math.min(from + op.span, model.newest + 5);
+            const range = op.bbox === null ? null : tileRange(op.bbox, op.level);
+            const exact = model.tops(op.level, range, from, to);
+            const answer = store.tops(op.level, range, from, to, keyOf);
+            expect([answer.fromMinute, answer.toMinute]).toEqual([exact.fromMinute, exact.toMinute]);
+            const truth = new Map(exact.tops.map((top) => [top.cell, top]));
+            for (const top of answer.tops) {
+              const { posts, tagged } = model.count(op.level, top.cell, top.tag, answer.fromMinute!, answer.toMinute!);
+              expect(top.posts).toBe(posts);
+              if (tagged < top.count || tagged > top.count + top.error)
+                expect.fail(`tile ${top.cell}: tag ${top.tag} has ${tagged} posts, said ${top.count} + ${top.error}`);
+              if (truth.get(top.cell)!.count > top.count + top.error)
+                expect.fail(`tile ${top.cell}: the top has ${truth.get(top.cell)!.count}, said ${top.count} + ${top.error}`);
+              if (top.error > 0) summarised += 1;
+            }
+            // A tile is left out only when summarising took all of its tags.
+            if (answer.tops.length < exact.tops.length) expect(answer.maxError).toBeGreaterThan(0);
+            expect(answer.maxError).toBe(Math.max(answer.maxError, ...answer.tops.map((top) => top.error)));
+            if (answer.maxError === 0) expectSameTops(answer, exact);
+          }
+        }
+      }),
+      { numRuns: 120 },
+    );
+    // The bounds were tested on summarised tiles, not only on exact ones.
+    expect(summarised).toBeGreaterThan(100);
+  });
+
+  it('summarises only as much as it must to fit its budget, and nothing while it fits', () => {
+    // 20 posts a minute for 3 h in one city, 40 tags: hour tiles of 40 entries, minute tiles of about 12.
+    const fill = (store: TileCounts) => {
+      let peak = 0;
+      for (let i = 0; i < 3 * 60 * 20; i += 1) {
+        store.add(Math.floor(i / 20), 48.85, 2.35, [i % 40, 40 + (i % 7)]);
+        if (i % 20 === 0) peak = Math.max(peak, store.bytes());
+      }
+      store.advanceTo(3 * 60 + 1);
+      return { ...store.stats(), peak: Math.max(peak, store.bytes()) };
+    };
+    const exact = fill(new TileCounts());
+    expect(exact.summarisedTiles).toBe(0);
+    // The budget is checked as each minute ends, when open posts (8 bytes a tag and level) are compacted.
+    expect(fill(new TileCounts(exact.peak)).summarisedTiles).toBe(0);
+    const tight = fill(new TileCounts(exact.bytes - 2_000));
+    expect(tight.bytes).toBeLessThanOrEqual(exact.bytes - 2_000);
+    expect(tight.summarisedTiles).toBeGreaterThan(0);
+    expect(tight.summarisedTiles).toBeLessThan(exact.tiles / 4);
+    const tiny = fill(new TileCounts(1));
+    expect(tiny.entries).toBeLessThanOrEqual(tiny.tiles);
+  });
+
   it('rounds the asked minutes outward to its buckets: minutes for the last hour, 10 minutes to 6 h, hours beyond', () => {
     const newest = 3_005;
     const store = everyMinute(newest);
@@ -277,7 +351,7 @@ describe('TileCounts', () => {
       expect(answer.tops.map((top) => [top.count, top.posts])).toEqual([[last - first + 1, last - first + 1]]);
     }
     // Hour 1_500 to 1_559 is wholly past the horizon: dropped.
-    expect(store.tops(2, null, 0, newest - 1_446, keyOf)).toEqual({ fromMinute: null, toMinute: null, tops: [] });
+    expect(store.tops(2, null, 0, newest - 1_446, keyOf)).toEqual({ fromMinute: null, toMinute: null, tops: [], maxError: 0 });
   });
 
   it('refuses posts 24 h older than the newest minute, and drops an hour once all of it is that old', () => {
@@ -295,7 +369,7 @@ describe('TileCounts', () => {
     expect(world(HORIZON_MINUTES + 58)).toEqual([3]);
     store.advanceTo(HORIZON_MINUTES + 59);
     expect(world(HORIZON_MINUTES + 59)).toEqual([]);
-    expect(store.stats()).toEqual({ buckets: 0, tiles: 0, entries: 0, openTiles: 0 });
+    expect(store.stats()).toEqual({ buckets: 0, tiles: 0, entries: 0, openTiles: 0, summarisedTiles: 0, bytes: 0 });
     // A jump drops what steps would: whole hours. Minutes 1_985 and 1_999 are past the horizon at 3_439, but
     // their hour (1_980 to 2_039) is not: the answer says it read from 1_980, so it counts them.
     const jumped = [true, false].map((jump) => {
@@ -310,7 +384,7 @@ describe('TileCounts', () => {
     // A jump far ahead empties a store in one step.
     const full = everyMinute(2_000);
     full.advanceTo(10 * HORIZON_MINUTES);
-    expect(full.stats()).toEqual({ buckets: 0, tiles: 0, entries: 0, openTiles: 0 });
+    expect(full.stats()).toEqual({ buckets: 0, tiles: 0, entries: 0, openTiles: 0, summarisedTiles: 0, bytes: 0 });
   });
 
   it('keeps every count exactly as buckets roll up from minutes to 10 minutes to hours', () => {

@@ -23,6 +23,7 @@ import { checkNullableNumber, checkNumber, checkObject, checkSum, checkTyped, da
 import { OpenCells, emptyBlock, mergeAll, mergeBlocks, type Block } from './tile-blocks';
 import { FINEST_LEVEL, TILE_LEVELS, tileX, tileY, type TileRange } from './tiles';
 import { rankBlock, tileTops, type TileTop } from './tile-tops';
+import { DEFAULT_TILE_BUDGET_BYTES, ENTRY_BYTES, TILE_BYTES, blockBytes, fitBudget, type BlockSlot } from './tile-budget';
 
 export type { TileTop };
 
@@ -59,6 +60,8 @@ export interface TileTops {
   fromMinute: number | null;
   toMinute: number | null;
   tops: TileTop[];
+  /** The largest error of any tile read (0: every count exact). */
+  maxError: number;
 }
 
 /** The store as plain data: per bucket and level (bucket-major), the block's columns concatenated. */
@@ -75,6 +78,8 @@ export interface TileCountsSnapshot {
   /** Per tile: its tag entries (not cumulative, unlike `Block.ends`). */
   cellEntries: Uint32Array;
   posts: Uint32Array;
+  /** Per tile: the most any of its counts may fall short (0: exact; see tile-summary.ts). */
+  errors: Uint32Array;
   sumLat: Float64Array;
   sumLon: Float64Array;
   tags: Uint32Array;
@@ -97,6 +102,12 @@ export class TileCounts {
   private readonly merged = new Map<string, { parts: Block[]; block: Block }>();
   /** Posts by tag id while one tile is ranked, all zero between; and the ids touched. */
   private scratch = new Int32Array(0);
+
+  /**
+   * `budgetBytes`: what the blocks may take (see tile-budget.ts). Past it, the settled buckets are summarised
+   * each time the newest minute moves on, until they fit; until then every count is exact.
+   */
+  constructor(readonly budgetBytes = DEFAULT_TILE_BUDGET_BYTES) {}
 
   /** The newest minute seen or advanced to. */
   get newestMinute(): number {
@@ -129,6 +140,43 @@ export class TileCounts {
     this.rollUp(this.minutes, this.tens, 10, MINUTE_TIER);
     this.rollUp(this.tens, this.hours, 60, TEN_MINUTE_TIER);
     for (const bucket of this.minutes.values()) if (bucket.start < minute) compact(bucket);
+    this.fitBudget();
+  }
+
+  /** The bytes the blocks and the open buckets take (see tile-budget.ts). */
+  bytes(): number {
+    let bytes = 0;
+    for (const bucket of this.allBuckets()) {
+      for (const block of bucket.blocks) bytes += blockBytes(block);
+      bytes += (bucket.open?.entryCount ?? 0) * ENTRY_BYTES + (bucket.open?.size ?? 0) * TILE_BYTES;
+    }
+    return bytes;
+  }
+
+  /**
+   * Past the budget, summarises the settled blocks until they fit: hours before 10 minutes before minutes,
+   * the oldest first, and in each bucket the finest level first (the newest minute, still taking posts, is
+   * never summarised).
+   */
+  private fitBudget(): void {
+    const used = this.bytes();
+    if (used <= this.budgetBytes) return;
+    const slots: BlockSlot[] = [];
+    for (const tier of [this.hours, this.tens, this.minutes]) {
+      for (const bucket of [...tier.values()].sort((a, b) => a.start - b.start)) {
+        if (bucket.minutes === 1 && bucket.start === this.newest) continue;
+        compact(bucket);
+        for (let li = LEVELS - 1; li >= 0; li -= 1) {
+          slots.push({
+            get block() {
+              return bucket.blocks[li];
+            },
+            replace: (summary) => (bucket.blocks[li] = summary),
+          });
+        }
+      }
+    }
+    fitBudget(slots, used, this.budgetBytes);
   }
 
   /**
@@ -140,15 +188,14 @@ export class TileCounts {
     const li = levelIndex(level);
     if (range !== null && range.level !== level) throw new RangeError(`a range of level ${range.level} read at level ${level}`);
     const buckets = this.bucketsIn(fromMinute, toMinute);
-    const result: TileTops = { fromMinute: null, toMinute: null, tops: [] };
+    const result: TileTops = { fromMinute: null, toMinute: null, tops: [], maxError: 0 };
     if (buckets.length === 0) return result;
     // The minutes read: the asked ones rounded outward to the buckets they are filed in, whether or not those hold posts.
     result.fromMinute = this.placeOf(fromMinute).start;
     const last = this.placeOf(toMinute);
     result.toMinute = Math.min(last.start + last.minutes - 1, this.newest);
     if (TILE_LEVELS[li] > RANKED_UP_TO) {
-      result.tops = tileTops(level, range, null, this.blocksFor(li, buckets), keyOf, this.scratchArray());
-      return result;
+      return { ...result, ...tileTops(level, range, null, this.blocksFor(li, buckets), keyOf, this.scratchArray()) };
     }
     // The 10-minute and hour buckets as one ranked block, kept until one of them changes (every 10 minutes);
     // the minute buckets but the newest as one block, kept until the minute moves on; the newest minute (the
@@ -166,8 +213,7 @@ export class TileCounts {
     const settled = buckets.filter((bucket) => bucket.minutes === 1 && bucket !== newest).map((bucket) => compact(bucket)[li]);
     const minutes = this.kept(`${key}|minutes`, settled, mergeAll);
     const scanned = newest === undefined ? [minutes] : [minutes, compact(newest)[li]];
-    result.tops = tileTops(level, range, tiered.block.cells.length === 0 ? null : tiered, scanned, keyOf, this.scratchArray());
-    return result;
+    return { ...result, ...tileTops(level, range, tiered.block.cells.length === 0 ? null : tiered, scanned, keyOf, this.scratchArray()) };
   }
 
   /** What `build` makes of `parts`, kept under `key` until `parts` are other blocks (blocks never change: they are replaced). */
@@ -179,19 +225,24 @@ export class TileCounts {
     return value;
   }
 
-  /** What the store holds, for benchmarks: buckets, tiles (summed over levels and buckets) and tag entries. */
-  stats(): { buckets: number; tiles: number; entries: number; openTiles: number } {
+  /**
+   * What the store holds, for benchmarks: buckets, tiles (summed over levels and buckets), tag entries, tiles
+   * summarised (whose counts may fall short) and bytes.
+   */
+  stats(): { buckets: number; tiles: number; entries: number; openTiles: number; summarisedTiles: number; bytes: number } {
     let tiles = 0;
     let entries = 0;
     let openTiles = 0;
+    let summarisedTiles = 0;
     for (const bucket of this.allBuckets()) {
       for (const block of bucket.blocks) {
         tiles += block.cells.length;
         entries += block.tags.length;
+        for (const error of block.errors) if (error > 0) summarisedTiles += 1;
       }
       openTiles += bucket.open?.size ?? 0;
     }
-    return { buckets: this.minutes.size + this.tens.size + this.hours.size, tiles, entries, openTiles };
+    return { buckets: this.minutes.size + this.tens.size + this.hours.size, tiles, entries, openTiles, summarisedTiles, bytes: this.bytes() };
   }
 
   /** A copy of the counts as plain data (open counts are compacted first). */
@@ -210,6 +261,7 @@ export class TileCounts {
       cells: new Uint32Array(total((b) => b.cells)),
       cellEntries: new Uint32Array(total((b) => b.cells)),
       posts: new Uint32Array(total((b) => b.cells)),
+      errors: new Uint32Array(total((b) => b.cells)),
       sumLat: new Float64Array(total((b) => b.cells)),
       sumLon: new Float64Array(total((b) => b.cells)),
       tags: new Uint32Array(total((b) => b.tags)),
@@ -220,6 +272,7 @@ export class TileCounts {
     for (const block of blocks) {
       s.cells.set(block.cells, at);
       s.posts.set(block.posts, at);
+      s.errors.set(block.errors, at);
       s.sumLat.set(block.sumLat, at);
       s.sumLon.set(block.sumLon, at);
       block.ends.forEach((end, i) => (s.cellEntries[at + i] = end - (i === 0 ? 0 : block.ends[i - 1])));
@@ -236,12 +289,12 @@ export class TileCounts {
    * inside the horizon, tiles ascending and inside their level, tags ascending and in the dictionary
    * (`tagCount`), every count at least 1. `where` names the field in a malformed snapshot's RangeError.
    */
-  static restore(snapshot: TileCountsSnapshot, tagCount: number, where = 'tiles'): TileCounts {
+  static restore(snapshot: TileCountsSnapshot, tagCount: number, where = 'tiles', budgetBytes = DEFAULT_TILE_BUDGET_BYTES): TileCounts {
     const s = checkObject(snapshot, where);
     const layout = checkObject(s.layout, `${where}.layout`);
     if (JSON.stringify(layout) !== JSON.stringify(LAYOUT))
       damaged(`${where}.layout`, `saved with ${JSON.stringify(layout)}, this build uses ${JSON.stringify(LAYOUT)}`);
-    const store = new TileCounts();
+    const store = new TileCounts(budgetBytes);
     store.newest = checkNullableNumber(s.newestMinute, `${where}.newestMinute`, true) ?? Number.NEGATIVE_INFINITY;
     store.maxTagId = checkNumber(s.maxTagId, `${where}.maxTagId`, true);
     if (store.maxTagId >= tagCount) damaged(`${where}.maxTagId`, `tag id ${store.maxTagId} is not in the dictionary (${tagCount} tags)`);
@@ -252,6 +305,7 @@ export class TileCounts {
     const cells = checkTyped(s.cells, Uint32Array, `${where}.cells`);
     const cellEntries = checkTyped(s.cellEntries, Uint32Array, `${where}.cellEntries`, cells.length);
     const posts = checkTyped(s.posts, Uint32Array, `${where}.posts`, cells.length);
+    const errors = checkTyped(s.errors, Uint32Array, `${where}.errors`, cells.length);
     const sumLat = checkTyped(s.sumLat, Float64Array, `${where}.sumLat`, cells.length);
     const sumLon = checkTyped(s.sumLon, Float64Array, `${where}.sumLon`, cells.length);
     const tags = checkTyped(s.tags, Uint32Array, `${where}.tags`);
@@ -285,7 +339,7 @@ export class TileCounts {
         block.posts = posts.slice(at, at + n);
         block.sumLat = sumLat.slice(at, at + n);
         block.sumLon = sumLon.slice(at, at + n);
-        block.errors = new Uint32Array(n);
+        block.errors = errors.slice(at, at + n);
         block.ends = new Uint32Array(n);
         let end = entryAt;
         for (let i = 0; i < n; i += 1) {
@@ -437,8 +491,10 @@ function checkBlock(block: Block, level: number, maxTagId: number, where: string
   const tiles = 4 ** level;
   for (let i = 0; i < block.cells.length; i += 1) {
     const start = i === 0 ? 0 : block.ends[i - 1];
-    if (block.cells[i] >= tiles || (i > 0 && block.cells[i] <= block.cells[i - 1]) || block.posts[i] === 0 || block.ends[i] === start) {
-      damaged(where, `tile ${i} (${block.cells[i]}) is out of order or range, or holds no posts or tags`);
+    // A summarised tile (error above 0) may have lost all of its tags; an exact one holds at least one.
+    const emptyExact = block.ends[i] === start && block.errors[i] === 0;
+    if (block.cells[i] >= tiles || (i > 0 && block.cells[i] <= block.cells[i - 1]) || block.posts[i] === 0 || emptyExact) {
+      damaged(where, `tile ${i} (${block.cells[i]}) is out of order or range, or holds no posts, or no tags and no error`);
     }
     for (let e = start; e < block.ends[i]; e += 1) {
       if (block.tags[e] > maxTagId || (e > start && block.tags[e] <= block.tags[e - 1]) || block.counts[e] === 0) {

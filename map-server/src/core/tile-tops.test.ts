@@ -46,12 +46,12 @@ describe('tile tops', () => {
     const [b] = open.toBlocks();
     const scratch = new Int32Array(16);
     // Tags 1 and 2 tie in tile 0: key "x2" sorts before "y1", though id 1 is the smaller.
-    expect(tileTops(4, null, null, [b], keyOf, scratch)).toEqual([
-      { cell: 0, tag: 2, count: 2, posts: 2, lat: 2, lon: 2 },
-      { cell: 255, tag: 7, count: 1, posts: 1, lat: -80, lon: 179 },
+    expect(tileTops(4, null, null, [b], keyOf, scratch).tops).toEqual([
+      { cell: 0, tag: 2, count: 2, error: 0, posts: 2, lat: 2, lon: 2 },
+      { cell: 255, tag: 7, count: 1, error: 0, posts: 1, lat: -80, lon: 179 },
     ]);
     expect(rankBlock(b, keyOf)).toMatchObject({ topTag: Uint32Array.of(2, 7), topCount: Uint32Array.of(2, 1) });
     expect(scratch.every((n) => n === 0)).toBe(true);
-    expect(tileTops(4, tileRange([170, -85, 180, -70], 4), null, [b], keyOf, scratch).map((top) => top.cell)).toEqual([255]);
+    expect(tileTops(4, tileRange([170, -85, 180, -70], 4), null, [b], keyOf, scratch).tops.map((top) => top.cell)).toEqual([255]);
   });
 });

@@ -6,7 +6,8 @@
  * top tag worked out once): then only the other blocks' entries are scanned, and the ranked block is looked
  * up for the tags they hold. That is how a window over 24 h at a coarse level is answered once most of it is
  * one merged block kept between queries (`TileCounts`): its top tags are known, and only the newest minute
- * is added to them. Pure.
+ * is added to them. Over summarised blocks (tile-summary.ts) a count may fall short by the tile's errors
+ * added up, which each top reports. Pure.
  */
 import { lowerBound, type Block } from './tile-blocks';
 import type { TileRange } from './tiles';
@@ -16,6 +17,8 @@ export interface TileTop {
   cell: number;
   tag: number;
   count: number;
+  /** The most by which any tag's count in the tile may fall short: the summarised blocks' errors added up (0: exact). */
+  error: number;
   posts: number;
   lat: number;
   lon: number;
@@ -51,6 +54,7 @@ export function rankBlock(block: Block, keyOf: (id: number) => string): RankedBl
 
 /** One tile being added up: its posts, coordinate sums, runs (block, position) and its place in the ranked block. */
 interface Gathered {
+  error: number;
   posts: number;
   sumLat: number;
   sumLon: number;
@@ -59,7 +63,8 @@ interface Gathered {
 }
 
 /**
- * The top tag of every tile in `range` (null: all) over `ranked` (may be null) and `blocks`, tiles ascending.
+ * The top tag of every tile in `range` (null: all) over `ranked` (may be null) and `blocks`, tiles ascending,
+ * and the largest error of any tile read (a summarised tile that kept no tag has no top, but counts there).
  * `scratch` is all zero and as long as the largest tag id + 1, and is left all zero.
  */
 export function tileTops(
@@ -69,14 +74,15 @@ export function tileTops(
   blocks: readonly Block[],
   keyOf: (id: number) => string,
   scratch: Int32Array,
-): TileTop[] {
+): { tops: TileTop[]; maxError: number } {
   const found = new Map<number, Gathered>();
   const gather = (block: Block, visit: (tile: Gathered, run: number) => void) => {
     for (const [first, end] of runsIn(block, level, range)) {
       for (let r = first; r < end; r += 1) {
         const cell = block.cells[r];
         let tile = found.get(cell);
-        if (tile === undefined) found.set(cell, (tile = { posts: 0, sumLat: 0, sumLon: 0, runs: [], ranked: -1 }));
+        if (tile === undefined) found.set(cell, (tile = { error: 0, posts: 0, sumLat: 0, sumLon: 0, runs: [], ranked: -1 }));
+        tile.error += block.errors[r];
         tile.posts += block.posts[r];
         tile.sumLat += block.sumLat[r];
         tile.sumLon += block.sumLon[r];
@@ -87,9 +93,11 @@ export function tileTops(
   if (ranked !== null) gather(ranked.block, (tile, r) => (tile.ranked = r));
   blocks.forEach((block, b) => gather(block, (tile, r) => tile.runs.push(b, r)));
   const tops: TileTop[] = [];
+  let maxError = 0;
   const touched: number[] = [];
   for (const cell of [...found.keys()].sort((p, q) => p - q)) {
     const tile = found.get(cell)!;
+    maxError = Math.max(maxError, tile.error);
     for (let k = 0; k < tile.runs.length; k += 2) {
       const block = blocks[tile.runs[k]];
       const r = tile.runs[k + 1];
@@ -117,11 +125,19 @@ export function tileTops(
       for (const id of touched) offer(id, scratch[id]);
     }
     if (bestTag >= 0)
-      tops.push({ cell, tag: bestTag, count: bestCount, posts: tile.posts, lat: tile.sumLat / tile.posts, lon: tile.sumLon / tile.posts });
+      tops.push({
+        cell,
+        tag: bestTag,
+        count: bestCount,
+        error: tile.error,
+        posts: tile.posts,
+        lat: tile.sumLat / tile.posts,
+        lon: tile.sumLon / tile.posts,
+      });
     for (const id of touched) scratch[id] = 0;
     touched.length = 0;
   }
-  return tops;
+  return { tops, maxError };
 }
 
 /** The count of tag `id` in run `r` of `block` (0 when absent): a binary search of the run's tags. */

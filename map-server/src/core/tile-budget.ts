@@ -1,0 +1,53 @@
+/**
+ * What the tile counts may hold, and how they are brought back within it: past the budget, the settled
+ * buckets' blocks are summarised (tile-summary.ts) with fewer and fewer tags a tile, the oldest and coarsest
+ * tiers first, until they fit. Counts stay exact while they fit; a summarised tile's counts may fall short by
+ * its error, which answers report. Pure.
+ *
+ * The bytes are those of the blocks' columns: 32 a tile (cell, end, posts, error: 4 each; two 8-byte
+ * coordinate sums) and 8 a tag entry (tag, count), plus 8 a tag of a post not yet compacted. The process's
+ * own overhead (the Map of buckets, arrays' headers, the garbage collector's slack) comes on top.
+ */
+import type { Block } from './tile-blocks';
+import { summarise } from './tile-summary';
+
+export const TILE_BYTES = 32;
+export const ENTRY_BYTES = 8;
+
+/**
+ * The tile counts' budget when none is given: 3M posts a day over a 1M-tag vocabulary take about 160 MB and
+ * stay exact; about 10M posts a day go past it.
+ */
+export const DEFAULT_TILE_BUDGET_BYTES = 256 * 1024 * 1024;
+
+/** The tags a tile keeps at each step of summarising, in order: the long tail goes first, the top tags last. */
+export const SUMMARY_KEEPS = [256, 64, 16, 4, 1] as const;
+
+export function blockBytes(block: Block): number {
+  return block.cells.length * TILE_BYTES + block.tags.length * ENTRY_BYTES;
+}
+
+/** One block the budget may summarise: read it, and put its summary in its place. */
+export interface BlockSlot {
+  block: Block;
+  replace(summary: Block): void;
+}
+
+/**
+ * Summarises the blocks of `slots` (the ones to lose detail first, first) with each of `SUMMARY_KEEPS` in
+ * turn until `used` bytes fit `budget`; returns the bytes used after. Blocks already within a step are left
+ * as they are (a check of their tiles' widths).
+ */
+export function fitBudget(slots: readonly BlockSlot[], used: number, budget: number): number {
+  for (const keep of SUMMARY_KEEPS) {
+    for (const slot of slots) {
+      if (used <= budget) return used;
+      const before = slot.block;
+      const after = summarise(before, keep);
+      if (after === before) continue;
+      used += blockBytes(after) - blockBytes(before);
+      slot.replace(after);
+    }
+  }
+  return used;
+}
