@@ -6,6 +6,8 @@
  * view" for Europe and for France's box, and the trends of the region FR, all at 24 h, uncached; the map's
  * labels (`/api/labels`) for the world at zoom 3, Europe at zoom 5 and Paris at zoom 11, at 1h and 24h,
  * uncached; and what the tile counts behind the labels hold (tiles and tag entries over all buckets and levels).
+ * For the 1M-tag vocabulary, once more with the tile counts held to a budget under what they need
+ * (`STORE_BENCH_TILE_BUDGET`, default 48 MB): their size, memory, and the world's labels against the exact run's.
  * Then, in a second child counting the same posts, what saving the held state costs at each checkpoint
  * (restarts, issue 11 item 4): `TrendEngine.snapshot`, `v8.serialize` of it (time and bytes),
  * `v8.deserialize` + `TrendEngine.restore`, and the ids the dedupe holds within its horizon.
@@ -23,6 +25,8 @@ import { cumulativeWeights, pickWeighted, prng, zipfCumulative } from '../common
 import { pointNear, syntheticCities } from '../producer/src/sources/synthetic-cities';
 import { TrendEngine } from '../map-server/src/trend-engine';
 import { PostCounts } from '../map-server/src/core/post-counts';
+import { TileCounts } from '../map-server/src/core/tile-counts';
+import { DEFAULT_TILE_BUDGET_BYTES } from '../map-server/src/core/tile-budget';
 import type { EngineSnapshot } from '../map-server/src/core/engine-snapshot';
 import { uncachedTimes } from './view-trends.bench';
 import { gc, megabytes } from './memory';
@@ -36,6 +40,8 @@ const SPAN_MS = 24 * 3_600_000 - 60_000;
 /** Where resident memory is read, as fractions of POSTS. */
 const CHECKPOINTS = [1 / 3, 2 / 3, 1];
 const QUERIES = 50;
+/** The tile counts' budget in the bounded run (1M-tag vocabulary): well under what 3M posts take exact. */
+const BOUNDED_TILE_BUDGET = Number(process.env.STORE_BENCH_TILE_BUDGET ?? 48 * 1024 * 1024);
 const EUROPE: Bbox = [-25, 34, 45, 72];
 const FRANCE: Bbox = [-5.2, 41.3, 9.6, 51.1];
 /** What a 1,920 x 1,080 map shows of the world at zoom 3 (level-4 labels), of Europe at zoom 5, of Paris at zoom 11. */
@@ -75,9 +81,13 @@ function postMaker(vocabulary: number): (i: number) => GeoEvent {
  * Counts the bench's posts into a new engine, calling `atCheckpoint` at each checkpoint. Arrival is at the
  * post's own time: a replay at full speed, so the windows end at the newest post.
  */
-function countPosts(vocabulary: number, atCheckpoint: (engine: TrendEngine) => void): { engine: TrendEngine; counts: PostCounts; ingestMs: number } {
+function countPosts(
+  vocabulary: number,
+  atCheckpoint: (engine: TrendEngine) => void,
+  tileBudgetBytes = DEFAULT_TILE_BUDGET_BYTES,
+): { engine: TrendEngine; counts: PostCounts; ingestMs: number } {
   const post = postMaker(vocabulary);
-  const counts = new PostCounts();
+  const counts = new PostCounts(undefined, undefined, undefined, new TileCounts(tileBudgetBytes));
   const engine = new TrendEngine({}, counts);
   let ingestMs = 0;
   let next = 0;
@@ -93,11 +103,14 @@ function countPosts(vocabulary: number, atCheckpoint: (engine: TrendEngine) => v
   return { engine, counts, ingestMs };
 }
 
-/** Resident memory and queries for one vocabulary, in this (child) process: prints one JSON line of figures. */
-function measureMemory(vocabulary: number): void {
+/**
+ * Resident memory and queries for one vocabulary, in this (child) process, the tile counts within
+ * `tileBudgetBytes`: prints one JSON line of figures.
+ */
+function measureMemory(vocabulary: number, tileBudgetBytes = DEFAULT_TILE_BUDGET_BYTES): void {
   const idle = settledRss();
   const rss: number[] = [];
-  const { engine, counts, ingestMs } = countPosts(vocabulary, () => rss.push(settledRss()));
+  const { engine, counts, ingestMs } = countPosts(vocabulary, () => rss.push(settledRss()), tileBudgetBytes);
   const accepted = engine.acceptedCount;
   const time = (ask: () => unknown) => {
     // Each after one more post, so that the answer cache does not reply, as on a busy stream.
@@ -115,7 +128,13 @@ function measureMemory(vocabulary: number): void {
     }),
   );
   const tiles = counts.tiles.stats();
-  console.log(JSON.stringify({ vocabulary, accepted, idle, rss, ingestMs, europe, franceBox, france, labels, tiles }));
+  const world = engine.labels({ bbox: null, zoom: 3, window: '24h', limit: 300 });
+  const worldLabels = {
+    approximate: world.approximate,
+    maxError: world.maxError,
+    labels: world.labels.map((l) => [l.lat, l.lon, l.tag, l.count] as const),
+  };
+  console.log(JSON.stringify({ vocabulary, accepted, idle, rss, ingestMs, europe, franceBox, france, labels, tiles, worldLabels }));
 }
 
 /** What saving and loading the held state costs at one checkpoint. */
@@ -161,14 +180,17 @@ interface Figures {
   franceBox: { p50: number; p99: number };
   france: { p50: number; p99: number };
   labels: { name: string; count: number; p50: number; p99: number }[];
-  tiles: { buckets: number; tiles: number; entries: number };
+  tiles: { buckets: number; tiles: number; entries: number; summarisedTiles: number; bytes: number };
+  /** The world's labels at zoom 3 over 24 h: lat, lon, tag, count. */
+  worldLabels: { approximate: boolean; maxError: number; labels: (readonly [number, number, string, number])[] };
 }
 
 const ms = (q: { p50: number; p99: number }) => `p50 ${q.p50.toFixed(1)} ms, p99 ${q.p99.toFixed(1)} ms`;
 
 /** Runs one child mode for one vocabulary and returns its JSON line, or null after printing why it failed. */
-function runChild<T>(mode: 'child' | 'child-saving', vocabulary: number): T | null {
-  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), mode, String(vocabulary)], {
+function runChild<T>(mode: 'child' | 'child-saving', vocabulary: number, tileBudgetBytes = DEFAULT_TILE_BUDGET_BYTES): T | null {
+  const args = [fileURLToPath(import.meta.url), mode, String(vocabulary), String(tileBudgetBytes)];
+  const child = spawnSync(process.execPath, [...process.execArgv, ...args], {
     encoding: 'utf8',
     env: process.env,
     maxBuffer: 16 * 1024 * 1024,
@@ -195,10 +217,10 @@ export async function benchStore(): Promise<void> {
     );
     console.log(`    24h top 10: box Europe ${ms(f.europe)}; box France ${ms(f.franceBox)}; region FR ${ms(f.france)}`);
     console.log(`    labels: ${f.labels.map((l) => `${l.name} (${l.count}) ${ms(l)}`).join('; ')}`);
-    const tileBytes = f.tiles.tiles * 36 + f.tiles.entries * 8;
     console.log(
-      `    tile counts: ${f.tiles.buckets} buckets, ${f.tiles.tiles.toLocaleString('en')} tiles, ${f.tiles.entries.toLocaleString('en')} tag entries (${megabytes(tileBytes)} in their columns)`,
+      `    tile counts: ${f.tiles.buckets} buckets, ${f.tiles.tiles.toLocaleString('en')} tiles, ${f.tiles.entries.toLocaleString('en')} tag entries (${megabytes(f.tiles.bytes)} in their columns)`,
     );
+    if (vocabulary === VOCABULARIES[VOCABULARIES.length - 1]) printBounded(f, vocabulary, held);
     const saving = runChild<{ saves: SaveFigures[] }>('child-saving', vocabulary);
     saving?.saves.forEach((save, i) => {
       console.log(
@@ -208,5 +230,29 @@ export async function benchStore(): Promise<void> {
   }
 }
 
-if (process.argv[2] === 'child') measureMemory(Number(process.argv[3]));
+/**
+ * The same posts with the tile counts held to `BOUNDED_TILE_BUDGET`: their size, resident memory, and the
+ * world's labels at zoom 3 over 24 h against the exact run's (`exact`): tags that agree, and how far counts fell short.
+ */
+function printBounded(exact: Figures, vocabulary: number, held: number[]): void {
+  const b = runChild<Figures>('child', vocabulary, BOUNDED_TILE_BUDGET);
+  if (b === null) return;
+  const truth = new Map(exact.worldLabels.labels.map(([lat, lon, tag, count]) => [`${lat},${lon}`, { tag, count }]));
+  let same = 0;
+  let shortBy = 0;
+  for (const [lat, lon, tag, count] of b.worldLabels.labels) {
+    const t = truth.get(`${lat},${lon}`);
+    if (t === undefined) continue;
+    if (t.tag === tag) same += 1;
+    shortBy = Math.max(shortBy, (t.count - count) / t.count);
+  }
+  console.log(
+    `    tile counts held to ${megabytes(BOUNDED_TILE_BUDGET)}: ${megabytes(b.tiles.bytes)} in their columns, ${b.tiles.summarisedTiles.toLocaleString('en')} of ${b.tiles.tiles.toLocaleString('en')} tiles summarised; rss ${megabytes(b.rss[b.rss.length - 1])} at ${held[held.length - 1].toLocaleString('en')} held (exact: ${megabytes(exact.rss[exact.rss.length - 1])})`,
+  );
+  console.log(
+    `    world labels 24h held to it: approximate ${b.worldLabels.approximate}, maxError ${b.worldLabels.maxError}; ${same} of ${b.worldLabels.labels.length} tiles show the exact run's tag, counts at most ${(shortBy * 100).toFixed(1)} % short; ${b.labels.map((l) => `${l.name} ${ms(l)}`).join('; ')}`,
+  );
+}
+
+if (process.argv[2] === 'child') measureMemory(Number(process.argv[3]), Number(process.argv[4]));
 if (process.argv[2] === 'child-saving') measureSaving(Number(process.argv[3]));
