@@ -148,6 +148,12 @@ export class TrendEngine {
     return this.counts.endMs;
   }
 
+  /** What the tile counts behind the labels take (bytes of their columns), their budget, and the tiles summarised past it. */
+  tileFigures(): { bytes: number; budgetBytes: number; summarisedTiles: number } {
+    const { bytes, summarisedTiles } = this.counts.tiles.stats();
+    return { bytes, budgetBytes: this.counts.tiles.budgetBytes, summarisedTiles };
+  }
+
   /** Changes whenever an answer may: callers that keep answers recompute them when it moves. */
   get version(): number {
     return this.counts.version;

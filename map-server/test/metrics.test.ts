@@ -44,6 +44,9 @@ describe('GET /metrics', () => {
       'trendmap_posts_per_second',
       'trendmap_newest_event_timestamp_seconds',
       'trendmap_sse_clients',
+      'trendmap_tile_counts_bytes',
+      'trendmap_tile_counts_budget_bytes',
+      'trendmap_tile_counts_summarised_tiles',
       'trendmap_sse_dropped_batches_total',
       'trendmap_sse_dropped_markers_total',
       'trendmap_sse_stalled_disconnects_total',
@@ -69,6 +72,7 @@ describe('GET /metrics', () => {
     const before = await scrape(app);
     expect(value(before, 'trendmap_posts_ingested_total')).toBe(0);
     expect(value(before, 'trendmap_posts_skipped_total{reason="no_hashtag"}')).toBe(0);
+    expect(value(before, 'trendmap_tile_counts_bytes')).toBe(0);
 
     const post = event({ tags: ['worldcup'], ts: now });
     for (const e of [post, event({ tags: ['ger'], ts: now }), event({ tags: ['arg'], ts: now })]) engine.ingestEvent(e, now);
@@ -83,6 +87,10 @@ describe('GET /metrics', () => {
     expect(value(after, 'trendmap_posts_skipped_total{reason="not_json"}')).toBe(2);
     expect(value(after, 'trendmap_posts_per_second')).toBe(0.6); // 3 posts over the 5 s the rate spans
     expect(value(after, 'trendmap_newest_event_timestamp_seconds')).toBeGreaterThan(0);
+    // The three posts' tags, one number per tag and level until their minute is compacted, and their tile.
+    expect(value(after, 'trendmap_tile_counts_bytes')).toBeGreaterThan(0);
+    expect(value(after, 'trendmap_tile_counts_budget_bytes')).toBe(256 * 1024 * 1024);
+    expect(value(after, 'trendmap_tile_counts_summarised_tiles')).toBe(0);
   });
 
   it('counts the hashtags the producer left out, by reason, when it runs in this process', async () => {
