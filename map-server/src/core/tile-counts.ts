@@ -275,7 +275,7 @@ export class TileCounts {
       s.errors.set(block.errors, at);
       s.sumLat.set(block.sumLat, at);
       s.sumLon.set(block.sumLon, at);
-      block.ends.forEach((end, i) => (s.cellEntries[at + i] = end - (i === 0 ? 0 : block.ends[i - 1])));
+      for (let i = 0; i < block.ends.length; i += 1) s.cellEntries[at + i] = block.ends[i] - (i === 0 ? 0 : block.ends[i - 1]);
       s.tags.set(block.tags, entryAt);
       s.counts.set(block.counts, entryAt);
       at += block.cells.length;

@@ -116,11 +116,13 @@ export function tileTops(
       }
     };
     if (tile.ranked >= 0) {
-      // The ranked block's top as it stands, then every scanned tag with what the ranked block adds to it.
+      // The ranked block's top as it stands, then every scanned tag with what the ranked block adds to it. No
+      // tag has more there than its top: a tag that cannot reach the best even so is not looked up (most of them).
       const r = tile.ranked;
       const top = ranked!.topTag[r];
-      offer(top, ranked!.topCount[r] + scratch[top]);
-      for (const id of touched) offer(id, scratch[id] + countIn(ranked!.block, r, id));
+      const most = ranked!.topCount[r];
+      offer(top, most + scratch[top]);
+      for (const id of touched) if (scratch[id] + most >= bestCount) offer(id, scratch[id] + countIn(ranked!.block, r, id));
     } else {
       for (const id of touched) offer(id, scratch[id]);
     }
