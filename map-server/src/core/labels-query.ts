@@ -33,7 +33,8 @@ export interface LabelSources {
 
 /** A string that tells labels queries apart (equal keys, equal answers for the same data). */
 export function labelsQueryKey(query: LabelsQuery): string {
-  return `${labelLevel(query.zoom)}|${query.bbox?.join(',') ?? 'world'}|${query.window}|${query.limit}`;
+  // The zoom itself, not only its level: the answer echoes it.
+  return `${query.zoom}|${query.bbox?.join(',') ?? 'world'}|${query.window}|${query.limit}`;
 }
 
 export function answerLabels(query: LabelsQuery, { store, tiles, dictionary }: LabelSources): LabelsResponse {

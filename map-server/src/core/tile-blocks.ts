@@ -50,6 +50,10 @@ export class OpenCells {
   /** Counts one post in the level-12 tile (`x`, `y`) and the tiles above it; a post without tags is not counted. */
   add(x: number, y: number, lat: number, lon: number, tagIds: ArrayLike<number>): void {
     if (tagIds.length === 0) return;
+    // Checked before anything is counted, so that a refused post leaves no trace.
+    for (let t = 0; t < tagIds.length; t += 1) {
+      if (tagIds[t] >= MAX_TAG_IDS) throw new RangeError(`tag id ${tagIds[t]} is past the ${MAX_TAG_IDS} the tile counts can number`);
+    }
     const cell = y * FINEST_SIDE + x;
     let slot = this.slots.get(cell);
     if (slot === undefined) {
@@ -68,7 +72,6 @@ export class OpenCells {
     this.sumLon[slot] += lon;
     for (let t = 0; t < tagIds.length; t += 1) {
       const id = tagIds[t];
-      if (id >= MAX_TAG_IDS) throw new RangeError(`tag id ${id} is past the ${MAX_TAG_IDS} the tile counts can number`);
       for (let li = 0; li < this.levels.length; li += 1) {
         const shift = FINEST - this.levels[li];
         const key = ((y >>> shift) * (FINEST_SIDE >>> shift) + (x >>> shift)) * MAX_TAG_IDS + id;

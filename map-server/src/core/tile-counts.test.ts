@@ -285,7 +285,7 @@ describe('TileCounts', () => {
             for (const top of answer.tops) {
               const { posts, tagged } = model.count(op.level, top.cell, top.tag, answer.fromMinute!, answer.toMinute!);
               expect(top.posts).toBe(posts);
-              if (tagged < top.count || tagged > top.count + top.error)
+              if (top.count < 1 || tagged < top.count || tagged > top.count + top.error)
                 expect.fail(`tile ${top.cell}: tag ${top.tag} has ${tagged} posts, said ${top.count} + ${top.error}`);
               if (truth.get(top.cell)!.count > top.count + top.error)
                 expect.fail(`tile ${top.cell}: the top has ${truth.get(top.cell)!.count}, said ${top.count} + ${top.error}`);
@@ -447,12 +447,15 @@ describe('TileCounts', () => {
     expect(restore(() => {})).not.toThrow();
     expect(restore(() => {}, 2)).toThrow(new RangeError('tiles.maxTagId: tag id 2 is not in the dictionary (2 tags)'));
     expect(restore((s) => (s.tags[0] = 7))).toThrow(
-      /^tiles \(bucket 0, level 2\): tile \d+: tag entry 0 is out of order, not in the dictionary or 0$/,
+      /^tiles \(bucket 0, level 2\): tile \d+: tag entry 0 is out of order, not in the dictionary, 0 or more than the tile.s posts$/,
     );
     expect(restore((s) => (s.tags[0] = 2))).toThrow(/^tiles \(bucket 0, level 2\): tile \d+: tag entry 1 is out of order/);
     expect(restore((s) => (s.counts[0] = 0))).toThrow(
-      /^tiles \(bucket 0, level 2\): tile \d+: tag entry 0 is out of order, not in the dictionary or 0$/,
+      /^tiles \(bucket 0, level 2\): tile \d+: tag entry 0 is out of order, not in the dictionary, 0 or more than the tile.s posts$/,
     );
+    expect(restore((s) => (s.counts[0] = 99))).toThrow(/^tiles \(bucket 0, level 2\): tile \d+: tag entry 0 .* more than the tile.s posts$/);
+    expect(restore((s) => (s.sumLat[0] = Number.NaN))).toThrow(/^tiles \(bucket 0, level 2\): tile \d+: its posts' centre NaN, [\d.]+ is off the globe$/);
+    expect(restore((s) => (s.sumLon[0] = 1e9))).toThrow(/^tiles \(bucket 0, level 2\): tile \d+: its posts' centre [\d.]+, 500000000 is off the globe$/);
     // Bucket 0 level 2 holds Paris's and Sydney's tiles: swapped, they are out of order.
     expect(Array.from(good.blockCells.subarray(0, 2))).toEqual([2, 2]);
     expect(restore((s) => s.cells.set([s.cells[1], s.cells[0]], 0))).toThrow(/^tiles \(bucket 0, level 2\): tile 1 \(\d+\) is out of order or range/);

@@ -14,7 +14,8 @@
  * - A bucket collects posts in `OpenCells` (Maps) and is compacted into sorted columns (`Block`, 8 bytes a
  *   tag entry) once its minute has passed; a late post (Kafka partitions read at different paces) opens it
  *   again, and the next compaction merges it in.
- * - Exact: every count is the number of posts. What bounds memory past a budget is the store issue's next step.
+ * - Exact while the blocks fit their budget (`budgetBytes`); past it, settled blocks are summarised
+ *   (tile-budget.ts, tile-summary.ts) and each tile's counts may fall short by its error, which answers report.
  * Pure: minutes are arguments (`floor(ms / 60_000)`), nothing here does I/O.
  */
 import { modulo } from '../../../common/browser/modulo';
@@ -496,9 +497,19 @@ function checkBlock(block: Block, level: number, maxTagId: number, where: string
     if (block.cells[i] >= tiles || (i > 0 && block.cells[i] <= block.cells[i - 1]) || block.posts[i] === 0 || emptyExact) {
       damaged(where, `tile ${i} (${block.cells[i]}) is out of order or range, or holds no posts, or no tags and no error`);
     }
+    // The weighted centre a label is placed at must be on the globe (a little slack for the sums' rounding).
+    const lat = block.sumLat[i] / block.posts[i];
+    const lon = block.sumLon[i] / block.posts[i];
+    if (!(Math.abs(lat) <= 90 + 1e-6 && Math.abs(lon) <= 180 + 1e-6))
+      damaged(where, `tile ${block.cells[i]}: its posts' centre ${lat}, ${lon} is off the globe`);
     for (let e = start; e < block.ends[i]; e += 1) {
-      if (block.tags[e] > maxTagId || (e > start && block.tags[e] <= block.tags[e - 1]) || block.counts[e] === 0) {
-        damaged(where, `tile ${block.cells[i]}: tag entry ${e - start} is out of order, not in the dictionary or 0`);
+      if (
+        block.tags[e] > maxTagId ||
+        (e > start && block.tags[e] <= block.tags[e - 1]) ||
+        block.counts[e] === 0 ||
+        block.counts[e] > block.posts[i]
+      ) {
+        damaged(where, `tile ${block.cells[i]}: tag entry ${e - start} is out of order, not in the dictionary, 0 or more than the tile's posts`);
       }
     }
   }

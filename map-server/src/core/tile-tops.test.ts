@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { OpenCells, type Block } from './tile-blocks';
 import { rankBlock, tileTops } from './tile-tops';
+import { summarise } from './tile-summary';
 import { tileRange } from './tiles';
 
 /** Tag ids to keys that do not sort as the ids do, so that ties are decided by the key, not by the id. */
@@ -28,12 +29,21 @@ const block = fc
 describe('tile tops', () => {
   it('gives the same tops with one block ranked beforehand as with every block scanned', () => {
     fc.assert(
-      fc.property(block, fc.array(block, { maxLength: 4 }), fc.boolean(), (first, rest, boxed) => {
-        const range = boxed ? tileRange([-180, -85, -112, 85], 4) : null;
-        const scanned = tileTops(4, range, null, [first, ...rest], keyOf, new Int32Array(16));
-        const withRanked = tileTops(4, range, first.cells.length === 0 ? null : rankBlock(first, keyOf), rest, keyOf, new Int32Array(16));
-        expect(withRanked).toEqual(scanned);
-      }),
+      fc.property(
+        block,
+        fc.array(block, { maxLength: 4 }),
+        fc.boolean(),
+        fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 5, maxLength: 5 }),
+        (exactFirst, exactRest, boxed, keeps) => {
+          // Some blocks summarised (keep 0: left exact), down to one tag a tile: tiles with no tag left, errors above 0.
+          const [first, ...rest] = [exactFirst, ...exactRest].map((b, i) => (keeps[i] === 0 ? b : summarise(b, keeps[i])));
+          const range = boxed ? tileRange([-180, -85, -112, 85], 4) : null;
+          const scanned = tileTops(4, range, null, [first, ...rest], keyOf, new Int32Array(16));
+          const withRanked = tileTops(4, range, first.cells.length === 0 ? null : rankBlock(first, keyOf), rest, keyOf, new Int32Array(16));
+          expect(withRanked).toEqual(scanned);
+          for (const top of scanned.tops) expect(top.count).toBeGreaterThanOrEqual(1);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -24,7 +24,10 @@ export interface TileTop {
   lon: number;
 }
 
-/** A block with each tile's top tag (ties to the smaller key) and its count, tile by tile. */
+/**
+ * A block with each tile's top tag (ties to the smaller key) and its count, tile by tile; count 0 for a tile
+ * that holds no tag (summarised away). Keys are taken to stay the same for an id (the dictionary's do).
+ */
 export interface RankedBlock {
   block: Block;
   topTag: Uint32Array;
@@ -46,6 +49,8 @@ export function rankBlock(block: Block, keyOf: (id: number) => string): RankedBl
         best = e;
       }
     }
+    // A summarised tile may have kept no tag: its top count stays 0, and it offers no tag.
+    if (best < 0) continue;
     ranked.topTag[i] = block.tags[best];
     ranked.topCount[i] = block.counts[best];
   }
@@ -121,7 +126,7 @@ export function tileTops(
       const r = tile.ranked;
       const top = ranked!.topTag[r];
       const most = ranked!.topCount[r];
-      offer(top, most + scratch[top]);
+      if (most > 0) offer(top, most + scratch[top]);
       for (const id of touched) if (scratch[id] + most >= bestCount) offer(id, scratch[id] + countIn(ranked!.block, r, id));
     } else {
       for (const id of touched) offer(id, scratch[id]);
