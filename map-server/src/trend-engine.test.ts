@@ -330,6 +330,10 @@ describe('TrendEngine snapshots, one case at a time', () => {
     expect(damagedBy(unsorted)).toThrow(/^seen\.hashes: the ids of minute \d+ are not in ascending order$/);
     expect(damagedBy((s) => (s.posts.events[0].lat = 100))).toThrow(/^posts\.events\[0\]: \/lat /);
     expect(damagedBy((s) => delete (s as Partial<EngineSnapshot>).followClock)).toThrow(/^followClock: expected true or false, got undefined$/);
+    expect(damagedBy((s) => delete (s.counts as Partial<EngineSnapshot['counts']>).tiles)).toThrow(
+      /^counts\.tiles: expected an object, got undefined$/,
+    );
+    expect(damagedBy((s) => (s.format = 1))).toThrow(/^counts\.tiles: a snapshot of format 1 holds no tile counts$/);
   });
 
   it('reads a format 1 snapshot (before tile counts): every answer as it was, the tile counts rebuilt from the grid', () => {
@@ -344,6 +348,8 @@ describe('TrendEngine snapshots, one case at a time', () => {
       engine.ingestEvent(event({ tags: i === 1 ? ['ai', 'worldcup'] : ['ai'], ts: START + i * MINUTE, ...place }), START + i * MINUTE),
     );
     engine.ingestEvent(event({ tags: ['worldcup'], ts: START + 2 * HOUR, ...centres[0] }), START + 2 * HOUR);
+    // A day and a half-hour on: the first posts are out of the 24 h windows but in the oldest hour the tiles keep.
+    engine.ingestEvent(event({ tags: ['later'], ts: START + 24 * HOUR + 30 * MINUTE, ...centres[2] }), START + 24 * HOUR + 30 * MINUTE);
     const old = throughDisk(engine.snapshot());
     old.format = 1;
     delete old.counts.tiles;

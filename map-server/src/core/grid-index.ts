@@ -254,33 +254,32 @@ export class GridIndex {
   }
 
   /**
-   * Calls `visit` with every post held: its minute, the centre of its fine cell, its tag ids (a view valid
-   * during the call only). For a save written before tile counts were saved, which rebuilds them from here.
+   * Calls `visit` with every post held, hour block by hour block, oldest first: its minute, the centre of its
+   * fine cell, its tag ids (a view valid during the call only). For a save written before tile counts were
+   * saved, which rebuilds them from here.
    */
   forEachPost(visit: (minute: number, lat: number, lon: number, tagIds: Uint32Array) => void): void {
-    this.arrays.forEach((words, index) => {
-      if (words === undefined) return;
-      const slot = Math.floor(index / COARSE_CELLS);
-      const cell = index % COARSE_CELLS;
+    const slots = [...this.slotBlock.keys()]
+      .filter((slot) => !Number.isNaN(this.slotBlock[slot]))
+      .sort((a, b) => this.slotBlock[a] - this.slotBlock[b]);
+    for (const slot of slots) {
       const blockStart = this.slotBlock[slot] * BLOCK_MINUTES;
-      const baseCol = (cell % COARSE_COLS) * SIDE;
-      const baseRow = Math.floor(cell / COARSE_COLS) * SIDE;
-      let at = FIRST_RECORD;
-      while (at < words[0]) {
-        const header = words[at];
-        const local = (header >>> MINUTE_BITS) & CELL_MASK;
-        const col = baseCol + (local % SIDE);
-        const row = baseRow + Math.floor(local / SIDE);
-        const end = at + 1 + (header >>> COUNT_SHIFT);
-        visit(
-          blockStart + (header & MINUTE_MASK),
-          (row + 0.5) / FINE_PER_DEGREE - 90,
-          (col + 0.5) / FINE_PER_DEGREE - 180,
-          words.subarray(at + 1, end),
-        );
-        at = end;
+      for (let cell = 0; cell < COARSE_CELLS; cell += 1) {
+        const words = this.arrays[slot * COARSE_CELLS + cell];
+        if (words === undefined) continue;
+        const baseCol = (cell % COARSE_COLS) * SIDE;
+        const baseRow = Math.floor(cell / COARSE_COLS) * SIDE;
+        for (let at = FIRST_RECORD; at < words[0];) {
+          const header = words[at];
+          const local = (header >>> MINUTE_BITS) & CELL_MASK;
+          const lat = (baseRow + Math.floor(local / SIDE) + 0.5) / FINE_PER_DEGREE - 90;
+          const lon = (baseCol + (local % SIDE) + 0.5) / FINE_PER_DEGREE - 180;
+          const end = at + 1 + (header >>> COUNT_SHIFT);
+          visit(blockStart + (header & MINUTE_MASK), lat, lon, words.subarray(at + 1, end));
+          at = end;
+        }
       }
-    });
+    }
   }
 
   /** What the index holds, for benchmarks and health: posts, arrays, and 32-bit words used and allocated. */

@@ -8,7 +8,7 @@ import { type Bbox, type Label, type LabelsResponse } from '../../../common/brow
 import { WINDOWS, type WindowName } from '../../../common/browser/windows';
 import type { TagDictionary } from './tag-dictionary';
 import type { TileCounts } from './tile-counts';
-import { labelLevel, tileRange } from './tiles';
+import { TILE_LEVELS, labelLevel, tileRange, type TileRange } from './tiles';
 import { BUCKET_MS, type WindowStore } from './window-store';
 
 /** The whole world, the box a labels query without one answers for. */
@@ -37,9 +37,22 @@ export function labelsQueryKey(query: LabelsQuery): string {
   return `${query.zoom}|${query.bbox?.join(',') ?? 'world'}|${query.window}|${query.limit}`;
 }
 
+/**
+ * The most tiles one answer reads: a 1,920 x 1,080 screen shows about 500 at the level its zoom calls for. A box
+ * with more at that level (the whole world at zoom 12) is counted a level or more coarser, so that no query
+ * reads millions of tiles; the answer's `level` says which.
+ */
+export const MAX_LABEL_TILES = 4_096;
+
+/** The tiles a range holds. */
+function tilesIn(range: TileRange): number {
+  return (range.y1 - range.y0 + 1) * range.xs.reduce((sum, [x0, x1]) => sum + x1 - x0 + 1, 0);
+}
+
 export function answerLabels(query: LabelsQuery, { store, tiles, dictionary }: LabelSources): LabelsResponse {
-  const level = labelLevel(query.zoom);
   const bbox = query.bbox ?? WORLD_BBOX;
+  let level: number = labelLevel(query.zoom);
+  while (level > TILE_LEVELS[0] && tilesIn(tileRange(bbox, level)) > MAX_LABEL_TILES) level -= 2;
   const response: LabelsResponse = {
     bbox,
     zoom: query.zoom,

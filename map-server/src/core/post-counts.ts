@@ -67,9 +67,10 @@ export class PostCounts implements TrendSources, TagRegionSources {
   /**
    * The counts `snapshot` copied; the store's and the grid's ends are checked to be one, and every tag id
    * they hold to be in the dictionary. `where` names it in a malformed snapshot's RangeError; the tile counts
-   * take `tileBudgetBytes` (this run's budget, not the saved run's).
+   * take `tileBudgetBytes` (this run's budget, not the saved run's), and are read (`withTiles`, format 2) or
+   * rebuilt from the grid (format 1).
    */
-  static restore(snapshot: PostCountsSnapshot, where = 'counts', tileBudgetBytes = DEFAULT_TILE_BUDGET_BYTES): PostCounts {
+  static restore(snapshot: PostCountsSnapshot, where = 'counts', tileBudgetBytes = DEFAULT_TILE_BUDGET_BYTES, withTiles = true): PostCounts {
     const s = checkObject(snapshot, where);
     const dictionary = TagDictionary.restore(s.dictionary as TagDictionarySnapshot, `${where}.dictionary`);
     const store = WindowStore.restore(s.store as WindowStoreSnapshot, STORE_OPTIONS, dictionary.size, `${where}.store`);
@@ -77,10 +78,11 @@ export class PostCounts implements TrendSources, TagRegionSources {
     if ((store.endMinute ?? Number.NEGATIVE_INFINITY) !== grid.newestMinute) {
       damaged(`${where}.grid.newestMinute`, `the grid ends at minute ${grid.newestMinute}, the windows at ${store.endMinute}`);
     }
-    const tiles =
-      s.tiles === undefined
-        ? tilesFrom(grid, tileBudgetBytes)
-        : TileCounts.restore(s.tiles as TileCountsSnapshot, dictionary.size, `${where}.tiles`, tileBudgetBytes);
+    // Its format says whether the snapshot holds tile counts (2) or they are rebuilt from the grid (1).
+    if (!withTiles && s.tiles !== undefined) damaged(`${where}.tiles`, 'a snapshot of format 1 holds no tile counts');
+    const tiles = withTiles
+      ? TileCounts.restore(s.tiles as TileCountsSnapshot, dictionary.size, `${where}.tiles`, tileBudgetBytes)
+      : tilesFrom(grid, tileBudgetBytes);
     if (tiles.newestMinute !== grid.newestMinute) {
       damaged(`${where}.tiles.newestMinute`, `the tiles end at minute ${tiles.newestMinute}, the windows at ${grid.newestMinute}`);
     }
@@ -131,10 +133,14 @@ export class PostCounts implements TrendSources, TagRegionSources {
   }
 }
 
-/** Tile counts for a snapshot that has none: the grid's posts, each at its fine cell's centre, ending where it does. */
+/**
+ * Tile counts for a snapshot that has none: the grid's posts, each at its fine cell's centre, hour by hour
+ * from the oldest (so that the oldest hour is kept whole, as a run that counted them kept it), ending where
+ * the grid does.
+ */
 function tilesFrom(grid: GridIndex, budgetBytes: number): TileCounts {
   const tiles = new TileCounts(budgetBytes);
-  if (Number.isFinite(grid.newestMinute)) tiles.advanceTo(grid.newestMinute);
   grid.forEachPost((minute, lat, lon, tagIds) => tiles.add(minute, lat, lon, tagIds));
+  if (Number.isFinite(grid.newestMinute)) tiles.advanceTo(grid.newestMinute);
   return tiles;
 }

@@ -135,13 +135,20 @@ export class TileCounts {
     this.newest = minute;
     const oldest = minute - HORIZON_MINUTES + 1;
     // By whole hours, as the hour buckets they would roll into: a jump drops what advancing minute by minute would.
+    let dropped = 0;
     for (const tier of [this.minutes, this.tens, this.hours]) {
-      for (const start of tier.keys()) if (start - modulo(start, 60) + 59 < oldest) tier.delete(start);
+      for (const start of tier.keys()) {
+        if (start - modulo(start, 60) + 59 < oldest) dropped += tier.delete(start) ? 1 : 0;
+      }
     }
-    this.rollUp(this.minutes, this.tens, 10, MINUTE_TIER);
-    this.rollUp(this.tens, this.hours, 60, TEN_MINUTE_TIER);
+    const rolled = this.rollUp(this.minutes, this.tens, 10, MINUTE_TIER) + this.rollUp(this.tens, this.hours, 60, TEN_MINUTE_TIER);
     for (const bucket of this.minutes.values()) if (bucket.start < minute) compact(bucket);
-    this.fitBudget();
+    const summarised = this.fitBudget();
+    // What the query caches hold is made of the blocks of before: let it go with them (or it stays pinned).
+    if (dropped + rolled > 0 || summarised) {
+      this.built.clear();
+      this.merged.clear();
+    }
   }
 
   /** The bytes the blocks and the open buckets take (see tile-budget.ts). */
@@ -157,11 +164,11 @@ export class TileCounts {
   /**
    * Past the budget, summarises the settled blocks until they fit: hours before 10 minutes before minutes,
    * the oldest first, and in each bucket the finest level first (the newest minute, still taking posts, is
-   * never summarised).
+   * never summarised). True when it summarised any.
    */
-  private fitBudget(): void {
+  private fitBudget(): boolean {
     const used = this.bytes();
-    if (used <= this.budgetBytes) return;
+    if (used <= this.budgetBytes) return false;
     const slots: BlockSlot[] = [];
     for (const tier of [this.hours, this.tens, this.minutes]) {
       for (const bucket of [...tier.values()].sort((a, b) => a.start - b.start)) {
@@ -177,7 +184,7 @@ export class TileCounts {
         }
       }
     }
-    fitBudget(slots, used, this.budgetBytes);
+    return fitBudget(slots, used, this.budgetBytes) < used;
   }
 
   /**
@@ -394,13 +401,15 @@ export class TileCounts {
     return bucket;
   }
 
-  /** Merges the buckets of `from` whose `size`-minute group is wholly older than `reach` into `to`'s. */
-  private rollUp(from: Map<number, Bucket>, to: Map<number, Bucket>, size: number, reach: number): void {
+  /** Merges the buckets of `from` whose `size`-minute group is wholly older than `reach` into `to`'s; returns how many it merged. */
+  private rollUp(from: Map<number, Bucket>, to: Map<number, Bucket>, size: number, reach: number): number {
     const groups = new Map<number, Bucket[]>();
+    let moved = 0;
     for (const [start, bucket] of from) {
       const group = start - modulo(start, size);
       if (group + size - 1 > this.newest - reach) continue;
       from.delete(start);
+      moved += 1;
       const members = groups.get(group);
       if (members === undefined) groups.set(group, [bucket]);
       else members.push(bucket);
@@ -412,6 +421,7 @@ export class TileCounts {
       const blocks = TILE_LEVELS.map((_, li) => mergeAll(merged.map((levels) => levels[li])));
       to.set(group, { start: group, minutes: size, blocks, open: null });
     }
+    return moved;
   }
 
   /**
@@ -433,7 +443,8 @@ export class TileCounts {
     const out = byTier.get(1) ?? [];
     for (const [tier, parts] of byTier) {
       if (tier === 1) continue;
-      const key = `${li}|${tier}`;
+      // Keyed by the first bucket and how many: the 6h and 24h windows read different runs of the same tier.
+      const key = `${li}|${tier}|${parts.length}|${buckets.find((b) => b.minutes === tier)!.start}`;
       const kept = this.merged.get(key);
       if (kept !== undefined && kept.parts.length === parts.length && kept.parts.every((part, i) => part === parts[i])) {
         out.push(kept.block);
