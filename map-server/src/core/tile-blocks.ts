@@ -83,20 +83,30 @@ export class OpenCells {
 
   /** The counts as one block per level. */
   toBlocks(): Block[] {
-    return this.levels.map((level, li) => {
-      const block = runsOf(this.keys[li].subarray(0, this.entries[li]).sort());
-      // Each level-12 tile's posts and sums into the tile above it at this level (every tile holds a tag, so it is there).
-      const shift = FINEST - level;
-      for (let slot = 0; slot < this.slots.size; slot += 1) {
-        const cell = this.fine[slot];
-        const parent = ((cell >>> FINEST) >>> shift) * (FINEST_SIDE >>> shift) + ((cell & (FINEST_SIDE - 1)) >>> shift);
-        const i = lowerBound(block.cells, parent);
-        block.posts[i] += this.posts[slot];
-        block.sumLat[i] += this.sumLat[slot];
-        block.sumLon[i] += this.sumLon[slot];
-      }
-      return block;
-    });
+    return this.levels.map((_, li) => this.blockAt(li, null));
+  }
+
+  /**
+   * The counts of level `li` (an index into the levels) in the tiles `keep` holds (null: all), as a block,
+   * without emptying the bucket: what a query reads of a minute still taking posts. Costs that level's
+   * entries in those tiles (a copy, sorted), not the bucket's.
+   */
+  blockAt(li: number, keep: ((cell: number) => boolean) | null): Block {
+    let keys = this.keys[li].subarray(0, this.entries[li]);
+    keys = keep === null ? keys.slice() : keys.filter((key) => keep(Math.floor(key / MAX_TAG_IDS)));
+    const block = runsOf(keys.sort());
+    // Each level-12 tile's posts and sums into the tile above it at this level (every tile holds a tag, so it is there).
+    const shift = FINEST - this.levels[li];
+    for (let slot = 0; slot < this.slots.size; slot += 1) {
+      const cell = this.fine[slot];
+      const parent = ((cell >>> FINEST) >>> shift) * (FINEST_SIDE >>> shift) + ((cell & (FINEST_SIDE - 1)) >>> shift);
+      if (keep !== null && !keep(parent)) continue;
+      const i = lowerBound(block.cells, parent);
+      block.posts[i] += this.posts[slot];
+      block.sumLat[i] += this.sumLat[slot];
+      block.sumLon[i] += this.sumLon[slot];
+    }
+    return block;
   }
 }
 

@@ -22,7 +22,7 @@ import { modulo } from '../../../common/browser/modulo';
 import { WINDOWS } from '../../../common/browser/windows';
 import { checkNullableNumber, checkNumber, checkObject, checkSum, checkTyped, damaged } from './snapshot-check';
 import { OpenCells, emptyBlock, mergeAll, mergeBlocks, type Block } from './tile-blocks';
-import { FINEST_LEVEL, TILE_LEVELS, tileX, tileY, type TileRange } from './tiles';
+import { FINEST_LEVEL, TILE_LEVELS, rangeHolds, tileX, tileY, type TileRange } from './tiles';
 import { rankBlock, tileTops, type TileTop } from './tile-tops';
 import { DEFAULT_TILE_BUDGET_BYTES, ENTRY_BYTES, TILE_BYTES, blockBytes, fitBudget, type BlockSlot } from './tile-budget';
 
@@ -40,6 +40,8 @@ const MERGED_UP_TO = 8;
  * every tile there is.
  */
 const RANKED_UP_TO = 6;
+/** Open entries (tags of posts times levels) of the newest minute past which a query compacts it rather than read it in place. */
+const OPEN_READ_LIMIT = 60_000;
 /** How far back posts are counted, in minutes: the largest window. */
 export const HORIZON_MINUTES = Math.max(...Object.values(WINDOWS));
 
@@ -202,26 +204,39 @@ export class TileCounts {
     result.fromMinute = this.placeOf(fromMinute).start;
     const last = this.placeOf(toMinute);
     result.toMinute = Math.min(last.start + last.minutes - 1, this.newest);
+    // The newest minute, still taking posts, is read as it stands: its compacted part and, of its open part,
+    // only this level's entries in range, without compacting it (which would sort all six levels each time).
+    const newest = buckets.find((bucket) => bucket.minutes === 1 && bucket.start === this.newest);
+    const fresh = newest === undefined ? [] : this.readNewest(newest, li, range);
+    const settled = buckets.filter((bucket) => bucket !== newest);
     if (TILE_LEVELS[li] > RANKED_UP_TO) {
-      return { ...result, ...tileTops(level, range, null, this.blocksFor(li, buckets), keyOf, this.scratchArray()) };
+      return { ...result, ...tileTops(level, range, null, [...this.blocksFor(li, settled), ...fresh], keyOf, this.scratchArray()) };
     }
     // The 10-minute and hour buckets as one ranked block, kept until one of them changes (every 10 minutes);
-    // the minute buckets but the newest as one block, kept until the minute moves on; the newest minute (the
-    // one still taking posts) read as it is. A query then scans about an hour of entries, whatever the window.
+    // the settled minute buckets as one block, kept until the minute moves on. A query then scans about an
+    // hour of entries, whatever the window.
     const key = `${li}|${toMinute - fromMinute}`;
-    const tiered = this.kept(
-      `${key}|tiers`,
-      this.blocksFor(
-        li,
-        buckets.filter((bucket) => bucket.minutes > 1),
-      ),
-      (parts) => rankBlock(mergeSmallestFirst(parts), keyOf),
+    const tiers = this.blocksFor(
+      li,
+      settled.filter((bucket) => bucket.minutes > 1),
     );
-    const newest = buckets.find((bucket) => bucket.minutes === 1 && bucket.start === this.newest);
-    const settled = buckets.filter((bucket) => bucket.minutes === 1 && bucket !== newest).map((bucket) => compact(bucket)[li]);
-    const minutes = this.kept(`${key}|minutes`, settled, mergeAll);
-    const scanned = newest === undefined ? [minutes] : [minutes, compact(newest)[li]];
-    return { ...result, ...tileTops(level, range, tiered.block.cells.length === 0 ? null : tiered, scanned, keyOf, this.scratchArray()) };
+    const tiered = this.kept(`${key}|tiers`, tiers, (parts) => rankBlock(mergeSmallestFirst(parts), keyOf));
+    const minuteBlocks = settled.filter((bucket) => bucket.minutes === 1).map((bucket) => compact(bucket)[li]);
+    const minutes = this.kept(`${key}|minutes`, minuteBlocks, mergeAll);
+    return { ...result, ...tileTops(level, range, tiered.block.cells.length === 0 ? null : tiered, [minutes, ...fresh], keyOf, this.scratchArray()) };
+  }
+
+  /**
+   * The newest minute's blocks at level `li` in `range`: its compacted part, and its open part read in place
+   * (a copy of the level's entries in range, sorted).
+   */
+  private readNewest(bucket: Bucket, li: number, range: TileRange | null): Block[] {
+    // Compacted when the open part outgrows the compacted one (and the limit): a minute's posts are then copied
+    // into its blocks a logarithmic number of times, however many queries read it.
+    const compacted = bucket.blocks.reduce((sum, block) => sum + block.tags.length, 0);
+    if ((bucket.open?.entryCount ?? 0) > Math.max(OPEN_READ_LIMIT, compacted)) compact(bucket);
+    const open = bucket.open === null ? [] : [bucket.open.blockAt(li, range === null ? null : (cell) => rangeHolds(range, cell))];
+    return [bucket.blocks[li], ...open];
   }
 
   /** What `build` makes of `parts`, kept under `key` until `parts` are other blocks (blocks never change: they are replaced). */
