@@ -246,7 +246,10 @@ export const LabelsResponseSchema = Type.Object({
   /** The box answered for: the one asked, or the whole world. */
   bbox: BboxSchema,
   zoom: Type.Number(),
-  /** The tile level (zoom of the tiles) the labels are counted in: 64 to 128 px at `zoom`. */
+  /**
+   * The tile level (zoom of the tiles) the labels are counted in: 64 to 128 px at a whole `zoom` (up to 256
+   * between), or coarser for a box of more than 4,096 tiles at that level.
+   */
   level: Type.Integer({ minimum: 0 }),
   window: Type.String(),
   /** The end of the window, ms since the epoch (event time); null before any event was seen. */
@@ -264,7 +267,7 @@ export const LabelsResponseSchema = Type.Object({
   approximate: Type.Boolean(),
   /** The most by which any `count` here may fall short (0 when exact). */
   maxError: Count(),
-  /** One per tile with posts, by count descending, then tag; at most `limit`. */
+  /** One per tile with posts that touches the box (a summarised tile may have none), by count descending, then tag; at most `limit`. */
   labels: Type.Array(LabelSchema),
 });
 

@@ -84,7 +84,8 @@ export function rangeHolds(range: TileRange, index: number): boolean {
 
 /**
  * The level whose tiles the labels of map zoom `zoom` are counted in: the first kept level at least one
- * finer than the zoom, so a label's tile is 64 to 128 px on screen (coarser past level 12).
+ * finer than the zoom's whole part, so a label's tile is 64 to 128 px on screen at a whole zoom and up to
+ * 256 px between two (coarser past level 12).
  */
 export function labelLevel(zoom: number): TileLevel {
   const wanted = Math.floor(zoom) + 1;
