@@ -454,8 +454,12 @@ describe('TileCounts', () => {
       /^tiles \(bucket 0, level 2\): tile \d+: tag entry 0 is out of order, not in the dictionary, 0 or more than the tile.s posts$/,
     );
     expect(restore((s) => (s.counts[0] = 99))).toThrow(/^tiles \(bucket 0, level 2\): tile \d+: tag entry 0 .* more than the tile.s posts$/);
-    expect(restore((s) => (s.sumLat[0] = Number.NaN))).toThrow(/^tiles \(bucket 0, level 2\): tile \d+: its posts' centre NaN, [\d.]+ is off the globe$/);
-    expect(restore((s) => (s.sumLon[0] = 1e9))).toThrow(/^tiles \(bucket 0, level 2\): tile \d+: its posts' centre [\d.]+, 500000000 is off the globe$/);
+    expect(restore((s) => (s.sumLat[0] = Number.NaN))).toThrow(
+      /^tiles \(bucket 0, level 2\): tile \d+: its posts' centre NaN, [\d.]+ is off the globe$/,
+    );
+    expect(restore((s) => (s.sumLon[0] = 1e9))).toThrow(
+      /^tiles \(bucket 0, level 2\): tile \d+: its posts' centre [\d.]+, 500000000 is off the globe$/,
+    );
     // Bucket 0 level 2 holds Paris's and Sydney's tiles: swapped, they are out of order.
     expect(Array.from(good.blockCells.subarray(0, 2))).toEqual([2, 2]);
     expect(restore((s) => s.cells.set([s.cells[1], s.cells[0]], 0))).toThrow(/^tiles \(bucket 0, level 2\): tile 1 \(\d+\) is out of order or range/);
