@@ -20,13 +20,14 @@
  */
 import { modulo } from '../../../common/browser/modulo';
 import { WINDOWS } from '../../../common/browser/windows';
-import { checkNullableNumber, checkNumber, checkObject, checkSum, checkTyped, damaged } from './snapshot-check';
+import { checkNullableNumber, checkNumber, checkObject, damaged } from './snapshot-check';
 import { OpenCells, emptyBlock, mergeAll, mergeBlocks, type Block } from './tile-blocks';
 import { FINEST_LEVEL, TILE_LEVELS, rangeHolds, tileX, tileY, type TileRange } from './tiles';
 import { rankBlock, tileTops, type TileTop } from './tile-tops';
 import { DEFAULT_TILE_BUDGET_BYTES, ENTRY_BYTES, TILE_BYTES, blockBytes, fitBudget, type BlockSlot } from './tile-budget';
+import { decodeBuckets, encodeBuckets, type TileCountsSnapshot } from './tile-snapshot';
 
-export type { TileTop };
+export type { TileCountsSnapshot, TileTop };
 
 /** Minutes the minute buckets reach back at least (the newest hour). */
 export const MINUTE_TIER = 60;
@@ -65,28 +66,6 @@ export interface TileTops {
   tops: TileTop[];
   /** The largest error of any tile read (0: every count exact). */
   maxError: number;
-}
-
-/** The store as plain data: per bucket and level (bucket-major), the block's columns concatenated. */
-export interface TileCountsSnapshot {
-  layout: { levels: number[]; minuteTier: number; tenMinuteTier: number; horizonMinutes: number };
-  newestMinute: number | null;
-  maxTagId: number;
-  bucketStart: Float64Array;
-  bucketMinutes: Uint32Array;
-  /** Per (bucket, level): its tiles, and its tag entries. */
-  blockCells: Uint32Array;
-  blockEntries: Uint32Array;
-  cells: Uint32Array;
-  /** Per tile: its tag entries (not cumulative, unlike `Block.ends`). */
-  cellEntries: Uint32Array;
-  posts: Uint32Array;
-  /** Per tile: the most any of its counts may fall short (0: exact; see tile-summary.ts). */
-  errors: Uint32Array;
-  sumLat: Float64Array;
-  sumLon: Float64Array;
-  tags: Uint32Array;
-  counts: Uint32Array;
 }
 
 const LAYOUT = { levels: [...TILE_LEVELS], minuteTier: MINUTE_TIER, tenMinuteTier: TEN_MINUTE_TIER, horizonMinutes: HORIZON_MINUTES };
@@ -271,40 +250,12 @@ export class TileCounts {
   /** A copy of the counts as plain data (open counts are compacted first). */
   snapshot(): TileCountsSnapshot {
     const buckets = this.allBuckets().sort((a, b) => a.start - b.start);
-    const blocks = buckets.flatMap((bucket) => compact(bucket));
-    const total = (pick: (block: Block) => ArrayLike<number>) => blocks.reduce((sum, block) => sum + pick(block).length, 0);
-    const s: TileCountsSnapshot = {
+    for (const bucket of buckets) compact(bucket);
+    return encodeBuckets(buckets, {
       layout: { ...LAYOUT, levels: [...LAYOUT.levels] },
       newestMinute: Number.isFinite(this.newest) ? this.newest : null,
       maxTagId: this.maxTagId,
-      bucketStart: Float64Array.from(buckets, (b) => b.start),
-      bucketMinutes: Uint32Array.from(buckets, (b) => b.minutes),
-      blockCells: Uint32Array.from(blocks, (b) => b.cells.length),
-      blockEntries: Uint32Array.from(blocks, (b) => b.tags.length),
-      cells: new Uint32Array(total((b) => b.cells)),
-      cellEntries: new Uint32Array(total((b) => b.cells)),
-      posts: new Uint32Array(total((b) => b.cells)),
-      errors: new Uint32Array(total((b) => b.cells)),
-      sumLat: new Float64Array(total((b) => b.cells)),
-      sumLon: new Float64Array(total((b) => b.cells)),
-      tags: new Uint32Array(total((b) => b.tags)),
-      counts: new Uint32Array(total((b) => b.tags)),
-    };
-    let at = 0;
-    let entryAt = 0;
-    for (const block of blocks) {
-      s.cells.set(block.cells, at);
-      s.posts.set(block.posts, at);
-      s.errors.set(block.errors, at);
-      s.sumLat.set(block.sumLat, at);
-      s.sumLon.set(block.sumLon, at);
-      for (let i = 0; i < block.ends.length; i += 1) s.cellEntries[at + i] = block.ends[i] - (i === 0 ? 0 : block.ends[i - 1]);
-      s.tags.set(block.tags, entryAt);
-      s.counts.set(block.counts, entryAt);
-      at += block.cells.length;
-      entryAt += block.tags.length;
-    }
-    return s;
+    });
   }
 
   /**
@@ -321,26 +272,7 @@ export class TileCounts {
     store.newest = checkNullableNumber(s.newestMinute, `${where}.newestMinute`, true) ?? Number.NEGATIVE_INFINITY;
     store.maxTagId = checkNumber(s.maxTagId, `${where}.maxTagId`, true);
     if (store.maxTagId >= tagCount) damaged(`${where}.maxTagId`, `tag id ${store.maxTagId} is not in the dictionary (${tagCount} tags)`);
-    const starts = checkTyped(s.bucketStart, Float64Array, `${where}.bucketStart`);
-    const lengths = checkTyped(s.bucketMinutes, Uint32Array, `${where}.bucketMinutes`, starts.length);
-    const blockCells = checkTyped(s.blockCells, Uint32Array, `${where}.blockCells`, starts.length * LEVELS);
-    const blockEntries = checkTyped(s.blockEntries, Uint32Array, `${where}.blockEntries`, starts.length * LEVELS);
-    const cells = checkTyped(s.cells, Uint32Array, `${where}.cells`);
-    const cellEntries = checkTyped(s.cellEntries, Uint32Array, `${where}.cellEntries`, cells.length);
-    const posts = checkTyped(s.posts, Uint32Array, `${where}.posts`, cells.length);
-    const errors = checkTyped(s.errors, Uint32Array, `${where}.errors`, cells.length);
-    const sumLat = checkTyped(s.sumLat, Float64Array, `${where}.sumLat`, cells.length);
-    const sumLon = checkTyped(s.sumLon, Float64Array, `${where}.sumLon`, cells.length);
-    const tags = checkTyped(s.tags, Uint32Array, `${where}.tags`);
-    const counts = checkTyped(s.counts, Uint32Array, `${where}.counts`, tags.length);
-    checkSum(blockCells, cells.length, `${where}.blockCells`);
-    checkSum(blockEntries, tags.length, `${where}.blockEntries`);
-    checkSum(cellEntries, tags.length, `${where}.cellEntries`);
-    let at = 0;
-    let entryAt = 0;
-    for (let b = 0; b < starts.length; b += 1) {
-      const start = checkNumber(starts[b], `${where}.bucketStart[${b}]`, true);
-      const minutes = lengths[b];
+    decodeBuckets(s, LEVELS, store.maxTagId, where).forEach(({ start, minutes, blocks }, b) => {
       const tier = store.tierOf(minutes);
       if (
         tier === undefined ||
@@ -354,33 +286,8 @@ export class TileCounts {
           `a bucket of ${minutes} minutes at minute ${start} is off its tier's grid, repeated or outside the horizon`,
         );
       }
-      const bucket: Bucket = { start, minutes, blocks: [], open: null };
-      for (let li = 0; li < LEVELS; li += 1) {
-        const n = blockCells[b * LEVELS + li];
-        const block = emptyBlock();
-        block.cells = cells.slice(at, at + n);
-        block.posts = posts.slice(at, at + n);
-        block.sumLat = sumLat.slice(at, at + n);
-        block.sumLon = sumLon.slice(at, at + n);
-        block.errors = errors.slice(at, at + n);
-        block.ends = new Uint32Array(n);
-        let end = entryAt;
-        for (let i = 0; i < n; i += 1) {
-          end += cellEntries[at + i];
-          block.ends[i] = end - entryAt;
-        }
-        const entries = blockEntries[b * LEVELS + li];
-        if (end - entryAt !== entries)
-          damaged(`${where}.blockEntries[${b * LEVELS + li}]`, `says ${entries} entries, its tiles hold ${end - entryAt}`);
-        block.tags = tags.slice(entryAt, end);
-        block.counts = counts.slice(entryAt, end);
-        checkBlock(block, TILE_LEVELS[li], store.maxTagId, `${where} (bucket ${b}, level ${TILE_LEVELS[li]})`);
-        bucket.blocks.push(block);
-        at += n;
-        entryAt = end;
-      }
-      tier.set(start, bucket);
-    }
+      tier.set(start, { start, minutes, blocks, open: null });
+    });
     // Each minute in one bucket at most: buckets of different tiers must not overlap (their posts would count twice).
     const held = store.allBuckets().sort((a, b) => a.start - b.start);
     for (let i = 1; i < held.length; i += 1) {
@@ -511,32 +418,4 @@ function levelIndex(level: number): number {
   const li = (TILE_LEVELS as readonly number[]).indexOf(level);
   if (li < 0) throw new RangeError(`tile level ${level} is not kept; the levels are ${TILE_LEVELS.join(', ')}`);
   return li;
-}
-
-/** Refuses a restored block whose tiles or tags are out of order or range, or whose counts are 0. */
-function checkBlock(block: Block, level: number, maxTagId: number, where: string): void {
-  const tiles = 4 ** level;
-  for (let i = 0; i < block.cells.length; i += 1) {
-    const start = i === 0 ? 0 : block.ends[i - 1];
-    // A summarised tile (error above 0) may have lost all of its tags; an exact one holds at least one.
-    const emptyExact = block.ends[i] === start && block.errors[i] === 0;
-    if (block.cells[i] >= tiles || (i > 0 && block.cells[i] <= block.cells[i - 1]) || block.posts[i] === 0 || emptyExact) {
-      damaged(where, `tile ${i} (${block.cells[i]}) is out of order or range, or holds no posts, or no tags and no error`);
-    }
-    // The weighted centre a label is placed at must be on the globe (a little slack for the sums' rounding).
-    const lat = block.sumLat[i] / block.posts[i];
-    const lon = block.sumLon[i] / block.posts[i];
-    if (!(Math.abs(lat) <= 90 + 1e-6 && Math.abs(lon) <= 180 + 1e-6))
-      damaged(where, `tile ${block.cells[i]}: its posts' centre ${lat}, ${lon} is off the globe`);
-    for (let e = start; e < block.ends[i]; e += 1) {
-      if (
-        block.tags[e] > maxTagId ||
-        (e > start && block.tags[e] <= block.tags[e - 1]) ||
-        block.counts[e] === 0 ||
-        block.counts[e] > block.posts[i]
-      ) {
-        damaged(where, `tile ${block.cells[i]}: tag entry ${e - start} is out of order, not in the dictionary, 0 or more than the tile's posts`);
-      }
-    }
-  }
 }
