@@ -15,8 +15,8 @@ export const TILE_BYTES = 32;
 export const ENTRY_BYTES = 8;
 
 /**
- * The tile counts' budget when none is given: 3M posts a day over a 1M-tag vocabulary take about 160 MB and
- * stay exact; about 10M posts a day go past it.
+ * The tile counts' budget when none is given: 3M posts a day took 131 MB (10k-tag vocabulary) and 151 MB
+ * (1M tags) in `npm run bench -- store`, exact; a day of more than about 5M posts goes past it (extrapolated).
  */
 export const DEFAULT_TILE_BUDGET_BYTES = 256 * 1024 * 1024;
 
