@@ -11,9 +11,13 @@
  *   coarser tier by merging, once all of it is older than its tier; each minute is in exactly one bucket. A
  *   window is answered from whole buckets, so its old edge is rounded outward to the bucket it falls in
  *   (to the minute up to 1 h, to 10 minutes up to 6 h, to the hour beyond): the answer says where it starts.
- * - A bucket collects posts in `OpenCells` (Maps) and is compacted into sorted columns (`Block`, 8 bytes a
- *   tag entry) once its minute has passed; a late post (Kafka partitions read at different paces) opens it
- *   again, and the next compaction merges it in.
+ * - A bucket collects posts in `OpenCells` (one number per tag of a post and level) and is compacted into
+ *   sorted columns (`Block`, 8 bytes a tag entry) once its minute has passed; a late post (Kafka partitions
+ *   read at different paces) opens it again, and the next compaction merges it in. The newest minute is read
+ *   in place by queries, only the level and tiles they ask for.
+ * - Queries keep what they built from blocks (merged tiers, ranked blocks) while those blocks stand: blocks
+ *   never change once built, they are replaced, so a kept result is valid exactly while its parts are the
+ *   same objects. All of it is let go when buckets drop, roll up or are summarised.
  * - Exact while the blocks fit their budget (`budgetBytes`); past it, settled blocks are summarised
  *   (tile-budget.ts, tile-summary.ts) and each tile's counts may fall short by its error, which answers report.
  * Pure: minutes are arguments (`floor(ms / 60_000)`), nothing here does I/O.
