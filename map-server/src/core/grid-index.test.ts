@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { boxOf, unwrappedBox } from '../../../test/bbox-arbitraries';
 import type { Bbox } from '../../../common/browser/api';
 import { bboxSpans, spansContain } from '../../../common/browser/bbox';
 import { FINE_DEGREES, GridIndex, HORIZON_MINUTES, fineCol, fineRow, type BoxCounts } from './grid-index';
@@ -91,19 +92,11 @@ const postAt = (lons: fc.Arbitrary<number>, lats: fc.Arbitrary<number>) =>
   });
 const post = postAt(lon, lat);
 const posts = (maxLength: number) => fc.oneof(fc.array(post, { maxLength }), fc.array(postAt(nearLon, nearLat), { maxLength }));
-const boxOf = (lons: fc.Arbitrary<number>, lats: fc.Arbitrary<number>) =>
-  fc.tuple(lons, lats, lons, lats).map(([w, s, e, n]): Bbox => [w, Math.min(s, n), e, Math.max(s, n)]);
 /**
  * Any box the API accepts, antimeridian crossings (west > east) included, plus unwrapped and too-wide ones
  * (as a map zoomed far out reports them), and boxes in the small patch.
  */
-const box = fc.oneof(
-  boxOf(lon, lat),
-  boxOf(nearLon, nearLat),
-  fc
-    .tuple(fc.double({ min: -540, max: 540, noNaN: true }), fc.double({ min: 0, max: 720, noNaN: true }), lat, lat)
-    .map(([w, width, s, n]): Bbox => [w, Math.min(s, n), w + width, Math.max(s, n)]),
-);
+const box = fc.oneof(boxOf(lon, lat), boxOf(nearLon, nearLat), unwrappedBox(lat));
 
 describe('GridIndex', () => {
   it('counts what a brute-force scan of the same posts counts, for any box and minutes', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { boxOf, unwrappedBox } from '../../../test/bbox-arbitraries';
 import type { Bbox } from '../../../common/browser/api';
 import { bboxSpans, spansContain } from '../../../common/browser/bbox';
 import {
@@ -54,8 +55,6 @@ function bounds(l: number, x: number, y: number) {
  */
 const ROUNDING = 1e-9;
 
-const boxOf = (lons: fc.Arbitrary<number>, lats: fc.Arbitrary<number>) =>
-  fc.tuple(lons, lats, lons, lats).map(([w, s, e, n]): Bbox => [w, Math.min(s, n), e, Math.max(s, n)]);
 /**
  * Any box the API takes, antimeridian crossings (west > east) included; unwrapped and too-wide ones (a map
  * zoomed far out); thin boxes around tile edges; the whole world and the polar caps.
@@ -63,9 +62,7 @@ const boxOf = (lons: fc.Arbitrary<number>, lats: fc.Arbitrary<number>) =>
 const box = fc.oneof(
   boxOf(lon, lat),
   boxOf(edgeLon, edgeLat),
-  fc
-    .tuple(fc.double({ min: -540, max: 540, noNaN: true }), fc.double({ min: 0, max: 720, noNaN: true }), lat, lat)
-    .map(([w, width, s, n]): Bbox => [w, Math.min(s, n), w + width, Math.max(s, n)]),
+  unwrappedBox(lat),
   fc.constantFrom<Bbox>(
     [-180, -90, 180, 90],
     [-180, 85.1, 180, 90],
