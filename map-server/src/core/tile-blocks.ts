@@ -89,12 +89,13 @@ export class OpenCells {
   /**
    * The counts of level `li` (an index into the levels) in the tiles `keep` holds (null: all), as a block,
    * without emptying the bucket: what a query reads of a minute still taking posts. Costs that level's
-   * entries in those tiles (a copy, sorted), not the bucket's.
+   * entries in those tiles (sorted; copied only when `keep` picks some), not the bucket's.
    */
   blockAt(li: number, keep: ((cell: number) => boolean) | null): Block {
-    let keys = this.keys[li].subarray(0, this.entries[li]);
-    keys = keep === null ? keys.slice() : keys.filter((key) => keep(Math.floor(key / MAX_TAG_IDS)));
-    const block = runsOf(keys.sort());
+    // The numbers are a multiset in no order: sorting them where they are changes nothing a later read sees,
+    // and a later sort of them is mostly done already. Only a subset is copied.
+    const all = this.keys[li].subarray(0, this.entries[li]);
+    const block = runsOf((keep === null ? all : all.filter((key) => keep(Math.floor(key / MAX_TAG_IDS)))).sort());
     // Each level-12 tile's posts and sums into the tile above it at this level (every tile holds a tag, so it is there).
     const shift = FINEST - this.levels[li];
     for (let slot = 0; slot < this.slots.size; slot += 1) {
