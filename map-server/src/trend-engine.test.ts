@@ -244,6 +244,10 @@ describe('TrendEngine labels past the tile budget', () => {
       }
     });
     expect(() => new TrendEngine({ tileBudgetBytes: -1 })).toThrow(new RangeError("the tile counts' budget must be 0 or more bytes; got -1"));
+    // Before the snapshot is read: a bad option is not a damaged save.
+    expect(() => TrendEngine.restore(null as never, { tileBudgetBytes: -1 })).toThrow(
+      new RangeError("the tile counts' budget must be 0 or more bytes; got -1"),
+    );
   });
 });
 

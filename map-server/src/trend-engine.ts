@@ -89,9 +89,8 @@ export class TrendEngine {
   constructor(options: TrendEngineOptions = {}, counts?: PostCounts) {
     this.options = { ...ENGINE_DEFAULTS, ...options };
     this.seen = new SeenIds(this.options.dedupeHorizonMs);
-    const budget = this.options.tileBudgetBytes;
-    if (!Number.isFinite(budget) || budget < 0) throw new RangeError(`the tile counts' budget must be 0 or more bytes; got ${budget}`);
-    this.counts = counts ?? new PostCounts(undefined, undefined, undefined, new TileCounts(budget));
+    checkTileBudget(this.options.tileBudgetBytes);
+    this.counts = counts ?? new PostCounts(undefined, undefined, undefined, new TileCounts(this.options.tileBudgetBytes));
   }
 
   /**
@@ -102,7 +101,9 @@ export class TrendEngine {
    * names the field at fault (a bad option throws first, from the constructor, before the snapshot is read).
    */
   static restore(snapshot: EngineSnapshot, options: TrendEngineOptions = {}): TrendEngine {
-    checkDedupeHorizon(options.dedupeHorizonMs ?? DEDUPE_HORIZON_MS); // the option first: a bad one is not a damaged save
+    // The options first: a bad one is not a damaged save.
+    checkDedupeHorizon(options.dedupeHorizonMs ?? DEDUPE_HORIZON_MS);
+    checkTileBudget(options.tileBudgetBytes ?? ENGINE_DEFAULTS.tileBudgetBytes);
     const s = checkObject(snapshot, 'snapshot');
     if (!READABLE_SNAPSHOT_VERSIONS.includes(s.format as number)) {
       damaged('format', `is ${JSON.stringify(s.format)}; this build reads formats ${READABLE_SNAPSHOT_VERSIONS.join(', ')}`);
@@ -148,10 +149,19 @@ export class TrendEngine {
     return this.counts.endMs;
   }
 
-  /** What the tile counts behind the labels take (bytes of their columns), their budget, and the tiles summarised past it. */
-  tileFigures(): { bytes: number; budgetBytes: number; summarisedTiles: number } {
-    const { bytes, summarisedTiles } = this.counts.tiles.stats();
-    return { bytes, budgetBytes: this.counts.tiles.budgetBytes, summarisedTiles };
+  /** What the tile counts may take before they are summarised (`tileBudgetBytes`). */
+  get tileBudgetBytes(): number {
+    return this.options.tileBudgetBytes;
+  }
+
+  /** Bytes of the tile counts' columns (see tile-budget.ts): a pass over their buckets, not their tiles. */
+  get tileBytes(): number {
+    return this.counts.tiles.bytes();
+  }
+
+  /** Tiles summarised past the tile budget, whose label counts may fall short: a pass over every tile. */
+  summarisedTiles(): number {
+    return this.counts.tiles.summarisedTiles();
   }
 
   /** Changes whenever an answer may: callers that keep answers recompute them when it moves. */
@@ -225,4 +235,9 @@ export class TrendEngine {
     this.ring.add(event);
     return null;
   }
+}
+
+/** The tile counts' budget (`tileBudgetBytes`): 0 or more bytes. */
+function checkTileBudget(bytes: number): void {
+  if (!Number.isFinite(bytes) || bytes < 0) throw new RangeError(`the tile counts' budget must be 0 or more bytes; got ${bytes}`);
 }

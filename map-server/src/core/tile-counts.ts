@@ -239,16 +239,24 @@ export class TileCounts {
     let tiles = 0;
     let entries = 0;
     let openTiles = 0;
-    let summarisedTiles = 0;
     for (const bucket of this.allBuckets()) {
       for (const block of bucket.blocks) {
         tiles += block.cells.length;
         entries += block.tags.length;
-        for (const error of block.errors) if (error > 0) summarisedTiles += 1;
       }
       openTiles += bucket.open?.size ?? 0;
     }
-    return { buckets: this.minutes.size + this.tens.size + this.hours.size, tiles, entries, openTiles, summarisedTiles, bytes: this.bytes() };
+    const buckets = this.minutes.size + this.tens.size + this.hours.size;
+    return { buckets, tiles, entries, openTiles, summarisedTiles: this.summarisedTiles(), bytes: this.bytes() };
+  }
+
+  /** Tiles (over levels and buckets) with an error: summarised past the budget, their counts may fall short. */
+  summarisedTiles(): number {
+    let summarised = 0;
+    for (const bucket of this.allBuckets()) {
+      for (const block of bucket.blocks) for (const error of block.errors) if (error > 0) summarised += 1;
+    }
+    return summarised;
   }
 
   /** A copy of the counts as plain data (open counts are compacted first). */
