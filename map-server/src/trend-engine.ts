@@ -50,8 +50,6 @@ export interface TrendEngineOptions {
   tileBudgetBytes?: number;
 }
 
-export { DEDUPE_HORIZON_MS };
-
 export const ENGINE_DEFAULTS = {
   maxSkewMs: 5 * 60_000,
   liveLagMs: 5 * 60_000,

@@ -43,11 +43,3 @@ export interface EngineSnapshot {
   seen: SeenIdsSnapshot;
   posts: PostRingSnapshot;
 }
-
-export type { GridIndexSnapshot, GridLayout } from './grid-index';
-export type { PostCountsSnapshot } from './post-counts';
-export type { PostRingSnapshot } from './post-ring';
-export type { SeenIdsSnapshot } from './seen-ids';
-export type { TagDictionarySnapshot } from './tag-dictionary';
-export type { TileCountsSnapshot } from './tile-counts';
-export type { WindowStoreSnapshot } from './window-store';

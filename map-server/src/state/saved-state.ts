@@ -8,13 +8,12 @@
  * positions taken beside it (the bus hands batches over synchronously, between event-loop turns); only the
  * write to disk runs in the background, while posts keep being counted.
  */
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { StateError } from '../../../common/node/errors';
 import type { Logger } from '../../../common/node/log';
 import { DataDirLock, LOCK_REFRESH_MS } from './data-dir-lock';
-import { damagedState, readStateFile, STATE_FILE, writeStateFile, type StateHeader } from './state-file';
+import { damagedState, readStateFile, removeUnfinishedSave, STATE_FILE, writeStateFile, type StateHeader } from './state-file';
 
 export interface SavedStateOptions {
   dataDir: string;
@@ -74,7 +73,7 @@ export class SavedState {
     try {
       const path = join(options.dataDir, STATE_FILE);
       // A temporary file is a save cut short by a crash: the previous save (if any) is the one to read.
-      rmSync(`${path}.tmp`, { force: true });
+      removeUnfinishedSave(options.dataDir);
       const file = readStateFile(options.dataDir);
       let loaded: LoadedState<T> | null = null;
       if (file !== null) {

@@ -13,7 +13,7 @@
  * power cut. Readers never see the temporary file.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StateError } from '../../../common/node/errors';
@@ -67,6 +67,11 @@ export async function writeStateFile(dir: string, header: StateHeader, payload: 
   }
   await rename(path + TEMP_SUFFIX, path);
   await syncDirectory(dir);
+}
+
+/** Removes a temporary file left by a save cut short (a crash while writing): the previous save stands. */
+export function removeUnfinishedSave(dir: string): void {
+  rmSync(join(dir, STATE_FILE) + TEMP_SUFFIX, { force: true });
 }
 
 /** The save in `dir`, checked, or null when there is none. Throws `StateError` for one that cannot be used. */
