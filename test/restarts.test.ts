@@ -5,13 +5,13 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HealthResponse, TrendsResponse } from '../common/browser/api';
 import { MemoryBus } from '../common/node/bus/memory-bus';
 import { startEmbedded } from '../app/embedded';
 import { startMapServer } from '../map-server/src/map-server';
-import { STATE_FILE } from '../map-server/src/state/state-file';
+import { readStateFile, STATE_FILE } from '../map-server/src/state/state-file';
 import { beforeAllOrFail, configFor, tempDirs, ensureBuild, expectSampleCounts, fixture, getJson, replaySample, root } from './helpers';
 import { freePort, GiveUp, until } from './kafka/services';
 
@@ -115,7 +115,7 @@ describe('saving while running', () => {
       expect(text).toMatch(/^trendmap_state_saves_total\{result="failed"\} 0$/m);
       const savedAt = Number(/^trendmap_state_last_save_timestamp_seconds (\S+)$/m.exec(text)?.[1]);
       expect(savedAt * 1_000).toBeGreaterThan(Date.now() - 60_000);
-      expect(Number(/^trendmap_state_save_bytes (\S+)$/m.exec(text)?.[1])).toBe(statSync(join(dir, STATE_FILE)).size - headerBytes(dir));
+      expect(Number(/^trendmap_state_save_bytes (\S+)$/m.exec(text)?.[1])).toBe(readStateFile(dir)!.payload.byteLength);
       expect(existsSync(join(dir, STATE_FILE))).toBe(true);
     } finally {
       await server.close();
@@ -139,11 +139,6 @@ describe('saving while running', () => {
 });
 
 /** The bytes of a save before its payload: its two header lines. */
-function headerBytes(dir: string): number {
-  const bytes = readFileSync(join(dir, STATE_FILE));
-  return bytes.indexOf(0x0a, bytes.indexOf(0x0a) + 1) + 1;
-}
-
 /** A product process (`dist/server/start.mjs`) on a free port, with what it printed so far. */
 interface Product {
   child: ChildProcess;

@@ -4,9 +4,9 @@
  * without the product's code (counted-archive.ts), with the built services as separate processes.
  */
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDirs } from '../helpers';
 import { expectArchiveCounts, writeCountedArchive } from './counted-archive';
 import { health, KAFKA_TEST_MS, killLeftovers, runService, startMapServer, stopServices, uniqueTopic, until } from './services';
 
@@ -14,11 +14,9 @@ const brokers = inject('kafkaBrokers');
 
 const POSTS = 4_000;
 
-const dirs: string[] = [];
-afterEach(async () => {
-  await killLeftovers();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+// Registered first, so removed last (vitest runs after-hooks in reverse): the services die before their directories go.
+const tempDir = tempDirs('kafka-restart');
+afterEach(killLeftovers);
 
 /** Publishes an archive with a producer of its own and waits until it has exited, flushed. */
 async function publish(file: string, env: Record<string, string>): Promise<void> {
@@ -28,8 +26,7 @@ async function publish(file: string, env: Record<string, string>): Promise<void>
 
 describe.skipIf(brokers === null)('a map-server restarted with its data directory', { timeout: KAFKA_TEST_MS }, () => {
   it('reads only the log after its save, and counts every post exactly once', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'trendmap-kafka-restart-'));
-    dirs.push(dir);
+    const dir = tempDir();
     const archive = writeCountedArchive(join(dir, 'posts.jsonl'), POSTS, 1_000);
     // The archive in two halves: one published before the stop, one while the map-server is away.
     const lines = readFileSync(archive.file, 'utf8').trimEnd().split('\n');

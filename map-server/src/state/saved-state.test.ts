@@ -8,7 +8,7 @@ import type { EngineSnapshot } from '../core/engine-snapshot';
 import { LOCK_FILE } from './data-dir-lock';
 import { SavedState } from './saved-state';
 import { tempDirs } from '../../../test/helpers';
-import { STATE_FILE, writeStateFile } from './state-file';
+import { readStateFile, STATE_FILE, writeStateFile } from './state-file';
 
 const tempDir = tempDirs('saved');
 
@@ -53,10 +53,12 @@ describe('the saved state', () => {
     const warnings: string[] = [];
     const { saved } = SavedState.open({ ...options(dir), log: { info: () => undefined, warn: (line: string) => warnings.push(line) } }, restore);
     await saved.save(() => ({ snapshot: new TrendEngine().snapshot(), positions: null }));
+    const first = readStateFile(dir);
     // A snapshot that cannot be serialised stands for a failed write: the file on disk must stay the first save.
     const unserialisable = () => ({ snapshot: { fn: () => 1 }, positions: null });
     await saved.save(unserialisable);
     await saved.save(unserialisable);
+    expect(readStateFile(dir)).toEqual(first);
     expect(saved.stats()).toMatchObject({ saves: 1, failures: 2 });
     expect(warnings).toHaveLength(1);
     // ...and the next save that can be made is made.
