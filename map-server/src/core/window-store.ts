@@ -34,6 +34,14 @@ export const RING_BUCKETS = Math.max(...Object.values(WINDOWS));
 
 const WINDOW_LIST = Object.entries(WINDOWS).map(([name, minutes]) => ({ name: name as WindowName, minutes }));
 
+/** Adds (`sign` 1) or takes away (-1) a bucket's posts and tags in window `w`'s totals of each region its leaf rolls up into. */
+function applyBucket(leaf: Leaf, bucket: Bucket, w: number, sign: 1 | -1): void {
+  for (const region of leaf.rollups) {
+    region.posts[w] += sign * bucket.posts;
+    bucket.forEach((id, count) => increment(region.tags[w], id, sign * count));
+  }
+}
+
 /** Running totals of one region for every window. */
 class RegionTotals {
   readonly tags: Map<number, number>[] = WINDOW_LIST.map(() => new Map<number, number>());
@@ -274,10 +282,7 @@ export class WindowStore {
         for (const leaf of this.leaves.values()) {
           const bucket = leaf.bucketAt(minute);
           if (bucket === undefined) continue;
-          for (const region of leaf.rollups) {
-            region.posts[w] -= bucket.posts;
-            bucket.forEach((id, count) => increment(region.tags[w], id, -count));
-          }
+          applyBucket(leaf, bucket, w, -1);
           // The largest window is the ring: once out of it, the bucket is gone for good.
           if (size === RING_BUCKETS) leaf.ring[modulo(minute, RING_BUCKETS)] = undefined;
         }
@@ -402,10 +407,7 @@ export class WindowStore {
   private addToTotals(leaf: Leaf, bucket: Bucket): void {
     for (let w = 0; w < WINDOW_LIST.length; w += 1) {
       if (bucket.minute <= this.#endMinute - WINDOW_LIST[w].minutes) continue;
-      for (const region of leaf.rollups) {
-        region.posts[w] += bucket.posts;
-        bucket.forEach((id, count) => increment(region.tags[w], id, count));
-      }
+      applyBucket(leaf, bucket, w, 1);
     }
   }
 
