@@ -87,7 +87,7 @@ function countPosts(
   tileBudgetBytes = DEFAULT_TILE_BUDGET_BYTES,
 ): { engine: TrendEngine; counts: PostCounts; ingestMs: number } {
   const post = postMaker(vocabulary);
-  const counts = new PostCounts(undefined, undefined, undefined, new TileCounts(tileBudgetBytes));
+  const counts = new PostCounts(undefined, undefined, new TileCounts(tileBudgetBytes));
   const engine = new TrendEngine({}, counts);
   let ingestMs = 0;
   let next = 0;

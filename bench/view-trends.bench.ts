@@ -1,21 +1,18 @@
 /**
- * Part of the core benchmark: "Trends in this view" (bbox queries on the fine grid) for a city, a country
- * and a continent at 24h, the world's rising query, and the grid's memory per post. Posts are placed at
- * real cities of their country (population-weighted, within 5 km of the centre, as the synthetic source
- * does), seeded, so the boxes hold realistic shares of the 1M posts.
+ * Part of the core benchmark: "Trends in this view" (bbox queries on the tile counts) for a city, a country
+ * and a continent at 24h, and the world's rising query. Posts are placed at real cities of their country
+ * (population-weighted, within 5 km of the centre, as the synthetic source does), seeded, so the boxes hold
+ * realistic shares of the 1M posts.
  */
 import { performance } from 'node:perf_hooks';
 import { WORLD, type Bbox, type SortName } from '../common/browser/api';
 import type { WindowName } from '../common/browser/windows';
 import { cumulativeWeights, pickWeighted, prng } from '../common/node/prng';
 import { pointNear, syntheticCities, type City } from '../producer/src/sources/synthetic-cities';
-import { GridIndex } from '../map-server/src/core/grid-index';
-import { BUCKET_MS } from '../map-server/src/core/window-store';
 import type { PostCounts } from '../map-server/src/core/post-counts';
 import type { TrendEngine } from '../map-server/src/trend-engine';
 import { EVENT_VERSION } from '../common/node/event';
 import { percentile } from './percentile';
-import { gc } from './memory';
 
 const QUERIES = 200;
 
@@ -101,13 +98,7 @@ function timeQuery(
   return `p50 ${percentile(times, 50).toFixed(2)} ms, p99 ${percentile(times, 99).toFixed(2)} ms`;
 }
 
-function heapAndBuffers(): number {
-  const usage = process.memoryUsage();
-  return usage.heapUsed + usage.arrayBuffers;
-}
-
-export function benchViewTrends(engine: TrendEngine, counts: PostCounts, data: { ts: Float64Array; tags: Int32Array[] }, positions: Positions): void {
-  const posts = data.ts.length;
+export function benchViewTrends(engine: TrendEngine, counts: PostCounts): void {
   for (const { name, bbox } of BOXES) {
     const inBox = engine.trends({ region: 'view', bbox, window: '24h', sort: 'top', limit: 10 }).total;
     console.log(
@@ -122,29 +113,4 @@ export function benchViewTrends(engine: TrendEngine, counts: PostCounts, data: {
   console.log(
     `  top-10 world 24h, sparklines cold: ${timeQuery(engine, counts, WORLD, null, '24h', 'top', true)} (every minute of every country reread)`,
   );
-
-  // The grid alone, to weigh it: the same posts, tags already interned. Collected three times over, so
-  // that garbage from the queries above is not counted against (or for) it.
-  const settle = () => [1, 2, 3].forEach(() => gc());
-  settle();
-  const before = heapAndBuffers();
-  const grid = new GridIndex();
-  const start = performance.now();
-  for (let i = 0; i < posts; i += 1) {
-    grid.add(Math.floor(data.ts[i] / BUCKET_MS), positions.lat[i], positions.lon[i], data.tags[i] as unknown as number[]);
-  }
-  const seconds = (performance.now() - start) / 1_000;
-  settle();
-  const bytes = heapAndBuffers() - before;
-  const stats = grid.stats();
-  const tagsPerPost = (stats.wordsUsed - stats.arrays - posts) / posts;
-  console.log(
-    `  grid.add:           ${Math.round(posts / seconds).toLocaleString('en')} posts/s; ${stats.posts.toLocaleString('en')} posts held, ${tagsPerPost.toFixed(2)} tags a post`,
-  );
-  console.log(
-    `  grid memory: ${(bytes / posts).toFixed(1)} bytes a post (heap + array buffers, ${(bytes / 1024 / 1024).toFixed(1)} MB); ` +
-      `records ${((stats.wordsUsed * 4) / posts).toFixed(1)} bytes a post, allocated ${((stats.wordsAllocated * 4) / posts).toFixed(1)}, in ${stats.arrays.toLocaleString('en')} arrays`,
-  );
-  // Keep the grid alive until measured.
-  if (grid.size !== posts) console.log(`  (grid holds ${grid.size} of ${posts})`);
 }

@@ -140,9 +140,9 @@ export async function benchWindowStore(): Promise<void> {
   gc();
   const afterEngine = process.memoryUsage();
   console.log(
-    `  engine memory (store + grid + dictionary + seen ids + recent posts): heap +${megabytes(afterEngine.heapUsed - beforeEngine.heapUsed)}, array buffers +${megabytes(afterEngine.arrayBuffers - beforeEngine.arrayBuffers)} (process rss ${megabytes(afterEngine.rss)}; ${counts.dictionary.size.toLocaleString('en')} tags interned)`,
+    `  engine memory (store + tile counts + dictionary + seen ids + recent posts): heap +${megabytes(afterEngine.heapUsed - beforeEngine.heapUsed)}, array buffers +${megabytes(afterEngine.arrayBuffers - beforeEngine.arrayBuffers)} (process rss ${megabytes(afterEngine.rss)}; ${counts.dictionary.size.toLocaleString('en')} tags interned)`,
   );
 
   // 4. Trends in a view, rising, and the grid's memory.
-  benchViewTrends(engine, counts, data, positions);
+  benchViewTrends(engine, counts);
 }

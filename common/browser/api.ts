@@ -184,12 +184,26 @@ export const TrendsResponseSchema = Type.Object({
   sort: Type.Enum(SORTS),
   /** The end of the window, ms since the epoch (event time); null before any event was seen. */
   asOf: Type.Union([Type.Integer(), Type.Null()]),
+  /**
+   * Where the counts start (ms), null before any event was seen. A region's window starts to the minute. A
+   * box (`view`) is counted from the tile counts' time buckets, so its window's start is rounded back to the
+   * bucket it falls in: to the minute up to 1 h back, to 10 minutes up to 6 h, to the hour beyond.
+   */
+  from: Type.Union([Type.Integer(), Type.Null()]),
+  /**
+   * True when a box was counted from tile counts past their memory budget and summarised (each tile keeps its
+   * heaviest tags): then a `count` may fall short of the truth by up to `maxError`. False: every count is exact.
+   */
+  approximate: Type.Boolean(),
+  /** The most by which any `count` here may fall short (0 when exact). */
+  maxError: Count(),
   /** Accepted posts in this region and window. */
   total: Count(),
   /**
    * The sparkline slots: `slots` slots of `slotMs` each (`SPARK_SLOTS`), the last one ending with the window's
    * newest minute, at (floor(asOf / 60000) + 1) x 60000; together they cover the window, so a tag's spark
-   * sums to its count.
+   * sums to its count. For a box, a bucket before the window's start counts in the first slot, and a bucket
+   * longer than a slot is spread over the slots it overlaps by the minutes it shares with each.
    */
   spark: Type.Object({ slots: Count(), slotMs: Count() }),
   /**

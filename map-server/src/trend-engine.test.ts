@@ -6,6 +6,7 @@ import type { Area, Bbox } from '../../common/browser/api';
 import { WINDOW_NAMES } from '../../common/browser/windows';
 import { TrendEngine } from './trend-engine';
 import type { EngineSnapshot } from './core/engine-snapshot';
+import { GridIndex } from './core/grid-index';
 import { event } from '../test/helpers';
 
 const MINUTE = 60_000;
@@ -316,7 +317,7 @@ describe('TrendEngine snapshots, one case at a time', () => {
       return () => TrendEngine.restore(s);
     };
     expect(() => TrendEngine.restore(null as unknown as EngineSnapshot)).toThrow(new RangeError('snapshot: expected an object, got null'));
-    expect(damagedBy((s) => (s.format = 99))).toThrow(new RangeError('format: is 99; this build reads formats 1, 2'));
+    expect(damagedBy((s) => (s.format = 99))).toThrow(new RangeError('format: is 99; this build reads formats 1, 2, 3'));
     expect(damagedBy((s) => (s.counts.store.pairs = Array.from(s.counts.store.pairs) as never))).toThrow(
       new RangeError('counts.store.pairs: expected a Uint32Array, got Array'),
     );
@@ -326,10 +327,7 @@ describe('TrendEngine snapshots, one case at a time', () => {
     expect(damagedBy((s) => (s.counts.dictionary.keys[1] = 'worldcup'))).toThrow(/^counts\.dictionary\.keys\[1\]: "worldcup" is there twice$/);
     expect(damagedBy((s) => s.counts.dictionary.keys.pop())).toThrow(/^counts\.dictionary\.display: expected 1 entries, got 2$/);
     expect(damagedBy((s) => (s.counts.store.pairs[0] = 7))).toThrow(/^counts\.store\.pairs: tag id 7 is not in the dictionary \(2 tags\)$/);
-    expect(damagedBy((s) => (s.counts.grid.words[1] = 0xffffffff))).toThrow(/^counts\.grid\.words \(array \d+\): the post at word 1 is cut off/);
-    expect(damagedBy((s) => (s.counts.grid.layout.fineDegrees = 0.05))).toThrow(
-      /^counts\.grid\.layout\.fineDegrees: saved with 0\.05, this build uses 0\.1$/,
-    );
+    expect(damagedBy((s) => (s.counts.grid = new GridIndex().snapshot()))).toThrow(/^counts\.grid: a snapshot of format 3 holds no grid$/);
     const unsorted = (s: EngineSnapshot) => Object.assign(s.seen, { sizes: Uint32Array.of(3, 0, 0), hashes: Float64Array.of(3, 2, 1) });
     expect(damagedBy(unsorted)).toThrow(/^seen\.hashes: the ids of minute \d+ are not in ascending order$/);
     expect(damagedBy((s) => (s.posts.events[0].lat = 100))).toThrow(/^posts\.events\[0\]: \/lat /);
@@ -338,6 +336,19 @@ describe('TrendEngine snapshots, one case at a time', () => {
       /^counts\.tiles: expected an object, got undefined$/,
     );
     expect(damagedBy((s) => (s.format = 1))).toThrow(/^counts\.tiles: a snapshot of format 1 holds no tile counts$/);
+    // Format 1's grid is read, and checked as it is: a post cut off, another layout.
+    const format1 = (change: (grid: ReturnType<GridIndex['snapshot']>) => void) =>
+      damagedBy((s) => {
+        const grid = new GridIndex();
+        grid.add(START / MINUTE, 48.85, 2.35, [0]);
+        change((s.counts.grid = grid.snapshot()));
+        s.format = 1;
+        delete s.counts.tiles;
+      });
+    expect(format1((grid) => (grid.words[1] = 0xffffffff))).toThrow(/^counts\.grid\.words \(array \d+\): the post at word 1 is cut off/);
+    expect(format1((grid) => (grid.layout.fineDegrees = 0.05))).toThrow(
+      /^counts\.grid\.layout\.fineDegrees: saved with 0\.05, this build uses 0\.1$/,
+    );
   });
 
   it('reads a format 1 snapshot (before tile counts): every answer as it was, the tile counts rebuilt from the grid', () => {
@@ -348,15 +359,21 @@ describe('TrendEngine snapshots, one case at a time', () => {
       { cc: null, lat: 0.05, lon: -29.95 },
       { cc: 'JP', lat: 35.65, lon: 139.75 },
     ];
-    centres.forEach((place, i) =>
-      engine.ingestEvent(event({ tags: i === 1 ? ['ai', 'worldcup'] : ['ai'], ts: START + i * MINUTE, ...place }), START + i * MINUTE),
-    );
-    engine.ingestEvent(event({ tags: ['worldcup'], ts: START + 2 * HOUR, ...centres[0] }), START + 2 * HOUR);
-    // A day and a half-hour on: the first posts are out of the 24 h windows but in the oldest hour the tiles keep.
-    engine.ingestEvent(event({ tags: ['later'], ts: START + 24 * HOUR + 30 * MINUTE, ...centres[2] }), START + 24 * HOUR + 30 * MINUTE);
+    const posted = [
+      ...centres.map((place, i) => event({ tags: i === 1 ? ['ai', 'worldcup'] : ['ai'], ts: START + i * MINUTE, ...place })),
+      event({ tags: ['worldcup'], ts: START + 2 * HOUR, ...centres[0] }),
+      // A day and a half-hour on: the first posts are out of the 24 h windows but in the oldest hour the tiles keep.
+      event({ tags: ['later'], ts: START + 24 * HOUR + 30 * MINUTE, ...centres[2] }),
+    ];
+    for (const post of posted) expect(engine.ingestEvent(post, post.ts).ok).toBe(true);
+    // What that build saved: the same counts, and the posts on the grid instead of the tile counts.
+    const grid = new GridIndex();
+    const ids = (tags: string[]) => tags.map((tag) => engine.snapshot().counts.dictionary.keys.indexOf(tag));
+    for (const post of posted) grid.add(Math.floor(post.ts / MINUTE), post.lat, post.lon, ids(post.tags));
     const old = throughDisk(engine.snapshot());
     old.format = 1;
     delete old.counts.tiles;
+    old.counts.grid = grid.snapshot();
     const upgraded = TrendEngine.restore(old);
     expect(everyAnswer(upgraded)).toEqual(everyAnswer(engine));
     expect(everyAnswer(engine).labels.filter((answer) => answer.labels.length > 0).length).toBeGreaterThan(10);

@@ -88,7 +88,7 @@ export class TrendEngine {
     this.options = { ...ENGINE_DEFAULTS, ...options };
     this.seen = new SeenIds(this.options.dedupeHorizonMs);
     checkTileBudget(this.options.tileBudgetBytes);
-    this.counts = counts ?? new PostCounts(undefined, undefined, undefined, new TileCounts(this.options.tileBudgetBytes));
+    this.counts = counts ?? new PostCounts(undefined, undefined, new TileCounts(this.options.tileBudgetBytes));
   }
 
   /**
@@ -107,7 +107,7 @@ export class TrendEngine {
       damaged('format', `is ${JSON.stringify(s.format)}; this build reads formats ${READABLE_SNAPSHOT_VERSIONS.join(', ')}`);
     }
     const budget = options.tileBudgetBytes ?? ENGINE_DEFAULTS.tileBudgetBytes;
-    const engine = new TrendEngine(options, PostCounts.restore(s.counts as PostCountsSnapshot, 'counts', budget, s.format !== 1));
+    const engine = new TrendEngine(options, PostCounts.restore(s.counts as PostCountsSnapshot, 'counts', budget, s.format as number));
     engine.seen = SeenIds.restore(s.seen as SeenIdsSnapshot, engine.options.dedupeHorizonMs);
     engine.ring = PostRing.restore(s.posts as PostRingSnapshot);
     engine.followClock = checkBoolean(s.followClock, 'followClock');

@@ -43,6 +43,10 @@ describe('HTTP API', () => {
       window: '1h',
       sort: 'top',
       asOf: t0 + 3_000,
+      // The window's first minute: the hour ending with the newest.
+      from: (Math.floor((t0 + 3_000) / 60_000) - 59) * 60_000,
+      approximate: false,
+      maxError: 0,
       total: 5,
       spark: { slots: 30, slotMs: 120_000 },
       referenceMinutes: 300,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { WORLD } from '../../../common/browser/api';
 import { PostCounts } from './post-counts';
-import { HORIZON_MINUTES } from './grid-index';
+import { HORIZON_MINUTES } from './tile-counts';
+import { boxCover } from './tiles';
 import { event } from '../../test/helpers';
 
 const MINUTE = 60_000;
@@ -13,29 +14,35 @@ function recorded(...posts: ReturnType<typeof event>[]): PostCounts {
   return counts;
 }
 
+/** The posts the tile counts hold over the day, the whole world's box. */
+function inTiles(counts: PostCounts): number {
+  const end = counts.tiles.newestMinute;
+  return counts.tiles.boxCounts(boxCover([-180, -90, 180, 90]), end - HORIZON_MINUTES + 1, end, end).posts;
+}
+
 describe('PostCounts', () => {
-  it('counts a post in its country and the world, on the grid, under one id per tag', () => {
+  it('counts a post in its country, the world and its tiles, under one id per tag', () => {
     const counts = recorded(event({ tags: ['a', 'b'], display: ['A', 'b'], ts: START }), event({ tags: ['a'], ts: START, cc: null }));
     const a = counts.dictionary.idOf('a')!;
     expect(counts.dictionary.display(a)).toBe('A');
     expect(counts.store.tally(WORLD, '15m').get(a)).toBe(2);
     expect(counts.store.tally('FR', '15m').get(a)).toBe(1);
-    expect(counts.grid.size).toBe(2);
+    expect(inTiles(counts)).toBe(2);
     expect(counts.endMs).toBe(START);
   });
 
-  it('moves the grid with the windows: a day on, both have let the post go', () => {
+  it('moves the tiles with the windows: a day on, both have let the post go', () => {
     const counts = recorded(event({ tags: ['a'], ts: START }));
     counts.advanceTo(START + HORIZON_MINUTES * MINUTE + 60 * MINUTE);
     expect(counts.store.total(WORLD, '24h')).toBe(0);
-    expect(counts.grid.size).toBe(0);
+    expect(inTiles(counts)).toBe(0);
     expect(counts.isStale(START)).toBe(true);
   });
 
   it('moves both ends to a newer post before counting it, and neither back for an older one', () => {
     const counts = recorded(event({ tags: ['a'], ts: START + 30 * MINUTE }), event({ tags: ['a'], ts: START }));
     expect(counts.store.endMinute).toBe((START + 30 * MINUTE) / MINUTE);
-    expect(counts.grid.newestMinute).toBe(counts.store.endMinute);
+    expect(counts.tiles.newestMinute).toBe(counts.store.endMinute);
   });
 
   it('restores counts whose sparklines read every minute the store holds: none is taken for empty', () => {

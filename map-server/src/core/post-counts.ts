@@ -1,19 +1,20 @@
 /**
  * Everything counted per accepted post, and the one clock it runs on: the windows per region
- * (`WindowStore`), the last day on a fine grid for boxes (`GridIndex`), the tag counts per map tile for the
- * labels (`TileCounts`), the marks that tell the sparkline series which minutes changed (`RegionSparks`),
- * and the dictionary that numbers the tags they all count.
+ * (`WindowStore`), the tag counts per map tile and time bucket for boxes and labels (`TileCounts`), the
+ * marks that tell the sparkline series which minutes changed (`RegionSparks`), and the dictionary that
+ * numbers the tags they all count.
  *
- * Why one object: the store, the grid and the tiles each keep the minute their windows end in, and queries read them
+ * Why one object: the store and the tiles each keep the minute their windows end in, and queries read them
  * at the same end. `advanceTo` moves them together, and `record` moves them to a newer post before counting
  * it, so they always end in the same minute without the engine keeping them in step by hand. It is also
  * exactly what the queries read (`TrendSources`, `TagRegionSources`), so they take it and not the engine.
  * Pure: time is an argument (epoch ms, as an event's `ts`), nothing here does I/O.
  *
- * A snapshot holds the dictionary, the store, the grid and the tiles (a snapshot without tiles, from before
- * they were kept, has them rebuilt from the grid's posts); the sparkline series are not saved (they are
- * reread from the store's buckets on demand), and a restore marks every minute the store holds as touched,
- * so that no series takes a restored minute for one without posts.
+ * A snapshot holds the dictionary, the store and the tiles. Older formats also held a fine grid of every post
+ * of the day, which boxes were counted from before the tile counts answered them: format 2's is ignored, and
+ * format 1's (which has no tiles) is read to rebuild the tiles from its posts. The sparkline series are not
+ * saved (they are reread from the store's buckets on demand), and a restore marks every minute the store
+ * holds as touched, so that no series takes a restored minute for one without posts.
  */
 import { WORLD } from '../../../common/browser/api';
 import type { GeoEvent } from '../../../common/node/event';
@@ -24,6 +25,7 @@ import { RegionSparks } from './region-sparks';
 import { TileCounts, type TileCountsSnapshot } from './tile-counts';
 import { DEFAULT_TILE_BUDGET_BYTES } from './tile-budget';
 import { checkObject, damaged } from './snapshot-check';
+import { SNAPSHOT_VERSION } from './engine-snapshot';
 import type { TrendSources } from './trends-query';
 import type { TagRegionSources } from './tag-regions';
 
@@ -37,9 +39,10 @@ const STORE_OPTIONS: WindowStoreOptions = { rollup: (leaf) => (leaf === NO_COUNT
 export interface PostCountsSnapshot {
   dictionary: TagDictionarySnapshot;
   store: WindowStoreSnapshot;
-  grid: GridIndexSnapshot;
   /** Absent in snapshot format 1: rebuilt from `grid`. */
   tiles?: TileCountsSnapshot;
+  /** Formats 1 and 2 only: every post of the day on a fine grid (read in format 1, ignored in 2). */
+  grid?: GridIndexSnapshot;
 }
 
 export class PostCounts implements TrendSources, TagRegionSources {
@@ -51,9 +54,7 @@ export class PostCounts implements TrendSources, TagRegionSources {
     readonly dictionary = new TagDictionary(),
     /** Posts per tag per region over every window (`STORE_OPTIONS`). */
     readonly store = new WindowStore(STORE_OPTIONS),
-    /** The last 24 h of posts on a fine grid, for boxes ("Trends in this view"). */
-    readonly grid = new GridIndex(),
-    /** The last 24 h per map tile, for the labels. */
+    /** The last 24 h per map tile and time bucket, for boxes ("Trends in this view") and the labels. */
     readonly tiles = new TileCounts(),
   ) {
     this.sparks = new RegionSparks(this.store);
@@ -61,32 +62,30 @@ export class PostCounts implements TrendSources, TagRegionSources {
 
   /** A copy of everything counted, as plain data. */
   snapshot(): PostCountsSnapshot {
-    return { dictionary: this.dictionary.snapshot(), store: this.store.snapshot(), grid: this.grid.snapshot(), tiles: this.tiles.snapshot() };
+    return { dictionary: this.dictionary.snapshot(), store: this.store.snapshot(), tiles: this.tiles.snapshot() };
   }
 
   /**
-   * The counts `snapshot` copied; the store's and the grid's ends are checked to be one, and every tag id
-   * they hold to be in the dictionary. `where` names it in a malformed snapshot's RangeError; the tile counts
-   * take `tileBudgetBytes` (this run's budget, not the saved run's), and are read (`withTiles`, format 2) or
-   * rebuilt from the grid (format 1).
+   * The counts `snapshot` copied, from a snapshot of `format` (`READABLE_SNAPSHOT_VERSIONS`): every tag id
+   * they hold is checked to be in the dictionary, and the store's and the tiles' ends to be one. `where`
+   * names it in a malformed snapshot's RangeError; the tile counts take `tileBudgetBytes` (this run's budget,
+   * not the saved run's), and are read (formats 2 and 3) or rebuilt from the grid's posts (format 1).
    */
-  static restore(snapshot: PostCountsSnapshot, where = 'counts', tileBudgetBytes = DEFAULT_TILE_BUDGET_BYTES, withTiles = true): PostCounts {
+  static restore(snapshot: PostCountsSnapshot, where = 'counts', tileBudgetBytes = DEFAULT_TILE_BUDGET_BYTES, format = SNAPSHOT_VERSION): PostCounts {
     const s = checkObject(snapshot, where);
     const dictionary = TagDictionary.restore(s.dictionary as TagDictionarySnapshot, `${where}.dictionary`);
     const store = WindowStore.restore(s.store as WindowStoreSnapshot, STORE_OPTIONS, dictionary.size, `${where}.store`);
-    const grid = GridIndex.restore(s.grid as GridIndexSnapshot, dictionary.size, `${where}.grid`);
-    if ((store.endMinute ?? Number.NEGATIVE_INFINITY) !== grid.newestMinute) {
-      damaged(`${where}.grid.newestMinute`, `the grid ends at minute ${grid.newestMinute}, the windows at ${store.endMinute}`);
+    // Its format says whether the snapshot holds tile counts (2, 3) or they are rebuilt from the grid (1).
+    if (format === 1 && s.tiles !== undefined) damaged(`${where}.tiles`, 'a snapshot of format 1 holds no tile counts');
+    if (format === SNAPSHOT_VERSION && s.grid !== undefined) damaged(`${where}.grid`, `a snapshot of format ${SNAPSHOT_VERSION} holds no grid`);
+    const tiles =
+      format === 1
+        ? tilesFrom(GridIndex.restore(s.grid as GridIndexSnapshot, dictionary.size, `${where}.grid`), tileBudgetBytes)
+        : TileCounts.restore(s.tiles as TileCountsSnapshot, dictionary.size, `${where}.tiles`, tileBudgetBytes);
+    if (tiles.newestMinute !== (store.endMinute ?? Number.NEGATIVE_INFINITY)) {
+      damaged(`${where}.tiles.newestMinute`, `the tiles end at minute ${tiles.newestMinute}, the windows at ${store.endMinute}`);
     }
-    // Its format says whether the snapshot holds tile counts (2) or they are rebuilt from the grid (1).
-    if (!withTiles && s.tiles !== undefined) damaged(`${where}.tiles`, 'a snapshot of format 1 holds no tile counts');
-    const tiles = withTiles
-      ? TileCounts.restore(s.tiles as TileCountsSnapshot, dictionary.size, `${where}.tiles`, tileBudgetBytes)
-      : tilesFrom(grid, tileBudgetBytes);
-    if (tiles.newestMinute !== grid.newestMinute) {
-      damaged(`${where}.tiles.newestMinute`, `the tiles end at minute ${tiles.newestMinute}, the windows at ${grid.newestMinute}`);
-    }
-    const counts = new PostCounts(dictionary, store, grid, tiles);
+    const counts = new PostCounts(dictionary, store, tiles);
     for (const minute of (s.store as WindowStoreSnapshot).bucketMinute) counts.sparks.touch(minute, store.version);
     return counts;
   }
@@ -117,24 +116,20 @@ export class PostCounts implements TrendSources, TagRegionSources {
     if (this.store.add(event.ts, event.cc ?? NO_COUNTRY, tagIds) === 'stale') return false;
     const minute = Math.floor(event.ts / BUCKET_MS);
     this.sparks.touch(minute, this.store.version);
-    this.grid.add(minute, event.lat, event.lon, tagIds);
     this.tiles.add(minute, event.lat, event.lon, tagIds);
     return true;
   }
 
-  /** Moves the end of the windows and of the grid forward to `toMs` (never back), together. */
+  /** Moves the end of the windows and of the tiles forward to `toMs` (never back), together. */
   advanceTo(toMs: number): void {
     this.store.advanceTo(toMs);
     const endMinute = this.store.endMinute;
-    if (endMinute !== null) {
-      this.grid.advanceTo(endMinute);
-      this.tiles.advanceTo(endMinute);
-    }
+    if (endMinute !== null) this.tiles.advanceTo(endMinute);
   }
 }
 
 /**
- * Tile counts for a snapshot that has none: the grid's posts, each at its fine cell's centre, hour by hour
+ * Tile counts for a format-1 snapshot, which has none: the grid's posts, each at its fine cell's centre, hour by hour
  * from the oldest (so that the oldest hour is kept whole, as a run that counted them kept it), ending where
  * the grid does.
  */

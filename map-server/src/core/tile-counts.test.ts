@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { Bbox } from '../../../common/browser/api';
 import { modulo } from '../../../common/browser/modulo';
 import { HORIZON_MINUTES, MINUTE_TIER, TEN_MINUTE_TIER, TileCounts, type TileCountsSnapshot, type TileTops } from './tile-counts';
-import { TILE_LEVELS, rangeHolds, tileIndex, tileRange, tileX, tileY, type TileRange } from './tiles';
+import { FINEST_LEVEL, TILE_LEVELS, boxCover, rangeHolds, tileIndex, tileRange, tileX, tileY, type TileRange } from './tiles';
 
 /** Tag ids 0..TAGS - 1, few, so that tiles share tags and counts tie. */
 const TAGS = 8;
@@ -77,6 +77,39 @@ class Model {
     return [bucketOf(from, this.newest)[0], end + minutes - 1];
   }
 
+  /**
+   * Posts per tag in the box (its tiles at the finest level, rounded outward) from the bucket holding `from`
+   * to `to`, split at the bucket holding `split`: as `TileCounts.boxCounts` says it counts them.
+   */
+  boxCounts(bbox: Bbox, from: number, split: number, to: number): BoxExpected {
+    const range = tileRange(bbox, FINEST_LEVEL);
+    const first = bucketOf(from, this.newest)[0];
+    const splitAt = bucketOf(split, this.newest)[0];
+    const held = this.buckets().some((bucket) => {
+      const [start, minutes] = bucket.split('/').map(Number);
+      return start <= to && start + minutes - 1 >= from;
+    });
+    const read = this.live().filter(
+      (p) =>
+        p.minute >= first && p.minute <= to && rangeHolds(range, tileIndex(FINEST_LEVEL, tileX(p.lon, FINEST_LEVEL), tileY(p.lat, FINEST_LEVEL))),
+    );
+    const tags = new Map<number, [recent: number, reference: number]>();
+    for (const p of read) {
+      for (const tag of p.tags) {
+        const counts = tags.get(tag) ?? [0, 0];
+        counts[p.minute >= splitAt ? 0 : 1] += 1;
+        tags.set(tag, counts);
+      }
+    }
+    return {
+      posts: read.length,
+      recentPosts: read.filter((p) => p.minute >= splitAt).length,
+      tags: [...tags].sort(([a], [b]) => a - b),
+      fromMinute: held ? first : null,
+      splitMinute: held ? splitAt : null,
+    };
+  }
+
   tops(level: number, range: TileRange | null, from: number, to: number): TileTops {
     const [first, last] = this.rounded(from, to);
     const read = this.live().filter((p) => p.minute >= first && p.minute <= last);
@@ -101,6 +134,23 @@ class Model {
     const held = this.live().some((p) => p.minute >= first && p.minute <= last);
     return { fromMinute: held ? first : null, toMinute: held ? Math.min(last, this.newest) : null, tops, maxError: 0 };
   }
+}
+
+interface BoxExpected {
+  posts: number;
+  recentPosts: number;
+  /** Per tag id, ascending: its recent and reference posts. */
+  tags: [number, [number, number]][];
+  fromMinute: number | null;
+  splitMinute: number | null;
+}
+
+/** A box's counts as `BoxExpected` puts them. */
+function boxAnswer(store: TileCounts, bbox: Bbox, from: number, split: number, to: number): BoxExpected & { maxError: number } {
+  const tally = store.boxCounts(boxCover(bbox), from, split, to);
+  const tags = Array.from(tally.ids, (id, i): [number, [number, number]] => [id, [tally.recent[i], tally.reference[i]]]).sort(([a], [b]) => a - b);
+  const { posts, recentPosts, fromMinute, splitMinute, maxError } = tally;
+  return { posts, recentPosts, tags, fromMinute, splitMinute, maxError };
 }
 
 /** Equal answers; the weighted centres to 1e-9 degrees, as they are sums taken in another order. */
@@ -231,6 +281,24 @@ function play(ops: Op[], cut = -1): TileCounts[] {
       const answers = stores.map((store) => store.tops(op.level, range, from, to, keyOf));
       expectSameTops(answers[0], expected);
       for (const answer of answers.slice(1)) expect(answer).toEqual(answers[0]);
+      // The same moment's box: counts over its cover of tiles, and sparklines that add up to them.
+      const bbox = op.bbox ?? [-180, -90, 180, 90];
+      const boxFrom = Math.min(from, model.newest);
+      const split = boxFrom + Math.floor((model.newest - boxFrom) / 2);
+      const exactBox = model.boxCounts(bbox, boxFrom, split, model.newest);
+      for (const store of stores) expect(boxAnswer(store, bbox, boxFrom, split, model.newest)).toEqual({ ...exactBox, maxError: 0 });
+      const ids = exactBox.tags.map(([id]) => id);
+      const slots = 1 + (op.span % 48);
+      const slotMinutes = 1 + (op.fromAge % 30);
+      const sparkFrom = model.newest - slots * slotMinutes + 1;
+      const sparkBox = model.boxCounts(bbox, sparkFrom, sparkFrom, model.newest);
+      const series = stores[0].boxCounts(boxCover(bbox), sparkFrom, sparkFrom, model.newest).sparks(ids, sparkFrom, slotMinutes, slots);
+      ids.forEach((id, i) => {
+        const sum = series[i].reduce((a, b) => a + b, 0);
+        const expected = sparkBox.tags.find(([tag]) => tag === id)?.[1][0] ?? 0;
+        if (sum !== expected || series[i].some((n) => n < 0))
+          expect.fail(`tag ${id}: sparkline ${Array.from(series[i]).join(',')} for ${expected} posts`);
+      });
     }
     // Each minute in one bucket, of the tier its age puts it in: counted after every op, and read from a
     // snapshot (which compacts every bucket) where a query compacts some anyway.
@@ -266,6 +334,7 @@ describe('TileCounts', () => {
 
   it('past its budget, keeps every count within its error of the truth, and the top within the error of the true top', () => {
     let summarised = 0;
+    let boxesSummarised = 0;
     fc.assert(
       fc.property(ops, fc.integer({ min: 0, max: 6_000 }), (ops, budget) => {
         const model = new Model();
@@ -298,13 +367,27 @@ describe('TileCounts', () => {
             if (answer.tops.length < exact.tops.length) expect(answer.maxError).toBeGreaterThan(0);
             expect(answer.maxError).toBe(Math.max(answer.maxError, ...answer.tops.map((top) => top.error)));
             if (answer.maxError === 0) expectSameTops(answer, exact);
+            // A box: posts exact, each tag's count short by at most the error said, and exact when it says 0.
+            const bbox = op.bbox ?? [-180, -90, 180, 90];
+            const boxFrom = Math.min(from, model.newest);
+            const truthBox = model.boxCounts(bbox, boxFrom, boxFrom, model.newest);
+            const box = boxAnswer(store, bbox, boxFrom, boxFrom, model.newest);
+            expect([box.posts, box.fromMinute]).toEqual([truthBox.posts, truthBox.fromMinute]);
+            const said = new Map(box.tags.map(([id, [recent]]) => [id, recent]));
+            for (const [id, [recent]] of truthBox.tags) {
+              const count = said.get(id) ?? 0;
+              if (count > recent || recent > count + box.maxError) expect.fail(`box: tag ${id} has ${recent} posts, said ${count} + ${box.maxError}`);
+            }
+            if (box.maxError === 0) expect(box.tags).toEqual(truthBox.tags);
+            if (box.maxError > 0) boxesSummarised += 1;
           }
         }
       }),
       { numRuns: 120 },
     );
-    // The bounds were tested on summarised tiles, not only on exact ones.
+    // The bounds were tested on summarised tiles and boxes, not only on exact ones.
     expect(summarised).toBeGreaterThan(100);
+    expect(boxesSummarised).toBeGreaterThan(20);
   });
 
   it('summarises only as much as it must to fit its budget, and nothing while it fits', () => {

@@ -26,12 +26,21 @@ import { modulo } from '../../../common/browser/modulo';
 import { WINDOWS } from '../../../common/browser/windows';
 import { checkNullableNumber, checkNumber, checkObject, damaged } from './snapshot-check';
 import { OpenCells, emptyBlock, mergeAll, mergeBlocks, type Block } from './tile-blocks';
-import { FINEST_LEVEL, TILE_LEVELS, rangeHolds, tileX, tileY, type TileRange } from './tiles';
+import { FINEST_LEVEL, TILE_LEVELS, partHolds, rangeHolds, tileX, tileY, type CoverPart, type TileRange } from './tiles';
+import { forEachTileIn, sparkBox, tallyBox, type BoxRead, type BoxTally } from './tile-box';
 import { rankBlock, tileTops, type TileTop } from './tile-tops';
 import { DEFAULT_TILE_BUDGET_BYTES, ENTRY_BYTES, TILE_BYTES, blockBytes, fitBudget, type BlockSlot } from './tile-budget';
 import { decodeBuckets, encodeBuckets, type TileCountsSnapshot } from './tile-snapshot';
 
-export type { TileCountsSnapshot, TileTop };
+export type { BoxRead, BoxTally, TileCountsSnapshot, TileTop };
+
+/** A box's counts (`TileCounts.boxCounts`), where they start, and the sparklines of the tags asked for from the same read. */
+export interface BoxCounted extends BoxTally {
+  fromMinute: number | null;
+  splitMinute: number | null;
+  /** Per id, its posts per slot: `slots` slots of `slotMinutes` from `fromMinute` (within the minutes read). */
+  sparks: (ids: readonly number[], fromMinute: number, slotMinutes: number, slots: number) => Int32Array[];
+}
 
 /** Minutes the minute buckets reach back at least (the newest hour). */
 export const MINUTE_TIER = 60;
@@ -88,6 +97,8 @@ export class TileCounts {
   private readonly merged = new Map<string, { parts: Block[]; block: Block }>();
   /** Posts by tag id while one tile is ranked, all zero between; and the ids touched. */
   private scratch = new Int32Array(0);
+  /** Per tag id, its recent and reference posts while a box is added up (`boxCounts`), all zero between. */
+  private pairs = new Int32Array(0);
 
   /**
    * `budgetBytes`: what the blocks may take (see tile-budget.ts). Past it, the settled buckets are summarised
@@ -190,7 +201,7 @@ export class TileCounts {
     // The newest minute, still taking posts, is read as it stands: its compacted part and, of its open part,
     // only this level's entries in range, without compacting it (which would sort all six levels each time).
     const newest = buckets.find((bucket) => bucket.minutes === 1 && bucket.start === this.newest);
-    const fresh = newest === undefined ? [] : this.readNewest(newest, li, range);
+    const fresh = newest === undefined ? [] : this.readNewest(newest, li, range === null ? null : (cell) => rangeHolds(range, cell));
     const settled = buckets.filter((bucket) => bucket !== newest);
     if (TILE_LEVELS[li] > RANKED_UP_TO) {
       return { ...result, ...tileTops(level, range, null, [...this.blocksFor(li, settled), ...fresh], keyOf, this.scratchArray()) };
@@ -210,16 +221,68 @@ export class TileCounts {
   }
 
   /**
-   * The newest minute's blocks at level `li` in `range`: its compacted part, and its open part read in place
-   * (a copy of the level's entries in range, sorted).
+   * The newest minute's blocks at level `li` in the tiles `keep` holds (null: all): its compacted part, and
+   * its open part read in place (a copy of the level's entries in those tiles, sorted).
    */
-  private readNewest(bucket: Bucket, li: number, range: TileRange | null): Block[] {
+  private readNewest(bucket: Bucket, li: number, keep: ((cell: number) => boolean) | null): Block[] {
     // Compacted when the open part outgrows the compacted one (and the limit): a minute's posts are then copied
     // into its blocks a logarithmic number of times, however many queries read it.
     const compacted = bucket.blocks.reduce((sum, block) => sum + block.tags.length, 0);
     if ((bucket.open?.entryCount ?? 0) > Math.max(OPEN_READ_LIMIT, compacted)) compact(bucket);
-    const open = bucket.open === null ? [] : [bucket.open.blockAt(li, range === null ? null : (cell) => rangeHolds(range, cell))];
+    const open = bucket.open === null ? [] : [bucket.open.blockAt(li, keep)];
     return [bucket.blocks[li], ...open];
+  }
+
+  /**
+   * The box `cover` (`boxCover`) over the buckets that hold minutes `fromMinute` to `toMinute`: its tiles in
+   * each, found once (`BoxRead`), to be added up (`tallyBox`) and put in sparkline slots (`sparkBox`). Reads
+   * bucket by bucket, merging nothing: a box costs its tiles' entries, with no merge of the world's blocks to
+   * wait for on a first query.
+   */
+  readBox(cover: readonly CoverPart[], fromMinute: number, toMinute: number): BoxRead {
+    const keep = keepFor(cover);
+    const buckets = this.bucketsIn(fromMinute, toMinute);
+    return {
+      fromMinute: buckets.length === 0 ? null : this.placeOf(fromMinute).start,
+      buckets: buckets.map((bucket) => {
+        const isNewest = bucket.minutes === 1 && bucket.start === this.newest;
+        // Per level, its blocks: the newest minute's open part is read once per level, however many parts.
+        const levels = new Map<number, Block[]>();
+        const blocks: Block[] = [];
+        const tiles: number[] = [];
+        for (const part of cover) {
+          const li = levelIndex(part.level);
+          let read = levels.get(li);
+          if (read === undefined) levels.set(li, (read = isNewest ? this.readNewest(bucket, li, keep[li]) : [compact(bucket)[li]]));
+          for (const block of read) {
+            let b = blocks.indexOf(block);
+            if (b < 0) b = blocks.push(block) - 1;
+            forEachTileIn(block, part, (r) => tiles.push(b, r));
+          }
+        }
+        return { start: bucket.start, minutes: bucket.minutes, blocks, tiles };
+      }),
+    };
+  }
+
+  /**
+   * Posts per tag in the box `cover` over minutes `fromMinute` to `toMinute`, split at `splitMinute` into
+   * the reference period (before it) and the recent one, and the posts of each of `ids` in sparkline slots
+   * (`spark`: `slots` slots of `slotMinutes` from `fromMinute`, from `sparkBox`), all from one read of the
+   * box. Both periods are rounded outward to the buckets their minutes are filed in: the recent one starts
+   * with the bucket that holds `splitMinute`, the reference one with the bucket that holds `fromMinute`,
+   * and the answer says where (null: no bucket holds any of the minutes).
+   */
+  boxCounts(cover: readonly CoverPart[], fromMinute: number, splitMinute: number, toMinute: number): BoxCounted {
+    const read = this.readBox(cover, fromMinute, toMinute);
+    const split = this.placeOf(splitMinute).start;
+    const tally = tallyBox(read, split, this.pairScratch());
+    return {
+      ...tally,
+      fromMinute: read.fromMinute,
+      splitMinute: read.fromMinute === null ? null : split,
+      sparks: (ids, sparkFrom, slotMinutes, slots) => sparkBox(read, ids, sparkFrom, slotMinutes, slots, this.scratchArray()),
+    };
   }
 
   /** What `build` makes of `parts`, kept under `key` until `parts` are other blocks (blocks never change: they are replaced). */
@@ -402,6 +465,12 @@ export class TileCounts {
     return [...this.minutes.values(), ...this.tens.values(), ...this.hours.values()];
   }
 
+  /** The all-zero scratch array of box counts, two entries per tag id. */
+  private pairScratch(): Int32Array {
+    if (this.pairs.length <= 2 * this.maxTagId + 1) this.pairs = new Int32Array(Math.max(4_096, Math.ceil((this.maxTagId + 1) * 2.5)));
+    return this.pairs;
+  }
+
   /** The all-zero scratch array, one entry per tag id. */
   private scratchArray(): Int32Array {
     if (this.scratch.length <= this.maxTagId) this.scratch = new Int32Array(Math.max(2_048, Math.ceil((this.maxTagId + 1) * 1.25)));
@@ -424,6 +493,16 @@ function mergeSmallestFirst(parts: readonly Block[]): Block {
   const sorted = [...parts].sort((a, b) => a.tags.length - b.tags.length);
   const large = sorted.splice(Math.max(0, sorted.length - 2));
   return large.reduce((sum, block) => mergeBlocks(sum, block), mergeAll(sorted));
+}
+
+/** Per level index, whether a tile is in the cover's part at that level (null: the cover has none there). */
+function keepFor(cover: readonly CoverPart[]): (((cell: number) => boolean) | null)[] {
+  return TILE_LEVELS.map((level) => {
+    const parts = cover.filter((part) => part.level === level);
+    if (parts.length === 0) return null;
+    const side = 2 ** level;
+    return (cell: number) => parts.some((part) => partHolds(part, cell % side, Math.floor(cell / side)));
+  });
 }
 
 function levelIndex(level: number): number {

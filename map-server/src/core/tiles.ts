@@ -91,3 +91,52 @@ export function labelLevel(zoom: number): TileLevel {
   const wanted = Math.floor(zoom) + 1;
   return TILE_LEVELS.find((level) => level >= wanted) ?? FINEST_LEVEL;
 }
+
+/**
+ * A box's tiles at one level, as a cover takes them: the tiles of the rectangle x0..x1, y0..y1 that are not
+ * in `hole` (the tiles a coarser level of the cover already holds, at this level's numbering), or null.
+ */
+export interface CoverPart {
+  level: number;
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+  hole: { x0: number; x1: number; y0: number; y1: number } | null;
+}
+
+/**
+ * The tiles that add up to a box, each post of it counted once: the box rounded outward to whole tiles at
+ * `FINEST_LEVEL` (as `tileRange`), taken at the coarsest level whose tiles fit inside it, and finer levels
+ * only along its edges. A country-sized box is a few coarse tiles and a frame of fine ones; a query reads
+ * the box's edge at the finest level and its inside at the coarsest, not every fine tile of it.
+ */
+export function boxCover(bbox: Bbox): CoverPart[] {
+  const fine = tileRange(bbox, FINEST_LEVEL);
+  const parts: CoverPart[] = [];
+  for (const [fx0, fx1] of fine.xs) {
+    // The tiles of the previous (coarser) level taken, at the finest level's numbering: a rectangle, or none.
+    let taken: { x0: number; x1: number; y0: number; y1: number } | null = null;
+    for (const level of TILE_LEVELS) {
+      const scale = 2 ** (FINEST_LEVEL - level);
+      // The tiles wholly inside the finest range at this level (at the finest level: all of it).
+      const x0 = Math.ceil(fx0 / scale);
+      const x1 = Math.floor((fx1 + 1) / scale) - 1;
+      const y0 = Math.ceil(fine.y0 / scale);
+      const y1 = Math.floor((fine.y1 + 1) / scale) - 1;
+      if (x0 > x1 || y0 > y1) continue;
+      const hole =
+        taken === null ? null : { x0: taken.x0 / scale, x1: (taken.x1 + 1) / scale - 1, y0: taken.y0 / scale, y1: (taken.y1 + 1) / scale - 1 };
+      parts.push({ level, x0, x1, y0, y1, hole });
+      taken = { x0: x0 * scale, x1: (x1 + 1) * scale - 1, y0: y0 * scale, y1: (y1 + 1) * scale - 1 };
+    }
+  }
+  return parts;
+}
+
+/** Whether the part holds tile (`x`, `y`) of its level. */
+export function partHolds(part: CoverPart, x: number, y: number): boolean {
+  if (x < part.x0 || x > part.x1 || y < part.y0 || y > part.y1) return false;
+  const hole = part.hole;
+  return hole === null || x < hole.x0 || x > hole.x1 || y < hole.y0 || y > hole.y1;
+}

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { SORTS, type TrendsResponse } from '../../../common/browser/api';
-import { WINDOW_NAMES, type WindowName } from '../../../common/browser/windows';
+import { WINDOWS, WINDOW_NAMES } from '../../../common/browser/windows';
 import { prng } from '../../../common/node/prng';
 import { TrendEngine } from '../trend-engine';
 import { event } from '../../test/helpers';
-import type { TrendsQuery } from './trends-query';
+import { boxPlan, type TrendsQuery } from './trends-query';
+import { risingPlan, risingScore } from './rising';
 
 const MINUTE = 60_000;
 const END = Date.UTC(2026, 2, 1, 12, 0); // on a minute boundary: the window's newest minute starts here
@@ -120,8 +121,15 @@ describe('sparklines', () => {
 });
 
 describe('trends in a view', () => {
-  /** A seeded day of posts from a few cities and the sea, with tags that come and go. */
-  function randomDay(seed: number): TrendEngine {
+  interface DayPost {
+    minute: number;
+    lat: number;
+    lon: number;
+    tags: string[];
+  }
+
+  /** A seeded day of posts from a few cities and the sea, with tags that come and go; and the posts. */
+  function randomDay(seed: number): { engine: TrendEngine; posts: DayPost[] } {
     const random = prng(seed);
     const places = [
       { cc: 'FR', lat: 48.85, lon: 2.35 },
@@ -131,42 +139,98 @@ describe('trends in a view', () => {
       { cc: null, lat: 0, lon: -30 },
     ];
     const engine = new TrendEngine();
+    // The posts counted: those not a day older than the newest before them (the rest are stale, and dropped).
+    const posts: DayPost[] = [];
+    let newest = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < 4_000; i += 1) {
       const place = random.pick(places);
       const tags = [...new Set([`t${Math.floor(random.next() ** 2 * 30)}`, `t${random.int(30)}`])];
       const minutesAgo = Math.floor(random.next() ** 3 * 1_500);
-      engine.ingestEvent(event({ tags, ts: END - minutesAgo * MINUTE - random.int(MINUTE), ...place }), ARRIVAL);
+      const ts = END - minutesAgo * MINUTE - random.int(MINUTE);
+      engine.ingestEvent(event({ tags, ts, ...place }), ARRIVAL);
+      const minute = Math.floor(ts / MINUTE);
+      newest = Math.max(newest, minute);
+      if (minute > newest - 1_440) posts.push({ minute, lat: place.lat, lon: place.lon, tags });
     }
-    return engine;
+    return { engine, posts };
+  }
+
+  /** Posts per tag, and posts, of those from minute `from` on that `inBox` holds: counted one by one. */
+  function bruteForce(posts: readonly DayPost[], from: number, inBox: (post: DayPost) => boolean): { total: number; counts: Map<string, number> } {
+    const counts = new Map<string, number>();
+    let total = 0;
+    for (const post of posts) {
+      if (post.minute < from || !inBox(post)) continue;
+      total += 1;
+      for (const tag of post.tags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
+    }
+    return { total, counts };
   }
 
   const withoutArea = ({ region: _region, bbox: _bbox, ...rest }: TrendsResponse) => rest;
 
-  it('answers a box around the whole world exactly as the world, for every window and sort', () => {
-    const engine = randomDay(7);
+  /**
+   * A box's answer against the posts: for 15m and 1h (minute buckets) exactly the region's answer; for 6h and
+   * 24h counted from the start of the bucket the window starts in (10 minutes, an hour), which it says in
+   * `from`, every listed count and the total as the posts from then on give them, ranked by them.
+   */
+  function expectBoxAnswers(engine: TrendEngine, posts: readonly DayPost[], box: TrendsQuery, region: string, inBox: (post: DayPost) => boolean) {
     for (const window of WINDOW_NAMES) {
       for (const sort of SORTS) {
-        const world = engine.trends(query({ window, sort, limit: 50 }));
-        const view = engine.trends(query({ region: 'view', bbox: [-180, -90, 180, 90], window, sort, limit: 50 }));
-        expect(view.region).toBe('view');
-        expect(view.bbox).toEqual([-180, -90, 180, 90]);
-        expect(withoutArea(view), `${window} ${sort}`).toEqual(withoutArea(world));
-        expect(world.trends.length).toBeGreaterThan(0);
+        const exact = engine.trends(query({ region, window, sort, limit: 50 }));
+        const view = engine.trends({ ...box, window, sort, limit: 50 });
+        expect(view.approximate).toBe(false);
+        if (window === '15m' || window === '1h') {
+          expect(withoutArea(view), `${window} ${sort}`).toEqual(withoutArea(exact));
+          continue;
+        }
+        // The newest post's minute: the windows end there.
+        const endMinute = Math.floor(view.asOf! / MINUTE);
+        const start = endMinute - WINDOWS[window] + 1;
+        const bucket = window === '6h' ? 10 : 60;
+        const from = view.from! / MINUTE;
+        expect(from % bucket, `${window} starts on its bucket`).toBe(0);
+        expect(from).toBeGreaterThan(start - bucket);
+        expect(from).toBeLessThanOrEqual(start);
+        const truth = bruteForce(posts, from, inBox);
+        expect(view.total, window).toBe(truth.total);
+        for (const trend of view.trends) expect(trend.count, `${window} ${sort} ${trend.tag}`).toBe(truth.counts.get(trend.tag));
+        if (sort === 'top') {
+          const ranked = [...truth.counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 50);
+          expect(view.trends.map((trend) => [trend.tag, trend.count])).toEqual(ranked);
+        } else {
+          // The last 6 h from its 10-minute bucket on, against the 18 h before from the hour the day starts in.
+          const split = window === '6h' ? from : Math.floor((endMinute - 359) / 10) * 10;
+          const referenceFrom = Math.floor((endMinute - 1_439) / 60) * 60;
+          const recent = bruteForce(posts, split, inBox).counts;
+          const outer = bruteForce(posts, referenceFrom, inBox).counts;
+          const first = Math.max(endMinute - 1_439, Math.min(...posts.map((post) => post.minute)));
+          const plan = boxPlan(risingPlan(window), endMinute, referenceFrom, split, first);
+          expect(view.referenceMinutes).toBe(plan.coveredMinutes);
+          for (const trend of view.trends) {
+            const r = recent.get(trend.tag) ?? 0;
+            const expected = risingScore(r, (outer.get(trend.tag) ?? 0) - r, plan);
+            expect(trend.score, trend.tag).toBeCloseTo(expected.score, 9);
+          }
+        }
       }
     }
+  }
+
+  it('answers a box around the whole world as the world: to the minute up to 1 h, from its bucket beyond', () => {
+    const { engine, posts } = randomDay(7);
+    expectBoxAnswers(engine, posts, query({ region: 'view', bbox: [-180, -90, 180, 90] }), 'world', () => true);
+    expect(engine.trends(query({ window: '24h' })).trends.length).toBeGreaterThan(0);
   });
 
   it('answers a box across the antimeridian with the posts on both sides of it', () => {
-    const engine = randomDay(11);
-    const fiji = (window: WindowName) => engine.trends(query({ region: 'view', bbox: [179, -19, -179, -15], window, limit: 50 }));
-    for (const window of WINDOW_NAMES) {
-      const country = engine.trends(query({ region: 'FJ', window, limit: 50 }));
-      expect(withoutArea(fiji(window)), window).toEqual(withoutArea(country));
-    }
+    const { engine, posts } = randomDay(11);
+    const fiji = (post: DayPost) => post.lat === -17.7 || post.lat === -16.8;
+    expectBoxAnswers(engine, posts, query({ region: 'view', bbox: [179, -19, -179, -15] }), 'FJ', fiji);
   });
 
   it('sums each sparkline to its count', () => {
-    const engine = randomDay(3);
+    const { engine } = randomDay(3);
     for (const window of WINDOW_NAMES) {
       for (const area of [
         { region: 'world', bbox: null },
@@ -191,6 +255,9 @@ describe('trends in a view', () => {
       window: '24h',
       sort: 'top',
       asOf: null,
+      from: null,
+      approximate: false,
+      maxError: 0,
       total: 0,
       spark: { slots: 48, slotMs: 30 * MINUTE },
       referenceMinutes: 0,

@@ -1,17 +1,22 @@
 /**
  * Answers a trends query: the top or rising tags of a region (from the window store's running totals) or of
- * a box (from the grid), each with its share, rising score and sparkline. Pure: reads what `TrendSources`
- * names, at the store's current end, and nothing else; does no I/O.
+ * a box (from the tile counts: its cover of tiles over the time buckets of the window), each with its share,
+ * rising score and sparkline. Pure: reads what `TrendSources` names, at the store's current end, and nothing
+ * else; does no I/O.
  */
 import { SPARK_SLOTS, type Bbox, type SortName, type Trend, type TrendsResponse } from '../../../common/browser/api';
-import type { WindowName } from '../../../common/browser/windows';
+import { WINDOWS, type WindowName } from '../../../common/browser/windows';
 import { BUCKET_MS, type WindowStore } from './window-store';
-import type { GridIndex } from './grid-index';
+import type { TileCounts } from './tile-counts';
+import { boxCover } from './tiles';
 import type { RegionSparks } from './region-sparks';
 import type { TagDictionary } from './tag-dictionary';
 import { TopK } from './top-k';
 import { areaKey, type Area } from './area';
 import { isRising, risingPlan, risingScore, withHistory, type RisingPlan } from './rising';
+
+/** The store's day: its oldest minute is `endMinute - HORIZON_MINUTES + 1`. */
+const HORIZON_MINUTES = Math.max(...Object.values(WINDOWS));
 
 export interface TrendsQuery extends Area {
   window: WindowName;
@@ -47,7 +52,7 @@ export interface TrendSources {
   /** A region's running totals, and where the windows end and the history starts. */
   store: Pick<WindowStore, 'endMs' | 'endMinute' | 'firstMinute' | 'tally' | 'total'>;
   /** A box's counts and sparklines. */
-  grid: Pick<GridIndex, 'countTags' | 'sparks'>;
+  tiles: Pick<TileCounts, 'boxCounts'>;
   /** A region's sparklines. */
   sparks: Pick<RegionSparks, 'sparks'>;
   /** A tag id's key and display form. */
@@ -63,6 +68,9 @@ export function answerTrends(query: TrendsQuery, sources: TrendSources): TrendsR
     window: query.window,
     sort: query.sort,
     asOf: store.endMs,
+    from: null,
+    approximate: false,
+    maxError: 0,
     total: 0,
     spark: { slots, slotMs: slotMinutes * BUCKET_MS },
     referenceMinutes: 0,
@@ -71,13 +79,16 @@ export function answerTrends(query: TrendsQuery, sources: TrendSources): TrendsR
   const endMinute = store.endMinute;
   if (endMinute === null) return response;
   const plan = withHistory(risingPlan(query.window), endMinute, store.firstMinute);
-  response.referenceMinutes = plan.coveredMinutes;
   const frame: Frame = { endMinute, plan, slots, slotMinutes, fromMinute: endMinute - plan.windowMinutes + 1 };
   const keyOf = (id: number) => dictionary.key(id);
-  const answer = query.bbox === null ? regionAnswer(query, frame, sources, keyOf) : viewAnswer(query, query.bbox, frame, sources.grid, keyOf);
+  const answer = query.bbox === null ? regionAnswer(query, frame, sources, keyOf) : viewAnswer(query, query.bbox, frame, sources, keyOf);
+  response.from = answer.fromMinute === null ? null : answer.fromMinute * BUCKET_MS;
+  response.approximate = answer.maxError > 0;
+  response.maxError = answer.maxError;
+  response.referenceMinutes = answer.plan.coveredMinutes;
   response.total = answer.total;
   response.trends = answer.listed.map((tag, i): Trend => {
-    const { expected, score } = risingScore(tag.recent, tag.reference, plan);
+    const { expected, score } = risingScore(tag.recent, tag.reference, answer.plan);
     return {
       tag: keyOf(tag.id),
       display: dictionary.display(tag.id),
@@ -95,6 +106,10 @@ interface Answer {
   total: number;
   listed: TagCounts[];
   sparks: Int32Array[];
+  /** The first minute counted (null: none), the plan the scores use, and the most any count may fall short. */
+  fromMinute: number | null;
+  plan: RisingPlan;
+  maxError: number;
 }
 
 /** A region: counts from the store's running totals per window, sparks from its minute buckets. */
@@ -118,18 +133,27 @@ function regionAnswer(query: TrendsQuery, frame: Frame, { store, sparks: regionS
   });
   const ids = listed.map((tag) => tag.id);
   const sparks = regionSparks.sparks(query.region, ids, frame.fromMinute, frame.slotMinutes, frame.slots);
-  return { total: store.total(query.region, plan.window), listed, sparks };
+  return { total: store.total(query.region, plan.window), listed, sparks, fromMinute: frame.fromMinute, plan, maxError: 0 };
 }
 
-/** A box: one scan of the grid over the reference period and the recent one, a second for the sparks. */
-function viewAnswer(query: TrendsQuery, bbox: Bbox, frame: Frame, grid: TrendSources['grid'], keyOf: (id: number) => string): Answer {
-  const { plan, endMinute } = frame;
-  const counts = grid.countTags({
-    bbox,
-    fromMinute: endMinute - plan.recentMinutes - plan.referenceMinutes + 1,
-    splitMinute: endMinute - plan.recentMinutes + 1,
-    toMinute: endMinute,
-  });
+/**
+ * A box: its cover of tiles (`boxCover`) over the buckets of the reference period and the recent one, read
+ * and added up once; then the sparks of the listed tags from the same read. The periods start where their buckets do (rounded outward), and
+ * the rising plan takes the minutes they really span, so a rate is never taken over minutes not counted.
+ */
+function viewAnswer(query: TrendsQuery, bbox: Bbox, frame: Frame, { tiles, store }: TrendSources, keyOf: (id: number) => string): Answer {
+  const { endMinute } = frame;
+  const cover = boxCover(bbox);
+  const counts = tiles.boxCounts(
+    cover,
+    endMinute - frame.plan.recentMinutes - frame.plan.referenceMinutes + 1,
+    endMinute - frame.plan.recentMinutes + 1,
+    endMinute,
+  );
+  if (counts.fromMinute === null || counts.splitMinute === null) {
+    return { total: 0, listed: [], sparks: [], fromMinute: null, plan: { ...frame.plan, coveredMinutes: 0 }, maxError: 0 };
+  }
+  const plan = boxPlan(frame.plan, endMinute, counts.fromMinute, counts.splitMinute, store.firstMinute);
   const windowCount = (i: number) => (plan.windowIsRecent ? counts.recent[i] : counts.recent[i] + counts.reference[i]);
   // Ranks indexes into `counts`; ties break on the tag's key.
   const top = new TopK(query.limit, (i) => keyOf(counts.ids[i]));
@@ -149,6 +173,27 @@ function viewAnswer(query: TrendsQuery, bbox: Bbox, frame: Frame, grid: TrendSou
     reference: counts.reference[i],
   }));
   const ids = listed.map((tag) => tag.id);
-  const sparks = grid.sparks(bbox, frame.fromMinute, frame.slotMinutes, frame.slots, ids);
-  return { total: plan.windowIsRecent ? counts.recentPosts : counts.posts, listed, sparks };
+  const sparks = counts.sparks(ids, frame.fromMinute, frame.slotMinutes, frame.slots);
+  return {
+    total: plan.windowIsRecent ? counts.recentPosts : counts.posts,
+    listed,
+    sparks,
+    fromMinute: plan.windowIsRecent ? counts.splitMinute : counts.fromMinute,
+    plan,
+    maxError: counts.maxError,
+  };
+}
+
+/**
+ * The rising plan of a box whose recent period was counted from `splitMinute` and its reference period from
+ * `fromMinute` (each its asked start rounded back to a bucket's): the minutes they span, the reference
+ * covered from the store's first minute on (as `withHistory`). A first minute at the start of the store's
+ * day (`firstMinute` is never older) means history reaches back further, to `fromMinute` at least.
+ */
+export function boxPlan(plan: RisingPlan, endMinute: number, fromMinute: number, splitMinute: number, firstMinute: number | null): RisingPlan {
+  const recentMinutes = endMinute - splitMinute + 1;
+  const referenceMinutes = splitMinute - fromMinute;
+  const reachesBack = firstMinute !== null && firstMinute <= endMinute - HORIZON_MINUTES + 1;
+  const coveredFrom = firstMinute === null ? splitMinute : reachesBack ? fromMinute : Math.max(fromMinute, firstMinute);
+  return { ...plan, recentMinutes, referenceMinutes, coveredMinutes: Math.min(referenceMinutes, Math.max(0, splitMinute - coveredFrom)) };
 }

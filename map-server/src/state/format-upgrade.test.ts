@@ -1,8 +1,12 @@
 /**
- * A save from the build before tile counts (state format 1) loads in this one with every count it had, and
- * with labels: its tile counts are rebuilt from the grid's posts. The fixture was written by commit 6fd00f5
- * (`writeStateFile` + `v8.serialize(engine.snapshot())` after the six posts below, on Node 20), so this reads
- * a real file of that format, not one this build made up.
+ * Saves of older builds load in this one with every count they had:
+ * - state format 1 (before tile counts): its tile counts are rebuilt from the grid's posts. The fixture was
+ *   written by commit 6fd00f5 (`writeStateFile` + `v8.serialize(engine.snapshot())` after the six posts
+ *   below, on Node 20).
+ * - state format 2 (tile counts, and boxes counted from a grid of every post): the grid is let go. The
+ *   fixture was written the same way by commit e2645bc, after the nine posts below, over more than 6 h, so
+ *   it holds minute, 10-minute and hour buckets.
+ * So these read real files of those formats, not ones this build made up.
  */
 import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +18,7 @@ import { TrendEngine } from '../trend-engine';
 import { readStateFile } from './state-file';
 
 const FIXTURE = fileURLToPath(new URL('../../../test/fixtures/state-format-1', import.meta.url));
+const FIXTURE_2 = fileURLToPath(new URL('../../../test/fixtures/state-format-2', import.meta.url));
 const START = Date.UTC(2026, 10, 20, 12);
 /** id, country, lat, lon, spellings: at the centres of 0.1° cells, where the grid keeps posts, so the rebuilt labels sit exactly where this build's own would. */
 const POSTS: [string, string | null, number, number, string[]][] = [
@@ -53,5 +58,47 @@ describe('a format-1 save', () => {
       ['Sea', 1],
     ]);
     expect(loaded.posts({ region: 'world', bbox: null }, null, 10).map((post) => post.id)).toEqual(['6', '5', '4', '3', '2', '1']);
+  });
+});
+
+describe('a format-2 save', () => {
+  const START_2 = Date.UTC(2026, 10, 25, 6);
+  /** As commit e2645bc ingested them, 47 minutes apart. */
+  const POSTS_2: [string, string | null, number, number, string[]][] = [
+    ['1', 'FR', 48.8566, 2.3522, ['WorldCup', 'Paris']],
+    ['2', 'FR', 45.764, 4.8357, ['WorldCup']],
+    ['3', 'DE', 52.52, 13.405, ['WorldCup', 'GER']],
+    ['4', null, 0.2, -29.7, ['Sea']],
+    ['5', 'JP', 35.6762, 139.6503, ['AI']],
+    ['6', 'FJ', -16.8, -179.95, ['Fiji']],
+    ['7', 'FJ', -17.7, 179.9, ['Fiji', 'Rugby']],
+    ['8', 'DE', 48.1351, 11.582, ['worldcup']],
+    ['9', 'FR', 48.8566, 2.3522, ['AI']],
+  ];
+
+  it('loads with every count it had, boxes counted from its tile counts', () => {
+    const saved = readStateFile(FIXTURE_2);
+    expect(saved?.header.run).toBe('a replay on the in-process bus');
+    const snapshot = v8.deserialize(saved!.payload) as EngineSnapshot;
+    expect(snapshot.format).toBe(2);
+    expect(snapshot.counts.grid).toBeDefined();
+    const loaded = TrendEngine.restore(snapshot);
+    const fresh = new TrendEngine();
+    POSTS_2.forEach(([id, cc, lat, lon, display], i) => {
+      const ts = START_2 + i * 47 * 60_000;
+      const event: GeoEvent = { v: EVENT_VERSION, id, ts, lat, lon, loc: 'point', cc, tags: display.map((d) => d.toLowerCase()), display };
+      expect(fresh.ingestEvent(event, ts).ok).toBe(true);
+    });
+    expect(answers(loaded)).toEqual(answers(fresh));
+    const europe = loaded.trends({ region: 'view', bbox: [-10, 35, 20, 60], window: '24h', sort: 'top', limit: 10 });
+    expect(europe.trends.map((trend) => [trend.display, trend.count])).toEqual([
+      ['WorldCup', 4],
+      ['AI', 1],
+      ['GER', 1],
+      ['Paris', 1],
+    ]);
+    expect(europe).toMatchObject({ total: 5, from: Date.UTC(2026, 10, 24, 12), approximate: false });
+    // Saved again, in this build's format: without the grid.
+    expect(loaded.snapshot().counts.grid).toBeUndefined();
   });
 });
