@@ -212,8 +212,9 @@ function everyAnswer(engine: TrendEngine) {
   return { trends, tagRegions, posts, labels, windowsEndMs: engine.windowsEndMs, version: engine.version };
 }
 
-describe('TrendEngine labels past the tile budget', () => {
-  it('say approximate, with the true top of every tile within the error of the count given', () => {
+describe('TrendEngine labels and boxes past the tile budget', () => {
+  it('say approximate, with the true top of every tile and every box count within the error of the count given', () => {
+    const france24h = (engine: TrendEngine) => engine.trends({ region: 'view', bbox: [-5, 41, 10, 51], window: '24h', sort: 'top', limit: 50 });
     const busy = (engine: TrendEngine) => {
       // Three hours of 20 posts a minute in Paris, Lyon and Tokyo over 60 tags, one of them ahead in each city.
       const cities = [
@@ -227,10 +228,12 @@ describe('TrendEngine labels past the tile budget', () => {
         const tags = i % 4 === 0 ? [city.lead] : [`t${(i * 7) % 60}`, city.lead === 'tokyo' ? 'ai' : 'cup'];
         engine.ingestEvent(event({ tags, ts, cc: city.cc, lat: city.lat, lon: city.lon }), ts);
       }
-      return [0, 4, 11].map((zoom) => engine.labels({ bbox: null, zoom, window: '24h', limit: 50 }));
+      return engine;
     };
-    const exact = busy(new TrendEngine());
-    const bounded = busy(new TrendEngine({ tileBudgetBytes: 3_000 }));
+    const labelsOf = (engine: TrendEngine) => [0, 4, 11].map((zoom) => engine.labels({ bbox: null, zoom, window: '24h', limit: 50 }));
+    const exactEngine = busy(new TrendEngine());
+    const boundedEngine = busy(new TrendEngine({ tileBudgetBytes: 3_000 }));
+    const [exact, bounded] = [exactEngine, boundedEngine].map(labelsOf);
     expect(exact.every((answer) => !answer.approximate && answer.maxError === 0)).toBe(true);
     expect(bounded.every((answer) => answer.approximate && answer.maxError > 0)).toBe(true);
     bounded.forEach((answer, i) => {
@@ -244,6 +247,20 @@ describe('TrendEngine labels past the tile budget', () => {
         expect(truth.count).toBeLessThanOrEqual(label.count + answer.maxError);
       }
     });
+    // A box is read from the same counts: its posts exact, each count within the error said of the truth.
+    for (const window of WINDOW_NAMES) {
+      const france = (engine: TrendEngine) => engine.trends({ region: 'view', bbox: [-5, 41, 10, 51], window, sort: 'top', limit: 50 });
+      const [truth, told] = [france(exactEngine), france(boundedEngine)];
+      expect(truth).toMatchObject({ approximate: false, maxError: 0 });
+      expect(told.total).toBe(truth.total);
+      if (!told.approximate) expect(told).toEqual(truth);
+      for (const trend of told.trends) {
+        const real = truth.trends.find((t) => t.tag === trend.tag)!.count;
+        if (trend.count > real || real > trend.count + told.maxError)
+          expect.fail(`${window} ${trend.tag}: ${real} posts, said ${trend.count} + ${told.maxError}`);
+      }
+    }
+    expect(france24h(boundedEngine)).toMatchObject({ approximate: true });
     expect(() => new TrendEngine({ tileBudgetBytes: -1 })).toThrow(new RangeError("the tile counts' budget must be 0 or more bytes; got -1"));
     // Before the snapshot is read: a bad option is not a damaged save.
     expect(() => TrendEngine.restore(null as never, { tileBudgetBytes: -1 })).toThrow(

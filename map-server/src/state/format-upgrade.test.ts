@@ -20,8 +20,8 @@ import { readStateFile } from './state-file';
 const FIXTURE = fileURLToPath(new URL('../../../test/fixtures/state-format-1', import.meta.url));
 const FIXTURE_2 = fileURLToPath(new URL('../../../test/fixtures/state-format-2', import.meta.url));
 const START = Date.UTC(2026, 10, 20, 12);
-/** id, country, lat, lon, spellings: at the centres of 0.1° cells, where the grid keeps posts, so the rebuilt labels sit exactly where this build's own would. */
-const POSTS: [string, string | null, number, number, string[]][] = [
+/** At the centres of 0.1° cells, where the grid keeps posts, so the rebuilt labels sit exactly where this build's own would. */
+const POSTS: Posted[] = [
   ['1', 'FR', 48.85, 2.35, ['WorldCup', 'Paris']],
   ['2', 'FR', 48.85, 2.35, ['WorldCup']],
   ['3', 'DE', 52.55, 13.45, ['WorldCup', 'GER']],
@@ -29,6 +29,20 @@ const POSTS: [string, string | null, number, number, string[]][] = [
   ['5', 'JP', 35.65, 139.75, ['AI']],
   ['6', 'FJ', -16.85, -179.95, ['Fiji']],
 ];
+
+/** id, country, lat, lon, spellings. */
+type Posted = [string, string | null, number, number, string[]];
+
+/** A new engine given `posts` as the build that saved the fixture was, from `start`, `stepMinutes` apart. */
+function freshWith(posts: readonly Posted[], start: number, stepMinutes: number): TrendEngine {
+  const fresh = new TrendEngine();
+  posts.forEach(([id, cc, lat, lon, display], i) => {
+    const ts = start + i * stepMinutes * 60_000;
+    const event: GeoEvent = { v: EVENT_VERSION, id, ts, lat, lon, loc: 'point', cc, tags: display.map((d) => d.toLowerCase()), display };
+    expect(fresh.ingestEvent(event, ts).ok).toBe(true);
+  });
+  return fresh;
+}
 
 function answers(engine: TrendEngine) {
   return WINDOW_NAMES.flatMap((window) => [
@@ -44,13 +58,7 @@ describe('a format-1 save', () => {
     const saved = readStateFile(FIXTURE);
     expect(saved?.header.run).toBe('a replay on the in-process bus');
     const loaded = TrendEngine.restore(v8.deserialize(saved!.payload) as EngineSnapshot);
-    const fresh = new TrendEngine();
-    POSTS.forEach(([id, cc, lat, lon, display], i) => {
-      const ts = START + i * 7 * 60_000;
-      const event: GeoEvent = { v: EVENT_VERSION, id, ts, lat, lon, loc: 'point', cc, tags: display.map((d) => d.toLowerCase()), display };
-      expect(fresh.ingestEvent(event, ts).ok).toBe(true);
-    });
-    expect(answers(loaded)).toEqual(answers(fresh));
+    expect(answers(loaded)).toEqual(answers(freshWith(POSTS, START, 7)));
     expect(loaded.labels({ bbox: null, zoom: 2, window: '1h', limit: 10 }).labels.map((l) => [l.display, l.count])).toEqual([
       ['WorldCup', 3],
       ['AI', 1],
@@ -64,7 +72,7 @@ describe('a format-1 save', () => {
 describe('a format-2 save', () => {
   const START_2 = Date.UTC(2026, 10, 25, 6);
   /** As commit e2645bc ingested them, 47 minutes apart. */
-  const POSTS_2: [string, string | null, number, number, string[]][] = [
+  const POSTS_2: Posted[] = [
     ['1', 'FR', 48.8566, 2.3522, ['WorldCup', 'Paris']],
     ['2', 'FR', 45.764, 4.8357, ['WorldCup']],
     ['3', 'DE', 52.52, 13.405, ['WorldCup', 'GER']],
@@ -83,13 +91,7 @@ describe('a format-2 save', () => {
     expect(snapshot.format).toBe(2);
     expect(snapshot.counts.grid).toBeDefined();
     const loaded = TrendEngine.restore(snapshot);
-    const fresh = new TrendEngine();
-    POSTS_2.forEach(([id, cc, lat, lon, display], i) => {
-      const ts = START_2 + i * 47 * 60_000;
-      const event: GeoEvent = { v: EVENT_VERSION, id, ts, lat, lon, loc: 'point', cc, tags: display.map((d) => d.toLowerCase()), display };
-      expect(fresh.ingestEvent(event, ts).ok).toBe(true);
-    });
-    expect(answers(loaded)).toEqual(answers(fresh));
+    expect(answers(loaded)).toEqual(answers(freshWith(POSTS_2, START_2, 47)));
     const europe = loaded.trends({ region: 'view', bbox: [-10, 35, 20, 60], window: '24h', sort: 'top', limit: 10 });
     expect(europe.trends.map((trend) => [trend.display, trend.count])).toEqual([
       ['WorldCup', 4],
