@@ -1,34 +1,34 @@
 /**
- * The last 24 h of accepted posts on a fine grid, for "Trends in this view": posts per tag in any box, over
- * any minutes of the horizon.
+ * The grid of every post of the last 24 h that state format 1 saved, kept only to read such a save: its
+ * tile counts are rebuilt from the grid's posts (`forEachPost`, see `PostCounts.restore`).
  *
- * Shape, and why:
+ * Until state format 3, "Trends in this view" was counted from this grid, by scanning the posts inside a
+ * box; boxes are now answered from the tile counts, and a running server keeps no grid. What is left here
+ * is the grid's layout, `add` (which builds one, for tests of the upgrade), `snapshot`, and a `restore`
+ * that reads a saved one back as it was laid out:
  * - A post is kept as its minute, its fine cell (`FINE_DEGREES` = 0.1°, about 11 km) and its tag ids, not
- *   its coordinates: a box is answered to within one fine cell at its edges. The box is rounded outward to
- *   whole cells, so every post inside it counts, and a post up to one cell outside may count too.
+ *   its coordinates, so it comes back at the centre of its fine cell.
  * - Posts are filed by coarse cell (`COARSE_DEGREES` = 4°) and by block of `BLOCK_MINUTES` (1 h): one
- *   growable Uint32Array per (coarse cell, block) that holds posts. A city-sized box reads the few coarse
- *   cells it touches; a block's posts leave together when the block falls out of the horizon, by dropping
- *   its arrays, with nothing to compact.
+ *   growable Uint32Array per (coarse cell, block) that holds posts; a block's posts leave together when the
+ *   block falls out of the horizon.
  * - A post is one 32-bit header word (minute in its block: 6 bits, fine cell in its coarse cell: 11 bits, tag
- *   count: 7 bits) followed by one word per tag id: 4 + 4 x tags bytes, about 10 bytes for an average post,
- *   plus the arrays' growth slack and about 150 bytes of object overhead per (coarse cell, block) in use.
- *   No object per post, no Map.
- * - A query scans the posts of the touched coarse cells in the touched blocks, checks minute and cell, and
- *   counts tags into a dense scratch array indexed by tag id (8 bytes per tag of the dictionary, kept
- *   between queries and reset through the list of ids touched), so a query costs O(posts scanned +
- *   distinct tags), allocates only its result, and needs no hashing.
+ *   count: 7 bits) followed by one word per tag id.
+ *
+ * Why `restore` still checks everything it reads: a save is input, written by another build or damaged
+ * since, and the issue's promise is that an older save is read or refused with a clear reason, never misread.
+ * A record whose tag count runs past its array would come back with its tags cut off, a minute past its block
+ * or a slot holding a block not its own would misdate posts, a tag id outside the dictionary would be counted
+ * for a tag no answer can name, and a save filed on another layout would put every post in the wrong place.
+ * Each is refused with a RangeError naming the field, before any count is rebuilt.
  * Pure: time comes in as minutes (`floor(ms / 60_000)`), and the caller moves the horizon with `advanceTo`.
  */
-import type { Bbox } from '../../../common/browser/api';
-import { bboxSpans } from '../../../common/browser/bbox';
 import { modulo } from '../../../common/browser/modulo';
 import { WINDOWS } from '../../../common/browser/windows';
 import { checkNullableNumber, checkNumber, checkObject, checkSame, checkSum, checkTyped, damaged } from './snapshot-check';
 
-/** Side of a fine cell, in degrees: the resolution of a box's edges. */
+/** Side of a fine cell, in degrees: where a post is kept. */
 export const FINE_DEGREES = 0.1;
-/** Side of a coarse cell, in degrees: the unit a query reads or skips. */
+/** Side of a coarse cell, in degrees: the posts of one (coarse cell, block) share an array. */
 export const COARSE_DEGREES = 4;
 /** Minutes per block: the unit of expiry. At most 64 (6 bits in the header). */
 export const BLOCK_MINUTES = 60;
@@ -67,26 +67,6 @@ export function fineRow(lat: number): number {
   return Math.min(FINE_ROWS - 1, Math.max(0, Math.floor((lat + 90) * FINE_PER_DEGREE)));
 }
 
-/** Posts per tag in a box, split at a minute into a reference period and a recent one. */
-export interface BoxCounts {
-  /** Posts in the box from `fromMinute` to `toMinute`. */
-  posts: number;
-  /** Of those, posts from `splitMinute` on. */
-  recentPosts: number;
-  /** Every tag seen, with its posts from `splitMinute` on and before it (parallel arrays). */
-  ids: Int32Array;
-  recent: Int32Array;
-  reference: Int32Array;
-}
-
-export interface BoxScan {
-  bbox: Bbox;
-  /** Inclusive minutes: the reference period is [fromMinute, splitMinute), the recent one [splitMinute, toMinute]. */
-  fromMinute: number;
-  splitMinute: number;
-  toMinute: number;
-}
-
 /**
  * A grid as plain data: the blocks its slots hold, and every array of posts in use, its used words
  * concatenated (without the growth slack; word 0 of each is its own used length, as in the index).
@@ -115,19 +95,6 @@ export interface GridLayout {
 
 const LAYOUT: GridLayout = { fineDegrees: FINE_DEGREES, coarseDegrees: COARSE_DEGREES, blockMinutes: BLOCK_MINUTES, horizonMinutes: HORIZON_MINUTES };
 
-/** One coarse cell's share of a box: the fine columns and rows (local to the cell, inclusive) it covers. */
-interface CellCover {
-  cell: number;
-  col0: number;
-  col1: number;
-  row0: number;
-  row1: number;
-  full: boolean;
-}
-
-/** Gets one array of posts and the offsets (`selected[0..count)`) of those that match a scan. */
-type RunVisitor = (words: Uint32Array, blockStart: number, selected: Int32Array, count: number) => void;
-
 export class GridIndex {
   /** Index `slot * COARSE_CELLS + cell`: the posts of one coarse cell in one block, or undefined. */
   private readonly arrays: (Uint32Array | undefined)[] = new Array<Uint32Array | undefined>(BLOCK_SLOTS * COARSE_CELLS);
@@ -136,10 +103,6 @@ export class GridIndex {
   private readonly slotPosts = new Float64Array(BLOCK_SLOTS);
   private newest = Number.NEGATIVE_INFINITY;
   private maxTagId = -1;
-  /** Counts by tag id during a scan, all zero between scans. */
-  private scratch = new Int32Array(0);
-  /** Offsets of the matching posts of one array, reused by every scan. */
-  private selected = new Int32Array(0);
 
   /** Posts held. */
   get size(): number {
@@ -189,74 +152,10 @@ export class GridIndex {
     }
   }
 
-  /** Posts per tag in `scan.bbox`, the reference period and the recent one apart. */
-  countTags(scan: BoxScan): BoxCounts {
-    // Per tag id, its recent count at [2 id] and its reference count at [2 id + 1]: one cache line per tag.
-    const pairs = this.scratchFor(2);
-    const touched: number[] = [];
-    let posts = 0;
-    let recentPosts = 0;
-    const split = scan.splitMinute;
-    this.forEachRun(scan.bbox, scan.fromMinute, scan.toMinute, (words, blockStart, selected, count) => {
-      posts += count;
-      for (let j = 0; j < count; j += 1) {
-        const at = selected[j];
-        const header = words[at];
-        const isRecent = blockStart + (header & MINUTE_MASK) >= split;
-        if (isRecent) recentPosts += 1;
-        const side = isRecent ? 0 : 1;
-        const end = at + 1 + (header >>> COUNT_SHIFT);
-        for (let k = at + 1; k < end; k += 1) {
-          const i = 2 * words[k];
-          if (pairs[i] === 0 && pairs[i + 1] === 0) touched.push(i);
-          pairs[i + side] += 1;
-        }
-      }
-    });
-    const n = touched.length;
-    const result: BoxCounts = { posts, recentPosts, ids: new Int32Array(n), recent: new Int32Array(n), reference: new Int32Array(n) };
-    for (let j = 0; j < n; j += 1) {
-      const i = touched[j];
-      result.ids[j] = i / 2;
-      result.recent[j] = pairs[i];
-      result.reference[j] = pairs[i + 1];
-      pairs[i] = 0;
-      pairs[i + 1] = 0;
-    }
-    return result;
-  }
-
-  /**
-   * Posts per slot of `slotMinutes` for each of `tagIds` in the box, over `slots` slots from `fromMinute`:
-   * one Int32Array per tag, oldest slot first.
-   */
-  sparks(bbox: Bbox, fromMinute: number, slotMinutes: number, slots: number, tagIds: readonly number[]): Int32Array[] {
-    const series = tagIds.map(() => new Int32Array(slots));
-    if (tagIds.length === 0) return series;
-    // Tag id -> its series' index + 1, in the (all-zero) scratch array; reset below.
-    const seriesOf = this.scratchFor(1);
-    tagIds.forEach((id, i) => {
-      if (id <= this.maxTagId) seriesOf[id] = i + 1;
-    });
-    this.forEachRun(bbox, fromMinute, fromMinute + slots * slotMinutes - 1, (words, blockStart, selected, count) => {
-      for (let j = 0; j < count; j += 1) {
-        const at = selected[j];
-        const header = words[at];
-        const end = at + 1 + (header >>> COUNT_SHIFT);
-        for (let k = at + 1; k < end; k += 1) {
-          const s = seriesOf[words[k]];
-          if (s !== 0) series[s - 1][Math.floor((blockStart + (header & MINUTE_MASK) - fromMinute) / slotMinutes)] += 1;
-        }
-      }
-    });
-    for (const id of tagIds) if (id <= this.maxTagId) seriesOf[id] = 0;
-    return series;
-  }
-
   /**
    * Calls `visit` with every post held, hour block by hour block, oldest first: its minute, the centre of its
-   * fine cell, its tag ids (a view valid during the call only). For a save written before tile counts were
-   * saved, which rebuilds them from here.
+   * fine cell, its tag ids (a view valid during the call only). The order lets a rebuild of the tile counts
+   * keep the oldest hour whole, as a run that counted the posts kept it.
    */
   forEachPost(visit: (minute: number, lat: number, lon: number, tagIds: Uint32Array) => void): void {
     const slots = [...this.slotBlock.keys()]
@@ -280,20 +179,6 @@ export class GridIndex {
         }
       }
     }
-  }
-
-  /** What the index holds, for benchmarks and health: posts, arrays, and 32-bit words used and allocated. */
-  stats(): { posts: number; arrays: number; wordsUsed: number; wordsAllocated: number } {
-    let arrays = 0;
-    let wordsUsed = 0;
-    let wordsAllocated = 0;
-    for (const words of this.arrays) {
-      if (words === undefined) continue;
-      arrays += 1;
-      wordsUsed += words[0];
-      wordsAllocated += words.length;
-    }
-    return { posts: this.size, arrays, wordsUsed, wordsAllocated };
   }
 
   /** A copy of the posts held, as plain data (see `GridIndexSnapshot`). */
@@ -327,9 +212,9 @@ export class GridIndex {
   }
 
   /**
-   * The grid `snapshot` copied. Every array's records are walked once (headers only): a damaged one could
-   * otherwise send a scan past its end, and a tag id must be under `tagCount`. `where` names it in the
-   * RangeError a malformed snapshot gets.
+   * The grid `snapshot` copied. Every slot's block and every array's records are checked once (the records by
+   * their headers, and their tag ids to be under `tagCount`), so that `forEachPost` gives back nothing a save
+   * did not hold. `where` names it in the RangeError a malformed snapshot gets.
    */
   static restore(snapshot: GridIndexSnapshot, tagCount: number, where = 'grid'): GridIndex {
     const s = checkObject(snapshot, where);
@@ -339,6 +224,7 @@ export class GridIndex {
     grid.slotBlock.set(checkTyped(s.slotBlock, Float64Array, `${where}.slotBlock`, BLOCK_SLOTS));
     grid.slotPosts.set(checkTyped(s.slotPosts, Float64Array, `${where}.slotPosts`, BLOCK_SLOTS));
     grid.newest = checkNullableNumber(s.newestMinute, `${where}.newestMinute`, true) ?? Number.NEGATIVE_INFINITY;
+    grid.checkBlocks(where);
     grid.maxTagId = checkNumber(s.maxTagId, `${where}.maxTagId`, true);
     if (grid.maxTagId >= tagCount) damaged(`${where}.maxTagId`, `tag id ${grid.maxTagId} is not in the dictionary (${tagCount} tags)`);
     const indexes = checkTyped(s.arrayIndex, Uint32Array, `${where}.arrayIndex`);
@@ -363,6 +249,22 @@ export class GridIndex {
     return grid;
   }
 
+  /**
+   * Checks that each slot holds a whole block of its own (block modulo the slots) inside the horizon that ends
+   * at the newest minute: `forEachPost` dates every post of a slot by its block, so any other would be misdated.
+   */
+  private checkBlocks(where: string): void {
+    const newestBlock = Math.floor(this.newest / BLOCK_MINUTES);
+    const oldestBlock = Math.floor((this.newest - HORIZON_MINUTES + 1) / BLOCK_MINUTES);
+    this.slotBlock.forEach((block, slot) => {
+      if (Number.isNaN(block)) return;
+      // A fraction or an infinity is no slot's either: its modulo is not a whole slot.
+      if (modulo(block, BLOCK_SLOTS) !== slot || block < oldestBlock || block > newestBlock) {
+        damaged(`${where}.slotBlock[${slot}]`, `block ${block} is not slot ${slot}'s, or not in the horizon ending at minute ${this.newest}`);
+      }
+    });
+  }
+
   /** The posts in one array of a snapshot, after checking that its records fill it exactly and name known tags. */
   private checkedRecords(words: Uint32Array, where: string): number {
     if (words.length < FIRST_RECORD || words[0] !== words.length) damaged(where, `says ${words[0]} words in use, holds ${words.length}`);
@@ -376,43 +278,6 @@ export class GridIndex {
       at = end;
     }
     return posts;
-  }
-
-  /**
-   * Calls `visit` once per array of posts the box and minutes touch, with the offsets of the posts in it
-   * that lie in both (`selected[0..count)`): the per-post tests run in one tight loop here, and callers
-   * loop over the survivors without a call per post.
-   */
-  private forEachRun(bbox: Bbox, fromMinute: number, toMinute: number, visit: RunVisitor): void {
-    const covers = coverOf(bbox);
-    for (let slot = 0; slot < BLOCK_SLOTS; slot += 1) {
-      const block = this.slotBlock[slot];
-      if (Number.isNaN(block)) continue;
-      const blockStart = block * BLOCK_MINUTES;
-      if (blockStart > toMinute || blockStart + BLOCK_MINUTES - 1 < fromMinute) continue;
-      // Minutes within the block, so the test per post is on its 6 bits.
-      const first = Math.max(fromMinute - blockStart, 0);
-      const last = Math.min(toMinute - blockStart, BLOCK_MINUTES - 1);
-      const base = slot * COARSE_CELLS;
-      for (const cover of covers) {
-        const words = this.arrays[base + cover.cell];
-        if (words === undefined) continue;
-        const end = words[0];
-        if (this.selected.length < end) this.selected = new Int32Array(end * 2);
-        const selected = this.selected;
-        let count = 0;
-        let at = FIRST_RECORD;
-        while (at < end) {
-          const header = words[at];
-          const minute = header & MINUTE_MASK;
-          if (minute >= first && minute <= last && (cover.full || coverHolds(cover, (header >>> MINUTE_BITS) & CELL_MASK))) {
-            selected[count++] = at;
-          }
-          at += 1 + (header >>> COUNT_SHIFT);
-        }
-        if (count > 0) visit(words, blockStart, selected, count);
-      }
-    }
   }
 
   /** The array at `index` with room for `need` more words, grown (doubled) or created as needed. */
@@ -437,47 +302,4 @@ export class GridIndex {
     this.slotBlock[slot] = Number.NaN;
     this.slotPosts[slot] = 0;
   }
-
-  /** The all-zero scratch array with `perTag` entries per tag id; callers zero what they touch. */
-  private scratchFor(perTag: number): Int32Array {
-    const needed = perTag * (this.maxTagId + 1);
-    // A quarter to spare, so that a growing vocabulary does not reallocate on every query.
-    if (this.scratch.length < needed) this.scratch = new Int32Array(Math.max(2_048, Math.ceil(needed * 1.25)));
-    return this.scratch;
-  }
-}
-
-/** Whether a fine cell (local to its coarse cell) lies in the cover. */
-function coverHolds(cover: CellCover, local: number): boolean {
-  const col = local % SIDE;
-  const row = (local - col) / SIDE;
-  return col >= cover.col0 && col <= cover.col1 && row >= cover.row0 && row <= cover.row1;
-}
-
-/** The coarse cells a box touches, each with the part of it the box covers, in fine cells. */
-function coverOf(bbox: Bbox): CellCover[] {
-  const { lons, south, north } = bboxSpans(bbox);
-  const row0 = fineRow(south);
-  const row1 = fineRow(north);
-  let columns = lons.map(([west, east]) => [fineCol(west), fineCol(east)] as const);
-  // Across the antimeridian, both halves may reach into the same fine column: that is every column.
-  if (columns.length === 2 && columns[1][1] >= columns[0][0] - 1) columns = [[0, FINE_COLS - 1]];
-  const covers: CellCover[] = [];
-  for (const [col0, col1] of columns) {
-    for (let cx = Math.floor(col0 / SIDE); cx <= Math.floor(col1 / SIDE); cx += 1) {
-      for (let cy = Math.floor(row0 / SIDE); cy <= Math.floor(row1 / SIDE); cy += 1) {
-        const cover: CellCover = {
-          cell: cy * COARSE_COLS + cx,
-          col0: Math.max(col0 - cx * SIDE, 0),
-          col1: Math.min(col1 - cx * SIDE, SIDE - 1),
-          row0: Math.max(row0 - cy * SIDE, 0),
-          row1: Math.min(row1 - cy * SIDE, SIDE - 1),
-          full: false,
-        };
-        cover.full = cover.col0 === 0 && cover.col1 === SIDE - 1 && cover.row0 === 0 && cover.row1 === SIDE - 1;
-        covers.push(cover);
-      }
-    }
-  }
-  return covers;
 }
