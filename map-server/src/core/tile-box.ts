@@ -16,8 +16,10 @@ export interface BoxTally {
   ids: Int32Array;
   recent: Int32Array;
   reference: Int32Array;
-  /** The most by which any tag's count (in either period) may fall short: the errors of the tiles read, added up. */
+  /** The most by which any tag's count over both periods may fall short: the errors of the tiles read, added up. */
   maxError: number;
+  /** The same over the recent period alone. */
+  recentError: number;
 }
 
 /**
@@ -68,8 +70,8 @@ function seek(cells: Uint32Array, from: number, index: number): number {
  * start and length, the blocks read (a level's block, and for the minute still taking posts its open part)
  * and the tiles of the box in them, as pairs (index into `blocks`, tile position). Read once, then added up
  * (`tallyBox`) and, for the tags listed, put in sparkline slots (`sparkBox`) without looking for the tiles
- * again. `fromMinute`: the start of the bucket the first minute asked is filed in, or null when no bucket
- * holds any of them.
+ * again. `fromMinute`: the start of the bucket the first minute asked is filed in (whether or not any
+ * bucket holds posts), or null before any post was counted.
  */
 export interface BoxRead {
   fromMinute: number | null;
@@ -87,32 +89,50 @@ export function tallyBox(read: BoxRead, splitMinute: number, scratch: Int32Array
   let posts = 0;
   let recentPosts = 0;
   let maxError = 0;
-  for (const { start, blocks, tiles } of read.buckets) {
-    const side = start >= splitMinute ? 0 : 1;
-    for (let k = 0; k < tiles.length; k += 2) {
-      const block = blocks[tiles[k]];
-      const r = tiles[k + 1];
-      posts += block.posts[r];
-      if (side === 0) recentPosts += block.posts[r];
-      maxError += block.errors[r];
-      for (let e = r === 0 ? 0 : block.ends[r - 1]; e < block.ends[r]; e += 1) {
-        const i = 2 * block.tags[e];
-        if (scratch[i] === 0 && scratch[i + 1] === 0) touched.push(i);
-        scratch[i + side] += block.counts[e];
+  let recentError = 0;
+  try {
+    for (const { start, blocks, tiles } of read.buckets) {
+      const side = start >= splitMinute ? 0 : 1;
+      for (let k = 0; k < tiles.length; k += 2) {
+        const block = blocks[tiles[k]];
+        const r = tiles[k + 1];
+        posts += block.posts[r];
+        maxError += block.errors[r];
+        if (side === 0) {
+          recentPosts += block.posts[r];
+          recentError += block.errors[r];
+        }
+        for (let e = r === 0 ? 0 : block.ends[r - 1]; e < block.ends[r]; e += 1) {
+          const i = 2 * block.tags[e];
+          if (scratch[i] === 0 && scratch[i + 1] === 0) touched.push(i);
+          scratch[i + side] += block.counts[e];
+        }
       }
     }
+    const n = touched.length;
+    const tally: BoxTally = {
+      posts,
+      recentPosts,
+      ids: new Int32Array(n),
+      recent: new Int32Array(n),
+      reference: new Int32Array(n),
+      maxError,
+      recentError,
+    };
+    for (let j = 0; j < n; j += 1) {
+      const i = touched[j];
+      tally.ids[j] = i / 2;
+      tally.recent[j] = scratch[i];
+      tally.reference[j] = scratch[i + 1];
+    }
+    return tally;
+  } finally {
+    // All zero again, whatever happened: the next box reads it.
+    for (const i of touched) {
+      scratch[i] = 0;
+      scratch[i + 1] = 0;
+    }
   }
-  const n = touched.length;
-  const tally: BoxTally = { posts, recentPosts, ids: new Int32Array(n), recent: new Int32Array(n), reference: new Int32Array(n), maxError };
-  for (let j = 0; j < n; j += 1) {
-    const i = touched[j];
-    tally.ids[j] = i / 2;
-    tally.recent[j] = scratch[i];
-    tally.reference[j] = scratch[i + 1];
-    scratch[i] = 0;
-    scratch[i + 1] = 0;
-  }
-  return tally;
 }
 
 /**

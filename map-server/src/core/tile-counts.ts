@@ -243,7 +243,7 @@ export class TileCounts {
     const keep = keepFor(cover);
     const buckets = this.bucketsIn(fromMinute, toMinute);
     return {
-      fromMinute: buckets.length === 0 ? null : this.placeOf(fromMinute).start,
+      fromMinute: Number.isFinite(this.newest) ? this.placeOf(fromMinute).start : null,
       buckets: buckets.map((bucket) => {
         const isNewest = bucket.minutes === 1 && bucket.start === this.newest;
         // Per level, its blocks: the newest minute's open part is read once per level, however many parts.
@@ -271,7 +271,7 @@ export class TileCounts {
    * (`spark`: `slots` slots of `slotMinutes` from `fromMinute`, from `sparkBox`), all from one read of the
    * box. Both periods are rounded outward to the buckets their minutes are filed in: the recent one starts
    * with the bucket that holds `splitMinute`, the reference one with the bucket that holds `fromMinute`,
-   * and the answer says where (null: no bucket holds any of the minutes).
+   * and the answer says where, whether or not any bucket holds posts (null: before any post was counted).
    */
   boxCounts(cover: readonly CoverPart[], fromMinute: number, splitMinute: number, toMinute: number): BoxCounted {
     const read = this.readBox(cover, fromMinute, toMinute);

@@ -125,8 +125,11 @@ export function boxCover(bbox: Bbox): CoverPart[] {
       const y0 = Math.ceil(fine.y0 / scale);
       const y1 = Math.floor((fine.y1 + 1) / scale) - 1;
       if (x0 > x1 || y0 > y1) continue;
-      const hole =
+      const hole: CoverPart['hole'] =
         taken === null ? null : { x0: taken.x0 / scale, x1: (taken.x1 + 1) / scale - 1, y0: taken.y0 / scale, y1: (taken.y1 + 1) / scale - 1 };
+      // A level whose tiles inside the box are all in the coarser part adds nothing: reading it would walk
+      // every row of its blocks for no tile (the whole world's box, at every level but the coarsest).
+      if (hole !== null && hole.x0 === x0 && hole.x1 === x1 && hole.y0 === y0 && hole.y1 === y1) continue;
       parts.push({ level, x0, x1, y0, y1, hole });
       taken = { x0: x0 * scale, x1: (x1 + 1) * scale - 1, y0: y0 * scale, y1: (y1 + 1) * scale - 1 };
     }

@@ -5,7 +5,7 @@ import { prng } from '../../../common/node/prng';
 import { TrendEngine } from '../trend-engine';
 import { event } from '../../test/helpers';
 import { boxPlan, type TrendsQuery } from './trends-query';
-import { risingPlan, risingScore } from './rising';
+import { isRising, risingPlan, risingScore } from './rising';
 
 const MINUTE = 60_000;
 const END = Date.UTC(2026, 2, 1, 12, 0); // on a minute boundary: the window's newest minute starts here
@@ -128,8 +128,11 @@ describe('trends in a view', () => {
     tags: string[];
   }
 
-  /** A seeded day of posts from a few cities and the sea, with tags that come and go; and the posts. */
-  function randomDay(seed: number): { engine: TrendEngine; posts: DayPost[] } {
+  /**
+   * A seeded day of posts from a few cities and the sea, with tags that come and go, the newest in the minute
+   * before `end`; and the posts.
+   */
+  function randomDay(seed: number, end = END): { engine: TrendEngine; posts: DayPost[] } {
     const random = prng(seed);
     const places = [
       { cc: 'FR', lat: 48.85, lon: 2.35 },
@@ -146,7 +149,7 @@ describe('trends in a view', () => {
       const place = random.pick(places);
       const tags = [...new Set([`t${Math.floor(random.next() ** 2 * 30)}`, `t${random.int(30)}`])];
       const minutesAgo = Math.floor(random.next() ** 3 * 1_500);
-      const ts = END - minutesAgo * MINUTE - random.int(MINUTE);
+      const ts = end - minutesAgo * MINUTE - random.int(MINUTE);
       engine.ingestEvent(event({ tags, ts, ...place }), ARRIVAL);
       const minute = Math.floor(ts / MINUTE);
       newest = Math.max(newest, minute);
@@ -169,64 +172,111 @@ describe('trends in a view', () => {
 
   const withoutArea = ({ region: _region, bbox: _bbox, ...rest }: TrendsResponse) => rest;
 
+  /** Where the tile counts file `minute` once `newest` is the newest minute: its bucket's start (tile-counts.ts). */
+  function bucketStart(minute: number, newest: number): number {
+    const ten = minute - (minute % 10);
+    const hour = minute - (minute % 60);
+    if (newest - (ten + 9) < 60) return minute;
+    if (newest - (hour + 59) < 360) return ten;
+    return hour;
+  }
+
   /**
-   * A box's answer against the posts: for 15m and 1h (minute buckets) exactly the region's answer; for 6h and
-   * 24h counted from the start of the bucket the window starts in (10 minutes, an hour), which it says in
-   * `from`, every listed count and the total as the posts from then on give them, ranked by them.
+   * A box's answer against the posts, counted one by one from where its buckets start: the window from the
+   * bucket its first minute is in (which `from` says), the rising score's recent and reference periods
+   * likewise, ranked as those counts rank. At 15m and 1h, whose windows are minute buckets, its counts,
+   * total, start and sparklines are also the region's; at 15m, whose reference hour is minute buckets too,
+   * the whole answer is. Returns how many answers started before their window (rounded back to a bucket).
    */
-  function expectBoxAnswers(engine: TrendEngine, posts: readonly DayPost[], box: TrendsQuery, region: string, inBox: (post: DayPost) => boolean) {
+  function expectBoxAnswers(
+    engine: TrendEngine,
+    posts: readonly DayPost[],
+    box: TrendsQuery,
+    region: string,
+    inBox: (post: DayPost) => boolean,
+  ): number {
+    let rounded = 0;
+    const first = Math.min(...posts.map((post) => post.minute));
+    const counted = (from: number) => bruteForce(posts, from, inBox);
     for (const window of WINDOW_NAMES) {
       for (const sort of SORTS) {
         const exact = engine.trends(query({ region, window, sort, limit: 50 }));
         const view = engine.trends({ ...box, window, sort, limit: 50 });
+        const label = `${window} ${sort}`;
         expect(view.approximate).toBe(false);
-        if (window === '15m' || window === '1h') {
-          expect(withoutArea(view), `${window} ${sort}`).toEqual(withoutArea(exact));
-          continue;
+        if (window === '15m') expect(withoutArea(view), label).toEqual(withoutArea(exact));
+        if (window === '1h' && sort === 'top') {
+          const shown = ({ from, total, trends }: TrendsResponse) => ({
+            from,
+            total,
+            trends: trends.map(({ tag, count, share, spark }) => ({ tag, count, share, spark })),
+          });
+          expect(shown(view), label).toEqual(shown(exact));
         }
         // The newest post's minute: the windows end there.
         const endMinute = Math.floor(view.asOf! / MINUTE);
-        const start = endMinute - WINDOWS[window] + 1;
-        const bucket = window === '6h' ? 10 : 60;
-        const from = view.from! / MINUTE;
-        expect(from % bucket, `${window} starts on its bucket`).toBe(0);
-        expect(from).toBeGreaterThan(start - bucket);
-        expect(from).toBeLessThanOrEqual(start);
-        const truth = bruteForce(posts, from, inBox);
-        expect(view.total, window).toBe(truth.total);
-        for (const trend of view.trends) expect(trend.count, `${window} ${sort} ${trend.tag}`).toBe(truth.counts.get(trend.tag));
-        if (sort === 'top') {
-          const ranked = [...truth.counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 50);
-          expect(view.trends.map((trend) => [trend.tag, trend.count])).toEqual(ranked);
-        } else {
-          // The last 6 h from its 10-minute bucket on, against the 18 h before from the hour the day starts in.
-          const split = window === '6h' ? from : Math.floor((endMinute - 359) / 10) * 10;
-          const referenceFrom = Math.floor((endMinute - 1_439) / 60) * 60;
-          const recent = bruteForce(posts, split, inBox).counts;
-          const outer = bruteForce(posts, referenceFrom, inBox).counts;
-          const first = Math.max(endMinute - 1_439, Math.min(...posts.map((post) => post.minute)));
-          const plan = boxPlan(risingPlan(window), endMinute, referenceFrom, split, first);
-          expect(view.referenceMinutes).toBe(plan.coveredMinutes);
-          for (const trend of view.trends) {
-            const r = recent.get(trend.tag) ?? 0;
-            const expected = risingScore(r, (outer.get(trend.tag) ?? 0) - r, plan);
-            expect(trend.score, trend.tag).toBeCloseTo(expected.score, 9);
-          }
-        }
+        const base = risingPlan(window);
+        const referenceFrom = bucketStart(endMinute - base.recentMinutes - base.referenceMinutes + 1, endMinute);
+        const split = bucketStart(endMinute - base.recentMinutes + 1, endMinute);
+        const from = base.windowIsRecent ? split : referenceFrom;
+        expect(view.from, label).toBe(from * MINUTE);
+        if (from < endMinute - WINDOWS[window] + 1) rounded += 1;
+        const truth = counted(from);
+        expect(view.total, label).toBe(truth.total);
+        const recent = counted(split).counts;
+        const outer = counted(referenceFrom).counts;
+        const plan = boxPlan(base, endMinute, referenceFrom, split, first);
+        expect(view.referenceMinutes, label).toBe(plan.coveredMinutes);
+        const scored = [...truth.counts.keys()].map((tag) => {
+          const r = recent.get(tag) ?? 0;
+          return { tag, count: truth.counts.get(tag)!, recent: r, ...risingScore(r, (outer.get(tag) ?? 0) - r, plan) };
+        });
+        const ranked =
+          sort === 'top'
+            ? scored.sort((a, b) => b.count - a.count || (a.tag < b.tag ? -1 : 1))
+            : scored.filter((tag) => isRising(tag.recent, tag.score, plan)).sort((a, b) => b.score - a.score || (a.tag < b.tag ? -1 : 1));
+        expect(
+          view.trends.map((trend) => [trend.tag, trend.count]),
+          label,
+        ).toEqual(ranked.slice(0, 50).map((tag) => [tag.tag, tag.count]));
+        view.trends.forEach((trend, i) => expect(trend.score, `${label} ${trend.tag}`).toBeCloseTo(ranked[i].score, 9));
       }
     }
+    return rounded;
   }
 
-  it('answers a box around the whole world as the world: to the minute up to 1 h, from its bucket beyond', () => {
-    const { engine, posts } = randomDay(7);
-    expectBoxAnswers(engine, posts, query({ region: 'view', bbox: [-180, -90, 180, 90] }), 'world', () => true);
-    expect(engine.trends(query({ window: '24h' })).trends.length).toBeGreaterThan(0);
+  // Ends on a 10-minute and hour boundary, and off them: the buckets then start before the windows do.
+  const ENDS = [END, END + 17 * MINUTE, END + 43 * MINUTE];
+
+  it('answers a box around the whole world as the world to the minute at 15m and 1h, and from its buckets on', () => {
+    let rounded = 0;
+    for (const end of ENDS) {
+      const { engine, posts } = randomDay(7, end);
+      rounded += expectBoxAnswers(engine, posts, query({ region: 'view', bbox: [-180, -90, 180, 90] }), 'world', () => true);
+      expect(engine.trends(query({ window: '24h' })).trends.length).toBeGreaterThan(0);
+    }
+    expect(rounded).toBeGreaterThan(0);
   });
 
   it('answers a box across the antimeridian with the posts on both sides of it', () => {
-    const { engine, posts } = randomDay(11);
-    const fiji = (post: DayPost) => post.lat === -17.7 || post.lat === -16.8;
-    expectBoxAnswers(engine, posts, query({ region: 'view', bbox: [179, -19, -179, -15] }), 'FJ', fiji);
+    for (const end of ENDS) {
+      const { engine, posts } = randomDay(11, end);
+      const fiji = (post: DayPost) => post.lat === -17.7 || post.lat === -16.8;
+      expectBoxAnswers(engine, posts, query({ region: 'view', bbox: [179, -19, -179, -15] }), 'FJ', fiji);
+    }
+  });
+
+  it("takes a box's reference rate over the minutes since its first post, where its hour bucket starts before it", () => {
+    // The first post at 10:30, the newest a day later at 10:39: the 6h window's reference period is counted
+    // from its hour bucket (10:00 the day before), but history starts at 10:30, so 18 h 10 min of it is covered.
+    const first = Date.UTC(2026, 2, 1, 10, 30);
+    const newest = first + 24 * 60 * MINUTE + 9 * MINUTE;
+    const engine = new TrendEngine();
+    for (const ts of [first, first + 60 * MINUTE, newest]) engine.ingestEvent(event({ tags: ['a'], ts }), ARRIVAL);
+    const view = engine.trends(query({ region: 'view', bbox: [-180, -90, 180, 90], window: '6h', sort: 'rising' }));
+    expect(view.referenceMinutes).toBe(18 * 60 + 10);
+    // The region's day starts at 10:40 (24 h back), and its reference period with it.
+    expect(engine.trends(query({ window: '6h', sort: 'rising' })).referenceMinutes).toBe(18 * 60);
   });
 
   it('sums each sparkline to its count', () => {

@@ -5,7 +5,7 @@
  * else; does no I/O.
  */
 import { SPARK_SLOTS, type Bbox, type SortName, type Trend, type TrendsResponse } from '../../../common/browser/api';
-import { WINDOWS, type WindowName } from '../../../common/browser/windows';
+import type { WindowName } from '../../../common/browser/windows';
 import { BUCKET_MS, type WindowStore } from './window-store';
 import type { TileCounts } from './tile-counts';
 import { boxCover } from './tiles';
@@ -14,9 +14,6 @@ import type { TagDictionary } from './tag-dictionary';
 import { TopK } from './top-k';
 import { areaKey, type Area } from './area';
 import { isRising, risingPlan, risingScore, withHistory, type RisingPlan } from './rising';
-
-/** The store's day: its oldest minute is `endMinute - HORIZON_MINUTES + 1`. */
-const HORIZON_MINUTES = Math.max(...Object.values(WINDOWS));
 
 export interface TrendsQuery extends Area {
   window: WindowName;
@@ -50,7 +47,7 @@ interface Frame {
 /** Exactly what a trends query reads, and only to read it. */
 export interface TrendSources {
   /** A region's running totals, and where the windows end and the history starts. */
-  store: Pick<WindowStore, 'endMs' | 'endMinute' | 'firstMinute' | 'tally' | 'total'>;
+  store: Pick<WindowStore, 'endMs' | 'endMinute' | 'firstMinute' | 'firstPostMinute' | 'tally' | 'total'>;
   /** A box's counts and sparklines. */
   tiles: Pick<TileCounts, 'boxCounts'>;
   /** A region's sparklines. */
@@ -153,7 +150,7 @@ function viewAnswer(query: TrendsQuery, bbox: Bbox, frame: Frame, { tiles, store
   if (counts.fromMinute === null || counts.splitMinute === null) {
     return { total: 0, listed: [], sparks: [], fromMinute: null, plan: { ...frame.plan, coveredMinutes: 0 }, maxError: 0 };
   }
-  const plan = boxPlan(frame.plan, endMinute, counts.fromMinute, counts.splitMinute, store.firstMinute);
+  const plan = boxPlan(frame.plan, endMinute, counts.fromMinute, counts.splitMinute, store.firstPostMinute);
   const windowCount = (i: number) => (plan.windowIsRecent ? counts.recent[i] : counts.recent[i] + counts.reference[i]);
   // Ranks indexes into `counts`; ties break on the tag's key.
   const top = new TopK(query.limit, (i) => keyOf(counts.ids[i]));
@@ -180,20 +177,21 @@ function viewAnswer(query: TrendsQuery, bbox: Bbox, frame: Frame, { tiles, store
     sparks,
     fromMinute: plan.windowIsRecent ? counts.splitMinute : counts.fromMinute,
     plan,
-    maxError: counts.maxError,
+    // The counts listed are the window's: at 15m, 1h and 6h the recent period's alone.
+    maxError: plan.windowIsRecent ? counts.recentError : counts.maxError,
   };
 }
 
 /**
  * The rising plan of a box whose recent period was counted from `splitMinute` and its reference period from
  * `fromMinute` (each its asked start rounded back to a bucket's): the minutes they span, the reference
- * covered from the store's first minute on (as `withHistory`). A first minute at the start of the store's
- * day (`firstMinute` is never older) means history reaches back further, to `fromMinute` at least.
+ * covered from the first minute with a post on (`firstPostMinute`, as `withHistory` does with the store's
+ * day): the buckets may reach back before the store's day, so its first minute, clamped to that day, would
+ * not tell whether they had history.
  */
-export function boxPlan(plan: RisingPlan, endMinute: number, fromMinute: number, splitMinute: number, firstMinute: number | null): RisingPlan {
+export function boxPlan(plan: RisingPlan, endMinute: number, fromMinute: number, splitMinute: number, firstPostMinute: number | null): RisingPlan {
   const recentMinutes = endMinute - splitMinute + 1;
   const referenceMinutes = splitMinute - fromMinute;
-  const reachesBack = firstMinute !== null && firstMinute <= endMinute - HORIZON_MINUTES + 1;
-  const coveredFrom = firstMinute === null ? splitMinute : reachesBack ? fromMinute : Math.max(fromMinute, firstMinute);
+  const coveredFrom = firstPostMinute === null ? splitMinute : Math.max(fromMinute, firstPostMinute);
   return { ...plan, recentMinutes, referenceMinutes, coveredMinutes: Math.min(referenceMinutes, Math.max(0, splitMinute - coveredFrom)) };
 }

@@ -227,6 +227,15 @@ export class WindowStore {
     return Number.isFinite(this.#firstMinute) ? Math.max(this.#firstMinute, this.#endMinute - RING_BUCKETS + 1) : null;
   }
 
+  /**
+   * The oldest minute holding a post since the store started or last emptied, however long ago (null before
+   * any post): for counts kept in longer buckets than the store's (a box's hour buckets reach back before the
+   * store's day), which must know whether their first minutes had history.
+   */
+  get firstPostMinute(): number | null {
+    return Number.isFinite(this.#firstMinute) ? this.#firstMinute : null;
+  }
+
   /** True when an event at `atMs` would fall before every window. */
   isStale(atMs: number): boolean {
     return Math.floor(atMs / BUCKET_MS) <= this.#endMinute - RING_BUCKETS;
@@ -344,7 +353,7 @@ export class WindowStore {
       bucketMs: BUCKET_MS,
       ringBuckets: RING_BUCKETS,
       endMs: this.#endMs,
-      firstMinute: this.firstMinute,
+      firstMinute: this.firstPostMinute,
       version: this.#version,
       leaves: [...this.leaves.keys()],
       bucketLeaf: Uint32Array.from(held, ({ leaf }) => leaf),
