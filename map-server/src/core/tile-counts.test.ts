@@ -85,10 +85,8 @@ class Model {
     const range = tileRange(bbox, FINEST_LEVEL);
     const first = bucketOf(from, this.newest)[0];
     const splitAt = bucketOf(split, this.newest)[0];
-    const held = this.buckets().some((bucket) => {
-      const [start, minutes] = bucket.split('/').map(Number);
-      return start <= to && start + minutes - 1 >= from;
-    });
+    // Where the counts start whether or not a bucket holds posts; null only before the first post.
+    const held = Number.isFinite(this.newest);
     const read = this.live().filter(
       (p) =>
         p.minute >= first && p.minute <= to && rangeHolds(range, tileIndex(FINEST_LEVEL, tileX(p.lon, FINEST_LEVEL), tileY(p.lat, FINEST_LEVEL))),
