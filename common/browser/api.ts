@@ -208,7 +208,10 @@ export const TrendsResponseSchema = Type.Object({
   spark: Type.Object({ slots: Count(), slotMs: Count() }),
   /**
    * Minutes of history the rising scores compare with: the whole reference period (see `RISING`), less just
-   * after a start, when it reaches back before the first post. 0: nothing can be called rising yet.
+   * after a start, when it reaches back before the first post. 0: nothing can be called rising yet. For a
+   * box, the minutes its buckets really span: the reference period starts where the bucket of its first
+   * minute does (300 to 309 minutes at 1h; 1,080 to 1,139 at 6h and 24h, whose recent 6 h start on a
+   * 10-minute bucket too).
    */
   referenceMinutes: Count(),
   trends: Type.Array(TrendSchema),

@@ -249,13 +249,14 @@ describe('TrendEngine labels and boxes past the tile budget', () => {
     });
     // A box is read from the same counts: its posts exact, each count within the error said of the truth.
     for (const window of WINDOW_NAMES) {
-      const france = (engine: TrendEngine) => engine.trends({ region: 'view', bbox: [-5, 41, 10, 51], window, sort: 'top', limit: 50 });
-      const [truth, told] = [france(exactEngine), france(boundedEngine)];
+      // Every tag of the exact run (no route caps the engine's limit), so that each one told can be looked up.
+      const france = (engine: TrendEngine, limit: number) => engine.trends({ region: 'view', bbox: [-5, 41, 10, 51], window, sort: 'top', limit });
+      const [truth, told] = [france(exactEngine, 1_000), france(boundedEngine, 50)];
       expect(truth).toMatchObject({ approximate: false, maxError: 0 });
       expect(told.total).toBe(truth.total);
-      if (!told.approximate) expect(told).toEqual(truth);
+      if (!told.approximate) expect(told.trends).toEqual(truth.trends.slice(0, 50));
       for (const trend of told.trends) {
-        const real = truth.trends.find((t) => t.tag === trend.tag)!.count;
+        const real = truth.trends.find((t) => t.tag === trend.tag)?.count ?? 0;
         if (trend.count > real || real > trend.count + told.maxError)
           expect.fail(`${window} ${trend.tag}: ${real} posts, said ${trend.count} + ${told.maxError}`);
       }

@@ -1,6 +1,6 @@
 /**
  * The map-server's pure core: takes events from the bus, checks them, drops duplicates and counts the rest
- * (`PostCounts`: windows per region, the fine grid for boxes, sparkline marks) and keeps the newest ones
+ * (`PostCounts`: windows per region, tile counts for boxes and labels, sparkline marks) and keeps the newest ones
  * (`PostRing`); answers the API's queries from them. Its state is private: readers get answers (`trends`,
  * `tagRegions`, `posts`) and figures (`acceptedCount`, `skips`, `windowsEndMs`, `version`). Time is always
  * an argument; nothing here does I/O.
@@ -44,8 +44,8 @@ export interface TrendEngineOptions {
    */
   dedupeHorizonMs?: number;
   /**
-   * What the tile counts behind the labels may take, in bytes (`DEFAULT_TILE_BUDGET_BYTES`, tile-budget.ts):
-   * past it they are summarised and the labels say `approximate`.
+   * What the tile counts behind boxes and labels may take, in bytes (`DEFAULT_TILE_BUDGET_BYTES`,
+   * tile-budget.ts): past it they are summarised, and the labels and box trends say `approximate`.
    */
   tileBudgetBytes?: number;
 }

@@ -211,3 +211,41 @@ describe('trends in a view, tag mode and recent posts', () => {
     });
   });
 });
+
+describe('trends in a view past the tile budget', () => {
+  const engine = new TrendEngine({ tileBudgetBytes: 3_000 });
+  let app: FastifyInstance;
+  const t0 = Date.UTC(2026, 5, 1, 8, 17);
+
+  beforeAll(async () => {
+    app = await buildApp({
+      engine,
+      hub: new MarkerHub(() => engine.acceptedCount),
+      clientConfig: { tileUrl: '', tileAttribution: '' },
+      staticDir: null,
+    });
+    // Three hours of 20 posts a minute in Paris and Berlin over 40 tags: more than 3 KB of tile counts.
+    for (let i = 0; i < 3 * 60 * 20; i += 1) {
+      const ts = t0 + Math.floor(i / 20) * 60_000;
+      const place = i % 2 === 0 ? PARIS : BERLIN;
+      engine.ingestEvent(event({ tags: [`t${i % 40}`, i % 3 === 0 ? 'cup' : 'ger'], ts, ...place }), ts);
+    }
+  });
+  afterAll(async () => app.close());
+
+  it('says so: approximate, the most a count may fall short, and where its hour buckets start', async () => {
+    const response = await app.inject({ method: 'GET', url: '/api/trends?bbox=-5,41,15,55&window=24h' });
+    expect(response.statusCode).toBe(200);
+    const body = response.json<TrendsResponse>();
+    expect(body).toMatchObject({ region: 'view', total: 3 * 60 * 20, approximate: true });
+    expect(body.maxError).toBeGreaterThan(0);
+    // 24 h back from the newest minute, rounded back to its hour: the counts start on an hour, at most 59 minutes early.
+    const start = (Math.floor(body.asOf! / 60_000) - 1_439) * 60_000;
+    expect(body.from! % 3_600_000).toBe(0);
+    expect(start - body.from!).toBeGreaterThanOrEqual(0);
+    expect(start - body.from!).toBeLessThan(3_600_000);
+    // The region's counts are never summarised.
+    const france = (await app.inject({ method: 'GET', url: '/api/trends?region=FR&window=24h' })).json<TrendsResponse>();
+    expect(france).toMatchObject({ approximate: false, maxError: 0, from: start });
+  });
+});

@@ -1,7 +1,7 @@
 /**
  * The rising score (defined in `RISING`, common/browser/api.ts): a tag's count over a recent window against what
  * its rate over the period before predicts, in Poisson standard deviations. Pure arithmetic on counts, so
- * the region path (window totals) and the view path (the grid) score alike.
+ * the region path (window totals) and the view path (the tile counts) score alike.
  */
 import { RISING } from '../../../common/browser/api';
 import { WINDOWS, type WindowName } from '../../../common/browser/windows';

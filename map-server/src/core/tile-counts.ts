@@ -1,6 +1,7 @@
 /**
- * Posts per tag per map tile and time bucket, over the last 24 h: what the map's labels are read from
- * ("the top tag of each tile in view"), at a cost set by the tiles and buckets read, not by the posts in them.
+ * Posts per tag per map tile and time bucket, over the last 24 h: what the map's labels ("the top tag of each
+ * tile in view", `tops`) and "Trends in this view" (a box's tags, `boxCounts`) are read from, at a cost set by
+ * the tiles and buckets read, not by the posts in them.
  *
  * Shape, and why:
  * - Cells are Web Mercator tiles at every other zoom, `TILE_LEVELS` (z2 continents .. z12 cities, see

@@ -15,7 +15,7 @@ export function topK(tally: ReadonlyMap<number, number>, k: number, keyOf: (id: 
 }
 
 /**
- * The same selection fed one (id, value) at a time, for callers whose candidates are not a Map (the grid's
+ * The same selection fed one (id, value) at a time, for callers whose candidates are not a Map (a box's
  * dense counts) or whose value is not a count (the rising score). Only an entry that enters the top k
  * allocates.
  */
