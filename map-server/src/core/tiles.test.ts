@@ -7,7 +7,9 @@ import {
   FINEST_LEVEL,
   MAX_MERCATOR_LAT,
   TILE_LEVELS,
+  boxCover,
   labelLevel,
+  partHolds,
   rangeHolds,
   tileIndex,
   tileLat,
@@ -16,6 +18,7 @@ import {
   tileX,
   tileXY,
   tileY,
+  type CoverPart,
   type TileRange,
 } from './tiles';
 
@@ -235,5 +238,177 @@ describe('tiles', () => {
         if (a <= b) expect(labelLevel(a)).toBeLessThanOrEqual(labelLevel(b));
       }),
     );
+  });
+});
+
+/** The finest level's tiles along a side. */
+const FINE_SIDE = 2 ** FINEST_LEVEL;
+
+/**
+ * Boxes for the cover: any of `box` above, and the ones a cover gets wrong first: across or beside the
+ * antimeridian, at the poles and past Web Mercator's rim, inside one level-12 tile, on the exact edges of a
+ * kept level's tiles (where rounding outward adds a row or column), the whole world and unwrapped boxes.
+ */
+const nearAntimeridian = fc.oneof(fc.double({ min: 170, max: 180, noNaN: true }), fc.double({ min: -180, max: -170, noNaN: true }));
+const nearPole = fc.oneof(fc.double({ min: 80, max: 90, noNaN: true }), fc.double({ min: -90, max: -80, noNaN: true }));
+const keptEdge = fc.tuple(fc.constantFrom(...TILE_LEVELS), fc.nat(), fc.nat());
+const withinOneTile = fc
+  .tuple(fc.nat(FINE_SIDE - 1), fc.nat(FINE_SIDE - 1), fc.tuple(fraction, fraction, fraction, fraction))
+  .map(([x, y, [a, b, c, d]]): Bbox => {
+    const b0 = bounds(FINEST_LEVEL, x, y);
+    // Inside the tile (its edges shared with neighbours are left out: a box on one touches both tiles).
+    const lonAt = (f: number) => b0.west + (0.01 + 0.98 * f) * (b0.east - b0.west);
+    const latAt = (f: number) => tileLat(y + 0.01 + 0.98 * f, FINEST_LEVEL);
+    return [Math.min(lonAt(a), lonAt(b)), Math.min(latAt(c), latAt(d)), Math.max(lonAt(a), lonAt(b)), Math.max(latAt(c), latAt(d))];
+  });
+const onKeptEdges = fc.tuple(keptEdge, keptEdge).map(([[l, i, j], [m, k, h]]): Bbox => {
+  const lons = [tileLon(i % (2 ** l + 1), l), tileLon(k % (2 ** m + 1), m)];
+  const lats = [tileLat(j % (2 ** l + 1), l), tileLat(h % (2 ** m + 1), m)];
+  return [lons[0], Math.min(...lats), lons[1], Math.max(...lats)];
+});
+const coverBox = fc.oneof(
+  box,
+  boxOf(nearAntimeridian, lat),
+  boxOf(lon, nearPole),
+  boxOf(nearAntimeridian, nearPole),
+  withinOneTile,
+  onKeptEdges,
+  unwrappedBox(lat),
+  fc.constantFrom<Bbox>([-180, -90, 180, 90], [-250, -10, 250, 10], [-540, -90, 540, 90], [179, -1, 181, 1], [-181, 30, -179, 31]),
+);
+
+/** The parts of a cover that hold the level-12 tile (`x`, `y`): through its ancestor at each part's level. */
+const holdersOf = (cover: readonly CoverPart[], x: number, y: number) =>
+  cover.filter((part) => {
+    const shift = FINEST_LEVEL - part.level;
+    return partHolds(part, x >>> shift, y >>> shift);
+  });
+
+/** A part's rectangle at the finest level's numbering: [x0, x1, y0, y1]. */
+function fineRect(part: CoverPart): [number, number, number, number] {
+  const scale = 2 ** (FINEST_LEVEL - part.level);
+  return [part.x0 * scale, (part.x1 + 1) * scale - 1, part.y0 * scale, (part.y1 + 1) * scale - 1];
+}
+
+/**
+ * Level-12 tiles to try against a cover: each span's corners and edges and the tiles just past them, each
+ * part's rectangle and hole corners and just past them (where a coarse part meets the finer frame), and
+ * tiles drawn anywhere. Columns wrap around the antimeridian, rows past the world are left out.
+ */
+function sampleTiles(range: TileRange, cover: readonly CoverPart[], drawn: readonly (readonly [number, number])[]): [number, number][] {
+  const xs = new Set<number>();
+  const ys = new Set<number>();
+  const around = (into: Set<number>, ...at: number[]) => at.forEach((v) => [v - 1, v, v + 1].forEach((w) => into.add(w)));
+  for (const [x0, x1] of range.xs) around(xs, x0, x1, (x0 + x1) >>> 1);
+  around(ys, range.y0, range.y1, (range.y0 + range.y1) >>> 1);
+  for (const part of cover) {
+    const [x0, x1, y0, y1] = fineRect(part);
+    around(xs, x0, x1);
+    around(ys, y0, y1);
+    if (part.hole !== null) {
+      const scale = 2 ** (FINEST_LEVEL - part.level);
+      around(xs, part.hole.x0 * scale, (part.hole.x1 + 1) * scale - 1);
+      around(ys, part.hole.y0 * scale, (part.hole.y1 + 1) * scale - 1);
+    }
+  }
+  const tiles: [number, number][] = drawn.map(([x, y]) => [x, y]);
+  for (const x of xs) for (const y of ys) if (y >= 0 && y < FINE_SIDE) tiles.push([(x + FINE_SIDE) % FINE_SIDE, y]);
+  return tiles;
+}
+
+describe('boxCover', () => {
+  it('holds every level-12 tile of the box’s tileRange in exactly one part, and no tile outside it', () => {
+    const drawnTile = fc.tuple(fc.nat(FINE_SIDE - 1), fc.nat(FINE_SIDE - 1));
+    fc.assert(
+      fc.property(coverBox, fc.array(drawnTile, { maxLength: 20 }), (bbox, drawn) => {
+        const range = tileRange(bbox, FINEST_LEVEL);
+        const cover = boxCover(bbox);
+        for (const [x, y] of sampleTiles(range, cover, drawn)) {
+          const expected = rangeHolds(range, tileIndex(FINEST_LEVEL, x, y)) ? 1 : 0;
+          const held = holdersOf(cover, x, y).length;
+          if (held !== expected) expect.fail(`tile ${x},${y} of ${JSON.stringify(bbox)} is held by ${held} parts, not ${expected}`);
+        }
+      }),
+      { numRuns: 600 },
+    );
+  });
+
+  it('gives parts that are not empty, inside the box, per span at strictly finer levels, each past the first with the coarser part as hole', () => {
+    fc.assert(
+      fc.property(coverBox, (bbox) => {
+        const range = tileRange(bbox, FINEST_LEVEL);
+        const cover = boxCover(bbox);
+        expect(cover.length).toBeGreaterThan(0);
+        const bySpan = range.xs.map(() => [] as CoverPart[]);
+        for (const part of cover) {
+          expect(TILE_LEVELS).toContain(part.level);
+          expect(part.x0 <= part.x1 && part.y0 <= part.y1).toBe(true);
+          const [x0, x1, y0, y1] = fineRect(part);
+          // Wholly inside the box's rows and one span of its columns (the spans do not meet).
+          expect(y0 >= range.y0 && y1 <= range.y1).toBe(true);
+          const spans = range.xs.flatMap(([a, b], s) => (x0 >= a && x1 <= b ? [s] : []));
+          expect(spans).toHaveLength(1);
+          bySpan[spans[0]].push(part);
+          const hole = part.hole;
+          if (hole !== null) {
+            // The hole is inside the rectangle and is not all of it.
+            expect(hole.x0 >= part.x0 && hole.x1 <= part.x1 && hole.y0 >= part.y0 && hole.y1 <= part.y1).toBe(true);
+            expect(hole.x0 === part.x0 && hole.x1 === part.x1 && hole.y0 === part.y0 && hole.y1 === part.y1).toBe(false);
+          }
+        }
+        for (const parts of bySpan) {
+          // Every span is covered, coarsest first; in the order given, one span's parts after another's.
+          expect(parts.length).toBeGreaterThan(0);
+          for (let i = 1; i < parts.length; i += 1) expect(parts[i].level).toBeGreaterThan(parts[i - 1].level);
+          parts.forEach((part, i) => {
+            if (i === 0) expect(part.hole).toBeNull();
+            else {
+              // The hole is the previous part's rectangle, at this part's numbering.
+              const scale = 2 ** (part.level - parts[i - 1].level);
+              const prev = parts[i - 1];
+              expect(part.hole).toEqual({ x0: prev.x0 * scale, x1: (prev.x1 + 1) * scale - 1, y0: prev.y0 * scale, y1: (prev.y1 + 1) * scale - 1 });
+            }
+          });
+        }
+        const order = cover.map((part) => bySpan.findIndex((parts) => parts.includes(part)));
+        expect(order).toEqual([...order].sort((a, b) => a - b));
+      }),
+      { numRuns: 600 },
+    );
+  });
+
+  it('covers the world with its 16 level-2 tiles, and a box inside one level-12 tile with that tile', () => {
+    expect(boxCover([-180, -90, 180, 90])).toEqual([{ level: 2, x0: 0, x1: 3, y0: 0, y1: 3, hole: null }]);
+    expect(boxCover([-250, -10, 250, 10])).toEqual(boxCover([-180, -10, 180, 10]));
+    // Paris, 12/2074/1409, well inside the tile.
+    const b = bounds(FINEST_LEVEL, 2074, 1409);
+    const inner: Bbox = [b.west + 0.001, b.south + 0.001, b.east - 0.001, b.north - 0.001];
+    expect(boxCover(inner)).toEqual([{ level: 12, x0: 2074, x1: 2074, y0: 1409, y1: 1409, hole: null }]);
+  });
+
+  it('gives a box across the antimeridian parts for both of its spans', () => {
+    const cover = boxCover([170, -10, -170, 10]);
+    const range = tileRange([170, -10, -170, 10], FINEST_LEVEL);
+    expect(range.xs).toHaveLength(2);
+    const east = cover.filter((part) => fineRect(part)[1] === FINE_SIDE - 1);
+    const west = cover.filter((part) => fineRect(part)[0] === 0);
+    expect(east.length).toBeGreaterThan(0);
+    expect(west.length).toBeGreaterThan(0);
+    // 10 degrees either side: each side's coarsest part is a level-6 run (a level-6 tile is 5.6 degrees).
+    expect([east[0].level, west[0].level]).toEqual([6, 6]);
+    expect(holdersOf(cover, FINE_SIDE - 1, 2048)).toHaveLength(1);
+    expect(holdersOf(cover, 0, 2048)).toHaveLength(1);
+    expect(holdersOf(cover, 2048, 2048)).toHaveLength(0);
+  });
+
+  it('maps a box beyond Web Mercator’s rim to the edge row, at the finest level', () => {
+    for (const [south, north, row] of [
+      [86, 90, 0],
+      [-90, -86, FINE_SIDE - 1],
+    ]) {
+      const cover = boxCover([-10, south, 10, north]);
+      expect(cover.length).toBeGreaterThan(0);
+      for (const part of cover) expect([part.level, part.y0, part.y1]).toEqual([FINEST_LEVEL, row, row]);
+    }
   });
 });
