@@ -136,8 +136,8 @@ export function tallyBox(read: BoxRead, splitMinute: number, scratch: Int32Array
 }
 
 /**
- * The posts of each of `ids` in a box read, per spark slot: `slots` slots of `slotMinutes` from
- * `fromMinute`, one Int32Array per id (`ids` distinct), oldest slot first. Each bucket that overlaps the slots is spread over
+ * The posts of each of `ids` (distinct) in a box read, per spark slot: `slots` slots of `slotMinutes` from
+ * `fromMinute`, one Int32Array per id, oldest slot first. Each bucket that overlaps the slots is spread over
  * them (`spread`), so a series adds up to the id's count over those buckets. `seriesOf` is all zero, one
  * entry per tag id (at least), and is left all zero.
  */
