@@ -101,12 +101,12 @@ export class TrendEngine {
   static restore(snapshot: EngineSnapshot, options: TrendEngineOptions = {}): TrendEngine {
     // The options first: a bad one is not a damaged save.
     checkDedupeHorizon(options.dedupeHorizonMs ?? DEDUPE_HORIZON_MS);
-    checkTileBudget(options.tileBudgetBytes ?? ENGINE_DEFAULTS.tileBudgetBytes);
+    const budget = options.tileBudgetBytes ?? ENGINE_DEFAULTS.tileBudgetBytes;
+    checkTileBudget(budget);
     const s = checkObject(snapshot, 'snapshot');
     if (!READABLE_SNAPSHOT_VERSIONS.includes(s.format as number)) {
       damaged('format', `is ${JSON.stringify(s.format)}; this build reads formats ${READABLE_SNAPSHOT_VERSIONS.join(', ')}`);
     }
-    const budget = options.tileBudgetBytes ?? ENGINE_DEFAULTS.tileBudgetBytes;
     const engine = new TrendEngine(options, PostCounts.restore(s.counts as PostCountsSnapshot, 'counts', budget, s.format as number));
     engine.seen = SeenIds.restore(s.seen as SeenIdsSnapshot, engine.options.dedupeHorizonMs);
     engine.ring = PostRing.restore(s.posts as PostRingSnapshot);

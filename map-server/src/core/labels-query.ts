@@ -42,7 +42,7 @@ export function labelsQueryKey(query: LabelsQuery): string {
  * with more at that level (the whole world at zoom 12) is counted a level or more coarser, so that no query
  * reads millions of tiles; the answer's `level` says which.
  */
-export const MAX_LABEL_TILES = 4_096;
+const MAX_LABEL_TILES = 4_096;
 
 /** The tiles a range holds. */
 function tilesIn(range: TileRange): number {

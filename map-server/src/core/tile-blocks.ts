@@ -7,8 +7,9 @@
  *   ascending. 8 bytes an entry (u32 tag, u32 count) plus 32 bytes a tile; no object per entry, so the
  *   garbage collector never walks them. Buckets merge (a roll-up to a coarser bucket, late posts into a
  *   compacted one) by a linear merge of two blocks.
- * - `summarise` bounds a block's entries per tile when memory runs short: a Misra-Gries summary per tile,
- *   which keeps the heavy tags and says, per tile, by how much any count may be short (`errors`). Summaries
+ * - `summarise` (tile-summary.ts) bounds a block's entries per tile when memory runs short: a Misra-Gries
+ *   summary per tile, which keeps the heavy tags and says, per tile, by how much any count may be short
+ *   (`errors`). Summaries
  *   merge like exact blocks, and the bound on the error holds through any order of merges and summaries.
  * Pure data and arithmetic.
  */
@@ -89,7 +90,8 @@ export class OpenCells {
   /**
    * The counts of level `li` (an index into the levels) in the tiles `keep` holds (null: all), as a block,
    * without emptying the bucket: what a query reads of a minute still taking posts. Costs that level's
-   * entries in those tiles (sorted; copied only when `keep` picks some), not the bucket's.
+   * entries in those tiles (sorted in place when `keep` is null, else a sorted copy of those it picks), not
+   * the bucket's.
    */
   blockAt(li: number, keep: ((cell: number) => boolean) | null): Block {
     // The numbers are a multiset in no order: sorting them where they are changes nothing a later read sees,
@@ -304,14 +306,22 @@ function trimmed(block: Block, cells: number, entries: number): Block {
   };
 }
 
-/** The first tile position in `cells` (ascending) whose index is at least `index`. */
-export function lowerBound(cells: Uint32Array, index: number): number {
-  let lo = 0;
-  let hi = cells.length;
+/**
+ * The first position in `values[lo, hi)` (ascending; by default all of it) whose value is at least `value`
+ * (`hi` when none is): a tile's position in `cells`, or a tag's in a tile's run of `tags`.
+ */
+export function lowerBound(values: Uint32Array, value: number, lo = 0, hi = values.length): number {
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (cells[mid] < index) lo = mid + 1;
+    if (values[mid] < value) lo = mid + 1;
     else hi = mid;
   }
   return lo;
+}
+
+/** The entry of tag `id` in tile `r` of `block` (its position in `tags` and `counts`), or -1 when the tile has none. */
+export function entryOf(block: Block, r: number, id: number): number {
+  const end = block.ends[r];
+  const e = lowerBound(block.tags, id, r === 0 ? 0 : block.ends[r - 1], end);
+  return e < end && block.tags[e] === id ? e : -1;
 }

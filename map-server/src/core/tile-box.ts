@@ -4,7 +4,7 @@
  * buckets it spans; the answer is those tiles' counts in those buckets added up, at a cost set by the tiles
  * and tags read, not by the posts behind them. Pure: blocks in, counts out.
  */
-import { lowerBound, type Block } from './tile-blocks';
+import { entryOf, lowerBound, type Block } from './tile-blocks';
 import type { CoverPart } from './tiles';
 
 /** Posts per tag in a box over two periods, the older (reference) and the newer (recent). */
@@ -56,13 +56,7 @@ function seek(cells: Uint32Array, from: number, index: number): number {
     step *= 2;
     hi = from + step;
   }
-  hi = Math.min(hi, cells.length);
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (cells[mid] < index) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return lowerBound(cells, index, lo, Math.min(hi, cells.length));
 }
 
 /**
@@ -165,7 +159,7 @@ export function sparkBox(
         // A tile with many tags (a continent's) is searched for the few asked; a city's few are scanned.
         if (end - first > ids.length * 16) {
           for (let s = 0; s < ids.length; s += 1) {
-            const e = find(block.tags, first, end, ids[s]);
+            const e = entryOf(block, r, ids[s]);
             if (e >= 0) counts[s] += block.counts[e];
           }
         } else {
@@ -181,18 +175,6 @@ export function sparkBox(
     for (const id of ids) seriesOf[id] = 0;
   }
   return series;
-}
-
-/** The position of `id` in `tags[start, end)` (ascending), or -1. */
-function find(tags: Uint32Array, start: number, end: number, id: number): number {
-  let lo = start;
-  let hi = end;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (tags[mid] < id) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < end && tags[lo] === id ? lo : -1;
 }
 
 /**

@@ -21,7 +21,7 @@ export const ENTRY_BYTES = 8;
 export const DEFAULT_TILE_BUDGET_BYTES = 256 * 1024 * 1024;
 
 /** The tags a tile keeps at each step of summarising, in order: the long tail goes first, the top tags last. */
-export const SUMMARY_KEEPS = [256, 64, 16, 4, 1] as const;
+const SUMMARY_KEEPS = [256, 64, 16, 4, 1] as const;
 
 export function blockBytes(block: Block): number {
   return block.cells.length * TILE_BYTES + block.tags.length * ENTRY_BYTES;

@@ -240,7 +240,7 @@ export class TileCounts {
    * bucket by bucket, merging nothing: a box costs its tiles' entries, with no merge of the world's blocks to
    * wait for on a first query.
    */
-  readBox(cover: readonly CoverPart[], fromMinute: number, toMinute: number): BoxRead {
+  private readBox(cover: readonly CoverPart[], fromMinute: number, toMinute: number): BoxRead {
     const keep = keepFor(cover);
     const buckets = this.bucketsIn(fromMinute, toMinute);
     return {

@@ -32,7 +32,7 @@ export interface TileCountsSnapshot {
 }
 
 /** A bucket as the snapshot holds it. */
-export interface SavedBucket {
+interface SavedBucket {
   start: number;
   minutes: number;
   blocks: Block[];
@@ -44,21 +44,22 @@ export function encodeBuckets(
   head: Pick<TileCountsSnapshot, 'layout' | 'newestMinute' | 'maxTagId'>,
 ): TileCountsSnapshot {
   const blocks = buckets.flatMap((bucket) => bucket.blocks);
-  const total = (pick: (block: Block) => ArrayLike<number>) => blocks.reduce((sum, block) => sum + pick(block).length, 0);
+  const tiles = blocks.reduce((sum, block) => sum + block.cells.length, 0);
+  const entries = blocks.reduce((sum, block) => sum + block.tags.length, 0);
   const s: TileCountsSnapshot = {
     ...head,
     bucketStart: Float64Array.from(buckets, (b) => b.start),
     bucketMinutes: Uint32Array.from(buckets, (b) => b.minutes),
     blockCells: Uint32Array.from(blocks, (b) => b.cells.length),
     blockEntries: Uint32Array.from(blocks, (b) => b.tags.length),
-    cells: new Uint32Array(total((b) => b.cells)),
-    cellEntries: new Uint32Array(total((b) => b.cells)),
-    posts: new Uint32Array(total((b) => b.cells)),
-    errors: new Uint32Array(total((b) => b.cells)),
-    sumLat: new Float64Array(total((b) => b.cells)),
-    sumLon: new Float64Array(total((b) => b.cells)),
-    tags: new Uint32Array(total((b) => b.tags)),
-    counts: new Uint32Array(total((b) => b.tags)),
+    cells: new Uint32Array(tiles),
+    cellEntries: new Uint32Array(tiles),
+    posts: new Uint32Array(tiles),
+    errors: new Uint32Array(tiles),
+    sumLat: new Float64Array(tiles),
+    sumLon: new Float64Array(tiles),
+    tags: new Uint32Array(entries),
+    counts: new Uint32Array(entries),
   };
   let at = 0;
   let entryAt = 0;

@@ -9,7 +9,7 @@
  * is added to them. Over summarised blocks (tile-summary.ts) a count may fall short by the tile's errors
  * added up, which each top reports. Pure.
  */
-import { lowerBound, type Block } from './tile-blocks';
+import { entryOf, lowerBound, type Block } from './tile-blocks';
 import type { TileRange } from './tiles';
 
 /** The top tag of one tile over a window, with the tile's posts and their weighted centre. */
@@ -147,20 +147,14 @@ export function tileTops(
   return { tops, maxError };
 }
 
-/** The count of tag `id` in run `r` of `block` (0 when absent): a binary search of the run's tags. */
+/** The count of tag `id` in tile `r` of `block` (0 when absent). */
 function countIn(block: Block, r: number, id: number): number {
-  let lo = r === 0 ? 0 : block.ends[r - 1];
-  let hi = block.ends[r];
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (block.tags[mid] < id) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < block.ends[r] && block.tags[lo] === id ? block.counts[lo] : 0;
+  const e = entryOf(block, r, id);
+  return e < 0 ? 0 : block.counts[e];
 }
 
 /** The runs of tiles of `block` inside `range` (null: all), as [first, end) positions. */
-export function runsIn(block: Block, level: number, range: TileRange | null): [number, number][] {
+function runsIn(block: Block, level: number, range: TileRange | null): [number, number][] {
   if (range === null) return [[0, block.cells.length]];
   const n = 2 ** level;
   const runs: [number, number][] = [];
