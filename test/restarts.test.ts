@@ -138,7 +138,6 @@ describe('saving while running', () => {
   });
 });
 
-/** The bytes of a save before its payload: its two header lines. */
 /** A product process (`dist/server/start.mjs`) on a free port, with what it printed so far. */
 interface Product {
   child: ChildProcess;

@@ -1,6 +1,8 @@
 /** Test helpers: events that satisfy the contract, and an engine-backed app without a bus. */
 import { PRODUCER_STATUS_VERSION, type ProducerStatus } from '../../common/browser/api';
 import { EVENT_VERSION, type GeoEvent } from '../../common/node/event';
+import { modulo } from '../../common/browser/modulo';
+import { MINUTE_TIER, TEN_MINUTE_TIER } from '../src/core/tile-counts';
 
 let nextId = 1_850_006_781_237_256_000n;
 
@@ -35,4 +37,18 @@ export function producerStatus(partial: Partial<ProducerStatus> = {}): ProducerS
     droppedTags: {},
     ...partial,
   };
+}
+
+/**
+ * The tile counts' bucket (start, minutes) that holds `minute` once `newest` is the newest minute, worked out
+ * from their comments (tile-counts.ts), for tests that count posts the way they do: a minute bucket until all
+ * of its 10-minute group is older than `MINUTE_TIER`, then a 10-minute bucket until all of its hour is older
+ * than `TEN_MINUTE_TIER`, then an hour bucket.
+ */
+export function bucketOf(minute: number, newest: number): [start: number, minutes: number] {
+  const ten = minute - modulo(minute, 10);
+  const hour = minute - modulo(minute, 60);
+  if (newest - (ten + 9) < MINUTE_TIER) return [minute, 1];
+  if (newest - (hour + 59) < TEN_MINUTE_TIER) return [ten, 10];
+  return [hour, 60];
 }

@@ -8,6 +8,8 @@ import type { MarkerHub } from '../src/sse/marker-hub';
 import { event, producerStatus } from './helpers';
 import { ProducerStatuses } from '../src/producer-statuses';
 import { testApp } from './test-app';
+import { ENTRY_BYTES, TILE_BYTES } from '../src/core/tile-budget';
+import { TILE_LEVELS } from '../src/core/tiles';
 
 async function scrape(app: FastifyInstance): Promise<string> {
   const response = await app.inject('/metrics');
@@ -88,7 +90,7 @@ describe('GET /metrics', () => {
     expect(value(after, 'trendmap_posts_per_second')).toBe(0.6); // 3 posts over the 5 s the rate spans
     expect(value(after, 'trendmap_newest_event_timestamp_seconds')).toBeGreaterThan(0);
     // The three posts' tags, one number per tag and level until their minute is compacted, and their tile.
-    expect(value(after, 'trendmap_tile_counts_bytes')).toBeGreaterThan(0);
+    expect(value(after, 'trendmap_tile_counts_bytes')).toBe(3 * TILE_LEVELS.length * ENTRY_BYTES + TILE_BYTES);
     expect(value(after, 'trendmap_tile_counts_budget_bytes')).toBe(256 * 1024 * 1024);
     expect(value(after, 'trendmap_tile_counts_summarised_tiles')).toBe(0);
   });

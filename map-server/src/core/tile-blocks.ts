@@ -9,8 +9,8 @@
  *   compacted one) by a linear merge of two blocks.
  * - `summarise` (tile-summary.ts) bounds a block's entries per tile when memory runs short: a Misra-Gries
  *   summary per tile, which keeps the heavy tags and says, per tile, by how much any count may be short
- *   (`errors`). Summaries
- *   merge like exact blocks, and the bound on the error holds through any order of merges and summaries.
+ *   (`errors`). Summaries merge like exact blocks, and the bound on the error holds through any order of
+ *   merges and summaries.
  * Pure data and arithmetic.
  */
 

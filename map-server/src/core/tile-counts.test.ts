@@ -4,6 +4,7 @@ import type { Bbox } from '../../../common/browser/api';
 import { modulo } from '../../../common/browser/modulo';
 import { HORIZON_MINUTES, MINUTE_TIER, TEN_MINUTE_TIER, TileCounts, type TileCountsSnapshot, type TileTops } from './tile-counts';
 import { FINEST_LEVEL, TILE_LEVELS, boxCover, rangeHolds, tileIndex, tileRange, tileX, tileY, type TileRange } from './tiles';
+import { bucketOf } from '../../test/helpers';
 
 /** Tag ids 0..TAGS - 1, few, so that tiles share tags and counts tie. */
 const TAGS = 8;
@@ -16,19 +17,6 @@ interface Post {
   lat: number;
   lon: number;
   tags: number[];
-}
-
-/**
- * The bucket (start, minutes) that holds `minute` once `newest` is the newest minute, from the comments: a
- * minute bucket until all of its 10-minute group is older than `MINUTE_TIER`, then a 10-minute bucket until
- * all of its hour is older than `TEN_MINUTE_TIER`, then an hour bucket.
- */
-function bucketOf(minute: number, newest: number): [start: number, minutes: number] {
-  const ten = minute - modulo(minute, 10);
-  const hour = minute - modulo(minute, 60);
-  if (newest - (ten + 9) < MINUTE_TIER) return [minute, 1];
-  if (newest - (hour + 59) < TEN_MINUTE_TIER) return [ten, 10];
-  return [hour, 60];
 }
 
 /** The brute force: every post kept in a list, each query a scan. */
@@ -389,7 +377,8 @@ describe('TileCounts', () => {
   });
 
   it('summarises only as much as it must to fit its budget, and nothing while it fits', () => {
-    // 20 posts a minute for 3 h in one city, 40 tags: hour tiles of 40 entries, minute tiles of about 12.
+    // 20 posts a minute for 3 h in one city, two tags each from 40 and 7: 60 minute buckets of 27 entries a
+    // tile (20 of the 40, all 7) and 12 ten-minute buckets of 47 (all of them), at each of 6 levels.
     const fill = (store: TileCounts) => {
       let peak = 0;
       for (let i = 0; i < 3 * 60 * 20; i += 1) {
@@ -400,7 +389,7 @@ describe('TileCounts', () => {
       return { ...store.stats(), peak: Math.max(peak, store.bytes()) };
     };
     const exact = fill(new TileCounts());
-    expect(exact.summarisedTiles).toBe(0);
+    expect(exact).toMatchObject({ buckets: 60 + 12, entries: 6 * (60 * 27 + 12 * 47), summarisedTiles: 0 });
     // The budget is checked as each minute ends, when open posts (8 bytes a tag and level) are compacted.
     expect(fill(new TileCounts(exact.peak)).summarisedTiles).toBe(0);
     const tight = fill(new TileCounts(exact.bytes - 2_000));

@@ -3,7 +3,7 @@ import { SORTS, type TrendsResponse } from '../../../common/browser/api';
 import { WINDOWS, WINDOW_NAMES } from '../../../common/browser/windows';
 import { prng } from '../../../common/node/prng';
 import { TrendEngine } from '../trend-engine';
-import { event } from '../../test/helpers';
+import { bucketOf, event } from '../../test/helpers';
 import { boxPlan, type TrendsQuery } from './trends-query';
 import { isRising, risingPlan, risingScore } from './rising';
 
@@ -172,15 +172,6 @@ describe('trends in a view', () => {
 
   const withoutArea = ({ region: _region, bbox: _bbox, ...rest }: TrendsResponse) => rest;
 
-  /** Where the tile counts file `minute` once `newest` is the newest minute: its bucket's start (tile-counts.ts). */
-  function bucketStart(minute: number, newest: number): number {
-    const ten = minute - (minute % 10);
-    const hour = minute - (minute % 60);
-    if (newest - (ten + 9) < 60) return minute;
-    if (newest - (hour + 59) < 360) return ten;
-    return hour;
-  }
-
   /**
    * A box's answer against the posts, counted one by one from where its buckets start: the window from the
    * bucket its first minute is in (which `from` says), the rising score's recent and reference periods
@@ -216,8 +207,8 @@ describe('trends in a view', () => {
         // The newest post's minute: the windows end there.
         const endMinute = Math.floor(view.asOf! / MINUTE);
         const base = risingPlan(window);
-        const referenceFrom = bucketStart(endMinute - base.recentMinutes - base.referenceMinutes + 1, endMinute);
-        const split = bucketStart(endMinute - base.recentMinutes + 1, endMinute);
+        const [referenceFrom] = bucketOf(endMinute - base.recentMinutes - base.referenceMinutes + 1, endMinute);
+        const [split] = bucketOf(endMinute - base.recentMinutes + 1, endMinute);
         const from = base.windowIsRecent ? split : referenceFrom;
         expect(view.from, label).toBe(from * MINUTE);
         if (from < endMinute - WINDOWS[window] + 1) rounded += 1;
