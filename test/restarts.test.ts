@@ -250,7 +250,7 @@ describe('npm start with a data directory, stopped as an operator stops it', { t
     const product = await launch(['--rate', '1'], { DATA_DIR: dir, LOG_FORMAT: 'pretty' });
     expect(await product.exited).toBe(1);
     expect(product.output().trim()).toMatch(
-      /^trendmap: .*state\.bin was saved in state format 999; this trendmap reads format 3 \(and 1, 2, upgraded on load\)\. .*move the file aside/,
+      /^trendmap: .*state\.bin was saved in state format 999; this trendmap reads format 4 \(and 1, 2, 3, upgraded on load\)\. .*move the file aside/,
     );
     expect(product.output()).not.toMatch(/^\s+at /m);
     expect(existsSync(join(dir, 'lock'))).toBe(false);

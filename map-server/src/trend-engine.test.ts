@@ -7,7 +7,8 @@ import { WINDOW_NAMES } from '../../common/browser/windows';
 import { TrendEngine } from './trend-engine';
 import type { EngineSnapshot } from './core/engine-snapshot';
 import { GridIndex } from './core/grid-index';
-import { event } from '../test/helpers';
+import { NO_COUNTRY } from './core/post-counts';
+import { event, minuteSave } from '../test/helpers';
 
 const MINUTE = 60_000;
 const START = Date.UTC(2026, 2, 1, 12, 0); // on a minute boundary
@@ -335,7 +336,7 @@ describe('TrendEngine snapshots, one case at a time', () => {
       return () => TrendEngine.restore(s);
     };
     expect(() => TrendEngine.restore(null as unknown as EngineSnapshot)).toThrow(new RangeError('snapshot: expected an object, got null'));
-    expect(damagedBy((s) => (s.format = 99))).toThrow(new RangeError('format: is 99; this build reads formats 1, 2, 3'));
+    expect(damagedBy((s) => (s.format = 99))).toThrow(new RangeError('format: is 99; this build reads formats 1, 2, 3, 4'));
     expect(damagedBy((s) => (s.counts.store.pairs = Array.from(s.counts.store.pairs) as never))).toThrow(
       new RangeError('counts.store.pairs: expected a Uint32Array, got Array'),
     );
@@ -345,7 +346,7 @@ describe('TrendEngine snapshots, one case at a time', () => {
     expect(damagedBy((s) => (s.counts.dictionary.keys[1] = 'worldcup'))).toThrow(/^counts\.dictionary\.keys\[1\]: "worldcup" is there twice$/);
     expect(damagedBy((s) => s.counts.dictionary.keys.pop())).toThrow(/^counts\.dictionary\.display: expected 1 entries, got 2$/);
     expect(damagedBy((s) => (s.counts.store.pairs[0] = 7))).toThrow(/^counts\.store\.pairs: tag id 7 is not in the dictionary \(2 tags\)$/);
-    expect(damagedBy((s) => (s.counts.grid = new GridIndex().snapshot()))).toThrow(/^counts\.grid: a snapshot of format 3 holds no grid$/);
+    expect(damagedBy((s) => (s.counts.grid = new GridIndex().snapshot()))).toThrow(/^counts\.grid: a snapshot of format 4 holds no grid$/);
     const unsorted = (s: EngineSnapshot) => Object.assign(s.seen, { sizes: Uint32Array.of(3, 0, 0), hashes: Float64Array.of(3, 2, 1) });
     expect(damagedBy(unsorted)).toThrow(/^seen\.hashes: the ids of minute \d+ are not in ascending order$/);
     expect(damagedBy((s) => (s.posts.events[0].lat = 100))).toThrow(/^posts\.events\[0\]: \/lat /);
@@ -380,8 +381,8 @@ describe('TrendEngine snapshots, one case at a time', () => {
     const posted = [
       ...centres.map((place, i) => event({ tags: i === 1 ? ['ai', 'worldcup'] : ['ai'], ts: START + i * MINUTE, ...place })),
       event({ tags: ['worldcup'], ts: START + 2 * HOUR, ...centres[0] }),
-      // A day and a half-hour on: the first posts are out of the 24 h windows but in the oldest hour the tiles keep.
-      event({ tags: ['later'], ts: START + 24 * HOUR + 30 * MINUTE, ...centres[2] }),
+      // 23 hours on: every post is in the 24 h windows of that build (a ring of minutes) and of this one.
+      event({ tags: ['later'], ts: START + 23 * HOUR, ...centres[2] }),
     ];
     for (const post of posted) expect(engine.ingestEvent(post, post.ts).ok).toBe(true);
     // What that build saved: the same counts, and the posts on the grid instead of the tile counts.
@@ -392,6 +393,12 @@ describe('TrendEngine snapshots, one case at a time', () => {
     old.format = 1;
     delete old.counts.tiles;
     old.counts.grid = grid.snapshot();
+    const leafOf = (post: GeoEvent) => post.cc ?? NO_COUNTRY;
+    old.counts.store = minuteSave(
+      posted.map((post) => ({ ts: post.ts, leaf: leafOf(post), tagIds: ids(post.tags) })),
+      posted[posted.length - 1].ts,
+      old.counts.store.version,
+    );
     const upgraded = TrendEngine.restore(old);
     expect(everyAnswer(upgraded)).toEqual(everyAnswer(engine));
     expect(everyAnswer(engine).labels.filter((answer) => answer.labels.length > 0).length).toBeGreaterThan(10);

@@ -36,8 +36,10 @@ describe('HTTP API', () => {
     expect(status).toBe(200);
     // Everything in the last hour fell in its newest minute: the last of 30 two-minute spark slots.
     const spark = (n: number) => [...new Array(29).fill(0), n];
-    // 1h is scored against the 5 h before it: 'ger' had one post there, so 0.2 were expected in the hour.
-    const gerScore = (1 - 0.2) / Math.sqrt(1.2);
+    // 1h is scored against the 5 h before it, from the start of its 10-minute bucket (301 minutes here):
+    // 'ger' had one post there, so 60/301 were expected in the hour.
+    const gerExpected = 60 / 301;
+    const gerScore = (1 - gerExpected) / Math.sqrt(1 + gerExpected);
     expect(body).toEqual({
       region: 'world',
       window: '1h',
@@ -49,11 +51,11 @@ describe('HTTP API', () => {
       maxError: 0,
       total: 5,
       spark: { slots: 30, slotMs: 120_000 },
-      referenceMinutes: 300,
+      referenceMinutes: 301,
       trends: [
         { tag: 'worldcup', display: 'WorldCup', count: 3, share: 0.6, expected: 0, score: 3, spark: spark(3) },
         { tag: 'arg', display: 'arg', count: 1, share: 0.2, expected: 0, score: 1, spark: spark(1) },
-        { tag: 'ger', display: 'GER', count: 1, share: 0.2, expected: 0.2, score: gerScore, spark: spark(1) },
+        { tag: 'ger', display: 'GER', count: 1, share: 0.2, expected: gerExpected, score: gerScore, spark: spark(1) },
         { tag: 'ocean', display: 'ocean', count: 1, share: 0.2, expected: 0, score: 1, spark: spark(1) },
       ],
     });

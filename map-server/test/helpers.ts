@@ -3,6 +3,7 @@ import { PRODUCER_STATUS_VERSION, type ProducerStatus } from '../../common/brows
 import { EVENT_VERSION, type GeoEvent } from '../../common/node/event';
 import { modulo } from '../../common/browser/modulo';
 import { MINUTE_TIER, TEN_MINUTE_TIER } from '../src/core/tile-counts';
+import { BUCKET_MS, RING_BUCKETS, type WindowStoreSnapshot } from '../src/core/window-store';
 
 let nextId = 1_850_006_781_237_256_000n;
 
@@ -51,4 +52,42 @@ export function bucketOf(minute: number, newest: number): [start: number, minute
   if (newest - (ten + 9) < MINUTE_TIER) return [minute, 1];
   if (newest - (hour + 59) < TEN_MINUTE_TIER) return [ten, 10];
   return [hour, 60];
+}
+
+/**
+ * The windows as builds before snapshot format 4 saved them: one bucket per (leaf, minute) of the day ending
+ * at `endMs` (what their ring of minutes held of `posts`, given in time order), and no bucket lengths.
+ */
+export function minuteSave(
+  posts: readonly { ts: number; leaf: string; tagIds: readonly number[] }[],
+  endMs: number,
+  version = 0,
+): WindowStoreSnapshot {
+  const endMinute = Math.floor(endMs / BUCKET_MS);
+  const leaves: string[] = [];
+  const held = new Map<string, { leaf: number; minute: number; posts: number; tags: Map<number, number> }>();
+  for (const post of posts) {
+    const minute = Math.floor(post.ts / BUCKET_MS);
+    if (minute <= endMinute - RING_BUCKETS) continue;
+    if (!leaves.includes(post.leaf)) leaves.push(post.leaf);
+    const key = `${post.leaf}|${minute}`;
+    const bucket = held.get(key) ?? { leaf: leaves.indexOf(post.leaf), minute, posts: 0, tags: new Map<number, number>() };
+    bucket.posts += 1;
+    for (const id of post.tagIds) bucket.tags.set(id, (bucket.tags.get(id) ?? 0) + 1);
+    held.set(key, bucket);
+  }
+  const kept = [...held.values()];
+  return {
+    bucketMs: BUCKET_MS,
+    ringBuckets: RING_BUCKETS,
+    endMs: kept.length === 0 ? null : endMs,
+    firstMinute: kept.length === 0 ? null : Math.min(...kept.map((b) => b.minute)),
+    version,
+    leaves,
+    bucketLeaf: Uint32Array.from(kept, (b) => b.leaf),
+    bucketMinute: Float64Array.from(kept, (b) => b.minute),
+    bucketPosts: Uint32Array.from(kept, (b) => b.posts),
+    bucketPairs: Uint32Array.from(kept, (b) => b.tags.size),
+    pairs: Uint32Array.from(kept.flatMap((b) => [...b.tags].sort(([x], [y]) => x - y).flat())),
+  };
 }

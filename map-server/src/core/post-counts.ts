@@ -1,8 +1,8 @@
 /**
  * Everything counted per accepted post, and the one clock it runs on: the windows per region
  * (`WindowStore`), the tag counts per map tile and time bucket for boxes and labels (`TileCounts`), the
- * marks that tell the sparkline series which minutes changed (`RegionSparks`), and the dictionary that
- * numbers the tags they all count.
+ * sparkline series read from the windows' buckets (`RegionSparks`), and the dictionary that numbers the tags
+ * they all count.
  *
  * Why one object: the store and the tiles each keep the minute their windows end in, and queries read them
  * at the same end. `advanceTo` moves them together, and `record` moves them to a newer post before counting
@@ -12,9 +12,9 @@
  *
  * A snapshot holds the dictionary, the store and the tiles. Older formats also held a fine grid of every post
  * of the day, which boxes were counted from before the tile counts answered them: format 2's is ignored, and
- * format 1's (which has no tiles) is read to rebuild the tiles from its posts. The sparkline series are not
- * saved (they are reread from the store's buckets on demand), and a restore marks every minute the store
- * holds as touched, so that no series takes a restored minute for one without posts.
+ * format 1's (which has no tiles) is read to rebuild the tiles from its posts; formats 1 to 3 kept the
+ * windows' minutes for the whole day, merged on restore into the tiered buckets. The sparkline series are not
+ * saved: they are reread from the store's buckets on demand.
  */
 import { WORLD } from '../../../common/browser/api';
 import type { GeoEvent } from '../../../common/node/event';
@@ -46,7 +46,7 @@ export interface PostCountsSnapshot {
 }
 
 export class PostCounts implements TrendSources, TagRegionSources {
-  /** Per-minute sparkline counts of listed tags, reread only where posts landed since. */
+  /** Sparkline counts of listed tags per time bucket, reread only where posts landed since. */
   readonly sparks: RegionSparks;
 
   constructor(
@@ -69,15 +69,15 @@ export class PostCounts implements TrendSources, TagRegionSources {
    * The counts `snapshot` copied, from a snapshot of `format` (`READABLE_SNAPSHOT_VERSIONS`): every tag id
    * they hold is checked to be in the dictionary, and the store's and the tiles' ends to be one. `where`
    * names it in a malformed snapshot's RangeError; the tile counts take `tileBudgetBytes` (this run's budget,
-   * not the saved run's), and are read (formats 2 and 3) or rebuilt from the grid's posts (format 1).
+   * not the saved run's), and are read (formats 2 to 4) or rebuilt from the grid's posts (format 1).
    */
   static restore(snapshot: PostCountsSnapshot, where = 'counts', tileBudgetBytes = DEFAULT_TILE_BUDGET_BYTES, format = SNAPSHOT_VERSION): PostCounts {
     const s = checkObject(snapshot, where);
     const dictionary = TagDictionary.restore(s.dictionary as TagDictionarySnapshot, `${where}.dictionary`);
     const store = WindowStore.restore(s.store as WindowStoreSnapshot, STORE_OPTIONS, dictionary.size, `${where}.store`);
-    // Its format says whether the snapshot holds tile counts (2, 3) or they are rebuilt from the grid (1).
+    // Its format says whether the snapshot holds tile counts (2 to 4) or they are rebuilt from the grid (1).
     if (format === 1 && s.tiles !== undefined) damaged(`${where}.tiles`, 'a snapshot of format 1 holds no tile counts');
-    if (format === SNAPSHOT_VERSION && s.grid !== undefined) damaged(`${where}.grid`, `a snapshot of format ${SNAPSHOT_VERSION} holds no grid`);
+    if (format >= 3 && s.grid !== undefined) damaged(`${where}.grid`, `a snapshot of format ${format} holds no grid`);
     const tiles =
       format === 1
         ? tilesFrom(GridIndex.restore(s.grid as GridIndexSnapshot, dictionary.size, `${where}.grid`), tileBudgetBytes)
@@ -85,9 +85,7 @@ export class PostCounts implements TrendSources, TagRegionSources {
     if (tiles.newestMinute !== (store.endMinute ?? Number.NEGATIVE_INFINITY)) {
       damaged(`${where}.tiles.newestMinute`, `the tiles end at minute ${tiles.newestMinute}, the windows at ${store.endMinute}`);
     }
-    const counts = new PostCounts(dictionary, store, tiles);
-    for (const minute of (s.store as WindowStoreSnapshot).bucketMinute) counts.sparks.touch(minute, store.version);
-    return counts;
+    return new PostCounts(dictionary, store, tiles);
   }
 
   /** Changes whenever a count or the windows' end does: answers computed at an equal version are still right. */
@@ -114,9 +112,7 @@ export class PostCounts implements TrendSources, TagRegionSources {
   record(event: GeoEvent, tagIds: readonly number[]): boolean {
     this.advanceTo(event.ts);
     if (this.store.add(event.ts, event.cc ?? NO_COUNTRY, tagIds) === 'stale') return false;
-    const minute = Math.floor(event.ts / BUCKET_MS);
-    this.sparks.touch(minute, this.store.version);
-    this.tiles.add(minute, event.lat, event.lon, tagIds);
+    this.tiles.add(Math.floor(event.ts / BUCKET_MS), event.lat, event.lon, tagIds);
     return true;
   }
 

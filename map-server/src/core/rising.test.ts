@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RISING } from '../../../common/browser/api';
-import { isRising, risingPlan, risingScore, withHistory } from './rising';
+import { countedPlan, isRising, risingPlan, risingScore } from './rising';
 
 describe('rising', () => {
   it('compares each window with the period before it, out to the next longer window; 24h as 6h', () => {
@@ -31,17 +31,17 @@ describe('rising', () => {
   it('takes the reference rate over the part of the reference period with history, and lists nothing without any', () => {
     const end = 10_000;
     // 15m: the recent window is minutes 9986..10000, its reference 9941..9985.
-    expect(withHistory(risingPlan('15m'), end, 9_000).coveredMinutes).toBe(45);
-    expect(withHistory(risingPlan('15m'), end, 9_941).coveredMinutes).toBe(45);
-    expect(withHistory(risingPlan('15m'), end, 9_976).coveredMinutes).toBe(10);
-    expect(withHistory(risingPlan('15m'), end, 9_986).coveredMinutes).toBe(0);
-    expect(withHistory(risingPlan('15m'), end, null).coveredMinutes).toBe(0);
+    expect(countedPlan(risingPlan('15m'), end, end - 59, end - 14, 9_000).coveredMinutes).toBe(45);
+    expect(countedPlan(risingPlan('15m'), end, end - 59, end - 14, 9_941).coveredMinutes).toBe(45);
+    expect(countedPlan(risingPlan('15m'), end, end - 59, end - 14, 9_976).coveredMinutes).toBe(10);
+    expect(countedPlan(risingPlan('15m'), end, end - 59, end - 14, 9_986).coveredMinutes).toBe(0);
+    expect(countedPlan(risingPlan('15m'), end, end - 59, end - 14, null).coveredMinutes).toBe(0);
 
     // 3 posts in the 10 minutes with history predict 4.5 in 15 minutes, not the 1 that 45 minutes would.
-    const young = withHistory(risingPlan('15m'), end, 9_976);
+    const young = countedPlan(risingPlan('15m'), end, end - 59, end - 14, 9_976);
     expect(risingScore(10, 3, young)).toEqual({ expected: 4.5, score: 5.5 / Math.sqrt(5.5) });
 
-    const fresh = withHistory(risingPlan('15m'), end, 9_990);
+    const fresh = countedPlan(risingPlan('15m'), end, end - 59, end - 14, 9_990);
     expect(risingScore(50, 0, fresh)).toEqual({ expected: 0, score: 0 });
     expect(isRising(50, 9, fresh)).toBe(false);
   });

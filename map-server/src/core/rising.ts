@@ -42,14 +42,24 @@ export function risingPlan(window: WindowName): RisingPlan {
 }
 
 /**
- * The plan for windows ending in `endMinute` when the store's history starts at `firstMinute` (null: no
- * history): the reference period is covered from `firstMinute` on.
+ * The plan of periods counted from whole buckets (tiers.ts), ending in `endMinute`: the recent period counted
+ * from `splitMinute` and the reference period from `fromMinute` (each its asked start rounded back to a
+ * bucket's). The rates are taken over the minutes the periods really span, and the reference only from the
+ * first minute with a post on (`firstPostMinute`; null: none), so an empty stretch before a start does not
+ * pass for a quiet one. `firstPostMinute` is the store's first post however long ago: the buckets may reach
+ * back before the day.
  */
-export function withHistory(plan: RisingPlan, endMinute: number, firstMinute: number | null): RisingPlan {
-  const recentStart = endMinute - plan.recentMinutes + 1;
-  const referenceStart = recentStart - plan.referenceMinutes;
-  const from = firstMinute === null ? recentStart : Math.max(referenceStart, firstMinute);
-  return { ...plan, coveredMinutes: Math.min(plan.referenceMinutes, Math.max(0, recentStart - from)) };
+export function countedPlan(
+  plan: RisingPlan,
+  endMinute: number,
+  fromMinute: number,
+  splitMinute: number,
+  firstPostMinute: number | null,
+): RisingPlan {
+  const recentMinutes = endMinute - splitMinute + 1;
+  const referenceMinutes = splitMinute - fromMinute;
+  const coveredFrom = firstPostMinute === null ? splitMinute : Math.max(fromMinute, firstPostMinute);
+  return { ...plan, recentMinutes, referenceMinutes, coveredMinutes: Math.min(referenceMinutes, Math.max(0, splitMinute - coveredFrom)) };
 }
 
 export interface RisingScore {

@@ -24,7 +24,7 @@
  * Pure: minutes are arguments (`floor(ms / 60_000)`), nothing here does I/O.
  */
 import { modulo } from '../../../common/browser/modulo';
-import { WINDOWS } from '../../../common/browser/windows';
+import { HORIZON_MINUTES, MINUTE_TIER, TEN_MINUTE_TIER, isDropped, placeOf, rollsUp } from './tiers';
 import { checkNullableNumber, checkNumber, checkObject, damaged } from './snapshot-check';
 import { OpenCells, emptyBlock, mergeAll, mergeBlocks, type Block } from './tile-blocks';
 import { FINEST_LEVEL, TILE_LEVELS, partHolds, rangeHolds, tileX, tileY, type CoverPart, type TileRange } from './tiles';
@@ -34,6 +34,7 @@ import { DEFAULT_TILE_BUDGET_BYTES, ENTRY_BYTES, TILE_BYTES, blockBytes, fitBudg
 import { decodeBuckets, encodeBuckets, type TileCountsSnapshot } from './tile-snapshot';
 
 export type { BoxRead, BoxTally, TileCountsSnapshot, TileTop };
+export { HORIZON_MINUTES, MINUTE_TIER, TEN_MINUTE_TIER };
 
 /** A box's counts (`TileCounts.boxCounts`), where they start, and the sparklines of the tags asked for from the same read. */
 export interface BoxCounted extends BoxTally {
@@ -43,10 +44,6 @@ export interface BoxCounted extends BoxTally {
   sparks: (ids: readonly number[], fromMinute: number, slotMinutes: number, slots: number) => Int32Array[];
 }
 
-/** Minutes the minute buckets reach back at least (the newest hour). */
-export const MINUTE_TIER = 60;
-/** Minutes the 10-minute buckets reach back at least. */
-export const TEN_MINUTE_TIER = 360;
 /** The finest level whose 10-minute and hour buckets are read merged (see `blocksFor`). */
 const MERGED_UP_TO = 8;
 /**
@@ -57,8 +54,6 @@ const MERGED_UP_TO = 8;
 const RANKED_UP_TO = 6;
 /** Open entries (tags of posts times levels) of the newest minute past which a query compacts it rather than read it in place. */
 const OPEN_READ_LIMIT = 60_000;
-/** How far back posts are counted, in minutes: the largest window. */
-export const HORIZON_MINUTES = Math.max(...Object.values(WINDOWS));
 
 /** One time bucket: `minutes` (1, 10 or 60) from `start`, a block and maybe open counts per level. */
 interface Bucket {
@@ -130,13 +125,9 @@ export class TileCounts {
   advanceTo(minute: number): void {
     if (minute <= this.newest) return;
     this.newest = minute;
-    const oldest = minute - HORIZON_MINUTES + 1;
-    // By whole hours, as the hour buckets they would roll into: a jump drops what advancing minute by minute would.
     let dropped = 0;
     for (const tier of [this.minutes, this.tens, this.hours]) {
-      for (const start of tier.keys()) {
-        if (start - modulo(start, 60) + 59 < oldest) dropped += tier.delete(start) ? 1 : 0;
-      }
+      for (const start of tier.keys()) if (isDropped(start, minute)) dropped += tier.delete(start) ? 1 : 0;
     }
     const rolled = this.rollUp(this.minutes, this.tens, 10, MINUTE_TIER) + this.rollUp(this.tens, this.hours, 60, TEN_MINUTE_TIER);
     for (const bucket of this.minutes.values()) if (bucket.start < minute) compact(bucket);
@@ -381,11 +372,8 @@ export class TileCounts {
 
   /** Where `minute` is filed now, by its age: its tier, and its bucket's start and length there. */
   private placeOf(minute: number): { tier: Map<number, Bucket>; start: number; minutes: number } {
-    const ten = minute - modulo(minute, 10);
-    const hour = minute - modulo(minute, 60);
-    if (ten + 9 > this.newest - MINUTE_TIER) return { tier: this.minutes, start: minute, minutes: 1 };
-    if (hour + 59 > this.newest - TEN_MINUTE_TIER) return { tier: this.tens, start: ten, minutes: 10 };
-    return { tier: this.hours, start: hour, minutes: 60 };
+    const place = placeOf(minute, this.newest);
+    return { ...place, tier: [this.minutes, this.tens, this.hours][place.tier] };
   }
 
   /** The bucket `minute` belongs in now, made when missing. */
@@ -404,8 +392,8 @@ export class TileCounts {
     const groups = new Map<number, Bucket[]>();
     let moved = 0;
     for (const [start, bucket] of from) {
+      if (!rollsUp(start, size, reach, this.newest)) continue;
       const group = start - modulo(start, size);
-      if (group + size - 1 > this.newest - reach) continue;
       from.delete(start);
       moved += 1;
       const members = groups.get(group);

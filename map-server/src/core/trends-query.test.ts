@@ -4,7 +4,8 @@ import { WINDOWS, WINDOW_NAMES } from '../../../common/browser/windows';
 import { prng } from '../../../common/node/prng';
 import { TrendEngine } from '../trend-engine';
 import { bucketOf, event } from '../../test/helpers';
-import { boxPlan, type TrendsQuery } from './trends-query';
+import { type TrendsQuery } from './trends-query';
+import { countedPlan } from './rising';
 import { isRising, risingPlan, risingScore } from './rising';
 
 const MINUTE = 60_000;
@@ -91,12 +92,15 @@ describe('rising', () => {
     expect(whole.trends.map(({ tag, expected, score }) => ({ tag, expected, score }))).toEqual(
       six.trends.map(({ tag, expected, score }) => ({ tag, expected, score })),
     );
-    // 'new': 5 posts out of nothing; 'late': 8, where the 6 posts of the 18 h before predicted 2.
+    // 'new': 5 posts out of nothing; 'late': 8, where the 6 posts of the 18 h before predicted about 2. The
+    // windows end at 11:50: the recent 6 h are counted from its 10-minute bucket (05:50, 361 minutes), the
+    // reference from the first post (11:51 the day before, in the 24h window's first hour bucket): 1,079 minutes.
     expect(whole.trends.map((t) => t.tag)).toEqual(['new', 'late']);
     expect(whole.trends.map((t) => t.count)).toEqual([5, 14]);
     expect(six.trends.map((t) => t.count)).toEqual([5, 8]);
-    expect(whole.trends[1]).toMatchObject({ expected: 2, score: 6 / Math.sqrt(3), share: 14 / 76 });
-    expect([six.referenceMinutes, whole.referenceMinutes]).toEqual([1080, 1080]);
+    const expected = (6 * 361) / 1079;
+    expect(whole.trends[1]).toMatchObject({ expected, score: (8 - expected) / Math.sqrt(expected + 1), share: 14 / 76 });
+    expect([six.referenceMinutes, whole.referenceMinutes]).toEqual([1079, 1079]);
   });
 });
 
@@ -216,7 +220,7 @@ describe('trends in a view', () => {
         expect(view.total, label).toBe(truth.total);
         const recent = counted(split).counts;
         const outer = counted(referenceFrom).counts;
-        const plan = boxPlan(base, endMinute, referenceFrom, split, first);
+        const plan = countedPlan(base, endMinute, referenceFrom, split, first);
         expect(view.referenceMinutes, label).toBe(plan.coveredMinutes);
         const scored = [...truth.counts.keys()].map((tag) => {
           const r = recent.get(tag) ?? 0;
@@ -257,7 +261,7 @@ describe('trends in a view', () => {
     }
   });
 
-  it("takes a box's reference rate over the minutes since its first post, where its hour bucket starts before it", () => {
+  it("takes a box's or a region's reference rate over the minutes since its first post, where its hour bucket starts before it", () => {
     // The first post at 10:30, the newest a day later at 10:39: the 6h window's reference period is counted
     // from its hour bucket (10:00 the day before), but history starts at 10:30, so 18 h 10 min of it is covered.
     const first = Date.UTC(2026, 2, 1, 10, 30);
@@ -266,8 +270,8 @@ describe('trends in a view', () => {
     for (const ts of [first, first + 60 * MINUTE, newest]) engine.ingestEvent(event({ tags: ['a'], ts }), ARRIVAL);
     const view = engine.trends(query({ region: 'view', bbox: [-180, -90, 180, 90], window: '6h', sort: 'rising' }));
     expect(view.referenceMinutes).toBe(18 * 60 + 10);
-    // The region's day starts at 10:40 (24 h back), and its reference period with it.
-    expect(engine.trends(query({ window: '6h', sort: 'rising' })).referenceMinutes).toBe(18 * 60);
+    // A region's windows are counted from the same buckets: the same reference period.
+    expect(engine.trends(query({ window: '6h', sort: 'rising' })).referenceMinutes).toBe(18 * 60 + 10);
   });
 
   it('sums each sparkline to its count', () => {

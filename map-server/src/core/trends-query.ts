@@ -13,7 +13,7 @@ import type { RegionSparks } from './region-sparks';
 import type { TagDictionary } from './tag-dictionary';
 import { TopK } from './top-k';
 import { areaKey, type Area } from './area';
-import { isRising, risingPlan, risingScore, withHistory, type RisingPlan } from './rising';
+import { countedPlan, isRising, risingPlan, risingScore, type RisingPlan } from './rising';
 
 export interface TrendsQuery extends Area {
   window: WindowName;
@@ -47,7 +47,7 @@ interface Frame {
 /** Exactly what a trends query reads, and only to read it. */
 export interface TrendSources {
   /** A region's running totals, and where the windows end and the history starts. */
-  store: Pick<WindowStore, 'endMs' | 'endMinute' | 'firstMinute' | 'firstPostMinute' | 'tally' | 'total'>;
+  store: Pick<WindowStore, 'endMs' | 'endMinute' | 'firstPostMinute' | 'windowFrom' | 'tally' | 'total' | 'error'>;
   /** A box's counts and sparklines. */
   tiles: Pick<TileCounts, 'boxCounts'>;
   /** A region's sparklines. */
@@ -75,7 +75,7 @@ export function answerTrends(query: TrendsQuery, sources: TrendSources): TrendsR
   };
   const endMinute = store.endMinute;
   if (endMinute === null) return response;
-  const plan = withHistory(risingPlan(query.window), endMinute, store.firstMinute);
+  const plan = risingPlan(query.window);
   const frame: Frame = { endMinute, plan, slots, slotMinutes, fromMinute: endMinute - plan.windowMinutes + 1 };
   const keyOf = (id: number) => dictionary.key(id);
   const answer = query.bbox === null ? regionAnswer(query, frame, sources, keyOf) : viewAnswer(query, query.bbox, frame, sources, keyOf);
@@ -111,7 +111,14 @@ interface Answer {
 
 /** A region: counts from the store's running totals per window, sparks from its minute buckets. */
 function regionAnswer(query: TrendsQuery, frame: Frame, { store, sparks: regionSparks }: TrendSources, keyOf: (id: number) => string): Answer {
-  const { plan } = frame;
+  // The windows count whole buckets (tiers.ts): the periods span the minutes of the buckets they hold.
+  const plan = countedPlan(
+    frame.plan,
+    frame.endMinute,
+    store.windowFrom(frame.plan.outer)!,
+    store.windowFrom(frame.plan.recent)!,
+    store.firstPostMinute,
+  );
   const inWindow = store.tally(query.region, plan.window);
   const inRecent = store.tally(query.region, plan.recent);
   const inOuter = store.tally(query.region, plan.outer);
@@ -130,7 +137,14 @@ function regionAnswer(query: TrendsQuery, frame: Frame, { store, sparks: regionS
   });
   const ids = listed.map((tag) => tag.id);
   const sparks = regionSparks.sparks(query.region, ids, frame.fromMinute, frame.slotMinutes, frame.slots);
-  return { total: store.total(query.region, plan.window), listed, sparks, fromMinute: frame.fromMinute, plan, maxError: 0 };
+  return {
+    total: store.total(query.region, plan.window),
+    listed,
+    sparks,
+    fromMinute: store.windowFrom(plan.window),
+    plan,
+    maxError: store.error(query.region, plan.window),
+  };
 }
 
 /**
@@ -150,7 +164,7 @@ function viewAnswer(query: TrendsQuery, bbox: Bbox, frame: Frame, { tiles, store
   if (counts.fromMinute === null || counts.splitMinute === null) {
     return { total: 0, listed: [], sparks: [], fromMinute: null, plan: { ...frame.plan, coveredMinutes: 0 }, maxError: 0 };
   }
-  const plan = boxPlan(frame.plan, endMinute, counts.fromMinute, counts.splitMinute, store.firstPostMinute);
+  const plan = countedPlan(frame.plan, endMinute, counts.fromMinute, counts.splitMinute, store.firstPostMinute);
   const windowCount = (i: number) => (plan.windowIsRecent ? counts.recent[i] : counts.recent[i] + counts.reference[i]);
   // Ranks indexes into `counts`; ties break on the tag's key.
   const top = new TopK(query.limit, (i) => keyOf(counts.ids[i]));
@@ -180,18 +194,4 @@ function viewAnswer(query: TrendsQuery, bbox: Bbox, frame: Frame, { tiles, store
     // The counts listed are the window's: at 15m, 1h and 6h the recent period's alone.
     maxError: plan.windowIsRecent ? counts.recentError : counts.maxError,
   };
-}
-
-/**
- * The rising plan of a box whose recent period was counted from `splitMinute` and its reference period from
- * `fromMinute` (each its asked start rounded back to a bucket's): the minutes they span, the reference
- * covered from the first minute with a post on (`firstPostMinute`, as `withHistory` does with the store's
- * day): the buckets may reach back before the store's day, so its first minute, clamped to that day, would
- * not tell whether they had history.
- */
-export function boxPlan(plan: RisingPlan, endMinute: number, fromMinute: number, splitMinute: number, firstPostMinute: number | null): RisingPlan {
-  const recentMinutes = endMinute - splitMinute + 1;
-  const referenceMinutes = splitMinute - fromMinute;
-  const coveredFrom = firstPostMinute === null ? splitMinute : Math.max(fromMinute, firstPostMinute);
-  return { ...plan, recentMinutes, referenceMinutes, coveredMinutes: Math.min(referenceMinutes, Math.max(0, splitMinute - coveredFrom)) };
 }

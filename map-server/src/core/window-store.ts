@@ -1,64 +1,70 @@
 /**
  * Sliding-window hashtag counts per region, in event time.
  *
- * Time comes in three units, each with one name, the unit in it:
+ * Time comes in two units, each with one name, the unit in it:
  * - `…Ms`: epoch milliseconds, as an event's `ts` (`atMs`, `endMs`);
- * - `…Minute`: a minute number since the epoch, `floor(ms / BUCKET_MS)` (`endMinute`, `firstMinute`,
- *   `Bucket.minute`);
- * - `slot`: a place in a leaf's ring, `minute mod RING_BUCKETS`.
+ * - `…Minute`: a minute number since the epoch, `floor(ms / BUCKET_MS)` (`endMinute`, `firstMinute`, a
+ *   bucket's `start`).
  *
  * Shape, and why:
- * - Time is cut into one-minute buckets (`BUCKET_MS`). A window of N minutes holds the newest minute (the one
- *   holding the newest time seen, `endMs`, i.e. `endMinute`) and the N - 1 before it, so counts are exact at
- *   minute resolution.
- * - Events land in a *leaf* (a country, or the sea). Each leaf keeps a ring of `RING_BUCKETS` minute buckets
- *   (24 h), each a tally of tag id -> posts. Only leaves hold buckets; the regions a leaf rolls up into (the
- *   country itself and the world) hold one running total per window. That stores every event once, not once
- *   per region, and makes the world's totals as cheap as a country's.
- * - add is O(tags x windows x rollups). When the end moves forward by a minute, the bucket that leaves each
+ * - Time is cut into the tiered buckets of tiers.ts, as the tile counts are: minutes for the newest hour,
+ *   10 minutes to 6 h, hours to 24 h. A window holds the buckets any of whose minutes are among its own (the
+ *   newest minute, the one holding `endMs`, and the ones before it): the 15m and 1h windows are exact to the
+ *   minute, the 6h window starts on a 10-minute boundary and the 24h window on the hour (`windowFrom` says
+ *   where). Memory grows with the distinct tags of each bucket, not with the minutes of the day: a tag
+ *   talked about all day costs 24 hour entries, not 1,440 minute ones.
+ * - Events land in a *leaf* (a country, or the sea). Each time bucket keeps, per leaf, a tally of tag id ->
+ *   posts. Only leaves hold tallies; the regions a leaf rolls up into (the country itself and the world) hold
+ *   one running total per window. That stores every event once, not once per region, and makes the world's
+ *   totals as cheap as a country's.
+ * - add is O(tags x windows x rollups). When the end moves forward, each bucket whose last minute leaves a
  *   window is subtracted from that window's totals: each bucket is subtracted once per window over its life,
- *   so expiry costs the same as insertion, amortised. A top-k query scans one region's totals for one window.
- * - Memory: a closed bucket costs about 16 bytes per distinct tag in it (see `Bucket`), and the totals about
- *   40 bytes per distinct tag per window per region.
+ *   so expiry costs the same as insertion, amortised. Rolling buckets into a coarser tier leaves the totals
+ *   as they are (the same posts, in the same windows). A top-k query scans one region's totals for one window.
+ * - Memory: a closed tally costs 8 bytes per distinct tag in it (see `Tally`), and the totals about 40 bytes
+ *   per distinct tag per window per region.
  */
 import { WINDOWS, type WindowName } from '../../../common/browser/windows';
 import { modulo } from '../../../common/browser/modulo';
 import { topK, type Ranked } from './top-k';
+import { HORIZON_MINUTES, ROLL_UPS, isDropped, placeOf, rollsUp } from './tiers';
+import { largest } from './tile-summary';
 import { checkNullableNumber, checkNumber, checkObject, checkSame, checkStrings, checkSum, checkTyped, damaged } from './snapshot-check';
 
-/** Width of one bucket: the resolution of every window, in ms. */
+/** The length of a minute: the finest resolution of every window, in ms. */
 export const BUCKET_MS = 60_000;
 
-/** The ring covers the largest window. */
-export const RING_BUCKETS = Math.max(...Object.values(WINDOWS));
+/** The minutes counts are kept for: the largest window. (Named when the store was a ring of minutes.) */
+export const RING_BUCKETS = HORIZON_MINUTES;
 
 const WINDOW_LIST = Object.entries(WINDOWS).map(([name, minutes]) => ({ name: name as WindowName, minutes }));
-
-/** Adds (`sign` 1) or takes away (-1) a bucket's posts and tags in window `w`'s totals of each region its leaf rolls up into. */
-function applyBucket(leaf: Leaf, bucket: Bucket, w: number, sign: 1 | -1): void {
-  for (const region of leaf.rollups) {
-    region.posts[w] += sign * bucket.posts;
-    bucket.forEach((id, count) => increment(region.tags[w], id, sign * count));
-  }
-}
 
 /** Running totals of one region for every window. */
 class RegionTotals {
   readonly tags: Map<number, number>[] = WINDOW_LIST.map(() => new Map<number, number>());
   readonly posts: number[] = WINDOW_LIST.map(() => 0);
+  /** The sum of the errors of the tallies in each window: how much any of its counts may fall short. */
+  readonly errors: number[] = WINDOW_LIST.map(() => 0);
 }
 
+/** What a closed tally's (tag, count) pair takes, in bytes (two u32). */
+export const PAIR_BYTES = 8;
+/** What a tag's running total takes in a region's window, in bytes (a Map entry of two numbers: V8's hash table). */
+export const TOTAL_BYTES = 40;
+/** The tags a tally keeps at each step of summarising, in order: the long tail goes first, the top tags last. */
+const SUMMARY_KEEPS = [256, 64, 16, 4, 1] as const;
+
 /**
- * One leaf's posts in one minute. While its minute may still get posts the tally is a Map; once the windows
- * have moved past it, it is packed into a sorted array of `[id, count, id, count, ...]` (small integers, so
- * V8 stores them unboxed): about a third of the Map's memory, and almost every bucket spends almost all of
- * its life closed. A late post for a closed minute unpacks it again.
+ * One leaf's posts in one time bucket. While its bucket may still get posts the tally is a Map; once the
+ * windows have moved past it, it is packed into a sorted Uint32Array of `[id, count, id, count, ...]`: 8
+ * bytes a tag, and no object per tag for the garbage collector to chase. A late post unpacks it again.
  */
-class Bucket {
+class Tally {
   posts = 0;
+  /** How much any count of the tally may fall short of the posts: 0 until it is summarised past the budget. */
+  error = 0;
   private open: Map<number, number> | null = new Map();
-  private packed: number[] = NO_PAIRS;
-  constructor(readonly minute: number) {}
+  private packed: Uint32Array = NO_PAIRS;
 
   get isOpen(): boolean {
     return this.open !== null;
@@ -92,49 +98,104 @@ class Bucket {
     for (let i = 0; i < this.packed.length; i += 2) visit(this.packed[i], this.packed[i + 1]);
   }
 
-  /** Distinct tags in the bucket. */
+  /** Distinct tags in the tally. */
   get pairCount(): number {
     return this.open?.size ?? this.packed.length / 2;
   }
 
-  /** Writes the (id, count) pairs, ids ascending, into `out` from `at`; returns where they end. */
-  writePairs(out: Uint32Array, at: number): number {
-    if (this.open === null) {
-      out.set(this.packed, at);
-      return at + this.packed.length;
-    }
-    const ids = [...this.open.keys()].sort((a, b) => a - b);
-    for (const id of ids) {
-      out[at++] = id;
-      out[at++] = this.open.get(id)!;
-    }
-    return at;
-  }
-
-  /** A closed bucket of `posts` posts holding the pairs `words[from, to)`: ids ascending, under `tagCount` (checked). */
-  static packedFrom(minute: number, posts: number, words: Uint32Array, from: number, to: number, tagCount: number, where: string): Bucket {
-    const bucket = new Bucket(minute);
-    bucket.posts = posts;
-    bucket.open = null;
-    bucket.packed = Array.from(words.subarray(from, to));
-    for (let i = from; i < to; i += 2) {
-      if (i > from && !(words[i - 2] < words[i])) damaged(where, `the tags of minute ${minute} are not in ascending order of id`);
-      if (words[i + 1] === 0) damaged(where, `tag ${words[i]} has a count of 0 in minute ${minute}`);
-    }
-    if (to > from && words[to - 2] >= tagCount) damaged(where, `tag id ${words[to - 2]} is not in the dictionary (${tagCount} tags)`);
-    return bucket;
+  /** The (id, count) pairs, ids ascending (packs the tally first). */
+  pairs(): Uint32Array {
+    this.pack();
+    return this.packed;
   }
 
   pack(): void {
     if (this.open === null) return;
     const ids = [...this.open.keys()].sort((a, b) => a - b);
-    const pairs = new Array<number>(ids.length * 2);
+    const pairs = new Uint32Array(ids.length * 2);
     ids.forEach((id, i) => {
       pairs[i * 2] = id;
       pairs[i * 2 + 1] = this.open!.get(id)!;
     });
     this.packed = pairs;
     this.open = null;
+  }
+
+  /**
+   * The tally with at most `k` tags: Misra-Gries, as tile-summary.ts summarises a tile. c, its (k+1)-th
+   * largest count, is taken off every count, the tags left at 0 are dropped and c is added to the error, so
+   * every count stays within the error of the posts, through any later merges. Null when it has `k` tags or
+   * fewer. `taken(id, by)` hears what each tag lost. Its posts are kept.
+   */
+  summarised(k: number, taken: (id: number, by: number) => void): Tally | null {
+    const pairs = this.pairs();
+    const n = pairs.length / 2;
+    if (n <= k) return null;
+    const counts = new Uint32Array(n);
+    for (let i = 0; i < n; i += 1) counts[i] = pairs[i * 2 + 1];
+    const cut = largest(counts, n, k);
+    let kept = 0;
+    for (let i = 0; i < n; i += 1) if (pairs[i * 2 + 1] > cut) kept += 1;
+    const out = new Uint32Array(kept * 2);
+    let at = 0;
+    for (let i = 0; i < n; i += 1) {
+      const [id, count] = [pairs[i * 2], pairs[i * 2 + 1]];
+      taken(id, Math.min(count, cut));
+      if (count <= cut) continue;
+      out[at++] = id;
+      out[at++] = count - cut;
+    }
+    const tally = new Tally();
+    tally.posts = this.posts;
+    tally.error = this.error + cut;
+    tally.open = null;
+    tally.packed = out;
+    return tally;
+  }
+
+  /** A closed tally of `posts` posts holding `pairs` (ids ascending, counts at least 1: checked, under `tagCount`). */
+  static packedFrom(posts: number, pairs: Uint32Array, tagCount: number, where: string): Tally {
+    for (let i = 0; i < pairs.length; i += 2) {
+      if (i > 0 && !(pairs[i - 2] < pairs[i])) damaged(where, 'tags are not in ascending order of id');
+      if (pairs[i + 1] === 0) damaged(where, `tag ${pairs[i]} has a count of 0`);
+    }
+    if (pairs.length > 0 && pairs[pairs.length - 2] >= tagCount)
+      damaged(where, `tag id ${pairs[pairs.length - 2]} is not in the dictionary (${tagCount} tags)`);
+    const tally = new Tally();
+    tally.posts = posts;
+    tally.open = null;
+    tally.packed = pairs;
+    return tally;
+  }
+
+  /** `a` and `b` added up, closed: a linear merge of their sorted pairs. */
+  static merged(a: Tally, b: Tally): Tally {
+    const x = a.pairs();
+    const y = b.pairs();
+    const out = new Uint32Array(x.length + y.length);
+    let i = 0;
+    let j = 0;
+    let at = 0;
+    while (i < x.length || j < y.length) {
+      if (j >= y.length || (i < x.length && x[i] < y[j])) {
+        out[at++] = x[i++];
+        out[at++] = x[i++];
+      } else if (i >= x.length || y[j] < x[i]) {
+        out[at++] = y[j++];
+        out[at++] = y[j++];
+      } else {
+        out[at++] = x[i];
+        out[at++] = x[i + 1] + y[j + 1];
+        i += 2;
+        j += 2;
+      }
+    }
+    const tally = new Tally();
+    tally.posts = a.posts + b.posts;
+    tally.error = a.error + b.error;
+    tally.open = null;
+    tally.packed = at === out.length ? out : out.slice(0, at);
+    return tally;
   }
 
   private unpacked(): Map<number, number> {
@@ -145,24 +206,51 @@ class Bucket {
   }
 }
 
-const NO_PAIRS: number[] = [];
+const NO_PAIRS = new Uint32Array(0);
+
+/** One time bucket: `minutes` (1, 10 or 60) from `start`, a tally per leaf (by the leaf's index). */
+class TimeBucket {
+  readonly tallies: (Tally | undefined)[] = [];
+  /** The store's version when a post last landed in it (or it was made): sparkline caches compare it. */
+  stamp: number;
+  constructor(
+    readonly start: number,
+    readonly minutes: number,
+    stamp: number,
+  ) {
+    this.stamp = stamp;
+  }
+
+  get last(): number {
+    return this.start + this.minutes - 1;
+  }
+}
 
 class Leaf {
-  readonly ring = new Array<Bucket | undefined>(RING_BUCKETS);
-  constructor(readonly rollups: RegionTotals[]) {}
+  constructor(
+    readonly index: number,
+    readonly rollups: RegionTotals[],
+  ) {}
+}
 
-  bucketAt(minute: number): Bucket | undefined {
-    const bucket = this.ring[modulo(minute, RING_BUCKETS)];
-    return bucket?.minute === minute ? bucket : undefined;
-  }
+/** One time bucket as a region sees it (`forEachBucket`). */
+export interface RegionBucket {
+  start: number;
+  minutes: number;
+  /** Changes whenever a post lands in the bucket: a reader may keep what it read while it is the same. */
+  stamp: number;
+  /** Posts of the region in the bucket. */
+  posts: number;
+  /** Posts with tag `id`. */
+  count(id: number): number;
 }
 
 export type AddResult = 'added' | 'stale';
 
 /**
- * A store as plain data: where the windows end, the version, the leaves by name, and every bucket held as
- * parallel arrays (one entry a bucket) with their (tag id, posts) pairs concatenated. No running totals:
- * they are sums of the buckets, rebuilt on restore, so they cannot disagree with them.
+ * A store as plain data: where the windows end, the version, the leaves by name, and every tally held as
+ * parallel arrays (one entry a tally) with their (tag id, posts) pairs concatenated. No running totals:
+ * they are sums of the tallies, rebuilt on restore, so they cannot disagree with them.
  */
 export interface WindowStoreSnapshot {
   /** The layout the buckets were cut with (`BUCKET_MS`, `RING_BUCKETS`): a restore refuses any other. */
@@ -173,34 +261,47 @@ export interface WindowStoreSnapshot {
   version: number;
   /** Every leaf that has held a post, in the order they first did. */
   leaves: string[];
-  /** Per bucket: its leaf (an index into `leaves`), minute, posts, and how many (id, count) pairs it has. */
+  /** Per tally: its leaf (an index into `leaves`), its bucket's start minute, posts, and how many (id, count) pairs it has... */
   bucketLeaf: Uint32Array;
   bucketMinute: Float64Array;
   bucketPosts: Uint32Array;
   bucketPairs: Uint32Array;
-  /** The pairs, `[id, count, id, count, ...]`, ids ascending within a bucket, bucket after bucket. */
+  /** ...and its bucket's length in minutes (1, 10 or 60), and its error (absent before snapshot format 4: all minutes, all exact). */
+  bucketLength?: Uint32Array;
+  bucketError?: Uint32Array;
+  /** The pairs, `[id, count, id, count, ...]`, ids ascending within a tally, tally after tally. */
   pairs: Uint32Array;
 }
 
 export interface WindowStoreOptions {
   /** The regions a leaf's events count in, besides the leaf itself being stored. */
   rollup: (leaf: string) => string[];
+  /**
+   * What the tallies and the running totals may take, in bytes (`bytes`; default: no limit). Past it, the
+   * settled tallies are summarised each time the end moves to a new minute, until they fit; until then every
+   * count is exact.
+   */
+  budgetBytes?: number;
 }
 
 export class WindowStore {
   private readonly leaves = new Map<string, Leaf>();
+  /** The same leaves, by index (`Leaf.index`, where a bucket keeps their tallies). */
+  private readonly leafList: Leaf[] = [];
   private readonly regions = new Map<string, RegionTotals>();
   /** The leaves that roll up into each region. */
   private readonly leavesOf = new Map<string, Leaf[]>();
+  /** The buckets of each tier (minutes, 10 minutes, hours), by start minute. */
+  private readonly tiers = [new Map<number, TimeBucket>(), new Map<number, TimeBucket>(), new Map<number, TimeBucket>()];
   /** The newest time seen or advanced to, in ms (null before the first). */
   #endMs: number | null = null;
   /** Its minute, `floor(#endMs / BUCKET_MS)` (-Infinity before the first, so comparisons need no null check). */
   #endMinute = Number.NEGATIVE_INFINITY;
-  /** The oldest minute a post was added in since the start or the last `clear` (see `firstMinute`). */
+  /** The oldest minute a post was added in since the start or since the store last emptied (see `firstMinute`). */
   #firstMinute = Number.POSITIVE_INFINITY;
   #version = 0;
-  /** Buckets whose tally is still a Map (see `Bucket`). */
-  private openBuckets: Bucket[] = [];
+  /** Tallies still a Map (see `Tally`). */
+  private openTallies: { tally: Tally; bucket: TimeBucket }[] = [];
 
   constructor(private readonly options: WindowStoreOptions) {}
 
@@ -220,8 +321,9 @@ export class WindowStore {
   }
 
   /**
-   * The oldest minute holding a post since the store started or last emptied (null before any post): how
-   * far back the store's history reaches, which is less than a day just after a start.
+   * The oldest minute holding a post since the store started or last emptied (null before any post),
+   * clamped to the day the windows cover: how far back the store's history reaches, less than a day just
+   * after a start.
    */
   get firstMinute(): number | null {
     return Number.isFinite(this.#firstMinute) ? Math.max(this.#firstMinute, this.#endMinute - RING_BUCKETS + 1) : null;
@@ -229,11 +331,20 @@ export class WindowStore {
 
   /**
    * The oldest minute holding a post since the store started or last emptied, however long ago (null before
-   * any post): for counts kept in longer buckets than the store's (a box's hour buckets reach back before the
-   * store's day), which must know whether their first minutes had history.
+   * any post): the 24h window's hour buckets reach back before the day, and must know whether their first
+   * minutes had history.
    */
   get firstPostMinute(): number | null {
     return Number.isFinite(this.#firstMinute) ? this.#firstMinute : null;
+  }
+
+  /**
+   * The first minute `window` counts (null before any event): its first minute rounded back to the start of
+   * the bucket it is filed in (exact up to 1h, to 10 minutes at 6h, to the hour at 24h).
+   */
+  windowFrom(window: WindowName): number | null {
+    if (this.#endMs === null) return null;
+    return placeOf(this.#endMinute - WINDOWS[window] + 1, this.#endMinute).start;
   }
 
   /** True when an event at `atMs` would fall before every window. */
@@ -248,29 +359,33 @@ export class WindowStore {
     else if (this.isStale(atMs)) return 'stale';
     const into = this.leafFor(leaf);
     this.#firstMinute = Math.min(this.#firstMinute, minute);
-    const slot = modulo(minute, RING_BUCKETS);
-    let bucket = into.ring[slot];
-    if (bucket?.minute !== minute) {
-      bucket = new Bucket(minute);
-      into.ring[slot] = bucket;
-      this.openBuckets.push(bucket);
-    } else if (!bucket.isOpen) {
-      this.openBuckets.push(bucket);
+    const bucket = this.bucketFor(minute);
+    let tally = bucket.tallies[into.index];
+    if (tally === undefined) {
+      tally = new Tally();
+      bucket.tallies[into.index] = tally;
+      this.openTallies.push({ tally, bucket });
+    } else if (!tally.isOpen) {
+      this.openTallies.push({ tally, bucket });
     }
-    bucket.posts += 1;
-    for (const id of tagIds) bucket.add(id);
+    tally.posts += 1;
+    for (const id of tagIds) tally.add(id);
     for (let w = 0; w < WINDOW_LIST.length; w += 1) {
-      if (minute <= this.#endMinute - WINDOW_LIST[w].minutes) continue;
+      if (bucket.last <= this.#endMinute - WINDOW_LIST[w].minutes) continue;
       for (const region of into.rollups) {
         region.posts[w] += 1;
         for (const id of tagIds) increment(region.tags[w], id, 1);
       }
     }
     this.#version += 1;
+    bucket.stamp = this.#version;
     return 'added';
   }
 
-  /** Moves the end of every window forward to `toMs` (never back), expiring what falls out. */
+  /**
+   * Moves the end of every window forward to `toMs` (never back): takes out of each window's totals the
+   * buckets that left it, rolls the buckets past their tier into the next, and drops those past the day.
+   */
   advanceTo(toMs: number): void {
     if (this.#endMs !== null && toMs <= this.#endMs) return;
     const newEndMinute = Math.floor(toMs / BUCKET_MS);
@@ -279,24 +394,32 @@ export class WindowStore {
     if (newEndMinute === oldEndMinute) return;
     this.#endMinute = newEndMinute;
     this.#version += 1;
-    this.packClosedBuckets();
-    if (newEndMinute - oldEndMinute >= RING_BUCKETS) {
-      this.clear();
-      return;
-    }
-    for (let w = 0; w < WINDOW_LIST.length; w += 1) {
-      const size = WINDOW_LIST[w].minutes;
-      // Minutes that were inside window w and are not any more.
-      for (let minute = oldEndMinute - size + 1; minute <= newEndMinute - size; minute += 1) {
-        for (const leaf of this.leaves.values()) {
-          const bucket = leaf.bucketAt(minute);
-          if (bucket === undefined) continue;
-          applyBucket(leaf, bucket, w, -1);
-          // The largest window is the ring: once out of it, the bucket is gone for good.
-          if (size === RING_BUCKETS) leaf.ring[modulo(minute, RING_BUCKETS)] = undefined;
+    this.packClosedTallies();
+    for (const tier of this.tiers) {
+      for (const bucket of tier.values()) {
+        for (let w = 0; w < WINDOW_LIST.length; w += 1) {
+          const left = bucket.last - (newEndMinute - WINDOW_LIST[w].minutes);
+          // Its last minute was inside window w and is not any more.
+          if (left <= 0 && bucket.last > oldEndMinute - WINDOW_LIST[w].minutes) this.applyBucket(bucket, w, -1);
         }
       }
     }
+    ROLL_UPS.forEach(({ size, reach }, from) => this.rollUp(from, size, reach));
+    for (const tier of this.tiers) {
+      for (const start of tier.keys()) if (isDropped(start, newEndMinute)) tier.delete(start);
+    }
+    if (this.tiers.every((tier) => tier.size === 0)) this.#firstMinute = Number.POSITIVE_INFINITY;
+    this.fitBudget();
+  }
+
+  /** How much any count of `region` over `window` may fall short (0: all exact): its tallies summarised past the budget. */
+  error(region: string, window: WindowName): number {
+    return this.regions.get(region)?.errors[windowIndex(window)] ?? 0;
+  }
+
+  /** What the tallies and running totals take, in bytes: `PAIR_BYTES` a tag of a tally, `TOTAL_BYTES` a tag of a window's totals. */
+  bytes(): number {
+    return this.stats().pairs * PAIR_BYTES + this.totalEntries() * TOTAL_BYTES;
   }
 
   /** Posts counted in `region` over `window`. */
@@ -315,23 +438,22 @@ export class WindowStore {
   }
 
   /**
-   * Calls `visit` with every stored minute bucket of the leaves that roll up into `region`, for minutes
-   * `fromMinute` to `toMinute` (inclusive; minutes are `floor(ms / BUCKET_MS)`). `count(tagId)` reads the
-   * bucket's tally. Buckets are visited in no particular order.
+   * Calls `visit` with every time bucket that holds any of minutes `fromMinute` to `toMinute` (inclusive) and
+   * a post of a leaf rolling up into `region`, oldest first, as the region sees it.
    */
-  forEachBucket(
-    region: string,
-    fromMinute: number,
-    toMinute: number,
-    visit: (minute: number, posts: number, count: (tagId: number) => number) => void,
-  ): void {
-    const from = Math.max(fromMinute, this.#endMinute - RING_BUCKETS + 1);
-    const to = Math.min(toMinute, this.#endMinute);
-    for (const leaf of this.leavesOf.get(region) ?? []) {
-      for (let minute = from; minute <= to; minute += 1) {
-        const bucket = leaf.bucketAt(minute);
-        if (bucket !== undefined) visit(minute, bucket.posts, (id) => bucket.count(id));
-      }
+  forEachBucket(region: string, fromMinute: number, toMinute: number, visit: (bucket: RegionBucket) => void): void {
+    const leaves = this.leavesOf.get(region) ?? [];
+    const buckets = this.tiers.flatMap((tier) => [...tier.values()]).filter((b) => b.start <= toMinute && b.last >= fromMinute);
+    for (const bucket of buckets.sort((a, b) => a.start - b.start)) {
+      const tallies = leaves.map((leaf) => bucket.tallies[leaf.index]).filter((tally) => tally !== undefined);
+      if (tallies.length === 0) continue;
+      visit({
+        start: bucket.start,
+        minutes: bucket.minutes,
+        stamp: bucket.stamp,
+        posts: tallies.reduce((sum, tally) => sum + tally.posts, 0),
+        count: (id) => tallies.reduce((sum, tally) => sum + tally.count(id), 0),
+      });
     }
   }
 
@@ -340,15 +462,37 @@ export class WindowStore {
     return [...this.regions.keys()];
   }
 
+  /** What the buckets hold, for benchmarks: buckets, tallies, (tag, count) pairs and the bytes of the packed ones. */
+  stats(): { buckets: number; tallies: number; pairs: number; bytes: number } {
+    let tallies = 0;
+    let pairs = 0;
+    for (const tier of this.tiers) {
+      for (const bucket of tier.values()) {
+        for (const tally of bucket.tallies) {
+          if (tally === undefined) continue;
+          tallies += 1;
+          pairs += tally.pairCount;
+        }
+      }
+    }
+    return { buckets: this.tiers.reduce((n, tier) => n + tier.size, 0), tallies, pairs, bytes: pairs * PAIR_BYTES };
+  }
+
   /** A copy of what the store holds, as plain data (see `WindowStoreSnapshot`). */
   snapshot(): WindowStoreSnapshot {
-    const held: { leaf: number; bucket: Bucket }[] = [];
-    [...this.leaves.values()].forEach((leaf, index) => {
-      for (const bucket of leaf.ring) if (bucket !== undefined) held.push({ leaf: index, bucket });
-    });
-    const pairs = new Uint32Array(2 * held.reduce((n, { bucket }) => n + bucket.pairCount, 0));
+    const held: { leaf: number; bucket: TimeBucket; tally: Tally }[] = [];
+    for (const bucket of this.tiers.flatMap((tier) => [...tier.values()]).sort((a, b) => a.start - b.start)) {
+      bucket.tallies.forEach((tally, leaf) => {
+        if (tally !== undefined) held.push({ leaf, bucket, tally });
+      });
+    }
+    const pairs = new Uint32Array(2 * held.reduce((n, { tally }) => n + tally.pairCount, 0));
     let at = 0;
-    for (const { bucket } of held) at = bucket.writePairs(pairs, at);
+    for (const { tally } of held) {
+      const own = tally.pairs();
+      pairs.set(own, at);
+      at += own.length;
+    }
     return {
       bucketMs: BUCKET_MS,
       ringBuckets: RING_BUCKETS,
@@ -357,17 +501,20 @@ export class WindowStore {
       version: this.#version,
       leaves: [...this.leaves.keys()],
       bucketLeaf: Uint32Array.from(held, ({ leaf }) => leaf),
-      bucketMinute: Float64Array.from(held, ({ bucket }) => bucket.minute),
-      bucketPosts: Uint32Array.from(held, ({ bucket }) => bucket.posts),
-      bucketPairs: Uint32Array.from(held, ({ bucket }) => bucket.pairCount),
+      bucketMinute: Float64Array.from(held, ({ bucket }) => bucket.start),
+      bucketPosts: Uint32Array.from(held, ({ tally }) => tally.posts),
+      bucketPairs: Uint32Array.from(held, ({ tally }) => tally.pairCount),
+      bucketLength: Uint32Array.from(held, ({ bucket }) => bucket.minutes),
+      bucketError: Uint32Array.from(held, ({ tally }) => tally.error),
       pairs,
     };
   }
 
   /**
    * The store `snapshot` copied, its leaves rolling up as `options` say, its running totals summed again
-   * from the buckets; every tag id must be under `tagCount`. `where` names it in the RangeError a malformed
-   * snapshot gets.
+   * from the tallies; every tag id must be under `tagCount`. A tally saved in a finer bucket than its minutes
+   * are filed in now (every minute of a save before format 4) is merged into the bucket they are filed in.
+   * `where` names it in the RangeError a malformed snapshot gets.
    */
   static restore(snapshot: WindowStoreSnapshot, options: WindowStoreOptions, tagCount: number, where = 'store'): WindowStore {
     const s = checkObject(snapshot, where);
@@ -376,10 +523,13 @@ export class WindowStore {
     const endMs = checkNullableNumber(s.endMs, `${where}.endMs`);
     const firstMinute = checkNullableNumber(s.firstMinute, `${where}.firstMinute`, true);
     const leafIndex = checkTyped(s.bucketLeaf, Uint32Array, `${where}.bucketLeaf`);
-    const buckets = leafIndex.length;
-    const minutes = checkTyped(s.bucketMinute, Float64Array, `${where}.bucketMinute`, buckets);
-    const posts = checkTyped(s.bucketPosts, Uint32Array, `${where}.bucketPosts`, buckets);
-    const pairCounts = checkTyped(s.bucketPairs, Uint32Array, `${where}.bucketPairs`, buckets);
+    const tallies = leafIndex.length;
+    const starts = checkTyped(s.bucketMinute, Float64Array, `${where}.bucketMinute`, tallies);
+    const posts = checkTyped(s.bucketPosts, Uint32Array, `${where}.bucketPosts`, tallies);
+    const pairCounts = checkTyped(s.bucketPairs, Uint32Array, `${where}.bucketPairs`, tallies);
+    const lengths =
+      s.bucketLength === undefined ? new Uint32Array(tallies).fill(1) : checkTyped(s.bucketLength, Uint32Array, `${where}.bucketLength`, tallies);
+    const errors = s.bucketError === undefined ? new Uint32Array(tallies) : checkTyped(s.bucketError, Uint32Array, `${where}.bucketError`, tallies);
     const pairs = checkTyped(s.pairs, Uint32Array, `${where}.pairs`);
     checkSum(pairCounts, pairs.length, `${where}.bucketPairs`, 2);
     const store = new WindowStore(options);
@@ -388,54 +538,171 @@ export class WindowStore {
     const leaves = names.map((name) => store.leafFor(name));
     if (store.leaves.size !== names.length) damaged(`${where}.leaves`, 'a leaf is there twice');
     if (endMs === null) {
-      if (buckets > 0 || firstMinute !== null) damaged(`${where}.endMs`, 'is null, yet the store holds posts');
+      if (tallies > 0 || firstMinute !== null) damaged(`${where}.endMs`, 'is null, yet the store holds posts');
       return store;
     }
     store.#endMs = endMs;
     store.#endMinute = Math.floor(endMs / BUCKET_MS);
-    if (firstMinute === null && buckets > 0) damaged(`${where}.firstMinute`, 'is null, yet the store holds posts');
+    if (firstMinute === null && tallies > 0) damaged(`${where}.firstMinute`, 'is null, yet the store holds posts');
     store.#firstMinute = firstMinute ?? Number.POSITIVE_INFINITY;
+    const seen = new Set<string>();
     let at = 0;
-    for (let i = 0; i < buckets; i += 1) {
-      const minute = minutes[i];
-      const leaf = leaves[leafIndex[i]];
+    for (let i = 0; i < tallies; i += 1) {
+      const [start, minutes, leaf] = [starts[i], lengths[i], leaves[leafIndex[i]]];
       if (leaf === undefined) damaged(`${where}.bucketLeaf[${i}]`, `leaf ${leafIndex[i]} is not in the ${names.length} leaves`);
-      if (!Number.isInteger(minute) || minute > store.#endMinute || store.isStale(minute * BUCKET_MS)) {
-        damaged(`${where}.bucketMinute[${i}]`, `minute ${minute} is not in the ring ending at minute ${store.#endMinute}`);
+      const place = placeOf(start, store.#endMinute);
+      const fits = (minutes === 1 || minutes === 10 || minutes === 60) && modulo(start, minutes) === 0 && minutes <= place.minutes;
+      if (!Number.isInteger(start) || !fits || start > store.#endMinute || isDropped(start, store.#endMinute)) {
+        damaged(
+          `${where}.bucketMinute[${i}]`,
+          `a bucket of ${minutes} minute(s) from minute ${start} is not in the day ending at minute ${store.#endMinute}`,
+        );
       }
-      const slot = modulo(minute, RING_BUCKETS);
-      if (leaf.ring[slot] !== undefined) damaged(`${where}.bucketMinute[${i}]`, `minute ${minute} is there twice in leaf ${names[leafIndex[i]]}`);
-      const bucket = Bucket.packedFrom(minute, posts[i], pairs, at, (at += 2 * pairCounts[i]), tagCount, `${where}.pairs`);
-      leaf.ring[slot] = bucket;
-      store.addToTotals(leaf, bucket);
+      const key = `${leafIndex[i]}|${start}|${minutes}`;
+      if (seen.has(key)) damaged(`${where}.bucketMinute[${i}]`, `the bucket of minute ${start} is there twice in leaf ${names[leafIndex[i]]}`);
+      seen.add(key);
+      const tally = Tally.packedFrom(posts[i], pairs.slice(at, (at += 2 * pairCounts[i])), tagCount, `${where}.pairs`);
+      tally.error = errors[i];
+      const bucket = store.bucketFor(start);
+      const held = bucket.tallies[leaf.index];
+      bucket.tallies[leaf.index] = held === undefined ? tally : Tally.merged(held, tally);
     }
+    for (const tier of store.tiers) {
+      for (const bucket of tier.values()) for (let w = 0; w < WINDOW_LIST.length; w += 1) if (store.holds(bucket, w)) store.applyBucket(bucket, w, 1);
+    }
+    // As saved: this run's budget applies from the next minute on, as it would have in the saved run.
     return store;
   }
 
-  /** Adds a bucket to the running totals of each window that holds its minute, in each region of its leaf. */
-  private addToTotals(leaf: Leaf, bucket: Bucket): void {
-    for (let w = 0; w < WINDOW_LIST.length; w += 1) {
-      if (bucket.minute <= this.#endMinute - WINDOW_LIST[w].minutes) continue;
-      applyBucket(leaf, bucket, w, 1);
+  /** Whether window `w` holds `bucket`: any of its minutes is in the window. */
+  private holds(bucket: TimeBucket, w: number): boolean {
+    return bucket.last > this.#endMinute - WINDOW_LIST[w].minutes;
+  }
+
+  /** Adds (`sign` 1) or takes away (-1) a bucket's posts and tags in window `w`'s totals of each region its leaves roll up into. */
+  private applyBucket(bucket: TimeBucket, w: number, sign: 1 | -1): void {
+    bucket.tallies.forEach((tally, index) => {
+      if (tally === undefined) return;
+      for (const region of this.leafList[index].rollups) {
+        region.posts[w] += sign * tally.posts;
+        region.errors[w] += sign * tally.error;
+        tally.forEach((id, count) => increment(region.tags[w], id, sign * count));
+      }
+    });
+  }
+
+  /**
+   * Merges the buckets of tier `from` whose `size`-minute group is wholly older than `reach` into the next
+   * tier's. A window holds the merged bucket if it held any part: the parts it did not (only after a jump
+   * forward of hours) are added to its totals.
+   */
+  private rollUp(from: number, size: number, reach: number): void {
+    const groups = new Map<number, TimeBucket[]>();
+    for (const [start, bucket] of this.tiers[from]) {
+      if (!rollsUp(start, size, reach, this.#endMinute)) continue;
+      this.tiers[from].delete(start);
+      const group = start - modulo(start, size);
+      const members = groups.get(group);
+      if (members === undefined) groups.set(group, [bucket]);
+      else members.push(bucket);
+    }
+    const to = this.tiers[from + 1];
+    for (const [group, members] of groups) {
+      const target = to.get(group) ?? new TimeBucket(group, size, this.#version);
+      for (const member of members) {
+        for (let w = 0; w < WINDOW_LIST.length; w += 1) if (this.holds(target, w) && !this.holds(member, w)) this.applyBucket(member, w, 1);
+        member.tallies.forEach((tally, index) => {
+          if (tally === undefined) return;
+          const held = target.tallies[index];
+          if (held !== undefined) target.tallies[index] = Tally.merged(held, tally);
+          else {
+            tally.pack();
+            target.tallies[index] = tally;
+          }
+        });
+      }
+      target.stamp = this.#version;
+      to.set(group, target);
     }
   }
 
-  /** Packs the buckets of minutes before the newest: only the newest minute still gets most posts. */
-  private packClosedBuckets(): void {
-    const stillOpen: Bucket[] = [];
-    for (const bucket of this.openBuckets) {
-      if (bucket.minute < this.#endMinute) bucket.pack();
-      else stillOpen.push(bucket);
+  /**
+   * Past the budget, summarises the settled tallies (`Tally.summarised`) with each of `SUMMARY_KEEPS` tags
+   * in turn until they fit: hours before 10 minutes before minutes, the oldest first (the newest minute,
+   * still taking posts, never). What a tag loses comes off the totals of the windows holding its bucket, and
+   * the tally's error is added to theirs. True when it summarised any.
+   */
+  private fitBudget(): boolean {
+    const budget = this.options.budgetBytes ?? Number.POSITIVE_INFINITY;
+    let used = this.bytes();
+    if (used <= budget) return false;
+    this.#version += 1;
+    const settled = [...this.tiers]
+      .reverse()
+      .flatMap((tier) => [...tier.values()].sort((a, b) => a.start - b.start))
+      .filter((bucket) => !(bucket.minutes === 1 && bucket.start === this.#endMinute));
+    for (const keep of SUMMARY_KEEPS) {
+      for (const bucket of settled) {
+        const windows = WINDOW_LIST.map((_, w) => w).filter((w) => this.holds(bucket, w));
+        bucket.tallies.forEach((tally, index) => {
+          if (tally === undefined || used <= budget) return;
+          const regions = this.leafList[index].rollups;
+          const summary = tally.summarised(keep, (id, by) => {
+            for (const w of windows) for (const region of regions) increment(region.tags[w], id, -by);
+          });
+          if (summary === null) return;
+          for (const w of windows) for (const region of regions) region.errors[w] += summary.error - tally.error;
+          bucket.tallies[index] = summary;
+          bucket.stamp = this.#version;
+          used += (summary.pairCount - tally.pairCount) * PAIR_BYTES;
+        });
+        if (used <= budget) break;
+      }
+      // The totals shrink as tags leave every bucket of a window: counted again once a step.
+      used = this.bytes();
+      if (used <= budget) break;
     }
-    this.openBuckets = stillOpen;
+    return true;
+  }
+
+  /** Tags in the running totals, over every region and window. */
+  private totalEntries(): number {
+    let entries = 0;
+    for (const region of this.regions.values()) for (const tally of region.tags) entries += tally.size;
+    return entries;
+  }
+
+  /** The bucket `minute` is filed in now (see tiers.ts), made when missing. */
+  private bucketFor(minute: number): TimeBucket {
+    const { tier, start, minutes } = placeOf(minute, this.#endMinute);
+    let bucket = this.tiers[tier].get(start);
+    if (bucket === undefined) {
+      bucket = new TimeBucket(start, minutes, this.#version);
+      this.tiers[tier].set(start, bucket);
+    }
+    return bucket;
+  }
+
+  /** Packs the tallies of buckets before the newest minute: only the newest minute still gets most posts. */
+  private packClosedTallies(): void {
+    const stillOpen: { tally: Tally; bucket: TimeBucket }[] = [];
+    for (const open of this.openTallies) {
+      if (open.bucket.last < this.#endMinute) open.tally.pack();
+      else stillOpen.push(open);
+    }
+    this.openTallies = stillOpen;
   }
 
   private leafFor(name: string): Leaf {
     let leaf = this.leaves.get(name);
     if (leaf === undefined) {
       const regions = this.options.rollup(name);
-      leaf = new Leaf(regions.map((region) => this.regionFor(region)));
+      leaf = new Leaf(
+        this.leafList.length,
+        regions.map((region) => this.regionFor(region)),
+      );
       this.leaves.set(name, leaf);
+      this.leafList.push(leaf);
       for (const region of regions) {
         const list = this.leavesOf.get(region);
         if (list === undefined) this.leavesOf.set(region, [leaf]);
@@ -452,16 +719,6 @@ export class WindowStore {
       this.regions.set(name, region);
     }
     return region;
-  }
-
-  private clear(): void {
-    this.openBuckets = [];
-    this.#firstMinute = Number.POSITIVE_INFINITY;
-    for (const leaf of this.leaves.values()) leaf.ring.fill(undefined);
-    for (const region of this.regions.values()) {
-      region.tags.forEach((tally) => tally.clear());
-      region.posts.fill(0);
-    }
   }
 }
 
