@@ -39,6 +39,9 @@ describe('TrendEngine memory budget', () => {
     expect(new TrendEngine({ memoryBudgetBytes: 1_001 }).tileBudgetBytes).toBe(500);
     const both = new TrendEngine({ memoryBudgetBytes: 64 * MIB, tileBudgetBytes: 3_000 });
     expect([both.memoryBudgetBytes, both.tileBudgetBytes]).toEqual([64 * MIB, 3_000]);
+    // An option given as undefined is not given.
+    const unset = new TrendEngine({ memoryBudgetBytes: undefined, tileBudgetBytes: undefined });
+    expect([unset.memoryBudgetBytes, unset.tileBudgetBytes]).toEqual([512 * MIB, 256 * MIB]);
   });
 
   it('summarises the tile counts past their share of a small budget, and not with tileBudgetBytes over it', () => {

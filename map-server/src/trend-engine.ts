@@ -81,7 +81,7 @@ export class TrendEngine {
   private readonly skipped = new SkipCounter();
   private accepted = 0;
   private readonly listeners = new Set<AcceptedListener>();
-  /** The options given over `ENGINE_DEFAULTS`, with the tile counts' budget resolved (`tileBudgetOf`). */
+  /** The options given over `ENGINE_DEFAULTS`, with both budgets resolved (`budgetsOf`). */
   private readonly options: Required<TrendEngineOptions>;
   /**
    * Whether `tick` moves the windows (the newest arrival was live). Saved in a snapshot: a live run restarted
@@ -99,7 +99,7 @@ export class TrendEngine {
    * passes its own to reach the structures beside the engine (e.g. to forget the sparkline series).
    */
   constructor(options: TrendEngineOptions = {}, counts?: PostCounts) {
-    this.options = { ...ENGINE_DEFAULTS, ...options, tileBudgetBytes: tileBudgetOf(options) };
+    this.options = { ...ENGINE_DEFAULTS, ...options, ...budgetsOf(options) };
     this.seen = new SeenIds(this.options.dedupeHorizonMs);
     this.counts = counts ?? new PostCounts(undefined, undefined, new TileCounts(this.options.tileBudgetBytes));
   }
@@ -114,7 +114,7 @@ export class TrendEngine {
   static restore(snapshot: EngineSnapshot, options: TrendEngineOptions = {}): TrendEngine {
     // The options first: a bad one is not a damaged save.
     checkDedupeHorizon(options.dedupeHorizonMs ?? DEDUPE_HORIZON_MS);
-    const budget = tileBudgetOf(options);
+    const budget = budgetsOf(options).tileBudgetBytes;
     const s = checkObject(snapshot, 'snapshot');
     if (!READABLE_SNAPSHOT_VERSIONS.includes(s.format as number)) {
       damaged('format', `is ${JSON.stringify(s.format)}; this build reads formats ${READABLE_SNAPSHOT_VERSIONS.join(', ')}`);
@@ -261,15 +261,16 @@ export class TrendEngine {
 }
 
 /**
- * The tile counts' budget: `tileBudgetBytes` when given, else their share of the memory budget; both checked
- * (`checkBudget`), so that a bad option throws before anything is built or read.
+ * The memory budget (the default when not given) and the tile counts' budget: `tileBudgetBytes` when given,
+ * else their share of the memory budget. Both checked (`checkBudget`), so that a bad option throws before
+ * anything is built or read.
  */
-function tileBudgetOf(options: TrendEngineOptions): number {
-  const memory = options.memoryBudgetBytes ?? ENGINE_DEFAULTS.memoryBudgetBytes;
-  checkBudget(memory, 'memory budget');
-  if (options.tileBudgetBytes === undefined) return Math.floor(memory * TILE_SHARE);
-  checkBudget(options.tileBudgetBytes, "tile counts' budget");
-  return options.tileBudgetBytes;
+function budgetsOf(options: TrendEngineOptions): { memoryBudgetBytes: number; tileBudgetBytes: number } {
+  const memoryBudgetBytes = options.memoryBudgetBytes ?? ENGINE_DEFAULTS.memoryBudgetBytes;
+  checkBudget(memoryBudgetBytes, 'memory budget');
+  const tileBudgetBytes = options.tileBudgetBytes ?? Math.floor(memoryBudgetBytes * TILE_SHARE);
+  checkBudget(tileBudgetBytes, "tile counts' budget");
+  return { memoryBudgetBytes, tileBudgetBytes };
 }
 
 /** A budget, `which` named in the message: 0 or more bytes. */
