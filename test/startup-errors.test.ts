@@ -201,6 +201,21 @@ describe('mistakes on the command line and in the environment: exit 2 before any
     ],
     ['an unknown option', 'start', ['--sorce', 'x'], {}, /^trendmap: unknown option --sorce \(see --help\)$/],
     ['a bad LOG_FORMAT', 'start', [], { LOG_FORMAT: 'xml' }, /^trendmap: LOG_FORMAT must be json or pretty; got "xml"$/],
+    [
+      'a memory budget below the floor',
+      'start',
+      [],
+      { MEMORY_BUDGET: '512' },
+      /^trendmap: MEMORY_BUDGET must be at least 16MB: the store needs some room to count in; got "512"$/,
+    ],
+    ['a memory budget in an unknown unit', 'start', ['--memory-budget', '1TB'], {}, /^trendmap: --memory-budget must be a size such as 256MB or 1GB/],
+    [
+      'a memory budget given to the producer',
+      'producer',
+      ['--memory-budget', '1GB'],
+      { KAFKA_BROKERS: '127.0.0.1:9' },
+      /^trendmap: --memory-budget is an option of the map-server: the producer service keeps no state$/,
+    ],
     ['the producer without KAFKA_BROKERS', 'producer', [], {}, /^trendmap: the producer service publishes to Kafka: set KAFKA_BROKERS/],
     ['the map-server without KAFKA_BROKERS', 'map-server', [], {}, /^trendmap: the map-server service reads from Kafka: set KAFKA_BROKERS/],
     [

@@ -425,6 +425,11 @@ export const HealthResponseSchema = Type.Object({
   clients: Type.Integer(),
   /** Where the windows end, ms since the epoch: the newest event's time, or the clock's while the source is live. */
   newestEventTs: Type.Union([Type.Integer(), Type.Null()]),
+  /**
+   * The store's memory: its budget (`MEMORY_BUDGET`) and what the counts take now, in bytes. Counts are exact
+   * while they fit the budget; past it, answers say `approximate`.
+   */
+  memory: Type.Object({ budgetBytes: Type.Integer({ minimum: 0 }), countedBytes: Type.Integer({ minimum: 0 }) }),
   /** The source's connection, in the embedded mode, for sources that hold one (the X API stream). */
   source: Type.Optional(SourceConnectionSchema),
   /**

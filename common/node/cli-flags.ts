@@ -20,14 +20,28 @@ const OPTIONS = {
   'bearer-token-file': { type: 'string' },
   'dry-run-rules': { type: 'boolean' },
   'data-dir': { type: 'string' },
+  'memory-budget': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 export type FlagName = keyof typeof OPTIONS;
 export type Flags = { [name in FlagName]?: (typeof OPTIONS)[name]['type'] extends 'string' ? string : boolean };
 
-/** The sources each source option applies to; --source, --data-dir and --help apply to all. */
-const APPLIES_TO: Record<Exclude<FlagName, 'source' | 'help' | 'data-dir'>, readonly SourceName[]> = {
+/**
+ * The options of the state the map-server holds: they apply to every source, are the only ones the
+ * map-server service takes (besides --help), and the producer service, which holds no state, refuses them.
+ */
+export const STATE_FLAGS = ['data-dir', 'memory-budget'] as const satisfies readonly FlagName[];
+
+type StateFlag = (typeof STATE_FLAGS)[number];
+
+/** Whether `name` is one of `STATE_FLAGS`. */
+export function isStateFlag(name: string): name is StateFlag {
+  return (STATE_FLAGS as readonly string[]).includes(name);
+}
+
+/** The sources each source option applies to; --source, --help and the `STATE_FLAGS` apply to all. */
+const APPLIES_TO: Record<Exclude<FlagName, 'source' | 'help' | StateFlag>, readonly SourceName[]> = {
   file: ['replay'],
   speed: ['replay'],
   rate: ['synthetic'],
@@ -61,7 +75,7 @@ export function readFlags(argv: string[]): Flags {
 /** Refuses the first flag, in the order given, that does not apply to `source`. */
 export function checkSourceOptions(flags: Flags, source: SourceName): void {
   for (const name of Object.keys(flags) as FlagName[]) {
-    if (name === 'source' || name === 'help' || name === 'data-dir') continue;
+    if (name === 'source' || name === 'help' || isStateFlag(name)) continue;
     const sources = APPLIES_TO[name];
     if (!sources.includes(source)) {
       const which = flags.source === undefined ? `${source}, the default` : source;

@@ -65,6 +65,49 @@ export function formatDuration(ms: number): string {
   return `${ms / size}${unit}`;
 }
 
+/**
+ * Bytes per unit of a size, by lower-case unit. Binary, as Docker's `--memory` and the JVM's `-Xmx` read
+ * them: `1KB` is 1024 bytes, and `KiB`, `MiB`, `GiB` are the same units spelled the IEC way.
+ */
+const SIZE_UNITS = new Map<string, number>([
+  ['b', 1],
+  ['kb', 1024],
+  ['kib', 1024],
+  ['mb', 1024 ** 2],
+  ['mib', 1024 ** 2],
+  ['gb', 1024 ** 3],
+  ['gib', 1024 ** 3],
+]);
+
+/**
+ * A size such as `256MB`, `1.5GB`, `512 mib` or `1048576` (a number, whole or decimal, and an optional unit:
+ * B, KB, MB, GB or KiB, MiB, GiB, in any case, binary; none is bytes), in whole bytes (rounded down), at
+ * least `min` bytes; `fallback` when absent; `name` is the flag or variable.
+ */
+export function parseSize(name: string, raw: string | undefined, fallback: number, min: number): number {
+  if (raw === undefined) return fallback;
+  const match = /^([0-9]+(?:\.[0-9]+)?)\s*([a-z]*)$/i.exec(raw.trim());
+  const unit = match === null ? undefined : SIZE_UNITS.get(match[2].toLowerCase() || 'b');
+  const bytes = match === null || unit === undefined ? Number.NaN : Math.floor(Number(match[1]) * unit);
+  if (!Number.isFinite(bytes)) {
+    throw new ConfigError(`${name} must be a size such as 256MB or 1GB (B, KB, MB or GB, binary: 1KB = 1024 bytes); got "${raw}"`);
+  }
+  if (bytes < min) throw new ConfigError(`${name} must be at least ${formatSize(min)}: the store needs some room to count in; got "${raw}"`);
+  return bytes;
+}
+
+/** A size in bytes in the largest binary unit that divides it, e.g. 536870912 as `512MB`. */
+export function formatSize(bytes: number): string {
+  for (const [unit, size] of [
+    ['GB', 1024 ** 3],
+    ['MB', 1024 ** 2],
+    ['KB', 1024],
+  ] as const) {
+    if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
+  }
+  return `${bytes}B`;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** LOG_FORMAT: `json` or `pretty`; absent, pretty on a terminal and json otherwise. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
-import { ConfigError, DEFAULTS, HELP, parseConfig, type Config } from './config';
+import { ConfigError, DEFAULT_MEMORY_BUDGET_BYTES, DEFAULTS, HELP, MIN_MEMORY_BUDGET_BYTES, parseConfig, type Config } from './config';
 import { EXIT_USAGE } from './errors';
 
 const config = (argv: string[], env: Record<string, string> = {}): Config => {
@@ -87,6 +87,8 @@ describe('parseConfig', () => {
       'DATA_DIR',
       'SAVE_EVERY',
       'DEDUPE_HORIZON',
+      '--memory-budget',
+      'MEMORY_BUDGET',
     ]) {
       expect(HELP).toContain(option);
     }
@@ -250,5 +252,89 @@ describe('the stream caps', () => {
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(() => parseConfig([], env)).toThrow(ConfigError);
     expect(() => parseConfig([], env)).toThrow(message);
+  });
+});
+
+describe('the memory budget', () => {
+  const KIB = 1024;
+  const MIB = 1024 * KIB;
+  const GIB = 1024 * MIB;
+  const budget = (argv: string[], env: Record<string, string> = {}) => config(argv, env).memoryBudgetBytes;
+
+  it('defaults to DEFAULT_MEMORY_BUDGET_BYTES, 512 MiB, listed in --help with the floor and binary units', () => {
+    expect(DEFAULT_MEMORY_BUDGET_BYTES).toBe(512 * MIB);
+    expect(MIN_MEMORY_BUDGET_BYTES).toBe(16 * MIB);
+    expect(budget([])).toBe(DEFAULT_MEMORY_BUDGET_BYTES);
+    expect(budget([], { MEMORY_BUDGET: '' })).toBe(DEFAULT_MEMORY_BUDGET_BYTES); // blank is unset, as every variable
+    expect(budget([], { MEMORY_BUDGET: '  ' })).toBe(DEFAULT_MEMORY_BUDGET_BYTES);
+    expect(HELP).toMatch(/MEMORY_BUDGET +what the map-server's counts may take in memory, e\.g\. 256MB or 1\.5GB \(default 512MB,/);
+    expect(HELP).toMatch(
+      /at least 16MB\)\. B, KB, MB, GB\s+are binary, as Docker's --memory reads them \(1KB = 1024 bytes; KiB, MiB, GiB mean the\s+same\)/,
+    );
+  });
+
+  it.each([
+    ['256MB', 256 * MIB],
+    ['1GB', GIB],
+    ['1.5GB', 1.5 * GIB],
+    ['256 mb', 256 * MIB],
+    ['256 MiB', 256 * MIB],
+    ['1GiB', GIB],
+    ['1gib', GIB],
+    ['0.5 gB', 512 * MIB],
+    ['65536KB', 64 * MIB],
+    ['65536 kib', 64 * MIB],
+    ['16777216', 16 * MIB], // a bare number is bytes: the floor itself
+    ['16777216B', 16 * MIB],
+    ['33554432.9 b', 32 * MIB], // whole bytes, rounded down
+    ['0.0312500001GB', Math.floor(0.0312500001 * GIB)],
+    [' 64MB ', 64 * MIB],
+  ])('reads MEMORY_BUDGET=%j as %d bytes', (raw, bytes) => {
+    expect(budget([], { MEMORY_BUDGET: raw })).toBe(bytes);
+    expect(Number.isInteger(budget([], { MEMORY_BUDGET: raw }))).toBe(true);
+  });
+
+  it('takes --memory-budget over MEMORY_BUDGET, in every entry point that holds the state', () => {
+    expect(budget(['--memory-budget', '64MB'], { MEMORY_BUDGET: '1GB' })).toBe(64 * MIB);
+    expect(budget(['--memory-budget=2GiB'])).toBe(2 * GIB);
+    expect(budget(['--memory-budget=16mb'])).toBe(MIN_MEMORY_BUDGET_BYTES); // the floor itself is taken
+    expect(budget(['--source', 'replay', '--file', 'a', '--memory-budget', '1GB'])).toBe(GIB);
+    expect(budget(['--source', 'x', '--memory-budget', '1GB'])).toBe(GIB);
+    // The map-server service takes it (an option of the state, as --data-dir); the producer service keeps no state.
+    const service = parseConfig(['--memory-budget', '1GB', '--data-dir', 'state'], {}, { sourceOptions: false });
+    expect(service.help === false && service.config.memoryBudgetBytes).toBe(GIB);
+    expect(() => parseConfig(['--memory-budget', '1GB'], {}, { holdsState: false })).toThrow(
+      /^--memory-budget is an option of the map-server: the producer service keeps no state$/,
+    );
+  });
+
+  const unreadable = (name: string, raw: string) =>
+    `${name} must be a size such as 256MB or 1GB (B, KB, MB or GB, binary: 1KB = 1024 bytes); got "${raw}"`;
+  const tooSmall = (name: string, raw: string) => `${name} must be at least 16MB: the store needs some room to count in; got "${raw}"`;
+
+  it.each([
+    [[], { MEMORY_BUDGET: 'lots' }, unreadable('MEMORY_BUDGET', 'lots')],
+    [[], { MEMORY_BUDGET: 'NaN' }, unreadable('MEMORY_BUDGET', 'NaN')],
+    [[], { MEMORY_BUDGET: '-256MB' }, unreadable('MEMORY_BUDGET', '-256MB')],
+    [[], { MEMORY_BUDGET: '1TB' }, unreadable('MEMORY_BUDGET', '1TB')], // an unknown unit
+    [[], { MEMORY_BUDGET: '256M' }, unreadable('MEMORY_BUDGET', '256M')],
+    [[], { MEMORY_BUDGET: '256 MB RAM' }, unreadable('MEMORY_BUDGET', '256 MB RAM')],
+    [[], { MEMORY_BUDGET: '1e9' }, unreadable('MEMORY_BUDGET', '1e9')],
+    [[], { MEMORY_BUDGET: '.5GB' }, unreadable('MEMORY_BUDGET', '.5GB')],
+    [[], { MEMORY_BUDGET: 'MB' }, unreadable('MEMORY_BUDGET', 'MB')],
+    [[], { MEMORY_BUDGET: 'constructor' }, unreadable('MEMORY_BUDGET', 'constructor')],
+    [[], { MEMORY_BUDGET: '9'.repeat(400) }, unreadable('MEMORY_BUDGET', '9'.repeat(400))],
+    [[], { MEMORY_BUDGET: '512' }, tooSmall('MEMORY_BUDGET', '512')], // bytes, not MB
+    [[], { MEMORY_BUDGET: '0' }, tooSmall('MEMORY_BUDGET', '0')],
+    [[], { MEMORY_BUDGET: '15.99MB' }, tooSmall('MEMORY_BUDGET', '15.99MB')],
+    [[], { MEMORY_BUDGET: '16777215' }, tooSmall('MEMORY_BUDGET', '16777215')],
+    [['--memory-budget', ' '], { MEMORY_BUDGET: '1GB' }, unreadable('--memory-budget', ' ')],
+    [['--memory-budget', '-5MB'], {}, unreadable('--memory-budget', '-5MB')],
+    [['--memory-budget', '8MB'], { MEMORY_BUDGET: '1GB' }, tooSmall('--memory-budget', '8MB')],
+    [['--memory-budget'], {}, '--memory-budget needs a value (see --help)'],
+    [['--memory-budget='], {}, '--memory-budget needs a value (see --help)'],
+  ])('refuses %j %j with a clear message', (argv, env, message) => {
+    expect(() => parseConfig(argv, env)).toThrow(ConfigError);
+    expect(() => parseConfig(argv, env)).toThrow(new ConfigError(message));
   });
 });

@@ -5,8 +5,9 @@
 import { resolve } from 'node:path';
 import { isCountryCode } from '../browser/countries';
 import { ConfigError } from './errors';
-import { checkSourceOptions, readFlags } from './cli-flags';
+import { checkSourceOptions, isStateFlag, readFlags } from './cli-flags';
 import { Secret } from './secret';
+import { DEFAULT_MEMORY_BUDGET_BYTES, MIN_MEMORY_BUDGET_BYTES } from './memory-budget';
 import {
   nonEmpty,
   parseBaseUrl,
@@ -16,8 +17,10 @@ import {
   parseLogFormat,
   parseLogLevel,
   formatDuration,
+  formatSize,
   parseDuration,
   parseNumber,
+  parseSize,
   parseSpeed,
   parseTileUrl,
   parseTopic,
@@ -25,7 +28,7 @@ import {
   readBearerToken,
 } from './config-values';
 
-export { ConfigError, Secret };
+export { ConfigError, Secret, DEFAULT_MEMORY_BUDGET_BYTES, MIN_MEMORY_BUDGET_BYTES };
 
 export type Speed = { kind: 'max' } | { kind: 'factor'; factor: number };
 
@@ -98,6 +101,11 @@ export interface Config {
   saveEveryMs: number;
   /** How long, in event time, a post id is remembered so that a redelivered post counts once, in ms. */
   dedupeHorizonMs: number;
+  /**
+   * What the map-server's counts may take, in whole bytes (at least `MIN_MEMORY_BUDGET_BYTES`): exact while
+   * they fit, summarised past it, and answers then say `approximate` (memory-budget.ts).
+   */
+  memoryBudgetBytes: number;
 }
 
 export const DEFAULTS = {
@@ -122,6 +130,7 @@ export const DEFAULTS = {
   dataDir: 'data',
   saveEveryMs: 60_000,
   dedupeHorizonMs: 3_600_000,
+  memoryBudgetBytes: DEFAULT_MEMORY_BUDGET_BYTES,
 } as const;
 
 /** The value of DATA_DIR or --data-dir that keeps no state. */
@@ -154,6 +163,7 @@ Options:
   --bearer-token-file <path>  x: read the bearer token from this file
   --dry-run-rules   x: print the stream rules that would be synced, and exit
   --data-dir <path> where the counts are saved so a restart loses nothing, as DATA_DIR (which see)
+  --memory-budget <size>  what the counts may take in memory, as MEMORY_BUDGET (which see)
   -h, --help        print this help and exit
   An option marked synthetic:, replay: or x: applies to that source only; with another it is refused.
 
@@ -185,6 +195,11 @@ Environment:
   SAVE_EVERY        how often the state is saved besides at shutdown (default ${formatDuration(DEFAULTS.saveEveryMs)}; e.g. 30s, 5m)
   DEDUPE_HORIZON    a post redelivered within this much event time of the newest counts once (default
                     ${formatDuration(DEFAULTS.dedupeHorizonMs)}, at most 24h); each id held costs about 8 bytes
+  MEMORY_BUDGET     what the map-server's counts may take in memory, e.g. 256MB or 1.5GB (default ${formatSize(DEFAULTS.memoryBudgetBytes)},
+                    so that the whole process fits a 1 GiB container; at least ${formatSize(MIN_MEMORY_BUDGET_BYTES)}). B, KB, MB, GB
+                    are binary, as Docker's --memory reads them (1KB = 1024 bytes; KiB, MiB, GiB mean the
+                    same). Counts stay exact within it; past it the long tail is summarised, and answers
+                    say approximate
 `;
 
 export type ParsedCommand = { help: true } | { help: false; config: Config };
@@ -198,7 +213,7 @@ export interface ParseContext {
    * refused, rather than ignored.
    */
   sourceOptions?: boolean;
-  /** False for an entry point that holds no state (the producer service): --data-dir is then refused. */
+  /** False for an entry point that holds no state (the producer service): --data-dir and --memory-budget are then refused. */
   holdsState?: boolean;
 }
 
@@ -206,7 +221,7 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
   const flags = readFlags(argv);
   if (flags.help) return { help: true };
   if (context.sourceOptions === false) {
-    const given = Object.keys(flags).find((name) => name !== 'help' && name !== 'data-dir');
+    const given = Object.keys(flags).find((name) => name !== 'help' && !isStateFlag(name));
     if (given !== undefined) throw new ConfigError(`--${given} is an option of the producer: this service takes none (only --help)`);
   }
 
@@ -216,9 +231,8 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
     throw new ConfigError(`--source must be synthetic, replay or x (alias twitter); got "${named}"`);
   }
   checkSourceOptions(flags, source);
-  if (context.holdsState === false && flags['data-dir'] !== undefined) {
-    throw new ConfigError('--data-dir is an option of the map-server: the producer service keeps no state');
-  }
+  const stateFlag = context.holdsState === false ? Object.keys(flags).find(isStateFlag) : undefined;
+  if (stateFlag !== undefined) throw new ConfigError(`--${stateFlag} is an option of the map-server: the producer service keeps no state`);
   const file = flags.file ?? null;
   if (source === 'replay' && file === null) throw new ConfigError('--source replay needs --file <path>');
 
@@ -274,8 +288,18 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
         min: 60_000,
         max: 86_400_000,
       }),
+      memoryBudgetBytes: parseMemoryBudget(flags['memory-budget'], env.MEMORY_BUDGET),
     },
   };
+}
+
+/**
+ * MEMORY_BUDGET, or --memory-budget over it. A flag given is read as it is (blank is a mistake); a blank
+ * variable is unset, as every variable here.
+ */
+function parseMemoryBudget(flag: string | undefined, variable: string | undefined): number {
+  const [name, raw] = flag === undefined ? ['MEMORY_BUDGET', nonEmpty(variable)] : ['--memory-budget', flag];
+  return parseSize(name, raw, DEFAULTS.memoryBudgetBytes, MIN_MEMORY_BUDGET_BYTES);
 }
 
 /**

@@ -51,6 +51,7 @@ export interface MapServerOptions {
     | 'dataDir'
     | 'saveEveryMs'
     | 'dedupeHorizonMs'
+    | 'memoryBudgetBytes'
     | 'kafkaBrokers'
     | 'kafkaTopic'
     | 'source'
@@ -82,7 +83,7 @@ export interface RunningMapServer {
 export async function startMapServer(options: MapServerOptions): Promise<RunningMapServer> {
   const { config, subscriber } = options;
   const logger = options.logger ?? createLogger(config);
-  const engineOptions = { dedupeHorizonMs: config.dedupeHorizonMs };
+  const engineOptions = { dedupeHorizonMs: config.dedupeHorizonMs, memoryBudgetBytes: config.memoryBudgetBytes };
   // Loaded before anything listens: the first answer already holds what the last run counted.
   const state =
     config.dataDir === null

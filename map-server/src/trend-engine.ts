@@ -16,7 +16,7 @@ import { decodeEvent, type GeoEvent } from '../../common/node/event';
 import { SkipCounter, type SkipCounts, type SkipReason } from '../../common/browser/skip-reasons';
 import type { LabelsResponse, Post, TagRegionsResponse, TrendsResponse } from '../../common/browser/api';
 import { PostCounts, type PostCountsSnapshot } from './core/post-counts';
-import { DEFAULT_TILE_BUDGET_BYTES } from './core/tile-budget';
+import { DEFAULT_MEMORY_BUDGET_BYTES } from '../../common/node/memory-budget';
 import { TileCounts } from './core/tile-counts';
 import { DEDUPE_HORIZON_MS, SeenIds, checkDedupeHorizon, type SeenIdsSnapshot } from './core/seen-ids';
 import { PostRing, type PostRingSnapshot } from './core/post-ring';
@@ -44,8 +44,14 @@ export interface TrendEngineOptions {
    */
   dedupeHorizonMs?: number;
   /**
-   * What the tile counts behind boxes and labels may take, in bytes (`DEFAULT_TILE_BUDGET_BYTES`,
-   * tile-budget.ts): past it they are summarised, and the labels and box trends say `approximate`.
+   * The state's memory budget, in bytes (`MEMORY_BUDGET`; `DEFAULT_MEMORY_BUDGET_BYTES` by default): counts
+   * stay exact while the store fits it; past it they are summarised, and answers say `approximate`.
+   */
+  memoryBudgetBytes?: number;
+  /**
+   * What the tile counts behind boxes and labels may take, in bytes, overriding their share of
+   * `memoryBudgetBytes` (`TILE_SHARE`): past it they are summarised, and the labels and box trends say
+   * `approximate`.
    */
   tileBudgetBytes?: number;
 }
@@ -54,8 +60,15 @@ export const ENGINE_DEFAULTS = {
   maxSkewMs: 5 * 60_000,
   liveLagMs: 5 * 60_000,
   dedupeHorizonMs: DEDUPE_HORIZON_MS,
-  tileBudgetBytes: DEFAULT_TILE_BUDGET_BYTES,
+  memoryBudgetBytes: DEFAULT_MEMORY_BUDGET_BYTES,
 } as const;
+
+/**
+ * The tile counts' share of the memory budget when `tileBudgetBytes` is not given: for now a fixed half (256
+ * MB of the default 512 MB, the tile counts' budget before there was a memory budget). The split of the
+ * budget between the tile counts and the region windows replaces it.
+ */
+export const TILE_SHARE = 0.5;
 
 export type IngestResult = { ok: true; event: GeoEvent } | { ok: false; reason: SkipReason; error?: string };
 
@@ -68,6 +81,7 @@ export class TrendEngine {
   private readonly skipped = new SkipCounter();
   private accepted = 0;
   private readonly listeners = new Set<AcceptedListener>();
+  /** The options given over `ENGINE_DEFAULTS`, with both budgets resolved (`budgetsOf`). */
   private readonly options: Required<TrendEngineOptions>;
   /**
    * Whether `tick` moves the windows (the newest arrival was live). Saved in a snapshot: a live run restarted
@@ -85,9 +99,8 @@ export class TrendEngine {
    * passes its own to reach the structures beside the engine (e.g. to forget the sparkline series).
    */
   constructor(options: TrendEngineOptions = {}, counts?: PostCounts) {
-    this.options = { ...ENGINE_DEFAULTS, ...options };
+    this.options = { ...ENGINE_DEFAULTS, ...options, ...budgetsOf(options) };
     this.seen = new SeenIds(this.options.dedupeHorizonMs);
-    checkTileBudget(this.options.tileBudgetBytes);
     this.counts = counts ?? new PostCounts(undefined, undefined, new TileCounts(this.options.tileBudgetBytes));
   }
 
@@ -101,8 +114,7 @@ export class TrendEngine {
   static restore(snapshot: EngineSnapshot, options: TrendEngineOptions = {}): TrendEngine {
     // The options first: a bad one is not a damaged save.
     checkDedupeHorizon(options.dedupeHorizonMs ?? DEDUPE_HORIZON_MS);
-    const budget = options.tileBudgetBytes ?? ENGINE_DEFAULTS.tileBudgetBytes;
-    checkTileBudget(budget);
+    const budget = budgetsOf(options).tileBudgetBytes;
     const s = checkObject(snapshot, 'snapshot');
     if (!READABLE_SNAPSHOT_VERSIONS.includes(s.format as number)) {
       damaged('format', `is ${JSON.stringify(s.format)}; this build reads formats ${READABLE_SNAPSHOT_VERSIONS.join(', ')}`);
@@ -145,6 +157,19 @@ export class TrendEngine {
    */
   get windowsEndMs(): number | null {
     return this.counts.endMs;
+  }
+
+  /** What the state may take before it is summarised (`memoryBudgetBytes`), in bytes. */
+  get memoryBudgetBytes(): number {
+    return this.options.memoryBudgetBytes;
+  }
+
+  /**
+   * Bytes the counts take now, as the memory budget counts them: for now the tile counts' columns
+   * (`tileBytes`); the region windows join them once they are budgeted too.
+   */
+  get countedBytes(): number {
+    return this.counts.tiles.bytes();
   }
 
   /** What the tile counts may take before they are summarised (`tileBudgetBytes`). */
@@ -235,7 +260,20 @@ export class TrendEngine {
   }
 }
 
-/** The tile counts' budget (`tileBudgetBytes`): 0 or more bytes. */
-function checkTileBudget(bytes: number): void {
-  if (!Number.isFinite(bytes) || bytes < 0) throw new RangeError(`the tile counts' budget must be 0 or more bytes; got ${bytes}`);
+/**
+ * The memory budget (the default when not given) and the tile counts' budget: `tileBudgetBytes` when given,
+ * else their share of the memory budget. Both checked (`checkBudget`), so that a bad option throws before
+ * anything is built or read.
+ */
+function budgetsOf(options: TrendEngineOptions): { memoryBudgetBytes: number; tileBudgetBytes: number } {
+  const memoryBudgetBytes = options.memoryBudgetBytes ?? ENGINE_DEFAULTS.memoryBudgetBytes;
+  checkBudget(memoryBudgetBytes, 'memory budget');
+  const tileBudgetBytes = options.tileBudgetBytes ?? Math.floor(memoryBudgetBytes * TILE_SHARE);
+  checkBudget(tileBudgetBytes, "tile counts' budget");
+  return { memoryBudgetBytes, tileBudgetBytes };
+}
+
+/** A budget, `which` named in the message: 0 or more bytes. */
+function checkBudget(bytes: number, which: string): void {
+  if (!Number.isFinite(bytes) || bytes < 0) throw new RangeError(`the ${which} must be 0 or more bytes; got ${bytes}`);
 }

@@ -113,7 +113,9 @@ describe('HTTP API', () => {
       skipped: { invalid_event: 2 },
       clients: 0,
       newestEventTs: t0 + 3_000,
+      memory: { budgetBytes: 512 * 1024 * 1024, countedBytes: engine.tileBytes },
     });
+    expect(body.memory.countedBytes).toBeGreaterThan(0);
   });
 
   it('answers unknown API paths with a JSON 404', async () => {

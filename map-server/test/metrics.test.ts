@@ -46,6 +46,8 @@ describe('GET /metrics', () => {
       'trendmap_posts_per_second',
       'trendmap_newest_event_timestamp_seconds',
       'trendmap_sse_clients',
+      'trendmap_memory_budget_bytes',
+      'trendmap_counted_bytes',
       'trendmap_tile_counts_bytes',
       'trendmap_tile_counts_budget_bytes',
       'trendmap_tile_counts_summarised_tiles',
@@ -75,6 +77,7 @@ describe('GET /metrics', () => {
     expect(value(before, 'trendmap_posts_ingested_total')).toBe(0);
     expect(value(before, 'trendmap_posts_skipped_total{reason="no_hashtag"}')).toBe(0);
     expect(value(before, 'trendmap_tile_counts_bytes')).toBe(0);
+    expect(value(before, 'trendmap_counted_bytes')).toBe(0);
 
     const post = event({ tags: ['worldcup'], ts: now });
     for (const e of [post, event({ tags: ['ger'], ts: now }), event({ tags: ['arg'], ts: now })]) engine.ingestEvent(e, now);
@@ -92,6 +95,9 @@ describe('GET /metrics', () => {
     // The three posts' tags, one number per tag and level until their minute is compacted, and their tile.
     expect(value(after, 'trendmap_tile_counts_bytes')).toBe(3 * TILE_LEVELS.length * ENTRY_BYTES + TILE_BYTES);
     expect(value(after, 'trendmap_tile_counts_budget_bytes')).toBe(256 * 1024 * 1024);
+    // The tile counts are all the counts the memory budget counts, for now.
+    expect(value(after, 'trendmap_counted_bytes')).toBe(value(after, 'trendmap_tile_counts_bytes'));
+    expect(value(after, 'trendmap_memory_budget_bytes')).toBe(512 * 1024 * 1024);
     expect(value(after, 'trendmap_tile_counts_summarised_tiles')).toBe(0);
   });
 

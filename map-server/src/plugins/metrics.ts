@@ -122,6 +122,8 @@ function appMetrics(registry: Registry, { engine, hub, producers, busHealth, sav
   gauge('trendmap_posts_per_second', 'Posts counted per second over the last 5 s', () => hub.rate);
   gauge('trendmap_newest_event_timestamp_seconds', 'Event time of the newest counted post (0: none yet)', () => (engine.windowsEndMs ?? 0) / 1_000);
   gauge('trendmap_sse_clients', 'Open live streams (/api/stream)', () => hub.clients);
+  gauge('trendmap_memory_budget_bytes', 'What the counts may take before they are summarised (MEMORY_BUDGET)', () => engine.memoryBudgetBytes);
+  gauge('trendmap_counted_bytes', 'Bytes the counts take now, as the memory budget counts them', () => engine.countedBytes);
   gauge('trendmap_tile_counts_bytes', "Bytes of the tile counts' columns (what labels and boxes are counted from)", () => engine.tileBytes);
   gauge('trendmap_tile_counts_budget_bytes', 'What the tile counts may take before they are summarised', () => engine.tileBudgetBytes);
   gauge('trendmap_tile_counts_summarised_tiles', 'Tiles summarised past the budget, whose counts may fall short (0: every label and box exact)', () =>

@@ -45,6 +45,7 @@ export const healthRoute: FastifyPluginAsync<HealthOptions> = async (app, { engi
       ...(droppedTags && { droppedTags }),
       clients: hub.clients,
       newestEventTs: engine.windowsEndMs,
+      memory: { budgetBytes: engine.memoryBudgetBytes, countedBytes: engine.countedBytes },
       ...(source && { source }),
       ...(heard.length > 0 && { producers: heard }),
       ...(bus && { kafka: { connection: bus.connection, lag: bus.lag, lastError: bus.lastError, brokers: bus.brokers } }),
