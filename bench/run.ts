@@ -7,6 +7,7 @@
  * `frontend`: the production bundle's gzipped size, and frame time and long tasks in headless Chromium;
  * `streams`: how many SSE streams one map-server holds (connect time, delivery latency, /api/trends latency, RSS);
  * `store`: resident memory per post held (10k- and 1M-tag vocabularies, 24 h) and box against region queries;
+ * `store-rate`: the bounded store at 6,000 posts/s with a 1M-tag vocabulary, hour after hour of event time;
  * `restart`: a map-server over Kafka ready again with its save and without one (rebuilt from 24 h of log).
  */
 import { benchWindowStore } from './window-store.bench';
@@ -16,6 +17,7 @@ import { benchStreams } from './streams.bench';
 import { benchNormalise } from './normalise.bench';
 import { benchHostile } from './hostile.bench';
 import { benchStore } from './store.bench';
+import { benchStoreRate } from './store-rate.bench';
 import { benchRestart } from './restart.bench';
 
 const SUITES: Record<string, () => Promise<void>> = {
@@ -26,6 +28,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   normalise: benchNormalise,
   hostile: benchHostile,
   store: benchStore,
+  'store-rate': benchStoreRate,
   restart: benchRestart,
   // Loaded when chosen: Vite and playwright-core are not worth loading (or measuring) in the other suites.
   frontend: async () => (await import('./frontend.bench')).benchFrontend(),

@@ -23,9 +23,9 @@ import type { Bbox } from '../common/browser/api';
 import { EVENT_VERSION, type GeoEvent } from '../common/node/event';
 import { cumulativeWeights, pickWeighted, prng, zipfCumulative } from '../common/node/prng';
 import { pointNear, syntheticCities } from '../producer/src/sources/synthetic-cities';
-import { TrendEngine } from '../map-server/src/trend-engine';
+import { TrendEngine, WINDOW_SHARE } from '../map-server/src/trend-engine';
+import { DEFAULT_MEMORY_BUDGET_BYTES } from '../common/node/memory-budget';
 import { PostCounts } from '../map-server/src/core/post-counts';
-import { TileCounts } from '../map-server/src/core/tile-counts';
 import { DEFAULT_TILE_BUDGET_BYTES } from '../map-server/src/core/tile-budget';
 import type { EngineSnapshot } from '../map-server/src/core/engine-snapshot';
 import { uncachedTimes } from './view-trends.bench';
@@ -52,27 +52,33 @@ const LABEL_VIEWS = [
 ];
 
 /** Resident memory after two full collections, in bytes. */
-function settledRss(): number {
+export function settledRss(): number {
   gc();
   gc();
   return process.memoryUsage().rss;
 }
 
-/** The bench's posts for one vocabulary, seeded: `post(i)` is the i-th of `POSTS`, spread over `SPAN_MS`. */
-function postMaker(vocabulary: number): (i: number) => GeoEvent {
-  const random = prng(7);
+/**
+ * Posts for one vocabulary, seeded: `post(i)` is the i-th, from a city picked by population with one to three
+ * tags of the Zipf vocabulary, at event time `timeOf(i)` (by default the i-th of `POSTS` spread over `SPAN_MS`).
+ */
+export function postMaker(
+  vocabulary: number,
+  timeOf = (i: number) => Date.UTC(2026, 0, 1) + Math.floor((i / POSTS) * SPAN_MS),
+  seed = 7,
+): (i: number) => GeoEvent {
+  const random = prng(seed);
   const tagRank = zipfCumulative(vocabulary, ZIPF_S);
   const { cities } = syntheticCities();
   const byPopulation = cumulativeWeights(cities.map((city) => city.population));
   const names = Array.from({ length: vocabulary }, (_, i) => `tag${i}`);
-  const t0 = Date.UTC(2026, 0, 1);
   return (i) => {
     const city = cities[pickWeighted(byPopulation, random.next())];
     const [lon, lat] = pointNear(city, random);
     const count = 1 + (random.chance(0.3) ? 1 : 0) + (random.chance(0.1) ? 1 : 0);
     const tags = new Set<string>();
     while (tags.size < count) tags.add(names[pickWeighted(tagRank, random.next())]);
-    const ts = t0 + Math.floor((i / POSTS) * SPAN_MS);
+    const ts = timeOf(i);
     return { v: EVENT_VERSION, id: String(1e12 + i), ts, lat, lon, loc: 'point', cc: city.country, tags: [...tags], display: [...tags] };
   };
 }
@@ -87,7 +93,8 @@ function countPosts(
   tileBudgetBytes = DEFAULT_TILE_BUDGET_BYTES,
 ): { engine: TrendEngine; counts: PostCounts; ingestMs: number } {
   const post = postMaker(vocabulary);
-  const counts = new PostCounts(undefined, undefined, new TileCounts(tileBudgetBytes));
+  // The region windows at their share of the default memory budget, as `npm start` holds them.
+  const counts = PostCounts.create({ tiles: tileBudgetBytes, windows: Math.floor(DEFAULT_MEMORY_BUDGET_BYTES * WINDOW_SHARE) });
   const engine = new TrendEngine({}, counts);
   let ingestMs = 0;
   let next = 0;
@@ -128,13 +135,18 @@ function measureMemory(vocabulary: number, tileBudgetBytes = DEFAULT_TILE_BUDGET
     }),
   );
   const tiles = counts.tiles.stats();
+  const windows = {
+    ...counts.store.stats(),
+    bytes: counts.store.bytes(),
+    approximate: engine.trends({ ...query, region: 'world', bbox: null }).approximate,
+  };
   const world = engine.labels({ bbox: null, zoom: 3, window: '24h', limit: 300 });
   const worldLabels = {
     approximate: world.approximate,
     maxError: world.maxError,
     labels: world.labels.map((l) => [l.lat, l.lon, l.tag, l.count] as const),
   };
-  console.log(JSON.stringify({ vocabulary, accepted, idle, rss, ingestMs, europe, franceBox, france, labels, tiles, worldLabels }));
+  console.log(JSON.stringify({ vocabulary, accepted, idle, rss, ingestMs, europe, franceBox, france, labels, tiles, windows, worldLabels }));
 }
 
 /** What saving and loading the held state costs at one checkpoint. */
@@ -181,6 +193,8 @@ interface Figures {
   france: { p50: number; p99: number };
   labels: { name: string; count: number; p50: number; p99: number }[];
   tiles: { buckets: number; tiles: number; entries: number; summarisedTiles: number; bytes: number };
+  /** The region windows: time buckets, (leaf, bucket) tallies, their (tag, count) pairs, bytes as the budget counts them (totals included). */
+  windows: { buckets: number; tallies: number; pairs: number; bytes: number; approximate: boolean };
   /** The world's labels at zoom 3 over 24 h: lat, lon, tag, count. */
   worldLabels: { approximate: boolean; maxError: number; labels: (readonly [number, number, string, number])[] };
 }
@@ -217,6 +231,9 @@ export async function benchStore(): Promise<void> {
     );
     console.log(`    24h top 10: box Europe ${ms(f.europe)}; box France ${ms(f.franceBox)}; region FR ${ms(f.france)}`);
     console.log(`    labels: ${f.labels.map((l) => `${l.name} (${l.count}) ${ms(l)}`).join('; ')}`);
+    console.log(
+      `    region windows: ${f.windows.buckets} buckets, ${f.windows.tallies.toLocaleString('en')} tallies, ${f.windows.pairs.toLocaleString('en')} tag pairs (${megabytes(f.windows.bytes)} with their totals)${f.windows.approximate ? ', approximate' : ', exact'}`,
+    );
     console.log(
       `    tile counts: ${f.tiles.buckets} buckets, ${f.tiles.tiles.toLocaleString('en')} tiles, ${f.tiles.entries.toLocaleString('en')} tag entries (${megabytes(f.tiles.bytes)} in their columns)`,
     );

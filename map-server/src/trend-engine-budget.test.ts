@@ -1,10 +1,10 @@
 /**
  * The engine's memory budget (`memoryBudgetBytes`): its default, its check, the tile counts' share of it
- * (`TILE_SHARE`) in a new engine and in a restored one, and `tileBudgetBytes` overriding that share.
+ * (`TILE_SHARE`) and the region windows' (`WINDOW_SHARE`) in a new engine and in a restored one, and the parts' own budgets overriding them.
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MEMORY_BUDGET_BYTES } from '../../common/node/memory-budget';
-import { TILE_SHARE, TrendEngine, type TrendEngineOptions } from './trend-engine';
+import { TILE_SHARE, TrendEngine, WINDOW_SHARE, type TrendEngineOptions } from './trend-engine';
 import { event } from '../test/helpers';
 
 const MINUTE = 60_000;
@@ -65,12 +65,32 @@ describe('TrendEngine memory budget', () => {
     expect(approximate(busy(overridden))).toBe(false);
   });
 
-  it('counts the bytes the counts take: the tile counts, for now', () => {
+  it('counts the bytes the counts take: the region windows and the tile counts', () => {
     const engine = new TrendEngine();
     expect(engine.countedBytes).toBe(0);
     busy(engine);
-    expect(engine.countedBytes).toBeGreaterThan(0);
-    expect(engine.countedBytes).toBe(engine.tileBytes);
+    expect([engine.tileBytes, engine.windowBytes].every((bytes) => bytes > 0)).toBe(true);
+    expect(engine.countedBytes).toBe(engine.tileBytes + engine.windowBytes);
+  });
+
+  it('gives the region windows three eighths of it, unless windowBudgetBytes is given, and summarises them past it', () => {
+    expect(WINDOW_SHARE).toBe(0.375);
+    expect(new TrendEngine().windowBudgetBytes).toBe(192 * MIB);
+    expect(new TrendEngine({ memoryBudgetBytes: 64 * MIB }).windowBudgetBytes).toBe(24 * MIB);
+    expect(new TrendEngine({ memoryBudgetBytes: 64 * MIB, windowBudgetBytes: 1_000 }).windowBudgetBytes).toBe(1_000);
+    const region = (engine: TrendEngine) => engine.trends({ region: 'world', bbox: null, window: '24h', sort: 'top', limit: 50 });
+    const exact = region(busy(new TrendEngine()));
+    expect([exact.approximate, exact.maxError]).toEqual([false, 0]);
+    const bounded = region(busy(new TrendEngine({ windowBudgetBytes: 2_000 })));
+    expect(bounded.approximate).toBe(true);
+    expect(bounded.maxError).toBeGreaterThan(0);
+    // Posts are never summarised; every count is short of the exact one by at most the error.
+    expect(bounded.total).toBe(exact.total);
+    for (const trend of bounded.trends) {
+      const want = exact.trends.find((t) => t.tag === trend.tag)?.count ?? Number.POSITIVE_INFINITY;
+      expect(want - trend.count).toBeGreaterThanOrEqual(0);
+      expect(want - trend.count).toBeLessThanOrEqual(bounded.maxError);
+    }
   });
 
   it.each([-1, Number.NaN, Number.POSITIVE_INFINITY])(

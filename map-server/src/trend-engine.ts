@@ -17,7 +17,6 @@ import { SkipCounter, type SkipCounts, type SkipReason } from '../../common/brow
 import type { LabelsResponse, Post, TagRegionsResponse, TrendsResponse } from '../../common/browser/api';
 import { PostCounts, type PostCountsSnapshot } from './core/post-counts';
 import { DEFAULT_MEMORY_BUDGET_BYTES } from '../../common/node/memory-budget';
-import { TileCounts } from './core/tile-counts';
 import { DEDUPE_HORIZON_MS, SeenIds, checkDedupeHorizon, type SeenIdsSnapshot } from './core/seen-ids';
 import { PostRing, type PostRingSnapshot } from './core/post-ring';
 import { READABLE_SNAPSHOT_VERSIONS, SNAPSHOT_VERSION, type EngineSnapshot } from './core/engine-snapshot';
@@ -54,6 +53,11 @@ export interface TrendEngineOptions {
    * `approximate`.
    */
   tileBudgetBytes?: number;
+  /**
+   * What the region windows' tallies and running totals may take, in bytes, overriding their share of
+   * `memoryBudgetBytes` (`WINDOW_SHARE`): past it they are summarised, and region answers say `approximate`.
+   */
+  windowBudgetBytes?: number;
 }
 
 export const ENGINE_DEFAULTS = {
@@ -64,11 +68,15 @@ export const ENGINE_DEFAULTS = {
 } as const;
 
 /**
- * The tile counts' share of the memory budget when `tileBudgetBytes` is not given: for now a fixed half (256
- * MB of the default 512 MB, the tile counts' budget before there was a memory budget). The split of the
- * budget between the tile counts and the region windows replaces it.
+ * How the memory budget is split, when no part is given its own. Half for the tile counts (boxes and labels:
+ * 256 MB of the default 512 MB, their budget before there was a memory budget), three eighths for the region
+ * windows (the panel's countries and world: 192 MB by default), and the last eighth for what is not
+ * summarised but bounded otherwise: the tag dictionary (tags with no count left are forgotten), the dedupe's
+ * ids (its horizon) and the newest posts (a ring). A fixed split, so that a flood of fine tiles never takes
+ * the memory the panel's counts need, and each part's figures read alone.
  */
 export const TILE_SHARE = 0.5;
+export const WINDOW_SHARE = 0.375;
 
 export type IngestResult = { ok: true; event: GeoEvent } | { ok: false; reason: SkipReason; error?: string };
 
@@ -101,7 +109,7 @@ export class TrendEngine {
   constructor(options: TrendEngineOptions = {}, counts?: PostCounts) {
     this.options = { ...ENGINE_DEFAULTS, ...options, ...budgetsOf(options) };
     this.seen = new SeenIds(this.options.dedupeHorizonMs);
-    this.counts = counts ?? new PostCounts(undefined, undefined, new TileCounts(this.options.tileBudgetBytes));
+    this.counts = counts ?? PostCounts.create({ tiles: this.options.tileBudgetBytes, windows: this.options.windowBudgetBytes });
   }
 
   /**
@@ -114,12 +122,20 @@ export class TrendEngine {
   static restore(snapshot: EngineSnapshot, options: TrendEngineOptions = {}): TrendEngine {
     // The options first: a bad one is not a damaged save.
     checkDedupeHorizon(options.dedupeHorizonMs ?? DEDUPE_HORIZON_MS);
-    const budget = budgetsOf(options).tileBudgetBytes;
+    const budgets = budgetsOf(options);
     const s = checkObject(snapshot, 'snapshot');
     if (!READABLE_SNAPSHOT_VERSIONS.includes(s.format as number)) {
       damaged('format', `is ${JSON.stringify(s.format)}; this build reads formats ${READABLE_SNAPSHOT_VERSIONS.join(', ')}`);
     }
-    const engine = new TrendEngine(options, PostCounts.restore(s.counts as PostCountsSnapshot, 'counts', budget, s.format as number));
+    const engine = new TrendEngine(
+      options,
+      PostCounts.restore(
+        s.counts as PostCountsSnapshot,
+        'counts',
+        { tiles: budgets.tileBudgetBytes, windows: budgets.windowBudgetBytes },
+        s.format as number,
+      ),
+    );
     engine.seen = SeenIds.restore(s.seen as SeenIdsSnapshot, engine.options.dedupeHorizonMs);
     engine.ring = PostRing.restore(s.posts as PostRingSnapshot);
     engine.followClock = checkBoolean(s.followClock, 'followClock');
@@ -164,12 +180,24 @@ export class TrendEngine {
     return this.options.memoryBudgetBytes;
   }
 
-  /**
-   * Bytes the counts take now, as the memory budget counts them: for now the tile counts' columns
-   * (`tileBytes`); the region windows join them once they are budgeted too.
-   */
+  /** Bytes the counts take now, as the memory budget counts them: the region windows' and the tile counts' (`PostCounts.bytes`). */
   get countedBytes(): number {
-    return this.counts.tiles.bytes();
+    return this.counts.bytes();
+  }
+
+  /** What is held besides the counts, for benchmarks: the tags the dictionary numbers and the ids the dedupe holds. */
+  held(): { tags: number; dedupeIds: number } {
+    return { tags: this.counts.dictionary.size, dedupeIds: this.seen.size };
+  }
+
+  /** What the region windows may take before they are summarised (`windowBudgetBytes`). */
+  get windowBudgetBytes(): number {
+    return this.options.windowBudgetBytes;
+  }
+
+  /** Bytes of the region windows' tallies and running totals (see window-store.ts). */
+  get windowBytes(): number {
+    return this.counts.store.bytes();
   }
 
   /** What the tile counts may take before they are summarised (`tileBudgetBytes`). */
@@ -261,16 +289,18 @@ export class TrendEngine {
 }
 
 /**
- * The memory budget (the default when not given) and the tile counts' budget: `tileBudgetBytes` when given,
- * else their share of the memory budget. Both checked (`checkBudget`), so that a bad option throws before
+ * The memory budget (the default when not given) and the budgets of its parts: `tileBudgetBytes` and
+ * `windowBudgetBytes` when given, else their shares of the memory budget. All checked (`checkBudget`), so that a bad option throws before
  * anything is built or read.
  */
-function budgetsOf(options: TrendEngineOptions): { memoryBudgetBytes: number; tileBudgetBytes: number } {
+function budgetsOf(options: TrendEngineOptions): { memoryBudgetBytes: number; tileBudgetBytes: number; windowBudgetBytes: number } {
   const memoryBudgetBytes = options.memoryBudgetBytes ?? ENGINE_DEFAULTS.memoryBudgetBytes;
   checkBudget(memoryBudgetBytes, 'memory budget');
   const tileBudgetBytes = options.tileBudgetBytes ?? Math.floor(memoryBudgetBytes * TILE_SHARE);
   checkBudget(tileBudgetBytes, "tile counts' budget");
-  return { memoryBudgetBytes, tileBudgetBytes };
+  const windowBudgetBytes = options.windowBudgetBytes ?? Math.floor(memoryBudgetBytes * WINDOW_SHARE);
+  checkBudget(windowBudgetBytes, "windows' budget");
+  return { memoryBudgetBytes, tileBudgetBytes, windowBudgetBytes };
 }
 
 /** A budget, `which` named in the message: 0 or more bytes. */

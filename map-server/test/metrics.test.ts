@@ -48,6 +48,8 @@ describe('GET /metrics', () => {
       'trendmap_sse_clients',
       'trendmap_memory_budget_bytes',
       'trendmap_counted_bytes',
+      'trendmap_window_counts_bytes',
+      'trendmap_window_counts_budget_bytes',
       'trendmap_tile_counts_bytes',
       'trendmap_tile_counts_budget_bytes',
       'trendmap_tile_counts_summarised_tiles',
@@ -95,8 +97,11 @@ describe('GET /metrics', () => {
     // The three posts' tags, one number per tag and level until their minute is compacted, and their tile.
     expect(value(after, 'trendmap_tile_counts_bytes')).toBe(3 * TILE_LEVELS.length * ENTRY_BYTES + TILE_BYTES);
     expect(value(after, 'trendmap_tile_counts_budget_bytes')).toBe(256 * 1024 * 1024);
-    // The tile counts are all the counts the memory budget counts, for now.
-    expect(value(after, 'trendmap_counted_bytes')).toBe(value(after, 'trendmap_tile_counts_bytes'));
+    // The region windows: the three posts' distinct tags in their minute's tallies (8 bytes each) and in the
+    // totals of each window of their regions (40 bytes each); with the tile counts, all the memory budget counts.
+    expect(value(after, 'trendmap_window_counts_bytes')).toBeGreaterThan(0);
+    expect(value(after, 'trendmap_window_counts_budget_bytes')).toBe(192 * 1024 * 1024);
+    expect(value(after, 'trendmap_counted_bytes')).toBe(value(after, 'trendmap_tile_counts_bytes') + value(after, 'trendmap_window_counts_bytes'));
     expect(value(after, 'trendmap_memory_budget_bytes')).toBe(512 * 1024 * 1024);
     expect(value(after, 'trendmap_tile_counts_summarised_tiles')).toBe(0);
   });

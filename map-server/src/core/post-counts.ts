@@ -32,8 +32,20 @@ import type { TagRegionSources } from './tag-regions';
 /** The leaf for posts in no country (the sea); counted in the world only. */
 export const NO_COUNTRY = '-';
 
-/** Countries roll up into the world, the sea only into it. */
-const STORE_OPTIONS: WindowStoreOptions = { rollup: (leaf) => (leaf === NO_COUNTRY ? [WORLD] : [leaf, WORLD]) };
+/** Countries roll up into the world, the sea only into it; the windows may take `budgetBytes`. */
+const storeOptions = (budgetBytes: number): WindowStoreOptions => ({
+  rollup: (leaf) => (leaf === NO_COUNTRY ? [WORLD] : [leaf, WORLD]),
+  budgetBytes,
+});
+
+/** What the counts may take before they are summarised, in bytes: the tile counts and the region windows. */
+export interface CountBudgets {
+  tiles: number;
+  windows: number;
+}
+
+/** The budgets of counts made with none given: the tile counts' default, the windows unbounded. */
+const DEFAULT_BUDGETS: CountBudgets = { tiles: DEFAULT_TILE_BUDGET_BYTES, windows: Number.POSITIVE_INFINITY };
 
 /** What `PostCounts` counts, as plain data. */
 export interface PostCountsSnapshot {
@@ -52,12 +64,22 @@ export class PostCounts implements TrendSources, TagRegionSources {
   constructor(
     /** Tag keys as small integers, with their display forms. */
     readonly dictionary = new TagDictionary(),
-    /** Posts per tag per region over every window (`STORE_OPTIONS`). */
-    readonly store = new WindowStore(STORE_OPTIONS),
+    /** Posts per tag per region over every window (`storeOptions`). */
+    readonly store = new WindowStore(storeOptions(DEFAULT_BUDGETS.windows)),
     /** The last 24 h per map tile and time bucket, for boxes ("Trends in this view") and the labels. */
     readonly tiles = new TileCounts(),
   ) {
     this.sparks = new RegionSparks(this.store);
+  }
+
+  /** Empty counts held to `budgets`. */
+  static create(budgets: CountBudgets): PostCounts {
+    return new PostCounts(undefined, new WindowStore(storeOptions(budgets.windows)), new TileCounts(budgets.tiles));
+  }
+
+  /** What the counts take, as their budgets count it: the windows' tallies and totals, and the tile counts' columns. */
+  bytes(): number {
+    return this.store.bytes() + this.tiles.bytes();
   }
 
   /** A copy of everything counted, as plain data. */
@@ -68,20 +90,20 @@ export class PostCounts implements TrendSources, TagRegionSources {
   /**
    * The counts `snapshot` copied, from a snapshot of `format` (`READABLE_SNAPSHOT_VERSIONS`): every tag id
    * they hold is checked to be in the dictionary, and the store's and the tiles' ends to be one. `where`
-   * names it in a malformed snapshot's RangeError; the tile counts take `tileBudgetBytes` (this run's budget,
+   * names it in a malformed snapshot's RangeError; the counts take `budgets` (this run's budgets,
    * not the saved run's), and are read (formats 2 to 4) or rebuilt from the grid's posts (format 1).
    */
-  static restore(snapshot: PostCountsSnapshot, where = 'counts', tileBudgetBytes = DEFAULT_TILE_BUDGET_BYTES, format = SNAPSHOT_VERSION): PostCounts {
+  static restore(snapshot: PostCountsSnapshot, where = 'counts', budgets = DEFAULT_BUDGETS, format = SNAPSHOT_VERSION): PostCounts {
     const s = checkObject(snapshot, where);
     const dictionary = TagDictionary.restore(s.dictionary as TagDictionarySnapshot, `${where}.dictionary`);
-    const store = WindowStore.restore(s.store as WindowStoreSnapshot, STORE_OPTIONS, dictionary.size, `${where}.store`);
+    const store = WindowStore.restore(s.store as WindowStoreSnapshot, storeOptions(budgets.windows), dictionary.size, `${where}.store`);
     // Its format says whether the snapshot holds tile counts (2 to 4) or they are rebuilt from the grid (1).
     if (format === 1 && s.tiles !== undefined) damaged(`${where}.tiles`, 'a snapshot of format 1 holds no tile counts');
     if (format >= 3 && s.grid !== undefined) damaged(`${where}.grid`, `a snapshot of format ${format} holds no grid`);
     const tiles =
       format === 1
-        ? tilesFrom(GridIndex.restore(s.grid as GridIndexSnapshot, dictionary.size, `${where}.grid`), tileBudgetBytes)
-        : TileCounts.restore(s.tiles as TileCountsSnapshot, dictionary.size, `${where}.tiles`, tileBudgetBytes);
+        ? tilesFrom(GridIndex.restore(s.grid as GridIndexSnapshot, dictionary.size, `${where}.grid`), budgets.tiles)
+        : TileCounts.restore(s.tiles as TileCountsSnapshot, dictionary.size, `${where}.tiles`, budgets.tiles);
     if (tiles.newestMinute !== (store.endMinute ?? Number.NEGATIVE_INFINITY)) {
       damaged(`${where}.tiles.newestMinute`, `the tiles end at minute ${tiles.newestMinute}, the windows at ${store.endMinute}`);
     }

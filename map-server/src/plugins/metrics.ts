@@ -124,6 +124,12 @@ function appMetrics(registry: Registry, { engine, hub, producers, busHealth, sav
   gauge('trendmap_sse_clients', 'Open live streams (/api/stream)', () => hub.clients);
   gauge('trendmap_memory_budget_bytes', 'What the counts may take before they are summarised (MEMORY_BUDGET)', () => engine.memoryBudgetBytes);
   gauge('trendmap_counted_bytes', 'Bytes the counts take now, as the memory budget counts them', () => engine.countedBytes);
+  gauge(
+    'trendmap_window_counts_bytes',
+    "Bytes of the region windows' tallies and totals (what the panel's regions are counted from)",
+    () => engine.windowBytes,
+  );
+  gauge('trendmap_window_counts_budget_bytes', 'What the region windows may take before they are summarised', () => engine.windowBudgetBytes);
   gauge('trendmap_tile_counts_bytes', "Bytes of the tile counts' columns (what labels and boxes are counted from)", () => engine.tileBytes);
   gauge('trendmap_tile_counts_budget_bytes', 'What the tile counts may take before they are summarised', () => engine.tileBudgetBytes);
   gauge('trendmap_tile_counts_summarised_tiles', 'Tiles summarised past the budget, whose counts may fall short (0: every label and box exact)', () =>
