@@ -33,24 +33,27 @@ export interface TagDictionarySnapshot {
 
 /*
  * What `bytes` counts, in bytes, as V8 lays it out (x64, no pointer compression: Node 20 and 24 alike).
- * Measured once (26 Nov, a scratch script: heap used after `global.gc()` with `--expose-gc`, 1M keys of 10–20
- * characters, each with a display string of its own, as JSON.parse gives them), per key:
- * - one spelling per key: 130.5 B (strings 69.8, Map entry 29.4, three array slots 31.3); `bytes` 131.8;
- * - two spellings per key: 378.8 B (a tally of 2 spellings: 221); `bytes` 386.7;
- * - after `retain` kept every other id: 100.2 B and 239.1 B per id under the bound; `bytes` 100.9 and 228.4;
- * - keys and spellings with Japanese characters (two bytes each): 161.7 B; `bytes` 159.5.
+ * Measured once (26 Nov, a scratch script: heap used after `global.gc()` with `--expose-gc`, keys with a
+ * display string each of their own, as JSON.parse gives them), per key, and what `bytes` says:
+ * - 1M keys of 10–20 characters: 132.3 B (strings 69.8; Map 29.4 and three arrays 31.3, measured apart);
+ *   `bytes` 129.2. After `retain` kept every other id: 102.0 B per id under the bound; `bytes` 98.3;
+ * - the same with a second spelling each (a tally of 2): 380.6 B; `bytes` 384.1. Kept every other: 240.9; 225.7;
+ * - the same in Japanese characters (two bytes each): 158.1 B; `bytes` 156.8;
+ * - 640k keys of 139 characters: 407.4 B; `bytes` 395.9. Kept every other: 252.2; 239.9;
+ * - 100k keys of 10–20 characters: 160.6 B; `bytes` 136.5 (the heap's own overhead shows at this size).
  * A tally of 1 to 4 spellings took 221 B (200k tallies), of 8: 333, of 16: 557, of 32: 1,005.
  */
 /** A string's header (map, hash, length), before its characters; the whole rounded up to 8. */
 const STRING_HEADER_BYTES = 16;
 /**
- * Per id under the bound: its entry in the key -> id Map (hash table slot and chain). Counted for freed ids
- * too: V8 keeps a Map's table until it is less than a quarter full, and the bound is the most ids ever live
- * at once (freed ids are reused first), so the table is about the bound's size.
+ * Per entry the key -> id Map has room for: its share of the hash table (key, value and chain: 3 slots of 8,
+ * and half a bucket). V8 sizes the table in powers of two and keeps it until it is less than a quarter full;
+ * the bound is the most ids ever live at once (freed ids are reused first), so the table is counted as the
+ * bound rounded up to a power of two.
  */
-const MAP_ENTRY_BYTES = 30;
-/** Per id under the bound, live or freed: its slots in the three arrays by id (8 bytes each, and the arrays' room to grow). */
-const ID_SLOT_BYTES = 32;
+const MAP_SLOT_BYTES = 28;
+/** Per id under the bound, live or freed: its slots in the three arrays by id (8 bytes each, 1.25 times: the arrays' room to grow). */
+const ID_SLOT_BYTES = 30;
 /** Per freed id: its slot in the free list. */
 const FREE_SLOT_BYTES = 8;
 /** Per tally of spellings: a Map of its own, and its entry in the Map of tallies... */
@@ -146,11 +149,12 @@ export class TagDictionary {
 
   /**
    * An estimate of the dictionary's memory, for the budget: per live id its key and display strings and its
-   * tally of spellings, if any; per id under the bound its array slots and Map entry; per freed id its place
-   * in the free list (see the constants). Within a few % of the heap it takes (measured: see above).
+   * tally of spellings, if any; per id under the bound its array slots and its share of the Map's table; per
+   * freed id its place in the free list (see the constants). Within about 10% of the heap it takes (see above).
    */
   bytes(): number {
-    return this.liveBytes + this.keys.length * (ID_SLOT_BYTES + MAP_ENTRY_BYTES) + this.free.length * FREE_SLOT_BYTES;
+    const table = 2 ** Math.ceil(Math.log2(Math.max(1, this.keys.length)));
+    return this.liveBytes + table * MAP_SLOT_BYTES + this.keys.length * ID_SLOT_BYTES + this.free.length * FREE_SLOT_BYTES;
   }
 
   /** A copy of everything the dictionary holds, as plain data (freed ids as '' keys). */
