@@ -41,6 +41,11 @@ class Model {
     return this.posts.filter((p) => p.minute - modulo(p.minute, 60) + 59 > this.newest - HORIZON_MINUTES);
   }
 
+  /** The tags of the posts kept, ascending: the ids the store must mark (`markTagIds`). */
+  tags(): number[] {
+    return [...new Set(this.live().flatMap((p) => p.tags))].sort((a, b) => a - b);
+  }
+
   /** The buckets that hold the posts kept, as `start/minutes`, oldest first. */
   buckets(): string[] {
     const buckets = new Map(
@@ -291,6 +296,8 @@ function play(ops: Op[], cut = -1): TileCounts[] {
     const buckets = model.buckets();
     for (const store of stores)
       if (store.stats().buckets !== buckets.length) expect.fail(`op ${i}: ${store.stats().buckets} buckets, expected ${buckets.length}`);
+    // And the tag ids held are those of the posts kept: what the dictionary's sweep is told to keep.
+    for (const store of stores) expect(markedIn(store, TAGS)).toEqual(model.tags());
     if (op.kind === 'query') {
       // Every store is snapshotted (which compacts), not only the first: the coordinate sums of a store
       // compacted at other moments would differ in their last bit (floating-point addition is not associative).
@@ -458,8 +465,19 @@ describe('TileCounts', () => {
     expect(exact.marked).toEqual(ids(102));
     // A little short of room, only the finest level's tile is summarised: the coarser ones still hold tags 0 to 99.
     expect(markedAfter(oneTile, 102, exact.bytes - 400)).toMatchObject({ marked: ids(102), summarised: 1 });
+    // Shorter (800 bytes a level), every level but the coarsest is summarised: level 2 alone still holds them.
+    expect(markedAfter(oneTile, 102, exact.bytes - 3_600)).toMatchObject({ marked: ids(102), summarised: 5 });
     // With no room, each tile of minute 0 keeps its top tag; the newest minute, still open, is never summarised.
     expect(markedAfter(oneTile, 102, 1).marked).toEqual([100, 101]);
+    // With no room but each tag alone in its level-12 tile (0.1 degree apart), the coarser tiles lose most of
+    // them and the finest keep them all: a summary keeps a tile's top tag.
+    const apart = (store: TileCounts) => {
+      for (let tag = 0; tag < 100; tag += 1) store.add(0, 1 + 0.1 * (tag % 10), 1 + 0.1 * Math.floor(tag / 10), [tag]);
+      store.add(1, 1, 1, [100]);
+    };
+    const sparse = markedAfter(apart, 101, 1);
+    expect(sparse.marked).toEqual(ids(101));
+    expect(sparse.summarised).toBeGreaterThan(0);
     // Minute 0: tags 0 to 299 once each, spread over 8 tiles of level 4 in one tile of level 2. Only the level-2
     // tile holds more than the first summary keeps (256 tags): it alone loses them, the finer tiles hold them.
     const spread = (store: TileCounts) => {
