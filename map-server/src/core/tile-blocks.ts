@@ -82,6 +82,13 @@ export class OpenCells {
     }
   }
 
+  /** Sets `live[id]` to 1 for every tag id counted here (`TileCounts.markTagIds`). */
+  markTagIds(live: Uint8Array): void {
+    // Every level holds every tag of every post: one level's numbers are enough.
+    const keys = this.keys[0];
+    for (let e = 0; e < this.entries[0]; e += 1) live[keys[e] % MAX_TAG_IDS] = 1;
+  }
+
   /** The counts as one block per level. */
   toBlocks(): Block[] {
     return this.levels.map((_, li) => this.blockAt(li, null));

@@ -41,6 +41,11 @@ class Model {
     return this.posts.filter((p) => p.minute - modulo(p.minute, 60) + 59 > this.newest - HORIZON_MINUTES);
   }
 
+  /** The tags of the posts kept, ascending: the ids the store must mark (`markTagIds`). */
+  tags(): number[] {
+    return [...new Set(this.live().flatMap((p) => p.tags))].sort((a, b) => a - b);
+  }
+
   /** The buckets that hold the posts kept, as `start/minutes`, oldest first. */
   buckets(): string[] {
     const buckets = new Map(
@@ -291,6 +296,8 @@ function play(ops: Op[], cut = -1): TileCounts[] {
     const buckets = model.buckets();
     for (const store of stores)
       if (store.stats().buckets !== buckets.length) expect.fail(`op ${i}: ${store.stats().buckets} buckets, expected ${buckets.length}`);
+    // And the tag ids held are those of the posts kept: what the dictionary's sweep is told to keep.
+    for (const store of stores) expect(markedIn(store, TAGS)).toEqual(model.tags());
     if (op.kind === 'query') {
       // Every store is snapshotted (which compacts), not only the first: the coordinate sums of a store
       // compacted at other moments would differ in their last bit (floating-point addition is not associative).
@@ -425,6 +432,63 @@ describe('TileCounts', () => {
     }
     // Hour 1_500 to 1_559 is wholly past the horizon: dropped.
     expect(store.tops(2, null, 0, newest - 1_446, keyOf)).toEqual({ fromMinute: null, toMinute: null, tops: [], maxError: 0 });
+  });
+
+  it('marks the tag ids its buckets hold, open or compacted, until their hour drops out of the horizon', () => {
+    const store = new TileCounts();
+    const marked = () => markedIn(store, 8);
+    expect(marked()).toEqual([]);
+    store.add(0, 10, 10, [1, 2]);
+    expect(marked()).toEqual([1, 2]); // still open, in the newest minute
+    store.add(61, -30, 100, [3, 2]); // minute 0 is compacted
+    expect(marked()).toEqual([1, 2, 3]);
+    // Minute 0's hour (0 to 59) is dropped once all of it is 24 h old, minute 61's (60 to 119) an hour later.
+    store.advanceTo(HORIZON_MINUTES + 58);
+    expect(marked()).toEqual([1, 2, 3]);
+    store.advanceTo(HORIZON_MINUTES + 59);
+    expect(marked()).toEqual([2, 3]);
+    store.advanceTo(HORIZON_MINUTES + 118);
+    expect(marked()).toEqual([2, 3]);
+    store.advanceTo(HORIZON_MINUTES + 119);
+    expect(marked()).toEqual([]);
+  });
+
+  it('past its budget, marks a tag some level still holds, and not one summarised away at every level', () => {
+    const ids = (n: number) => Array.from({ length: n }, (_, id) => id);
+    // One tile, minute 0: tags 0 to 99 once each, and tag 100 in 50 posts; then minute 0 is settled (and summarised).
+    const oneTile = (store: TileCounts) => {
+      for (let tag = 0; tag < 100; tag += 1) store.add(0, 48.85, 2.35, [tag]);
+      for (let i = 0; i < 50; i += 1) store.add(0, 48.85, 2.35, [100]);
+      store.add(1, 48.85, 2.35, [101]);
+    };
+    const exact = markedAfter(oneTile, 102);
+    expect(exact.marked).toEqual(ids(102));
+    // A little short of room, only the finest level's tile is summarised: the coarser ones still hold tags 0 to 99.
+    expect(markedAfter(oneTile, 102, exact.bytes - 400)).toMatchObject({ marked: ids(102), summarised: 1 });
+    // Shorter (800 bytes a level), every level but the coarsest is summarised: level 2 alone still holds them.
+    expect(markedAfter(oneTile, 102, exact.bytes - 3_600)).toMatchObject({ marked: ids(102), summarised: 5 });
+    // With no room, each tile of minute 0 keeps its top tag; the newest minute, still open, is never summarised.
+    expect(markedAfter(oneTile, 102, 1).marked).toEqual([100, 101]);
+    // With no room but each tag alone in its level-12 tile (0.1 degree apart), the coarser tiles lose most of
+    // them and the finest keep them all: a summary keeps a tile's top tag.
+    const apart = (store: TileCounts) => {
+      for (let tag = 0; tag < 100; tag += 1) store.add(0, 1 + 0.1 * (tag % 10), 1 + 0.1 * Math.floor(tag / 10), [tag]);
+      store.add(1, 1, 1, [100]);
+    };
+    const sparse = markedAfter(apart, 101, 1);
+    expect(sparse.marked).toEqual(ids(101));
+    expect(sparse.summarised).toBeGreaterThan(0);
+    // Minute 0: tags 0 to 299 once each, spread over 8 tiles of level 4 in one tile of level 2. Only the level-2
+    // tile holds more than the first summary keeps (256 tags): it alone loses them, the finer tiles hold them.
+    const spread = (store: TileCounts) => {
+      for (let tag = 0; tag < 300; tag += 1) store.add(0, tag % 2 === 0 ? 1 : 30, 1 + 22.5 * ((tag >> 1) % 4), [tag]);
+      store.add(1, 1, 1, [300]);
+    };
+    const wide = markedAfter(spread, 301);
+    expect(wide.marked).toEqual(ids(301));
+    const short = markedAfter(spread, 301, wide.bytes - 1_000);
+    expect(short).toMatchObject({ marked: ids(301), summarised: 1 });
+    expect(short.store.tops(2, null, 0, 1, keyOf).maxError).toBeGreaterThan(0);
   });
 
   it('refuses posts 24 h older than the newest minute, and drops an hour once all of it is that old', () => {
@@ -563,3 +627,17 @@ describe('TileCounts', () => {
     );
   });
 });
+
+/** The tag ids `store` marks (`markTagIds`) in an array of `bound` ids, ascending. */
+function markedIn(store: TileCounts, bound: number): number[] {
+  const live = new Uint8Array(bound);
+  store.markTagIds(live);
+  return [...live.keys()].filter((id) => live[id] === 1);
+}
+
+/** A store of `budgetBytes` (by default the default) after `fill`: the ids it marks of `bound`, its tiles summarised and bytes. */
+function markedAfter(fill: (store: TileCounts) => void, bound: number, budgetBytes?: number) {
+  const store = new TileCounts(budgetBytes);
+  fill(store);
+  return { store, marked: markedIn(store, bound), summarised: store.summarisedTiles(), bytes: store.bytes() };
+}

@@ -305,6 +305,21 @@ export class TileCounts {
     return { buckets, tiles, entries, openTiles, summarisedTiles: this.summarisedTiles(), bytes: this.bytes() };
   }
 
+  /**
+   * Sets `live[id]` to 1 for every tag id some bucket holds, compacted or open, at any level (each level is
+   * summarised on its own: a tag dropped at one may stay at another): the ids the dictionary must keep
+   * (`TagDictionary.retain`). An id dropped with its bucket, or summarised away at every level, is not
+   * marked. `live` is indexed by id: as long as the dictionary's id bound. The query caches need no marking:
+   * they are merged from these buckets' blocks (a merge only adds) and let go when buckets drop, roll up or
+   * are summarised, so they hold no id the buckets do not. O(entries).
+   */
+  markTagIds(live: Uint8Array): void {
+    for (const bucket of this.allBuckets()) {
+      for (const block of bucket.blocks) for (let e = 0; e < block.tags.length; e += 1) live[block.tags[e]] = 1;
+      bucket.open?.markTagIds(live);
+    }
+  }
+
   /** Tiles (over levels and buckets) with an error: summarised past the budget, their counts may fall short. */
   summarisedTiles(): number {
     let summarised = 0;
