@@ -94,7 +94,8 @@ function countPosts(
 ): { engine: TrendEngine; counts: PostCounts; ingestMs: number } {
   const post = postMaker(vocabulary);
   // The region windows at their share of the default memory budget, as `npm start` holds them.
-  const counts = PostCounts.create({ tiles: tileBudgetBytes, windows: Math.floor(DEFAULT_MEMORY_BUDGET_BYTES * WINDOW_SHARE) });
+  const windows = Math.floor(DEFAULT_MEMORY_BUDGET_BYTES * WINDOW_SHARE);
+  const counts = PostCounts.create({ tiles: tileBudgetBytes, windows, others: DEFAULT_MEMORY_BUDGET_BYTES - windows - DEFAULT_TILE_BUDGET_BYTES });
   const engine = new TrendEngine({}, counts);
   let ingestMs = 0;
   let next = 0;

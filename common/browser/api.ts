@@ -185,13 +185,13 @@ export const TrendsResponseSchema = Type.Object({
   /** The end of the window, ms since the epoch (event time); null before any event was seen. */
   asOf: Type.Union([Type.Integer(), Type.Null()]),
   /**
-   * Where the counts start (ms), null before any event was seen. A region's window starts to the minute. A
-   * box (`view`) is counted from the tile counts' time buckets, so its window's start is rounded back to the
-   * bucket it falls in: to the minute up to 1 h back, to 10 minutes up to 6 h, to the hour beyond.
+   * Where the counts start (ms), null before any event was seen. Regions and boxes (`view`) are counted in
+   * time buckets, so a window's start is rounded back to the bucket it falls in: to the minute up to 1 h
+   * back, to 10 minutes up to 6 h, to the hour beyond.
    */
   from: Type.Union([Type.Integer(), Type.Null()]),
   /**
-   * True when a box was counted from tile counts past their memory budget and summarised (each tile keeps its
+   * True when the counts were past their share of the memory budget and summarised (each bucket keeps its
    * heaviest tags): then a `count` may fall short of the truth by up to `maxError`. False: every count is exact.
    */
   approximate: Type.Boolean(),
@@ -208,10 +208,10 @@ export const TrendsResponseSchema = Type.Object({
   spark: Type.Object({ slots: Count(), slotMs: Count() }),
   /**
    * Minutes of history the rising scores compare with: the whole reference period (see `RISING`), less just
-   * after a start, when it reaches back before the first post. 0: nothing can be called rising yet. For a
-   * box, the minutes its buckets really span: the reference period starts where the bucket of its first
-   * minute does (300 to 309 minutes at 1h; 1,080 to 1,139 at 6h and 24h, whose recent 6 h start on a
-   * 10-minute bucket too).
+   * after a start, when it reaches back before the first post. 0: nothing can be called rising yet. The
+   * minutes the buckets really span: the reference period starts where the bucket of its first minute does
+   * (45 minutes at 15m; 300 to 309 at 1h; 1,080 to 1,139 at 6h and 24h, whose recent 6 h start on a 10-minute
+   * bucket too).
    */
   referenceMinutes: Count(),
   trends: Type.Array(TrendSchema),
@@ -235,6 +235,11 @@ export const TagRegionsResponseSchema = Type.Object({
   display: Type.String({ minLength: 1 }),
   window: Type.String(),
   asOf: Type.Union([Type.Integer(), Type.Null()]),
+  /** Where the counts start (ms), as in `/api/trends`: the window's start rounded back to its time bucket. */
+  from: Type.Union([Type.Integer(), Type.Null()]),
+  /** As in `/api/trends`: true when a count may fall short of the truth, by up to `maxError`. */
+  approximate: Type.Boolean(),
+  maxError: Count(),
   /** Posts with the tag in the whole world over the window (the sea included). */
   total: Count(),
   /** Countries with at least one post with the tag, by count descending, then share, then code. */

@@ -23,8 +23,11 @@ import { SavedState, type StateToSave } from './state/saved-state';
 /** Where `npm run build` puts the frontend. */
 export const FRONTEND_DIST = fileURLToPath(new URL('../../frontend/dist', import.meta.url));
 
-/** How far back a restart reads the log to rebuild its windows: the largest window, in ms. */
-export const REBUILD_MS = RING_BUCKETS * BUCKET_MS;
+/**
+ * How far back a restart reads the log to rebuild its windows, in ms: the largest window and the rest of its
+ * first hour, which the 24h window counts whole (its first hour bucket).
+ */
+export const REBUILD_MS = (RING_BUCKETS + 59) * BUCKET_MS;
 
 /** How often the windows catch up with the clock while the source is live, in ms. */
 const TICK_MS = 1_000;

@@ -65,12 +65,12 @@ describe('TrendEngine memory budget', () => {
     expect(approximate(busy(overridden))).toBe(false);
   });
 
-  it('counts the bytes the counts take: the region windows and the tile counts', () => {
+  it('counts the bytes the state takes: the region windows, the tile counts, the tag dictionary and the dedupe ids', () => {
     const engine = new TrendEngine();
     expect(engine.countedBytes).toBe(0);
     busy(engine);
     expect([engine.tileBytes, engine.windowBytes].every((bytes) => bytes > 0)).toBe(true);
-    expect(engine.countedBytes).toBe(engine.tileBytes + engine.windowBytes);
+    expect(engine.countedBytes).toBe(engine.tileBytes + engine.windowBytes + engine.dictionaryBytes + engine.dedupeBytes);
   });
 
   it('gives the region windows three eighths of it, unless windowBudgetBytes is given, and summarises them past it', () => {

@@ -15,7 +15,7 @@
 import { decodeEvent, type GeoEvent } from '../../common/node/event';
 import { SkipCounter, type SkipCounts, type SkipReason } from '../../common/browser/skip-reasons';
 import type { LabelsResponse, Post, TagRegionsResponse, TrendsResponse } from '../../common/browser/api';
-import { PostCounts, type PostCountsSnapshot } from './core/post-counts';
+import { PostCounts, type CountBudgets, type PostCountsSnapshot } from './core/post-counts';
 import { DEFAULT_MEMORY_BUDGET_BYTES } from '../../common/node/memory-budget';
 import { DEDUPE_HORIZON_MS, SeenIds, checkDedupeHorizon, type SeenIdsSnapshot } from './core/seen-ids';
 import { PostRing, type PostRingSnapshot } from './core/post-ring';
@@ -109,7 +109,9 @@ export class TrendEngine {
   constructor(options: TrendEngineOptions = {}, counts?: PostCounts) {
     this.options = { ...ENGINE_DEFAULTS, ...options, ...budgetsOf(options) };
     this.seen = new SeenIds(this.options.dedupeHorizonMs);
-    this.counts = counts ?? PostCounts.create({ tiles: this.options.tileBudgetBytes, windows: this.options.windowBudgetBytes });
+    this.counts = counts ?? PostCounts.create(countBudgets(this.options));
+    // The dedupe's ids are held beside the counts, within the same budget (`seen` is replaced on restore).
+    this.counts.alsoHeld = () => this.seen.bytes();
   }
 
   /**
@@ -127,15 +129,7 @@ export class TrendEngine {
     if (!READABLE_SNAPSHOT_VERSIONS.includes(s.format as number)) {
       damaged('format', `is ${JSON.stringify(s.format)}; this build reads formats ${READABLE_SNAPSHOT_VERSIONS.join(', ')}`);
     }
-    const engine = new TrendEngine(
-      options,
-      PostCounts.restore(
-        s.counts as PostCountsSnapshot,
-        'counts',
-        { tiles: budgets.tileBudgetBytes, windows: budgets.windowBudgetBytes },
-        s.format as number,
-      ),
-    );
+    const engine = new TrendEngine(options, PostCounts.restore(s.counts as PostCountsSnapshot, 'counts', countBudgets(budgets), s.format as number));
     engine.seen = SeenIds.restore(s.seen as SeenIdsSnapshot, engine.options.dedupeHorizonMs);
     engine.ring = PostRing.restore(s.posts as PostRingSnapshot);
     engine.followClock = checkBoolean(s.followClock, 'followClock');
@@ -180,14 +174,24 @@ export class TrendEngine {
     return this.options.memoryBudgetBytes;
   }
 
-  /** Bytes the counts take now, as the memory budget counts them: the region windows' and the tile counts' (`PostCounts.bytes`). */
+  /** Bytes the state takes now, as the memory budget counts it: the region windows, the tile counts, the tag dictionary (`PostCounts.bytes`) and the dedupe's ids. */
   get countedBytes(): number {
-    return this.counts.bytes();
+    return this.counts.bytes() + this.seen.bytes();
+  }
+
+  /** Bytes of the ids the dedupe holds (`SeenIds.bytes`, an estimate). */
+  get dedupeBytes(): number {
+    return this.seen.bytes();
   }
 
   /** What is held besides the counts, for benchmarks: the tags the dictionary numbers and the ids the dedupe holds. */
   held(): { tags: number; dedupeIds: number } {
-    return { tags: this.counts.dictionary.size, dedupeIds: this.seen.size };
+    return { tags: this.counts.dictionary.liveCount, dedupeIds: this.seen.size };
+  }
+
+  /** Bytes of the tag dictionary (`TagDictionary.bytes`, an estimate measured against the heap). */
+  get dictionaryBytes(): number {
+    return this.counts.dictionary.bytes();
   }
 
   /** What the region windows may take before they are summarised (`windowBudgetBytes`). */
@@ -301,6 +305,15 @@ function budgetsOf(options: TrendEngineOptions): { memoryBudgetBytes: number; ti
   const windowBudgetBytes = options.windowBudgetBytes ?? Math.floor(memoryBudgetBytes * WINDOW_SHARE);
   checkBudget(windowBudgetBytes, "windows' budget");
   return { memoryBudgetBytes, tileBudgetBytes, windowBudgetBytes };
+}
+
+/** The counts' budgets: the tiles' and the windows' as resolved, and what is left of the memory budget for the rest (the dictionary, the dedupe's ids). */
+function countBudgets(b: { memoryBudgetBytes: number; tileBudgetBytes: number; windowBudgetBytes: number }): CountBudgets {
+  return {
+    tiles: b.tileBudgetBytes,
+    windows: b.windowBudgetBytes,
+    others: Math.max(0, b.memoryBudgetBytes - b.tileBudgetBytes - b.windowBudgetBytes),
+  };
 }
 
 /** A budget, `which` named in the message: 0 or more bytes. */

@@ -50,6 +50,8 @@ describe('GET /metrics', () => {
       'trendmap_counted_bytes',
       'trendmap_window_counts_bytes',
       'trendmap_window_counts_budget_bytes',
+      'trendmap_tag_dictionary_bytes',
+      'trendmap_dedupe_ids_bytes',
       'trendmap_tile_counts_bytes',
       'trendmap_tile_counts_budget_bytes',
       'trendmap_tile_counts_summarised_tiles',
@@ -101,7 +103,15 @@ describe('GET /metrics', () => {
     // totals of each window of their regions (40 bytes each); with the tile counts, all the memory budget counts.
     expect(value(after, 'trendmap_window_counts_bytes')).toBeGreaterThan(0);
     expect(value(after, 'trendmap_window_counts_budget_bytes')).toBe(192 * 1024 * 1024);
-    expect(value(after, 'trendmap_counted_bytes')).toBe(value(after, 'trendmap_tile_counts_bytes') + value(after, 'trendmap_window_counts_bytes'));
+    expect(value(after, 'trendmap_tag_dictionary_bytes')).toBeGreaterThan(0);
+    // 3 posts' ids, in the Set of their minute: 50 bytes each, by estimate.
+    expect(value(after, 'trendmap_dedupe_ids_bytes')).toBe(3 * 50);
+    expect(value(after, 'trendmap_counted_bytes')).toBe(
+      value(after, 'trendmap_tile_counts_bytes') +
+        value(after, 'trendmap_window_counts_bytes') +
+        value(after, 'trendmap_tag_dictionary_bytes') +
+        value(after, 'trendmap_dedupe_ids_bytes'),
+    );
     expect(value(after, 'trendmap_memory_budget_bytes')).toBe(512 * 1024 * 1024);
     expect(value(after, 'trendmap_tile_counts_summarised_tiles')).toBe(0);
   });

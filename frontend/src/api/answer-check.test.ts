@@ -52,6 +52,9 @@ const tagRegions: TagRegionsResponse = {
   display: 'WorldCup',
   window: '1h',
   asOf: 10,
+  from: 0,
+  approximate: false,
+  maxError: 0,
   total: 60,
   regions: [{ region: 'FR', count: 40, posts: 100, share: 0.4 }],
 };

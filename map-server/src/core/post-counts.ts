@@ -38,14 +38,27 @@ const storeOptions = (budgetBytes: number): WindowStoreOptions => ({
   budgetBytes,
 });
 
-/** What the counts may take before they are summarised, in bytes: the tile counts and the region windows. */
+/**
+ * What the counts may take before they are summarised, in bytes: the tile counts, the region windows, and
+ * `others`, for what is held but cannot be summarised: the tag dictionary and what the owner adds
+ * (`alsoHeld`, the dedupe's ids). Past their share, the windows and tiles give up what they take beyond it,
+ * so that the state stays within the sum, and the summaries let go of tags the dictionary can then forget
+ * (`sweep`).
+ */
 export interface CountBudgets {
   tiles: number;
   windows: number;
+  others: number;
 }
 
-/** The budgets of counts made with none given: the tile counts' default, the windows unbounded. */
-const DEFAULT_BUDGETS: CountBudgets = { tiles: DEFAULT_TILE_BUDGET_BYTES, windows: Number.POSITIVE_INFINITY };
+/** The budgets of counts made with none given: the tile counts' default, the windows and dictionary unbounded. */
+const DEFAULT_BUDGETS: CountBudgets = { tiles: DEFAULT_TILE_BUDGET_BYTES, windows: Number.POSITIVE_INFINITY, others: Number.POSITIVE_INFINITY };
+
+/** Minutes of event time between two sweeps of the dictionary at most (buckets drop by the hour). */
+const SWEEP_EVERY_MINUTES = 60;
+/** A sweep comes sooner when the live tags grew by this factor (plus `SWEEP_SLACK`) since the last one. */
+const SWEEP_GROWTH = 1.5;
+const SWEEP_SLACK = 10_000;
 
 /** What `PostCounts` counts, as plain data. */
 export interface PostCountsSnapshot {
@@ -68,18 +81,43 @@ export class PostCounts implements TrendSources, TagRegionSources {
     readonly store = new WindowStore(storeOptions(DEFAULT_BUDGETS.windows)),
     /** The last 24 h per map tile and time bucket, for boxes ("Trends in this view") and the labels. */
     readonly tiles = new TileCounts(),
+    private readonly budgets: CountBudgets = { ...DEFAULT_BUDGETS, tiles: tiles.budgetBytes, windows: store.budgetBytes },
   ) {
     this.sparks = new RegionSparks(this.store);
   }
 
+  /** Bytes held beside the counts that the budget also covers (the engine's dedupe ids); see `CountBudgets`. */
+  alsoHeld: () => number = () => 0;
+
+  /** The newest minute the dictionary was swept at, and its live tags then. */
+  private sweptAt = Number.NEGATIVE_INFINITY;
+  private liveAtSweep = 0;
+
   /** Empty counts held to `budgets`. */
   static create(budgets: CountBudgets): PostCounts {
-    return new PostCounts(undefined, new WindowStore(storeOptions(budgets.windows)), new TileCounts(budgets.tiles));
+    return new PostCounts(undefined, new WindowStore(storeOptions(budgets.windows)), new TileCounts(budgets.tiles), budgets);
   }
 
-  /** What the counts take, as their budgets count it: the windows' tallies and totals, and the tile counts' columns. */
+  /** What the counts take, as their budgets count it: the windows' tallies and totals, the tile counts' columns, the dictionary. */
   bytes(): number {
-    return this.store.bytes() + this.tiles.bytes();
+    return this.store.bytes() + this.tiles.bytes() + this.dictionary.bytes();
+  }
+
+  /**
+   * Forgets the tags no count holds any more (`TagDictionary.retain`), besides `keep` (a post's tags, interned
+   * and about to be counted); their ids go to new tags, so the sparkline series of those ids go too. Returns
+   * how many were forgotten.
+   */
+  sweep(keep: readonly number[] = []): number {
+    const live = new Uint8Array(this.dictionary.size);
+    this.store.markTagIds(live);
+    this.tiles.markTagIds(live);
+    for (const id of keep) live[id] = 1;
+    const isLive = (id: number) => live[id] === 1;
+    const forgotten = this.dictionary.retain(isLive);
+    if (forgotten > 0) this.sparks.retain(isLive);
+    this.liveAtSweep = this.dictionary.liveCount;
+    return forgotten;
   }
 
   /** A copy of everything counted, as plain data. */
@@ -93,7 +131,7 @@ export class PostCounts implements TrendSources, TagRegionSources {
    * names it in a malformed snapshot's RangeError; the counts take `budgets` (this run's budgets,
    * not the saved run's), and are read (formats 2 to 4) or rebuilt from the grid's posts (format 1).
    */
-  static restore(snapshot: PostCountsSnapshot, where = 'counts', budgets = DEFAULT_BUDGETS, format = SNAPSHOT_VERSION): PostCounts {
+  static restore(snapshot: PostCountsSnapshot, where = 'counts', budgets: CountBudgets = DEFAULT_BUDGETS, format = SNAPSHOT_VERSION): PostCounts {
     const s = checkObject(snapshot, where);
     const dictionary = TagDictionary.restore(s.dictionary as TagDictionarySnapshot, `${where}.dictionary`);
     const store = WindowStore.restore(s.store as WindowStoreSnapshot, storeOptions(budgets.windows), dictionary.size, `${where}.store`);
@@ -107,7 +145,7 @@ export class PostCounts implements TrendSources, TagRegionSources {
     if (tiles.newestMinute !== (store.endMinute ?? Number.NEGATIVE_INFINITY)) {
       damaged(`${where}.tiles.newestMinute`, `the tiles end at minute ${tiles.newestMinute}, the windows at ${store.endMinute}`);
     }
-    return new PostCounts(dictionary, store, tiles);
+    return new PostCounts(dictionary, store, tiles, budgets);
   }
 
   /** Changes whenever a count or the windows' end does: answers computed at an equal version are still right. */
@@ -132,17 +170,44 @@ export class PostCounts implements TrendSources, TagRegionSources {
 
   /** Counts one post with its interned tags everywhere; false (nothing counted) when it is stale. */
   record(event: GeoEvent, tagIds: readonly number[]): boolean {
-    this.advanceTo(event.ts);
+    this.advanceTo(event.ts, tagIds);
     if (this.store.add(event.ts, event.cc ?? NO_COUNTRY, tagIds) === 'stale') return false;
     this.tiles.add(Math.floor(event.ts / BUCKET_MS), event.lat, event.lon, tagIds);
     return true;
   }
 
-  /** Moves the end of the windows and of the tiles forward to `toMs` (never back), together. */
-  advanceTo(toMs: number): void {
+  /**
+   * Moves the end of the windows and of the tiles forward to `toMs` (never back), together. On a new minute,
+   * the budgets first give up what the dictionary and `alsoHeld` take past their share, and the dictionary is swept when due
+   * (`keep`: tags interned but not yet counted).
+   */
+  advanceTo(toMs: number, keep: readonly number[] = []): void {
+    const before = this.store.endMinute;
+    const newMinute = before === null || Math.floor(toMs / BUCKET_MS) > before;
+    const excess = newMinute ? this.squeeze() : 0;
     this.store.advanceTo(toMs);
     const endMinute = this.store.endMinute;
-    if (endMinute !== null) this.tiles.advanceTo(endMinute);
+    if (endMinute === null) return;
+    this.tiles.advanceTo(endMinute);
+    if (!newMinute) return;
+    const due = endMinute - this.sweptAt >= SWEEP_EVERY_MINUTES || this.dictionary.liveCount >= this.liveAtSweep * SWEEP_GROWTH + SWEEP_SLACK;
+    if (excess > 0 || due) {
+      this.sweptAt = endMinute;
+      this.sweep(keep);
+    }
+  }
+
+  /**
+   * Lowers the windows' and the tiles' budgets by what the dictionary and `alsoHeld` take past their share
+   * (`others`), in proportion to their budgets (their own budgets when it fits); returns that excess in bytes.
+   */
+  private squeeze(): number {
+    const excess = Math.max(0, this.dictionary.bytes() + this.alsoHeld() - this.budgets.others);
+    const { windows, tiles } = this.budgets;
+    const windowPart = excess === 0 ? 0 : (excess * windows) / (windows + tiles);
+    this.store.budgetBytes = Math.max(0, windows - windowPart);
+    this.tiles.budgetBytes = Math.max(0, tiles - (excess - windowPart));
+    return excess;
   }
 }
 

@@ -42,27 +42,33 @@ const step = fc.oneof(
 );
 
 describe('RegionSparks', () => {
-  it('always equals a fresh read of the buckets, however posts and queries interleave', () => {
+  it('always equals a fresh read of the buckets, however posts, queries and summaries interleave', () => {
     fc.assert(
-      fc.property(fc.array(step, { minLength: 1, maxLength: 120 }), fc.integer({ min: 1, max: 4 }), (steps, capacity) => {
-        const store = new WindowStore({ rollup: (leaf) => (leaf === '-' ? [WORLD] : [leaf, WORLD]) });
-        const sparks = new RegionSparks(store, capacity);
-        let newest = 10_000;
-        for (const s of steps) {
-          if (s.kind === 'post') {
-            const minute = newest - s.back;
-            newest = Math.max(newest, minute);
-            store.add(minute * BUCKET_MS, s.leaf, s.tags);
-          } else {
-            const end = store.endMinute ?? newest;
-            const from = end - s.slots * s.slotMinutes + 1;
-            const got = sparks.sparks(s.region, s.tags, from, s.slotMinutes, s.slots).map((a) => Array.from(a));
-            expect(got).toEqual(bruteForce(store, s.region, s.tags, from, s.slotMinutes, s.slots));
-            // Nothing lost or made up in the spreading: the slots add up to the buckets' counts.
-            s.tags.forEach((id, i) => expect(got[i].reduce((a, b) => a + b, 0)).toBe(total(store, s.region, id, from, end)));
+      // With a budget too, so that summaries change buckets under the series that read them.
+      fc.property(
+        fc.array(step, { minLength: 1, maxLength: 120 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.constantFrom(undefined, 0, 200, 1_000),
+        (steps, capacity, budgetBytes) => {
+          const store = new WindowStore({ rollup: (leaf) => (leaf === '-' ? [WORLD] : [leaf, WORLD]), budgetBytes });
+          const sparks = new RegionSparks(store, capacity);
+          let newest = 10_000;
+          for (const s of steps) {
+            if (s.kind === 'post') {
+              const minute = newest - s.back;
+              newest = Math.max(newest, minute);
+              store.add(minute * BUCKET_MS, s.leaf, s.tags);
+            } else {
+              const end = store.endMinute ?? newest;
+              const from = end - s.slots * s.slotMinutes + 1;
+              const got = sparks.sparks(s.region, s.tags, from, s.slotMinutes, s.slots).map((a) => Array.from(a));
+              expect(got).toEqual(bruteForce(store, s.region, s.tags, from, s.slotMinutes, s.slots));
+              // Nothing lost or made up in the spreading: the slots add up to the buckets' counts.
+              s.tags.forEach((id, i) => expect(got[i].reduce((a, b) => a + b, 0)).toBe(total(store, s.region, id, from, end)));
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -85,5 +91,17 @@ describe('RegionSparks', () => {
     add(100 + 60 + RING_BUCKETS);
     expect(spark(100 + 60 + RING_BUCKETS, 1)).toEqual([2]);
     expect(spark(100, 20, 1)).toEqual(new Array(20).fill(0));
+  });
+
+  it('rereads a bucket once it is summarised past the budget', () => {
+    const store = new WindowStore({ rollup: (leaf) => [leaf, WORLD], budgetBytes: 200 });
+    const sparks = new RegionSparks(store);
+    for (let minute = 0; minute < 5; minute += 1) store.add(minute * BUCKET_MS, 'FR', [1, 2, 3]);
+    // Minutes 3 and 4 are the newest two, still whole; 0 to 2 are summarised away (all tags equal).
+    expect(Array.from(sparks.sparks('FR', [1], 0, 1, 5)[0])).toEqual([0, 0, 0, 1, 1]);
+    store.add(6 * BUCKET_MS, 'FR', [1]);
+    const fresh = new RegionSparks(store).sparks('FR', [1], 0, 1, 7)[0];
+    expect(Array.from(sparks.sparks('FR', [1], 0, 1, 7)[0])).toEqual(Array.from(fresh));
+    expect(Array.from(fresh)).toEqual([0, 0, 0, 0, 0, 0, 1]);
   });
 });

@@ -16,6 +16,7 @@
  * used go first).
  */
 import { spread } from './tile-box';
+import { isDropped, placeOf } from './tiers';
 import type { WindowStore } from './window-store';
 
 /** Series kept: enough for the listed tags of every window and sort of the busiest regions. */
@@ -32,13 +33,18 @@ export class RegionSparks {
   private readonly series = new Map<string, Map<string, Read>>();
 
   constructor(
-    private readonly store: Pick<WindowStore, 'forEachBucket'>,
+    private readonly store: Pick<WindowStore, 'forEachBucket' | 'endMinute'>,
     private readonly capacity = SPARK_SERIES_CAPACITY,
   ) {}
 
   /** Forgets every series (for benchmarks of the cold path). */
   clear(): void {
     this.series.clear();
+  }
+
+  /** Forgets the series of the tags `isLive` says no to: their ids go to other tags (`TagDictionary.retain`). */
+  retain(isLive: (id: number) => boolean): void {
+    for (const key of [...this.series.keys()]) if (!isLive(Number(key.slice(key.lastIndexOf('|') + 1)))) this.series.delete(key);
   }
 
   /**
@@ -49,19 +55,30 @@ export class RegionSparks {
   sparks(region: string, tagIds: readonly number[], fromMinute: number, slotMinutes: number, slots: number): Int32Array[] {
     const toMinute = fromMinute + slots * slotMinutes - 1;
     const kept = tagIds.map((id) => this.seriesFor(region, id));
-    const fresh = tagIds.map(() => new Map<string, Read>());
     const out = tagIds.map(() => new Int32Array(slots));
     this.store.forEachBucket(region, fromMinute, toMinute, (bucket) => {
       const key = `${bucket.start}|${bucket.minutes}`;
       tagIds.forEach((id, i) => {
         let read = kept[i].get(key);
-        if (read === undefined || read.stamp !== bucket.stamp) read = { stamp: bucket.stamp, count: bucket.count(id) };
-        fresh[i].set(key, read);
+        if (read === undefined || read.stamp !== bucket.stamp) {
+          read = { stamp: bucket.stamp, count: bucket.count(id) };
+          kept[i].set(key, read);
+        }
         spread(read.count, bucket.start, bucket.minutes, fromMinute, slotMinutes, out[i]);
       });
     });
-    // What a series keeps is what it read this time: buckets rolled up or out of range are let go.
-    tagIds.forEach((id, i) => this.series.set(`${region}|${id}`, fresh[i]));
+    // A series keeps the buckets of every window it was read over (15m and 24h alike), and lets go of those
+    // that no longer exist: rolled into a coarser one, or out of the day.
+    const end = this.store.endMinute;
+    tagIds.forEach((id, i) => {
+      if (end !== null) {
+        for (const key of kept[i].keys()) {
+          const [start, minutes] = key.split('|').map(Number);
+          if (isDropped(start, end) || placeOf(start, end).minutes !== minutes) kept[i].delete(key);
+        }
+      }
+      this.series.set(`${region}|${id}`, kept[i]);
+    });
     return out;
   }
 

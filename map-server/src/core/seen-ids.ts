@@ -24,6 +24,8 @@ import { checkNullableNumber, checkObject, checkSum, checkTyped, damaged } from 
 export const DEDUPE_HORIZON_MS = 60 * 60_000;
 
 const SEAL_AFTER_MINUTES = 2;
+/** What an id of a minute not yet packed takes in its Set: about 50 bytes (see the opening comment). */
+const OPEN_ID_BYTES = 50;
 
 /** Throws a RangeError for a horizon below 0 ms (or NaN). */
 export function checkDedupeHorizon(horizonMs: number): void {
@@ -101,6 +103,13 @@ export class SeenIds {
     if (ids.has(hash)) return false;
     ids.add(hash);
     return true;
+  }
+
+  /** An estimate of the ids' memory, for the budget: 8 bytes a packed id, `OPEN_ID_BYTES` one in a Set. */
+  bytes(): number {
+    let bytes = 0;
+    for (const ids of this.minutes.values()) bytes += (ids.open?.size ?? 0) * OPEN_ID_BYTES + (ids.sealed?.length ?? 0) * 8;
+    return bytes;
   }
 
   /** Ids held, for memory accounting. */

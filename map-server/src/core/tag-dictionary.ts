@@ -153,7 +153,8 @@ export class TagDictionary {
    * freed id its place in the free list (see the constants). Within about 10% of the heap it takes (see above).
    */
   bytes(): number {
-    const table = 2 ** Math.ceil(Math.log2(Math.max(1, this.keys.length)));
+    // An empty dictionary is counted as nothing, as the empty counts are.
+    const table = this.keys.length === 0 ? 0 : 2 ** Math.ceil(Math.log2(this.keys.length));
     return this.liveBytes + table * MAP_SLOT_BYTES + this.keys.length * ID_SLOT_BYTES + this.free.length * FREE_SLOT_BYTES;
   }
 

@@ -24,6 +24,10 @@ describe('tag regions', () => {
       display: 'Cup',
       window: '1h',
       asOf: ts,
+      // The hour's first minute: the window is exact to the minute.
+      from: ts - 59 * 60_000,
+      approximate: false,
+      maxError: 0,
       total: 7,
       regions: [
         { region: 'BR', count: 2, posts: 2, share: 1 },
@@ -37,5 +41,30 @@ describe('tag regions', () => {
   it('cuts the list at the limit and answers an unseen tag with nothing', () => {
     expect(engine.tagRegions({ tag: 'cup', window: '1h', limit: 1 }).regions.map((r) => r.region)).toEqual(['BR']);
     expect(engine.tagRegions({ tag: 'never', window: '1h', limit: 10 })).toMatchObject({ tag: 'never', display: 'never', total: 0, regions: [] });
+  });
+
+  it('says where its window starts and when its counts are summarised, with the most any may fall short', () => {
+    const small = new TrendEngine({ windowBudgetBytes: 0 });
+    const exact = new TrendEngine();
+    for (let minute = 0; minute < 10; minute += 1) {
+      for (const cc of ['FR', 'DE']) {
+        for (const tags of [['cup'], ['cup'], [`tail${minute}${cc}`]]) {
+          const post = event({ cc, tags, ts: ts + minute * 60_000 });
+          small.ingestEvent(post, post.ts);
+          exact.ingestEvent({ ...post }, post.ts);
+        }
+      }
+    }
+    const bounded = small.tagRegions({ tag: 'cup', window: '24h', limit: 10 });
+    const truth = exact.tagRegions({ tag: 'cup', window: '24h', limit: 10 });
+    // At 24h the window starts on its first hour bucket.
+    expect(bounded.from).toBe(Math.floor((ts + 9 * 60_000 - 1_439 * 60_000) / 3_600_000) * 3_600_000);
+    expect([truth.approximate, truth.maxError]).toEqual([false, 0]);
+    expect(bounded.approximate).toBe(true);
+    for (const region of truth.regions) {
+      const got = bounded.regions.find((r) => r.region === region.region)?.count ?? 0;
+      expect(region.count - got).toBeGreaterThanOrEqual(0);
+      expect(region.count - got).toBeLessThanOrEqual(bounded.maxError);
+    }
   });
 });

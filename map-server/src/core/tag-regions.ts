@@ -4,7 +4,7 @@
  */
 import { WORLD, type TagRegion, type TagRegionsResponse } from '../../../common/browser/api';
 import type { WindowName } from '../../../common/browser/windows';
-import type { WindowStore } from './window-store';
+import { BUCKET_MS, type WindowStore } from './window-store';
 import type { TagDictionary } from './tag-dictionary';
 
 export interface TagRegionsQuery {
@@ -17,7 +17,7 @@ export interface TagRegionsQuery {
 /** Exactly what a tag-regions query reads, and only to read it. */
 export interface TagRegionSources {
   /** Each region's running totals, and where the windows end. */
-  store: Pick<WindowStore, 'endMs' | 'regionNames' | 'tally' | 'total'>;
+  store: Pick<WindowStore, 'endMs' | 'windowFrom' | 'error' | 'regionNames' | 'tally' | 'total'>;
   /** The tag's id and display form. */
   dictionary: Pick<TagDictionary, 'idOf' | 'display'>;
 }
@@ -30,9 +30,17 @@ export function answerTagRegions(query: TagRegionsQuery, { store, dictionary }: 
     display: id === undefined ? query.tag : dictionary.display(id),
     window: query.window,
     asOf: store.endMs,
+    from: null,
+    approximate: false,
+    maxError: 0,
     total: 0,
     regions: [],
   };
+  const from = store.windowFrom(query.window);
+  response.from = from === null ? null : from * BUCKET_MS;
+  // The world's error bounds every country's: it sums the errors of every leaf's tallies.
+  response.maxError = store.error(WORLD, query.window);
+  response.approximate = response.maxError > 0;
   if (id === undefined) return response;
   response.total = store.tally(WORLD, query.window).get(id) ?? 0;
   const regions: TagRegion[] = [];

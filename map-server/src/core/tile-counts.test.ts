@@ -28,10 +28,10 @@ class Model {
     this.newest = Math.max(this.newest, minute);
   }
 
-  /** A post is refused once the newest minute is 24 h (`HORIZON_MINUTES`) past it. */
+  /** A post is refused once its hour is wholly 24 h (`HORIZON_MINUTES`) behind the newest minute, as it would be dropped. */
   add(post: Post): boolean {
     this.advanceTo(post.minute);
-    if (post.minute <= this.newest - HORIZON_MINUTES) return false;
+    if (post.minute - modulo(post.minute, 60) + 59 <= this.newest - HORIZON_MINUTES) return false;
     this.posts.push(post);
     return true;
   }
@@ -491,19 +491,20 @@ describe('TileCounts', () => {
     expect(short.store.tops(2, null, 0, 1, keyOf).maxError).toBeGreaterThan(0);
   });
 
-  it('refuses posts 24 h older than the newest minute, and drops an hour once all of it is that old', () => {
+  it('refuses posts once their hour is wholly 24 h older than the newest minute, and drops an hour then', () => {
     const store = new TileCounts();
     const world = (newest: number) => store.tops(2, null, newest - 2 * HORIZON_MINUTES, newest, keyOf).tops.map((top) => top.posts);
     expect(store.add(0, 10, 10, [1])).toBe(true);
     store.advanceTo(HORIZON_MINUTES - 1);
     expect(store.add(0, 10, 10, [1])).toBe(true);
     store.advanceTo(HORIZON_MINUTES);
-    expect(store.add(0, 10, 10, [1])).toBe(false);
+    // Minute 0 is 24 h old, but its hour bucket (0-59) is still in the day: counted, whatever came first.
+    expect(store.add(0, 10, 10, [1])).toBe(true);
     expect(store.add(1, 10, 10, [1])).toBe(true);
     expect(store.add(-5, 10, 10, [1])).toBe(false);
-    expect(world(HORIZON_MINUTES)).toEqual([3]);
+    expect(world(HORIZON_MINUTES)).toEqual([4]);
     store.advanceTo(HORIZON_MINUTES + 58);
-    expect(world(HORIZON_MINUTES + 58)).toEqual([3]);
+    expect(world(HORIZON_MINUTES + 58)).toEqual([4]);
     store.advanceTo(HORIZON_MINUTES + 59);
     expect(world(HORIZON_MINUTES + 59)).toEqual([]);
     expect(store.stats()).toEqual({ buckets: 0, tiles: 0, entries: 0, openTiles: 0, summarisedTiles: 0, bytes: 0 });

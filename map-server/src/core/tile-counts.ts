@@ -97,20 +97,21 @@ export class TileCounts {
   private pairs = new Int32Array(0);
 
   /**
-   * `budgetBytes`: what the blocks may take (see tile-budget.ts). Past it, the settled buckets are summarised
+   * `budgetBytes`: what the blocks may take (see tile-budget.ts; the owner may lower it, see `PostCounts`). Past it, the settled buckets are summarised
    * each time the newest minute moves on, until they fit; until then every count is exact.
    */
-  constructor(readonly budgetBytes = DEFAULT_TILE_BUDGET_BYTES) {}
+  constructor(public budgetBytes = DEFAULT_TILE_BUDGET_BYTES) {}
 
   /** The newest minute seen or advanced to. */
   get newestMinute(): number {
     return this.newest;
   }
 
-  /** Counts one post at every level; false when its minute is out of the horizon. */
+  /** Counts one post at every level; false when its bucket is out of the horizon. */
   add(minute: number, lat: number, lon: number, tagIds: ArrayLike<number>): boolean {
     this.advanceTo(minute);
-    if (minute <= this.newest - HORIZON_MINUTES) return false;
+    // Out when its bucket is (its hour, that far back), as the windows' `isStale`: whatever the order of arrival.
+    if (isDropped(placeOf(minute, this.newest).start, this.newest)) return false;
     const bucket = this.bucketFor(minute);
     bucket.open ??= new OpenCells(TILE_LEVELS);
     bucket.open.add(tileX(lon, FINEST_LEVEL), tileY(lat, FINEST_LEVEL), lat, lon, tagIds);

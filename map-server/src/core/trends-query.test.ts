@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { modulo } from '../../../common/browser/modulo';
 import { SORTS, type TrendsResponse } from '../../../common/browser/api';
 import { WINDOWS, WINDOW_NAMES } from '../../../common/browser/windows';
 import { prng } from '../../../common/node/prng';
@@ -146,7 +147,8 @@ describe('trends in a view', () => {
       { cc: null, lat: 0, lon: -30 },
     ];
     const engine = new TrendEngine();
-    // The posts counted: those not a day older than the newest before them (the rest are stale, and dropped).
+    // The posts counted: those whose hour is not wholly a day older than the newest before them (the rest are
+    // stale, and dropped).
     const posts: DayPost[] = [];
     let newest = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < 4_000; i += 1) {
@@ -157,7 +159,7 @@ describe('trends in a view', () => {
       engine.ingestEvent(event({ tags, ts, ...place }), ARRIVAL);
       const minute = Math.floor(ts / MINUTE);
       newest = Math.max(newest, minute);
-      if (minute > newest - 1_440) posts.push({ minute, lat: place.lat, lon: place.lon, tags });
+      if (minute - modulo(minute, 60) + 59 > newest - 1_440) posts.push({ minute, lat: place.lat, lon: place.lon, tags });
     }
     return { engine, posts };
   }

@@ -109,7 +109,7 @@ interface Answer {
   maxError: number;
 }
 
-/** A region: counts from the store's running totals per window, sparks from its minute buckets. */
+/** A region: counts from the store's running totals per window, sparks from its time buckets. */
 function regionAnswer(query: TrendsQuery, frame: Frame, { store, sparks: regionSparks }: TrendSources, keyOf: (id: number) => string): Answer {
   // The windows count whole buckets (tiers.ts): the periods span the minutes of the buckets they hold.
   const plan = countedPlan(

@@ -17,7 +17,7 @@ function oracle(ops: Op[]) {
   for (const op of ops) {
     const minute = Math.floor(op.ts / BUCKET_MS);
     endMinute = Math.max(endMinute, minute);
-    if (op.kind === 'add' && minute > endMinute - RING_BUCKETS) accepted.push({ minute, leaf: op.leaf, tags: op.tags });
+    if (op.kind === 'add' && !isDropped(placeOf(minute, endMinute).start, endMinute)) accepted.push({ minute, leaf: op.leaf, tags: op.tags });
   }
   // A window holds the buckets any of whose minutes are its own (tiers.ts): a post is in it when its bucket is.
   const lastOf = (minute: number) => {
@@ -44,7 +44,7 @@ function oracleBuckets(ops: Op[], region: string): Buckets {
   for (const op of ops) {
     const minute = Math.floor(op.ts / BUCKET_MS);
     end = Math.max(end, minute);
-    if (op.kind !== 'add' || minute <= end - RING_BUCKETS || !rollup(op.leaf).includes(region)) continue;
+    if (op.kind !== 'add' || isDropped(placeOf(minute, end).start, end) || !rollup(op.leaf).includes(region)) continue;
     const { start, minutes } = placeOf(minute, endMinute);
     if (isDropped(start, endMinute)) continue;
     const key = `${start}|${minutes}`;
@@ -141,16 +141,23 @@ describe('WindowStore', () => {
     expect(store.stats().tallies).toBe(0);
   });
 
-  it('refuses an event older than the largest window, and never moves the end backwards', () => {
+  it('refuses an event whose bucket is out of the largest window, in any order of arrival, and never moves the end backwards', () => {
     const store = new WindowStore({ rollup });
-    const now = Date.UTC(2026, 0, 1);
+    const now = Date.UTC(2026, 0, 1, 0, 30);
     store.add(now, 'FR', [1]);
-    expect(store.add(now - RING_BUCKETS * BUCKET_MS, 'FR', [2])).toBe('stale');
-    expect(store.add(now - (RING_BUCKETS - 1) * BUCKET_MS, 'FR', [2])).toBe('added');
+    // 24 h 30 min back is the first minute of an hour bucket whose last minute is still in the 24h window...
+    expect(store.add(now - (RING_BUCKETS + 30) * BUCKET_MS, 'FR', [2])).toBe('added');
+    // ...and the minute before it is in the hour before: out.
+    expect(store.add(now - (RING_BUCKETS + 31) * BUCKET_MS, 'FR', [2])).toBe('stale');
     store.advanceTo(now - 10 * BUCKET_MS);
     expect(store.endMs).toBe(now);
     expect(store.total('FR', '24h')).toBe(2);
     expect(store.total('FR', '15m')).toBe(1);
+    // The same posts the other way round: counted alike.
+    const reversed = new WindowStore({ rollup });
+    expect(reversed.add(now - (RING_BUCKETS + 30) * BUCKET_MS, 'FR', [2])).toBe('added');
+    reversed.add(now, 'FR', [1]);
+    expect(reversed.total('FR', '24h')).toBe(2);
   });
 
   it('a jump of more than a day clears everything at once', () => {
@@ -165,7 +172,7 @@ describe('WindowStore', () => {
   it('restores from a snapshot a store that answers as the saved one, its totals summed again from the buckets', () => {
     /** Everything a store answers, for every region and window. */
     const answers = (store: WindowStore) => ({
-      end: [store.endMs, store.endMinute, store.firstMinute, store.version],
+      end: [store.endMs, store.endMinute, store.firstPostMinute, store.version],
       regions: store.regionNames(),
       windows: ['world', 'FR', 'JP'].map((region) => [
         WINDOW_NAMES.map((window) => [store.total(region, window), store.top(region, window, 50, keyOf)]),
@@ -212,7 +219,20 @@ describe('WindowStore', () => {
               expect(error).toBeLessThanOrEqual(want.ranked.reduce((sum, tag) => sum + tag.count, 0));
             }
           }
-          const restored = WindowStore.restore(structuredClone(store.snapshot()), { rollup, budgetBytes }, 8);
+          // Each window's error is exactly the sum of the errors of the tallies it holds, in the regions they roll up into.
+          const saved = store.snapshot();
+          const endMinute = store.endMinute ?? 0;
+          for (const region of ['world', 'FR', 'JP']) {
+            for (const window of WINDOW_NAMES) {
+              let sum = 0;
+              saved.bucketLeaf.forEach((leaf, i) => {
+                const held = saved.bucketMinute[i] + saved.bucketLength![i] - 1 > endMinute - WINDOWS[window];
+                if (held && rollup(saved.leaves[leaf]).includes(region)) sum += saved.bucketError![i];
+              });
+              expect(store.error(region, window)).toBe(sum);
+            }
+          }
+          const restored = WindowStore.restore(structuredClone(saved), { rollup, budgetBytes }, 8);
           for (const window of WINDOW_NAMES) {
             expect([restored.error('world', window), restored.top('world', window, 50, keyOf)]).toEqual([
               store.error('world', window),
@@ -239,6 +259,21 @@ describe('WindowStore', () => {
     // The newest hour (in minutes and 10 minutes) is untouched while older tallies can give.
     expect([small.error('world', '15m'), small.error('world', '1h')]).toEqual([0, 0]);
     expect(small.top('world', '24h', 8, keyOf).map((tag) => tag.id)).toEqual(exact.map((tag) => tag.id));
+  });
+
+  it('never summarises the newest two minutes, which still take late posts: the newest minute closed is left whole', () => {
+    const store = new WindowStore({ rollup, budgetBytes: 0 });
+    for (let minute = 0; minute < 4; minute += 1) store.add(minute * BUCKET_MS, 'FR', [0, 1, 2, 3, 4]);
+    store.advanceTo(4 * BUCKET_MS);
+    const tags = new Map<number, number>();
+    store.forEachBucket('FR', 0, 3, (bucket) => tags.set(bucket.start, [0, 1, 2, 3, 4].filter((id) => bucket.count(id) > 0).length));
+    expect([...tags]).toEqual([
+      [0, 0],
+      [1, 0],
+      [2, 0],
+      [3, 5],
+    ]);
+    expect(store.error('FR', '15m')).toBe(3);
   });
 
   it('reads a save of minutes only (formats before 4) into the buckets its minutes are filed in now', () => {

@@ -3,7 +3,7 @@
  *
  * Time comes in two units, each with one name, the unit in it:
  * - `…Ms`: epoch milliseconds, as an event's `ts` (`atMs`, `endMs`);
- * - `…Minute`: a minute number since the epoch, `floor(ms / BUCKET_MS)` (`endMinute`, `firstMinute`, a
+ * - `…Minute`: a minute number since the epoch, `floor(ms / BUCKET_MS)` (`endMinute`, `firstPostMinute`, a
  *   bucket's `start`).
  *
  * Shape, and why:
@@ -20,7 +20,10 @@
  * - add is O(tags x windows x rollups). When the end moves forward, each bucket whose last minute leaves a
  *   window is subtracted from that window's totals: each bucket is subtracted once per window over its life,
  *   so expiry costs the same as insertion, amortised. Rolling buckets into a coarser tier leaves the totals
- *   as they are (the same posts, in the same windows). A top-k query scans one region's totals for one window.
+ *   as they are (the same posts, in the same windows), except after a jump forward of hours, when a part
+ *   that had left a window comes back with the coarser bucket that window still holds. A top-k query scans
+ *   one region's totals for one window.
+ * - Past the budget (`WindowStoreOptions.budgetBytes`), settled tallies are summarised (see `fitBudget`).
  * - Memory: a closed tally costs 8 bytes per distinct tag in it (see `Tally`), and the totals about 40 bytes
  *   per distinct tag per window per region.
  */
@@ -28,7 +31,7 @@ import { WINDOWS, type WindowName } from '../../../common/browser/windows';
 import { modulo } from '../../../common/browser/modulo';
 import { topK, type Ranked } from './top-k';
 import { HORIZON_MINUTES, ROLL_UPS, isDropped, placeOf, rollsUp } from './tiers';
-import { largest } from './tile-summary';
+import { Tally, increment } from './tally';
 import { checkNullableNumber, checkNumber, checkObject, checkSame, checkStrings, checkSum, checkTyped, damaged } from './snapshot-check';
 
 /** The length of a minute: the finest resolution of every window, in ms. */
@@ -53,160 +56,6 @@ export const PAIR_BYTES = 8;
 export const TOTAL_BYTES = 40;
 /** The tags a tally keeps at each step of summarising, in order: the long tail goes first, the top tags last. */
 const SUMMARY_KEEPS = [256, 64, 16, 4, 1] as const;
-
-/**
- * One leaf's posts in one time bucket. While its bucket may still get posts the tally is a Map; once the
- * windows have moved past it, it is packed into a sorted Uint32Array of `[id, count, id, count, ...]`: 8
- * bytes a tag, and no object per tag for the garbage collector to chase. A late post unpacks it again.
- */
-class Tally {
-  posts = 0;
-  /** How much any count of the tally may fall short of the posts: 0 until it is summarised past the budget. */
-  error = 0;
-  private open: Map<number, number> | null = new Map();
-  private packed: Uint32Array = NO_PAIRS;
-
-  get isOpen(): boolean {
-    return this.open !== null;
-  }
-
-  add(id: number): void {
-    this.open ??= this.unpacked();
-    increment(this.open, id, 1);
-  }
-
-  count(id: number): number {
-    if (this.open !== null) return this.open.get(id) ?? 0;
-    const pairs = this.packed;
-    let lo = 0;
-    let hi = pairs.length / 2 - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const at = pairs[mid * 2];
-      if (at === id) return pairs[mid * 2 + 1];
-      if (at < id) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return 0;
-  }
-
-  forEach(visit: (id: number, count: number) => void): void {
-    if (this.open !== null) {
-      this.open.forEach((count, id) => visit(id, count));
-      return;
-    }
-    for (let i = 0; i < this.packed.length; i += 2) visit(this.packed[i], this.packed[i + 1]);
-  }
-
-  /** Distinct tags in the tally. */
-  get pairCount(): number {
-    return this.open?.size ?? this.packed.length / 2;
-  }
-
-  /** The (id, count) pairs, ids ascending (packs the tally first). */
-  pairs(): Uint32Array {
-    this.pack();
-    return this.packed;
-  }
-
-  pack(): void {
-    if (this.open === null) return;
-    const ids = [...this.open.keys()].sort((a, b) => a - b);
-    const pairs = new Uint32Array(ids.length * 2);
-    ids.forEach((id, i) => {
-      pairs[i * 2] = id;
-      pairs[i * 2 + 1] = this.open!.get(id)!;
-    });
-    this.packed = pairs;
-    this.open = null;
-  }
-
-  /**
-   * The tally with at most `k` tags: Misra-Gries, as tile-summary.ts summarises a tile. c, its (k+1)-th
-   * largest count, is taken off every count, the tags left at 0 are dropped and c is added to the error, so
-   * every count stays within the error of the posts, through any later merges. Null when it has `k` tags or
-   * fewer. `taken(id, by)` hears what each tag lost. Its posts are kept.
-   */
-  summarised(k: number, taken: (id: number, by: number) => void): Tally | null {
-    const pairs = this.pairs();
-    const n = pairs.length / 2;
-    if (n <= k) return null;
-    const counts = new Uint32Array(n);
-    for (let i = 0; i < n; i += 1) counts[i] = pairs[i * 2 + 1];
-    const cut = largest(counts, n, k);
-    let kept = 0;
-    for (let i = 0; i < n; i += 1) if (pairs[i * 2 + 1] > cut) kept += 1;
-    const out = new Uint32Array(kept * 2);
-    let at = 0;
-    for (let i = 0; i < n; i += 1) {
-      const [id, count] = [pairs[i * 2], pairs[i * 2 + 1]];
-      taken(id, Math.min(count, cut));
-      if (count <= cut) continue;
-      out[at++] = id;
-      out[at++] = count - cut;
-    }
-    const tally = new Tally();
-    tally.posts = this.posts;
-    tally.error = this.error + cut;
-    tally.open = null;
-    tally.packed = out;
-    return tally;
-  }
-
-  /** A closed tally of `posts` posts holding `pairs` (ids ascending, counts at least 1: checked, under `tagCount`). */
-  static packedFrom(posts: number, pairs: Uint32Array, tagCount: number, where: string): Tally {
-    for (let i = 0; i < pairs.length; i += 2) {
-      if (i > 0 && !(pairs[i - 2] < pairs[i])) damaged(where, 'tags are not in ascending order of id');
-      if (pairs[i + 1] === 0) damaged(where, `tag ${pairs[i]} has a count of 0`);
-    }
-    if (pairs.length > 0 && pairs[pairs.length - 2] >= tagCount)
-      damaged(where, `tag id ${pairs[pairs.length - 2]} is not in the dictionary (${tagCount} tags)`);
-    const tally = new Tally();
-    tally.posts = posts;
-    tally.open = null;
-    tally.packed = pairs;
-    return tally;
-  }
-
-  /** `a` and `b` added up, closed: a linear merge of their sorted pairs. */
-  static merged(a: Tally, b: Tally): Tally {
-    const x = a.pairs();
-    const y = b.pairs();
-    const out = new Uint32Array(x.length + y.length);
-    let i = 0;
-    let j = 0;
-    let at = 0;
-    while (i < x.length || j < y.length) {
-      if (j >= y.length || (i < x.length && x[i] < y[j])) {
-        out[at++] = x[i++];
-        out[at++] = x[i++];
-      } else if (i >= x.length || y[j] < x[i]) {
-        out[at++] = y[j++];
-        out[at++] = y[j++];
-      } else {
-        out[at++] = x[i];
-        out[at++] = x[i + 1] + y[j + 1];
-        i += 2;
-        j += 2;
-      }
-    }
-    const tally = new Tally();
-    tally.posts = a.posts + b.posts;
-    tally.error = a.error + b.error;
-    tally.open = null;
-    tally.packed = at === out.length ? out : out.slice(0, at);
-    return tally;
-  }
-
-  private unpacked(): Map<number, number> {
-    const tally = new Map<number, number>();
-    for (let i = 0; i < this.packed.length; i += 2) tally.set(this.packed[i], this.packed[i + 1]);
-    this.packed = NO_PAIRS;
-    return tally;
-  }
-}
-
-const NO_PAIRS = new Uint32Array(0);
 
 /** One time bucket: `minutes` (1, 10 or 60) from `start`, a tally per leaf (by the leaf's index). */
 class TimeBucket {
@@ -297,13 +146,15 @@ export class WindowStore {
   #endMs: number | null = null;
   /** Its minute, `floor(#endMs / BUCKET_MS)` (-Infinity before the first, so comparisons need no null check). */
   #endMinute = Number.NEGATIVE_INFINITY;
-  /** The oldest minute a post was added in since the start or since the store last emptied (see `firstMinute`). */
+  /** The oldest minute a post was added in since the start or since the store last emptied (see `firstPostMinute`). */
   #firstMinute = Number.POSITIVE_INFINITY;
   #version = 0;
   /** Tallies still a Map (see `Tally`). */
   private openTallies: { tally: Tally; bucket: TimeBucket }[] = [];
 
-  constructor(private readonly options: WindowStoreOptions) {}
+  constructor(private readonly options: WindowStoreOptions) {
+    this.budgetBytes = options.budgetBytes ?? Number.POSITIVE_INFINITY;
+  }
 
   /** Bumped on every change, so callers can cache query results. */
   get version(): number {
@@ -318,15 +169,6 @@ export class WindowStore {
   /** The minute the windows end in (`floor(endMs / BUCKET_MS)`), or null before the first event. */
   get endMinute(): number | null {
     return this.#endMs === null ? null : this.#endMinute;
-  }
-
-  /**
-   * The oldest minute holding a post since the store started or last emptied (null before any post),
-   * clamped to the day the windows cover: how far back the store's history reaches, less than a day just
-   * after a start.
-   */
-  get firstMinute(): number | null {
-    return Number.isFinite(this.#firstMinute) ? Math.max(this.#firstMinute, this.#endMinute - RING_BUCKETS + 1) : null;
   }
 
   /**
@@ -347,9 +189,13 @@ export class WindowStore {
     return placeOf(this.#endMinute - WINDOWS[window] + 1, this.#endMinute).start;
   }
 
-  /** True when an event at `atMs` would fall before every window. */
+  /**
+   * True when an event at `atMs` would fall before every window: its bucket (its hour, that far back) is out
+   * of the day. By bucket, not by minute, so that a post counts whether it came before or after a newer one.
+   */
   isStale(atMs: number): boolean {
-    return Math.floor(atMs / BUCKET_MS) <= this.#endMinute - RING_BUCKETS;
+    const place = placeOf(Math.floor(atMs / BUCKET_MS), this.#endMinute);
+    return isDropped(place.start, this.#endMinute);
   }
 
   /** Counts one post with the given (distinct) tag ids, at event time `atMs`, in `leaf`. */
@@ -445,16 +291,31 @@ export class WindowStore {
     const leaves = this.leavesOf.get(region) ?? [];
     const buckets = this.tiers.flatMap((tier) => [...tier.values()]).filter((b) => b.start <= toMinute && b.last >= fromMinute);
     for (const bucket of buckets.sort((a, b) => a.start - b.start)) {
-      const tallies = leaves.map((leaf) => bucket.tallies[leaf.index]).filter((tally) => tally !== undefined);
-      if (tallies.length === 0) continue;
+      if (!leaves.some((leaf) => bucket.tallies[leaf.index] !== undefined)) continue;
+      // The region's tallies, gathered when first read: a reader that has the bucket already reads nothing.
+      let tallies: Tally[] | null = null;
+      const own = () => (tallies ??= leaves.flatMap((leaf) => bucket.tallies[leaf.index] ?? []));
       visit({
         start: bucket.start,
         minutes: bucket.minutes,
         stamp: bucket.stamp,
-        posts: tallies.reduce((sum, tally) => sum + tally.posts, 0),
-        count: (id) => tallies.reduce((sum, tally) => sum + tally.count(id), 0),
+        get posts() {
+          return own().reduce((sum, tally) => sum + tally.posts, 0);
+        },
+        count: (id) => own().reduce((sum, tally) => sum + tally.count(id), 0),
       });
     }
+  }
+
+  /** What the tallies and totals may take now (`WindowStoreOptions.budgetBytes`; the owner may lower it, see `PostCounts`). */
+  budgetBytes: number;
+
+  /** Sets `live[id]` to 1 for every tag id a tally or a running total holds: what the dictionary must not forget. */
+  markTagIds(live: Uint8Array): void {
+    for (const tier of this.tiers) {
+      for (const bucket of tier.values()) for (const tally of bucket.tallies) tally?.forEach((id) => (live[id] = 1));
+    }
+    for (const region of this.regions.values()) for (const tally of region.tags) for (const id of tally.keys()) live[id] = 1;
   }
 
   /** Regions that have held any post since the start. */
@@ -627,42 +488,50 @@ export class WindowStore {
   }
 
   /**
-   * Past the budget, summarises the settled tallies (`Tally.summarised`) with each of `SUMMARY_KEEPS` tags
-   * in turn until they fit: hours before 10 minutes before minutes, the oldest first (the newest minute,
-   * still taking posts, never). What a tag loses comes off the totals of the windows holding its bucket, and
-   * the tally's error is added to theirs. True when it summarised any.
+   * Past the budget, summarises the settled tallies (`Tally.summarised`) until they fit: the coarsest tier
+   * first (hours, then 10 minutes, then minutes), within a tier with each of `SUMMARY_KEEPS` tags in turn,
+   * the oldest bucket first, so that the 15m and 1h windows lose detail last. The newest two minutes, which
+   * still take most of the late posts, are never summarised. What a tag loses comes off the totals of the
+   * windows holding its bucket, and the tally's error is added to theirs; the bucket's stamp moves, so
+   * sparklines read it again. True when it summarised any.
    */
   private fitBudget(): boolean {
-    const budget = this.options.budgetBytes ?? Number.POSITIVE_INFINITY;
+    const budget = this.budgetBytes;
     let used = this.bytes();
     if (used <= budget) return false;
     this.#version += 1;
-    const settled = [...this.tiers]
-      .reverse()
-      .flatMap((tier) => [...tier.values()].sort((a, b) => a.start - b.start))
-      .filter((bucket) => !(bucket.minutes === 1 && bucket.start === this.#endMinute));
-    for (const keep of SUMMARY_KEEPS) {
-      for (const bucket of settled) {
-        const windows = WINDOW_LIST.map((_, w) => w).filter((w) => this.holds(bucket, w));
-        bucket.tallies.forEach((tally, index) => {
-          if (tally === undefined || used <= budget) return;
-          const regions = this.leafList[index].rollups;
-          const summary = tally.summarised(keep, (id, by) => {
-            for (const w of windows) for (const region of regions) increment(region.tags[w], id, -by);
-          });
-          if (summary === null) return;
-          for (const w of windows) for (const region of regions) region.errors[w] += summary.error - tally.error;
-          bucket.tallies[index] = summary;
-          bucket.stamp = this.#version;
-          used += (summary.pairCount - tally.pairCount) * PAIR_BYTES;
-        });
-        if (used <= budget) break;
+    for (const tier of [...this.tiers].reverse()) {
+      const settled = [...tier.values()].filter((bucket) => bucket.last < this.#endMinute - 1).sort((a, b) => a.start - b.start);
+      for (const keep of SUMMARY_KEEPS) {
+        for (const bucket of settled) {
+          if (used <= budget) break;
+          used += this.summarise(bucket, keep);
+        }
+        // The totals shrink as tags leave every bucket of a window: counted again once a step.
+        used = this.bytes();
+        if (used <= budget) return true;
       }
-      // The totals shrink as tags leave every bucket of a window: counted again once a step.
-      used = this.bytes();
-      if (used <= budget) break;
     }
     return true;
+  }
+
+  /** Summarises each tally of `bucket` to `keep` tags (see `fitBudget`); returns the bytes its pairs changed by. */
+  private summarise(bucket: TimeBucket, keep: number): number {
+    const windows = WINDOW_LIST.map((_, w) => w).filter((w) => this.holds(bucket, w));
+    let change = 0;
+    bucket.tallies.forEach((tally, index) => {
+      if (tally === undefined) return;
+      const regions = this.leafList[index].rollups;
+      const summary = tally.summarised(keep, (id, by) => {
+        for (const w of windows) for (const region of regions) increment(region.tags[w], id, -by);
+      });
+      if (summary === null) return;
+      for (const w of windows) for (const region of regions) region.errors[w] += summary.error - tally.error;
+      bucket.tallies[index] = summary;
+      bucket.stamp = this.#version;
+      change += (summary.pairCount - tally.pairCount) * PAIR_BYTES;
+    });
+    return change;
   }
 
   /** Tags in the running totals, over every region and window. */
@@ -726,10 +595,4 @@ const EMPTY: ReadonlyMap<number, number> = new Map();
 
 function windowIndex(window: WindowName): number {
   return WINDOW_LIST.findIndex((w) => w.name === window);
-}
-
-function increment(tally: Map<number, number>, id: number, by: number): void {
-  const next = (tally.get(id) ?? 0) + by;
-  if (next === 0) tally.delete(id);
-  else tally.set(id, next);
 }

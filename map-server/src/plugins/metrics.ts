@@ -130,6 +130,12 @@ function appMetrics(registry: Registry, { engine, hub, producers, busHealth, sav
     () => engine.windowBytes,
   );
   gauge('trendmap_window_counts_budget_bytes', 'What the region windows may take before they are summarised', () => engine.windowBudgetBytes);
+  gauge(
+    'trendmap_tag_dictionary_bytes',
+    'Bytes of the tag dictionary (an estimate): tags no count holds any more are forgotten',
+    () => engine.dictionaryBytes,
+  );
+  gauge('trendmap_dedupe_ids_bytes', 'Bytes of the ids the dedupe holds within DEDUPE_HORIZON (an estimate)', () => engine.dedupeBytes);
   gauge('trendmap_tile_counts_bytes', "Bytes of the tile counts' columns (what labels and boxes are counted from)", () => engine.tileBytes);
   gauge('trendmap_tile_counts_budget_bytes', 'What the tile counts may take before they are summarised', () => engine.tileBudgetBytes);
   gauge('trendmap_tile_counts_summarised_tiles', 'Tiles summarised past the budget, whose counts may fall short (0: every label and box exact)', () =>
