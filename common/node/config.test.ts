@@ -262,12 +262,12 @@ describe('the memory budget', () => {
   const budget = (argv: string[], env: Record<string, string> = {}) => config(argv, env).memoryBudgetBytes;
 
   it('defaults to DEFAULT_MEMORY_BUDGET_BYTES, 512 MiB, listed in --help with the floor and binary units', () => {
-    expect(DEFAULT_MEMORY_BUDGET_BYTES).toBe(512 * MIB);
+    expect(DEFAULT_MEMORY_BUDGET_BYTES).toBe(384 * MIB);
     expect(MIN_MEMORY_BUDGET_BYTES).toBe(16 * MIB);
     expect(budget([])).toBe(DEFAULT_MEMORY_BUDGET_BYTES);
     expect(budget([], { MEMORY_BUDGET: '' })).toBe(DEFAULT_MEMORY_BUDGET_BYTES); // blank is unset, as every variable
     expect(budget([], { MEMORY_BUDGET: '  ' })).toBe(DEFAULT_MEMORY_BUDGET_BYTES);
-    expect(HELP).toMatch(/MEMORY_BUDGET +what the map-server's counts may take in memory, e\.g\. 256MB or 1\.5GB \(default 512MB,/);
+    expect(HELP).toMatch(/MEMORY_BUDGET +what the map-server's counts may take in memory, e\.g\. 256MB or 1\.5GB \(default 384MB,/);
     expect(HELP).toMatch(
       /at least 16MB\)\. B, KB, MB, GB\s+are binary, as Docker's --memory reads them \(1KB = 1024 bytes; KiB, MiB, GiB mean the\s+same\)/,
     );

@@ -28,9 +28,9 @@ describe('TrendEngine memory budget', () => {
   it('defaults to DEFAULT_MEMORY_BUDGET_BYTES, 512 MiB, with the tile counts at their share of it', () => {
     const engine = new TrendEngine();
     expect(engine.memoryBudgetBytes).toBe(DEFAULT_MEMORY_BUDGET_BYTES);
-    expect(DEFAULT_MEMORY_BUDGET_BYTES).toBe(512 * MIB);
+    expect(DEFAULT_MEMORY_BUDGET_BYTES).toBe(384 * MIB);
     // The tile counts' budget before there was a memory budget, unchanged.
-    expect(engine.tileBudgetBytes).toBe(256 * MIB);
+    expect(engine.tileBudgetBytes).toBe(192 * MIB);
   });
 
   it("derives the tile counts' budget from it, in whole bytes, unless tileBudgetBytes is given", () => {
@@ -41,7 +41,7 @@ describe('TrendEngine memory budget', () => {
     expect([both.memoryBudgetBytes, both.tileBudgetBytes]).toEqual([64 * MIB, 3_000]);
     // An option given as undefined is not given.
     const unset = new TrendEngine({ memoryBudgetBytes: undefined, tileBudgetBytes: undefined });
-    expect([unset.memoryBudgetBytes, unset.tileBudgetBytes]).toEqual([512 * MIB, 256 * MIB]);
+    expect([unset.memoryBudgetBytes, unset.tileBudgetBytes]).toEqual([384 * MIB, 192 * MIB]);
   });
 
   it('summarises the tile counts past their share of a small budget, and not with tileBudgetBytes over it', () => {
@@ -75,7 +75,7 @@ describe('TrendEngine memory budget', () => {
 
   it('gives the region windows three eighths of it, unless windowBudgetBytes is given, and summarises them past it', () => {
     expect(WINDOW_SHARE).toBe(0.375);
-    expect(new TrendEngine().windowBudgetBytes).toBe(192 * MIB);
+    expect(new TrendEngine().windowBudgetBytes).toBe(144 * MIB);
     expect(new TrendEngine({ memoryBudgetBytes: 64 * MIB }).windowBudgetBytes).toBe(24 * MIB);
     expect(new TrendEngine({ memoryBudgetBytes: 64 * MIB, windowBudgetBytes: 1_000 }).windowBudgetBytes).toBe(1_000);
     const region = (engine: TrendEngine) => engine.trends({ region: 'world', bbox: null, window: '24h', sort: 'top', limit: 50 });

@@ -69,10 +69,10 @@ export const ENGINE_DEFAULTS = {
 
 /**
  * How the memory budget is split, when no part is given its own. Half for the tile counts (boxes and labels:
- * 256 MB of the default 512 MB, their budget before there was a memory budget), three eighths for the region
- * windows (the panel's countries and world: 192 MB by default), and the last eighth for what is not
- * summarised but bounded otherwise: the tag dictionary (tags with no count left are forgotten), the dedupe's
- * ids (its horizon) and the newest posts (a ring). A fixed split, so that a flood of fine tiles never takes
+ * 192 MB of the default 384 MB), three eighths for the region windows (the panel's countries and world: 144
+ * MB by default), and the last eighth for what is not summarised but bounded otherwise: the tag dictionary
+ * (tags with no count left are forgotten) and the dedupe's ids (its horizon). Past their eighth, the windows
+ * and tiles give up the difference. A fixed split, so that a flood of fine tiles never takes
  * the memory the panel's counts need, and each part's figures read alone.
  */
 export const TILE_SHARE = 0.5;

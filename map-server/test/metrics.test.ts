@@ -98,11 +98,11 @@ describe('GET /metrics', () => {
     expect(value(after, 'trendmap_newest_event_timestamp_seconds')).toBeGreaterThan(0);
     // The three posts' tags, one number per tag and level until their minute is compacted, and their tile.
     expect(value(after, 'trendmap_tile_counts_bytes')).toBe(3 * TILE_LEVELS.length * ENTRY_BYTES + TILE_BYTES);
-    expect(value(after, 'trendmap_tile_counts_budget_bytes')).toBe(256 * 1024 * 1024);
+    expect(value(after, 'trendmap_tile_counts_budget_bytes')).toBe(192 * 1024 * 1024);
     // The region windows: the three posts' distinct tags in their minute's tallies (8 bytes each) and in the
     // totals of each window of their regions (40 bytes each); with the tile counts, all the memory budget counts.
     expect(value(after, 'trendmap_window_counts_bytes')).toBeGreaterThan(0);
-    expect(value(after, 'trendmap_window_counts_budget_bytes')).toBe(192 * 1024 * 1024);
+    expect(value(after, 'trendmap_window_counts_budget_bytes')).toBe(144 * 1024 * 1024);
     expect(value(after, 'trendmap_tag_dictionary_bytes')).toBeGreaterThan(0);
     // 3 posts' ids, in the Set of their minute: 50 bytes each, by estimate.
     expect(value(after, 'trendmap_dedupe_ids_bytes')).toBe(3 * 50);
@@ -112,7 +112,7 @@ describe('GET /metrics', () => {
         value(after, 'trendmap_tag_dictionary_bytes') +
         value(after, 'trendmap_dedupe_ids_bytes'),
     );
-    expect(value(after, 'trendmap_memory_budget_bytes')).toBe(512 * 1024 * 1024);
+    expect(value(after, 'trendmap_memory_budget_bytes')).toBe(384 * 1024 * 1024);
     expect(value(after, 'trendmap_tile_counts_summarised_tiles')).toBe(0);
   });
 

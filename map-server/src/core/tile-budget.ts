@@ -8,6 +8,7 @@
  * coordinate sums) and 8 a tag entry (tag, count), plus 8 a tag of a post not yet compacted. The process's
  * own overhead (the Map of buckets, arrays' headers, the garbage collector's slack) comes on top.
  */
+import { DEFAULT_MEMORY_BUDGET_BYTES } from '../../../common/node/memory-budget';
 import type { Block } from './tile-blocks';
 import { summarise } from './tile-summary';
 
@@ -15,10 +16,11 @@ export const TILE_BYTES = 32;
 export const ENTRY_BYTES = 8;
 
 /**
- * The tile counts' budget when none is given: 3M posts a day took 131 MB (10k-tag vocabulary) and 151 MB
- * (1M tags) in `npm run bench -- store`, exact; a day of more than about 5M posts goes past it (extrapolated).
+ * The tile counts' budget when none is given: their half (`TILE_SHARE` in trend-engine.ts) of the default
+ * memory budget, 192 MB. 3M posts a day took 131 MB (10k-tag vocabulary) and 151 MB (1M tags) in `npm run
+ * bench -- store`, exact.
  */
-export const DEFAULT_TILE_BUDGET_BYTES = 256 * 1024 * 1024;
+export const DEFAULT_TILE_BUDGET_BYTES = DEFAULT_MEMORY_BUDGET_BYTES / 2;
 
 /** The tags a tile keeps at each step of summarising, in order: the long tail goes first, the top tags last. */
 const SUMMARY_KEEPS = [256, 64, 16, 4, 1] as const;
