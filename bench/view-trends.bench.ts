@@ -111,6 +111,6 @@ export function benchViewTrends(engine: TrendEngine, counts: PostCounts): void {
     console.log(`  rising world ${window.padEnd(3)} (uncached):  ${timeQuery(engine, counts, WORLD, null, window, 'rising')}`);
   }
   console.log(
-    `  top-10 world 24h, sparklines cold: ${timeQuery(engine, counts, WORLD, null, '24h', 'top', true)} (every minute of every country reread)`,
+    `  top-10 world 24h, sparklines cold: ${timeQuery(engine, counts, WORLD, null, '24h', 'top', true)} (every bucket of every country reread)`,
   );
 }
