@@ -284,7 +284,23 @@ describe('TrendEngine snapshots', () => {
         expect(fromB).toEqual(fromA);
         expect(everyAnswer(b)).toEqual(everyAnswer(a));
       }),
-      { numRuns: 150 },
+      {
+        numRuns: 150,
+        // Found by this property: a tag interned by a stale post and forgotten by the restored run's first
+        // sweep, not the saved run's, came back with another spelling (the sweep's time is now saved).
+        examples: [
+          [
+            [
+              { kind: 'post', advanceMs: 10120595, lateMs: 0, arrivalLagMs: 0, place: 0, jitter: 0, tags: [[1, 0]], copies: 1 },
+              { kind: 'redeliver', advanceMs: 141686, which: 0 },
+              { kind: 'tick', advanceMs: 174138 },
+              { kind: 'post', advanceMs: 92519, lateMs: 0, arrivalLagMs: 0, place: 0, jitter: 0, tags: [[1, 0]], copies: 1 },
+              { kind: 'post', advanceMs: 129600, lateMs: 86258539, arrivalLagMs: 0, place: 0, jitter: 0, tags: [[0, 0]], copies: 1 },
+            ],
+            [{ kind: 'post', advanceMs: 81462, lateMs: 0, arrivalLagMs: 0, place: 0, jitter: 0, tags: [[1, 0]], copies: 1 }],
+          ],
+        ],
+      },
     );
   });
 });

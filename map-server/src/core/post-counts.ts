@@ -24,7 +24,7 @@ import { GridIndex, type GridIndexSnapshot } from './grid-index';
 import { RegionSparks } from './region-sparks';
 import { TileCounts, type TileCountsSnapshot } from './tile-counts';
 import { DEFAULT_TILE_BUDGET_BYTES } from './tile-budget';
-import { checkObject, damaged } from './snapshot-check';
+import { checkNullableNumber, checkNumber, checkObject, damaged } from './snapshot-check';
 import { SNAPSHOT_VERSION } from './engine-snapshot';
 import type { TrendSources } from './trends-query';
 import type { TagRegionSources } from './tag-regions';
@@ -68,6 +68,11 @@ export interface PostCountsSnapshot {
   tiles?: TileCountsSnapshot;
   /** Formats 1 and 2 only: every post of the day on a fine grid (read in format 1, ignored in 2). */
   grid?: GridIndexSnapshot;
+  /**
+   * When the dictionary was last swept (a minute; null: never) and its live tags then: a restored run sweeps
+   * when the saved one would have, so it forgets (and respells) tags alike. Absent before format 4.
+   */
+  sweep?: { at: number | null; live: number };
 }
 
 export class PostCounts implements TrendSources, TagRegionSources {
@@ -122,7 +127,8 @@ export class PostCounts implements TrendSources, TagRegionSources {
 
   /** A copy of everything counted, as plain data. */
   snapshot(): PostCountsSnapshot {
-    return { dictionary: this.dictionary.snapshot(), store: this.store.snapshot(), tiles: this.tiles.snapshot() };
+    const sweep = { at: Number.isFinite(this.sweptAt) ? this.sweptAt : null, live: this.liveAtSweep };
+    return { dictionary: this.dictionary.snapshot(), store: this.store.snapshot(), tiles: this.tiles.snapshot(), sweep };
   }
 
   /**
@@ -145,7 +151,13 @@ export class PostCounts implements TrendSources, TagRegionSources {
     if (tiles.newestMinute !== (store.endMinute ?? Number.NEGATIVE_INFINITY)) {
       damaged(`${where}.tiles.newestMinute`, `the tiles end at minute ${tiles.newestMinute}, the windows at ${store.endMinute}`);
     }
-    return new PostCounts(dictionary, store, tiles, budgets);
+    const counts = new PostCounts(dictionary, store, tiles, budgets);
+    if (s.sweep !== undefined) {
+      const sweep = checkObject(s.sweep, `${where}.sweep`);
+      counts.sweptAt = checkNullableNumber(sweep.at, `${where}.sweep.at`, true) ?? Number.NEGATIVE_INFINITY;
+      counts.liveAtSweep = checkNumber(sweep.live, `${where}.sweep.live`, true);
+    }
+    return counts;
   }
 
   /** Changes whenever a count or the windows' end does: answers computed at an equal version are still right. */
