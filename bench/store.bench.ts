@@ -23,8 +23,7 @@ import type { Bbox } from '../common/browser/api';
 import { EVENT_VERSION, type GeoEvent } from '../common/node/event';
 import { cumulativeWeights, pickWeighted, prng, zipfCumulative } from '../common/node/prng';
 import { pointNear, syntheticCities } from '../producer/src/sources/synthetic-cities';
-import { TrendEngine, WINDOW_SHARE } from '../map-server/src/trend-engine';
-import { DEFAULT_MEMORY_BUDGET_BYTES } from '../common/node/memory-budget';
+import { TrendEngine, countBudgetsOf } from '../map-server/src/trend-engine';
 import { PostCounts } from '../map-server/src/core/post-counts';
 import { DEFAULT_TILE_BUDGET_BYTES } from '../map-server/src/core/tile-budget';
 import type { EngineSnapshot } from '../map-server/src/core/engine-snapshot';
@@ -94,8 +93,7 @@ function countPosts(
 ): { engine: TrendEngine; counts: PostCounts; ingestMs: number } {
   const post = postMaker(vocabulary);
   // The region windows at their share of the default memory budget, as `npm start` holds them.
-  const windows = Math.floor(DEFAULT_MEMORY_BUDGET_BYTES * WINDOW_SHARE);
-  const counts = PostCounts.create({ tiles: tileBudgetBytes, windows, others: DEFAULT_MEMORY_BUDGET_BYTES - windows - DEFAULT_TILE_BUDGET_BYTES });
+  const counts = PostCounts.create(countBudgetsOf({ tileBudgetBytes }));
   const engine = new TrendEngine({}, counts);
   let ingestMs = 0;
   let next = 0;

@@ -261,7 +261,7 @@ describe('the memory budget', () => {
   const GIB = 1024 * MIB;
   const budget = (argv: string[], env: Record<string, string> = {}) => config(argv, env).memoryBudgetBytes;
 
-  it('defaults to DEFAULT_MEMORY_BUDGET_BYTES, 512 MiB, listed in --help with the floor and binary units', () => {
+  it('defaults to DEFAULT_MEMORY_BUDGET_BYTES, 384 MiB, listed in --help with the floor and binary units', () => {
     expect(DEFAULT_MEMORY_BUDGET_BYTES).toBe(384 * MIB);
     expect(MIN_MEMORY_BUDGET_BYTES).toBe(16 * MIB);
     expect(budget([])).toBe(DEFAULT_MEMORY_BUDGET_BYTES);

@@ -25,7 +25,7 @@ function busy(engine: TrendEngine): TrendEngine {
 const approximate = (engine: TrendEngine) => engine.labels({ bbox: null, zoom: 3, window: '24h', limit: 50 }).approximate;
 
 describe('TrendEngine memory budget', () => {
-  it('defaults to DEFAULT_MEMORY_BUDGET_BYTES, 512 MiB, with the tile counts at their share of it', () => {
+  it('defaults to DEFAULT_MEMORY_BUDGET_BYTES, 384 MiB, with the tile counts at their share of it', () => {
     const engine = new TrendEngine();
     expect(engine.memoryBudgetBytes).toBe(DEFAULT_MEMORY_BUDGET_BYTES);
     expect(DEFAULT_MEMORY_BUDGET_BYTES).toBe(384 * MIB);

@@ -176,7 +176,7 @@ export class TrendEngine {
 
   /** Bytes the state takes now, as the memory budget counts it: the region windows, the tile counts, the tag dictionary (`PostCounts.bytes`) and the dedupe's ids. */
   get countedBytes(): number {
-    return this.counts.bytes() + this.seen.bytes();
+    return this.counts.bytes();
   }
 
   /** Bytes of the ids the dedupe holds (`SeenIds.bytes`, an estimate). */
@@ -305,6 +305,11 @@ function budgetsOf(options: TrendEngineOptions): { memoryBudgetBytes: number; ti
   const windowBudgetBytes = options.windowBudgetBytes ?? Math.floor(memoryBudgetBytes * WINDOW_SHARE);
   checkBudget(windowBudgetBytes, "windows' budget");
   return { memoryBudgetBytes, tileBudgetBytes, windowBudgetBytes };
+}
+
+/** The counts' budgets an engine with `options` gives its counts (for a benchmark that builds its own counts). */
+export function countBudgetsOf(options: TrendEngineOptions = {}): CountBudgets {
+  return countBudgets(budgetsOf(options));
 }
 
 /** The counts' budgets: the tiles' and the windows' as resolved, and what is left of the memory budget for the rest (the dictionary, the dedupe's ids). */

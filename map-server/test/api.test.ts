@@ -113,7 +113,7 @@ describe('HTTP API', () => {
       skipped: { invalid_event: 2 },
       clients: 0,
       newestEventTs: t0 + 3_000,
-      memory: { budgetBytes: 384 * 1024 * 1024, countedBytes: engine.countedBytes },
+      memory: { budgetBytes: 384 * 1024 * 1024, countedBytes: engine.tileBytes + engine.windowBytes + engine.dictionaryBytes + engine.dedupeBytes },
     });
     expect(body.memory.countedBytes).toBeGreaterThan(0);
   });

@@ -2,7 +2,7 @@
 import { PRODUCER_STATUS_VERSION, type ProducerStatus } from '../../common/browser/api';
 import { EVENT_VERSION, type GeoEvent } from '../../common/node/event';
 import { modulo } from '../../common/browser/modulo';
-import { MINUTE_TIER, TEN_MINUTE_TIER } from '../src/core/tile-counts';
+import { MINUTE_TIER, TEN_MINUTE_TIER } from '../src/core/tiers';
 import { BUCKET_MS, RING_BUCKETS, type WindowStoreSnapshot } from '../src/core/window-store';
 
 let nextId = 1_850_006_781_237_256_000n;
@@ -52,6 +52,12 @@ export function bucketOf(minute: number, newest: number): [start: number, minute
   if (newest - (ten + 9) < MINUTE_TIER) return [minute, 1];
   if (newest - (hour + 59) < TEN_MINUTE_TIER) return [ten, 10];
   return [hour, 60];
+}
+
+/** The value of one sample of a `/metrics` text, e.g. `metricValue(text, 'trendmap_posts_skipped_total{reason="duplicate"}')`; NaN when absent. */
+export function metricValue(text: string, sample: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${sample} `));
+  return line === undefined ? Number.NaN : Number(line.slice(sample.length + 1));
 }
 
 /**

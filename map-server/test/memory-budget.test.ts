@@ -9,7 +9,7 @@ import { MemoryBus } from '../../common/node/bus/memory-bus';
 import { checkedEvent } from '../../common/node/event';
 import { startMapServer, type RunningMapServer } from '../src/map-server';
 import { configFor, getJson, tempDirs } from '../../test/helpers';
-import { event } from './helpers';
+import { event, metricValue } from './helpers';
 import { closeAfterTest } from './test-app';
 
 const MIB = 1024 * 1024;
@@ -32,9 +32,7 @@ async function publishPosts(bus: MemoryBus): Promise<void> {
 
 /** The value of one sample of `/metrics`, read over HTTP; NaN when absent. */
 async function metric(server: RunningMapServer, name: string): Promise<number> {
-  const text = await (await fetch(`${server.url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-  return line === undefined ? Number.NaN : Number(line.slice(name.length + 1));
+  return metricValue(await (await fetch(`${server.url}/metrics`)).text(), name);
 }
 
 describe('the memory budget of a running map-server', () => {

@@ -5,7 +5,7 @@ import type { SubscriberHealth } from '../../common/node/bus/bus';
 import { SESSION_DEFAULTS } from '../src/sse/sse-session';
 import { fakeSession } from './fake-session';
 import type { MarkerHub } from '../src/sse/marker-hub';
-import { event, producerStatus } from './helpers';
+import { event, metricValue as value, producerStatus } from './helpers';
 import { ProducerStatuses } from '../src/producer-statuses';
 import { testApp } from './test-app';
 import { ENTRY_BYTES, TILE_BYTES } from '../src/core/tile-budget';
@@ -16,12 +16,6 @@ async function scrape(app: FastifyInstance): Promise<string> {
   expect(response.statusCode).toBe(200);
   expect(response.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
   return response.body;
-}
-
-/** The value of one sample, e.g. `value(text, 'trendmap_posts_skipped_total{reason="duplicate"}')`; NaN when absent. */
-function value(text: string, sample: string): number {
-  const line = text.split('\n').find((l) => l.startsWith(`${sample} `));
-  return line === undefined ? Number.NaN : Number(line.slice(sample.length + 1));
 }
 
 /** The sessions' socket limits: 10 s stalled is cut off. */

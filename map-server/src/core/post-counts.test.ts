@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WORLD } from '../../../common/browser/api';
 import { PostCounts } from './post-counts';
-import { HORIZON_MINUTES } from './tile-counts';
+import { HORIZON_MINUTES } from './tiers';
 import { boxCover } from './tiles';
 import { event } from '../../test/helpers';
 

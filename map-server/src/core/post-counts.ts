@@ -103,9 +103,9 @@ export class PostCounts implements TrendSources, TagRegionSources {
     return new PostCounts(undefined, new WindowStore(storeOptions(budgets.windows)), new TileCounts(budgets.tiles), budgets);
   }
 
-  /** What the counts take, as their budgets count it: the windows' tallies and totals, the tile counts' columns, the dictionary. */
+  /** What the state takes, as the budgets count it: the windows' tallies and totals, the tile counts' columns, the dictionary and `alsoHeld`. */
   bytes(): number {
-    return this.store.bytes() + this.tiles.bytes() + this.dictionary.bytes();
+    return this.store.bytes() + this.tiles.bytes() + this.dictionary.bytes() + this.alsoHeld();
   }
 
   /**

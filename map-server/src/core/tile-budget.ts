@@ -23,7 +23,7 @@ export const ENTRY_BYTES = 8;
 export const DEFAULT_TILE_BUDGET_BYTES = DEFAULT_MEMORY_BUDGET_BYTES / 2;
 
 /** The tags a tile keeps at each step of summarising, in order: the long tail goes first, the top tags last. */
-const SUMMARY_KEEPS = [256, 64, 16, 4, 1] as const;
+export const SUMMARY_KEEPS = [256, 64, 16, 4, 1] as const;
 
 export function blockBytes(block: Block): number {
   return block.cells.length * TILE_BYTES + block.tags.length * ENTRY_BYTES;

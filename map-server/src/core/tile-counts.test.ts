@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Bbox } from '../../../common/browser/api';
 import { modulo } from '../../../common/browser/modulo';
-import { HORIZON_MINUTES, MINUTE_TIER, TEN_MINUTE_TIER, TileCounts, type TileCountsSnapshot, type TileTops } from './tile-counts';
+import { TileCounts, type TileCountsSnapshot, type TileTops } from './tile-counts';
+import { HORIZON_MINUTES, MINUTE_TIER, TEN_MINUTE_TIER } from './tiers';
 import { FINEST_LEVEL, TILE_LEVELS, boxCover, rangeHolds, tileIndex, tileRange, tileX, tileY, type TileRange } from './tiles';
 import { bucketOf } from '../../test/helpers';
 

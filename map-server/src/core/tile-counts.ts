@@ -24,7 +24,7 @@
  * Pure: minutes are arguments (`floor(ms / 60_000)`), nothing here does I/O.
  */
 import { modulo } from '../../../common/browser/modulo';
-import { HORIZON_MINUTES, MINUTE_TIER, TEN_MINUTE_TIER, isDropped, placeOf, rollsUp } from './tiers';
+import { HORIZON_MINUTES, MINUTE_TIER, ROLL_UPS, TEN_MINUTE_TIER, isDropped, placeOf, rollsUp } from './tiers';
 import { checkNullableNumber, checkNumber, checkObject, damaged } from './snapshot-check';
 import { OpenCells, emptyBlock, mergeAll, mergeBlocks, type Block } from './tile-blocks';
 import { FINEST_LEVEL, TILE_LEVELS, partHolds, rangeHolds, tileX, tileY, type CoverPart, type TileRange } from './tiles';
@@ -34,7 +34,6 @@ import { DEFAULT_TILE_BUDGET_BYTES, ENTRY_BYTES, TILE_BYTES, blockBytes, fitBudg
 import { decodeBuckets, encodeBuckets, type TileCountsSnapshot } from './tile-snapshot';
 
 export type { BoxRead, BoxTally, TileCountsSnapshot, TileTop };
-export { HORIZON_MINUTES, MINUTE_TIER, TEN_MINUTE_TIER };
 
 /** A box's counts (`TileCounts.boxCounts`), where they start, and the sparklines of the tags asked for from the same read. */
 export interface BoxCounted extends BoxTally {
@@ -111,8 +110,9 @@ export class TileCounts {
   add(minute: number, lat: number, lon: number, tagIds: ArrayLike<number>): boolean {
     this.advanceTo(minute);
     // Out when its bucket is (its hour, that far back), as the windows' `isStale`: whatever the order of arrival.
-    if (isDropped(placeOf(minute, this.newest).start, this.newest)) return false;
-    const bucket = this.bucketFor(minute);
+    const place = this.placeOf(minute);
+    if (isDropped(place.start, this.newest)) return false;
+    const bucket = this.bucketAt(place);
     bucket.open ??= new OpenCells(TILE_LEVELS);
     bucket.open.add(tileX(lon, FINEST_LEVEL), tileY(lat, FINEST_LEVEL), lat, lon, tagIds);
     for (let t = 0; t < tagIds.length; t += 1) if (tagIds[t] > this.maxTagId) this.maxTagId = tagIds[t];
@@ -130,7 +130,8 @@ export class TileCounts {
     for (const tier of [this.minutes, this.tens, this.hours]) {
       for (const start of tier.keys()) if (isDropped(start, minute)) dropped += tier.delete(start) ? 1 : 0;
     }
-    const rolled = this.rollUp(this.minutes, this.tens, 10, MINUTE_TIER) + this.rollUp(this.tens, this.hours, 60, TEN_MINUTE_TIER);
+    const tiers = [this.minutes, this.tens, this.hours];
+    const rolled = ROLL_UPS.reduce((sum, { size, reach }, from) => sum + this.rollUp(tiers[from], tiers[from + 1], size, reach), 0);
     for (const bucket of this.minutes.values()) if (bucket.start < minute) compact(bucket);
     const summarised = this.fitBudget();
     // What the query caches hold is made of the blocks of before: let it go with them (or it stays pinned).
@@ -392,9 +393,8 @@ export class TileCounts {
     return { ...place, tier: [this.minutes, this.tens, this.hours][place.tier] };
   }
 
-  /** The bucket `minute` belongs in now, made when missing. */
-  private bucketFor(minute: number): Bucket {
-    const { tier, start, minutes } = this.placeOf(minute);
+  /** The bucket at `place` (`placeOf`), made when missing. */
+  private bucketAt({ tier, start, minutes }: { tier: Map<number, Bucket>; start: number; minutes: number }): Bucket {
     let bucket = tier.get(start);
     if (bucket === undefined) {
       bucket = { start, minutes, blocks: new Array<Block>(LEVELS).fill(emptyBlock()), open: null };

@@ -32,6 +32,7 @@ import { modulo } from '../../../common/browser/modulo';
 import { topK, type Ranked } from './top-k';
 import { HORIZON_MINUTES, ROLL_UPS, isDropped, placeOf, rollsUp } from './tiers';
 import { Tally, increment } from './tally';
+import { SUMMARY_KEEPS } from './tile-budget';
 import { checkNullableNumber, checkNumber, checkObject, checkSame, checkStrings, checkSum, checkTyped, damaged } from './snapshot-check';
 
 /** The length of a minute: the finest resolution of every window, in ms. */
@@ -54,8 +55,6 @@ class RegionTotals {
 export const PAIR_BYTES = 8;
 /** What a tag's running total takes in a region's window, in bytes (a Map entry of two numbers: V8's hash table). */
 export const TOTAL_BYTES = 40;
-/** The tags a tally keeps at each step of summarising, in order: the long tail goes first, the top tags last. */
-const SUMMARY_KEEPS = [256, 64, 16, 4, 1] as const;
 
 /** One time bucket: `minutes` (1, 10 or 60) from `start`, a tally per leaf (by the leaf's index). */
 class TimeBucket {
@@ -244,9 +243,8 @@ export class WindowStore {
     for (const tier of this.tiers) {
       for (const bucket of tier.values()) {
         for (let w = 0; w < WINDOW_LIST.length; w += 1) {
-          const left = bucket.last - (newEndMinute - WINDOW_LIST[w].minutes);
           // Its last minute was inside window w and is not any more.
-          if (left <= 0 && bucket.last > oldEndMinute - WINDOW_LIST[w].minutes) this.applyBucket(bucket, w, -1);
+          if (!this.holds(bucket, w) && bucket.last > oldEndMinute - WINDOW_LIST[w].minutes) this.applyBucket(bucket, w, -1);
         }
       }
     }
