@@ -4,8 +4,8 @@
  *
  * The horizon (`DEDUPE_HORIZON_MS`, 1 h unless the engine is given `dedupeHorizonMs`): a post redelivered
  * within the horizon of event time of the newest post counts once; one older than the horizon but still
- * inside the 24 h windows would count again. Why bounded: ids cost memory by the rate (8 bytes an id, about
- * 170 MB for a day at 250 posts/s), and redeliveries come within minutes of the original (a reconnect, a
+ * inside the 24 h windows would count again. Why bounded: ids cost memory by the rate (about 5.4 bytes an id,
+ * 117 MB for the hour at 6,000 posts/s), and redeliveries come within minutes of the original (a reconnect, a
  * consumer restarting from its last committed offset), not a day later.
  *
  * A redelivered post carries the same creation time, so ids are kept per minute of *event* time, for the
@@ -14,18 +14,19 @@
  * until then (a Kafka rebuild reads partitions at different paces: see `add`). Never longer than the
  * windows (`RING_BUCKETS`): an older post is stale anyway. Ids are hashed to 53 bits (a float64 holds them
  * exactly): within one minute, a false "seen" needs two of the minute's posts to collide, about n^2 / 2^54,
- * under 1e-6 at 100k posts a minute. A minute that can no longer take many new posts (`SEAL_AFTER_MINUTES` behind the newest) is packed into a sorted Float64Array:
- * 8 bytes an id instead of ~50 in a Set, found by binary search; stragglers go to a small Set beside it.
+ * under 1e-6 at 100k posts a minute. A minute's ids arrive into an open-addressing table (`OpenHashes`, 11 to
+ * 23 bytes an id); a minute that can no longer take many new posts (`SEAL_AFTER_MINUTES` behind the newest)
+ * is packed (`PackedHashes`: sorted and exact, about 5.4 bytes an id, found by a binary search); stragglers go
+ * to a small table beside it.
  */
 import { BUCKET_MS, RING_BUCKETS } from './window-store';
+import { OpenHashes, PackedHashes } from './hash-sets';
 import { checkNullableNumber, checkObject, checkSum, checkTyped, damaged } from './snapshot-check';
 
 /** How far back of the newest post's event time a redelivered post is still recognised, in ms. */
 export const DEDUPE_HORIZON_MS = 60 * 60_000;
 
 const SEAL_AFTER_MINUTES = 2;
-/** What an id of a minute not yet packed takes in its Set: about 50 bytes (see the opening comment). */
-const OPEN_ID_BYTES = 50;
 
 /** Throws a RangeError for a horizon below 0 ms (or NaN). */
 export function checkDedupeHorizon(horizonMs: number): void {
@@ -43,31 +44,42 @@ export interface SeenIdsSnapshot {
 }
 
 class MinuteIds {
-  open: Set<number> | null = new Set();
-  sealed: Float64Array | null = null;
+  open: OpenHashes | null = new OpenHashes();
+  sealed: PackedHashes | null = null;
   constructor(readonly minute: number) {}
 
   has(hash: number): boolean {
-    return (this.open?.has(hash) ?? false) || (this.sealed !== null && binarySearch(this.sealed, hash));
+    return (this.open?.has(hash) ?? false) || (this.sealed?.has(hash) ?? false);
   }
 
   add(hash: number): void {
-    (this.open ??= new Set()).add(hash);
+    (this.open ??= new OpenHashes()).add(hash);
+  }
+
+  get size(): number {
+    return (this.open?.size ?? 0) + (this.sealed?.length ?? 0);
+  }
+
+  get bytes(): number {
+    return (this.open?.bytes ?? 0) + (this.sealed?.bytes ?? 0);
   }
 
   /** Every hash held, ascending, in an array of its own. */
   sorted(): Float64Array {
-    const sealed = this.sealed ?? new Float64Array(0);
-    const all = new Float64Array(sealed.length + (this.open?.size ?? 0));
-    all.set(sealed);
-    if (this.open === null || this.open.size === 0) return all;
-    all.set([...this.open], sealed.length);
-    return all.sort();
+    const sealed = this.sealed?.values() ?? new Float64Array(0);
+    if (this.open === null || this.open.size === 0) return sealed;
+    const open = this.open.sorted();
+    // Two ascending runs, merged (the open hashes are never among the sealed ones).
+    const all = new Float64Array(sealed.length + open.length);
+    let i = 0;
+    let j = 0;
+    for (let k = 0; k < all.length; k += 1) all[k] = j >= open.length || (i < sealed.length && sealed[i] < open[j]) ? sealed[i++] : open[j++];
+    return all;
   }
 
   seal(): void {
     if (this.open === null || this.open.size === 0) return;
-    this.sealed = this.sorted();
+    this.sealed = PackedHashes.from(this.sorted());
     this.open = null;
   }
 }
@@ -105,17 +117,17 @@ export class SeenIds {
     return true;
   }
 
-  /** An estimate of the ids' memory, for the budget: 8 bytes a packed id, `OPEN_ID_BYTES` one in a Set. */
+  /** What the ids' arrays take, in bytes, for the budget (see hash-sets.ts). */
   bytes(): number {
     let bytes = 0;
-    for (const ids of this.minutes.values()) bytes += (ids.open?.size ?? 0) * OPEN_ID_BYTES + (ids.sealed?.length ?? 0) * 8;
+    for (const ids of this.minutes.values()) bytes += ids.bytes;
     return bytes;
   }
 
   /** Ids held, for memory accounting. */
   get size(): number {
     let n = 0;
-    for (const ids of this.minutes.values()) n += (ids.open?.size ?? 0) + (ids.sealed?.length ?? 0);
+    for (const ids of this.minutes.values()) n += ids.size;
     return n;
   }
 
@@ -167,7 +179,7 @@ export class SeenIds {
       if (ids.length === 0) return;
       const held = new MinuteIds(minute);
       held.open = null;
-      held.sealed = ids;
+      held.sealed = PackedHashes.from(ids);
       seen.minutes.set(minute, held);
     });
     return seen;
@@ -193,17 +205,4 @@ export function hashId(id: string): number {
     b ^= b >>> 15;
   }
   return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
-}
-
-function binarySearch(sorted: Float64Array, value: number): boolean {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = sorted[mid];
-    if (v === value) return true;
-    if (v < value) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
 }
