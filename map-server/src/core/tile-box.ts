@@ -69,7 +69,22 @@ function seek(cells: Uint32Array, from: number, index: number): number {
  */
 export interface BoxRead {
   fromMinute: number | null;
-  buckets: { start: number; minutes: number; blocks: Block[]; tiles: number[] }[];
+  buckets: {
+    start: number;
+    minutes: number;
+    blocks: Block[];
+    tiles: number[];
+    /** Where a read is kept between queries (a settled bucket's): posts per tag id in it, as `sparkBox` counts them. */
+    counted?: Map<number, number>;
+  }[];
+}
+
+/** One bucket of a box read. */
+export type BucketRead = BoxRead['buckets'][number];
+
+/** A bucket of a box read on the side of the split it is counted on: 0 recent, 1 reference. */
+export interface SideRead extends BucketRead {
+  side: 0 | 1;
 }
 
 /**
@@ -78,48 +93,56 @@ export interface BoxRead {
  * id, and is left all zero.
  */
 export function tallyBox(read: BoxRead, splitMinute: number, scratch: Int32Array): BoxTally {
-  // Per tag id, its recent count at [2 id] and its reference count at [2 id + 1].
+  const sides = read.buckets.map((bucket): SideRead => ({ ...bucket, side: bucket.start >= splitMinute ? 0 : 1 }));
+  return retally(NOTHING, [], sides, scratch);
+}
+
+/** A tally of no posts. */
+export const NOTHING: BoxTally = Object.freeze({
+  posts: 0,
+  recentPosts: 0,
+  ids: new Int32Array(0),
+  recent: new Int32Array(0),
+  reference: new Int32Array(0),
+  maxError: 0,
+  recentError: 0,
+});
+
+/**
+ * `base` less the buckets `removed` plus the buckets `added`, each on its side: how a box's tally kept
+ * between queries follows its buckets (`TileCounts.boxCounts`) at the cost of the buckets that changed and a
+ * pass over the tags of `base`. A bucket removed must have been added to `base` before, with the same
+ * blocks and side. Tags whose counts fall to zero are left out. `scratch` as `tallyBox`'s.
+ */
+export function retally(base: BoxTally, removed: readonly SideRead[], added: readonly SideRead[], scratch: Int32Array): BoxTally {
+  // Per tag id, its recent count at [2 id] and its reference count at [2 id + 1]; touched may list one twice.
   const touched: number[] = [];
-  let posts = 0;
-  let recentPosts = 0;
-  let maxError = 0;
-  let recentError = 0;
+  const sums = { posts: base.posts, recentPosts: base.recentPosts, maxError: base.maxError, recentError: base.recentError };
   try {
-    for (const { start, blocks, tiles } of read.buckets) {
-      const side = start >= splitMinute ? 0 : 1;
-      for (let k = 0; k < tiles.length; k += 2) {
-        const block = blocks[tiles[k]];
-        const r = tiles[k + 1];
-        posts += block.posts[r];
-        maxError += block.errors[r];
-        if (side === 0) {
-          recentPosts += block.posts[r];
-          recentError += block.errors[r];
-        }
-        for (let e = r === 0 ? 0 : block.ends[r - 1]; e < block.ends[r]; e += 1) {
-          const i = 2 * block.tags[e];
-          if (scratch[i] === 0 && scratch[i + 1] === 0) touched.push(i);
-          scratch[i + side] += block.counts[e];
-        }
-      }
+    for (let j = 0; j < base.ids.length; j += 1) {
+      const i = 2 * base.ids[j];
+      scratch[i] = base.recent[j];
+      scratch[i + 1] = base.reference[j];
+      touched.push(i);
     }
-    const n = touched.length;
-    const tally: BoxTally = {
-      posts,
-      recentPosts,
-      ids: new Int32Array(n),
-      recent: new Int32Array(n),
-      reference: new Int32Array(n),
-      maxError,
-      recentError,
-    };
-    for (let j = 0; j < n; j += 1) {
-      const i = touched[j];
-      tally.ids[j] = i / 2;
-      tally.recent[j] = scratch[i];
-      tally.reference[j] = scratch[i + 1];
+    for (const read of removed) addRead(read, -1, scratch, touched, sums);
+    for (const read of added) addRead(read, 1, scratch, touched, sums);
+    const ids = new Int32Array(touched.length);
+    const recent = new Int32Array(touched.length);
+    const reference = new Int32Array(touched.length);
+    let n = 0;
+    for (const i of touched) {
+      if (scratch[i] === 0 && scratch[i + 1] === 0) continue;
+      ids[n] = i / 2;
+      recent[n] = scratch[i];
+      reference[n] = scratch[i + 1];
+      n += 1;
+      // Zeroed as it is taken, so that a tag touched twice is taken once.
+      scratch[i] = 0;
+      scratch[i + 1] = 0;
     }
-    return tally;
+    const cut = <T extends Int32Array>(array: T) => (n === array.length ? array : array.slice(0, n));
+    return { ...sums, ids: cut(ids), recent: cut(recent), reference: cut(reference) };
   } finally {
     // All zero again, whatever happened: the next box reads it.
     for (const i of touched) {
@@ -128,6 +151,86 @@ export function tallyBox(read: BoxRead, splitMinute: number, scratch: Int32Array
     }
   }
 }
+
+/**
+ * `base` plus the buckets `fresh` (a few: the newest minute), as `retally(base, [], fresh, scratch)` counts
+ * them, but at the cost of a pass over `base`'s tags and `fresh`'s entries: what each query of a kept box
+ * pays. Tags new in `fresh` come after `base`'s. `scratch` as `tallyBox`'s.
+ */
+export function withFresh(base: BoxTally, fresh: readonly SideRead[], scratch: Int32Array): BoxTally {
+  if (fresh.length === 0) return base;
+  const touched: number[] = [];
+  const sums = { posts: base.posts, recentPosts: base.recentPosts, maxError: base.maxError, recentError: base.recentError };
+  try {
+    for (const read of fresh) addRead(read, 1, scratch, touched, sums);
+    const recent = base.recent.slice();
+    const reference = base.reference.slice();
+    for (let j = 0; j < base.ids.length; j += 1) {
+      const i = 2 * base.ids[j];
+      if (scratch[i] === 0 && scratch[i + 1] === 0) continue;
+      recent[j] += scratch[i];
+      reference[j] += scratch[i + 1];
+      scratch[i] = 0;
+      scratch[i + 1] = 0;
+    }
+    // What is left in the scratch: tags that `base` does not hold.
+    const extra = touched.filter((i) => scratch[i] !== 0 || scratch[i + 1] !== 0);
+    if (extra.length === 0) return { ...sums, ids: base.ids, recent, reference };
+    const n = base.ids.length;
+    const out = {
+      ...sums,
+      ids: new Int32Array(n + extra.length),
+      recent: new Int32Array(n + extra.length),
+      reference: new Int32Array(n + extra.length),
+    };
+    out.ids.set(base.ids);
+    out.recent.set(recent);
+    out.reference.set(reference);
+    extra.forEach((i, k) => {
+      out.ids[n + k] = i / 2;
+      out.recent[n + k] = scratch[i];
+      out.reference[n + k] = scratch[i + 1];
+    });
+    return out;
+  } finally {
+    for (const i of touched) {
+      scratch[i] = 0;
+      scratch[i + 1] = 0;
+    }
+  }
+}
+
+/** Adds (`sign` 1) or takes away (-1) one bucket's tiles into `scratch`, noting the tags it touches first. */
+function addRead(
+  read: SideRead,
+  sign: 1 | -1,
+  scratch: Int32Array,
+  touched: number[],
+  sums: { posts: number; recentPosts: number; maxError: number; recentError: number },
+): void {
+  const { blocks, tiles, side } = read;
+  for (let k = 0; k < tiles.length; k += 2) {
+    const block = blocks[tiles[k]];
+    const r = tiles[k + 1];
+    sums.posts += sign * block.posts[r];
+    sums.maxError += sign * block.errors[r];
+    if (side === 0) {
+      sums.recentPosts += sign * block.posts[r];
+      sums.recentError += sign * block.errors[r];
+    }
+    for (let e = r === 0 ? 0 : block.ends[r - 1]; e < block.ends[r]; e += 1) {
+      const i = 2 * block.tags[e];
+      if (scratch[i] === 0 && scratch[i + 1] === 0) touched.push(i);
+      scratch[i + side] += sign * block.counts[e];
+    }
+  }
+}
+
+/**
+ * Tags whose posts a kept bucket read holds for `sparkBox`, at most: the tags asked change slowly (a view's
+ * top 10, and those that come and go at its edge).
+ */
+const KEPT_SPARK_TAGS = 64;
 
 /**
  * The posts of each of `ids` (distinct) in a box read, per spark slot: `slots` slots of `slotMinutes` from
@@ -148,8 +251,12 @@ export function sparkBox(
   ids.forEach((id, s) => (seriesOf[id] = s + 1));
   const counts = new Float64Array(ids.length);
   try {
-    for (const { start, minutes, blocks, tiles } of read.buckets) {
+    for (const { start, minutes, blocks, tiles, counted } of read.buckets) {
       if (start + minutes - 1 < fromMinute) continue;
+      if (counted !== undefined && ids.every((id, s) => (counts[s] = counted.get(id) ?? -1) >= 0)) {
+        ids.forEach((_, s) => spread(counts[s], start, minutes, fromMinute, slotMinutes, series[s]));
+        continue;
+      }
       counts.fill(0);
       for (let k = 0; k < tiles.length; k += 2) {
         const block = blocks[tiles[k]];
@@ -168,6 +275,10 @@ export function sparkBox(
             if (s !== 0) counts[s - 1] += block.counts[e];
           }
         }
+      }
+      if (counted !== undefined) {
+        if (counted.size > KEPT_SPARK_TAGS) counted.clear();
+        ids.forEach((id, s) => counted.set(id, counts[s]));
       }
       ids.forEach((_, s) => spread(counts[s], start, minutes, fromMinute, slotMinutes, series[s]));
     }

@@ -28,7 +28,7 @@ import { HORIZON_MINUTES, MINUTE_TIER, ROLL_UPS, TEN_MINUTE_TIER, isDropped, pla
 import { checkNullableNumber, checkNumber, checkObject, damaged } from './snapshot-check';
 import { OpenCells, emptyBlock, mergeAll, mergeBlocks, type Block } from './tile-blocks';
 import { FINEST_LEVEL, TILE_LEVELS, partHolds, rangeHolds, tileX, tileY, type CoverPart, type TileRange } from './tiles';
-import { forEachTileIn, sparkBox, tallyBox, type BoxRead, type BoxTally } from './tile-box';
+import { NOTHING, forEachTileIn, retally, sparkBox, withFresh, type BoxRead, type BoxTally, type BucketRead, type SideRead } from './tile-box';
 import { rankBlock, tileTops, type TileTop } from './tile-tops';
 import { DEFAULT_TILE_BUDGET_BYTES, ENTRY_BYTES, TILE_BYTES, blockBytes, fitBudget, type BlockSlot } from './tile-budget';
 import { decodeBuckets, encodeBuckets, type TileCountsSnapshot } from './tile-snapshot';
@@ -53,6 +53,21 @@ const MERGED_UP_TO = 8;
 const RANKED_UP_TO = 6;
 /** Open entries (tags of posts times levels) of the newest minute past which a query compacts it rather than read it in place. */
 const OPEN_READ_LIMIT = 60_000;
+
+/** Boxes whose reads are kept between queries (`boxCounts`): a few views asked again and again. */
+const KEPT_BOXES = 16;
+
+/** A settled bucket's read of a box, and the blocks it was read from (the read stands while they do). */
+interface KeptRead {
+  blocks: Block[];
+  read: SideRead;
+}
+
+/** A box's reads of its settled buckets, and their tally. */
+interface KeptBox {
+  reads: Map<Bucket, KeptRead>;
+  tally: BoxTally;
+}
 
 /** One time bucket: `minutes` (1, 10 or 60) from `start`, a block and maybe open counts per level. */
 interface Bucket {
@@ -92,6 +107,8 @@ export class TileCounts {
   private readonly merged = new Map<string, { parts: Block[]; block: Block }>();
   /** Posts by tag id while one tile is ranked, all zero between; and the ids touched. */
   private scratch = new Int32Array(0);
+  /** Per box asked lately (its cover, as JSON), what its settled buckets' reads and tally were (`boxCounts`), least recently asked first. */
+  private readonly boxes = new Map<string, KeptBox>();
   /** Per tag id, its recent and reference posts while a box is added up (`boxCounts`), all zero between. */
   private pairs = new Int32Array(0);
 
@@ -138,6 +155,7 @@ export class TileCounts {
     if (dropped + rolled > 0 || summarised) {
       this.built.clear();
       this.merged.clear();
+      this.boxes.clear();
     }
   }
 
@@ -228,55 +246,94 @@ export class TileCounts {
   }
 
   /**
-   * The box `cover` (`boxCover`) over the buckets that hold minutes `fromMinute` to `toMinute`: its tiles in
-   * each, found once (`BoxRead`), to be added up (`tallyBox`) and put in sparkline slots (`sparkBox`). Reads
-   * bucket by bucket, merging nothing: a box costs its tiles' entries, with no merge of the world's blocks to
-   * wait for on a first query.
-   */
-  private readBox(cover: readonly CoverPart[], fromMinute: number, toMinute: number): BoxRead {
-    const keep = keepFor(cover);
-    const buckets = this.bucketsIn(fromMinute, toMinute);
-    return {
-      fromMinute: Number.isFinite(this.newest) ? this.placeOf(fromMinute).start : null,
-      buckets: buckets.map((bucket) => {
-        const isNewest = bucket.minutes === 1 && bucket.start === this.newest;
-        // Per level, its blocks: the newest minute's open part is read once per level, however many parts.
-        const levels = new Map<number, Block[]>();
-        const blocks: Block[] = [];
-        const tiles: number[] = [];
-        for (const part of cover) {
-          const li = levelIndex(part.level);
-          let read = levels.get(li);
-          if (read === undefined) levels.set(li, (read = isNewest ? this.readNewest(bucket, li, keep[li]) : [compact(bucket)[li]]));
-          for (const block of read) {
-            let b = blocks.indexOf(block);
-            if (b < 0) b = blocks.push(block) - 1;
-            forEachTileIn(block, part, (r) => tiles.push(b, r));
-          }
-        }
-        return { start: bucket.start, minutes: bucket.minutes, blocks, tiles };
-      }),
-    };
-  }
-
-  /**
    * Posts per tag in the box `cover` over minutes `fromMinute` to `toMinute`, split at `splitMinute` into
    * the reference period (before it) and the recent one, and the posts of each of `ids` in sparkline slots
    * (`spark`: `slots` slots of `slotMinutes` from `fromMinute`, from `sparkBox`), all from one read of the
    * box. Both periods are rounded outward to the buckets their minutes are filed in: the recent one starts
    * with the bucket that holds `splitMinute`, the reference one with the bucket that holds `fromMinute`,
    * and the answer says where, whether or not any bucket holds posts (null: before any post was counted).
+   *
+   * A box asked again (a viewer's panel, the same view of many viewers) is not read again: per box (the last
+   * `KEPT_BOXES` asked), the tiles found in each settled bucket and the tally of those buckets are kept, and
+   * a query reads only the buckets that changed since (a minute that settled, a late post, a bucket that
+   * crossed the split or left the window) and the newest minute, and passes once over the box's tags. Kept
+   * until the buckets roll up, drop or are summarised, as the other query caches.
    */
   boxCounts(cover: readonly CoverPart[], fromMinute: number, splitMinute: number, toMinute: number): BoxCounted {
-    const read = this.readBox(cover, fromMinute, toMinute);
     const split = this.placeOf(splitMinute).start;
-    const tally = tallyBox(read, split, this.pairScratch());
+    const key = JSON.stringify(cover);
+    const kept = this.boxes.get(key) ?? { reads: new Map<Bucket, KeptRead>(), tally: NOTHING };
+    // Most recently asked last: the first is the one to let go.
+    this.boxes.delete(key);
+    this.boxes.set(key, kept);
+    if (this.boxes.size > KEPT_BOXES) this.boxes.delete(this.boxes.keys().next().value!);
+    const keep = keepFor(cover);
+    // Per level of the cover, in the order its parts first use them: a settled bucket's blocks read.
+    const levels = [...new Set(cover.map((part) => levelIndex(part.level)))];
+    const reads: SideRead[] = [];
+    const fresh: SideRead[] = [];
+    const removed: SideRead[] = [];
+    const added: SideRead[] = [];
+    const stillKept = new Map<Bucket, KeptRead>();
+    for (const bucket of this.bucketsIn(fromMinute, toMinute)) {
+      const side = bucket.start >= split ? 0 : 1;
+      if (bucket.minutes === 1 && bucket.start === this.newest) {
+        const read = { ...this.readBucket(bucket, cover, keep, true), side } as const;
+        reads.push(read);
+        fresh.push(read);
+        continue;
+      }
+      // What the bucket's read depends on: its blocks at the cover's levels (replaced, never changed, when it changes).
+      const blocks = levels.map((li) => compact(bucket)[li]);
+      const old = kept.reads.get(bucket);
+      kept.reads.delete(bucket);
+      let read: SideRead;
+      if (old !== undefined && old.blocks.every((block, i) => block === blocks[i])) {
+        read = old.read.side === side ? old.read : { ...old.read, side };
+      } else {
+        read = { ...this.readBucket(bucket, cover, keep, false), side, counted: new Map() };
+      }
+      if (read !== old?.read) {
+        if (old !== undefined) removed.push(old.read);
+        added.push(read);
+      }
+      stillKept.set(bucket, { blocks, read });
+      reads.push(read);
+    }
+    // The buckets that left the window since.
+    for (const gone of kept.reads.values()) removed.push(gone.read);
+    kept.reads = stillKept;
+    if (removed.length + added.length > 0) kept.tally = retally(kept.tally, removed, added, this.pairScratch());
+    const tally = withFresh(kept.tally, fresh, this.pairScratch());
+    const read: BoxRead = { fromMinute: Number.isFinite(this.newest) ? this.placeOf(fromMinute).start : null, buckets: reads };
     return {
       ...tally,
       fromMinute: read.fromMinute,
       splitMinute: read.fromMinute === null ? null : split,
       sparks: (ids, sparkFrom, slotMinutes, slots) => sparkBox(read, ids, sparkFrom, slotMinutes, slots, this.scratchArray()),
     };
+  }
+
+  /**
+   * The tiles of `cover` in one bucket's blocks at the cover's levels (for the newest minute, still taking
+   * posts, its compacted part and its open part read in place).
+   */
+  private readBucket(bucket: Bucket, cover: readonly CoverPart[], keep: (((cell: number) => boolean) | null)[], isNewest: boolean): BucketRead {
+    // Per level, its blocks: the newest minute's open part is read once per level, however many parts.
+    const levels = new Map<number, Block[]>();
+    const blocks: Block[] = [];
+    const tiles: number[] = [];
+    for (const part of cover) {
+      const li = levelIndex(part.level);
+      let read = levels.get(li);
+      if (read === undefined) levels.set(li, (read = isNewest ? this.readNewest(bucket, li, keep[li]) : [compact(bucket)[li]]));
+      for (const block of read) {
+        let b = blocks.indexOf(block);
+        if (b < 0) b = blocks.push(block) - 1;
+        forEachTileIn(block, part, (r) => tiles.push(b, r));
+      }
+    }
+    return { start: bucket.start, minutes: bucket.minutes, blocks, tiles };
   }
 
   /** What `build` makes of `parts`, kept under `key` until `parts` are other blocks (blocks never change: they are replaced). */

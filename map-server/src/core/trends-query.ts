@@ -4,7 +4,7 @@
  * rising score and sparkline. Pure: reads what `TrendSources` names, at the store's current end, and nothing
  * else; does no I/O.
  */
-import { SPARK_SLOTS, type Bbox, type SortName, type Trend, type TrendsResponse } from '../../../common/browser/api';
+import { RISING, SPARK_SLOTS, type Bbox, type SortName, type Trend, type TrendsResponse } from '../../../common/browser/api';
 import type { WindowName } from '../../../common/browser/windows';
 import { BUCKET_MS, type WindowStore } from './window-store';
 import type { TileCounts } from './tile-counts';
@@ -127,6 +127,8 @@ function regionAnswer(query: TrendsQuery, frame: Frame, { store, sparks: regionS
     for (const [id, count] of inWindow) top.offer(id, count);
   } else {
     for (const [id, recent] of inRecent) {
+      // Most tags of a long tail are under the minimum: skipped before their reference is looked up.
+      if (recent < RISING.minCount) continue;
       const { score } = risingScore(recent, (inOuter.get(id) ?? 0) - recent, plan);
       if (isRising(recent, score, plan)) top.offer(id, score);
     }
@@ -172,7 +174,7 @@ function viewAnswer(query: TrendsQuery, bbox: Bbox, frame: Frame, { tiles, store
     if (query.sort === 'top') {
       const count = windowCount(i);
       if (count > 0) top.offer(i, count);
-    } else {
+    } else if (counts.recent[i] >= RISING.minCount) {
       const { score } = risingScore(counts.recent[i], counts.reference[i], plan);
       if (isRising(counts.recent[i], score, plan)) top.offer(i, score);
     }
