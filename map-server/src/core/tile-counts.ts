@@ -130,6 +130,10 @@ export class TileCounts {
     const place = this.placeOf(minute);
     if (isDropped(place.start, this.newest)) return false;
     const bucket = this.bucketAt(place);
+    // A post hours late changes a 10-minute or hour bucket's blocks: the kept box reads of its old blocks
+    // would hold them (megabytes at the finest levels) until the box is asked again. Let them go now; a
+    // minute bucket's are small, and a late minute is common (a post sent as its minute ended).
+    if (place.minutes > 1) this.boxes.clear();
     bucket.open ??= new OpenCells(TILE_LEVELS);
     bucket.open.add(tileX(lon, FINEST_LEVEL), tileY(lat, FINEST_LEVEL), lat, lon, tagIds);
     for (let t = 0; t < tagIds.length; t += 1) if (tagIds[t] > this.maxTagId) this.maxTagId = tagIds[t];
@@ -257,7 +261,8 @@ export class TileCounts {
    * `KEPT_BOXES` asked), the tiles found in each settled bucket and the tally of those buckets are kept, and
    * a query reads only the buckets that changed since (a minute that settled, a late post, a bucket that
    * crossed the split or left the window) and the newest minute, and passes once over the box's tags. Kept
-   * until the buckets roll up, drop or are summarised, as the other query caches.
+   * until the buckets roll up, drop or are summarised, as the other query caches, or a post lands in a
+   * 10-minute or hour bucket (see `add`).
    */
   boxCounts(cover: readonly CoverPart[], fromMinute: number, splitMinute: number, toMinute: number): BoxCounted {
     const split = this.placeOf(splitMinute).start;
