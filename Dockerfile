@@ -26,7 +26,7 @@ FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/data
 # glibc's allocator: blocks over 64 KiB mapped on their own and unmapped when freed, free memory given back
 # past 128 KiB. The map-server's counts replace large typed arrays all the time; with glibc's defaults it kept
-# about 150 MB more resident at 6,000 posts/s (`npm run bench -- store-rate`, README).
+# about 100 MB more resident at 6,000 posts/s (`npm run bench -- store-rate`, README).
 ENV MALLOC_MMAP_THRESHOLD_=65536 MALLOC_TRIM_THRESHOLD_=131072
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./

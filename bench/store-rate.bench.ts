@@ -33,7 +33,7 @@ function timed(ask: () => { approximate: boolean }): string {
 /**
  * glibc's allocator settings in the Docker image (Dockerfile): large blocks mapped and unmapped on their own
  * rather than kept in the heap after they are freed, and free memory given back sooner. The tile counts
- * replace their blocks as they merge and summarise; with the defaults, glibc kept about 150 MB of them.
+ * replace their blocks as they merge and summarise; with the defaults, glibc kept about 100 MB more resident.
  */
 const IMAGE_MALLOC = { MALLOC_MMAP_THRESHOLD_: '65536', MALLOC_TRIM_THRESHOLD_: '131072' };
 

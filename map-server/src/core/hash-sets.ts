@@ -81,8 +81,14 @@ export class PackedHashes {
     private readonly high: Uint8Array | Uint16Array,
   ) {}
 
-  /** `sorted`: distinct hashes, ascending (not checked). */
+  /**
+   * `sorted`: distinct hashes, ascending (not checked). Throws a RangeError for a value that is not a
+   * 53-bit hash (an integer from 0 to 2^53 - 1): it would be packed as another.
+   */
   static from(sorted: Float64Array): PackedHashes {
+    for (const hash of sorted) {
+      if (!(Number.isInteger(hash) && hash >= 0 && hash < 2 ** 53)) throw new RangeError(`${hash} is not a 53-bit hash`);
+    }
     const n = sorted.length;
     // About eight hashes a bucket: the starts cost half a byte a hash. From 65,536 hashes on, what remains
     // of a hash past 32 bits fits in a byte.

@@ -81,6 +81,9 @@ describe('SeenIds', () => {
     shorter.add('next minute', t0 + 10 * BUCKET_MS);
     expect(shorter.size).toBe(5 * 10 + 1); // minutes 5 to 9, and the new one
     expect(() => SeenIds.restore({ ...seen.snapshot(), sizes: new Uint32Array(3) })).toThrow(/^seen\.sizes: expected 10 entries, got 3$/);
+    const outOfRange = seen.snapshot();
+    outOfRange.hashes[0] = -1;
+    expect(() => SeenIds.restore(outOfRange)).toThrow(/^seen\.hashes: the ids of minute \d+ are not all 53-bit hashes$/);
   });
 
   it('hashes to a 53-bit integer, differently for close ids', () => {

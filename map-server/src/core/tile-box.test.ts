@@ -273,7 +273,7 @@ describe('tallyBox', () => {
   it('leaves the scratch all zero when a read fails part way', () => {
     const read = threeBuckets();
     // A tile of a block that is not there, after some tags are counted.
-    read.buckets[1].tiles.push(7, 0);
+    read.buckets[1].tiles = [...Array.from(read.buckets[1].tiles), 7, 0];
     const scratch = new Int32Array(2 * 8);
     expect(() => tallyBox(read, 60, scratch)).toThrow();
     expect(Array.from(scratch).every((v) => v === 0)).toBe(true);

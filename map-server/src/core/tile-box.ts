@@ -73,7 +73,7 @@ export interface BoxRead {
     start: number;
     minutes: number;
     blocks: Block[];
-    tiles: number[];
+    tiles: ArrayLike<number>;
     /** Where a read is kept between queries (a settled bucket's): posts per tag id in it, as `sparkBox` counts them. */
     counted?: Map<number, number>;
   }[];
@@ -155,7 +155,8 @@ export function retally(base: BoxTally, removed: readonly SideRead[], added: rea
 /**
  * `base` plus the buckets `fresh` (a few: the newest minute), as `retally(base, [], fresh, scratch)` counts
  * them, but at the cost of a pass over `base`'s tags and `fresh`'s entries: what each query of a kept box
- * pays. Tags new in `fresh` come after `base`'s. `scratch` as `tallyBox`'s.
+ * pays. Tags new in `fresh` come after `base`'s. `scratch` as `tallyBox`'s. The answer may share `base`'s
+ * arrays (all of `base` when `fresh` is empty): read them, never write them.
  */
 export function withFresh(base: BoxTally, fresh: readonly SideRead[], scratch: Int32Array): BoxTally {
   if (fresh.length === 0) return base;

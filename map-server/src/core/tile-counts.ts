@@ -56,6 +56,8 @@ const OPEN_READ_LIMIT = 60_000;
 
 /** Boxes whose reads are kept between queries (`boxCounts`): a few views asked again and again. */
 const KEPT_BOXES = 16;
+/** What the kept boxes' tiles and tallies may take, in bytes (`keptBytes`): a continent over 24 h is a few MB. */
+const KEPT_BOX_BYTES = 32 * 1024 * 1024;
 
 /** A settled bucket's read of a box, and the blocks it was read from (the read stands while they do). */
 interface KeptRead {
@@ -67,6 +69,13 @@ interface KeptRead {
 interface KeptBox {
   reads: Map<Bucket, KeptRead>;
   tally: BoxTally;
+}
+
+/** What a kept box's arrays take, in bytes: 4 a tile found, 12 a tag of its tally. */
+function keptBytes(box: KeptBox): number {
+  let tiles = 0;
+  for (const { read } of box.reads.values()) tiles += read.tiles.length;
+  return 4 * tiles + 12 * box.tally.ids.length;
 }
 
 /** One time bucket: `minutes` (1, 10 or 60) from `start`, a block and maybe open counts per level. */
@@ -130,10 +139,7 @@ export class TileCounts {
     const place = this.placeOf(minute);
     if (isDropped(place.start, this.newest)) return false;
     const bucket = this.bucketAt(place);
-    // A post hours late changes a 10-minute or hour bucket's blocks: the kept box reads of its old blocks
-    // would hold them (megabytes at the finest levels) until the box is asked again. Let them go now; a
-    // minute bucket's are small, and a late minute is common (a post sent as its minute ended).
-    if (place.minutes > 1) this.boxes.clear();
+    if (place.minutes > 1 || place.start !== this.newest) this.forgetReadsOf(bucket);
     bucket.open ??= new OpenCells(TILE_LEVELS);
     bucket.open.add(tileX(lon, FINEST_LEVEL), tileY(lat, FINEST_LEVEL), lat, lon, tagIds);
     for (let t = 0; t < tagIds.length; t += 1) if (tagIds[t] > this.maxTagId) this.maxTagId = tagIds[t];
@@ -261,17 +267,16 @@ export class TileCounts {
    * `KEPT_BOXES` asked), the tiles found in each settled bucket and the tally of those buckets are kept, and
    * a query reads only the buckets that changed since (a minute that settled, a late post, a bucket that
    * crossed the split or left the window) and the newest minute, and passes once over the box's tags. Kept
-   * until the buckets roll up, drop or are summarised, as the other query caches, or a post lands in a
-   * 10-minute or hour bucket (see `add`).
+   * until the buckets roll up, drop or are summarised, as the other query caches; a late post takes its
+   * bucket out of the kept boxes (`forgetReadsOf`).
    */
   boxCounts(cover: readonly CoverPart[], fromMinute: number, splitMinute: number, toMinute: number): BoxCounted {
     const split = this.placeOf(splitMinute).start;
-    const key = JSON.stringify(cover);
-    const kept = this.boxes.get(key) ?? { reads: new Map<Bucket, KeptRead>(), tally: NOTHING };
-    // Most recently asked last: the first is the one to let go.
+    // The window's shape is part of the key: a panel switching between 1h and 24h keeps both.
+    const key = `${toMinute - fromMinute}|${toMinute - splitMinute}|${JSON.stringify(cover)}`;
+    // Out of the kept boxes while it is worked on: if anything throws, nothing half updated is kept.
+    const kept = this.boxes.get(key);
     this.boxes.delete(key);
-    this.boxes.set(key, kept);
-    if (this.boxes.size > KEPT_BOXES) this.boxes.delete(this.boxes.keys().next().value!);
     const keep = keepFor(cover);
     // Per level of the cover, in the order its parts first use them: a settled bucket's blocks read.
     const levels = [...new Set(cover.map((part) => levelIndex(part.level)))];
@@ -290,13 +295,13 @@ export class TileCounts {
       }
       // What the bucket's read depends on: its blocks at the cover's levels (replaced, never changed, when it changes).
       const blocks = levels.map((li) => compact(bucket)[li]);
-      const old = kept.reads.get(bucket);
-      kept.reads.delete(bucket);
+      const old = kept?.reads.get(bucket);
       let read: SideRead;
       if (old !== undefined && old.blocks.every((block, i) => block === blocks[i])) {
         read = old.read.side === side ? old.read : { ...old.read, side };
       } else {
-        read = { ...this.readBucket(bucket, cover, keep, false), side, counted: new Map() };
+        const { tiles, ...rest } = this.readBucket(bucket, cover, keep, false);
+        read = { ...rest, tiles: Int32Array.from(tiles), side, counted: new Map() };
       }
       if (read !== old?.read) {
         if (old !== undefined) removed.push(old.read);
@@ -306,10 +311,11 @@ export class TileCounts {
       reads.push(read);
     }
     // The buckets that left the window since.
-    for (const gone of kept.reads.values()) removed.push(gone.read);
-    kept.reads = stillKept;
-    if (removed.length + added.length > 0) kept.tally = retally(kept.tally, removed, added, this.pairScratch());
-    const tally = withFresh(kept.tally, fresh, this.pairScratch());
+    for (const [bucket, gone] of kept?.reads ?? []) if (!stillKept.has(bucket)) removed.push(gone.read);
+    const before = kept?.tally ?? NOTHING;
+    const settled = removed.length + added.length > 0 ? retally(before, removed, added, this.pairScratch()) : before;
+    const tally = withFresh(settled, fresh, this.pairScratch());
+    this.keepBox(key, { reads: stillKept, tally: settled });
     const read: BoxRead = { fromMinute: Number.isFinite(this.newest) ? this.placeOf(fromMinute).start : null, buckets: reads };
     return {
       ...tally,
@@ -317,6 +323,37 @@ export class TileCounts {
       splitMinute: read.fromMinute === null ? null : split,
       sparks: (ids, sparkFrom, slotMinutes, slots) => sparkBox(read, ids, sparkFrom, slotMinutes, slots, this.scratchArray()),
     };
+  }
+
+  /** Keeps `box` as the most recently asked, letting the least recently asked go past `KEPT_BOXES` or `KEPT_BOX_BYTES`. */
+  private keepBox(key: string, box: KeptBox): void {
+    this.boxes.set(key, box);
+    let bytes = 0;
+    for (const kept of this.boxes.values()) bytes += keptBytes(kept);
+    for (const [oldest, kept] of this.boxes) {
+      if (this.boxes.size <= KEPT_BOXES && bytes <= KEPT_BOX_BYTES) break;
+      bytes -= keptBytes(kept);
+      this.boxes.delete(oldest);
+    }
+  }
+
+  /**
+   * Takes `bucket`'s reads out of the kept boxes, their posts out of the boxes' tallies, before a late post
+   * changes its blocks: a kept read then never holds blocks its bucket has replaced (megabytes at the finest
+   * levels), and a box asked again reads the bucket anew.
+   */
+  private forgetReadsOf(bucket: Bucket): void {
+    for (const [key, box] of this.boxes) {
+      const kept = box.reads.get(bucket);
+      if (kept === undefined) continue;
+      try {
+        box.tally = retally(box.tally, [kept.read], [], this.pairScratch());
+        box.reads.delete(bucket);
+      } catch (error) {
+        this.boxes.delete(key);
+        throw error;
+      }
+    }
   }
 
   /**
