@@ -56,6 +56,8 @@ const OPEN_READ_LIMIT = 60_000;
 
 /** Boxes whose reads are kept between queries (`boxCounts`): a few views asked again and again. */
 const KEPT_BOXES = 16;
+/** Boxes remembered as asked once, at most (then forgotten all at once): a busy map's worth of pans. */
+const ASKED_ONCE = 1_024;
 /** What the kept boxes' tiles and tallies may take, in bytes (`keptBytes`): a continent over 24 h is a few MB. */
 const KEPT_BOX_BYTES = 32 * 1024 * 1024;
 
@@ -118,6 +120,8 @@ export class TileCounts {
   private scratch = new Int32Array(0);
   /** Per box asked lately (its cover, as JSON), what its settled buckets' reads and tally were (`boxCounts`), least recently asked first. */
   private readonly boxes = new Map<string, KeptBox>();
+  /** Boxes asked once and not kept (yet): kept if asked again. */
+  private readonly askedOnce = new Set<string>();
   /** Per tag id, its recent and reference posts while a box is added up (`boxCounts`), all zero between. */
   private pairs = new Int32Array(0);
 
@@ -264,7 +268,7 @@ export class TileCounts {
    * and the answer says where, whether or not any bucket holds posts (null: before any post was counted).
    *
    * A box asked again (a viewer's panel, the same view of many viewers) is not read again: per box (the last
-   * `KEPT_BOXES` asked), the tiles found in each settled bucket and the tally of those buckets are kept, and
+   * `KEPT_BOXES` asked twice or more), the tiles found in each settled bucket and the tally of those buckets are kept, and
    * a query reads only the buckets that changed since (a minute that settled, a late post, a bucket that
    * crossed the split or left the window) and the newest minute, and passes once over the box's tags. Kept
    * until the buckets roll up, drop or are summarised, as the other query caches; a late post takes its
@@ -277,6 +281,14 @@ export class TileCounts {
     // Out of the kept boxes while it is worked on: if anything throws, nothing half updated is kept.
     const kept = this.boxes.get(key);
     this.boxes.delete(key);
+    // Kept from its second ask on: a map panned across the world asks box after box once, and keeping each
+    // would only give the garbage collector megabytes to promote and sweep.
+    const keepIt = kept !== undefined || this.askedOnce.has(key);
+    if (keepIt) this.askedOnce.delete(key);
+    else {
+      if (this.askedOnce.size >= ASKED_ONCE) this.askedOnce.clear();
+      this.askedOnce.add(key);
+    }
     const keep = keepFor(cover);
     // Per level of the cover, in the order its parts first use them: a settled bucket's blocks read.
     const levels = [...new Set(cover.map((part) => levelIndex(part.level)))];
@@ -291,6 +303,12 @@ export class TileCounts {
         const read = { ...this.readBucket(bucket, cover, keep, true), side } as const;
         reads.push(read);
         fresh.push(read);
+        continue;
+      }
+      if (!keepIt) {
+        const read = { ...this.readBucket(bucket, cover, keep, false), side } as const;
+        reads.push(read);
+        added.push(read);
         continue;
       }
       // What the bucket's read depends on: its blocks at the cover's levels (replaced, never changed, when it changes).
@@ -312,10 +330,15 @@ export class TileCounts {
     }
     // The buckets that left the window since.
     for (const [bucket, gone] of kept?.reads ?? []) if (!stillKept.has(bucket)) removed.push(gone.read);
-    const before = kept?.tally ?? NOTHING;
-    const settled = removed.length + added.length > 0 ? retally(before, removed, added, this.pairScratch()) : before;
-    const tally = withFresh(settled, fresh, this.pairScratch());
-    this.keepBox(key, { reads: stillKept, tally: settled });
+    let tally: BoxTally;
+    if (keepIt) {
+      const before = kept?.tally ?? NOTHING;
+      const settled = removed.length + added.length > 0 ? retally(before, removed, added, this.pairScratch()) : before;
+      tally = withFresh(settled, fresh, this.pairScratch());
+      this.keepBox(key, { reads: stillKept, tally: settled });
+    } else {
+      tally = retally(NOTHING, [], [...added, ...fresh], this.pairScratch());
+    }
     const read: BoxRead = { fromMinute: Number.isFinite(this.newest) ? this.placeOf(fromMinute).start : null, buckets: reads };
     return {
       ...tally,
