@@ -179,7 +179,7 @@ export class TrendEngine {
     return this.counts.bytes();
   }
 
-  /** Bytes of the ids the dedupe holds (`SeenIds.bytes`, an estimate). */
+  /** Bytes of the ids the dedupe holds (`SeenIds.bytes`: its tables' arrays). */
   get dedupeBytes(): number {
     return this.seen.bytes();
   }

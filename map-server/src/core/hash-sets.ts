@@ -11,6 +11,11 @@
  */
 
 const TWO_32 = 2 ** 32;
+
+/** Whether `value` is a 53-bit hash: an integer from 0 to 2^53 - 1. */
+export function isHash(value: number): boolean {
+  return Number.isInteger(value) && value >= 0 && value < 2 ** 53;
+}
 /** Most of a table's slots that may be full before it doubles. */
 const MAX_LOAD = 0.7;
 
@@ -86,9 +91,7 @@ export class PackedHashes {
    * 53-bit hash (an integer from 0 to 2^53 - 1): it would be packed as another.
    */
   static from(sorted: Float64Array): PackedHashes {
-    for (const hash of sorted) {
-      if (!(Number.isInteger(hash) && hash >= 0 && hash < 2 ** 53)) throw new RangeError(`${hash} is not a 53-bit hash`);
-    }
+    for (const hash of sorted) if (!isHash(hash)) throw new RangeError(`${hash} is not a 53-bit hash`);
     const n = sorted.length;
     // About eight hashes a bucket: the starts cost half a byte a hash. From 65,536 hashes on, what remains
     // of a hash past 32 bits fits in a byte.

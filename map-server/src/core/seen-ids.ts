@@ -20,7 +20,7 @@
  * to a small table beside it.
  */
 import { BUCKET_MS, RING_BUCKETS } from './window-store';
-import { OpenHashes, PackedHashes } from './hash-sets';
+import { OpenHashes, PackedHashes, isHash } from './hash-sets';
 import { checkNullableNumber, checkObject, checkSum, checkTyped, damaged } from './snapshot-check';
 
 /** How far back of the newest post's event time a redelivered post is still recognised, in ms. */
@@ -171,11 +171,9 @@ export class SeenIds {
       const ids = hashes.slice(at, (at += sizes[i]));
       if (!(minute <= newest)) damaged(`${where}.minutes[${i}]`, `minute ${minute} is after the newest, ${newest}`);
       if (i > 0 && !(minutes[i - 1] < minute)) damaged(`${where}.minutes`, 'not in ascending order');
-      for (let j = 1; j < ids.length; j += 1) {
-        if (!(ids[j - 1] < ids[j])) damaged(`${where}.hashes`, `the ids of minute ${minute} are not in ascending order`);
-      }
-      if (ids.length > 0 && !(Number.isInteger(ids[0]) && ids[0] >= 0 && ids[ids.length - 1] < 2 ** 53 && ids.every(Number.isInteger))) {
-        damaged(`${where}.hashes`, `the ids of minute ${minute} are not all 53-bit hashes`);
+      for (let j = 0; j < ids.length; j += 1) {
+        if (!isHash(ids[j])) damaged(`${where}.hashes`, `the ids of minute ${minute} are not all 53-bit hashes`);
+        if (j > 0 && !(ids[j - 1] < ids[j])) damaged(`${where}.hashes`, `the ids of minute ${minute} are not in ascending order`);
       }
       // Every minute saved is held, late ones too, as the saved process held them: all that the horizon
       // leaves behind goes when the newest post moves on by a minute.

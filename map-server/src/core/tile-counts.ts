@@ -67,17 +67,18 @@ interface KeptRead {
   read: SideRead;
 }
 
-/** A box's reads of its settled buckets, and their tally. */
+/** A box's reads of its settled buckets, their tally, and what their arrays take (`keptBytes`, as kept). */
 interface KeptBox {
   reads: Map<Bucket, KeptRead>;
   tally: BoxTally;
+  bytes: number;
 }
 
 /** What a kept box's arrays take, in bytes: 4 a tile found, 12 a tag of its tally. */
-function keptBytes(box: KeptBox): number {
+function keptBytes(reads: Map<Bucket, KeptRead>, tally: BoxTally): number {
   let tiles = 0;
-  for (const { read } of box.reads.values()) tiles += read.tiles.length;
-  return 4 * tiles + 12 * box.tally.ids.length;
+  for (const { read } of reads.values()) tiles += read.tiles.length;
+  return 4 * tiles + 12 * tally.ids.length;
 }
 
 /** One time bucket: `minutes` (1, 10 or 60) from `start`, a block and maybe open counts per level. */
@@ -143,7 +144,8 @@ export class TileCounts {
     const place = this.placeOf(minute);
     if (isDropped(place.start, this.newest)) return false;
     const bucket = this.bucketAt(place);
-    if (place.minutes > 1 || place.start !== this.newest) this.forgetReadsOf(bucket);
+    // Into any bucket but the newest minute's, which no box keeps: the post is late.
+    if (place.start !== this.newest) this.forgetReadsOf(bucket);
     bucket.open ??= new OpenCells(TILE_LEVELS);
     bucket.open.add(tileX(lon, FINEST_LEVEL), tileY(lat, FINEST_LEVEL), lat, lon, tagIds);
     for (let t = 0; t < tagIds.length; t += 1) if (tagIds[t] > this.maxTagId) this.maxTagId = tagIds[t];
@@ -306,9 +308,7 @@ export class TileCounts {
         continue;
       }
       if (!keepIt) {
-        const read = { ...this.readBucket(bucket, cover, keep, false), side } as const;
-        reads.push(read);
-        added.push(read);
+        reads.push({ ...this.readBucket(bucket, cover, keep, false), side });
         continue;
       }
       // What the bucket's read depends on: its blocks at the cover's levels (replaced, never changed, when it changes).
@@ -335,9 +335,9 @@ export class TileCounts {
       const before = kept?.tally ?? NOTHING;
       const settled = removed.length + added.length > 0 ? retally(before, removed, added, this.pairScratch()) : before;
       tally = withFresh(settled, fresh, this.pairScratch());
-      this.keepBox(key, { reads: stillKept, tally: settled });
+      this.keepBox(key, { reads: stillKept, tally: settled, bytes: keptBytes(stillKept, settled) });
     } else {
-      tally = retally(NOTHING, [], [...added, ...fresh], this.pairScratch());
+      tally = retally(NOTHING, [], reads, this.pairScratch());
     }
     const read: BoxRead = { fromMinute: Number.isFinite(this.newest) ? this.placeOf(fromMinute).start : null, buckets: reads };
     return {
@@ -352,10 +352,10 @@ export class TileCounts {
   private keepBox(key: string, box: KeptBox): void {
     this.boxes.set(key, box);
     let bytes = 0;
-    for (const kept of this.boxes.values()) bytes += keptBytes(kept);
+    for (const kept of this.boxes.values()) bytes += kept.bytes;
     for (const [oldest, kept] of this.boxes) {
       if (this.boxes.size <= KEPT_BOXES && bytes <= KEPT_BOX_BYTES) break;
-      bytes -= keptBytes(kept);
+      bytes -= kept.bytes;
       this.boxes.delete(oldest);
     }
   }
@@ -372,6 +372,7 @@ export class TileCounts {
       try {
         box.tally = retally(box.tally, [kept.read], [], this.pairScratch());
         box.reads.delete(bucket);
+        box.bytes = keptBytes(box.reads, box.tally);
       } catch (error) {
         this.boxes.delete(key);
         throw error;
