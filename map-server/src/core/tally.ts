@@ -7,15 +7,16 @@ import { damaged } from './snapshot-check';
 
 /**
  * One leaf's posts in one time bucket. While its bucket may still get posts the tally is a Map; once the
- * windows have moved past it, it is packed into a sorted Uint32Array of `[id, count, id, count, ...]`: 8
- * bytes a tag, and no object per tag for the garbage collector to chase. A late post unpacks it again.
+ * windows have moved past it, it is packed into a sorted array of `[id, count, id, count, ...]`: 4 bytes a
+ * tag (16-bit) when every id and count is under 65,536, else 8 (32-bit), and no object per tag for the
+ * garbage collector to chase. A late post unpacks it again.
  */
 export class Tally {
   posts = 0;
   /** How much any count of the tally may fall short of the posts: 0 until it is summarised past the budget. */
   error = 0;
   private open: Map<number, number> | null = new Map();
-  private packed: Uint32Array = NO_PAIRS;
+  private packed: Pairs = NO_PAIRS;
 
   get isOpen(): boolean {
     return this.open !== null;
@@ -54,8 +55,13 @@ export class Tally {
     return this.open?.size ?? this.packed.length / 2;
   }
 
+  /** What the tally's pairs take, in bytes: as packed, or `PAIR_BYTES` a tag while open. */
+  get bytes(): number {
+    return this.open === null ? this.packed.byteLength : this.open.size * PAIR_BYTES;
+  }
+
   /** The (id, count) pairs, ids ascending (packs the tally first). */
-  pairs(): Uint32Array {
+  pairs(): Pairs {
     this.pack();
     return this.packed;
   }
@@ -68,7 +74,7 @@ export class Tally {
       pairs[i * 2] = id;
       pairs[i * 2 + 1] = this.open!.get(id)!;
     });
-    this.packed = pairs;
+    this.packed = narrowed(pairs);
     this.open = null;
   }
 
@@ -100,7 +106,7 @@ export class Tally {
     tally.posts = this.posts;
     tally.error = this.error + cut;
     tally.open = null;
-    tally.packed = out;
+    tally.packed = narrowed(out);
     return tally;
   }
 
@@ -115,7 +121,7 @@ export class Tally {
     const tally = new Tally();
     tally.posts = posts;
     tally.open = null;
-    tally.packed = pairs;
+    tally.packed = narrowed(pairs);
     return tally;
   }
 
@@ -145,7 +151,7 @@ export class Tally {
     tally.posts = a.posts + b.posts;
     tally.error = a.error + b.error;
     tally.open = null;
-    tally.packed = at === out.length ? out : out.slice(0, at);
+    tally.packed = narrowed(at === out.length ? out : out.subarray(0, at));
     return tally;
   }
 
@@ -157,7 +163,25 @@ export class Tally {
   }
 }
 
-const NO_PAIRS = new Uint32Array(0);
+/** A packed tally: `[id, count, ...]`, 16 or 32 bits wide. */
+type Pairs = Uint16Array | Uint32Array;
+
+/** What a tally's (tag, count) pair takes while it is open, and at most once packed, in bytes (two u32). */
+export const PAIR_BYTES = 8;
+
+const NO_PAIRS = new Uint16Array(0);
+
+/** `pairs` in 16 bits when every id and count fits, else in 32 bits of its own length (a copy when it is a view of more). */
+function narrowed(pairs: Uint32Array): Pairs {
+  let max = 0;
+  for (let i = 0; i < pairs.length; i += 1) if (pairs[i] > max) max = pairs[i];
+  if (max < 65_536) {
+    const narrow = new Uint16Array(pairs.length);
+    narrow.set(pairs);
+    return narrow;
+  }
+  return pairs.byteLength === pairs.buffer.byteLength ? pairs : pairs.slice();
+}
 
 /** Adds `by` to `id` in `tally`, deleting it at 0: a tally holds no zero counts. */
 export function increment(tally: Map<number, number>, id: number, by: number): void {

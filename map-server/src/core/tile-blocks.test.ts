@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { MAX_TAG_IDS, OpenCells, emptyBlock, lowerBound, mergeBlocks, type Block } from './tile-blocks';
+import { MAX_TAG_IDS, OpenCells, emptyBlock, lowerBound, mergeBlocks, narrowed, type Block } from './tile-blocks';
 
 interface Post {
   cell: number;
@@ -131,6 +131,46 @@ describe('tile blocks', () => {
     );
     expect(plain(mergeBlocks(emptyBlock(), emptyBlock()))).toEqual(plain(emptyBlock()));
     expect(plain(new OpenCells([12]).toBlocks()[0])).toEqual(plain(emptyBlock()));
+  });
+
+  it('keeps a block in the narrowest columns its numbers fit, reading and merging as the wide block does', () => {
+    fc.assert(
+      fc.property(split(3), ({ groups }) => {
+        const wide = groups.map(blockOfPosts);
+        const narrow = wide.map(narrowed);
+        narrow.forEach((block, i) => {
+          expect(plain(block)).toEqual(plain(wide[i]));
+          expect(narrowed(block)).toBe(block);
+          // An empty block is kept as it is: it has nothing to narrow.
+          if (block.cells.length === 0) return;
+          const widest = Math.max(0, ...block.tags);
+          expect(block.tags).toBeInstanceOf(widest < 65_536 ? Uint16Array : Uint32Array);
+          // A handful of posts: every count and post count fits a byte.
+          for (const column of [block.counts, block.posts, block.errors]) expect(column).toBeInstanceOf(Uint8Array);
+        });
+        expect(plain(mergeBlocks(narrow[0], mergeBlocks(narrow[1], narrow[2])))).toEqual(plain(mergeBlocks(wide[0], mergeBlocks(wide[1], wide[2]))));
+        expect(plain(mergeBlocks(narrow[0], wide[1]))).toEqual(plain(mergeBlocks(wide[0], wide[1])));
+      }),
+      { numRuns: 200 },
+    );
+    // Counts past a byte and past 16 bits widen the counts and posts, not the tags.
+    const many = (n: number) => {
+      const open = new OpenCells([12]);
+      for (let i = 0; i < n; i += 1) open.add(5, 7, 1, 2, [3]);
+      return narrowed(open.toBlocks()[0]);
+    };
+    for (const [n, type] of [
+      [255, Uint8Array],
+      [256, Uint16Array],
+      [65_535, Uint16Array],
+      [65_536, Uint32Array],
+    ] as const) {
+      const block = many(n);
+      expect([block.counts[0], block.posts[0]]).toEqual([n, n]);
+      expect([block.counts, block.posts]).toEqual([expect.any(type), expect.any(type)]);
+      expect(block.tags).toBeInstanceOf(Uint16Array);
+    }
+    expect(narrowed(emptyBlock()).tags).toHaveLength(0);
   });
 
   it('finds with lowerBound the first tile at or after an index, as a scan does', () => {

@@ -4,7 +4,8 @@
  *   centre a label is placed at), and one number per (post, tag). Quick to add to: 8 bytes a tag of a post,
  *   and no object per tile or entry for the garbage collector to chase.
  * - `Block` once the bucket is compacted: the same in sorted columns, tiles ascending and each tile's tags
- *   ascending. 8 bytes an entry (u32 tag, u32 count) plus 32 bytes a tile; no object per entry, so the
+ *   ascending. 3 to 8 bytes an entry (16- or 32-bit tag, 8- to 32-bit count: the narrowest that fits, see
+ *   `narrowed`) plus 26 to 32 bytes a tile; no object per entry, so the
  *   garbage collector never walks them. Buckets merge (a roll-up to a coarser bucket, late posts into a
  *   compacted one) by a linear merge of two blocks.
  * - `summarise` (tile-summary.ts) bounds a block's entries per tile when memory runs short: a Misra-Gries
@@ -125,7 +126,7 @@ const FINEST = 12;
 const FINEST_SIDE = 2 ** FINEST;
 
 /** A block of the sorted (tile x 2^26 + tag) numbers: tiles, tags and their counts (exact); posts and sums zero. */
-function runsOf(keys: Float64Array): Block {
+function runsOf(keys: Float64Array): WideBlock {
   let distinct = 0;
   let tiles = 0;
   let lastCell = -1;
@@ -174,16 +175,57 @@ function grown<T extends Uint32Array | Float64Array>(array: T, type: { new (leng
  * (over the posts counted here) may exceed its count here, a tag without an entry counting 0: 0 means the
  * tile's counts are exact and a tag without an entry had no posts. Posts and sums are always exact. Once
  * built, a block is not changed: merges and summaries return new blocks, which may share its arrays.
+ *
+ * A block that is kept (`narrowed`) holds its tags, counts, posts and errors in the narrowest arrays their
+ * values fit: a city's tile in an hour mostly counts tags once, so an entry takes 3 bytes (16-bit tag id,
+ * 8-bit count) where the vocabulary has under 65,536 tags, instead of 8.
  */
 export interface Block {
   cells: Uint32Array;
   ends: Uint32Array;
-  posts: Uint32Array;
+  posts: Narrow;
   sumLat: Float64Array;
   sumLon: Float64Array;
+  errors: Narrow;
+  tags: Uint16Array | Uint32Array;
+  counts: Narrow;
+}
+
+/** A column of counts as kept: 8, 16 or 32 bits wide. */
+export type Narrow = Uint8Array | Uint16Array | Uint32Array;
+
+/** A block being written: every column as wide as any value it may take. */
+interface WideBlock extends Block {
+  posts: Uint32Array;
   errors: Uint32Array;
   tags: Uint32Array;
   counts: Uint32Array;
+}
+
+/**
+ * `block` with its tags, counts, posts and errors in the narrowest arrays their values fit (itself when they
+ * already are): what a bucket keeps. Reads see the same numbers.
+ */
+export function narrowed(block: Block): Block {
+  const tags = narrowest(block.tags, Uint16Array);
+  const counts = narrowest(block.counts, Uint8Array);
+  const posts = narrowest(block.posts, Uint8Array);
+  const errors = narrowest(block.errors, Uint8Array);
+  if (tags === block.tags && counts === block.counts && posts === block.posts && errors === block.errors) return block;
+  return { ...block, tags: tags as Uint16Array | Uint32Array, counts, posts, errors };
+}
+
+/** `values` in the narrowest of 8 (when `narrowestType` allows), 16 and 32 bits that holds them all. */
+function narrowest(values: Narrow, narrowestType: typeof Uint8Array | typeof Uint16Array): Narrow {
+  if (values.length === 0) return values;
+  let max = 0;
+  for (let i = 0; i < values.length; i += 1) if (values[i] > max) max = values[i];
+  const type = max < 256 && narrowestType === Uint8Array ? Uint8Array : max < 65_536 ? Uint16Array : Uint32Array;
+  if (values instanceof type) return values;
+  const out = new type(values.length);
+  // Every value fits, so the conversion of `set` is exact.
+  out.set(values);
+  return out;
 }
 
 export function emptyBlock(): Block {
@@ -285,7 +327,7 @@ function mergeRuns(a: Block, i: number, b: Block, j: number, out: Block, at: num
   return at;
 }
 
-function sized(cells: number, entries: number): Block {
+function sized(cells: number, entries: number): WideBlock {
   return {
     cells: new Uint32Array(cells),
     ends: new Uint32Array(cells),
@@ -317,7 +359,7 @@ function trimmed(block: Block, cells: number, entries: number): Block {
  * The first position in `values[lo, hi)` (ascending; by default all of it) whose value is at least `value`
  * (`hi` when none is): a tile's position in `cells`, or a tag's in a tile's run of `tags`.
  */
-export function lowerBound(values: Uint32Array, value: number, lo = 0, hi = values.length): number {
+export function lowerBound(values: Uint16Array | Uint32Array, value: number, lo = 0, hi = values.length): number {
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (values[mid] < value) lo = mid + 1;

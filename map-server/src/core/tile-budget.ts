@@ -4,20 +4,22 @@
  * tiers first, until they fit. Counts stay exact while they fit; a summarised tile's counts may fall short by
  * its error, which answers report. Pure.
  *
- * The bytes are those of the blocks' columns: 32 a tile (cell, end, posts, error: 4 each; two 8-byte
- * coordinate sums) and 8 a tag entry (tag, count), plus 8 a tag of a post not yet compacted. The process's
- * own overhead (the Map of buckets, arrays' headers, the garbage collector's slack) comes on top.
+ * The bytes are those of the blocks' columns as kept (tile-blocks.ts `narrowed`): 26 to 32 a tile (cell and
+ * end, 4 each; posts and error, 1 to 4 each; two 8-byte coordinate sums) and 3 to 8 a tag entry (tag, 2 or 4;
+ * count, 1 to 4); plus, for the minute still taking posts, 8 a tag of a post per level and 32 a tile. The
+ * process's own overhead (the Map of buckets, arrays' headers, the garbage collector's slack) comes on top.
  */
 import { DEFAULT_MEMORY_BUDGET_BYTES } from '../../../common/node/memory-budget';
-import type { Block } from './tile-blocks';
+import { narrowed, type Block } from './tile-blocks';
 import { summarise } from './tile-summary';
 
+/** What a tile and a tag entry of the minute still taking posts cost until it is compacted. */
 export const TILE_BYTES = 32;
 export const ENTRY_BYTES = 8;
 
 /**
  * The tile counts' budget when none is given: their half (`TILE_SHARE` in trend-engine.ts) of the default
- * memory budget, 192 MB. 3M posts a day took 131 MB (10k-tag vocabulary) and 151 MB (1M tags) in `npm run
+ * memory budget, 192 MB. 3M posts a day took 70 MB (10k-tag vocabulary) and 105 MB (1M tags) in `npm run
  * bench -- store`, exact.
  */
 export const DEFAULT_TILE_BUDGET_BYTES = DEFAULT_MEMORY_BUDGET_BYTES / 2;
@@ -25,8 +27,18 @@ export const DEFAULT_TILE_BUDGET_BYTES = DEFAULT_MEMORY_BUDGET_BYTES / 2;
 /** The tags a tile keeps at each step of summarising, in order: the long tail goes first, the top tags last. */
 export const SUMMARY_KEEPS = [256, 64, 16, 4, 1] as const;
 
+/** The bytes of a block's columns, as wide as they are kept. */
 export function blockBytes(block: Block): number {
-  return block.cells.length * TILE_BYTES + block.tags.length * ENTRY_BYTES;
+  return (
+    block.cells.byteLength +
+    block.ends.byteLength +
+    block.posts.byteLength +
+    block.sumLat.byteLength +
+    block.sumLon.byteLength +
+    block.errors.byteLength +
+    block.tags.byteLength +
+    block.counts.byteLength
+  );
 }
 
 /** One block the budget may summarise: read it, and put its summary in its place. */
@@ -45,7 +57,7 @@ export function fitBudget(slots: readonly BlockSlot[], used: number, budget: num
     for (const slot of slots) {
       if (used <= budget) return used;
       const before = slot.block;
-      const after = summarise(before, keep);
+      const after = narrowed(summarise(before, keep));
       if (after === before) continue;
       used += blockBytes(after) - blockBytes(before);
       slot.replace(after);

@@ -465,9 +465,9 @@ describe('TileCounts', () => {
     const exact = markedAfter(oneTile, 102);
     expect(exact.marked).toEqual(ids(102));
     // A little short of room, only the finest level's tile is summarised: the coarser ones still hold tags 0 to 99.
-    expect(markedAfter(oneTile, 102, exact.bytes - 400)).toMatchObject({ marked: ids(102), summarised: 1 });
-    // Shorter (800 bytes a level), every level but the coarsest is summarised: level 2 alone still holds them.
-    expect(markedAfter(oneTile, 102, exact.bytes - 3_600)).toMatchObject({ marked: ids(102), summarised: 5 });
+    expect(markedAfter(oneTile, 102, exact.bytes - 100)).toMatchObject({ marked: ids(102), summarised: 1 });
+    // Shorter (300 bytes a level: 3 an entry), every level but the coarsest is summarised: level 2 alone still holds them.
+    expect(markedAfter(oneTile, 102, exact.bytes - 1_350)).toMatchObject({ marked: ids(102), summarised: 5 });
     // With no room, each tile of minute 0 keeps its top tag; the newest minute, still open, is never summarised.
     expect(markedAfter(oneTile, 102, 1).marked).toEqual([100, 101]);
     // With no room but each tag alone in its level-12 tile (0.1 degree apart), the coarser tiles lose most of
@@ -487,9 +487,27 @@ describe('TileCounts', () => {
     };
     const wide = markedAfter(spread, 301);
     expect(wide.marked).toEqual(ids(301));
-    const short = markedAfter(spread, 301, wide.bytes - 1_000);
+    const short = markedAfter(spread, 301, wide.bytes - 100);
     expect(short).toMatchObject({ marked: ids(301), summarised: 1 });
     expect(short.store.tops(2, null, 0, 1, keyOf).maxError).toBeGreaterThan(0);
+  });
+
+  it('counts its bytes as its buckets keep them: narrow columns once compacted, and the same after a restore', () => {
+    const store = new TileCounts();
+    store.add(0, 48.85, 2.35, [70_000]);
+    // Open, the minute costs 32 bytes a level-12 tile and 8 a tag entry at each of the levels.
+    const open = 32 + TILE_LEVELS.length * 8;
+    expect(store.bytes()).toBe(open);
+    store.add(1, 48.85, 2.35, [3]);
+    // Compacted, minute 0 keeps a tile a level: cell and end (4 each), posts and error (1 each), two 8-byte
+    // sums; and its entry: a 32-bit tag id (70,000 is past 16 bits) and an 8-bit count.
+    const minuteZero = TILE_LEVELS.length * (4 + 4 + 1 + 1 + 16 + 4 + 1);
+    expect(store.bytes()).toBe(minuteZero + open);
+    store.advanceTo(2);
+    // Minute 1's tag id fits 16 bits: 2 bytes less an entry.
+    expect(store.bytes()).toBe(minuteZero + TILE_LEVELS.length * (4 + 4 + 1 + 1 + 16 + 2 + 1));
+    const restored = TileCounts.restore(structuredClone(store.snapshot()), 70_001);
+    expect(restored.bytes()).toBe(store.bytes());
   });
 
   it('refuses posts once their hour is wholly 24 h older than the newest minute, and drops an hour then', () => {

@@ -13,7 +13,7 @@
  *   window is answered from whole buckets, so its old edge is rounded outward to the bucket it falls in
  *   (to the minute up to 1 h, to 10 minutes up to 6 h, to the hour beyond): the answer says where it starts.
  * - A bucket collects posts in `OpenCells` (one number per tag of a post and level) and is compacted into
- *   sorted columns (`Block`, 8 bytes a tag entry) once its minute has passed; a late post (Kafka partitions
+ *   sorted columns (`Block`, 3 to 8 bytes a tag entry) once its minute has passed; a late post (Kafka partitions
  *   read at different paces) opens it again, and the next compaction merges it in. The newest minute is read
  *   in place by queries, only the level and tiles they ask for.
  * - Queries keep what they built from blocks (merged tiers, ranked blocks) while those blocks stand: blocks
@@ -26,7 +26,7 @@
 import { modulo } from '../../../common/browser/modulo';
 import { HORIZON_MINUTES, MINUTE_TIER, ROLL_UPS, TEN_MINUTE_TIER, isDropped, placeOf, rollsUp } from './tiers';
 import { checkNullableNumber, checkNumber, checkObject, damaged } from './snapshot-check';
-import { OpenCells, emptyBlock, mergeAll, mergeBlocks, type Block } from './tile-blocks';
+import { OpenCells, emptyBlock, mergeAll, mergeBlocks, narrowed, type Block } from './tile-blocks';
 import { FINEST_LEVEL, TILE_LEVELS, partHolds, rangeHolds, tileX, tileY, type CoverPart, type TileRange } from './tiles';
 import { NOTHING, forEachTileIn, retally, sparkBox, withFresh, type BoxRead, type BoxTally, type BucketRead, type SideRead } from './tile-box';
 import { rankBlock, tileTops, type TileTop } from './tile-tops';
@@ -543,7 +543,7 @@ export class TileCounts {
       const target = to.get(group);
       if (target !== undefined) members.push(target);
       const merged = members.map((bucket) => compact(bucket));
-      const blocks = TILE_LEVELS.map((_, li) => mergeAll(merged.map((levels) => levels[li])));
+      const blocks = TILE_LEVELS.map((_, li) => narrowed(mergeAll(merged.map((levels) => levels[li]))));
       to.set(group, { start: group, minutes: size, blocks, open: null });
     }
     return moved;
@@ -575,7 +575,7 @@ export class TileCounts {
         out.push(kept.block);
         continue;
       }
-      const block = mergeAll(parts);
+      const block = narrowed(mergeAll(parts));
       this.merged.set(key, { parts, block });
       out.push(block);
     }
@@ -610,7 +610,7 @@ export class TileCounts {
 function compact(bucket: Bucket): Block[] {
   if (bucket.open !== null) {
     const opened = bucket.open.toBlocks();
-    bucket.blocks = bucket.blocks.map((block, li) => mergeBlocks(block, opened[li]));
+    bucket.blocks = bucket.blocks.map((block, li) => narrowed(mergeBlocks(block, opened[li])));
     bucket.open = null;
   }
   return bucket.blocks;

@@ -6,7 +6,7 @@
  * the globe. Pure.
  */
 import { checkNumber, checkSum, checkTyped, damaged } from './snapshot-check';
-import { emptyBlock, type Block } from './tile-blocks';
+import { emptyBlock, narrowed, type Block } from './tile-blocks';
 import { TILE_LEVELS } from './tiles';
 
 /** The store as plain data: per bucket and level (bucket-major), the block's columns concatenated. */
@@ -122,7 +122,7 @@ export function decodeBuckets(s: Record<string, unknown>, levels: number, maxTag
       block.tags = tags.slice(entryAt, end);
       block.counts = counts.slice(entryAt, end);
       checkBlock(block, TILE_LEVELS[li], maxTagId, `${where} (bucket ${b}, level ${TILE_LEVELS[li]})`);
-      bucket.blocks.push(block);
+      bucket.blocks.push(narrowed(block));
       at += n;
       entryAt = end;
     }

@@ -24,7 +24,7 @@
  *   that had left a window comes back with the coarser bucket that window still holds. A top-k query scans
  *   one region's totals for one window.
  * - Past the budget (`WindowStoreOptions.budgetBytes`), settled tallies are summarised (see `fitBudget`).
- * - Memory: a closed tally costs 8 bytes per distinct tag in it (see `Tally`), and the totals about 40 bytes
+ * - Memory: a closed tally costs 4 bytes per distinct tag in it (8 past 16-bit ids or counts; see `Tally`), and the totals about 40 bytes
  *   per distinct tag per window per region.
  */
 import { WINDOWS, type WindowName } from '../../../common/browser/windows';
@@ -51,8 +51,6 @@ class RegionTotals {
   readonly errors: number[] = WINDOW_LIST.map(() => 0);
 }
 
-/** What a closed tally's (tag, count) pair takes, in bytes (two u32). */
-export const PAIR_BYTES = 8;
 /** What a tag's running total takes in a region's window, in bytes (a Map entry of two numbers: V8's hash table). */
 export const TOTAL_BYTES = 40;
 
@@ -261,9 +259,9 @@ export class WindowStore {
     return this.regions.get(region)?.errors[windowIndex(window)] ?? 0;
   }
 
-  /** What the tallies and running totals take, in bytes: `PAIR_BYTES` a tag of a tally, `TOTAL_BYTES` a tag of a window's totals. */
+  /** What the tallies and running totals take, in bytes: a tally's pairs as packed (`Tally.bytes`), `TOTAL_BYTES` a tag of a window's totals. */
   bytes(): number {
-    return this.stats().pairs * PAIR_BYTES + this.totalEntries() * TOTAL_BYTES;
+    return this.stats().bytes + this.totalEntries() * TOTAL_BYTES;
   }
 
   /** Posts counted in `region` over `window`. */
@@ -325,16 +323,18 @@ export class WindowStore {
   stats(): { buckets: number; tallies: number; pairs: number; bytes: number } {
     let tallies = 0;
     let pairs = 0;
+    let bytes = 0;
     for (const tier of this.tiers) {
       for (const bucket of tier.values()) {
         for (const tally of bucket.tallies) {
           if (tally === undefined) continue;
           tallies += 1;
           pairs += tally.pairCount;
+          bytes += tally.bytes;
         }
       }
     }
-    return { buckets: this.tiers.reduce((n, tier) => n + tier.size, 0), tallies, pairs, bytes: pairs * PAIR_BYTES };
+    return { buckets: this.tiers.reduce((n, tier) => n + tier.size, 0), tallies, pairs, bytes };
   }
 
   /** A copy of what the store holds, as plain data (see `WindowStoreSnapshot`). */
@@ -527,7 +527,7 @@ export class WindowStore {
       for (const w of windows) for (const region of regions) region.errors[w] += summary.error - tally.error;
       bucket.tallies[index] = summary;
       bucket.stamp = this.#version;
-      change += (summary.pairCount - tally.pairCount) * PAIR_BYTES;
+      change += summary.bytes - tally.bytes;
     });
     return change;
   }
