@@ -80,7 +80,7 @@ export function uncachedTimes(engine: TrendEngine, queries: number, ask: () => u
 /**
  * p50 and p99 of an uncached trends query; `cold` also forgets every sparkline series before each, and for a
  * box, asks a box never asked before: its east edge moved out by 0 to 1.9 degrees and its west edge by 0 to
- * 0.9 (steps of more than a finest tile), each of the 200 once, so that no read kept by `TileCounts.boxCounts`
+ * 1.0 (steps of more than a finest tile), each of the 200 once, so that no read kept by `TileCounts.boxCounts`
  * (which keeps those asked twice or more) answers any of it.
  */
 function timeQuery(

@@ -49,19 +49,25 @@ export interface BlockSlot {
 
 /**
  * Summarises the blocks of `slots` (the ones to lose detail first, first) with each of `SUMMARY_KEEPS` in
- * turn until `used` bytes fit `budget`; returns the bytes used after. Blocks already within a step are left
- * as they are (a check of their tiles' widths).
+ * turn until `used` bytes fit `budget`; returns the bytes used after, and how many blocks were replaced.
+ * Blocks already within a step are left as they are (a check of their tiles' widths), and so is a block
+ * whose summary would not be smaller: a tile's error past 255 widens the block's error column, which can
+ * outweigh the few entries a step drops.
  */
-export function fitBudget(slots: readonly BlockSlot[], used: number, budget: number): number {
+export function fitBudget(slots: readonly BlockSlot[], used: number, budget: number): { used: number; replaced: number } {
+  let replaced = 0;
   for (const keep of SUMMARY_KEEPS) {
     for (const slot of slots) {
-      if (used <= budget) return used;
+      if (used <= budget) return { used, replaced };
       const before = slot.block;
       const after = narrowed(summarise(before, keep));
       if (after === before) continue;
-      used += blockBytes(after) - blockBytes(before);
+      const change = blockBytes(after) - blockBytes(before);
+      if (change >= 0) continue;
+      used += change;
       slot.replace(after);
+      replaced += 1;
     }
   }
-  return used;
+  return { used, replaced };
 }
