@@ -3,6 +3,7 @@
  * packed once its bucket is closed, summarised (Misra-Gries) past the windows' budget. Pure.
  */
 import { largest } from './tile-summary';
+import { narrowest } from './tile-blocks';
 import { damaged } from './snapshot-check';
 
 /**
@@ -151,7 +152,7 @@ export class Tally {
     tally.posts = a.posts + b.posts;
     tally.error = a.error + b.error;
     tally.open = null;
-    tally.packed = narrowed(at === out.length ? out : out.subarray(0, at));
+    tally.packed = narrowed(at === out.length ? out : out.slice(0, at));
     return tally;
   }
 
@@ -171,17 +172,8 @@ export const PAIR_BYTES = 8;
 
 const NO_PAIRS = new Uint16Array(0);
 
-/** `pairs` in 16 bits when every id and count fits, else in 32 bits of its own length (a copy when it is a view of more). */
-function narrowed(pairs: Uint32Array): Pairs {
-  let max = 0;
-  for (let i = 0; i < pairs.length; i += 1) if (pairs[i] > max) max = pairs[i];
-  if (max < 65_536) {
-    const narrow = new Uint16Array(pairs.length);
-    narrow.set(pairs);
-    return narrow;
-  }
-  return pairs.byteLength === pairs.buffer.byteLength ? pairs : pairs.slice();
-}
+/** `pairs` in 16 bits when every id and count fits, else as they are (32 bits). */
+const narrowed = (pairs: Uint32Array): Pairs => narrowest(pairs, Uint16Array);
 
 /** Adds `by` to `id` in `tally`, deleting it at 0: a tally holds no zero counts. */
 export function increment(tally: Map<number, number>, id: number, by: number): void {

@@ -212,11 +212,16 @@ export function narrowed(block: Block): Block {
   const posts = narrowest(block.posts, Uint8Array);
   const errors = narrowest(block.errors, Uint8Array);
   if (tags === block.tags && counts === block.counts && posts === block.posts && errors === block.errors) return block;
-  return { ...block, tags: tags as Uint16Array | Uint32Array, counts, posts, errors };
+  return { ...block, tags, counts, posts, errors };
 }
 
-/** `values` in the narrowest of 8 (when `narrowestType` allows), 16 and 32 bits that holds them all. */
-function narrowest(values: Narrow, narrowestType: typeof Uint8Array | typeof Uint16Array): Narrow {
+/**
+ * `values` in the narrowest of 8 (when `narrowestType` allows), 16 and 32 bits that holds them all: itself
+ * when it already is (a view stays a view), else a copy. Also what a closed tally's pairs are packed in.
+ */
+export function narrowest(values: Narrow, narrowestType: typeof Uint16Array): Uint16Array | Uint32Array;
+export function narrowest(values: Narrow, narrowestType: typeof Uint8Array): Narrow;
+export function narrowest(values: Narrow, narrowestType: typeof Uint8Array | typeof Uint16Array): Narrow {
   if (values.length === 0) return values;
   let max = 0;
   for (let i = 0; i < values.length; i += 1) if (values[i] > max) max = values[i];

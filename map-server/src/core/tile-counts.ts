@@ -192,28 +192,24 @@ export class TileCounts {
    */
   private fitBudget(): boolean {
     if (this.bytes() <= this.budgetBytes) return false;
-    const settled: Bucket[] = [];
+    const slots: BlockSlot[] = [];
     for (const tier of [this.hours, this.tens, this.minutes]) {
       for (const bucket of [...tier.values()].sort((a, b) => a.start - b.start)) {
         if (bucket.minutes === 1 && bucket.start === this.newest) continue;
         compact(bucket);
-        settled.push(bucket);
+        for (let li = LEVELS - 1; li >= 0; li -= 1) {
+          slots.push({
+            get block() {
+              return bucket.blocks[li];
+            },
+            replace: (summary) => (bucket.blocks[li] = summary),
+          });
+        }
       }
     }
     // Counted again once compacted: an open bucket's posts take more than their block does.
     const used = this.bytes();
     if (used <= this.budgetBytes) return false;
-    const slots: BlockSlot[] = [];
-    for (const bucket of settled) {
-      for (let li = LEVELS - 1; li >= 0; li -= 1) {
-        slots.push({
-          get block() {
-            return bucket.blocks[li];
-          },
-          replace: (summary) => (bucket.blocks[li] = summary),
-        });
-      }
-    }
     return fitBudget(slots, used, this.budgetBytes).replaced > 0;
   }
 
