@@ -95,9 +95,13 @@ export const PostsQuerySchema = Type.Object({
   limit: LimitParam(POSTS_LIMIT),
 });
 
-/** `GET /api/labels?bbox=&zoom=&window=&limit=`: the top tag of each map tile in the box (default: the world). */
+/**
+ * `GET /api/labels?bbox=&zoom=&window=&limit=&tag=`: the top tag of each map tile in the box (default: the
+ * world); with `tag`, that tag's count in each tile where it has posts.
+ */
 export const LabelsQuerySchema = Type.Object({
   bbox: Type.Optional(BboxParam),
+  tag: Type.Optional(TagParam),
   zoom: Type.Number({
     minimum: LABELS_ZOOM.min,
     maximum: LABELS_ZOOM.max,

@@ -17,6 +17,7 @@ import { BaseTiles } from './map/base-tiles';
 import { BorderLayer, type RegionSelectEvent } from './map/border-layer';
 import { ChoroplethLegend } from './map/choropleth-legend';
 import { createMap, moveMapTo } from './map/create-map';
+import { LabelLayer, type LabelFollowEvent } from './map/label-layer';
 import { MarkerLayer } from './map/marker-layer';
 import { RegionControls } from './map/region-controls';
 import { tagShading } from './map/tag-shading';
@@ -26,7 +27,7 @@ import { LiveStatus } from './panel/live-status';
 import { TrendsPanel, regionHeading } from './panel/trends-panel';
 import { PostsLoader } from './posts/posts-loader';
 import { RecentPosts } from './posts/recent-posts';
-import { UrlState, type ViewState } from './state/url-state';
+import { UrlState, formatViewSearch, type ViewState } from './state/url-state';
 import { sameBbox } from './state/view-bbox';
 import { StreamClient, type ConnectionStatus } from './stream/stream-client';
 import type * as L from 'leaflet';
@@ -51,6 +52,8 @@ function start(): void {
   const attribution = new TextAttribution().setPart('borders', 'Borders: Natural Earth').addTo(map);
   const borders = new BorderLayer().addTo(map);
   const markers = new MarkerLayer().addTo(map);
+  // A label's link is this page in tag mode for its tag (a middle click opens it in a new tab).
+  const labels = new LabelLayer((tag) => `${location.pathname}${formatViewSearch({ ...state.get(), tag }, location.search)}${location.hash}`);
   const regionControls = new RegionControls().addTo(map);
   const legend = new ChoroplethLegend();
   const tracker = new ViewTracker(map);
@@ -102,6 +105,7 @@ function start(): void {
       regionControls.setRegion(view.region);
     }
     if (changed.has('window')) panel.setWindow(view.window);
+    if (changed.has('window') || changed.has('tag')) labels.setQuery({ window: view.window, tag: view.tag });
     if (changed.has('sort')) panel.setSort(view.sort);
     if (changed.has('tag')) {
       panel.setTag(view.tag);
@@ -122,6 +126,7 @@ function start(): void {
   panel.on('window', (name) => state.set({ window: name }));
   panel.on('sort', (sort) => state.set({ sort }));
   panel.on('follow', (tag) => state.set({ tag }));
+  labels.on('follow', (event) => state.set({ tag: (event as LabelFollowEvent).tag }));
   panel.on('hover', (tag) => {
     hoveredTag = tag;
     updateHighlight(state.get());
@@ -139,8 +144,15 @@ function start(): void {
   // Stream → components.
   stream.on('markers', (batch) => markers.addMarkers(batch));
   stream.on('stats', (stats) => live.setStats(stats));
-  stream.on('trends', (response) => panel.setTrends(response));
-  stream.on('tagRegions', (response) => showTagRegions(response));
+  // The trends (or the tag's regions) changed: so may the labels.
+  stream.on('trends', (response) => {
+    panel.setTrends(response);
+    labels.refresh();
+  });
+  stream.on('tagRegions', (response) => {
+    showTagRegions(response);
+    labels.refresh();
+  });
   stream.on('posts', (batch) => posts.add(batch));
   stream.on('status', (status) => {
     // Back after an outage: posts written meanwhile never came as events; fetch them.
@@ -154,6 +166,7 @@ function start(): void {
   state.on('position', (position) => moveMapTo(map, position));
   state.on('change', ({ state: view, changed, fromHistory }) => show(view, changed, fromHistory));
   show(state.get(), ALL_FIELDS, false);
+  labels.addTo(map);
   // Publish the position from the start, as OpenStreetMap does: the URL then always says where the map is.
   state.setPosition(tracker.position());
 

@@ -159,6 +159,29 @@ describe('trends in a view, tag mode and recent posts', () => {
       expect((await get<LabelsResponse>('/api/labels?zoom=2.5')).body).toMatchObject({ zoom: 2.5, level: 4 });
     });
 
+    it("with tag=, writes that tag in each tile where it has posts, with its count there (the tag's map)", async () => {
+      // Zoom 2: level-4 tiles, Berlin, Munich and Paris in one; the Fiji tiles have no #WorldCup.
+      const { status, body } = await get<LabelsResponse>('/api/labels?window=15m&tag=%23WorldCup');
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ level: 4, approximate: false, maxError: 0 });
+      expect(body.labels).toEqual([{ tag: 'worldcup', display: 'WorldCup', count: 3, posts: 4, lat: 50.5085, lon: 10.18425 }]);
+      // Zoom 4: level-6 tiles (5.6°), one per city; Berlin's holds #GER's post too. Ties go north to south, west to east.
+      expect((await get<LabelsResponse>('/api/labels?zoom=4&tag=worldcup')).body.labels).toEqual([
+        { tag: 'worldcup', display: 'WorldCup', count: 1, posts: 2, lat: BERLIN.lat, lon: BERLIN.lon },
+        { tag: 'worldcup', display: 'WorldCup', count: 1, posts: 1, lat: PARIS.lat, lon: PARIS.lon },
+        { tag: 'worldcup', display: 'WorldCup', count: 1, posts: 1, lat: MUNICH.lat, lon: MUNICH.lon },
+      ]);
+      // Not the tiles' top tags: Berlin's tile at zoom 8 has #GER on top, and #WorldCup once.
+      expect((await get<LabelsResponse>('/api/labels?bbox=13,52,14,53&zoom=8.4&tag=worldcup')).body.labels).toEqual([
+        { tag: 'worldcup', display: 'WorldCup', count: 1, posts: 2, lat: BERLIN.lat, lon: BERLIN.lon },
+      ]);
+      // A tag never seen has no tiles; an unusable one is refused like everywhere else.
+      expect((await get<LabelsResponse>('/api/labels?tag=nowhere')).body).toMatchObject({ labels: [], approximate: false });
+      const bad = await get('/api/labels?tag=%23');
+      expect(bad.status).toBe(400);
+      expect(bad.body.error).toMatch(/^tag /);
+    });
+
     it("says where the counts start: the window's start, rounded back to its time bucket", async () => {
       expect((await get<LabelsResponse>('/api/labels?window=1h')).body.from).toBe(t0 - 59 * 60_000);
       expect((await get<LabelsResponse>('/api/labels?window=6h')).body.from).toBe(t0 - 6 * 3_600_000);

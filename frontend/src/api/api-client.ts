@@ -1,10 +1,17 @@
 /**
- * The JSON requests the page makes: the tile settings once, and the recent posts when their scope changes
- * (everything else arrives over the stream). Responses are checked before use.
+ * The JSON requests the page makes: the tile settings once, the recent posts when their scope changes, and
+ * the map's labels for each view (everything else arrives over the stream). Responses are checked before use.
  */
-import { ClientConfigSchema, PostsResponseSchema, type ClientConfig, type Post } from '../../../common/browser/api';
+import {
+  ClientConfigSchema,
+  LabelsResponseSchema,
+  PostsResponseSchema,
+  type ClientConfig,
+  type LabelsResponse,
+  type Post,
+} from '../../../common/browser/api';
 import { checkAnswer } from './answer-check';
-import { postsUrl, type ScopeQuery } from './query-urls';
+import { labelsUrl, postsUrl, type LabelsRequest, type ScopeQuery } from './query-urls';
 
 /** The config used when `/api/config` cannot be read: borders only, which always works. */
 export const FALLBACK_CONFIG: ClientConfig = { tileUrl: '', tileAttribution: '' };
@@ -35,6 +42,14 @@ export async function fetchPosts(query: ScopeQuery, limit: number, signal?: Abor
   const answer = checkAnswer(PostsResponseSchema, await getJson(url, signal));
   if (answer === null) throw new ApiError(`${url} answered malformed posts`);
   return answer.posts;
+}
+
+/** The map's labels for a view; malformed labels left out, a malformed answer an `ApiError`. */
+export async function fetchLabels(request: LabelsRequest, signal?: AbortSignal): Promise<LabelsResponse> {
+  const url = labelsUrl(request);
+  const answer = checkAnswer(LabelsResponseSchema, await getJson(url, signal));
+  if (answer === null) throw new ApiError(`${url} answered malformed labels`);
+  return answer;
 }
 
 async function getJson(url: string, signal?: AbortSignal): Promise<unknown> {

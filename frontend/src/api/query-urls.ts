@@ -3,7 +3,7 @@
  * serves the app also serves the API. Every value is encoded by URLSearchParams (the tag comes from the
  * page's own URL, i.e. from whoever wrote the link).
  */
-import type { Area, Bbox, PostsQueryParams, StreamQueryParams } from '../../../common/browser/api';
+import type { Area, Bbox, LabelsQueryParams, PostsQueryParams, StreamQueryParams } from '../../../common/browser/api';
 import { VIEW, WORLD } from '../../../common/browser/api-constants';
 
 /**
@@ -46,6 +46,25 @@ export function streamUrl(query: StreamQuery, base = '/api/stream'): string {
 export function postsUrl(query: ScopeQuery, limit: number): string {
   const params: ParamsOf<PostsQueryParams> = { ...scopeParams(query), limit: String(limit) };
   return `/api/posts?${queryString(params)}`;
+}
+
+/** What the map's labels are asked for: the viewport, the map's zoom, the window, and the tag filter. */
+export interface LabelsRequest extends Pick<LabelsQueryParams, 'window' | 'limit'> {
+  bbox: Bbox;
+  zoom: number;
+  tag: string | null;
+}
+
+/** `GET /api/labels?bbox=&zoom=&window=&limit=[&tag=]`; the zoom to 2 decimals (Leaflet's fractional zooms are quarters). */
+export function labelsUrl(request: LabelsRequest): string {
+  const params: ParamsOf<LabelsQueryParams> = {
+    bbox: formatBbox(request.bbox),
+    zoom: String(Math.round(request.zoom * 100) / 100),
+    window: request.window,
+    limit: String(request.limit),
+    tag: request.tag ?? undefined,
+  };
+  return `/api/labels?${queryString(params)}`;
 }
 
 /**

@@ -22,19 +22,21 @@ export interface LabelsQuery {
   window: WindowName;
   /** Most labels, the largest counts first. */
   limit: number;
+  /** A tag's key: each tile's label is that tag, where it has posts (the tag's map). Null: each tile's top tag. */
+  tag?: string | null;
 }
 
 /** Exactly what a labels query reads. */
 export interface LabelSources {
   store: Pick<WindowStore, 'endMs' | 'endMinute'>;
   tiles: Pick<TileCounts, 'tops'>;
-  dictionary: Pick<TagDictionary, 'key' | 'display'>;
+  dictionary: Pick<TagDictionary, 'key' | 'display' | 'idOf'>;
 }
 
 /** A string that tells labels queries apart (equal keys, equal answers for the same data). */
 export function labelsQueryKey(query: LabelsQuery): string {
   // The zoom itself, not only its level: the answer echoes it.
-  return `${query.zoom}|${query.bbox?.join(',') ?? 'world'}|${query.window}|${query.limit}`;
+  return `${query.zoom}|${query.bbox?.join(',') ?? 'world'}|${query.window}|${query.limit}|${query.tag ?? ''}`;
 }
 
 /**
@@ -68,7 +70,10 @@ export function answerLabels(query: LabelsQuery, { store, tiles, dictionary }: L
   if (endMinute === null) return response;
   const keyOf = (id: number) => dictionary.key(id);
   const range = query.bbox === null ? null : tileRange(query.bbox, level);
-  const read = tiles.tops(level, range, endMinute - WINDOWS[query.window] + 1, endMinute, keyOf);
+  // A tag never seen (or forgotten) has no tile: no labels, as for a window with no posts.
+  const only = query.tag == null ? null : (dictionary.idOf(query.tag) ?? -1);
+  if (only === -1) return response;
+  const read = tiles.tops(level, range, endMinute - WINDOWS[query.window] + 1, endMinute, keyOf, only);
   if (read.fromMinute !== null) response.from = read.fromMinute * BUCKET_MS;
   response.approximate = read.maxError > 0;
   response.maxError = read.maxError;

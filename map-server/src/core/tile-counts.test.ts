@@ -102,7 +102,8 @@ class Model {
     };
   }
 
-  tops(level: number, range: TileRange | null, from: number, to: number): TileTops {
+  /** Each tile's top tag; with `only`, that tag's count in each tile where it has posts. */
+  tops(level: number, range: TileRange | null, from: number, to: number, only: number | null = null): TileTops {
     const [first, last] = this.rounded(from, to);
     const read = this.live().filter((p) => p.minute >= first && p.minute <= last);
     const tiles = new Map<number, { posts: number; sumLat: number; sumLon: number; tags: Map<number, number> }>();
@@ -118,8 +119,10 @@ class Model {
     }
     const tops = [...tiles]
       .sort(([a], [b]) => a - b)
+      .filter(([, tile]) => only === null || tile.tags.has(only))
       .map(([cell, tile]) => {
-        const [tag, count] = [...tile.tags].sort(([ta, ca], [tb, cb]) => cb - ca || (keyOf(ta) < keyOf(tb) ? -1 : 1))[0];
+        const [tag, count] =
+          only === null ? [...tile.tags].sort(([ta, ca], [tb, cb]) => cb - ca || (keyOf(ta) < keyOf(tb) ? -1 : 1))[0] : [only, tile.tags.get(only)!];
         return { cell, tag, count, error: 0, posts: tile.posts, lat: tile.sumLat / tile.posts, lon: tile.sumLon / tile.posts };
       });
     // The asked minutes rounded outward, whether or not their buckets hold posts; null when none holds any.
@@ -273,6 +276,9 @@ function play(ops: Op[], cut = -1): TileCounts[] {
       const answers = stores.map((store) => store.tops(op.level, range, from, to, keyOf));
       expectSameTops(answers[0], expected);
       for (const answer of answers.slice(1)) expect(answer).toEqual(answers[0]);
+      // One tag's map over the same tiles and minutes: its count in each tile where it has posts.
+      const only = op.span % TAGS;
+      for (const store of stores) expectSameTops(store.tops(op.level, range, from, to, keyOf, only), model.tops(op.level, range, from, to, only));
       // The same moment's box: counts over its cover of tiles, and sparklines that add up to them.
       const bbox = op.bbox ?? [-180, -90, 180, 90];
       const boxFrom = Math.min(from, model.newest);

@@ -217,8 +217,16 @@ export class TileCounts {
    * The top tag of every tile at `level` (one of `TILE_LEVELS`) in `range` (null: the world) over the
    * buckets that hold minutes `fromMinute` to `toMinute`, tiles ascending. Ties go to the tag whose key
    * (`keyOf`) sorts first. Reads only the tiles in range: a viewport costs its tiles, not the world's.
+   * With `only` (a tag id), each tile's "top" is that tag, in the tiles where it has posts (a tag's map).
    */
-  tops(level: number, range: TileRange | null, fromMinute: number, toMinute: number, keyOf: (id: number) => string): TileTops {
+  tops(
+    level: number,
+    range: TileRange | null,
+    fromMinute: number,
+    toMinute: number,
+    keyOf: (id: number) => string,
+    only: number | null = null,
+  ): TileTops {
     const li = levelIndex(level);
     if (range !== null && range.level !== level) throw new RangeError(`a range of level ${range.level} read at level ${level}`);
     const buckets = this.bucketsIn(fromMinute, toMinute);
@@ -234,7 +242,7 @@ export class TileCounts {
     const fresh = newest === undefined ? [] : this.readNewest(newest, li, range === null ? null : (cell) => rangeHolds(range, cell));
     const settled = buckets.filter((bucket) => bucket !== newest);
     if (TILE_LEVELS[li] > RANKED_UP_TO) {
-      return { ...result, ...tileTops(level, range, null, [...this.blocksFor(li, settled), ...fresh], keyOf, this.scratchArray()) };
+      return { ...result, ...tileTops(level, range, null, [...this.blocksFor(li, settled), ...fresh], keyOf, this.scratchArray(), only) };
     }
     // The 10-minute and hour buckets as one ranked block, kept until one of them changes (every 10 minutes);
     // the settled minute buckets as one block, kept until the minute moves on. A query then scans about an
@@ -247,7 +255,10 @@ export class TileCounts {
     const tiered = this.kept(`${key}|tiers`, tiers, (parts) => rankBlock(mergeSmallestFirst(parts), keyOf));
     const minuteBlocks = settled.filter((bucket) => bucket.minutes === 1).map((bucket) => compact(bucket)[li]);
     const minutes = this.kept(`${key}|minutes`, minuteBlocks, mergeAll);
-    return { ...result, ...tileTops(level, range, tiered.block.cells.length === 0 ? null : tiered, [minutes, ...fresh], keyOf, this.scratchArray()) };
+    return {
+      ...result,
+      ...tileTops(level, range, tiered.block.cells.length === 0 ? null : tiered, [minutes, ...fresh], keyOf, this.scratchArray(), only),
+    };
   }
 
   /**

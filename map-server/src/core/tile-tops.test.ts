@@ -3,7 +3,16 @@ import fc from 'fast-check';
 import { OpenCells, type Block } from './tile-blocks';
 import { rankBlock, tileTops } from './tile-tops';
 import { summarise } from './tile-summary';
-import { tileRange } from './tiles';
+import { rangeHolds, tileRange } from './tiles';
+
+/** Tag `id`'s count in tile `cell` of `b`, by a plain scan. */
+function countOf(b: Block, cell: number, id: number): number {
+  const r = b.cells.indexOf(cell);
+  if (r < 0) return 0;
+  let count = 0;
+  for (let e = r === 0 ? 0 : b.ends[r - 1]; e < b.ends[r]; e += 1) if (b.tags[e] === id) count += b.counts[e];
+  return count;
+}
 
 /** Tag ids to keys that do not sort as the ids do, so that ties are decided by the key, not by the id. */
 const keyOf = (id: number) => String.fromCharCode(122 - (id % 26)) + String(id);
@@ -42,6 +51,19 @@ describe('tile tops', () => {
           const withRanked = tileTops(4, range, first.cells.length === 0 ? null : rankBlock(first, keyOf), rest, keyOf, new Int32Array(16));
           expect(withRanked).toEqual(scanned);
           for (const top of scanned.tops) expect(top.count).toBeGreaterThanOrEqual(1);
+          // One tag's map: in each tile, the tag's counts in every block added up, ranked or not.
+          const only = keeps[0] * 3;
+          const parts = [first, ...rest];
+          const expected = [...new Set(parts.flatMap((b) => [...b.cells]))]
+            .sort((p, q) => p - q)
+            .filter((cell) => range === null || rangeHolds(range, cell))
+            .map((cell) => ({ cell, count: parts.reduce((sum, b) => sum + countOf(b, cell, only), 0) }))
+            .filter((tile) => tile.count > 0);
+          const scannedOne = tileTops(4, range, null, parts, keyOf, new Int32Array(16), only);
+          const rankedOne = tileTops(4, range, first.cells.length === 0 ? null : rankBlock(first, keyOf), rest, keyOf, new Int32Array(16), only);
+          expect(rankedOne).toEqual(scannedOne);
+          expect(scannedOne.tops.map(({ cell, count }) => ({ cell, count }))).toEqual(expected);
+          expect(scannedOne.tops.every((top) => top.tag === only)).toBe(true);
         },
       ),
       { numRuns: 300 },

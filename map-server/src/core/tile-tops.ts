@@ -70,7 +70,9 @@ interface Gathered {
 /**
  * The top tag of every tile in `range` (null: all) over `ranked` (may be null) and `blocks`, tiles ascending,
  * and the largest error of any tile read (a summarised tile that kept no tag has no top, but counts there).
- * `scratch` is all zero and as long as the largest tag id + 1, and is left all zero.
+ * With `only` (a tag id), each tile's "top" is that tag, in the tiles where it has posts: a binary search per
+ * tile and block instead of a scan of its entries. `scratch` is all zero and as long as the largest tag id +
+ * 1, and is left all zero.
  */
 export function tileTops(
   level: number,
@@ -79,6 +81,7 @@ export function tileTops(
   blocks: readonly Block[],
   keyOf: (id: number) => string,
   scratch: Int32Array,
+  only: number | null = null,
 ): { tops: TileTop[]; maxError: number } {
   const found = new Map<number, Gathered>();
   const gather = (block: Block, visit: (tile: Gathered, run: number) => void) => {
@@ -103,6 +106,12 @@ export function tileTops(
   for (const cell of [...found.keys()].sort((p, q) => p - q)) {
     const tile = found.get(cell)!;
     maxError = Math.max(maxError, tile.error);
+    if (only !== null) {
+      let count = tile.ranked >= 0 ? countIn(ranked!.block, tile.ranked, only) : 0;
+      for (let k = 0; k < tile.runs.length; k += 2) count += countIn(blocks[tile.runs[k]], tile.runs[k + 1], only);
+      if (count > 0) tops.push(topOf(cell, only, count, tile));
+      continue;
+    }
     for (let k = 0; k < tile.runs.length; k += 2) {
       const block = blocks[tile.runs[k]];
       const r = tile.runs[k + 1];
@@ -131,20 +140,15 @@ export function tileTops(
     } else {
       for (const id of touched) offer(id, scratch[id]);
     }
-    if (bestTag >= 0)
-      tops.push({
-        cell,
-        tag: bestTag,
-        count: bestCount,
-        error: tile.error,
-        posts: tile.posts,
-        lat: tile.sumLat / tile.posts,
-        lon: tile.sumLon / tile.posts,
-      });
+    if (bestTag >= 0) tops.push(topOf(cell, bestTag, bestCount, tile));
     for (const id of touched) scratch[id] = 0;
     touched.length = 0;
   }
   return { tops, maxError };
+}
+
+function topOf(cell: number, tag: number, count: number, tile: Gathered): TileTop {
+  return { cell, tag, count, error: tile.error, posts: tile.posts, lat: tile.sumLat / tile.posts, lon: tile.sumLon / tile.posts };
 }
 
 /** The count of tag `id` in tile `r` of `block` (0 when absent). */
