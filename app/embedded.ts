@@ -3,7 +3,7 @@
  * end-to-end tests start. Joined by the in-process bus by default, or through Kafka when KAFKA_BROKERS is
  * set (the same code as the two separate services, in one process).
  */
-import type { Config } from '../common/node/config';
+import { DEFAULT_SYNTHETIC_HISTORY_MS, type Config } from '../common/node/config';
 import type { EventPublisher, EventSubscriber } from '../common/node/bus/bus';
 import { MemoryBus } from '../common/node/bus/memory-bus';
 import { busLog, createLogger, type Logger } from '../common/node/log';
@@ -55,7 +55,12 @@ export async function startEmbedded(
       ...serverOverrides,
       logger,
     });
-    producer = await startProducer(config, publisher, archive, log, producerId);
+    // On the in-process bus the synthetic world writes its last day first (unless told otherwise), from
+    // where a saved state ends if it holds part of it. Over Kafka the log holds the past instead.
+    producer = await startProducer(config, publisher, archive, log, producerId, {
+      defaultHistoryMs: config.kafkaBrokers === null ? DEFAULT_SYNTHETIC_HISTORY_MS : 0,
+      heldUpToMs: server.engine.windowsEndMs,
+    });
   } catch (error) {
     // A port in use, a source that cannot start: what did start stops (the publisher would otherwise go on
     // retrying a broker that is away, and the server on serving) before the error is reported.

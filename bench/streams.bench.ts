@@ -79,6 +79,7 @@ async function atCount(n: number): Promise<void> {
       PORT: String(port),
       LOG_LEVEL: 'error',
       DATA_DIR: 'none',
+      SYNTHETIC_HISTORY: '0',
       API_RATE_LIMIT: '0',
       SSE_MAX_CLIENTS: String(n),
       SSE_MAX_CLIENTS_PER_ADDRESS: String(n),

@@ -8,6 +8,7 @@ import { EventSource } from 'eventsource';
 import { beforeAllOrFail, configFor, ensureBuild, expectSampleCounts, fixture, getJson, replaySample, runStart } from './helpers';
 import { startEmbedded, type Embedded } from '../app/embedded';
 import type { Marker, TrendsResponse } from '../common/browser/api';
+import { FRESH_MS } from '../map-server/src/trend-engine';
 import { until } from './kafka/services';
 import { KafkaPublisher } from '../common/node/bus/kafka-publisher';
 
@@ -81,6 +82,43 @@ describe('npm start on the default synthetic world', () => {
     // long a busy machine took over it).
     expect(world.asOf).toBeGreaterThanOrEqual(startedAt);
     expect(world.asOf).toBeLessThanOrEqual(Date.now());
+  });
+});
+
+describe("the synthetic world's past, written at start", () => {
+  let embedded: Embedded;
+  let startedAt: number;
+
+  beforeAllOrFail(async () => {
+    startedAt = Date.now();
+    // 20 minutes at 20 posts/s: 24,000 posts of history beside the live ones.
+    embedded = await startEmbedded(configFor(['--rate', '20', '--seed', '5', '--history', '20m']), { staticDir: null });
+  });
+  afterAll(async () => embedded?.close());
+
+  it('fills the windows at once, without showing the past as new posts', { timeout: 120_000 }, async () => {
+    const url = embedded.server.url;
+    // Dots streamed while the past is written: only posts of the last minute are new enough to show.
+    const source = new EventSource(`${url}/api/stream`);
+    const markers: Marker[] = [];
+    source.addEventListener('tweets', (e) => markers.push(...JSON.parse(e.data)));
+    const total = async (window: string) => (await getJson<TrendsResponse>(`${url}/api/trends?window=${window}`)).total;
+    // Every post of the last 20 minutes counted (a busy machine takes longer, never fewer), and the live ones.
+    await until(async () => ((await total('1h')) >= 24_000 ? true : undefined), "the history's 24,000 posts counted", 100_000);
+    // 15m is the newest 15 minute buckets, the current one partly over: at least 14 minutes of the history.
+    expect(await total('15m')).toBeGreaterThanOrEqual(14 * 60 * 20);
+    expect(await total('15m')).toBeLessThan(await total('1h'));
+    // Rising has a reference at once: tags score against the 15 minutes before.
+    const rising = await getJson<TrendsResponse>(`${url}/api/trends?window=15m&sort=rising`);
+    expect(rising.trends.length).toBeGreaterThan(0);
+    // The recent posts are the live ones (made since the start), not the written past.
+    const { posts } = await getJson<{ posts: { ts: number }[] }>(`${url}/api/posts?limit=100`);
+    expect(posts.length).toBeGreaterThan(0);
+    for (const post of posts) expect(post.ts).toBeGreaterThanOrEqual(startedAt - FRESH_MS);
+    source.close();
+    expect(markers.length).toBeGreaterThan(0);
+    const old = markers.filter((marker) => marker.ts < startedAt - FRESH_MS);
+    expect(old, 'dots of posts written as history').toEqual([]);
   });
 });
 

@@ -32,7 +32,7 @@ export function tempDirs(name: string, after: (clean: () => void) => void = afte
 
 /** The configuration `npm start -- <argv>` would run with, on a random port, quiet, with no tile layer. */
 export function configFor(argv: string[], env: Record<string, string> = {}): Config {
-  const parsed = parseConfig(argv, { PORT: '0', LOG_LEVEL: 'silent', TILE_URL: '', DATA_DIR: 'none', ...env });
+  const parsed = parseConfig(argv, { PORT: '0', LOG_LEVEL: 'silent', TILE_URL: '', DATA_DIR: 'none', SYNTHETIC_HISTORY: '0', ...env });
   if (parsed.help) throw new Error('unexpected help');
   return parsed.config;
 }
@@ -53,7 +53,7 @@ export function runStart(args: string[], env: Record<string, string> = {}): { co
   try {
     const out = execFileSync(process.execPath, ['dist/server/start.mjs', ...args], {
       cwd: root,
-      env: { ...process.env, PORT: '0', DATA_DIR: 'none', ...env },
+      env: { ...process.env, PORT: '0', DATA_DIR: 'none', SYNTHETIC_HISTORY: '0', ...env },
       stdio: 'pipe',
     });
     return { code: 0, out: out.toString() };

@@ -153,7 +153,16 @@ async function launch(args: string[], env: Record<string, string>): Promise<Prod
   const port = await freePort();
   const child = spawn(process.execPath, ['dist/server/start.mjs', ...args], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), KAFKA_BROKERS: '', LOG_FORMAT: 'json', LOG_LEVEL: 'info', TILE_URL: '', ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      KAFKA_BROKERS: '',
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'info',
+      TILE_URL: '',
+      SYNTHETIC_HISTORY: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   products.add(child);

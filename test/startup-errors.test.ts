@@ -34,7 +34,17 @@ afterEach(() => running.forEach((child) => child.kill('SIGKILL')));
 function launch(entry: Entry, args: string[], env: Record<string, string> = {}, as?: As) {
   const child = spawn(process.execPath, [`dist/server/${entry}.mjs`, ...args], {
     cwd: root,
-    env: { ...process.env, PORT: '0', KAFKA_BROKERS: '', X_BEARER_TOKEN: '', TWITTER_BEARER_TOKEN: '', LOG_FORMAT: '', DATA_DIR: 'none', ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      KAFKA_BROKERS: '',
+      X_BEARER_TOKEN: '',
+      TWITTER_BEARER_TOKEN: '',
+      LOG_FORMAT: '',
+      DATA_DIR: 'none',
+      SYNTHETIC_HISTORY: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     ...as,
   });

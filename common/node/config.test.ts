@@ -37,6 +37,13 @@ describe('parseConfig', () => {
     expect(config(['--source', 'replay', '--file', 'a', '--speed', '10x']).speed).toEqual({ kind: 'factor', factor: 10 });
     expect(config([], { KAFKA_BROKERS: '127.0.0.1:9092, kafka:9092' }).kafkaBrokers).toEqual(['127.0.0.1:9092', 'kafka:9092']);
     expect(config([], { TILE_URL: '' }).tileUrl).toBe('');
+    // The synthetic world's past: not given (null: the process decides), a duration, 0, or the variable.
+    expect(config([]).historyMs).toBeNull();
+    expect(config(['--history', '90m']).historyMs).toBe(5_400_000);
+    expect(config(['--history', '0']).historyMs).toBe(0);
+    expect(config([], { SYNTHETIC_HISTORY: '24h' }).historyMs).toBe(86_400_000);
+    expect(config(['--history', '1h'], { SYNTHETIC_HISTORY: '24h' }).historyMs).toBe(3_600_000);
+    expect(config(['--source', 'replay', '--file', 'a'], { SYNTHETIC_HISTORY: '24h' }).historyMs).toBeNull();
     expect(config([], { TILE_URL: 'https://{s}.tiles.example.org/{z}/{x}/{y}.png' }).tileUrl).toBe('https://{s}.tiles.example.org/{z}/{x}/{y}.png');
     expect(config([]).apiRateLimit).toBe(1_200);
     expect(config([], { API_RATE_LIMIT: '0' }).apiRateLimit).toBe(0);
@@ -180,6 +187,10 @@ describe('parseConfig', () => {
     [['--source', 'x', '--rate', '5'], {}, /^--rate is only used with --source synthetic, not with x$/],
     [['--source', 'replay', '--file', 'a', '--seed', '3'], {}, /^--seed is only used with --source synthetic, not with replay$/],
     [['--source', 'x', '--seed', '3'], {}, /^--seed is only used with --source synthetic, not with x$/],
+    [['--source', 'replay', '--file', 'a', '--history', '1h'], {}, /^--history is only used with --source synthetic, not with replay$/],
+    [['--history', '25h'], {}, /^--history must be 0 or a duration up to 24h, such as 30m, 6h or 24h; got "25h"$/],
+    [['--history', 'lots'], {}, /^--history must be 0 or a duration/],
+    [[], { SYNTHETIC_HISTORY: '-1h' }, /^SYNTHETIC_HISTORY must be 0 or a duration/],
     [['--source', 'x', '--file', 'a'], {}, /^--file is only used with --source replay, not with x$/],
     [['--source', 'replay', '--file', 'a', '--track', '#a'], {}, /^--track is only used with --source x, not with replay$/],
     [['--lang', 'en'], {}, /^--lang is only used with --source x, not with synthetic, the default$/],

@@ -66,6 +66,12 @@ export interface Config {
   rate: number;
   /** Synthetic: the seed that makes a run repeatable. */
   seed: number;
+  /**
+   * Synthetic: how much of the world's past to write at the start, in ms (`--history`, `SYNTHETIC_HISTORY`),
+   * or null when not given: then `npm start` on its in-process bus writes `DEFAULT_SYNTHETIC_HISTORY_MS`
+   * and a producer publishing to Kafka none (its posts would be counted again on every restart).
+   */
+  historyMs: number | null;
   port: number;
   host: string;
   /** Leaflet URL template of the optional tile layer; '' for borders only. Its host is allowed by the CSP. */
@@ -136,6 +142,9 @@ export const DEFAULTS = {
 /** The value of DATA_DIR or --data-dir that keeps no state. */
 export const NO_DATA_DIR = 'none';
 
+/** What `npm start` writes of the synthetic world's past when not told (`historyMs`): the longest window. */
+export const DEFAULT_SYNTHETIC_HISTORY_MS = 86_400_000;
+
 /** Upper bound of `--rate`, in posts per second: beyond it the synthetic generator cannot keep pace. */
 export const MAX_RATE = 100_000;
 
@@ -155,6 +164,8 @@ Options:
   --speed <speed>   replay: max (as fast as possible), 1x (original pace, default) or a factor like 10x
   --rate <n>        synthetic: posts per second (default ${DEFAULTS.rate}, at most ${MAX_RATE})
   --seed <n>        synthetic: seed of the generated world (default ${DEFAULTS.seed})
+  --history <d>     synthetic: how much of the world's past to write at the start, e.g. 0, 1h, 24h
+                    (SYNTHETIC_HISTORY; default 24h for npm start without Kafka, else 0; at most 24h)
   --countries <cc>  x: comma-separated ISO country codes to follow, e.g. US,GB,FR
   --track <terms>   x: comma-separated hashtags or keywords to follow, e.g. '#worldcup,olympics'
   --lang <codes>    x: comma-separated language codes, e.g. en,fr
@@ -260,6 +271,7 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
       speed: parseSpeed(flags.speed ?? DEFAULTS.speed),
       rate: parseNumber('--rate', flags.rate, DEFAULTS.rate, { min: 0.1, max: MAX_RATE }),
       seed: parseNumber('--seed', flags.seed, DEFAULTS.seed, { integer: true, min: 0, max: 2 ** 32 - 1 }),
+      historyMs: parseHistory(flags.history, source === 'synthetic' ? env.SYNTHETIC_HISTORY : undefined),
       port: parseNumber('PORT', env.PORT, DEFAULTS.port, { integer: true, min: 0, max: 65_535 }),
       host: nonEmpty(env.HOST) ?? DEFAULTS.host,
       tileUrl: parseTileUrl(env.TILE_URL ?? DEFAULTS.tileUrl),
@@ -291,6 +303,18 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
       memoryBudgetBytes: parseMemoryBudget(flags['memory-budget'], env.MEMORY_BUDGET),
     },
   };
+}
+
+/** --history, or SYNTHETIC_HISTORY under it: a duration up to a day, `0` for none; null when neither is given. */
+function parseHistory(flag: string | undefined, variable: string | undefined): number | null {
+  const [name, raw] = flag !== undefined ? ['--history', flag] : ['SYNTHETIC_HISTORY', variable];
+  if (raw === undefined || raw.trim() === '') return null;
+  if (raw.trim() === '0') return 0;
+  try {
+    return parseDuration(name, raw, 0, { min: 0, max: DEFAULT_SYNTHETIC_HISTORY_MS });
+  } catch {
+    throw new ConfigError(`${name} must be 0 or a duration up to 24h, such as 30m, 6h or 24h; got "${raw}"`);
+  }
 }
 
 /**

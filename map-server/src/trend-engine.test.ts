@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { EVENT_VERSION, checkedEvent, encodeEvent, type GeoEvent } from '../../common/node/event';
 import type { Area, Bbox } from '../../common/browser/api';
 import { WINDOW_NAMES } from '../../common/browser/windows';
-import { TrendEngine } from './trend-engine';
+import { FRESH_MS, TrendEngine } from './trend-engine';
 import type { EngineSnapshot } from './core/engine-snapshot';
 import { GridIndex } from './core/grid-index';
 import { NO_COUNTRY } from './core/post-counts';
@@ -43,6 +43,26 @@ describe('TrendEngine', () => {
     engine.tick(START + YEAR);
     expect(counted(engine)).toEqual({ world: 1, box: 1 });
     expect(engine.windowsEndMs).toBe(START);
+  });
+
+  it('counts a post hours behind the live ones where it belongs, without showing it as new or stopping the clock', () => {
+    const engine = new TrendEngine();
+    const shown: string[] = [];
+    engine.onAccepted((e) => shown.push(e.id));
+    const now = START + 3 * 60 * MINUTE;
+    engine.ingestEvent(event({ id: '1', tags: ['live'], ts: now - 1_000 }), now);
+    engine.ingestEvent(event({ id: '3', tags: ['recent'], ts: now - FRESH_MS + 1_000 }), now);
+    // Written beside the live posts, last: the synthetic world's past, or a straggler.
+    engine.ingestEvent(event({ id: '2', tags: ['past'], ts: now - 2 * 60 * MINUTE }), now);
+    const top = (window: '15m' | '6h') => engine.trends({ region: 'world', bbox: null, window, sort: 'top', limit: 10 }).trends.map((t) => t.tag);
+    expect(top('6h')).toEqual(['live', 'past', 'recent']);
+    // Counted, but neither a recent post nor a live dot (the hub hears only of fresh posts).
+    expect(engine.posts({ region: 'world', bbox: null }, null, 10).map((p) => p.id)).toEqual(['3', '1']);
+    expect(shown).toEqual(['1', '3']);
+    // The windows still follow the clock: the old post did not move their end, so it did not stop them.
+    engine.tick(now + 20 * MINUTE);
+    expect(engine.windowsEndMs).toBe(now + 20 * MINUTE);
+    expect(top('15m')).toEqual([]);
   });
 
   it('counts what it accepted and what it skipped, by reason, and moves its version only on a change', () => {

@@ -76,6 +76,13 @@ export const ENGINE_DEFAULTS = {
  * the memory the panel's counts need, and each part's figures read alone.
  */
 export const TILE_SHARE = 0.5;
+
+/**
+ * How far behind the windows' end (event time) a counted post may be and still be shown as new: among the
+ * recent posts (`/api/posts`, SSE `posts`), as a dot on the live map (dots fade over a minute) and in the
+ * posts/s rate. A stream's stragglers of a few seconds are still news; a post hours old is not.
+ */
+export const FRESH_MS = 60_000;
 export const WINDOW_SHARE = 0.375;
 
 export type IngestResult = { ok: true; event: GeoEvent } | { ok: false; reason: SkipReason; error?: string };
@@ -242,8 +249,12 @@ export class TrendEngine {
       return { ok: false, reason };
     }
     this.accepted += 1;
-    this.followClock = event.ts >= arrivalMs - this.options.liveLagMs;
-    for (const listener of this.listeners) listener(event);
+    // The windows follow the clock while the newest posts are live: a live post says so, and a post that is
+    // not live says otherwise only when it moved the windows' end (a replay going forward), not when it
+    // fell behind it (a straggler, or the synthetic world's past written beside the live posts).
+    if (event.ts >= arrivalMs - this.options.liveLagMs) this.followClock = true;
+    else if (event.ts >= (this.counts.endMs ?? Number.NEGATIVE_INFINITY)) this.followClock = false;
+    if (this.isFresh(event)) for (const listener of this.listeners) listener(event);
     return { ok: true, event };
   }
 
@@ -287,8 +298,17 @@ export class TrendEngine {
     if (!this.seen.add(event.id, event.ts)) return 'duplicate';
     const tagIds = this.counts.intern(event);
     if (!this.counts.record(event, tagIds)) return 'stale';
-    this.ring.add(event);
+    if (this.isFresh(event)) this.ring.add(event);
     return null;
+  }
+
+  /**
+   * Whether `event` (counted) is among the newest: no more than `FRESH_MS` of event time behind the windows'
+   * end. Only those are recent posts and live dots; an older one (a history written at start, a straggler)
+   * is counted where it belongs in time but is not shown as if it had just happened.
+   */
+  private isFresh(event: GeoEvent): boolean {
+    return event.ts >= (this.counts.endMs ?? Number.NEGATIVE_INFINITY) - FRESH_MS;
   }
 }
 

@@ -33,15 +33,32 @@ export interface RunningProducer {
 }
 
 /**
+ * What the process running a producer knows that its configuration does not: for the synthetic world, how
+ * much of its past to write when `--history` is not given (`npm start` on its in-process bus: a day; a
+ * producer publishing to Kafka: none, or a restart would publish it again), and the event time up to which
+ * the counts it feeds already hold posts (a saved state), where that history starts instead.
+ */
+export interface SourceContext {
+  defaultHistoryMs?: number;
+  heldUpToMs?: number | null;
+}
+
+/**
  * `archive`: the replay's files when already resolved (see `preflight`), else they are found here. `log`:
  * where a live source reports its connection (the process's logger).
  */
-export async function createSource(config: Config, archive: Archive | null = null, log?: BusLog): Promise<Source> {
+export async function createSource(config: Config, archive: Archive | null = null, log?: BusLog, context: SourceContext = {}): Promise<Source> {
   switch (config.source) {
     case 'replay':
       return replaySource({ file: config.file!, archive: archive ?? undefined });
     case 'synthetic':
-      return syntheticSource({ rate: config.rate, seed: config.seed });
+      return syntheticSource({
+        rate: config.rate,
+        seed: config.seed,
+        historyMs: config.historyMs ?? context.defaultHistoryMs ?? 0,
+        historyFromMs: context.heldUpToMs ?? null,
+        log,
+      });
     case 'x': {
       // Loaded only when used: the X client library costs memory the other sources do not need.
       const { xSource } = await import('./sources/x-stream');
@@ -57,8 +74,9 @@ export async function startProducer(
   archive: Archive | null = null,
   log?: BusLog,
   id = newProducerId(),
+  context: SourceContext = {},
 ): Promise<RunningProducer> {
-  const source = await createSource(config, archive, log);
+  const source = await createSource(config, archive, log, context);
   const stats = new ProducerStats();
   const controller = new AbortController();
   const status = new StatusReporter({ id, source, stats, publisher });

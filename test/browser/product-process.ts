@@ -21,7 +21,17 @@ export async function startProductProcess(args: string[], env: Record<string, st
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ['--enable-source-maps', 'dist/server/start.mjs', ...args], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', TILE_URL: '', KAFKA_BROKERS: '', DATA_DIR: 'none', ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      TILE_URL: '',
+      KAFKA_BROKERS: '',
+      DATA_DIR: 'none',
+      SYNTHETIC_HISTORY: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

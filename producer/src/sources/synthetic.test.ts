@@ -75,6 +75,57 @@ describe('syntheticSource', () => {
     expect(total).toBeLessThanOrEqual((rate * elapsedMs) / 1_000 + 1);
   });
 
+  it("writes its past at the start beside the live posts: each tick's live batch first, then history", async () => {
+    // A clock that moves 100 ms a read: every tick owes 5 live posts at 50/s. Ten minutes of history at
+    // 50/s is 30,000 posts, written in the time each tick leaves (on the machine's clock).
+    const clock = steppingClock(100);
+    const source = syntheticSource({ rate: 50, seed: 4, now: clock, historyMs: 600_000 });
+    const controller = new AbortController();
+    const startMs = T0; // the clock's first reading: where the history ends
+    let live = 0;
+    let history = 0;
+    let sawLiveAfterHistory = false;
+    let liveDuringHistory = 0;
+    const historyTimes: number[] = [];
+    for await (const batch of source.read(controller.signal)) {
+      const times = (batch as XEnvelope[]).map((post) => Date.parse(post.data.created_at));
+      if (times.every((t) => t >= startMs)) {
+        live += batch.length;
+        if (history > 0) sawLiveAfterHistory = true;
+        if (history > 0 && history < 30_000) liveDuringHistory += 1;
+      } else {
+        expect(times.every((t) => t < startMs && t >= startMs - 600_000)).toBe(true);
+        history += batch.length;
+        historyTimes.push(times[0]);
+      }
+      if (history >= 30_000 && sawLiveAfterHistory) controller.abort();
+    }
+    expect(history).toBe(30_000);
+    expect(live).toBeGreaterThan(0);
+    // The history took several ticks (30,000 posts are far more than 60 ms of work), and live batches kept
+    // coming between its batches.
+    expect(liveDuringHistory).toBeGreaterThan(0);
+    // Newest hour first: the whole span is within the last hour here, so the first batch starts at its start.
+    expect(historyTimes[0]).toBe(startMs - 600_000);
+  });
+
+  it('writes only the past a saved state does not hold, and none when told 0', async () => {
+    const posts = async (options: { historyMs: number; historyFromMs?: number | null }) => {
+      const controller = new AbortController();
+      let history = 0;
+      let ticks = 0;
+      for await (const batch of syntheticSource({ rate: 10, seed: 4, now: steppingClock(100), ...options }).read(controller.signal)) {
+        history += (batch as XEnvelope[]).filter((post) => Date.parse(post.data.created_at) < T0).length;
+        if ((ticks += 1) >= 40) controller.abort();
+      }
+      return history;
+    };
+    // 24 h at 10/s asked, but posts up to 90 s ago are held: 90 s of history, 900 posts.
+    expect(await posts({ historyMs: 86_400_000, historyFromMs: T0 - 90_000 })).toBe(900);
+    expect(await posts({ historyMs: 0 })).toBe(0);
+    expect(await posts({ historyMs: 86_400_000, historyFromMs: T0 + 5_000 })).toBe(0);
+  });
+
   it('stops at once on abort, leaving no timer behind', async () => {
     const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
     const before = timers();
