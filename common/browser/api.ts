@@ -349,6 +349,21 @@ export const StreamStatsSchema = Type.Object({
   ingested: Count(),
   /** Markers this client did not receive because it could not keep up. */
   dropped: Count(),
+  /**
+   * `live` while the windows follow the clock (posts arrive as they happen), `replay` while they stand at
+   * an archive's time (a replay, of any speed); absent before the first post.
+   */
+  mode: Type.Optional(Type.Union([Type.Literal('live'), Type.Literal('replay')])),
+  /** Where the windows end, ms since the epoch (event time: an archive's own time in a replay); null before any post. */
+  asOf: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
+  /** The source feeding this server (its own producer, else the one heard last): its name, state and posts read so far. */
+  source: Type.Optional(
+    Type.Object({
+      name: Type.String({ maxLength: 100 }),
+      state: Type.Union([Type.Literal('running'), Type.Literal('finished'), Type.Literal('stopped'), Type.Literal('failed')]),
+      read: Count(),
+    }),
+  ),
 });
 
 export type StreamStats = Static<typeof StreamStatsSchema>;

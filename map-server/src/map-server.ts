@@ -104,6 +104,14 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
   const hub = new MarkerHub(() => engine.acceptedCount, { ...caps, ...options.hub });
   engine.onAccepted((event) => hub.publish(event));
   const producers = new ProducerStatuses(options.ownProducer ?? null);
+  hub.context = () => {
+    const status = producers.own() ?? producers.list(Date.now())[0];
+    return {
+      ...(engine.acceptedCount > 0 && { mode: engine.followsClock ? 'live' : 'replay' }),
+      asOf: engine.windowsEndMs,
+      ...(status !== undefined && { source: { name: status.sourceName, state: status.state, read: status.read } }),
+    };
+  };
 
   let app: FastifyInstance;
   try {

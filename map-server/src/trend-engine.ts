@@ -258,6 +258,11 @@ export class TrendEngine {
     return { ok: true, event };
   }
 
+  /** Whether the windows follow the clock (the newest posts are live), rather than stand at an archive's time. */
+  get followsClock(): boolean {
+    return this.followClock;
+  }
+
   /** Lets the windows advance with the clock while the source is live. */
   tick(nowMs: number): void {
     if (this.followClock) this.counts.advanceTo(nowMs);

@@ -7,12 +7,12 @@
  * and `dir="auto"`, never as markup, so `<img src=x onerror=…>` in a post is shown as those characters.
  * The list is not a live region: posts arrive several times a second and would drown a screen reader.
  */
+import { formatMoment } from '../util/moment';
 import type { Post } from '../../../common/browser/api';
 import { countryName } from '../../../common/browser/countries';
 import { el, setText } from '../util/dom';
 import { mergePosts, postPlace } from './post-feed';
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 export class RecentPosts {
@@ -104,7 +104,8 @@ export class RecentPosts {
     const meta = el('p', 'post-meta');
     const place = el('span', 'post-place', postPlace(post, countryName));
     place.dir = 'auto';
-    const time = el('time', 'post-time', timeFormat.format(post.ts));
+    // The date too when not today: a replayed archive's posts must not read as today's.
+    const time = el('time', 'post-time', formatMoment(post.ts, Date.now()));
     time.dateTime = new Date(post.ts).toISOString();
     time.title = dateTimeFormat.format(post.ts);
     meta.append(place, document.createTextNode(' · '), time);

@@ -76,6 +76,8 @@ export class MarkerHub {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly recent: { at: number; n: number }[] = [];
   readonly counts: HubCounts = { droppedBatches: 0, droppedMarkers: 0, stalledDisconnects: 0, refusedServerFull: 0, refusedAddressFull: 0 };
+  /** What the `stats` event says of the whole server besides the rate: live or replay, the time, the source. */
+  context: (() => Pick<StreamStats, 'mode' | 'asOf' | 'source'>) | null = null;
 
   constructor(
     private readonly ingested: () => number,
@@ -215,7 +217,7 @@ export class MarkerHub {
     const now = this.now();
     const rate = this.rate;
     for (const session of this.sessions.keys()) {
-      const stats: StreamStats = { rate, ingested: this.ingested(), dropped: this.dropped.get(session) ?? 0 };
+      const stats: StreamStats = { rate, ingested: this.ingested(), dropped: this.dropped.get(session) ?? 0, ...this.context?.() };
       session.send(sseEvent(SSE_EVENTS.stats, JSON.stringify(stats)), now);
     }
   }
