@@ -59,6 +59,13 @@ export const LABELS_LIMIT = { default: 300, min: 1, max: 1000 } as const satisfi
 /** `GET /api/labels` zoom: the map's zoom, as Leaflet reports it (fractions allowed). */
 export const LABELS_ZOOM = { default: 2, min: 0, max: 22 } as const;
 
+/**
+ * Below this many posts, a share is not shown as if it meant something: 1 post of 2 is 50 %, and the next
+ * post can halve it. The panel's region or box, and each country in tag mode, show their counts and say
+ * "few posts" instead (frontend; the API still gives every share).
+ */
+export const FEW_POSTS = 30;
+
 /** `GET /api/posts` limits. */
 export const POSTS_LIMIT = { default: 20, min: 1, max: 100 } as const satisfies Limit;
 

@@ -81,16 +81,18 @@ function start(): void {
 
   const showTagRegions = (response: TagRegionsResponse | null): void => {
     const view = state.get();
-    if (response === null || view.tag === null || response.tag !== view.tag) {
+    const current = response !== null && view.tag !== null && response.tag === view.tag ? response : null;
+    if (current !== null) panel.setTagRegions(current);
+    // A tag with no posts in the window gets no shading and no legend: a scale of nothing means nothing.
+    if (current === null || current.total === 0) {
       borders.setShading(null);
       legend.remove(); // a no-op when it is not on the map
       return;
     }
-    const { scale, countries } = tagShading(response);
+    const { scale, countries, someFew } = tagShading(current);
     borders.setShading(countries);
-    legend.setContent({ display: response.display, window: view.window, scale, noneColour: borders.landColour });
+    legend.setContent({ display: current.display, window: view.window, scale, noneColour: borders.landColour, someFew });
     if (!legend.shown) legend.addTo(map);
-    panel.setTagRegions(response);
   };
 
   const show = (view: ViewState, changed: ReadonlySet<keyof ViewState>, fromHistory: boolean): void => {

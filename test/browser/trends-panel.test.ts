@@ -185,4 +185,34 @@ describe.skipIf(chromium === null)('the trends panel in Chromium, over a replaye
       throw new Error(`the wheel did not bring the map there: ${page.url()}`);
     }
   });
+  it('shows counts, not shares, for a region with few posts, and greys countries with few posts in tag mode', async () => {
+    const { page } = await open('/?region=BR');
+    // Brazil: 29 posts in the archive, one fewer than FEW_POSTS.
+    await expect
+      .poll(() =>
+        trendsPanel(page)
+          .getByText(/^29 posts in the last hour: few posts, so no shares \(from 30\)$/)
+          .count(),
+      )
+      .toBe(1);
+    const shares = trendsPanel(page).locator('.trend-share');
+    await expect.poll(() => shares.count()).toBeGreaterThan(0);
+    expect((await shares.allTextContents()).every((text) => text === '')).toBe(true);
+    // The United States: 30 posts, enough: shares shown.
+    await page.goto(`${product.url}/?region=US`);
+    await expect.poll(async () => (await trendsPanel(page).locator('.trend-share').allTextContents()).some((text) => /%$/.test(text))).toBe(true);
+    // #WorldCup: shares where a country has 30 posts or more, "fewer than 30 posts" in the legend for Brazil.
+    await page.goto(`${product.url}/?tag=worldcup`);
+    const legend = page.getByRole('group', { name: 'Legend' });
+    await expect.poll(() => legend.getByText('fewer than 30 posts').count()).toBe(1);
+    await expect.poll(() => legend.getByText(/% or more$/).count()).toBe(1);
+    expect(session.errors).toEqual([]);
+  });
+
+  it('says plainly that a tag has no posts, with no legend', async () => {
+    const { page } = await open('/?tag=nothinghere');
+    await expect.poll(() => trendsPanel(page).getByText('No posts with #nothinghere in the last hour.').isVisible()).toBe(true);
+    expect(await page.getByRole('group', { name: 'Legend' }).count()).toBe(0);
+    expect(session.errors).toEqual([]);
+  });
 });

@@ -10,7 +10,8 @@ import * as L from 'leaflet';
 import type { WindowName } from '../../../common/browser/windows';
 import { windowPhrase } from '../panel/window-selector';
 import { el } from '../util/dom';
-import { legendLabels, type ChoroplethScale } from './choropleth-scale';
+import { FEW_POSTS } from '../../../common/browser/api-constants';
+import { FEW_POSTS_COLOUR, legendLabels, type ChoroplethScale } from './choropleth-scale';
 import { controlGroup } from './control-group';
 
 export interface LegendContent {
@@ -20,6 +21,8 @@ export interface LegendContent {
   scale: ChoroplethScale;
   /** The fill of countries without the tag (the land colour). */
   noneColour: string;
+  /** Whether to list the colour of countries with too few posts for a share. */
+  someFew: boolean;
 }
 
 export class ChoroplethLegend extends L.Control {
@@ -64,6 +67,7 @@ export class ChoroplethLegend extends L.Control {
     const labels = legendLabels(content.scale);
     // Strongest first, like the panel's list of countries.
     for (let i = labels.length - 1; i >= 0; i--) list.append(legendRow(content.scale.colours[i], labels[i]));
+    if (content.someFew) list.append(legendRow(FEW_POSTS_COLOUR, `fewer than ${FEW_POSTS} posts`));
     list.append(legendRow(content.noneColour, 'none'));
     container.append(title, caption, list);
   }

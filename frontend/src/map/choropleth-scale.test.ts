@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { TagRegion } from '../../../common/browser/api';
-import { choroplethScale, colourFor, legendLabels, niceCeil } from './choropleth-scale';
+import type { TagRegion, TagRegionsResponse } from '../../../common/browser/api';
+import { FEW_POSTS } from '../../../common/browser/api-constants';
+import { FEW_POSTS_COLOUR, choroplethScale, colourFor, formatShareIn, isFew, legendLabels, niceCeil } from './choropleth-scale';
+import { tagShading } from './tag-shading';
 
 const region = (code: string, count: number, posts: number): TagRegion => ({
   region: code,
@@ -37,9 +39,48 @@ describe('choroplethScale', () => {
     expect(colourFor(scale, 0.8, 80)).toBe(scale.colours[4]);
   });
 
-  it('falls back to every country when none has many posts, with a floor on the step', () => {
-    expect(choroplethScale([region('MC', 1, 4)]).breaks).toEqual([0, 0.08, 0.16, 0.24, 0.32]);
-    expect(choroplethScale([]).breaks).toEqual([0, 0.001, 0.002, 0.003, 0.004]);
-    expect(legendLabels(choroplethScale([])).at(-1)).toBe('0.4% or more');
+  it('has no classes when no country has enough posts for a share: those are "few posts", not a colour of the scale', () => {
+    const scale = choroplethScale([region('MC', 1, 4), region('TM', 2, 2)]);
+    expect(scale.breaks).toEqual([]);
+    expect(legendLabels(scale)).toEqual([]);
+    expect(colourFor(scale, 1, 2)).toBeNull();
+    expect(choroplethScale([]).breaks).toEqual([]);
+    // 29 posts is too few; 30 (FEW_POSTS) is enough.
+    expect(isFew({ posts: FEW_POSTS - 1 })).toBe(true);
+    expect(isFew({ posts: FEW_POSTS })).toBe(false);
+  });
+
+  it('counts tiny shares per mille or per ten thousand, as the legend and the tooltips say them', () => {
+    const perMille = choroplethScale([region('FR', 4, 1_000), region('DE', 2, 1_000)], { topPercentile: 1 });
+    expect(perMille).toMatchObject({ breaks: [0, 0.001, 0.002, 0.003, 0.004], unit: '‰' });
+    expect(legendLabels(perMille)).toEqual(['0–1‰', '1–2‰', '2–3‰', '3–4‰', '4‰ or more']);
+    expect(formatShareIn(0.0025, '‰')).toBe('2.5‰');
+    const perMyriad = choroplethScale([region('FR', 4, 100_000), region('DE', 2, 100_000)], { topPercentile: 1 });
+    expect(perMyriad.unit).toBe('‱');
+    expect(legendLabels(perMyriad).at(-1)).toBe('0.4‱ or more');
+    expect(formatShareIn(0.00004, '‱')).toBe('0.4‱');
+    expect(choroplethScale([region('FR', 20, 100)]).unit).toBe('%');
+  });
+});
+
+describe('tagShading', () => {
+  it('greys the countries with too few posts for a share, with their counts, and shades the rest by share', () => {
+    const response = {
+      tag: 'x',
+      display: 'X',
+      window: '1h',
+      asOf: 0,
+      from: 0,
+      approximate: false,
+      maxError: 0,
+      total: 103,
+      regions: [region('FR', 20, 100), region('TM', 2, 2), region('DE', 0, 50)],
+    } as TagRegionsResponse;
+    const { countries, someFew, scale } = tagShading(response);
+    expect(someFew).toBe(true);
+    expect(countries.get('TM')).toEqual({ colour: FEW_POSTS_COLOUR, detail: '#X: 2 of 2 posts, too few for a share' });
+    expect(countries.get('FR')).toEqual({ colour: colourFor(scale, 0.2, 20), detail: '#X: 20% of its posts (20 of 100)' });
+    expect(countries.has('DE')).toBe(false);
+    expect(tagShading({ ...response, regions: [region('FR', 20, 100)] }).someFew).toBe(false);
   });
 });

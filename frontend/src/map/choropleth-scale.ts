@@ -4,22 +4,33 @@
  * ("0.7–2.3 %") do not. The top of the scale is a high percentile of the shares, not their maximum, and
  * ignores countries with very few posts: one post out of two is 50 %, and a single such outlier would squash
  * every real difference into the lowest steps. Shares above the top take the top colour, and the legend
- * says "or more".
+ * says "or more". A country with fewer than `FEW_POSTS` posts gets no share colour at all but its own
+ * ("few posts"), and sets nothing. Where every share is tiny, the legend counts per mille (‰) or per
+ * ten thousand (‱) rather than in fractions of a percent, as Trendsmap does.
  */
 import type { TagRegion } from '../../../common/browser/api';
+import { FEW_POSTS } from '../../../common/browser/api-constants';
 
 export interface ChoroplethScale {
-  /** Lower bound of each class (shares, 0..1), ascending; the first is 0. */
+  /** Lower bound of each class (shares, 0..1), ascending; the first is 0. Empty when no country has enough posts. */
   readonly breaks: readonly number[];
   /** One colour per class, light to strong. */
   readonly colours: readonly string[];
+  /** The unit the legend and tooltips count shares in. */
+  readonly unit: ShareUnit;
 }
+
+/** Shares in percent, per mille or per ten thousand: the largest that keeps the legend's steps whole-ish. */
+export type ShareUnit = '%' | '‰' | '‱';
+
+/** The colour of a country with posts with the tag but too few posts for a share (`FEW_POSTS`): grey, not a class. */
+export const FEW_POSTS_COLOUR = '#56657a';
 
 export const CHOROPLETH_DEFAULTS = {
   /** Warm sequence from the dark land colour to the accent of highlighted dots (readable on the dark map). */
   colours: ['#4b3d22', '#7a5b1f', '#a97a1c', '#d89d22', '#ffc857'] as readonly string[],
-  /** Countries with fewer posts than this do not set the top of the scale (they are still shaded). */
-  minPostsForMax: 20,
+  /** Countries with fewer posts than this get `FEW_POSTS_COLOUR` and do not set the scale. */
+  minPosts: FEW_POSTS,
   /** The share at this percentile of the countries (0..1) sets the top of the scale. */
   topPercentile: 0.9,
 };
@@ -37,34 +48,49 @@ export function niceCeil(value: number): number {
 
 /** The scale for one tag's regions. */
 export function choroplethScale(regions: readonly TagRegion[], options: Partial<typeof CHOROPLETH_DEFAULTS> = {}): ChoroplethScale {
-  const { colours, minPostsForMax, topPercentile } = { ...CHOROPLETH_DEFAULTS, ...options };
-  const trusted = regions.filter((region) => region.posts >= minPostsForMax && region.count > 0);
-  const basis = trusted.length > 0 ? trusted : regions.filter((region) => region.count > 0);
-  const shares = basis.map((region) => region.share).sort((a, b) => a - b);
-  const top = shares.length > 0 ? shares[Math.floor(topPercentile * (shares.length - 1))] : 0;
-  // The top class starts near that percentile; a step of at least 0.1 % keeps labels meaningful when the
-  // tag is everywhere rare.
-  const step = Math.max(0.001, niceCeil(top / Math.max(1, colours.length - 1)));
-  return { breaks: colours.map((_, i) => roundShare(i * step)), colours };
+  const { colours, minPosts, topPercentile } = { ...CHOROPLETH_DEFAULTS, ...options };
+  const shares = regions
+    .filter((region) => region.posts >= minPosts && region.count > 0)
+    .map((region) => region.share)
+    .sort((a, b) => a - b);
+  if (shares.length === 0) return { breaks: [], colours: [], unit: '%' };
+  const top = shares[Math.floor(topPercentile * (shares.length - 1))];
+  // The top class starts near that percentile; a step of at least one in a million keeps the classes apart.
+  const step = Math.max(1e-6, niceCeil(top / Math.max(1, colours.length - 1)));
+  const highest = step * (colours.length - 1);
+  const unit: ShareUnit = highest >= 0.01 ? '%' : highest >= 0.001 ? '‰' : '‱';
+  return { breaks: colours.map((_, i) => roundShare(i * step)), colours, unit };
 }
 
-/** The colour for a share, or null for none (the tag never appeared there). */
+/** Whether `region` has too few posts for its share to mean something. */
+export function isFew(region: Pick<TagRegion, 'posts'>, minPosts = CHOROPLETH_DEFAULTS.minPosts): boolean {
+  return region.posts < minPosts;
+}
+
+/** The colour for a share, or null for none (the tag never appeared there, or no class applies). */
 export function colourFor(scale: ChoroplethScale, share: number, count: number): string | null {
-  if (!(count > 0)) return null;
+  if (!(count > 0) || scale.breaks.length === 0) return null;
   let index = 0;
   while (index + 1 < scale.breaks.length && share >= scale.breaks[index + 1]) index++;
   return scale.colours[index];
 }
 
-/** Legend labels: "0–5%", "5–10%", …, "20% or more". */
+/** Legend labels: "0–5%", "5–10%", …, "20% or more"; "0–2‰", …; "0–1‱", … for tiny shares. */
 export function legendLabels(scale: ChoroplethScale): string[] {
-  const { breaks } = scale;
-  return breaks.map((low, i) => (i + 1 < breaks.length ? `${percent(low)}–${percent(breaks[i + 1])}%` : `${percent(low)}% or more`));
+  const { breaks, unit } = scale;
+  const n = (share: number) => inUnit(share, unit);
+  return breaks.map((low, i) => (i + 1 < breaks.length ? `${n(low)}–${n(breaks[i + 1])}${unit}` : `${n(low)}${unit} or more`));
 }
 
-/** A share as a percentage number without the sign: 0.05 → "5", 0.0025 → "0.25". */
-function percent(share: number): string {
-  return String(Math.round(share * 1e4) / 100);
+/** A share in `unit`, with its sign: 0.0025 → "0.25%", "2.5‰" or "25‱". */
+export function formatShareIn(share: number, unit: ShareUnit): string {
+  return `${inUnit(share, unit)}${unit}`;
+}
+
+/** A share as a number of `unit` without the sign, to two decimals at most: 0.05 in % → "5". */
+function inUnit(share: number, unit: ShareUnit): string {
+  const per = unit === '%' ? 100 : unit === '‰' ? 1_000 : 10_000;
+  return String(Math.round(share * per * 100) / 100);
 }
 
 /** Float noise (0.15000000000000002) out of the breaks. */

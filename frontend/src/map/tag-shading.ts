@@ -3,24 +3,32 @@
  * and the tooltip line ("12.3% of its posts: 45 of 366").
  */
 import type { TagRegionsResponse } from '../../../common/browser/api';
-import { formatShare } from '../panel/trend-format';
 import { formatInteger } from '../util/dom';
 import type { CountryShade } from './border-layer';
-import { choroplethScale, colourFor, type ChoroplethScale } from './choropleth-scale';
+import { FEW_POSTS_COLOUR, choroplethScale, colourFor, formatShareIn, isFew, type ChoroplethScale } from './choropleth-scale';
 
 export interface TagShading {
   scale: ChoroplethScale;
   countries: Map<string, CountryShade>;
+  /** Whether some country has the tag but too few posts for a share (the legend's "few posts" row). */
+  someFew: boolean;
 }
 
 export function tagShading(response: TagRegionsResponse): TagShading {
   const scale = choroplethScale(response.regions);
   const countries = new Map<string, CountryShade>();
+  let someFew = false;
   for (const region of response.regions) {
+    if (!(region.count > 0)) continue;
+    const counts = `${formatInteger(region.count)} of ${formatInteger(region.posts)}`;
+    if (isFew(region)) {
+      someFew = true;
+      countries.set(region.region, { colour: FEW_POSTS_COLOUR, detail: `#${response.display}: ${counts} posts, too few for a share` });
+      continue;
+    }
     const colour = colourFor(scale, region.share, region.count);
     if (colour === null) continue;
-    const detail = `#${response.display}: ${formatShare(region.share)} of its posts (${formatInteger(region.count)} of ${formatInteger(region.posts)})`;
-    countries.set(region.region, { colour, detail });
+    countries.set(region.region, { colour, detail: `#${response.display}: ${formatShareIn(region.share, scale.unit)} of its posts (${counts})` });
   }
-  return { scale, countries };
+  return { scale, countries, someFew };
 }

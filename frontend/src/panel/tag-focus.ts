@@ -4,6 +4,7 @@
  * A country row selects that country. Events: `clear`, `region` (alpha-2 code).
  */
 import type { TagRegionsResponse } from '../../../common/browser/api';
+import { FEW_POSTS } from '../../../common/browser/api-constants';
 import { countryName } from '../../../common/browser/countries';
 import type { WindowName } from '../../../common/browser/windows';
 import { el, formatCount, formatInteger, setText } from '../util/dom';
@@ -119,9 +120,13 @@ export class TagFocus extends Emitter<TagFocusEvents> {
       row.region = region.region;
       setText(row.name, name);
       setText(row.count, formatCount(region.count));
-      setText(row.share, formatShare(region.share));
+      // Below FEW_POSTS of its own posts a country's share is noise: its counts say it instead.
+      const few = region.posts < FEW_POSTS;
+      setText(row.share, few ? `of ${formatCount(region.posts)}` : formatShare(region.share));
       row.fill.style.transform = `scaleX(${Math.min(1, region.count / top)})`;
-      const label = `${name}: ${formatInteger(region.count)} posts, ${formatShare(region.share)} of its posts`;
+      const label = few
+        ? `${name}: ${formatInteger(region.count)} of its ${formatInteger(region.posts)} posts, too few for a share`
+        : `${name}: ${formatInteger(region.count)} posts, ${formatShare(region.share)} of its posts`;
       row.button.setAttribute('aria-label', label);
       row.button.title = `See the trends of ${name}`;
       row.button.setAttribute('aria-pressed', String(region.region === this.selected));

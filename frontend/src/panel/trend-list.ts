@@ -54,8 +54,11 @@ export class TrendList extends Emitter<TrendListEvents> {
     this.removeAllListeners();
   }
 
-  /** Shows `trends` in the server's order; `sort` decides whether the rise figure is shown. */
-  setTrends(trends: readonly Trend[], sort: SortName): void {
+  /**
+   * Shows `trends` in the server's order; `sort` decides whether the rise figure is shown, `few` (the region
+   * holds fewer than `FEW_POSTS` posts) that shares are left out: counts only.
+   */
+  setTrends(trends: readonly Trend[], sort: SortName, few = false): void {
     if (!this.list) return;
     while (this.rows.length < trends.length) this.rows.push(this.createRow(this.list));
     while (this.rows.length > trends.length) {
@@ -64,7 +67,7 @@ export class TrendList extends Emitter<TrendListEvents> {
       if (row === this.hoveredRow) this.hoveredRow = null;
     }
     const top = Math.max(1, ...trends.map((trend) => trend.count));
-    trends.forEach((trend, index) => this.updateRow(this.rows[index], trend, index, top, sort));
+    trends.forEach((trend, index) => this.updateRow(this.rows[index], trend, index, top, sort, few));
     this.list.hidden = trends.length === 0;
     // The row under the pointer may now hold another tag; keep the map highlight in step.
     this.setHovered(this.hoveredRow);
@@ -111,13 +114,13 @@ export class TrendList extends Emitter<TrendListEvents> {
     return row;
   }
 
-  private updateRow(row: Row, trend: Trend, index: number, top: number, sort: SortName): void {
+  private updateRow(row: Row, trend: Trend, index: number, top: number, sort: SortName, few: boolean): void {
     row.tag = trend.tag;
     const rising = sort === 'rising';
     setText(row.rank, String(index + 1));
     setText(row.name, `#${trend.display}`);
     setText(row.count, formatCount(trend.count));
-    setText(row.share, formatShare(trend.share));
+    setText(row.share, few ? '' : formatShare(trend.share));
     row.rise.hidden = !rising;
     if (rising) setText(row.rise, formatRise(trend.count, trend.expected));
     row.spark.update(trend.spark);
@@ -125,7 +128,7 @@ export class TrendList extends Emitter<TrendListEvents> {
     row.fill.style.transform = `scaleX(${Math.min(1, trend.count / top)})`;
 
     const posts = `${formatInteger(trend.count)} ${trend.count === 1 ? 'post' : 'posts'}`;
-    const parts = [`#${trend.display}`, posts, `${formatShare(trend.share)} of posts`];
+    const parts = [`#${trend.display}`, posts, ...(few ? [] : [`${formatShare(trend.share)} of posts`])];
     if (rising) parts.push(`rising ${describeRise(trend.count, trend.expected)}`);
     const label = parts.join(', ');
     if (row.button.getAttribute('aria-label') !== label) row.button.setAttribute('aria-label', label);

@@ -10,7 +10,7 @@
  * with a note saying how old it is), unavailable (offline with nothing to show).
  */
 import type { SortName, TagRegionsResponse, TrendsResponse } from '../../../common/browser/api';
-import { DEFAULT_SORT, RISING, TRENDS_LIMIT, VIEW, WORLD } from '../../../common/browser/api-constants';
+import { DEFAULT_SORT, FEW_POSTS, RISING, TRENDS_LIMIT, VIEW, WORLD } from '../../../common/browser/api-constants';
 import { countryName } from '../../../common/browser/countries';
 import { DEFAULT_WINDOW, type WindowName } from '../../../common/browser/windows';
 import type { ConnectionStatus } from '../stream/stream-client';
@@ -144,7 +144,7 @@ export class TrendsPanel extends Emitter<TrendsPanelEvents> {
     this.current = response;
     this.shown = response.trends.length > 0;
     // The stream asks for no `limit`, so the server sends its default page; a longer answer is cut to it.
-    this.list.setTrends(response.trends.slice(0, TRENDS_LIMIT.default), response.sort);
+    this.list.setTrends(response.trends.slice(0, TRENDS_LIMIT.default), response.sort, response.total < FEW_POSTS);
     this.render();
   }
 
@@ -188,7 +188,8 @@ export class TrendsPanel extends Emitter<TrendsPanelEvents> {
       return;
     }
     const posts = response.total === 1 ? 'post' : 'posts';
-    setText(this.totals, `${formatCount(response.total)} ${posts} in ${windowPhrase(this.window)}`);
+    const few = response.total < FEW_POSTS ? `: few posts, so no shares (from ${FEW_POSTS})` : '';
+    setText(this.totals, `${formatCount(response.total)} ${posts} in ${windowPhrase(this.window)}${few}`);
     // The window ends at the newest event seen, which lags the wall clock when replaying an archive.
     this.totals.title = `Window ending ${formatTime(response.asOf)}`;
   }
