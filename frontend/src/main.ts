@@ -17,6 +17,7 @@ import { BaseTiles } from './map/base-tiles';
 import { BorderLayer, type RegionSelectEvent } from './map/border-layer';
 import { ChoroplethLegend } from './map/choropleth-legend';
 import { createMap, moveMapTo } from './map/create-map';
+import { MapFollower } from './map/map-follower';
 import { MarkerLayer } from './map/marker-layer';
 import { RegionControls } from './map/region-controls';
 import { tagShading } from './map/tag-shading';
@@ -58,6 +59,7 @@ function start(): void {
   const posts = new PostsLoader(new RecentPosts(POSTS_LIMIT.default).mount(element('posts')), POSTS_LIMIT.default);
   const live = new LiveStatus().mount(element('live-status'));
   const stream = new StreamClient();
+  const follower = new MapFollower(map);
   /** The viewport as the contract's bbox; what region `view` means. */
   let viewBox: Bbox = tracker.bbox();
   let hoveredTag: string | null = null;
@@ -141,6 +143,7 @@ function start(): void {
   stream.on('stats', (stats) => live.setStats(stats));
   stream.on('trends', (response) => panel.setTrends(response));
   stream.on('tagRegions', (response) => showTagRegions(response));
+  stream.on('tagRegions', (response) => follower.tagRegions(response));
   stream.on('posts', (batch) => posts.add(batch));
   stream.on('status', (status) => {
     // Back after an outage: posts written meanwhile never came as events; fetch them.
@@ -153,7 +156,10 @@ function start(): void {
   // State → components: the map position first (a `view` region depends on it), then the rest.
   state.on('position', (position) => moveMapTo(map, position));
   state.on('change', ({ state: view, changed, fromHistory }) => show(view, changed, fromHistory));
+  state.on('change', ({ state: view, changed, fromHistory }) => follower.follow(view, changed, !fromHistory));
   show(state.get(), ALL_FIELDS, false);
+  // The map follows the region and tag, but a link with a map position shows what was shared.
+  if (state.getPosition() === null) follower.follow(state.get(), ALL_FIELDS, false);
   // Publish the position from the start, as OpenStreetMap does: the URL then always says where the map is.
   state.setPosition(tracker.position());
 
