@@ -18,6 +18,7 @@ import { BorderLayer, type RegionSelectEvent } from './map/border-layer';
 import { ChoroplethLegend } from './map/choropleth-legend';
 import { createMap, moveMapTo } from './map/create-map';
 import { LabelLayer, type LabelFollowEvent } from './map/label-layer';
+import { MapFollower } from './map/map-follower';
 import { MarkerLayer } from './map/marker-layer';
 import { RegionControls } from './map/region-controls';
 import { tagShading } from './map/tag-shading';
@@ -61,6 +62,7 @@ function start(): void {
   const posts = new PostsLoader(new RecentPosts(POSTS_LIMIT.default).mount(element('posts')), POSTS_LIMIT.default);
   const live = new LiveStatus().mount(element('live-status'));
   const stream = new StreamClient();
+  const follower = new MapFollower(map);
   /** The viewport as the contract's bbox; what region `view` means. */
   let viewBox: Bbox = tracker.bbox();
   let hoveredTag: string | null = null;
@@ -153,6 +155,7 @@ function start(): void {
   });
   stream.on('tagRegions', (response) => {
     showTagRegions(response);
+    follower.tagRegions(response);
     labels.refresh();
   });
   stream.on('posts', (batch) => posts.add(batch));
@@ -167,8 +170,11 @@ function start(): void {
   // State → components: the map position first (a `view` region depends on it), then the rest.
   state.on('position', (position) => moveMapTo(map, position));
   state.on('change', ({ state: view, changed, fromHistory }) => show(view, changed, fromHistory));
+  state.on('change', ({ state: view, changed, fromHistory }) => follower.follow(view, changed, !fromHistory));
   show(state.get(), ALL_FIELDS, false);
   labels.addTo(map);
+  // The map follows the region and tag, but a link with a map position shows what was shared.
+  if (state.getPosition() === null) follower.follow(state.get(), ALL_FIELDS, false);
   // Publish the position from the start, as OpenStreetMap does: the URL then always says where the map is.
   state.setPosition(tracker.position());
 

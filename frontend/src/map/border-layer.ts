@@ -63,7 +63,8 @@ export interface RegionSelectEvent extends L.LeafletEvent {
 // Shared by every BorderLayer: the file is parsed once; a failed load is forgotten so a later add retries.
 let countriesPromise: Promise<Feature<Geometry, CountryProps>[]> | null = null;
 
-function loadCountries(): Promise<Feature<Geometry, CountryProps>[]> {
+/** The countries' features, continuous across the antimeridian (MapFollower fits to them too). */
+export function loadCountries(): Promise<Feature<Geometry, CountryProps>[]> {
   countriesPromise ??= import('world-atlas/countries-110m.json').then((module) => {
     const topology = module.default as unknown as Topology;
     const countries = feature(topology, topology.objects.countries as GeometryCollection<CountryProps>).features;

@@ -6,8 +6,8 @@ import * as L from 'leaflet';
 import type { MapPosition } from '../state/map-hash';
 import { POSITION_LIMITS } from '../state/map-hash';
 
-/** The first view without a position in the URL: the inhabited world, without the empty polar rows. */
-const WORLD_VIEW = L.latLngBounds([-50, -165], [72, 175]);
+/** The first view without a position in the URL, and region World's: the inhabited world, without the empty polar rows. */
+export const WORLD_VIEW = L.latLngBounds([-50, -165], [72, 175]);
 
 export function createMap(container: HTMLElement, position: MapPosition | null): L.Map {
   const map = L.map(container, {
