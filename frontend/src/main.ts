@@ -17,7 +17,9 @@ import { BaseTiles } from './map/base-tiles';
 import { BorderLayer, type RegionSelectEvent } from './map/border-layer';
 import { ChoroplethLegend } from './map/choropleth-legend';
 import { createMap, moveMapTo } from './map/create-map';
-import { LabelLayer, type LabelFollowEvent } from './map/label-layer';
+import { DensityControl } from './map/density-control';
+import { DensityLayer } from './map/density-layer';
+import { LabelLayer, type LabelAnswerEvent, type LabelFollowEvent } from './map/label-layer';
 import { MapFollower } from './map/map-follower';
 import { MarkerLayer } from './map/marker-layer';
 import { RegionControls } from './map/region-controls';
@@ -131,6 +133,10 @@ function start(): void {
   panel.on('sort', (sort) => state.set({ sort }));
   panel.on('follow', (tag) => state.set({ tag }));
   labels.on('follow', (event) => state.set({ tag: (event as LabelFollowEvent).tag }));
+  // The density layer draws the tiles the labels were counted in: one answer serves both.
+  const density = new DensityLayer();
+  labels.on('answer', (event) => density.setAnswer((event as LabelAnswerEvent).response, (event as LabelAnswerEvent).tagMode));
+  new DensityControl(density, () => markers.liveCount).addTo(map);
   panel.on('hover', (tag) => {
     hoveredTag = tag;
     updateHighlight(state.get());

@@ -183,8 +183,36 @@ describe.skipIf(chromium === null)('trends written on the map, in Chromium over 
       const count = Number(label.count.replace(/,/g, ''));
       expect(counts.has(count), `${label.text} ${label.count}: a count of the answer`).toBe(true);
     }
+    // The density cells (on: no dots in a finished replay) are the tag's tiles now.
+    await expect.poll(() => page.locator('path.density-cell').count()).toBe(tagged.answer.labels.length);
     // Outside tag mode no count is written.
     expect(shown.every((label) => label.count === '')).toBe(true);
+    expect(session.errors).toEqual([]);
+  });
+
+  it("shows the window's posts per tile as density cells while the dots are sparse, with a switch that is kept", async () => {
+    const page = await open(EUROPE);
+    const { answer } = await settledLabels(page);
+    // A finished replay sends no dots: the density layer is on by itself, one cell per tile of the answer.
+    const button = page.getByRole('group', { name: 'Layers' }).getByRole('button', { name: 'Density' });
+    await expect.poll(() => button.getAttribute('aria-pressed')).toBe('true');
+    const cells = page.locator('path.density-cell');
+    await expect.poll(() => cells.count()).toBe(answer.labels.length);
+    // Each cell is its tile: the answer's busiest label lies inside one of them.
+    const pixel = await pixelOf(page, answer.labels[0].lat, answer.labels[0].lon);
+    const boxes = await cells.evaluateAll((nodes) => nodes.map((node) => node.getBoundingClientRect().toJSON() as DOMRect));
+    expect(boxes.some((b) => pixel.x >= b.left && pixel.x <= b.right && pixel.y >= b.top && pixel.y <= b.bottom)).toBe(true);
+    // The busiest tile is drawn strongest.
+    const opacities = await cells.evaluateAll((nodes) => nodes.map((node) => Number(node.getAttribute('fill-opacity'))));
+    expect(Math.max(...opacities)).toBeGreaterThan(Math.min(...opacities));
+    // Off, and still off after a reload (kept in local storage).
+    await button.click();
+    await expect.poll(() => cells.count()).toBe(0);
+    expect(await button.getAttribute('aria-pressed')).toBe('false');
+    await page.reload();
+    await settledLabels(page);
+    expect(await button.getAttribute('aria-pressed')).toBe('false');
+    expect(await cells.count()).toBe(0);
     expect(session.errors).toEqual([]);
   });
 

@@ -14,7 +14,8 @@
  * updates the labels in place: a label of the same tag near where one was (its tile's centre drifts as posts
  * arrive) keeps its element, and only labels new to the view fade in.
  *
- * Events: `follow` ({ tag }) when a label is clicked.
+ * Events: `follow` ({ tag }) when a label is clicked; `answer` ({ response, tagMode }) with each answer
+ * shown (response null when the labels were cleared), for the density layer, which draws the same tiles.
  */
 import * as L from 'leaflet';
 import type { Label, LabelsResponse } from '../../../common/browser/api';
@@ -45,6 +46,12 @@ export type LabelLayerOptions = typeof DEFAULTS;
 export interface LabelQuery {
   window: WindowName;
   tag: string | null;
+}
+
+/** The event fired by `answer`. */
+export interface LabelAnswerEvent extends L.LeafletEvent {
+  response: LabelsResponse | null;
+  tagMode: boolean;
 }
 
 /** The event fired by `follow`. */
@@ -205,6 +212,7 @@ export class LabelLayer extends L.Layer {
     }
     this.shown = next;
     this.place();
+    this.fire('answer', { response, tagMode: this.query.tag !== null });
   }
 
   /** The shown label of `tag` nearest to `point` within `matchPx`, not yet reused. */

@@ -71,6 +71,11 @@ export class MarkerLayer extends L.Layer {
   private dirty = false;
   private lastDraw = -Infinity;
 
+  /** Dots on the map now (arrived within `lifetimeMs`, at most `maxMarkers`). */
+  get liveCount(): number {
+    return this.dots.size;
+  }
+
   constructor(options: Partial<MarkerLayerOptions> = {}) {
     super();
     this.opts = { ...DEFAULTS, ...options };

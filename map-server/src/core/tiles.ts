@@ -13,29 +13,14 @@
  */
 import type { Bbox } from '../../../common/browser/api';
 import { bboxSpans } from '../../../common/browser/bbox';
+import { MAX_MERCATOR_LAT, tileLat, tileLon, tileX, tileY } from '../../../common/browser/web-mercator';
+
+export { MAX_MERCATOR_LAT, tileLat, tileLon, tileX, tileY };
 
 /** The levels counts are kept at: every other zoom, from continents (z2) to cities (z12, about 10 km). */
 export const TILE_LEVELS = [2, 4, 6, 8, 10, 12] as const;
 export type TileLevel = (typeof TILE_LEVELS)[number];
 export const FINEST_LEVEL = 12;
-
-/** Web Mercator's northern edge: the latitude where y is 0. */
-export const MAX_MERCATOR_LAT = 85.0511287798066;
-
-/** The tile column at `level` of a longitude (-180..180). */
-export function tileX(lon: number, level: number): number {
-  const n = 2 ** level;
-  return Math.min(n - 1, Math.max(0, Math.floor(((lon + 180) / 360) * n)));
-}
-
-/** The tile row at `level` of a latitude (-90..90; beyond Web Mercator's edge, the edge row). */
-export function tileY(lat: number, level: number): number {
-  const n = 2 ** level;
-  const clamped = Math.min(MAX_MERCATOR_LAT, Math.max(-MAX_MERCATOR_LAT, lat));
-  const sin = Math.sin((clamped * Math.PI) / 180);
-  const y = (0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI)) * n;
-  return Math.min(n - 1, Math.max(0, Math.floor(y)));
-}
 
 /** A tile's number at its level: y * 2^level + x, below 2^24 at level 12. */
 export function tileIndex(level: number, x: number, y: number): number {
@@ -46,17 +31,6 @@ export function tileIndex(level: number, x: number, y: number): number {
 export function tileXY(level: number, index: number): { x: number; y: number } {
   const n = 2 ** level;
   return { x: index % n, y: Math.floor(index / n) };
-}
-
-/** The latitude of a tile row's northern edge (`y` may be 2^level: the southern edge of the last row). */
-export function tileLat(y: number, level: number): number {
-  const k = Math.PI * (1 - (2 * y) / 2 ** level);
-  return (Math.atan(Math.sinh(k)) * 180) / Math.PI;
-}
-
-/** The longitude of a tile column's western edge (`x` may be 2^level: 180). */
-export function tileLon(x: number, level: number): number {
-  return (x / 2 ** level) * 360 - 180;
 }
 
 /** The tiles a box touches at one level: its rows, and one or two runs of columns (two across the antimeridian). */
