@@ -8,7 +8,8 @@
  * `streams`: how many SSE streams one map-server holds (connect time, delivery latency, /api/trends latency, RSS);
  * `store`: resident memory per post held (10k- and 1M-tag vocabularies, 24 h) and box against region queries;
  * `store-rate`: the bounded store at 6,000 posts/s with a 1M-tag vocabulary, hour after hour of event time;
- * `restart`: a map-server over Kafka ready again with its save and without one (rebuilt from 24 h of log).
+ * `restart`: a map-server over Kafka ready again with its save and without one (rebuilt from 24 h of log);
+ * `search`: the search box's server side: hashtags by prefix over 1M tags, the city gazetteer's build and queries.
  */
 import { benchWindowStore } from './window-store.bench';
 import { benchKafka } from './kafka.bench';
@@ -19,6 +20,7 @@ import { benchHostile } from './hostile.bench';
 import { benchStore } from './store.bench';
 import { benchStoreRate } from './store-rate.bench';
 import { benchRestart } from './restart.bench';
+import { benchSearch } from './search.bench';
 
 const SUITES: Record<string, () => Promise<void>> = {
   core: benchWindowStore,
@@ -30,6 +32,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   store: benchStore,
   'store-rate': benchStoreRate,
   restart: benchRestart,
+  search: benchSearch,
   // Loaded when chosen: Vite and playwright-core are not worth loading (or measuring) in the other suites.
   frontend: async () => (await import('./frontend.bench')).benchFrontend(),
 };

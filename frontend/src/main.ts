@@ -30,6 +30,8 @@ import { LiveStatus } from './panel/live-status';
 import { TrendsPanel, regionHeading } from './panel/trends-panel';
 import { PostsLoader } from './posts/posts-loader';
 import { RecentPosts } from './posts/recent-posts';
+import { SearchBox } from './search/search-box';
+import { followChoice } from './search/follow-choice';
 import { UrlState, formatViewSearch, type ViewState } from './state/url-state';
 import { sameBbox } from './state/view-bbox';
 import { StreamClient, type ConnectionStatus } from './stream/stream-client';
@@ -137,6 +139,11 @@ function start(): void {
   const density = new DensityLayer();
   labels.on('answer', (event) => density.setAnswer((event as LabelAnswerEvent).response, (event as LabelAnswerEvent).tagMode));
   new DensityControl(density, () => markers.liveCount).addTo(map);
+  new SearchBox()
+    .mount(element('search'))
+    .on('choose', (choice) =>
+      followChoice(choice, { setState: (patch) => state.set(patch), moveMap: (lat, lon, zoom) => map.setView([lat, lon], zoom, { animate: false }) }),
+    );
   panel.on('hover', (tag) => {
     hoveredTag = tag;
     updateHighlight(state.get());

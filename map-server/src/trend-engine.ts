@@ -14,7 +14,7 @@
  */
 import { decodeEvent, type GeoEvent } from '../../common/node/event';
 import { SkipCounter, type SkipCounts, type SkipReason } from '../../common/browser/skip-reasons';
-import type { LabelsResponse, Post, TagRegionsResponse, TrendsResponse } from '../../common/browser/api';
+import type { LabelsResponse, Post, TagRegionsResponse, TagSearchResponse, TrendsResponse } from '../../common/browser/api';
 import { PostCounts, type CountBudgets, type PostCountsSnapshot } from './core/post-counts';
 import { DEFAULT_MEMORY_BUDGET_BYTES } from '../../common/node/memory-budget';
 import { DEDUPE_HORIZON_MS, SeenIds, checkDedupeHorizon, type SeenIdsSnapshot } from './core/seen-ids';
@@ -26,6 +26,7 @@ import { AnswerCache } from './core/answer-cache';
 import { answerTrends, trendsQueryKey, type TrendsQuery } from './core/trends-query';
 import { answerTagRegions, type TagRegionsQuery } from './core/tag-regions';
 import { answerLabels, labelsQueryKey, type LabelsQuery } from './core/labels-query';
+import { answerTagSearch, type TagSearchQuery } from './core/tag-search';
 import type { Area } from './core/area';
 
 export interface TrendEngineOptions {
@@ -104,7 +105,7 @@ export class TrendEngine {
    * empties out; a replay's windows stay at its newest post, as they were.
    */
   private followClock = false;
-  private readonly answers = new AnswerCache<TrendsResponse | TagRegionsResponse | LabelsResponse>();
+  private readonly answers = new AnswerCache<TrendsResponse | TagRegionsResponse | LabelsResponse | TagSearchResponse>();
 
   /** Where accepted posts are counted. */
   private readonly counts: PostCounts;
@@ -289,6 +290,11 @@ export class TrendEngine {
   /** The top tag of each map tile in a box, at the tile level of a zoom, over a window; cached like `trends`. */
   labels(query: LabelsQuery): LabelsResponse {
     return this.answers.get(`labels|${labelsQueryKey(query)}`, this.counts.version, () => answerLabels(query, this.counts));
+  }
+
+  /** Known tags by the start of their key, the busiest worldwide first (a search box's); cached like `trends`. */
+  tagSearch(query: TagSearchQuery): TagSearchResponse {
+    return this.answers.get(`tag-search|${query.limit}|${query.prefix}`, this.counts.version, () => answerTagSearch(query, this.counts));
   }
 
   /** The newest accepted posts in an area, with a tag (null: any), the most recently accepted first. */

@@ -13,10 +13,12 @@ import {
   ClientConfigSchema,
   HealthResponseSchema,
   LabelsResponseSchema,
+  PlacesResponseSchema,
   PostsResponseSchema,
   SSE_EVENTS,
   SSE_PAYLOADS,
   TagRegionsResponseSchema,
+  TagSearchResponseSchema,
   TrendsResponseSchema,
 } from '../../common/browser/api';
 import { POST_LIMITS } from '../../common/browser/api-constants';
@@ -66,6 +68,9 @@ describe('answers and events fit the schemas the page checks them with', () => {
       ['/api/posts?region=fr&tag=cup', PostsResponseSchema],
       ['/api/health', HealthResponseSchema],
       ['/api/config', ClientConfigSchema],
+      ['/api/tags?prefix=t&limit=50', TagSearchResponseSchema],
+      ['/api/tags', TagSearchResponseSchema],
+      ['/api/places?prefix=s&limit=50', PlacesResponseSchema],
     ];
     for (const [path, schema] of answers) {
       const response = await app.inject(path);

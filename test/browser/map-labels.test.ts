@@ -5,15 +5,15 @@
  * that screen readers and the keyboard reach; a click enters tag mode, where the labels are that tag's counts;
  * and they follow the panel's window.
  */
-import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { LabelsResponse } from '../../common/browser/api';
-import { beforeAllOrFail, getJson } from '../helpers';
-import { launchChromium } from './chromium';
+import { getJson } from '../helpers';
+import { productAndBrowser } from './browser-suite';
 import { mapElement, onMap, pixelOf, settledPosition } from './map-view';
 import { openSession, type PageSession } from './page-session';
 import { parisPost } from './posts-archive';
-import { startFedProduct, startReplayProduct, type Product } from './product';
+import { startFedProduct, startReplayProduct } from './product';
 import { trendsPanel } from './panel';
 
 const chromium = inject('chromiumPath');
@@ -57,19 +57,8 @@ async function shownLabels(page: Page): Promise<ShownLabel[]> {
 
 describe.skipIf(chromium === null)('trends written on the map, in Chromium over a replayed archive', { timeout: PAGE_TEST_MS }, () => {
   let session: PageSession;
-  const started = { product: null as Product | null, browser: null as Browser | null };
-  const suite = beforeAllOrFail(async () => {
-    const [product, browser] = await Promise.all([
-      startReplayProduct().then((p) => (started.product = p)),
-      launchChromium(chromium!).then((b) => (started.browser = b)),
-    ]);
-    return { product, browser };
-  });
+  const suite = productAndBrowser(chromium!, startReplayProduct);
   afterEach(async () => session?.close());
-  afterAll(async () => {
-    await started.browser?.close();
-    await started.product?.close();
-  });
 
   const open = async (path: string): Promise<Page> => {
     session = await openSession(suite().browser);
@@ -226,18 +215,7 @@ describe.skipIf(chromium === null)('trends written on the map, in Chromium over 
 });
 
 describe.skipIf(chromium === null)('trends on the map as posts arrive, in Chromium', { timeout: PAGE_TEST_MS }, () => {
-  const started = { product: null as Awaited<ReturnType<typeof startFedProduct>> | null, browser: null as Browser | null };
-  const suite = beforeAllOrFail(async () => {
-    const [product, browser] = await Promise.all([
-      startFedProduct().then((p) => (started.product = p)),
-      launchChromium(chromium!).then((b) => (started.browser = b)),
-    ]);
-    return { product, browser };
-  });
-  afterAll(async () => {
-    await started.browser?.close();
-    await started.product?.close();
-  });
+  const suite = productAndBrowser(chromium!, startFedProduct);
 
   it('updates a label in place as its count grows: the same element, not a redrawn one', async () => {
     const { product, browser } = suite();

@@ -1,15 +1,21 @@
 /**
- * The JSON requests the page makes: the tile settings once, the recent posts when their scope changes, and
- * the map's labels for each view (everything else arrives over the stream). Responses are checked before use.
+ * The JSON requests the page makes: the tile settings once, the recent posts when their scope changes, the
+ * map's labels for each view, and the search box's hashtags and cities as one types (everything else arrives
+ * over the stream). Responses are checked before use.
  */
 import {
   ClientConfigSchema,
   LabelsResponseSchema,
+  PlacesResponseSchema,
   PostsResponseSchema,
+  TagSearchResponseSchema,
   type ClientConfig,
   type LabelsResponse,
+  type Place,
   type Post,
+  type TagSuggestion,
 } from '../../../common/browser/api';
+import type { Static, TSchema } from 'typebox';
 import { checkAnswer } from './answer-check';
 import { labelsUrl, postsUrl, type LabelsRequest, type ScopeQuery } from './query-urls';
 
@@ -49,6 +55,24 @@ export async function fetchLabels(request: LabelsRequest, signal?: AbortSignal):
   const url = labelsUrl(request);
   const answer = checkAnswer(LabelsResponseSchema, await getJson(url, signal));
   if (answer === null) throw new ApiError(`${url} answered malformed labels`);
+  return answer;
+}
+
+/** Known hashtags starting with `prefix` (`/api/tags`), busiest first; a malformed answer an `ApiError`. */
+export async function fetchTagSuggestions(prefix: string, limit: number, signal?: AbortSignal): Promise<TagSuggestion[]> {
+  return (await fetchSearch(TagSearchResponseSchema, 'tags', prefix, limit, signal)).tags;
+}
+
+/** Cities whose name starts with `prefix` (`/api/places`), most populous first; a malformed answer an `ApiError`. */
+export async function fetchPlaces(prefix: string, limit: number, signal?: AbortSignal): Promise<Place[]> {
+  return (await fetchSearch(PlacesResponseSchema, 'places', prefix, limit, signal)).places;
+}
+
+/** `/api/<what>?prefix=&limit=`, checked against `schema`. */
+async function fetchSearch<T extends TSchema>(schema: T, what: string, prefix: string, limit: number, signal?: AbortSignal): Promise<Static<T>> {
+  const url = `/api/${what}?${new URLSearchParams({ prefix, limit: String(limit) }).toString()}`;
+  const answer = checkAnswer(schema, await getJson(url, signal));
+  if (answer === null) throw new ApiError(`${url} answered malformed ${what}`);
   return answer;
 }
 
