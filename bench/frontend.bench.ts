@@ -6,7 +6,8 @@
  * - Rendering: `npm start -- --rate 500` (the synthetic world, 500 posts/s) and the page in headless
  *   Chromium at 1280x800. Once the marker layer is full (3,000 live dots), for 20 s: frame times
  *   (requestAnimationFrame deltas) and long tasks (PerformanceObserver `longtask`, > 50 ms on the main
- *   thread), with the server's and the browser's CPU. Prints figures; asserts nothing.
+ *   thread), with the server's and the browser's CPU, the map's labels written and its density layer
+ *   switched on. Prints figures; asserts nothing.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -161,6 +162,9 @@ async function benchRendering(): Promise<void> {
   try {
     const page = await browser.newPage({ viewport: VIEWPORT });
     await page.addInitScript({ content: STREAM_WATCH });
+    // Labels are on by default; the density layer too for the measurement (by itself it would stay off while
+    // the dots fill the map), so the frames pay for both.
+    await page.addInitScript({ content: "localStorage.setItem('trendmap.density', 'on');" });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => (m.type() === 'error' ? errors.push(m.text()) : undefined));
@@ -193,6 +197,10 @@ async function benchRendering(): Promise<void> {
     const serverCpu = ((cpuTicks(product.process.pid!) - serverBefore) / 100 / elapsedS) * 100;
     const stats = await page.evaluate(() => (window as unknown as BenchWindow).__bench.stats);
     const hooked = await page.evaluate(() => document.querySelector<HTMLCanvasElement>('canvas.trend-markers')?.dataset.markers !== undefined);
+    const layers = await page.evaluate(() => ({
+      labels: document.querySelectorAll('.trend-label:not([hidden])').length,
+      cells: document.querySelectorAll('path.density-cell').length,
+    }));
 
     const sorted = [...result.deltas].sort((a, b) => a - b);
     const counts = [...result.counts].sort((a, b) => a - b);
@@ -206,6 +214,7 @@ async function benchRendering(): Promise<void> {
       `  markers on screen: ${atStart.toLocaleString('en')} at the start, min ${counts[0]?.toLocaleString('en')}, ` +
         `max ${counts.at(-1)?.toLocaleString('en')} during (${how}; ${full ? `full ${fillS.toFixed(1)} s after opening` : 'never full'})`,
     );
+    console.log(`  labels written: ${layers.labels}; density cells: ${layers.cells} (at the end)`);
     console.log(
       `  frames: ${result.deltas.length} (${(result.deltas.length / elapsedS).toFixed(1)} fps); frame time p50 ${ms(percentile(sorted, 50))}, ` +
         `p95 ${ms(percentile(sorted, 95))}, p99 ${ms(percentile(sorted, 99))}, max ${ms(sorted.at(-1))}`,
