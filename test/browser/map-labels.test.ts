@@ -237,4 +237,28 @@ describe.skipIf(chromium === null)('trends on the map as posts arrive, in Chromi
       await session.close();
     }
   });
+
+  it('shows a long hashtag whole in the panel, wrapped rather than cut', async () => {
+    const { product, browser } = suite();
+    const long = 'PremiereReturnOfTheLongestHashtagAnyoneEverTypedOnAPhone';
+    await product.post(parisPost('1790000000000200001', Date.now() - 1_000, long));
+    const session = await openSession(browser);
+    try {
+      await session.page.goto(`${product.url}/`);
+      const name = trendsPanel(session.page).locator('.trend-name', { hasText: long });
+      await expect.poll(() => name.count()).toBe(1);
+      expect(await name.textContent()).toBe(`#${long}`);
+      // Nothing of it is hidden: no overflow to clip, and it takes more than one line.
+      const box = await name.evaluate((node) => ({
+        scroll: node.scrollWidth,
+        client: node.clientWidth,
+        height: node.getBoundingClientRect().height,
+      }));
+      expect(box.scroll).toBeLessThanOrEqual(box.client);
+      const lineHeight = await name.evaluate((node) => parseFloat(getComputedStyle(node).lineHeight) || 20);
+      expect(box.height).toBeGreaterThan(lineHeight * 1.5);
+    } finally {
+      await session.close();
+    }
+  });
 });
