@@ -18,6 +18,8 @@ import { BorderLayer, type RegionSelectEvent } from './map/border-layer';
 import { ChoroplethLegend } from './map/choropleth-legend';
 import { createMap, moveMapTo } from './map/create-map';
 import { DensityControl } from './map/density-control';
+import { LIGHT_CHOROPLETH_COLOURS } from './map/choropleth-scale';
+import { ThemeSwitch, type Theme } from './theme/theme-switch';
 import { DensityLayer } from './map/density-layer';
 import { LabelLayer, type LabelAnswerEvent, type LabelFollowEvent } from './map/label-layer';
 import { MapFollower } from './map/map-follower';
@@ -56,6 +58,15 @@ function start(): void {
   const map = createMap(element('map'), state.getPosition());
   const attribution = new TextAttribution().setPart('borders', 'Borders: Natural Earth').addTo(map);
   const borders = new BorderLayer().addTo(map);
+  // Light or dark: the page's CSS follows by itself; the canvas borders and the tag shading are told.
+  let theme: Theme = 'dark';
+  let lastTagRegions: TagRegionsResponse | null = null;
+  const themeSwitch = new ThemeSwitch();
+  themeSwitch.on('change', (next) => {
+    theme = next;
+    borders.setTheme(next);
+    if (lastTagRegions !== null) showTagRegions(lastTagRegions);
+  });
   const markers = new MarkerLayer().addTo(map);
   // A label's link is this page in tag mode for its tag (a middle click opens it in a new tab).
   const labels = new LabelLayer((tag) => `${location.pathname}${formatViewSearch({ ...state.get(), tag }, location.search)}${location.hash}`);
@@ -86,6 +97,7 @@ function start(): void {
   };
 
   const showTagRegions = (response: TagRegionsResponse | null): void => {
+    lastTagRegions = response;
     const view = state.get();
     const current = response !== null && view.tag !== null && response.tag === view.tag ? response : null;
     if (current !== null) panel.setTagRegions(current);
@@ -95,7 +107,7 @@ function start(): void {
       legend.remove(); // a no-op when it is not on the map
       return;
     }
-    const { scale, countries, someFew } = tagShading(current);
+    const { scale, countries, someFew } = tagShading(current, theme === 'light' ? LIGHT_CHOROPLETH_COLOURS : undefined);
     borders.setShading(countries);
     legend.setContent({ display: current.display, window: view.window, scale, noneColour: borders.landColour, someFew });
     if (!legend.shown) legend.addTo(map);
@@ -126,6 +138,8 @@ function start(): void {
     updateHighlight(view);
     document.title = `${regionHeading(view.region)}${view.tag === null ? '' : ` · #${view.tag}`} · trendmap`;
   };
+
+  themeSwitch.mount(element('theme'));
 
   // Components → state.
   borders.on('select', (event) => state.set({ region: (event as RegionSelectEvent).region }));

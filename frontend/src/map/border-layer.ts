@@ -48,6 +48,26 @@ const DEFAULTS = {
 
 export type BorderLayerOptions = typeof DEFAULTS;
 
+/** The colours of each theme (the dark ones are `DEFAULTS`'): land lighter than the ocean in both. */
+export const BORDER_THEMES: Record<'light' | 'dark', Partial<BorderLayerOptions>> = {
+  dark: {
+    landColour: DEFAULTS.landColour,
+    borderColour: DEFAULTS.borderColour,
+    hoverColour: DEFAULTS.hoverColour,
+    selectedColour: DEFAULTS.selectedColour,
+    selectedLandColour: DEFAULTS.selectedLandColour,
+    hoverBorderColour: DEFAULTS.hoverBorderColour,
+  },
+  light: {
+    landColour: '#f8fafc',
+    borderColour: '#9aabbf',
+    hoverColour: '#e6edf5',
+    selectedColour: '#b86e00',
+    selectedLandColour: '#fbefd9',
+    hoverBorderColour: '#536176',
+  },
+};
+
 /** A country's fill in tag mode, and the line its tooltip adds ("12.3% of posts (45)"). */
 export interface CountryShade {
   colour: string;
@@ -134,6 +154,12 @@ export class BorderLayer extends L.Layer {
   /** The fill of land without data: what "none" looks like in a legend. */
   get landColour(): string {
     return this.opts.landColour;
+  }
+
+  /** Draws the countries in a theme's colours (the canvas does not see the page's CSS). */
+  setTheme(theme: 'light' | 'dark'): void {
+    Object.assign(this.opts, BORDER_THEMES[theme]);
+    this.restyleAll();
   }
 
   /** Shades countries by code (tag mode), or with null goes back to plain land. */

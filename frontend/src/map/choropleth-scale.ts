@@ -26,6 +26,9 @@ export type ShareUnit = '%' | '‰' | '‱';
 /** The colour of a country with posts with the tag but too few posts for a share (`FEW_POSTS`): grey, not a class. */
 export const FEW_POSTS_COLOUR = '#56657a';
 
+/** The classes' colours on a light page: from pale to strong, as on the dark page from the land's dark up. */
+export const LIGHT_CHOROPLETH_COLOURS: readonly string[] = ['#fde7b0', '#f7c66a', '#eb9d2f', '#c97510', '#8f5200'];
+
 export const CHOROPLETH_DEFAULTS = {
   /** Warm sequence from the dark land colour to the accent of highlighted dots (readable on the dark map). */
   colours: ['#4b3d22', '#7a5b1f', '#a97a1c', '#d89d22', '#ffc857'] as readonly string[],

@@ -11,6 +11,7 @@
 import * as L from 'leaflet';
 import type { LabelsResponse } from '../../../common/browser/api';
 import { tileBoundsAt } from '../../../common/browser/web-mercator';
+import { nearestCopy } from './label-placement';
 
 const DEFAULTS = {
   paneName: 'trendDensity',
@@ -33,7 +34,10 @@ export class DensityLayer extends L.Layer {
     this.opts = { ...DEFAULTS, ...options };
   }
 
+  private map: L.Map | null = null;
+
   override onAdd(map: L.Map): this {
+    this.map = map;
     const pane = map.getPane(this.opts.paneName) ?? map.createPane(this.opts.paneName);
     pane.style.zIndex = String(this.opts.paneZIndex);
     pane.style.pointerEvents = 'none';
@@ -64,7 +68,10 @@ export class DensityLayer extends L.Layer {
     if (busiest === 0) return;
     const { minOpacity, maxOpacity, colour } = this.opts;
     for (const label of response.labels) {
-      const [south, west, north, east] = tileBoundsAt(label.lat, label.lon, response.level);
+      const [south, tileWest, north, tileEast] = tileBoundsAt(label.lat, label.lon, response.level);
+      // The copy of the world nearest the map's centre, as the labels are (a view across the antimeridian).
+      const shift = this.map === null ? 0 : nearestCopy(label.lon, this.map.getCenter().lng) - label.lon;
+      const [west, east] = [tileWest + shift, tileEast + shift];
       const share = Math.sqrt(weight(label) / busiest);
       L.rectangle(
         [

@@ -24,7 +24,7 @@ import type { WindowName } from '../../../common/browser/windows';
 import { fetchLabels } from '../api/api-client';
 import { formatCount, formatInteger } from '../util/dom';
 import { viewBbox } from '../state/view-bbox';
-import { labelSize, placeLabels } from './label-placement';
+import { labelSize, nearestCopy, placeLabels } from './label-placement';
 
 const DEFAULTS = {
   /** Labels asked for per view; most are dropped for overlap at world zoom, so this bounds the work, not the map. */
@@ -195,7 +195,7 @@ export class LabelLayer extends L.Layer {
     const old = this.shown;
     const taken = new Set<Shown>();
     const next: Shown[] = labels.map((label) => {
-      const point = map.latLngToLayerPoint([label.lat, label.lon]);
+      const point = layerPointOf(map, label);
       const reused = this.nearestUnused(old, taken, label.tag, point, map);
       if (reused !== null) taken.add(reused);
       const element = reused?.element ?? this.createElement();
@@ -221,7 +221,7 @@ export class LabelLayer extends L.Layer {
     let bestDistance = this.opts.matchPx;
     for (const shown of old) {
       if (shown.label.tag !== tag || taken.has(shown)) continue;
-      const distance = map.latLngToLayerPoint([shown.label.lat, shown.label.lon]).distanceTo(point);
+      const distance = layerPointOf(map, shown.label).distanceTo(point);
       if (distance <= bestDistance) {
         best = shown;
         bestDistance = distance;
@@ -274,7 +274,7 @@ export class LabelLayer extends L.Layer {
     const topLeft = map.containerPointToLayerPoint([0, 0]);
     const size = map.getSize();
     const points = this.shown.map(({ label, element }) => {
-      const point = map.latLngToLayerPoint([label.lat, label.lon]);
+      const point = layerPointOf(map, label);
       element.style.left = `${point.x}px`;
       element.style.top = `${point.y}px`;
       element.hidden = false;
@@ -293,4 +293,13 @@ export class LabelLayer extends L.Layer {
       this.shown[candidates[k]].element.hidden = !kept;
     });
   }
+}
+
+/**
+ * Where a label goes on the map: at its longitude moved to the copy of the world nearest the map's centre.
+ * The answer's longitudes run from -180 to 180, but the map may look across the antimeridian (Fiji, Russia:
+ * the view then runs past 180), where a label of 179.9° east and one of 179.9° west sit side by side.
+ */
+function layerPointOf(map: L.Map, label: Pick<Label, 'lat' | 'lon'>): L.Point {
+  return map.latLngToLayerPoint([label.lat, nearestCopy(label.lon, map.getCenter().lng)]);
 }

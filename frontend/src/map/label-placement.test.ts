@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { LABEL_SIZE, labelSize, placeLabels, type LabelBox } from './label-placement';
+import { LABEL_SIZE, labelSize, nearestCopy, placeLabels, type LabelBox } from './label-placement';
 
 const box = fc.record({
   x: fc.integer({ min: 0, max: 400 }),
@@ -45,5 +45,16 @@ describe('label placement', () => {
     expect(labelSize(5, 0)).toBe(LABEL_SIZE.min);
     expect(labelSize(200, 100)).toBe(LABEL_SIZE.max);
     expect(labelSize(1, 10_000)).toBeGreaterThanOrEqual(LABEL_SIZE.min);
+  });
+});
+
+describe('nearestCopy', () => {
+  it("moves a longitude to the world's copy nearest the map's centre, across the antimeridian", () => {
+    // A view of Fiji centred at 180: a label at -179.9 is drawn at 180.1, beside one at 179.9.
+    expect(nearestCopy(-179.9, 180)).toBeCloseTo(180.1);
+    expect(nearestCopy(179.9, 180)).toBe(179.9);
+    expect(nearestCopy(179.9, -175)).toBeCloseTo(-180.1);
+    expect(nearestCopy(2.35, 10)).toBe(2.35);
+    expect(nearestCopy(-170, 195)).toBe(190);
   });
 });

@@ -41,3 +41,8 @@ export function labelSize(count: number, largest: number): number {
   const ratio = Math.min(1, count / largest);
   return Math.round((LABEL_SIZE.min + (LABEL_SIZE.max - LABEL_SIZE.min) * Math.sqrt(ratio)) * 2) / 2;
 }
+
+/** `lon` plus the whole turns that bring it nearest `centre` (both in degrees): its copy of the world in view. */
+export function nearestCopy(lon: number, centre: number): number {
+  return lon + 360 * Math.round((centre - lon) / 360);
+}

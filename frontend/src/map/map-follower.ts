@@ -52,8 +52,9 @@ export class MapFollower {
    * page opening restores a view rather than travelling to it.
    */
   follow(view: ViewState, changed: ReadonlySet<keyof ViewState>, animate: boolean): void {
+    // A fit still waiting for the borders was for the view before: it must not land after this one.
+    if (changed.has('region') || changed.has('tag')) this.generation += 1;
     if (changed.has('region')) {
-      this.generation += 1;
       this.pendingTag = null;
       if (view.region === WORLD) this.fit(WORLD_VIEW, animate, 0);
       else if (view.region !== VIEW) void this.fitCountries([view.region], animate);

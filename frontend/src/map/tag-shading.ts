@@ -14,8 +14,9 @@ export interface TagShading {
   someFew: boolean;
 }
 
-export function tagShading(response: TagRegionsResponse): TagShading {
-  const scale = choroplethScale(response.regions);
+/** `colours`: the classes' colours (the dark page's by default). */
+export function tagShading(response: TagRegionsResponse, colours?: readonly string[]): TagShading {
+  const scale = choroplethScale(response.regions, colours === undefined ? {} : { colours });
   const countries = new Map<string, CountryShade>();
   let someFew = false;
   for (const region of response.regions) {

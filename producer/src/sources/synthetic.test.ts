@@ -110,13 +110,17 @@ describe('syntheticSource', () => {
   });
 
   it('writes only the past a saved state does not hold, and none when told 0', async () => {
+    // Read until two ticks after the history's last batch (or four ticks with none): a batch of the past is one
+    // that holds a post made before the start.
     const posts = async (options: { historyMs: number; historyFromMs?: number | null }) => {
       const controller = new AbortController();
       let history = 0;
-      let ticks = 0;
+      let liveSince = 0;
       for await (const batch of syntheticSource({ rate: 10, seed: 4, now: steppingClock(100), ...options }).read(controller.signal)) {
-        history += (batch as XEnvelope[]).filter((post) => Date.parse(post.data.created_at) < T0).length;
-        if ((ticks += 1) >= 40) controller.abort();
+        const past = (batch as XEnvelope[]).filter((post) => Date.parse(post.data.created_at) < T0).length;
+        history += past;
+        liveSince = past > 0 ? 0 : liveSince + 1;
+        if (liveSince >= 4) controller.abort();
       }
       return history;
     };
