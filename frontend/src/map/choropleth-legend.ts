@@ -1,6 +1,7 @@
 /**
  * The legend of tag mode, bottom left on the map: what the shading means ("Share of each country's posts
- * with #x, last hour") and its classes, plus the colour of "no posts with the tag". A Leaflet control, so it
+ * with #x, last hour") and its classes, plus the colour of "no posts with the tag". Its title is a button
+ * that folds it to one line (folded from the start on a phone, where it would cover much of the map). A Leaflet control, so it
  * sits in the map's corner like the zoom buttons and is removed with `remove()`.
  *
  * Accessible name: a `role="group"` named "Legend"; its title and labels are text (every string through
@@ -25,9 +26,14 @@ export interface LegendContent {
   someFew: boolean;
 }
 
+/** Screens this narrow (the page's phone layout) open the legend folded: it would cover a third of the map. */
+const FOLDED_WIDTH = '(max-width: 760px)';
+
 export class ChoroplethLegend extends L.Control {
   private container: HTMLElement | null = null;
   private content: LegendContent | null = null;
+  /** Folded to its title, which is a button that unfolds it (and folds it again). */
+  private folded = typeof matchMedia === 'function' && matchMedia(FOLDED_WIDTH).matches;
 
   constructor() {
     super({ position: 'bottomleft' });
@@ -60,10 +66,21 @@ export class ChoroplethLegend extends L.Control {
     const { container, content } = this;
     if (!container || !content) return;
     container.replaceChildren();
-    const title = el('p', 'legend-title', `#${content.display}`);
-    title.dir = 'auto';
+    const title = el('p', 'legend-title');
+    const toggle = el('button', 'legend-toggle', `#${content.display}`);
+    toggle.type = 'button';
+    toggle.dir = 'auto';
+    toggle.setAttribute('aria-expanded', String(!this.folded));
+    toggle.title = this.folded ? 'Show the legend' : 'Fold the legend';
+    toggle.addEventListener('click', () => {
+      this.folded = !this.folded;
+      this.render();
+    });
+    title.append(toggle);
     const caption = el('p', 'legend-caption', `Share of each country's posts with this hashtag, ${windowPhrase(content.window)}`);
     const list = el('ul', 'legend-classes');
+    caption.hidden = this.folded;
+    list.hidden = this.folded;
     const labels = legendLabels(content.scale);
     // Strongest first, like the panel's list of countries.
     for (let i = labels.length - 1; i >= 0; i--) list.append(legendRow(content.scale.colours[i], labels[i]));
