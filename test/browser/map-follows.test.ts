@@ -4,15 +4,15 @@
  * fits the world, tag mode fits the tag's countries, and a link with a map position keeps that position.
  * Where the map is comes from the `#map=zoom/lat/lon` the page writes, as in the other suites.
  */
-import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { TagRegionsResponse, TrendsResponse } from '../../common/browser/api';
-import { beforeAllOrFail, getJson } from '../helpers';
-import { launchChromium } from './chromium';
+import { getJson } from '../helpers';
+import { productAndBrowser } from './browser-suite';
 import { boundsContain, mapElement, onMap, pixelOf, settledPosition, viewBounds, type Bounds } from './map-view';
 import { openSession, type PageSession } from './page-session';
 import { trendsPanel } from './panel';
-import { startSyntheticProduct, type Product } from './product';
+import { startSyntheticProduct } from './product';
 
 const chromium = inject('chromiumPath');
 
@@ -41,21 +41,13 @@ const fits =
     view.width >= min && view.width <= max && Object.values(view.holds).every(Boolean);
 
 describe.skipIf(chromium === null)('the map follows the panel in Chromium', { timeout: PAGE_TEST_MS }, () => {
-  let browser: Browser;
-  let product: Product;
+  const suite = productAndBrowser(chromium!, () => startSyntheticProduct(50));
   let session: PageSession;
 
-  beforeAllOrFail(async () => {
-    [product, browser] = await Promise.all([startSyntheticProduct(50), launchChromium(chromium!)]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await product?.close();
-  });
   // A fresh page per test, so one test's URL state never leaks into the next.
   const open = async (path: string): Promise<Page> => {
-    session = await openSession(browser);
-    await session.page.goto(`${product.url}${path}`);
+    session = await openSession(suite().browser);
+    await session.page.goto(`${suite().product.url}${path}`);
     return session.page;
   };
   afterEach(async () => session?.close());
@@ -118,9 +110,9 @@ describe.skipIf(chromium === null)('the map follows the panel in Chromium', { ti
   it('fits the countries where the tag is on entering tag mode', async () => {
     // A tag posted from France only (one of its own tags in the synthetic world), among France's trends.
     const frenchTag = async (): Promise<string | null> => {
-      const trends = await getJson<TrendsResponse>(`${product.url}/api/trends?region=FR`);
+      const trends = await getJson<TrendsResponse>(`${suite().product.url}/api/trends?region=FR`);
       for (const { tag } of trends.trends) {
-        const answer = await getJson<TagRegionsResponse>(`${product.url}/api/tags/${encodeURIComponent(tag)}/regions`);
+        const answer = await getJson<TagRegionsResponse>(`${suite().product.url}/api/tags/${encodeURIComponent(tag)}/regions`);
         if (answer.regions.length === 1 && answer.regions[0].region === 'FR' && answer.regions[0].count >= 2) return tag;
       }
       return null;

@@ -215,9 +215,10 @@ export class MarkerHub {
 
   private sendStats(): void {
     const now = this.now();
-    const rate = this.rate;
+    // What every session is told alike, worked out once per broadcast.
+    const shared = { rate: this.rate, ingested: this.ingested(), ...this.context?.() };
     for (const session of this.sessions.keys()) {
-      const stats: StreamStats = { rate, ingested: this.ingested(), dropped: this.dropped.get(session) ?? 0, ...this.context?.() };
+      const stats: StreamStats = { ...shared, dropped: this.dropped.get(session) ?? 0 };
       session.send(sseEvent(SSE_EVENTS.stats, JSON.stringify(stats)), now);
     }
   }
