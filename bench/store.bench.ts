@@ -4,8 +4,8 @@
  * (nothing waits) are counted by the engine, and resident memory is read after a full collection at 1M, 2M
  * and 3M posts held: the margin between 1M and 3M is what one more post costs. At the end, "Trends in this
  * view" for Europe and for France's box, and the trends of the region FR, all at 24 h, uncached; the map's
- * labels (`/api/labels`) for the world at zoom 3, Europe at zoom 5 and Paris at zoom 11, at 1h and 24h,
- * uncached; and what the tile counts behind the labels hold (tiles and tag entries over all buckets and levels).
+ * labels (`/api/labels`) for the world at zoom 3, Europe at zoom 5 and Paris at zoom 11, at 1h and 24h, top
+ * and rising, uncached; and what the tile counts behind the labels hold (tiles and tag entries over all buckets and levels).
  * For the 1M-tag vocabulary, once more with the tile counts held to a budget under what they need
  * (`STORE_BENCH_TILE_BUDGET`, default 48 MB): their size, memory, and the world's labels against the exact run's.
  * Then, in a second child counting the same posts, what saving the held state costs at each checkpoint
@@ -128,10 +128,12 @@ function measureMemory(vocabulary: number, tileBudgetBytes = DEFAULT_TILE_BUDGET
   const franceBox = time(() => engine.trends({ ...query, region: 'view', bbox: FRANCE }));
   const france = time(() => engine.trends({ ...query, region: 'FR', bbox: null }));
   const labels = LABEL_VIEWS.flatMap(({ name, bbox, zoom }) =>
-    (['1h', '24h'] as const).map((window) => {
-      const answer = engine.labels({ bbox, zoom, window, limit: 300 });
-      return { name: `${name} ${window}`, count: answer.labels.length, ...time(() => engine.labels({ bbox, zoom, window, limit: 300 })) };
-    }),
+    (['1h', '24h'] as const).flatMap((window) =>
+      (['top', 'rising'] as const).map((sort) => {
+        const ask = () => engine.labels({ bbox, zoom, window, sort, limit: 300 });
+        return { name: `${name} ${window}${sort === 'rising' ? ' rising' : ''}`, count: ask().labels.length, ...time(ask) };
+      }),
+    ),
   );
   const tiles = counts.tiles.stats();
   const windows = {

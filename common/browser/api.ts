@@ -114,6 +114,8 @@ export const LabelsQuerySchema = Type.Object({
     description: `must be a number from ${LABELS_ZOOM.min} to ${LABELS_ZOOM.max} (the map's zoom)`,
   }),
   window: WindowParam,
+  /** `top`: each tile's most posted tag; `rising`: its fastest growing one, scored as the panel's Rising (none where nothing rises). */
+  sort: SortParam,
   limit: LimitParam(LABELS_LIMIT),
 });
 
@@ -174,6 +176,8 @@ export const TrendSchema = Type.Object({
   count: Count(),
   /** count / the region's posts in the window, from 0 to 1. */
   share: Share(),
+  /** Posts with this tag in the scored window (see `RISING`): `count` itself, but at 24h those of the last 6 h. */
+  recent: Count(),
   /** The count its reference rate predicts for the scored window (see `RISING`; at 24h, for the last 6 h). */
   expected: Type.Number({ minimum: 0 }),
   /** The rising score (see `RISING`); ranks `sort=rising`. Negative when the tag is slowing down. */
@@ -287,6 +291,11 @@ export const LabelSchema = Type.Object({
   /** Where to write it: the weighted centre of the tile's posts. */
   lat: Latitude(),
   lon: Longitude(),
+  /** With `sort=rising`: the tag's rising score in the tile (see `RISING`), which ranks the labels. */
+  score: Type.Optional(Type.Number()),
+  /** With `sort=rising`: its posts in the tile over the scored window, and what its reference rate predicts there (as a trend's). */
+  recent: Type.Optional(Count()),
+  expected: Type.Optional(Type.Number({ minimum: 0 })),
 });
 
 export const LabelsResponseSchema = Type.Object({
@@ -299,6 +308,8 @@ export const LabelsResponseSchema = Type.Object({
    */
   level: Type.Integer({ minimum: 0 }),
   window: Type.String(),
+  /** The sort asked for: `top`, or `rising` (each label the tile's rising tag, by score descending). */
+  sort: Type.Enum(SORTS),
   /** The end of the window, ms since the epoch (event time); null before any event was seen. */
   asOf: Type.Union([Type.Integer(), Type.Null()]),
   /**
@@ -314,7 +325,10 @@ export const LabelsResponseSchema = Type.Object({
   approximate: Type.Boolean(),
   /** The most by which any `count` here may fall short (0 when exact). */
   maxError: Count(),
-  /** One per tile with posts that touches the box (a summarised tile may have none), by count descending, then tag; at most `limit`. */
+  /**
+   * One per tile with posts that touches the box (a summarised tile may have none), by count descending, then
+   * tag; at most `limit`. With `sort=rising`, one per tile where a tag rises, by score descending, then tag.
+   */
   labels: Type.Array(LabelSchema),
 });
 

@@ -68,8 +68,13 @@ function start(): void {
     if (lastTagRegions !== null) showTagRegions(lastTagRegions);
   });
   const markers = new MarkerLayer().addTo(map);
+  const density = new DensityLayer();
   // A label's link is this page in tag mode for its tag (a middle click opens it in a new tab).
-  const labels = new LabelLayer((tag) => `${location.pathname}${formatViewSearch({ ...state.get(), tag }, location.search)}${location.hash}`);
+  const labels = new LabelLayer(
+    (tag) => `${location.pathname}${formatViewSearch({ ...state.get(), tag }, location.search)}${location.hash}`,
+    // Rising labels do not cover every tile with posts: the density layer, when shown, has its own answer.
+    () => map.hasLayer(density),
+  );
   const regionControls = new RegionControls().addTo(map);
   const legend = new ChoroplethLegend();
   const tracker = new ViewTracker(map);
@@ -125,7 +130,7 @@ function start(): void {
       regionControls.setRegion(view.region);
     }
     if (changed.has('window')) panel.setWindow(view.window);
-    if (changed.has('window') || changed.has('tag')) labels.setQuery({ window: view.window, tag: view.tag });
+    if (changed.has('window') || changed.has('tag') || changed.has('sort')) labels.setQuery({ window: view.window, sort: view.sort, tag: view.tag });
     if (changed.has('sort')) panel.setSort(view.sort);
     if (changed.has('tag')) {
       panel.setTag(view.tag);
@@ -149,9 +154,9 @@ function start(): void {
   panel.on('sort', (sort) => state.set({ sort }));
   panel.on('follow', (tag) => state.set({ tag }));
   labels.on('follow', (event) => state.set({ tag: (event as LabelFollowEvent).tag }));
-  // The density layer draws the tiles the labels were counted in: one answer serves both.
-  const density = new DensityLayer();
-  labels.on('answer', (event) => density.setAnswer((event as LabelAnswerEvent).response, (event as LabelAnswerEvent).tagMode));
+  // The density layer draws the tiles the labels were counted in: one answer serves both (two with rising labels).
+  labels.on('answer', (event) => density.setAnswer((event as LabelAnswerEvent).tiles, (event as LabelAnswerEvent).tagMode));
+  density.on('add', () => labels.tilesNeeded());
   new DensityControl(density, () => markers.liveCount).addTo(map);
   new SearchBox()
     .mount(element('search'))

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { EVENT_VERSION, checkedEvent, encodeEvent, type GeoEvent } from '../../common/node/event';
 import type { Area, Bbox } from '../../common/browser/api';
 import { WINDOW_NAMES } from '../../common/browser/windows';
+import { tileBoundsAt } from '../../common/browser/web-mercator';
 import { FRESH_MS, TrendEngine } from './trend-engine';
 import type { EngineSnapshot } from './core/engine-snapshot';
 import { GridIndex } from './core/grid-index';
@@ -228,10 +229,93 @@ function everyAnswer(engine: TrendEngine) {
   const tagRegions = [...KEYS, 'unknown'].flatMap((tag) => WINDOW_NAMES.map((window) => engine.tagRegions({ tag, window, limit: 10 })));
   const posts = AREAS.flatMap((area) => [null, 'ai', 'worldcup'].map((tag) => engine.posts(area, tag, 20)));
   const labels = [null, ...LABEL_BOXES].flatMap((bbox) =>
-    [1, 5, 11].flatMap((zoom) => WINDOW_NAMES.map((window) => engine.labels({ bbox, zoom, window, limit: 50 }))),
+    [1, 5, 11].flatMap((zoom) =>
+      WINDOW_NAMES.flatMap((window) => (['top', 'rising'] as const).map((sort) => engine.labels({ bbox, zoom, window, sort, limit: 50 }))),
+    ),
   );
   return { trends, tagRegions, posts, labels, windowsEndMs: engine.windowsEndMs, version: engine.version };
 }
+
+describe('TrendEngine rising labels', () => {
+  // Level-8 tiles (zoom 7): Paris and Lyon apart. In Paris #steady comes 3 a minute for 24 h and #paris 1 a
+  // minute, then #paris doubles for the last 3 h and #strike starts 40 minutes before the end at 1 a minute;
+  // in Lyon #lyon comes 1 a minute all day, with #match at 3 a minute in its last 10 minutes; in Marseille
+  // #calm comes 1 a minute all day and nothing rises.
+  const PARIS_AT = { cc: 'FR', lat: 48.85, lon: 2.35 };
+  const LYON_AT = { cc: 'FR', lat: 45.76, lon: 4.84 };
+  const MARSEILLE_AT = { cc: 'FR', lat: 43.3, lon: 5.37 };
+  const END = START + 24 * 60 * MINUTE - MINUTE;
+  const engine = new TrendEngine();
+  for (let ts = START; ts <= END; ts += MINUTE) {
+    const left = (END - ts) / MINUTE;
+    const add = (tags: string[], at: typeof PARIS_AT) => engine.ingestEvent(event({ tags, ts, ...at }), ts);
+    add(['steady'], PARIS_AT);
+    add(['steady'], PARIS_AT);
+    add(['steady', 'paris'], PARIS_AT);
+    if (left < 180) add(['paris'], PARIS_AT);
+    if (left < 40) add(['strike'], PARIS_AT);
+    add(['lyon'], LYON_AT);
+    add(['calm'], MARSEILLE_AT);
+    if (left < 10) for (let i = 0; i < 3; i += 1) add(['match'], LYON_AT);
+  }
+  const FRANCE: Bbox = [-10, 40, 10, 55];
+  const tileBox = (at: typeof PARIS_AT): Bbox => {
+    const [south, west, north, east] = tileBoundsAt(at.lat, at.lon, 8);
+    return [west, south, east, north];
+  };
+
+  it.each(WINDOW_NAMES)("writes each tile's rising tag with the score and count its own box's Rising gives (%s)", (window) => {
+    const answer = engine.labels({ bbox: FRANCE, zoom: 7, window, sort: 'rising', limit: 50 });
+    expect(answer).toMatchObject({ sort: 'rising', level: 8, approximate: false });
+    expect(answer.labels.length).toBeGreaterThan(0);
+    for (const at of [PARIS_AT, LYON_AT, MARSEILLE_AT]) {
+      const label = answer.labels.find((l) => Math.abs(l.lat - at.lat) < 0.01 && Math.abs(l.lon - at.lon) < 0.01);
+      const panel = engine.trends({ region: 'view', bbox: tileBox(at), window, sort: 'rising', limit: 10 });
+      if (panel.trends.length === 0) {
+        expect(label).toBeUndefined();
+        continue;
+      }
+      const [first] = panel.trends;
+      expect(label).toMatchObject({ tag: first.tag, count: first.count, posts: panel.total });
+      expect(label!.score).toBeCloseTo(first.score, 9);
+    }
+    // The highest score first.
+    const scores = answer.labels.map((label) => label.score!);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+  });
+
+  it('names what is rising, not what is largest, and only where something rises', () => {
+    const top = engine.labels({ bbox: FRANCE, zoom: 7, window: '1h', sort: 'top', limit: 50 });
+    expect(top.labels.map((label) => label.tag)).toEqual(['steady', 'calm', 'lyon']);
+    expect(top.labels.every((label) => label.score === undefined)).toBe(true);
+    // Over the last hour against the 5 before: #strike's 40 from nothing scores 40, #match's 30 scores 30,
+    // and #paris (120 where 84 were expected) only 3.9, behind #strike in its tile.
+    const rising = engine.labels({ bbox: FRANCE, zoom: 7, window: '1h', sort: 'rising', limit: 50 });
+    expect(rising.labels.map((label) => [label.tag, label.count, Math.round(label.score!)])).toEqual([
+      ['strike', 40, 40],
+      ['match', 30, 30],
+    ]);
+    expect(rising.from).toBe(top.from);
+    // At 24h the last 6 h are scored against the 18 before, and the count is the window's.
+    const day = engine.labels({ bbox: FRANCE, zoom: 7, window: '24h', sort: 'rising', limit: 50 });
+    expect(day.labels.map((label) => [label.tag, label.count])).toEqual([
+      ['strike', 40],
+      ['match', 30],
+    ]);
+    // Over 15 minutes against the 45 before, #strike (15 where 8.3 were expected) scores 2.2, and #match 30.
+    const quarter = engine.labels({ bbox: FRANCE, zoom: 7, window: '15m', sort: 'rising', limit: 50 });
+    expect(quarter.labels.map((label) => [label.tag, Math.round(label.score! * 10) / 10])).toEqual([
+      ['match', 30],
+      ['strike', 2.2],
+    ]);
+    expect(engine.labels({ bbox: FRANCE, zoom: 7, window: '15m', sort: 'rising', limit: 1 }).labels.map((label) => label.tag)).toEqual(['match']);
+    // Steady tags do not rise: Marseille's tile, where nothing grows, has no label in any window.
+    for (const window of WINDOW_NAMES) {
+      expect(engine.labels({ bbox: tileBox(MARSEILLE_AT), zoom: 7, window, sort: 'top', limit: 50 }).labels).toHaveLength(1);
+      expect(engine.labels({ bbox: tileBox(MARSEILLE_AT), zoom: 7, window, sort: 'rising', limit: 50 }).labels).toEqual([]);
+    }
+  });
+});
 
 describe('TrendEngine labels and boxes past the tile budget', () => {
   it('say approximate, with the true top of every tile and every box count within the error of the count given', () => {

@@ -127,6 +127,7 @@ describe('trends in a view, tag mode and recent posts', () => {
         zoom: 2,
         level: 4,
         window: '15m',
+        sort: 'top',
         asOf: t0 + 5_000,
         from: t0 - 14 * 60_000,
         approximate: false,
@@ -182,6 +183,17 @@ describe('trends in a view, tag mode and recent posts', () => {
       expect(bad.body.error).toMatch(/^tag /);
     });
 
+    it('with sort=rising, writes only where a tag rises: nothing here, with no history before the last minute', async () => {
+      // Every post is in one minute: no reference period to compare with, so no tile has a rising tag
+      // (map-server/src/trend-engine.test.ts has tiles that do).
+      const { status, body } = await get<LabelsResponse>('/api/labels?window=15m&sort=rising');
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ sort: 'rising', window: '15m', level: 4, approximate: false, labels: [] });
+      // In tag mode the sort plays no part: the tag's own tiles, as with sort=top.
+      const tagged = await get<LabelsResponse>('/api/labels?window=15m&sort=rising&tag=worldcup');
+      expect(tagged.body.labels.map((label) => label.count)).toEqual([3]);
+    });
+
     it("says where the counts start: the window's start, rounded back to its time bucket", async () => {
       expect((await get<LabelsResponse>('/api/labels?window=1h')).body.from).toBe(t0 - 59 * 60_000);
       expect((await get<LabelsResponse>('/api/labels?window=6h')).body.from).toBe(t0 - 6 * 3_600_000);
@@ -195,6 +207,7 @@ describe('trends in a view, tag mode and recent posts', () => {
       ['bbox=1,2,3', /^bbox must be four comma-separated numbers west,south,east,north \(degrees\); got "1,2,3"$/],
       ['bbox=0,10,1,5', /^bbox south must not be above north; got "0,10,1,5"$/],
       ['window=2d', /^window must be one of 15m, 1h, 6h, 24h; got "2d"$/],
+      ['sort=new', /^sort must be one of top, rising; got "new"$/],
       ['limit=1001', /^limit must be a whole number from 1 to 1000; got "1001"$/],
       ['zoom=1&zoom=2', /^zoom must be given once$/],
     ])('refuses %s with 400', async (query, message) => {

@@ -53,10 +53,10 @@ describe('HTTP API', () => {
       spark: { slots: 30, slotMs: 120_000 },
       referenceMinutes: 301,
       trends: [
-        { tag: 'worldcup', display: 'WorldCup', count: 3, share: 0.6, expected: 0, score: 3, spark: spark(3) },
-        { tag: 'arg', display: 'arg', count: 1, share: 0.2, expected: 0, score: 1, spark: spark(1) },
-        { tag: 'ger', display: 'GER', count: 1, share: 0.2, expected: gerExpected, score: gerScore, spark: spark(1) },
-        { tag: 'ocean', display: 'ocean', count: 1, share: 0.2, expected: 0, score: 1, spark: spark(1) },
+        { tag: 'worldcup', display: 'WorldCup', count: 3, share: 0.6, recent: 3, expected: 0, score: 3, spark: spark(3) },
+        { tag: 'arg', display: 'arg', count: 1, share: 0.2, recent: 1, expected: 0, score: 1, spark: spark(1) },
+        { tag: 'ger', display: 'GER', count: 1, share: 0.2, recent: 1, expected: gerExpected, score: gerScore, spark: spark(1) },
+        { tag: 'ocean', display: 'ocean', count: 1, share: 0.2, recent: 1, expected: 0, score: 1, spark: spark(1) },
       ],
     });
   });

@@ -3,7 +3,7 @@
  * still once replayed, so the page's labels can be held against `/api/labels` for the same view): the labels
  * are those the server answers, largest first, where their tiles' posts are, none overlapping; they are links
  * that screen readers and the keyboard reach; a click enters tag mode, where the labels are that tag's counts;
- * and they follow the panel's window.
+ * and they follow the panel's window and sort.
  */
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -210,6 +210,34 @@ describe.skipIf(chromium === null)('trends written on the map, in Chromium over 
     await settledLabels(page);
     await trendsPanel(page).getByRole('button', { name: '24h' }).click();
     await settledLabels(page, (_answer, url) => expect(url.searchParams.get('window')).toBe('24h'));
+    expect(session.errors).toEqual([]);
+  });
+
+  it("follows the panel's sort: on Rising, each tile's rising tag with an arrow, and density still counts every post", async () => {
+    // 6h: the archive's one post from 8 hours ago gives the rising scores a reference period to compare with.
+    const page = await open(`?window=6h${EUROPE}`);
+    const top = await settledLabels(page);
+    expect(top.url.searchParams.get('sort')).toBe('top');
+    expect(top.shown.every((label) => label.count === '')).toBe(true);
+    await trendsPanel(page).getByRole('button', { name: 'Rising' }).click();
+    const rising = await settledLabels(page, (answer, url) => {
+      expect(url.searchParams.get('sort')).toBe('rising');
+      expect(answer.sort).toBe('rising');
+      expect(answer.labels.length).toBeGreaterThan(0);
+      expect(answer.labels.every((label) => label.score !== undefined && label.score > 0)).toBe(true);
+    });
+    // Every label written is a rising one: marked with an arrow, and its title says how it rises.
+    for (const label of rising.shown) expect(label.count, label.text).toBe('↑');
+    const titles = await page.locator('.trend-label:not([hidden])').evaluateAll((nodes) => nodes.map((node) => (node as HTMLElement).title));
+    for (const title of titles) expect(title).toMatch(/, rising (new: none in the period before|[\d.]+ times its usual rate)/);
+    // The density cells (on: a finished replay has no dots) are every tile's posts, from an answer sorted by top.
+    const topUrl = new URL(rising.url);
+    topUrl.searchParams.set('sort', 'top');
+    const tiles = await getJson<LabelsResponse>(`${suite().product.url}${topUrl.pathname}${topUrl.search}`);
+    expect(tiles.labels.length).toBeGreaterThan(rising.answer.labels.length);
+    await expect.poll(() => page.locator('path.density-cell').count()).toBe(tiles.labels.length);
+    const asked = session.requests.map((request) => new URL(request.url())).filter((url) => url.pathname === '/api/labels');
+    expect(asked.some((url) => [...url.searchParams].sort().join('&') === [...topUrl.searchParams].sort().join('&'))).toBe(true);
     expect(session.errors).toEqual([]);
   });
 });

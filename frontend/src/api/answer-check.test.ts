@@ -19,7 +19,7 @@ import {
 import { POST_LIMITS } from '../../../common/browser/api-constants';
 import { checkAnswer, checkEvent } from './answer-check';
 
-const trend: Trend = { tag: 'a', display: 'A', count: 20, share: 0.5, expected: 4, score: 7.2, spark: [1, 2, 3] };
+const trend: Trend = { tag: 'a', display: 'A', count: 20, share: 0.5, recent: 20, expected: 4, score: 7.2, spark: [1, 2, 3] };
 
 const trends: TrendsResponse = {
   region: 'view',

@@ -48,19 +48,20 @@ export function postsUrl(query: ScopeQuery, limit: number): string {
   return `/api/posts?${queryString(params)}`;
 }
 
-/** What the map's labels are asked for: the viewport, the map's zoom, the window, and the tag filter. */
-export interface LabelsRequest extends Pick<LabelsQueryParams, 'window' | 'limit'> {
+/** What the map's labels are asked for: the viewport, the map's zoom, the window, the sort and the tag filter. */
+export interface LabelsRequest extends Pick<LabelsQueryParams, 'window' | 'sort' | 'limit'> {
   bbox: Bbox;
   zoom: number;
   tag: string | null;
 }
 
-/** `GET /api/labels?bbox=&zoom=&window=&limit=[&tag=]`; the zoom to 2 decimals (Leaflet's fractional zooms are quarters). */
+/** `GET /api/labels?bbox=&zoom=&window=&sort=&limit=[&tag=]`; the zoom to 2 decimals (Leaflet's fractional zooms are quarters). */
 export function labelsUrl(request: LabelsRequest): string {
   const params: ParamsOf<LabelsQueryParams> = {
     bbox: formatBbox(request.bbox),
     zoom: String(Math.round(request.zoom * 100) / 100),
     window: request.window,
+    sort: request.sort,
     limit: String(request.limit),
     tag: request.tag ?? undefined,
   };

@@ -1,8 +1,10 @@
 /**
  * Trends written on the map: each map tile's top hashtag over the window, at the weighted centre of the
  * tile's posts (`GET /api/labels`, counted by the server's tile counts), sized by volume, the largest first,
- * and a label that would overlap a larger one left out (label-placement.ts). In tag mode each label is the
- * tag's count in that tile: where in the world it is trending.
+ * and a label that would overlap a larger one left out (label-placement.ts). With the panel on Rising, each
+ * tile's rising hashtag instead (scored as the panel scores them, none where nothing rises), sized and
+ * ordered by its score and marked with an arrow. In tag mode each label is the tag's count in that tile:
+ * where in the world it is trending.
  *
  * Labels are links (`<a href="?tag=…">`): text that can be read, selected and copied, reached with Tab in
  * order of volume, named to screen readers with their count; a click enters tag mode without a reload, a
@@ -14,14 +16,17 @@
  * updates the labels in place: a label of the same tag near where one was (its tile's centre drifts as posts
  * arrive) keeps its element, and only labels new to the view fade in.
  *
- * Events: `follow` ({ tag }) when a label is clicked; `answer` ({ response, tagMode }) with each answer
- * shown (response null when the labels were cleared), for the density layer, which draws the same tiles.
+ * Events: `follow` ({ tag }) when a label is clicked; `answer` ({ response, tiles, tagMode }) with each
+ * answer shown (response null when the labels were cleared). `tiles` is for the density layer: an answer
+ * whose tiles hold every post of the window (the labels' own, or with Rising labels a second answer sorted
+ * by top, asked for only while `tilesWanted()` says so), or null.
  */
 import * as L from 'leaflet';
-import type { Label, LabelsResponse } from '../../../common/browser/api';
+import type { Label, LabelsResponse, SortName } from '../../../common/browser/api';
 import { LABELS_LIMIT } from '../../../common/browser/api-constants';
 import type { WindowName } from '../../../common/browser/windows';
 import { fetchLabels } from '../api/api-client';
+import { describeRise } from '../panel/trend-format';
 import { formatCount, formatInteger } from '../util/dom';
 import { viewBbox } from '../state/view-bbox';
 import { labelSize, nearestCopy, placeLabels } from './label-placement';
@@ -42,15 +47,18 @@ const DEFAULTS = {
 
 export type LabelLayerOptions = typeof DEFAULTS;
 
-/** What the labels are about: the panel's window and the tag filter. */
+/** What the labels are about: the panel's window and sort, and the tag filter. */
 export interface LabelQuery {
   window: WindowName;
+  sort: SortName;
   tag: string | null;
 }
 
 /** The event fired by `answer`. */
 export interface LabelAnswerEvent extends L.LeafletEvent {
   response: LabelsResponse | null;
+  /** An answer counting every post of the window per tile (null: none asked for). */
+  tiles: LabelsResponse | null;
   tagMode: boolean;
 }
 
@@ -69,16 +77,20 @@ export class LabelLayer extends L.Layer {
   private readonly opts: LabelLayerOptions;
   private leafletMap: L.Map | null = null;
   private pane: HTMLElement | null = null;
-  private query: LabelQuery = { window: '1h', tag: null };
+  private query: LabelQuery = { window: '1h', sort: 'top', tag: null };
   private shown: Shown[] = [];
   private inFlight: AbortController | null = null;
   private lastAsked = Number.NEGATIVE_INFINITY;
   private moveTimer: ReturnType<typeof setTimeout> | undefined;
   private liveTimer: ReturnType<typeof setTimeout> | undefined;
 
-  /** `hrefOf(tag)`: the page's URL in tag mode for that tag, for the labels' links. */
+  /**
+   * `hrefOf(tag)`: the page's URL in tag mode for that tag, for the labels' links. `tilesWanted()`: whether
+   * an answer of every tile's posts is wanted (the density layer is shown) when the labels are rising ones.
+   */
   constructor(
     private readonly hrefOf: (tag: string) => string,
+    private readonly tilesWanted: () => boolean = () => false,
     options: Partial<LabelLayerOptions> = {},
   ) {
     super();
@@ -111,13 +123,21 @@ export class LabelLayer extends L.Layer {
     return this;
   }
 
-  /** Follows the panel's window and the tag filter; a new tag clears the old labels at once (they would mislead). */
+  /**
+   * Follows the panel's window and sort and the tag filter; a new tag or sort clears the old labels at once
+   * (they would mislead: a top tag is not a rising one).
+   */
   setQuery(query: LabelQuery): void {
-    if (query.window === this.query.window && query.tag === this.query.tag) return;
-    const tagChanged = query.tag !== this.query.tag;
+    if (query.window === this.query.window && query.sort === this.query.sort && query.tag === this.query.tag) return;
+    const meaningChanged = query.tag !== this.query.tag || query.sort !== this.query.sort;
     this.query = query;
-    if (tagChanged) this.render(null);
+    if (meaningChanged) this.render(null, null);
     this.load();
+  }
+
+  /** The density layer was turned on: with rising labels its tiles are asked for now, not at the next refresh. */
+  tilesNeeded(): void {
+    if (this.rising()) this.load();
   }
 
   /** The data changed (the stream said so): ask again, at most every `refreshMs`. */
@@ -167,14 +187,17 @@ export class LabelLayer extends L.Layer {
       bbox: viewBbox(bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()),
       zoom: map.getZoom(),
       window: this.query.window,
+      sort: this.query.sort,
       tag: this.query.tag,
       limit: this.opts.limit,
     };
-    fetchLabels(request, controller.signal).then(
-      (response) => {
+    const rising = this.rising();
+    const tiles = rising && this.tilesWanted() ? fetchLabels({ ...request, sort: 'top' }, controller.signal) : null;
+    Promise.all([fetchLabels(request, controller.signal), tiles]).then(
+      ([response, tilesResponse]) => {
         if (this.inFlight !== controller) return;
         this.inFlight = null;
-        this.render(response);
+        this.render(response, rising ? tilesResponse : response);
       },
       (error: unknown) => {
         if (controller.signal.aborted) return;
@@ -185,13 +208,18 @@ export class LabelLayer extends L.Layer {
     );
   }
 
-  /** Shows `response`'s labels (none for null), reusing the elements of labels already shown. */
-  private render(response: LabelsResponse | null): void {
+  /** Whether the labels are each tile's rising tag (the panel on Rising, outside tag mode). */
+  private rising(): boolean {
+    return this.query.sort === 'rising' && this.query.tag === null;
+  }
+
+  /** Shows `response`'s labels (none for null), reusing the elements of labels already shown; `tiles` goes with the `answer` event. */
+  private render(response: LabelsResponse | null, tiles: LabelsResponse | null): void {
     const pane = this.pane;
     const map = this.leafletMap;
     if (pane === null || map === null) return;
     const labels = response?.labels ?? [];
-    const largest = labels.reduce((most, label) => Math.max(most, label.count), 0);
+    const largest = labels.reduce((most, label) => Math.max(most, sizeOf(label)), 0);
     const old = this.shown;
     const taken = new Set<Shown>();
     const next: Shown[] = labels.map((label) => {
@@ -199,7 +227,7 @@ export class LabelLayer extends L.Layer {
       const reused = this.nearestUnused(old, taken, label.tag, point, map);
       if (reused !== null) taken.add(reused);
       const element = reused?.element ?? this.createElement();
-      this.fill(element, label, largest, this.query.tag !== null);
+      this.fill(element, label, largest);
       return { element, label };
     });
     for (const shown of old) if (!taken.has(shown)) shown.element.remove();
@@ -212,7 +240,7 @@ export class LabelLayer extends L.Layer {
     }
     this.shown = next;
     this.place();
-    this.fire('answer', { response, tagMode: this.query.tag !== null });
+    this.fire('answer', { response, tiles, tagMode: this.query.tag !== null });
   }
 
   /** The shown label of `tag` nearest to `point` within `matchPx`, not yet reused. */
@@ -250,18 +278,26 @@ export class LabelLayer extends L.Layer {
   }
 
   /** Writes `label` into `element`: text, size, link and spoken name. */
-  private fill(element: HTMLAnchorElement, label: Label, largest: number, tagMode: boolean): void {
+  private fill(element: HTMLAnchorElement, label: Label, largest: number): void {
     const [tagSpan, countSpan] = [element.firstChild as HTMLElement, element.lastChild as HTMLElement];
+    const tagMode = this.query.tag !== null;
+    const rising = label.score !== undefined;
     const name = `#${label.display}`;
     if (tagSpan.textContent !== name) tagSpan.textContent = name;
-    // In tag mode every label is the same tag: the count is what tells them apart.
-    const count = tagMode ? formatCount(label.count) : '';
+    // In tag mode every label is the same tag: the count is what tells them apart. A rising label carries an
+    // arrow (its title says it in words).
+    const count = tagMode ? formatCount(label.count) : rising ? '↑' : '';
     if (countSpan.textContent !== count) countSpan.textContent = count;
-    countSpan.hidden = !tagMode;
+    countSpan.hidden = count === '';
+    if (rising && !tagMode) countSpan.setAttribute('aria-hidden', 'true');
+    else countSpan.removeAttribute('aria-hidden');
+    element.classList.toggle('trend-label-rising', rising);
     element.dataset.tag = label.tag;
     element.href = this.hrefOf(label.tag);
-    element.style.fontSize = `${labelSize(label.count, largest)}px`;
-    element.title = `${name}: ${formatInteger(label.count)} of ${formatInteger(label.posts)} posts here`;
+    element.style.fontSize = `${labelSize(sizeOf(label), largest)}px`;
+    const posts = `${formatInteger(label.count)} of ${formatInteger(label.posts)} posts here`;
+    const rise = label.recent !== undefined && label.expected !== undefined ? `, rising ${describeRise(label.recent, label.expected)}` : '';
+    element.title = `${name}: ${posts}${rise}`;
   }
 
   /**
@@ -293,6 +329,11 @@ export class LabelLayer extends L.Layer {
       this.shown[candidates[k]].element.hidden = !kept;
     });
   }
+}
+
+/** What a label's size follows: its count, or a rising label's score (the order the labels come in). */
+function sizeOf(label: Label): number {
+  return label.score ?? label.count;
 }
 
 /**

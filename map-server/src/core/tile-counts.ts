@@ -29,7 +29,8 @@ import { checkNullableNumber, checkNumber, checkObject, damaged } from './snapsh
 import { OpenCells, emptyBlock, mergeAll, mergeBlocks, narrowed, type Block } from './tile-blocks';
 import { FINEST_LEVEL, TILE_LEVELS, partHolds, rangeHolds, tileX, tileY, type CoverPart, type TileRange } from './tiles';
 import { NOTHING, forEachTileIn, retally, sparkBox, withFresh, type BoxRead, type BoxTally, type BucketRead, type SideRead } from './tile-box';
-import { rankBlock, tileTops, type TileTop } from './tile-tops';
+import { rankBlock, tileRisers, tileTops, type TileRiser, type TileTop } from './tile-tops';
+import type { RisingPlan } from './rising';
 import { DEFAULT_TILE_BUDGET_BYTES, ENTRY_BYTES, TILE_BYTES, blockBytes, fitBudget, type BlockSlot } from './tile-budget';
 import { decodeBuckets, encodeBuckets, type TileCountsSnapshot } from './tile-snapshot';
 
@@ -100,6 +101,16 @@ export interface TileTops {
   toMinute: number | null;
   tops: TileTop[];
   /** The largest error of any tile read (0: every count exact). */
+  maxError: number;
+}
+
+/** The rising tag of each tile (`TileCounts.risers`) and where the periods counted start. */
+export interface TileRisers {
+  fromMinute: number | null;
+  /** The first minute of the recent period as counted (its asked start rounded back to a bucket's). */
+  splitMinute: number | null;
+  toMinute: number | null;
+  tops: TileRiser[];
   maxError: number;
 }
 
@@ -259,6 +270,56 @@ export class TileCounts {
       ...result,
       ...tileTops(level, range, tiered.block.cells.length === 0 ? null : tiered, [minutes, ...fresh], keyOf, this.scratchArray(), only),
     };
+  }
+
+  /**
+   * The rising tag of each tile at `level` in `range` (null: all): minutes `splitMinute` to `toMinute` (the
+   * recent period) against `fromMinute` up to it (the reference), each rounded back to the bucket its first
+   * minute is filed in, scored by the plan `planOf` makes of the minutes really counted (rising.ts
+   * `countedPlan`). The recent period's buckets are scanned, the newest minute as it stands; the reference
+   * period's are looked up for the tags with enough recent posts to rise. A tile with no tag rising has no entry.
+   */
+  risers(
+    level: number,
+    range: TileRange | null,
+    fromMinute: number,
+    splitMinute: number,
+    toMinute: number,
+    planOf: (fromMinute: number, splitMinute: number) => RisingPlan,
+    keyOf: (id: number) => string,
+  ): TileRisers {
+    const li = levelIndex(level);
+    if (range !== null && range.level !== level) throw new RangeError(`a range of level ${range.level} read at level ${level}`);
+    const buckets = this.bucketsIn(fromMinute, toMinute);
+    const result: TileRisers = { fromMinute: null, splitMinute: null, toMinute: null, tops: [], maxError: 0 };
+    if (buckets.length === 0) return result;
+    result.fromMinute = this.placeOf(fromMinute).start;
+    result.splitMinute = this.placeOf(splitMinute).start;
+    const last = this.placeOf(toMinute);
+    result.toMinute = Math.min(last.start + last.minutes - 1, this.newest);
+    const split = result.splitMinute;
+    const newest = buckets.find((bucket) => bucket.minutes === 1 && bucket.start === this.newest);
+    const fresh = newest === undefined ? [] : this.readNewest(newest, li, range === null ? null : (cell) => rangeHolds(range, cell));
+    const settled = buckets.filter((bucket) => bucket !== newest);
+    const recent = [
+      ...this.blocksFor(
+        li,
+        settled.filter((bucket) => bucket.start >= split),
+      ),
+      ...fresh,
+    ];
+    // At the coarse levels the reference buckets are merged into one block (a continent's tiles repeat their
+    // tags hour after hour), kept until one of them changes; finer tiles are looked up bucket by bucket.
+    const before = this.blocksFor(
+      li,
+      settled.filter((bucket) => bucket.start < split),
+    );
+    const reference =
+      TILE_LEVELS[li] > RANKED_UP_TO
+        ? before
+        : [this.kept(`${li}|${toMinute - fromMinute}|${toMinute - splitMinute}|reference`, before, mergeSmallestFirst)];
+    const plan = planOf(result.fromMinute, split);
+    return { ...result, ...tileRisers(level, range, recent, reference, plan, keyOf, this.scratchArray()) };
   }
 
   /**

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { OpenCells, type Block } from './tile-blocks';
-import { rankBlock, tileTops } from './tile-tops';
+import { RISING } from '../../../common/browser/api-constants';
+import { isRising, risingPlan, risingScore, type RisingPlan } from './rising';
+import { OpenCells, mergeAll, type Block } from './tile-blocks';
+import { rankBlock, tileRisers, tileTops } from './tile-tops';
 import { summarise } from './tile-summary';
 import { rangeHolds, tileRange } from './tiles';
 
@@ -85,5 +87,66 @@ describe('tile tops', () => {
     expect(rankBlock(b, keyOf)).toMatchObject({ topTag: Uint32Array.of(2, 7), topCount: Uint32Array.of(2, 1) });
     expect(scratch.every((n) => n === 0)).toBe(true);
     expect(tileTops(4, tileRange([170, -85, 180, -70], 4), null, [b], keyOf, scratch).tops.map((top) => top.cell)).toEqual([255]);
+  });
+});
+
+describe('tile risers', () => {
+  /** Posts of a tile in `b`: its run's posts, 0 when absent. */
+  const postsOf = (b: Block, cell: number) => {
+    const r = b.cells.indexOf(cell);
+    return r < 0 ? 0 : b.posts[r];
+  };
+  /** The same blocks with counts that reach the rising minimum: every post of `block` counted `times` times. */
+  const heavy = (times: number) => block.map((b): Block => ({ ...b, counts: b.counts.map((n) => n * times), posts: b.posts.map((n) => n * times) }));
+
+  it('gives each tile the tag with the highest rising score, as the scores of every tag counted by hand rank them', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(block, heavy(6)), { minLength: 1, maxLength: 3 }),
+        fc.array(fc.oneof(block, heavy(3)), { maxLength: 3 }),
+        fc.constantFrom<RisingPlan['window']>('15m', '1h', '6h', '24h'),
+        fc.integer({ min: 0, max: 300 }),
+        fc.boolean(),
+        (recent, reference, window, covered, boxed) => {
+          const plan = { ...risingPlan(window), coveredMinutes: Math.min(covered, risingPlan(window).referenceMinutes) };
+          const range = boxed ? tileRange([-180, -85, -112, 85], 4) : null;
+          const read = tileRisers(4, range, recent, reference, plan, keyOf, new Int32Array(16));
+          // One merged reference block answers as its parts do.
+          expect(tileRisers(4, range, recent, [mergeAll(reference)], plan, keyOf, new Int32Array(16))).toEqual(read);
+          const cells = [...new Set(recent.flatMap((b) => [...b.cells]))]
+            .sort((p, q) => p - q)
+            .filter((cell) => range === null || rangeHolds(range, cell));
+          const expected = cells.flatMap((cell) => {
+            let best: { tag: number; score: number; count: number } | null = null;
+            for (let id = 0; id < 10; id += 1) {
+              const inRecent = recent.reduce((sum, b) => sum + countOf(b, cell, id), 0);
+              const inReference = reference.reduce((sum, b) => sum + countOf(b, cell, id), 0);
+              const { score } = risingScore(inRecent, inReference, plan);
+              if (!isRising(inRecent, score, plan)) continue;
+              if (best === null || score > best.score || (score === best.score && keyOf(id) < keyOf(best.tag))) {
+                best = { tag: id, score, count: plan.windowIsRecent ? inRecent : inRecent + inReference };
+              }
+            }
+            if (best === null) return [];
+            const posts = [...recent, ...(plan.windowIsRecent ? [] : reference)].reduce((sum, b) => sum + postsOf(b, cell), 0);
+            return [{ cell, ...best, posts }];
+          });
+          expect(read.tops.map(({ cell, tag, score, count, posts }) => ({ cell, tag, score, count, posts }))).toEqual(expected);
+          for (const top of read.tops) expect(top.count).toBeGreaterThanOrEqual(RISING.minCount);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('finds no riser without reference history, and leaves the scratch array zero', () => {
+    const open = new OpenCells([4]);
+    for (let i = 0; i < 6; i += 1) open.add(0, 0, 1, 1, [3]);
+    const [b] = open.toBlocks();
+    const scratch = new Int32Array(16);
+    const plan = risingPlan('1h');
+    expect(tileRisers(4, null, [b], [], plan, keyOf, scratch).tops.map((top) => [top.tag, top.count, top.score])).toEqual([[3, 6, 6]]);
+    expect(tileRisers(4, null, [b], [], { ...plan, coveredMinutes: 0 }, keyOf, scratch).tops).toEqual([]);
+    expect(scratch.every((n) => n === 0)).toBe(true);
   });
 });

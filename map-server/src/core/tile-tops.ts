@@ -7,8 +7,13 @@
  * up for the tags they hold. That is how a window over 24 h at a coarse level is answered once most of it is
  * one merged block kept between queries (`TileCounts`): its top tags are known, and only the newest minute
  * is added to them. Over summarised blocks (tile-summary.ts) a count may fall short by the tile's errors
- * added up, which each top reports. Pure.
+ * added up, which each top reports.
+ *
+ * The rising tag of each tile (`tileRisers`, for labels that follow `sort=rising`) compares a recent period's
+ * blocks, scanned, with the reference period's, looked up only for the tags that could rise (at least `RISING.minCount` recent posts in the tile): the same score as the panel's. Pure.
  */
+import { RISING } from '../../../common/browser/api-constants';
+import { isRising, risingScore, type RisingPlan } from './rising';
 import { entryOf, lowerBound, type Block } from './tile-blocks';
 import type { TileRange } from './tiles';
 
@@ -22,6 +27,16 @@ export interface TileTop {
   posts: number;
   lat: number;
   lon: number;
+}
+
+/**
+ * The rising tag of one tile: the one with the highest rising score, its count over the window, that score,
+ * and what it was scored on: its posts in the recent period and what the reference period predicts there.
+ */
+export interface TileRiser extends TileTop {
+  score: number;
+  recent: number;
+  expected: number;
 }
 
 /**
@@ -57,7 +72,10 @@ export function rankBlock(block: Block, keyOf: (id: number) => string): RankedBl
   return ranked;
 }
 
-/** One tile being added up: its posts, coordinate sums, runs (block, position) and its place in the ranked block. */
+/**
+ * One tile being added up: its posts, coordinate sums, runs (block, position), its place in the ranked block
+ * and, for risers, its runs in the reference period's blocks.
+ */
 interface Gathered {
   error: number;
   posts: number;
@@ -65,6 +83,7 @@ interface Gathered {
   sumLon: number;
   runs: number[];
   ranked: number;
+  referenceRuns: number[];
 }
 
 /**
@@ -84,22 +103,8 @@ export function tileTops(
   only: number | null = null,
 ): { tops: TileTop[]; maxError: number } {
   const found = new Map<number, Gathered>();
-  const gather = (block: Block, visit: (tile: Gathered, run: number) => void) => {
-    for (const [first, end] of runsIn(block, level, range)) {
-      for (let r = first; r < end; r += 1) {
-        const cell = block.cells[r];
-        let tile = found.get(cell);
-        if (tile === undefined) found.set(cell, (tile = { error: 0, posts: 0, sumLat: 0, sumLon: 0, runs: [], ranked: -1 }));
-        tile.error += block.errors[r];
-        tile.posts += block.posts[r];
-        tile.sumLat += block.sumLat[r];
-        tile.sumLon += block.sumLon[r];
-        visit(tile, r);
-      }
-    }
-  };
-  if (ranked !== null) gather(ranked.block, (tile, r) => (tile.ranked = r));
-  blocks.forEach((block, b) => gather(block, (tile, r) => tile.runs.push(b, r)));
+  if (ranked !== null) gather(found, ranked.block, level, range, true, (tile, r) => (tile.ranked = r));
+  blocks.forEach((block, b) => gather(found, block, level, range, true, (tile, r) => tile.runs.push(b, r)));
   const tops: TileTop[] = [];
   let maxError = 0;
   const touched: number[] = [];
@@ -112,15 +117,7 @@ export function tileTops(
       if (count > 0) tops.push(topOf(cell, only, count, tile));
       continue;
     }
-    for (let k = 0; k < tile.runs.length; k += 2) {
-      const block = blocks[tile.runs[k]];
-      const r = tile.runs[k + 1];
-      for (let e = r === 0 ? 0 : block.ends[r - 1]; e < block.ends[r]; e += 1) {
-        const id = block.tags[e];
-        if (scratch[id] === 0) touched.push(id);
-        scratch[id] += block.counts[e];
-      }
-    }
+    addRuns(tile.runs, blocks, scratch, touched);
     let bestTag = -1;
     let bestCount = 0;
     const offer = (id: number, count: number) => {
@@ -145,6 +142,98 @@ export function tileTops(
     touched.length = 0;
   }
   return { tops, maxError };
+}
+
+/**
+ * The rising tag of every tile in `range` (null: all) that has one, tiles ascending: over `recent` (the
+ * recent period's blocks, scanned) against `reference` (the reference period's blocks, looked up), scored by
+ * `plan` as the panel scores a region (rising.ts), ties to the smaller key. A tile's `count` is the tag's
+ * posts over the window, its `posts` and centre the window's: the recent period's when the window is the
+ * recent period (15m, 1h, 6h), both periods' at 24h. The largest error of any tile read comes with them:
+ * a summarised count may fall short, in either period. `scratch` as for `tileTops`.
+ */
+export function tileRisers(
+  level: number,
+  range: TileRange | null,
+  recent: readonly Block[],
+  reference: readonly Block[],
+  plan: RisingPlan,
+  keyOf: (id: number) => string,
+  scratch: Int32Array,
+): { tops: TileRiser[]; maxError: number } {
+  const found = new Map<number, Gathered>();
+  recent.forEach((block, b) => gather(found, block, level, range, true, (tile, r) => tile.runs.push(b, r)));
+  // Tiles with reference posts only cannot have a riser (no recent posts); their error still counts.
+  reference.forEach((block, b) => gather(found, block, level, range, !plan.windowIsRecent, (tile, r) => tile.referenceRuns.push(b, r)));
+  const tops: TileRiser[] = [];
+  let maxError = 0;
+  const touched: number[] = [];
+  for (const cell of [...found.keys()].sort((p, q) => p - q)) {
+    const tile = found.get(cell)!;
+    maxError = Math.max(maxError, tile.error);
+    addRuns(tile.runs, recent, scratch, touched);
+    let best: { id: number; score: number; count: number; recent: number; expected: number } | null = null;
+    for (const id of touched) {
+      const inRecent = scratch[id];
+      // Most tags of a tile are under the minimum: skipped before their reference is looked up.
+      if (inRecent < RISING.minCount) continue;
+      let inReference = 0;
+      for (let k = 0; k < tile.referenceRuns.length; k += 2) inReference += countIn(reference[tile.referenceRuns[k]], tile.referenceRuns[k + 1], id);
+      const { score, expected } = risingScore(inRecent, inReference, plan);
+      if (!isRising(inRecent, score, plan)) continue;
+      if (best === null || score > best.score || (score === best.score && keyOf(id) < keyOf(best.id))) {
+        best = { id, score, count: plan.windowIsRecent ? inRecent : inRecent + inReference, recent: inRecent, expected };
+      }
+    }
+    if (best !== null && tile.posts > 0) {
+      const { score, recent: inRecent, expected } = best;
+      tops.push({ ...topOf(cell, best.id, best.count, tile), score, recent: inRecent, expected });
+    }
+    for (const id of touched) scratch[id] = 0;
+    touched.length = 0;
+  }
+  return { tops, maxError };
+}
+
+/** Adds the counts of a tile's `runs` (block, position) in `blocks` to `scratch` by tag id, noting each id first touched. */
+function addRuns(runs: readonly number[], blocks: readonly Block[], scratch: Int32Array, touched: number[]): void {
+  for (let k = 0; k < runs.length; k += 2) {
+    const block = blocks[runs[k]];
+    const r = runs[k + 1];
+    for (let e = r === 0 ? 0 : block.ends[r - 1]; e < block.ends[r]; e += 1) {
+      const id = block.tags[e];
+      if (scratch[id] === 0) touched.push(id);
+      scratch[id] += block.counts[e];
+    }
+  }
+}
+
+/**
+ * Adds the tiles of `block` in `range` to `found`: their errors, and with `withPosts` their posts and
+ * coordinate sums; `visit` notes where each tile's run is.
+ */
+function gather(
+  found: Map<number, Gathered>,
+  block: Block,
+  level: number,
+  range: TileRange | null,
+  withPosts: boolean,
+  visit: (tile: Gathered, run: number) => void,
+): void {
+  for (const [first, end] of runsIn(block, level, range)) {
+    for (let r = first; r < end; r += 1) {
+      const cell = block.cells[r];
+      let tile = found.get(cell);
+      if (tile === undefined) found.set(cell, (tile = { error: 0, posts: 0, sumLat: 0, sumLon: 0, runs: [], ranked: -1, referenceRuns: [] }));
+      tile.error += block.errors[r];
+      if (withPosts) {
+        tile.posts += block.posts[r];
+        tile.sumLat += block.sumLat[r];
+        tile.sumLon += block.sumLon[r];
+      }
+      visit(tile, r);
+    }
+  }
 }
 
 function topOf(cell: number, tag: number, count: number, tile: Gathered): TileTop {

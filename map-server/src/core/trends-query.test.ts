@@ -99,6 +99,15 @@ describe('rising', () => {
     expect(whole.trends.map((t) => t.tag)).toEqual(['new', 'late']);
     expect(whole.trends.map((t) => t.count)).toEqual([5, 14]);
     expect(six.trends.map((t) => t.count)).toEqual([5, 8]);
+    // What the score was taken on (a rise is recent / expected): the last 6 h's posts at 24h as at 6h.
+    expect(whole.trends.map((t) => t.recent)).toEqual([5, 8]);
+    expect(six.trends.map((t) => t.recent)).toEqual([5, 8]);
+    // The same from a box (the view path) as from a region.
+    const box = day.trends(query({ region: 'view', bbox: [2, 48, 3, 49], window: '24h', sort: 'rising' }));
+    expect(box.trends.map(({ tag, count, recent }) => [tag, count, recent])).toEqual([
+      ['new', 5, 5],
+      ['late', 14, 8],
+    ]);
     const expected = (6 * 361) / 1079;
     expect(whole.trends[1]).toMatchObject({ expected, score: (8 - expected) / Math.sqrt(expected + 1), share: 14 / 76 });
     expect([six.referenceMinutes, whole.referenceMinutes]).toEqual([1079, 1079]);

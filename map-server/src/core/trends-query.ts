@@ -91,6 +91,7 @@ export function answerTrends(query: TrendsQuery, sources: TrendSources): TrendsR
       display: dictionary.display(tag.id),
       count: tag.count,
       share: answer.total === 0 ? 0 : tag.count / answer.total,
+      recent: tag.recent,
       expected,
       score,
       spark: Array.from(answer.sparks[i]),

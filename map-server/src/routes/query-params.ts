@@ -90,10 +90,10 @@ function readBbox(raw: string): Bbox {
   }
 }
 
-/** What `/api/labels` answers: a box (absent or empty: the world), the map's zoom, a window and a limit. */
+/** What `/api/labels` answers: a box (absent or empty: the world), the map's zoom, a window, a sort and a limit. */
 export function readLabelsQuery(query: LabelsQueryParams): LabelsQuery {
   const bbox = query.bbox === undefined || query.bbox === '' ? null : readBbox(query.bbox);
-  return { bbox, zoom: query.zoom, window: query.window, limit: query.limit, tag: readTag(query.tag) };
+  return { bbox, zoom: query.zoom, window: query.window, sort: query.sort, limit: query.limit, tag: readTag(query.tag) };
 }
 
 /** The tag filter's key, or null when absent or empty. */
