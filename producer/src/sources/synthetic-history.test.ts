@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { SyntheticHistory } from './synthetic-history';
+import { HISTORY_SLICE_MS, SyntheticHistory } from './synthetic-history';
 import { SyntheticWorld } from './synthetic-world';
 
 const T0 = Date.UTC(2025, 0, 15, 9, 17, 30);
@@ -21,7 +21,7 @@ function drain(history: SyntheticHistory, batch: number): number[] {
 describe('SyntheticHistory', () => {
   beforeAll(() => void new SyntheticWorld({ seed: 0 }));
 
-  it('writes each post of the span once, at the rate, newest hour first and forward within each hour', () => {
+  it('writes each post of the span once, at the rate, newest ten minutes first and forward within each ten', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: 3 * HOUR + 1_234 }),
@@ -37,8 +37,8 @@ describe('SyntheticHistory', () => {
           const expected = Array.from({ length: history.total }, (_, k) => T0 - spanMs + Math.floor((k * 1_000) / rate));
           expect([...times].sort((a, b) => a - b)).toEqual(expected);
           expect(times.every((t) => t >= T0 - spanMs && t < T0)).toBe(true);
-          // Hour slices ending at T0: each slice's posts in a run, going forward, the slices newest first.
-          const sliceOf = (t: number) => Math.floor((T0 - 1 - t) / HOUR);
+          // Ten-minute slices ending at T0: each slice's posts in a run, going forward, the slices newest first.
+          const sliceOf = (t: number) => Math.floor((T0 - 1 - t) / HISTORY_SLICE_MS);
           for (let i = 1; i < times.length; i += 1) {
             const [a, b] = [sliceOf(times[i - 1]), sliceOf(times[i])];
             expect(b === a ? times[i] >= times[i - 1] : b === a + 1).toBe(true);

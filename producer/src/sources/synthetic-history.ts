@@ -1,15 +1,18 @@
 /**
  * The synthetic world's past: the posts it would have made from `fromMs` to `toMs` at `rate` a second, so that
  * a map started a moment ago already has a day behind it (every window full, Rising with its reference
- * period, sparklines with a shape). Handed out in batches, newest hour first: the short windows (15m, 1h) and
- * the panel's first answers fill within seconds, the 24 h window as the rest arrives. Within an hour posts go
- * forward in time, evenly spaced, from their own world (`HISTORY_SALT`), so that the live posts of a seed stay
- * what they were. Pure: no clock, no I/O.
+ * period, sparklines with a shape). Handed out in batches, newest ten minutes first: the short windows (15m,
+ * 1h) and the panel's first answers fill within seconds, the 24 h window as the rest arrives. Within ten
+ * minutes posts go forward in time, evenly spaced, from their own world (`HISTORY_SALT`), so that the live
+ * posts of a seed stay what they were. Slices of ten minutes, not hours: while one is being written, the
+ * span with posts already reaches back to its start, and Rising takes its rates over that span (rising.ts,
+ * `coveredMinutes`), so a slice half written makes the reference rate look lower than it is, by at most
+ * ten minutes' worth. Pure: no clock, no I/O.
  */
 import { SyntheticWorld, type XEnvelope } from './synthetic-world';
 
-/** Hours are written newest first; within one, posts go forward. */
-const SLICE_MS = 3_600_000;
+/** Ten-minute slices are written newest first; within one, posts go forward. */
+export const HISTORY_SLICE_MS = 600_000;
 
 /** Mixed into the seed of the history's world, so that it does not replay the live world's draws. */
 const HISTORY_SALT = 0x5eed_4157;
@@ -20,7 +23,7 @@ export class SyntheticHistory {
   private readonly world: SyntheticWorld;
   /** Posts handed out so far. */
   private written = 0;
-  /** The hour being written, as posts `next` to `end` - 1, and where it starts in time. */
+  /** The slice being written, as posts `next` to `end` - 1, and where it starts in time. */
   private next: number;
   private end: number;
   private sliceStartMs: number;
@@ -35,7 +38,7 @@ export class SyntheticHistory {
     this.world = new SyntheticWorld({ seed: (seed ^ HISTORY_SALT) >>> 0 });
     this.total = Math.ceil(((toMs - fromMs) * rate) / 1_000);
     this.end = this.total;
-    this.sliceStartMs = toMs - SLICE_MS;
+    this.sliceStartMs = toMs - HISTORY_SLICE_MS;
     this.next = this.firstAtOrAfter(this.sliceStartMs);
   }
 
@@ -48,13 +51,13 @@ export class SyntheticHistory {
     return this.written >= this.total;
   }
 
-  /** Up to `count` more posts: the rest of the current hour, then the hour before. */
+  /** Up to `count` more posts: the rest of the current slice, then the one before. */
   take(count: number): XEnvelope[] {
     const batch: XEnvelope[] = [];
     while (batch.length < count && !this.finished) {
       if (this.next >= this.end) {
         this.end = this.firstAtOrAfter(this.sliceStartMs);
-        this.sliceStartMs -= SLICE_MS;
+        this.sliceStartMs -= HISTORY_SLICE_MS;
         this.next = this.firstAtOrAfter(this.sliceStartMs);
         continue;
       }

@@ -105,7 +105,7 @@ describe('syntheticSource', () => {
     // The history took several ticks (30,000 posts are far more than 60 ms of work), and live batches kept
     // coming between its batches.
     expect(liveDuringHistory).toBeGreaterThan(0);
-    // Newest hour first: the whole span is within the last hour here, so the first batch starts at its start.
+    // Newest ten minutes first: the whole span is the last ten minutes here, so the first batch starts at its start.
     expect(historyTimes[0]).toBe(startMs - 600_000);
   });
 

@@ -4,7 +4,7 @@
  * long-run rate is exact, all created at the moment of the batch.
  *
  * With a history (`historyMs`), it first writes the world's recent past as well (`SyntheticHistory`: the
- * posts of the last `historyMs` at the same rate, newest hour first), in the time each tick leaves after
+ * posts of the last `historyMs` at the same rate, newest ten minutes first), in the time each tick leaves after
  * its live batch (`HISTORY_SHARE` of it), so that the live map keeps flowing while the windows fill.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -100,7 +100,7 @@ function historyOf(options: SyntheticSourceOptions, startMs: number): { history:
   const spanMs = Math.max(1_000, Math.round((startMs - fromMs) / 1_000) * 1_000);
   const span = spanMs % 3_600_000 === 0 ? `${spanMs / 3_600_000}h` : formatDuration(spanMs);
   const posts = history.total.toLocaleString('en');
-  log?.info(`synthetic world: writing its last ${span} (${posts} posts), newest hour first`);
+  log?.info(`synthetic world: writing its last ${span} (${posts} posts), newest ten minutes first`);
   const started = performance.now();
   let toldAt = started;
   let told = false;
