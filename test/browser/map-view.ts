@@ -138,3 +138,21 @@ export async function viewBounds(page: Page): Promise<Bounds> {
 export function boundsContain([w, s, e, n]: Bounds, lat: number, lon: number): boolean {
   return lat >= s && lat <= n && (w <= e ? lon >= w && lon <= e : lon >= w || lon <= e);
 }
+
+/**
+ * The colour of the country borders' canvas (land fill and lines, under the dots and labels) at a
+ * latitude/longitude, as [r, g, b]: how a test sees a country's selection, shading or theme.
+ */
+export async function borderColourAt(page: Page, lat: number, lon: number): Promise<[number, number, number]> {
+  const { x, y } = await pixelOf(page, lat, lon);
+  return page.evaluate(
+    ([px, py]) => {
+      const canvas = document.querySelector<HTMLCanvasElement>('.leaflet-overlay-pane canvas')!;
+      const box = canvas.getBoundingClientRect();
+      const scale = canvas.width / box.width;
+      const [r, g, b] = canvas.getContext('2d')!.getImageData(Math.round((px - box.left) * scale), Math.round((py - box.top) * scale), 1, 1).data;
+      return [r, g, b] as [number, number, number];
+    },
+    [x, y],
+  );
+}

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { productAndBrowser } from './browser-suite';
-import { pixelOf, settledPosition } from './map-view';
+import { borderColourAt, settledPosition } from './map-view';
 import type { PageSession } from './page-session';
 import { openSession } from './page-session';
 import { startReplayProduct } from './product';
@@ -21,17 +21,8 @@ const background = (page: Page) =>
 
 /** The border canvas's colour at the Sahara (land, far from any dot of the archive), as r + g + b. */
 async function land(page: Page): Promise<number> {
-  const { x, y } = await pixelOf(page, 24, 12);
-  return page.evaluate(
-    ([px, py]) => {
-      const canvas = document.querySelector<HTMLCanvasElement>('.leaflet-overlay-pane canvas')!;
-      const box = canvas.getBoundingClientRect();
-      const scale = canvas.width / box.width;
-      const [r, g, b] = canvas.getContext('2d')!.getImageData(Math.round((px - box.left) * scale), Math.round((py - box.top) * scale), 1, 1).data;
-      return r + g + b;
-    },
-    [x, y],
-  );
+  const [r, g, b] = await borderColourAt(page, 24, 12);
+  return r + g + b;
 }
 
 describe.skipIf(chromium === null)('light and dark, in Chromium', { timeout: 180_000 }, () => {

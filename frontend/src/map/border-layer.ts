@@ -1,26 +1,28 @@
 /**
- * Country borders from world-atlas (Natural Earth, 1:110m), drawn on a canvas. They are the base map: the
- * page stays usable with no tile server at all, and they are what a click selects a region with.
+ * Country borders from world-atlas (Natural Earth), drawn on a canvas. They are the base map: the page
+ * stays usable with no tile server at all, and they are what a click selects a region with.
+ *
+ * Two scales (see load-countries.ts): 1:110m below `fineFromZoom` (4), 1:50m from there on. Each file is
+ * its own chunk, so the map and panel do not wait for either; the 50m one (756 kB raw) is fetched only the
+ * first time the map reaches `fineFromZoom`, and 110m stays drawn until it has arrived (or when it fails).
+ * Both are kept once built, so crossing the zoom again only swaps them; a swap carries the selection, the
+ * hover, the shading, the theme and the tiled look over. The map's container says which is drawn, as
+ * `data-borders="110m"` or `"50m"` (for tests and debugging).
  *
  * Events: `select` ({ region }): an alpha-2 code when a country is clicked, `world` when the sea is.
- * The borders file (~100 kB) is loaded as its own chunk so the map and panel do not wait for it.
  *
  * In tag mode the layer is also a choropleth: `setShading` gives countries a fill colour (and a line for
  * their tooltip); the hover and selection outlines are drawn on top of it.
  */
 import * as L from 'leaflet';
-import type { Feature, Geometry, Position } from 'geojson';
-import { feature } from 'topojson-client';
-import type { GeometryCollection, Topology } from 'topojson-specification';
 import { borderCountryCode, countryName } from '../../../common/browser/countries';
 import { WORLD } from '../../../common/browser/api-constants';
-import { unwrapRing } from '../../../common/browser/unwrap-ring';
-
-interface CountryProps {
-  name?: string;
-}
+import { borderDetail, type BorderPlan, type FineBorders } from './border-detail';
+import { loadCountries, type BorderDetail, type CountryFeature } from './load-countries';
 
 const DEFAULTS = {
+  /** The zoom from which the 1:50m borders are drawn: at 4, 110m's coasts are visibly coarse. */
+  fineFromZoom: 4,
   /** Land colour without tiles: a step lighter than the ocean (the map container background). */
   landColour: '#1b2a3d',
   /** Land opacity without tiles, and with tiles (then only a tint, so the tiles show through). */
@@ -80,28 +82,24 @@ export interface RegionSelectEvent extends L.LeafletEvent {
   region: string;
 }
 
-// Shared by every BorderLayer: the file is parsed once; a failed load is forgotten so a later add retries.
-let countriesPromise: Promise<Feature<Geometry, CountryProps>[]> | null = null;
-
-/** The countries' features, continuous across the antimeridian (MapFollower fits to them too). */
-export function loadCountries(): Promise<Feature<Geometry, CountryProps>[]> {
-  countriesPromise ??= import('world-atlas/countries-110m.json').then((module) => {
-    const topology = module.default as unknown as Topology;
-    const countries = feature(topology, topology.objects.countries as GeometryCollection<CountryProps>).features;
-    for (const country of countries) unwrapAntimeridian(country.geometry);
-    return countries;
-  });
-  countriesPromise.catch(() => (countriesPromise = null));
-  return countriesPromise;
+/** A detail's borders as built for the map, kept once built. */
+interface DrawnBorders {
+  geo: L.GeoJSON;
+  /** Paths per country: a few countries have several borders (Cyprus with N. Cyprus). */
+  pathsByCode: Map<string, L.Path[]>;
 }
 
 export class BorderLayer extends L.Layer {
   private readonly opts: BorderLayerOptions;
   private readonly renderer: L.Canvas;
-  private geo: L.GeoJSON | null = null;
   private leafletMap: L.Map | null = null;
-  /** Paths per country: a few countries have several borders (Cyprus with N. Cyprus). */
-  private readonly pathsByCode = new Map<string, L.Path[]>();
+  /** The countries of each detail loaded so far. */
+  private readonly shapes = new Map<BorderDetail, CountryFeature[]>();
+  /** Where the 1:50m borders are: what `borderDetail` decides by. */
+  private fine: FineBorders = 'absent';
+  /** Each detail's borders once built, and the one on the map. */
+  private readonly built = new Map<BorderDetail, DrawnBorders>();
+  private drawn: { detail: BorderDetail; borders: DrawnBorders } | null = null;
   private readonly codeByPath = new WeakMap<L.Layer, string>();
   private selected: string | null = null;
   private hovered: string | null = null;
@@ -116,28 +114,24 @@ export class BorderLayer extends L.Layer {
 
   override onAdd(map: L.Map): this {
     this.leafletMap = map;
-    loadCountries().then(
-      (countries) => {
-        if (this.leafletMap !== map || this.geo) return;
-        this.build(countries).addTo(map);
-        this.raiseSelected(); // a region from the URL was selected before the borders arrived
-      },
-      (error: unknown) => console.warn('trendmap: country borders unavailable', error),
-    );
+    this.load(map, '110m');
+    this.update(); // a map opened at fineFromZoom or deeper asks for 50m at once
     return this;
   }
 
-  override onRemove(): this {
-    this.geo?.remove();
-    this.geo = null;
-    this.pathsByCode.clear();
+  override onRemove(map: L.Map): this {
+    this.drawn?.borders.geo.remove();
+    this.drawn = null;
+    this.built.clear();
+    if (this.fine === 'loading') this.fine = 'absent'; // the load's answer is for a map the layer has left
+    delete map.getContainer().dataset.borders;
     this.leafletMap = null;
     return this;
   }
 
   override getEvents(): Record<string, L.LeafletEventHandlerFn> {
     // Clicks on a country stop propagating (see build), so a map click is a click on the sea.
-    return { click: () => this.fire('select', { region: WORLD }) };
+    return { click: () => this.fire('select', { region: WORLD }), zoomend: () => this.update() };
   }
 
   /** Highlights a country (alpha-2) or nothing (`world` / null). */
@@ -175,17 +169,68 @@ export class BorderLayer extends L.Layer {
     this.restyleAll();
   }
 
-  private build(countries: Feature<Geometry, CountryProps>[]): L.GeoJSON {
+  /**
+   * On add and after every zoom: draws the detail the zoom asks for, and starts loading 1:50m when it is asked
+   * for and not there (the first time, or again after a failure). Only a zoom retries, not a load's answer.
+   */
+  private update(): void {
+    const map = this.leafletMap;
+    if (!map) return;
+    const plan = this.plan(map);
+    if (plan.load) this.load(map, '50m');
+    this.draw(map, plan.draw);
+  }
+
+  private plan(map: L.Map): BorderPlan {
+    return borderDetail(map.getZoom(), this.opts.fineFromZoom, this.fine);
+  }
+
+  private load(map: L.Map, detail: BorderDetail): void {
+    if (detail === '50m') this.fine = 'loading';
+    loadCountries(detail).then(
+      (countries) => {
+        if (this.leafletMap !== map) return;
+        this.shapes.set(detail, countries);
+        if (detail === '50m') this.fine = 'ready';
+        this.draw(map, this.plan(map).draw);
+      },
+      (error: unknown) => {
+        // 110m stays drawn; the next zoom at fineFromZoom or deeper tries again.
+        if (detail === '50m' && this.leafletMap === map) this.fine = 'absent';
+        console.warn(`trendmap: country borders (1:${detail}) unavailable`, error);
+      },
+    );
+  }
+
+  /** Puts a detail's borders on the map in place of the others; until its countries are loaded, keeps those. */
+  private draw(map: L.Map, detail: BorderDetail): void {
+    const countries = this.shapes.get(detail);
+    if (this.drawn?.detail === detail || countries === undefined) return;
+    const borders = this.built.get(detail) ?? this.build(countries);
+    this.built.set(detail, borders);
+    this.drawn?.borders.geo.remove();
+    this.drawn = { detail, borders };
+    borders.geo.addTo(map);
+    // Built earlier, they may be in the styles of then: the selection, hover, shading, theme or tiles changed.
+    this.restyleAll();
+    this.raiseSelected(); // a region from the URL was selected before the borders arrived
+    map.getContainer().dataset.borders = detail;
+  }
+
+  private build(countries: CountryFeature[]): DrawnBorders {
+    const pathsByCode = new Map<string, L.Path[]>();
     const geo = L.geoJSON(countries, {
       renderer: this.renderer,
       style: (feature) => this.styleFor(this.codeOf(feature)),
-      onEachFeature: (feature, layer) => this.register(feature as Feature<Geometry, CountryProps>, layer),
+      onEachFeature: (feature, layer) => this.register(feature as CountryFeature, layer, pathsByCode),
     } as L.GeoJSONOptions);
     geo.on('click', (event) => {
       L.DomEvent.stopPropagation(event);
       const code = this.codeByPath.get(event.propagatedFrom as L.Layer);
       if (code) this.fire('select', { region: code });
     });
+    // After a swap, the canvas still fires the mouseout of the path it last hovered, from the borders taken
+    // off: that clears the hover as usual, and the mouseover of the new path sets it again.
     geo.on('mouseover mouseout', (event) => {
       const code = this.codeByPath.get(event.propagatedFrom as L.Layer);
       const previous = this.hovered;
@@ -193,22 +238,22 @@ export class BorderLayer extends L.Layer {
       this.restyle(previous);
       this.restyle(this.hovered);
     });
-    this.geo = geo;
-    return geo;
+    return { geo, pathsByCode };
   }
 
-  private register(feature: Feature<Geometry, CountryProps>, layer: L.Layer): void {
+  private register(feature: CountryFeature, layer: L.Layer, pathsByCode: Map<string, L.Path[]>): void {
     const code = this.codeOf(feature);
     const path = layer as L.Path;
     if (code === null) {
-      // Unnamed land (none in 110m today) is drawn but not clickable: a click there means the world.
+      // Land of no country (in 50m: Indian Ocean Ter., Siachen Glacier) is drawn but not clickable: a click
+      // there means the world.
       path.options.interactive = false;
       return;
     }
     this.codeByPath.set(layer, code);
-    const paths = this.pathsByCode.get(code) ?? [];
+    const paths = pathsByCode.get(code) ?? [];
     paths.push(path);
-    this.pathsByCode.set(code, paths);
+    pathsByCode.set(code, paths);
     const name = countryName(code) ?? feature.properties?.name ?? code;
     // A DOM node, not a string: Leaflet would parse a string as markup. Built when shown, so it carries
     // the shading of that moment.
@@ -219,21 +264,21 @@ export class BorderLayer extends L.Layer {
   /** Draws the selected country last, so its outline is not covered by its neighbours' borders. */
   private raiseSelected(): void {
     if (this.selected === null || !this.leafletMap) return;
-    for (const path of this.pathsByCode.get(this.selected) ?? []) path.bringToFront();
+    for (const path of this.drawn?.borders.pathsByCode.get(this.selected) ?? []) path.bringToFront();
   }
 
-  private codeOf(feature: Feature<Geometry, CountryProps> | undefined): string | null {
+  private codeOf(feature: CountryFeature | undefined): string | null {
     if (!feature) return null;
     return borderCountryCode(feature.id, feature.properties?.name);
   }
 
   private restyleAll(): void {
-    this.geo?.setStyle((feature) => this.styleFor(this.codeOf(feature)));
+    this.drawn?.borders.geo.setStyle((feature) => this.styleFor(this.codeOf(feature)));
   }
 
   private restyle(code: string | null): void {
     if (code === null) return;
-    for (const path of this.pathsByCode.get(code) ?? []) path.setStyle(this.styleFor(code));
+    for (const path of this.drawn?.borders.pathsByCode.get(code) ?? []) path.setStyle(this.styleFor(code));
   }
 
   private styleFor(code: string | null): L.PathOptions {
@@ -265,27 +310,6 @@ export class BorderLayer extends L.Layer {
     if (code !== null && code === this.hovered) return { ...style, color: o.hoverBorderColour, weight: o.selectedWeight };
     return style;
   }
-}
-
-/**
- * world-atlas is meant for spherical rendering: a few rings (Russia, Fiji) step from 180° to -180° and back.
- * Drawn flat, each step is a line across the whole map. Such rings are made continuous (and moved back
- * into [-180, 180] if most of them fell outside). A ring that circles a pole (Antarctica) really wraps, and
- * is left alone.
- */
-function unwrapAntimeridian(geometry: Geometry): void {
-  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.type === 'MultiPolygon' ? geometry.coordinates : [];
-  for (const polygon of polygons) {
-    for (let r = 0; r < polygon.length; r++) polygon[r] = continuousRing(polygon[r]);
-  }
-}
-
-function continuousRing(ring: Position[]): Position[] {
-  const { ring: out, offset } = unwrapRing(ring);
-  if (offset !== 0) return ring; // circles a pole
-  const mean = out.reduce((sum, [lon]) => sum + lon, 0) / Math.max(1, ring.length);
-  const shift = mean > 180 ? -360 : mean < -180 ? 360 : 0;
-  return shift === 0 ? out : out.map(([lon, lat]) => [lon + shift, lat]);
 }
 
 function tooltipNode(name: string, detail: string | null): HTMLElement {

@@ -13,7 +13,7 @@ import type { TagRegionsResponse } from '../../../common/browser/api';
 import { VIEW, WORLD } from '../../../common/browser/api-constants';
 import { borderCountryCode } from '../../../common/browser/countries';
 import type { ViewState } from '../state/url-state';
-import { loadCountries } from './border-layer';
+import { loadCountries } from './load-countries';
 import { countryBox, polygonsOf } from './country-box';
 import { WORLD_VIEW } from './create-map';
 import { unionBox, WORLD_LIMITS, type GeoBox, type LonLimits } from './geo-box';
