@@ -63,6 +63,7 @@ describe('answers and events fit the schemas the page checks them with', () => {
       ['/api/tags/cup/regions', TagRegionsResponseSchema],
       ['/api/labels', LabelsResponseSchema],
       ['/api/labels?bbox=170,-90,-170,90&zoom=22&window=24h&limit=1000', LabelsResponseSchema],
+      ['/api/labels?sort=rising&window=6h&zoom=5', LabelsResponseSchema],
       ['/api/tags/never/regions', TagRegionsResponseSchema],
       ['/api/posts', PostsResponseSchema],
       ['/api/posts?region=fr&tag=cup', PostsResponseSchema],
