@@ -21,7 +21,7 @@ export interface Embedded {
 
 export async function startEmbedded(
   config: Config,
-  overrides: Pick<MapServerOptions, 'staticDir' | 'hub' | 'logger'> & { archive?: Archive | null } = {},
+  overrides: Pick<MapServerOptions, 'staticDir' | 'hub' | 'logger' | 'warmPlaces'> & { archive?: Archive | null } = {},
 ): Promise<Embedded> {
   const { archive = null, ...serverOverrides } = overrides;
   const logger: Logger = overrides.logger ?? createLogger(config);

@@ -15,7 +15,7 @@ runMain(async () => {
   const brokers = requireKafka(config, 'the map-server service reads from Kafka');
   const logger = createLogger(config);
   const subscriber = new KafkaSubscriber({ ...kafkaSettings(config, 'trendmap-map-server'), rebuildMs: REBUILD_MS }, busLog(logger));
-  const server = await startMapServer({ config, subscriber, logger });
+  const server = await startMapServer({ config, subscriber, logger, warmPlaces: true });
   logger.info(`map-server is live at ${server.url} (Kafka ${brokers.join(',')}, topic ${config.kafkaTopic})`);
   logger.info(`${await untilSignal()}: shutting down`);
   await server.close();

@@ -18,7 +18,7 @@ runMain(async () => {
   if (typeof ready === 'number') return ready;
 
   const log = createLogger(config);
-  const embedded = await startEmbedded(config, { logger: log, archive: ready.archive });
+  const embedded = await startEmbedded(config, { logger: log, archive: ready.archive, warmPlaces: true });
   const source =
     config.source === 'synthetic'
       ? `synthetic, ${config.rate} posts/s, seed ${config.seed}`

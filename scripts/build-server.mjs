@@ -1,4 +1,4 @@
-// Bundles the three entry points into plain JavaScript under dist/server/, so that `npm start` and the
+// Bundles the entry points into plain JavaScript under dist/server/, so that `npm start` and the
 // services run on Node alone: no TypeScript loader at run time, which saves ~70 MB of resident memory and
 // the start-up compile. Packages stay external (resolved from node_modules); our code and the packages'
 // JSON data are bundled.
@@ -12,6 +12,9 @@ export const SERVER_ENTRIES = {
   start: 'app/start.ts',
   producer: 'app/producer.ts',
   'map-server': 'app/map-server.ts',
+  // Not run by hand: the worker thread that builds the city search's index (map-server/src/gazetteer.ts finds
+  // it beside itself, as gazetteer-worker.mjs).
+  'gazetteer-worker': 'map-server/src/gazetteer-worker.ts',
 };
 
 const require = createRequire(import.meta.url);

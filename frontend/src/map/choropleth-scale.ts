@@ -9,7 +9,7 @@
  * ten thousand (‱) rather than in fractions of a percent, as Trendsmap does.
  */
 import type { TagRegion } from '../../../common/browser/api';
-import { FEW_POSTS } from '../../../common/browser/api-constants';
+import { fewPosts } from '../../../common/browser/few-posts';
 
 export interface ChoroplethScale {
   /** Lower bound of each class (shares, 0..1), ascending; the first is 0. Empty when no country has enough posts. */
@@ -32,8 +32,6 @@ export const LIGHT_CHOROPLETH_COLOURS: readonly string[] = ['#fde7b0', '#f7c66a'
 export const CHOROPLETH_DEFAULTS = {
   /** Warm sequence from the dark land colour to the accent of highlighted dots (readable on the dark map). */
   colours: ['#4b3d22', '#7a5b1f', '#a97a1c', '#d89d22', '#ffc857'] as readonly string[],
-  /** Countries with fewer posts than this get `FEW_POSTS_COLOUR` and do not set the scale. */
-  minPosts: FEW_POSTS,
   /** The share at this percentile of the countries (0..1) sets the top of the scale. */
   topPercentile: 0.9,
 };
@@ -51,9 +49,10 @@ export function niceCeil(value: number): number {
 
 /** The scale for one tag's regions. */
 export function choroplethScale(regions: readonly TagRegion[], options: Partial<typeof CHOROPLETH_DEFAULTS> = {}): ChoroplethScale {
-  const { colours, minPosts, topPercentile } = { ...CHOROPLETH_DEFAULTS, ...options };
+  const { colours, topPercentile } = { ...CHOROPLETH_DEFAULTS, ...options };
+  // A country with few posts (`fewPosts`) gets `FEW_POSTS_COLOUR` and does not set the scale.
   const shares = regions
-    .filter((region) => region.posts >= minPosts && region.count > 0)
+    .filter((region) => !fewPosts(region.posts) && region.count > 0)
     .map((region) => region.share)
     .sort((a, b) => a - b);
   if (shares.length === 0) return { breaks: [], colours: [], unit: '%' };
@@ -63,11 +62,6 @@ export function choroplethScale(regions: readonly TagRegion[], options: Partial<
   const highest = step * (colours.length - 1);
   const unit: ShareUnit = highest >= 0.01 ? '%' : highest >= 0.001 ? '‰' : '‱';
   return { breaks: colours.map((_, i) => roundShare(i * step)), colours, unit };
-}
-
-/** Whether `region` has too few posts for its share to mean something. */
-export function isFew(region: Pick<TagRegion, 'posts'>, minPosts = CHOROPLETH_DEFAULTS.minPosts): boolean {
-  return region.posts < minPosts;
 }
 
 /** The colour for a share, or null for none (the tag never appeared there, or no class applies). */

@@ -12,12 +12,14 @@ import * as L from 'leaflet';
 import type { LabelsResponse } from '../../../common/browser/api';
 import { tileBoundsAt } from '../../../common/browser/web-mercator';
 import { nearestCopy } from './label-placement';
+import { MARKER_THEMES } from './marker-layer';
 
 const DEFAULTS = {
   paneName: 'trendDensity',
   /** Above the borders (overlayPane, 400), below the dots (450). */
   paneZIndex: 430,
-  colour: '#4fd1ff',
+  /** The dots' colour, so that cells and dots read as the same posts (`setTheme` takes the light one). */
+  colour: MARKER_THEMES.dark.colour,
   /** Fill opacity of the quietest and of the busiest cell. */
   minOpacity: 0.08,
   maxOpacity: 0.55,
@@ -51,6 +53,12 @@ export class DensityLayer extends L.Layer {
     this.cells.clearLayers();
     this.cells.remove();
     return this;
+  }
+
+  /** Draws the cells in a theme's colour: the dots' (`MARKER_THEMES`), cool on dark land, deep blue on light. */
+  setTheme(theme: 'light' | 'dark'): void {
+    this.opts.colour = MARKER_THEMES[theme].colour;
+    if (this.last !== null && this.renderer !== null) this.draw(this.last.response, this.last.tagMode);
   }
 
   /** Shows the posts of an answer: all of each tile's posts, or in tag mode the tag's (`count`). */

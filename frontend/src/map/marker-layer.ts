@@ -30,7 +30,7 @@ const DEFAULTS = {
   fadeFrameMs: 250,
   /** Frame interval while dots pulse; 30 fps is smooth for a shrinking dot and halves the compositing. */
   pulseFrameMs: 33,
-  /** Default dot colour: cool, reads well on the dark ocean and land. */
+  /** Default dot colour: cool, reads well on the dark ocean and land (`MARKER_THEMES` has the light one). */
   colour: '#4fd1ff',
   /** Dots of the selected region or hovered tag: warm against the cool default, visible but not loud. */
   highlightColour: '#ffc857',
@@ -43,6 +43,17 @@ const DEFAULTS = {
 };
 
 export type MarkerLayerOptions = typeof DEFAULTS;
+
+/**
+ * The dot colours of each theme (the dark ones are `DEFAULTS`'). Each has a WCAG non-text contrast of at
+ * least 3:1 against its theme's land and ocean (BORDER_THEMES' `landColour`, the CSS `--ocean`), at full
+ * opacity: dark #4fd1ff 8.2 and 9.8, #ffc857 9.5 and 11.3 (land #1b2a3d, ocean #0e1b2b); light #0057b8 6.6
+ * and 5.4, #9a5b00 5.2 and 4.3 (land #f8fafc, ocean #dce6f0). The light highlight is the page's `--warm`.
+ */
+export const MARKER_THEMES: Record<'light' | 'dark', Pick<MarkerLayerOptions, 'colour' | 'highlightColour'>> = {
+  dark: { colour: DEFAULTS.colour, highlightColour: DEFAULTS.highlightColour },
+  light: { colour: '#0057b8', highlightColour: '#9a5b00' },
+};
 
 /** What to highlight: posts from a region, posts carrying a tag (wins over region), or nothing. */
 export interface MarkerHighlight {
@@ -135,6 +146,13 @@ export class MarkerLayer extends L.Layer {
   /** Removes every dot, e.g. when the stream switches to another tag. */
   clear(): void {
     this.dots.clear();
+    this.requestDraw();
+  }
+
+  /** Draws the dots in a theme's colours (the canvas does not see the page's CSS). */
+  setTheme(theme: 'light' | 'dark'): void {
+    // The painter reads the same options object: the next draw uses the new colours.
+    Object.assign(this.opts, MARKER_THEMES[theme]);
     this.requestDraw();
   }
 

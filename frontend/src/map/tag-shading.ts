@@ -5,7 +5,8 @@
 import type { TagRegionsResponse } from '../../../common/browser/api';
 import { formatInteger } from '../util/dom';
 import type { CountryShade } from './border-layer';
-import { FEW_POSTS_COLOUR, choroplethScale, colourFor, formatShareIn, isFew, type ChoroplethScale } from './choropleth-scale';
+import { fewPosts } from '../../../common/browser/few-posts';
+import { FEW_POSTS_COLOUR, choroplethScale, colourFor, formatShareIn, type ChoroplethScale } from './choropleth-scale';
 
 export interface TagShading {
   scale: ChoroplethScale;
@@ -22,7 +23,7 @@ export function tagShading(response: TagRegionsResponse, colours?: readonly stri
   for (const region of response.regions) {
     if (!(region.count > 0)) continue;
     const counts = `${formatInteger(region.count)} of ${formatInteger(region.posts)}`;
-    if (isFew(region)) {
+    if (fewPosts(region.posts)) {
       someFew = true;
       countries.set(region.region, { colour: FEW_POSTS_COLOUR, detail: `#${response.display}: ${counts} posts, too few for a share` });
       continue;

@@ -4,7 +4,7 @@
  * A country row selects that country. Events: `clear`, `region` (alpha-2 code).
  */
 import type { TagRegionsResponse } from '../../../common/browser/api';
-import { FEW_POSTS } from '../../../common/browser/api-constants';
+import { fewPosts } from '../../../common/browser/few-posts';
 import { countryName } from '../../../common/browser/countries';
 import type { WindowName } from '../../../common/browser/windows';
 import { el, formatCount, formatInteger, setText } from '../util/dom';
@@ -120,8 +120,8 @@ export class TagFocus extends Emitter<TagFocusEvents> {
       row.region = region.region;
       setText(row.name, name);
       setText(row.count, formatCount(region.count));
-      // Below FEW_POSTS of its own posts a country's share is noise: its counts say it instead.
-      const few = region.posts < FEW_POSTS;
+      // With few posts of its own a country's share is noise: its counts say it instead.
+      const few = fewPosts(region.posts);
       setText(row.share, few ? `of ${formatCount(region.posts)}` : formatShare(region.share));
       row.fill.style.transform = `scaleX(${Math.min(1, region.count / top)})`;
       const label = few

@@ -12,6 +12,7 @@
 import type { SortName, TagRegionsResponse, TrendsResponse } from '../../../common/browser/api';
 import { DEFAULT_SORT, FEW_POSTS, RISING, TRENDS_LIMIT, VIEW, WORLD } from '../../../common/browser/api-constants';
 import { countryName } from '../../../common/browser/countries';
+import { fewPosts } from '../../../common/browser/few-posts';
 import { DEFAULT_WINDOW, type WindowName } from '../../../common/browser/windows';
 import type { ConnectionStatus } from '../stream/stream-client';
 import { el, formatCount, formatTime, setText } from '../util/dom';
@@ -144,7 +145,7 @@ export class TrendsPanel extends Emitter<TrendsPanelEvents> {
     this.current = response;
     this.shown = response.trends.length > 0;
     // The stream asks for no `limit`, so the server sends its default page; a longer answer is cut to it.
-    this.list.setTrends(response.trends.slice(0, TRENDS_LIMIT.default), response.sort, response.total < FEW_POSTS);
+    this.list.setTrends(response.trends.slice(0, TRENDS_LIMIT.default), response.sort, fewPosts(response.total));
     this.render();
   }
 
@@ -188,7 +189,7 @@ export class TrendsPanel extends Emitter<TrendsPanelEvents> {
       return;
     }
     const posts = response.total === 1 ? 'post' : 'posts';
-    const few = response.total < FEW_POSTS ? `: few posts, so no shares (from ${FEW_POSTS})` : '';
+    const few = fewPosts(response.total) ? `: few posts, so no shares (from ${FEW_POSTS})` : '';
     setText(this.totals, `${formatCount(response.total)} ${posts} in ${windowPhrase(this.window)}${few}`);
     // The window ends at the newest event seen, which lags the wall clock when replaying an archive.
     this.totals.title = `Window ending ${formatTime(response.asOf)}`;
