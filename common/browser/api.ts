@@ -176,8 +176,11 @@ export const TrendSchema = Type.Object({
   count: Count(),
   /** count / the region's posts in the window, from 0 to 1. */
   share: Share(),
-  /** Posts with this tag in the scored window (see `RISING`): `count` itself, but at 24h those of the last 6 h. */
-  recent: Count(),
+  /**
+   * Posts with this tag in the scored window (see `RISING`): `count` itself, but at 24h those of the last 6 h.
+   * Always sent; optional in the schema so that a page newer than its server still reads the older answers.
+   */
+  recent: Type.Optional(Count()),
   /** The count its reference rate predicts for the scored window (see `RISING`; at 24h, for the last 6 h). */
   expected: Type.Number({ minimum: 0 }),
   /** The rising score (see `RISING`); ranks `sort=rising`. Negative when the tag is slowing down. */
@@ -308,8 +311,11 @@ export const LabelsResponseSchema = Type.Object({
    */
   level: Type.Integer({ minimum: 0 }),
   window: Type.String(),
-  /** The sort asked for: `top`, or `rising` (each label the tile's rising tag, by score descending). */
-  sort: Type.Enum(SORTS),
+  /**
+   * The sort asked for: `top`, or `rising` (each label the tile's rising tag, by score descending). Always
+   * sent; optional in the schema so that a page newer than its server still reads the older answers.
+   */
+  sort: Type.Optional(Type.Enum(SORTS)),
   /** The end of the window, ms since the epoch (event time); null before any event was seen. */
   asOf: Type.Union([Type.Integer(), Type.Null()]),
   /**

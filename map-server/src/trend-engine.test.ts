@@ -256,12 +256,16 @@ describe('TrendEngine rising labels', () => {
     if (left < 40) add(['strike'], PARIS_AT);
     add(['lyon'], LYON_AT);
     add(['calm'], MARSEILLE_AT);
+    // Just past the east edge of Lyon's tile, on the hour: its own tile's posts, in no box of Lyon's tile.
+    if (left % 60 === 0) add(['edge'], { ...LYON_AT, lon: tileBoundsAt(LYON_AT.lat, LYON_AT.lon, 8)[3] + 0.01 });
     if (left < 10) for (let i = 0; i < 3; i += 1) add(['match'], LYON_AT);
   }
   const FRANCE: Bbox = [-10, 40, 10, 55];
+  /** Just inside the level-8 tile of `at`: a box is rounded outward to level-12 tiles, which then are that tile's. */
   const tileBox = (at: typeof PARIS_AT): Bbox => {
     const [south, west, north, east] = tileBoundsAt(at.lat, at.lon, 8);
-    return [west, south, east, north];
+    const inset = 1e-6;
+    return [west + inset, south + inset, east - inset, north - inset];
   };
 
   it.each(WINDOW_NAMES)("writes each tile's rising tag with the score and count its own box's Rising gives (%s)", (window) => {
@@ -286,7 +290,7 @@ describe('TrendEngine rising labels', () => {
 
   it('names what is rising, not what is largest, and only where something rises', () => {
     const top = engine.labels({ bbox: FRANCE, zoom: 7, window: '1h', sort: 'top', limit: 50 });
-    expect(top.labels.map((label) => label.tag)).toEqual(['steady', 'calm', 'lyon']);
+    expect(top.labels.map((label) => label.tag)).toEqual(['steady', 'calm', 'lyon', 'edge']);
     expect(top.labels.every((label) => label.score === undefined)).toBe(true);
     // Over the last hour against the 5 before: #strike's 40 from nothing scores 40, #match's 30 scores 30,
     // and #paris (120 where 84 were expected) only 3.9, behind #strike in its tile.

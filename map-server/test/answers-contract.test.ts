@@ -20,6 +20,7 @@ import {
   TagRegionsResponseSchema,
   TagSearchResponseSchema,
   TrendsResponseSchema,
+  type LabelsResponse,
 } from '../../common/browser/api';
 import { POST_LIMITS } from '../../common/browser/api-constants';
 import { MAX_TAG_LENGTH } from '../../common/browser/tag-key';
@@ -49,6 +50,10 @@ describe('answers and events fit the schemas the page checks them with', () => {
   beforeAll(async () => {
     app = await buildApp({ engine, hub, clientConfig: { tileUrl: 'https://tile.example/{z}/{x}/{y}.png', tileAttribution: 'x' }, staticDir: null });
     url = await app.listen({ port: 0, host: '127.0.0.1' });
+    // A tag rising in Berlin (5 posts now, none in the hour before, with one post 2 hours back for a
+    // reference period), so that a rising labels answer has labels to check.
+    engine.ingestEvent(event({ tags: ['old'], cc: 'DE', lat: 52.5, lon: 13.4, ts: now - 2 * 3_600_000 }), now);
+    for (let i = 0; i < 5; i += 1) engine.ingestEvent(event({ tags: ['rise'], cc: 'DE', lat: 52.5, lon: 13.4, ts: now }), now);
     ingest();
   });
   afterAll(async () => app.close());
@@ -63,7 +68,7 @@ describe('answers and events fit the schemas the page checks them with', () => {
       ['/api/tags/cup/regions', TagRegionsResponseSchema],
       ['/api/labels', LabelsResponseSchema],
       ['/api/labels?bbox=170,-90,-170,90&zoom=22&window=24h&limit=1000', LabelsResponseSchema],
-      ['/api/labels?sort=rising&window=6h&zoom=5', LabelsResponseSchema],
+      ['/api/labels?sort=rising&window=1h&zoom=5', LabelsResponseSchema],
       ['/api/tags/never/regions', TagRegionsResponseSchema],
       ['/api/posts', PostsResponseSchema],
       ['/api/posts?region=fr&tag=cup', PostsResponseSchema],
@@ -78,7 +83,12 @@ describe('answers and events fit the schemas the page checks them with', () => {
       expect(response.statusCode, path).toBe(200);
       fits(schema, response.json());
     }
-    expect((await app.inject('/api/posts')).json<{ posts: unknown[] }>().posts).toHaveLength(3);
+    // All 9: the old post was the newest when it came, so it was new then.
+    expect((await app.inject('/api/posts')).json<{ posts: unknown[] }>().posts).toHaveLength(9);
+    const rising = (await app.inject('/api/labels?sort=rising&window=1h&zoom=5')).json<LabelsResponse>();
+    expect(rising.labels.map(({ tag, count, recent, expected, score }) => ({ tag, count, recent, expected, score }))).toEqual([
+      { tag: 'rise', count: 5, recent: 5, expected: 0, score: 5 },
+    ]);
   });
 
   it('every SSE event', async () => {

@@ -192,7 +192,14 @@ export class LabelLayer extends L.Layer {
       limit: this.opts.limit,
     };
     const rising = this.rising();
-    const tiles = rising && this.tilesWanted() ? fetchLabels({ ...request, sort: 'top' }, controller.signal) : null;
+    // The density layer's tiles, when asked for, never hold the labels back: an answer that failed is none.
+    const tiles =
+      rising && this.tilesWanted()
+        ? fetchLabels({ ...request, sort: 'top' }, controller.signal).catch((error: unknown) => {
+            if (!controller.signal.aborted) console.warn('trendmap: density tiles unavailable', error);
+            return null;
+          })
+        : null;
     Promise.all([fetchLabels(request, controller.signal), tiles]).then(
       ([response, tilesResponse]) => {
         if (this.inFlight !== controller) return;

@@ -122,14 +122,14 @@ export class TrendList extends Emitter<TrendListEvents> {
     setText(row.count, formatCount(trend.count));
     setText(row.share, few ? '' : formatShare(trend.share));
     row.rise.hidden = !rising;
-    if (rising) setText(row.rise, formatRise(trend.recent, trend.expected));
+    if (rising) setText(row.rise, formatRise(trend.recent ?? trend.count, trend.expected));
     row.spark.update(trend.spark);
     // scaleX rather than width: a transform animates without relayout.
     row.fill.style.transform = `scaleX(${Math.min(1, trend.count / top)})`;
 
     const posts = `${formatInteger(trend.count)} ${trend.count === 1 ? 'post' : 'posts'}`;
     const parts = [`#${trend.display}`, posts, ...(few ? [] : [`${formatShare(trend.share)} of posts`])];
-    if (rising) parts.push(`rising ${describeRise(trend.recent, trend.expected)}`);
+    if (rising) parts.push(`rising ${describeRise(trend.recent ?? trend.count, trend.expected)}`);
     const label = parts.join(', ');
     if (row.button.getAttribute('aria-label') !== label) row.button.setAttribute('aria-label', label);
     // The label already carries the figures; the tooltip says what a click does.

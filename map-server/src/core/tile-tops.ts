@@ -10,7 +10,8 @@
  * added up, which each top reports.
  *
  * The rising tag of each tile (`tileRisers`, for labels that follow `sort=rising`) compares a recent period's
- * blocks, scanned, with the reference period's, looked up only for the tags that could rise (at least `RISING.minCount` recent posts in the tile): the same score as the panel's. Pure.
+ * blocks, scanned, with the reference period's, looked up only for the tags that could rise (at least
+ * `RISING.minCount` recent posts in the tile): the same score as the panel's. Pure.
  */
 import { RISING } from '../../../common/browser/api-constants';
 import { isRising, risingScore, type RisingPlan } from './rising';
@@ -149,8 +150,9 @@ export function tileTops(
  * recent period's blocks, scanned) against `reference` (the reference period's blocks, looked up), scored by
  * `plan` as the panel scores a region (rising.ts), ties to the smaller key. A tile's `count` is the tag's
  * posts over the window, its `posts` and centre the window's: the recent period's when the window is the
- * recent period (15m, 1h, 6h), both periods' at 24h. The largest error of any tile read comes with them:
- * a summarised count may fall short, in either period. `scratch` as for `tileTops`.
+ * recent period (15m, 1h, 6h), both periods' at 24h. The largest error of any tile read in the window's
+ * periods comes with them (as a box's trends say); a score may also lean on a summarised reference count.
+ * `scratch` as for `tileTops`.
  */
 export function tileRisers(
   level: number,
@@ -163,7 +165,8 @@ export function tileRisers(
 ): { tops: TileRiser[]; maxError: number } {
   const found = new Map<number, Gathered>();
   recent.forEach((block, b) => gather(found, block, level, range, true, (tile, r) => tile.runs.push(b, r)));
-  // Tiles with reference posts only cannot have a riser (no recent posts); their error still counts.
+  // Outside the window (15m, 1h, 6h) the reference period's posts and errors are not the window's: the panel
+  // says a box's window is exact when its own buckets are, and so do the labels.
   reference.forEach((block, b) => gather(found, block, level, range, !plan.windowIsRecent, (tile, r) => tile.referenceRuns.push(b, r)));
   const tops: TileRiser[] = [];
   let maxError = 0;
@@ -209,15 +212,15 @@ function addRuns(runs: readonly number[], blocks: readonly Block[], scratch: Int
 }
 
 /**
- * Adds the tiles of `block` in `range` to `found`: their errors, and with `withPosts` their posts and
- * coordinate sums; `visit` notes where each tile's run is.
+ * Adds the tiles of `block` in `range` to `found`, and with `inWindow` their posts, coordinate sums and
+ * errors (the block's period is part of the window answered); `visit` notes where each tile's run is.
  */
 function gather(
   found: Map<number, Gathered>,
   block: Block,
   level: number,
   range: TileRange | null,
-  withPosts: boolean,
+  inWindow: boolean,
   visit: (tile: Gathered, run: number) => void,
 ): void {
   for (const [first, end] of runsIn(block, level, range)) {
@@ -225,8 +228,8 @@ function gather(
       const cell = block.cells[r];
       let tile = found.get(cell);
       if (tile === undefined) found.set(cell, (tile = { error: 0, posts: 0, sumLat: 0, sumLon: 0, runs: [], ranked: -1, referenceRuns: [] }));
-      tile.error += block.errors[r];
-      if (withPosts) {
+      if (inWindow) {
+        tile.error += block.errors[r];
         tile.posts += block.posts[r];
         tile.sumLat += block.sumLat[r];
         tile.sumLon += block.sumLon[r];
