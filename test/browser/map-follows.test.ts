@@ -24,6 +24,7 @@ const PARIS = [48.86, 2.35] as const;
 const MOSCOW = [55.75, 37.62] as const;
 const ANADYR = [64.73, 177.51] as const;
 const SUVA = [-18.14, 178.44] as const;
+const VADUZ = [47.14, 9.52] as const;
 
 /** Whether the view holds a place on any copy of the world (the view may reach past ±180°). */
 const holds = (bounds: Bounds, [lat, lon]: readonly [number, number]) => [lon - 360, lon, lon + 360].some((x) => boundsContain(bounds, lat, x));
@@ -105,6 +106,12 @@ describe.skipIf(chromium === null)('the map follows the panel in Chromium', { ti
     await session.close();
     const fiji = await open('/?region=FJ');
     await expect.poll(() => view(fiji, { SUVA })).toSatisfy(fits(30));
+  });
+
+  it('fits a country drawn only by the 1:50m borders (Liechtenstein), fetching them for it', async () => {
+    const page = await open('/?region=LI');
+    await expect.poll(() => view(page, { VADUZ })).toSatisfy(fits(30));
+    expect(session.requests.some((request) => /countries-50m/.test(request.url()))).toBe(true);
   });
 
   it('fits the countries where the tag is on entering tag mode', async () => {

@@ -4,6 +4,9 @@
  * answers leave the map alone: the reader may have panned since). "Trends in this view" never moves the
  * map: the view is what defines it.
  *
+ * Countries are fitted from the 1:110m borders; one drawn only at 1:50m (Liechtenstein, Andorra, Malta …:
+ * clickable once the map is zoomed in) from those, loaded then (the border layer shares the file).
+ *
  * main.ts decides when to follow (not for a link that carries a map position: a shared link shows what was
  * shared); the fragment then follows the fitted map like any other move, through ViewTracker's `view`.
  */
@@ -34,6 +37,7 @@ export type CountryShapes = () => Promise<Feature<Geometry, { name?: string }>[]
 export class MapFollower {
   private readonly opts: typeof DEFAULTS;
   private boxes: Promise<Map<string, GeoBox>> | null = null;
+  private fineBoxes: Promise<Map<string, GeoBox>> | null = null;
   /** Bumped by every request, so a fit that waited for the borders does not land after a newer request. */
   private generation = 0;
   /** The tag whose first regions answer is awaited, and whether the fit then may be animated. */
@@ -41,7 +45,8 @@ export class MapFollower {
 
   constructor(
     private readonly map: L.Map,
-    private readonly shapes: CountryShapes = loadCountries,
+    private readonly shapes: CountryShapes = () => loadCountries('110m'),
+    private readonly fineShapes: CountryShapes = () => loadCountries('50m'),
     options: Partial<typeof DEFAULTS> = {},
   ) {
     this.opts = { ...DEFAULTS, ...options };
@@ -89,9 +94,18 @@ export class MapFollower {
     if (codes.length === 0) return;
     let boxes: Map<string, GeoBox>;
     try {
-      boxes = await this.countryBoxes();
+      this.boxes ??= boxesOf(this.shapes);
+      boxes = await this.boxes;
+      // A country too small for 1:110m (only the fine borders draw it) is looked up there.
+      if (codes.some((code) => !boxes.has(code))) {
+        this.fineBoxes ??= boxesOf(this.fineShapes);
+        const fine = await this.fineBoxes;
+        boxes = new Map([...fine, ...boxes]);
+      }
     } catch {
-      return; // no borders: the border layer has said so, and the map stays where it is
+      // No borders: the border layer has said so, and the map stays where it is; a later fit tries again.
+      this.boxes = this.fineBoxes = null;
+      return;
     }
     if (generation !== this.generation) return;
     const box = unionBox(
@@ -107,25 +121,6 @@ export class MapFollower {
     else this.map.fitBounds(bounds, { ...options, animate: false });
   }
 
-  /** Every country's box, computed once from the borders (a few ms for the 177 countries). */
-  private countryBoxes(): Promise<Map<string, GeoBox>> {
-    this.boxes ??= this.shapes().then((features) => {
-      const polygons = new Map<string, Position[][][]>();
-      for (const feature of features) {
-        const code = borderCountryCode(feature.id, feature.properties?.name);
-        if (code !== null) polygons.set(code, [...(polygons.get(code) ?? []), ...polygonsOf(feature.geometry)]);
-      }
-      const boxes = new Map<string, GeoBox>();
-      for (const [code, list] of polygons) {
-        const box = countryBox(list);
-        if (box) boxes.set(code, box);
-      }
-      return boxes;
-    });
-    this.boxes.catch(() => (this.boxes = null)); // a later fit tries again
-    return this.boxes;
-  }
-
   /** How far east and west the map may be moved: its `maxBounds`, else one copy of the world. */
   private lonLimits(): LonLimits {
     const max = this.map.options.maxBounds;
@@ -133,6 +128,21 @@ export class MapFollower {
     const bounds = max instanceof L.LatLngBounds ? max : L.latLngBounds(max);
     return { west: bounds.getWest(), east: bounds.getEast() };
   }
+}
+
+/** Every country's box, from its borders (a few ms for the 177 countries of 1:110m). */
+async function boxesOf(shapes: CountryShapes): Promise<Map<string, GeoBox>> {
+  const polygons = new Map<string, Position[][][]>();
+  for (const feature of await shapes()) {
+    const code = borderCountryCode(feature.id, feature.properties?.name);
+    if (code !== null) polygons.set(code, [...(polygons.get(code) ?? []), ...polygonsOf(feature.geometry)]);
+  }
+  const boxes = new Map<string, GeoBox>();
+  for (const [code, list] of polygons) {
+    const box = countryBox(list);
+    if (box) boxes.set(code, box);
+  }
+  return boxes;
 }
 
 function prefersReducedMotion(): boolean {
