@@ -238,20 +238,12 @@ export class TileCounts {
     keyOf: (id: number) => string,
     only: number | null = null,
   ): TileTops {
-    const li = levelIndex(level);
-    if (range !== null && range.level !== level) throw new RangeError(`a range of level ${range.level} read at level ${level}`);
-    const buckets = this.bucketsIn(fromMinute, toMinute);
+    const read = this.windowRead(level, range, fromMinute, toMinute);
     const result: TileTops = { fromMinute: null, toMinute: null, tops: [], maxError: 0 };
-    if (buckets.length === 0) return result;
-    // The minutes read: the asked ones rounded outward to the buckets they are filed in, whether or not those hold posts.
-    result.fromMinute = this.placeOf(fromMinute).start;
-    const last = this.placeOf(toMinute);
-    result.toMinute = Math.min(last.start + last.minutes - 1, this.newest);
-    // The newest minute, still taking posts, is read as it stands: its compacted part and, of its open part,
-    // only this level's entries in range, without compacting it (which would sort all six levels each time).
-    const newest = buckets.find((bucket) => bucket.minutes === 1 && bucket.start === this.newest);
-    const fresh = newest === undefined ? [] : this.readNewest(newest, li, range === null ? null : (cell) => rangeHolds(range, cell));
-    const settled = buckets.filter((bucket) => bucket !== newest);
+    if (read === null) return result;
+    const { li, fresh, settled } = read;
+    result.fromMinute = read.fromMinute;
+    result.toMinute = read.toMinute;
     if (TILE_LEVELS[li] > RANKED_UP_TO) {
       return { ...result, ...tileTops(level, range, null, [...this.blocksFor(li, settled), ...fresh], keyOf, this.scratchArray(), only) };
     }
@@ -288,19 +280,14 @@ export class TileCounts {
     planOf: (fromMinute: number, splitMinute: number) => RisingPlan,
     keyOf: (id: number) => string,
   ): TileRisers {
-    const li = levelIndex(level);
-    if (range !== null && range.level !== level) throw new RangeError(`a range of level ${range.level} read at level ${level}`);
-    const buckets = this.bucketsIn(fromMinute, toMinute);
+    const read = this.windowRead(level, range, fromMinute, toMinute);
     const result: TileRisers = { fromMinute: null, splitMinute: null, toMinute: null, tops: [], maxError: 0 };
-    if (buckets.length === 0) return result;
-    result.fromMinute = this.placeOf(fromMinute).start;
-    result.splitMinute = this.placeOf(splitMinute).start;
-    const last = this.placeOf(toMinute);
-    result.toMinute = Math.min(last.start + last.minutes - 1, this.newest);
-    const split = result.splitMinute;
-    const newest = buckets.find((bucket) => bucket.minutes === 1 && bucket.start === this.newest);
-    const fresh = newest === undefined ? [] : this.readNewest(newest, li, range === null ? null : (cell) => rangeHolds(range, cell));
-    const settled = buckets.filter((bucket) => bucket !== newest);
+    if (read === null) return result;
+    const { li, fresh, settled } = read;
+    const split = this.placeOf(splitMinute).start;
+    result.fromMinute = read.fromMinute;
+    result.splitMinute = split;
+    result.toMinute = read.toMinute;
     const recent = [
       ...this.blocksFor(
         li,
@@ -318,8 +305,36 @@ export class TileCounts {
       TILE_LEVELS[li] > RANKED_UP_TO
         ? before
         : [this.kept(`${li}|${toMinute - fromMinute}|${toMinute - splitMinute}|reference`, before, mergeSmallestFirst)];
-    const plan = planOf(result.fromMinute, split);
+    const plan = planOf(read.fromMinute, split);
     return { ...result, ...tileRisers(level, range, recent, reference, plan, keyOf, this.scratchArray()) };
+  }
+
+  /**
+   * What a window's read at `level` starts from: the level's index; the minutes read, the asked ones rounded
+   * outward to the buckets they are filed in, whether or not those hold posts; the newest minute's blocks,
+   * read as it stands (`fresh`: its compacted part and, of its open part, only this level's entries in range,
+   * without compacting it, which would sort all six levels each time); and the other buckets (`settled`).
+   * Null when no bucket holds any of the minutes.
+   */
+  private windowRead(
+    level: number,
+    range: TileRange | null,
+    fromMinute: number,
+    toMinute: number,
+  ): { li: number; fromMinute: number; toMinute: number; fresh: Block[]; settled: Bucket[] } | null {
+    const li = levelIndex(level);
+    if (range !== null && range.level !== level) throw new RangeError(`a range of level ${range.level} read at level ${level}`);
+    const buckets = this.bucketsIn(fromMinute, toMinute);
+    if (buckets.length === 0) return null;
+    const last = this.placeOf(toMinute);
+    const newest = buckets.find((bucket) => bucket.minutes === 1 && bucket.start === this.newest);
+    return {
+      li,
+      fromMinute: this.placeOf(fromMinute).start,
+      toMinute: Math.min(last.start + last.minutes - 1, this.newest),
+      fresh: newest === undefined ? [] : this.readNewest(newest, li, range === null ? null : (cell) => rangeHolds(range, cell)),
+      settled: buckets.filter((bucket) => bucket !== newest),
+    };
   }
 
   /**

@@ -189,8 +189,7 @@ export function tileRisers(
       }
     }
     if (best !== null && tile.posts > 0) {
-      const { score, recent: inRecent, expected } = best;
-      tops.push({ ...topOf(cell, best.id, best.count, tile), score, recent: inRecent, expected });
+      tops.push({ ...topOf(cell, best.id, best.count, tile), score: best.score, recent: best.recent, expected: best.expected });
     }
     for (const id of touched) scratch[id] = 0;
     touched.length = 0;
