@@ -6,6 +6,7 @@
  */
 import * as L from 'leaflet';
 import { el } from '../util/dom';
+import { readChoice, storeChoice } from '../util/stored-choice';
 import { controlGroup } from './control-group';
 
 /** Shown or hidden by the reader, or following the dots (`auto`). */
@@ -33,7 +34,7 @@ export class DensityControl extends L.Control {
   ) {
     super({ position: 'topright' });
     this.opts = { ...DEFAULTS, ...options };
-    this.choice = readChoice(this.opts.storageKey);
+    this.choice = readChoice(this.opts.storageKey, ['on', 'off']);
   }
 
   override onAdd(map: L.Map): HTMLElement {
@@ -63,22 +64,5 @@ export class DensityControl extends L.Control {
     if (show && !map.hasLayer(this.layer)) this.layer.addTo(map);
     if (!show && map.hasLayer(this.layer)) this.layer.remove();
     this.button?.setAttribute('aria-pressed', String(show));
-  }
-}
-
-function readChoice(key: string): DensityChoice {
-  try {
-    const value = localStorage.getItem(key);
-    return value === 'on' || value === 'off' ? value : 'auto';
-  } catch {
-    return 'auto'; // storage refused (privacy settings): follow the dots
-  }
-}
-
-function storeChoice(key: string, choice: DensityChoice): void {
-  try {
-    localStorage.setItem(key, choice);
-  } catch {
-    // Not kept: the choice holds for this page only.
   }
 }

@@ -6,6 +6,7 @@
  */
 import { el } from '../util/dom';
 import { Emitter } from '../util/emitter';
+import { readChoice, storeChoice } from '../util/stored-choice';
 
 export type ThemeChoice = 'auto' | 'light' | 'dark';
 export type Theme = 'light' | 'dark';
@@ -15,7 +16,7 @@ const NEXT: Record<ThemeChoice, ThemeChoice> = { auto: 'light', light: 'dark', d
 const LABEL: Record<ThemeChoice, string> = { auto: 'Theme: auto', light: 'Theme: light', dark: 'Theme: dark' };
 
 export class ThemeSwitch extends Emitter<{ change: Theme }> {
-  private choice: ThemeChoice = readChoice();
+  private choice: ThemeChoice = readChoice(STORAGE_KEY, ['light', 'dark']);
   private button: HTMLButtonElement | null = null;
   private readonly media = matchMedia('(prefers-color-scheme: light)');
 
@@ -24,7 +25,7 @@ export class ThemeSwitch extends Emitter<{ change: Theme }> {
     button.type = 'button';
     button.addEventListener('click', () => {
       this.choice = NEXT[this.choice];
-      storeChoice(this.choice);
+      storeChoice(STORAGE_KEY, this.choice);
       this.apply();
     });
     parent.append(button);
@@ -49,23 +50,5 @@ export class ThemeSwitch extends Emitter<{ change: Theme }> {
       this.button.title = 'Light, dark, or as your system says (auto); kept in this browser';
     }
     this.emit('change', this.theme);
-  }
-}
-
-function readChoice(): ThemeChoice {
-  try {
-    const value = localStorage.getItem(STORAGE_KEY);
-    return value === 'light' || value === 'dark' ? value : 'auto';
-  } catch {
-    return 'auto';
-  }
-}
-
-function storeChoice(choice: ThemeChoice): void {
-  try {
-    if (choice === 'auto') localStorage.removeItem(STORAGE_KEY);
-    else localStorage.setItem(STORAGE_KEY, choice);
-  } catch {
-    // Not kept: the choice holds for this page only.
   }
 }
