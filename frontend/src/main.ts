@@ -164,7 +164,7 @@ function start(): void {
   new SearchBox()
     .mount(element('search'))
     .on('choose', (choice) =>
-      followChoice(choice, { setState: (patch) => state.set(patch), moveMap: (lat, lon, zoom) => map.setView([lat, lon], zoom, { animate: false }) }),
+      followChoice(choice, { setState: (patch) => state.set(patch), moveMap: (lat, lon, zoom) => moveMapTo(map, { lat, lon, zoom }) }),
     );
   panel.on('hover', (tag) => {
     hoveredTag = tag;

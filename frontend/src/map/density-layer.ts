@@ -75,10 +75,11 @@ export class DensityLayer extends L.Layer {
     const busiest = response.labels.reduce((most, label) => Math.max(most, weight(label)), 0);
     if (busiest === 0) return;
     const { minOpacity, maxOpacity, colour } = this.opts;
+    const centreLon = this.map?.getCenter().lng ?? null;
     for (const label of response.labels) {
       const [south, tileWest, north, tileEast] = tileBoundsAt(label.lat, label.lon, response.level);
       // The copy of the world nearest the map's centre, as the labels are (a view across the antimeridian).
-      const shift = this.map === null ? 0 : nearestCopy(label.lon, this.map.getCenter().lng) - label.lon;
+      const shift = centreLon === null ? 0 : nearestCopy(label.lon, centreLon) - label.lon;
       const [west, east] = [tileWest + shift, tileEast + shift];
       const share = Math.sqrt(weight(label) / busiest);
       L.rectangle(

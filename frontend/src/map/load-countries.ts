@@ -14,6 +14,7 @@ import type { Feature, Geometry, Position } from 'geojson';
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import { unwrapRing } from '../../../common/browser/unwrap-ring';
+import { polygonsOf } from './country-box';
 
 /** A scale of the borders, as world-atlas names its files. */
 export type BorderDetail = '110m' | '50m';
@@ -58,8 +59,7 @@ export function countriesOf(topology: Topology): CountryFeature[] {
  * is left alone.
  */
 function unwrapAntimeridian(geometry: Geometry): void {
-  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.type === 'MultiPolygon' ? geometry.coordinates : [];
-  for (const polygon of polygons) {
+  for (const polygon of polygonsOf(geometry)) {
     for (let r = 0; r < polygon.length; r++) polygon[r] = continuousRing(polygon[r]);
   }
 }

@@ -70,7 +70,6 @@ export class MapFollower {
       // the tag does; World says nothing, so the tag's countries follow it.
       const placeChosen = changed.has('region') && view.region !== WORLD;
       if (view.tag !== null && view.region !== VIEW && !placeChosen) {
-        this.generation += 1;
         this.pendingTag = { tag: view.tag, animate };
       }
     }
