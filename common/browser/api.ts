@@ -24,7 +24,7 @@ import {
 } from './api-constants';
 import { SKIP_REASONS, TAG_DROP_REASONS } from './skip-reasons';
 import { MAX_TAG_LENGTH } from './tag-key';
-import { DEFAULT_WINDOW, WINDOW_NAMES } from './windows';
+import { DEFAULT_WINDOW, HISTORY_WINDOW_NAMES, WINDOW_NAMES } from './windows';
 
 export {
   DEFAULT_SORT,
@@ -66,6 +66,18 @@ export const TagParam = Type.String({ description: 'must be a hashtag such as "w
 
 export const WindowParam = Type.Enum(WINDOW_NAMES, { default: DEFAULT_WINDOW, description: `must be one of ${WINDOW_NAMES.join(', ')}` });
 
+/** A window of the live counts or of history (`7d`, `30d`): what `/api/trends` and `/api/tags/:tag/regions` take. */
+export const HistoryWindowParam = Type.Enum(HISTORY_WINDOW_NAMES, {
+  default: DEFAULT_WINDOW,
+  description: `must be one of ${HISTORY_WINDOW_NAMES.join(', ')}`,
+});
+
+/**
+ * A moment: ISO 8601 (`2026-11-20T18:00:00Z`; a time without a zone is UTC) or ms since the epoch. As `at=`, the
+ * window ends there, read from history (`at.ts` reads it).
+ */
+export const TimeParam = Type.String({ description: 'must be an ISO 8601 time such as 2026-11-20T18:00:00Z, or ms since the epoch' });
+
 export const SortParam = Type.Enum(SORTS, { default: DEFAULT_SORT, description: `must be one of ${SORTS.join(', ')}` });
 
 /** A whole number within `range`, `range.default` when absent. */
@@ -82,15 +94,51 @@ export function LimitParam(range: Limit) {
 export const TrendsQuerySchema = Type.Object({
   bbox: Type.Optional(BboxParam),
   region: Type.Optional(RegionParam),
-  window: WindowParam,
+  window: HistoryWindowParam,
   sort: SortParam,
   limit: LimitParam(TRENDS_LIMIT),
+  /** The moment the window ends (absent: now); read from the kept hourly history. */
+  at: Type.Optional(TimeParam),
 });
 
 /** `GET /api/tags/:tag/regions?window=&limit=`: the path's `:tag`. */
 export const TagPathSchema = Type.Object({ tag: TagParam });
 
-export const TagRegionsQuerySchema = Type.Object({ window: WindowParam, limit: LimitParam(TAG_REGIONS_LIMIT) });
+export const TagRegionsQuerySchema = Type.Object({ window: HistoryWindowParam, limit: LimitParam(TAG_REGIONS_LIMIT), at: Type.Optional(TimeParam) });
+
+/** The length of a history bucket: `1h` (kept for `HISTORY_DAYS`) or `1d` (kept beyond). */
+export const STEPS = ['1h', '1d'] as const;
+
+/** The bucket lengths an answer's counts may come from (`resolution`). */
+export const RESOLUTIONS = ['1m', '10m', '1h', '1d'] as const;
+export type ResolutionName = (typeof RESOLUTIONS)[number];
+export type StepName = (typeof STEPS)[number];
+export const StepParam = Type.Enum(STEPS, { default: '1h', description: `must be one of ${STEPS.join(', ')}` });
+
+/**
+ * `GET /api/timeline?region=&bbox=&from=&to=&step=` (a region's posts per bucket) and
+ * `GET /api/tags/:tag/timeline?...` (the tag's posts per bucket there). `to` defaults to now, `from` to a day
+ * before `to` at `1h` and 30 days at `1d`.
+ */
+export const TimelineQuerySchema = Type.Object({
+  bbox: Type.Optional(BboxParam),
+  region: Type.Optional(RegionParam),
+  from: Type.Optional(TimeParam),
+  to: Type.Optional(TimeParam),
+  step: StepParam,
+});
+
+export const EXPORT_FORMATS = ['csv'] as const;
+
+/**
+ * `GET /api/export?region=&bbox=&from=&to=&step=&tag=&format=csv`: a region's tag counts per bucket, streamed as
+ * `time,region,tag,count` rows.
+ */
+export const ExportQuerySchema = Type.Object({
+  ...TimelineQuerySchema.properties,
+  tag: Type.Optional(TagParam),
+  format: Type.Enum(EXPORT_FORMATS, { default: 'csv', description: `must be one of ${EXPORT_FORMATS.join(', ')}` }),
+});
 
 /** `GET /api/posts?region=&bbox=&tag=&limit=`. */
 export const PostsQuerySchema = Type.Object({
@@ -120,7 +168,14 @@ export const LabelsQuerySchema = Type.Object({
 });
 
 /** `GET /api/stream?tag=&region=&bbox=&window=&sort=&limit=`: the trends query's parameters and the tag filter. */
-export const StreamQuerySchema = Type.Object({ ...TrendsQuerySchema.properties, tag: Type.Optional(TagParam) });
+export const StreamQuerySchema = Type.Object({
+  bbox: Type.Optional(BboxParam),
+  region: Type.Optional(RegionParam),
+  window: WindowParam,
+  sort: SortParam,
+  limit: LimitParam(TRENDS_LIMIT),
+  tag: Type.Optional(TagParam),
+});
 
 /** The start of a name to search for, as a person types it in a search box (`/api/tags`, `/api/places`). */
 export const PrefixParam = Type.String({
@@ -142,6 +197,8 @@ export type TagRegionsQueryParams = Static<typeof TagRegionsQuerySchema>;
 export type PostsQueryParams = Static<typeof PostsQuerySchema>;
 export type LabelsQueryParams = Static<typeof LabelsQuerySchema>;
 export type StreamQueryParams = Static<typeof StreamQuerySchema>;
+export type TimelineQueryParams = Static<typeof TimelineQuerySchema>;
+export type ExportQueryParams = Static<typeof ExportQuerySchema>;
 export type TagSearchQueryParams = Static<typeof TagSearchQuerySchema>;
 export type PlacesQueryParams = Static<typeof PlacesQuerySchema>;
 
@@ -246,6 +303,17 @@ export const TrendsResponseSchema = Type.Object({
    * bucket too).
    */
   referenceMinutes: Count(),
+  /**
+   * With `at=`: the moment asked for (ms). The answer is read from history's hourly (or daily) buckets, so its
+   * window ends on the last bucket boundary at or before it (`asOf`) and starts whole buckets before (`from`).
+   */
+  at: Type.Optional(Type.Integer()),
+  /**
+   * The length of the buckets the counts were read from, which rounds the window's start (`from`): `1m` for
+   * the live 15m and 1h, `10m` for 6h, `1h` for 24h and history, `1d` for history beyond `HISTORY_DAYS`.
+   * Always sent; optional in the schema so that a newer page still reads an older server.
+   */
+  resolution: Type.Optional(Type.Enum(RESOLUTIONS)),
   trends: Type.Array(TrendSchema),
 });
 
@@ -276,7 +344,61 @@ export const TagRegionsResponseSchema = Type.Object({
   total: Count(),
   /** Countries with at least one post with the tag, by count descending, then share, then code. */
   regions: Type.Array(TagRegionSchema),
+  /**
+   * With `at=`: the moment asked for (ms). The answer is read from history's hourly (or daily) buckets, so its
+   * window ends on the last bucket boundary at or before it (`asOf`) and starts whole buckets before (`from`).
+   */
+  at: Type.Optional(Type.Integer()),
+  /**
+   * As in `/api/trends`: the length of the buckets the counts were read from, which rounds the window's start (`from`): `1m` for
+   * the live 15m and 1h, `10m` for 6h, `1h` for 24h and history, `1d` for history beyond `HISTORY_DAYS`.
+   * Always sent; optional in the schema so that a newer page still reads an older server.
+   */
+  resolution: Type.Optional(Type.Enum(RESOLUTIONS)),
 });
+
+/** One bucket of a timeline: its start (ms) and the posts counted in it. */
+export const TimelinePointSchema = Type.Object({
+  t: Type.Integer(),
+  /** The tag's posts in the region in this bucket (`/api/timeline`: all the region's posts). */
+  count: Count(),
+  /** All posts in the region in this bucket (the share's denominator). */
+  posts: Count(),
+});
+
+/** `GET /api/timeline` and `GET /api/tags/:tag/timeline`. */
+export const TimelineResponseSchema = Type.Object({
+  /** The tag's key (`/api/tags/:tag/timeline` only). */
+  tag: Type.Optional(Type.String({ minLength: 1 })),
+  region: Type.String(),
+  bbox: Type.Optional(BboxSchema),
+  step: Type.Enum(STEPS),
+  /** The first bucket's start and the last one's end (ms): `from` and `to` rounded outward to whole buckets. */
+  from: Type.Integer(),
+  to: Type.Integer(),
+  /** Every bucket from `from` to `to`, oldest first, with 0 where nothing was counted. */
+  points: Type.Array(TimelinePointSchema),
+});
+
+export type TimelinePoint = Static<typeof TimelinePointSchema>;
+export type TimelineResponse = Static<typeof TimelineResponseSchema>;
+
+/** `GET /api/history`: the time history can answer for, for a time slider. */
+export const HistoryResponseSchema = Type.Object({
+  /** The start of the oldest bucket kept (ms), daily or hourly; null: nothing counted yet. */
+  from: Type.Union([Type.Integer(), Type.Null()]),
+  /** The start of the oldest hourly bucket kept (ms); older times are answered by the day. */
+  hourlyFrom: Type.Union([Type.Integer(), Type.Null()]),
+  /** The newest event time counted (ms): the live windows' end. */
+  to: Type.Union([Type.Integer(), Type.Null()]),
+  /** How long hourly and daily counts are kept, in days (`HISTORY_DAYS`, `HISTORY_DAILY_DAYS`; 0: daily kept forever). */
+  hourlyDays: Count(),
+  dailyDays: Count(),
+  /** Where history is kept: `files` (the data directory) or `memory` (no data directory: lost on restart). */
+  storage: Type.Enum(['files', 'memory']),
+});
+
+export type HistoryResponse = Static<typeof HistoryResponseSchema>;
 
 export type TagRegion = Static<typeof TagRegionSchema>;
 export type TagRegionsResponse = Static<typeof TagRegionsResponseSchema>;

@@ -19,6 +19,7 @@ import {
 import { BboxError, parseBbox } from '../../../common/browser/bbox';
 import { isCountryCode } from '../../../common/browser/countries';
 import { parseTagParam } from '../../../common/browser/tag-key';
+import { isLiveWindow } from '../../../common/browser/windows';
 import type { Area } from '../core/area';
 import type { TrendsQuery } from '../core/trends-query';
 import type { LabelsQuery } from '../core/labels-query';
@@ -108,12 +109,14 @@ export function tagKeyOf(raw: string): string {
   return key;
 }
 
-/** What `/api/trends` answers: area, window, sort and limit. */
+/** What `/api/trends` answers from the live counts: area, window, sort and limit. */
 export function readTrendsQuery(query: TrendsQueryParams): TrendsQuery {
-  return { ...readArea(query), window: query.window, sort: query.sort, limit: query.limit };
+  const { window } = query;
+  if (!isLiveWindow(window)) throw new BadParameter(`window ${window} is answered from history, which this server does not keep yet`);
+  return { ...readArea(query), window, sort: query.sort, limit: query.limit };
 }
 
 /** What `/api/stream` follows: the trends query, plus the tag filter. */
 export function readStreamSubscription(query: StreamQueryParams): StreamSubscription {
-  return { ...readTrendsQuery(query), tag: readTag(query.tag) };
+  return { ...readArea(query), window: query.window, sort: query.sort, limit: query.limit, tag: readTag(query.tag) };
 }

@@ -2,7 +2,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ErrorResponseSchema, TagPathSchema, TagRegionsQuerySchema, TagRegionsResponseSchema } from '../../../common/browser/api';
 import type { TrendEngine } from '../trend-engine';
-import { tagKeyOf } from './query-params';
+import { isLiveWindow } from '../../../common/browser/windows';
+import { BadParameter, tagKeyOf } from './query-params';
 
 export const tagRegionsRoute: FastifyPluginAsyncTypebox<{ engine: TrendEngine }> = async (app, { engine }) => {
   app.get(
@@ -14,6 +15,10 @@ export const tagRegionsRoute: FastifyPluginAsyncTypebox<{ engine: TrendEngine }>
         response: { 200: TagRegionsResponseSchema, 400: ErrorResponseSchema },
       },
     },
-    async ({ params, query }) => engine.tagRegions({ tag: tagKeyOf(params.tag), window: query.window, limit: query.limit }),
+    async ({ params, query }) => {
+      const { window } = query;
+      if (!isLiveWindow(window)) throw new BadParameter(`window ${window} is answered from history, which this server does not keep yet`);
+      return engine.tagRegions({ tag: tagKeyOf(params.tag), window, limit: query.limit });
+    },
   );
 };
