@@ -4,8 +4,6 @@
  * what the map-server calls every tick (`tick`: the hours the engine closed, written) and at shutdown.
  */
 import {
-  WORLD,
-  type Bbox,
   type HistoryResponse,
   type StepName,
   type TagRegionsResponse,
