@@ -13,9 +13,15 @@ import {
 import type { Area } from '../core/area';
 import { areaKey } from '../core/area';
 import { AnswerCache } from '../core/answer-cache';
-import { answerHistoryTagRegions, answerHistoryTrends, type HistoryTagRegionsQuery, type HistoryTrendsQuery } from '../core/history/history-answers';
+import {
+  answerHistoryTagRegions,
+  answerHistoryTrends,
+  regionsOf,
+  type HistoryTagRegionsQuery,
+  type HistoryTrendsQuery,
+} from '../core/history/history-answers';
 import { addUp, timeline } from '../core/history/history-query';
-import { cellsBox, cellsOf } from '../core/history/history-regions';
+import { cellsBox } from '../core/history/history-regions';
 import { HOUR_MS } from '../core/history/open-hours';
 import type { TrendEngine } from '../trend-engine';
 import type { HistoryKeeper } from './history-keeper';
@@ -147,9 +153,4 @@ export class History {
       dictionary: keeper.dictionary,
     };
   }
-}
-
-/** The regions an area reads: the world, a country, or the cells a box touches. */
-function regionsOf(area: Area): string[] {
-  return area.bbox === null ? [area.region === '' ? WORLD : area.region] : cellsOf(area.bbox);
 }

@@ -90,8 +90,8 @@ export function windowHours(window: HistoryWindowName): number {
   return Math.max(1, HISTORY_WINDOWS[window] / 60);
 }
 
-/** The regions an area reads: itself, or the cells a box touches. */
-function regionsOf(area: Area): string[] {
+/** The regions an area reads: itself (the world, a country), or the cells a box touches. */
+export function regionsOf(area: Area): string[] {
   return area.bbox === null ? [area.region] : cellsOf(area.bbox);
 }
 
