@@ -187,10 +187,10 @@ export class TrendEngine {
     return endMs === null ? [] : this.hours.close(endMs, nowMs, force);
   }
 
-  /** A tag's most frequent spelling, by key (the key itself when the live counts no longer hold it). */
-  displayOf(key: string): string {
+  /** A tag's most frequent spelling, by key; undefined when the live counts no longer hold it. */
+  displayOf(key: string): string | undefined {
     const id = this.counts.dictionary.idOf(key);
-    return id === undefined ? key : this.counts.dictionary.display(id);
+    return id === undefined ? undefined : this.counts.dictionary.display(id);
   }
 
   /** Posts accepted and counted since this process started (not saved in a snapshot). */
@@ -350,7 +350,7 @@ export class TrendEngine {
     const tagIds = this.counts.intern(event);
     if (!this.counts.record(event, tagIds)) return 'stale';
     if (this.isFresh(event)) this.ring.add(event);
-    this.hours.add(event.ts, historyRegionsOf(event.cc, event.lat, event.lon), event.tags, arrivalMs);
+    this.hours.add(event.ts, historyRegionsOf(event.cc, event.lat, event.lon), event.tags, event.display, arrivalMs);
     return null;
   }
 

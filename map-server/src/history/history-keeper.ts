@@ -36,7 +36,7 @@ export interface HistoryOptions {
 export interface HistoryFeed {
   readonly openHours: Pick<OpenHours, 'forEachOpen' | 'version' | 'oldestHour'>;
   readonly windowsEndMs: number | null;
-  displayOf(key: string): string;
+  displayOf(key: string): string | undefined;
 }
 
 /** What reading the shelf at start took, for the log and /metrics. */
@@ -173,7 +173,7 @@ export class HistoryKeeper implements HistorySource {
     try {
       while (this.pending.length > 0) {
         const hour = this.pending[0];
-        const summary = this.summaryOfKeys(hour.hour, hour.regions);
+        const summary = this.summaryOfKeys(hour.hour, hour.regions, hour.displays);
         // The tags first: a bucket on the shelf never holds an id the tags file lacks.
         const added = this.dictionary.takeAdded();
         if (added.length > 0) this.shelf.appendTags(added.map(({ key, display }) => `${key}\t${display.replace(/[\t\n]/g, ' ')}\n`).join(''));
@@ -415,15 +415,18 @@ export class HistoryKeeper implements HistorySource {
     const version = feed.openHours.version;
     if (this.openCache?.version === version) return this.openCache.summaries;
     const summaries: HourSummary[] = [];
-    feed.openHours.forEachOpen((hour, regions) => summaries.push(this.summaryOfKeys(hour, regions)));
+    feed.openHours.forEachOpen((hour, regions, displays) => summaries.push(this.summaryOfKeys(hour, regions, displays)));
     this.openCache = { version, summaries };
     return summaries;
   }
 
-  /** An hour's counts by tag key as a bucket of ids (new tags numbered). */
-  private summaryOfKeys(hour: number, regions: ReadonlyMap<string, KeyTally>): HourSummary {
+  /**
+   * An hour's counts by tag key as a bucket of ids (new tags numbered, with the live counts' most frequent
+   * spelling when they still hold the tag, else the hour's first).
+   */
+  private summaryOfKeys(hour: number, regions: ReadonlyMap<string, KeyTally>, displays: ReadonlyMap<string, string>): HourSummary {
     const tallies = new Map<string, RegionTally>();
-    const displayOf = (key: string) => this.feed?.displayOf(key) ?? key;
+    const displayOf = (key: string) => this.feed?.displayOf(key) ?? displays.get(key) ?? key;
     for (const [region, tally] of regions) {
       const tags = new Map<number, number>();
       for (const [key, count] of tally.tags) tags.set(this.dictionary.intern(key, displayOf(key)), count);
