@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { beforeAllOrFail, configFor, getJson, tempDirs, until } from './helpers';
 import { DAY_MS, HOUR_MS, START_MS, countsIn, topOf, writeHistoryArchive, type CountedPost } from './history-archive';
 import { startEmbedded, type Embedded } from '../app/embedded';
-import type { HistoryResponse, TagRegionsResponse, TimelineResponse, TrendsResponse } from '../common/browser/api';
+import type { HistoryResponse, LabelsResponse, PostsResponse, TagRegionsResponse, TimelineResponse, TrendsResponse } from '../common/browser/api';
 
 /** Replays `archive` into the product with `dataDir`, to its end. */
 async function replay(archive: string, dataDir: string, env: Record<string, string> = {}): Promise<Embedded> {
@@ -94,6 +94,30 @@ describe('history of a replayed four-day archive', () => {
       { region: 'JP', count: 90, posts: countsIn(posts, 'JP', START_MS + DAY_MS, START_MS + 2 * DAY_MS).total, share: expect.any(Number) },
     ]);
     expect(regions.total).toBe(90);
+  });
+
+  it("writes labels on the map as of a moment, and a tag's where it had posts", async () => {
+    const during = START_MS + DAY_MS + 15 * HOUR_MS;
+    const hour = countsIn(posts, 'JP', during - HOUR_MS, during);
+    const world = await getJson<LabelsResponse>(`${url()}/api/labels?zoom=2&window=1h&at=${during}`);
+    expect(world).toMatchObject({ level: 4, asOf: during, from: during - HOUR_MS, at: during, resolution: '1h' });
+    // Tokyo is alone in its z4 tile.
+    const tokyo = world.labels.find((label) => label.tag === 'eclipse');
+    expect(tokyo).toMatchObject({ display: 'Eclipse', count: 90, posts: hour.total });
+    expect(world.labels.reduce((sum, label) => sum + label.posts, 0)).toBe(countsIn(posts, 'world', during - HOUR_MS, during).total);
+    const derby = await getJson<LabelsResponse>(`${url()}/api/labels?zoom=5&window=6h&tag=derby&at=${START_MS + 2 * DAY_MS + 23 * HOUR_MS}`);
+    expect(derby.level).toBe(6);
+    expect(derby.labels.map(({ tag, count }) => ({ tag, count }))).toEqual([{ tag: 'derby', count: 240 }]);
+  });
+
+  it('lists the newest posts held at or before a moment', async () => {
+    const newest = await getJson<PostsResponse>(`${url()}/api/posts?limit=20`);
+    expect(newest.posts.length).toBeGreaterThan(10);
+    const at = newest.posts[5].ts;
+    const before = await getJson<PostsResponse>(`${url()}/api/posts?limit=20&at=${new Date(at).toISOString()}`);
+    expect(before.posts.length).toBeGreaterThan(0);
+    expect(before.posts.every((post) => post.ts <= at)).toBe(true);
+    expect(before.posts[0].id).toBe(newest.posts.find((post) => post.ts <= at)?.id);
   });
 
   it('gives a tag timeline and a region timeline per hour and per day', async () => {

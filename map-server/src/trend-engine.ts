@@ -337,9 +337,13 @@ export class TrendEngine {
     );
   }
 
-  /** The newest accepted posts in an area, with a tag (null: any), the most recently accepted first. */
-  posts(area: Area, tag: string | null, limit: number): Post[] {
-    return this.ring.newest(limit, postFilter(area, tag)).map(toPost);
+  /**
+   * The newest accepted posts in an area, with a tag (null: any), the most recently accepted first; with
+   * `atMs`, only those stamped at or before it (among the posts held: the newest few hundred).
+   */
+  posts(area: Area, tag: string | null, limit: number, atMs: number | null = null): Post[] {
+    const filter = postFilter(area, tag);
+    return this.ring.newest(limit, atMs === null ? filter : (event) => event.ts <= atMs && filter(event)).map(toPost);
   }
 
   /** Checks a post (not from the future, not too old, not seen), then counts and keeps it; or says why not. */
