@@ -85,7 +85,10 @@ export class HistoryKeeper implements HistorySource {
   private readonly days = new Map<number, Part>();
   private readonly cache = new Map<string, HourSummary>();
   private cachedBytes = 0;
-  private openCache: { version: number; summaries: HourSummary[] } | null = null;
+  /** The open hours as buckets, by hour, each with the stamp it was built at (remade only when its hour changed). */
+  private openCache = new Map<number, { stamp: number; summary: HourSummary }>();
+  private openVersion = -1;
+  private openList: HourSummary[] = [];
   private feed: HistoryFeed | null = null;
   /** Buckets written or deleted so far: answers kept from the buckets are valid while it stands. */
   writes = 0;
@@ -493,16 +496,20 @@ export class HistoryKeeper implements HistorySource {
     return [summary];
   }
 
-  /** The engine's open hours as buckets (their tags numbered here), made again only when a count changed. */
+  /** The engine's open hours as buckets (their tags numbered here), each made again only when a post landed in its hour. */
   private openSummaries(): HourSummary[] {
     const feed = this.feed;
     if (feed === null) return [];
-    const version = feed.openHours.version;
-    if (this.openCache?.version === version) return this.openCache.summaries;
-    const summaries: HourSummary[] = [];
-    feed.openHours.forEachOpen((hour, regions, displays) => summaries.push(this.summaryOfKeys(hour, regions, displays)));
-    this.openCache = { version, summaries };
-    return summaries;
+    if (feed.openHours.version === this.openVersion) return this.openList;
+    const kept = new Map<number, { stamp: number; summary: HourSummary }>();
+    feed.openHours.forEachOpen((hour, regions, displays, stamp) => {
+      const known = this.openCache.get(hour);
+      kept.set(hour, known?.stamp === stamp ? known : { stamp, summary: this.summaryOfKeys(hour, regions, displays) });
+    });
+    this.openCache = kept;
+    this.openVersion = feed.openHours.version;
+    this.openList = [...kept.values()].map(({ summary }) => summary);
+    return this.openList;
   }
 
   /**

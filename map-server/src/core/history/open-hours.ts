@@ -39,6 +39,8 @@ export interface ClosedHour {
 interface OpenHour {
   regions: Map<string, KeyTally>;
   displays: Map<string, string>;
+  /** The store's `version` when a post last landed in it: a reader keeps what it built from this hour while it stands. */
+  stamp: number;
   /** Arrival time of its newest post (ms). */
   touchedMs: number;
 }
@@ -91,7 +93,7 @@ export class OpenHours {
     const hour = Math.floor(tsMs / HOUR_MS);
     if (hour < this.floorHour) return;
     let open = this.hours.get(hour);
-    if (open === undefined) this.hours.set(hour, (open = { regions: new Map(), displays: new Map(), touchedMs: arrivalMs }));
+    if (open === undefined) this.hours.set(hour, (open = { regions: new Map(), displays: new Map(), touchedMs: arrivalMs, stamp: 0 }));
     open.touchedMs = Math.max(open.touchedMs, arrivalMs);
     keys.forEach((key, i) => {
       if (!open.displays.has(key)) open.displays.set(key, displays[i] ?? key);
@@ -103,6 +105,7 @@ export class OpenHours {
       for (const key of keys) tally.tags.set(key, (tally.tags.get(key) ?? 0) + 1);
     }
     this.version += 1;
+    open.stamp = this.version;
   }
 
   /**
@@ -126,11 +129,14 @@ export class OpenHours {
     return closed;
   }
 
-  /** The open hours (hours since the epoch, oldest first), their counts and spellings, for queries. */
-  forEachOpen(visit: (hour: number, regions: ReadonlyMap<string, KeyTally>, displays: ReadonlyMap<string, string>) => void): void {
+  /**
+   * The open hours (hours since the epoch, oldest first), their counts and spellings, and the `version` when
+   * each last changed (`stamp`), for queries.
+   */
+  forEachOpen(visit: (hour: number, regions: ReadonlyMap<string, KeyTally>, displays: ReadonlyMap<string, string>, stamp: number) => void): void {
     for (const hour of [...this.hours.keys()].sort((a, b) => a - b)) {
       const open = this.hours.get(hour) as OpenHour;
-      visit(hour, open.regions, open.displays);
+      visit(hour, open.regions, open.displays, open.stamp);
     }
   }
 
@@ -215,7 +221,7 @@ export class OpenHours {
     let d = 0;
     hours.forEach((hour, h) => {
       if (!Number.isSafeInteger(hour) || restored.hours.has(hour)) damaged(`${where}.hours`, `holds ${hour} twice or not as a whole hour`);
-      const open: OpenHour = { regions: new Map(), displays: new Map(), touchedMs: touchedMs[h] };
+      const open: OpenHour = { regions: new Map(), displays: new Map(), touchedMs: touchedMs[h], stamp: 0 };
       for (let i = 0; i < displayCounts[h]; i += 1, d += 1) open.displays.set(displayKeys[d], displays[d]);
       for (let i = 0; i < regionCounts[h]; i += 1, r += 1) {
         const tags = new Map<string, number>();
