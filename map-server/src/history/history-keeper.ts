@@ -193,6 +193,8 @@ export class HistoryKeeper implements HistorySource {
    */
   restored(nextSeq: number | null): { countFrom: number | null; nextSeq: number } {
     if (nextSeq !== null) {
+      // The days with hours, read before the parts go: a day made only from parts after the snapshot goes with them.
+      const daysWithHours = new Set([...this.hours.keys()].map((hour) => Math.floor(hour / HOURS_PER_DAY)));
       for (const [hour, parts] of this.hours) {
         const kept = parts.filter((part) => part.seq < nextSeq);
         for (const part of parts) if (part.seq >= nextSeq) this.remove(part.name);
@@ -201,7 +203,7 @@ export class HistoryKeeper implements HistorySource {
       }
       for (const [day, part] of this.days) {
         // A day made after the snapshot is made again from its hours, while they are kept.
-        if (part.seq >= nextSeq && this.hasHoursOf(day)) {
+        if (part.seq >= nextSeq && daysWithHours.has(day)) {
           this.remove(part.name);
           this.days.delete(day);
         }
@@ -343,11 +345,6 @@ export class HistoryKeeper implements HistorySource {
     for (let hour = day * HOURS_PER_DAY; hour < (day + 1) * HOURS_PER_DAY; hour += 1)
       for (const part of this.hours.get(hour) ?? []) seq = Math.max(seq, part.seq);
     return seq;
-  }
-
-  private hasHoursOf(day: number): boolean {
-    for (let hour = day * HOURS_PER_DAY; hour < (day + 1) * HOURS_PER_DAY; hour += 1) if (this.hours.has(hour)) return true;
-    return false;
   }
 
   /**
