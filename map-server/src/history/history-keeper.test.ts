@@ -17,7 +17,7 @@ const LATE_MS = LATE_MINUTES * 60_000;
 
 /** A part of `hour` with `posts` posts in the world, each tagged with every key of `keys`. */
 function part(seq: number, hour: number, keys: Record<string, number>, posts = Math.max(1, ...Object.values(keys))): ClosedHour {
-  return { seq, hour, regions: new Map([['world', { posts, tags: new Map(Object.entries(keys)) }]]) };
+  return { seq, hour, regions: new Map([['world', { posts, tags: new Map(Object.entries(keys)) }]]), displays: new Map() };
 }
 
 /** A keeper on `shelf` fed by open hours and a windows' end the test moves. */
@@ -75,7 +75,7 @@ describe.each(shelves)('history keeper on a %s shelf', (_, makeShelf) => {
 
   it('adds the open hours to a span', () => {
     const { keeper, feed, storeAt } = keeperOn(makeShelf());
-    feed.openHours.add((DH + 1) * HOUR_MS, ['world'], ['z'], 0);
+    feed.openHours.add((DH + 1) * HOUR_MS, ['world'], ['z'], ['z'], 0);
     storeAt((DH + 1) * HOUR_MS, [part(0, DH, { a: 1 })]);
     expect(worldTags(keeper, keeper.span(DH, DH + 2).summaries)).toEqual({ a: 1, z: 1 });
     expect(worldTags(keeper, keeper.span(DH, DH + 1).summaries)).toEqual({ a: 1 });
@@ -87,7 +87,7 @@ describe.each(shelves)('history keeper on a %s shelf', (_, makeShelf) => {
     storeAt((DH + 24) * HOUR_MS + LATE_MS - 1, [part(0, DH, { a: 1 }), part(1, DH + 23, { a: 2, b: 1 })]);
     expect(shelf.list().filter((name) => name.startsWith('days/'))).toEqual([]);
     // Its last hour still open: not yet.
-    feed.openHours.add((DH + 23) * HOUR_MS, ['world'], ['c'], 0);
+    feed.openHours.add((DH + 23) * HOUR_MS, ['world'], ['c'], ['c'], 0);
     storeAt((DH + 24) * HOUR_MS + LATE_MS, []);
     expect(shelf.list().filter((name) => name.startsWith('days/'))).toEqual([]);
     feed.openHours.close((DH + 30) * HOUR_MS, 1e9);
@@ -234,7 +234,7 @@ describe('history keeper over a random run', () => {
           if (s.kind === 'advance') endMs += s.ms;
           else {
             const ts = Math.max(0, endMs - s.lagMs);
-            feed.openHours.add(ts, ['world', s.cc], s.keys, now);
+            feed.openHours.add(ts, ['world', s.cc], s.keys, s.keys, now);
             posts.push({ hour: Math.floor(ts / HOUR_MS), cc: s.cc, keys: s.keys });
           }
           storeAt(endMs, feed.openHours.close(endMs, now));

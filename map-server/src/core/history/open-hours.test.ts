@@ -19,15 +19,15 @@ function plain(closed: ClosedHour[]) {
 /** Open hours with one post in hour H, arrived at `arrivalMs`. */
 function oneHour(arrivalMs = 0): OpenHours {
   const open = new OpenHours();
-  open.add(H * HOUR_MS + 5, ['world', 'FR'], ['a', 'b'], arrivalMs);
+  open.add(H * HOUR_MS + 5, ['world', 'FR'], ['a', 'b'], ['a', 'b'], arrivalMs);
   return open;
 }
 
 describe('open hours', () => {
   it('counts posts per hour, region and tag key', () => {
     const open = oneHour();
-    open.add(H * HOUR_MS + 9, ['world'], ['a'], 1);
-    open.add((H + 1) * HOUR_MS, ['world'], ['c'], 2);
+    open.add(H * HOUR_MS + 9, ['world'], ['a'], ['a'], 1);
+    open.add((H + 1) * HOUR_MS, ['world'], ['c'], ['c'], 2);
     expect(plain(open.close(endOf(5), 1e12, true))).toEqual([
       { seq: 0, hour: H, regions: { world: { posts: 2, tags: { a: 2, b: 1 } }, FR: { posts: 1, tags: { a: 1, b: 1 } } } },
       { seq: 1, hour: H + 1, regions: { world: { posts: 1, tags: { c: 1 } } } },
@@ -54,14 +54,14 @@ describe('open hours', () => {
     ).toEqual([H]);
     // A later post into the hour restarts its idle time.
     const open = oneHour(50_000);
-    open.add(H * HOUR_MS, ['world'], ['a'], 60_000);
+    open.add(H * HOUR_MS, ['world'], ['a'], ['a'], 60_000);
     expect(open.close(end, 50_000 + IDLE_MS)).toEqual([]);
     expect(open.close(end, 60_000 + IDLE_MS)).toHaveLength(1);
   });
 
   it('closes every hour but the current one when forced, idle or not', () => {
     const open = new OpenHours();
-    for (const n of [0, 1, 2]) open.add((H + n) * HOUR_MS, ['world'], ['a'], 9);
+    for (const n of [0, 1, 2]) open.add((H + n) * HOUR_MS, ['world'], ['a'], ['a'], 9);
     expect(open.close((H + 2) * HOUR_MS + 1, 9, true).map((c) => [c.seq, c.hour])).toEqual([
       [0, H],
       [1, H + 1],
@@ -75,7 +75,7 @@ describe('open hours', () => {
     expect(open.close(endOf(1), 1e9).map((c) => c.seq)).toEqual([0]);
     expect(open.version).toBeGreaterThan(versionBefore);
     expect(open.oldestHour).toBeNull();
-    open.add(H * HOUR_MS + 7, ['world'], ['z'], 2e9);
+    open.add(H * HOUR_MS + 7, ['world'], ['z'], ['z'], 2e9);
     expect(open.nextSeq).toBe(1);
     expect(plain(open.close(endOf(1), 3e9))).toEqual([{ seq: 1, hour: H, regions: { world: { posts: 1, tags: { z: 1 } } } }]);
     expect(open.nextSeq).toBe(2);
@@ -95,7 +95,7 @@ describe('open hours', () => {
       fc.property(posts, fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 30_000 }), fc.boolean(), (list, endHour, now, force) => {
         const open = new OpenHours();
         open.resume(7, null);
-        for (const p of list) open.add((H + p.hour) * HOUR_MS + 1, p.regions, p.keys, p.arrival);
+        for (const p of list) open.add((H + p.hour) * HOUR_MS + 1, p.regions, p.keys, p.keys, p.arrival);
         const copy = OpenHours.restore(structuredClone(open.snapshot()));
         expect(copy.nextSeq).toBe(open.nextSeq);
         const endMs = (H + endHour) * HOUR_MS + LATE_MS;
@@ -109,15 +109,15 @@ describe('open hours', () => {
     const open = new OpenHours();
     open.resume(3, H + 1);
     const copy = OpenHours.restore(open.snapshot());
-    copy.add(H * HOUR_MS, ['world'], ['a'], 0);
+    copy.add(H * HOUR_MS, ['world'], ['a'], ['a'], 0);
     expect(copy.oldestHour).toBeNull();
-    copy.add((H + 1) * HOUR_MS, ['world'], ['a'], 0);
+    copy.add((H + 1) * HOUR_MS, ['world'], ['a'], ['a'], 0);
     expect(copy.close(endOf(5), 1e9).map((c) => [c.seq, c.hour])).toEqual([[3, H + 1]]);
   });
 
   it('refuses a damaged snapshot with a RangeError naming the field', () => {
     const open = oneHour();
-    open.add((H + 1) * HOUR_MS, ['world'], ['c'], 0);
+    open.add((H + 1) * HOUR_MS, ['world'], ['c'], ['c'], 0);
     const good = open.snapshot();
     const refused = (change: Record<string, unknown>) => () => OpenHours.restore({ ...good, ...change });
     expect(() => OpenHours.restore(null)).toThrow(new RangeError('history: expected an object, got null'));
@@ -138,18 +138,18 @@ describe('open hours', () => {
   it('numbers parts from the seq it resumes at and counts nothing before countFrom', () => {
     const open = new OpenHours();
     open.resume(41, H + 2);
-    open.add((H + 1) * HOUR_MS + HOUR_MS - 1, ['world'], ['old'], 0);
+    open.add((H + 1) * HOUR_MS + HOUR_MS - 1, ['world'], ['old'], ['old'], 0);
     expect(open.oldestHour).toBeNull();
     const version = open.version;
-    open.add((H + 2) * HOUR_MS, ['world'], ['new'], 0);
-    open.add((H + 3) * HOUR_MS, ['world'], ['new'], 0);
+    open.add((H + 2) * HOUR_MS, ['world'], ['new'], ['new'], 0);
+    open.add((H + 3) * HOUR_MS, ['world'], ['new'], ['new'], 0);
     expect(open.version).toBe(version + 2);
     expect(plain(open.close(endOf(3) + LATE_MS, 1e9))).toEqual([
       { seq: 41, hour: H + 2, regions: { world: { posts: 1, tags: { new: 1 } } } },
       { seq: 42, hour: H + 3, regions: { world: { posts: 1, tags: { new: 1 } } } },
     ]);
     open.resume(50, null);
-    open.add(0, ['world'], ['any'], 0);
+    open.add(0, ['world'], ['any'], ['any'], 0);
     expect(open.close(endOf(9), 1e9).map((c) => [c.seq, c.hour])).toEqual([[50, 0]]);
   });
 });
