@@ -303,13 +303,13 @@ describe('history answers from the keeper', () => {
     expect(hourly).toMatchObject({ resolution: '1h', asOf: (DH + 61) * HOUR_MS, from: (DH + 60) * HOUR_MS, total: 5 });
   });
 
-  it('takes the rising reference only from the buckets inside the longer period, where a span starts on a day', () => {
+  it('starts a window where days turn to hours on the start of the day it falls in', () => {
     const { keeper, storeAt } = keeperOn(new MemoryShelf(), { hourlyDays: 1, dailyDays: 0 });
     storeAt((DH + 48) * HOUR_MS + LATE_MS, [part(0, DH + 25, { x: 3 })]);
     storeAt((DH + 197.5) * HOUR_MS, [part(1, DH + 194, { x: 2 })]);
-    // 7d now reads days from D + 1 (its start rounded back to the day), but the week starts at hour 30 of it.
+    // 7d now reads days from D + 1 (its start rounded back to the day): the week starts with that whole day, never splitting it.
     const week = answerHistoryTrends({ region: 'world', bbox: null, sort: 'top', limit: 5, window: '7d', atMs: null }, keeper);
-    expect(week).toMatchObject({ resolution: '1d', from: (DH + 30) * HOUR_MS, total: 2, referenceMinutes: 144 * 60 });
-    expect(week.trends.map((t) => [t.tag, t.count, t.recent, t.expected])).toEqual([['x', 2, 2, 0]]);
+    expect(week).toMatchObject({ resolution: '1d', from: (DH + 24) * HOUR_MS, total: 5 });
+    expect(week.trends.map((t) => [t.tag, t.count, t.recent])).toEqual([['x', 5, 2]]);
   });
 });

@@ -172,6 +172,13 @@ export interface HistoryPeriods {
   plan: RisingPlan;
 }
 
+/** `hour`, or the start of the bucket that holds it when one starts before it. */
+function bucketStart(summaries: readonly HourSummary[], hour: number): number {
+  let start = hour;
+  for (const summary of summaries) if (summary.startHour < start && summary.endHour > hour) start = summary.startHour;
+  return start;
+}
+
 /**
  * Cuts a span into the window (`hours`), its recent part (`recentHours`) and the reference before it (to
  * `outerHours`), as whole buckets (at least a day each in daily history), with the rising plan over the
@@ -180,8 +187,9 @@ export interface HistoryPeriods {
 export function historyPlan(span: HistorySpan, hours: number, recentHours: number, outerHours: number, firstHour: number | null): HistoryPeriods {
   const toHour = span.toHour;
   const least = span.resolution === '1d' ? 24 : 1;
-  const windowFrom = Math.max(span.fromHour, toHour - Math.max(hours, least));
-  const recentFrom = toHour - Math.max(recentHours, least);
+  // A day read whole where the span turns from days to hours starts its period: a bucket is never split.
+  const windowFrom = bucketStart(span.summaries, Math.max(span.fromHour, toHour - Math.max(hours, least)));
+  const recentFrom = bucketStart(span.summaries, toHour - Math.max(recentHours, least));
   const referenceFrom = toHour - outerHours;
   const coveredHours = firstHour === null ? 0 : Math.max(0, recentFrom - Math.max(referenceFrom, firstHour, span.fromHour));
   const plan: RisingPlan = {
