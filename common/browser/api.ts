@@ -117,8 +117,8 @@ export const StepParam = Type.Enum(STEPS, { default: '1h', description: `must be
 
 /**
  * `GET /api/timeline?region=&bbox=&from=&to=&step=` (a region's posts per bucket) and
- * `GET /api/tags/:tag/timeline?...` (the tag's posts per bucket there). `to` defaults to now, `from` to a day
- * before `to` at `1h` and 30 days at `1d`.
+ * `GET /api/tags/:tag/timeline?...` (the tag's posts per bucket there). `to` defaults to the newest post counted
+ * (now, while live), `from` to a day before `to` at `1h` and 30 days at `1d`.
  */
 export const TimelineQuerySchema = Type.Object({
   bbox: Type.Optional(BboxParam),

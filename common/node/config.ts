@@ -114,7 +114,7 @@ export interface Config {
   memoryBudgetBytes: number;
   /** Days the hourly history is kept for (`HISTORY_DAYS`): `at=` answers to the hour within them. */
   historyDays: number;
-  /** Days the daily history is kept for beyond them (`HISTORY_DAILY_DAYS`); 0: for ever. */
+  /** Days the daily history is kept for, counted back from the newest post (`HISTORY_DAILY_DAYS`); 0: for ever. */
   historyDailyDays: number;
 }
 

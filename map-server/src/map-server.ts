@@ -188,8 +188,10 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
       (error: unknown) => logger.error({ err: error }, GAZETTEER_FAILED),
     );
   }
-  if (importShared) await importHistory(history, engine, options.historyShare!, logger);
-  if (options.historyShare) {
+  // A fresh map-server that could not read the others' history holds only what the log still has: what it
+  // would publish then is partial, and must not replace their full hours and days on the topic.
+  const shares = importShared ? await importHistory(history, engine, options.historyShare!, logger) : true;
+  if (options.historyShare && shares) {
     const share = options.historyShare;
     history.keeper.shareTo((key, bytes) => share.publish(key, bytes));
   }
@@ -288,8 +290,11 @@ function openHistory(
   return { history, importShared: false };
 }
 
-/** Fills a fresh history from the share, and counts from after its newest hour; without it (a failure, logged) from the log alone. */
-async function importHistory(history: History, engine: TrendEngine, share: HistoryShare, logger: Logger): Promise<void> {
+/**
+ * Fills a fresh history from the share, and counts from after its newest hour; without it (a failure, logged)
+ * from the log alone, and then says so (false): this map-server's history is partial, and is not shared.
+ */
+async function importHistory(history: History, engine: TrendEngine, share: HistoryShare, logger: Logger): Promise<boolean> {
   const started = performance.now();
   try {
     const buckets = await share.load();
@@ -300,10 +305,17 @@ async function importHistory(history: History, engine: TrendEngine, share: Histo
       );
     }
   } catch (error) {
-    logger.warn(`history: could not read the other map-servers' history (${(error as Error).message}); counting from the log only`);
+    logger.warn(
+      `history: could not read the other map-servers' history (${(error as Error).message}); counting from the log only, ` +
+        `and not sharing this map-server's partial history until it restarts`,
+    );
+    const { countFrom, nextSeq } = history.keeper.restored(null);
+    engine.openHours.resume(nextSeq, countFrom);
+    return false;
   }
   const { countFrom, nextSeq } = history.keeper.restored(null);
   engine.openHours.resume(nextSeq, countFrom);
+  return true;
 }
 
 /**

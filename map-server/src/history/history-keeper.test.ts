@@ -7,7 +7,7 @@ import { HistoryKeeper, type HistoryOptions } from './history-keeper';
 import { FileShelf, MemoryShelf, type BucketShelf } from './bucket-shelf';
 import { HOUR_MS, LATE_MINUTES, OpenHours, type ClosedHour } from '../core/history/open-hours';
 import { addUp, postsIn } from '../core/history/history-query';
-import type { HourSummary } from '../core/history/hour-summary';
+import { mergeSummaries, type HourSummary } from '../core/history/hour-summary';
 import { answerHistoryTrends } from '../core/history/history-answers';
 
 /** Day D of the tests (days since the epoch) and its first hour. */
@@ -311,5 +311,79 @@ describe('history answers from the keeper', () => {
     const week = answerHistoryTrends({ region: 'world', bbox: null, sort: 'top', limit: 5, window: '7d', atMs: null }, keeper);
     expect(week).toMatchObject({ resolution: '1d', from: (DH + 24) * HOUR_MS, total: 5 });
     expect(week.trends.map((t) => [t.tag, t.count, t.recent])).toEqual([['x', 5, 2]]);
+  });
+});
+
+describe('history keeper when writing fails', () => {
+  it('hands back the hours it could not write, and never files a bucket whose tags were not saved', () => {
+    const shelf = new MemoryShelf();
+    let failTags = 1;
+    const appendTags = shelf.appendTags.bind(shelf);
+    shelf.appendTags = (lines: string) => {
+      if (failTags-- > 0) throw new Error('disk full');
+      appendTags(lines);
+    };
+    const { keeper, warnings, storeAt } = keeperOn(shelf);
+    const first = part(0, DH, { alpha: 5 });
+    const second = part(1, DH + 1, { beta: 7 });
+    // The tags' append fails: nothing is written, both hours come back.
+    keeper.attach({ openHours: new OpenHours(), windowsEndMs: (DH + 3) * HOUR_MS, displayOf: (key) => key });
+    expect(keeper.store([first, second]).map((c) => c.seq)).toEqual([0, 1]);
+    expect(shelf.list()).toEqual([]);
+    expect(keeper.stats().pendingHours).toBe(2);
+    expect(warnings).toEqual(['could not write history (disk full); 2 hour(s) wait to be written']);
+    storeAt((DH + 3) * HOUR_MS, [part(2, DH, { alpha: 5 }), part(3, DH + 1, { beta: 7 })]);
+    expect(keeper.stats()).toMatchObject({ pendingHours: 0, writeFailures: 1 });
+    // Read back by another keeper: every id names its own tag.
+    const again = keeperOn(shelf).keeper;
+    expect(worldTags(again, again.span(DH, DH + 2).summaries)).toEqual({ alpha: 5, beta: 7 });
+  });
+
+  it('leaves out a bucket holding a tag the tags file lacks (a tags file cut short), and says so once', () => {
+    const shelf = new MemoryShelf();
+    const { keeper, storeAt } = keeperOn(shelf);
+    storeAt((DH + 2) * HOUR_MS, [part(0, DH, { alpha: 1 }), part(1, DH + 1, { beta: 2 })]);
+    const cut = new MemoryShelf();
+    for (const name of shelf.list()) cut.write(name, shelf.read(name));
+    cut.appendTags(shelf.readTags().split('\n')[0] + '\n');
+    const { keeper: again, warnings } = keeperOn(cut);
+    expect(worldTags(again, again.span(DH, DH + 2).summaries)).toEqual({ alpha: 1 });
+    again.span(DH, DH + 2);
+    expect(warnings).toEqual([
+      'history bucket hours/2024-10-04T01.1.tmh cannot be read (it holds tag 1, and the tags file only 1); it is left out of answers',
+    ]);
+    expect(keeper.dictionary.size).toBe(2);
+  });
+});
+
+describe('history keeper guards', () => {
+  it('makes no day past HISTORY_DAILY_DAYS when it is shorter than HISTORY_DAYS, so an idle tick writes nothing', () => {
+    const shelf = new MemoryShelf();
+    const { keeper, storeAt } = keeperOn(shelf, { hourlyDays: 30, dailyDays: 2 });
+    const endMs = (DH + 10 * 24) * HOUR_MS;
+    storeAt(endMs, [part(0, DH, { a: 1 }), part(1, DH + 9 * 24 - 2, { b: 1 })]);
+    const writes = keeper.writes;
+    for (let tick = 0; tick < 3; tick += 1) storeAt(endMs + tick, []);
+    expect(keeper.writes).toBe(writes);
+    expect(shelf.list().filter((name) => name.startsWith('days/'))).toEqual(['days/2024-10-12.1.tmh']);
+    // The old day is still read from its hours.
+    expect(worldTags(keeper, keeper.span(DH, DH + 24).summaries)).toEqual({ a: 1 });
+  });
+
+  it('takes in no shared bucket whose key is not its own hour or day', () => {
+    const shelf = new MemoryShelf();
+    const { keeper, warnings } = keeperOn(shelf);
+    const summary = mergeSummaries(DH, 1, []);
+    const taken = keeper.importShared([
+      { key: 'hours/../../../escaped', summary, tags: [] },
+      { key: 'hours/2024-10-04T05', summary, tags: [] },
+      { key: 'hours/2024-10-04T00', summary, tags: [] },
+    ]);
+    expect(taken).toEqual({ hours: 1, days: 0 });
+    expect(shelf.list()).toEqual(['hours/2024-10-04T00.0.tmh']);
+    expect(warnings).toEqual([
+      'history: a shared bucket under "hours/../../../escaped" holds hours/2024-10-04T00; it is left out',
+      'history: a shared bucket under "hours/2024-10-04T05" holds hours/2024-10-04T00; it is left out',
+    ]);
   });
 });

@@ -92,8 +92,8 @@ export class HistoryKeeper implements HistorySource {
   private feed: HistoryFeed | null = null;
   /** Buckets written or deleted so far: answers kept from the buckets are valid while it stands. */
   writes = 0;
-  /** Hours closed and not yet written (a write failed): tried again at the next `store`. */
-  private pending: ClosedHour[] = [];
+  /** Hours not written at the last `store` (a write failed). */
+  private unwritten = 0;
   private failing = false;
   private writeFailures = 0;
   /** Where each bucket written is shared, and each let go is withdrawn (null); none by default. */
@@ -161,6 +161,13 @@ export class HistoryKeeper implements HistorySource {
     for (const kind of ['hours', 'days'] as const) {
       for (const bucket of buckets) {
         if (!bucket.key.startsWith(`${kind}/`)) continue;
+        // The key names the file: it must be exactly the bucket's own hour or day.
+        const { startHour, hours } = bucket.summary;
+        const own = kind === 'hours' ? `hours/${hourName(startHour)}` : `days/${dayName(startHour / HOURS_PER_DAY)}`;
+        if (bucket.key !== own || hours !== (kind === 'hours' ? 1 : HOURS_PER_DAY) || (kind === 'days' && startHour % HOURS_PER_DAY !== 0)) {
+          this.log.warn(`history: a shared bucket under ${JSON.stringify(bucket.key.slice(0, 60))} holds ${own}; it is left out`);
+          continue;
+        }
         const ids = bucket.tags.map(({ key, display }) => this.dictionary.intern(key, display));
         const tallies = new Map<string, RegionTally>();
         const { summary } = bucket;
@@ -169,8 +176,7 @@ export class HistoryKeeper implements HistorySource {
           for (let row = summary.rowStart[r]; row < summary.rowStart[r + 1]; row += 1) tags.set(ids[summary.ids[row]], summary.counts[row]);
           tallies.set(region, { posts: summary.posts[r], tags });
         });
-        const added = this.dictionary.takeAdded();
-        if (added.length > 0) this.shelf.appendTags(tagLines(added));
+        this.saveTags();
         const name = `${bucket.key}.${seq}.tmh`;
         this.shelf.write(name, encodeSummary(summaryOf(summary.startHour, summary.hours, tallies)));
         this.writes += 1;
@@ -226,37 +232,47 @@ export class HistoryKeeper implements HistorySource {
 
   /**
    * Writes the hours the engine closed, then rolls up the days that are over and lets the oldest go. A write
-   * that fails is logged (once until one succeeds again) and its hours are kept to be tried again next time.
+   * that fails is logged (once until one succeeds again), and the hours not written are handed back, for the
+   * engine to hold as open (and save with its state) and close again: none is lost, even by a crash.
    */
-  store(closed: readonly ClosedHour[]): void {
-    this.pending.push(...closed);
+  store(closed: readonly ClosedHour[]): ClosedHour[] {
+    let written = 0;
     try {
-      while (this.pending.length > 0) {
-        const hour = this.pending[0];
+      for (const hour of closed) {
         const summary = this.summaryOfKeys(hour.hour, hour.regions, hour.displays);
         // The tags first: a bucket on the shelf never holds an id the tags file lacks.
-        const added = this.dictionary.takeAdded();
-        if (added.length > 0) this.shelf.appendTags(tagLines(added));
+        this.saveTags();
         const name = `hours/${hourName(hour.hour)}.${hour.seq}.tmh`;
         this.shelf.write(name, encodeSummary(summary));
         this.writes += 1;
         this.partsOf(hour.hour).push({ name, seq: hour.seq });
-        this.pending.shift();
+        written += 1;
         this.shareHour(hour.hour);
       }
       this.rollUp();
       if (this.failing) this.log.warn('history is written again');
       this.failing = false;
+      this.unwritten = 0;
     } catch (error) {
       this.writeFailures += 1;
-      if (!this.failing) this.log.warn(`could not write history (${(error as Error).message}); ${this.pending.length} hour(s) wait to be written`);
+      this.unwritten = closed.length - written;
+      if (!this.failing) this.log.warn(`could not write history (${(error as Error).message}); ${this.unwritten} hour(s) wait to be written`);
       this.failing = true;
     }
+    return closed.slice(written);
   }
 
-  /** Hours closed but not written yet (a write failed). */
+  /** Saves the tags numbered since the last save; they count as saved only once the append succeeded. */
+  private saveTags(): void {
+    const added = this.dictionary.unsaved();
+    if (added.length === 0) return;
+    this.shelf.appendTags(tagLines(added));
+    this.dictionary.markSaved(added.length);
+  }
+
+  /** Hours closed but not written at the last try (a write failed; the engine holds them open again). */
   get pendingHours(): number {
-    return this.pending.length;
+    return this.unwritten;
   }
 
   /** What history holds and how writing goes, for /metrics. */
@@ -265,7 +281,7 @@ export class HistoryKeeper implements HistorySource {
       hours: this.hours.size,
       days: this.days.size,
       tags: this.dictionary.size,
-      pendingHours: this.pending.length,
+      pendingHours: this.unwritten,
       writeFailures: this.writeFailures,
     };
   }
@@ -372,10 +388,12 @@ export class HistoryKeeper implements HistorySource {
     const days = new Set<number>();
     for (const hour of this.hours.keys()) days.add(Math.floor(hour / HOURS_PER_DAY));
     const boundary = this.hourlyFrom;
+    const keepDaysFrom = this.options.dailyDays > 0 ? Math.floor(endMs / HOUR_MS / HOURS_PER_DAY) - this.options.dailyDays : Number.NEGATIVE_INFINITY;
     for (const day of [...days].sort((a, b) => a - b)) {
       const end = (day + 1) * HOURS_PER_DAY;
       const over = end <= closedBefore && (oldestOpen === null || oldestOpen >= end);
-      if ((over || end <= boundary) && !this.dayIsCurrent(day)) this.makeDay(day);
+      // No day is made past the days kept (HISTORY_DAILY_DAYS shorter than HISTORY_DAYS): it would be let go at once.
+      if ((over || end <= boundary) && day >= keepDaysFrom && !this.dayIsCurrent(day)) this.makeDay(day);
       if (end <= boundary) {
         for (let hour = day * HOURS_PER_DAY; hour < end; hour += 1) {
           if (!this.hours.has(hour)) continue;
@@ -386,9 +404,8 @@ export class HistoryKeeper implements HistorySource {
       }
     }
     if (this.options.dailyDays > 0) {
-      const keepFrom = Math.floor(endMs / HOUR_MS / HOURS_PER_DAY) - this.options.dailyDays;
       for (const [day, part] of this.days) {
-        if (day >= keepFrom) continue;
+        if (day >= keepDaysFrom) continue;
         this.remove(part.name);
         this.days.delete(day);
         this.share?.(`days/${dayName(day)}`, null);
@@ -490,6 +507,10 @@ export class HistoryKeeper implements HistorySource {
     let summary: HourSummary;
     try {
       summary = decodeSummary(this.shelf.read(name));
+      // Its ids must be tags the tags file holds (a tags file cut short, or damaged, would name them wrong).
+      let most = -1;
+      for (const id of summary.ids) if (id > most) most = id;
+      if (most >= this.dictionary.size) throw new Error(`it holds tag ${most}, and the tags file only ${this.dictionary.size}`);
     } catch (error) {
       if (!this.unreadable.has(name)) this.log.warn(`history bucket ${name} cannot be read (${(error as Error).message}); it is left out of answers`);
       this.unreadable.add(name);

@@ -60,9 +60,10 @@ export class History {
     return this.keeper.writes + this.engine.openHours.version;
   }
 
-  /** Writes the hours the engine closed by `nowMs` (arrival time). */
+  /** Writes the hours the engine closed by `nowMs` (arrival time); those a failed write left, the engine holds open again. */
   tick(nowMs: number): void {
-    this.keeper.store(this.engine.closeHours(nowMs));
+    const unwritten = this.keeper.store(this.engine.closeHours(nowMs));
+    if (unwritten.length > 0) this.engine.openHours.giveBack(unwritten);
   }
 
   info(): HistoryResponse {

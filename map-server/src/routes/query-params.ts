@@ -132,17 +132,44 @@ export function readTrendsQuery(query: TrendsQueryParams): { live: TrendsQuery }
   return { history: { ...area, window, sort, limit, atMs } };
 }
 
-/** An ISO 8601 date or time without a zone: read as UTC, as the API's times are. */
-const ISO_WITHOUT_ZONE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/;
+/** ISO 8601 as the API reads it: a date, or a date and time to the minute, second or fraction, with `Z`, an offset, or no zone (UTC). */
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+
+/** `raw` as ms since the epoch when it is ISO 8601 as `ISO_TIME` reads it, a real date and time; else null. */
+function isoMs(raw: string): number | null {
+  const m = ISO_TIME.exec(raw);
+  if (m === null) return null;
+  const [year, month, day, hour = 0, minute = 0, second = 0] = m
+    .slice(1, 7)
+    .map((part) => (part === undefined ? undefined : Number(part))) as number[];
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second, m[7] === undefined ? 0 : Math.floor(Number(`0.${m[7]}`) * 1_000));
+  const date = new Date(ms);
+  // A date that does not exist (February 30th, hour 25) rolls over in Date.UTC: refused instead.
+  if (
+    date.getUTCFullYear() !== year ||
+    date.getUTCMonth() !== month - 1 ||
+    date.getUTCDate() !== day ||
+    date.getUTCHours() !== hour ||
+    date.getUTCMinutes() !== minute ||
+    date.getUTCSeconds() !== second
+  ) {
+    return null;
+  }
+  const zone = m[8];
+  if (zone === undefined || zone === 'Z') return ms;
+  const offset = (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6))) * 60_000;
+  return zone[0] === '+' ? ms - offset : ms + offset;
+}
 
 /**
- * A moment parameter (`at`, `from`, `to`): ISO 8601 (a time without a zone is UTC) or ms since the epoch, as
- * ms; null when absent or empty; 400 naming the parameter when it is neither, or outside what a date holds.
+ * A moment parameter (`at`, `from`, `to`): ISO 8601 (`2026-11-20`, `2026-11-20T18:00`, `…:00Z`, `…+01:00`; a
+ * time without a zone is UTC, never the server's zone) or ms since the epoch (digits), as ms; null when absent
+ * or empty; 400 naming the parameter when it is neither, or outside what a date holds.
  */
 export function readTime(name: string, raw: string | undefined): number | null {
   if (raw === undefined || raw === '') return null;
-  const ms = /^-?\d+$/.test(raw) ? Number(raw) : Date.parse(ISO_WITHOUT_ZONE.test(raw) ? `${raw}${raw.includes('T') ? 'Z' : 'T00:00Z'}` : raw);
-  if (!Number.isSafeInteger(ms) || ms < 0 || ms > POST_LIMITS.maxTimeMs) throw breaks(name, TimeParam, raw);
+  const ms = /^\d+$/.test(raw) ? Number(raw) : isoMs(raw);
+  if (ms === null || !Number.isSafeInteger(ms) || ms < 0 || ms > POST_LIMITS.maxTimeMs) throw breaks(name, TimeParam, raw);
   return ms;
 }
 

@@ -190,7 +190,7 @@ export function historyPlan(span: HistorySpan, hours: number, recentHours: numbe
   // A day read whole where the span turns from days to hours starts its period: a bucket is never split.
   const windowFrom = bucketStart(span.summaries, Math.max(span.fromHour, toHour - Math.max(hours, least)));
   const recentFrom = bucketStart(span.summaries, toHour - Math.max(recentHours, least));
-  const referenceFrom = toHour - outerHours;
+  const referenceFrom = bucketStart(span.summaries, toHour - outerHours);
   const coveredHours = firstHour === null ? 0 : Math.max(0, recentFrom - Math.max(referenceFrom, firstHour, span.fromHour));
   const plan: RisingPlan = {
     ...risingPlan('1h'),

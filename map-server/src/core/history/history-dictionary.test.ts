@@ -2,19 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { HistoryDictionary } from './history-dictionary';
 
 describe('history dictionary', () => {
-  it('numbers tags for good, and hands over each new one once', () => {
+  it('numbers tags for good, and hands over each new one until it is saved', () => {
     const dictionary = new HistoryDictionary();
     expect(dictionary.intern('paris', 'Paris')).toBe(0);
     expect(dictionary.intern('tokyo', 'Tokyo')).toBe(1);
     expect(dictionary.intern('paris', 'PARIS')).toBe(0);
     expect([dictionary.idOf('tokyo'), dictionary.idOf('lima'), dictionary.key(1), dictionary.display(0)]).toEqual([1, -1, 'tokyo', 'Paris']);
-    expect(dictionary.takeAdded()).toEqual([
+    const both = [
       { key: 'paris', display: 'Paris' },
       { key: 'tokyo', display: 'Tokyo' },
-    ]);
-    expect(dictionary.takeAdded()).toEqual([]);
+    ];
+    expect(dictionary.unsaved()).toEqual(both);
+    // Not saved (a failed append): handed over again.
+    expect(dictionary.unsaved()).toEqual(both);
+    dictionary.markSaved(2);
+    expect(dictionary.unsaved()).toEqual([]);
     dictionary.intern('lima', 'Lima');
-    expect(dictionary.takeAdded()).toEqual([{ key: 'lima', display: 'Lima' }]);
+    expect(dictionary.unsaved()).toEqual([{ key: 'lima', display: 'Lima' }]);
   });
 
   it('reads back what it handed over, all saved, ids in place after a key written twice', () => {
@@ -27,8 +31,8 @@ describe('history dictionary', () => {
     expect(dictionary.size).toBe(4);
     expect(['a', 'b', 'c'].map((key) => dictionary.idOf(key))).toEqual([0, 1, 3]);
     expect(dictionary.key(3)).toBe('c');
-    expect(dictionary.takeAdded()).toEqual([]);
+    expect(dictionary.unsaved()).toEqual([]);
     expect(dictionary.intern('d', 'D')).toBe(4);
-    expect(dictionary.takeAdded()).toEqual([{ key: 'd', display: 'D' }]);
+    expect(dictionary.unsaved()).toEqual([{ key: 'd', display: 'D' }]);
   });
 });

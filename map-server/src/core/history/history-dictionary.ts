@@ -2,14 +2,14 @@
  * The tags history has counted, numbered for good: id -> key and display form, key -> id. Unlike the live
  * dictionary (tag-dictionary.ts), which forgets a tag once no count of the day holds it, an id here means
  * the same tag in every bucket ever written, so buckets store ids and a merge adds numbers, not strings.
- * Append-only: the owner saves what was added since it last asked (`takeAdded`) before any bucket that uses
- * those ids. Pure: no I/O.
+ * Append-only: the owner saves what was added since the last save (`unsaved`, then `markSaved` once they are
+ * saved) before any bucket that uses those ids. Pure: no I/O.
  */
 export class HistoryDictionary {
   private readonly keys: string[] = [];
   private readonly displays: string[] = [];
   private readonly ids = new Map<string, number>();
-  /** Ids below this were handed out by `takeAdded` (or loaded). */
+  /** Ids below this are saved (`markSaved`), or were loaded. */
   private saved = 0;
 
   get size(): number {
@@ -40,14 +40,17 @@ export class HistoryDictionary {
     return id;
   }
 
-  /** The tags interned since the last call (in id order), which the owner must save now. */
-  takeAdded(): { key: string; display: string }[] {
-    const added = this.keys.slice(this.saved).map((key, i) => ({ key, display: this.displays[this.saved + i] }));
-    this.saved = this.keys.length;
-    return added;
+  /** The tags interned since the last `markSaved` (in id order), which the owner must save before a bucket uses them. */
+  unsaved(): { key: string; display: string }[] {
+    return this.keys.slice(this.saved).map((key, i) => ({ key, display: this.displays[this.saved + i] }));
   }
 
-  /** A dictionary holding `entries` as ids 0, 1, … (read back from what `takeAdded` gave), all saved. */
+  /** Says that what `unsaved` gave (`count` tags) is saved: only once the save succeeded, so that a failed one is tried again. */
+  markSaved(count: number): void {
+    this.saved += count;
+  }
+
+  /** A dictionary holding `entries` as ids 0, 1, … (read back from what `unsaved` gave), all saved. */
   static of(entries: readonly { key: string; display: string }[]): HistoryDictionary {
     const dictionary = new HistoryDictionary();
     // Pushed one by one, not interned: a key written twice (a save cut short and redone) keeps every id after it in place.

@@ -142,4 +142,25 @@ describe('hour summary', () => {
     notJson[8] = 0x7d;
     expect(fails(notJson)).toThrow(new SummaryFormatError('has a header that is not JSON'));
   });
+
+  it('refuses a damaged bucket of the right length in one pass, rather than let a query loop on it', () => {
+    const bytes = encodeSummary(sample());
+    const headerBytes = 8 + Math.ceil(new DataView(bytes.buffer).getUint32(4, true) / 4) * 4;
+    // Regions FR, c6/32/22, world: 3 posts, 4 row starts, then 6 ids, 6 counts, 6 ranks (u32 each).
+    const word = (i: number, value: number) => {
+      const damaged = bytes.slice();
+      new DataView(damaged.buffer).setUint32(headerBytes + 4 * i, value, true);
+      return () => decodeSummary(damaged);
+    };
+    expect(word(3, 1)).toThrow(new SummaryFormatError('has rows that do not start at 0'));
+    expect(word(4, 0xffff_0000)).toThrow(new SummaryFormatError("has region 0's rows outside the bucket"));
+    expect(word(5, 1)).toThrow(new SummaryFormatError("has region 1's rows outside the bucket"));
+    expect(word(7, 99)).toThrow(new SummaryFormatError("has region 0's tags out of order"));
+    expect(word(7 + 12, 5)).toThrow(new SummaryFormatError("has region 0's ranking pointing outside its rows"));
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + new DataView(bytes.buffer).getUint32(4, true))));
+    const renamed = encodeSummary(sample());
+    const text = new TextEncoder().encode(JSON.stringify({ ...header, regions: ['world', 'FR', 'c6/32/22'] }));
+    renamed.set(text, 8);
+    expect(() => decodeSummary(renamed)).toThrow(new SummaryFormatError('has regions that are not names in order'));
+  });
 });

@@ -194,6 +194,9 @@ export function decodeSummary(bytes: Uint8Array): HourSummary {
   if (!Number.isSafeInteger(startHour) || (hours !== 1 && hours !== 24) || !Array.isArray(regions) || !Number.isSafeInteger(rows) || rows < 0) {
     throw new SummaryFormatError('has a header without its bucket, regions or rows');
   }
+  if (!regions.every((region, i) => typeof region === 'string' && (i === 0 || (regions[i - 1] as string) < region))) {
+    throw new SummaryFormatError('has regions that are not names in order');
+  }
   const n = regions.length;
   const expected = headerBytes + 4 * (n + (n + 1) + 3 * rows);
   if (bytes.length !== expected) throw new SummaryFormatError(`is ${bytes.length} bytes; its header says ${expected}`);
@@ -208,5 +211,24 @@ export function decodeSummary(bytes: Uint8Array): HourSummary {
   const counts = words.subarray(2 * n + 1 + rows, 2 * n + 1 + 2 * rows);
   const byCount = words.subarray(2 * n + 1 + 2 * rows);
   if (rowStart[n] !== rows) throw new SummaryFormatError(`has rows that do not add up (${rowStart[n]} of ${rows})`);
+  checkRows(rowStart, ids, byCount);
   return new HourSummary(startHour, hours, regions, posts, rowStart, ids, counts, byCount);
+}
+
+/**
+ * What every read relies on, checked once, in one pass (a damaged file of the right length must not make a
+ * query loop for minutes): each region's rows follow the last one's, its ids ascend, and its `byCount`
+ * entries are its own rows.
+ */
+function checkRows(rowStart: Uint32Array, ids: Uint32Array, byCount: Uint32Array): void {
+  if (rowStart[0] !== 0) throw new SummaryFormatError('has rows that do not start at 0');
+  for (let r = 0; r + 1 < rowStart.length; r += 1) {
+    const from = rowStart[r];
+    const to = rowStart[r + 1];
+    if (to < from || to > ids.length) throw new SummaryFormatError(`has region ${r}'s rows outside the bucket`);
+    for (let row = from; row < to; row += 1) {
+      if (row > from && ids[row] <= ids[row - 1]) throw new SummaryFormatError(`has region ${r}'s tags out of order`);
+      if (byCount[row] < from || byCount[row] >= to) throw new SummaryFormatError(`has region ${r}'s ranking pointing outside its rows`);
+    }
+  }
 }

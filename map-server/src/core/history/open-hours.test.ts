@@ -152,4 +152,20 @@ describe('open hours', () => {
     open.add(0, ['world'], ['any'], ['any'], 0);
     expect(open.close(endOf(9), 1e9).map((c) => [c.seq, c.hour])).toEqual([[50, 0]]);
   });
+
+  it('holds hours handed back open again, counts added to a post that came meanwhile, closed under a new number', () => {
+    const open = new OpenHours();
+    open.add(H * HOUR_MS, ['world', 'FR'], ['a'], ['A'], 0);
+    const closed = open.close(endOf(5), 1e9);
+    expect(closed.map((c) => c.seq)).toEqual([0]);
+    open.add(H * HOUR_MS + 1, ['world'], ['b'], ['B'], 1e9);
+    open.giveBack(closed);
+    const copy = OpenHours.restore(structuredClone(open.snapshot()));
+    for (const hours of [open, copy]) {
+      const [again] = hours.close(endOf(5), 2e9);
+      expect(again.seq).toBe(1);
+      expect(plain([again])).toEqual([{ seq: 1, hour: H, regions: { world: { posts: 2, tags: { a: 1, b: 1 } }, FR: { posts: 1, tags: { a: 1 } } } }]);
+      expect(Object.fromEntries(again.displays)).toEqual({ a: 'A', b: 'B' });
+    }
+  });
 });

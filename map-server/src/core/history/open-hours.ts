@@ -130,6 +130,30 @@ export class OpenHours {
   }
 
   /**
+   * Holds closed hours open again (a write failed): their counts added to the hour's (a post may have opened it
+   * since), closed again by the next `close` under a new number, and meanwhile saved in the snapshot.
+   */
+  giveBack(closed: readonly ClosedHour[]): void {
+    for (const { hour, regions, displays } of closed) {
+      let open = this.hours.get(hour);
+      if (open === undefined)
+        this.hours.set(hour, (open = { regions: new Map(), displays: new Map(), touchedMs: Number.NEGATIVE_INFINITY, stamp: 0 }));
+      for (const [region, tally] of regions) {
+        const into = open.regions.get(region);
+        if (into === undefined) {
+          open.regions.set(region, tally);
+          continue;
+        }
+        into.posts += tally.posts;
+        for (const [key, count] of tally.tags) into.tags.set(key, (into.tags.get(key) ?? 0) + count);
+      }
+      for (const [key, display] of displays) if (!open.displays.has(key)) open.displays.set(key, display);
+      this.version += 1;
+      open.stamp = this.version;
+    }
+  }
+
+  /**
    * The open hours (hours since the epoch, oldest first), their counts and spellings, and the `version` when
    * each last changed (`stamp`), for queries.
    */
