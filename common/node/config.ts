@@ -112,6 +112,10 @@ export interface Config {
    * they fit, summarised past it, and answers then say `approximate` (memory-budget.ts).
    */
   memoryBudgetBytes: number;
+  /** Days the hourly history is kept for (`HISTORY_DAYS`): `at=` answers to the hour within them. */
+  historyDays: number;
+  /** Days the daily history is kept for beyond them (`HISTORY_DAILY_DAYS`); 0: for ever. */
+  historyDailyDays: number;
 }
 
 export const DEFAULTS = {
@@ -137,6 +141,8 @@ export const DEFAULTS = {
   saveEveryMs: 60_000,
   dedupeHorizonMs: 3_600_000,
   memoryBudgetBytes: DEFAULT_MEMORY_BUDGET_BYTES,
+  historyDays: 30,
+  historyDailyDays: 365,
 } as const;
 
 /** The value of DATA_DIR or --data-dir that keeps no state. */
@@ -203,6 +209,8 @@ Environment:
   KAFKA_RETENTION_HOURS  retention when the topic is created (default ${DEFAULTS.kafkaRetentionHours}, at least 25)
   DATA_DIR          where the map-server saves its counts, so a restart loses nothing (default ./${DEFAULTS.dataDir};
                     ${NO_DATA_DIR}: keep nothing; one process per directory). A replay keeps nothing unless given one
+  HISTORY_DAYS      days the hourly history is kept, under DATA_DIR/history (default ${DEFAULTS.historyDays}); older hours are kept by the day
+  HISTORY_DAILY_DAYS  days the daily history is kept (default ${DEFAULTS.historyDailyDays}; 0: for ever)
   SAVE_EVERY        how often the state is saved besides at shutdown (default ${formatDuration(DEFAULTS.saveEveryMs)}; e.g. 30s, 5m)
   DEDUPE_HORIZON    a post redelivered within this much event time of the newest counts once (default
                     ${formatDuration(DEFAULTS.dedupeHorizonMs)}, at most 24h); each id held costs about 8 bytes
@@ -295,6 +303,8 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
         max: 24 * 365,
       }),
       dataDir: parseDataDir(flags['data-dir'] ?? nonEmpty(env.DATA_DIR), source),
+      historyDays: parseNumber('HISTORY_DAYS', env.HISTORY_DAYS, DEFAULTS.historyDays, { integer: true, min: 1, max: 3_650 }),
+      historyDailyDays: parseNumber('HISTORY_DAILY_DAYS', env.HISTORY_DAILY_DAYS, DEFAULTS.historyDailyDays, { integer: true, min: 0, max: 36_500 }),
       saveEveryMs: parseDuration('SAVE_EVERY', env.SAVE_EVERY, DEFAULTS.saveEveryMs, { min: 1_000, max: 3_600_000 }),
       dedupeHorizonMs: parseDuration('DEDUPE_HORIZON', env.DEDUPE_HORIZON, DEFAULTS.dedupeHorizonMs, {
         min: 60_000,

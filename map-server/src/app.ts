@@ -10,6 +10,12 @@ import type { ClientConfig } from '../../common/browser/api';
 import { DEFAULTS } from '../../common/node/config';
 import type { SubscriberHealth } from '../../common/node/bus/bus';
 import type { TrendEngine } from './trend-engine';
+import { History } from './history/history-service';
+import { HISTORY_DEFAULTS, HistoryKeeper } from './history/history-keeper';
+import { MemoryShelf } from './history/bucket-shelf';
+import { timelineRoute } from './routes/timeline';
+import { exportRoute } from './routes/export';
+import { historyRoute } from './routes/history';
 import type { MarkerHub } from './sse/marker-hub';
 import { TrendsFeed, type TrendsFeedOptions } from './sse/trends-feed';
 import type { SessionOptions } from './sse/sse-session';
@@ -57,6 +63,8 @@ export interface AppOptions {
    * built in a worker thread on the first call) by default.
    */
   places?: () => Promise<PlaceIndex>;
+  /** History (`at=`, 7d/30d, timelines, export); by default kept in memory beside `engine`, and never written. */
+  history?: History;
   /** The process's logger (pino); none by default. */
   loggerInstance?: FastifyBaseLogger;
 }
@@ -97,8 +105,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     options.hub.close();
   });
 
-  await app.register(trendsRoute, { engine: options.engine });
-  await app.register(tagRegionsRoute, { engine: options.engine });
+  const history = options.history ?? new History(HistoryKeeper.open(new MemoryShelf(), HISTORY_DEFAULTS, app.log).keeper, options.engine);
+  await app.register(trendsRoute, { engine: options.engine, history });
+  await app.register(tagRegionsRoute, { engine: options.engine, history });
+  await app.register(timelineRoute, { history });
+  await app.register(exportRoute, { history });
+  await app.register(historyRoute, { history });
   await app.register(labelsRoute, { engine: options.engine });
   await app.register(postsRoute, { engine: options.engine });
   await app.register(tagSearchRoute, { engine: options.engine });

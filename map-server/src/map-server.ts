@@ -3,6 +3,7 @@
  * engine, the producers' statuses heard on the bus, a clock tick, and the HTTP app listening. `close` stops
  * them in the order that loses nothing.
  */
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../common/node/config';
@@ -21,6 +22,9 @@ import { ProducerStatuses } from './producer-statuses';
 import { BUCKET_MS, RING_BUCKETS } from './core/window-store';
 import type { EngineSnapshot } from './core/engine-snapshot';
 import { SavedState, type StateToSave } from './state/saved-state';
+import { History } from './history/history-service';
+import { HistoryKeeper } from './history/history-keeper';
+import { FileShelf, MemoryShelf } from './history/bucket-shelf';
 
 /** Where `npm run build` puts the frontend. */
 export const FRONTEND_DIST = fileURLToPath(new URL('../../frontend/dist', import.meta.url));
@@ -60,6 +64,8 @@ export interface MapServerOptions {
     | 'kafkaBrokers'
     | 'kafkaTopic'
     | 'source'
+    | 'historyDays'
+    | 'historyDailyDays'
   >;
   subscriber: EventSubscriber;
   /** The process's logger (one per process); by default one made from the configuration. */
@@ -111,6 +117,13 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
     const resume = loaded.header.positions === null ? '' : `; reading ${config.kafkaTopic} from the offsets it covers`;
     logger.info(`restored the state saved at ${new Date(loaded.header.savedAtMs).toISOString()} from ${loaded.path}${resume}`);
   }
+  let history: History;
+  try {
+    history = openHistory(config, engine, logger);
+  } catch (error) {
+    state?.saved.abandon();
+    throw error;
+  }
   const caps = { maxClients: config.sseMaxClients, maxClientsPerAddress: config.sseMaxClientsPerAddress };
   const hub = new MarkerHub(() => engine.acceptedCount, { ...caps, ...options.hub });
   engine.onAccepted((event) => hub.publish(event));
@@ -140,6 +153,7 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
       busHealth: subscriber.health?.bind(subscriber),
       saveStats: state === null ? undefined : () => state.saved.stats(),
       places,
+      history,
       loggerInstance: logger,
     });
   } catch (error) {
@@ -170,6 +184,7 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
   const tick = setInterval(() => {
     const now = Date.now();
     engine.tick(now);
+    history.tick(now);
     for (const { held } of invalid.due(now)) {
       app.log.warn(
         `skipped ${held} more messages that break the event contract in the last ${INVALID_LOG_MS / 1_000} s (all are counted in /api/health)`,
@@ -215,12 +230,36 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
       try {
         await app.close(); // ends SSE streams first (preClose), then waits for requests in flight
         await subscriber.close();
+        // The hours over are written; the open ones are in the save (or, with no data directory, let go).
+        history.tick(Date.now());
       } finally {
         // Last: nothing is counted after this save, so it holds everything, at the positions read.
         await state?.saved.close(toSave);
       }
     },
   };
+}
+
+/**
+ * History beside the engine: under the data directory (`history/`), or in memory when there is none. The
+ * shelf's buckets written after the engine's snapshot are let go; with no snapshot of history, counting
+ * starts after the newest hour kept, so that a rebuild from the log does not count it twice.
+ */
+function openHistory(config: MapServerOptions['config'], engine: TrendEngine, logger: Logger): History {
+  const shelf = config.dataDir === null ? new MemoryShelf() : new FileShelf(join(config.dataDir, 'history'));
+  const { keeper, load } = HistoryKeeper.open(shelf, { hourlyDays: config.historyDays, dailyDays: config.historyDailyDays }, logger);
+  if (engine.hasRestoredHistory) {
+    keeper.restored(engine.openHours.nextSeq);
+  } else {
+    const { countFrom, nextSeq } = keeper.restored(null);
+    engine.openHours.resume(nextSeq, countFrom);
+  }
+  if (load.hours + load.days > 0) {
+    logger.info(
+      `history: ${load.hours} hours and ${load.days} days of ${load.tags.toLocaleString('en')} tags, indexed in ${Math.round(load.ms)} ms from ${config.dataDir}`,
+    );
+  }
+  return new History(keeper, engine);
 }
 
 /**

@@ -28,6 +28,8 @@ import { answerTagRegions, type TagRegionsQuery } from './core/tag-regions';
 import { answerLabels, labelsQueryKey, type LabelsQuery } from './core/labels-query';
 import { answerTagSearch, type TagSearchQuery } from './core/tag-search';
 import type { Area } from './core/area';
+import { OpenHours, type ClosedHour } from './core/history/open-hours';
+import { regionsOf as historyRegionsOf } from './core/history/history-regions';
 
 export interface TrendEngineOptions {
   /** How far ahead of the arrival time an event may be stamped before it is refused, in ms. */
@@ -106,6 +108,9 @@ export class TrendEngine {
    * empties out; a replay's windows stay at its newest post, as they were.
    */
   private followClock = false;
+  /** History's hours being counted (open-hours.ts); replaced on restore. */
+  private hours = new OpenHours();
+  private restoredHistory = false;
   private readonly answers = new AnswerCache<TrendsResponse | TagRegionsResponse | LabelsResponse | TagSearchResponse>();
 
   /** Where accepted posts are counted. */
@@ -142,6 +147,8 @@ export class TrendEngine {
     engine.seen = SeenIds.restore(s.seen as SeenIdsSnapshot, engine.options.dedupeHorizonMs);
     engine.ring = PostRing.restore(s.posts as PostRingSnapshot);
     engine.followClock = checkBoolean(s.followClock, 'followClock');
+    if (s.history !== undefined) engine.hours = OpenHours.restore(s.history, 'history');
+    engine.restoredHistory = s.history !== undefined;
     return engine;
   }
 
@@ -157,7 +164,33 @@ export class TrendEngine {
       counts: this.counts.snapshot(),
       seen: this.seen.snapshot(),
       posts: this.ring.snapshot(),
+      history: this.hours.snapshot(),
     };
+  }
+
+  /** History's hours not yet written (`closeHours` hands them over). */
+  get openHours(): OpenHours {
+    return this.hours;
+  }
+
+  /** Whether this engine was restored with history's open hours (a snapshot from a build with history). */
+  get hasRestoredHistory(): boolean {
+    return this.restoredHistory;
+  }
+
+  /**
+   * The hours of history that are over (see `OpenHours.close`), at arrival time `nowMs`, to be written;
+   * `force`: every hour but the newest, idle or not (a shutdown with nowhere to save the open ones).
+   */
+  closeHours(nowMs: number, force = false): ClosedHour[] {
+    const endMs = this.counts.endMs;
+    return endMs === null ? [] : this.hours.close(endMs, nowMs, force);
+  }
+
+  /** A tag's most frequent spelling, by key (the key itself when the live counts no longer hold it). */
+  displayOf(key: string): string {
+    const id = this.counts.dictionary.idOf(key);
+    return id === undefined ? key : this.counts.dictionary.display(id);
   }
 
   /** Posts accepted and counted since this process started (not saved in a snapshot). */
@@ -317,6 +350,7 @@ export class TrendEngine {
     const tagIds = this.counts.intern(event);
     if (!this.counts.record(event, tagIds)) return 'stale';
     if (this.isFresh(event)) this.ring.add(event);
+    this.hours.add(event.ts, historyRegionsOf(event.cc, event.lat, event.lon), event.tags, arrivalMs);
     return null;
   }
 

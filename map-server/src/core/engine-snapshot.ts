@@ -19,6 +19,7 @@
 import type { PostCountsSnapshot } from './post-counts';
 import type { PostRingSnapshot } from './post-ring';
 import type { SeenIdsSnapshot } from './seen-ids';
+import type { OpenHoursSnapshot } from './history/open-hours';
 
 /**
  * The snapshot's own format, checked by `TrendEngine.restore`: bumped on any change to what the snapshot
@@ -45,4 +46,9 @@ export interface EngineSnapshot {
   counts: PostCountsSnapshot;
   seen: SeenIdsSnapshot;
   posts: PostRingSnapshot;
+  /**
+   * History's hours not yet written, and the next part's number (open-hours.ts). Optional, with no change of
+   * format: a save from before history has none (history starts empty), and an older build ignores it.
+   */
+  history?: OpenHoursSnapshot;
 }

@@ -9,6 +9,8 @@ import type { FastifySchemaValidationError, FastifyServerOptions } from 'fastify
 import {
   RegionParam,
   TagParam,
+  TimeParam,
+  POST_LIMITS,
   VIEW,
   WORLD,
   type Bbox,
@@ -23,6 +25,7 @@ import { isLiveWindow } from '../../../common/browser/windows';
 import type { Area } from '../core/area';
 import type { TrendsQuery } from '../core/trends-query';
 import type { LabelsQuery } from '../core/labels-query';
+import type { HistoryTrendsQuery } from '../core/history/history-answers';
 import type { StreamSubscription } from '../sse/stream-subscription';
 import { ApiError } from './api-error';
 
@@ -109,11 +112,30 @@ export function tagKeyOf(raw: string): string {
   return key;
 }
 
-/** What `/api/trends` answers from the live counts: area, window, sort and limit. */
-export function readTrendsQuery(query: TrendsQueryParams): TrendsQuery {
-  const { window } = query;
-  if (!isLiveWindow(window)) throw new BadParameter(`window ${window} is answered from history, which this server does not keep yet`);
-  return { ...readArea(query), window, sort: query.sort, limit: query.limit };
+/**
+ * What `/api/trends` answers: from the live counts (`live`), or from history when it asks for a moment
+ * (`at`) or a window longer than a day.
+ */
+export function readTrendsQuery(query: TrendsQueryParams): { live: TrendsQuery } | { history: HistoryTrendsQuery } {
+  const { window, sort, limit } = query;
+  const area = readArea(query);
+  const atMs = readTime('at', query.at);
+  if (atMs === null && isLiveWindow(window)) return { live: { ...area, window, sort, limit } };
+  return { history: { ...area, window, sort, limit, atMs } };
+}
+
+/** An ISO 8601 date or time without a zone: read as UTC, as the API's times are. */
+const ISO_WITHOUT_ZONE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/;
+
+/**
+ * A moment parameter (`at`, `from`, `to`): ISO 8601 (a time without a zone is UTC) or ms since the epoch, as
+ * ms; null when absent or empty; 400 naming the parameter when it is neither, or outside what a date holds.
+ */
+export function readTime(name: string, raw: string | undefined): number | null {
+  if (raw === undefined || raw === '') return null;
+  const ms = /^-?\d+$/.test(raw) ? Number(raw) : Date.parse(ISO_WITHOUT_ZONE.test(raw) ? `${raw}${raw.includes('T') ? 'Z' : 'T00:00Z'}` : raw);
+  if (!Number.isSafeInteger(ms) || ms < 0 || ms > POST_LIMITS.maxTimeMs) throw breaks(name, TimeParam, raw);
+  return ms;
 }
 
 /** What `/api/stream` follows: the trends query, plus the tag filter. */

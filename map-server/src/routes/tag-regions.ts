@@ -1,11 +1,12 @@
-/** `GET /api/tags/:tag/regions`: the countries where one tag is strongest (tag mode). */
+/** `GET /api/tags/:tag/regions`: the countries where one tag is strongest (tag mode), now or at `at=`. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ErrorResponseSchema, TagPathSchema, TagRegionsQuerySchema, TagRegionsResponseSchema } from '../../../common/browser/api';
-import type { TrendEngine } from '../trend-engine';
 import { isLiveWindow } from '../../../common/browser/windows';
-import { BadParameter, tagKeyOf } from './query-params';
+import type { TrendEngine } from '../trend-engine';
+import type { History } from '../history/history-service';
+import { readTime, tagKeyOf } from './query-params';
 
-export const tagRegionsRoute: FastifyPluginAsyncTypebox<{ engine: TrendEngine }> = async (app, { engine }) => {
+export const tagRegionsRoute: FastifyPluginAsyncTypebox<{ engine: TrendEngine; history: History }> = async (app, { engine, history }) => {
   app.get(
     '/api/tags/:tag/regions',
     {
@@ -16,9 +17,11 @@ export const tagRegionsRoute: FastifyPluginAsyncTypebox<{ engine: TrendEngine }>
       },
     },
     async ({ params, query }) => {
-      const { window } = query;
-      if (!isLiveWindow(window)) throw new BadParameter(`window ${window} is answered from history, which this server does not keep yet`);
-      return engine.tagRegions({ tag: tagKeyOf(params.tag), window, limit: query.limit });
+      const tag = tagKeyOf(params.tag);
+      const { window, limit } = query;
+      const atMs = readTime('at', query.at);
+      if (atMs === null && isLiveWindow(window)) return engine.tagRegions({ tag, window, limit });
+      return history.tagRegions({ tag, window, limit, atMs });
     },
   );
 };

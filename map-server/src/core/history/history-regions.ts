@@ -1,0 +1,43 @@
+/**
+ * The regions history keeps: the world, each country, and coarse cells (Web Mercator tiles of level
+ * `CELL_LEVEL`, about 625 km at the equator) for boxes on the map and labels. A post counts once in each of
+ * its regions: the world, its country (none at sea) and its cell. A box is answered from the cells it
+ * touches, rounded outward to whole cells (the answer says the box counted). Pure arithmetic.
+ */
+import { WORLD, type Bbox } from '../../../../common/browser/api';
+import { tileLat, tileLon, tileRange, tileX, tileY } from '../tiles';
+
+/** The tile level of history's cells: the level the world and continent views' labels are counted at. */
+export const CELL_LEVEL = 6;
+
+/** A cell's region name: `c6/x/y`. */
+export function cellRegion(x: number, y: number): string {
+  return `c${CELL_LEVEL}/${x}/${y}`;
+}
+
+/** The regions a post at (`lat`, `lon`) in country `cc` (null: none) counts in. */
+export function regionsOf(cc: string | null, lat: number, lon: number): string[] {
+  const cell = cellRegion(tileX(lon, CELL_LEVEL), tileY(lat, CELL_LEVEL));
+  return cc === null ? [WORLD, cell] : [WORLD, cc, cell];
+}
+
+/** The cells a box touches (its rounding outward to whole cells). */
+export function cellsOf(bbox: Bbox): string[] {
+  const range = tileRange(bbox, CELL_LEVEL);
+  const cells: string[] = [];
+  for (let y = range.y0; y <= range.y1; y += 1) for (const [x0, x1] of range.xs) for (let x = x0; x <= x1; x += 1) cells.push(cellRegion(x, y));
+  return cells;
+}
+
+/** The box the cells a box touches cover: west, south, east, north in degrees (crossing the antimeridian as the box does). */
+export function cellsBox(bbox: Bbox): Bbox {
+  const range = tileRange(bbox, CELL_LEVEL);
+  const west = tileLon(range.xs[0][0], CELL_LEVEL);
+  const east = tileLon(range.xs[range.xs.length - 1][1] + 1, CELL_LEVEL);
+  return [west, tileLat(range.y1 + 1, CELL_LEVEL), east === 180 && west === -180 ? 180 : east, tileLat(range.y0, CELL_LEVEL)];
+}
+
+/** Whether a region name is a cell's. */
+export function isCell(region: string): boolean {
+  return region.startsWith('c');
+}

@@ -1,0 +1,199 @@
+/**
+ * The hours history is still counting: posts per tag per region for each hour not yet written, by tag key
+ * (not the live dictionary's ids, which are reused once a tag is forgotten). An hour is closed, and handed
+ * over to be written as a part (`ClosedHour`), once the windows' end is `LATE_MINUTES` past it and no post
+ * landed in it for `IDLE_MS` of arrival time: a replay that fills an hour in bursts writes it once, not once
+ * per burst. A post for an hour already closed opens it again, and that part is written beside the first.
+ *
+ * Each part gets the next number (`seq`), saved with the open hours in the engine's snapshot: after a crash,
+ * the parts written after the snapshot are deleted (their posts are lost with it, or counted again from the
+ * log), so history holds exactly what the restored counts hold.
+ * Memory: a Map entry per (hour, region, tag) of about 80 bytes while the hour is open, about an hour of
+ * distinct tags times three regions a post. Pure: time is an argument; no I/O.
+ */
+import { checkNumber, checkObject, checkStrings, checkSum, checkTyped, damaged } from '../snapshot-check';
+
+export const HOUR_MS = 3_600_000;
+
+/** Minutes of event time past an hour before it is closed: room for a stream's stragglers and partitions read at different paces. */
+export const LATE_MINUTES = 10;
+
+/** Ms of arrival time without a post for an hour before it is closed (a replay writing it in bursts). */
+export const IDLE_MS = 5_000;
+
+/** A region's counts within an open hour, by tag key. */
+export interface KeyTally {
+  posts: number;
+  tags: Map<string, number>;
+}
+
+/** An hour handed over to be written: the part's number, the hour (hours since the epoch), its counts by region. */
+export interface ClosedHour {
+  seq: number;
+  hour: number;
+  regions: Map<string, KeyTally>;
+}
+
+interface OpenHour {
+  regions: Map<string, KeyTally>;
+  /** Arrival time of its newest post (ms). */
+  touchedMs: number;
+}
+
+/** The open hours as plain data (see engine-snapshot.ts): per hour its regions, and per region its tags. */
+export interface OpenHoursSnapshot {
+  seq: number;
+  floorHour: number;
+  hours: Float64Array;
+  touchedMs: Float64Array;
+  /** Per hour, how many regions. */
+  regionCounts: Uint32Array;
+  regions: string[];
+  posts: Float64Array;
+  /** Per region, how many tags. */
+  tagCounts: Uint32Array;
+  keys: string[];
+  counts: Float64Array;
+}
+
+export class OpenHours {
+  private readonly hours = new Map<number, OpenHour>();
+  private seq = 0;
+  /** Hours before this one are not counted: they were written by an earlier run (see `countFrom`). */
+  private floorHour = Number.NEGATIVE_INFINITY;
+  /** Changes whenever a count does: a reader that keeps what it built from the open hours compares it. */
+  version = 0;
+
+  /** The number the next closed part gets. */
+  get nextSeq(): number {
+    return this.seq;
+  }
+
+  /**
+   * Numbers the next part `seq`, and counts no post before `countFrom` (hours since the epoch; null: any)
+   * from now on: a run that started without a snapshot, beside buckets an earlier run wrote, must not count
+   * their hours again when it rebuilds the day from the log.
+   */
+  resume(seq: number, countFrom: number | null): void {
+    this.seq = seq;
+    this.floorHour = countFrom ?? Number.NEGATIVE_INFINITY;
+  }
+
+  /** Counts a post of event time `tsMs` in `regions`, with its tag keys, arrived at `arrivalMs`. */
+  add(tsMs: number, regions: readonly string[], keys: readonly string[], arrivalMs: number): void {
+    const hour = Math.floor(tsMs / HOUR_MS);
+    if (hour < this.floorHour) return;
+    let open = this.hours.get(hour);
+    if (open === undefined) this.hours.set(hour, (open = { regions: new Map(), touchedMs: arrivalMs }));
+    open.touchedMs = Math.max(open.touchedMs, arrivalMs);
+    for (const region of regions) {
+      let tally = open.regions.get(region);
+      if (tally === undefined) open.regions.set(region, (tally = { posts: 0, tags: new Map() }));
+      tally.posts += 1;
+      for (const key of keys) tally.tags.set(key, (tally.tags.get(key) ?? 0) + 1);
+    }
+    this.version += 1;
+  }
+
+  /**
+   * Closes the hours over by `LATE_MINUTES` when the windows end at `endMs`, and idle since `nowMs - IDLE_MS`
+   * (arrival time); `force` closes every hour but the one `endMs` is in, idle or not (a shutdown with no
+   * snapshot to carry them). Oldest first, each with its part's number.
+   */
+  close(endMs: number, nowMs: number, force = false): ClosedHour[] {
+    const closed: ClosedHour[] = [];
+    const endHour = Math.floor(endMs / HOUR_MS);
+    const hours = [...this.hours.keys()].sort((a, b) => a - b);
+    for (const hour of hours) {
+      const open = this.hours.get(hour) as OpenHour;
+      const over = force ? hour < endHour : (hour + 1) * HOUR_MS + LATE_MINUTES * 60_000 <= endMs && open.touchedMs <= nowMs - IDLE_MS;
+      if (!over) continue;
+      this.hours.delete(hour);
+      closed.push({ seq: this.seq, hour, regions: open.regions });
+      this.seq += 1;
+    }
+    if (closed.length > 0) this.version += 1;
+    return closed;
+  }
+
+  /** The open hours (hours since the epoch, oldest first) and their counts, for queries. */
+  forEachOpen(visit: (hour: number, regions: ReadonlyMap<string, KeyTally>) => void): void {
+    for (const hour of [...this.hours.keys()].sort((a, b) => a - b)) visit(hour, (this.hours.get(hour) as OpenHour).regions);
+  }
+
+  /** The first open hour, or null. */
+  get oldestHour(): number | null {
+    let oldest: number | null = null;
+    for (const hour of this.hours.keys()) if (oldest === null || hour < oldest) oldest = hour;
+    return oldest;
+  }
+
+  snapshot(): OpenHoursSnapshot {
+    const hours: number[] = [];
+    const touchedMs: number[] = [];
+    const regionCounts: number[] = [];
+    const regions: string[] = [];
+    const posts: number[] = [];
+    const tagCounts: number[] = [];
+    const keys: string[] = [];
+    const counts: number[] = [];
+    for (const [hour, open] of this.hours) {
+      hours.push(hour);
+      touchedMs.push(open.touchedMs);
+      regionCounts.push(open.regions.size);
+      for (const [region, tally] of open.regions) {
+        regions.push(region);
+        posts.push(tally.posts);
+        tagCounts.push(tally.tags.size);
+        for (const [key, count] of tally.tags) {
+          keys.push(key);
+          counts.push(count);
+        }
+      }
+    }
+    return {
+      seq: this.seq,
+      floorHour: this.floorHour,
+      hours: Float64Array.from(hours),
+      touchedMs: Float64Array.from(touchedMs),
+      regionCounts: Uint32Array.from(regionCounts),
+      regions,
+      posts: Float64Array.from(posts),
+      tagCounts: Uint32Array.from(tagCounts),
+      keys,
+      counts: Float64Array.from(counts),
+    };
+  }
+
+  /** The open hours `snapshot` copied; a RangeError naming the field at fault when it is not one. */
+  static restore(value: unknown, where = 'history'): OpenHours {
+    const s = checkObject(value, where);
+    const hours = checkTyped(s.hours, Float64Array, `${where}.hours`);
+    const touchedMs = checkTyped(s.touchedMs, Float64Array, `${where}.touchedMs`, hours.length);
+    const regionCounts = checkTyped(s.regionCounts, Uint32Array, `${where}.regionCounts`, hours.length);
+    const regions = checkStrings(s.regions, `${where}.regions`);
+    checkSum(regionCounts, regions.length, `${where}.regionCounts`);
+    const posts = checkTyped(s.posts, Float64Array, `${where}.posts`, regions.length);
+    const tagCounts = checkTyped(s.tagCounts, Uint32Array, `${where}.tagCounts`, regions.length);
+    const keys = checkStrings(s.keys, `${where}.keys`);
+    checkSum(tagCounts, keys.length, `${where}.tagCounts`);
+    const counts = checkTyped(s.counts, Float64Array, `${where}.counts`, keys.length);
+    const restored = new OpenHours();
+    restored.seq = checkNumber(s.seq, `${where}.seq`, true);
+    const floorHour = s.floorHour === Number.NEGATIVE_INFINITY ? Number.NEGATIVE_INFINITY : checkNumber(s.floorHour, `${where}.floorHour`, true);
+    restored.floorHour = floorHour;
+    let r = 0;
+    let k = 0;
+    hours.forEach((hour, h) => {
+      if (!Number.isSafeInteger(hour) || restored.hours.has(hour)) damaged(`${where}.hours`, `holds ${hour} twice or not as a whole hour`);
+      const open: OpenHour = { regions: new Map(), touchedMs: touchedMs[h] };
+      for (let i = 0; i < regionCounts[h]; i += 1, r += 1) {
+        const tags = new Map<string, number>();
+        for (let j = 0; j < tagCounts[r]; j += 1, k += 1) tags.set(keys[k], counts[k]);
+        open.regions.set(regions[r], { posts: posts[r], tags });
+      }
+      restored.hours.set(hour, open);
+    });
+    return restored;
+  }
+}

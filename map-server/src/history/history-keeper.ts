@@ -1,0 +1,434 @@
+/**
+ * Keeps history: writes each hour the engine closes as a bucket on its shelf (bucket-shelf.ts), rolls each
+ * day that is over into one bucket, lets hours go after `hourlyDays` and days after `dailyDays`, and reads
+ * the buckets back for the answers (`HistorySource`), with the hours still open taken from the engine.
+ *
+ * On the shelf:
+ * - `hours/2026-11-27T01.17.tmh`: a part of an hour, numbered (`ClosedHour.seq`). An hour is usually one
+ *   part; a straggler after it closed adds another, and reads add them up.
+ * - `days/2026-11-27.40.tmh`: a day, made from its hours' parts up to number 40. Read instead of its hours
+ *   for daily timelines, 30-day windows, and once its hours are let go.
+ * - `tags.tsv`: the tags, numbered by line (history-dictionary.ts).
+ * Restarts: parts numbered from the snapshot's next number on were written after the snapshot, and are
+ * deleted (with the days made from them): history then holds what the restored counts hold. With no
+ * snapshot, counting starts after the newest hour on the shelf, so a rebuild from the log does not count an
+ * hour twice.
+ * Time is event time (the windows' end): an archive from 2014 keeps 2014's days.
+ */
+import type { HistoryResponse } from '../../../common/browser/api';
+import type { Logger } from '../../../common/node/log';
+import { HistoryDictionary } from '../core/history/history-dictionary';
+import { HourSummary, decodeSummary, encodeSummary, mergeSummaries, summaryOf, type RegionTally } from '../core/history/hour-summary';
+import { HOUR_MS, LATE_MINUTES, type ClosedHour, type KeyTally, type OpenHours } from '../core/history/open-hours';
+import type { HistorySource, HistorySpan } from '../core/history/history-answers';
+import type { BucketShelf } from './bucket-shelf';
+
+export interface HistoryOptions {
+  /** Days hourly buckets are kept for (`HISTORY_DAYS`). */
+  hourlyDays: number;
+  /** Days daily buckets are kept for (`HISTORY_DAILY_DAYS`); 0: for ever. */
+  dailyDays: number;
+  /** What the buckets read back may keep in memory, in bytes. */
+  cacheBytes?: number;
+}
+
+/** What the keeper reads from the engine: its open hours, where its windows end, and a tag's spelling. */
+export interface HistoryFeed {
+  readonly openHours: Pick<OpenHours, 'forEachOpen' | 'version' | 'oldestHour'>;
+  readonly windowsEndMs: number | null;
+  displayOf(key: string): string;
+}
+
+/** What reading the shelf at start took, for the log and /metrics. */
+export interface HistoryLoad {
+  ms: number;
+  hours: number;
+  days: number;
+  tags: number;
+}
+
+/** History kept by default: hours for 30 days (`HISTORY_DAYS`), days for a year (`HISTORY_DAILY_DAYS`). */
+export const HISTORY_DEFAULTS: HistoryOptions = { hourlyDays: 30, dailyDays: 365 };
+
+const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
+const HOURS_PER_DAY = 24;
+
+interface Part {
+  name: string;
+  seq: number;
+}
+
+/** `2026-11-27T01` for an hour, `2026-11-27` for a day (hours since the epoch). */
+const hourName = (hour: number) => new Date(hour * HOUR_MS).toISOString().slice(0, 13);
+const dayName = (day: number) => new Date(day * HOURS_PER_DAY * HOUR_MS).toISOString().slice(0, 10);
+
+/** `hours/<hour>.<seq>.tmh` or `days/<day>.<seq>.tmh` -> its hour (or day) and number; null for another file. */
+function parseName(name: string): { kind: 'hours' | 'days'; at: number; seq: number } | null {
+  const match = /^(hours|days)\/(\d{4}-\d{2}-\d{2}(?:T\d{2})?)\.(\d+)\.tmh$/.exec(name);
+  if (match === null) return null;
+  const kind = match[1] as 'hours' | 'days';
+  const ms = Date.parse(kind === 'hours' ? `${match[2]}:00:00Z` : `${match[2]}T00:00:00Z`);
+  if (!Number.isFinite(ms)) return null;
+  return { kind, at: kind === 'hours' ? ms / HOUR_MS : ms / HOUR_MS / HOURS_PER_DAY, seq: Number(match[3]) };
+}
+
+export class HistoryKeeper implements HistorySource {
+  readonly dictionary: HistoryDictionary;
+  /** Hour -> its parts; day -> its bucket. */
+  private readonly hours = new Map<number, Part[]>();
+  private readonly days = new Map<number, Part>();
+  private readonly cache = new Map<string, HourSummary>();
+  private cachedBytes = 0;
+  private openCache: { version: number; summaries: HourSummary[] } | null = null;
+  private feed: HistoryFeed | null = null;
+  /** Buckets written or deleted so far: answers kept from the buckets are valid while it stands. */
+  writes = 0;
+  /** Hours closed and not yet written (a write failed): tried again at the next `store`. */
+  private pending: ClosedHour[] = [];
+  private failing = false;
+  /** Buckets that could not be read (damaged), each reported once. */
+  private readonly unreadable = new Set<string>();
+
+  private constructor(
+    private readonly shelf: BucketShelf,
+    private readonly options: HistoryOptions,
+    private readonly log: Pick<Logger, 'warn'>,
+  ) {
+    this.dictionary = HistoryDictionary.of(
+      shelf
+        .readTags()
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => {
+          const tab = line.indexOf('\t');
+          return tab < 0 ? { key: line, display: line } : { key: line.slice(0, tab), display: line.slice(tab + 1) };
+        }),
+    );
+    for (const name of shelf.list()) {
+      const parsed = parseName(name);
+      if (parsed === null) continue;
+      if (parsed.kind === 'hours') this.partsOf(parsed.at).push({ name, seq: parsed.seq });
+      else this.keepDay(parsed.at, { name, seq: parsed.seq });
+    }
+  }
+
+  /** Reads the shelf's index and tags (not its buckets: those are read when asked). */
+  static open(shelf: BucketShelf, options: HistoryOptions, log: Pick<Logger, 'warn'>): { keeper: HistoryKeeper; load: HistoryLoad } {
+    const started = performance.now();
+    const keeper = new HistoryKeeper(shelf, options, log);
+    const load = { ms: performance.now() - started, hours: keeper.hours.size, days: keeper.days.size, tags: keeper.dictionary.size };
+    return { keeper, load };
+  }
+
+  /** Where history is kept. */
+  get storage(): 'files' | 'memory' {
+    return this.shelf.kind;
+  }
+
+  /** Reads the engine's open hours and end from now on. */
+  attach(feed: HistoryFeed): void {
+    this.feed = feed;
+  }
+
+  /**
+   * After the engine was restored: with the snapshot's next part number, deletes what was written after it;
+   * without a snapshot (null), says from which hour counting may start (null: anything), and the next number.
+   */
+  restored(nextSeq: number | null): { countFrom: number | null; nextSeq: number } {
+    if (nextSeq !== null) {
+      for (const [hour, parts] of this.hours) {
+        const kept = parts.filter((part) => part.seq < nextSeq);
+        for (const part of parts) if (part.seq >= nextSeq) this.remove(part.name);
+        if (kept.length === 0) this.hours.delete(hour);
+        else this.hours.set(hour, kept);
+      }
+      for (const [day, part] of this.days) {
+        // A day made after the snapshot is made again from its hours, while they are kept.
+        if (part.seq >= nextSeq && this.hasHoursOf(day)) {
+          this.remove(part.name);
+          this.days.delete(day);
+        }
+      }
+      return { countFrom: null, nextSeq };
+    }
+    let newest: number | null = null;
+    let seq = -1;
+    for (const [hour, parts] of this.hours) {
+      newest = Math.max(newest ?? hour, hour);
+      for (const part of parts) seq = Math.max(seq, part.seq);
+    }
+    for (const [day, part] of this.days) {
+      newest = Math.max(newest ?? 0, (day + 1) * HOURS_PER_DAY - 1);
+      seq = Math.max(seq, part.seq);
+    }
+    return { countFrom: newest === null ? null : newest + 1, nextSeq: seq + 1 };
+  }
+
+  /**
+   * Writes the hours the engine closed, then rolls up the days that are over and lets the oldest go. A write
+   * that fails is logged (once until one succeeds again) and its hours are kept to be tried again next time.
+   */
+  store(closed: readonly ClosedHour[]): void {
+    this.pending.push(...closed);
+    try {
+      while (this.pending.length > 0) {
+        const hour = this.pending[0];
+        const summary = this.summaryOfKeys(hour.hour, hour.regions);
+        // The tags first: a bucket on the shelf never holds an id the tags file lacks.
+        const added = this.dictionary.takeAdded();
+        if (added.length > 0) this.shelf.appendTags(added.map(({ key, display }) => `${key}\t${display.replace(/[\t\n]/g, ' ')}\n`).join(''));
+        const name = `hours/${hourName(hour.hour)}.${hour.seq}.tmh`;
+        this.shelf.write(name, encodeSummary(summary));
+        this.writes += 1;
+        this.partsOf(hour.hour).push({ name, seq: hour.seq });
+        this.pending.shift();
+      }
+      this.rollUp();
+      if (this.failing) this.log.warn('history is written again');
+      this.failing = false;
+    } catch (error) {
+      if (!this.failing) this.log.warn(`could not write history (${(error as Error).message}); ${this.pending.length} hour(s) wait to be written`);
+      this.failing = true;
+    }
+  }
+
+  /** Hours closed but not written yet (a write failed). */
+  get pendingHours(): number {
+    return this.pending.length;
+  }
+
+  /** The first hour held (open or kept), or null. */
+  get firstHour(): number | null {
+    let first: number | null = this.feed?.openHours.oldestHour ?? null;
+    for (const hour of this.hours.keys()) first = Math.min(first ?? hour, hour);
+    for (const day of this.days.keys()) first = Math.min(first ?? day * HOURS_PER_DAY, day * HOURS_PER_DAY);
+    return first;
+  }
+
+  get endMs(): number | null {
+    return this.feed?.windowsEndMs ?? null;
+  }
+
+  /** The first hour kept by the hour (`HISTORY_DAYS` before the newest event's day): hours before it are answered by the day. */
+  get hourlyFrom(): number {
+    const endMs = this.endMs;
+    if (endMs === null) return Number.NEGATIVE_INFINITY;
+    const endDay = Math.floor(endMs / HOUR_MS / HOURS_PER_DAY);
+    return (endDay - this.options.hourlyDays) * HOURS_PER_DAY;
+  }
+
+  info(): HistoryResponse {
+    const first = this.firstHour;
+    const hourlyFirst = first === null ? null : Math.max(first, this.hourlyFrom);
+    return {
+      from: first === null ? null : first * HOUR_MS,
+      hourlyFrom: hourlyFirst === null ? null : hourlyFirst * HOUR_MS,
+      to: this.endMs,
+      hourlyDays: this.options.hourlyDays,
+      dailyDays: this.options.dailyDays,
+      storage: this.shelf.kind,
+    };
+  }
+
+  /**
+   * The buckets of `fromHour` to `toHour` (exclusive). `preferDays`: whole days read as days where a day's
+   * bucket is up to date (a 30-day window, a daily timeline); otherwise hours, wherever they are kept.
+   */
+  span(fromHour: number, toHour: number, preferDays = false): HistorySpan {
+    const boundary = this.hourlyFrom;
+    const summaries: HourSummary[] = [];
+    let resolution: HistorySpan['resolution'] = '1h';
+    let from = fromHour;
+    let to = toHour;
+    if (from < boundary) {
+      resolution = '1d';
+      // Never past the moment asked: a new end in daily history is rounded back to its day.
+      const toDay = to <= boundary ? Math.floor(to / HOURS_PER_DAY) : boundary / HOURS_PER_DAY;
+      const fromDay = Math.min(Math.floor(from / HOURS_PER_DAY), toDay - 1);
+      from = fromDay * HOURS_PER_DAY;
+      if (to <= boundary) to = toDay * HOURS_PER_DAY;
+      for (let day = fromDay; day < toDay; day += 1) summaries.push(...this.dayBuckets(day));
+    }
+    let hour = Math.max(from, boundary);
+    while (hour < to) {
+      const day = Math.floor(hour / HOURS_PER_DAY);
+      if (preferDays && hour === day * HOURS_PER_DAY && hour + HOURS_PER_DAY <= to && this.dayIsCurrent(day)) {
+        summaries.push(...this.dayBuckets(day));
+        hour += HOURS_PER_DAY;
+        continue;
+      }
+      for (const part of this.hours.get(hour) ?? []) summaries.push(...this.bucket(part.name));
+      hour += 1;
+    }
+    for (const open of this.openSummaries()) if (open.startHour >= Math.max(from, boundary) && open.startHour < to) summaries.push(open);
+    return { summaries, fromHour: from, toHour: to, resolution };
+  }
+
+  /** A day's buckets: its day bucket and the parts numbered after it, or its hours' parts when it has none. */
+  private dayBuckets(day: number): HourSummary[] {
+    const made = this.days.get(day);
+    const out: HourSummary[] = made === undefined ? [] : this.bucket(made.name);
+    for (let hour = day * HOURS_PER_DAY; hour < (day + 1) * HOURS_PER_DAY; hour += 1) {
+      for (const part of this.hours.get(hour) ?? []) if (made === undefined || part.seq > made.seq) out.push(...this.bucket(part.name));
+    }
+    return out;
+  }
+
+  /** Whether a day's bucket holds every part of its hours. */
+  private dayIsCurrent(day: number): boolean {
+    const made = this.days.get(day);
+    return made !== undefined && this.newestSeqOf(day) <= made.seq;
+  }
+
+  private newestSeqOf(day: number): number {
+    let seq = -1;
+    for (let hour = day * HOURS_PER_DAY; hour < (day + 1) * HOURS_PER_DAY; hour += 1)
+      for (const part of this.hours.get(hour) ?? []) seq = Math.max(seq, part.seq);
+    return seq;
+  }
+
+  private hasHoursOf(day: number): boolean {
+    for (let hour = day * HOURS_PER_DAY; hour < (day + 1) * HOURS_PER_DAY; hour += 1) if (this.hours.has(hour)) return true;
+    return false;
+  }
+
+  /**
+   * Makes the bucket of each day that is over (every hour of it closed) whose hours have parts it lacks, then
+   * lets hours go past `hourlyDays` (their day made first) and days past `dailyDays`.
+   */
+  private rollUp(): void {
+    const endMs = this.endMs;
+    if (endMs === null) return;
+    const closedBefore = Math.floor((endMs - LATE_MINUTES * 60_000) / HOUR_MS);
+    const oldestOpen = this.feed?.openHours.oldestHour ?? null;
+    const days = new Set<number>();
+    for (const hour of this.hours.keys()) days.add(Math.floor(hour / HOURS_PER_DAY));
+    const boundary = this.hourlyFrom;
+    for (const day of [...days].sort((a, b) => a - b)) {
+      const end = (day + 1) * HOURS_PER_DAY;
+      const over = end <= closedBefore && (oldestOpen === null || oldestOpen >= end);
+      if ((over || end <= boundary) && !this.dayIsCurrent(day)) this.makeDay(day);
+      if (end <= boundary) {
+        for (let hour = day * HOURS_PER_DAY; hour < end; hour += 1) {
+          for (const part of this.hours.get(hour) ?? []) this.remove(part.name);
+          this.hours.delete(hour);
+        }
+      }
+    }
+    if (this.options.dailyDays > 0) {
+      const keepFrom = Math.floor(endMs / HOUR_MS / HOURS_PER_DAY) - this.options.dailyDays;
+      for (const [day, part] of this.days) {
+        if (day >= keepFrom) continue;
+        this.remove(part.name);
+        this.days.delete(day);
+      }
+    }
+  }
+
+  /**
+   * Writes a day's bucket. While the day's hours are kept, from all their parts. Once they were let go, a late
+   * part (numbered after the bucket) is added to the old bucket: then no part the bucket was made from is left.
+   */
+  private makeDay(day: number): void {
+    const old = this.days.get(day);
+    const parts = this.partsSince(day, -1);
+    const remake = old === undefined || parts.some((part) => part.seq <= old.seq);
+    const summaries = remake ? [] : this.bucket(old.name);
+    let seq = old?.seq ?? -1;
+    for (const part of parts) {
+      summaries.push(...this.bucket(part.name));
+      seq = Math.max(seq, part.seq);
+    }
+    const name = `days/${dayName(day)}.${seq}.tmh`;
+    this.shelf.write(name, encodeSummary(mergeSummaries(day * HOURS_PER_DAY, 24, summaries)));
+    this.writes += 1;
+    this.keepDay(day, { name, seq });
+  }
+
+  /** The parts of a day's hours numbered after `seq`. */
+  private partsSince(day: number, seq: number): Part[] {
+    const parts: Part[] = [];
+    for (let hour = day * HOURS_PER_DAY; hour < (day + 1) * HOURS_PER_DAY; hour += 1)
+      for (const part of this.hours.get(hour) ?? []) if (part.seq > seq) parts.push(part);
+    return parts;
+  }
+
+  /** Keeps a day's bucket, the newer of two (a crash between writing one and deleting the other: the newer holds the older). */
+  private keepDay(day: number, part: Part): void {
+    const known = this.days.get(day);
+    if (known !== undefined && known.seq > part.seq) {
+      this.remove(part.name);
+      return;
+    }
+    if (known !== undefined && known.name !== part.name) this.remove(known.name);
+    this.days.set(day, part);
+  }
+
+  private partsOf(hour: number): Part[] {
+    let parts = this.hours.get(hour);
+    if (parts === undefined) this.hours.set(hour, (parts = []));
+    return parts;
+  }
+
+  private remove(name: string): void {
+    this.shelf.remove(name);
+    this.writes += 1;
+    const cached = this.cache.get(name);
+    if (cached !== undefined) {
+      this.cache.delete(name);
+      this.cachedBytes -= cached.bytes;
+    }
+  }
+
+  /** A bucket read from the shelf (or the cache); none when it cannot be read, which is logged once. */
+  private bucket(name: string): HourSummary[] {
+    const cached = this.cache.get(name);
+    if (cached !== undefined) {
+      // Most recently used last.
+      this.cache.delete(name);
+      this.cache.set(name, cached);
+      return [cached];
+    }
+    let summary: HourSummary;
+    try {
+      summary = decodeSummary(this.shelf.read(name));
+    } catch (error) {
+      if (!this.unreadable.has(name)) this.log.warn(`history bucket ${name} cannot be read (${(error as Error).message}); it is left out of answers`);
+      this.unreadable.add(name);
+      return [];
+    }
+    this.cache.set(name, summary);
+    this.cachedBytes += summary.bytes;
+    const limit = this.options.cacheBytes ?? DEFAULT_CACHE_BYTES;
+    for (const [oldest, kept] of this.cache) {
+      if (this.cachedBytes <= limit || oldest === name) break;
+      this.cache.delete(oldest);
+      this.cachedBytes -= kept.bytes;
+    }
+    return [summary];
+  }
+
+  /** The engine's open hours as buckets (their tags numbered here), made again only when a count changed. */
+  private openSummaries(): HourSummary[] {
+    const feed = this.feed;
+    if (feed === null) return [];
+    const version = feed.openHours.version;
+    if (this.openCache?.version === version) return this.openCache.summaries;
+    const summaries: HourSummary[] = [];
+    feed.openHours.forEachOpen((hour, regions) => summaries.push(this.summaryOfKeys(hour, regions)));
+    this.openCache = { version, summaries };
+    return summaries;
+  }
+
+  /** An hour's counts by tag key as a bucket of ids (new tags numbered). */
+  private summaryOfKeys(hour: number, regions: ReadonlyMap<string, KeyTally>): HourSummary {
+    const tallies = new Map<string, RegionTally>();
+    const displayOf = (key: string) => this.feed?.displayOf(key) ?? key;
+    for (const [region, tally] of regions) {
+      const tags = new Map<number, number>();
+      for (const [key, count] of tally.tags) tags.set(this.dictionary.intern(key, displayOf(key)), count);
+      tallies.set(region, { posts: tally.posts, tags });
+    }
+    return summaryOf(hour, 1, tallies);
+  }
+}
