@@ -74,6 +74,10 @@ function scopeLabel(view: ViewState): string {
 
 function start(): void {
   const state = new UrlState();
+  // The time bar first: the map measures its container when made, and the bar under it takes its height.
+  const timeBar = element('time');
+  const timeline = new TagTimeline().mount(timeBar);
+  const timeControl = new TimeControl().mount(timeBar);
   const map = createMap(element('map'), state.getPosition());
   const attribution = new TextAttribution().setPart('borders', 'Borders: Natural Earth').addTo(map);
   const borders = new BorderLayer().addTo(map);
@@ -106,9 +110,6 @@ function start(): void {
   const stream = new StreamClient();
   const follower = new MapFollower(map);
   const moments = new MomentLoader();
-  const timeBar = element('time');
-  const timeline = new TagTimeline().mount(timeBar);
-  const timeControl = new TimeControl().mount(timeBar);
   let history: HistoryResponse | null = null;
   /** Whether the panel's trends came from requests at the last `show`. */
   let requested = false;
@@ -225,6 +226,8 @@ function start(): void {
   panel.on('follow', (tag) => state.set({ tag }));
   timeControl.on('at', (at) => state.set({ at }));
   timeline.on('pick', (at) => timeControl.pick(at));
+  // Leaflet measures its container on window resizes only: the chart coming or going changes the map's height.
+  timeline.on('toggle', () => map.invalidateSize());
   labels.on('follow', (event) => state.set({ tag: (event as LabelFollowEvent).tag }));
   // The density layer draws the tiles the labels were counted in: one answer serves both (two with rising labels).
   labels.on('answer', (event) => density.setAnswer((event as LabelAnswerEvent).tiles, (event as LabelAnswerEvent).tagMode));

@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import type { TrendsResponse } from '../../common/browser/api';
+import type { HistoryResponse, TrendsResponse } from '../../common/browser/api';
 import { momentPhrase, parseAt } from '../../frontend/src/time/time-math';
 import { getJson } from '../helpers';
 import { productAndBrowser } from './browser-suite';
@@ -17,8 +17,9 @@ import { startSyntheticProduct } from './product';
 
 const chromium = inject('chromiumPath');
 
-/** Hours the slider is moved back from Live: far enough that the moment's buckets are settled. */
-const HOURS_BACK = 4;
+/** Presses of the arrow key back from Live: the first lands on the newest hour, each next an hour before. */
+const HOURS_BACK = 3;
+const HOUR_MS = 3_600_000;
 
 const timeGroup = (page: Page): Locator => page.getByRole('group', { name: 'Time', exact: true });
 const slider = (page: Page): Locator => timeGroup(page).getByRole('slider', { name: 'Moment shown' });
@@ -27,7 +28,7 @@ const atOf = (page: Page): string | null => new URL(page.url()).searchParams.get
 const momentLine = (page: Page): Locator => trendsPanel(page).locator('.panel-moment');
 const totals = (page: Page): Promise<string> => textOf(trendsPanel(page).locator('.panel-totals'));
 
-describe.skipIf(chromium === null)('the time control in Chromium, over a day of synthetic history', { timeout: 180_000 }, () => {
+describe.skipIf(chromium === null)('the time control in Chromium, over a day of synthetic history', { timeout: 360_000 }, () => {
   const suite = productAndBrowser(chromium!, () => startSyntheticProduct(50, { SYNTHETIC_HISTORY: '24h' }));
   const sessions: PageSession[] = [];
   const open = async (path: string): Promise<PageSession> => {
@@ -39,9 +40,24 @@ describe.skipIf(chromium === null)('the time control in Chromium, over a day of 
   afterEach(async () => {
     await Promise.all(sessions.splice(0).map((session) => session.close()));
   });
+  /**
+   * Waits until history holds the hour `hours` back whole. The synthetic world writes its past newest ten
+   * minutes first, an hour in some seconds, with batches still being counted behind the newest: an hour is
+   * whole once two hours before it have begun.
+   */
+  const historyCovers = async (hours: number): Promise<void> => {
+    const oldestWanted = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - (hours + 2) * HOUR_MS;
+    await expect
+      .poll(async () => (await getJson<HistoryResponse>(`${suite().product.url}/api/history`)).from ?? Infinity, {
+        message: `history back to ${new Date(oldestWanted).toISOString()}`,
+        timeout: 240_000,
+      })
+      .toBeLessThanOrEqual(oldestWanted);
+  };
   const trendsAt = (at: string) => getJson<TrendsResponse>(`${suite().product.url}/api/trends?region=world&window=1h&sort=top&at=${at}`);
 
   it('moves back through history, shares the moment by URL, and goes Live again', async () => {
+    await historyCovers(HOURS_BACK);
     const first = await open('/');
     const { page } = first;
     // Live: the slider at its right end, saying so, and no `at`.
@@ -57,7 +73,7 @@ describe.skipIf(chromium === null)('the time control in Chromium, over a day of 
     expect(at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:00Z$/);
     const ms = parseAt(at)!;
     // Live, then the newest hour, then an hour back per press.
-    expect(Date.now() - ms).toBeGreaterThanOrEqual((HOURS_BACK - 2) * 3_600_000);
+    expect(Date.now() - ms).toBeGreaterThanOrEqual((HOURS_BACK - 1) * HOUR_MS);
     const phrase = `as of ${momentPhrase(ms, 'UTC')} · hourly`;
     await expect.poll(() => textOf(momentLine(page)), { message: 'the panel says which moment' }).toBe(phrase);
     const api = await trendsAt(at);
@@ -92,19 +108,21 @@ describe.skipIf(chromium === null)('the time control in Chromium, over a day of 
   });
 
   it('answers the 7d window from history, by request', async () => {
-    const { page, errors, requests } = await open('/');
+    const { page, errors } = await open('/');
+    await expect.poll(() => trendsPanel(page).locator('.trend').count()).toBeGreaterThan(0);
+    // The page's own answer: history is still being written behind it, so a later one may differ.
+    const answered = page.waitForResponse((response) => response.url().includes('/api/trends?') && response.url().includes('window=7d'));
     await trendsPanel(page).getByRole('button', { name: '7d', exact: true }).click();
-    await expect.poll(() => new URL(page.url()).searchParams.get('window')).toBe('7d');
+    const api = (await (await answered).json()) as TrendsResponse;
+    expect(new URL(page.url()).searchParams.get('window')).toBe('7d');
+    expect(api.window).toBe('7d');
+    await expect.poll(() => shownRows(page, api.trends), { message: 'the panel lists the 7d answer' }).toEqual(expectedRows(api.trends));
     await expect.poll(() => textOf(momentLine(page))).toBe('hourly');
-    const api = await getJson<TrendsResponse>(`${suite().product.url}/api/trends?region=world&window=7d&sort=top`);
-    // Counted over a week of history, which this past hour barely moves: the same tags in the same order.
-    const tags = (rows: string[]) => rows.map((row) => row.split(' ')[0]);
-    await expect.poll(async () => tags(await shownRows(page, api.trends)).slice(0, 3)).toEqual(tags(expectedRows(api.trends)).slice(0, 3));
-    expect(requests.some((r) => r.url().includes('/api/trends?') && r.url().includes('window=7d'))).toBe(true);
     expect(errors).toEqual([]);
   });
 
   it("in tag mode, charts the tag's hours and jumps to the one clicked", async () => {
+    await historyCovers(2);
     const { page, errors } = await open('/?tag=worldcup');
     const chart = page.locator('.tag-timeline-chart');
     await expect.poll(() => chart.isVisible(), { message: 'the tag timeline' }).toBe(true);

@@ -12,7 +12,7 @@
  * placed again after it, since their sizes in pixels do not scale with the map.
  *
  * At a moment in history (`at`) the labels are those of that moment, asked for again only when the view or
- * the query changes. `/api/labels` knows the live windows only: a 7d or 30d window is labelled by its last
+ * the query changes; an answer ending after the moment (a server that ignores `at`) shows no labels. `/api/labels` knows the live windows only: a 7d or 30d window is labelled by its last
  * 24 hours.
  *
  * Live without flicker: the labels are asked for again when the view settles, when the window or the tag
@@ -213,7 +213,9 @@ export class LabelLayer extends L.Layer {
       ([response, tilesResponse]) => {
         if (this.inFlight !== controller) return;
         this.inFlight = null;
-        this.render(response, rising ? tilesResponse : response);
+        // A server that does not know `at` answers with now: labels of another moment would mislead, so none.
+        const answer = request.at !== null && response.asOf !== null && response.asOf > request.at ? null : response;
+        this.render(answer, answer === null ? null : rising ? tilesResponse : answer);
       },
       (error: unknown) => {
         if (controller.signal.aborted) return;

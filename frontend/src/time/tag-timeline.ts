@@ -4,7 +4,7 @@
  * A plain SVG, one path for every bar, so a week (168 bars) costs one element and no chart library. The
  * moment shown is a line across it, at the end of the window's last hour; a click on a bar emits `pick`
  * with the end of that hour, so the moment shown counts it (the slider beside it does the same from the
- * keyboard). Hidden outside tag mode.
+ * keyboard). Hidden outside tag mode; `toggle` says when it appears or goes.
  */
 import type { TimelineResponse } from '../../../common/browser/api';
 import { fetchTagTimeline } from '../api/api-client';
@@ -16,6 +16,8 @@ import { HOUR_MS, floorHour, momentPhrase } from './time-math';
 interface TagTimelineEvents {
   /** The end of the hour clicked (ms): the moment whose window ends with that hour. */
   pick: number;
+  /** The chart appeared (true) or went (false): what is around it changed size. */
+  toggle: boolean;
 }
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -103,7 +105,11 @@ export class TagTimeline extends Emitter<TagTimelineEvents> {
   private render(): void {
     if (this.root === null) return;
     const answer = this.answer;
-    this.root.hidden = answer === null || answer.points.length === 0;
+    const hidden = answer === null || answer.points.length === 0;
+    if (hidden !== this.root.hidden) {
+      this.root.hidden = hidden;
+      this.emit('toggle', !hidden);
+    }
     if (answer === null || answer.points.length === 0) return;
     const points = answer.points;
     const busiest = points.reduce((most, point) => (point.count > most.count ? point : most), points[0]);
