@@ -10,7 +10,7 @@ import { busLog, createLogger, type Logger } from '../common/node/log';
 import type { Archive } from '../producer/src/archive/archive-files';
 import { startProducer, stopAndFlush, type RunningProducer } from '../producer/src/producer';
 import { newProducerId } from '../producer/src/status-reporter';
-import { REBUILD_MS, startMapServer, type MapServerOptions, type RunningMapServer } from '../map-server/src/map-server';
+import { REBUILD_MS, startMapServer, type HistoryShare, type MapServerOptions, type RunningMapServer } from '../map-server/src/map-server';
 
 export interface Embedded {
   readonly server: RunningMapServer;
@@ -28,17 +28,20 @@ export async function startEmbedded(
   const log = busLog(logger);
   let publisher: EventPublisher;
   let subscriber: EventSubscriber;
+  let historyShare: HistoryShare | null = null;
   if (config.kafkaBrokers === null) {
     const bus = new MemoryBus();
     ({ publisher, subscriber } = bus);
   } else {
     // Loaded only in the Kafka mode: kafkajs costs memory the embedded default does not need.
-    const [{ KafkaPublisher }, { KafkaSubscriber }, { kafkaSettings }] = await Promise.all([
+    const [{ KafkaPublisher }, { KafkaSubscriber }, { kafkaSettings }, { KafkaHistoryShare }] = await Promise.all([
       import('../common/node/bus/kafka-publisher'),
       import('../common/node/bus/kafka-subscriber'),
       import('../common/node/bus/kafka-client'),
+      import('../map-server/src/history/kafka-history-share'),
     ]);
     subscriber = new KafkaSubscriber({ ...kafkaSettings(config, 'trendmap-map-server'), rebuildMs: REBUILD_MS }, log);
+    historyShare = new KafkaHistoryShare(kafkaSettings(config, 'trendmap-map-server'), log);
     // Returns at once: posts are held until the broker answers, while the map serves and says `degraded`
     // (the subscriber says in the log what is wrong; once is enough).
     publisher = KafkaPublisher.start(kafkaSettings(config, 'trendmap-producer'), log, { reportConnecting: false });
@@ -52,6 +55,7 @@ export async function startEmbedded(
       subscriber,
       // Its statuses reach the server over the bus like any producer's; named, they count as the server's own.
       ownProducer: producerId,
+      historyShare,
       ...serverOverrides,
       logger,
     });

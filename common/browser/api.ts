@@ -140,12 +140,14 @@ export const ExportQuerySchema = Type.Object({
   format: Type.Enum(EXPORT_FORMATS, { default: 'csv', description: `must be one of ${EXPORT_FORMATS.join(', ')}` }),
 });
 
-/** `GET /api/posts?region=&bbox=&tag=&limit=`. */
+/** `GET /api/posts?region=&bbox=&tag=&limit=&at=`. */
 export const PostsQuerySchema = Type.Object({
   bbox: Type.Optional(BboxParam),
   region: Type.Optional(RegionParam),
   tag: Type.Optional(TagParam),
   limit: LimitParam(POSTS_LIMIT),
+  /** The newest posts at or before this moment, among those still held (the newest few hundred; none older). */
+  at: Type.Optional(TimeParam),
 });
 
 /**
@@ -161,7 +163,9 @@ export const LabelsQuerySchema = Type.Object({
     default: LABELS_ZOOM.default,
     description: `must be a number from ${LABELS_ZOOM.min} to ${LABELS_ZOOM.max} (the map's zoom)`,
   }),
-  window: WindowParam,
+  window: HistoryWindowParam,
+  /** The moment the window ends (absent: now); read from history's cells, at most z6 (the answer's `level`). */
+  at: Type.Optional(TimeParam),
   /** `top`: each tile's most posted tag; `rising`: its fastest growing one, scored as the panel's Rising (none where nothing rises). */
   sort: SortParam,
   limit: LimitParam(LABELS_LIMIT),
@@ -265,6 +269,23 @@ export interface Area {
   bbox: Bbox | null;
 }
 
+/** What an answer read from history adds (`/api/trends`, `/api/tags/:tag/regions`, `/api/labels`). */
+function historyFields() {
+  return {
+    /**
+     * With `at=`: the moment asked for (ms). The answer is read from history's hourly (or daily) buckets, so its
+     * window ends on the last bucket boundary at or before it (`asOf`) and starts whole buckets before (`from`).
+     */
+    at: Type.Optional(Type.Integer()),
+    /**
+     * The length of the buckets the counts were read from, which rounds the window's start (`from`): `1m` for
+     * the live 15m and 1h, `10m` for 6h, `1h` for 24h and history, `1d` for history beyond `HISTORY_DAYS`.
+     * Always sent; optional in the schema so that a newer page still reads an older server.
+     */
+    resolution: Type.Optional(Type.Enum(RESOLUTIONS)),
+  };
+}
+
 export const TrendsResponseSchema = Type.Object({
   /** `world`, an ISO 3166-1 alpha-2 code, or `view` (then `bbox` is set). */
   region: Type.String(),
@@ -303,17 +324,7 @@ export const TrendsResponseSchema = Type.Object({
    * bucket too).
    */
   referenceMinutes: Count(),
-  /**
-   * With `at=`: the moment asked for (ms). The answer is read from history's hourly (or daily) buckets, so its
-   * window ends on the last bucket boundary at or before it (`asOf`) and starts whole buckets before (`from`).
-   */
-  at: Type.Optional(Type.Integer()),
-  /**
-   * The length of the buckets the counts were read from, which rounds the window's start (`from`): `1m` for
-   * the live 15m and 1h, `10m` for 6h, `1h` for 24h and history, `1d` for history beyond `HISTORY_DAYS`.
-   * Always sent; optional in the schema so that a newer page still reads an older server.
-   */
-  resolution: Type.Optional(Type.Enum(RESOLUTIONS)),
+  ...historyFields(),
   trends: Type.Array(TrendSchema),
 });
 
@@ -344,17 +355,7 @@ export const TagRegionsResponseSchema = Type.Object({
   total: Count(),
   /** Countries with at least one post with the tag, by count descending, then share, then code. */
   regions: Type.Array(TagRegionSchema),
-  /**
-   * With `at=`: the moment asked for (ms). The answer is read from history's hourly (or daily) buckets, so its
-   * window ends on the last bucket boundary at or before it (`asOf`) and starts whole buckets before (`from`).
-   */
-  at: Type.Optional(Type.Integer()),
-  /**
-   * As in `/api/trends`: the length of the buckets the counts were read from, which rounds the window's start (`from`): `1m` for
-   * the live 15m and 1h, `10m` for 6h, `1h` for 24h and history, `1d` for history beyond `HISTORY_DAYS`.
-   * Always sent; optional in the schema so that a newer page still reads an older server.
-   */
-  resolution: Type.Optional(Type.Enum(RESOLUTIONS)),
+  ...historyFields(),
 });
 
 /** One bucket of a timeline: its start (ms) and the posts counted in it. */
@@ -453,6 +454,7 @@ export const LabelsResponseSchema = Type.Object({
   approximate: Type.Boolean(),
   /** The most by which any `count` here may fall short (0 when exact). */
   maxError: Count(),
+  ...historyFields(),
   /**
    * One per tile with posts that touches the box (a summarised tile may have none), by count descending, then
    * tag; at most `limit`. With `sort=rising`, one per tile where a tag rises, by score descending, then tag.

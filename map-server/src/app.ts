@@ -111,7 +111,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(timelineRoute, { history });
   await app.register(exportRoute, { history });
   await app.register(historyRoute, { history });
-  await app.register(labelsRoute, { engine: options.engine });
+  await app.register(labelsRoute, { engine: options.engine, history });
   await app.register(postsRoute, { engine: options.engine });
   await app.register(tagSearchRoute, { engine: options.engine });
   await app.register(placesRoute, { places: options.places ?? gazetteer });

@@ -25,6 +25,14 @@ import { SavedState, type StateToSave } from './state/saved-state';
 import { History } from './history/history-service';
 import { HistoryKeeper } from './history/history-keeper';
 import { FileShelf, MemoryShelf } from './history/bucket-shelf';
+import type { SharedBucket } from './history/shared-bucket';
+
+/** Where history is shared between map-servers (kafka-history-share.ts). */
+export interface HistoryShare {
+  load(): Promise<SharedBucket[]>;
+  publish(key: string, bytes: Uint8Array | null): void;
+  close(): Promise<void>;
+}
 
 /** Where `npm run build` puts the frontend. */
 export const FRONTEND_DIST = fileURLToPath(new URL('../../frontend/dist', import.meta.url));
@@ -80,6 +88,8 @@ export interface MapServerOptions {
   hub?: Partial<HubOptions>;
   feed?: Partial<TrendsFeedOptions>;
   session?: Partial<SessionOptions>;
+  /** Where history is shared with the other map-servers (Kafka: `KafkaHistoryShare`); none by default. */
+  historyShare?: HistoryShare | null;
   /** The cities `/api/places` searches; the gazetteer (gazetteer.ts) by default. */
   places?: () => Promise<PlaceIndex>;
   /**
@@ -118,8 +128,9 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
     logger.info(`restored the state saved at ${new Date(loaded.header.savedAtMs).toISOString()} from ${loaded.path}${resume}`);
   }
   let history: History;
+  let importShared: boolean;
   try {
-    history = openHistory(config, engine, logger);
+    ({ history, importShared } = openHistory(config, engine, logger, options.historyShare ?? null));
   } catch (error) {
     state?.saved.abandon();
     throw error;
@@ -177,6 +188,11 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
       (error: unknown) => logger.error({ err: error }, GAZETTEER_FAILED),
     );
   }
+  if (importShared) await importHistory(history, engine, options.historyShare!, logger);
+  if (options.historyShare) {
+    const share = options.historyShare;
+    history.keeper.shareTo((key, bytes) => share.publish(key, bytes));
+  }
   // What a save holds: the counts, and the bus positions they cover (a subscriber started from a save's
   // positions reports those until it knows its own, so a save while Kafka is away keeps its place).
   const toSave = (): StateToSave => ({ snapshot: engine.snapshot(), positions: subscriber.positions?.() ?? null });
@@ -232,6 +248,7 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
         await subscriber.close();
         // The hours over are written; the open ones are in the save (or, with no data directory, let go).
         history.tick(Date.now());
+        await options.historyShare?.close();
       } finally {
         // Last: nothing is counted after this save, so it holds everything, at the positions read.
         await state?.saved.close(toSave);
@@ -243,13 +260,22 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
 /**
  * History beside the engine: under the data directory (`history/`), or in memory when there is none. The
  * shelf's buckets written after the engine's snapshot are let go; with no snapshot of history, counting
- * starts after the newest hour kept, so that a rebuild from the log does not count it twice.
+ * starts after the newest hour kept, so that a rebuild from the log does not count it twice. A fresh shelf
+ * with a share (Kafka) is filled from it first (`importShared`: then `importHistory` finishes this).
  */
-function openHistory(config: MapServerOptions['config'], engine: TrendEngine, logger: Logger): History {
+function openHistory(
+  config: MapServerOptions['config'],
+  engine: TrendEngine,
+  logger: Logger,
+  share: HistoryShare | null,
+): { history: History; importShared: boolean } {
   const shelf = config.dataDir === null ? new MemoryShelf() : new FileShelf(join(config.dataDir, 'history'));
   const { keeper, load } = HistoryKeeper.open(shelf, { hourlyDays: config.historyDays, dailyDays: config.historyDailyDays }, logger);
+  const history = new History(keeper, engine);
   if (engine.hasRestoredHistory) {
     keeper.restored(engine.openHours.nextSeq);
+  } else if (share !== null && keeper.holdsNothing) {
+    return { history, importShared: true };
   } else {
     const { countFrom, nextSeq } = keeper.restored(null);
     engine.openHours.resume(nextSeq, countFrom);
@@ -259,7 +285,25 @@ function openHistory(config: MapServerOptions['config'], engine: TrendEngine, lo
       `history: ${load.hours} hours and ${load.days} days of ${load.tags.toLocaleString('en')} tags, indexed in ${Math.round(load.ms)} ms from ${config.dataDir}`,
     );
   }
-  return new History(keeper, engine);
+  return { history, importShared: false };
+}
+
+/** Fills a fresh history from the share, and counts from after its newest hour; without it (a failure, logged) from the log alone. */
+async function importHistory(history: History, engine: TrendEngine, share: HistoryShare, logger: Logger): Promise<void> {
+  const started = performance.now();
+  try {
+    const buckets = await share.load();
+    const taken = history.keeper.importShared(buckets);
+    if (buckets.length > 0) {
+      logger.info(
+        `history: took ${taken.hours} hours and ${taken.days} days from the other map-servers in ${Math.round(performance.now() - started)} ms`,
+      );
+    }
+  } catch (error) {
+    logger.warn(`history: could not read the other map-servers' history (${(error as Error).message}); counting from the log only`);
+  }
+  const { countFrom, nextSeq } = history.keeper.restored(null);
+  engine.openHours.resume(nextSeq, countFrom);
 }
 
 /**

@@ -187,10 +187,10 @@ export class TrendEngine {
     return endMs === null ? [] : this.hours.close(endMs, nowMs, force);
   }
 
-  /** A tag's most frequent spelling, by key (the key itself when the live counts no longer hold it). */
-  displayOf(key: string): string {
+  /** A tag's most frequent spelling, by key; undefined when the live counts no longer hold it. */
+  displayOf(key: string): string | undefined {
     const id = this.counts.dictionary.idOf(key);
-    return id === undefined ? key : this.counts.dictionary.display(id);
+    return id === undefined ? undefined : this.counts.dictionary.display(id);
   }
 
   /** Posts accepted and counted since this process started (not saved in a snapshot). */
@@ -337,9 +337,13 @@ export class TrendEngine {
     );
   }
 
-  /** The newest accepted posts in an area, with a tag (null: any), the most recently accepted first. */
-  posts(area: Area, tag: string | null, limit: number): Post[] {
-    return this.ring.newest(limit, postFilter(area, tag)).map(toPost);
+  /**
+   * The newest accepted posts in an area, with a tag (null: any), the most recently accepted first; with
+   * `atMs`, only those stamped at or before it (among the posts held: the newest few hundred).
+   */
+  posts(area: Area, tag: string | null, limit: number, atMs: number | null = null): Post[] {
+    const filter = postFilter(area, tag);
+    return this.ring.newest(limit, atMs === null ? filter : (event) => event.ts <= atMs && filter(event)).map(toPost);
   }
 
   /** Checks a post (not from the future, not too old, not seen), then counts and keeps it; or says why not. */
@@ -350,7 +354,7 @@ export class TrendEngine {
     const tagIds = this.counts.intern(event);
     if (!this.counts.record(event, tagIds)) return 'stale';
     if (this.isFresh(event)) this.ring.add(event);
-    this.hours.add(event.ts, historyRegionsOf(event.cc, event.lat, event.lon), event.tags, arrivalMs);
+    this.hours.add(event.ts, historyRegionsOf(event.cc, event.lat, event.lon), event.tags, event.display, arrivalMs);
     return null;
   }
 

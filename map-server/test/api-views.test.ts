@@ -95,6 +95,7 @@ describe('trends in a view, tag mode and recent posts', () => {
         from: Math.floor((Math.floor((t0 + 5_000) / 60_000) - 359) / 10) * 600_000,
         approximate: false,
         maxError: 0,
+        resolution: '10m',
         total: 3,
         regions: [
           { region: 'DE', count: 2, posts: 3, share: 2 / 3 },
@@ -107,7 +108,7 @@ describe('trends in a view, tag mode and recent posts', () => {
     it.each([
       ['/api/tags/%23/regions', /^tag must be a hashtag such as "worldcup" or "#WorldCup"; got "#"$/],
       ['/api/tags/a%20b/regions', /^tag must be a hashtag/],
-      ['/api/tags/cup/regions?window=2d', /^window must be one of 15m, 1h, 6h, 24h; got "2d"$/],
+      ['/api/tags/cup/regions?window=2d', /^window must be one of 15m, 1h, 6h, 24h, 7d, 30d; got "2d"$/],
       ['/api/tags/cup/regions?limit=251', /^limit must be a whole number from 1 to 250; got "251"$/],
     ])('refuses %s with 400', async (url, message) => {
       const { status, body } = await get(url);
@@ -132,6 +133,7 @@ describe('trends in a view, tag mode and recent posts', () => {
         from: t0 - 14 * 60_000,
         approximate: false,
         maxError: 0,
+        resolution: '1m',
         labels: [
           { tag: 'worldcup', display: 'WorldCup', count: 3, posts: 4, lat: 50.5085, lon: 10.18425 },
           { tag: 'fiji', display: 'fiji', count: 1, posts: 1, lat: TAVEUNI.lat, lon: TAVEUNI.lon },
@@ -206,7 +208,7 @@ describe('trends in a view, tag mode and recent posts', () => {
       ['zoom=-1', /^zoom must be a number from 0 to 22/],
       ['bbox=1,2,3', /^bbox must be four comma-separated numbers west,south,east,north \(degrees\); got "1,2,3"$/],
       ['bbox=0,10,1,5', /^bbox south must not be above north; got "0,10,1,5"$/],
-      ['window=2d', /^window must be one of 15m, 1h, 6h, 24h; got "2d"$/],
+      ['window=2d', /^window must be one of 15m, 1h, 6h, 24h, 7d, 30d; got "2d"$/],
       ['sort=new', /^sort must be one of top, rising; got "new"$/],
       ['limit=1001', /^limit must be a whole number from 1 to 1000; got "1001"$/],
       ['zoom=1&zoom=2', /^zoom must be given once$/],

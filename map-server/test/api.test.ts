@@ -52,6 +52,7 @@ describe('HTTP API', () => {
       total: 5,
       spark: { slots: 30, slotMs: 120_000 },
       referenceMinutes: 301,
+      resolution: '1m',
       trends: [
         { tag: 'worldcup', display: 'WorldCup', count: 3, share: 0.6, recent: 3, expected: 0, score: 3, spark: spark(3) },
         { tag: 'arg', display: 'arg', count: 1, share: 0.2, recent: 1, expected: 0, score: 1, spark: spark(1) },
@@ -83,7 +84,7 @@ describe('HTTP API', () => {
   });
 
   it.each([
-    ['window=2d', /^window must be one of 15m, 1h, 6h, 24h; got "2d"$/],
+    ['window=2d', /^window must be one of 15m, 1h, 6h, 24h, 7d, 30d; got "2d"$/],
     ['region=XX', /^region must be "world", an ISO 3166-1 alpha-2 country code or "view" \(with bbox\); got "XX"$/],
     ['region=FRA', /^region must be/],
     ['limit=0', /^limit must be a whole number from 1 to 50; got "0"$/],

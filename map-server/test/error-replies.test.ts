@@ -181,7 +181,7 @@ describe('errors from routing and the error handler (inject)', () => {
     const { app } = await testApp();
     const response = await app.inject('/api/trends?window=2d');
     expect(response.statusCode).toBe(400);
-    expect(response.json()).toEqual({ error: 'window must be one of 15m, 1h, 6h, 24h; got "2d"' });
+    expect(response.json()).toEqual({ error: 'window must be one of 15m, 1h, 6h, 24h, 7d, 30d; got "2d"' });
     expectOurError(response, await securityHeadersOf(app));
   });
 });

@@ -15,14 +15,19 @@ import { expectOurError, securityHeadersOf } from './test-app';
 const ROUTES = { trends: '/api/trends', regions: '/api/tags/cup/regions', posts: '/api/posts', stream: '/api/stream' } as const;
 type Route = keyof typeof ROUTES;
 
-const WINDOW = /^window must be one of 15m, 1h, 6h, 24h; got "2d"$/;
+/** The live windows (the stream), and those history adds (the answers that read it). */
+const LIVE_WINDOW = /^window must be one of 15m, 1h, 6h, 24h; got "2d"$/;
+const WINDOW = /^window must be one of 15m, 1h, 6h, 24h, 7d, 30d; got "2d"$/;
 const REGION = /^region must be "world", an ISO 3166-1 alpha-2 country code or "view" \(with bbox\); got "XX"$/;
 const TAG = /^tag must be a hashtag such as "worldcup" or "#WorldCup"; got "#"$/;
 
 /** [routes, query, the whole message]. */
 const CASES: [Route[], string, RegExp][] = [
-  [['trends', 'regions', 'stream'], 'window=2d', WINDOW],
-  [['trends', 'regions', 'stream'], 'window=', /^window must be one of 15m, 1h, 6h, 24h; got ""$/],
+  [['trends', 'regions'], 'window=2d', WINDOW],
+  [['stream'], 'window=2d', LIVE_WINDOW],
+  [['trends', 'regions'], 'window=', /^window must be one of 15m, 1h, 6h, 24h, 7d, 30d; got ""$/],
+  [['stream'], 'window=', /^window must be one of 15m, 1h, 6h, 24h; got ""$/],
+  [['trends', 'regions', 'posts'], 'at=yesterday', /^at must be an ISO 8601 time such as 2026-11-20T18:00:00Z, or ms since the epoch; got "yesterday"$/],
   [['trends', 'regions', 'stream'], 'window=1h&window=6h', /^window must be given once$/],
   [['trends', 'stream'], 'sort=new', /^sort must be one of top, rising; got "new"$/],
   [['trends', 'stream'], 'sort=top&sort=top', /^sort must be given once$/],

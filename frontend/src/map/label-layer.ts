@@ -12,8 +12,8 @@
  * placed again after it, since their sizes in pixels do not scale with the map.
  *
  * At a moment in history (`at`) the labels are those of that moment, asked for again only when the view or
- * the query changes; an answer ending after the moment (a server that ignores `at`) shows no labels. `/api/labels` knows the live windows only: a 7d or 30d window is labelled by its last
- * 24 hours.
+ * the query changes; an answer ending after the moment (a server that ignores `at`) shows no labels. The
+ * history windows (`7d`, `30d`) are asked for like the live ones.
  *
  * Live without flicker: the labels are asked for again when the view settles, when the window or the tag
  * changes, and when the stream says the trends changed (`refresh`, at most every `refreshMs`). An answer
@@ -28,7 +28,7 @@
 import * as L from 'leaflet';
 import type { Label, LabelsResponse, SortName } from '../../../common/browser/api';
 import { LABELS_LIMIT } from '../../../common/browser/api-constants';
-import { isLiveWindow, type HistoryWindowName } from '../../../common/browser/windows';
+import type { HistoryWindowName } from '../../../common/browser/windows';
 import { fetchLabels } from '../api/api-client';
 import { describeRise } from '../panel/trend-format';
 import { formatCount, formatInteger } from '../util/dom';
@@ -50,9 +50,6 @@ const DEFAULTS = {
 };
 
 export type LabelLayerOptions = typeof DEFAULTS;
-
-/** The window labels are asked for when the panel shows a longer one (`7d`, `30d`), which `/api/labels` does not take. */
-const LONGEST_LABELS_WINDOW = '24h';
 
 /** What the labels are about: the panel's window and sort, the tag filter and the moment (ms, null for now). */
 export interface LabelQuery {
@@ -194,7 +191,7 @@ export class LabelLayer extends L.Layer {
     const request = {
       bbox: viewBbox(bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()),
       zoom: map.getZoom(),
-      window: isLiveWindow(this.query.window) ? this.query.window : LONGEST_LABELS_WINDOW,
+      window: this.query.window,
       sort: this.query.sort,
       tag: this.query.tag,
       limit: this.opts.limit,

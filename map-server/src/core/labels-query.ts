@@ -6,6 +6,7 @@
  * the tile's own recent and reference periods, where a tag rises there. Pure:
  * reads what `LabelSources` names at the store's current end; does no I/O.
  */
+import { resolutionOf } from './tiers';
 import { type Bbox, type Label, type LabelsResponse, type SortName } from '../../../common/browser/api';
 import { WINDOWS, type WindowName } from '../../../common/browser/windows';
 import { countedPlan, risingPlan } from './rising';
@@ -71,6 +72,7 @@ export function answerLabels(query: LabelsQuery, { store, tiles, dictionary }: L
     from: null,
     approximate: false,
     maxError: 0,
+    resolution: resolutionOf(query.window),
     labels: [],
   };
   const endMinute = store.endMinute;

@@ -28,6 +28,7 @@ describe('tag regions', () => {
       from: ts - 59 * 60_000,
       approximate: false,
       maxError: 0,
+      resolution: '1m',
       total: 7,
       regions: [
         { region: 'BR', count: 2, posts: 2, share: 1 },

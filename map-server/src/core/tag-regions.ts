@@ -2,6 +2,7 @@
  * Tag mode: where in the world one tag is strongest. Reads each country's running totals for the window,
  * so it costs one map lookup per country that has held posts (a few hundred at most).
  */
+import { resolutionOf } from './tiers';
 import { WORLD, type TagRegion, type TagRegionsResponse } from '../../../common/browser/api';
 import type { WindowName } from '../../../common/browser/windows';
 import { BUCKET_MS, type WindowStore } from './window-store';
@@ -35,6 +36,7 @@ export function answerTagRegions(query: TagRegionsQuery, { store, dictionary }: 
     maxError: 0,
     total: 0,
     regions: [],
+    resolution: resolutionOf(query.window),
   };
   const from = store.windowFrom(query.window);
   response.from = from === null ? null : from * BUCKET_MS;

@@ -11,7 +11,7 @@
  * minute numbers (`floor(ms / 60_000)`).
  */
 import { modulo } from '../../../common/browser/modulo';
-import { WINDOWS } from '../../../common/browser/windows';
+import { WINDOWS, type WindowName } from '../../../common/browser/windows';
 
 /** Minutes the minute buckets reach back at least (the newest hour). */
 export const MINUTE_TIER = 60;
@@ -53,4 +53,10 @@ export const ROLL_UPS = [
 /** Whether a bucket starting at `start` must roll into its `size`-minute group, the newest minute being `newest`. */
 export function rollsUp(start: number, size: number, reach: number, newest: number): boolean {
   return start - modulo(start, size) + size - 1 <= newest - reach;
+}
+
+/** The bucket length a live window's start is rounded to (`resolution` in the answers): its oldest tier's. */
+export function resolutionOf(window: WindowName): '1m' | '10m' | '1h' {
+  const minutes = WINDOWS[window];
+  return minutes <= MINUTE_TIER ? '1m' : minutes <= TEN_MINUTE_TIER ? '10m' : '1h';
 }

@@ -317,6 +317,7 @@ describe('trends in a view', () => {
       total: 0,
       spark: { slots: 48, slotMs: 30 * MINUTE },
       referenceMinutes: 0,
+      resolution: '1h',
       trends: [],
     });
   });

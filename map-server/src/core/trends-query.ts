@@ -4,6 +4,7 @@
  * rising score and sparkline. Pure: reads what `TrendSources` names, at the store's current end, and nothing
  * else; does no I/O.
  */
+import { resolutionOf } from './tiers';
 import { RISING, SPARK_SLOTS, type Bbox, type SortName, type Trend, type TrendsResponse } from '../../../common/browser/api';
 import type { WindowName } from '../../../common/browser/windows';
 import { BUCKET_MS, type WindowStore } from './window-store';
@@ -71,6 +72,7 @@ export function answerTrends(query: TrendsQuery, sources: TrendSources): TrendsR
     total: 0,
     spark: { slots, slotMs: slotMinutes * BUCKET_MS },
     referenceMinutes: 0,
+    resolution: resolutionOf(query.window),
     trends: [],
   };
   const endMinute = store.endMinute;

@@ -22,6 +22,7 @@ import { HourSummary, decodeSummary, encodeSummary, mergeSummaries, summaryOf, t
 import { HOUR_MS, LATE_MINUTES, type ClosedHour, type KeyTally, type OpenHours } from '../core/history/open-hours';
 import type { HistorySource, HistorySpan } from '../core/history/history-answers';
 import type { BucketShelf } from './bucket-shelf';
+import { encodeShared, type SharedBucket } from './shared-bucket';
 
 export interface HistoryOptions {
   /** Days hourly buckets are kept for (`HISTORY_DAYS`). */
@@ -36,7 +37,7 @@ export interface HistoryOptions {
 export interface HistoryFeed {
   readonly openHours: Pick<OpenHours, 'forEachOpen' | 'version' | 'oldestHour'>;
   readonly windowsEndMs: number | null;
-  displayOf(key: string): string;
+  displayOf(key: string): string | undefined;
 }
 
 /** What reading the shelf at start took, for the log and /metrics. */
@@ -72,6 +73,11 @@ function parseName(name: string): { kind: 'hours' | 'days'; at: number; seq: num
   return { kind, at: kind === 'hours' ? ms / HOUR_MS : ms / HOUR_MS / HOURS_PER_DAY, seq: Number(match[3]) };
 }
 
+/** Tags as lines of the tags file: `key<TAB>display` (a tab or line break in a spelling becomes a space). */
+function tagLines(tags: readonly { key: string; display: string }[]): string {
+  return tags.map(({ key, display }) => `${key}\t${display.replace(/[\t\n]/g, ' ')}\n`).join('');
+}
+
 export class HistoryKeeper implements HistorySource {
   readonly dictionary: HistoryDictionary;
   /** Hour -> its parts; day -> its bucket. */
@@ -79,13 +85,18 @@ export class HistoryKeeper implements HistorySource {
   private readonly days = new Map<number, Part>();
   private readonly cache = new Map<string, HourSummary>();
   private cachedBytes = 0;
-  private openCache: { version: number; summaries: HourSummary[] } | null = null;
+  /** The open hours as buckets, by hour, each with the stamp it was built at (remade only when its hour changed). */
+  private openCache = new Map<number, { stamp: number; summary: HourSummary }>();
+  private openVersion = -1;
+  private openList: HourSummary[] = [];
   private feed: HistoryFeed | null = null;
   /** Buckets written or deleted so far: answers kept from the buckets are valid while it stands. */
   writes = 0;
   /** Hours closed and not yet written (a write failed): tried again at the next `store`. */
   private pending: ClosedHour[] = [];
   private failing = false;
+  /** Where each bucket written is shared, and each let go is withdrawn (null); none by default. */
+  private share: ((key: string, bytes: Uint8Array | null) => void) | null = null;
   /** Buckets that could not be read (damaged), each reported once. */
   private readonly unreadable = new Set<string>();
 
@@ -120,9 +131,55 @@ export class HistoryKeeper implements HistorySource {
     return { keeper, load };
   }
 
+  /** Whether the shelf holds no bucket (a fresh data directory, or none). */
+  get holdsNothing(): boolean {
+    return this.hours.size === 0 && this.days.size === 0;
+  }
+
   /** Where history is kept. */
   get storage(): 'files' | 'memory' {
     return this.shelf.kind;
+  }
+
+  /**
+   * Shares every hour and day from now on (`shared-bucket.ts`): an hour, all its parts together, each time a
+   * part is written; a day when it is made; a null when one is let go.
+   */
+  shareTo(share: (key: string, bytes: Uint8Array | null) => void): void {
+    this.share = share;
+  }
+
+  /**
+   * Takes in buckets another map-server shared, into a shelf that holds none (a fresh map-server): hours
+   * first, then days, each numbered after the last, so a day counts as made from the hours before it.
+   * Call before `restored(null)`, which then starts counting after the newest of them.
+   */
+  importShared(buckets: readonly SharedBucket[]): { hours: number; days: number } {
+    let seq = 0;
+    const taken = { hours: 0, days: 0 };
+    for (const kind of ['hours', 'days'] as const) {
+      for (const bucket of buckets) {
+        if (!bucket.key.startsWith(`${kind}/`)) continue;
+        const ids = bucket.tags.map(({ key, display }) => this.dictionary.intern(key, display));
+        const tallies = new Map<string, RegionTally>();
+        const { summary } = bucket;
+        summary.regions.forEach((region, r) => {
+          const tags = new Map<number, number>();
+          for (let row = summary.rowStart[r]; row < summary.rowStart[r + 1]; row += 1) tags.set(ids[summary.ids[row]], summary.counts[row]);
+          tallies.set(region, { posts: summary.posts[r], tags });
+        });
+        const added = this.dictionary.takeAdded();
+        if (added.length > 0) this.shelf.appendTags(tagLines(added));
+        const name = `${bucket.key}.${seq}.tmh`;
+        this.shelf.write(name, encodeSummary(summaryOf(summary.startHour, summary.hours, tallies)));
+        this.writes += 1;
+        if (kind === 'hours') this.partsOf(summary.startHour).push({ name, seq });
+        else this.keepDay(summary.startHour / HOURS_PER_DAY, { name, seq });
+        taken[kind] += 1;
+        seq += 1;
+      }
+    }
+    return taken;
   }
 
   /** Reads the engine's open hours and end from now on. */
@@ -136,6 +193,8 @@ export class HistoryKeeper implements HistorySource {
    */
   restored(nextSeq: number | null): { countFrom: number | null; nextSeq: number } {
     if (nextSeq !== null) {
+      // The days with hours, read before the parts go: a day made only from parts after the snapshot goes with them.
+      const daysWithHours = new Set([...this.hours.keys()].map((hour) => Math.floor(hour / HOURS_PER_DAY)));
       for (const [hour, parts] of this.hours) {
         const kept = parts.filter((part) => part.seq < nextSeq);
         for (const part of parts) if (part.seq >= nextSeq) this.remove(part.name);
@@ -144,7 +203,7 @@ export class HistoryKeeper implements HistorySource {
       }
       for (const [day, part] of this.days) {
         // A day made after the snapshot is made again from its hours, while they are kept.
-        if (part.seq >= nextSeq && this.hasHoursOf(day)) {
+        if (part.seq >= nextSeq && daysWithHours.has(day)) {
           this.remove(part.name);
           this.days.delete(day);
         }
@@ -173,15 +232,16 @@ export class HistoryKeeper implements HistorySource {
     try {
       while (this.pending.length > 0) {
         const hour = this.pending[0];
-        const summary = this.summaryOfKeys(hour.hour, hour.regions);
+        const summary = this.summaryOfKeys(hour.hour, hour.regions, hour.displays);
         // The tags first: a bucket on the shelf never holds an id the tags file lacks.
         const added = this.dictionary.takeAdded();
-        if (added.length > 0) this.shelf.appendTags(added.map(({ key, display }) => `${key}\t${display.replace(/[\t\n]/g, ' ')}\n`).join(''));
+        if (added.length > 0) this.shelf.appendTags(tagLines(added));
         const name = `hours/${hourName(hour.hour)}.${hour.seq}.tmh`;
         this.shelf.write(name, encodeSummary(summary));
         this.writes += 1;
         this.partsOf(hour.hour).push({ name, seq: hour.seq });
         this.pending.shift();
+        this.shareHour(hour.hour);
       }
       this.rollUp();
       if (this.failing) this.log.warn('history is written again');
@@ -287,11 +347,6 @@ export class HistoryKeeper implements HistorySource {
     return seq;
   }
 
-  private hasHoursOf(day: number): boolean {
-    for (let hour = day * HOURS_PER_DAY; hour < (day + 1) * HOURS_PER_DAY; hour += 1) if (this.hours.has(hour)) return true;
-    return false;
-  }
-
   /**
    * Makes the bucket of each day that is over (every hour of it closed) whose hours have parts it lacks, then
    * lets hours go past `hourlyDays` (their day made first) and days past `dailyDays`.
@@ -310,8 +365,10 @@ export class HistoryKeeper implements HistorySource {
       if ((over || end <= boundary) && !this.dayIsCurrent(day)) this.makeDay(day);
       if (end <= boundary) {
         for (let hour = day * HOURS_PER_DAY; hour < end; hour += 1) {
+          if (!this.hours.has(hour)) continue;
           for (const part of this.hours.get(hour) ?? []) this.remove(part.name);
           this.hours.delete(hour);
+          this.share?.(`hours/${hourName(hour)}`, null);
         }
       }
     }
@@ -321,6 +378,7 @@ export class HistoryKeeper implements HistorySource {
         if (day >= keepFrom) continue;
         this.remove(part.name);
         this.days.delete(day);
+        this.share?.(`days/${dayName(day)}`, null);
       }
     }
   }
@@ -343,6 +401,33 @@ export class HistoryKeeper implements HistorySource {
     this.shelf.write(name, encodeSummary(mergeSummaries(day * HOURS_PER_DAY, 24, summaries)));
     this.writes += 1;
     this.keepDay(day, { name, seq });
+    this.shareBucket(`days/${dayName(day)}`, () => this.bucket(name)[0]);
+  }
+
+  /** Shares an hour: all its parts as one bucket. */
+  private shareHour(hour: number): void {
+    this.shareBucket(`hours/${hourName(hour)}`, () =>
+      mergeSummaries(
+        hour,
+        1,
+        (this.hours.get(hour) ?? []).flatMap((part) => this.bucket(part.name)),
+      ),
+    );
+  }
+
+  /** Shares a bucket under `key`; its bytes made only when someone listens. */
+  private shareBucket(key: string, summary: () => HourSummary | undefined): void {
+    if (this.share === null) return;
+    const made = summary();
+    if (made === undefined) return;
+    this.share(
+      key,
+      encodeShared(
+        made,
+        (id) => this.dictionary.key(id),
+        (id) => this.dictionary.display(id),
+      ),
+    );
   }
 
   /** The parts of a day's hours numbered after `seq`. */
@@ -408,22 +493,29 @@ export class HistoryKeeper implements HistorySource {
     return [summary];
   }
 
-  /** The engine's open hours as buckets (their tags numbered here), made again only when a count changed. */
+  /** The engine's open hours as buckets (their tags numbered here), each made again only when a post landed in its hour. */
   private openSummaries(): HourSummary[] {
     const feed = this.feed;
     if (feed === null) return [];
-    const version = feed.openHours.version;
-    if (this.openCache?.version === version) return this.openCache.summaries;
-    const summaries: HourSummary[] = [];
-    feed.openHours.forEachOpen((hour, regions) => summaries.push(this.summaryOfKeys(hour, regions)));
-    this.openCache = { version, summaries };
-    return summaries;
+    if (feed.openHours.version === this.openVersion) return this.openList;
+    const kept = new Map<number, { stamp: number; summary: HourSummary }>();
+    feed.openHours.forEachOpen((hour, regions, displays, stamp) => {
+      const known = this.openCache.get(hour);
+      kept.set(hour, known?.stamp === stamp ? known : { stamp, summary: this.summaryOfKeys(hour, regions, displays) });
+    });
+    this.openCache = kept;
+    this.openVersion = feed.openHours.version;
+    this.openList = [...kept.values()].map(({ summary }) => summary);
+    return this.openList;
   }
 
-  /** An hour's counts by tag key as a bucket of ids (new tags numbered). */
-  private summaryOfKeys(hour: number, regions: ReadonlyMap<string, KeyTally>): HourSummary {
+  /**
+   * An hour's counts by tag key as a bucket of ids (new tags numbered, with the live counts' most frequent
+   * spelling when they still hold the tag, else the hour's first).
+   */
+  private summaryOfKeys(hour: number, regions: ReadonlyMap<string, KeyTally>, displays: ReadonlyMap<string, string>): HourSummary {
     const tallies = new Map<string, RegionTally>();
-    const displayOf = (key: string) => this.feed?.displayOf(key) ?? key;
+    const displayOf = (key: string) => this.feed?.displayOf(key) ?? displays.get(key) ?? key;
     for (const [region, tally] of regions) {
       const tags = new Map<number, number>();
       for (const [key, count] of tally.tags) tags.set(this.dictionary.intern(key, displayOf(key)), count);

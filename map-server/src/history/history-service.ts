@@ -5,6 +5,7 @@
  */
 import {
   type HistoryResponse,
+  type LabelsResponse,
   type StepName,
   type TagRegionsResponse,
   type TimelineResponse,
@@ -13,6 +14,8 @@ import {
 import type { Area } from '../core/area';
 import { areaKey } from '../core/area';
 import { AnswerCache } from '../core/answer-cache';
+import { answerHistoryLabels, type HistoryLabelsQuery } from '../core/history/history-labels';
+import { labelsQueryKey } from '../core/labels-query';
 import {
   answerHistoryTagRegions,
   answerHistoryTrends,
@@ -43,7 +46,7 @@ export interface HistoryRange {
 export class RangeRefused extends Error {}
 
 export class History {
-  private readonly answers = new AnswerCache<TrendsResponse | TagRegionsResponse>();
+  private readonly answers = new AnswerCache<TrendsResponse | TagRegionsResponse | LabelsResponse>();
 
   constructor(
     readonly keeper: HistoryKeeper,
@@ -69,6 +72,11 @@ export class History {
   trends(query: HistoryTrendsQuery): TrendsResponse {
     const key = `${areaKey(query)}|${query.window}|${query.sort}|${query.limit}|${query.atMs}`;
     return this.answers.get(`trends|${key}`, this.version, () => answerHistoryTrends(query, this.sourceFor(query.window === '30d')));
+  }
+
+  labels(query: HistoryLabelsQuery): LabelsResponse {
+    const key = `labels|${labelsQueryKey({ ...query, window: '1h' })}|${query.window}|${query.atMs}`;
+    return this.answers.get(key, this.version, () => answerHistoryLabels(query, this.sourceFor(query.window === '30d')));
   }
 
   tagRegions(query: HistoryTagRegionsQuery): TagRegionsResponse {

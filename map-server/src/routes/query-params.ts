@@ -26,6 +26,7 @@ import type { Area } from '../core/area';
 import type { TrendsQuery } from '../core/trends-query';
 import type { LabelsQuery } from '../core/labels-query';
 import type { HistoryTrendsQuery } from '../core/history/history-answers';
+import type { HistoryLabelsQuery } from '../core/history/history-labels';
 import type { StreamSubscription } from '../sse/stream-subscription';
 import { ApiError } from './api-error';
 
@@ -94,10 +95,17 @@ function readBbox(raw: string): Bbox {
   }
 }
 
-/** What `/api/labels` answers: a box (absent or empty: the world), the map's zoom, a window, a sort and a limit. */
-export function readLabelsQuery(query: LabelsQueryParams): LabelsQuery {
+/**
+ * What `/api/labels` answers: a box (absent or empty: the world), the map's zoom, a window, a sort, a limit and
+ * a tag; from the live counts (`live`), or from history for a moment (`at`) or a window longer than a day.
+ */
+export function readLabelsQuery(query: LabelsQueryParams): { live: LabelsQuery } | { history: HistoryLabelsQuery } {
   const bbox = query.bbox === undefined || query.bbox === '' ? null : readBbox(query.bbox);
-  return { bbox, zoom: query.zoom, window: query.window, sort: query.sort, limit: query.limit, tag: readTag(query.tag) };
+  const { window, zoom, sort, limit } = query;
+  const tag = readTag(query.tag);
+  const atMs = readTime('at', query.at);
+  if (atMs === null && isLiveWindow(window)) return { live: { bbox, zoom, window, sort, limit, tag } };
+  return { history: { bbox, zoom, window, sort, limit, tag, atMs } };
 }
 
 /** The tag filter's key, or null when absent or empty. */

@@ -75,8 +75,8 @@ export interface HistoryTrendsQuery extends Area {
   atMs: number | null;
 }
 
-/** The hours of a window: `windowHours` ending before `endHour`, which `at` (or now) sets. */
-function windowEnd(atMs: number | null, endMs: number | null): { endHour: number; asOf: number } | null {
+/** Where a window ends: the hour boundary at or before `at`, or (now) the hour after the newest event's. */
+export function windowEnd(atMs: number | null, endMs: number | null): { endHour: number; asOf: number } | null {
   if (atMs !== null) {
     const endHour = Math.floor(atMs / HOUR_MS);
     return { endHour, asOf: endHour * HOUR_MS };
@@ -118,20 +118,8 @@ export function answerHistoryTrends(query: HistoryTrendsQuery, source: HistorySo
   if (end === null) return response;
   const { recentHours, outerHours } = HISTORY_RISING[query.window];
   const span = source.span(end.endHour - Math.max(hours, outerHours), end.endHour);
-  // The window and its parts, as the span really covers them (whole days in daily history).
+  const { windowFrom, inWindow, inRecent, inReference, plan } = historyPlan(span, hours, recentHours, outerHours, source.firstHour);
   const toHour = span.toHour;
-  const windowFrom = Math.max(span.fromHour, toHour - Math.max(hours, span.resolution === '1d' ? 24 : 1));
-  const recentFrom = toHour - Math.max(recentHours, span.resolution === '1d' ? 24 : 1);
-  const inWindow = span.summaries.filter((s) => s.startHour >= windowFrom);
-  const inRecent = span.summaries.filter((s) => s.startHour >= recentFrom);
-  const inReference = span.summaries.filter((s) => s.startHour < recentFrom && s.startHour >= toHour - outerHours);
-  const coveredHours = source.firstHour === null ? 0 : Math.max(0, recentFrom - Math.max(toHour - outerHours, source.firstHour, span.fromHour));
-  const plan: RisingPlan = {
-    ...risingPlan('1h'),
-    recentMinutes: (toHour - recentFrom) * 60,
-    referenceMinutes: (recentFrom - (toHour - outerHours)) * 60,
-    coveredMinutes: coveredHours * 60,
-  };
   const regions = regionsOf(query);
   const { dictionary } = source;
   const keyOf = (id: number) => dictionary.key(id);
@@ -172,6 +160,51 @@ export function answerHistoryTrends(query: HistoryTrendsQuery, source: HistorySo
     };
   });
   return response;
+}
+
+/** A span's buckets cut into the window and the rising periods, and the plan the scores use. */
+export interface HistoryPeriods {
+  /** The window's first hour: `hours` before the span's end, or the span's start when shorter (whole days in daily history). */
+  windowFrom: number;
+  inWindow: HourSummary[];
+  inRecent: HourSummary[];
+  inReference: HourSummary[];
+  plan: RisingPlan;
+}
+
+/** `hour`, or the start of the bucket that holds it when one starts before it. */
+function bucketStart(summaries: readonly HourSummary[], hour: number): number {
+  let start = hour;
+  for (const summary of summaries) if (summary.startHour < start && summary.endHour > hour) start = summary.startHour;
+  return start;
+}
+
+/**
+ * Cuts a span into the window (`hours`), its recent part (`recentHours`) and the reference before it (to
+ * `outerHours`), as whole buckets (at least a day each in daily history), with the rising plan over the
+ * minutes they span, the reference only from the first hour history holds (`firstHour`).
+ */
+export function historyPlan(span: HistorySpan, hours: number, recentHours: number, outerHours: number, firstHour: number | null): HistoryPeriods {
+  const toHour = span.toHour;
+  const least = span.resolution === '1d' ? 24 : 1;
+  // A day read whole where the span turns from days to hours starts its period: a bucket is never split.
+  const windowFrom = bucketStart(span.summaries, Math.max(span.fromHour, toHour - Math.max(hours, least)));
+  const recentFrom = bucketStart(span.summaries, toHour - Math.max(recentHours, least));
+  const referenceFrom = toHour - outerHours;
+  const coveredHours = firstHour === null ? 0 : Math.max(0, recentFrom - Math.max(referenceFrom, firstHour, span.fromHour));
+  const plan: RisingPlan = {
+    ...risingPlan('1h'),
+    recentMinutes: (toHour - recentFrom) * 60,
+    referenceMinutes: Math.max(0, recentFrom - referenceFrom) * 60,
+    coveredMinutes: coveredHours * 60,
+  };
+  return {
+    windowFrom,
+    inWindow: span.summaries.filter((s) => s.startHour >= windowFrom),
+    inRecent: span.summaries.filter((s) => s.startHour >= recentFrom),
+    inReference: span.summaries.filter((s) => s.startHour < recentFrom && s.startHour >= referenceFrom),
+    plan,
+  };
 }
 
 export interface HistoryTagRegionsQuery {

@@ -158,8 +158,9 @@ export function timeline(
   const counts = new Float64Array(steps);
   const posts = new Float64Array(steps);
   for (const summary of summaries) {
+    // A bucket from `toHour` on is outside even when the last step is cut short by `toHour`.
+    if (summary.startHour < fromHour || summary.startHour >= toHour) continue;
     const step = Math.floor((summary.startHour - fromHour) / stepHours);
-    if (step < 0 || step >= steps) continue;
     for (const name of regions) {
       const region = summary.regionIndex(name);
       if (region < 0) continue;

@@ -32,10 +32,15 @@ export interface ClosedHour {
   seq: number;
   hour: number;
   regions: Map<string, KeyTally>;
+  /** The first spelling seen of each tag in the hour (key -> display). */
+  displays: Map<string, string>;
 }
 
 interface OpenHour {
   regions: Map<string, KeyTally>;
+  displays: Map<string, string>;
+  /** The store's `version` when a post last landed in it: a reader keeps what it built from this hour while it stands. */
+  stamp: number;
   /** Arrival time of its newest post (ms). */
   touchedMs: number;
 }
@@ -54,6 +59,10 @@ export interface OpenHoursSnapshot {
   tagCounts: Uint32Array;
   keys: string[];
   counts: Float64Array;
+  /** Per hour, how many spellings; then the spellings' keys and forms. */
+  displayCounts: Uint32Array;
+  displayKeys: string[];
+  displays: string[];
 }
 
 export class OpenHours {
@@ -79,13 +88,16 @@ export class OpenHours {
     this.floorHour = countFrom ?? Number.NEGATIVE_INFINITY;
   }
 
-  /** Counts a post of event time `tsMs` in `regions`, with its tag keys, arrived at `arrivalMs`. */
-  add(tsMs: number, regions: readonly string[], keys: readonly string[], arrivalMs: number): void {
+  /** Counts a post of event time `tsMs` in `regions`, with its tag keys and their spellings, arrived at `arrivalMs`. */
+  add(tsMs: number, regions: readonly string[], keys: readonly string[], displays: readonly string[], arrivalMs: number): void {
     const hour = Math.floor(tsMs / HOUR_MS);
     if (hour < this.floorHour) return;
     let open = this.hours.get(hour);
-    if (open === undefined) this.hours.set(hour, (open = { regions: new Map(), touchedMs: arrivalMs }));
+    if (open === undefined) this.hours.set(hour, (open = { regions: new Map(), displays: new Map(), touchedMs: arrivalMs, stamp: 0 }));
     open.touchedMs = Math.max(open.touchedMs, arrivalMs);
+    keys.forEach((key, i) => {
+      if (!open.displays.has(key)) open.displays.set(key, displays[i] ?? key);
+    });
     for (const region of regions) {
       let tally = open.regions.get(region);
       if (tally === undefined) open.regions.set(region, (tally = { posts: 0, tags: new Map() }));
@@ -93,6 +105,7 @@ export class OpenHours {
       for (const key of keys) tally.tags.set(key, (tally.tags.get(key) ?? 0) + 1);
     }
     this.version += 1;
+    open.stamp = this.version;
   }
 
   /**
@@ -109,16 +122,22 @@ export class OpenHours {
       const over = force ? hour < endHour : (hour + 1) * HOUR_MS + LATE_MINUTES * 60_000 <= endMs && open.touchedMs <= nowMs - IDLE_MS;
       if (!over) continue;
       this.hours.delete(hour);
-      closed.push({ seq: this.seq, hour, regions: open.regions });
+      closed.push({ seq: this.seq, hour, regions: open.regions, displays: open.displays });
       this.seq += 1;
     }
     if (closed.length > 0) this.version += 1;
     return closed;
   }
 
-  /** The open hours (hours since the epoch, oldest first) and their counts, for queries. */
-  forEachOpen(visit: (hour: number, regions: ReadonlyMap<string, KeyTally>) => void): void {
-    for (const hour of [...this.hours.keys()].sort((a, b) => a - b)) visit(hour, (this.hours.get(hour) as OpenHour).regions);
+  /**
+   * The open hours (hours since the epoch, oldest first), their counts and spellings, and the `version` when
+   * each last changed (`stamp`), for queries.
+   */
+  forEachOpen(visit: (hour: number, regions: ReadonlyMap<string, KeyTally>, displays: ReadonlyMap<string, string>, stamp: number) => void): void {
+    for (const hour of [...this.hours.keys()].sort((a, b) => a - b)) {
+      const open = this.hours.get(hour) as OpenHour;
+      visit(hour, open.regions, open.displays, open.stamp);
+    }
   }
 
   /** The first open hour, or null. */
@@ -137,7 +156,15 @@ export class OpenHours {
     const tagCounts: number[] = [];
     const keys: string[] = [];
     const counts: number[] = [];
+    const displayCounts: number[] = [];
+    const displayKeys: string[] = [];
+    const displays: string[] = [];
     for (const [hour, open] of this.hours) {
+      displayCounts.push(open.displays.size);
+      for (const [key, display] of open.displays) {
+        displayKeys.push(key);
+        displays.push(display);
+      }
       hours.push(hour);
       touchedMs.push(open.touchedMs);
       regionCounts.push(open.regions.size);
@@ -162,6 +189,9 @@ export class OpenHours {
       tagCounts: Uint32Array.from(tagCounts),
       keys,
       counts: Float64Array.from(counts),
+      displayCounts: Uint32Array.from(displayCounts),
+      displayKeys,
+      displays,
     };
   }
 
@@ -178,15 +208,21 @@ export class OpenHours {
     const keys = checkStrings(s.keys, `${where}.keys`);
     checkSum(tagCounts, keys.length, `${where}.tagCounts`);
     const counts = checkTyped(s.counts, Float64Array, `${where}.counts`, keys.length);
+    const displayCounts = checkTyped(s.displayCounts, Uint32Array, `${where}.displayCounts`, hours.length);
+    const displayKeys = checkStrings(s.displayKeys, `${where}.displayKeys`);
+    checkSum(displayCounts, displayKeys.length, `${where}.displayCounts`);
+    const displays = checkStrings(s.displays, `${where}.displays`, displayKeys.length);
     const restored = new OpenHours();
     restored.seq = checkNumber(s.seq, `${where}.seq`, true);
     const floorHour = s.floorHour === Number.NEGATIVE_INFINITY ? Number.NEGATIVE_INFINITY : checkNumber(s.floorHour, `${where}.floorHour`, true);
     restored.floorHour = floorHour;
     let r = 0;
     let k = 0;
+    let d = 0;
     hours.forEach((hour, h) => {
       if (!Number.isSafeInteger(hour) || restored.hours.has(hour)) damaged(`${where}.hours`, `holds ${hour} twice or not as a whole hour`);
-      const open: OpenHour = { regions: new Map(), touchedMs: touchedMs[h] };
+      const open: OpenHour = { regions: new Map(), displays: new Map(), touchedMs: touchedMs[h], stamp: 0 };
+      for (let i = 0; i < displayCounts[h]; i += 1, d += 1) open.displays.set(displayKeys[d], displays[d]);
       for (let i = 0; i < regionCounts[h]; i += 1, r += 1) {
         const tags = new Map<string, number>();
         for (let j = 0; j < tagCounts[r]; j += 1, k += 1) tags.set(keys[k], counts[k]);

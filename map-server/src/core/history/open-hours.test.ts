@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { HOUR_MS, IDLE_MS, LATE_MINUTES, OpenHours, type ClosedHour } from './open-hours';
+
+const H = 400_000;
+const LATE_MS = LATE_MINUTES * 60_000;
+/** The first ms after hour H + `n`. */
+const endOf = (n: number) => (H + n + 1) * HOUR_MS;
+
+/** Closed hours as plain data: part, hour, and per region its posts and tags. */
+function plain(closed: ClosedHour[]) {
+  return closed.map(({ seq, hour, regions }) => ({
+    seq,
+    hour,
+    regions: Object.fromEntries([...regions].map(([region, tally]) => [region, { posts: tally.posts, tags: Object.fromEntries(tally.tags) }])),
+  }));
+}
+
+/** Open hours with one post in hour H, arrived at `arrivalMs`. */
+function oneHour(arrivalMs = 0): OpenHours {
+  const open = new OpenHours();
+  open.add(H * HOUR_MS + 5, ['world', 'FR'], ['a', 'b'], ['a', 'b'], arrivalMs);
+  return open;
+}
+
+describe('open hours', () => {
+  it('counts posts per hour, region and tag key', () => {
+    const open = oneHour();
+    open.add(H * HOUR_MS + 9, ['world'], ['a'], ['a'], 1);
+    open.add((H + 1) * HOUR_MS, ['world'], ['c'], ['c'], 2);
+    expect(plain(open.close(endOf(5), 1e12, true))).toEqual([
+      { seq: 0, hour: H, regions: { world: { posts: 2, tags: { a: 2, b: 1 } }, FR: { posts: 1, tags: { a: 1, b: 1 } } } },
+      { seq: 1, hour: H + 1, regions: { world: { posts: 1, tags: { c: 1 } } } },
+    ]);
+  });
+
+  it('closes an hour once the windows end LATE_MINUTES past it, not a ms before', () => {
+    const idle = 1_000_000;
+    expect(oneHour().close(endOf(0) + LATE_MS - 1, idle)).toEqual([]);
+    expect(
+      oneHour()
+        .close(endOf(0) + LATE_MS, idle)
+        .map((c) => c.hour),
+    ).toEqual([H]);
+  });
+
+  it('closes an hour once no post landed in it for IDLE_MS of arrival time, not a ms before', () => {
+    const end = endOf(3);
+    expect(oneHour(50_000).close(end, 50_000 + IDLE_MS - 1)).toEqual([]);
+    expect(
+      oneHour(50_000)
+        .close(end, 50_000 + IDLE_MS)
+        .map((c) => c.hour),
+    ).toEqual([H]);
+    // A later post into the hour restarts its idle time.
+    const open = oneHour(50_000);
+    open.add(H * HOUR_MS, ['world'], ['a'], ['a'], 60_000);
+    expect(open.close(end, 50_000 + IDLE_MS)).toEqual([]);
+    expect(open.close(end, 60_000 + IDLE_MS)).toHaveLength(1);
+  });
+
+  it('closes every hour but the current one when forced, idle or not', () => {
+    const open = new OpenHours();
+    for (const n of [0, 1, 2]) open.add((H + n) * HOUR_MS, ['world'], ['a'], ['a'], 9);
+    expect(open.close((H + 2) * HOUR_MS + 1, 9, true).map((c) => [c.seq, c.hour])).toEqual([
+      [0, H],
+      [1, H + 1],
+    ]);
+    expect(open.oldestHour).toBe(H + 2);
+  });
+
+  it('opens a closed hour again for a late post, as a new part with the next number', () => {
+    const open = oneHour();
+    const versionBefore = open.version;
+    expect(open.close(endOf(1), 1e9).map((c) => c.seq)).toEqual([0]);
+    expect(open.version).toBeGreaterThan(versionBefore);
+    expect(open.oldestHour).toBeNull();
+    open.add(H * HOUR_MS + 7, ['world'], ['z'], ['z'], 2e9);
+    expect(open.nextSeq).toBe(1);
+    expect(plain(open.close(endOf(1), 3e9))).toEqual([{ seq: 1, hour: H, regions: { world: { posts: 1, tags: { z: 1 } } } }]);
+    expect(open.nextSeq).toBe(2);
+  });
+
+  it('closes alike after a snapshot and restore', () => {
+    const posts = fc.array(
+      fc.record({
+        hour: fc.integer({ min: 0, max: 4 }),
+        regions: fc.subarray(['world', 'FR', 'c6/1/2'], { minLength: 1 }),
+        keys: fc.uniqueArray(fc.constantFrom('a', 'b', 'c', 'd'), { maxLength: 3 }),
+        arrival: fc.integer({ min: 0, max: 20_000 }),
+      }),
+      { maxLength: 30 },
+    );
+    fc.assert(
+      fc.property(posts, fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 30_000 }), fc.boolean(), (list, endHour, now, force) => {
+        const open = new OpenHours();
+        open.resume(7, null);
+        for (const p of list) open.add((H + p.hour) * HOUR_MS + 1, p.regions, p.keys, p.keys, p.arrival);
+        const copy = OpenHours.restore(structuredClone(open.snapshot()));
+        expect(copy.nextSeq).toBe(open.nextSeq);
+        const endMs = (H + endHour) * HOUR_MS + LATE_MS;
+        expect(plain(copy.close(endMs, now, force))).toEqual(plain(open.close(endMs, now, force)));
+        expect(plain(copy.close(endMs + 10 * HOUR_MS, 1e9, true))).toEqual(plain(open.close(endMs + 10 * HOUR_MS, 1e9, true)));
+      }),
+    );
+  });
+
+  it('keeps its floor through a snapshot', () => {
+    const open = new OpenHours();
+    open.resume(3, H + 1);
+    const copy = OpenHours.restore(open.snapshot());
+    copy.add(H * HOUR_MS, ['world'], ['a'], ['a'], 0);
+    expect(copy.oldestHour).toBeNull();
+    copy.add((H + 1) * HOUR_MS, ['world'], ['a'], ['a'], 0);
+    expect(copy.close(endOf(5), 1e9).map((c) => [c.seq, c.hour])).toEqual([[3, H + 1]]);
+  });
+
+  it('refuses a damaged snapshot with a RangeError naming the field', () => {
+    const open = oneHour();
+    open.add((H + 1) * HOUR_MS, ['world'], ['c'], ['c'], 0);
+    const good = open.snapshot();
+    const refused = (change: Record<string, unknown>) => () => OpenHours.restore({ ...good, ...change });
+    expect(() => OpenHours.restore(null)).toThrow(new RangeError('history: expected an object, got null'));
+    expect(refused({ hours: [H, H + 1] })).toThrow(new RangeError('history.hours: expected a Float64Array, got Array'));
+    expect(refused({ touchedMs: new Float64Array(1) })).toThrow(new RangeError('history.touchedMs: expected 2 entries, got 1'));
+    expect(refused({ regionCounts: Uint32Array.of(2, 2) })).toThrow(/^history\.regionCounts: add up to 4 entries/);
+    expect(refused({ regions: ['world', 'FR', 3] })).toThrow(new RangeError('history.regions[2]: expected a string, got number'));
+    expect(refused({ posts: new Float64Array(2) })).toThrow(new RangeError('history.posts: expected 3 entries, got 2'));
+    expect(refused({ tagCounts: Uint32Array.of(1, 1, 1) })).toThrow(/^history\.tagCounts: add up to 3 entries/);
+    expect(refused({ keys: 'a' })).toThrow(/^history\.keys: expected an array of strings/);
+    expect(refused({ counts: new Float64Array(1) })).toThrow(new RangeError('history.counts: expected 5 entries, got 1'));
+    expect(refused({ seq: 1.5 })).toThrow(new RangeError('history.seq: expected an integer, got 1.5'));
+    expect(refused({ floorHour: 'x' })).toThrow(new RangeError('history.floorHour: expected an integer, got string'));
+    expect(refused({ hours: Float64Array.of(H, H) })).toThrow(new RangeError(`history.hours: holds ${H} twice or not as a whole hour`));
+    expect(refused({ hours: Float64Array.of(H, H + 0.5) })).toThrow(/^history\.hours: holds/);
+  });
+
+  it('numbers parts from the seq it resumes at and counts nothing before countFrom', () => {
+    const open = new OpenHours();
+    open.resume(41, H + 2);
+    open.add((H + 1) * HOUR_MS + HOUR_MS - 1, ['world'], ['old'], ['old'], 0);
+    expect(open.oldestHour).toBeNull();
+    const version = open.version;
+    open.add((H + 2) * HOUR_MS, ['world'], ['new'], ['new'], 0);
+    open.add((H + 3) * HOUR_MS, ['world'], ['new'], ['new'], 0);
+    expect(open.version).toBe(version + 2);
+    expect(plain(open.close(endOf(3) + LATE_MS, 1e9))).toEqual([
+      { seq: 41, hour: H + 2, regions: { world: { posts: 1, tags: { new: 1 } } } },
+      { seq: 42, hour: H + 3, regions: { world: { posts: 1, tags: { new: 1 } } } },
+    ]);
+    open.resume(50, null);
+    open.add(0, ['world'], ['any'], ['any'], 0);
+    expect(open.close(endOf(9), 1e9).map((c) => [c.seq, c.hour])).toEqual([[50, 0]]);
+  });
+});

@@ -1,0 +1,315 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { HistoryKeeper, type HistoryOptions } from './history-keeper';
+import { FileShelf, MemoryShelf, type BucketShelf } from './bucket-shelf';
+import { HOUR_MS, LATE_MINUTES, OpenHours, type ClosedHour } from '../core/history/open-hours';
+import { addUp, postsIn } from '../core/history/history-query';
+import type { HourSummary } from '../core/history/hour-summary';
+import { answerHistoryTrends } from '../core/history/history-answers';
+
+/** Day D of the tests (days since the epoch) and its first hour. */
+const D = 20_000;
+const DH = D * 24;
+const LATE_MS = LATE_MINUTES * 60_000;
+
+/** A part of `hour` with `posts` posts in the world, each tagged with every key of `keys`. */
+function part(seq: number, hour: number, keys: Record<string, number>, posts = Math.max(1, ...Object.values(keys))): ClosedHour {
+  return { seq, hour, regions: new Map([['world', { posts, tags: new Map(Object.entries(keys)) }]]), displays: new Map() };
+}
+
+/** A keeper on `shelf` fed by open hours and a windows' end the test moves. */
+function keeperOn(shelf: BucketShelf, options: Partial<HistoryOptions> = {}) {
+  const warnings: string[] = [];
+  const { keeper } = HistoryKeeper.open(shelf, { hourlyDays: 30, dailyDays: 365, ...options }, { warn: (message: string) => warnings.push(message) });
+  const feed = { openHours: new OpenHours(), windowsEndMs: null as number | null, displayOf: (key: string) => key.toUpperCase() };
+  keeper.attach(feed);
+  /** Moves the windows' end to `ms` and stores `closed`. */
+  const storeAt = (ms: number, closed: ClosedHour[]) => {
+    feed.windowsEndMs = ms;
+    keeper.store(closed);
+  };
+  return { keeper, feed, warnings, storeAt };
+}
+
+/** Tag key -> posts in the world over the buckets. */
+function worldTags(keeper: HistoryKeeper, summaries: readonly HourSummary[]): Record<string, number> {
+  return Object.fromEntries([...addUp(summaries, ['world'])].map(([id, count]) => [keeper.dictionary.key(id), count]).sort());
+}
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const shelves: [string, () => BucketShelf][] = [
+  ['memory', () => new MemoryShelf()],
+  [
+    'files',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'trendmap-history-'));
+      dirs.push(dir);
+      return new FileShelf(dir);
+    },
+  ],
+];
+
+describe.each(shelves)('history keeper on a %s shelf', (_, makeShelf) => {
+  it('reads stored hours back by span, with their parts added up', () => {
+    const shelf = makeShelf();
+    const { keeper, storeAt } = keeperOn(shelf);
+    storeAt((DH + 3) * HOUR_MS, [part(0, DH, { a: 2, b: 1 }), part(1, DH + 1, { a: 1 }), part(2, DH, { c: 4 })]);
+    expect(shelf.list().sort()).toEqual([`hours/2024-10-04T00.0.tmh`, `hours/2024-10-04T00.2.tmh`, `hours/2024-10-04T01.1.tmh`]);
+    const span = keeper.span(DH, DH + 2);
+    expect(span).toMatchObject({ fromHour: DH, toHour: DH + 2, resolution: '1h' });
+    expect(worldTags(keeper, span.summaries)).toEqual({ a: 3, b: 1, c: 4 });
+    expect(worldTags(keeper, keeper.span(DH + 1, DH + 2).summaries)).toEqual({ a: 1 });
+    expect(keeper.dictionary.display(keeper.dictionary.idOf('c'))).toBe('C');
+    // Another keeper on the same shelf reads what this one wrote, tags included.
+    const again = keeperOn(shelf).keeper;
+    expect(worldTags(again, again.span(DH, DH + 2).summaries)).toEqual({ a: 3, b: 1, c: 4 });
+    expect(again.dictionary.display(again.dictionary.idOf('c'))).toBe('C');
+  });
+
+  it('adds the open hours to a span', () => {
+    const { keeper, feed, storeAt } = keeperOn(makeShelf());
+    feed.openHours.add((DH + 1) * HOUR_MS, ['world'], ['z'], ['z'], 0);
+    storeAt((DH + 1) * HOUR_MS, [part(0, DH, { a: 1 })]);
+    expect(worldTags(keeper, keeper.span(DH, DH + 2).summaries)).toEqual({ a: 1, z: 1 });
+    expect(worldTags(keeper, keeper.span(DH, DH + 1).summaries)).toEqual({ a: 1 });
+  });
+
+  it('rolls a day into one bucket once every hour of it is closed', () => {
+    const shelf = makeShelf();
+    const { keeper, feed, storeAt } = keeperOn(shelf);
+    storeAt((DH + 24) * HOUR_MS + LATE_MS - 1, [part(0, DH, { a: 1 }), part(1, DH + 23, { a: 2, b: 1 })]);
+    expect(shelf.list().filter((name) => name.startsWith('days/'))).toEqual([]);
+    // Its last hour still open: not yet.
+    feed.openHours.add((DH + 23) * HOUR_MS, ['world'], ['c'], ['c'], 0);
+    storeAt((DH + 24) * HOUR_MS + LATE_MS, []);
+    expect(shelf.list().filter((name) => name.startsWith('days/'))).toEqual([]);
+    feed.openHours.close((DH + 30) * HOUR_MS, 1e9);
+    storeAt((DH + 24) * HOUR_MS + LATE_MS, [part(2, DH + 23, { c: 1 })]);
+    expect(shelf.list().filter((name) => name.startsWith('days/'))).toEqual(['days/2024-10-04.2.tmh']);
+    const days = keeper.span(DH, DH + 24, true);
+    expect(days.summaries.map((s) => [s.startHour, s.hours])).toEqual([[DH, 24]]);
+    expect(worldTags(keeper, days.summaries)).toEqual({ a: 3, b: 1, c: 1 });
+    expect(worldTags(keeper, keeper.span(DH, DH + 24).summaries)).toEqual({ a: 3, b: 1, c: 1 });
+    expect(keeper.span(DH, DH + 24).summaries.every((s) => s.hours === 1)).toBe(true);
+  });
+
+  it('lets hours go past hourlyDays once their day is written, and answers from the day, never past the moment asked', () => {
+    const shelf = makeShelf();
+    const { keeper, storeAt } = keeperOn(shelf, { hourlyDays: 1 });
+    storeAt((DH + 5) * HOUR_MS, [part(0, DH + 2, { a: 1 }), part(1, DH + 20, { b: 2 })]);
+    storeAt((DH + 48 + 5) * HOUR_MS, [part(2, DH + 24 + 1, { c: 1 })]);
+    expect(shelf.list().sort()).toEqual(['days/2024-10-04.1.tmh', 'days/2024-10-05.2.tmh', 'hours/2024-10-05T01.2.tmh']);
+    expect(keeper.hourlyFrom).toBe(DH + 24);
+    // From inside day D to inside day D+1 (hourly): day D, then the hours.
+    const mixed = keeper.span(DH + 3, DH + 24 + 4);
+    expect(mixed).toMatchObject({ fromHour: DH, toHour: DH + 28, resolution: '1d' });
+    expect(worldTags(keeper, mixed.summaries)).toEqual({ a: 1, b: 2, c: 1 });
+    // Ending inside day D (daily history): rounded back to the start of day D, so day D - 1, which is empty.
+    expect(keeper.span(DH + 3, DH + 5)).toMatchObject({ summaries: [], fromHour: DH - 24, toHour: DH, resolution: '1d' });
+    // Ending at the start of day D + 1: day D whole.
+    const day = keeper.span(DH - 30, DH + 24);
+    expect(day).toMatchObject({ fromHour: DH - 48, toHour: DH + 24, resolution: '1d' });
+    expect(worldTags(keeper, day.summaries)).toEqual({ a: 1, b: 2 });
+    expect(keeper.span(DH + 24, DH + 26).resolution).toBe('1h');
+  });
+
+  it('deletes days past dailyDays, and keeps them for ever at 0', () => {
+    for (const dailyDays of [2, 0]) {
+      const shelf = makeShelf();
+      const { storeAt } = keeperOn(shelf, { hourlyDays: 1, dailyDays });
+      storeAt((DH + 25) * HOUR_MS, [part(0, DH, { a: 1 })]);
+      storeAt((DH + 48 + 1) * HOUR_MS, [part(1, DH + 48, { a: 1 })]);
+      expect(shelf.list().filter((name) => name.startsWith('days/'))).toEqual(['days/2024-10-04.0.tmh']);
+      storeAt((DH + 72 - 1) * HOUR_MS, []);
+      expect(shelf.list().filter((name) => name.startsWith('days/'))).toEqual(['days/2024-10-04.0.tmh']);
+      storeAt((DH + 72) * HOUR_MS, []);
+      expect(shelf.list().filter((name) => name.startsWith('days/'))).toEqual(dailyDays === 0 ? ['days/2024-10-04.0.tmh'] : []);
+    }
+  });
+
+  it('adds a late part to the day bucket once the hours were let go, without counting them twice', () => {
+    const shelf = makeShelf();
+    const { keeper, storeAt } = keeperOn(shelf, { hourlyDays: 1 });
+    storeAt((DH + 24) * HOUR_MS + LATE_MS, [part(0, DH + 1, { a: 2 }), part(1, DH + 2, { b: 1 })]);
+    storeAt((DH + 48) * HOUR_MS, [part(2, DH + 47, { x: 1 })]);
+    expect(shelf.list().sort()).toEqual(['days/2024-10-04.1.tmh', 'hours/2024-10-05T23.2.tmh']);
+    storeAt((DH + 48) * HOUR_MS, [part(3, DH + 1, { a: 5, c: 1 })]);
+    expect(shelf.list().sort()).toEqual(['days/2024-10-04.3.tmh', 'hours/2024-10-05T23.2.tmh']);
+    expect(worldTags(keeper, keeper.span(DH, DH + 24).summaries)).toEqual({ a: 7, b: 1, c: 1 });
+    const again = keeperOn(shelf, { hourlyDays: 1 });
+    again.feed.windowsEndMs = (DH + 48) * HOUR_MS;
+    expect(worldTags(again.keeper, again.keeper.span(DH, DH + 24).summaries)).toEqual({ a: 7, b: 1, c: 1 });
+  });
+
+  it('after a restore, deletes the parts written after the snapshot and the days made from them', () => {
+    const shelf = makeShelf();
+    const { storeAt } = keeperOn(shelf);
+    storeAt((DH + 24) * HOUR_MS + LATE_MS, [part(0, DH + 1, { a: 1 }), part(1, DH + 2, { a: 1 }), part(2, DH + 2, { b: 1 })]);
+    storeAt((DH + 48) * HOUR_MS + LATE_MS, [part(3, DH + 24, { a: 1 }), part(4, DH + 25, { b: 1 })]);
+    expect(
+      shelf
+        .list()
+        .filter((name) => name.startsWith('days/'))
+        .sort(),
+    ).toEqual(['days/2024-10-04.2.tmh', 'days/2024-10-05.4.tmh']);
+    const { keeper } = keeperOn(shelf);
+    expect(keeper.restored(2)).toEqual({ countFrom: null, nextSeq: 2 });
+    // Day D+1 was made only from parts after the snapshot: it goes with them.
+    expect(shelf.list().sort()).toEqual(['hours/2024-10-04T01.0.tmh', 'hours/2024-10-04T02.1.tmh']);
+    expect(worldTags(keeper, keeper.span(DH, DH + 48).summaries)).toEqual({ a: 2 });
+  });
+
+  it('keeps a day whose hours were let go before the restore (it cannot be made again)', () => {
+    const shelf = makeShelf();
+    const { storeAt } = keeperOn(shelf, { hourlyDays: 1 });
+    storeAt((DH + 24) * HOUR_MS + LATE_MS, [part(0, DH + 1, { a: 1 })]);
+    storeAt((DH + 48) * HOUR_MS + LATE_MS, [part(1, DH + 25, { b: 1 })]);
+    storeAt((DH + 48) * HOUR_MS + LATE_MS, [part(2, DH + 3, { c: 1 })]);
+    expect(shelf.list().sort()).toEqual(['days/2024-10-04.2.tmh', 'days/2024-10-05.1.tmh', 'hours/2024-10-05T01.1.tmh']);
+    const { keeper, feed } = keeperOn(shelf, { hourlyDays: 1 });
+    keeper.restored(1);
+    expect(shelf.list().sort()).toEqual(['days/2024-10-04.2.tmh']);
+    feed.windowsEndMs = (DH + 48) * HOUR_MS;
+    expect(worldTags(keeper, keeper.span(DH, DH + 48).summaries)).toEqual({ a: 1, c: 1 });
+  });
+
+  it('without a snapshot, counts from after the newest hour kept, and numbers after the highest part', () => {
+    const empty = keeperOn(makeShelf()).keeper;
+    expect(empty.restored(null)).toEqual({ countFrom: null, nextSeq: 0 });
+    const shelf = makeShelf();
+    const { storeAt } = keeperOn(shelf, { hourlyDays: 1 });
+    storeAt((DH + 24) * HOUR_MS + LATE_MS, [part(7, DH + 1, { a: 1 }), part(3, DH + 3, { a: 1 })]);
+    storeAt((DH + 48) * HOUR_MS, []);
+    expect(shelf.list()).toEqual(['days/2024-10-04.7.tmh']);
+    expect(keeperOn(shelf).keeper.restored(null)).toEqual({ countFrom: DH + 24, nextSeq: 8 });
+    storeAt((DH + 48) * HOUR_MS, [part(9, DH + 30, { a: 1 }), part(8, DH + 29, { a: 1 })]);
+    expect(keeperOn(shelf).keeper.restored(null)).toEqual({ countFrom: DH + 31, nextSeq: 10 });
+  });
+
+  it('leaves a damaged bucket out of answers, and says so once', () => {
+    const shelf = makeShelf();
+    const { storeAt } = keeperOn(shelf);
+    storeAt((DH + 3) * HOUR_MS, [part(0, DH, { a: 1 }), part(1, DH + 1, { b: 1 })]);
+    if (shelf instanceof FileShelf) writeFileSync(join(dirs[dirs.length - 1], 'hours/2024-10-04T01.1.tmh'), 'not a bucket');
+    else shelf.write('hours/2024-10-04T01.1.tmh', new TextEncoder().encode('not a bucket'));
+    const { keeper, warnings } = keeperOn(shelf);
+    expect(worldTags(keeper, keeper.span(DH, DH + 2).summaries)).toEqual({ a: 1 });
+    expect(worldTags(keeper, keeper.span(DH, DH + 2).summaries)).toEqual({ a: 1 });
+    expect(warnings).toEqual([
+      'history bucket hours/2024-10-04T01.1.tmh cannot be read (is not a history bucket (its first bytes are not "TMH1")); it is left out of answers',
+    ]);
+  });
+});
+
+describe('history keeper over a random run', () => {
+  it('never counts a post twice or loses one, across parts, late parts, days and hours let go', () => {
+    const step = fc.oneof(
+      {
+        weight: 5,
+        arbitrary: fc.record({
+          kind: fc.constant('post' as const),
+          lagMs: fc.integer({ min: 0, max: 70 * HOUR_MS }),
+          cc: fc.constantFrom('FR', 'JP'),
+          keys: fc.uniqueArray(fc.constantFrom('a', 'b', 'c', 'd'), { maxLength: 2 }),
+        }),
+      },
+      { weight: 2, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 9 * HOUR_MS }) }) },
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 60 }), fc.constantFrom(1, 2), fc.constantFrom(1, undefined), (steps, hourlyDays, cacheBytes) => {
+        const shelf = new MemoryShelf();
+        const { keeper, feed, storeAt } = keeperOn(shelf, { hourlyDays, dailyDays: 0, cacheBytes });
+        const posts: { hour: number; cc: string; keys: string[] }[] = [];
+        let endMs = DH * HOUR_MS;
+        let now = 0;
+        for (const s of steps) {
+          now += 1_000;
+          if (s.kind === 'advance') endMs += s.ms;
+          else {
+            const ts = Math.max(0, endMs - s.lagMs);
+            feed.openHours.add(ts, ['world', s.cc], s.keys, s.keys, now);
+            posts.push({ hour: Math.floor(ts / HOUR_MS), cc: s.cc, keys: s.keys });
+          }
+          storeAt(endMs, feed.openHours.close(endMs, now));
+        }
+        storeAt(endMs, feed.openHours.close(endMs, now + 1e9, true));
+        /** Brute force: per tag key (and `*` for posts) in `cc` over hours [from, to). */
+        const expected = (cc: string, from: number, to: number) => {
+          const tally: Record<string, number> = {};
+          for (const p of posts) {
+            if (p.hour < from || p.hour >= to || (cc !== 'world' && p.cc !== cc)) continue;
+            tally['*'] = (tally['*'] ?? 0) + 1;
+            for (const key of p.keys) tally[key] = (tally[key] ?? 0) + 1;
+          }
+          return tally;
+        };
+        const got = (cc: string, summaries: readonly HourSummary[]) => {
+          const tally: Record<string, number> = {};
+          const all = postsIn(summaries, [cc]);
+          if (all > 0) tally['*'] = all;
+          for (const [id, count] of addUp(summaries, [cc])) tally[keeper.dictionary.key(id)] = count;
+          return tally;
+        };
+        const endHour = Math.floor(endMs / HOUR_MS) + 1;
+        for (const preferDays of [false, true]) {
+          for (const [from, to] of [
+            [0, endHour],
+            [keeper.hourlyFrom, endHour],
+            [DH - 24, DH + 24],
+            [DH + 7, DH + 55],
+          ]) {
+            const span = keeper.span(from, to, preferDays);
+            for (const cc of ['world', 'FR', 'JP']) expect(got(cc, span.summaries)).toEqual(expected(cc, span.fromHour, span.toHour));
+          }
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('history answers from the keeper', () => {
+  it('ends a window in daily history on the start of the day asked, and reads whole days', () => {
+    const { keeper, storeAt } = keeperOn(new MemoryShelf(), { hourlyDays: 1 });
+    storeAt((DH + 24) * HOUR_MS + LATE_MS, [part(0, DH + 1, { a: 2 }, 3), part(1, DH + 20, { b: 1 })]);
+    storeAt((DH + 48) * HOUR_MS + LATE_MS, [part(2, DH + 26, { a: 4 })]);
+    storeAt((DH + 72) * HOUR_MS + 1, [part(3, DH + 50, { c: 1 }), part(4, DH + 60, { c: 5 })]);
+    const query = { region: 'world', bbox: null, sort: 'top' as const, limit: 5 };
+    const atMs = (DH + 30.5) * HOUR_MS;
+    const daily = answerHistoryTrends({ ...query, window: '24h', atMs }, keeper);
+    expect(daily).toMatchObject({ resolution: '1d', at: atMs, asOf: (DH + 24) * HOUR_MS, from: DH * HOUR_MS, total: 4 });
+    expect(daily.trends.map((t) => [t.tag, t.count])).toEqual([
+      ['a', 2],
+      ['b', 1],
+    ]);
+    const month = answerHistoryTrends({ ...query, window: '30d', atMs: null }, keeper);
+    expect(month).toMatchObject({ resolution: '1d', asOf: (DH + 72) * HOUR_MS + 1, total: 14 });
+    expect(month.trends.map((t) => [t.tag, t.count])).toEqual([
+      ['a', 6],
+      ['c', 6],
+      ['b', 1],
+    ]);
+    // 1h at= in daily history: the day before the hour asked, whole.
+    expect(answerHistoryTrends({ ...query, window: '1h', atMs }, keeper)).toMatchObject({ resolution: '1d', from: DH * HOUR_MS, total: 4 });
+    // 1h reads back 6 hours (its rising reference), all kept by the hour.
+    const hourly = answerHistoryTrends({ ...query, window: '1h', atMs: (DH + 61) * HOUR_MS }, keeper);
+    expect(hourly).toMatchObject({ resolution: '1h', asOf: (DH + 61) * HOUR_MS, from: (DH + 60) * HOUR_MS, total: 5 });
+  });
+
+  it('starts a window where days turn to hours on the start of the day it falls in', () => {
+    const { keeper, storeAt } = keeperOn(new MemoryShelf(), { hourlyDays: 1, dailyDays: 0 });
+    storeAt((DH + 48) * HOUR_MS + LATE_MS, [part(0, DH + 25, { x: 3 })]);
+    storeAt((DH + 197.5) * HOUR_MS, [part(1, DH + 194, { x: 2 })]);
+    // 7d now reads days from D + 1 (its start rounded back to the day): the week starts with that whole day, never splitting it.
+    const week = answerHistoryTrends({ region: 'world', bbox: null, sort: 'top', limit: 5, window: '7d', atMs: null }, keeper);
+    expect(week).toMatchObject({ resolution: '1d', from: (DH + 24) * HOUR_MS, total: 5 });
+    expect(week.trends.map((t) => [t.tag, t.count, t.recent])).toEqual([['x', 5, 2]]);
+  });
+});

@@ -1,0 +1,152 @@
+/**
+ * History shared over Kafka, so that it survives losing any map-server: every map-server publishes the hours
+ * and days it writes to a compacted topic beside the events (`<topic>.history`, key = what the bucket covers,
+ * shared-bucket.ts), and a fresh one (an empty data directory) reads it whole before it reads the events,
+ * then counts only the hours after the newest it took. Every map-server counts the same log, so two that
+ * publish the same key publish the same counts; compaction keeps the latest, and a null (a bucket let go)
+ * deletes it.
+ *
+ * Why a compacted topic and not a database: Kafka is already what every instance reads, it keeps one
+ * value per key without a server of our own, and reading it whole at start is one sequential fetch. A bucket
+ * is one message (gzip), so the topic allows large messages (`MAX_BUCKET_BYTES`).
+ */
+import { CompressionTypes, type Admin, type Kafka, type Producer } from 'kafkajs';
+import { createKafka, type BusLog, type KafkaSettings } from '../../../common/node/bus/kafka-client';
+import { decodeShared, type SharedBucket } from './shared-bucket';
+
+/** The history topic of an events topic. */
+export function historyTopic(eventsTopic: string): string {
+  return `${eventsTopic}.history`;
+}
+
+/** The largest bucket the topic takes, in bytes (gzip's, on the wire): a busy hour of a 1M-tag vocabulary. */
+export const MAX_BUCKET_BYTES = 100 * 1024 * 1024;
+
+/** How long reading the topic at start may take before the map-server goes on with what it has, in ms. */
+const LOAD_TIMEOUT_MS = 120_000;
+
+export class KafkaHistoryShare {
+  private readonly kafka: Kafka;
+  private readonly topic: string;
+  private producer: Producer | null = null;
+  /** Publishing in order, one send after another. */
+  private sending: Promise<void> = Promise.resolve();
+  private failing = false;
+  /** Buckets published and failed, for the log and tests. */
+  published = 0;
+  failed = 0;
+
+  constructor(
+    settings: KafkaSettings,
+    private readonly log: BusLog,
+  ) {
+    this.kafka = createKafka({ ...settings, clientId: `${settings.clientId}-history` }, log);
+    this.topic = historyTopic(settings.topic);
+  }
+
+  /** Creates the topic when missing: one partition, compacted, large messages. */
+  private async ensureTopic(admin: Admin): Promise<void> {
+    if ((await admin.listTopics()).includes(this.topic)) return;
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        {
+          topic: this.topic,
+          numPartitions: 1,
+          configEntries: [
+            { name: 'cleanup.policy', value: 'compact' },
+            { name: 'max.message.bytes', value: String(MAX_BUCKET_BYTES) },
+          ],
+        },
+      ],
+    });
+  }
+
+  /** Every bucket the topic holds (the latest per key, none deleted), read to its end. */
+  async load(): Promise<SharedBucket[]> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    let ends: { partition: number; offset: string; low: string; high: string }[];
+    try {
+      await this.ensureTopic(admin);
+      ends = await admin.fetchTopicOffsets(this.topic);
+    } finally {
+      await admin.disconnect();
+    }
+    const latest = new Map<string, Uint8Array | null>();
+    const pending = new Map(ends.filter((end) => BigInt(end.high) > BigInt(end.low)).map((end) => [end.partition, BigInt(end.high) - 1n]));
+    if (pending.size === 0) return [];
+    const consumer = this.kafka.consumer({
+      groupId: `trendmap-history-load-${process.pid}-${Date.now()}`,
+      maxBytesPerPartition: MAX_BUCKET_BYTES,
+      maxBytes: MAX_BUCKET_BYTES,
+    });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic: this.topic, fromBeginning: true });
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${this.topic} was not read to its end in ${LOAD_TIMEOUT_MS / 1_000} s`)), LOAD_TIMEOUT_MS);
+        consumer
+          .run({
+            autoCommit: false,
+            eachMessage: async ({ partition, message }) => {
+              const key = message.key?.toString();
+              if (key !== undefined) latest.set(key, message.value === null ? null : new Uint8Array(message.value));
+              const last = pending.get(partition);
+              if (last !== undefined && BigInt(message.offset) >= last) pending.delete(partition);
+              if (pending.size === 0) {
+                clearTimeout(timer);
+                resolve();
+              }
+            },
+          })
+          .catch(reject);
+      });
+    } finally {
+      await consumer.disconnect();
+    }
+    const buckets: SharedBucket[] = [];
+    for (const [key, bytes] of latest) {
+      if (bytes === null) continue;
+      try {
+        buckets.push(decodeShared(key, bytes));
+      } catch (error) {
+        this.log.warn(`history: ${this.topic} holds a bucket ${key} that cannot be read (${(error as Error).message}); it is left out`);
+      }
+    }
+    return buckets.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  /** Publishes a bucket (null: deletes it), after those before it; a failure is logged once until one succeeds. */
+  publish(key: string, bytes: Uint8Array | null): void {
+    this.sending = this.sending.then(async () => {
+      try {
+        if (this.producer === null) {
+          this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
+          await this.producer.connect();
+        }
+        await this.producer.send({
+          topic: this.topic,
+          compression: CompressionTypes.GZIP,
+          messages: [{ key, value: bytes === null ? null : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) }],
+        });
+        this.published += 1;
+        if (this.failing) this.log.info(`history: publishing to ${this.topic} again`);
+        this.failing = false;
+      } catch (error) {
+        this.failed += 1;
+        if (!this.failing)
+          this.log.warn(
+            `history: could not publish ${key} to ${this.topic} (${(error as Error).message}); it stays in this map-server's data directory`,
+          );
+        this.failing = true;
+      }
+    });
+  }
+
+  /** Waits for what was published to be sent, then disconnects. */
+  async close(): Promise<void> {
+    await this.sending;
+    await this.producer?.disconnect();
+  }
+}

@@ -1,0 +1,56 @@
+/** Test helpers for history: buckets written as plain objects, and a brute-force sum of them. */
+import fc from 'fast-check';
+import { summaryOf, type HourSummary, type RegionTally, type SummaryHours } from '../src/core/history/hour-summary';
+
+/** A bucket's counts as a plain object: region -> its posts and tag id -> posts. */
+export type PlainBucket = Record<string, { posts: number; tags: Record<number, number> }>;
+
+/** A bucket of `hours` from `startHour` holding `regions`. */
+export function bucketOf(startHour: number, regions: PlainBucket, hours: SummaryHours = 1): HourSummary {
+  const tallies = new Map<string, RegionTally>();
+  for (const [region, { posts, tags }] of Object.entries(regions)) {
+    tallies.set(region, { posts, tags: new Map(Object.entries(tags).map(([id, count]) => [Number(id), count])) });
+  }
+  return summaryOf(startHour, hours, tallies);
+}
+
+/** Every tag's posts in `regions` over plain buckets (tag id -> posts), by a plain sum. */
+export function sumOf(buckets: readonly PlainBucket[], regions: readonly string[]): Map<number, number> {
+  const totals = new Map<number, number>();
+  for (const bucket of buckets) {
+    for (const region of regions) {
+      for (const [id, count] of Object.entries(bucket[region]?.tags ?? {})) totals.set(Number(id), (totals.get(Number(id)) ?? 0) + count);
+    }
+  }
+  return totals;
+}
+
+/** `totals` as a list by count descending, then `keyOf` ascending. */
+export function sortedTotals(totals: ReadonlyMap<number, number>, keyOf: (id: number) => string): { id: number; count: number }[] {
+  return [...totals]
+    .filter(([, count]) => count > 0)
+    .map(([id, count]) => ({ id, count }))
+    .sort((a, b) => b.count - a.count || (keyOf(a.id) < keyOf(b.id) ? -1 : keyOf(a.id) > keyOf(b.id) ? 1 : 0));
+}
+
+/** Region names the random buckets use: the world, two countries, two cells. */
+export const REGIONS = ['FR', 'JP', 'c6/1/2', 'c6/3/4', 'world'];
+
+/** A random plain bucket: a few regions, each with a few tags of ids 0-11 (small counts, so ties are common). */
+export const plainBucket: fc.Arbitrary<PlainBucket> = fc
+  .uniqueArray(
+    fc.record({
+      region: fc.constantFrom(...REGIONS),
+      tags: fc.dictionary(fc.integer({ min: 0, max: 11 }).map(String), fc.integer({ min: 1, max: 6 }), { maxKeys: 8 }),
+      extra: fc.integer({ min: 0, max: 5 }),
+    }),
+    { selector: (r) => r.region, maxLength: REGIONS.length },
+  )
+  .map((rows) => {
+    const bucket: PlainBucket = {};
+    for (const { region, tags, extra } of rows) {
+      const counts = Object.values(tags);
+      bucket[region] = { posts: Math.max(0, ...counts) + extra, tags };
+    }
+    return bucket;
+  });

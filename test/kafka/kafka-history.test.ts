@@ -1,0 +1,85 @@
+/**
+ * History over Kafka survives losing a map-server: one map-server counts a two-day archive and publishes its
+ * hours and days to `<topic>.history`; it is stopped, and a fresh map-server with an empty data directory
+ * answers every past moment exactly as the archive adds up, from the history topic alone (the events' log is
+ * emptied first). The built services, as separate processes, on a real broker.
+ */
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { Kafka, logLevel } from 'kafkajs';
+import { join } from 'node:path';
+import { tempDirs } from '../helpers';
+import { DAY_MS, HOUR_MS, START_MS, countsIn, topOf, writeHistoryArchive } from '../history-archive';
+import { health, KAFKA_TEST_MS, killLeftovers, runService, startMapServer, stopServices, uniqueTopic, until } from './services';
+import type { TrendsResponse } from '../../common/browser/api';
+
+const brokers = inject('kafkaBrokers');
+
+/** Deletes every message of a topic's partitions (what retention does to an old log). */
+async function deleteAllRecords(brokerList: string, topic: string): Promise<void> {
+  const admin = new Kafka({ clientId: 'kafka-history-test', brokers: brokerList.split(','), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(topic);
+    await admin.deleteTopicRecords({ topic, partitions: ends.map(({ partition }) => ({ partition, offset: '-1' })) });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+const tempDir = tempDirs('kafka-history');
+afterEach(killLeftovers);
+
+/** Moments on both days: mid-spike, an hour boundary, late on the last day. */
+const MOMENTS = [START_MS + DAY_MS + 15 * HOUR_MS, START_MS + 6 * HOUR_MS, START_MS + DAY_MS + 23 * HOUR_MS + 50 * 60_000];
+
+describe.skipIf(brokers === null)('history over Kafka', { timeout: KAFKA_TEST_MS }, () => {
+  it('is seen by a fresh map-server after the one that wrote it is gone', async () => {
+    const dir = tempDir();
+    const { path, posts } = writeHistoryArchive(dir, 2);
+    // One partition: the archive spans two days, and partitions read at different paces would put one day's
+    // posts more than the 24 h windows behind the other's (counted as stale, history included).
+    const env = { KAFKA_BROKERS: brokers ?? '', KAFKA_TOPIC: uniqueTopic('history'), KAFKA_PARTITIONS: '1' };
+
+    const first = await startMapServer({ ...env, DATA_DIR: join(dir, 'first') });
+    const producer = runService('producer', ['--source', 'replay', '--file', path, '--speed', 'max'], env);
+    expect(await producer.exited, producer.output()).toBe(0);
+    await until(
+      async () => ((await health(first.url)).ingested === posts.length ? true : undefined),
+      () => `the archive counted (${posts.length})`,
+    );
+    expect((await health(first.url)).skipped).toEqual({});
+    // The hours over are written (and published) once idle, a few seconds after the last post.
+    const hours = join(dir, 'first', 'history', 'hours');
+    await until(async () => (readdirSync(hours).length >= 2 * 24 - 1 ? true : undefined), 'the first map-server to write its hours');
+    const asked = (url: string) =>
+      Promise.all(
+        MOMENTS.flatMap((at) => ['world', 'JP', 'FR'].map((region) => fetch(`${url}/api/trends?region=${region}&window=24h&at=${at}&limit=20`))),
+      );
+    const before = await Promise.all((await asked(first.url)).map((r) => r.json() as Promise<TrendsResponse>));
+    expect(await stopServices(first.service)).toEqual([0]);
+    // The posts leave the log: all the second map-server can know of them is the history topic.
+    await deleteAllRecords(brokers ?? '', env.KAFKA_TOPIC);
+
+    const second = await startMapServer({ ...env, DATA_DIR: join(dir, 'second') });
+    expect(second.service.output()).toMatch(/history: took 4[78] hours and 1 days from the other map-servers/);
+    expect((await health(second.url)).ingested).toBe(0);
+    const after = await Promise.all((await asked(second.url)).map((r) => r.json() as Promise<TrendsResponse>));
+    expect(after).toEqual(before);
+    for (const at of MOMENTS) {
+      const toMs = Math.floor(at / HOUR_MS) * HOUR_MS;
+      for (const region of ['world', 'JP', 'FR']) {
+        const answer = after[MOMENTS.indexOf(at) * 3 + ['world', 'JP', 'FR'].indexOf(region)];
+        const { total, tags } = countsIn(posts, region, toMs - DAY_MS, toMs);
+        expect(
+          { total: answer.total, trends: answer.trends.map(({ tag, count }) => ({ tag, count })) },
+          `${region} at ${new Date(at).toISOString()}`,
+        ).toEqual({
+          total,
+          trends: topOf(tags, 20),
+        });
+      }
+    }
+    expect(await stopServices(second.service)).toEqual([0]);
+  });
+});
