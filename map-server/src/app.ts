@@ -96,7 +96,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Unknown API paths count against the budget too (the limiter lets everything else through).
   installErrorReplies(app, perMinute > 0 ? app.rateLimit() : undefined);
   const { engine, hub, producers, busHealth, saveStats } = options;
-  installMetrics(app, { engine, hub, producers, busHealth, saveStats });
+  const history = options.history ?? new History(HistoryKeeper.open(new MemoryShelf(), HISTORY_DEFAULTS, app.log).keeper, options.engine);
+  installMetrics(app, { engine, hub, producers, busHealth, saveStats, historyStats: () => history.keeper.stats() });
 
   const feed = new TrendsFeed(options.engine, options.feedOptions);
   // SSE streams never end by themselves: end them before Fastify waits for in-flight requests.
@@ -105,7 +106,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     options.hub.close();
   });
 
-  const history = options.history ?? new History(HistoryKeeper.open(new MemoryShelf(), HISTORY_DEFAULTS, app.log).keeper, options.engine);
   await app.register(trendsRoute, { engine: options.engine, history });
   await app.register(tagRegionsRoute, { engine: options.engine, history });
   await app.register(timelineRoute, { history });

@@ -95,6 +95,7 @@ export class HistoryKeeper implements HistorySource {
   /** Hours closed and not yet written (a write failed): tried again at the next `store`. */
   private pending: ClosedHour[] = [];
   private failing = false;
+  private writeFailures = 0;
   /** Where each bucket written is shared, and each let go is withdrawn (null); none by default. */
   private share: ((key: string, bytes: Uint8Array | null) => void) | null = null;
   /** Buckets that could not be read (damaged), each reported once. */
@@ -247,6 +248,7 @@ export class HistoryKeeper implements HistorySource {
       if (this.failing) this.log.warn('history is written again');
       this.failing = false;
     } catch (error) {
+      this.writeFailures += 1;
       if (!this.failing) this.log.warn(`could not write history (${(error as Error).message}); ${this.pending.length} hour(s) wait to be written`);
       this.failing = true;
     }
@@ -255,6 +257,17 @@ export class HistoryKeeper implements HistorySource {
   /** Hours closed but not written yet (a write failed). */
   get pendingHours(): number {
     return this.pending.length;
+  }
+
+  /** What history holds and how writing goes, for /metrics. */
+  stats(): { hours: number; days: number; tags: number; pendingHours: number; writeFailures: number } {
+    return {
+      hours: this.hours.size,
+      days: this.days.size,
+      tags: this.dictionary.size,
+      pendingHours: this.pending.length,
+      writeFailures: this.writeFailures,
+    };
   }
 
   /** The first hour held (open or kept), or null. */

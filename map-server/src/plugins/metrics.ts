@@ -28,6 +28,8 @@ const UNMATCHED = 'unmatched';
 export type MetricsOptions = Pick<HealthOptions, 'engine' | 'hub' | 'producers' | 'busHealth'> & {
   /** How saving the state goes; absent when nothing is saved (DATA_DIR=none). */
   saveStats?: () => SaveStats;
+  /** What history holds and how writing it goes (`HistoryKeeper.stats`). */
+  historyStats?: () => { hours: number; days: number; tags: number; pendingHours: number; writeFailures: number };
 };
 
 let processRegistry: Registry | undefined;
@@ -65,7 +67,7 @@ export function installMetrics(app: FastifyInstance, options: MetricsOptions): v
 }
 
 /** The app's own metrics, each read from its source at scrape time. */
-function appMetrics(registry: Registry, { engine, hub, producers, busHealth, saveStats }: MetricsOptions): void {
+function appMetrics(registry: Registry, { engine, hub, producers, busHealth, saveStats, historyStats }: MetricsOptions): void {
   const registers = [registry];
   const total = (name: string, help: string, read: () => number) =>
     new Counter({
@@ -152,6 +154,17 @@ function appMetrics(registry: Registry, { engine, hub, producers, busHealth, sav
     () => ({ server_full: hub.counts.refusedServerFull, address_full: hub.counts.refusedAddressFull }),
   );
   if (busHealth !== undefined) kafkaMetrics(registry, busHealth);
+  if (historyStats !== undefined) {
+    gauge('trendmap_history_hours', 'Hours of history kept by the hour (each one or more bucket files)', () => historyStats().hours);
+    gauge('trendmap_history_days', 'Days of history kept as a day bucket', () => historyStats().days);
+    gauge('trendmap_history_tags', 'Distinct hashtags history has numbered', () => historyStats().tags);
+    gauge(
+      'trendmap_history_pending_hours',
+      'Hours closed but not written yet (a write failed; tried again every second)',
+      () => historyStats().pendingHours,
+    );
+    total('trendmap_history_write_failures_total', 'Failed attempts to write history to DATA_DIR', () => historyStats().writeFailures);
+  }
   if (saveStats !== undefined) {
     totalBy('trendmap_state_saves_total', 'Saves of the state to DATA_DIR, by result', 'result', ['ok', 'failed'], () => {
       const { saves, failures } = saveStats();
