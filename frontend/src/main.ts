@@ -1,18 +1,24 @@
 /**
  * trendmap: wires the components together. The URL state is the single source of truth for what is shown
- * (region, window, sort, tag; the map position in the fragment); every component is told about changes
+ * (region, window, sort, tag, the moment `at`; the map position in the fragment); every component is told about changes
  * here and reports user actions back as events, so no component knows about another.
  *
  * Data flow: one EventSource (StreamClient) carries markers, the panel's trends, the tag's regions, new
  * posts and stats for the current query; it is reopened whenever the query changes (region, window, sort,
  * tag, or the viewport in "Trends in this view"). Recent posts start from one `GET /api/posts` per scope.
+ *
+ * History: at a moment (`at`) or over a window the stream does not take (7d, 30d), the panel's trends and the
+ * tag's regions come from requests instead (MomentLoader), and the stream's are ignored; at a moment the
+ * live dots are cleared and kept off. The stream stays open for the stats. `/api/history`, read every
+ * `HISTORY_REFRESH_MS`, tells the time control and the tag timeline which hours there are.
  */
 import 'leaflet/dist/leaflet.css';
 import './style.css';
-import type { Bbox, TagRegionsResponse } from '../../common/browser/api';
+import type { Bbox, HistoryResponse, TagRegionsResponse, TrendsResponse } from '../../common/browser/api';
 import { POSTS_LIMIT, VIEW, WORLD } from '../../common/browser/api-constants';
-import { fetchConfig } from './api/api-client';
-import type { ScopeQuery, StreamQuery } from './api/query-urls';
+import { isLiveWindow } from '../../common/browser/windows';
+import { fetchConfig, fetchHistory } from './api/api-client';
+import type { MomentQuery, ScopeQuery, StreamQuery, TimelineRequest } from './api/query-urls';
 import { BaseTiles } from './map/base-tiles';
 import { BorderLayer, type RegionSelectEvent } from './map/border-layer';
 import { ChoroplethLegend } from './map/choropleth-legend';
@@ -37,9 +43,22 @@ import { followChoice } from './search/follow-choice';
 import { UrlState, formatViewSearch, type ViewState } from './state/url-state';
 import { sameBbox } from './state/view-bbox';
 import { StreamClient, type ConnectionStatus } from './stream/stream-client';
+import { MomentLoader } from './time/moment-loader';
+import { TagTimeline } from './time/tag-timeline';
+import { TimeControl } from './time/time-control';
+import { hourRange, timelineSpan } from './time/time-math';
 import type * as L from 'leaflet';
 
-const ALL_FIELDS: ReadonlySet<keyof ViewState> = new Set(['region', 'window', 'sort', 'tag']);
+const ALL_FIELDS: ReadonlySet<keyof ViewState> = new Set(['region', 'window', 'sort', 'tag', 'at']);
+
+/** How often `/api/history` is read again, in ms: the slider's newest hour moves on with the clock. */
+const HISTORY_REFRESH_MS = 60_000;
+
+/** The stream's window while the panel shows a longer one (7d, 30d): the stream only carries stats then. */
+const STREAM_WINDOW_FOR_HISTORY = '24h';
+
+/** Whether the panel's trends come from requests rather than the stream: a moment, or a window the stream does not take. */
+const fromHistory = (view: ViewState): boolean => view.at !== null || !isLiveWindow(view.window);
 
 function element(id: string): HTMLElement {
   const node = document.getElementById(id);
@@ -55,6 +74,10 @@ function scopeLabel(view: ViewState): string {
 
 function start(): void {
   const state = new UrlState();
+  // The time bar first: the map measures its container when made, and the bar under it takes its height.
+  const timeBar = element('time');
+  const timeline = new TagTimeline().mount(timeBar);
+  const timeControl = new TimeControl().mount(timeBar);
   const map = createMap(element('map'), state.getPosition());
   const attribution = new TextAttribution().setPart('borders', 'Borders: Natural Earth').addTo(map);
   const borders = new BorderLayer().addTo(map);
@@ -86,6 +109,10 @@ function start(): void {
   const live = new LiveStatus().mount(element('live-status'));
   const stream = new StreamClient();
   const follower = new MapFollower(map);
+  const moments = new MomentLoader();
+  let history: HistoryResponse | null = null;
+  /** Whether the panel's trends came from requests at the last `show`. */
+  let requested = false;
   /** The viewport as the contract's bbox; what region `view` means. */
   let viewBox: Bbox = tracker.bbox();
   let hoveredTag: string | null = null;
@@ -96,7 +123,37 @@ function start(): void {
     bbox: view.region === VIEW ? viewBox : null,
     tag: view.tag,
   });
-  const streamQuery = (view: ViewState): StreamQuery => ({ ...scope(view), window: view.window, sort: view.sort });
+  const streamQuery = (view: ViewState): StreamQuery => ({
+    ...scope(view),
+    window: isLiveWindow(view.window) ? view.window : STREAM_WINDOW_FOR_HISTORY,
+    sort: view.sort,
+  });
+  const momentQuery = (view: ViewState): MomentQuery => ({ ...scope(view), window: view.window, sort: view.sort, at: view.at });
+  /** The followed tag's timeline over the hourly history in the current region; null outside tag mode. */
+  const timelineRequest = (view: ViewState): TimelineRequest | null => {
+    const range = history === null ? null : hourRange(history);
+    if (view.tag === null || history === null || range === null) return null;
+    return { ...scope(view), tag: view.tag, ...timelineSpan(range, history.hourlyFrom) };
+  };
+
+  /** Opens the stream for `view`, and asks for the panel's trends when the stream cannot give them. */
+  const loadTrends = (view: ViewState): void => {
+    const opened = stream.open(streamQuery(view));
+    const wasRequested = requested;
+    requested = fromHistory(view);
+    panel.setStreamed(!requested);
+    if (requested) {
+      if (moments.load(momentQuery(view))) panel.setPending();
+      return;
+    }
+    moments.stop();
+    if (opened) panel.setPending();
+    else if (wasRequested) {
+      // Back to live on the same stream: open it again, its first events are the trends as they stand.
+      panel.setPending();
+      stream.reopen();
+    }
+  };
 
   // Dots to highlight: the hovered trend's, else the selected country's.
   const updateHighlight = (view: ViewState): void => {
@@ -133,7 +190,15 @@ function start(): void {
       regionControls.setRegion(view.region);
     }
     if (changed.has('window')) panel.setWindow(view.window);
-    if (changed.has('window') || changed.has('tag') || changed.has('sort')) labels.setQuery({ window: view.window, sort: view.sort, tag: view.tag });
+    if (changed.has('window') || changed.has('tag') || changed.has('sort') || changed.has('at')) {
+      labels.setQuery({ window: view.window, sort: view.sort, tag: view.tag, at: view.at });
+    }
+    if (changed.has('at')) {
+      timeControl.setAt(view.at);
+      timeline.setAt(view.at);
+      // Live dots over a past moment would mislead: cleared, and kept off until Live.
+      if (view.at !== null) markers.clear();
+    }
     if (changed.has('sort')) panel.setSort(view.sort);
     if (changed.has('tag')) {
       panel.setTag(view.tag);
@@ -141,8 +206,11 @@ function start(): void {
       markers.clear();
       showTagRegions(null);
     }
-    if (stream.open(streamQuery(view))) panel.setPending();
-    if (changed.has('region') || changed.has('tag')) posts.load(scope(view), scopeLabel(view));
+    loadTrends(view);
+    if (changed.has('region') || changed.has('tag')) {
+      posts.load(scope(view), scopeLabel(view));
+      timeline.setQuery(timelineRequest(view));
+    }
     updateHighlight(view);
     document.title = `${regionHeading(view.region)}${view.tag === null ? '' : ` · #${view.tag}`} · trendmap`;
   };
@@ -156,6 +224,10 @@ function start(): void {
   panel.on('window', (name) => state.set({ window: name }));
   panel.on('sort', (sort) => state.set({ sort }));
   panel.on('follow', (tag) => state.set({ tag }));
+  timeControl.on('at', (at) => state.set({ at }));
+  timeline.on('pick', (at) => timeControl.pick(at));
+  // Leaflet measures its container on window resizes only: the chart coming or going changes the map's height.
+  timeline.on('toggle', () => map.invalidateSize());
   labels.on('follow', (event) => state.set({ tag: (event as LabelFollowEvent).tag }));
   // The density layer draws the tiles the labels were counted in: one answer serves both (two with rising labels).
   labels.on('answer', (event) => density.setAnswer((event as LabelAnswerEvent).tiles, (event as LabelAnswerEvent).tagMode));
@@ -176,23 +248,36 @@ function start(): void {
     const view = state.get();
     if (view.region !== VIEW || sameBbox(bbox, viewBox)) return;
     viewBox = bbox;
-    if (stream.open(streamQuery(view))) panel.setPending();
+    loadTrends(view);
     posts.load(scope(view), scopeLabel(view));
+    timeline.setQuery(timelineRequest(view));
   });
 
   // Stream → components.
-  stream.on('markers', (batch) => markers.addMarkers(batch));
+  // At a moment in history the stream carries only the stats: its dots, trends and regions are of now.
+  stream.on('markers', (batch) => {
+    if (state.get().at === null) markers.addMarkers(batch);
+  });
   stream.on('stats', (stats) => live.setStats(stats));
   // The trends (or the tag's regions) changed: so may the labels.
-  stream.on('trends', (response) => {
+  const showTrends = (response: TrendsResponse): void => {
     panel.setTrends(response);
-    labels.refresh();
-  });
-  stream.on('tagRegions', (response) => {
+    // The labels of a moment change only with the query, which asks for them itself.
+    if (state.get().at === null) labels.refresh();
+  };
+  const showRegions = (response: TagRegionsResponse): void => {
     showTagRegions(response);
     follower.tagRegions(response);
-    labels.refresh();
+    if (state.get().at === null) labels.refresh();
+  };
+  stream.on('trends', (response) => {
+    if (!fromHistory(state.get())) showTrends(response);
   });
+  stream.on('tagRegions', (response) => {
+    if (!fromHistory(state.get())) showRegions(response);
+  });
+  moments.on('trends', showTrends);
+  moments.on('tagRegions', showRegions);
   stream.on('posts', (batch) => posts.add(batch));
   stream.on('status', (status) => {
     // Back after an outage: posts written meanwhile never came as events; fetch them.
@@ -214,6 +299,18 @@ function start(): void {
   state.setPosition(tracker.position());
 
   void addTiles(map, borders, attribution);
+  const readHistory = (): void => {
+    fetchHistory().then(
+      (answer) => {
+        history = answer;
+        timeControl.setHistory(answer);
+        timeline.setQuery(timelineRequest(state.get()));
+      },
+      (error: unknown) => console.warn('trendmap: history unavailable', error),
+    );
+  };
+  readHistory();
+  setInterval(readHistory, HISTORY_REFRESH_MS);
 
   // Close the stream when the page is put away so the server frees the connection (and bfcache works).
   window.addEventListener('pagehide', () => stream.close());

@@ -1,23 +1,43 @@
 /**
  * The JSON requests the page makes: the tile settings once, the recent posts when their scope changes, the
- * map's labels for each view, and the search box's hashtags and cities as one types (everything else arrives
- * over the stream). Responses are checked before use.
+ * map's labels for each view, the search box's hashtags and cities as one types, and history's answers (the
+ * time history covers, the trends and a tag's regions at a moment or over 7d/30d, a tag's timeline);
+ * everything else arrives over the stream. Responses are checked before use.
  */
 import {
   ClientConfigSchema,
+  HistoryResponseSchema,
   LabelsResponseSchema,
   PlacesResponseSchema,
   PostsResponseSchema,
+  TagRegionsResponseSchema,
   TagSearchResponseSchema,
+  TimelineResponseSchema,
+  TrendsResponseSchema,
   type ClientConfig,
+  type HistoryResponse,
   type LabelsResponse,
   type Place,
   type Post,
+  type TagRegionsResponse,
   type TagSuggestion,
+  type TimelineResponse,
+  type TrendsResponse,
 } from '../../../common/browser/api';
+import type { HistoryWindowName } from '../../../common/browser/windows';
 import type { Static, TSchema } from 'typebox';
 import { checkAnswer } from './answer-check';
-import { labelsUrl, postsUrl, type LabelsRequest, type ScopeQuery } from './query-urls';
+import {
+  labelsUrl,
+  postsUrl,
+  tagRegionsUrl,
+  tagTimelineUrl,
+  trendsUrl,
+  type LabelsRequest,
+  type MomentQuery,
+  type ScopeQuery,
+  type TimelineRequest,
+} from './query-urls';
 
 /** The config used when `/api/config` cannot be read: borders only, which always works. */
 export const FALLBACK_CONFIG: ClientConfig = { tileUrl: '', tileAttribution: '' };
@@ -44,18 +64,32 @@ export async function fetchConfig(signal?: AbortSignal): Promise<ClientConfig> {
 
 /** The newest posts of a scope, newest first; malformed posts left out, a malformed answer an `ApiError`. */
 export async function fetchPosts(query: ScopeQuery, limit: number, signal?: AbortSignal): Promise<Post[]> {
-  const url = postsUrl(query, limit);
-  const answer = checkAnswer(PostsResponseSchema, await getJson(url, signal));
-  if (answer === null) throw new ApiError(`${url} answered malformed posts`);
-  return answer.posts;
+  return (await fetchChecked(PostsResponseSchema, postsUrl(query, limit), 'posts', signal)).posts;
 }
 
 /** The map's labels for a view; malformed labels left out, a malformed answer an `ApiError`. */
 export async function fetchLabels(request: LabelsRequest, signal?: AbortSignal): Promise<LabelsResponse> {
-  const url = labelsUrl(request);
-  const answer = checkAnswer(LabelsResponseSchema, await getJson(url, signal));
-  if (answer === null) throw new ApiError(`${url} answered malformed labels`);
-  return answer;
+  return fetchChecked(LabelsResponseSchema, labelsUrl(request), 'labels', signal);
+}
+
+/** The time history covers (`/api/history`); a malformed answer an `ApiError`. */
+export async function fetchHistory(signal?: AbortSignal): Promise<HistoryResponse> {
+  return fetchChecked(HistoryResponseSchema, '/api/history', 'history', signal);
+}
+
+/** The panel's trends at a moment or over a history window (`/api/trends`); a malformed answer an `ApiError`. */
+export async function fetchTrends(query: MomentQuery, signal?: AbortSignal): Promise<TrendsResponse> {
+  return fetchChecked(TrendsResponseSchema, trendsUrl(query), 'trends', signal);
+}
+
+/** Where a tag is posted at a moment or over a history window; a malformed answer an `ApiError`. */
+export async function fetchTagRegions(tag: string, window: HistoryWindowName, at: number | null, signal?: AbortSignal): Promise<TagRegionsResponse> {
+  return fetchChecked(TagRegionsResponseSchema, tagRegionsUrl(tag, window, at), 'tag regions', signal);
+}
+
+/** A tag's posts per hour in a region; a malformed answer an `ApiError`. */
+export async function fetchTagTimeline(request: TimelineRequest, signal?: AbortSignal): Promise<TimelineResponse> {
+  return fetchChecked(TimelineResponseSchema, tagTimelineUrl(request), 'timeline', signal);
 }
 
 /** Known hashtags starting with `prefix` (`/api/tags`), busiest first; a malformed answer an `ApiError`. */
@@ -70,7 +104,11 @@ export async function fetchPlaces(prefix: string, limit: number, signal?: AbortS
 
 /** `/api/<what>?prefix=&limit=`, checked against `schema`. */
 async function fetchSearch<T extends TSchema>(schema: T, what: string, prefix: string, limit: number, signal?: AbortSignal): Promise<Static<T>> {
-  const url = `/api/${what}?${new URLSearchParams({ prefix, limit: String(limit) }).toString()}`;
+  return fetchChecked(schema, `/api/${what}?${new URLSearchParams({ prefix, limit: String(limit) }).toString()}`, what, signal);
+}
+
+/** `url`'s answer checked against `schema` (bad rows left out); an `ApiError` naming `what` when it does not fit. */
+async function fetchChecked<T extends TSchema>(schema: T, url: string, what: string, signal?: AbortSignal): Promise<Static<T>> {
   const answer = checkAnswer(schema, await getJson(url, signal));
   if (answer === null) throw new ApiError(`${url} answered malformed ${what}`);
   return answer;

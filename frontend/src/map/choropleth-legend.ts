@@ -8,7 +8,7 @@
  * `textContent`, the tag included).
  */
 import * as L from 'leaflet';
-import type { WindowName } from '../../../common/browser/windows';
+import type { HistoryWindowName } from '../../../common/browser/windows';
 import { windowPhrase } from '../panel/window-selector';
 import { el } from '../util/dom';
 import { FEW_POSTS } from '../../../common/browser/api-constants';
@@ -18,7 +18,7 @@ import { controlGroup } from './control-group';
 export interface LegendContent {
   /** The tag's display spelling, without `#`. */
   display: string;
-  window: WindowName;
+  window: HistoryWindowName;
   scale: ChoroplethScale;
   /** The fill of countries without the tag (the land colour). */
   noneColour: string;

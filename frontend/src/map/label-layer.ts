@@ -11,6 +11,10 @@
  * middle click opens it in a new tab. The pane is hidden while Leaflet animates a zoom and the labels are
  * placed again after it, since their sizes in pixels do not scale with the map.
  *
+ * At a moment in history (`at`) the labels are those of that moment, asked for again only when the view or
+ * the query changes; an answer ending after the moment (a server that ignores `at`) shows no labels. The
+ * history windows (`7d`, `30d`) are asked for like the live ones.
+ *
  * Live without flicker: the labels are asked for again when the view settles, when the window or the tag
  * changes, and when the stream says the trends changed (`refresh`, at most every `refreshMs`). An answer
  * updates the labels in place: a label of the same tag near where one was (its tile's centre drifts as posts
@@ -24,7 +28,7 @@
 import * as L from 'leaflet';
 import type { Label, LabelsResponse, SortName } from '../../../common/browser/api';
 import { LABELS_LIMIT } from '../../../common/browser/api-constants';
-import type { WindowName } from '../../../common/browser/windows';
+import type { HistoryWindowName } from '../../../common/browser/windows';
 import { fetchLabels } from '../api/api-client';
 import { describeRise } from '../panel/trend-format';
 import { formatCount, formatInteger } from '../util/dom';
@@ -47,11 +51,12 @@ const DEFAULTS = {
 
 export type LabelLayerOptions = typeof DEFAULTS;
 
-/** What the labels are about: the panel's window and sort, and the tag filter. */
+/** What the labels are about: the panel's window and sort, the tag filter and the moment (ms, null for now). */
 export interface LabelQuery {
-  window: WindowName;
+  window: HistoryWindowName;
   sort: SortName;
   tag: string | null;
+  at: number | null;
 }
 
 /** The event fired by `answer`. */
@@ -77,7 +82,7 @@ export class LabelLayer extends L.Layer {
   private readonly opts: LabelLayerOptions;
   private leafletMap: L.Map | null = null;
   private pane: HTMLElement | null = null;
-  private query: LabelQuery = { window: '1h', sort: 'top', tag: null };
+  private query: LabelQuery = { window: '1h', sort: 'top', tag: null, at: null };
   private shown: Shown[] = [];
   private inFlight: AbortController | null = null;
   private lastAsked = Number.NEGATIVE_INFINITY;
@@ -128,7 +133,7 @@ export class LabelLayer extends L.Layer {
    * (they would mislead: a top tag is not a rising one).
    */
   setQuery(query: LabelQuery): void {
-    if (query.window === this.query.window && query.sort === this.query.sort && query.tag === this.query.tag) return;
+    if (query.window === this.query.window && query.sort === this.query.sort && query.tag === this.query.tag && query.at === this.query.at) return;
     const meaningChanged = query.tag !== this.query.tag || query.sort !== this.query.sort;
     this.query = query;
     if (meaningChanged) this.render(null, null);
@@ -190,6 +195,7 @@ export class LabelLayer extends L.Layer {
       sort: this.query.sort,
       tag: this.query.tag,
       limit: this.opts.limit,
+      at: this.query.at,
     };
     const rising = this.rising();
     // The density layer's tiles, when asked for, never hold the labels back: an answer that failed is none.
@@ -204,7 +210,9 @@ export class LabelLayer extends L.Layer {
       ([response, tilesResponse]) => {
         if (this.inFlight !== controller) return;
         this.inFlight = null;
-        this.render(response, rising ? tilesResponse : response);
+        // A server that does not know `at` answers with now: labels of another moment would mislead, so none.
+        const answer = request.at !== null && response.asOf !== null && response.asOf > request.at ? null : response;
+        this.render(answer, answer === null ? null : rising ? tilesResponse : answer);
       },
       (error: unknown) => {
         if (controller.signal.aborted) return;

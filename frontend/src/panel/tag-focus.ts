@@ -6,7 +6,7 @@
 import type { TagRegionsResponse } from '../../../common/browser/api';
 import { fewPosts } from '../../../common/browser/few-posts';
 import { countryName } from '../../../common/browser/countries';
-import type { WindowName } from '../../../common/browser/windows';
+import type { HistoryWindowName } from '../../../common/browser/windows';
 import { el, formatCount, formatInteger, setText } from '../util/dom';
 import { Emitter } from '../util/emitter';
 import { formatShare } from './trend-format';
@@ -90,7 +90,7 @@ export class TagFocus extends Emitter<TagFocusEvents> {
     for (const row of this.rows) row.button.setAttribute('aria-pressed', String(row.region === region));
   }
 
-  setRegions(response: TagRegionsResponse, windowName: WindowName): void {
+  setRegions(response: TagRegionsResponse, windowName: HistoryWindowName): void {
     if (!this.root || this.tag === null || response.tag !== this.tag) return;
     this.setDisplay(response.display);
     const phrase = windowPhrase(windowName);

@@ -1,19 +1,21 @@
 /**
  * The side panel (`aria-label="Trends"` on its aside): the region heading ("World", "France", "This view"),
- * the window selector, the Top | Rising switch, the tag section when a tag filters the map, and the top 10.
+ * the moment shown when it is not now ("as of Fri 20 Nov, 18:00 · hourly"), the window selector, the Top | Rising switch, the tag section when a tag filters the map, and the top 10.
  * It owns no state: the app feeds it with `set…` calls and listens to its events — `window`, `sort`,
  * `follow` (tag or null), `hover` (tag or null, to highlight dots), `region` (a country picked in the tag
  * section).
  *
  * States of the list: loading (a new query, nothing for it yet: the old list stays dimmed with
  * `aria-busy`), empty (said in words, different for Top and Rising), not live (the last list stays,
- * with a note saying how old it is), unavailable (offline with nothing to show).
+ * with a note saying how old it is; only for a list that follows the stream), unavailable (offline with
+ * nothing to show).
  */
 import type { SortName, TagRegionsResponse, TrendsResponse } from '../../../common/browser/api';
 import { DEFAULT_SORT, FEW_POSTS, RISING, TRENDS_LIMIT, VIEW, WORLD } from '../../../common/browser/api-constants';
 import { countryName } from '../../../common/browser/countries';
 import { fewPosts } from '../../../common/browser/few-posts';
-import { DEFAULT_WINDOW, type WindowName } from '../../../common/browser/windows';
+import { DEFAULT_WINDOW, type HistoryWindowName } from '../../../common/browser/windows';
+import { momentPhrase, resolutionWord } from '../time/time-math';
 import type { ConnectionStatus } from '../stream/stream-client';
 import { el, formatCount, formatTime, setText } from '../util/dom';
 import { Emitter } from '../util/emitter';
@@ -23,7 +25,7 @@ import { TrendList } from './trend-list';
 import { createWindowSelector, windowPhrase } from './window-selector';
 
 interface TrendsPanelEvents {
-  window: WindowName;
+  window: HistoryWindowName;
   sort: SortName;
   follow: string | null;
   hover: string | null;
@@ -41,6 +43,7 @@ export class TrendsPanel extends Emitter<TrendsPanelEvents> {
   private root: HTMLElement | null = null;
   private heading!: HTMLHeadingElement;
   private totals!: HTMLElement;
+  private moment!: HTMLElement;
   private listTitle!: HTMLElement;
   private message!: HTMLElement;
   private readonly windows = createWindowSelector();
@@ -48,7 +51,9 @@ export class TrendsPanel extends Emitter<TrendsPanelEvents> {
   private readonly tagFocus = new TagFocus();
   private readonly list = new TrendList();
   private region: string = WORLD;
-  private window: WindowName = DEFAULT_WINDOW;
+  private window: HistoryWindowName = DEFAULT_WINDOW;
+  /** Whether the list follows the stream (live windows, now) or is asked for (a moment, 7d, 30d). */
+  private streamed = true;
   private sort: SortName = DEFAULT_SORT;
   private connection: ConnectionStatus = 'connecting';
   /** The last answer for the current query, or null while it is on its way. */
@@ -64,7 +69,9 @@ export class TrendsPanel extends Emitter<TrendsPanelEvents> {
     head.append(el('p', 'panel-kicker', 'Trending in'));
     this.heading = el('h2', 'panel-region', 'World');
     this.totals = el('p', 'panel-totals', '\u00a0');
-    head.append(this.heading, this.totals);
+    this.moment = el('p', 'panel-moment');
+    this.moment.hidden = true;
+    head.append(this.heading, this.totals, this.moment);
     root.append(head);
 
     const controls = el('div', 'panel-controls');
@@ -113,7 +120,16 @@ export class TrendsPanel extends Emitter<TrendsPanelEvents> {
     this.tagFocus.setSelected(region === WORLD || region === VIEW ? null : region);
   }
 
-  setWindow(name: WindowName): void {
+  /**
+   * Whether the list follows the stream (true) or comes from requests (a moment in history, a 7d or 30d
+   * window): then the stream's connection says nothing about how current it is.
+   */
+  setStreamed(streamed: boolean): void {
+    this.streamed = streamed;
+    this.render();
+  }
+
+  setWindow(name: HistoryWindowName): void {
     this.window = name;
     this.windows.select(name);
   }
@@ -159,6 +175,7 @@ export class TrendsPanel extends Emitter<TrendsPanelEvents> {
     const response = this.current;
     const live = this.connection === 'live';
     this.list.setBusy(response === null && this.shown);
+    this.renderMoment(response);
 
     if (response === null) {
       setText(this.totals, '\u00a0');
@@ -172,7 +189,7 @@ export class TrendsPanel extends Emitter<TrendsPanelEvents> {
     }
 
     this.renderTotals(response);
-    if (!live) {
+    if (!live && this.streamed) {
       const asOf = response.asOf === null ? '' : ` from ${formatTime(response.asOf)}`;
       this.showMessage(`Not live: showing the last trends received${asOf}.`, true);
     } else if (response.trends.length > 0) {
@@ -180,6 +197,16 @@ export class TrendsPanel extends Emitter<TrendsPanelEvents> {
     } else {
       this.showMessage(this.emptyText(response));
     }
+  }
+
+  /** "as of Fri 20 Nov, 18:00 · hourly" for an answer of history, "hourly" for a history window now. */
+  private renderMoment(response: TrendsResponse | null): void {
+    const resolution = response?.resolution === undefined ? null : resolutionWord(response.resolution);
+    const end = response?.at === undefined ? null : (response.asOf ?? response.at);
+    const text = end !== null ? `as of ${momentPhrase(end)}` : null;
+    const parts = [text, this.streamed ? null : resolution].filter((part): part is string => part !== null);
+    this.moment.hidden = parts.length === 0;
+    setText(this.moment, parts.join(' · '));
   }
 
   private renderTotals(response: TrendsResponse): void {
@@ -203,7 +230,7 @@ export class TrendsPanel extends Emitter<TrendsPanelEvents> {
       return `Too early to tell what is rising: the server has no posts from before ${windowPhrase(this.window)} to compare with yet.${shorter}`;
     }
     if (this.sort === 'rising') {
-      return `Nothing is rising ${where} right now. A rising hashtag needs at least ${RISING.minCount} posts in the window and more than its usual rate.`;
+      return `Nothing is rising ${where} ${response.at === undefined ? 'right now' : 'then'}. A rising hashtag needs at least ${RISING.minCount} posts in the window and more than its usual rate.`;
     }
     return `No hashtags ${where} in ${windowPhrase(this.window)}.`;
   }

@@ -1,16 +1,18 @@
-/** The time-window switch: 15m · 1h · 6h · 24h. */
-import { DEFAULT_WINDOW, WINDOW_NAMES, WINDOWS, type WindowName } from '../../../common/browser/windows';
+/** The time-window switch: 15m · 1h · 6h · 24h, and history's 7d · 30d. */
+import { DEFAULT_WINDOW, HISTORY_WINDOW_NAMES, HISTORY_WINDOWS, type HistoryWindowName } from '../../../common/browser/windows';
 import { SegmentedControl } from './segmented-control';
 
-/** "the last hour", "the last 6 hours": how the panel describes a window in running text. */
-export function windowPhrase(name: WindowName): string {
-  const minutes = WINDOWS[name];
+/** "the last hour", "the last 6 hours", "the last 7 days": how the panel describes a window in running text. */
+export function windowPhrase(name: HistoryWindowName): string {
+  const minutes: number = HISTORY_WINDOWS[name];
   if (minutes < 60) return `the last ${minutes} minutes`;
+  // A day is said in hours (`24h`: "the last 24 hours"); longer windows in days.
+  if (minutes > 1440) return `the last ${minutes / 1440} days`;
   const hours = minutes / 60;
   return hours === 1 ? 'the last hour' : `the last ${hours} hours`;
 }
 
-export function createWindowSelector(): SegmentedControl<WindowName> {
-  const segments = WINDOW_NAMES.map((name) => ({ value: name, label: name, title: `Trends over ${windowPhrase(name)}` }));
-  return new SegmentedControl<WindowName>('Time window', 'window-selector', segments, DEFAULT_WINDOW);
+export function createWindowSelector(): SegmentedControl<HistoryWindowName> {
+  const segments = HISTORY_WINDOW_NAMES.map((name) => ({ value: name, label: name, title: `Trends over ${windowPhrase(name)}` }));
+  return new SegmentedControl<HistoryWindowName>('Time window', 'window-selector', segments, DEFAULT_WINDOW);
 }

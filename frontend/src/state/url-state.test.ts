@@ -15,7 +15,8 @@ import {
   type ViewState,
 } from './url-state';
 
-const DEFAULTS: ViewState = { region: 'world', window: '1h', sort: 'top', tag: null };
+const DEFAULTS: ViewState = { region: 'world', window: '1h', sort: 'top', tag: null, at: null };
+const T18 = Date.UTC(2026, 10, 20, 18);
 
 describe('parseViewState', () => {
   it('defaults to the world, 1h, top and no tag', () => {
@@ -28,12 +29,21 @@ describe('parseViewState', () => {
       window: '6h',
       sort: 'rising',
       tag: 'worldcup',
+      at: null,
     });
     expect(parseViewState('?region=VIEW').region).toBe('view');
   });
 
+  it('reads history windows and a moment, ISO 8601 or ms, rounded down to its hour', () => {
+    expect(parseViewState('?window=7d&at=2026-11-20T18:00Z')).toEqual({ ...DEFAULTS, window: '7d', at: T18 });
+    expect(parseViewState('?window=30d').window).toBe('30d');
+    expect(parseViewState(`?at=${T18 + 59 * 60_000}`).at).toBe(T18);
+    expect(parseViewState('?at=2026-11-20T19:30%2B01:00').at).toBe(T18);
+    expect(parseViewState('?at=yesterday').at).toBeNull();
+  });
+
   it('falls back on unknown values', () => {
-    expect(parseViewState('?region=ZZ&window=2h&sort=hot&tag=%20')).toEqual(DEFAULTS);
+    expect(parseViewState('?region=ZZ&window=2h&sort=hot&tag=%20&at=2026-02-30T00:00Z')).toEqual(DEFAULTS);
   });
 });
 
@@ -56,9 +66,10 @@ describe('normalisers', () => {
 describe('formatViewSearch', () => {
   it('leaves out defaults and keeps foreign parameters', () => {
     expect(formatViewSearch(DEFAULTS)).toBe('');
-    expect(formatViewSearch({ region: 'FR', window: '6h', sort: 'rising', tag: 'a&b' }, '?debug=1&region=DE')).toBe(
+    expect(formatViewSearch({ region: 'FR', window: '6h', sort: 'rising', tag: 'a&b', at: null }, '?debug=1&region=DE&at=1')).toBe(
       '?debug=1&region=FR&window=6h&sort=rising&tag=a%26b',
     );
+    expect(formatViewSearch({ ...DEFAULTS, window: '7d', at: T18 })).toBe('?window=7d&at=2026-11-20T18:00Z');
     expect(formatViewSearch({ ...DEFAULTS, region: 'view' })).toBe('?region=view');
   });
 });
@@ -87,6 +98,7 @@ describe('history policy', () => {
     expect(historyMode(changedFields(DEFAULTS, { ...DEFAULTS, region: 'JP' }))).toBe('push');
     expect(historyMode(changedFields(DEFAULTS, { ...DEFAULTS, tag: 'x', sort: 'rising' }))).toBe('push');
     expect(historyMode(changedFields(DEFAULTS, { ...DEFAULTS, window: '6h', sort: 'rising' }))).toBe('replace');
+    expect(historyMode(changedFields(DEFAULTS, { ...DEFAULTS, at: T18 }))).toBe('replace');
   });
 });
 
@@ -145,6 +157,22 @@ describe('UrlState', () => {
       'replace /?region=FR&window=24h&sort=rising',
       'push /?region=FR&window=24h&sort=rising&tag=news',
     ]);
+  });
+
+  it('sets and clears the moment, replacing the entry: playing through hours does not fill the back button', () => {
+    const browser = fakeBrowser('/?tag=news&at=2026-11-20T18:00:00.000Z');
+    const state = new UrlState(browser.location, browser.history, browser.events);
+    expect(state.get().at).toBe(T18);
+    expect(browser.calls).toEqual(['replace /?tag=news&at=2026-11-20T18:00Z']);
+    const changes: string[][] = [];
+    state.on('change', ({ changed, state: view }) => changes.push([...changed, String(view.at)]));
+    state.set({ at: T18 + 3_600_000 + 1 });
+    state.set({ at: null });
+    expect(changes).toEqual([
+      ['at', String(T18 + 3_600_000)],
+      ['at', 'null'],
+    ]);
+    expect(browser.calls.slice(1)).toEqual(['replace /?tag=news&at=2026-11-20T19:00Z', 'replace /?tag=news']);
   });
 
   it('keeps the map position in the fragment, replacing the entry as the map moves', () => {

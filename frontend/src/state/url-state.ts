@@ -1,17 +1,19 @@
 /**
  * What the page shows, kept in the URL so a view can be shared and walked with back/forward:
- * `?region=FR&window=6h&sort=rising&tag=worldcup#map=5/46.6/2.4`.
+ * `?region=FR&window=6h&sort=rising&tag=worldcup&at=2026-11-20T18:00Z#map=5/46.6/2.4` (`at`: a moment in
+ * history, absent while live).
  *
  * - Region and tag changes are steps a reader may want to go back to: `history.pushState`.
- * - Window, sort and the map position are adjustments of the same view: `history.replaceState`, so
- *   flipping windows or panning does not fill the back button.
+ * - Window, sort, the moment and the map position are adjustments of the same view: `history.replaceState`,
+ *   so flipping windows, playing through history or panning does not fill the back button.
  * - Back/forward (`popstate`) re-reads the URL and reports it like any other change (`position` first, then
  *   `change`), so the app has one code path for "the state changed".
  */
 import type { SortName } from '../../../common/browser/api';
 import { isCountryCode } from '../../../common/browser/countries';
 import { parseTagParam } from '../../../common/browser/tag-key';
-import { DEFAULT_WINDOW, isWindowName, type WindowName } from '../../../common/browser/windows';
+import { DEFAULT_WINDOW, HISTORY_WINDOWS, type HistoryWindowName } from '../../../common/browser/windows';
+import { floorHour, formatAt, parseAt } from '../time/time-math';
 import { DEFAULT_SORT, SORTS, VIEW, WORLD } from '../../../common/browser/api-constants';
 import { Emitter } from '../util/emitter';
 import { formatMapHash, parseMapHash, type MapPosition } from './map-hash';
@@ -19,10 +21,12 @@ import { formatMapHash, parseMapHash, type MapPosition } from './map-hash';
 export interface ViewState {
   /** `world`, an ISO 3166-1 alpha-2 code (upper case), or `view` (the map's viewport). */
   region: string;
-  window: WindowName;
+  window: HistoryWindowName;
   sort: SortName;
   /** The tag filter as a grouping key (no `#`, NFKC, lower case), or null for all posts. */
   tag: string | null;
+  /** The moment shown (ms, a whole hour: history is kept by the hour), or null for live. */
+  at: number | null;
 }
 
 export interface ViewStateChange {
@@ -46,7 +50,7 @@ export interface HistoryEvents {
 }
 
 /** Query parameter names, in the order they are written. */
-const PARAMS = { region: 'region', window: 'window', sort: 'sort', tag: 'tag' } as const;
+const PARAMS = { region: 'region', window: 'window', sort: 'sort', tag: 'tag', at: 'at' } as const;
 
 /** `world` for anything that is not `view` or a known country code; accepts lower case ("fr"). */
 export function normaliseRegion(raw: string | null | undefined): string {
@@ -69,14 +73,33 @@ export function normaliseSort(raw: string | null | undefined): SortName {
   return SORTS.find((sort) => sort === raw) ?? DEFAULT_SORT;
 }
 
+function isHistoryWindowName(value: string): value is HistoryWindowName {
+  return Object.hasOwn(HISTORY_WINDOWS, value);
+}
+
+/** One of the live or history windows (`7d`, `30d`), else the default. */
+export function normaliseWindow(raw: string | null | undefined): HistoryWindowName {
+  const value = raw ?? '';
+  return isHistoryWindowName(value) ? value : DEFAULT_WINDOW;
+}
+
+/**
+ * A moment as `at=` gives it (ISO 8601 or ms since the epoch, see `parseAt`), or as a number, rounded down
+ * to its hour; null (live) for anything unreadable.
+ */
+export function normaliseAt(raw: string | number | null | undefined): number | null {
+  const ms = typeof raw === 'number' ? raw : parseAt(raw);
+  return ms === null || !Number.isFinite(ms) ? null : floorHour(ms);
+}
+
 export function parseViewState(search: string): ViewState {
   const params = new URLSearchParams(search);
-  const windowName = params.get(PARAMS.window) ?? '';
   return {
     region: normaliseRegion(params.get(PARAMS.region)),
-    window: isWindowName(windowName) ? windowName : DEFAULT_WINDOW,
+    window: normaliseWindow(params.get(PARAMS.window)),
     sort: normaliseSort(params.get(PARAMS.sort)),
     tag: normaliseTag(params.get(PARAMS.tag)),
+    at: normaliseAt(params.get(PARAMS.at)),
   };
 }
 
@@ -91,7 +114,9 @@ export function formatViewSearch(state: ViewState, search = ''): string {
   if (state.window !== DEFAULT_WINDOW) params.set(PARAMS.window, state.window);
   if (state.sort !== DEFAULT_SORT) params.set(PARAMS.sort, state.sort);
   if (state.tag !== null) params.set(PARAMS.tag, state.tag);
-  const query = params.toString();
+  if (state.at !== null) params.set(PARAMS.at, formatAt(state.at));
+  // Colons need no escaping in a query: `at=2026-11-20T18:00Z` reads as written.
+  const query = params.toString().replace(/%3A/gi, ':');
   return query === '' ? '' : `?${query}`;
 }
 
@@ -139,9 +164,10 @@ export class UrlState extends Emitter<UrlStateEvents> {
   set(patch: Partial<ViewState>): void {
     const next: ViewState = {
       region: patch.region !== undefined ? normaliseRegion(patch.region) : this.state.region,
-      window: patch.window !== undefined && isWindowName(patch.window) ? patch.window : this.state.window,
+      window: patch.window !== undefined && isHistoryWindowName(patch.window) ? patch.window : this.state.window,
       sort: patch.sort !== undefined ? normaliseSort(patch.sort) : this.state.sort,
       tag: patch.tag !== undefined ? normaliseTag(patch.tag) : this.state.tag,
+      at: patch.at !== undefined ? normaliseAt(patch.at) : this.state.at,
     };
     const changed = changedFields(this.state, next);
     if (changed.size === 0) return;
