@@ -9,7 +9,8 @@
  * `store`: resident memory per post held (10k- and 1M-tag vocabularies, 24 h) and box against region queries;
  * `store-rate`: the bounded store at 6,000 posts/s with a 1M-tag vocabulary, hour after hour of event time;
  * `restart`: a map-server over Kafka ready again with its save and without one (rebuilt from 24 h of log);
- * `search`: the search box's server side: hashtags by prefix over 1M tags, the city gazetteer's build and queries.
+ * `search`: the search box's server side: hashtags by prefix over 1M tags, the city gazetteer's build and queries;
+ * `history`: kept history (issue 13): bytes per hour and day, `at=` queries and timelines under ingest, start-up, export.
  */
 import { benchWindowStore } from './window-store.bench';
 import { benchKafka } from './kafka.bench';
@@ -21,6 +22,7 @@ import { benchStore } from './store.bench';
 import { benchStoreRate } from './store-rate.bench';
 import { benchRestart } from './restart.bench';
 import { benchSearch } from './search.bench';
+import { benchHistory } from './history.bench';
 
 const SUITES: Record<string, () => Promise<void>> = {
   core: benchWindowStore,
@@ -33,6 +35,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   'store-rate': benchStoreRate,
   restart: benchRestart,
   search: benchSearch,
+  history: benchHistory,
   // Loaded when chosen: Vite and playwright-core are not worth loading (or measuring) in the other suites.
   frontend: async () => (await import('./frontend.bench')).benchFrontend(),
 };
