@@ -107,7 +107,7 @@ function openHoursRate(data: HistoryData): void {
   const posts = 300_000;
   const made = Array.from({ length: posts }, () => data.postOf(random, FIRST_HOUR));
   const started = performance.now();
-  for (const post of made) open.add(FIRST_HOUR * HOUR_MS, post.regions, post.keys, 0);
+  for (const post of made) open.add(FIRST_HOUR * HOUR_MS, post.regions, post.keys, post.keys, 0);
   const rate = posts / ((performance.now() - started) / 1_000);
   console.log(
     `   OpenHours.add: ${count(rate)} posts/s on ${count(posts)} posts of one hour: a full-size hour would take ~${((FULL_RATE * 3_600) / rate).toFixed(0)} s of a core`,
@@ -183,7 +183,7 @@ class Ingest implements HistoryFeed {
       // Event time runs at the scaled rate from half past the first open hour.
       const ts = END_HOUR * HOUR_MS + HOUR_MS / 2 + (this.posts * 1_000) / (FULL_RATE * SCALE);
       const post = this.data.postOf(this.random, END_HOUR);
-      this.openHours.add(ts, post.regions, post.keys, ts);
+      this.openHours.add(ts, post.regions, post.keys, post.keys, ts);
       this.windowsEndMs = ts;
       this.posts += 1;
     }
