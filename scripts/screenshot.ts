@@ -27,8 +27,10 @@ if (!found.ok) {
   process.exit(1);
 }
 const out = resolve(root, values.out);
+// A day of the world's past, as `npm start` writes it, so the time control under the map has hours to show.
 const product = await startProductProcess(['--source', 'synthetic', '--rate', values.rate, '--seed', '7'], {
   TILE_URL: process.env.TILE_URL ?? '',
+  SYNTHETIC_HISTORY: '24h',
 });
 const browser = await launchChromium(found.path);
 try {

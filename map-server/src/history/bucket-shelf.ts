@@ -9,7 +9,20 @@
  * Synchronous: a bucket is written once an hour, and read when a query needs it (a few ms at the default
  * rates; the cache in front of it keeps the hot ones).
  */
-import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  fstatSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export interface BucketShelf {
@@ -18,6 +31,8 @@ export interface BucketShelf {
   /** Every bucket's name (`hours/…`, `days/…`). */
   list(): string[];
   read(name: string): Uint8Array;
+  /** Runs `use` with a reader of parts of a bucket (offset, length) and its size, the file kept open meanwhile. */
+  readParts<T>(name: string, use: (read: (offset: number, length: number) => Uint8Array, size: number) => T): T;
   write(name: string, bytes: Uint8Array): void;
   remove(name: string): void;
   /** The tags saved so far, as `key<TAB>display` lines. */
@@ -49,6 +64,25 @@ export class FileShelf implements BucketShelf {
 
   read(name: string): Uint8Array {
     return readFileSync(join(this.dir, name));
+  }
+
+  readParts<T>(name: string, use: (read: (offset: number, length: number) => Uint8Array, size: number) => T): T {
+    const fd = openSync(join(this.dir, name), 'r');
+    try {
+      const read = (offset: number, length: number) => {
+        const out = new Uint8Array(length);
+        let got = 0;
+        while (got < length) {
+          const n = readSync(fd, out, got, length - got, offset + got);
+          if (n === 0) break;
+          got += n;
+        }
+        return out.subarray(0, got);
+      };
+      return use(read, fstatSync(fd).size);
+    } finally {
+      closeSync(fd);
+    }
   }
 
   write(name: string, bytes: Uint8Array): void {
@@ -117,6 +151,11 @@ export class MemoryShelf implements BucketShelf {
     const bytes = this.buckets.get(name);
     if (bytes === undefined) throw new Error(`no bucket ${name}`);
     return bytes;
+  }
+
+  readParts<T>(name: string, use: (read: (offset: number, length: number) => Uint8Array, size: number) => T): T {
+    const bytes = this.read(name);
+    return use((offset, length) => bytes.subarray(offset, offset + length), bytes.length);
   }
 
   write(name: string, bytes: Uint8Array): void {

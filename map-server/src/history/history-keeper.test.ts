@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { HistoryKeeper, type HistoryOptions } from './history-keeper';
 import { FileShelf, MemoryShelf, type BucketShelf } from './bucket-shelf';
 import { HOUR_MS, LATE_MINUTES, OpenHours, type ClosedHour } from '../core/history/open-hours';
-import { addUp, postsIn } from '../core/history/history-query';
+import { addUp, postsIn, timeline } from '../core/history/history-query';
 import { mergeSummaries, type HourSummary } from '../core/history/hour-summary';
 import { answerHistoryTrends } from '../core/history/history-answers';
 
@@ -385,5 +385,39 @@ describe('history keeper guards', () => {
       'history: a shared bucket under "hours/../../../escaped" holds hours/2024-10-04T00; it is left out',
       'history: a shared bucket under "hours/2024-10-04T05" holds hours/2024-10-04T00; it is left out',
     ]);
+  });
+});
+
+describe('history keeper timelines', () => {
+  it.each([
+    ['read from the files by their index', 1],
+    ['read from the cache', 256 * 1024 * 1024],
+  ])('counts a tag and all posts per step as the buckets add up, %s', (_, cacheBytes) => {
+    const dir = mkdtempSync(join(tmpdir(), 'trendmap-history-'));
+    dirs.push(dir);
+    const shelf = new FileShelf(dir);
+    const { keeper, feed, storeAt } = keeperOn(shelf, { cacheBytes });
+    const closed: ClosedHour[] = [];
+    for (let h = 0; h < 50; h += 1) closed.push(part(h, DH + h, { a: (h % 7) + 1, b: h % 3, [`t${h}`]: 1 }, 10 + h));
+    closed.push(part(50, DH + 3, { a: 5 }, 5));
+    storeAt((DH + 52) * HOUR_MS, closed);
+    feed.openHours.add((DH + 51) * HOUR_MS, ['world'], ['a'], ['a'], 0);
+    for (const [stepHours, preferDays] of [
+      [1, false],
+      [24, true],
+    ] as const) {
+      const from = DH;
+      const to = DH + 52 + ((24 - (52 % 24)) % 24);
+      const span = keeper.span(from, to, preferDays);
+      for (const id of [keeper.dictionary.idOf('a'), keeper.dictionary.idOf('b'), keeper.dictionary.idOf('t9'), null]) {
+        const expected = timeline(span.summaries, ['world'], id, from, to, stepHours);
+        const got = keeper.timelineCounts(['world'], id, from, to, stepHours, preferDays);
+        expect({ counts: Array.from(got.counts), posts: Array.from(got.posts) }).toEqual({
+          counts: Array.from(expected.counts),
+          posts: Array.from(expected.posts),
+        });
+      }
+    }
+    expect(keeper.timelineCounts(['world'], keeper.dictionary.idOf('a'), DH, DH + 2, 1, false).counts).toEqual(Float64Array.from([1, 2]));
   });
 });

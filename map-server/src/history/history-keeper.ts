@@ -18,7 +18,7 @@
 import type { HistoryResponse } from '../../../common/browser/api';
 import type { Logger } from '../../../common/node/log';
 import { HistoryDictionary } from '../core/history/history-dictionary';
-import { HourSummary, decodeSummary, encodeSummary, mergeSummaries, summaryOf, type RegionTally } from '../core/history/hour-summary';
+import { HourSummary, bucketIndex, decodeSummary, encodeSummary, mergeSummaries, summaryOf, type RegionTally } from '../core/history/hour-summary';
 import { HOUR_MS, LATE_MINUTES, type ClosedHour, type KeyTally, type OpenHours } from '../core/history/open-hours';
 import type { HistorySource, HistorySpan } from '../core/history/history-answers';
 import type { BucketShelf } from './bucket-shelf';
@@ -324,8 +324,20 @@ export class HistoryKeeper implements HistorySource {
    * bucket is up to date (a 30-day window, a daily timeline); otherwise hours, wherever they are kept.
    */
   span(fromHour: number, toHour: number, preferDays = false): HistorySpan {
+    const parts = this.spanParts(fromHour, toHour, preferDays);
+    const summaries = parts.names.flatMap((name) => this.bucket(name));
+    summaries.push(...parts.open);
+    return { summaries, fromHour: parts.fromHour, toHour: parts.toHour, resolution: parts.resolution };
+  }
+
+  /** What `span` reads: the names of the buckets on the shelf, and the open hours' buckets, with the span they cover. */
+  private spanParts(
+    fromHour: number,
+    toHour: number,
+    preferDays: boolean,
+  ): Omit<HistorySpan, 'summaries'> & { names: string[]; open: HourSummary[] } {
     const boundary = this.hourlyFrom;
-    const summaries: HourSummary[] = [];
+    const names: string[] = [];
     let resolution: HistorySpan['resolution'] = '1h';
     let from = fromHour;
     let to = toHour;
@@ -336,34 +348,91 @@ export class HistoryKeeper implements HistorySource {
       const fromDay = Math.min(Math.floor(from / HOURS_PER_DAY), toDay - 1);
       from = fromDay * HOURS_PER_DAY;
       if (to <= boundary) to = toDay * HOURS_PER_DAY;
-      for (let day = fromDay; day < toDay; day += 1) summaries.push(...this.dayBuckets(day));
+      for (let day = fromDay; day < toDay; day += 1) names.push(...this.dayNames(day));
     }
     let hour = Math.max(from, boundary);
     while (hour < to) {
       const day = Math.floor(hour / HOURS_PER_DAY);
       if (preferDays && hour === day * HOURS_PER_DAY && hour + HOURS_PER_DAY <= to && this.dayIsCurrent(day)) {
-        summaries.push(...this.dayBuckets(day));
+        names.push(...this.dayNames(day));
         hour += HOURS_PER_DAY;
         continue;
       }
-      for (const part of this.hours.get(hour) ?? []) summaries.push(...this.bucket(part.name));
+      for (const part of this.hours.get(hour) ?? []) names.push(part.name);
       hour += 1;
     }
     // The open hours only when the span reaches them: made again after every post counted, they would cost
     // every `at=` in the past, under ingest, a summary of the hour being counted (`npm run bench -- history`:
     // hundreds of ms half an hour into an hour at 1/100 of 6,000 posts/s).
+    const open: HourSummary[] = [];
     const oldestOpen = this.feed?.openHours.oldestHour ?? null;
     if (oldestOpen !== null && oldestOpen < to)
-      for (const open of this.openSummaries()) if (open.startHour >= Math.max(from, boundary) && open.startHour < to) summaries.push(open);
-    return { summaries, fromHour: from, toHour: to, resolution };
+      for (const summary of this.openSummaries()) if (summary.startHour >= Math.max(from, boundary) && summary.startHour < to) open.push(summary);
+    return { names, open, fromHour: from, toHour: to, resolution };
+  }
+
+  /**
+   * Posts per step in `regions`, a tag's (`id`) and all, as `timeline` (history-query.ts) counts them, but
+   * reading of each bucket on the shelf only its region index and, by binary search, the tag's row: a
+   * month of hours is a few thousand small reads, not a month of whole files. Buckets already in the cache
+   * are read from there.
+   */
+  timelineCounts(
+    regions: readonly string[],
+    id: number | null,
+    fromHour: number,
+    toHour: number,
+    stepHours: number,
+    preferDays: boolean,
+  ): { counts: Float64Array; posts: Float64Array } {
+    const parts = this.spanParts(fromHour, toHour, preferDays);
+    const steps = Math.max(0, Math.ceil((toHour - fromHour) / stepHours));
+    const counts = new Float64Array(steps);
+    const posts = new Float64Array(steps);
+    const add = (startHour: number, all: number, count: number) => {
+      const step = Math.floor((startHour - fromHour) / stepHours);
+      if (step < 0 || step >= steps || startHour >= toHour) return;
+      posts[step] += all;
+      counts[step] += count;
+    };
+    const fromSummary = (summary: HourSummary) => {
+      for (const name of regions) {
+        const r = summary.regionIndex(name);
+        if (r >= 0) add(summary.startHour, summary.posts[r], id === null ? summary.posts[r] : summary.countOf(r, id));
+      }
+    };
+    for (const name of parts.names) {
+      const cached = this.cache.get(name);
+      if (cached !== undefined) {
+        fromSummary(cached);
+        continue;
+      }
+      try {
+        this.shelf.readParts(name, (read, size) => {
+          const index = bucketIndex(read, size);
+          for (const region of regions) {
+            const r = index.regions.get(region);
+            if (r === undefined) continue;
+            const all = index.posts[r];
+            add(index.startHour, all, id === null ? all : index.countOf(read, r, id));
+          }
+        });
+      } catch (error) {
+        if (!this.unreadable.has(name))
+          this.log.warn(`history bucket ${name} cannot be read (${(error as Error).message}); it is left out of answers`);
+        this.unreadable.add(name);
+      }
+    }
+    for (const summary of parts.open) fromSummary(summary);
+    return { counts, posts };
   }
 
   /** A day's buckets: its day bucket and the parts numbered after it, or its hours' parts when it has none. */
-  private dayBuckets(day: number): HourSummary[] {
+  private dayNames(day: number): string[] {
     const made = this.days.get(day);
-    const out: HourSummary[] = made === undefined ? [] : this.bucket(made.name);
+    const out: string[] = made === undefined ? [] : [made.name];
     for (let hour = day * HOURS_PER_DAY; hour < (day + 1) * HOURS_PER_DAY; hour += 1) {
-      for (const part of this.hours.get(hour) ?? []) if (made === undefined || part.seq > made.seq) out.push(...this.bucket(part.name));
+      for (const part of this.hours.get(hour) ?? []) if (made === undefined || part.seq > made.seq) out.push(part.name);
     }
     return out;
   }

@@ -23,7 +23,7 @@ import {
   type HistoryTagRegionsQuery,
   type HistoryTrendsQuery,
 } from '../core/history/history-answers';
-import { addUp, timeline } from '../core/history/history-query';
+import { addUp } from '../core/history/history-query';
 import { cellsBox } from '../core/history/history-regions';
 import { HOUR_MS } from '../core/history/open-hours';
 import type { TrendEngine } from '../trend-engine';
@@ -113,12 +113,17 @@ export class History {
   timeline(area: Area, tag: string | null, range: HistoryRange): TimelineResponse {
     const stepHours = STEP_HOURS[range.step];
     const regions = regionsOf(area);
-    const span = this.keeper.span(range.fromHour, range.toHour, range.step === '1d');
     const id = tag === null ? null : this.keeper.dictionary.idOf(tag);
-    const { counts, posts } =
-      id === -1
-        ? timeline([], regions, null, range.fromHour, range.toHour, stepHours)
-        : timeline(span.summaries, regions, id, range.fromHour, range.toHour, stepHours);
+    // A tag history never counted: every bucket's posts, and no count of it.
+    const { counts, posts } = this.keeper.timelineCounts(
+      regions,
+      id === -1 ? null : id,
+      range.fromHour,
+      range.toHour,
+      stepHours,
+      range.step === '1d',
+    );
+    if (id === -1) counts.fill(0);
     return {
       ...(tag !== null && { tag }),
       region: area.region,
