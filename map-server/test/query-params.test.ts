@@ -27,7 +27,11 @@ const CASES: [Route[], string, RegExp][] = [
   [['stream'], 'window=2d', LIVE_WINDOW],
   [['trends', 'regions'], 'window=', /^window must be one of 15m, 1h, 6h, 24h, 7d, 30d; got ""$/],
   [['stream'], 'window=', /^window must be one of 15m, 1h, 6h, 24h; got ""$/],
-  [['trends', 'regions', 'posts'], 'at=yesterday', /^at must be an ISO 8601 time such as 2026-11-20T18:00:00Z, or ms since the epoch; got "yesterday"$/],
+  [
+    ['trends', 'regions', 'posts'],
+    'at=yesterday',
+    /^at must be an ISO 8601 time such as 2026-11-20T18:00:00Z, or ms since the epoch; got "yesterday"$/,
+  ],
   [['trends', 'regions', 'stream'], 'window=1h&window=6h', /^window must be given once$/],
   [['trends', 'stream'], 'sort=new', /^sort must be one of top, rising; got "new"$/],
   [['trends', 'stream'], 'sort=top&sort=top', /^sort must be given once$/],

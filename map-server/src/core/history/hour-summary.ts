@@ -219,7 +219,7 @@ function readHeader(read: ReadBytes, size: number): SummaryHeader & { headerByte
   if (!Number.isSafeInteger(startHour) || (hours !== 1 && hours !== 24) || !Array.isArray(regions) || !Number.isSafeInteger(rows) || rows < 0) {
     throw new SummaryFormatError('has a header without its bucket, regions or rows');
   }
-  if (!regions.every((region, i) => typeof region === 'string' && (i === 0 || (regions[i - 1]) < region))) {
+  if (!regions.every((region, i) => typeof region === 'string' && (i === 0 || regions[i - 1] < region))) {
     throw new SummaryFormatError('has regions that are not names in order');
   }
   return { startHour, hours, regions, rows, headerBytes };
