@@ -85,6 +85,14 @@ export function windowEnd(atMs: number | null, endMs: number | null): { endHour:
   return { endHour: Math.floor(endMs / HOUR_MS) + 1, asOf: endMs };
 }
 
+/**
+ * Where an answer's window really ends (`asOf`, ms): where it was asked to (`end`), or, when daily history
+ * rounded the span's end back to a day, there.
+ */
+export function spanEndMs(span: Pick<HistorySpan, 'toHour'>, end: { endHour: number; asOf: number }): number {
+  return span.toHour === end.endHour ? end.asOf : span.toHour * HOUR_MS;
+}
+
 /** The hours a history window spans (at least one). */
 export function windowHours(window: HistoryWindowName): number {
   return Math.max(1, HISTORY_WINDOWS[window] / 60);
@@ -137,7 +145,7 @@ export function answerHistoryTrends(query: HistoryTrendsQuery, source: HistorySo
     listed = top.result().map(({ id }) => id);
   }
   const total = postsIn(inWindow, regions);
-  response.asOf = span.toHour === end.endHour ? end.asOf : span.toHour * HOUR_MS;
+  response.asOf = spanEndMs(span, end);
   response.from = windowFrom * HOUR_MS;
   response.total = total;
   response.referenceMinutes = plan.coveredMinutes;
@@ -233,7 +241,7 @@ export function answerHistoryTagRegions(query: HistoryTagRegionsQuery, source: H
   const end = windowEnd(query.atMs, source.endMs);
   if (end === null) return response;
   const span = source.span(end.endHour - windowHours(query.window), end.endHour);
-  response.asOf = span.toHour === end.endHour ? end.asOf : span.toHour * HOUR_MS;
+  response.asOf = spanEndMs(span, end);
   response.from = span.fromHour * HOUR_MS;
   response.resolution = span.resolution;
   if (id < 0) return response;

@@ -12,7 +12,7 @@ import { isRising, risingScore } from '../rising';
 import type { LabelsQuery } from '../labels-query';
 import { WORLD_BBOX } from '../labels-query';
 import type { HistoryWindowName } from '../../../../common/browser/windows';
-import { HISTORY_RISING, historyPlan, windowEnd, windowHours, type HistorySource } from './history-answers';
+import { HISTORY_RISING, historyPlan, spanEndMs, windowEnd, windowHours, type HistorySource } from './history-answers';
 import { CELL_LEVEL, isCell } from './history-regions';
 import { HOUR_MS } from './open-hours';
 import type { HourSummary } from './hour-summary';
@@ -41,10 +41,7 @@ function tileTallies(summaries: readonly HourSummary[], level: number, holds: (i
       let tally = tiles.get(index);
       if (tally === undefined) tiles.set(index, (tally = { posts: 0, tags: new Map() }));
       tally.posts += summary.posts[r];
-      for (let row = summary.rowStart[r]; row < summary.rowStart[r + 1]; row += 1) {
-        const id = summary.ids[row];
-        tally.tags.set(id, (tally.tags.get(id) ?? 0) + summary.counts[row]);
-      }
+      summary.addTagsTo(r, tally.tags);
     });
   }
   return tiles;
@@ -82,7 +79,7 @@ export function answerHistoryLabels(query: HistoryLabelsQuery, source: HistorySo
   const hours = windowHours(query.window);
   const span = source.span(end.endHour - (rising ? Math.max(hours, outerHours) : hours), end.endHour);
   const periods = historyPlan(span, hours, recentHours, outerHours, source.firstHour);
-  response.asOf = span.toHour === end.endHour ? end.asOf : span.toHour * HOUR_MS;
+  response.asOf = spanEndMs(span, end);
   response.from = periods.windowFrom * HOUR_MS;
   response.resolution = span.resolution;
   if (only === -1) return response;

@@ -95,10 +95,7 @@ export function addUp(summaries: readonly HourSummary[], regions: readonly strin
     for (const name of regions) {
       const region = summary.regionIndex(name);
       if (region < 0) continue;
-      for (let row = summary.rowStart[region]; row < summary.rowStart[region + 1]; row += 1) {
-        const id = summary.ids[row];
-        totals.set(id, (totals.get(id) ?? 0) + summary.counts[row]);
-      }
+      summary.addTagsTo(region, totals);
     }
   }
   return totals;

@@ -65,6 +65,14 @@ export class HourSummary {
     return region < 0 ? 0 : this.posts[region];
   }
 
+  /** Adds region `r`'s tag counts into `tags` (tag id -> posts): what every merge of buckets does. */
+  addTagsTo(r: number, tags: Map<number, number>): void {
+    for (let row = this.rowStart[r]; row < this.rowStart[r + 1]; row += 1) {
+      const id = this.ids[row];
+      tags.set(id, (tags.get(id) ?? 0) + this.counts[row]);
+    }
+  }
+
   /** A tag's posts in a region (0 when none): a binary search of the region's rows. */
   countOf(region: number, id: number): number {
     if (region < 0) return 0;
@@ -132,10 +140,7 @@ export function mergeSummaries(startHour: number, hours: SummaryHours, parts: re
       let tally = tallies.get(region);
       if (tally === undefined) tallies.set(region, (tally = { posts: 0, tags: new Map() }));
       tally.posts += part.posts[r];
-      for (let row = part.rowStart[r]; row < part.rowStart[r + 1]; row += 1) {
-        const id = part.ids[row];
-        tally.tags.set(id, (tally.tags.get(id) ?? 0) + part.counts[row]);
-      }
+      part.addTagsTo(r, tally.tags);
     });
   }
   return summaryOf(startHour, hours, tallies);
