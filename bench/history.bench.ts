@@ -25,7 +25,8 @@ import { pipeline } from 'node:stream/promises';
 import { setImmediate as yieldToTimers } from 'node:timers/promises';
 import { WORLD } from '../common/browser/api';
 import { prng } from '../common/node/prng';
-import { HourSummary, encodeSummary, mergeSummaries, summaryOf } from '../map-server/src/core/history/hour-summary';
+import { HourSummary, mergeSummaries, summaryOf } from '../map-server/src/core/history/hour-summary';
+import { encodeSummary } from '../map-server/src/core/history/bucket-file';
 import { HOUR_MS, OpenHours } from '../map-server/src/core/history/open-hours';
 import { answerHistoryTagRegions, answerHistoryTrends, type HistorySource } from '../map-server/src/core/history/history-answers';
 import { FileShelf } from '../map-server/src/history/bucket-shelf';
@@ -207,7 +208,7 @@ type Ask = (keeper: HistoryKeeper, history: History) => unknown;
 /** What the answers read, as `History` gives it (its answer cache left out: every ask is computed). */
 function sourceOf(keeper: HistoryKeeper, preferDays: boolean): HistorySource {
   return {
-    span: (fromHour, toHour) => keeper.span(fromHour, toHour, preferDays),
+    span: (fromHour, toHour, pick, options) => keeper.span(fromHour, toHour, pick, { ...options, preferDays }),
     get firstHour() {
       return keeper.firstHour;
     },

@@ -196,6 +196,7 @@ function start(): void {
     if (changed.has('at')) {
       timeControl.setAt(view.at);
       timeline.setAt(view.at);
+      live.setPast(view.at);
       // Live dots over a past moment would mislead: cleared, and kept off until Live.
       if (view.at !== null) markers.clear();
     }

@@ -1,6 +1,7 @@
 /** Test helpers for history: buckets written as plain objects, and a brute-force sum of them. */
 import fc from 'fast-check';
 import { summaryOf, type HourSummary, type RegionTally, type SummaryHours } from '../src/core/history/hour-summary';
+import { bucketIndex, encodeSummary, readTops } from '../src/core/history/bucket-file';
 
 /** A bucket's counts as a plain object: region -> its posts and tag id -> posts. */
 export type PlainBucket = Record<string, { posts: number; tags: Record<number, number> }>;
@@ -54,3 +55,46 @@ export const plainBucket: fc.Arbitrary<PlainBucket> = fc
     }
     return bucket;
   });
+
+/** A bucket's counts back as a plain object, read through `regionIndex`, `postsOf` and `countOf` (ids 0-11). */
+export function plainOf(summary: HourSummary): PlainBucket {
+  const plain: PlainBucket = {};
+  for (const region of summary.regions) {
+    const r = summary.regionIndex(region);
+    const tags: Record<number, number> = {};
+    for (let id = 0; id <= 11; id += 1) if (summary.countOf(r, id) > 0) tags[id] = summary.countOf(r, id);
+    plain[region] = { posts: summary.postsOf(r), tags };
+  }
+  return plain;
+}
+
+/** Region r's rows in `byCount` order, as [id, count]. */
+export function rankedRows(summary: HourSummary, r: number): [number, number][] {
+  const rows: [number, number][] = [];
+  for (let row = summary.rowStart[r]; row < summary.rowStart[r + 1]; row += 1) {
+    const at = summary.byCount[row];
+    rows.push([summary.ids[at], summary.counts[at]]);
+  }
+  return rows;
+}
+
+/** A small bucket: the world, a country and a cell with no tags. */
+export const sample = (): HourSummary =>
+  bucketOf(491_000, {
+    world: { posts: 9, tags: { 4: 3, 1: 3, 7: 5, 2: 1 } },
+    FR: { posts: 4, tags: { 1: 3, 9: 1 } },
+    'c6/32/22': { posts: 2, tags: {} },
+  });
+
+/** A bucket as `readTops` reads it from its file (tops of `topRows`): big regions' busiest rows only. */
+export function busiestOf(summary: HourSummary, topRows: number): HourSummary {
+  const bytes = encodeSummary(summary, topRows);
+  const read = (offset: number, length: number) => bytes.subarray(offset, offset + length);
+  const index = bucketIndex(read, bytes.length);
+  return readTops(
+    read,
+    index,
+    () => true,
+    (r, id) => index.countOf(read, r, id),
+  );
+}

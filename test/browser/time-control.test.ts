@@ -25,6 +25,8 @@ const timeGroup = (page: Page): Locator => page.getByRole('group', { name: 'Time
 const slider = (page: Page): Locator => timeGroup(page).getByRole('slider', { name: 'Moment shown' });
 const atOf = (page: Page): string | null => new URL(page.url()).searchParams.get('at');
 /** The panel's line saying which moment it shows ("as of Fri 20 Nov, 18:00 · hourly"). */
+/** The header's live line: Live, Replay, Past. */
+const connection = (page: Page): Locator => page.getByRole('status', { name: 'Connection' });
 const momentLine = (page: Page): Locator => trendsPanel(page).locator('.panel-moment');
 const totals = (page: Page): Promise<string> => textOf(trendsPanel(page).locator('.panel-totals'));
 
@@ -65,6 +67,7 @@ describe.skipIf(chromium === null)('the time control in Chromium, over a day of 
     expect(await slider(page).getAttribute('aria-valuetext')).toBe('Live');
     expect(await slider(page).inputValue()).toBe(await slider(page).getAttribute('max'));
     expect(atOf(page)).toBeNull();
+    await expect.poll(() => textOf(connection(page)), { message: 'the header says Live' }).toBe('Live');
 
     await slider(page).focus();
     for (let i = 0; i < HOURS_BACK; i++) await page.keyboard.press('ArrowLeft');
@@ -76,6 +79,9 @@ describe.skipIf(chromium === null)('the time control in Chromium, over a day of 
     expect(Date.now() - ms).toBeGreaterThanOrEqual((HOURS_BACK - 1) * HOUR_MS);
     const phrase = `as of ${momentPhrase(ms, 'UTC')} · hourly`;
     await expect.poll(() => textOf(momentLine(page)), { message: 'the panel says which moment' }).toBe(phrase);
+    // The header no longer says Live: the map shows the past, and when.
+    expect(await textOf(connection(page))).toBe('Past');
+    expect(await textOf(page.locator('.connection-detail'))).toBe(momentPhrase(ms, 'UTC'));
     const api = await trendsAt(at);
     expect(api.at).toBe(ms);
     expect(api.trends.length).toBeGreaterThan(0);
@@ -100,6 +106,7 @@ describe.skipIf(chromium === null)('the time control in Chromium, over a day of 
     await expect.poll(() => atOf(second.page), { message: '`at` gone from the URL' }).toBeNull();
     await expect.poll(() => momentLine(second.page).isHidden()).toBe(true);
     expect(await slider(second.page).getAttribute('aria-valuetext')).toBe('Live');
+    await expect.poll(() => textOf(connection(second.page)), { message: 'the header says Live again' }).toBe('Live');
     const pastTotals = await totals(second.page);
     await expect.poll(() => totals(second.page), { message: 'the live totals replace the moment' }).not.toBe(pastTotals);
     const liveTotals = await totals(second.page);

@@ -1,6 +1,6 @@
 /**
- * The live line in the page header: what the map shows (Live, or Replay with the archive's date and time and
- * how far the replay got), the connection when it is not up (Connecting, Reconnecting, Offline with the time
+ * The live line in the page header: what the map shows (Live, Replay with the archive's date and time and
+ * how far the replay got, or Past with the moment the time control is at), the connection when it is not up (Connecting, Reconnecting, Offline with the time
  * of the last update), and the posts per second the server accepts (from the SSE `stats` event). In the
  * header rather than the panel so it stays in sight however far the panel is scrolled.
  *
@@ -12,6 +12,7 @@ import type { StreamStats } from '../../../common/browser/api';
 import type { ConnectionStatus } from '../stream/stream-client';
 import { el, formatCount, formatRate, setText } from '../util/dom';
 import { formatMoment } from '../util/moment';
+import { momentPhrase } from '../time/time-math';
 
 const STATUS_TEXT: Record<ConnectionStatus, string> = {
   connecting: 'Connecting…',
@@ -28,7 +29,7 @@ const DEFAULTS = {
 };
 
 /** What the header shows: the connection's state, or the map's mode once connected. */
-type Shown = ConnectionStatus | 'replay';
+type Shown = ConnectionStatus | 'replay' | 'past';
 
 export class LiveStatus {
   private readonly opts: typeof DEFAULTS;
@@ -44,6 +45,8 @@ export class LiveStatus {
   private offlineTimer: ReturnType<typeof setTimeout> | undefined;
   /** The connection has been down for `offlineAfterMs`. */
   private longDown = false;
+  /** The past moment the map shows (ms), or null: live. */
+  private at: number | null = null;
 
   constructor(options: Partial<typeof DEFAULTS> = {}) {
     this.opts = { ...DEFAULTS, ...options };
@@ -87,6 +90,12 @@ export class LiveStatus {
     this.render();
   }
 
+  /** The map shows a past moment (`at`, ms), or, with null, what is live again. */
+  setPast(at: number | null): void {
+    this.at = at;
+    if (this.root) this.render();
+  }
+
   setConnection(status: ConnectionStatus): void {
     if (!this.root) return;
     this.status = status;
@@ -106,16 +115,28 @@ export class LiveStatus {
 
   private render(): void {
     const down = this.status === 'offline' || (this.longDown && this.status !== 'live');
-    const shown: Shown = down ? 'offline' : this.status === 'live' && this.stats?.mode === 'replay' ? 'replay' : this.status;
+    const shown: Shown = down
+      ? 'offline'
+      : this.at !== null
+        ? 'past'
+        : this.status === 'live' && this.stats?.mode === 'replay'
+          ? 'replay'
+          : this.status;
     this.connection.dataset.status = shown;
-    setText(this.connectionText, shown === 'replay' ? 'Replay' : STATUS_TEXT[shown]);
+    setText(this.connectionText, shown === 'replay' ? 'Replay' : shown === 'past' ? 'Past' : STATUS_TEXT[shown]);
     setText(this.detail, this.detailText(shown));
-    this.detail.title = shown === 'replay' ? 'The time of the replayed archive: the windows end at its newest post' : '';
+    this.detail.title =
+      shown === 'replay'
+        ? 'The time of the replayed archive: the windows end at its newest post'
+        : shown === 'past'
+          ? 'The map and the panel show this moment from history; Live, under the map, returns to now'
+          : '';
   }
 
   /** Beside the state: a replay's archive time and progress, or when an Offline page last heard the server. */
   private detailText(shown: Shown): string {
     if (shown === 'offline') return this.lastUpdate === null ? 'no update yet' : `last update ${formatMoment(this.lastUpdate, Date.now())}`;
+    if (shown === 'past' && this.at !== null) return momentPhrase(this.at);
     if (shown !== 'replay' || !this.stats) return '';
     const { asOf, source } = this.stats;
     const when = asOf === undefined || asOf === null ? '' : formatMoment(asOf, Date.now());

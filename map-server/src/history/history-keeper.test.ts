@@ -8,7 +8,8 @@ import { FileShelf, MemoryShelf, type BucketShelf } from './bucket-shelf';
 import { HOUR_MS, LATE_MINUTES, OpenHours, type ClosedHour } from '../core/history/open-hours';
 import { addUp, postsIn, timeline } from '../core/history/history-query';
 import { mergeSummaries, type HourSummary } from '../core/history/hour-summary';
-import { answerHistoryTrends } from '../core/history/history-answers';
+import { pickRegions } from '../core/history/history-regions';
+import { answerHistoryTrends, type HistorySource } from '../core/history/history-answers';
 
 /** Day D of the tests (days since the epoch) and its first hour. */
 const D = 20_000;
@@ -73,6 +74,50 @@ describe.each(shelves)('history keeper on a %s shelf', (_, makeShelf) => {
     expect(again.dictionary.display(again.dictionary.idOf('c'))).toBe('C');
   });
 
+  it('reads only the regions a query picks, the same counts as whole buckets, and keeps what it read', () => {
+    const shelf = makeShelf();
+    const { storeAt } = keeperOn(shelf);
+    const regional = (seq: number, hour: number): ClosedHour => ({
+      seq,
+      hour,
+      regions: new Map([
+        [
+          'world',
+          {
+            posts: 6,
+            tags: new Map([
+              ['a', 3],
+              ['b', 2],
+              ['c', 1],
+            ]),
+          },
+        ],
+        ['FR', { posts: 2, tags: new Map([['b', 2]]) }],
+        ['JP', { posts: 1, tags: new Map([['c', 1]]) }],
+        ['c6/1/2', { posts: 3, tags: new Map([['a', 3]]) }],
+      ]),
+      displays: new Map(),
+    });
+    storeAt((DH + 3) * HOUR_MS, [regional(0, DH), regional(1, DH + 1)]);
+    const fresh = keeperOn(shelf).keeper;
+    const picked = fresh.span(DH, DH + 2, pickRegions(['FR', 'c6/1/2']));
+    expect(picked.summaries.map((s) => s.regions)).toEqual([
+      ['FR', 'c6/1/2'],
+      ['FR', 'c6/1/2'],
+    ]);
+    const tags = (summaries: readonly HourSummary[], region: string) =>
+      Object.fromEntries([...addUp(summaries, [region])].map(([id, count]) => [fresh.dictionary.key(id), count]));
+    const whole = fresh.span(DH, DH + 2);
+    for (const region of ['FR', 'c6/1/2']) expect(tags(picked.summaries, region)).toEqual(tags(whole.summaries, region));
+    expect(tags(picked.summaries, 'FR')).toEqual({ b: 4 });
+    expect(postsIn(picked.summaries, ['FR', 'JP', 'world'])).toBe(4);
+    // Asked again, the same summaries, from memory.
+    const another = keeperOn(shelf).keeper;
+    const first = another.span(DH, DH + 2, pickRegions(['JP']));
+    expect(another.span(DH, DH + 2, pickRegions(['JP'])).summaries).toEqual(first.summaries);
+    expect(another.span(DH, DH + 2, pickRegions(['JP'])).summaries[0]).toBe(first.summaries[0]);
+  });
+
   it('adds the open hours to a span', () => {
     const { keeper, feed, storeAt } = keeperOn(makeShelf());
     feed.openHours.add((DH + 1) * HOUR_MS, ['world'], ['z'], ['z'], 0);
@@ -93,7 +138,7 @@ describe.each(shelves)('history keeper on a %s shelf', (_, makeShelf) => {
     feed.openHours.close((DH + 30) * HOUR_MS, 1e9);
     storeAt((DH + 24) * HOUR_MS + LATE_MS, [part(2, DH + 23, { c: 1 })]);
     expect(shelf.list().filter((name) => name.startsWith('days/'))).toEqual(['days/2024-10-04.2.tmh']);
-    const days = keeper.span(DH, DH + 24, true);
+    const days = keeper.span(DH, DH + 24, undefined, { preferDays: true });
     expect(days.summaries.map((s) => [s.startHour, s.hours])).toEqual([[DH, 24]]);
     expect(worldTags(keeper, days.summaries)).toEqual({ a: 3, b: 1, c: 1 });
     expect(worldTags(keeper, keeper.span(DH, DH + 24).summaries)).toEqual({ a: 3, b: 1, c: 1 });
@@ -203,7 +248,7 @@ describe.each(shelves)('history keeper on a %s shelf', (_, makeShelf) => {
     expect(worldTags(keeper, keeper.span(DH, DH + 2).summaries)).toEqual({ a: 1 });
     expect(worldTags(keeper, keeper.span(DH, DH + 2).summaries)).toEqual({ a: 1 });
     expect(warnings).toEqual([
-      'history bucket hours/2024-10-04T01.1.tmh cannot be read (is not a history bucket (its first bytes are not "TMH1")); it is left out of answers',
+      'history bucket hours/2024-10-04T01.1.tmh cannot be read (is not a history bucket (its first bytes are not "TMH1" or "TMH2")); it is left out of answers',
     ]);
   });
 });
@@ -265,7 +310,12 @@ describe('history keeper over a random run', () => {
             [DH - 24, DH + 24],
             [DH + 7, DH + 55],
           ]) {
-            const span = keeper.span(from, to, preferDays);
+            for (const cc of ['world', 'FR', 'JP']) {
+              // Read for one region (only its rows, unless the whole bucket is in memory), then whole.
+              const picked = keeper.span(from, to, pickRegions([cc]), { preferDays });
+              expect(got(cc, picked.summaries)).toEqual(expected(cc, picked.fromHour, picked.toHour));
+            }
+            const span = keeper.span(from, to, undefined, { preferDays });
             for (const cc of ['world', 'FR', 'JP']) expect(got(cc, span.summaries)).toEqual(expected(cc, span.fromHour, span.toHour));
           }
         }
@@ -276,6 +326,40 @@ describe('history keeper over a random run', () => {
 });
 
 describe('history answers from the keeper', () => {
+  it('answers a top from the busiest rows of big regions, the same as from whole buckets', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trendmap-history-'));
+    dirs.push(dir);
+    const shelf = new FileShelf(dir);
+    const { storeAt } = keeperOn(shelf);
+    // 400 tags an hour (more than a bucket's tops hold), long-tailed, a little different each hour.
+    const tags = (h: number) =>
+      Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`t${i}`, Math.max(1, Math.floor(3000 / (i + 1 + ((i * h) % 7))))]));
+    storeAt(
+      (DH + 5) * HOUR_MS,
+      [0, 1, 2, 3].map((h) => part(h, DH + h, tags(h), 5000)),
+    );
+    const fresh = keeperOn(shelf).keeper;
+    expect(fresh.span(DH, DH + 4, pickRegions(['world']), { busiest: true }).summaries.map((s) => s.partial)).toEqual([true, true, true, true]);
+    const query = { region: 'world', bbox: null, sort: 'top' as const, limit: 10, window: '24h' as const, atMs: (DH + 4) * HOUR_MS };
+    const other = keeperOn(shelf).keeper;
+    const wholeOnly: HistorySource = {
+      span: (fromHour, toHour, pick) => other.span(fromHour, toHour, pick),
+      get firstHour() {
+        return other.firstHour;
+      },
+      get endMs() {
+        return other.endMs;
+      },
+      dictionary: other.dictionary,
+    };
+    const answer = answerHistoryTrends(query, fresh);
+    expect(answer).toEqual(answerHistoryTrends(query, wholeOnly));
+    const expected = Array.from({ length: 400 }, (_, i) => ({ tag: `t${i}`, count: [0, 1, 2, 3].reduce((sum, h) => sum + tags(h)[`t${i}`], 0) }))
+      .sort((a, b) => b.count - a.count || (a.tag < b.tag ? -1 : 1))
+      .slice(0, 10);
+    expect(answer.trends.map(({ tag, count }) => ({ tag, count }))).toEqual(expected);
+  });
+
   it('ends a window in daily history on the start of the day asked, and reads whole days', () => {
     const { keeper, storeAt } = keeperOn(new MemoryShelf(), { hourlyDays: 1 });
     storeAt((DH + 24) * HOUR_MS + LATE_MS, [part(0, DH + 1, { a: 2 }, 3), part(1, DH + 20, { b: 1 })]);
@@ -408,7 +492,7 @@ describe('history keeper timelines', () => {
     ] as const) {
       const from = DH;
       const to = DH + 52 + ((24 - (52 % 24)) % 24);
-      const span = keeper.span(from, to, preferDays);
+      const span = keeper.span(from, to, undefined, { preferDays });
       for (const id of [keeper.dictionary.idOf('a'), keeper.dictionary.idOf('b'), keeper.dictionary.idOf('t9'), null]) {
         const expected = timeline(span.summaries, ['world'], id, from, to, stepHours);
         const got = keeper.timelineCounts(['world'], id, from, to, stepHours, preferDays);

@@ -18,11 +18,22 @@
 import type { HistoryResponse } from '../../../common/browser/api';
 import type { Logger } from '../../../common/node/log';
 import { HistoryDictionary } from '../core/history/history-dictionary';
-import { HourSummary, bucketIndex, decodeSummary, encodeSummary, mergeSummaries, summaryOf, type RegionTally } from '../core/history/hour-summary';
+import { HourSummary, mergeSummaries, summaryOf, type RegionTally } from '../core/history/hour-summary';
+import { bucketIndex, decodeSummary, encodeSummary, readRegions, readTops, type BucketIndex, type ReadBytes } from '../core/history/bucket-file';
+import type { RegionPick } from '../core/history/history-regions';
 import { HOUR_MS, LATE_MINUTES, type ClosedHour, type KeyTally, type OpenHours } from '../core/history/open-hours';
 import type { HistorySource, HistorySpan } from '../core/history/history-answers';
+import { BucketCache } from './bucket-cache';
 import type { BucketShelf } from './bucket-shelf';
 import { encodeShared, type SharedBucket } from './shared-bucket';
+
+/** How `span` reads its buckets. */
+export interface SpanOptions {
+  /** Whole days read as days where a day's bucket is up to date (a 30-day window, a daily timeline). */
+  preferDays?: boolean;
+  /** With a pick: a big region's busiest rows only (a top over many buckets). */
+  busiest?: boolean;
+}
 
 export interface HistoryOptions {
   /** Days hourly buckets are kept for (`HISTORY_DAYS`). */
@@ -52,6 +63,8 @@ export interface HistoryLoad {
 export const HISTORY_DEFAULTS: HistoryOptions = { hourlyDays: 30, dailyDays: 365 };
 
 const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
+/** Counts looked up past a partial bucket's rows that it remembers (about 40 bytes each). */
+const MAX_REMEMBERED = 4096;
 const HOURS_PER_DAY = 24;
 
 interface Part {
@@ -83,8 +96,7 @@ export class HistoryKeeper implements HistorySource {
   /** Hour -> its parts; day -> its bucket. */
   private readonly hours = new Map<number, Part[]>();
   private readonly days = new Map<number, Part>();
-  private readonly cache = new Map<string, HourSummary>();
-  private cachedBytes = 0;
+  private readonly cache: BucketCache;
   /** The open hours as buckets, by hour, each with the stamp it was built at (remade only when its hour changed). */
   private openCache = new Map<number, { stamp: number; summary: HourSummary }>();
   private openVersion = -1;
@@ -106,6 +118,7 @@ export class HistoryKeeper implements HistorySource {
     private readonly options: HistoryOptions,
     private readonly log: Pick<Logger, 'warn'>,
   ) {
+    this.cache = new BucketCache(options.cacheBytes ?? DEFAULT_CACHE_BYTES);
     this.dictionary = HistoryDictionary.of(
       shelf
         .readTags()
@@ -322,10 +335,12 @@ export class HistoryKeeper implements HistorySource {
   /**
    * The buckets of `fromHour` to `toHour` (exclusive). `preferDays`: whole days read as days where a day's
    * bucket is up to date (a 30-day window, a daily timeline); otherwise hours, wherever they are kept.
+   * `pick`: the regions the answer reads; a bucket not in memory whole is then read only there, and with
+   * `busiest`, a big region only its busiest rows (`HourSummary.partial`: a top reads no more).
    */
-  span(fromHour: number, toHour: number, preferDays = false): HistorySpan {
+  span(fromHour: number, toHour: number, pick?: RegionPick, { preferDays = false, busiest = false }: SpanOptions = {}): HistorySpan {
     const parts = this.spanParts(fromHour, toHour, preferDays);
-    const summaries = parts.names.flatMap((name) => this.bucket(name));
+    const summaries = parts.names.flatMap((name) => (pick === undefined ? this.bucket(name) : this.regionsOf(name, pick, busiest)));
     summaries.push(...parts.open);
     return { summaries, fromHour: parts.fromHour, toHour: parts.toHour, resolution: parts.resolution };
   }
@@ -402,14 +417,14 @@ export class HistoryKeeper implements HistorySource {
       }
     };
     for (const name of parts.names) {
-      const cached = this.cache.get(name);
+      const cached = this.cache.get<HourSummary>(name);
       if (cached !== undefined) {
         fromSummary(cached);
         continue;
       }
       try {
         this.shelf.readParts(name, (read, size) => {
-          const index = bucketIndex(read, size);
+          const index = this.indexOf(name, read, size);
           for (const region of regions) {
             const r = index.regions.get(region);
             if (r === undefined) continue;
@@ -418,9 +433,7 @@ export class HistoryKeeper implements HistorySource {
           }
         });
       } catch (error) {
-        if (!this.unreadable.has(name))
-          this.log.warn(`history bucket ${name} cannot be read (${(error as Error).message}); it is left out of answers`);
-        this.unreadable.add(name);
+        this.unreadableNow(name, error);
       }
     }
     for (const summary of parts.open) fromSummary(summary);
@@ -562,42 +575,85 @@ export class HistoryKeeper implements HistorySource {
   private remove(name: string): void {
     this.shelf.remove(name);
     this.writes += 1;
-    const cached = this.cache.get(name);
-    if (cached !== undefined) {
-      this.cache.delete(name);
-      this.cachedBytes -= cached.bytes;
+    this.cache.forget(name);
+  }
+
+  /** A bucket's index, from the cache or read (and kept) through `read`. */
+  private indexOf(name: string, read: ReadBytes, size: number): BucketIndex {
+    let index = this.cache.get<BucketIndex>(name, 'index');
+    if (index === undefined) this.cache.set(name, 'index', (index = bucketIndex(read, size)));
+    return index;
+  }
+
+  /**
+   * The regions `pick` holds of a bucket: the whole bucket when it is in memory, else only their rows read
+   * from the shelf (`busiest`: a big region's busiest rows), and kept; none when it cannot be read, which is
+   * logged once.
+   */
+  private regionsOf(name: string, pick: RegionPick, busiest: boolean): HourSummary[] {
+    const whole = this.cache.get<HourSummary>(name);
+    if (whole !== undefined) return [whole];
+    // The regions' rows in memory do for a top too (every count there, none to look up).
+    const rows = this.cache.get<HourSummary>(name, `regions:${pick.key}`);
+    if (rows !== undefined) return [rows];
+    const part = `${busiest ? 'tops' : 'regions'}:${pick.key}`;
+    const cached = busiest ? this.cache.get<HourSummary>(name, part) : undefined;
+    if (cached !== undefined) return [cached];
+    let summary: HourSummary;
+    try {
+      summary = this.shelf.readParts(name, (read, size) => {
+        const index = this.indexOf(name, read, size);
+        const has = (region: string) => pick.has(region);
+        // A count past a big region's busiest rows: a binary search on the file, opened again when asked, and
+        // remembered (a top asks the same few tags again) while this summary is kept.
+        const known = new Map<number, number>();
+        const rest = (r: number, id: number) => {
+          const key = r * 0x1_0000_0000 + id;
+          let count = known.get(key);
+          if (count === undefined) {
+            count = this.shelf.readParts(name, (again) => index.countOf(again, r, id));
+            if (known.size >= MAX_REMEMBERED) known.clear();
+            known.set(key, count);
+          }
+          return count;
+        };
+        return busiest ? readTops(read, index, has, rest) : readRegions(read, index, has);
+      });
+      this.checkIds(summary);
+    } catch (error) {
+      this.unreadableNow(name, error);
+      return [];
     }
+    this.cache.set(name, part, summary);
+    return [summary];
+  }
+
+  /** Its ids must be tags the tags file holds (a tags file cut short, or damaged, would name them wrong). */
+  private checkIds(summary: HourSummary): void {
+    let most = -1;
+    for (const id of summary.ids) if (id > most) most = id;
+    if (most >= this.dictionary.size) throw new Error(`it holds tag ${most}, and the tags file only ${this.dictionary.size}`);
+  }
+
+  /** Logs, once per bucket, that it cannot be read. */
+  private unreadableNow(name: string, error: unknown): void {
+    if (!this.unreadable.has(name)) this.log.warn(`history bucket ${name} cannot be read (${(error as Error).message}); it is left out of answers`);
+    this.unreadable.add(name);
   }
 
   /** A bucket read from the shelf (or the cache); none when it cannot be read, which is logged once. */
   private bucket(name: string): HourSummary[] {
-    const cached = this.cache.get(name);
-    if (cached !== undefined) {
-      // Most recently used last.
-      this.cache.delete(name);
-      this.cache.set(name, cached);
-      return [cached];
-    }
+    const cached = this.cache.get<HourSummary>(name);
+    if (cached !== undefined) return [cached];
     let summary: HourSummary;
     try {
       summary = decodeSummary(this.shelf.read(name));
-      // Its ids must be tags the tags file holds (a tags file cut short, or damaged, would name them wrong).
-      let most = -1;
-      for (const id of summary.ids) if (id > most) most = id;
-      if (most >= this.dictionary.size) throw new Error(`it holds tag ${most}, and the tags file only ${this.dictionary.size}`);
+      this.checkIds(summary);
     } catch (error) {
-      if (!this.unreadable.has(name)) this.log.warn(`history bucket ${name} cannot be read (${(error as Error).message}); it is left out of answers`);
-      this.unreadable.add(name);
+      this.unreadableNow(name, error);
       return [];
     }
-    this.cache.set(name, summary);
-    this.cachedBytes += summary.bytes;
-    const limit = this.options.cacheBytes ?? DEFAULT_CACHE_BYTES;
-    for (const [oldest, kept] of this.cache) {
-      if (this.cachedBytes <= limit || oldest === name) break;
-      this.cache.delete(oldest);
-      this.cachedBytes -= kept.bytes;
-    }
+    this.cache.set(name, '', summary);
     return [summary];
   }
 

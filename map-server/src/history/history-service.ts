@@ -24,7 +24,7 @@ import {
   type HistoryTrendsQuery,
 } from '../core/history/history-answers';
 import { addUp } from '../core/history/history-query';
-import { cellsBox } from '../core/history/history-regions';
+import { cellsBox, pickRegions, type RegionPick } from '../core/history/history-regions';
 import { HOUR_MS } from '../core/history/open-hours';
 import type { TrendEngine } from '../trend-engine';
 import type { HistoryKeeper } from './history-keeper';
@@ -142,9 +142,10 @@ export class History {
   *exportRows(area: Area, tag: string | null, range: HistoryRange): Generator<[number, string, number][]> {
     const stepHours = STEP_HOURS[range.step];
     const regions = regionsOf(area);
+    const pick = pickRegions(regions);
     const id = tag === null ? null : this.keeper.dictionary.idOf(tag);
     for (let hour = range.fromHour; hour < range.toHour; hour += stepHours) {
-      const span = this.keeper.span(hour, hour + stepHours, range.step === '1d');
+      const span = this.keeper.span(hour, hour + stepHours, pick, { preferDays: range.step === '1d' });
       const totals = addUp(span.summaries, regions);
       const rows: [number, string, number][] = [];
       for (const [tagId, count] of totals) if (id === null || tagId === id) rows.push([hour * HOUR_MS, this.keeper.dictionary.key(tagId), count]);
@@ -157,7 +158,8 @@ export class History {
   private sourceFor(preferDays: boolean) {
     const keeper = this.keeper;
     return {
-      span: (fromHour: number, toHour: number) => keeper.span(fromHour, toHour, preferDays),
+      span: (fromHour: number, toHour: number, pick?: RegionPick, options?: { busiest?: boolean }) =>
+        keeper.span(fromHour, toHour, pick, { ...options, preferDays }),
       get firstHour() {
         return keeper.firstHour;
       },

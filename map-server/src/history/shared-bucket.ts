@@ -7,7 +7,8 @@
  * Bytes: a u32 (little-endian) length, a JSON header `{ v: 1, tags: [[key, display], …] }` (its tag i is id i
  * below), then the bucket as `encodeSummary` writes it. Pure.
  */
-import { HourSummary, decodeSummary, encodeSummary, summaryOf, SummaryFormatError, type RegionTally } from '../core/history/hour-summary';
+import { HourSummary, summaryOf, type RegionTally } from '../core/history/hour-summary';
+import { decodeSummary, encodeSummary, SummaryFormatError } from '../core/history/bucket-file';
 
 export interface SharedBucket {
   /** `hours/<YYYY-MM-DDTHH>` or `days/<YYYY-MM-DD>`. */

@@ -23,7 +23,7 @@ import { risingPlan, risingScore, isRising, type RisingPlan } from '../rising';
 import type { HourSummary } from './hour-summary';
 import type { HistoryDictionary } from './history-dictionary';
 import { addUp, countIn, postsIn, tagCountries, timeline, topTags } from './history-query';
-import { cellsBox, cellsOf } from './history-regions';
+import { cellsBox, cellsOf, pickRegions, type RegionPick } from './history-regions';
 import { HOUR_MS } from './open-hours';
 
 /** The buckets a span of hours is read from, and the span they really cover. */
@@ -40,9 +40,10 @@ export interface HistorySource {
   /**
    * The buckets of `fromHour` to `toHour` (exclusive): hourly where hours are kept; older, whole days, the
    * span's old end rounded back to its day and a new end in daily history rounded back to its day (never
-   * past the moment asked).
+   * past the moment asked). `pick`: the regions the answer reads (buckets may then hold only them), and
+   * `busiest`: of a big region, its busiest rows may do (`HourSummary.partial`; counts stay exact).
    */
-  span(fromHour: number, toHour: number): HistorySpan;
+  span(fromHour: number, toHour: number, pick?: RegionPick, options?: { busiest?: boolean }): HistorySpan;
   /** The first hour history holds anything for (null: nothing yet). */
   readonly firstHour: number | null;
   /** The live windows' end: the newest event time counted (ms; null: none). */
@@ -125,15 +126,25 @@ export function answerHistoryTrends(query: HistoryTrendsQuery, source: HistorySo
   const end = windowEnd(query.atMs, source.endMs);
   if (end === null) return response;
   const { recentHours, outerHours } = HISTORY_RISING[query.window];
-  const span = source.span(end.endHour - Math.max(hours, outerHours), end.endHour);
-  const { windowFrom, inWindow, inRecent, inReference, plan } = historyPlan(span, hours, recentHours, outerHours, source.firstHour);
-  const toHour = span.toHour;
   const regions = regionsOf(query);
   const { dictionary } = source;
   const keyOf = (id: number) => dictionary.key(id);
+  const read = (busiest: boolean) => {
+    const span = source.span(end.endHour - Math.max(hours, outerHours), end.endHour, pickRegions(regions), { busiest });
+    return { span, ...historyPlan(span, hours, recentHours, outerHours, source.firstHour) };
+  };
+  // Top: the busiest rows of each bucket first (all a long-tailed top needs), whole buckets when they cannot decide.
+  let periods = read(query.sort === 'top');
+  let top = query.sort === 'top' ? topTags(periods.inWindow, regions, query.limit, keyOf) : null;
+  if (query.sort === 'top' && top === null) {
+    periods = read(false);
+    top = topTags(periods.inWindow, regions, query.limit, keyOf);
+  }
+  const { span, windowFrom, inWindow, inRecent, inReference, plan } = periods;
+  const toHour = span.toHour;
   let listed: number[];
   if (query.sort === 'top') {
-    listed = topTags(inWindow, regions, query.limit, keyOf).map((tag) => tag.id);
+    listed = (top ?? []).map((tag) => tag.id);
   } else {
     const recent = addUp(inRecent, regions);
     const top = new TopK(query.limit, keyOf);
@@ -215,6 +226,9 @@ export function historyPlan(span: HistorySpan, hours: number, recentHours: numbe
   };
 }
 
+/** What a tag's countries read: the world and every country. */
+const COUNTRIES: RegionPick = { key: 'countries', has: (region) => region === WORLD || isCountryCode(region) };
+
 export interface HistoryTagRegionsQuery {
   tag: string;
   window: HistoryWindowName;
@@ -240,7 +254,7 @@ export function answerHistoryTagRegions(query: HistoryTagRegionsQuery, source: H
   };
   const end = windowEnd(query.atMs, source.endMs);
   if (end === null) return response;
-  const span = source.span(end.endHour - windowHours(query.window), end.endHour);
+  const span = source.span(end.endHour - windowHours(query.window), end.endHour, COUNTRIES);
   response.asOf = spanEndMs(span, end);
   response.from = span.fromHour * HOUR_MS;
   response.resolution = span.resolution;

@@ -13,7 +13,7 @@ import type { LabelsQuery } from '../labels-query';
 import { WORLD_BBOX } from '../labels-query';
 import type { HistoryWindowName } from '../../../../common/browser/windows';
 import { HISTORY_RISING, historyPlan, spanEndMs, windowEnd, windowHours, type HistorySource } from './history-answers';
-import { CELL_LEVEL, isCell } from './history-regions';
+import { CELL_LEVEL, isCell, type RegionPick } from './history-regions';
 import { HOUR_MS } from './open-hours';
 import type { HourSummary } from './hour-summary';
 
@@ -28,6 +28,12 @@ interface TileTally {
   tags: Map<number, number>;
 }
 
+/** The tile of `level` (`shift`: `CELL_LEVEL - level`) a cell's region (`c6/x/y`) is in. */
+function cellTile(region: string, level: number, shift: number): number {
+  const [, x, y] = region.split('/').map(Number);
+  return tileIndex(level, x >> shift, y >> shift);
+}
+
 /** Adds the span's cells up into the tiles of `level` that `range` holds (null: every tile). */
 function tileTallies(summaries: readonly HourSummary[], level: number, holds: (index: number) => boolean): Map<number, TileTally> {
   const tiles = new Map<number, TileTally>();
@@ -35,8 +41,7 @@ function tileTallies(summaries: readonly HourSummary[], level: number, holds: (i
   for (const summary of summaries) {
     summary.regions.forEach((region, r) => {
       if (!isCell(region)) return;
-      const [, x, y] = region.split('/').map(Number);
-      const index = tileIndex(level, x >> shift, y >> shift);
+      const index = cellTile(region, level, shift);
       if (!holds(index)) return;
       let tally = tiles.get(index);
       if (tally === undefined) tiles.set(index, (tally = { posts: 0, tags: new Map() }));
@@ -77,7 +82,12 @@ export function answerHistoryLabels(query: HistoryLabelsQuery, source: HistorySo
   const rising = sort === 'rising' && only === null;
   const { recentHours, outerHours } = HISTORY_RISING[query.window];
   const hours = windowHours(query.window);
-  const span = source.span(end.endHour - (rising ? Math.max(hours, outerHours) : hours), end.endHour);
+  const shift = CELL_LEVEL - level;
+  const pick: RegionPick = {
+    key: `labels:${level}:${query.bbox?.join(',') ?? 'world'}`,
+    has: (region) => isCell(region) && holds(cellTile(region, level, shift)),
+  };
+  const span = source.span(end.endHour - (rising ? Math.max(hours, outerHours) : hours), end.endHour, pick);
   const periods = historyPlan(span, hours, recentHours, outerHours, source.firstHour);
   response.asOf = spanEndMs(span, end);
   response.from = periods.windowFrom * HOUR_MS;

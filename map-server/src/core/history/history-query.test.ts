@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { addUp, countIn, postsIn, ranked, tagCountries, timeline, topTags } from './history-query';
-import { REGIONS, bucketOf, plainBucket, sortedTotals, sumOf, type PlainBucket } from '../../../test/history-buckets';
+import { REGIONS, bucketOf, busiestOf, plainBucket, sortedTotals, sumOf, type PlainBucket } from '../../../test/history-buckets';
 
 /** Tag ids to keys that do not sort as the ids do, so that ties are decided by the key, not by the id. */
 const keyOf = (id: number) => String.fromCharCode(122 - (id % 5)) + String(id);
@@ -11,21 +11,68 @@ const buckets = fc.array(fc.record({ plain: plainBucket, hour: fc.integer({ min:
 
 const summariesOf = (list: { plain: PlainBucket; hour: number }[]) => list.map(({ plain, hour }) => bucketOf(100 + hour, plain));
 
+/** The top `k` of one region over plain buckets, by a plain sum and sort. */
+const topBySum = (list: { plain: PlainBucket }[], region: string, k: number) =>
+  sortedTotals(
+    sumOf(
+      list.map((b) => b.plain),
+      [region],
+    ),
+    keyOf,
+  ).slice(0, k);
+
 describe('history query', () => {
   it('finds the top tags of one region as a plain sum and sort does (the threshold algorithm)', () => {
     fc.assert(
       fc.property(buckets, fc.constantFrom(...REGIONS), fc.integer({ min: 1, max: 14 }), (list, region, k) => {
-        const expected = sortedTotals(
-          sumOf(
-            list.map((b) => b.plain),
-            [region],
-          ),
-          keyOf,
-        ).slice(0, k);
+        const expected = topBySum(list, region, k);
         expect(topTags(summariesOf(list), [region], k, keyOf)).toEqual(expected);
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('finds the same top tags from buckets holding only their busiest rows, or says it cannot', () => {
+    let decided = 0;
+    fc.assert(
+      fc.property(
+        buckets,
+        fc.constantFrom(...REGIONS),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 3 }),
+        (list, region, k, topRows) => {
+          const expected = topBySum(list, region, k);
+          const got = topTags(
+            summariesOf(list).map((summary) => busiestOf(summary, topRows)),
+            [region],
+            k,
+            keyOf,
+          );
+          if (got !== null) {
+            decided += 1;
+            expect(got).toEqual(expected);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // Many are decided from the busiest rows alone (about half of these tiny buckets; the rest: whole buckets, by the caller).
+    expect(decided).toBeGreaterThan(90);
+  });
+
+  it('decides a long-tailed top from the busiest rows, past which each bucket counts at most its last', () => {
+    // Tops of 3: each bucket holds its three busiest; tag 5 (in neither top) is counted exactly from the rest.
+    const plain = (extra: number) => ({ world: { posts: 40, tags: { 1: 20, 2: 10, 3: 2, 4: 1, 5: extra } } });
+    const summaries = [bucketOf(1, plain(2)), bucketOf(2, plain(1))].map((summary) => busiestOf(summary, 3));
+    expect(summaries.every((summary) => summary.partial)).toBe(true);
+    expect(topTags(summaries, ['world'], 2, keyOf)).toEqual([
+      { id: 1, count: 40 },
+      { id: 2, count: 20 },
+    ]);
+    // A third place (4 posts) no more than an unseen tag may have (2 + 2) cannot be decided: whole buckets are needed.
+    expect(topTags(summaries, ['world'], 3, keyOf)).toBeNull();
+    expect(topTags(summaries, ['world', 'FR'], 1, keyOf)).toBeNull();
+    expect(countIn(summaries, ['world'], 5)).toBe(3);
   });
 
   it('finds the top tags of several regions as a plain sum and sort does', () => {

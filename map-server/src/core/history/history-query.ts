@@ -8,6 +8,11 @@
  * binary search; stop once the k-th total beats the sum of the counts at the current depth, which no tag not
  * yet seen can reach. Exact, and on long-tailed counts it reads a few hundred rows of each bucket, not all of
  * them. A box of many cells, and rising, add every row up instead (`addUp`).
+ *
+ * A partial bucket (one holding only a big region's busiest rows, bucket-file.ts `readTops`) is read the same
+ * way: past its last row, its counts are at most that row's, so the threshold keeps that count for it; a
+ * tag's total stays exact (`countOf` reads the rest). Only when every list has run out and the answer is
+ * still not certain does `topTags` give up (null): the caller reads the buckets whole.
  */
 import type { HourSummary } from './hour-summary';
 
@@ -48,11 +53,12 @@ export function countIn(summaries: readonly HourSummary[], regions: readonly str
 
 /**
  * The `k` tags with the most posts in `regions` over the buckets, by count descending and then by `keyOf`
- * ascending (as the live panel orders them). One region: the threshold algorithm; several: `addUp`.
+ * ascending (as the live panel orders them). One region: the threshold algorithm; several: `addUp`. Null
+ * when partial buckets cannot decide it (see above).
  */
-export function topTags(summaries: readonly HourSummary[], regions: readonly string[], k: number, keyOf: (id: number) => string): TagTotal[] {
+export function topTags(summaries: readonly HourSummary[], regions: readonly string[], k: number, keyOf: (id: number) => string): TagTotal[] | null {
   if (k <= 0) return [];
-  if (regions.length !== 1) return ranked(addUp(summaries, regions), k, keyOf);
+  if (regions.length !== 1) return summaries.some((summary) => summary.partial) ? null : ranked(addUp(summaries, regions), k, keyOf);
   const lists = listsOf(summaries, regions[0]);
   const seen = new Set<number>();
   const best: TagTotal[] = [];
@@ -60,9 +66,18 @@ export function topTags(summaries: readonly HourSummary[], regions: readonly str
   for (let depth = 0; ; depth += 1) {
     let threshold = 0;
     let any = false;
+    let cut = false;
     for (const { summary, region } of lists) {
       const row = summary.rowStart[region] + depth;
-      if (row >= summary.rowStart[region + 1]) continue;
+      const end = summary.rowStart[region + 1];
+      if (row >= end) {
+        // A partial region's rows past its last are at most its last count.
+        if (summary.isPartial(region) && end > summary.rowStart[region]) {
+          threshold += summary.counts[summary.byCount[end - 1]];
+          cut = true;
+        }
+        continue;
+      }
       any = true;
       const at = summary.byCount[row];
       threshold += summary.counts[at];
@@ -75,7 +90,8 @@ export function topTags(summaries: readonly HourSummary[], regions: readonly str
     }
     // An unseen tag has at most `threshold` posts (its count at this depth or below in every bucket); ties
     // are read on, since the key decides them.
-    if (!any || (best.length === k && best[k - 1].count > threshold)) return best;
+    if (best.length === k && best[k - 1].count > threshold) return best;
+    if (!any) return cut ? null : best;
   }
 }
 

@@ -41,3 +41,18 @@ export function cellsBox(bbox: Bbox): Bbox {
 export function isCell(region: string): boolean {
   return region.startsWith('c');
 }
+
+/**
+ * Which regions of its buckets a query reads, so that a bucket on disk is read only there
+ * (hour-summary.ts `readRegions`): `key` names the choice (what a cache keeps it under), `has` tests a region.
+ */
+export interface RegionPick {
+  readonly key: string;
+  has(region: string): boolean;
+}
+
+/** The pick of the regions named. */
+export function pickRegions(names: readonly string[]): RegionPick {
+  const set = new Set(names);
+  return { key: names.join(','), has: (region) => set.has(region) };
+}
