@@ -44,6 +44,15 @@ describe('bucket cache', () => {
     expect(cache.bytes).toBe(4);
   });
 
+  it('counts a part for the bytes it is kept for, when it holds more than its own', () => {
+    const cache = new BucketCache(100);
+    const small = sized(10);
+    cache.set('hours/a', 'tops:world', small, 70);
+    cache.set('hours/b', '', sized(40));
+    expect(cache.bytes).toBe(40);
+    expect(cache.get('hours/a', 'tops:world')).toBeUndefined();
+  });
+
   it('replaces what a part held, counting its bytes once', () => {
     const cache = new BucketCache(1_000);
     cache.set('days/d', '', sized(10));

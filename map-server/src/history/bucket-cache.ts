@@ -11,8 +11,8 @@ export interface Sized {
 }
 
 export class BucketCache {
-  /** `name#part` -> the value, most recently used last. */
-  private readonly entries = new Map<string, Sized>();
+  /** `name#part` -> the value and the bytes it is counted for, most recently used last. */
+  private readonly entries = new Map<string, { value: Sized; bytes: number }>();
   /** Bucket name -> its parts kept. */
   private readonly parts = new Map<string, Set<string>>();
   /** What the values kept take, in bytes. */
@@ -23,19 +23,22 @@ export class BucketCache {
   /** A bucket's `part` (`''`: whole), marked as just used; undefined when not kept. */
   get<T extends Sized>(name: string, part = ''): T | undefined {
     const key = `${name}#${part}`;
-    const value = this.entries.get(key);
-    if (value === undefined) return undefined;
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
     this.entries.delete(key);
-    this.entries.set(key, value);
-    return value as T;
+    this.entries.set(key, entry);
+    return entry.value as T;
   }
 
-  /** Keeps a bucket's `part`, then lets the least recently used go until the budget holds (never the one just kept). */
-  set(name: string, part: string, value: Sized): void {
+  /**
+   * Keeps a bucket's `part`, counted for `bytes` (what it holds beyond its own arrays included), then lets the
+   * least recently used go until the budget holds (never the one just kept).
+   */
+  set(name: string, part: string, value: Sized, bytes = value.bytes): void {
     const key = `${name}#${part}`;
     this.drop(key);
-    this.entries.set(key, value);
-    this.bytes += value.bytes;
+    this.entries.set(key, { value, bytes });
+    this.bytes += bytes;
     let kept = this.parts.get(name);
     if (kept === undefined) this.parts.set(name, (kept = new Set()));
     kept.add(part);
@@ -59,9 +62,9 @@ export class BucketCache {
   }
 
   private drop(key: string): void {
-    const value = this.entries.get(key);
-    if (value === undefined) return;
+    const entry = this.entries.get(key);
+    if (entry === undefined) return;
     this.entries.delete(key);
-    this.bytes -= value.bytes;
+    this.bytes -= entry.bytes;
   }
 }

@@ -63,8 +63,9 @@ export interface HistoryLoad {
 export const HISTORY_DEFAULTS: HistoryOptions = { hourlyDays: 30, dailyDays: 365 };
 
 const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
-/** Counts looked up past a partial bucket's rows that it remembers (about 40 bytes each). */
-const MAX_REMEMBERED = 4096;
+/** Counts looked up past a partial bucket's rows that it remembers, and what each takes in a Map, about. */
+const MAX_REMEMBERED = 512;
+const REMEMBERED_BYTES = 40;
 const HOURS_PER_DAY = 24;
 
 interface Part {
@@ -604,28 +605,40 @@ export class HistoryKeeper implements HistorySource {
       summary = this.shelf.readParts(name, (read, size) => {
         const index = this.indexOf(name, read, size);
         const has = (region: string) => pick.has(region);
-        // A count past a big region's busiest rows: a binary search on the file, opened again when asked, and
-        // remembered (a top asks the same few tags again) while this summary is kept.
-        const known = new Map<number, number>();
-        const rest = (r: number, id: number) => {
-          const key = r * 0x1_0000_0000 + id;
-          let count = known.get(key);
-          if (count === undefined) {
-            count = this.shelf.readParts(name, (again) => index.countOf(again, r, id));
-            if (known.size >= MAX_REMEMBERED) known.clear();
-            known.set(key, count);
-          }
-          return count;
-        };
-        return busiest ? readTops(read, index, has, rest) : readRegions(read, index, has);
+        return busiest ? readTops(read, index, has, this.restOf(name)) : readRegions(read, index, has);
       });
       this.checkIds(summary);
     } catch (error) {
       this.unreadableNow(name, error);
       return [];
     }
-    this.cache.set(name, part, summary);
+    // What its lookups remember is counted with it (the index they read is kept apart, within the budget).
+    this.cache.set(name, part, summary, summary.bytes + (summary.partial ? MAX_REMEMBERED * REMEMBERED_BYTES : 0));
     return [summary];
+  }
+
+  /**
+   * A partial bucket's counts past a big region's busiest rows (`r`: the region's index in the bucket): a
+   * binary search on the file, opened again when asked, and remembered (a top asks the same few tags again)
+   * while the summary is kept. A file that cannot be read then fails the answer, saying which: a count left
+   * out would be a wrong answer given as exact.
+   */
+  private restOf(name: string): (r: number, id: number) => number {
+    const known = new Map<number, number>();
+    return (r, id) => {
+      const key = r * 0x1_0000_0000 + id;
+      let count = known.get(key);
+      if (count === undefined) {
+        try {
+          count = this.shelf.readParts(name, (read, size) => this.indexOf(name, read, size).countOf(read, r, id));
+        } catch (error) {
+          throw new Error(`history bucket ${name} cannot be read (${(error as Error).message})`);
+        }
+        if (known.size >= MAX_REMEMBERED) known.clear();
+        known.set(key, count);
+      }
+      return count;
+    };
   }
 
   /** Its ids must be tags the tags file holds (a tags file cut short, or damaged, would name them wrong). */

@@ -205,6 +205,17 @@ describe('bucket tops', () => {
     expect(plainOf(tops)).toEqual(plainOf(summary));
   });
 
+  it('refuses a count read by binary search from a file cut short after its index was read', () => {
+    const bytes = encodeSummary(sample());
+    const index = bucketIndex((offset, length) => bytes.subarray(offset, offset + length), bytes.length);
+    const cut = bytes.subarray(0, bytes.length - 30);
+    const world = index.regions.get('world') as number;
+    expect(index.countOf((offset, length) => bytes.subarray(offset, offset + length), world, 7)).toBe(5);
+    expect(() => index.countOf((offset, length) => cut.subarray(offset, offset + length), world, 7)).toThrow(
+      new SummaryFormatError('ends inside its rows'),
+    );
+  });
+
   it('refuses tops out of order, or that do not match the regions', () => {
     const bytes = encodeSummary(sample(), 2);
     // The world's two tops are the last 4 words: (7, 5), (1, 3). Swapped, they are out of order.

@@ -173,6 +173,7 @@ export function bucketIndex(read: ReadBytes, size: number): BucketIndex {
   const expected = bucketBytes(headerBytes, n, rows, tops);
   if (size !== expected) throw new SummaryFormatError(`is ${size} bytes; its header says ${expected}`);
   const bytes = read(headerBytes, 4 * (2 * n + 1));
+  if (bytes.length !== 4 * (2 * n + 1)) throw new SummaryFormatError('ends inside its index');
   const words = new Uint32Array(bytes.length / 4);
   new Uint8Array(words.buffer).set(bytes);
   const posts = words.subarray(0, n);
@@ -192,6 +193,7 @@ export function bucketIndex(read: ReadBytes, size: number): BucketIndex {
   if (topAt !== countsAt + 8 * rows + 8 * tops) throw new SummaryFormatError('has tops that do not match its regions');
   const word = (rd: ReadBytes, offset: number) => {
     const b = rd(offset, 4);
+    if (b.length !== 4) throw new SummaryFormatError('ends inside its rows');
     return new DataView(b.buffer, b.byteOffset, 4).getUint32(0, true);
   };
   let nameBytes = 0;

@@ -12,7 +12,7 @@ import {
 } from './history-answers';
 import { HistoryDictionary } from './history-dictionary';
 import { HOUR_MS } from './open-hours';
-import { bucketOf, plainBucket, sortedTotals, type PlainBucket } from '../../../test/history-buckets';
+import { bucketOf, busiestOf, plainBucket, sortedTotals, type PlainBucket } from '../../../test/history-buckets';
 
 /** The hour the windows end in (hours since the epoch). */
 const E = 490_000;
@@ -24,12 +24,17 @@ const keyOf = (id: number) => dictionary.key(id);
 /** Hourly buckets, each `back` hours before hour E (0: hour E itself). */
 type Placed = { back: number; plain: PlainBucket };
 
-/** A source of hourly buckets: a span holds those starting in it. */
-function sourceOf(placed: readonly Placed[], endMs: number | null = (E + 0.5) * HOUR_MS): HistorySource {
+/**
+ * A source of hourly buckets: a span holds those starting in it; asked for the busiest rows, with `topRows`,
+ * each as its file's tops of that many rows give it (bucket-file.ts `readTops`), as the keeper does.
+ */
+function sourceOf(placed: readonly Placed[], endMs: number | null = (E + 0.5) * HOUR_MS, topRows: number | null = null): HistorySource {
   const summaries = placed.map(({ back, plain }) => bucketOf(E - back, plain));
   return {
-    span: (fromHour, toHour) => ({
-      summaries: summaries.filter((s) => s.startHour >= fromHour && s.startHour < toHour),
+    span: (fromHour, toHour, _pick, options) => ({
+      summaries: summaries
+        .filter((s) => s.startHour >= fromHour && s.startHour < toHour)
+        .map((s) => (options?.busiest === true && topRows !== null ? busiestOf(s, topRows) : s)),
       fromHour,
       toHour,
       resolution: '1h',
@@ -152,10 +157,11 @@ describe('history answers', () => {
           fc.constantFrom('top' as const, 'rising' as const),
           fc.integer({ min: 1, max: 8 }),
           fc.option(fc.integer({ min: -3, max: 3 })),
-          (placed, region, sort, limit, atBack) => {
+          fc.option(fc.integer({ min: 1, max: 3 })),
+          (placed, region, sort, limit, atBack, topRows) => {
             const atMs = atBack === null ? null : (E - atBack + 0.25) * HOUR_MS;
             const endHour = atMs === null ? E + 1 : E - (atBack as number);
-            const answer = answerHistoryTrends({ region, bbox: null, window, sort, limit, atMs }, sourceOf(placed));
+            const answer = answerHistoryTrends({ region, bbox: null, window, sort, limit, atMs }, sourceOf(placed, undefined, topRows));
             const expected = expectedTrends(placed, region, window, sort, limit, endHour);
             expect(answer).toMatchObject({ total: expected.total, from: expected.from, referenceMinutes: expected.referenceMinutes });
             expect(answer.trends).toEqual(expected.trends);

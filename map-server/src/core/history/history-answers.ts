@@ -22,7 +22,7 @@ import { TopK } from '../top-k';
 import { risingPlan, risingScore, isRising, type RisingPlan } from '../rising';
 import type { HourSummary } from './hour-summary';
 import type { HistoryDictionary } from './history-dictionary';
-import { addUp, countIn, postsIn, tagCountries, timeline, topTags } from './history-query';
+import { addUpInto, countIn, postsIn, tagCountries, timeline, topTags } from './history-query';
 import { cellsBox, cellsOf, pickRegions, type RegionPick } from './history-regions';
 import { HOUR_MS } from './open-hours';
 
@@ -48,7 +48,7 @@ export interface HistorySource {
   readonly firstHour: number | null;
   /** The live windows' end: the newest event time counted (ms; null: none). */
   readonly endMs: number | null;
-  readonly dictionary: Pick<HistoryDictionary, 'idOf' | 'key' | 'display'>;
+  readonly dictionary: Pick<HistoryDictionary, 'idOf' | 'key' | 'display' | 'size'>;
 }
 
 /**
@@ -133,8 +133,9 @@ export function answerHistoryTrends(query: HistoryTrendsQuery, source: HistorySo
     const span = source.span(end.endHour - Math.max(hours, outerHours), end.endHour, pickRegions(regions), { busiest });
     return { span, ...historyPlan(span, hours, recentHours, outerHours, source.firstHour) };
   };
-  // Top: the busiest rows of each bucket first (all a long-tailed top needs), whole buckets when they cannot decide.
-  let periods = read(query.sort === 'top');
+  // Top of one region: the busiest rows of each bucket first (all a long-tailed top needs), whole rows when
+  // they cannot decide. A box's cells are added up whole.
+  let periods = read(query.sort === 'top' && regions.length === 1);
   let top = query.sort === 'top' ? topTags(periods.inWindow, regions, query.limit, keyOf) : null;
   if (query.sort === 'top' && top === null) {
     periods = read(false);
@@ -146,11 +147,16 @@ export function answerHistoryTrends(query: HistoryTrendsQuery, source: HistorySo
   if (query.sort === 'top') {
     listed = (top ?? []).map((tag) => tag.id);
   } else {
-    const recent = addUp(inRecent, regions);
+    // Both periods added up into arrays by tag id: a pass over each period's rows, not a search per tag.
+    const recent = new Uint32Array(dictionary.size);
+    const reference = new Uint32Array(dictionary.size);
+    const candidates = addUpInto(inRecent, regions, recent);
+    addUpInto(inReference, regions, reference);
     const top = new TopK(query.limit, keyOf);
-    for (const [id, count] of recent) {
+    for (const id of candidates) {
+      const count = recent[id];
       if (count < RISING.minCount) continue;
-      const { score } = risingScore(count, countIn(inReference, regions, id), plan);
+      const { score } = risingScore(count, reference[id], plan);
       if (isRising(count, score, plan)) top.offer(id, score);
     }
     listed = top.result().map(({ id }) => id);
