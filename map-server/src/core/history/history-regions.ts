@@ -5,6 +5,7 @@
  * touches, rounded outward to whole cells (the answer says the box counted). Pure arithmetic.
  */
 import { WORLD, type Bbox } from '../../../../common/browser/api';
+import { hashId } from '../seen-ids';
 import { tileLat, tileLon, tileRange, tileX, tileY } from '../tiles';
 
 /** The tile level of history's cells: the level the world and continent views' labels are counted at. */
@@ -58,17 +59,5 @@ const MAX_KEY = 120;
 export function pickRegions(names: readonly string[]): RegionPick {
   const set = new Set(names);
   const key = names.join(',');
-  return { key: key.length <= MAX_KEY ? key : `${names.length}#${hash64(key)}`, has: (region) => set.has(region) };
-}
-
-/** A 64-bit FNV-1a hash of a string's UTF-16 units, in hex (two 32-bit halves of differing seeds). */
-function hash64(text: string): string {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ text.length;
-  for (let i = 0; i < text.length; i += 1) {
-    const unit = text.charCodeAt(i);
-    a = Math.imul(a ^ unit, 0x01000193);
-    b = Math.imul(b ^ unit, 0x5bd1e995);
-  }
-  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+  return { key: key.length <= MAX_KEY ? key : `${names.length}#${hashId(key).toString(36)}`, has: (region) => set.has(region) };
 }
