@@ -11,7 +11,7 @@
  *    same process counts posts into `OpenHours` at the scaled rate (its open hour filled with 30 minutes
  *    first). Then the world's top at 24h at full scale: the full-size hour's bucket written as 24 hours.
  * 3. Start-up: `HistoryKeeper.open` on the 30-day shelf (its index and tags file), and the first query.
- * 4. Export: `History.exportRows` as the CSV lines `/api/export` streams, for the world over a day at 1h and
+ * 4. Export: `History.exportRows` as the CSV lines and the Parquet `/api/export` streams, for the world over a day at 1h and
  *    30 days at 1d: rows/s, MB/s, and resident memory's growth over the run (sampled every 20 ms).
  * `HISTORY_BENCH_FULL=0` leaves out the full-size parts; `HISTORY_BENCH_SECONDS` (default 8) bounds each query kind's timed run. Seeded; prints figures and
  * asserts nothing. Anchor: the issue's aim of at most 50 ms p99 a query on this machine.
@@ -32,7 +32,8 @@ import { answerHistoryTagRegions, answerHistoryTrends, type HistorySource } from
 import { FileShelf } from '../map-server/src/history/bucket-shelf';
 import { HistoryKeeper, type HistoryFeed } from '../map-server/src/history/history-keeper';
 import { History, type HistoryRange } from '../map-server/src/history/history-service';
-import { csvField } from '../map-server/src/routes/export';
+import { csvLines } from '../map-server/src/routes/export';
+import { parquetChunks } from '../map-server/src/export/parquet-export';
 import type { TrendEngine } from '../map-server/src/trend-engine';
 import { FULL_RATE, HistoryData, VOCABULARY, tagKey } from './history-data';
 import { gc, megabytes } from './memory';
@@ -367,14 +368,14 @@ async function fullDay(data: HistoryData, bytes: Uint8Array, dir: string): Promi
 
 /** Item 4: the export's CSV lines, streamed as /api/export streams them. */
 async function exports(data: HistoryData, dir: string): Promise<void> {
-  console.log(`\n4. export of the world as CSV (History.exportRows -> lines, as routes/export.ts), scale ${SCALE}, default cache:`);
+  console.log(`\n4. export of the world as CSV and Parquet (History.exportRows -> routes/export.ts's chunks), scale ${SCALE}, default cache:`);
   const ingest = new Ingest(data);
   ingest.windowsEndMs = END_HOUR * HOUR_MS;
   const ranges: { name: string; range: HistoryRange }[] = [
     { name: 'a day at 1h', range: { fromHour: END_HOUR - 24, toHour: END_HOUR, step: '1h' } },
     { name: `${DAYS} days at 1d`, range: { fromHour: FIRST_HOUR, toHour: END_HOUR, step: '1d' } },
   ];
-  for (const { name, range } of ranges) {
+  for (const [format, { name, range }] of (['csv', 'parquet'] as const).flatMap((f) => ranges.map((r) => [f, r] as const))) {
     const { history } = historyOn(dir, ingest);
     gc();
     const before = process.memoryUsage().rss;
@@ -382,15 +383,13 @@ async function exports(data: HistoryData, dir: string): Promise<void> {
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
     let rows = 0;
     let bytes = 0;
-    const lines = (function* () {
-      yield 'time,region,tag,count\n';
+    const steps = (function* () {
       for (const step of history.exportRows({ region: WORLD, bbox: null }, null, range)) {
-        if (step.length === 0) continue;
         rows += step.length;
-        const time = new Date(step[0][0]).toISOString();
-        yield step.map(([, key, n]) => `${time},${WORLD},${csvField(key)},${n}\n`).join('');
+        yield step;
       }
     })();
+    const chunks = format === 'csv' ? csvLines(steps, WORLD) : parquetChunks(steps, WORLD);
     const sink = new Writable({
       write(chunk: Buffer | string, _encoding, done) {
         bytes += chunk.length;
@@ -399,11 +398,11 @@ async function exports(data: HistoryData, dir: string): Promise<void> {
       },
     });
     const started = performance.now();
-    await pipeline(Readable.from(lines), sink);
+    await pipeline(Readable.from(chunks), sink);
     const seconds = (performance.now() - started) / 1_000;
     clearInterval(sampler);
     console.log(
-      `   ${name.padEnd(14)} ${count(rows)} rows, ${mb(bytes)} in ${seconds.toFixed(1)} s: ${count(rows / seconds)} rows/s, ${(bytes / 1e6 / seconds).toFixed(1)} MB/s; ` +
+      `   ${format.padEnd(8)} ${name.padEnd(14)} ${count(rows)} rows, ${mb(bytes)} in ${seconds.toFixed(1)} s: ${count(rows / seconds)} rows/s, ${(bytes / 1e6 / seconds).toFixed(1)} MB/s; ` +
         `RSS ${megabytes(before)} -> peak ${megabytes(peak)} (+${megabytes(peak - before)})`,
     );
   }

@@ -7,6 +7,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { beforeAllOrFail, configFor, getJson, tempDirs, until } from './helpers';
 import { DAY_MS, HOUR_MS, START_MS, countsIn, topOf, writeHistoryArchive, type CountedPost } from './history-archive';
 import { startEmbedded, type Embedded } from '../app/embedded';
@@ -151,6 +152,21 @@ describe('history of a replayed four-day archive', () => {
         expected.push(`${new Date(start).toISOString()},JP,${tag},${count}`);
     }
     expect(lines).toEqual(expected);
+  });
+
+  it('exports the same rows as Parquet, a row group a step, read back by a Parquet reader', async () => {
+    const from = START_MS + DAY_MS;
+    const range = `region=JP&from=${from}&to=${from + DAY_MS}&step=1h`;
+    const csv = (await (await fetch(`${url()}/api/export?${range}`)).text()).trimEnd().split('\n').slice(1);
+    const response = await fetch(`${url()}/api/export?${range}&format=parquet`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/vnd.apache.parquet');
+    expect(response.headers.get('content-disposition')).toMatch(/filename="trendmap-JP-.*-1h\.parquet"/);
+    const file = await response.arrayBuffer();
+    const metadata = parquetMetadata(file);
+    expect(metadata.row_groups.length).toBe(new Set(csv.map((line) => line.slice(0, 24))).size);
+    const rows = (await parquetReadObjects({ file, utf8: true })) as { time: Date; region: string; tag: string; count: number }[];
+    expect(rows.map(({ time, region, tag, count }) => `${time.toISOString()},${region},${tag},${count}`)).toEqual(csv);
   });
 
   it('says what it holds, and refuses hourly steps over a range it cannot answer by the hour', async () => {

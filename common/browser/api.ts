@@ -128,11 +128,11 @@ export const TimelineQuerySchema = Type.Object({
   step: StepParam,
 });
 
-export const EXPORT_FORMATS = ['csv'] as const;
+export const EXPORT_FORMATS = ['csv', 'parquet'] as const;
 
 /**
- * `GET /api/export?region=&bbox=&from=&to=&step=&tag=&format=csv`: a region's tag counts per bucket, streamed as
- * `time,region,tag,count` rows.
+ * `GET /api/export?region=&bbox=&from=&to=&step=&tag=&format=csv|parquet`: a region's tag counts per bucket,
+ * streamed as `time,region,tag,count` rows (CSV), or the same columns in a Parquet file.
  */
 export const ExportQuerySchema = Type.Object({
   ...TimelineQuerySchema.properties,

@@ -15,7 +15,7 @@ export const SKIP_REASONS = {
   bad_timestamp: 'the post has no parseable creation time',
   invalid_event: 'a message on the bus that breaks the event contract',
   duplicate: 'the same post id was already counted',
-  stale: 'older than the largest window',
+  stale: 'older than the largest live window (history still counts it)',
   future: 'timestamped more than the allowed clock skew ahead',
 } as const;
 

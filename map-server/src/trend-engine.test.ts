@@ -9,6 +9,7 @@ import { FRESH_MS, TrendEngine } from './trend-engine';
 import type { EngineSnapshot } from './core/engine-snapshot';
 import { GridIndex } from './core/grid-index';
 import { NO_COUNTRY } from './core/post-counts';
+import { HOUR_MS } from './core/history/open-hours';
 import { event, minuteSave } from '../test/helpers';
 
 const MINUTE = 60_000;
@@ -81,6 +82,21 @@ describe('TrendEngine', () => {
     expect(engine.acceptedCount).toBe(2);
     expect(engine.skips()).toEqual({ invalid_event: 1, duplicate: 1, future: 1, stale: 1 });
     expect(engine.windowsEndMs).toBe(START + 1);
+  });
+
+  it('keeps a post too old for the live windows in history, once', () => {
+    const engine = new TrendEngine();
+    engine.ingestEvent(event({ tags: ['now'], ts: START }), START);
+    const old = event({ tags: ['old'], ts: START - 30 * 60 * MINUTE });
+    expect(engine.ingestEvent(old, START)).toEqual({ ok: false, reason: 'stale' });
+    expect(engine.ingestEvent(old, START)).toEqual({ ok: false, reason: 'duplicate' });
+    const worldTags: Record<number, Record<string, number>> = {};
+    engine.openHours.forEachOpen((hour, regions) => {
+      worldTags[hour] = Object.fromEntries(regions.get('world')?.tags ?? []);
+    });
+    expect(worldTags).toEqual({ [Math.floor(old.ts / HOUR_MS)]: { old: 1 }, [Math.floor(START / HOUR_MS)]: { now: 1 } });
+    // Not in the live windows.
+    expect(engine.trends({ region: 'world', bbox: null, window: '24h', sort: 'top', limit: 5 }).trends.map((t) => t.tag)).toEqual(['now']);
   });
 
   it('answers recent posts from what it accepted, newest first, by area and tag', () => {

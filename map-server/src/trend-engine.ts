@@ -346,15 +346,21 @@ export class TrendEngine {
     return this.ring.newest(limit, atMs === null ? filter : (event) => event.ts <= atMs && filter(event)).map(toPost);
   }
 
-  /** Checks a post (not from the future, not too old, not seen), then counts and keeps it; or says why not. */
+  /**
+   * Checks a post (not from the future, not seen), then counts it in history and, unless it is too old for
+   * them (`stale`), in the live windows, and keeps it; or says why not. A post older than the windows' day
+   * still belongs in history: a replay of several days over Kafka reads its partitions side by side, not in
+   * event-time order, so one partition's posts can be days behind another's newest.
+   */
   private count(event: GeoEvent, arrivalMs: number): SkipReason | null {
     if (event.ts > arrivalMs + this.options.maxSkewMs) return 'future';
-    if (this.counts.isStale(event.ts)) return 'stale';
+    const stale = this.counts.isStale(event.ts);
     if (!this.seen.add(event.id, event.ts)) return 'duplicate';
+    this.hours.add(event.ts, historyRegionsOf(event.cc, event.lat, event.lon), event.tags, event.display, arrivalMs);
+    if (stale) return 'stale';
     const tagIds = this.counts.intern(event);
     if (!this.counts.record(event, tagIds)) return 'stale';
     if (this.isFresh(event)) this.ring.add(event);
-    this.hours.add(event.ts, historyRegionsOf(event.cc, event.lat, event.lon), event.tags, event.display, arrivalMs);
     return null;
   }
 

@@ -59,6 +59,7 @@ describe('GET /metrics', () => {
       'trendmap_history_hours',
       'trendmap_history_days',
       'trendmap_history_tags',
+      'trendmap_history_open_hours',
       'trendmap_history_pending_hours',
       'trendmap_history_write_failures_total',
       'trendmap_http_request_duration_seconds',

@@ -46,9 +46,20 @@ export interface HistoryOptions {
 
 /** What the keeper reads from the engine: its open hours, where its windows end, and a tag's spelling. */
 export interface HistoryFeed {
-  readonly openHours: Pick<OpenHours, 'forEachOpen' | 'version' | 'oldestHour'>;
+  readonly openHours: Pick<OpenHours, 'forEachOpen' | 'version' | 'oldestHour' | 'openCount'>;
   readonly windowsEndMs: number | null;
   displayOf(key: string): string | undefined;
+}
+
+/** What history holds and how writing goes, for /metrics. */
+export interface HistoryStats {
+  hours: number;
+  days: number;
+  tags: number;
+  /** Hours still being counted (the engine's open hours). */
+  openHours: number;
+  pendingHours: number;
+  writeFailures: number;
 }
 
 /** What reading the shelf at start took, for the log and /metrics. */
@@ -290,11 +301,12 @@ export class HistoryKeeper implements HistorySource {
   }
 
   /** What history holds and how writing goes, for /metrics. */
-  stats(): { hours: number; days: number; tags: number; pendingHours: number; writeFailures: number } {
+  stats(): HistoryStats {
     return {
       hours: this.hours.size,
       days: this.days.size,
       tags: this.dictionary.size,
+      openHours: this.feed?.openHours.openCount ?? 0,
       pendingHours: this.unwritten,
       writeFailures: this.writeFailures,
     };

@@ -16,6 +16,7 @@ import type { SubscriberHealth } from '../../../common/node/bus/bus';
 import type { HubCounts } from '../sse/marker-hub';
 import { allSkips, type HealthOptions } from '../routes/health';
 import type { SaveStats } from '../state/saved-state';
+import type { HistoryStats } from '../history/history-keeper';
 
 export const METRICS_PATH = '/metrics';
 
@@ -29,7 +30,7 @@ export type MetricsOptions = Pick<HealthOptions, 'engine' | 'hub' | 'producers' 
   /** How saving the state goes; absent when nothing is saved (DATA_DIR=none). */
   saveStats?: () => SaveStats;
   /** What history holds and how writing it goes (`HistoryKeeper.stats`). */
-  historyStats?: () => { hours: number; days: number; tags: number; pendingHours: number; writeFailures: number };
+  historyStats?: () => HistoryStats;
 };
 
 let processRegistry: Registry | undefined;
@@ -158,6 +159,11 @@ function appMetrics(registry: Registry, { engine, hub, producers, busHealth, sav
     gauge('trendmap_history_hours', 'Hours of history kept by the hour (each one or more bucket files)', () => historyStats().hours);
     gauge('trendmap_history_days', 'Days of history kept as a day bucket', () => historyStats().days);
     gauge('trendmap_history_tags', 'Distinct hashtags history has numbered', () => historyStats().tags);
+    gauge(
+      'trendmap_history_open_hours',
+      'Hours still being counted: written once over (10 minutes behind the newest post at the earliest) and 5 s without a post',
+      () => historyStats().openHours,
+    );
     gauge(
       'trendmap_history_pending_hours',
       'Hours closed but not written yet (a write failed; tried again every second)',

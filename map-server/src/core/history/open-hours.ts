@@ -164,6 +164,11 @@ export class OpenHours {
     }
   }
 
+  /** How many hours are open. */
+  get openCount(): number {
+    return this.hours.size;
+  }
+
   /** The first open hour, or null. */
   get oldestHour(): number | null {
     let oldest: number | null = null;
