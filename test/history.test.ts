@@ -152,6 +152,14 @@ describe('history of a replayed four-day archive', () => {
         expected.push(`${new Date(start).toISOString()},JP,${tag},${count}`);
     }
     expect(lines).toEqual(expected);
+    // One tag: its lines of the same export, and none for a tag never counted.
+    const one = expected[0].split(',')[2];
+    const tagged = await (await fetch(`${url()}/api/export?region=JP&from=${from}&to=${from + DAY_MS}&step=1h&tag=${one}`)).text();
+    const mine = expected.filter((line) => line.split(',')[2] === one);
+    expect(mine.length).toBeGreaterThan(1);
+    expect(tagged.trimEnd().split('\n')).toEqual([header, ...mine]);
+    const never = await (await fetch(`${url()}/api/export?region=JP&from=${from}&to=${from + DAY_MS}&step=1h&tag=nevercounted`)).text();
+    expect(never).toBe(`${header}\n`);
   });
 
   it('exports the same rows as Parquet, a row group a step, read back by a Parquet reader', async () => {

@@ -46,7 +46,7 @@ import { StreamClient, type ConnectionStatus } from './stream/stream-client';
 import { MomentLoader } from './time/moment-loader';
 import { TagTimeline } from './time/tag-timeline';
 import { TimeControl } from './time/time-control';
-import { hourRange, timelineSpan } from './time/time-math';
+import { hourRange, momentPhrase, timelineSpan } from './time/time-math';
 import type * as L from 'leaflet';
 
 const ALL_FIELDS: ReadonlySet<keyof ViewState> = new Set(['region', 'window', 'sort', 'tag', 'at']);
@@ -66,10 +66,11 @@ function element(id: string): HTMLElement {
   return node;
 }
 
-/** What the recent posts are about, in words: "in France · #worldcup". */
+/** What the recent posts are about, in words: "in France · #worldcup · up to Fri 20 Nov, 18:00". */
 function scopeLabel(view: ViewState): string {
   const where = view.region === WORLD ? 'Worldwide' : view.region === VIEW ? 'In this view' : `In ${regionHeading(view.region)}`;
-  return view.tag === null ? where : `${where} · #${view.tag}`;
+  const what = view.tag === null ? where : `${where} · #${view.tag}`;
+  return view.at === null ? what : `${what} · up to ${momentPhrase(view.at)}`;
 }
 
 function start(): void {
@@ -208,8 +209,8 @@ function start(): void {
       showTagRegions(null);
     }
     loadTrends(view);
-    if (changed.has('region') || changed.has('tag')) {
-      posts.load(scope(view), scopeLabel(view));
+    if (changed.has('region') || changed.has('tag') || changed.has('at')) {
+      posts.load(scope(view), scopeLabel(view), view.at);
       timeline.setQuery(timelineRequest(view));
     }
     updateHighlight(view);
@@ -250,7 +251,7 @@ function start(): void {
     if (view.region !== VIEW || sameBbox(bbox, viewBox)) return;
     viewBox = bbox;
     loadTrends(view);
-    posts.load(scope(view), scopeLabel(view));
+    posts.load(scope(view), scopeLabel(view), view.at);
     timeline.setQuery(timelineRequest(view));
   });
 

@@ -7,12 +7,12 @@
  */
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import type { HistoryResponse, TrendsResponse } from '../../common/browser/api';
+import { POSTS_LIMIT, type HistoryResponse, type PostsResponse, type TrendsResponse } from '../../common/browser/api';
 import { momentPhrase, parseAt } from '../../frontend/src/time/time-math';
 import { getJson } from '../helpers';
 import { productAndBrowser } from './browser-suite';
 import { liveRounds, openSession, type PageSession } from './page-session';
-import { expectedRows, shownRows, textOf, trendsPanel } from './panel';
+import { expectedRows, recentPosts, shownRows, textOf, trendsPanel } from './panel';
 import { startSyntheticProduct } from './product';
 
 const chromium = inject('chromiumPath');
@@ -27,6 +27,11 @@ const atOf = (page: Page): string | null => new URL(page.url()).searchParams.get
 /** The panel's line saying which moment it shows ("as of Fri 20 Nov, 18:00 · hourly"). */
 /** The header's live line: Live, Replay, Past. */
 const connection = (page: Page): Locator => page.getByRole('status', { name: 'Connection' });
+/** The times of the recent posts listed, as their `datetime`. */
+const postTimes = (page: Page): Promise<string[]> =>
+  recentPosts(page)
+    .locator('time')
+    .evaluateAll((times) => times.map((time) => time.getAttribute('datetime') ?? ''));
 const momentLine = (page: Page): Locator => trendsPanel(page).locator('.panel-moment');
 const totals = (page: Page): Promise<string> => textOf(trendsPanel(page).locator('.panel-totals'));
 
@@ -90,9 +95,21 @@ describe.skipIf(chromium === null)('the time control in Chromium, over a day of 
       first.requests.some((r) => r.url().includes('/api/labels?') && r.url().includes(`at=${at}`)),
       'labels asked for at the moment',
     ).toBe(true);
+    // Recent posts: those held up to the moment (none of the live ones), and said so.
+    const held = await getJson<PostsResponse>(`${suite().product.url}/api/posts?region=world&limit=${POSTS_LIMIT.default}&at=${at}`);
+    expect(held.posts.every((post) => post.ts <= ms)).toBe(true);
+    await expect
+      .poll(() => postTimes(page), { message: 'the recent posts up to the moment' })
+      .toEqual(held.posts.map((post) => new Date(post.ts).toISOString()));
+    const postsSection = recentPosts(page).locator('xpath=..');
+    expect(await textOf(postsSection.locator('.recent-posts-scope'))).toBe(`Worldwide · up to ${momentPhrase(ms, 'UTC')}`);
+    // The server holds only fresh posts (this product's first minutes): an hour back, usually none, and the list says why.
+    if (held.posts.length === 0)
+      await expect.poll(() => textOf(postsSection.locator('.panel-message'))).toMatch(/^No posts held from before this moment/);
     // The stream stays open: rounds of live updates reach the page and leave the moment's list alone.
     await liveRounds(page, 3);
     expect(await shownRows(page, api.trends)).toEqual(expectedRows(api.trends));
+    expect(await postTimes(page)).toEqual(held.posts.map((post) => new Date(post.ts).toISOString()));
     expect(await textOf(momentLine(page))).toBe(phrase);
 
     // The same URL in a new page shows the same moment.

@@ -63,8 +63,8 @@ export async function fetchConfig(signal?: AbortSignal): Promise<ClientConfig> {
 }
 
 /** The newest posts of a scope, newest first; malformed posts left out, a malformed answer an `ApiError`. */
-export async function fetchPosts(query: ScopeQuery, limit: number, signal?: AbortSignal): Promise<Post[]> {
-  return (await fetchChecked(PostsResponseSchema, postsUrl(query, limit), 'posts', signal)).posts;
+export async function fetchPosts(query: ScopeQuery, limit: number, signal?: AbortSignal, at: number | null = null): Promise<Post[]> {
+  return (await fetchChecked(PostsResponseSchema, postsUrl(query, limit, at), 'posts', signal)).posts;
 }
 
 /** The map's labels for a view; malformed labels left out, a malformed answer an `ApiError`. */

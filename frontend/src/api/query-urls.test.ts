@@ -24,6 +24,9 @@ describe('streamUrl', () => {
 describe('postsUrl', () => {
   it('asks for a scope and a limit', () => {
     expect(postsUrl({ region: 'JP', bbox: null, tag: null }, 20)).toBe('/api/posts?region=JP&limit=20');
+    expect(postsUrl({ region: 'JP', bbox: null, tag: null }, 20, Date.UTC(2026, 10, 20, 18))).toBe(
+      '/api/posts?region=JP&limit=20&at=2026-11-20T18:00Z',
+    );
     expect(postsUrl({ region: 'view', bbox: [2.2, 48.8, 2.5, 48.9], tag: 'paris' }, 20)).toBe('/api/posts?bbox=2.2,48.8,2.5,48.9&tag=paris&limit=20');
   });
 });

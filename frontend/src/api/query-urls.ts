@@ -101,9 +101,9 @@ export function tagTimelineUrl(request: TimelineRequest): string {
   return `/api/tags/${encodeURIComponent(request.tag)}/timeline?${queryString(params)}`;
 }
 
-/** `GET /api/posts?region=&limit=[&tag=]` or with `bbox=` instead of `region=`. */
-export function postsUrl(query: ScopeQuery, limit: number): string {
-  const params: ParamsOf<PostsQueryParams> = { ...scopeParams(query), limit: String(limit) };
+/** `GET /api/posts?region=&limit=[&tag=][&at=]` or with `bbox=` instead of `region=`: `at` (ms) for the posts up to a moment. */
+export function postsUrl(query: ScopeQuery, limit: number, at: number | null = null): string {
+  const params: ParamsOf<PostsQueryParams> = { ...scopeParams(query), limit: String(limit), ...atParam(at) };
   return `/api/posts?${queryString(params)}`;
 }
 

@@ -69,9 +69,14 @@ export class RecentPosts {
     if (this.posts.length === 0) this.showMessage('Recent posts are unavailable right now.');
   }
 
-  /** The request answered: say so if there was nothing (live posts may still come). */
-  setLoaded(): void {
-    if (this.posts.length === 0) this.showMessage('No posts here yet. New ones appear as they arrive.');
+  /** The request answered: say so if there was nothing (live posts may still come; none for a past moment). */
+  setLoaded(past = false): void {
+    if (this.posts.length > 0) return;
+    this.showMessage(
+      past
+        ? 'No posts held from before this moment: the server keeps the newest posts only, and history keeps counts.'
+        : 'No posts here yet. New ones appear as they arrive.',
+    );
   }
 
   private render(): void {

@@ -23,7 +23,7 @@ import {
   type HistoryTagRegionsQuery,
   type HistoryTrendsQuery,
 } from '../core/history/history-answers';
-import { addUp } from '../core/history/history-query';
+import { addUpInto, countIn } from '../core/history/history-query';
 import { cellsBox, pickRegions, type RegionPick } from '../core/history/history-regions';
 import { HOUR_MS } from '../core/history/open-hours';
 import type { TrendEngine } from '../trend-engine';
@@ -144,11 +144,23 @@ export class History {
     const regions = regionsOf(area);
     const pick = pickRegions(regions);
     const id = tag === null ? null : this.keeper.dictionary.idOf(tag);
+    const { dictionary } = this.keeper;
     for (let hour = range.fromHour; hour < range.toHour; hour += stepHours) {
       const span = this.keeper.span(hour, hour + stepHours, pick, { preferDays: range.step === '1d' });
-      const totals = addUp(span.summaries, regions);
-      const rows: [number, string, number][] = [];
-      for (const [tagId, count] of totals) if (id === null || tagId === id) rows.push([hour * HOUR_MS, this.keeper.dictionary.key(tagId), count]);
+      if (id !== null) {
+        // One tag: its count, by binary search in each bucket.
+        const count = id < 0 ? 0 : countIn(span.summaries, regions, id);
+        yield count > 0 ? [[hour * HOUR_MS, dictionary.key(id), count]] : [];
+        continue;
+      }
+      // Every tag: added up into an array by tag id (a world day is millions of rows; a Map of them would be
+      // hundreds of MB of garbage a step).
+      const totals = new Uint32Array(dictionary.size);
+      const rows = addUpInto(span.summaries, regions, totals).map((tagId): [number, string, number] => [
+        hour * HOUR_MS,
+        dictionary.key(tagId),
+        totals[tagId],
+      ]);
       rows.sort((a, b) => b[2] - a[2] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
       yield rows;
     }
