@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { POSTS_LIMIT, type HistoryResponse, type PostsResponse, type TrendsResponse } from '../../common/browser/api';
-import { momentPhrase, parseAt } from '../../frontend/src/time/time-math';
+import { formatAt, momentPhrase, parseAt } from '../../frontend/src/time/time-math';
 import { getJson } from '../helpers';
 import { productAndBrowser } from './browser-suite';
 import { liveRounds, openSession, type PageSession } from './page-session';
@@ -24,7 +24,6 @@ const HOUR_MS = 3_600_000;
 const timeGroup = (page: Page): Locator => page.getByRole('group', { name: 'Time', exact: true });
 const slider = (page: Page): Locator => timeGroup(page).getByRole('slider', { name: 'Moment shown' });
 const atOf = (page: Page): string | null => new URL(page.url()).searchParams.get('at');
-/** The panel's line saying which moment it shows ("as of Fri 20 Nov, 18:00 · hourly"). */
 /** The header's live line: Live, Replay, Past. */
 const connection = (page: Page): Locator => page.getByRole('status', { name: 'Connection' });
 /** The times of the recent posts listed, as their `datetime`. */
@@ -32,6 +31,7 @@ const postTimes = (page: Page): Promise<string[]> =>
   recentPosts(page)
     .locator('time')
     .evaluateAll((times) => times.map((time) => time.getAttribute('datetime') ?? ''));
+/** The panel's line saying which moment it shows ("as of Fri 20 Nov, 18:00 · hourly"). */
 const momentLine = (page: Page): Locator => trendsPanel(page).locator('.panel-moment');
 const totals = (page: Page): Promise<string> => textOf(trendsPanel(page).locator('.panel-totals'));
 
@@ -129,6 +129,36 @@ describe.skipIf(chromium === null)('the time control in Chromium, over a day of 
     const liveTotals = await totals(second.page);
     await expect.poll(() => totals(second.page), { message: 'and keep moving with the stream' }).not.toBe(liveTotals);
     for (const session of [first, second]) expect(session.errors).toEqual([]);
+  });
+
+  it('shows the moment picked by date and time, then plays an hour a step to the newest and stops there', async () => {
+    await historyCovers(HOURS_BACK);
+    const { page, requests, errors } = await open('/');
+    await expect.poll(() => slider(page).isEnabled(), { message: 'the time control, once /api/history answered' }).toBe(true);
+    const { to } = await getJson<HistoryResponse>(`${suite().product.url}/api/history`);
+    const newest = Math.floor((to as number) / HOUR_MS) * HOUR_MS;
+    const picked = newest - 2 * HOUR_MS;
+    // The picker reads the reader's time zone (UTC in this browser): 2 hours before the newest hour.
+    await timeGroup(page).getByLabel('Date and time shown (your time zone)').fill(new Date(picked).toISOString().slice(0, 16));
+    await expect.poll(() => atOf(page), { message: '`at` from the picker' }).toBe(formatAt(picked));
+    await expect.poll(() => textOf(momentLine(page))).toBe(`as of ${momentPhrase(picked, 'UTC')} · hourly`);
+
+    const play = timeGroup(page).locator('.time-play');
+    expect(await play.getAttribute('aria-label')).toBe('Play through history, an hour a second');
+    await play.click();
+    expect(await play.getAttribute('aria-label')).toBe('Pause');
+    // An hour a step, to the newest hour (a later one if an hour turned meanwhile), where it stops by itself.
+    await expect.poll(() => play.getAttribute('aria-pressed'), { message: 'play to stop at the newest hour', timeout: 30_000 }).toBe('false');
+    const last = parseAt(atOf(page) ?? '') as number;
+    expect(last).toBeGreaterThanOrEqual(newest);
+    const asked = requests
+      .map((request) => new URL(request.url()))
+      .filter((url) => url.pathname === '/api/trends' && url.searchParams.has('at'))
+      .map((url) => url.searchParams.get('at'));
+    const steps = Array.from({ length: (last - picked) / HOUR_MS + 1 }, (_, i) => formatAt(picked + i * HOUR_MS));
+    expect(asked.filter((at, i) => at !== asked[i - 1])).toEqual(steps);
+    await expect.poll(() => textOf(momentLine(page))).toBe(`as of ${momentPhrase(last, 'UTC')} · hourly`);
+    expect(errors).toEqual([]);
   });
 
   it('answers the 7d window from history, by request', async () => {
