@@ -1,7 +1,8 @@
 /** Test helpers for history: buckets written as plain objects, and a brute-force sum of them. */
 import fc from 'fast-check';
 import { summaryOf, type HourSummary, type RegionTally, type SummaryHours } from '../src/core/history/hour-summary';
-import { bucketIndex, encodeSummary, readTops } from '../src/core/history/bucket-file';
+import { bucketIndex, encodeSummary } from '../src/core/history/bucket-file';
+import { readTag, readTops } from '../src/core/history/bucket-parts';
 
 /** A bucket's counts as a plain object: region -> its posts and tag id -> posts. */
 export type PlainBucket = Record<string, { posts: number; tags: Record<number, number> }>;
@@ -86,15 +87,22 @@ export const sample = (): HourSummary =>
     'c6/32/22': { posts: 2, tags: {} },
   });
 
-/** A bucket as `readTops` reads it from its file (tops of `topRows`): big regions' busiest rows only. */
-export function busiestOf(summary: HourSummary, topRows: number): HourSummary {
+/** A bucket's file in memory: a reader of it, its index, and a count read from it by binary search. */
+function fileOf(summary: HourSummary, topRows?: number) {
   const bytes = encodeSummary(summary, topRows);
   const read = (offset: number, length: number) => bytes.subarray(offset, offset + length);
   const index = bucketIndex(read, bytes.length);
-  return readTops(
-    read,
-    index,
-    () => true,
-    (r, id) => index.countOf(read, r, id),
-  );
+  return { read, index, rest: (r: number, id: number) => index.countOf(read, r, id) };
+}
+
+/** A bucket as `readTops` reads it from its file (tops of `topRows`): big regions' busiest rows only. */
+export function busiestOf(summary: HourSummary, topRows: number): HourSummary {
+  const { read, index, rest } = fileOf(summary, topRows);
+  return readTops(read, index, () => true, rest);
+}
+
+/** A bucket as `readTag` reads one tag's rows of it from its file. */
+export function taggedOf(summary: HourSummary, id: number): HourSummary {
+  const { read, index, rest } = fileOf(summary);
+  return readTag(read, index, () => true, id, rest);
 }

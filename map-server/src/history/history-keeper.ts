@@ -19,7 +19,8 @@ import type { HistoryResponse } from '../../../common/browser/api';
 import type { Logger } from '../../../common/node/log';
 import { HistoryDictionary } from '../core/history/history-dictionary';
 import { HourSummary, mergeSummaries, summaryOf, type RegionTally } from '../core/history/hour-summary';
-import { bucketIndex, decodeSummary, encodeSummary, readRegions, readTops, type BucketIndex, type ReadBytes } from '../core/history/bucket-file';
+import { bucketIndex, decodeSummary, encodeSummary, type BucketIndex, type ReadBytes } from '../core/history/bucket-file';
+import { readRegions, readTag, readTops } from '../core/history/bucket-parts';
 import type { RegionPick } from '../core/history/history-regions';
 import { HOUR_MS, LATE_MINUTES, type ClosedHour, type KeyTally, type OpenHours } from '../core/history/open-hours';
 import type { HistorySource, HistorySpan } from '../core/history/history-answers';
@@ -27,12 +28,17 @@ import { BucketCache } from './bucket-cache';
 import type { BucketShelf } from './bucket-shelf';
 import { encodeShared, type SharedBucket } from './shared-bucket';
 
+/** What of a picked region a bucket not in memory is read for: all its rows, its busiest, or one tag's. */
+type PartRead = 'regions' | 'tops' | { tag: number };
+
 /** How `span` reads its buckets. */
 export interface SpanOptions {
   /** Whole days read as days where a day's bucket is up to date (a 30-day window, a daily timeline). */
   preferDays?: boolean;
   /** With a pick: a big region's busiest rows only (a top over many buckets). */
   busiest?: boolean;
+  /** With a pick: this tag's rows only (its countries), the others read from the file when asked. */
+  tag?: number;
 }
 
 export interface HistoryOptions {
@@ -351,9 +357,10 @@ export class HistoryKeeper implements HistorySource {
    * `pick`: the regions the answer reads; a bucket not in memory whole is then read only there, and with
    * `busiest`, a big region only its busiest rows (`HourSummary.partial`: a top reads no more).
    */
-  span(fromHour: number, toHour: number, pick?: RegionPick, { preferDays = false, busiest = false }: SpanOptions = {}): HistorySpan {
+  span(fromHour: number, toHour: number, pick?: RegionPick, { preferDays = false, busiest = false, tag }: SpanOptions = {}): HistorySpan {
     const parts = this.spanParts(fromHour, toHour, preferDays);
-    const summaries = parts.names.flatMap((name) => (pick === undefined ? this.bucket(name) : this.regionsOf(name, pick, busiest)));
+    const read: PartRead = tag !== undefined ? { tag } : busiest ? 'tops' : 'regions';
+    const summaries = parts.names.flatMap((name) => (pick === undefined ? this.bucket(name) : this.regionsOf(name, pick, read)));
     summaries.push(...parts.open);
     return { summaries, fromHour: parts.fromHour, toHour: parts.toHour, resolution: parts.resolution };
   }
@@ -600,24 +607,25 @@ export class HistoryKeeper implements HistorySource {
 
   /**
    * The regions `pick` holds of a bucket: the whole bucket when it is in memory, else only their rows read
-   * from the shelf (`busiest`: a big region's busiest rows), and kept; none when it cannot be read, which is
-   * logged once.
+   * from the shelf (or only a big region's busiest rows, or one tag's: `read`), and kept; none when it cannot
+   * be read, which is logged once.
    */
-  private regionsOf(name: string, pick: RegionPick, busiest: boolean): HourSummary[] {
+  private regionsOf(name: string, pick: RegionPick, read: PartRead): HourSummary[] {
     const whole = this.cache.get<HourSummary>(name);
     if (whole !== undefined) return [whole];
     // The regions' rows in memory do for a top too (every count there, none to look up).
     const rows = this.cache.get<HourSummary>(name, `regions:${pick.key}`);
     if (rows !== undefined) return [rows];
-    const part = `${busiest ? 'tops' : 'regions'}:${pick.key}`;
-    const cached = busiest ? this.cache.get<HourSummary>(name, part) : undefined;
+    const part = `${typeof read === 'string' ? read : `tag ${read.tag}`}:${pick.key}`;
+    const cached = read === 'regions' ? undefined : this.cache.get<HourSummary>(name, part);
     if (cached !== undefined) return [cached];
     let summary: HourSummary;
     try {
-      summary = this.shelf.readParts(name, (read, size) => {
-        const index = this.indexOf(name, read, size);
+      summary = this.shelf.readParts(name, (bytes, size) => {
+        const index = this.indexOf(name, bytes, size);
         const has = (region: string) => pick.has(region);
-        return busiest ? readTops(read, index, has, this.restOf(name)) : readRegions(read, index, has);
+        if (read === 'regions') return readRegions(bytes, index, has);
+        return read === 'tops' ? readTops(bytes, index, has, this.restOf(name)) : readTag(bytes, index, has, read.tag, this.restOf(name));
       });
       this.checkIds(summary);
     } catch (error) {

@@ -170,7 +170,7 @@ export class History {
   private sourceFor(preferDays: boolean) {
     const keeper = this.keeper;
     return {
-      span: (fromHour: number, toHour: number, pick?: RegionPick, options?: { busiest?: boolean }) =>
+      span: (fromHour: number, toHour: number, pick?: RegionPick, options?: { busiest?: boolean; tag?: number }) =>
         keeper.span(fromHour, toHour, pick, { ...options, preferDays }),
       get firstHour() {
         return keeper.firstHour;

@@ -1,7 +1,7 @@
 /**
- * A history bucket (`HourSummary`) as bytes, the file the keeper writes, and the reads of only a part of
- * one: its index (regions and posts), some regions' rows (`readRegions`), a tag's row by binary search
- * (`BucketIndex.countOf`).
+ * A history bucket (`HourSummary`) as bytes, the file the keeper writes, and its index (regions, posts, where
+ * their rows are), read without its rows; a tag's row by binary search on the file (`BucketIndex.countOf`).
+ * The reads of a part of a bucket through the index are bucket-parts.ts's.
  *
  * Layout: the magic, the header's length and the header (JSON, padded to 4 bytes), then the summary's
  * arrays, little-endian u32: posts, rowStart, ids, counts, byCount; then (format 2) the tops: for each
@@ -12,7 +12,7 @@
  * enters (`SummaryFormatError` says what is wrong), so a damaged file never makes a query loop or lie.
  * Pure: reads go through a `ReadBytes` the caller gives (a file, or bytes in memory).
  */
-import { HourSummary, type RowsElsewhere, type SummaryHours } from './hour-summary';
+import { HourSummary, type SummaryHours } from './hour-summary';
 
 /** The file's first bytes: "TMH" and the format: 1 (no tops), or 2 (tops after the rows), written now. */
 const MAGIC_1 = 0x31484d54;
@@ -225,149 +225,11 @@ export function bucketIndex(read: ReadBytes, size: number): BucketIndex {
 }
 
 /**
- * The regions of a bucket that `pick` holds, read through `read` with the bucket's `index`: a summary of
- * only them, for a query about a few regions of a bucket (a country, a box's cells, the countries of a
- * tag). Regions next to each other in the bucket are read together (three reads a run: ids, counts,
- * byCount), so the countries, or a row of cells, cost a few reads, and what is read is checked as
- * `decodeSummary` checks a whole bucket.
- */
-export function readRegions(read: ReadBytes, index: BucketIndex, pick: (region: string) => boolean): HourSummary {
-  const wanted = pickedOf(index, pick);
-  // Runs of neighbouring regions: [first, last] inclusive.
-  const runs: [number, number][] = [];
-  for (const r of wanted) {
-    const last = runs[runs.length - 1];
-    if (last !== undefined && last[1] === r - 1) last[1] = r;
-    else runs.push([r, r]);
-  }
-  const { rowStart } = index;
-  let rows = 0;
-  for (const [first, last] of runs) rows += rowStart[last + 1] - rowStart[first];
-  const posts = new Uint32Array(wanted.length);
-  const starts = new Uint32Array(wanted.length + 1);
-  const ids = new Uint32Array(rows);
-  const counts = new Uint32Array(rows);
-  const byCount = new Uint32Array(rows);
-  const [idsAt, countsAt, byCountAt] = index.columns;
-  let row = 0;
-  let region = 0;
-  for (const [first, last] of runs) {
-    const from = rowStart[first];
-    const length = rowStart[last + 1] - from;
-    for (const [column, at] of [
-      [ids, idsAt],
-      [counts, countsAt],
-      [byCount, byCountAt],
-    ] as const) {
-      const bytes = read(at + 4 * from, 4 * length);
-      if (bytes.length !== 4 * length) throw new SummaryFormatError('ends inside its rows');
-      new Uint8Array(column.buffer, 4 * row, 4 * length).set(bytes);
-    }
-    // byCount holds the bucket's row numbers: renumbered as rows of this summary.
-    for (let i = row; i < row + length; i += 1) byCount[i] = byCount[i] - from + row;
-    for (let r = first; r <= last; r += 1) {
-      posts[region] = index.posts[r];
-      starts[region] = rowStart[r] - from + row;
-      region += 1;
-    }
-    row += length;
-  }
-  starts[wanted.length] = rows;
-  return pickedSummary(index, wanted, { posts, starts, ids, counts, byCount }, null);
-}
-
-/** The summary of the regions `wanted` (bucket indexes) from the rows read of them, checked. */
-function pickedSummary(
-  index: BucketIndex,
-  wanted: readonly number[],
-  { posts, starts, ids, counts, byCount }: Record<'posts' | 'starts' | 'ids' | 'counts' | 'byCount', Uint32Array>,
-  elsewhere: RowsElsewhere | null,
-): HourSummary {
-  checkRows(starts, ids, byCount);
-  const names = wanted.map((r) => index.names[r]);
-  return new HourSummary(index.startHour, index.hours, names, posts, starts, ids, counts, byCount, elsewhere);
-}
-
-/** The bucket indexes of the regions `pick` holds, in order. */
-function pickedOf(index: BucketIndex, pick: (region: string) => boolean): number[] {
-  const wanted: number[] = [];
-  index.names.forEach((region, r) => {
-    if (pick(region)) wanted.push(r);
-  });
-  return wanted;
-}
-
-/**
- * The regions of a bucket that `pick` holds, read for a top over many buckets: a big region (one with tops)
- * only its busiest rows, `TOP_ROWS` pairs in one read; the others whole (`readRegions`). A tag's count in a
- * big region that its tops do not hold is `rest(r, id)` (`r` the bucket's region index: a binary search on
- * the file), so every count the summary gives is exact; only its rows are fewer (`HourSummary.partial`).
- */
-export function readTops(
-  read: ReadBytes,
-  index: BucketIndex,
-  pick: (region: string) => boolean,
-  rest: (r: number, id: number) => number,
-): HourSummary {
-  const small = readRegions(read, index, (region) => pick(region) && index.topsAt(index.regions.get(region) as number) < 0);
-  const wanted = pickedOf(index, pick);
-  const topRows = index.topRows;
-  const rows = small.rows + (wanted.length - small.regions.length) * topRows;
-  const posts = new Uint32Array(wanted.length);
-  const starts = new Uint32Array(wanted.length + 1);
-  const ids = new Uint32Array(rows);
-  const counts = new Uint32Array(rows);
-  const byCount = new Uint32Array(rows);
-  const partial = new Uint8Array(wanted.length);
-  const bucketRegion = new Uint32Array(wanted.length);
-  let row = 0;
-  wanted.forEach((r, i) => {
-    posts[i] = index.posts[r];
-    starts[i] = row;
-    bucketRegion[i] = r;
-    const at = index.topsAt(r);
-    if (at < 0) {
-      const j = small.regionIndex(index.names[r]);
-      const from = small.rowStart[j];
-      const length = small.rowStart[j + 1] - from;
-      ids.set(small.ids.subarray(from, from + length), row);
-      counts.set(small.counts.subarray(from, from + length), row);
-      for (let k = 0; k < length; k += 1) byCount[row + k] = small.byCount[from + k] - from + row;
-      row += length;
-      return;
-    }
-    partial[i] = 1;
-    const bytes = read(at, 8 * topRows);
-    if (bytes.length !== 8 * topRows) throw new SummaryFormatError('ends inside its tops');
-    const pairs = new Uint32Array(2 * topRows);
-    new Uint8Array(pairs.buffer).set(bytes);
-    // Pairs by count descending, then id: laid out by id, and ranked as they came.
-    const order = Array.from({ length: topRows }, (_, k) => k);
-    order.sort((a, b) => pairs[2 * a] - pairs[2 * b]);
-    const placeOf = new Uint32Array(topRows);
-    order.forEach((k, place) => {
-      ids[row + place] = pairs[2 * k];
-      counts[row + place] = pairs[2 * k + 1];
-      placeOf[k] = place;
-    });
-    for (let k = 0; k < topRows; k += 1) {
-      if (k > 0 && (pairs[2 * k + 1] > pairs[2 * k - 1] || (pairs[2 * k + 1] === pairs[2 * k - 1] && pairs[2 * k] <= pairs[2 * k - 2]))) {
-        throw new SummaryFormatError(`has region ${r}'s tops out of order`);
-      }
-      byCount[row + k] = row + placeOf[k];
-    }
-    row += topRows;
-  });
-  starts[wanted.length] = rows;
-  return pickedSummary(index, wanted, { posts, starts, ids, counts, byCount }, { partial, countOf: (i, id) => rest(bucketRegion[i], id) });
-}
-
-/**
  * What every read relies on, checked once, in one pass (a damaged file of the right length must not make a
  * query loop for minutes): each region's rows follow the last one's, its ids ascend, and its `byCount`
  * entries are its own rows.
  */
-function checkRows(rowStart: Uint32Array, ids: Uint32Array, byCount: Uint32Array): void {
+export function checkRows(rowStart: Uint32Array, ids: Uint32Array, byCount: Uint32Array): void {
   if (rowStart[0] !== 0) throw new SummaryFormatError('has rows that do not start at 0');
   for (let r = 0; r + 1 < rowStart.length; r += 1) {
     const from = rowStart[r];

@@ -12,7 +12,7 @@ import {
 } from './history-answers';
 import { HistoryDictionary } from './history-dictionary';
 import { HOUR_MS } from './open-hours';
-import { bucketOf, busiestOf, plainBucket, sortedTotals, type PlainBucket } from '../../../test/history-buckets';
+import { bucketOf, busiestOf, plainBucket, sortedTotals, taggedOf, type PlainBucket } from '../../../test/history-buckets';
 
 /** The hour the windows end in (hours since the epoch). */
 const E = 490_000;
@@ -26,7 +26,8 @@ type Placed = { back: number; plain: PlainBucket };
 
 /**
  * A source of hourly buckets: a span holds those starting in it; asked for the busiest rows, with `topRows`,
- * each as its file's tops of that many rows give it (bucket-file.ts `readTops`), as the keeper does.
+ * each as its file's tops of that many rows give it (bucket-parts.ts `readTops`), and asked for one tag's
+ * rows, as `readTag` gives them: as the keeper does.
  */
 function sourceOf(placed: readonly Placed[], endMs: number | null = (E + 0.5) * HOUR_MS, topRows: number | null = null): HistorySource {
   const summaries = placed.map(({ back, plain }) => bucketOf(E - back, plain));
@@ -34,7 +35,9 @@ function sourceOf(placed: readonly Placed[], endMs: number | null = (E + 0.5) * 
     span: (fromHour, toHour, _pick, options) => ({
       summaries: summaries
         .filter((s) => s.startHour >= fromHour && s.startHour < toHour)
-        .map((s) => (options?.busiest === true && topRows !== null ? busiestOf(s, topRows) : s)),
+        .map((s) =>
+          options?.tag !== undefined ? taggedOf(s, options.tag) : options?.busiest === true && topRows !== null ? busiestOf(s, topRows) : s,
+        ),
       fromHour,
       toHour,
       resolution: '1h',

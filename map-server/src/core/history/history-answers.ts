@@ -43,7 +43,7 @@ export interface HistorySource {
    * past the moment asked). `pick`: the regions the answer reads (buckets may then hold only them), and
    * `busiest`: of a big region, its busiest rows may do (`HourSummary.partial`; counts stay exact).
    */
-  span(fromHour: number, toHour: number, pick?: RegionPick, options?: { busiest?: boolean }): HistorySpan;
+  span(fromHour: number, toHour: number, pick?: RegionPick, options?: { busiest?: boolean; tag?: number }): HistorySpan;
   /** The first hour history holds anything for (null: nothing yet). */
   readonly firstHour: number | null;
   /** The live windows' end: the newest event time counted (ms; null: none). */
@@ -260,7 +260,8 @@ export function answerHistoryTagRegions(query: HistoryTagRegionsQuery, source: H
   };
   const end = windowEnd(query.atMs, source.endMs);
   if (end === null) return response;
-  const span = source.span(end.endHour - windowHours(query.window), end.endHour, COUNTRIES);
+  // Only the tag's rows of each country (and the world): the countries' posts are in the buckets' index.
+  const span = source.span(end.endHour - windowHours(query.window), end.endHour, COUNTRIES, id < 0 ? undefined : { tag: id });
   response.asOf = spanEndMs(span, end);
   response.from = span.fromHour * HOUR_MS;
   response.resolution = span.resolution;
