@@ -11,6 +11,7 @@
  * `restart`: a map-server over Kafka ready again with its save and without one (rebuilt from 24 h of log);
  * `search`: the search box's server side: hashtags by prefix over 1M tags, the city gazetteer's build and queries;
  * `history`: kept history (issue 13): bytes per hour and day, `at=` queries and timelines under ingest, start-up, export.
+ * `history-kafka`: a fresh map-server taking 30 days of history from Kafka (issue 13): publish, read, write, memory.
  */
 import { benchWindowStore } from './window-store.bench';
 import { benchKafka } from './kafka.bench';
@@ -23,6 +24,7 @@ import { benchStoreRate } from './store-rate.bench';
 import { benchRestart } from './restart.bench';
 import { benchSearch } from './search.bench';
 import { benchHistory } from './history.bench';
+import { benchHistoryKafka } from './history-kafka.bench';
 
 const SUITES: Record<string, () => Promise<void>> = {
   core: benchWindowStore,
@@ -36,6 +38,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   restart: benchRestart,
   search: benchSearch,
   history: benchHistory,
+  'history-kafka': benchHistoryKafka,
   // Loaded when chosen: Vite and playwright-core are not worth loading (or measuring) in the other suites.
   frontend: async () => (await import('./frontend.bench')).benchFrontend(),
 };

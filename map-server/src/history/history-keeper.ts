@@ -620,20 +620,24 @@ export class HistoryKeeper implements HistorySource {
     const cached = read === 'regions' ? undefined : this.cache.get<HourSummary>(name, part);
     if (cached !== undefined) return [cached];
     let summary: HourSummary;
+    let index: BucketIndex | null = null;
     try {
       summary = this.shelf.readParts(name, (bytes, size) => {
-        const index = this.indexOf(name, bytes, size);
+        const known = this.indexOf(name, bytes, size);
+        index = known;
         const has = (region: string) => pick.has(region);
-        if (read === 'regions') return readRegions(bytes, index, has);
-        return read === 'tops' ? readTops(bytes, index, has, this.restOf(name)) : readTag(bytes, index, has, read.tag, this.restOf(name));
+        if (read === 'regions') return readRegions(bytes, known, has);
+        const rest = this.restOf(name, known);
+        return read === 'tops' ? readTops(bytes, known, has, rest) : readTag(bytes, known, has, read.tag, rest);
       });
       this.checkIds(summary);
     } catch (error) {
       this.unreadableNow(name, error);
       return [];
     }
-    // What its lookups remember is counted with it (the index they read is kept apart, within the budget).
-    this.cache.set(name, part, summary, summary.bytes + (summary.partial ? MAX_REMEMBERED * REMEMBERED_BYTES : 0));
+    // A partial one holds its index (for its lookups) and what they remember: counted with it.
+    const held = summary.partial && index !== null ? (index as BucketIndex).bytes + MAX_REMEMBERED * REMEMBERED_BYTES : 0;
+    this.cache.set(name, part, summary, summary.bytes + held);
     return [summary];
   }
 
@@ -643,14 +647,14 @@ export class HistoryKeeper implements HistorySource {
    * while the summary is kept. A file that cannot be read then fails the answer, saying which: a count left
    * out would be a wrong answer given as exact.
    */
-  private restOf(name: string): (r: number, id: number) => number {
+  private restOf(name: string, index: BucketIndex): (r: number, id: number) => number {
     const known = new Map<number, number>();
     return (r, id) => {
       const key = r * 0x1_0000_0000 + id;
       let count = known.get(key);
       if (count === undefined) {
         try {
-          count = this.shelf.readParts(name, (read, size) => this.indexOf(name, read, size).countOf(read, r, id));
+          count = this.shelf.readParts(name, (read) => index.countOf(read, r, id));
         } catch (error) {
           throw new Error(`history bucket ${name} cannot be read (${(error as Error).message})`);
         }
