@@ -30,7 +30,11 @@ const HOURS_PER_DAY = 24;
 const FIRST_HOUR = Date.UTC(2026, 0, 1) / HOUR_MS;
 const hourName = (hour: number) => new Date(hour * HOUR_MS).toISOString().slice(0, 13);
 const dayName = (day: number) => new Date(day * HOURS_PER_DAY * HOUR_MS).toISOString().slice(0, 10);
-const quiet = { info: () => {}, warn: (message: string) => console.log(`   (warn) ${message}`), error: (message: string) => console.log(`   (error) ${message}`) };
+const quiet = {
+  info: () => {},
+  warn: (message: string) => console.log(`   (warn) ${message}`),
+  error: (message: string) => console.log(`   (error) ${message}`),
+};
 
 const moved = (summary: HourSummary, startHour: number) =>
   new HourSummary(startHour, summary.hours, summary.regions, summary.posts, summary.rowStart, summary.ids, summary.counts, summary.byCount);
@@ -41,7 +45,9 @@ export async function benchHistoryKafka(): Promise<void> {
   const brokers = (external || broker!.brokers).split(',');
   const settings = { brokers, topic: uniqueTopic('bench-history'), clientId: 'bench-history', partitions: 1, retentionHours: 48 };
   const dir = mkdtempSync(join(tmpdir(), 'trendmap-history-kafka-bench-'));
-  console.log(`\nhistory over Kafka: ${DAYS} days at scale ${SCALE} (${FULL_RATE * SCALE} posts/s), ${external ? brokers.join(',') : 'a throwaway broker'}`);
+  console.log(
+    `\nhistory over Kafka: ${DAYS} days at scale ${SCALE} (${FULL_RATE * SCALE} posts/s), ${external ? brokers.join(',') : 'a throwaway broker'}`,
+  );
   try {
     const data = new HistoryData();
     const generated: { hours: HourSummary[]; day: HourSummary }[] = [];
