@@ -14,6 +14,9 @@ import { tempDirs } from '../helpers';
 import { DAY_MS, HOUR_MS, START_MS, countsIn, topOf, writeHistoryArchive } from '../history-archive';
 import { health, KAFKA_TEST_MS, killLeftovers, runService, startMapServer, stopServices, uniqueTopic, until } from './services';
 import type { TrendsResponse } from '../../common/browser/api';
+import { summaryOf } from '../../map-server/src/core/history/hour-summary';
+import { KafkaHistoryShare } from '../../map-server/src/history/kafka-history-share';
+import { encodeShared } from '../../map-server/src/history/shared-bucket';
 
 const brokers = inject('kafkaBrokers');
 
@@ -44,6 +47,35 @@ afterEach(killLeftovers);
 const MOMENTS = [START_MS + DAY_MS + 15 * HOUR_MS, START_MS + 6 * HOUR_MS, START_MS + DAY_MS + 23 * HOUR_MS + 50 * 60_000];
 
 describe.skipIf(brokers === null)('history over Kafka', { timeout: KAFKA_TEST_MS }, () => {
+  it('publishes to a history topic that does not exist yet (a map-server that kept its data directory loads none)', async () => {
+    const log = { info: () => {}, warn: (message: string) => warnings.push(message), error: (message: string) => warnings.push(message) };
+    const warnings: string[] = [];
+    const settings = {
+      brokers: (brokers ?? '').split(','),
+      topic: uniqueTopic('history-first'),
+      clientId: 'kafka-history-test',
+      partitions: 1,
+      retentionHours: 48,
+    };
+    const first = new KafkaHistoryShare(settings, log);
+    const summary = summaryOf(490_000, 1, new Map([['world', { posts: 2, tags: new Map([[0, 2]]) }]]));
+    first.publish(
+      'hours/2025-11-24T16',
+      encodeShared(
+        summary,
+        () => 'derby',
+        () => 'Derby',
+      ),
+    );
+    await first.close();
+    expect({ published: first.published, failed: first.failed, warnings }).toEqual({ published: 1, failed: 0, warnings: [] });
+    const [bucket, ...others] = await new KafkaHistoryShare(settings, log).load();
+    expect(others).toEqual([]);
+    expect(bucket.key).toBe('hours/2025-11-24T16');
+    expect(bucket.tags).toEqual([{ key: 'derby', display: 'Derby' }]);
+    expect(bucket.summary.countOf(bucket.summary.regionIndex('world'), 0)).toBe(2);
+  });
+
   it('is seen by a fresh map-server after the one that wrote it is gone', async () => {
     const dir = tempDir();
     const { path, posts } = writeHistoryArchive(dir, 2);

@@ -10,7 +10,7 @@
  * value per key without a server of our own, and reading it whole at start is one sequential fetch. A bucket
  * is one message (gzip), so the topic allows large messages (`MAX_BUCKET_BYTES`).
  */
-import { CompressionTypes, type Admin, type Kafka, type Producer } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
 import { createKafka, type BusLog, type KafkaSettings } from '../../../common/node/bus/kafka-client';
 import { decodeShared, type SharedBucket } from './shared-bucket';
 
@@ -62,17 +62,21 @@ export class KafkaHistoryShare {
     });
   }
 
-  /** Every bucket the topic holds (the latest per key, none deleted), read to its end. */
-  async load(): Promise<SharedBucket[]> {
+  /** Runs `use` with a connected admin client, the topic made first when missing. */
+  private async withTopic<T>(use: (admin: Admin) => Promise<T>): Promise<T> {
     const admin = this.kafka.admin();
     await admin.connect();
-    let ends: { partition: number; offset: string; low: string; high: string }[];
     try {
       await this.ensureTopic(admin);
-      ends = await admin.fetchTopicOffsets(this.topic);
+      return await use(admin);
     } finally {
       await admin.disconnect();
     }
+  }
+
+  /** Every bucket the topic holds (the latest per key, none deleted), read to its end. */
+  async load(): Promise<SharedBucket[]> {
+    const ends = await this.withTopic((admin) => admin.fetchTopicOffsets(this.topic));
     const latest = new Map<string, Uint8Array | null>();
     const pending = new Map(ends.filter((end) => BigInt(end.high) > BigInt(end.low)).map((end) => [end.partition, BigInt(end.high) - 1n]));
     if (pending.size === 0) return [];
@@ -122,8 +126,12 @@ export class KafkaHistoryShare {
     this.sending = this.sending.then(async () => {
       try {
         if (this.producer === null) {
-          this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
-          await this.producer.connect();
+          // Made here too: a map-server that kept its data directory never loaded the topic, which may not exist.
+          await this.withTopic(async () => {});
+          // One partition: the partitioner is moot, but naming it keeps kafkajs from warning about its default.
+          const producer = this.kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+          await producer.connect();
+          this.producer = producer;
         }
         await this.producer.send({
           topic: this.topic,
