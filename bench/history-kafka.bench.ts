@@ -2,9 +2,9 @@
  * `npm run bench -- history-kafka`: how long a fresh map-server takes to take 30 days of history from Kafka
  * (issue 13). 30 days of hourly buckets and their days at `HISTORY_KAFKA_BENCH_SCALE` of 6,000 posts/s
  * (default 0.001, 6 posts/s; 1M-tag Zipf vocabulary, real cities: history-data.ts) are published to
- * `<topic>.history` as map-servers publish them (`KafkaHistoryShare.publish`, gzip), then read back whole
- * (`load`) and written into an empty data directory (`HistoryKeeper.importShared`), as a map-server with an
- * empty data directory does before it listens. Prints the bytes, the times and resident memory's peak.
+ * `<topic>.history` as map-servers publish them (`KafkaHistoryShare.publish`, gzip), then read back
+ * (`read`), each bucket written into an empty data directory as it comes (`HistoryKeeper.importer`), as a
+ * map-server with an empty data directory does before it listens. Prints the bytes, the times and resident memory's peak.
  * A real broker: KAFKA_BROKERS, or a throwaway one (Java 17 and Maven). Seeded; asserts nothing.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -90,16 +90,21 @@ export async function benchHistoryKafka(): Promise<void> {
     let peak = before;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
     started = performance.now();
-    const buckets = await new KafkaHistoryShare(settings, quiet).load();
-    const loadS = (performance.now() - started) / 1_000;
-    started = performance.now();
     const { keeper } = HistoryKeeper.open(new FileShelf(dir), { hourlyDays: DAYS, dailyDays: 365 }, quiet);
-    const taken = keeper.importShared(buckets);
-    const importS = (performance.now() - started) / 1_000;
+    const importing = keeper.importer();
+    let writeMs = 0;
+    await new KafkaHistoryShare(settings, quiet).read((key, bucket) => {
+      const t = performance.now();
+      importing.take(key, bucket);
+      writeMs += performance.now() - t;
+    });
+    const taken = importing.taken();
+    const importS = writeMs / 1_000;
+    const loadS = (performance.now() - started) / 1_000 - importS;
     clearInterval(sampler);
     peak = Math.max(peak, process.memoryUsage().rss);
     console.log(
-      `   a fresh map-server took ${taken.hours} hours and ${taken.days} days: read in ${loadS.toFixed(1)} s, written in ${importS.toFixed(1)} s ` +
+      `   a fresh map-server took ${taken.hours} hours and ${taken.days} days, each written as it was read: reading ${loadS.toFixed(1)} s, writing ${importS.toFixed(1)} s ` +
         `(${(loadS + importS).toFixed(1)} s before it listens); RSS ${megabytes(before)} -> peak ${megabytes(peak)} (+${megabytes(peak - before)})`,
     );
   } finally {

@@ -29,7 +29,8 @@ import type { SharedBucket } from './history/shared-bucket';
 
 /** Where history is shared between map-servers (kafka-history-share.ts). */
 export interface HistoryShare {
-  load(): Promise<SharedBucket[]>;
+  /** Reads every bucket shared, giving each to `take` as it comes (a later one under a key replaces the earlier; null: deleted). */
+  read(take: (key: string, bucket: SharedBucket | null) => void): Promise<void>;
   publish(key: string, bytes: Uint8Array | null): void;
   close(): Promise<void>;
 }
@@ -296,15 +297,18 @@ function openHistory(
  */
 async function importHistory(history: History, engine: TrendEngine, share: HistoryShare, logger: Logger): Promise<boolean> {
   const started = performance.now();
+  // Written as it is read, a bucket at a time: a month of history never sits in memory.
+  const importing = history.keeper.importer();
   try {
-    const buckets = await share.load();
-    const taken = history.keeper.importShared(buckets);
-    if (buckets.length > 0) {
+    await share.read((key, bucket) => importing.take(key, bucket));
+    const taken = importing.taken();
+    if (taken.hours + taken.days > 0) {
       logger.info(
         `history: took ${taken.hours} hours and ${taken.days} days from the other map-servers in ${Math.round(performance.now() - started)} ms`,
       );
     }
   } catch (error) {
+    importing.abandon();
     logger.warn(
       `history: could not read the other map-servers' history (${(error as Error).message}); counting from the log only, ` +
         `and not sharing this map-server's partial history until it restarts`,

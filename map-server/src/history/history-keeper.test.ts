@@ -7,7 +7,8 @@ import { HistoryKeeper, type HistoryOptions } from './history-keeper';
 import { FileShelf, MemoryShelf, type BucketShelf } from './bucket-shelf';
 import { HOUR_MS, LATE_MINUTES, OpenHours, type ClosedHour } from '../core/history/open-hours';
 import { addUp, postsIn, timeline } from '../core/history/history-query';
-import { mergeSummaries, type HourSummary } from '../core/history/hour-summary';
+import { mergeSummaries, summaryOf, type HourSummary } from '../core/history/hour-summary';
+import type { SharedBucket } from './shared-bucket';
 import { pickRegions } from '../core/history/history-regions';
 import { answerHistoryTrends, type HistorySource } from '../core/history/history-answers';
 
@@ -469,6 +470,47 @@ describe('history keeper guards', () => {
       'history: a shared bucket under "hours/../../../escaped" holds hours/2024-10-04T00; it is left out',
       'history: a shared bucket under "hours/2024-10-04T05" holds hours/2024-10-04T00; it is left out',
     ]);
+  });
+});
+
+describe('history keeper taking shared buckets as they are read', () => {
+  const shared = (key: string, startHour: number, hours: 1 | 24, counts: Record<string, number>): SharedBucket => {
+    const keys = Object.keys(counts);
+    const posts = Object.values(counts).reduce((a, b) => a + b, 0);
+    const summary = summaryOf(startHour, hours, new Map([['world', { posts, tags: new Map(keys.map((key, id) => [id, counts[key]])) }]]));
+    return { key, summary, tags: keys.map((key) => ({ key, display: key })) };
+  };
+
+  it('writes each at once, a later one under a key replacing the earlier, a null deleting it', () => {
+    const shelf = new MemoryShelf();
+    const { keeper } = keeperOn(shelf);
+    const importing = keeper.importer();
+    importing.take('hours/2024-10-04T00', shared('hours/2024-10-04T00', DH, 1, { a: 1 }));
+    expect(shelf.list()).toEqual(['hours/2024-10-04T00.0.tmh']);
+    importing.take('hours/2024-10-04T01', shared('hours/2024-10-04T01', DH + 1, 1, { b: 2 }));
+    // A later version of the first hour (a straggler published again): it replaces the earlier.
+    importing.take('hours/2024-10-04T00', shared('hours/2024-10-04T00', DH, 1, { a: 3 }));
+    importing.take('days/2024-10-04', shared('days/2024-10-04', DH, 24, { a: 3, b: 2 }));
+    importing.take('hours/2024-10-04T01', null);
+    expect(shelf.list().sort()).toEqual(['days/2024-10-04.3.tmh', 'hours/2024-10-04T00.2.tmh']);
+    expect(importing.taken()).toEqual({ hours: 1, days: 1 });
+    expect(worldTags(keeper, keeper.span(DH, DH + 2).summaries)).toEqual({ a: 3 });
+    expect(worldTags(keeper, keeper.span(DH, DH + 24, undefined, { preferDays: true }).summaries)).toEqual({ a: 3, b: 2 });
+    // Counting starts after the newest hour taken: the day's last.
+    expect(keeper.restored(null).countFrom).toBe(DH + 24);
+  });
+
+  it('lets everything taken go again when the read fails part way', () => {
+    const shelf = new MemoryShelf();
+    const { keeper } = keeperOn(shelf);
+    const importing = keeper.importer();
+    importing.take('hours/2024-10-04T00', shared('hours/2024-10-04T00', DH, 1, { a: 1 }));
+    importing.take('days/2024-10-03', shared('days/2024-10-03', DH - 24, 24, { z: 4 }));
+    importing.abandon();
+    expect(shelf.list()).toEqual([]);
+    expect(importing.taken()).toEqual({ hours: 0, days: 0 });
+    expect(keeper.span(DH - 24, DH + 24).summaries).toEqual([]);
+    expect(keeper.restored(null).countFrom).toBeNull();
   });
 });
 

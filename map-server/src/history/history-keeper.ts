@@ -31,6 +31,16 @@ import { encodeShared, type SharedBucket } from './shared-bucket';
 /** What of a picked region a bucket not in memory is read for: all its rows, its busiest, or one tag's. */
 type PartRead = 'regions' | 'tops' | { tag: number };
 
+/** Buckets another map-server shared, taken in as they are read (`HistoryKeeper.importer`). */
+export interface SharedImport {
+  /** Takes a bucket read under `key` (null: the key deleted), replacing what an earlier one under it brought. */
+  take(key: string, bucket: SharedBucket | null): void;
+  /** The hours and days taken so far. */
+  taken(): { hours: number; days: number };
+  /** Lets every bucket taken go again. */
+  abandon(): void;
+}
+
 /** How `span` reads its buckets. */
 export interface SpanOptions {
   /** Whole days read as days where a day's bucket is up to date (a 30-day window, a daily timeline). */
@@ -182,42 +192,88 @@ export class HistoryKeeper implements HistorySource {
   }
 
   /**
-   * Takes in buckets another map-server shared, into a shelf that holds none (a fresh map-server): hours
-   * first, then days, each numbered after the last, so a day counts as made from the hours before it.
-   * Call before `restored(null)`, which then starts counting after the newest of them.
+   * Takes in buckets another map-server shared, into a shelf that holds none (a fresh map-server), all at once:
+   * hours first, then days (`importer`).
    */
   importShared(buckets: readonly SharedBucket[]): { hours: number; days: number } {
+    const importing = this.importer();
+    for (const kind of ['hours/', 'days/']) for (const bucket of buckets) if (bucket.key.startsWith(kind)) importing.take(bucket.key, bucket);
+    return importing.taken();
+  }
+
+  /**
+   * Takes in the buckets another map-server shared, one at a time as they are read, into a shelf that held
+   * none (a fresh map-server): each written at once and numbered after the last (a day taken after its hours
+   * counts as made from them), a later bucket under the same key replacing the earlier, a null deleting it.
+   * `abandon` lets all of them go again (a read that failed part way: the log alone is then counted). Call
+   * `restored(null)` after, which then starts counting after the newest hour taken.
+   */
+  importer(): SharedImport {
     let seq = 0;
-    const taken = { hours: 0, days: 0 };
-    for (const kind of ['hours', 'days'] as const) {
-      for (const bucket of buckets) {
-        if (!bucket.key.startsWith(`${kind}/`)) continue;
-        // The key names the file: it must be exactly the bucket's own hour or day.
-        const { startHour, hours } = bucket.summary;
-        const own = kind === 'hours' ? `hours/${hourName(startHour)}` : `days/${dayName(startHour / HOURS_PER_DAY)}`;
-        if (bucket.key !== own || hours !== (kind === 'hours' ? 1 : HOURS_PER_DAY) || (kind === 'days' && startHour % HOURS_PER_DAY !== 0)) {
-          this.log.warn(`history: a shared bucket under ${JSON.stringify(bucket.key.slice(0, 60))} holds ${own}; it is left out`);
-          continue;
-        }
-        const ids = bucket.tags.map(({ key, display }) => this.dictionary.intern(key, display));
-        const tallies = new Map<string, RegionTally>();
-        const { summary } = bucket;
-        summary.regions.forEach((region, r) => {
-          const tags = new Map<number, number>();
-          for (let row = summary.rowStart[r]; row < summary.rowStart[r + 1]; row += 1) tags.set(ids[summary.ids[row]], summary.counts[row]);
-          tallies.set(region, { posts: summary.posts[r], tags });
-        });
-        this.saveTags();
-        const name = `${bucket.key}.${seq}.tmh`;
-        this.shelf.write(name, encodeSummary(summaryOf(summary.startHour, summary.hours, tallies)));
-        this.writes += 1;
-        if (kind === 'hours') this.partsOf(summary.startHour).push({ name, seq });
-        else this.keepDay(summary.startHour / HOURS_PER_DAY, { name, seq });
-        taken[kind] += 1;
+    const files = new Map<string, string>();
+    const drop = (key: string) => {
+      const name = files.get(key);
+      if (name === undefined) return;
+      files.delete(key);
+      this.forget(name);
+    };
+    return {
+      take: (key, bucket) => {
+        drop(key);
+        if (bucket === null || !this.ownKey(bucket)) return;
+        const name = `${key}.${seq}.tmh`;
+        this.writeShared(bucket, name);
+        if (key.startsWith('hours/')) this.partsOf(bucket.summary.startHour).push({ name, seq });
+        else this.keepDay(bucket.summary.startHour / HOURS_PER_DAY, { name, seq });
+        files.set(key, name);
         seq += 1;
-      }
+      },
+      taken: () => {
+        const keys = [...files.keys()];
+        return { hours: keys.filter((key) => key.startsWith('hours/')).length, days: keys.filter((key) => key.startsWith('days/')).length };
+      },
+      abandon: () => {
+        for (const key of [...files.keys()]) drop(key);
+      },
+    };
+  }
+
+  /** Whether a shared bucket's key names exactly its own hour or day (the key names the file); logged when not. */
+  private ownKey(bucket: SharedBucket): boolean {
+    const kind = bucket.key.startsWith('hours/') ? 'hours' : 'days';
+    const { startHour, hours } = bucket.summary;
+    const own = kind === 'hours' ? `hours/${hourName(startHour)}` : `days/${dayName(startHour / HOURS_PER_DAY)}`;
+    if (bucket.key === own && hours === (kind === 'hours' ? 1 : HOURS_PER_DAY) && (kind === 'hours' || startHour % HOURS_PER_DAY === 0)) return true;
+    this.log.warn(`history: a shared bucket under ${JSON.stringify(bucket.key.slice(0, 60))} holds ${own}; it is left out`);
+    return false;
+  }
+
+  /** Writes a shared bucket under `name`, its tags numbered here. */
+  private writeShared(bucket: SharedBucket, name: string): void {
+    const ids = bucket.tags.map(({ key, display }) => this.dictionary.intern(key, display));
+    const tallies = new Map<string, RegionTally>();
+    const { summary } = bucket;
+    summary.regions.forEach((region, r) => {
+      const tags = new Map<number, number>();
+      for (let row = summary.rowStart[r]; row < summary.rowStart[r + 1]; row += 1) tags.set(ids[summary.ids[row]], summary.counts[row]);
+      tallies.set(region, { posts: summary.posts[r], tags });
+    });
+    this.saveTags();
+    this.shelf.write(name, encodeSummary(summaryOf(summary.startHour, summary.hours, tallies)));
+    this.writes += 1;
+  }
+
+  /** Lets a bucket on the shelf go: its file, and its place among the hours or as its day's bucket. */
+  private forget(name: string): void {
+    const parsed = parseName(name);
+    if (parsed?.kind === 'hours') {
+      const kept = (this.hours.get(parsed.at) ?? []).filter((part) => part.name !== name);
+      if (kept.length === 0) this.hours.delete(parsed.at);
+      else this.hours.set(parsed.at, kept);
+    } else if (parsed?.kind === 'days' && this.days.get(parsed.at)?.name === name) {
+      this.days.delete(parsed.at);
     }
-    return taken;
+    this.remove(name);
   }
 
   /** Reads the engine's open hours and end from now on. */

@@ -1,8 +1,8 @@
 /**
  * History shared over Kafka, so that it survives losing any map-server: every map-server publishes the hours
  * and days it writes to a compacted topic beside the events (`<topic>.history`, key = what the bucket covers,
- * shared-bucket.ts), and a fresh one (an empty data directory) reads it whole before it reads the events,
- * then counts only the hours after the newest it took. Every map-server counts the same log, so two that
+ * shared-bucket.ts), and a fresh one (an empty data directory) reads it whole before it reads the events, a
+ * bucket at a time (`read`), then counts only the hours after the newest it took. Every map-server counts the same log, so two that
  * publish the same key publish the same counts; compaction keeps the latest, and a null (a bucket let go)
  * deletes it.
  *
@@ -22,8 +22,8 @@ export function historyTopic(eventsTopic: string): string {
 /** The largest bucket the topic takes, in bytes (gzip's, on the wire): a busy hour of a 1M-tag vocabulary. */
 export const MAX_BUCKET_BYTES = 100 * 1024 * 1024;
 
-/** How long reading the topic at start may take before the map-server goes on with what it has, in ms. */
-const LOAD_TIMEOUT_MS = 120_000;
+/** How long reading the topic at start may go without a message before the map-server gives up on it, in ms. */
+const LOAD_IDLE_MS = 120_000;
 
 export class KafkaHistoryShare {
   private readonly kafka: Kafka;
@@ -74,12 +74,16 @@ export class KafkaHistoryShare {
     }
   }
 
-  /** Every bucket the topic holds (the latest per key, none deleted), read to its end. */
-  async load(): Promise<SharedBucket[]> {
+  /**
+   * Reads the topic to its end, giving `take` each bucket as it comes, in the order written: a later one under
+   * the same key replaces the earlier, a null deletes it (compaction keeps only the latest, but not at once).
+   * One bucket at a time in memory. Fails when no message came for `LOAD_IDLE_MS`; a bucket that cannot be
+   * read is logged and left out.
+   */
+  async read(take: (key: string, bucket: SharedBucket | null) => void): Promise<void> {
     const ends = await this.withTopic((admin) => admin.fetchTopicOffsets(this.topic));
-    const latest = new Map<string, Uint8Array | null>();
     const pending = new Map(ends.filter((end) => BigInt(end.high) > BigInt(end.low)).map((end) => [end.partition, BigInt(end.high) - 1n]));
-    if (pending.size === 0) return [];
+    if (pending.size === 0) return;
     const consumer = this.kafka.consumer({
       groupId: `trendmap-history-load-${process.pid}-${Date.now()}`,
       maxBytesPerPartition: MAX_BUCKET_BYTES,
@@ -89,13 +93,19 @@ export class KafkaHistoryShare {
     try {
       await consumer.subscribe({ topic: this.topic, fromBeginning: true });
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${this.topic} was not read to its end in ${LOAD_TIMEOUT_MS / 1_000} s`)), LOAD_TIMEOUT_MS);
+        let timer: ReturnType<typeof setTimeout>;
+        const idle = () => {
+          clearTimeout(timer);
+          timer = setTimeout(() => reject(new Error(`${this.topic} sent nothing for ${LOAD_IDLE_MS / 1_000} s before its end`)), LOAD_IDLE_MS);
+        };
+        idle();
         consumer
           .run({
             autoCommit: false,
             eachMessage: async ({ partition, message }) => {
+              idle();
               const key = message.key?.toString();
-              if (key !== undefined) latest.set(key, message.value === null ? null : new Uint8Array(message.value));
+              if (key !== undefined) this.taken(key, message.value, take);
               const last = pending.get(partition);
               if (last !== undefined && BigInt(message.offset) >= last) pending.delete(partition);
               if (pending.size === 0) {
@@ -104,20 +114,37 @@ export class KafkaHistoryShare {
               }
             },
           })
-          .catch(reject);
+          .catch((error: unknown) => {
+            clearTimeout(timer);
+            reject(error as Error);
+          });
       });
     } finally {
       await consumer.disconnect();
     }
-    const buckets: SharedBucket[] = [];
-    for (const [key, bytes] of latest) {
-      if (bytes === null) continue;
-      try {
-        buckets.push(decodeShared(key, bytes));
-      } catch (error) {
-        this.log.warn(`history: ${this.topic} holds a bucket ${key} that cannot be read (${(error as Error).message}); it is left out`);
-      }
+  }
+
+  /** Gives `take` a message's bucket (null: deleted); one that cannot be read is logged and left out. */
+  private taken(key: string, value: Buffer | null, take: (key: string, bucket: SharedBucket | null) => void): void {
+    if (value === null) {
+      take(key, null);
+      return;
     }
+    let bucket: SharedBucket;
+    try {
+      bucket = decodeShared(key, new Uint8Array(value));
+    } catch (error) {
+      this.log.warn(`history: ${this.topic} holds a bucket ${key} that cannot be read (${(error as Error).message}); it is left out`);
+      return;
+    }
+    take(key, bucket);
+  }
+
+  /** Every bucket the topic holds (the latest per key, none deleted), all in memory: for tests and small topics. */
+  async load(): Promise<SharedBucket[]> {
+    const latest = new Map<string, SharedBucket | null>();
+    await this.read((key, bucket) => latest.set(key, bucket));
+    const buckets = [...latest.values()].filter((bucket): bucket is SharedBucket => bucket !== null);
     return buckets.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
