@@ -114,9 +114,9 @@ export class KafkaHistoryShare {
               }
             },
           })
-          .catch((error: unknown) => {
+          .catch((error: Error) => {
             clearTimeout(timer);
-            reject(error as Error);
+            reject(error);
           });
       });
     } finally {
