@@ -308,7 +308,11 @@ async function importHistory(history: History, engine: TrendEngine, share: Histo
       );
     }
   } catch (error) {
-    importing.abandon();
+    try {
+      importing.abandon();
+    } catch (abandonError) {
+      logger.warn(`history: could not delete what it took before the read failed (${(abandonError as Error).message})`);
+    }
     logger.warn(
       `history: could not read the other map-servers' history (${(error as Error).message}); counting from the log only, ` +
         `and not sharing this map-server's partial history until it restarts`,

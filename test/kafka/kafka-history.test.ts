@@ -74,6 +74,12 @@ describe.skipIf(brokers === null)('history over Kafka', { timeout: KAFKA_TEST_MS
     expect(bucket.key).toBe('hours/2025-11-24T16');
     expect(bucket.tags).toEqual([{ key: 'derby', display: 'Derby' }]);
     expect(bucket.summary.countOf(bucket.summary.regionIndex('world'), 0)).toBe(2);
+    // A bucket that cannot be taken in (a full disk) fails the read, rather than have kafkajs retry it for ever.
+    await expect(
+      new KafkaHistoryShare(settings, log).read(() => {
+        throw new Error('no space left on device');
+      }),
+    ).rejects.toThrow('no space left on device');
   });
 
   it('is seen by a fresh map-server after the one that wrote it is gone', async () => {

@@ -492,12 +492,29 @@ describe('history keeper taking shared buckets as they are read', () => {
     importing.take('hours/2024-10-04T00', shared('hours/2024-10-04T00', DH, 1, { a: 3 }));
     importing.take('days/2024-10-04', shared('days/2024-10-04', DH, 24, { a: 3, b: 2 }));
     importing.take('hours/2024-10-04T01', null);
-    expect(shelf.list().sort()).toEqual(['days/2024-10-04.3.tmh', 'hours/2024-10-04T00.2.tmh']);
+    expect(shelf.list().sort()).toEqual(['days/2024-10-04.1000000000.tmh', 'hours/2024-10-04T00.2.tmh']);
     expect(importing.taken()).toEqual({ hours: 1, days: 1 });
     expect(worldTags(keeper, keeper.span(DH, DH + 2).summaries)).toEqual({ a: 3 });
     expect(worldTags(keeper, keeper.span(DH, DH + 24, undefined, { preferDays: true }).summaries)).toEqual({ a: 3, b: 2 });
     // Counting starts after the newest hour taken: the day's last.
     expect(keeper.restored(null).countFrom).toBe(DH + 24);
+  });
+
+  it('counts a day as made from its hours whatever order the topic gives them in', () => {
+    const shelf = new MemoryShelf();
+    // Hours kept a day, and the newest post two days on: the day taken is read as a day (its hours beside it).
+    const { keeper, feed } = keeperOn(shelf, { hourlyDays: 1 });
+    feed.windowsEndMs = (DH + 72) * HOUR_MS;
+    const importing = keeper.importer();
+    // The day first (its hours published again later, or by another map-server), then its hours.
+    importing.take('days/2024-10-04', shared('days/2024-10-04', DH, 24, { a: 3, b: 2 }));
+    importing.take('hours/2024-10-04T00', shared('hours/2024-10-04T00', DH, 1, { a: 3 }));
+    importing.take('hours/2024-10-04T01', shared('hours/2024-10-04T01', DH + 1, 1, { b: 2 }));
+    const day = keeper.span(DH, DH + 24);
+    expect(day.resolution).toBe('1d');
+    // Its hours are counted once, in the day that holds them, not on top of it.
+    expect(worldTags(keeper, day.summaries)).toEqual({ a: 3, b: 2 });
+    expect(worldTags(keeper, keeper.span(DH - 24, DH + 48).summaries)).toEqual({ a: 3, b: 2 });
   });
 
   it('lets everything taken go again when the read fails part way', () => {

@@ -91,8 +91,10 @@ export const HISTORY_DEFAULTS: HistoryOptions = { hourlyDays: 30, dailyDays: 365
 
 const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
 /** Counts looked up past a partial bucket's rows that it remembers, and what each takes in a Map, about. */
-const MAX_REMEMBERED = 512;
+const MAX_REMEMBERED = 64;
 const REMEMBERED_BYTES = 40;
+/** The first number of a day taken from the others (`importer`): above any hour's, however many were shared. */
+const IMPORTED_DAY_SEQ = 1_000_000_000;
 const HOURS_PER_DAY = 24;
 
 interface Part {
@@ -203,13 +205,15 @@ export class HistoryKeeper implements HistorySource {
 
   /**
    * Takes in the buckets another map-server shared, one at a time as they are read, into a shelf that held
-   * none (a fresh map-server): each written at once and numbered after the last (a day taken after its hours
-   * counts as made from them), a later bucket under the same key replacing the earlier, a null deleting it.
-   * `abandon` lets all of them go again (a read that failed part way: the log alone is then counted). Call
-   * `restored(null)` after, which then starts counting after the newest hour taken.
+   * none (a fresh map-server): each written at once, a later bucket under the same key replacing the earlier,
+   * a null deleting it. Hours are numbered from 0 and days from `IMPORTED_DAY_SEQ`, so that whatever order the
+   * topic gives them in, a day counts as made from every hour taken (as its publisher made it), never as a
+   * bucket its hours add to. `abandon` lets all of them go again (a read that failed part way: the log alone
+   * is then counted). Call `restored(null)` after, which then starts counting after the newest hour taken.
    */
   importer(): SharedImport {
-    let seq = 0;
+    let hourSeq = 0;
+    let daySeq = IMPORTED_DAY_SEQ;
     const files = new Map<string, string>();
     const drop = (key: string) => {
       const name = files.get(key);
@@ -221,12 +225,14 @@ export class HistoryKeeper implements HistorySource {
       take: (key, bucket) => {
         drop(key);
         if (bucket === null || !this.ownKey(bucket)) return;
+        const hour = key.startsWith('hours/');
+        const seq = hour ? hourSeq++ : daySeq++;
+        if (hourSeq >= IMPORTED_DAY_SEQ) throw new Error(`more than ${IMPORTED_DAY_SEQ} hours shared: the topic is not history`);
         const name = `${key}.${seq}.tmh`;
         this.writeShared(bucket, name);
-        if (key.startsWith('hours/')) this.partsOf(bucket.summary.startHour).push({ name, seq });
+        if (hour) this.partsOf(bucket.summary.startHour).push({ name, seq });
         else this.keepDay(bucket.summary.startHour / HOURS_PER_DAY, { name, seq });
         files.set(key, name);
-        seq += 1;
       },
       taken: () => {
         const keys = [...files.keys()];
@@ -676,24 +682,21 @@ export class HistoryKeeper implements HistorySource {
     const cached = read === 'regions' ? undefined : this.cache.get<HourSummary>(name, part);
     if (cached !== undefined) return [cached];
     let summary: HourSummary;
-    let index: BucketIndex | null = null;
     try {
       summary = this.shelf.readParts(name, (bytes, size) => {
-        const known = this.indexOf(name, bytes, size);
-        index = known;
+        const index = this.indexOf(name, bytes, size);
         const has = (region: string) => pick.has(region);
-        if (read === 'regions') return readRegions(bytes, known, has);
-        const rest = this.restOf(name, known);
-        return read === 'tops' ? readTops(bytes, known, has, rest) : readTag(bytes, known, has, read.tag, rest);
+        if (read === 'regions') return readRegions(bytes, index, has);
+        const rest = this.restOf(name);
+        return read === 'tops' ? readTops(bytes, index, has, rest) : readTag(bytes, index, has, read.tag, rest);
       });
       this.checkIds(summary);
     } catch (error) {
       this.unreadableNow(name, error);
       return [];
     }
-    // A partial one holds its index (for its lookups) and what they remember: counted with it.
-    const held = summary.partial && index !== null ? (index as BucketIndex).bytes + MAX_REMEMBERED * REMEMBERED_BYTES : 0;
-    this.cache.set(name, part, summary, summary.bytes + held);
+    // What a partial one's lookups remember is counted with it; the index they read is the cache's own entry.
+    this.cache.set(name, part, summary, summary.bytes + (summary.partial ? MAX_REMEMBERED * REMEMBERED_BYTES : 0));
     return [summary];
   }
 
@@ -703,14 +706,14 @@ export class HistoryKeeper implements HistorySource {
    * while the summary is kept. A file that cannot be read then fails the answer, saying which: a count left
    * out would be a wrong answer given as exact.
    */
-  private restOf(name: string, index: BucketIndex): (r: number, id: number) => number {
+  private restOf(name: string): (r: number, id: number) => number {
     const known = new Map<number, number>();
     return (r, id) => {
       const key = r * 0x1_0000_0000 + id;
       let count = known.get(key);
       if (count === undefined) {
         try {
-          count = this.shelf.readParts(name, (read) => index.countOf(read, r, id));
+          count = this.shelf.readParts(name, (read, size) => this.indexOf(name, read, size).countOf(read, r, id));
         } catch (error) {
           throw new Error(`history bucket ${name} cannot be read (${(error as Error).message})`);
         }

@@ -143,24 +143,24 @@ export class History {
     const stepHours = STEP_HOURS[range.step];
     const regions = regionsOf(area);
     const pick = pickRegions(regions);
-    const id = tag === null ? null : this.keeper.dictionary.idOf(tag);
     const { dictionary } = this.keeper;
+    // Every tag's posts of a step, by tag id: kept from step to step, only the ids a step added zeroed after it.
+    let totals = new Uint32Array(0);
     for (let hour = range.fromHour; hour < range.toHour; hour += stepHours) {
       const span = this.keeper.span(hour, hour + stepHours, pick, { preferDays: range.step === '1d' });
-      if (id !== null) {
-        // One tag: its count, by binary search in each bucket.
+      if (tag !== null) {
+        // One tag: its count, by binary search in each bucket (known from the step it is first counted in).
+        const id = dictionary.idOf(tag);
         const count = id < 0 ? 0 : countIn(span.summaries, regions, id);
         yield count > 0 ? [[hour * HOUR_MS, dictionary.key(id), count]] : [];
         continue;
       }
-      // Every tag: added up into an array by tag id (a world day is millions of rows; a Map of them would be
-      // hundreds of MB of garbage a step).
-      const totals = new Uint32Array(dictionary.size);
-      const rows = addUpInto(span.summaries, regions, totals).map((tagId): [number, string, number] => [
-        hour * HOUR_MS,
-        dictionary.key(tagId),
-        totals[tagId],
-      ]);
+      // Every tag: added up into the array (a world day is millions of rows; a Map of them would be hundreds
+      // of MB of garbage a step).
+      if (totals.length < dictionary.size) totals = new Uint32Array(dictionary.size);
+      const added = addUpInto(span.summaries, regions, totals);
+      const rows = added.map((tagId): [number, string, number] => [hour * HOUR_MS, dictionary.key(tagId), totals[tagId]]);
+      for (const tagId of added) totals[tagId] = 0;
       rows.sort((a, b) => b[2] - a[2] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
       yield rows;
     }

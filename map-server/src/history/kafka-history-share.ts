@@ -89,35 +89,44 @@ export class KafkaHistoryShare {
       maxBytesPerPartition: MAX_BUCKET_BYTES,
       maxBytes: MAX_BUCKET_BYTES,
     });
-    await consumer.connect();
     try {
+      await consumer.connect();
       await consumer.subscribe({ topic: this.topic, fromBeginning: true });
       await new Promise<void>((resolve, reject) => {
-        let timer: ReturnType<typeof setTimeout>;
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        let settled = false;
+        const settle = (error: Error | null) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          if (error === null) resolve();
+          else reject(error);
+        };
         const idle = () => {
           clearTimeout(timer);
-          timer = setTimeout(() => reject(new Error(`${this.topic} sent nothing for ${LOAD_IDLE_MS / 1_000} s before its end`)), LOAD_IDLE_MS);
+          timer = setTimeout(() => settle(new Error(`${this.topic} sent nothing for ${LOAD_IDLE_MS / 1_000} s before its end`)), LOAD_IDLE_MS);
         };
         idle();
         consumer
           .run({
             autoCommit: false,
             eachMessage: async ({ partition, message }) => {
+              if (settled) return;
               idle();
               const key = message.key?.toString();
-              if (key !== undefined) this.taken(key, message.value, take);
+              try {
+                if (key !== undefined) this.taken(key, message.value, take);
+              } catch (error) {
+                // Not thrown back to kafkajs, which would read the message again for ever: the read fails.
+                settle(error as Error);
+                return;
+              }
               const last = pending.get(partition);
               if (last !== undefined && BigInt(message.offset) >= last) pending.delete(partition);
-              if (pending.size === 0) {
-                clearTimeout(timer);
-                resolve();
-              }
+              if (pending.size === 0) settle(null);
             },
           })
-          .catch((error: Error) => {
-            clearTimeout(timer);
-            reject(error);
-          });
+          .catch((error: Error) => settle(error));
       });
     } finally {
       await consumer.disconnect();
@@ -157,7 +166,12 @@ export class KafkaHistoryShare {
           await this.withTopic(async () => {});
           // One partition: the partitioner is moot, but naming it keeps kafkajs from warning about its default.
           const producer = this.kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
-          await producer.connect();
+          try {
+            await producer.connect();
+          } catch (error) {
+            await producer.disconnect().catch(() => {});
+            throw error;
+          }
           this.producer = producer;
         }
         await this.producer.send({
