@@ -23,7 +23,7 @@ import { bucketIndex, decodeSummary, encodeSummary, type BucketIndex, type ReadB
 import { readRegions, readTag, readTops } from '../core/history/bucket-parts';
 import type { RegionPick } from '../core/history/history-regions';
 import { HOUR_MS, LATE_MINUTES, type ClosedHour, type KeyTally, type OpenHours } from '../core/history/open-hours';
-import type { HistorySource, HistorySpan } from '../core/history/history-answers';
+import type { HistorySource, HistorySpan, SpanRead } from '../core/history/history-answers';
 import { BucketCache } from './bucket-cache';
 import type { BucketShelf } from './bucket-shelf';
 import { encodeShared, type SharedBucket } from './shared-bucket';
@@ -41,14 +41,10 @@ export interface SharedImport {
   abandon(): void;
 }
 
-/** How `span` reads its buckets. */
-export interface SpanOptions {
+/** How `span` reads its buckets: with a pick, what of it (`SpanRead`); and whether days stand for their hours. */
+export interface SpanOptions extends SpanRead {
   /** Whole days read as days where a day's bucket is up to date (a 30-day window, a daily timeline). */
   preferDays?: boolean;
-  /** With a pick: a big region's busiest rows only (a top over many buckets). */
-  busiest?: boolean;
-  /** With a pick: this tag's rows only (its countries), the others read from the file when asked. */
-  tag?: number;
 }
 
 export interface HistoryOptions {

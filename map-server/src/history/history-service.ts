@@ -22,6 +22,7 @@ import {
   regionsOf,
   type HistoryTagRegionsQuery,
   type HistoryTrendsQuery,
+  type SpanRead,
 } from '../core/history/history-answers';
 import { addUpInto, countIn } from '../core/history/history-query';
 import { cellsBox, pickRegions, type RegionPick } from '../core/history/history-regions';
@@ -147,14 +148,15 @@ export class History {
     // Every tag's posts of a step, by tag id: kept from step to step, only the ids a step added zeroed after it.
     let totals = new Uint32Array(0);
     for (let hour = range.fromHour; hour < range.toHour; hour += stepHours) {
-      const span = this.keeper.span(hour, hour + stepHours, pick, { preferDays: range.step === '1d' });
+      const preferDays = range.step === '1d';
       if (tag !== null) {
-        // One tag: its count, by binary search in each bucket (known from the step it is first counted in).
+        // One tag: only its row of each region read (known from the step it is first counted in).
         const id = dictionary.idOf(tag);
-        const count = id < 0 ? 0 : countIn(span.summaries, regions, id);
+        const count = id < 0 ? 0 : countIn(this.keeper.span(hour, hour + stepHours, pick, { preferDays, tag: id }).summaries, regions, id);
         yield count > 0 ? [[hour * HOUR_MS, dictionary.key(id), count]] : [];
         continue;
       }
+      const span = this.keeper.span(hour, hour + stepHours, pick, { preferDays });
       // Every tag: added up into the array (a world day is millions of rows; a Map of them would be hundreds
       // of MB of garbage a step).
       if (totals.length < dictionary.size) totals = new Uint32Array(dictionary.size);
@@ -170,7 +172,7 @@ export class History {
   private sourceFor(preferDays: boolean) {
     const keeper = this.keeper;
     return {
-      span: (fromHour: number, toHour: number, pick?: RegionPick, options?: { busiest?: boolean; tag?: number }) =>
+      span: (fromHour: number, toHour: number, pick?: RegionPick, options?: SpanRead) =>
         keeper.span(fromHour, toHour, pick, { ...options, preferDays }),
       get firstHour() {
         return keeper.firstHour;

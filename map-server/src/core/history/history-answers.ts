@@ -35,6 +35,14 @@ export interface HistorySpan {
   resolution: Extract<ResolutionName, '1h' | '1d'>;
 }
 
+/** What of the regions picked a span's buckets may hold (the keeper's reads of a part of a file, bucket-parts.ts). */
+export interface SpanRead {
+  /** A big region's busiest rows only (a top over many buckets); other counts stay exact. */
+  busiest?: boolean;
+  /** This tag's rows only (its countries); other counts stay exact. */
+  tag?: number;
+}
+
 /** What history's answers read. */
 export interface HistorySource {
   /**
@@ -43,7 +51,7 @@ export interface HistorySource {
    * past the moment asked). `pick`: the regions the answer reads (buckets may then hold only them), and
    * `busiest`: of a big region, its busiest rows may do (`HourSummary.partial`; counts stay exact).
    */
-  span(fromHour: number, toHour: number, pick?: RegionPick, options?: { busiest?: boolean; tag?: number }): HistorySpan;
+  span(fromHour: number, toHour: number, pick?: RegionPick, options?: SpanRead): HistorySpan;
   /** The first hour history holds anything for (null: nothing yet). */
   readonly firstHour: number | null;
   /** The live windows' end: the newest event time counted (ms; null: none). */
