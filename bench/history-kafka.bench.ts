@@ -4,13 +4,14 @@
  * (default 0.001, 6 posts/s; 1M-tag Zipf vocabulary, real cities: history-data.ts) are published to
  * `<topic>.history` as map-servers publish them (`KafkaHistoryShare.publish`, gzip), then read back
  * (`read`), each bucket written into an empty data directory as it comes (`HistoryKeeper.importer`), as a
- * map-server with an empty data directory does before it listens. Prints the bytes, the times and resident memory's peak.
+ * map-server with an empty data directory does while it counts the live log. Prints the bytes, the times,
+ * resident memory's peak, and how long the event loop (the live map's counting and answers) waited meanwhile.
  * A real broker: KAFKA_BROKERS, or a throwaway one (Java 17 and Maven). Seeded; asserts nothing.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { HourSummary, mergeSummaries, summaryOf } from '../map-server/src/core/history/hour-summary';
 import { HOUR_MS } from '../map-server/src/core/history/open-hours';
 import { FileShelf } from '../map-server/src/history/bucket-shelf';
@@ -89,6 +90,8 @@ export async function benchHistoryKafka(): Promise<void> {
     const before = process.memoryUsage().rss;
     let peak = before;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
     started = performance.now();
     const { keeper } = HistoryKeeper.open(new FileShelf(dir), { hourlyDays: DAYS, dailyDays: 365 }, quiet);
     const importing = keeper.importer();
@@ -101,11 +104,16 @@ export async function benchHistoryKafka(): Promise<void> {
     const taken = importing.taken();
     const importS = writeMs / 1_000;
     const loadS = (performance.now() - started) / 1_000 - importS;
+    loop.disable();
     clearInterval(sampler);
     peak = Math.max(peak, process.memoryUsage().rss);
     console.log(
       `   a fresh map-server took ${taken.hours} hours and ${taken.days} days, each written as it was read: reading ${loadS.toFixed(1)} s, writing ${importS.toFixed(1)} s ` +
-        `(${(loadS + importS).toFixed(1)} s before it listens); RSS ${megabytes(before)} -> peak ${megabytes(peak)} (+${megabytes(peak - before)})`,
+        `(${(loadS + importS).toFixed(1)} s, while the live windows count); RSS ${megabytes(before)} -> peak ${megabytes(peak)} (+${megabytes(peak - before)})`,
+    );
+    const ms = (ns: number) => (ns / 1e6).toFixed(0);
+    console.log(
+      `   the event loop meanwhile (what live posts and answers wait): delay p50 ${ms(loop.percentile(50))} ms, p99 ${ms(loop.percentile(99))} ms, max ${ms(loop.max)} ms`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

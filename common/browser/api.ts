@@ -397,6 +397,11 @@ export const HistoryResponseSchema = Type.Object({
   dailyDays: Count(),
   /** Where history is kept: `files` (the data directory) or `memory` (no data directory: lost on restart). */
   storage: Type.Enum(['files', 'memory']),
+  /**
+   * True while a fresh map-server takes history from the others (Kafka): hours before the ones it counts from
+   * the log fill in meanwhile. Absent from servers before it was added.
+   */
+  loading: Type.Optional(Type.Boolean()),
 });
 
 export type HistoryResponse = Static<typeof HistoryResponseSchema>;

@@ -29,8 +29,11 @@ import type { SharedBucket } from './history/shared-bucket';
 
 /** Where history is shared between map-servers (kafka-history-share.ts). */
 export interface HistoryShare {
-  /** Reads every bucket shared, giving each to `take` as it comes (a later one under a key replaces the earlier; null: deleted). */
-  read(take: (key: string, bucket: SharedBucket | null) => void): Promise<void>;
+  /**
+   * Reads every bucket shared, giving each to `take` as it comes (a later one under a key replaces the earlier;
+   * null: deleted); rejects once `signal` aborts (the map-server closing).
+   */
+  read(take: (key: string, bucket: SharedBucket | null) => void, signal?: AbortSignal): Promise<void>;
   publish(key: string, bytes: Uint8Array | null): void;
   close(): Promise<void>;
 }
@@ -189,16 +192,18 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
       (error: unknown) => logger.error({ err: error }, GAZETTEER_FAILED),
     );
   }
-  // A fresh map-server that could not read the others' history holds only what the log still has: what it
-  // would publish then is partial, and must not replace their full hours and days on the topic.
-  const shares = importShared ? await importHistory(history, engine, options.historyShare!, logger) : true;
-  if (options.historyShare && shares) {
-    const share = options.historyShare;
-    history.keeper.shareTo((key, bytes) => share.publish(key, bytes));
-  }
   // What a save holds: the counts, and the bus positions they cover (a subscriber started from a save's
   // positions reports those until it knows its own, so a save while Kafka is away keeps its place).
   const toSave = (): StateToSave => ({ snapshot: engine.snapshot(), positions: subscriber.positions?.() ?? null });
+  // A fresh map-server takes the others' history while it counts the log (the live map does not wait for a
+  // month of buckets), and saves its state only after: until then its open hours and part numbers do not fit
+  // the buckets on its shelf. One that could not read the others' history holds only what the log still has:
+  // what it would publish then is partial, and must not replace their full hours and days on the topic.
+  const stopImport = new AbortController();
+  let imported: Promise<void> | null = null;
+  const share = options.historyShare ?? null;
+  const startSharing = () => history.keeper.shareTo((key, bytes) => share?.publish(key, bytes));
+  if (share !== null && !importShared) startSharing();
   const invalid = new LogThrottle(INVALID_LOG_MS);
   const tick = setInterval(() => {
     const now = Date.now();
@@ -238,7 +243,15 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
     state?.saved.abandon();
     throw error;
   }
-  state?.saved.startSaving(toSave);
+  if (share !== null && importShared) {
+    imported = importHistory(history, engine, share, logger, stopImport.signal).then((shares) => {
+      if (stopImport.signal.aborted) return;
+      if (shares) startSharing();
+      state?.saved.startSaving(toSave);
+    });
+  } else {
+    state?.saved.startSaving(toSave);
+  }
   return {
     app,
     engine,
@@ -246,7 +259,11 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
     url,
     async close() {
       clearInterval(tick);
+      // History still being taken is let go (the next start takes it again), and then nothing is saved.
+      const loading = history.keeper.loading;
+      stopImport.abort();
       try {
+        await imported;
         await app.close(); // ends SSE streams first (preClose), then waits for requests in flight
         await subscriber.close();
         // The hours over are written; the open ones are in the save (or, with no data directory, let go).
@@ -254,7 +271,8 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
         await options.historyShare?.close();
       } finally {
         // Last: nothing is counted after this save, so it holds everything, at the positions read.
-        await state?.saved.close(toSave);
+        if (loading) state?.saved.abandon();
+        else await state?.saved.close(toSave);
       }
     },
   };
@@ -295,12 +313,13 @@ function openHistory(
  * Fills a fresh history from the share, and counts from after its newest hour; without it (a failure, logged)
  * from the log alone, and then says so (false): this map-server's history is partial, and is not shared.
  */
-async function importHistory(history: History, engine: TrendEngine, share: HistoryShare, logger: Logger): Promise<boolean> {
+async function importHistory(history: History, engine: TrendEngine, share: HistoryShare, logger: Logger, signal: AbortSignal): Promise<boolean> {
   const started = performance.now();
   // Written as it is read, a bucket at a time: a month of history never sits in memory.
   const importing = history.keeper.importer();
   try {
-    await share.read((key, bucket) => importing.take(key, bucket));
+    await share.read((key, bucket) => importing.take(key, bucket), signal);
+    importing.finish();
     const taken = importing.taken();
     if (taken.hours + taken.days > 0) {
       logger.info(
@@ -313,6 +332,7 @@ async function importHistory(history: History, engine: TrendEngine, share: Histo
     } catch (abandonError) {
       logger.warn(`history: could not delete what it took before the read failed (${(abandonError as Error).message})`);
     }
+    if (signal.aborted) return false;
     logger.warn(
       `history: could not read the other map-servers' history (${(error as Error).message}); counting from the log only, ` +
         `and not sharing this map-server's partial history until it restarts`,

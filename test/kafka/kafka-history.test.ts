@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { tempDirs } from '../helpers';
 import { DAY_MS, HOUR_MS, START_MS, countsIn, topOf, writeHistoryArchive } from '../history-archive';
 import { health, KAFKA_TEST_MS, killLeftovers, runService, startMapServer, stopServices, uniqueTopic, until } from './services';
-import type { TrendsResponse } from '../../common/browser/api';
+import type { HistoryResponse, TrendsResponse } from '../../common/browser/api';
 import { summaryOf } from '../../map-server/src/core/history/hour-summary';
 import { KafkaHistoryShare } from '../../map-server/src/history/kafka-history-share';
 import { encodeShared } from '../../map-server/src/history/shared-bucket';
@@ -80,6 +80,10 @@ describe.skipIf(brokers === null)('history over Kafka', { timeout: KAFKA_TEST_MS
         throw new Error('no space left on device');
       }),
     ).rejects.toThrow('no space left on device');
+    // A map-server closed while it reads stops the read (its abort signal), mid-topic or before it starts.
+    const stop = new AbortController();
+    await expect(new KafkaHistoryShare(settings, log).read(() => stop.abort(), stop.signal)).rejects.toThrow(/^stopped reading /);
+    await expect(new KafkaHistoryShare(settings, log).read(() => {}, stop.signal)).rejects.toThrow(/^stopped reading /);
   });
 
   it('is seen by a fresh map-server after the one that wrote it is gone', async () => {
@@ -114,6 +118,11 @@ describe.skipIf(brokers === null)('history over Kafka', { timeout: KAFKA_TEST_MS
     await deleteAllRecords(brokers ?? '', env.KAFKA_TOPIC);
 
     const second = await startMapServer({ ...env, DATA_DIR: join(dir, 'second') });
+    // It listens and counts the log at once; history fills in meanwhile (`loading`), and then holds every bucket.
+    await until(
+      async () => ((await (await fetch(`${second.url}/api/history`)).json()) as HistoryResponse).loading === false || undefined,
+      () => `the second map-server to take the history topic\n${second.service.output()}`,
+    );
     expect(second.service.output()).toMatch(/history: took 4[78] hours and 1 days from the other map-servers/);
     expect((await health(second.url)).ingested).toBe(0);
     const after = await Promise.all((await asked(second.url)).map((r) => r.json() as Promise<TrendsResponse>));

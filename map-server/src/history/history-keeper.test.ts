@@ -529,6 +529,26 @@ describe('history keeper taking shared buckets as they are read', () => {
     expect(keeper.span(DH - 24, DH + 24).summaries).toEqual([]);
     expect(keeper.restored(null).countFrom).toBeNull();
   });
+
+  it('while taking, answers an hour or day taken instead of the open hour it covers, and says it is loading', () => {
+    const { keeper, feed } = keeperOn(new MemoryShelf());
+    feed.windowsEndMs = (DH + 52) * HOUR_MS;
+    // Counted from the log meanwhile: the first hour only in part, the day after's too, and an hour not taken.
+    feed.openHours.add(DH * HOUR_MS, ['world'], ['a'], ['a'], 0);
+    feed.openHours.add((DH + 25) * HOUR_MS, ['world'], ['c'], ['c'], 0);
+    feed.openHours.add((DH + 50) * HOUR_MS, ['world'], ['d'], ['d'], 0);
+    const importing = keeper.importer();
+    expect([keeper.loading, keeper.info().loading, keeper.stats().loading]).toEqual([true, true, true]);
+    importing.take('hours/2024-10-04T00', shared('hours/2024-10-04T00', DH, 1, { a: 5 }));
+    importing.take('days/2024-10-05', shared('days/2024-10-05', DH + 24, 24, { c: 7 }));
+    expect(worldTags(keeper, keeper.span(DH, DH + 52).summaries)).toEqual({ a: 5, d: 1 });
+    expect(worldTags(keeper, keeper.span(DH, DH + 48, undefined, { preferDays: true }).summaries)).toEqual({ a: 5, c: 7 });
+    importing.finish();
+    expect([keeper.loading, keeper.info().loading]).toEqual([false, false]);
+    // After, the open hours are the engine's to drop (`OpenHours.resume` from `restored`): all are read again.
+    expect(worldTags(keeper, keeper.span(DH, DH + 52).summaries)).toEqual({ a: 6, c: 1, d: 1 });
+    expect(keeper.restored(null).countFrom).toBe(DH + 48);
+  });
 });
 
 describe('history keeper timelines', () => {

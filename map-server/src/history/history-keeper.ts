@@ -18,7 +18,7 @@
 import type { HistoryResponse } from '../../../common/browser/api';
 import type { Logger } from '../../../common/node/log';
 import { HistoryDictionary } from '../core/history/history-dictionary';
-import { HourSummary, mergeSummaries, summaryOf, type RegionTally } from '../core/history/hour-summary';
+import { HourSummary, mergeSummaries, renumbered, summaryOf, type RegionTally } from '../core/history/hour-summary';
 import { bucketIndex, decodeSummary, encodeSummary, type BucketIndex, type ReadBytes } from '../core/history/bucket-file';
 import { readRegions, readTag, readTops } from '../core/history/bucket-parts';
 import type { RegionPick } from '../core/history/history-regions';
@@ -37,7 +37,9 @@ export interface SharedImport {
   take(key: string, bucket: SharedBucket | null): void;
   /** The hours and days taken so far. */
   taken(): { hours: number; days: number };
-  /** Lets every bucket taken go again. */
+  /** Ends the import: the open hours count in answers again. Call `restored(null)` next. */
+  finish(): void;
+  /** Lets every bucket taken go again, and ends the import. */
   abandon(): void;
 }
 
@@ -72,6 +74,8 @@ export interface HistoryStats {
   openHours: number;
   pendingHours: number;
   writeFailures: number;
+  /** Whether buckets are still being taken from the other map-servers (`importer`). */
+  loading: boolean;
 }
 
 /** What reading the shelf at start took, for the log and /metrics. */
@@ -138,6 +142,8 @@ export class HistoryKeeper implements HistorySource {
   private share: ((key: string, bytes: Uint8Array | null) => void) | null = null;
   /** Buckets that could not be read (damaged), each reported once. */
   private readonly unreadable = new Set<string>();
+  /** While buckets are taken from the others (`importer`): no hour is written, and open hours they cover are left out of answers. */
+  private importing = false;
 
   private constructor(
     private readonly shelf: BucketShelf,
@@ -206,8 +212,13 @@ export class HistoryKeeper implements HistorySource {
    * topic gives them in, a day counts as made from every hour taken (as its publisher made it), never as a
    * bucket its hours add to. `abandon` lets all of them go again (a read that failed part way: the log alone
    * is then counted). Call `restored(null)` after, which then starts counting after the newest hour taken.
+   *
+   * The live windows are counted meanwhile: until `finish` (or `abandon`), the engine's open hours are not
+   * closed (`loading`), and an answer reads an hour or day taken instead of the open hour it covers, so that
+   * nothing is counted twice while history fills in.
    */
   importer(): SharedImport {
+    this.importing = true;
     let hourSeq = 0;
     let daySeq = IMPORTED_DAY_SEQ;
     const files = new Map<string, string>();
@@ -234,7 +245,11 @@ export class HistoryKeeper implements HistorySource {
         const keys = [...files.keys()];
         return { hours: keys.filter((key) => key.startsWith('hours/')).length, days: keys.filter((key) => key.startsWith('days/')).length };
       },
+      finish: () => {
+        this.importing = false;
+      },
       abandon: () => {
+        this.importing = false;
         for (const key of [...files.keys()]) drop(key);
       },
     };
@@ -252,16 +267,10 @@ export class HistoryKeeper implements HistorySource {
 
   /** Writes a shared bucket under `name`, its tags numbered here. */
   private writeShared(bucket: SharedBucket, name: string): void {
-    const ids = bucket.tags.map(({ key, display }) => this.dictionary.intern(key, display));
-    const tallies = new Map<string, RegionTally>();
-    const { summary } = bucket;
-    summary.regions.forEach((region, r) => {
-      const tags = new Map<number, number>();
-      for (let row = summary.rowStart[r]; row < summary.rowStart[r + 1]; row += 1) tags.set(ids[summary.ids[row]], summary.counts[row]);
-      tallies.set(region, { posts: summary.posts[r], tags });
-    });
+    const ids = new Uint32Array(bucket.tags.length);
+    bucket.tags.forEach(({ key, display }, i) => (ids[i] = this.dictionary.intern(key, display)));
     this.saveTags();
-    this.shelf.write(name, encodeSummary(summaryOf(summary.startHour, summary.hours, tallies)));
+    this.shelf.write(name, encodeSummary(renumbered(bucket.summary, ids)));
     this.writes += 1;
   }
 
@@ -276,6 +285,11 @@ export class HistoryKeeper implements HistorySource {
       this.days.delete(parsed.at);
     }
     this.remove(name);
+  }
+
+  /** Whether buckets are still being taken from the other map-servers (`importer`): hours are then not closed. */
+  get loading(): boolean {
+    return this.importing;
   }
 
   /** Reads the engine's open hours and end from now on. */
@@ -373,6 +387,7 @@ export class HistoryKeeper implements HistorySource {
       openHours: this.feed?.openHours.openCount ?? 0,
       pendingHours: this.unwritten,
       writeFailures: this.writeFailures,
+      loading: this.importing,
     };
   }
 
@@ -406,6 +421,7 @@ export class HistoryKeeper implements HistorySource {
       hourlyDays: this.options.hourlyDays,
       dailyDays: this.options.dailyDays,
       storage: this.shelf.kind,
+      loading: this.importing,
     };
   }
 
@@ -460,7 +476,8 @@ export class HistoryKeeper implements HistorySource {
     const open: HourSummary[] = [];
     const oldestOpen = this.feed?.openHours.oldestHour ?? null;
     if (oldestOpen !== null && oldestOpen < to)
-      for (const summary of this.openSummaries()) if (summary.startHour >= Math.max(from, boundary) && summary.startHour < to) open.push(summary);
+      for (const summary of this.openSummaries())
+        if (summary.startHour >= Math.max(from, boundary) && summary.startHour < to && !this.takenInstead(summary.startHour)) open.push(summary);
     return { names, open, fromHour: from, toHour: to, resolution };
   }
 
@@ -747,6 +764,11 @@ export class HistoryKeeper implements HistorySource {
     }
     this.cache.set(name, '', summary);
     return [summary];
+  }
+
+  /** While importing: whether an hour or day taken from the others covers `hour`, and stands for the open hour there. */
+  private takenInstead(hour: number): boolean {
+    return this.importing && (this.hours.has(hour) || this.days.has(Math.floor(hour / HOURS_PER_DAY)));
   }
 
   /** The engine's open hours as buckets (their tags numbered here), each made again only when a post landed in its hour. */

@@ -63,6 +63,8 @@ export class History {
 
   /** Writes the hours the engine closed by `nowMs` (arrival time); those a failed write left, the engine holds open again. */
   tick(nowMs: number): void {
+    // While history is taken from the others, the hours stay open: which of them to keep is known only after.
+    if (this.keeper.loading) return;
     const unwritten = this.keeper.store(this.engine.closeHours(nowMs));
     if (unwritten.length > 0) this.engine.openHours.giveBack(unwritten);
   }

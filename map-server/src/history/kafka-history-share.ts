@@ -1,8 +1,8 @@
 /**
  * History shared over Kafka, so that it survives losing any map-server: every map-server publishes the hours
  * and days it writes to a compacted topic beside the events (`<topic>.history`, key = what the bucket covers,
- * shared-bucket.ts), and a fresh one (an empty data directory) reads it whole before it reads the events, a
- * bucket at a time (`read`), then counts only the hours after the newest it took. Every map-server counts the same log, so two that
+ * shared-bucket.ts), and a fresh one (an empty data directory) reads it whole while it counts the events, a
+ * bucket at a time (`read`), then keeps its own counts only for the hours after the newest it took. Every map-server counts the same log, so two that
  * publish the same key publish the same counts; compaction keeps the latest, and a null (a bucket let go)
  * deletes it.
  *
@@ -77,10 +77,12 @@ export class KafkaHistoryShare {
   /**
    * Reads the topic to its end, giving `take` each bucket as it comes, in the order written: a later one under
    * the same key replaces the earlier, a null deletes it (compaction keeps only the latest, but not at once).
-   * One bucket at a time in memory. Fails when no message came for `LOAD_IDLE_MS`; a bucket that cannot be
-   * read is logged and left out.
+   * One bucket at a time in memory. Fails when no message came for `LOAD_IDLE_MS`, or once `signal` aborts; a
+   * bucket that cannot be read is logged and left out.
    */
-  async read(take: (key: string, bucket: SharedBucket | null) => void): Promise<void> {
+  async read(take: (key: string, bucket: SharedBucket | null) => void, signal?: AbortSignal): Promise<void> {
+    const stopped = () => new Error(`stopped reading ${this.topic}`);
+    if (signal?.aborted) throw stopped();
     const ends = await this.withTopic((admin) => admin.fetchTopicOffsets(this.topic));
     const pending = new Map(ends.filter((end) => BigInt(end.high) > BigInt(end.low)).map((end) => [end.partition, BigInt(end.high) - 1n]));
     if (pending.size === 0) return;
@@ -95,13 +97,17 @@ export class KafkaHistoryShare {
       await new Promise<void>((resolve, reject) => {
         let timer: ReturnType<typeof setTimeout> | undefined;
         let settled = false;
+        const abort = () => settle(stopped());
         const settle = (error: Error | null) => {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
+          signal?.removeEventListener('abort', abort);
           if (error === null) resolve();
           else reject(error);
         };
+        if (signal?.aborted) return settle(stopped());
+        signal?.addEventListener('abort', abort);
         const idle = () => {
           clearTimeout(timer);
           timer = setTimeout(() => settle(new Error(`${this.topic} sent nothing for ${LOAD_IDLE_MS / 1_000} s before its end`)), LOAD_IDLE_MS);
@@ -124,6 +130,9 @@ export class KafkaHistoryShare {
               const last = pending.get(partition);
               if (last !== undefined && BigInt(message.offset) >= last) pending.delete(partition);
               if (pending.size === 0) settle(null);
+              // kafkajs hands over a fetched batch (many buckets) without leaving the task: the live map's
+              // posts and answers wait at most one bucket, not a batch.
+              else await new Promise<void>((resolve) => setImmediate(resolve));
             },
           })
           .catch((error: Error) => settle(error));

@@ -169,6 +169,11 @@ function appMetrics(registry: Registry, { engine, hub, producers, busHealth, sav
       'Hours closed but not written yet (a write failed; tried again every second)',
       () => historyStats().pendingHours,
     );
+    gauge(
+      'trendmap_history_loading',
+      '1 while this map-server takes history from the others (Kafka, a fresh data directory); the live windows count meanwhile',
+      () => (historyStats().loading ? 1 : 0),
+    );
     total('trendmap_history_write_failures_total', 'Failed attempts to write history to DATA_DIR', () => historyStats().writeFailures);
   }
   if (saveStats !== undefined) {

@@ -153,6 +153,18 @@ describe('open hours', () => {
     expect(open.close(endOf(9), 1e9).map((c) => [c.seq, c.hour])).toEqual([[50, 0]]);
   });
 
+  it('lets go of the open hours before countFrom when it resumes (history the others shared while it counted)', () => {
+    const open = new OpenHours();
+    for (const hour of [H, H + 1, H + 2]) open.add(hour * HOUR_MS, ['world'], ['a'], ['a'], 0);
+    const version = open.version;
+    open.resume(9, H + 2);
+    expect(open.version).toBeGreaterThan(version);
+    expect([open.oldestHour, open.openCount]).toEqual([H + 2, 1]);
+    const kept = open.version;
+    open.resume(9, H + 2);
+    expect(open.version).toBe(kept);
+    expect(plain(open.close(endOf(5), 1e9))).toEqual([{ seq: 9, hour: H + 2, regions: { world: { posts: 1, tags: { a: 1 } } } }]);
+  });
   it('holds hours handed back open again, counts added to a post that came meanwhile, closed under a new number', () => {
     const open = new OpenHours();
     open.add(H * HOUR_MS, ['world', 'FR'], ['a'], ['A'], 0);

@@ -80,12 +80,20 @@ export class OpenHours {
 
   /**
    * Numbers the next part `seq`, and counts no post before `countFrom` (hours since the epoch; null: any)
-   * from now on: a run that started without a snapshot, beside buckets an earlier run wrote, must not count
-   * their hours again when it rebuilds the day from the log.
+   * from now on, letting go of the open hours before it: a run that started without a snapshot, beside
+   * buckets an earlier run wrote (or the others shared while it counted), must not count their hours again
+   * when it rebuilds the day from the log.
    */
   resume(seq: number, countFrom: number | null): void {
     this.seq = seq;
     this.floorHour = countFrom ?? Number.NEGATIVE_INFINITY;
+    let dropped = false;
+    for (const hour of [...this.hours.keys()])
+      if (hour < this.floorHour) {
+        this.hours.delete(hour);
+        dropped = true;
+      }
+    if (dropped) this.version += 1;
   }
 
   /** Counts a post of event time `tsMs` in `regions`, with its tag keys and their spellings, arrived at `arrivalMs`. */
