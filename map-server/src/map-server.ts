@@ -244,11 +244,14 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
     throw error;
   }
   if (share !== null && importShared) {
-    imported = importHistory(history, engine, share, logger, stopImport.signal).then((shares) => {
-      if (stopImport.signal.aborted) return;
-      if (shares) startSharing();
-      state?.saved.startSaving(toSave);
-    });
+    state?.saved.keepLocked();
+    imported = importHistory(history, engine, share, logger, stopImport.signal)
+      .then((shares) => {
+        if (stopImport.signal.aborted) return;
+        if (shares) startSharing();
+        state?.saved.startSaving(toSave);
+      })
+      .catch((error: unknown) => logger.error({ err: error }, "history: taking the other map-servers' history failed"));
   } else {
     state?.saved.startSaving(toSave);
   }
@@ -259,7 +262,8 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
     url,
     async close() {
       clearInterval(tick);
-      // History still being taken is let go (the next start takes it again), and then nothing is saved.
+      // History still being taken is let go (the next start takes it again), and then nothing is written
+      // or saved: the hours counted meanwhile are counted again from the log.
       const loading = history.keeper.loading;
       stopImport.abort();
       try {
@@ -267,7 +271,7 @@ export async function startMapServer(options: MapServerOptions): Promise<Running
         await app.close(); // ends SSE streams first (preClose), then waits for requests in flight
         await subscriber.close();
         // The hours over are written; the open ones are in the save (or, with no data directory, let go).
-        history.tick(Date.now());
+        if (!loading) history.tick(Date.now());
         await options.historyShare?.close();
       } finally {
         // Last: nothing is counted after this save, so it holds everything, at the positions read.
@@ -310,15 +314,21 @@ function openHistory(
 }
 
 /**
- * Fills a fresh history from the share, and counts from after its newest hour; without it (a failure, logged)
- * from the log alone, and then says so (false): this map-server's history is partial, and is not shared.
+ * Fills a fresh history from the share while the log is counted, and counts from after its newest hour;
+ * without it (a failure, logged) from the log alone, and then says so (false): this map-server's history is
+ * partial (the hours before the newest taken when it failed are let go too), and is not shared.
  */
 async function importHistory(history: History, engine: TrendEngine, share: HistoryShare, logger: Logger, signal: AbortSignal): Promise<boolean> {
   const started = performance.now();
   // Written as it is read, a bucket at a time: a month of history never sits in memory.
   const importing = history.keeper.importer();
   try {
-    await share.read((key, bucket) => importing.take(key, bucket), signal);
+    await share.read((key, bucket) => {
+      importing.take(key, bucket);
+      // The hours taken need no count of their own (one kept would be let go at the end): memory stays a few hours.
+      const from = importing.countFrom();
+      if (from !== null) engine.openHours.raiseFloor(from);
+    }, signal);
     importing.finish();
     const taken = importing.taken();
     if (taken.hours + taken.days > 0) {

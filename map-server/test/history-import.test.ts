@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { HealthResponse, HistoryResponse, TrendsResponse } from '../../common/browser/api';
 import { MemoryBus } from '../../common/node/bus/memory-bus';
 import { checkedEvent } from '../../common/node/event';
@@ -103,6 +103,8 @@ describe('a fresh map-server taking history from the others', () => {
     await publish(bus, 'fresh', (H + 3) * HOUR_MS + 1_800_000, 1);
     expect((await getJson<HealthResponse>(`${server.url}/api/health`)).ingested).toBe(8);
     expect(await loading(server)).toEqual({ api: true, metric: 1 });
+    // Hour H was taken before its posts came: they are not held open (memory stays a few hours).
+    expect(metricValue(await (await fetch(`${server.url}/metrics`)).text(), 'trendmap_history_open_hours')).toBe(2);
     // Live: every post of the log. History: hour H is the bucket taken, not the log's three posts of it.
     expect((await getJson<TrendsResponse>(`${server.url}/api/trends?window=24h`)).total).toBe(8);
     expect(await hourBefore(server, H + 1)).toEqual({ total: 100, tags: { old: 100 } });
@@ -117,14 +119,22 @@ describe('a fresh map-server taking history from the others', () => {
     expect((await getJson<TrendsResponse>(`${server.url}/api/trends?window=24h`)).total).toBe(8);
   });
 
-  it('lets what it took go when closed during the read, saves nothing, and takes it all again at the next start', async () => {
+  it('lets what it took go when closed during the read, writes and saves nothing, and takes it all again at the next start', async () => {
     const dir = tempDir();
     const share = new GatedShare();
     const { server, bus } = await serverOn(dir, share);
     await until(async () => (share.reading ? true : undefined), 'the read to start');
     await publish(bus, 'fresh', (H + 2) * HOUR_MS, 2);
+    await publish(bus, 'fresh', (H + 5) * HOUR_MS, 1);
     expect(readdirSync(join(dir, 'history', 'hours'))).toHaveLength(1);
-    await server.close();
+    // A minute on (the clock alone, for the hours' idle rule): hour H+2 is over and idle, and a close that
+    // wrote the hours it holds would write it, and the next start would then take nothing.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 60_000 });
+    try {
+      await server.close();
+    } finally {
+      vi.useRealTimers();
+    }
     expect(share.stopped).toBe(true);
     expect(readdirSync(join(dir, 'history', 'hours'))).toEqual([]);
     expect(existsSync(join(dir, STATE_FILE))).toBe(false);

@@ -185,6 +185,21 @@ describe.skipIf(chromium === null)('the time control in Chromium, over a day of 
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     await expect.poll(() => atOf(page), { message: 'the clicked hour in the URL' }).not.toBeNull();
     await expect.poll(() => textOf(momentLine(page))).toMatch(/^as of /);
+    // From the keyboard it is a slider over its hours: each key picks the hour it moves to.
+    const clicked = parseAt(atOf(page) ?? '') as number;
+    await chart.focus();
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => atOf(page), { message: 'an hour back' }).toBe(formatAt(clicked - HOUR_MS));
+    expect(await chart.getAttribute('aria-valuetext')).toMatch(
+      new RegExp(`^${momentPhrase(clicked - HOUR_MS, 'UTC')}: [\\d,]+ posts in the hour before$`),
+    );
+    const valueNow = Number(await chart.getAttribute('aria-valuenow'));
+    await page.keyboard.press('Home');
+    await expect.poll(() => chart.getAttribute('aria-valuenow'), { message: 'the first hour' }).toBe('1');
+    const first = parseAt(atOf(page) ?? '') as number;
+    expect(first).toBe(clicked - valueNow * HOUR_MS);
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => atOf(page), { message: 'an hour on' }).toBe(formatAt(first + HOUR_MS));
     expect(errors).toEqual([]);
   });
 });

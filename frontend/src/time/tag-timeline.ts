@@ -3,8 +3,9 @@
  * /api/tags/:tag/timeline?step=1h`): over the hours kept by the hour, at most a week, in the current region.
  * A plain SVG, one path for every bar, so a week (168 bars) costs one element and no chart library. The
  * moment shown is a line across it, at the end of the window's last hour; a click on a bar emits `pick`
- * with the end of that hour, so the moment shown counts it (the slider beside it does the same from the
- * keyboard). Hidden outside tag mode; `toggle` says when it appears or goes.
+ * with the end of that hour, so the moment shown counts it. From the keyboard it is a slider over its hours
+ * (`role="slider"`): arrows step an hour, Page Up/Down a day, Home and End go to its first and last hour, each
+ * picked at once as a click would. Hidden outside tag mode; `toggle` says when it appears or goes.
  */
 import type { TimelineResponse } from '../../../common/browser/api';
 import { fetchTagTimeline } from '../api/api-client';
@@ -25,6 +26,9 @@ const SVG = 'http://www.w3.org/2000/svg';
 /** The chart's drawing box: a unit per hour across, `HEIGHT` units for the busiest hour. */
 const HEIGHT = 100;
 
+/** Hours a key moves the chart's hour by (from the hour shown); Home and End go to either end. */
+const KEY_STEPS: Record<string, number> = { ArrowLeft: -1, ArrowDown: -1, ArrowRight: 1, ArrowUp: 1, PageDown: -24, PageUp: 24 };
+
 export class TagTimeline extends Emitter<TagTimelineEvents> {
   private root: HTMLElement | null = null;
   private caption!: HTMLElement;
@@ -43,7 +47,9 @@ export class TagTimeline extends Emitter<TagTimelineEvents> {
     const svg = document.createElementNS(SVG, 'svg');
     svg.setAttribute('class', 'tag-timeline-chart');
     svg.setAttribute('preserveAspectRatio', 'none');
-    svg.setAttribute('role', 'img');
+    svg.setAttribute('role', 'slider');
+    svg.setAttribute('tabindex', '0');
+    svg.setAttribute('aria-orientation', 'horizontal');
     this.bars = document.createElementNS(SVG, 'path');
     this.bars.setAttribute('class', 'tag-timeline-bars');
     this.marker = document.createElementNS(SVG, 'line');
@@ -51,6 +57,7 @@ export class TagTimeline extends Emitter<TagTimelineEvents> {
     this.marker.setAttribute('vector-effect', 'non-scaling-stroke');
     svg.append(this.bars, this.marker);
     svg.addEventListener('click', this.onClick);
+    svg.addEventListener('keydown', this.onKey);
     this.svg = svg;
     root.append(this.caption, svg);
     parent.append(root);
@@ -124,7 +131,9 @@ export class TagTimeline extends Emitter<TagTimelineEvents> {
     const span = days >= 2 ? `the last ${days} days` : `the last ${Math.round((answer.to - answer.from) / HOUR_MS)} hours`;
     setText(this.caption, `#${answer.tag ?? ''} per hour, ${span}`);
     const peak = busiest.count === 0 ? 'no posts' : `busiest hour ${momentPhrase(busiest.t)} with ${formatInteger(busiest.count)} posts`;
-    this.svg.setAttribute('aria-label', `Posts with #${answer.tag ?? ''} per hour over ${span}: ${peak}. Click an hour to show it.`);
+    this.svg.setAttribute('aria-label', `Posts with #${answer.tag ?? ''} per hour over ${span}: ${peak}. Pick an hour to show it.`);
+    this.svg.setAttribute('aria-valuemin', '1');
+    this.svg.setAttribute('aria-valuemax', String(points.length));
     this.renderMarker();
   }
 
@@ -135,6 +144,10 @@ export class TagTimeline extends Emitter<TagTimelineEvents> {
     const x = this.at === null ? answer.points.length : (floorHour(this.at) - answer.from) / HOUR_MS;
     const inside = x > 0 && x <= answer.points.length;
     this.marker.setAttribute('visibility', inside ? 'visible' : 'hidden');
+    const shown = this.shownIndex(answer);
+    const point = answer.points[shown];
+    this.svg.setAttribute('aria-valuenow', String(shown + 1));
+    this.svg.setAttribute('aria-valuetext', `${momentPhrase(point.t + HOUR_MS)}: ${formatInteger(point.count)} posts in the hour before`);
     for (const [name, value] of [
       ['x1', x],
       ['x2', x],
@@ -143,6 +156,26 @@ export class TagTimeline extends Emitter<TagTimelineEvents> {
     ] as const)
       this.marker.setAttribute(name, String(value));
   }
+
+  /** The hour the moment shown ends with (its point's index), kept inside the chart; the last when live. */
+  private shownIndex(answer: TimelineResponse): number {
+    const last = answer.points.length - 1;
+    if (this.at === null) return last;
+    return Math.min(Math.max((floorHour(this.at) - answer.from) / HOUR_MS - 1, 0), last);
+  }
+
+  /** A key that moves the chart's hour picks the hour it moves to, as a click there would. */
+  private readonly onKey = (event: KeyboardEvent): void => {
+    const answer = this.answer;
+    if (answer === null || answer.points.length === 0) return;
+    const last = answer.points.length - 1;
+    const from = this.shownIndex(answer);
+    const to = event.key === 'Home' ? 0 : event.key === 'End' ? last : event.key in KEY_STEPS ? from + KEY_STEPS[event.key] : null;
+    if (to === null) return;
+    event.preventDefault();
+    const index = Math.min(Math.max(to, 0), last);
+    if (index !== from || this.at === null) this.emit('pick', answer.points[index].t + HOUR_MS);
+  };
 
   /** The hour under the pointer: the chart spans the points edge to edge. */
   private readonly onClick = (event: MouseEvent): void => {

@@ -12,6 +12,7 @@
 import {
   appendFileSync,
   closeSync,
+  existsSync,
   fstatSync,
   fsyncSync,
   mkdirSync,
@@ -38,6 +39,9 @@ export interface BucketShelf {
   /** The tags saved so far, as `key<TAB>display` lines. */
   readTags(): string;
   appendTags(lines: string): void;
+  /** Sets (or clears) a mark that outlives a crash: an import under way (history-keeper.ts `importer`). */
+  mark(name: string, on: boolean): void;
+  marked(name: string): boolean;
 }
 
 /** The folders buckets are kept in, under the history directory. */
@@ -104,6 +108,19 @@ export class FileShelf implements BucketShelf {
     rmSync(join(this.dir, name), { force: true });
   }
 
+  /** An empty file beside the folders, flushed with its directory. */
+  mark(name: string, on: boolean): void {
+    if (on) this.write(name, new Uint8Array(0));
+    else {
+      this.remove(name);
+      syncDirectory(this.dir);
+    }
+  }
+
+  marked(name: string): boolean {
+    return existsSync(join(this.dir, name));
+  }
+
   readTags(): string {
     try {
       return readFileSync(join(this.dir, TAGS_FILE), 'utf8');
@@ -164,6 +181,17 @@ export class MemoryShelf implements BucketShelf {
 
   remove(name: string): void {
     this.buckets.delete(name);
+  }
+
+  private readonly marks = new Set<string>();
+
+  mark(name: string, on: boolean): void {
+    if (on) this.marks.add(name);
+    else this.marks.delete(name);
+  }
+
+  marked(name: string): boolean {
+    return this.marks.has(name);
   }
 
   readTags(): string {

@@ -530,6 +530,25 @@ describe('history keeper taking shared buckets as they are read', () => {
     expect(keeper.restored(null).countFrom).toBeNull();
   });
 
+  it('lets go of what a take cut short by a crash took, so that the next start takes it all again', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trendmap-history-'));
+    dirs.push(dir);
+    const importing = keeperOn(new FileShelf(dir)).keeper.importer();
+    importing.take('hours/2024-10-04T00', shared('hours/2024-10-04T00', DH, 1, { a: 1 }));
+    importing.take('days/2024-10-03', shared('days/2024-10-03', DH - 24, 24, { z: 4 }));
+    expect(importing.countFrom()).toBe(DH + 1);
+    // The process ends here, without `finish`.
+    const after = keeperOn(new FileShelf(dir));
+    expect(after.keeper.holdsNothing).toBe(true);
+    expect(new FileShelf(dir).list()).toEqual([]);
+    expect(after.warnings).toEqual([expect.stringMatching(/stopped while it took the other map-servers' history/)]);
+    const again = after.keeper.importer();
+    again.take('hours/2024-10-04T00', shared('hours/2024-10-04T00', DH, 1, { a: 1 }));
+    again.finish();
+    const finished = keeperOn(new FileShelf(dir));
+    expect([finished.keeper.holdsNothing, finished.warnings]).toEqual([false, []]);
+  });
+
   it('while taking, answers an hour or day taken instead of the open hour it covers, and says it is loading', () => {
     const { keeper, feed } = keeperOn(new MemoryShelf());
     feed.windowsEndMs = (DH + 52) * HOUR_MS;

@@ -37,6 +37,8 @@ export interface SharedImport {
   take(key: string, bucket: SharedBucket | null): void;
   /** The hours and days taken so far. */
   taken(): { hours: number; days: number };
+  /** The hour after the newest taken (hours since the epoch), or null: the engine need not count before it. */
+  countFrom(): number | null;
   /** Ends the import: the open hours count in answers again. Call `restored(null)` next. */
   finish(): void;
   /** Lets every bucket taken go again, and ends the import. */
@@ -95,6 +97,8 @@ const MAX_REMEMBERED = 64;
 const REMEMBERED_BYTES = 40;
 /** The first number of a day taken from the others (`importer`): above any hour's, however many were shared. */
 const IMPORTED_DAY_SEQ = 1_000_000_000;
+/** On the shelf while buckets are taken from the others: found at start, the take was cut short (a crash). */
+const IMPORT_MARK = 'importing';
 const HOURS_PER_DAY = 24;
 
 interface Part {
@@ -151,6 +155,13 @@ export class HistoryKeeper implements HistorySource {
     private readonly log: Pick<Logger, 'warn'>,
   ) {
     this.cache = new BucketCache(options.cacheBytes ?? DEFAULT_CACHE_BYTES);
+    if (shelf.marked(IMPORT_MARK)) {
+      // Only what an import took is on such a shelf (no hour is written meanwhile): partial, so let go, and
+      // this start takes it all again.
+      for (const name of shelf.list()) shelf.remove(name);
+      shelf.mark(IMPORT_MARK, false);
+      log.warn("history: the last start stopped while it took the other map-servers' history; what it took is let go, and taken again");
+    }
     this.dictionary = HistoryDictionary.of(
       shelf
         .readTags()
@@ -218,15 +229,17 @@ export class HistoryKeeper implements HistorySource {
    * nothing is counted twice while history fills in.
    */
   importer(): SharedImport {
+    this.shelf.mark(IMPORT_MARK, true);
     this.importing = true;
     let hourSeq = 0;
     let daySeq = IMPORTED_DAY_SEQ;
-    const files = new Map<string, string>();
+    /** Key -> its file, and the hour after the last it covers. */
+    const files = new Map<string, { name: string; endHour: number }>();
     const drop = (key: string) => {
-      const name = files.get(key);
-      if (name === undefined) return;
+      const file = files.get(key);
+      if (file === undefined) return;
       files.delete(key);
-      this.forget(name);
+      this.forget(file.name);
     };
     return {
       take: (key, bucket) => {
@@ -239,7 +252,12 @@ export class HistoryKeeper implements HistorySource {
         this.writeShared(bucket, name);
         if (hour) this.partsOf(bucket.summary.startHour).push({ name, seq });
         else this.keepDay(bucket.summary.startHour / HOURS_PER_DAY, { name, seq });
-        files.set(key, name);
+        files.set(key, { name, endHour: bucket.summary.endHour });
+      },
+      countFrom: () => {
+        let from: number | null = null;
+        for (const { endHour } of files.values()) from = Math.max(from ?? endHour, endHour);
+        return from;
       },
       taken: () => {
         const keys = [...files.keys()];
@@ -247,10 +265,12 @@ export class HistoryKeeper implements HistorySource {
       },
       finish: () => {
         this.importing = false;
+        this.shelf.mark(IMPORT_MARK, false);
       },
       abandon: () => {
         this.importing = false;
         for (const key of [...files.keys()]) drop(key);
+        this.shelf.mark(IMPORT_MARK, false);
       },
     };
   }

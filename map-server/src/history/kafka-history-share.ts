@@ -83,7 +83,13 @@ export class KafkaHistoryShare {
   async read(take: (key: string, bucket: SharedBucket | null) => void, signal?: AbortSignal): Promise<void> {
     const stopped = () => new Error(`stopped reading ${this.topic}`);
     if (signal?.aborted) throw stopped();
-    const ends = await this.withTopic((admin) => admin.fetchTopicOffsets(this.topic));
+    // Connecting retries for up to a minute while the broker is away: a close does not wait for that.
+    const whileRunning = <T>(step: Promise<T>): Promise<T> => {
+      if (signal === undefined) return step;
+      step.catch(() => {});
+      return Promise.race([step, new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(stopped()), { once: true }))]);
+    };
+    const ends = await whileRunning(this.withTopic((admin) => admin.fetchTopicOffsets(this.topic)));
     const pending = new Map(ends.filter((end) => BigInt(end.high) > BigInt(end.low)).map((end) => [end.partition, BigInt(end.high) - 1n]));
     if (pending.size === 0) return;
     const consumer = this.kafka.consumer({
@@ -92,8 +98,8 @@ export class KafkaHistoryShare {
       maxBytes: MAX_BUCKET_BYTES,
     });
     try {
-      await consumer.connect();
-      await consumer.subscribe({ topic: this.topic, fromBeginning: true });
+      await whileRunning(consumer.connect());
+      await whileRunning(consumer.subscribe({ topic: this.topic, fromBeginning: true }));
       await new Promise<void>((resolve, reject) => {
         let timer: ReturnType<typeof setTimeout> | undefined;
         let settled = false;
@@ -138,7 +144,9 @@ export class KafkaHistoryShare {
           .catch((error: Error) => settle(error));
       });
     } finally {
-      await consumer.disconnect();
+      // Not waited for once stopped: a connect still retrying would hold the close.
+      const disconnected = consumer.disconnect().catch(() => {});
+      if (!signal?.aborted) await disconnected;
     }
   }
 

@@ -107,6 +107,12 @@ export class SavedState {
     // A save still being written when the next is due (a slow disk) lets that one go, rather than queue.
     this.timer = setInterval(() => void (this.pending ? undefined : this.save(take)), this.options.saveEveryMs);
     this.timer.unref();
+    this.keepLocked();
+  }
+
+  /** Keeps the lock fresh until `close`, before saving starts (a fresh map-server taking history first). */
+  keepLocked(): void {
+    if (this.lockTimer !== null) return;
     this.lockTimer = setInterval(() => this.lock.refresh(), LOCK_REFRESH_MS);
     this.lockTimer.unref();
   }

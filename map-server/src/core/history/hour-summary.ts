@@ -242,7 +242,7 @@ function rankRows(counts: Uint32Array, byCount: Uint32Array, from: number, to: n
   const n = to - from;
   let most = 0;
   for (let row = from; row < to; row += 1) most = Math.max(most, counts[row]);
-  if (most <= 4 * n + 1_024) {
+  if (most <= 4 * n + 64) {
     // next[k]: where the next row with count most - k goes.
     const next = new Uint32Array(most + 1);
     for (let row = from; row < to; row += 1) next[most - counts[row]] += 1;
@@ -255,10 +255,15 @@ function rankRows(counts: Uint32Array, byCount: Uint32Array, from: number, to: n
     for (let row = from; row < to; row += 1) order[next[most - counts[row]]++] = row;
     return;
   }
-  const keys = new Float64Array(n);
-  for (let i = 0; i < n; i += 1) keys[i] = (most - counts[from + i]) * n + i;
-  keys.sort();
-  for (let i = 0; i < n; i += 1) order[i] = from + (keys[i] % n);
+  if ((most + 1) * n <= Number.MAX_SAFE_INTEGER) {
+    const keys = new Float64Array(n);
+    for (let i = 0; i < n; i += 1) keys[i] = (most - counts[from + i]) * n + i;
+    keys.sort();
+    for (let i = 0; i < n; i += 1) order[i] = from + (keys[i] % n);
+    return;
+  }
+  for (let i = 0; i < n; i += 1) order[i] = from + i;
+  order.sort((a, b) => counts[b] - counts[a] || a - b);
 }
 
 /**

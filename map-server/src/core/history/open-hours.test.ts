@@ -163,7 +163,15 @@ describe('open hours', () => {
     const kept = open.version;
     open.resume(9, H + 2);
     expect(open.version).toBe(kept);
-    expect(plain(open.close(endOf(5), 1e9))).toEqual([{ seq: 9, hour: H + 2, regions: { world: { posts: 1, tags: { a: 1 } } } }]);
+    // A floor raised only rises: a lower one is ignored, a higher one lets go of what is below it.
+    open.add((H + 3) * HOUR_MS, ['world'], ['b'], ['b'], 0);
+    open.raiseFloor(H);
+    open.add((H + 1) * HOUR_MS, ['world'], ['a'], ['a'], 0);
+    expect([open.oldestHour, open.openCount]).toEqual([H + 2, 2]);
+    open.raiseFloor(H + 3);
+    expect([open.oldestHour, open.openCount]).toEqual([H + 3, 1]);
+    open.resume(9, H + 2);
+    expect(plain(open.close(endOf(5), 1e9))).toEqual([{ seq: 9, hour: H + 3, regions: { world: { posts: 1, tags: { b: 1 } } } }]);
   });
   it('holds hours handed back open again, counts added to a post that came meanwhile, closed under a new number', () => {
     const open = new OpenHours();

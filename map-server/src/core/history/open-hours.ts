@@ -86,11 +86,22 @@ export class OpenHours {
    */
   resume(seq: number, countFrom: number | null): void {
     this.seq = seq;
-    this.floorHour = countFrom ?? Number.NEGATIVE_INFINITY;
+    this.floorHour = Number.NEGATIVE_INFINITY;
+    if (countFrom !== null) this.raiseFloor(countFrom);
+  }
+
+  /**
+   * Counts no post before `hour` from now on, and lets go of the open hours before it; a lower floor than the
+   * one held is ignored. While a fresh map-server takes the others' history, what it holds open stays a few
+   * hours, not the day it reads from the log.
+   */
+  raiseFloor(hour: number): void {
+    if (hour <= this.floorHour) return;
+    this.floorHour = hour;
     let dropped = false;
-    for (const hour of [...this.hours.keys()])
-      if (hour < this.floorHour) {
-        this.hours.delete(hour);
+    for (const open of [...this.hours.keys()])
+      if (open < hour) {
+        this.hours.delete(open);
         dropped = true;
       }
     if (dropped) this.version += 1;
