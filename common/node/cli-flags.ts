@@ -11,6 +11,7 @@ const OPTIONS = {
   source: { type: 'string' },
   file: { type: 'string' },
   speed: { type: 'string' },
+  shard: { type: 'string' },
   rate: { type: 'string' },
   seed: { type: 'string' },
   history: { type: 'string' },
@@ -45,6 +46,7 @@ export function isStateFlag(name: string): name is StateFlag {
 const APPLIES_TO: Record<Exclude<FlagName, 'source' | 'help' | StateFlag>, readonly SourceName[]> = {
   file: ['replay'],
   speed: ['replay'],
+  shard: ['replay'],
   rate: ['synthetic'],
   seed: ['synthetic'],
   history: ['synthetic'],

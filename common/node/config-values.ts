@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { Bbox } from '../browser/api';
 import { BboxError, parseBbox } from '../browser/bbox';
-import type { Config, LogFormat, Speed } from './config';
+import type { Config, LogFormat, Shard, Speed } from './config';
 import { ConfigError } from './errors';
 import { Secret } from './secret';
 import { TileSourceError, tileImageSource } from './tile-source';
@@ -24,6 +24,23 @@ export function parseSpeed(raw: string): Speed {
   const factor = match ? Number(match[1]) : Number.NaN;
   if (!(factor > 0)) throw new ConfigError(`--speed must be max, 1x or a factor like 10x; got "${raw}"`);
   return { kind: 'factor', factor };
+}
+
+/** Most producers one archive can be split between (`--shard`). */
+export const MAX_SHARDS = 1_000;
+
+/** `--shard <k>/<n>`: this producer's share of an archive's files, the k-th of n (1-based). */
+export function parseShard(raw: string | undefined): Shard | null {
+  if (raw === undefined) return null;
+  const match = /^([0-9]+)\/([0-9]+)$/.exec(raw.trim());
+  const index = match ? Number(match[1]) : Number.NaN;
+  const count = match ? Number(match[2]) : Number.NaN;
+  if (!(index >= 1 && index <= count && count <= MAX_SHARDS)) {
+    throw new ConfigError(
+      `--shard takes k/n, this producer's share of the archive's files (1 <= k <= n <= ${MAX_SHARDS}), e.g. 1/2 and 2/2 for two producers; got "${raw}"`,
+    );
+  }
+  return { index, count };
 }
 
 /** A number within `range` (a whole one when `range.integer`), or `fallback` when absent; `name` is the flag or variable. */

@@ -35,6 +35,9 @@ describe('parseConfig', () => {
       speed: { kind: 'max' },
     });
     expect(config(['--source', 'replay', '--file', 'a', '--speed', '10x']).speed).toEqual({ kind: 'factor', factor: 10 });
+    expect(config(['--source', 'replay', '--file', 'a']).shard).toBeNull();
+    expect(config(['--source', 'replay', '--file', 'a', '--shard', '2/3']).shard).toEqual({ index: 2, count: 3 });
+    expect(config(['--source', 'replay', '--file', 'a', '--shard', '1/1']).shard).toEqual({ index: 1, count: 1 });
     expect(config([], { KAFKA_BROKERS: '127.0.0.1:9092, kafka:9092' }).kafkaBrokers).toEqual(['127.0.0.1:9092', 'kafka:9092']);
     expect(config([], { TILE_URL: '' }).tileUrl).toBe('');
     // The synthetic world's past: not given (null: the process decides), a duration, 0, or the variable.
@@ -210,6 +213,14 @@ describe('parseConfig', () => {
     [[], { LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
     [[], { KAFKA_BROKERS: 'localhost' }, /KAFKA_BROKERS must be host:port/],
     [['--countries', 'US'], {}, /--countries is only used with --source x/],
+    [['--shard', '1/2'], {}, /^--shard is only used with --source replay, not with synthetic, the default$/],
+    ...['0/2', '3/2', '1/0', 'a/b', '1-2', '2', '1/1001', '1.5/2'].map((shard): [string[], Record<string, string>, RegExp] => [
+      ['--source', 'replay', '--file', 'a', '--shard', shard],
+      {},
+      new RegExp(
+        `^--shard takes k/n, this producer's share of the archive's files \\(1 <= k <= n <= 1000\\), e\\.g\\. 1/2 and 2/2 for two producers; got "${shard}"$`,
+      ),
+    ]),
     [['--source', 'x', '--countries', 'US,XX'], {}, /--countries takes ISO 3166-1 alpha-2 codes such as US,GB,FR; got "XX"/],
     [['--source', 'x', '--bbox', '10,50,5,52'], {}, /--bbox must be west,south,east,north/],
     // An empty part is not 0 (`Number('')` is), nor is hex a degree.

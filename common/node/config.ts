@@ -21,6 +21,7 @@ import {
   parseDuration,
   parseNumber,
   parseSize,
+  parseShard,
   parseSpeed,
   parseTileUrl,
   parseTopic,
@@ -31,6 +32,18 @@ import {
 export { ConfigError, Secret, DEFAULT_MEMORY_BUDGET_BYTES, MIN_MEMORY_BUDGET_BYTES };
 
 export type Speed = { kind: 'max' } | { kind: 'factor'; factor: number };
+
+/**
+ * A producer's share of an archive split between several (`--shard k/n`): the archive's files in name order,
+ * dealt in turn, file i (from 0) to shard i mod n + 1, so that the shards move through time together and
+ * every file is published by exactly one of them.
+ */
+export interface Shard {
+  /** Which share, from 1. */
+  index: number;
+  /** Of how many. */
+  count: number;
+}
 
 export type SourceName = 'synthetic' | 'replay' | 'x';
 
@@ -62,6 +75,8 @@ export interface Config {
   x: XConfig;
   /** Replay: `max`, or a multiple of the original pace. */
   speed: Speed;
+  /** Replay: this producer's share of the archive's files (`--shard k/n`), or null for all of them. */
+  shard: Shard | null;
   /** Synthetic: posts per second. */
   rate: number;
   /** Synthetic: the seed that makes a run repeatable. */
@@ -168,6 +183,8 @@ Options:
                     envelopes (.jsonl/.json, .gz, .bz2), a directory of them (read recursively, in name
                     order) or a glob such as 'archive/**/*.json.bz2'
   --speed <speed>   replay: max (as fast as possible), 1x (original pace, default) or a factor like 10x
+  --shard <k>/<n>   replay: publish only the k-th of n shares of the archive's files (its files in name
+                    order, dealt in turn), so that n producers split one archive, each file published once
   --rate <n>        synthetic: posts per second (default ${DEFAULTS.rate}, at most ${MAX_RATE})
   --seed <n>        synthetic: seed of the generated world (default ${DEFAULTS.seed})
   --history <d>     synthetic: how much of the world's past to write at the start, e.g. 0, 1h, 24h
@@ -277,6 +294,7 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
         dryRunRules: flags['dry-run-rules'] ?? false,
       },
       speed: parseSpeed(flags.speed ?? DEFAULTS.speed),
+      shard: parseShard(flags.shard),
       rate: parseNumber('--rate', flags.rate, DEFAULTS.rate, { min: 0.1, max: MAX_RATE }),
       seed: parseNumber('--seed', flags.seed, DEFAULTS.seed, { integer: true, min: 0, max: 2 ** 32 - 1 }),
       historyMs: parseHistory(flags.history, source === 'synthetic' ? env.SYNTHETIC_HISTORY : undefined),

@@ -6,7 +6,7 @@
  */
 import type { Config } from '../../common/node/config';
 import { ConfigError } from '../../common/node/errors';
-import { archiveFiles, ArchiveError, type Archive } from './archive/archive-files';
+import { archiveFiles, ArchiveError, shardOf, type Archive } from './archive/archive-files';
 
 /** What the run goes on with: the archive resolved here, so that the replay does not walk it again. */
 export interface Ready {
@@ -18,7 +18,7 @@ export async function preflight(config: Config): Promise<number | Ready> {
   if (config.source === 'x') return xPreflight(config);
   if (config.source === 'replay') {
     try {
-      return { archive: archiveFiles(config.file!) };
+      return { archive: shardOf(archiveFiles(config.file!), config.shard) };
     } catch (error) {
       if (!(error instanceof ArchiveError)) throw error;
       throw new ConfigError(error.message, 'ARCHIVE_NOT_FOUND');

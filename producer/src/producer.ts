@@ -50,7 +50,7 @@ export interface SourceContext {
 export async function createSource(config: Config, archive: Archive | null = null, log?: BusLog, context: SourceContext = {}): Promise<Source> {
   switch (config.source) {
     case 'replay':
-      return replaySource({ file: config.file!, archive: archive ?? undefined });
+      return replaySource({ file: config.file!, archive: archive ?? undefined, shard: config.shard });
     case 'synthetic':
       return syntheticSource({
         rate: config.rate,

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it, beforeAll } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ArchiveError, archiveFiles, naturalCompare } from './archive-files';
+import { ArchiveError, archiveFiles, naturalCompare, shardOf } from './archive-files';
 
 /** A Twitter-Stream-Grab-like tree, written in scrambled order so that the order read is the sort's. */
 const TREE = [
@@ -57,6 +57,18 @@ describe('archiveFiles', () => {
     const archive = archiveFiles(join(root, 'README.txt'));
     expect(archive.files).toHaveLength(1);
     expect(archive.totalBytes).toBe('README.txt\n'.length);
+  });
+
+  it('deals its files in turn between shards: each file in exactly one, each shard in time order', () => {
+    const archive = archiveFiles(root);
+    const names = archive.files.map((f) => f.name);
+    expect(shardOf(archive, null)).toBe(archive);
+    const shares = [1, 2, 3].map((index) => shardOf(archive, { index, count: 3 }));
+    expect(shares.map((share) => share.files.map((f) => f.name))).toEqual([0, 1, 2].map((k) => names.filter((_, i) => i % 3 === k)));
+    expect(shares.reduce((sum, share) => sum + share.totalBytes, 0)).toBe(archive.totalBytes);
+    expect(shares[1].totalBytes).toBe(shares[1].files.reduce((sum, f) => sum + f.bytes, 0));
+    // More shares than files: the last ones have nothing to publish.
+    expect(shardOf(archive, { index: names.length + 1, count: names.length + 1 })).toEqual({ files: [], totalBytes: 0 });
   });
 
   it('refuses, with a clear message, what matches nothing', () => {

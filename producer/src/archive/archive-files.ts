@@ -7,6 +7,7 @@
 import { readdirSync, statSync, type Stats } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { globSync, isDynamicPattern } from 'tinyglobby';
+import type { Shard } from '../../../common/node/config';
 import { FORMATS } from './archive-formats';
 
 /**
@@ -62,6 +63,16 @@ export function archiveFiles(spec: string, cwd = process.cwd()): Archive {
   }
   if (stats?.isDirectory()) files = files.map((f) => ({ ...f, name: relative(target, f.path) }));
   files.sort((a, b) => naturalCompare(a.name, b.name));
+  return { files, totalBytes: files.reduce((sum, f) => sum + f.bytes, 0) };
+}
+
+/**
+ * The files of `shard` (see `Shard`): the archive's files in the order given, dealt in turn. A share may be
+ * empty (more producers than files): that producer has nothing to publish.
+ */
+export function shardOf(archive: Archive, shard: Shard | null): Archive {
+  if (shard === null) return archive;
+  const files = archive.files.filter((_, i) => i % shard.count === shard.index - 1);
   return { files, totalBytes: files.reduce((sum, f) => sum + f.bytes, 0) };
 }
 

@@ -5,7 +5,8 @@
  * pipeline consumes them, a batch at a time (`BATCH_LINES`, `BATCH_CHARS`). A file that cannot be read to
  * its end is reported, counted in the progress, and skipped; the rest goes on.
  */
-import { archiveFiles, type Archive } from '../archive/archive-files';
+import type { Shard } from '../../../common/node/config';
+import { archiveFiles, shardOf, type Archive } from '../archive/archive-files';
 import { archiveLines, CorruptFileError } from '../archive/archive-lines';
 import { ReplayProgress } from '../archive/replay-progress';
 import type { Line } from '../archive/line-splitter';
@@ -29,8 +30,10 @@ export const BATCH_CHARS = 1024 * 1024;
 export interface ReplaySourceOptions {
   /** A file, a directory or a glob (see `archiveFiles`). */
   file: string;
-  /** The files already resolved, to avoid walking the directory again. */
+  /** The files already resolved (and sharded), to avoid walking the directory again. */
   archive?: Archive;
+  /** This producer's share of the files (`--shard`); none: all. */
+  shard?: Shard | null;
 }
 
 export interface ReplaySource extends Source {
@@ -40,7 +43,7 @@ export interface ReplaySource extends Source {
 
 /** Throws `ArchiveError` at once when `file` matches nothing. */
 export function replaySource(options: ReplaySourceOptions): ReplaySource {
-  const { files, totalBytes } = options.archive ?? archiveFiles(options.file);
+  const { files, totalBytes } = options.archive ?? shardOf(archiveFiles(options.file), options.shard ?? null);
   const progress = new ReplayProgress(files.length, totalBytes);
   return {
     name: 'replay',
