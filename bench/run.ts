@@ -12,6 +12,7 @@
  * `search`: the search box's server side: hashtags by prefix over 1M tags, the city gazetteer's build and queries;
  * `history`: kept history (issue 13): bytes per hour and day, `at=` queries and timelines under ingest, start-up, export.
  * `history-kafka`: a fresh map-server taking 30 days of history from Kafka (issue 13): publish, read, write, memory.
+ * `latency`: creation -> browser on the embedded default at 100 and 1,000 posts/s, with its breakdown (issue 14).
  */
 import { benchWindowStore } from './window-store.bench';
 import { benchKafka } from './kafka.bench';
@@ -25,6 +26,7 @@ import { benchRestart } from './restart.bench';
 import { benchSearch } from './search.bench';
 import { benchHistory } from './history.bench';
 import { benchHistoryKafka } from './history-kafka.bench';
+import { benchLatency } from './latency.bench';
 
 const SUITES: Record<string, () => Promise<void>> = {
   core: benchWindowStore,
@@ -39,6 +41,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   search: benchSearch,
   history: benchHistory,
   'history-kafka': benchHistoryKafka,
+  latency: benchLatency,
   // Loaded when chosen: Vite and playwright-core are not worth loading (or measuring) in the other suites.
   frontend: async () => (await import('./frontend.bench')).benchFrontend(),
 };

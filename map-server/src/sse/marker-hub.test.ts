@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SSE_EVENTS } from '../../../common/browser/api-constants';
 import { event } from '../../test/helpers';
 import { eventsNamed, fakeSession } from '../../test/fake-session';
@@ -62,5 +62,72 @@ describe('MarkerHub', () => {
     h.close();
     expect(open.session.isClosed).toBe(true);
     expect(h.clients).toBe(0);
+  });
+
+  describe('batching', () => {
+    afterEach(() => vi.useRealTimers());
+
+    /** The markers of each `tweets` event a response got, by tag. */
+    const batches = (res: Parameters<typeof eventsNamed>[0]) =>
+      eventsNamed(res, 'tweets').map((chunk) => (JSON.parse(chunk.split('\ndata: ')[1]) as { tags: string[] }[]).map((m) => m.tags[0]));
+
+    it('sends a post counted after a quiet spell at once, with those of the same turn; at a higher rate, one batch per batchMs', () => {
+      vi.useFakeTimers({ now: Date.UTC(2026, 10, 27) });
+      const h = hub({ batchMs: 50 });
+      const client = fakeSession();
+      h.register(client.session);
+      h.publish(event({ tags: ['a'] }));
+      h.publish(event({ tags: ['b'] }));
+      expect(batches(client.res)).toEqual([]);
+      vi.advanceTimersByTime(0); // the next turn of the event loop
+      expect(batches(client.res)).toEqual([['a', 'b']]);
+      vi.advanceTimersByTime(10);
+      h.publish(event({ tags: ['c'] }));
+      vi.advanceTimersByTime(39);
+      expect(batches(client.res)).toHaveLength(1);
+      h.publish(event({ tags: ['d'] }));
+      vi.advanceTimersByTime(1); // 50 ms after the first
+      expect(batches(client.res)).toEqual([
+        ['a', 'b'],
+        ['c', 'd'],
+      ]);
+      // Quiet again: the next leaves at once.
+      vi.advanceTimersByTime(500);
+      h.publish(event({ tags: ['e'] }));
+      vi.advanceTimersByTime(0);
+      expect(batches(client.res).at(-1)).toEqual(['e']);
+    });
+
+    it('waits five times as long as the last fan-out took, when that is longer than batchMs', () => {
+      vi.useFakeTimers({ now: Date.UTC(2026, 10, 27) });
+      const h = hub({ batchMs: 50 });
+      const client = fakeSession();
+      // A fan-out of 30 ms (two writes, markers and posts, of 15 ms each): the next flush waits 150 ms from
+      // the start of this one, 120 ms from its end.
+      const write = client.res.write;
+      client.res.write = (chunk: string) => {
+        vi.setSystemTime(Date.now() + 15);
+        return write(chunk);
+      };
+      h.register(client.session);
+      h.publish(event({ tags: ['a'] }));
+      vi.advanceTimersByTime(0);
+      h.publish(event({ tags: ['b'] }));
+      vi.advanceTimersByTime(119);
+      expect(batches(client.res)).toEqual([['a']]);
+      vi.advanceTimersByTime(1);
+      expect(batches(client.res)).toEqual([['a'], ['b']]);
+    });
+
+    it('holds nothing for no one: with no stream open, a post is not kept for a batch', () => {
+      vi.useFakeTimers({ now: Date.UTC(2026, 10, 27) });
+      const h = hub({ batchMs: 50 });
+      h.publish(event({ tags: ['a'] }));
+      const client = fakeSession();
+      h.register(client.session);
+      vi.advanceTimersByTime(1_000);
+      expect(batches(client.res)).toEqual([]);
+      expect(h.rate).toBe(0.2); // counted all the same: 1 post over the 5 s the rate spans
+    });
   });
 });

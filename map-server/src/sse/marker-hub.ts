@@ -1,8 +1,13 @@
 /**
  * Fans accepted posts out to every registered SSE session as batched markers (`SSE_EVENTS.markers`, `tweets`
  * on the wire; by the session's tag) and `posts` events (the newest few posts of the batch in the session's
- * area with its tag), and sends each session a `stats` event and keep-alives. Batching (every `batchMs`)
- * keeps the number of writes per client at a few a second whatever the post rate; a batch larger than
+ * area with its tag), and sends each session a `stats` event and keep-alives.
+ *
+ * Batching adapts to the rate: a post counted after a quiet spell (`batchMs` since the last flush) leaves at
+ * once, with whatever else was counted in the same turn of the event loop (the bus hands over a batch at a
+ * time); at a higher rate, posts are flushed together every `batchMs`, so a client gets at most a write per
+ * `batchMs`. When the fan-out itself is the cost (many streams), the gap grows to `FLUSH_GAP_SHARE` times the
+ * last flush's duration, so that flushing keeps at most about a fifth of the event loop. A batch larger than
  * `maxBatch` markers is sampled down evenly, and what was left out is counted in that client's `dropped`.
  *
  * The hub also holds the caps on open streams: `admit` says whether one more may open, and the registered
@@ -17,7 +22,7 @@ import { sseEvent } from './sse-wire';
 import { postsKey } from './stream-subscription';
 
 export interface HubOptions {
-  /** How often markers are flushed to clients, in ms. */
+  /** The shortest time between two flushes of markers, in ms: the longest a marker waits at a high rate. */
   batchMs: number;
   /** Most markers in one batch per client. */
   maxBatch: number;
@@ -33,7 +38,7 @@ export interface HubOptions {
 }
 
 export const HUB_DEFAULTS: HubOptions = {
-  batchMs: 250,
+  batchMs: 50,
   maxBatch: 500,
   statsMs: 2_000,
   keepAliveMs: 15_000,
@@ -42,8 +47,15 @@ export const HUB_DEFAULTS: HubOptions = {
   postsPerBatch: 5,
 };
 
-/** Posts per second, over the last `RATE_WINDOW_MS`. */
+/** Posts per second, over the last `RATE_WINDOW_MS`, sampled every `RATE_TICK_MS`. */
 const RATE_WINDOW_MS = 5_000;
+const RATE_TICK_MS = 250;
+
+/** The gap between flushes is at least this many times the last flush's duration (a fifth of the loop at most). */
+const FLUSH_GAP_SHARE = 5;
+
+/** The longest gap between flushes, in ms, however long a flush takes. */
+const MAX_FLUSH_GAP_MS = 1_000;
 
 export type AdmitResult = { ok: true } | { ok: false; status: 429 | 503; error: string };
 
@@ -71,8 +83,13 @@ export class MarkerHub {
   private readonly perIp = new Map<string, number>();
   private readonly dropped = new WeakMap<SseSession, number>();
   private pending: GeoEvent[] = [];
-  /** Posts published since the last flush, whether or not anyone was listening (for the rate). */
+  /** Posts published since the last rate tick, whether or not anyone was listening. */
   private counted = 0;
+  /** When the last flush started (`now`, ms), and how long until the next may. */
+  private lastFlushMs = Number.NEGATIVE_INFINITY;
+  private gapMs: number;
+  /** The flush scheduled (an immediate or a timer), if any. */
+  private scheduled: { cancel(): void } | null = null;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly recent: { at: number; n: number }[] = [];
   readonly counts: HubCounts = { droppedBatches: 0, droppedMarkers: 0, stalledDisconnects: 0, refusedServerFull: 0, refusedAddressFull: 0 };
@@ -85,8 +102,9 @@ export class MarkerHub {
     private readonly now: () => number = Date.now,
   ) {
     this.options = { ...HUB_DEFAULTS, ...options };
+    this.gapMs = this.options.batchMs;
     this.timers.push(
-      setInterval(() => this.flush(), this.options.batchMs),
+      setInterval(() => this.tickRate(), RATE_TICK_MS),
       setInterval(() => this.sendStats(), this.options.statsMs),
       setInterval(() => this.keepAlive(), this.options.keepAliveMs),
     );
@@ -100,7 +118,8 @@ export class MarkerHub {
   /** Accepted posts per second over the last `RATE_WINDOW_MS`, to one decimal. */
   get rate(): number {
     const seconds = RATE_WINDOW_MS / 1_000;
-    return Math.round((this.recent.reduce((sum, r) => sum + r.n, 0) / seconds) * 10) / 10;
+    const posts = this.recent.reduce((sum, r) => sum + r.n, this.counted);
+    return Math.round((posts / seconds) * 10) / 10;
   }
 
   /**
@@ -110,7 +129,23 @@ export class MarkerHub {
    */
   publish(event: GeoEvent): void {
     this.counted += 1;
-    if (this.sessions.size > 0) this.pending.push(event);
+    if (this.sessions.size === 0) return;
+    this.pending.push(event);
+    this.schedule();
+  }
+
+  /** Flushes after this turn of the event loop when the gap since the last flush is over, else when it is. */
+  private schedule(): void {
+    if (this.scheduled !== null) return;
+    const wait = this.lastFlushMs + this.gapMs - this.now();
+    if (wait <= 0) {
+      const immediate = setImmediate(() => this.flush());
+      this.scheduled = { cancel: () => clearImmediate(immediate) };
+    } else {
+      const timer = setTimeout(() => this.flush(), wait);
+      timer.unref();
+      this.scheduled = { cancel: () => clearTimeout(timer) };
+    }
   }
 
   /** Whether one more stream from `ip` may open. */
@@ -154,19 +189,36 @@ export class MarkerHub {
   /** Ends every stream and stops the timers: streams never end by themselves. */
   close(): void {
     for (const timer of this.timers) clearInterval(timer);
+    this.scheduled?.cancel();
+    this.scheduled = null;
     for (const session of [...this.sessions.keys()]) session.close();
     this.pending = [];
   }
 
   /** Sends what is pending to every session: markers filtered by its tag, posts by its area and tag. */
   flush(): void {
+    this.scheduled?.cancel();
+    this.scheduled = null;
     const batch = this.pending;
     this.pending = [];
+    if (batch.length === 0) return;
+    const now = this.now();
+    this.lastFlushMs = now;
+    this.fanOut(batch, now);
+    const tookMs = this.now() - now;
+    this.gapMs = Math.min(Math.max(this.options.batchMs, FLUSH_GAP_SHARE * tookMs), MAX_FLUSH_GAP_MS);
+  }
+
+  /** Samples the post rate: what was counted since the last tick. */
+  private tickRate(): void {
     const now = this.now();
     this.recent.push({ at: now, n: this.counted });
     this.counted = 0;
     while (this.recent.length > 0 && this.recent[0].at < now - RATE_WINDOW_MS) this.recent.shift();
-    if (batch.length === 0) return;
+  }
+
+  /** Sends a batch to every session: markers filtered by its tag, posts by its area and tag. */
+  private fanOut(batch: GeoEvent[], now: number): void {
     const markers = batch.map(toMarker);
     // Sessions that share a filter share one serialised chunk.
     const byTag = new Map<string | null, { chunk: string; sent: number; sampledOut: number }>();

@@ -5,7 +5,7 @@ import { MarkerHub } from './marker-hub';
 import { TrendsFeed } from './trends-feed';
 import type { SseSession } from './sse-session';
 
-const OPTIONS = { highWaterBytes: 1_000, stallMs: 30_000, retryMs: 3_000 };
+const OPTIONS = { highWaterBytes: 1_000, stallMs: 30_000, retryMs: 3_000, retryJitterMs: 0 };
 
 function session() {
   const { res, session: s } = fakeSession({ options: OPTIONS });
@@ -64,6 +64,15 @@ describe('SseSession', () => {
     expect(closed).toEqual([s]);
     expect(res.ended).toBe(true);
     expect(res.destroyed).toBe(false); // a socket that is not full finishes `end` by itself
+  });
+
+  it('spreads the reconnect delays it suggests over retryMs to retryMs + retryJitterMs', () => {
+    const shares = [0, 0.25, 0.999];
+    const retries = shares.map((share) => fakeSession({ options: { retryMs: 3_000, retryJitterMs: 3_000, random: () => share } }).res.written[0]);
+    expect(retries).toEqual(['retry: 3000\n\n', 'retry: 3750\n\n', 'retry: 5997\n\n']);
+    // By default, from Math.random: a thousand browsers do not all come back in the same second.
+    const seconds = new Set(Array.from({ length: 1_000 }, () => Math.floor(Number(/retry: (\d+)/.exec(fakeSession().res.written[0])![1]) / 1_000)));
+    expect([...seconds].sort()).toEqual([3, 4, 5]);
   });
 
   it('leaves the hub and the trends feed it was registered with when the client goes', () => {

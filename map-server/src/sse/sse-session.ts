@@ -18,14 +18,23 @@ export interface SessionOptions {
   highWaterBytes: number;
   /** How long a client may stay over the high-water mark before it is cut off, in ms. */
   stallMs: number;
-  /** The reconnect delay suggested to the client (the stream's `retry:` field), in ms. */
+  /** The reconnect delay suggested to the client (the stream's `retry:` field), in ms: at least this... */
   retryMs: number;
+  /**
+   * ...plus a random share of this, in ms, so that when a server restarts, its thousands of browsers come
+   * back spread over that span rather than in the same instant.
+   */
+  retryJitterMs: number;
+  /** Where the jitter's share comes from (0 to 1): `Math.random`, or a test's sequence. */
+  random: () => number;
 }
 
 export const SESSION_DEFAULTS: SessionOptions = {
   highWaterBytes: 256 * 1024,
   stallMs: 30_000,
   retryMs: 3_000,
+  retryJitterMs: 3_000,
+  random: Math.random,
 };
 
 interface SessionEvents {
@@ -51,7 +60,8 @@ export class SseSession extends EventEmitter<SessionEvents> {
     super();
     this.options = { ...SESSION_DEFAULTS, ...options };
     res.writeHead(200, SSE_HEADERS);
-    res.write(sseRetry(this.options.retryMs));
+    const { retryMs, retryJitterMs, random } = this.options;
+    res.write(sseRetry(retryMs + Math.floor(random() * retryJitterMs)));
     res.on('close', () => this.close());
     res.on('error', () => this.close());
   }

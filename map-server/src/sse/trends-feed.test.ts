@@ -20,6 +20,34 @@ function feedOver(engine: TrendEngine): TrendsFeed {
 const trendsOf = (res: Parameters<typeof eventsNamed>[0]) => eventsNamed(res, 'trends');
 
 describe('TrendsFeed', () => {
+  it('runs a round as soon as a post is counted after a quiet trendsMs, and waits for the next within it', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] }); // its rounds on the timer never come
+    try {
+      const engine = new TrendEngine();
+      let now = NOW;
+      const feed = new TrendsFeed(engine, { trendsMs: 1_000, trendsBudgetMs: 1_000 }, () => now);
+      owners.push(feed);
+      const client = fakeSession();
+      feed.register(client.session);
+      const turn = () => new Promise((resolve) => setImmediate(resolve));
+      engine.ingestEvent(event({ tags: ['first'], ts: NOW }), NOW);
+      await turn();
+      expect(trendsOf(client.res)).toHaveLength(2);
+      expect(trendsOf(client.res)[1]).toContain('"first"');
+      now += 999;
+      engine.ingestEvent(event({ tags: ['second'], ts: NOW }), NOW);
+      await turn();
+      expect(trendsOf(client.res)).toHaveLength(2);
+      now += 1;
+      engine.ingestEvent(event({ tags: ['third'], ts: NOW }), NOW);
+      await turn();
+      expect(trendsOf(client.res)).toHaveLength(3);
+      expect(trendsOf(client.res)[2]).toContain('"third"');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('gives a session joining a known query the current chunk without computing; the next round brings it up to date', () => {
     const engine = new TrendEngine();
     const feed = feedOver(engine);

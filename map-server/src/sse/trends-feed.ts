@@ -6,7 +6,8 @@
  * A session gets its group's chunk at once when it registers: computed then for a new group; an existing
  * group's as it is, at most a round old, so that a rush of connections costs one computation per query a
  * round rather than one per connection (`npm run bench -- streams`). Then every `trendsMs`, when the store changed
- * since the last round, each group recomputes (within `trendsBudgetMs`: groups not reached keep their chunk
+ * since the last round (and at once when a post is counted after a quiet `trendsMs`, so that at a low rate the
+ * panel moves with the map's markers), each group recomputes (within `trendsBudgetMs`: groups not reached keep their chunk
  * and go first next round), and each session whose last delivered chunk differs gets the new one. A chunk
  * the socket would not take (a slow client, see `SseSession.send`) is not marked delivered, so it is tried
  * again next round. A session leaves its groups by itself when it closes.
@@ -49,6 +50,10 @@ export class TrendsFeed {
    */
   private readonly joined = new Map<SseSession, { keys: string[]; stopListening: () => void }>();
   private readonly timer: NodeJS.Timeout;
+  /** When the last round started (`now`, ms), and the round a post asked for, if any. */
+  private lastRoundMs = Number.NEGATIVE_INFINITY;
+  private asked: NodeJS.Immediate | null = null;
+  private readonly stopListening: () => void;
 
   constructor(
     private readonly engine: TrendEngine,
@@ -58,6 +63,13 @@ export class TrendsFeed {
     this.options = { ...TRENDS_FEED_DEFAULTS, ...options };
     this.timer = setInterval(() => this.refresh(), this.options.trendsMs);
     this.timer.unref();
+    this.stopListening = engine.onAccepted(() => this.nudge());
+  }
+
+  /** A post was counted: a round now (after this turn of the event loop) when none ran for `trendsMs`. */
+  private nudge(): void {
+    if (this.asked !== null || this.groups.size === 0 || this.now() - this.lastRoundMs < this.options.trendsMs) return;
+    this.asked = setImmediate(() => this.refresh());
   }
 
   /** Sessions registered now. */
@@ -93,6 +105,9 @@ export class TrendsFeed {
 
   /** One round: recompute the groups whose data changed, then deliver what each session has not got. */
   refresh(): void {
+    if (this.asked !== null) clearImmediate(this.asked);
+    this.asked = null;
+    this.lastRoundMs = this.now();
     const version = this.engine.version;
     const deadline = this.now() + this.options.trendsBudgetMs;
     for (const [key, group] of [...this.groups]) {
@@ -114,6 +129,9 @@ export class TrendsFeed {
   /** Stops the rounds and forgets every session (the hub ends the streams). */
   close(): void {
     clearInterval(this.timer);
+    this.stopListening();
+    if (this.asked !== null) clearImmediate(this.asked);
+    this.asked = null;
     this.groups.clear();
     this.joined.clear();
   }
