@@ -36,8 +36,8 @@ describe('parseConfig', () => {
     });
     expect(config(['--source', 'replay', '--file', 'a', '--speed', '10x']).speed).toEqual({ kind: 'factor', factor: 10 });
     expect(config(['--source', 'replay', '--file', 'a']).shard).toBeNull();
-    expect(config(['--source', 'replay', '--file', 'a', '--shard', '2/3']).shard).toEqual({ index: 2, count: 3 });
-    expect(config(['--source', 'replay', '--file', 'a', '--shard', '1/1']).shard).toEqual({ index: 1, count: 1 });
+    expect(config(['--source', 'replay', '--file', 'a', '--speed', 'max', '--shard', '2/3']).shard).toEqual({ index: 2, count: 3 });
+    expect(config(['--source', 'replay', '--file', 'a', '--speed', 'max', '--shard', '1/1']).shard).toEqual({ index: 1, count: 1 });
     expect(config([], { KAFKA_BROKERS: '127.0.0.1:9092, kafka:9092' }).kafkaBrokers).toEqual(['127.0.0.1:9092', 'kafka:9092']);
     expect(config([], { TILE_URL: '' }).tileUrl).toBe('');
     // The synthetic world's past: not given (null: the process decides), a duration, 0, or the variable.
@@ -214,8 +214,14 @@ describe('parseConfig', () => {
     [[], { KAFKA_BROKERS: 'localhost' }, /KAFKA_BROKERS must be host:port/],
     [['--countries', 'US'], {}, /--countries is only used with --source x/],
     [['--shard', '1/2'], {}, /^--shard is only used with --source replay, not with synthetic, the default$/],
+    [
+      ['--source', 'replay', '--file', 'a', '--shard', '1/2'],
+      {},
+      /^--shard splits an archive for a load as fast as possible: give --speed max \(at the original pace, 1x,/,
+    ],
+    [['--source', 'replay', '--file', 'a', '--shard', '1/2', '--speed', '10x'], {}, /^--shard splits .*\(at 10x, each share would play/],
     ...['0/2', '3/2', '1/0', 'a/b', '1-2', '2', '1/1001', '1.5/2'].map((shard): [string[], Record<string, string>, RegExp] => [
-      ['--source', 'replay', '--file', 'a', '--shard', shard],
+      ['--source', 'replay', '--file', 'a', '--speed', 'max', '--shard', shard],
       {},
       new RegExp(
         `^--shard takes k/n, this producer's share of the archive's files \\(1 <= k <= n <= 1000\\), e\\.g\\. 1/2 and 2/2 for two producers; got "${shard}"$`,

@@ -183,8 +183,9 @@ Options:
                     envelopes (.jsonl/.json, .gz, .bz2), a directory of them (read recursively, in name
                     order) or a glob such as 'archive/**/*.json.bz2'
   --speed <speed>   replay: max (as fast as possible), 1x (original pace, default) or a factor like 10x
-  --shard <k>/<n>   replay: publish only the k-th of n shares of the archive's files (its files in name
-                    order, dealt in turn), so that n producers split one archive, each file published once
+  --shard <k>/<n>   replay, with --speed max: publish only the k-th of n shares of the archive's files (its
+                    files in name order, dealt in turn), so that n producers split one archive, each file
+                    published once
   --rate <n>        synthetic: posts per second (default ${DEFAULTS.rate}, at most ${MAX_RATE})
   --seed <n>        synthetic: seed of the generated world (default ${DEFAULTS.seed})
   --history <d>     synthetic: how much of the world's past to write at the start, e.g. 0, 1h, 24h
@@ -271,6 +272,12 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
   if (stateFlag !== undefined) throw new ConfigError(`--${stateFlag} is an option of the map-server: the producer service keeps no state`);
   const file = flags.file ?? null;
   if (source === 'replay' && file === null) throw new ConfigError('--source replay needs --file <path>');
+  if (flags.shard !== undefined && flags.speed !== 'max') {
+    // Each share would start its own clock at its own first file: n files' posts at once, then silence.
+    throw new ConfigError(
+      `--shard splits an archive for a load as fast as possible: give --speed max (at ${flags.speed ?? 'the original pace, 1x'}, each share would play its files at the same time as the others)`,
+    );
+  }
 
   return {
     help: false,

@@ -5,7 +5,7 @@ import { NO_STATUS } from './test-publisher';
 import type { BusLog } from '../../common/node/bus/bus-log';
 import { createCountryLookup } from './normalise/country-lookup';
 import { ProducerStats, runPipeline } from './pipeline';
-import { startProducer, stopAndFlush, type RunningProducer } from './producer';
+import { createSource, startProducer, stopAndFlush, type RunningProducer } from './producer';
 import type { ProducerStatus } from '../../common/browser/api';
 import { configFor, fixture } from '../../test/helpers';
 import type { Source } from './sources/source';
@@ -107,5 +107,28 @@ describe('startProducer', () => {
     expect(statuses).toHaveLength(2);
     expect(statuses[1]).toMatchObject({ producer: 'p-test', state: 'finished', sourceName: 'replay', read: 40, accepted: 34, published: 34 });
     expect(statuses[1].skipped).toEqual(stats.skipped.toJSON());
+  });
+});
+
+describe('a replay split between producers (--shard)', () => {
+  it('says which share of how many files it reads, with the list they were dealt from, and warns when it has none', async () => {
+    const said: string[] = [];
+    const log = {
+      info: (m: string) => said.push(`info ${m}`),
+      warn: (m: string) => said.push(`warn ${m}`),
+      error: (m: string) => said.push(`error ${m}`),
+    };
+    const file = fixture('replay-sample.jsonl');
+    await createSource(configFor(['--source', 'replay', '--file', file, '--speed', 'max', '--shard', '1/2']), null, log);
+    await createSource(configFor(['--source', 'replay', '--file', file, '--speed', 'max', '--shard', '2/2']), null, log);
+    expect(said).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^info replay: share 1/2 of .*replay-sample\\.jsonl: 1 of its 1 files \\(file list [0-9a-f]{12}: the producers of one split must all print it\\)$`,
+        ),
+      ),
+      expect.stringMatching(/^warn replay: share 2\/2 of .*: 0 of its 1 files, so nothing to publish \(file list [0-9a-f]{12}:/),
+    ]);
+    expect(said[0].match(/file list (\w+)/)![1]).toBe(said[1].match(/file list (\w+)/)![1]);
   });
 });

@@ -49,8 +49,17 @@ export interface SourceContext {
  */
 export async function createSource(config: Config, archive: Archive | null = null, log?: BusLog, context: SourceContext = {}): Promise<Source> {
   switch (config.source) {
-    case 'replay':
-      return replaySource({ file: config.file!, archive: archive ?? undefined, shard: config.shard });
+    case 'replay': {
+      const source = replaySource({ file: config.file!, archive: archive ?? undefined, shard: config.shard });
+      const share = source.share;
+      if (share !== undefined) {
+        const of = `share ${share.index}/${share.count} of ${config.file}: ${source.progress.filesTotal} of its ${share.of} files`;
+        const list = `(file list ${share.fingerprint}: the producers of one split must all print it)`;
+        if (source.progress.filesTotal === 0) log?.warn(`replay: ${of}, so nothing to publish ${list}`);
+        else log?.info(`replay: ${of} ${list}`);
+      }
+      return source;
+    }
     case 'synthetic':
       return syntheticSource({
         rate: config.rate,

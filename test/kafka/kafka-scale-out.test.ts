@@ -72,6 +72,10 @@ describe.skipIf(brokers === null)('two producers and two map-servers on one topi
         return Number(match![1]);
       });
       expect(sent[0] + sent[1]).toBe(posts.length);
+      // Both were dealt from the same list of files, and say so.
+      const lists = producers.map((producer) => /replay: share \d\/2 of .*: 3 of its 6 files \(file list (\w+)/.exec(producer.output())?.[1]);
+      expect(lists[0]).toBeDefined();
+      expect(lists[1]).toBe(lists[0]);
       expect(Math.min(...sent)).toBeGreaterThan(posts.length / 4);
 
       // Both map-servers count every post once: in the live windows, or (too old for them) in history only.

@@ -102,8 +102,8 @@ describe('MarkerHub', () => {
       vi.useFakeTimers({ now: Date.UTC(2026, 10, 27) });
       const h = hub({ batchMs: 50 });
       const client = fakeSession();
-      // A fan-out of 30 ms (two writes, markers and posts, of 15 ms each): the next flush waits 150 ms from
-      // the start of this one, 120 ms from its end.
+      // A fan-out of 30 ms (two writes, markers and posts, of 15 ms each), measured at the turn after, 31 ms
+      // from its start: the next flush waits 5 x 31 = 155 ms from the start of this one.
       const write = client.res.write;
       client.res.write = (chunk: string) => {
         vi.setSystemTime(Date.now() + 15);
@@ -112,8 +112,11 @@ describe('MarkerHub', () => {
       h.register(client.session);
       h.publish(event({ tags: ['a'] }));
       vi.advanceTimersByTime(0);
-      h.publish(event({ tags: ['b'] }));
-      vi.advanceTimersByTime(119);
+      // The turn after, when the sockets are written: the cost is measured then (the fake clock runs an
+      // immediate made after a jump of its time only once it moves on).
+      vi.advanceTimersByTime(1);
+      h.publish(event({ tags: ['b'] })); // 31 ms after the flush began
+      vi.advanceTimersByTime(123);
       expect(batches(client.res)).toEqual([['a']]);
       vi.advanceTimersByTime(1);
       expect(batches(client.res)).toEqual([['a'], ['b']]);

@@ -205,8 +205,11 @@ export class MarkerHub {
     const now = this.now();
     this.lastFlushMs = now;
     this.fanOut(batch, now);
-    const tookMs = this.now() - now;
-    this.gapMs = Math.min(Math.max(this.options.batchMs, FLUSH_GAP_SHARE * tookMs), MAX_FLUSH_GAP_MS);
+    // A response holds its writes until the end of this task (it corks them), and writes the sockets then:
+    // the fan-out's cost is measured to the next turn of the event loop, those writes included.
+    setImmediate(() => {
+      this.gapMs = Math.min(Math.max(this.options.batchMs, FLUSH_GAP_SHARE * (this.now() - now)), MAX_FLUSH_GAP_MS);
+    });
   }
 
   /** Samples the post rate: what was counted since the last tick. */

@@ -20,29 +20,36 @@ function feedOver(engine: TrendEngine): TrendsFeed {
 const trendsOf = (res: Parameters<typeof eventsNamed>[0]) => eventsNamed(res, 'trends');
 
 describe('TrendsFeed', () => {
-  it('runs a round as soon as a post is counted after a quiet trendsMs, and waits for the next within it', async () => {
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] }); // its rounds on the timer never come
+  it('runs a round as soon as a post is counted after a quiet trendsMs, and waits for the timed round within it', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'], now: NOW });
     try {
       const engine = new TrendEngine();
-      let now = NOW;
-      const feed = new TrendsFeed(engine, { trendsMs: 1_000, trendsBudgetMs: 1_000 }, () => now);
+      const feed = new TrendsFeed(engine, { trendsMs: 1_000, trendsBudgetMs: 1_000 });
       owners.push(feed);
       const client = fakeSession();
       feed.register(client.session);
       const turn = () => new Promise((resolve) => setImmediate(resolve));
+      // Timed rounds that find nothing changed do not make the next post wait.
+      vi.advanceTimersByTime(3_000);
       engine.ingestEvent(event({ tags: ['first'], ts: NOW }), NOW);
       await turn();
       expect(trendsOf(client.res)).toHaveLength(2);
       expect(trendsOf(client.res)[1]).toContain('"first"');
-      now += 999;
+      // Within trendsMs of that round, a post waits for the timed round.
+      vi.advanceTimersByTime(999);
       engine.ingestEvent(event({ tags: ['second'], ts: NOW }), NOW);
       await turn();
       expect(trendsOf(client.res)).toHaveLength(2);
-      now += 1;
+      vi.advanceTimersByTime(1);
+      expect(trendsOf(client.res)).toHaveLength(3);
+      expect(trendsOf(client.res)[2]).toContain('"second"');
+      // Quiet rounds again, then a post: at once.
+      vi.advanceTimersByTime(5_000);
+      expect(trendsOf(client.res)).toHaveLength(3);
       engine.ingestEvent(event({ tags: ['third'], ts: NOW }), NOW);
       await turn();
-      expect(trendsOf(client.res)).toHaveLength(3);
-      expect(trendsOf(client.res)[2]).toContain('"third"');
+      expect(trendsOf(client.res)).toHaveLength(4);
+      expect(trendsOf(client.res)[3]).toContain('"third"');
     } finally {
       vi.useRealTimers();
     }

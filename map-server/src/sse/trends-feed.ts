@@ -50,7 +50,10 @@ export class TrendsFeed {
    */
   private readonly joined = new Map<SseSession, { keys: string[]; stopListening: () => void }>();
   private readonly timer: NodeJS.Timeout;
-  /** When the last round started (`now`, ms), and the round a post asked for, if any. */
+  /**
+   * When the last round that recomputed something started (`now`, ms): a round that found nothing changed
+   * does not make the next post wait. And the round a post asked for, if any.
+   */
   private lastRoundMs = Number.NEGATIVE_INFINITY;
   private asked: NodeJS.Immediate | null = null;
   private readonly stopListening: () => void;
@@ -61,7 +64,10 @@ export class TrendsFeed {
     private readonly now: () => number = Date.now,
   ) {
     this.options = { ...TRENDS_FEED_DEFAULTS, ...options };
-    this.timer = setInterval(() => this.refresh(), this.options.trendsMs);
+    // A timed round soon after one a post asked for (within half a period) would spend a second budget: it waits.
+    this.timer = setInterval(() => {
+      if (this.now() - this.lastRoundMs >= this.options.trendsMs / 2) this.refresh();
+    }, this.options.trendsMs);
     this.timer.unref();
     this.stopListening = engine.onAccepted(() => this.nudge());
   }
@@ -107,12 +113,13 @@ export class TrendsFeed {
   refresh(): void {
     if (this.asked !== null) clearImmediate(this.asked);
     this.asked = null;
-    this.lastRoundMs = this.now();
+    const started = this.now();
     const version = this.engine.version;
-    const deadline = this.now() + this.options.trendsBudgetMs;
+    const deadline = started + this.options.trendsBudgetMs;
     for (const [key, group] of [...this.groups]) {
       if (group.version === version) continue;
       if (this.now() > deadline) break;
+      this.lastRoundMs = started;
       this.recompute(group, version);
       // Recomputed groups go to the back, so the ones skipped for time go first next round.
       this.groups.delete(key);

@@ -68,7 +68,12 @@ describe('archiveFiles', () => {
     expect(shares.reduce((sum, share) => sum + share.totalBytes, 0)).toBe(archive.totalBytes);
     expect(shares[1].totalBytes).toBe(shares[1].files.reduce((sum, f) => sum + f.bytes, 0));
     // More shares than files: the last ones have nothing to publish.
-    expect(shardOf(archive, { index: names.length + 1, count: names.length + 1 })).toEqual({ files: [], totalBytes: 0 });
+    expect(shardOf(archive, { index: names.length + 1, count: names.length + 1 })).toMatchObject({ files: [], totalBytes: 0 });
+    // Each share names the whole list it was dealt from: the same for every share, another for another list.
+    const fingerprint = shares[0].share!.fingerprint;
+    expect(shares.map((share) => share.share)).toEqual([1, 2, 3].map((index) => ({ index, count: 3, of: names.length, fingerprint })));
+    expect(fingerprint).toMatch(/^[0-9a-f]{12}$/);
+    expect(shardOf({ ...archive, files: archive.files.slice(1) }, { index: 1, count: 3 }).share!.fingerprint).not.toBe(fingerprint);
   });
 
   it('refuses, with a clear message, what matches nothing', () => {

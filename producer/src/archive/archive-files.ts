@@ -4,6 +4,7 @@
  * Internet Archive's "Twitter Stream Grab" layout (`2017/06/01/00/05.json.bz2`, `.../00/10.json.bz2`)
  * is read in time order, and `9.json` comes before `10.json` where names are not zero-padded.
  */
+import { createHash } from 'node:crypto';
 import { readdirSync, statSync, type Stats } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { globSync, isDynamicPattern } from 'tinyglobby';
@@ -30,6 +31,8 @@ export interface Archive {
   files: ArchiveFile[];
   /** Sum of the files' sizes on disk, in bytes. */
   totalBytes: number;
+  /** When these are one share of the archive (`shardOf`): which, of how many files, and the whole list's fingerprint. */
+  share?: { index: number; count: number; of: number; fingerprint: string };
 }
 
 /** A `--file` that names nothing readable, with a message meant for the person who typed it. */
@@ -73,7 +76,12 @@ export function archiveFiles(spec: string, cwd = process.cwd()): Archive {
 export function shardOf(archive: Archive, shard: Shard | null): Archive {
   if (shard === null) return archive;
   const files = archive.files.filter((_, i) => i % shard.count === shard.index - 1);
-  return { files, totalBytes: files.reduce((sum, f) => sum + f.bytes, 0) };
+  // Shares are dealt by place: the producers of one split must see the same list, which this names.
+  const fingerprint = createHash('sha256')
+    .update(archive.files.map((f) => f.name).join('\n'))
+    .digest('hex')
+    .slice(0, 12);
+  return { files, totalBytes: files.reduce((sum, f) => sum + f.bytes, 0), share: { ...shard, of: archive.files.length, fingerprint } };
 }
 
 /** Whether a file found in a directory is part of the archive (by ending; hidden files never are). */

@@ -39,16 +39,19 @@ export interface ReplaySourceOptions {
 export interface ReplaySource extends Source {
   readonly name: 'replay';
   readonly progress: ReplayProgress;
+  /** Which share of the archive it reads (`--shard`), if one. */
+  readonly share?: Archive['share'];
 }
 
 /** Throws `ArchiveError` at once when `file` matches nothing. */
 export function replaySource(options: ReplaySourceOptions): ReplaySource {
-  const { files, totalBytes } = options.archive ?? shardOf(archiveFiles(options.file), options.shard ?? null);
+  const { files, totalBytes, share } = options.archive ?? shardOf(archiveFiles(options.file), options.shard ?? null);
   const progress = new ReplayProgress(files.length, totalBytes);
   return {
     name: 'replay',
     live: false,
     progress,
+    share,
     async *read(signal: AbortSignal): AsyncIterable<RawInput[]> {
       progress.start(Date.now());
       let batch: Line[] = [];
