@@ -1,6 +1,7 @@
 /**
  * The producer's pipeline: raw inputs from a source -> normalised events -> the bus. Every input is either
- * published or counted as skipped under one reason, so `read = accepted + skipped` always holds.
+ * published or counted as skipped under one reason, so `read = accepted + skipped` always holds. Sending
+ * overlaps normalising (batch-sender.ts): the next batch is read and normalised while the last is on its way.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkedEvent, type GeoEvent } from '../../common/node/event';
@@ -11,6 +12,7 @@ import { normaliseLine, normalisePost, type NormaliseResult } from './normalise/
 import type { CountryLookup } from './normalise/country-lookup';
 import { SkippedInput, type RawInput, type Source } from './sources/source';
 import { Pacer } from './pacer';
+import { BatchSender } from './batch-sender';
 
 export class ProducerStats {
   /** Inputs read (blank lines are not inputs). */
@@ -42,42 +44,47 @@ export async function runPipeline(options: PipelineOptions): Promise<ProducerSta
   const stats = options.stats ?? new ProducerStats();
   const now = options.now ?? Date.now;
   const pacer = !source.live && options.speed.kind === 'factor' ? new Pacer(options.speed.factor) : null;
+  const sender = new BatchSender(publisher, (posts) => (stats.published += posts));
 
-  for await (const batch of source.read(signal)) {
-    let ready: EventMessage[] = [];
-    for (const raw of batch) {
-      if (typeof raw === 'string' && raw.trim() === '') continue;
-      const result = normalise(raw, lookup);
-      const wait = result.ok ? (pacer?.delay(result.event.ts, now()) ?? 0) : 0;
-      if (wait > 0) {
-        await publish(publisher, ready, stats);
-        ready = [];
-        try {
-          await sleep(wait, undefined, { signal });
-        } catch {
-          // Aborted while this post waited: it is neither sent nor counted, so read = accepted + skipped.
-          return stats;
+  try {
+    for await (const batch of source.read(signal)) {
+      let ready: EventMessage[] = [];
+      for (const raw of batch) {
+        if (typeof raw === 'string' && raw.trim() === '') continue;
+        const result = normalise(raw, lookup);
+        const wait = result.ok ? (pacer?.delay(result.event.ts, now()) ?? 0) : 0;
+        if (wait > 0) {
+          // What came before this post is out before it waits for its time.
+          await sender.add(ready);
+          await sender.drain();
+          ready = [];
+          try {
+            await sleep(wait, undefined, { signal });
+          } catch {
+            // Aborted while this post waited: it is neither sent nor counted, so read = accepted + skipped.
+            return stats;
+          }
         }
+        stats.read += 1;
+        if (result.droppedTags) stats.droppedTags.addAll(result.droppedTags);
+        if (!result.ok) {
+          stats.skipped.add(result.reason);
+          continue;
+        }
+        ready.push(toMessage(result.event, now()));
+        stats.accepted += 1;
       }
-      stats.read += 1;
-      if (result.droppedTags) stats.droppedTags.addAll(result.droppedTags);
-      if (!result.ok) {
-        stats.skipped.add(result.reason);
-        continue;
-      }
-      ready.push(toMessage(result.event, now()));
-      stats.accepted += 1;
+      if (ready.length > 0) await sender.add(ready);
+      if (signal.aborted) break;
     }
-    if (ready.length > 0) await publish(publisher, ready, stats);
-    if (signal.aborted) return stats;
+  } catch (error) {
+    // The source failed: what it accepted before is still sent (or the bus's own failure wins).
+    await sender.drain();
+    throw error;
   }
+  await sender.drain();
   stats.finished = !signal.aborted;
   return stats;
-}
-
-async function publish(publisher: EventPublisher, messages: EventMessage[], stats: ProducerStats): Promise<void> {
-  await publisher.publish(messages);
-  stats.published += messages.length;
 }
 
 /** One input's event, or why there is none: an input the source could not hand on keeps its reason. */
