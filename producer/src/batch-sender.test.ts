@@ -95,6 +95,35 @@ describe('BatchSender', () => {
     expect(counted.published).toBe(0);
   });
 
+  it('drains the posts held behind the send on its way too, not only that send', async () => {
+    const { sends, sender, counted } = heldBus();
+    await sender.add(messages('a', 1));
+    await sender.add(messages('b', 1));
+    let drained = false;
+    const draining = sender.drain().then(() => (drained = true));
+    sends[0].done();
+    await settle();
+    expect([drained, sends.length]).toEqual([false, 2]);
+    sends[1].done();
+    await draining;
+    expect(counted.published).toBe(2);
+  });
+
+  it('records a publish that throws at once as a failed send', async () => {
+    const sender = new BatchSender(
+      {
+        ...NO_STATUS,
+        publish: () => {
+          throw new Error('not connected');
+        },
+        close: async () => {},
+      },
+      () => {},
+    );
+    await sender.add(messages('a', 1));
+    await expect(sender.drain()).rejects.toThrow('not connected');
+  });
+
   it('drains nothing quickly when nothing was added', async () => {
     const { sends, sender } = heldBus();
     await sender.drain();

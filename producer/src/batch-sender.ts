@@ -51,16 +51,19 @@ export class BatchSender {
       this.sending = null;
       return;
     }
-    this.sending = this.publisher.publish(batch).then(
-      () => {
-        this.onPublished(batch.length);
-        this.sendHeld();
-      },
-      (error: unknown) => {
-        this.failure = { error };
-        this.sending = null;
-      },
-    );
+    // Through a promise even if `publish` threw at once: the chain then records the failure like any other.
+    this.sending = Promise.resolve()
+      .then(() => this.publisher.publish(batch))
+      .then(
+        () => {
+          this.onPublished(batch.length);
+          this.sendHeld();
+        },
+        (error: unknown) => {
+          this.failure = { error };
+          this.sending = null;
+        },
+      );
   }
 
   private throwFailure(): void {

@@ -56,4 +56,31 @@ describe('runPipeline', () => {
       expect(key).toBe(event.cc);
     }
   });
+
+  it("still sends what a failing source accepted before it failed, and reports the source's failure", async () => {
+    const world = new SyntheticWorld({ seed: 3 });
+    const t0 = Date.UTC(2023, 0, 1);
+    const source: Source = {
+      name: 'test',
+      live: false,
+      async *read() {
+        yield [world.next(t0), world.next(t0 + 1_000)];
+        throw new Error('the archive is cut short');
+      },
+    };
+    const published: EventMessage[] = [];
+    // A bus that takes a while: the first send is still on its way when the source fails.
+    const publisher: EventPublisher = {
+      ...NO_STATUS,
+      publish: async (messages) => {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        published.push(...messages);
+      },
+      close: async () => {},
+    };
+    await expect(runPipeline({ source, publisher, lookup, speed: { kind: 'max' }, signal: new AbortController().signal })).rejects.toThrow(
+      'the archive is cut short',
+    );
+    expect(published).toHaveLength(2);
+  });
 });

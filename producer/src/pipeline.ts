@@ -78,8 +78,10 @@ export async function runPipeline(options: PipelineOptions): Promise<ProducerSta
       if (signal.aborted) break;
     }
   } catch (error) {
-    // The source failed: what it accepted before is still sent (or the bus's own failure wins).
-    await sender.drain();
+    // The source failed: what it accepted before is still sent, and the source's failure is the one reported.
+    await sender.drain().catch((busError: unknown) => {
+      throw new Error(`${(error as Error).message} (and the bus failed too: ${(busError as Error).message})`, { cause: error });
+    });
     throw error;
   }
   await sender.drain();
