@@ -195,7 +195,7 @@ export function renumbered(summary: HourSummary, idOf: Uint32Array): HourSummary
 /**
  * The places of `old` (a region's old ids) in the order of their new ids (ties in place order). Where the new
  * ids are dense (the busy regions), placed by id in `slots` (all zero, and left so) in one pass; otherwise,
- * or when two old ids share a new one, one number a place, newId * n + place, sorted natively.
+ * or when two old ids share a new one, by `placesByKey` on the new ids.
  */
 function inNewOrder(old: Uint32Array, idOf: Uint32Array, slots: Uint32Array): Float64Array {
   const n = old.length;
@@ -221,13 +221,23 @@ function inNewOrder(old: Uint32Array, idOf: Uint32Array, slots: Uint32Array): Fl
     }
     if (!shared) return order;
   }
+  return placesByKey(n, most, (i) => idOf[old[i]]);
+}
+
+/**
+ * Places 0 to n - 1 by `keyOf(place)` ascending (keys whole, 0 to `most`), ties in place order: one number a
+ * place, key * n + place, sorted natively (a comparator is ~3x slower), or by a comparator where that number
+ * would not be exact.
+ */
+function placesByKey(n: number, most: number, keyOf: (place: number) => number): Float64Array {
+  const order = new Float64Array(n);
   if ((most + 1) * n <= Number.MAX_SAFE_INTEGER) {
-    for (let i = 0; i < n; i += 1) order[i] = idOf[old[i]] * n + i;
+    for (let i = 0; i < n; i += 1) order[i] = keyOf(i) * n + i;
     order.sort();
     for (let i = 0; i < n; i += 1) order[i] %= n;
   } else {
     for (let i = 0; i < n; i += 1) order[i] = i;
-    order.sort((a, b) => idOf[old[a]] - idOf[old[b]] || a - b);
+    order.sort((a, b) => keyOf(a) - keyOf(b) || a - b);
   }
   return order;
 }
@@ -235,7 +245,7 @@ function inNewOrder(old: Uint32Array, idOf: Uint32Array, slots: Uint32Array): Fl
 /**
  * Fills `byCount[from..to)` with the rows `from..to` (in id order), by count descending then id: a stable
  * placement by count (one pass, and one over the counts) where counts are small beside the rows, as a long
- * tail's are; else one number a row, (most - count) * n + place, sorted natively (a comparator is ~3x slower).
+ * tail's are; else by `placesByKey` on most - count.
  */
 function rankRows(counts: Uint32Array, byCount: Uint32Array, from: number, to: number): void {
   const order = byCount.subarray(from, to);
@@ -255,15 +265,8 @@ function rankRows(counts: Uint32Array, byCount: Uint32Array, from: number, to: n
     for (let row = from; row < to; row += 1) order[next[most - counts[row]]++] = row;
     return;
   }
-  if ((most + 1) * n <= Number.MAX_SAFE_INTEGER) {
-    const keys = new Float64Array(n);
-    for (let i = 0; i < n; i += 1) keys[i] = (most - counts[from + i]) * n + i;
-    keys.sort();
-    for (let i = 0; i < n; i += 1) order[i] = from + (keys[i] % n);
-    return;
-  }
-  for (let i = 0; i < n; i += 1) order[i] = from + i;
-  order.sort((a, b) => counts[b] - counts[a] || a - b);
+  const places = placesByKey(n, most, (i) => most - counts[from + i]);
+  for (let i = 0; i < n; i += 1) order[i] = from + places[i];
 }
 
 /**
