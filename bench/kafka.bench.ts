@@ -2,18 +2,28 @@
  * `npm run bench -- kafka`: producer -> Kafka -> map-server -> SSE, as separate processes against a real
  * broker (KAFKA_BROKERS, or a throwaway one started with scripts/kafka-local.sh).
  *
- * - Latency at a fixed rate: a synthetic producer creates each post at "now" and publishes it at once; a
- *   browser-like SSE client on the map-server notes when each marker arrives. Latency = arrival - creation:
- *   pipeline, Kafka, consumer, windows and the SSE batch (250 ms) together. Same machine, same clock.
- * - Maximum throughput: an archive replayed as fast as possible, timed until the map-server has counted
- *   every post.
+ * - Maximum throughput, for each `KAFKA_COMPRESSION` (`KAFKA_BENCH_COMPRESSIONS`, default all this Node can
+ *   write): an archive replayed as fast as possible, counted by the map-server; and beside it, on the same
+ *   broker, kafkajs alone (`kafka-alone.ts`) sending the same events with the same settings from one process
+ *   and consuming them in another. Both rates are taken over the same span: from the first post counted (or
+ *   consumed) to the last, so that neither side's start-up counts.
+ * - Latency at a fixed rate, with the default compression: a synthetic producer creates each post at "now"
+ *   and publishes it at once; a browser-like SSE client on the map-server notes when each marker arrives, and a
+ *   kafkajs consumer in this process (the tap) notes when each post could first be read from the broker.
+ *   Creation -> browser splits into: the producer (creation -> the message's timestamp, set as the post is
+ *   normalised), the broker hop (-> readable by a consumer: the send, the broker, a fetch) and the map-server
+ *   (-> the browser: its fetch, counting, the SSE batch). Same machine, same clock.
  * CPU and resident memory of each service come from /proc. Prints figures; asserts nothing.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventSource } from 'eventsource';
+import { Kafka, logLevel } from 'kafkajs';
+import { COMPRESSIONS, DEFAULT_COMPRESSION, zstdWritable, type Compression } from '../common/node/bus/compressions';
+import { ensureTopics } from '../common/node/bus/kafka-client';
+import { installCodecs } from '../common/node/bus/kafka-codecs';
 import { SyntheticWorld } from '../producer/src/sources/synthetic-world';
 import { startTestBroker } from '../scripts/kafka-test-broker';
 import { freePort, health, runService, stopServices, uniqueTopic, until, type Service } from '../test/kafka/services';
@@ -24,6 +34,11 @@ import { cpuPercent, sample as sampleProcess } from './process-sample';
 const WARMUP_MS = 5_000;
 const MEASURE_MS = 20_000;
 const ARCHIVE_POSTS = 200_000;
+/** How often the map-server's count is read while it takes the archive, in ms. */
+const POLL_MS = 50;
+const COMPRESSIONS_RUN = (process.env.KAFKA_BENCH_COMPRESSIONS ?? COMPRESSIONS.filter((c) => c !== 'zstd' || zstdWritable()).join(','))
+  .split(',')
+  .map((c) => c.trim() as Compression);
 
 const sample = (service: Service) => sampleProcess(service.process.pid!);
 
@@ -35,17 +50,59 @@ async function startMapServer(env: Record<string, string>): Promise<{ service: S
   return { service, url };
 }
 
+/** A kafkajs consumer in this process noting when each post of `topic` could first be read (epoch ms, by id). */
+async function tap(
+  brokers: string,
+  topic: string,
+): Promise<{ readable: Map<string, number>; published: Map<string, number>; close(): Promise<void> }> {
+  const readable = new Map<string, number>();
+  const published = new Map<string, number>();
+  const consumer = new Kafka({ clientId: 'bench-tap', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).consumer({
+    groupId: `tap-${topic}`,
+  });
+  await consumer.connect();
+  await until(async () => {
+    try {
+      await consumer.subscribe({ topic, fromBeginning: false });
+      return true;
+    } catch {
+      return undefined; // the producer has not made the topic yet
+    }
+  }, `the topic ${topic}`);
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      const now = Date.now();
+      for (const message of batch.messages) {
+        const id = /"id":"(\d+)"/.exec(message.value?.toString() ?? '')?.[1];
+        if (id === undefined) continue;
+        readable.set(id, now);
+        published.set(id, Number(message.timestamp));
+      }
+    },
+  });
+  return { readable, published, close: () => consumer.disconnect() };
+}
+
 async function atRate(brokers: string, rate: number): Promise<void> {
-  const env = { KAFKA_BROKERS: brokers, KAFKA_TOPIC: uniqueTopic(`bench-${rate}`) };
+  const env = { KAFKA_BROKERS: brokers, KAFKA_TOPIC: uniqueTopic(`bench-${rate}`), KAFKA_COMPRESSION: DEFAULT_COMPRESSION };
   const { service: server, url } = await startMapServer(env);
   const producer = runService('producer', ['--source', 'synthetic', '--rate', String(rate), '--seed', '3'], env);
-  const latencies: number[] = [];
+  const tapped = await tap(brokers, env.KAFKA_TOPIC);
+  const hops = { total: [] as number[], producer: [] as number[], broker: [] as number[], server: [] as number[] };
   let measuring = false;
   const stream = new EventSource(`${url}/api/stream`);
   stream.addEventListener('tweets', (e) => {
     if (!measuring) return;
     const now = Date.now();
-    for (const m of JSON.parse(e.data as string) as Marker[]) latencies.push(now - m.ts);
+    for (const m of JSON.parse(e.data as string) as Marker[]) {
+      hops.total.push(now - m.ts);
+      const readable = tapped.readable.get(m.id);
+      const published = tapped.published.get(m.id);
+      if (readable === undefined || published === undefined) continue;
+      hops.producer.push(published - m.ts);
+      hops.broker.push(readable - published);
+      hops.server.push(now - readable);
+    }
   });
   await new Promise((r) => setTimeout(r, WARMUP_MS));
   const before = { server: sample(server), producer: sample(producer), ingested: (await health(url)).ingested, at: Date.now() };
@@ -54,15 +111,21 @@ async function atRate(brokers: string, rate: number): Promise<void> {
   measuring = false;
   const after = { server: sample(server), producer: sample(producer), ingested: (await health(url)).ingested, at: Date.now() };
   stream.close();
+  await tapped.close();
   await stopServices(producer, server);
 
   const ms = after.at - before.at;
-  latencies.sort((a, b) => a - b);
+  for (const list of Object.values(hops)) list.sort((a, b) => a - b);
+  const pair = (list: number[]) => `p50 ${percentile(list, 50)} / p99 ${percentile(list, 99)} ms`;
   const delivered = (after.ingested - before.ingested) / (ms / 1_000);
   console.log(
-    `  ${String(rate).padStart(6)} posts/s offered: ${delivered.toFixed(0)} posts/s counted; latency to SSE ` +
-      `p50 ${percentile(latencies, 50)} ms, p95 ${percentile(latencies, 95)} ms, p99 ${percentile(latencies, 99)} ms ` +
-      `(${latencies.length.toLocaleString('en')} markers)`,
+    `  ${String(rate).padStart(6)} posts/s offered: ${delivered.toFixed(0)} posts/s counted; creation -> browser ` +
+      `p50 ${percentile(hops.total, 50)} ms, p95 ${percentile(hops.total, 95)} ms, p99 ${percentile(hops.total, 99)} ms ` +
+      `(${hops.total.length.toLocaleString('en')} markers)`,
+  );
+  console.log(
+    `         producer (-> normalised) ${pair(hops.producer)}; broker hop (-> readable) ${pair(hops.broker)}; ` +
+      `map-server (-> browser) ${pair(hops.server)} (${hops.server.length.toLocaleString('en')} tapped)`,
   );
   console.log(
     `         producer ${cpuPercent(before.producer, after.producer, ms).toFixed(0)}% CPU, ${after.producer.rssMb.toFixed(0)} MB; ` +
@@ -70,16 +133,23 @@ async function atRate(brokers: string, rate: number): Promise<void> {
   );
 }
 
-/** Replays an archive as fast as possible; returns the end-to-end posts per second. */
-async function maximum(brokers: string): Promise<number> {
+/** The benchmark's archive: ARCHIVE_POSTS synthetic v2 posts, a minute apart every 60 posts; returns its path. */
+function writeArchive(dir: string): string {
   const world = new SyntheticWorld({ seed: 5 });
   const t0 = Date.now() - 3_600_000;
   const lines: string[] = [];
   for (let i = 0; i < ARCHIVE_POSTS; i += 1) lines.push(JSON.stringify(world.next(t0 + Math.floor(i / 60))));
-  const file = join(mkdtempSync(join(tmpdir(), 'trendmap-bench-')), 'posts.jsonl');
+  const file = join(dir, 'posts.jsonl');
   writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
 
-  const env = { KAFKA_BROKERS: brokers, KAFKA_TOPIC: uniqueTopic('bench-max') };
+/** A rate over the span from the first count seen to the last, in posts/s. */
+const spanRate = (posts: number, ms: number) => Math.round(posts / (ms / 1_000));
+
+/** Replays the archive as fast as possible; returns the end-to-end posts per second. */
+async function maximum(brokers: string, file: string, compression: Compression): Promise<number> {
+  const env = { KAFKA_BROKERS: brokers, KAFKA_TOPIC: uniqueTopic(`bench-max-${compression}`), KAFKA_COMPRESSION: compression };
   const { service: server, url } = await startMapServer(env);
   const start = Date.now();
   const producer = runService('producer', ['--source', 'replay', '--file', file, '--speed', 'max'], env);
@@ -93,36 +163,109 @@ async function maximum(brokers: string): Promise<number> {
   }, 500);
   const serverBefore = sample(server);
   const producerExit = producer.exited.then(() => Date.now());
-  await until(async () => ((await health(url)).ingested >= ARCHIVE_POSTS ? true : undefined), 'every post counted', 600_000);
+  let first: { at: number; ingested: number } | null = null;
+  await until(
+    async () => {
+      const { ingested } = await health(url);
+      if (first === null && ingested > 0) first = { at: Date.now(), ingested };
+      return ingested >= ARCHIVE_POSTS ? true : undefined;
+    },
+    'every post counted',
+    600_000,
+    POLL_MS,
+  );
   const end = Date.now();
   clearInterval(watch);
   const serverAfter = sample(server);
   const published = await producerExit;
   await stopServices(server);
   const seconds = (end - start) / 1_000;
+  const steady = spanRate(ARCHIVE_POSTS - first!.ingested, end - first!.at);
   console.log(
-    `  maximum: ${ARCHIVE_POSTS.toLocaleString('en')} archived posts replayed in ${seconds.toFixed(1)} s = ` +
-      `${Math.round(ARCHIVE_POSTS / seconds).toLocaleString('en')} posts/s end to end (producer done after ${((published - start) / 1_000).toFixed(1)} s)`,
+    `  ${compression.padEnd(6)} trendmap: ${steady.toLocaleString('en')} posts/s counted from the first to the last ` +
+      `(${ARCHIVE_POSTS.toLocaleString('en')} in ${seconds.toFixed(1)} s from the producer's start, producer done after ${((published - start) / 1_000).toFixed(1)} s); ` +
+      `map-server ${cpuPercent(serverBefore, serverAfter, end - start).toFixed(0)}% CPU, peak ${peak.server.toFixed(0)} MB; producer peak ${peak.producer.toFixed(0)} MB`,
   );
+  return steady;
+}
+
+/** One of kafka-alone.ts's processes, and its next IPC message. */
+function alone(args: string[]): { child: ChildProcess; next: <T>(key: string) => Promise<T> } {
+  const child = fork(join(import.meta.dirname, 'kafka-alone.ts'), args, {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const next = <T>(key: string) =>
+    new Promise<T>((resolve, reject) => {
+      const onMessage = (message: Record<string, unknown>) => {
+        if (!(key in message)) return;
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        resolve(message as T);
+      };
+      const onExit = (code: number | null) => reject(new Error(`kafka-alone ${args[0]} exited (${code}) before it said ${key}`));
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+    });
+  return { child, next };
+}
+
+/** kafkajs alone, sending and consuming the archive's events; returns its posts per second. */
+async function kafkajsAlone(brokers: string, file: string, compression: Compression, count: number): Promise<number> {
+  const topic = uniqueTopic(`bench-alone-${compression}`);
+  const settings = { brokers: brokers.split(','), topic, clientId: 'bench-alone', partitions: 6, retentionHours: 48 };
+  const admin = new Kafka({ clientId: 'bench-alone-admin', brokers: settings.brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  await ensureTopics(admin, settings);
+  await admin.disconnect();
+  const consumer = alone(['consume', brokers, topic, String(count)]);
+  await consumer.next('subscribed');
+  const done = consumer.next<{ first: number; firstBatch: number; last: number; cpuPercent: number }>('last');
+  const sender = alone(['send', brokers, topic, compression, file]);
+  await sender.next('ready');
+  const start = Date.now();
+  const sent = sender.next<{ cpuPercent: number }>('sent');
+  sender.child.send({ go: true });
+  const { first, firstBatch, last, cpuPercent: consumerCpu } = await done;
+  const senderCpu = (await sent).cpuPercent;
+  const rate = spanRate(count - firstBatch, last - first);
   console.log(
-    `         map-server ${cpuPercent(serverBefore, serverAfter, end - start).toFixed(0)}% CPU, peak ${peak.server.toFixed(0)} MB; producer peak ${peak.producer.toFixed(0)} MB`,
+    `         kafkajs alone: ${rate.toLocaleString('en')} posts/s consumed from the first to the last ` +
+      `(${count.toLocaleString('en')} in ${((last - start) / 1_000).toFixed(1)} s from the first send); sender ${senderCpu.toFixed(0)}% CPU, consumer ${consumerCpu.toFixed(0)}% CPU`,
   );
-  return ARCHIVE_POSTS / seconds;
+  for (const { child } of [sender, consumer]) if (child.exitCode === null) child.kill();
+  return rate;
 }
 
 export async function benchKafka(): Promise<void> {
   // The services run built, as `npm run producer` and `npm run map-server` do.
   spawnSync(process.execPath, ['scripts/ensure-build.mjs'], { stdio: 'inherit' });
+  installCodecs();
   const external = process.env.KAFKA_BROKERS?.trim();
   const broker = external ? null : await startTestBroker();
   const brokers = external || broker!.brokers;
+  const dir = mkdtempSync(join(tmpdir(), 'trendmap-bench-'));
   console.log(`kafka: producer -> Kafka (${external ? brokers : 'throwaway broker, Kafka 4.1.2'}) -> map-server -> SSE, separate processes`);
   try {
-    const max = await maximum(brokers);
+    const file = writeArchive(dir);
+    console.log(
+      `  maximum, ${ARCHIVE_POSTS.toLocaleString('en')} archived posts, by KAFKA_COMPRESSION (default ${DEFAULT_COMPRESSION}), beside kafkajs alone:`,
+    );
+    const rates: Partial<Record<Compression, number>> = {};
+    const ratios: string[] = [];
+    for (const compression of COMPRESSIONS_RUN) {
+      const rate = await maximum(brokers, file, compression);
+      rates[compression] = rate;
+      const ceiling = await kafkajsAlone(brokers, file, compression, ARCHIVE_POSTS);
+      ratios.push(`${compression} ${(rate / ceiling).toFixed(2)}x`);
+    }
+    console.log(`  trendmap / kafkajs alone: ${ratios.join(', ')}`);
     for (const rate of [1_000, 6_000]) await atRate(brokers, rate);
-    // Latency at the maximum sustained rate: offer what the replay sustained.
+    // Latency near the maximum sustained rate: offer what the replay sustained with the default compression.
+    const max = rates[DEFAULT_COMPRESSION] ?? Math.max(...Object.values(rates));
     await atRate(brokers, Math.floor(max / 1_000) * 1_000);
   } finally {
+    rmSync(dir, { recursive: true, force: true });
     await broker?.stop();
   }
 }

@@ -4,7 +4,9 @@
  * Lines are X API v2 envelopes from the seeded synthetic world (70% carry hashtag entities, 30% leave the
  * hashtags to be found in the text), so runs compare. Each pass normalises every line once; the best of
  * PASSES is printed beside the median, in wall time and in this process's CPU time, because the machine
- * may be busy. Prints figures; asserts nothing.
+ * may be busy. Then the country lookup alone, over the accepted posts' points (cities, as real posts are):
+ * cached by cell (country-cells.ts) against the point-in-polygon test for every point. Prints figures;
+ * asserts nothing.
  */
 import { performance } from 'node:perf_hooks';
 import { normaliseLine } from '../producer/src/normalise/normalise';
@@ -40,4 +42,31 @@ export async function benchNormalise(): Promise<void> {
   console.log(`  normaliseLine: best ${rate(rates[PASSES - 1])} lines/s, median ${rate(percentile(rates, 50))} lines/s (${PASSES} passes)`);
   // CPU time counts only this process's own work (and its GC threads), which a busy machine disturbs less.
   console.log(`  per CPU second: best ${rate(cpuRates[PASSES - 1])} lines, median ${rate(percentile(cpuRates, 50))} lines`);
+  benchCountryLookup(lines, lookup, rate);
+}
+
+/** The country lookup over the accepted posts' points, cached by cell and not: best of PASSES each. */
+function benchCountryLookup(lines: string[], lookup: ReturnType<typeof createCountryLookup>, rate: (n: number) => string): void {
+  const points: Array<[number, number]> = [];
+  for (const line of lines) {
+    const result = normaliseLine(line, lookup);
+    if (result.ok) points.push([result.event.lon, result.event.lat]);
+  }
+  const best = (countryAt: (lon: number, lat: number) => string | null) => {
+    let fastest = 0;
+    for (let pass = 0; pass < PASSES; pass += 1) {
+      const start = performance.now();
+      for (const [lon, lat] of points) countryAt(lon, lat);
+      fastest = Math.max(fastest, points.length / ((performance.now() - start) / 1_000));
+    }
+    return fastest;
+  };
+  const cells = createCountryLookup();
+  const plain = createCountryLookup({ cached: false });
+  const cached = best((lon, lat) => cells.countryAt(lon, lat));
+  const tested = best((lon, lat) => plain.countryAt(lon, lat));
+  console.log(
+    `  country lookup, ${points.length.toLocaleString('en')} points: cached by cell ${rate(cached)}/s, every point tested ${rate(tested)}/s ` +
+      `(${(cached / tested).toFixed(1)}x)`,
+  );
 }

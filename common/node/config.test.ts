@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import { ConfigError, DEFAULT_MEMORY_BUDGET_BYTES, DEFAULTS, HELP, MIN_MEMORY_BUDGET_BYTES, parseConfig, type Config } from './config';
 import { EXIT_USAGE } from './errors';
+import { zstdWritable } from './bus/compressions';
 
 const config = (argv: string[], env: Record<string, string> = {}): Config => {
   const parsed = parseConfig(argv, env);
@@ -151,6 +152,17 @@ describe('parseConfig', () => {
     expect(() => config([], { DEDUPE_HORIZON: 'an hour' })).toThrow(/DEDUPE_HORIZON must be a duration/);
   });
 
+  it('reads KAFKA_COMPRESSION, lz4 unless told, and takes zstd only where this Node writes it', () => {
+    expect(config([], {}).kafkaCompression).toBe('lz4');
+    expect(config([], { KAFKA_COMPRESSION: ' Snappy ' }).kafkaCompression).toBe('snappy');
+    for (const name of ['none', 'gzip', 'lz4']) expect(config([], { KAFKA_COMPRESSION: name }).kafkaCompression).toBe(name);
+    if (zstdWritable()) expect(config([], { KAFKA_COMPRESSION: 'zstd' }).kafkaCompression).toBe('zstd');
+    else
+      expect(() => config([], { KAFKA_COMPRESSION: 'zstd' })).toThrow(
+        /^KAFKA_COMPRESSION=zstd needs Node 22.15 or later to write zstd \(this is v\d+/,
+      );
+  });
+
   it('reports every mistake as a ConfigError with a stable code and the usage exit code', () => {
     const error = (() => {
       try {
@@ -182,6 +194,7 @@ describe('parseConfig', () => {
     [[], { PORT: '-1' }, /^PORT must be a whole number from 0 to 65535; got "-1"$/],
     [[], { KAFKA_PARTITIONS: '0' }, /^KAFKA_PARTITIONS must be a whole number from 1 to 1000; got "0"$/],
     [[], { KAFKA_RETENTION_HOURS: '-48' }, /^KAFKA_RETENTION_HOURS must be a whole number from 25/],
+    [[], { KAFKA_COMPRESSION: 'brotli' }, /^KAFKA_COMPRESSION must be one of none, gzip, snappy, lz4, zstd; got "brotli"$/],
     // Options that do not apply to the chosen source: every source option, with each source it does not fit.
     [['--speed', 'max'], {}, /^--speed is only used with --source replay, not with synthetic, the default$/],
     [['--source', 'synthetic', '--speed', '10x'], {}, /^--speed is only used with --source replay, not with synthetic$/],

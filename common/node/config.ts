@@ -7,6 +7,7 @@ import { isCountryCode } from '../browser/countries';
 import { ConfigError } from './errors';
 import { checkSourceOptions, isStateFlag, readFlags } from './cli-flags';
 import { Secret } from './secret';
+import { COMPRESSIONS, DEFAULT_COMPRESSION, zstdWritable, type Compression } from './bus/compressions';
 import { DEFAULT_MEMORY_BUDGET_BYTES, MIN_MEMORY_BUDGET_BYTES } from './memory-budget';
 import {
   nonEmpty,
@@ -113,6 +114,8 @@ export interface Config {
   kafkaPartitions: number;
   /** Retention of the topic when the producer creates it, in hours: longer than the largest window. */
   kafkaRetentionHours: number;
+  /** How the producer compresses the batches it writes (every client reads every codec). */
+  kafkaCompression: Compression;
   /**
    * Where the map-server keeps its state across restarts (an absolute path), or null to keep nothing
    * (`DATA_DIR=none`, and a replay given no data directory: it starts empty and writes nowhere).
@@ -152,6 +155,7 @@ export const DEFAULTS = {
   kafkaTopic: 'geo-hashtags',
   kafkaPartitions: 6,
   kafkaRetentionHours: 48,
+  kafkaCompression: DEFAULT_COMPRESSION,
   dataDir: 'data',
   saveEveryMs: 60_000,
   dedupeHorizonMs: 3_600_000,
@@ -225,6 +229,8 @@ Environment:
   KAFKA_TOPIC       topic of the posts (default ${DEFAULTS.kafkaTopic})
   KAFKA_PARTITIONS  partitions when the topic is created (default ${DEFAULTS.kafkaPartitions})
   KAFKA_RETENTION_HOURS  retention when the topic is created (default ${DEFAULTS.kafkaRetentionHours}, at least 25)
+  KAFKA_COMPRESSION how the producer compresses its batches: ${COMPRESSIONS.join(', ')} (default ${DEFAULTS.kafkaCompression};
+                    zstd needs Node 22.15 or later); every client reads them all
   DATA_DIR          where the map-server saves its counts, so a restart loses nothing (default ./${DEFAULTS.dataDir};
                     ${NO_DATA_DIR}: keep nothing; one process per directory). A replay keeps nothing unless given one
   HISTORY_DAYS      days the hourly history is kept, under DATA_DIR/history (default ${DEFAULTS.historyDays}); older hours are kept by the day
@@ -327,6 +333,7 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
         min: 25,
         max: 24 * 365,
       }),
+      kafkaCompression: parseCompression(nonEmpty(env.KAFKA_COMPRESSION)),
       dataDir: parseDataDir(flags['data-dir'] ?? nonEmpty(env.DATA_DIR), source),
       historyDays: parseNumber('HISTORY_DAYS', env.HISTORY_DAYS, DEFAULTS.historyDays, { integer: true, min: 1, max: 3_650 }),
       historyDailyDays: parseNumber('HISTORY_DAILY_DAYS', env.HISTORY_DAILY_DAYS, DEFAULTS.historyDailyDays, { integer: true, min: 0, max: 36_500 }),
@@ -338,6 +345,19 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
       memoryBudgetBytes: parseMemoryBudget(flags['memory-budget'], env.MEMORY_BUDGET),
     },
   };
+}
+
+/** KAFKA_COMPRESSION: one of COMPRESSIONS, and zstd only where this Node can write it. */
+function parseCompression(raw: string | undefined): Compression {
+  if (raw === undefined) return DEFAULTS.kafkaCompression;
+  const name = raw.trim().toLowerCase();
+  if (!(COMPRESSIONS as readonly string[]).includes(name)) {
+    throw new ConfigError(`KAFKA_COMPRESSION must be one of ${COMPRESSIONS.join(', ')}; got "${raw}"`);
+  }
+  if (name === 'zstd' && !zstdWritable()) {
+    throw new ConfigError(`KAFKA_COMPRESSION=zstd needs Node 22.15 or later to write zstd (this is ${process.version}); choose lz4, snappy or gzip`);
+  }
+  return name as Compression;
 }
 
 /** --history, or SYNTHETIC_HISTORY under it: a duration up to a day, `0` for none; null when neither is given. */

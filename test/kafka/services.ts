@@ -98,10 +98,10 @@ export async function freePort(): Promise<number> {
 export class GiveUp extends Error {}
 
 /**
- * Probes every 250 ms until `probe` gives a value (errors count as "not yet", except `GiveUp`); fails after
+ * Probes every `everyMs` (250 ms) until `probe` gives a value (errors count as "not yet", except `GiveUp`); fails after
  * `timeoutMs`, saying what it waited for (`what` may be a function, to include a service's output then).
  */
-export async function until<T>(probe: () => Promise<T | undefined>, what: string | (() => string), timeoutMs = 120_000): Promise<T> {
+export async function until<T>(probe: () => Promise<T | undefined>, what: string | (() => string), timeoutMs = 120_000, everyMs = 250): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -112,7 +112,7 @@ export async function until<T>(probe: () => Promise<T | undefined>, what: string
       if (error instanceof GiveUp) throw error;
       lastError = error;
     }
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
   const waitedFor = typeof what === 'string' ? what : what();
   throw new Error(

@@ -7,6 +7,8 @@ import { Kafka, logLevel, type Admin, type ISocketFactory, type ITopicConfig, ty
 import type { Config } from '../config';
 import { LogThrottle } from '../log-throttle';
 import type { BusLog } from './bus-log';
+import { DEFAULT_COMPRESSION, type Compression } from './compressions';
+import { installCodecs } from './kafka-codecs';
 import { statusTopic } from './producer-status-wire';
 
 export type { BusLog } from './bus-log';
@@ -18,6 +20,8 @@ export interface KafkaSettings {
   /** Used when this side creates the topic. */
   partitions: number;
   retentionHours: number;
+  /** How this side compresses the batches it writes (`KAFKA_COMPRESSION`; default `DEFAULT_COMPRESSION`); it reads every codec. */
+  compression?: Compression;
 }
 
 /** The Kafka part of the configuration, for a client named `clientId`. */
@@ -29,6 +33,7 @@ export function kafkaSettings(config: Config, clientId: string): KafkaSettings {
     clientId,
     partitions: config.kafkaPartitions,
     retentionHours: config.kafkaRetentionHours,
+    compression: config.kafkaCompression,
   };
 }
 
@@ -55,7 +60,18 @@ export interface ClientTuning {
   socketFactory?: ISocketFactory;
 }
 
+/** Whether this process has said which codec stands in for the native one it writes with. */
+let codecFallbackReported = false;
+
 export function createKafka(settings: KafkaSettings, log: BusLog, tuning: ClientTuning = {}): Kafka {
+  // Every client reads every codec; a JavaScript codec standing in for the one this side writes is said once.
+  const codecs = installCodecs();
+  const compression = settings.compression ?? DEFAULT_COMPRESSION;
+  const writing = compression === 'none' || compression === 'gzip' ? null : codecs[compression];
+  if (writing?.fallbackReason && !codecFallbackReported && !tuning.quiet) {
+    codecFallbackReported = true;
+    log.warn(`kafka: ${compression} with ${writing.codec.name}: the native codec did not load (${writing.fallbackReason})`);
+  }
   const throttle = new LogThrottle(REPEAT_LOG_MS);
   const toOurs: logCreator =
     () =>

@@ -1,6 +1,6 @@
 /**
  * Publishes events to Kafka: idempotent (a retried batch is written once), `acks` from all in-sync
- * replicas, gzip-compressed batches, keyed by country so that a region's posts stay in one partition.
+ * replicas, batches compressed as `KAFKA_COMPRESSION` says (kafka-codecs.ts), keyed by country so that a region's posts stay in one partition.
  * While the broker is away, `publish` keeps retrying the batch, so the pipeline waits instead of losing
  * posts: kafkajs retries requests itself, but gives up on a broker it cannot connect to, so a failed batch
  * is sent again here, with back-off, until it is acknowledged or the publisher is closed. A batch that was
@@ -13,11 +13,13 @@
  * broker does not take within `STATUS_WAIT_MS` is given up (the next one says the same and more).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CompressionTypes, Partitioners, type Admin, type Producer } from 'kafkajs';
+import { Partitioners, type Admin, type Producer } from 'kafkajs';
 import type { ProducerStatus } from '../../browser/api';
 import { encodeEvent } from '../event';
 import type { EventMessage, EventPublisher } from './bus';
 import { brokerProbe, createKafka, ensureTopics, RETRY, within, type BusLog, type KafkaSettings } from './kafka-client';
+import { DEFAULT_COMPRESSION } from './compressions';
+import { COMPRESSION_TYPES } from './kafka-codecs';
 import { connectWithBackoff } from './kafka-connect';
 import { encodeStatus, statusTopic } from './producer-status-wire';
 
@@ -132,7 +134,7 @@ export class KafkaPublisher implements EventPublisher {
     await producer.send({
       topic: this.settings.topic,
       acks: -1,
-      compression: CompressionTypes.GZIP,
+      compression: COMPRESSION_TYPES[this.settings.compression ?? DEFAULT_COMPRESSION],
       messages: messages.map((m) => ({
         key: m.key,
         value: encodeEvent(m.event),

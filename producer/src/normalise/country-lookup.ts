@@ -1,6 +1,8 @@
 /**
  * Which country a point lies in: point-in-polygon over the Natural Earth 1:50m borders of `world-atlas`.
- * Used when a post's place carries no usable country code.
+ * Used when a post's place carries no usable country code (point-only posts). Answers are cached by grid
+ * cell where no border crosses the cell (country-cells.ts), which gives the same answers: posts come from
+ * cities, so most points fall in a cell asked before.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,6 +12,7 @@ import type { Topology, GeometryCollection } from 'topojson-specification';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
 import { borderCountryCode } from '../../../common/browser/countries';
 import { unwrapRing } from '../../../common/browser/unwrap-ring';
+import { CountryCells } from './country-cells';
 
 export interface CountryLookup {
   /** ISO 3166-1 alpha-2 code of the country containing the point, or null (sea, or no coded border). */
@@ -18,19 +21,26 @@ export interface CountryLookup {
 
 type CountryProps = { cc: string };
 
+interface BorderIndex {
+  /** The point-in-polygon test itself. */
+  countryAt: (lon: number, lat: number) => string | null;
+  cells: CountryCells;
+}
+
 /** Built on first use and shared: converting and indexing 241 borders takes tens of milliseconds. */
-let index: whichPolygon.Query<CountryProps> | undefined;
+let index: BorderIndex | undefined;
 
 /**
  * A lookup over the world's borders. Cheap to call: the index is built once, on the first query, and shared
- * by every lookup.
+ * by every lookup, and so are its cached cells. `cached: false` tests every point (for tests and benches).
  */
-export function createCountryLookup(): CountryLookup {
+export function createCountryLookup(options: { cached?: boolean } = {}): CountryLookup {
+  const cached = options.cached ?? true;
   return {
     countryAt(lon: number, lat: number): string | null {
       if (!Number.isFinite(lon) || !Number.isFinite(lat)) return null;
       index ??= buildIndex();
-      return index([lon, lat])?.cc ?? null;
+      return cached ? index.cells.countryAt(lon, lat, index.countryAt) : index.countryAt(lon, lat);
     },
   };
 }
@@ -40,7 +50,7 @@ export function createCountryLookup(): CountryLookup {
  * for the life of the process, and the parsed topology (about 18 MB of heap) is only needed while the index
  * is built.
  */
-function buildIndex(): whichPolygon.Query<CountryProps> {
+function buildIndex(): BorderIndex {
   const path = createRequire(import.meta.url).resolve('world-atlas/countries-50m.json');
   const topology = JSON.parse(readFileSync(path, 'utf8')) as Topology<{ countries: GeometryCollection<{ name: string }> }>;
   const borders = feature(topology, topology.objects.countries) as FeatureCollection<Polygon | MultiPolygon, { name: string }>;
@@ -56,7 +66,11 @@ function buildIndex(): whichPolygon.Query<CountryProps> {
       geometry: { type: 'MultiPolygon', coordinates: polygons.flatMap(planarPolygons) },
     });
   }
-  return whichPolygon<CountryProps>({ type: 'FeatureCollection', features });
+  const query = whichPolygon<CountryProps>({ type: 'FeatureCollection', features });
+  return {
+    countryAt: (lon, lat) => query([lon, lat])?.cc ?? null,
+    cells: new CountryCells(features.flatMap((f) => f.geometry.coordinates.flat())),
+  };
 }
 
 /**
