@@ -10,24 +10,25 @@
  *
  * REPLAY_BENCH_PARTS=memory (or throughput) runs one part only.
  *
- * Lines are X API v2 envelopes from the synthetic world, mixed like a real sample stream: 30% posts with a
- * place, 60% posts without (skipped `no_location`), 10% delete notices. Timestamps span REPLAY_BENCH_SPAN_H
- * hours (default 48) so that the 24 h window expires data during the replay. Prints figures; asserts nothing.
+ * Lines are X API v2 envelopes from the synthetic world (`archive-lines.ts`), mixed like a real sample
+ * stream: 30% posts with a place, 60% posts without (skipped `no_location`), 10% delete notices. Timestamps
+ * span REPLAY_BENCH_SPAN_H hours (default 48) so that the 24 h window expires data during the replay. Prints
+ * figures; asserts nothing.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import { parseConfig } from '../common/node/config';
 import { startEmbedded } from '../app/embedded';
-import { SyntheticWorld } from '../producer/src/sources/synthetic-world';
 import { startTestBroker, type TestBroker } from '../scripts/kafka-test-broker';
 import { freePort, health, runService, stopServices, uniqueTopic, until } from '../test/kafka/services';
 import { logMessages, SUMMARY_LOG_ENV } from './log-messages';
 import { megabytes } from './memory';
+import { templates, writeLines, type Template } from './archive-lines';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const LINES = Number(process.env.REPLAY_BENCH_LINES ?? 200_000);
@@ -40,58 +41,11 @@ const NODE_FLAGS = (process.env.REPLAY_BENCH_NODE_FLAGS ?? '').split(' ').filter
  * out of order across partitions, and over a long span one partition's lag would make others' posts stale.
  */
 const THROUGHPUT_SPAN_MS = 3_600_000;
-/** Distinct post shapes generated; lines reuse them with their own id and time (fast to make). */
-const POOL = 20_000;
 /** Lines per file of the memory archive: about a minute of a sample stream, like the Stream Grab's files. */
 const LINES_PER_FILE = 50_000;
-const START_MS = Date.UTC(2023, 2, 1);
 const RSS_SAMPLE_MS = 1_000;
 /** Which parts to run: `throughput`, `memory` or both (the default), comma-separated. */
 const PARTS = new Set((process.env.REPLAY_BENCH_PARTS ?? 'throughput,memory').split(',').map((p) => p.trim()));
-
-/** Line templates split at the id and at the timestamp: `a + id + b + time + c`. */
-type Template = [string, string, string];
-
-function templates(): Template[] {
-  const world = new SyntheticWorld({ seed: 11 });
-  const pool: Template[] = [];
-  for (let i = 0; i < POOL; i += 1) {
-    const share = i % 10;
-    let text: string;
-    if (share === 9) {
-      text = JSON.stringify({ delete: { status: { id: '__ID__', user_id: 42 }, timestamp_ms: '__TS__' } });
-    } else {
-      const post = world.next(START_MS + i) as unknown as { data: Record<string, unknown>; includes?: unknown };
-      post.data.id = '__ID__';
-      post.data.created_at = '__TS__';
-      if (share >= 3) {
-        delete post.data.geo;
-        delete post.includes;
-      }
-      text = JSON.stringify(post);
-    }
-    const [a, rest] = text.split('__ID__');
-    const [b, c] = rest.split('__TS__');
-    pool.push([a, b, c]);
-  }
-  return pool;
-}
-
-/** Writes `count` lines from line number `first` of `total`, spread over `spanMs`, respecting backpressure. */
-async function writeLines(path: string, pool: Template[], first: number, count: number, total: number, spanMs: number): Promise<number> {
-  mkdirSync(dirname(path), { recursive: true });
-  const out = createWriteStream(path);
-  let bytes = 0;
-  for (let i = first; i < first + count; i += 1) {
-    const [a, b, c] = pool[i % pool.length];
-    const ts = new Date(START_MS + Math.floor((i * spanMs) / total)).toISOString();
-    const line = `${a}${1_600_000_000_000_000_000n + BigInt(i)}${b}${ts}${c}\n`;
-    bytes += line.length;
-    if (!out.write(line)) await new Promise<void>((r) => out.once('drain', () => r()));
-  }
-  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
-  return bytes;
-}
 
 const perS = (n: number, ms: number) => Math.round(n / (ms / 1_000)).toLocaleString('en-US');
 
