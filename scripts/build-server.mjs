@@ -27,11 +27,12 @@ const bundleJsonData = {
   },
 };
 
-export async function buildServer() {
+/** Bundles `entryPoints` (by default the servers') into `outdir` (relative to the root), as `npm start` runs them. */
+export async function buildServer({ entryPoints = SERVER_ENTRIES, outdir = 'dist/server' } = {}) {
   await build({
     absWorkingDir: root,
-    entryPoints: SERVER_ENTRIES,
-    outdir: 'dist/server',
+    entryPoints,
+    outdir,
     outExtension: { '.js': '.mjs' },
     bundle: true,
     splitting: true,
