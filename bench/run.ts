@@ -13,6 +13,8 @@
  * `history`: kept history (issue 13): bytes per hour and day, `at=` queries and timelines under ingest, start-up, export.
  * `history-kafka`: a fresh map-server taking 30 days of history from Kafka (issue 13): publish, read, write, memory.
  * `latency`: creation -> browser on the embedded default at 100 and 1,000 posts/s, with its breakdown (issue 14).
+ * `spark`: trendmap against the Spark Streaming tutorial's pipeline it replaces, on one archive and 2 cores (issue 14):
+ * throughput, latency, peak RSS, CPU time and their ratios; needs Java and Python (pyspark goes into a venv).
  */
 import { benchWindowStore } from './window-store.bench';
 import { benchKafka } from './kafka.bench';
@@ -27,6 +29,7 @@ import { benchSearch } from './search.bench';
 import { benchHistory } from './history.bench';
 import { benchHistoryKafka } from './history-kafka.bench';
 import { benchLatency } from './latency.bench';
+import { benchSpark } from './spark.bench';
 
 const SUITES: Record<string, () => Promise<void>> = {
   core: benchWindowStore,
@@ -42,6 +45,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   history: benchHistory,
   'history-kafka': benchHistoryKafka,
   latency: benchLatency,
+  spark: benchSpark,
   // Loaded when chosen: Vite and playwright-core are not worth loading (or measuring) in the other suites.
   frontend: async () => (await import('./frontend.bench')).benchFrontend(),
 };
