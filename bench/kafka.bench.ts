@@ -38,7 +38,15 @@ const ARCHIVE_POSTS = 200_000;
 const POLL_MS = 50;
 const COMPRESSIONS_RUN = (process.env.KAFKA_BENCH_COMPRESSIONS ?? COMPRESSIONS.filter((c) => c !== 'zstd' || zstdWritable()).join(','))
   .split(',')
-  .map((c) => c.trim() as Compression);
+  .map((c) => {
+    const name = c.trim() as Compression;
+    if (!COMPRESSIONS.includes(name) || (name === 'zstd' && !zstdWritable())) {
+      throw new Error(`KAFKA_BENCH_COMPRESSIONS: "${c}" is not one of ${COMPRESSIONS.join(', ')} that this Node writes`);
+    }
+    return name;
+  });
+/** How long a kafka-alone process may take to say what it is asked, in ms. */
+const ALONE_WAIT_MS = 300_000;
 
 const sample = (service: Service) => sampleProcess(service.process.pid!);
 
@@ -116,7 +124,7 @@ async function atRate(brokers: string, rate: number): Promise<void> {
 
   const ms = after.at - before.at;
   for (const list of Object.values(hops)) list.sort((a, b) => a - b);
-  const pair = (list: number[]) => `p50 ${percentile(list, 50)} / p99 ${percentile(list, 99)} ms`;
+  const pair = (list: number[]) => (list.length === 0 ? 'none' : `p50 ${percentile(list, 50)} / p99 ${percentile(list, 99)} ms`);
   const delivered = (after.ingested - before.ingested) / (ms / 1_000);
   console.log(
     `  ${String(rate).padStart(6)} posts/s offered: ${delivered.toFixed(0)} posts/s counted; creation -> browser ` +
@@ -189,52 +197,67 @@ async function maximum(brokers: string, file: string, compression: Compression):
   return steady;
 }
 
-/** One of kafka-alone.ts's processes, and its next IPC message. */
+/**
+ * One of kafka-alone.ts's processes, and its next IPC message with `key`: rejected when it exits first or
+ * takes `ALONE_WAIT_MS`. Each promise is handled at once (a rejection waits for its `await`, never unhandled).
+ */
 function alone(args: string[]): { child: ChildProcess; next: <T>(key: string) => Promise<T> } {
   const child = fork(join(import.meta.dirname, 'kafka-alone.ts'), args, {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const next = <T>(key: string) =>
-    new Promise<T>((resolve, reject) => {
-      const onMessage = (message: Record<string, unknown>) => {
-        if (!(key in message)) return;
+  const next = <T>(key: string) => {
+    const message = new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => finish(new Error(`kafka-alone ${args[0]} did not say ${key} in ${ALONE_WAIT_MS} ms`)), ALONE_WAIT_MS);
+      const onMessage = (m: Record<string, unknown>) => (key in m ? finish(null, m as T) : undefined);
+      const onExit = (code: number | null) => finish(new Error(`kafka-alone ${args[0]} exited (${code}) before it said ${key}`));
+      const finish = (error: Error | null, value?: T) => {
+        clearTimeout(timer);
         child.off('message', onMessage);
         child.off('exit', onExit);
-        resolve(message as T);
+        if (error === null) resolve(value!);
+        else reject(error);
       };
-      const onExit = (code: number | null) => reject(new Error(`kafka-alone ${args[0]} exited (${code}) before it said ${key}`));
       child.on('message', onMessage);
       child.once('exit', onExit);
     });
+    message.catch(() => undefined);
+    return message;
+  };
   return { child, next };
 }
 
 /** kafkajs alone, sending and consuming the archive's events; returns its posts per second. */
-async function kafkajsAlone(brokers: string, file: string, compression: Compression, count: number): Promise<number> {
+async function kafkajsAlone(brokers: string, file: string, compression: Compression): Promise<number> {
   const topic = uniqueTopic(`bench-alone-${compression}`);
   const settings = { brokers: brokers.split(','), topic, clientId: 'bench-alone', partitions: 6, retentionHours: 48 };
   const admin = new Kafka({ clientId: 'bench-alone-admin', brokers: settings.brokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   await ensureTopics(admin, settings);
   await admin.disconnect();
-  const consumer = alone(['consume', brokers, topic, String(count)]);
-  await consumer.next('subscribed');
-  const done = consumer.next<{ first: number; firstBatch: number; last: number; cpuPercent: number }>('last');
   const sender = alone(['send', brokers, topic, compression, file]);
-  await sender.next('ready');
-  const start = Date.now();
-  const sent = sender.next<{ cpuPercent: number }>('sent');
-  sender.child.send({ go: true });
-  const { first, firstBatch, last, cpuPercent: consumerCpu } = await done;
-  const senderCpu = (await sent).cpuPercent;
-  const rate = spanRate(count - firstBatch, last - first);
-  console.log(
-    `         kafkajs alone: ${rate.toLocaleString('en')} posts/s consumed from the first to the last ` +
-      `(${count.toLocaleString('en')} in ${((last - start) / 1_000).toFixed(1)} s from the first send); sender ${senderCpu.toFixed(0)}% CPU, consumer ${consumerCpu.toFixed(0)}% CPU`,
-  );
-  for (const { child } of [sender, consumer]) if (child.exitCode === null) child.kill();
-  return rate;
+  const children = [sender.child];
+  try {
+    // The sender says how many events it made of the archive; the consumer waits for that many.
+    const { ready: count } = await sender.next<{ ready: number }>('ready');
+    const consumer = alone(['consume', brokers, topic, String(count)]);
+    children.push(consumer.child);
+    await consumer.next('subscribed');
+    const done = consumer.next<{ first: number; firstBatch: number; last: number; cpuPercent: number }>('last');
+    const sent = sender.next<{ cpuPercent: number }>('sent');
+    const start = Date.now();
+    sender.child.send({ go: true });
+    const { first, firstBatch, last, cpuPercent: consumerCpu } = await done;
+    const senderCpu = (await sent).cpuPercent;
+    const rate = spanRate(count - firstBatch, last - first);
+    console.log(
+      `         kafkajs alone: ${rate.toLocaleString('en')} posts/s consumed from the first to the last ` +
+        `(${count.toLocaleString('en')} in ${((last - start) / 1_000).toFixed(1)} s from the first send); sender ${senderCpu.toFixed(0)}% CPU, consumer ${consumerCpu.toFixed(0)}% CPU`,
+    );
+    return rate;
+  } finally {
+    for (const child of children) if (child.exitCode === null) child.kill();
+  }
 }
 
 export async function benchKafka(): Promise<void> {
@@ -256,7 +279,7 @@ export async function benchKafka(): Promise<void> {
     for (const compression of COMPRESSIONS_RUN) {
       const rate = await maximum(brokers, file, compression);
       rates[compression] = rate;
-      const ceiling = await kafkajsAlone(brokers, file, compression, ARCHIVE_POSTS);
+      const ceiling = await kafkajsAlone(brokers, file, compression);
       ratios.push(`${compression} ${(rate / ceiling).toFixed(2)}x`);
     }
     console.log(`  trendmap / kafkajs alone: ${ratios.join(', ')}`);

@@ -7,7 +7,7 @@ import { isCountryCode } from '../browser/countries';
 import { ConfigError } from './errors';
 import { checkSourceOptions, isStateFlag, readFlags } from './cli-flags';
 import { Secret } from './secret';
-import { COMPRESSIONS, DEFAULT_COMPRESSION, zstdWritable, type Compression } from './bus/compressions';
+import { COMPRESSIONS, DEFAULT_COMPRESSION, type Compression } from './bus/compressions';
 import { DEFAULT_MEMORY_BUDGET_BYTES, MIN_MEMORY_BUDGET_BYTES } from './memory-budget';
 import {
   nonEmpty,
@@ -347,15 +347,15 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
   };
 }
 
-/** KAFKA_COMPRESSION: one of COMPRESSIONS, and zstd only where this Node can write it. */
+/**
+ * KAFKA_COMPRESSION: one of COMPRESSIONS. Whether this Node can write zstd is checked where posts are
+ * published (`KafkaPublisher.start`): a map-server given the same setting writes none, and reads zstd anywhere.
+ */
 function parseCompression(raw: string | undefined): Compression {
   if (raw === undefined) return DEFAULTS.kafkaCompression;
   const name = raw.trim().toLowerCase();
   if (!(COMPRESSIONS as readonly string[]).includes(name)) {
     throw new ConfigError(`KAFKA_COMPRESSION must be one of ${COMPRESSIONS.join(', ')}; got "${raw}"`);
-  }
-  if (name === 'zstd' && !zstdWritable()) {
-    throw new ConfigError(`KAFKA_COMPRESSION=zstd needs Node 22.15 or later to write zstd (this is ${process.version}); choose lz4, snappy or gzip`);
   }
   return name as Compression;
 }

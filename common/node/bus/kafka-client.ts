@@ -7,7 +7,7 @@ import { Kafka, logLevel, type Admin, type ISocketFactory, type ITopicConfig, ty
 import type { Config } from '../config';
 import { LogThrottle } from '../log-throttle';
 import type { BusLog } from './bus-log';
-import { DEFAULT_COMPRESSION, type Compression } from './compressions';
+import type { Compression } from './compressions';
 import { installCodecs } from './kafka-codecs';
 import { statusTopic } from './producer-status-wire';
 
@@ -60,17 +60,20 @@ export interface ClientTuning {
   socketFactory?: ISocketFactory;
 }
 
-/** Whether this process has said which codec stands in for the native one it writes with. */
+/** Whether this process has said which codecs stand in for native ones. */
 let codecFallbackReported = false;
 
 export function createKafka(settings: KafkaSettings, log: BusLog, tuning: ClientTuning = {}): Kafka {
-  // Every client reads every codec; a JavaScript codec standing in for the one this side writes is said once.
+  // Every client reads every codec. A JavaScript codec standing in for a native one is said once a process,
+  // whether it writes with it or only reads (zstd's reader on an older Node is no surprise: not said).
   const codecs = installCodecs();
-  const compression = settings.compression ?? DEFAULT_COMPRESSION;
-  const writing = compression === 'none' || compression === 'gzip' ? null : codecs[compression];
-  if (writing?.fallbackReason && !codecFallbackReported && !tuning.quiet) {
+  if (!codecFallbackReported && !tuning.quiet) {
     codecFallbackReported = true;
-    log.warn(`kafka: ${compression} with ${writing.codec.name}: the native codec did not load (${writing.fallbackReason})`);
+    for (const name of ['snappy', 'lz4'] as const) {
+      const { codec, fallbackReason } = codecs[name];
+      if (fallbackReason !== null)
+        log.warn(`kafka: ${name} batches are read and written with ${codec.name}: the native codec did not load (${fallbackReason})`);
+    }
   }
   const throttle = new LogThrottle(REPEAT_LOG_MS);
   const toOurs: logCreator =

@@ -3,12 +3,18 @@ import { describe, expect, it } from 'vitest';
 import { CompressionCodecs, CompressionTypes } from 'kafkajs';
 import { zstdWritable } from './compressions';
 import { installCodecs, lz4Codec, snappyBlocks, snappyCodec, zstdCodec, type Load } from './kafka-codecs';
+import { KafkaPublisher } from './kafka-publisher';
+import { FRAME_FLAGS } from './lz4-frame';
 
 const require = createRequire(import.meta.url);
 
-/** A loader on which the native modules fail, as on a platform with no prebuilt binary. */
+/** A loader on which the native modules fail as napi-rs's loaders do: the reason is the error's cause. */
 const withoutNative: Load = (name) => {
-  if (name === 'snappy' || name === 'lz4-napi') throw new Error(`Cannot find module '@napi-rs/${name}-linux-x64-gnu'`);
+  if (name === 'snappy' || name === 'lz4-napi') {
+    throw new Error('Cannot find native binding. npm has a bug related to optional dependencies', {
+      cause: new Error(`Cannot find module '@napi-rs/${name}-linux-x64-gnu'`),
+    });
+  }
   return require(name);
 };
 
@@ -30,7 +36,32 @@ describe.each([
     expect(native.fallbackReason).toBeNull();
     expect(native.codec.name).toContain('(native)');
     expect(fallback.codec.name).toContain('(JavaScript)');
-    expect(fallback.fallbackReason).toMatch(/Cannot find module/);
+    expect(fallback.fallbackReason).toMatch(/Cannot find native binding.*: Cannot find module '@napi-rs/);
+  });
+
+  it('passes over a native module that loads but does not give back what it compressed', async () => {
+    // It compresses something else: its own reader takes that back without complaint, but not the sample.
+    const broken: Load = (name) => {
+      const module = require(name) as Record<string, (data: Buffer) => Buffer>;
+      if (name !== 'snappy' && name !== 'lz4-napi') return module;
+      return {
+        ...module,
+        compressSync: () => module.compressSync(Buffer.from('something else')),
+        compressFrameSync: () => module.compressFrameSync(Buffer.from('something else')),
+      };
+    };
+    const choice = codecOf(broken);
+    expect(choice.codec.name).toContain('(JavaScript)');
+    expect(choice.fallbackReason).toMatch(/^(snappy|lz4-napi): it did not give back what it compressed$/);
+    expect((await choice.codec.decompress(await choice.codec.compress(records))).equals(records)).toBe(true);
+  });
+
+  it('fails only when used, saying why, when no implementation loads', async () => {
+    const none = codecOf(() => {
+      throw new Error('no modules here');
+    });
+    await expect(none.codec.compress(records)).rejects.toThrow(/could be loaded .*no modules here/);
+    await expect(none.codec.decompress(records)).rejects.toThrow(/could be loaded/);
   });
 
   it('compresses, and both implementations read what either wrote: the same format on the wire', async () => {
@@ -42,6 +73,32 @@ describe.each([
       expect((await native.codec.decompress(written)).equals(records)).toBe(true);
       expect((await fallback.codec.decompress(written)).equals(records)).toBe(true);
     }
+  });
+});
+
+describe('lz4 frames as Kafka takes them', () => {
+  /** More than one 64 KB block, with repeats across the blocks that a dependent block would reference. */
+  const large = Buffer.concat([records, records, records, records, records, records, records]);
+
+  it('say their blocks are independent, from either writer (Kafka refuses a frame that does not)', async () => {
+    for (const { codec } of [lz4Codec(require), lz4Codec(withoutNative)]) {
+      const frame = await codec.compress(large);
+      expect(frame.readUInt32LE(0)).toBe(0x184d2204);
+      expect(frame[4] & 0x20).toBe(0x20);
+    }
+    expect(FRAME_FLAGS & 0x20).toBe(0x20);
+  });
+
+  it('written in JavaScript, are read block by block by the native reader and by lz4js', async () => {
+    expect(large.length).toBeGreaterThan(3 * 64 * 1024);
+    const frame = await lz4Codec(withoutNative).codec.compress(large);
+    expect(frame.length).toBeLessThan(large.length / 2);
+    expect((await lz4Codec(require).codec.decompress(frame)).equals(large)).toBe(true);
+    expect((await lz4Codec(withoutNative).codec.decompress(frame)).equals(large)).toBe(true);
+    // Incompressible input is stored: the size word's high bit, and the bytes as they are.
+    const noise = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 2_654_435_761) >>> 24));
+    const stored = await lz4Codec(withoutNative).codec.compress(noise);
+    expect((await lz4Codec(require).codec.decompress(stored)).equals(noise)).toBe(true);
   });
 });
 
@@ -97,6 +154,10 @@ describe('the zstd codec', () => {
 
   it.runIf(!zstdWritable())('refuses to write where zlib has no zstd, saying which Node can', async () => {
     await expect(zstdCodec(require).codec.compress(records)).rejects.toThrow(/Node 22.15 or later/);
+    // The publisher says so before it connects, as a mistake in the configuration (exit 2, no stack trace).
+    const settings = { brokers: ['127.0.0.1:1'], topic: 't', clientId: 'c', partitions: 1, retentionHours: 48, compression: 'zstd' as const };
+    const silent = { info: () => {}, warn: () => {}, error: () => {} };
+    expect(() => KafkaPublisher.start(settings, silent)).toThrow(/^KAFKA_COMPRESSION=zstd needs Node 22.15 or later/);
   });
 });
 

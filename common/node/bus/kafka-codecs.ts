@@ -7,12 +7,14 @@
  * - snappy: `snappy` (napi-rs, prebuilt for each platform), else `snappyjs` (JavaScript). Written as a raw
  *   snappy block, as kafkajs's own `kafkajs-snappy` and librdkafka write it; read raw or in the xerial framing
  *   that Kafka's Java client writes.
- * - lz4: the LZ4 frame format that Kafka's record batches use, from `lz4-napi` (napi-rs), else `lz4js`.
+ * - lz4: the LZ4 frame format that Kafka's record batches use (independent blocks), from `lz4-napi`
+ *   (napi-rs), else written from `lz4js`'s blocks (lz4-frame.ts) and read with `lz4js`.
  * - zstd: Node's own `zlib` where it has zstd (Node 22.15 and later); elsewhere read with `fzstd`
  *   (JavaScript) and not written (the configuration refuses it: `zstdWritable`).
  *
- * A native module that cannot load (no prebuilt binary for the platform, a libc it was not built for) leaves
- * the JavaScript one in its place: slower, but the same bytes on the wire. `installCodecs` says which is used.
+ * A native module that cannot load (no prebuilt binary for the platform, a libc it was not built for), or that
+ * loads but cannot round-trip a sample, leaves the JavaScript one in its place: slower, the same format on the
+ * wire. `installCodecs` says which is used, and why.
  *
  * `CompressionCodecs` is taken from the package's default export: Node's ESM loader does not find it among
  * kafkajs's named exports (it stops reading `module.exports` before it), so a named import fails at run time.
@@ -22,6 +24,7 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import kafkajs, { CompressionTypes } from 'kafkajs';
 import { zstdWritable, type Compression } from './compressions';
+import { writeLz4Frame, type Lz4Blocks } from './lz4-frame';
 
 export type { Compression } from './compressions';
 
@@ -55,6 +58,8 @@ export interface CodecChoice {
 interface SnappyNative {
   compress(data: Buffer): Promise<Buffer>;
   uncompress(data: Buffer, options: { asBuffer: true }): Promise<Buffer>;
+  compressSync(data: Buffer): Buffer;
+  uncompressSync(data: Buffer, options: { asBuffer: true }): Buffer;
 }
 interface SnappyJs {
   compress(data: Buffer): Buffer;
@@ -63,10 +68,13 @@ interface SnappyJs {
 interface Lz4Native {
   compressFrame(data: Buffer): Promise<Buffer>;
   decompressFrame(data: Buffer): Promise<Buffer>;
+  compressFrameSync(data: Buffer): Buffer;
+  decompressFrameSync(data: Buffer): Buffer;
 }
 interface Lz4Js {
-  compress(data: Uint8Array): Uint8Array;
-  decompress(data: Uint8Array): Uint8Array;
+  decompress: (data: Uint8Array) => Uint8Array;
+  compressBound: (length: number) => number;
+  compressBlock: (src: Uint8Array, dst: Uint8Array, start: number, length: number, hashTable: Uint32Array) => number;
 }
 interface ZstdZlib {
   zstdCompress: (data: Buffer, callback: (error: Error | null, result: Buffer) => void) => void;
@@ -78,17 +86,40 @@ interface Fzstd {
 
 const asBuffer = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 
-/** The first of `candidates` that loads, with the first one's error when another stands in for it. */
-function firstLoaded<T>(load: Load, candidates: Array<[string, (module: unknown) => T]>): { value: T; fallbackReason: string | null } {
+/** An error's first line, with its causes' (napi-rs loaders put the real reason, a libc or a path, there). */
+function reason(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error; e !== undefined && parts.length < 4; e = (e as { cause?: unknown }).cause) {
+    parts.push(String((e as Error)?.message ?? e).split('\n')[0]);
+  }
+  return parts.join(': ');
+}
+
+/** A sample every codec must give back as it was, before it is used: a module may load and still not work. */
+const SAMPLE = Buffer.from('{"v":1,"tags":["worldcup","worldcup","worldcup"],"cc":"FR"}'.repeat(8));
+
+/**
+ * The first of `candidates` that loads and round-trips `SAMPLE`, with the first one's failure when another
+ * stands in for it. When none does, a codec that fails when used, so that one broken codec costs only the
+ * batches that need it.
+ */
+function firstWorking(
+  load: Load,
+  compression: string,
+  candidates: Array<[string, (module: unknown) => Codec & { check: () => boolean }]>,
+): CodecChoice {
   let firstError: string | null = null;
   for (const [name, build] of candidates) {
     try {
-      return { value: build(load(name)), fallbackReason: firstError };
+      const { check, ...codec } = build(load(name));
+      if (!check()) throw new Error('it did not give back what it compressed');
+      return { codec, fallbackReason: firstError };
     } catch (error) {
-      firstError ??= `${name}: ${(error as Error).message.split('\n')[0]}`;
+      firstError ??= `${name}: ${reason(error)}`;
     }
   }
-  throw new Error(`no codec could be loaded (${firstError})`);
+  const failure = () => Promise.reject(new Error(`no ${compression} codec could be loaded (${firstError})`));
+  return { codec: { name: `none (${firstError})`, compress: failure, decompress: failure }, fallbackReason: firstError };
 }
 
 /** The 8-byte magic that opens a snappy batch in the xerial framing (Kafka's Java client writes it). */
@@ -111,58 +142,75 @@ export function snappyBlocks(data: Buffer): Buffer[] {
 }
 
 export function snappyCodec(load: Load): CodecChoice {
-  const { value, fallbackReason } = firstLoaded<{ name: string; compress: (d: Buffer) => Promise<Buffer>; block: (d: Buffer) => Promise<Buffer> }>(
-    load,
-    [
-      [
-        'snappy',
-        (m) => {
-          const native = m as SnappyNative;
-          return { name: 'snappy (native)', compress: (d) => native.compress(d), block: (d) => native.uncompress(d, { asBuffer: true }) };
-        },
-      ],
-      [
-        'snappyjs',
-        (m) => {
-          const js = m as SnappyJs;
-          return { name: 'snappyjs (JavaScript)', compress: async (d) => js.compress(d), block: async (d) => js.uncompress(d) };
-        },
-      ],
-    ],
-  );
-  return {
-    fallbackReason,
-    codec: {
-      name: value.name,
-      compress: value.compress,
-      async decompress(data) {
-        const blocks = snappyBlocks(data);
-        if (blocks.length === 1 && blocks[0] === data) return value.block(data);
-        return Buffer.concat(await Promise.all(blocks.map((block) => value.block(block))));
-      },
+  /** A codec from a raw block compressor and decompressor; it reads xerial framing too. */
+  const framed = (name: string, compress: (d: Buffer) => Promise<Buffer>, block: (d: Buffer) => Promise<Buffer>, check: () => boolean) => ({
+    name,
+    check,
+    compress,
+    async decompress(data: Buffer) {
+      const blocks = snappyBlocks(data);
+      if (blocks.length === 1 && blocks[0] === data) return block(data);
+      return Buffer.concat(await Promise.all(blocks.map(block)));
     },
-  };
+  });
+  return firstWorking(load, 'snappy', [
+    [
+      'snappy',
+      (m) => {
+        const native = m as SnappyNative;
+        return framed(
+          'snappy (native)',
+          (d) => native.compress(d),
+          (d) => native.uncompress(d, { asBuffer: true }),
+          () => native.uncompressSync(native.compressSync(SAMPLE), { asBuffer: true }).equals(SAMPLE),
+        );
+      },
+    ],
+    [
+      'snappyjs',
+      (m) => {
+        const js = m as SnappyJs;
+        return framed(
+          'snappyjs (JavaScript)',
+          async (d) => js.compress(d),
+          async (d) => js.uncompress(d),
+          () => js.uncompress(js.compress(SAMPLE)).equals(SAMPLE),
+        );
+      },
+    ],
+  ]);
 }
 
 export function lz4Codec(load: Load): CodecChoice {
-  const { value, fallbackReason } = firstLoaded<Codec>(load, [
+  return firstWorking(load, 'lz4', [
     [
       'lz4-napi',
       (m) => {
         const native = m as Lz4Native;
-        if (typeof native.compressFrame !== 'function') throw new Error('lz4-napi has no frame format');
-        return { name: 'lz4-napi (native)', compress: (d) => native.compressFrame(d), decompress: (d) => native.decompressFrame(d) };
+        return {
+          name: 'lz4-napi (native)',
+          compress: (d) => native.compressFrame(d),
+          decompress: (d) => native.decompressFrame(d),
+          check: () => native.decompressFrameSync(native.compressFrameSync(SAMPLE)).equals(SAMPLE),
+        };
       },
     ],
     [
       'lz4js',
       (m) => {
         const js = m as Lz4Js;
-        return { name: 'lz4js (JavaScript)', compress: async (d) => asBuffer(js.compress(d)), decompress: async (d) => asBuffer(js.decompress(d)) };
+        const { hash } = load('lz4js/xxh32') as { hash: Lz4Blocks['xxh32'] };
+        const blocks: Lz4Blocks = { compressBound: js.compressBound, compressBlock: js.compressBlock, xxh32: hash };
+        const compress = (d: Uint8Array) => writeLz4Frame(d, blocks);
+        return {
+          name: 'lz4js (JavaScript)',
+          compress: async (d) => compress(d),
+          decompress: async (d) => asBuffer(js.decompress(d)),
+          check: () => asBuffer(js.decompress(compress(SAMPLE))).equals(SAMPLE),
+        };
       },
     ],
   ]);
-  return { codec: value, fallbackReason };
 }
 
 export function zstdCodec(load: Load): CodecChoice {
@@ -193,8 +241,12 @@ let installed: InstalledCodecs | undefined;
  * first call's choices). kafkajs hands `compress` its record encoder and `decompress` the bytes.
  */
 export function installCodecs(load: Load = createRequire(import.meta.url)): InstalledCodecs {
-  if (installed) return installed;
-  const choices: InstalledCodecs = { snappy: snappyCodec(load), lz4: lz4Codec(load), zstd: zstdCodec(load) };
+  installed ??= registerCodecs({ snappy: snappyCodec(load), lz4: lz4Codec(load), zstd: zstdCodec(load) });
+  return installed;
+}
+
+/** Puts `choices` in kafkajs's place for each compression (`installCodecs`; a test may register others). */
+export function registerCodecs(choices: InstalledCodecs): InstalledCodecs {
   const register = (type: CompressionTypes, { codec }: CodecChoice) => {
     (kafkajs.CompressionCodecs as Record<number, () => unknown>)[type] = () => ({
       compress: (encoder: { buffer: Buffer }) => codec.compress(encoder.buffer),
@@ -204,6 +256,5 @@ export function installCodecs(load: Load = createRequire(import.meta.url)): Inst
   register(CompressionTypes.Snappy, choices.snappy);
   register(CompressionTypes.LZ4, choices.lz4);
   register(CompressionTypes.ZSTD, choices.zstd);
-  installed = choices;
   return choices;
 }

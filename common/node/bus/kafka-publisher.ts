@@ -18,7 +18,8 @@ import type { ProducerStatus } from '../../browser/api';
 import { encodeEvent } from '../event';
 import type { EventMessage, EventPublisher } from './bus';
 import { brokerProbe, createKafka, ensureTopics, RETRY, within, type BusLog, type KafkaSettings } from './kafka-client';
-import { DEFAULT_COMPRESSION } from './compressions';
+import { ConfigError } from '../errors';
+import { DEFAULT_COMPRESSION, zstdWritable } from './compressions';
 import { COMPRESSION_TYPES } from './kafka-codecs';
 import { connectWithBackoff } from './kafka-connect';
 import { encodeStatus, statusTopic } from './producer-status-wire';
@@ -87,9 +88,15 @@ export class KafkaPublisher implements EventPublisher {
   /**
    * Starts connecting (creating the topic when missing) and returns at once; `publish` waits for the
    * connection. `reportConnecting: false` leaves it to another adapter of the process to say that the
-   * brokers cannot be reached (the map-server's, in `npm start`), so the log says it once.
+   * brokers cannot be reached (the map-server's, in `npm start`), so the log says it once. Throws a
+   * `ConfigError` for zstd on a Node that cannot write it (before 22.15), before it connects.
    */
   static start(settings: KafkaSettings, log: BusLog, options: { reportConnecting?: boolean } = {}): KafkaPublisher {
+    if (settings.compression === 'zstd' && !zstdWritable()) {
+      throw new ConfigError(
+        `KAFKA_COMPRESSION=zstd needs Node 22.15 or later to write zstd (this is ${process.version}); choose lz4, snappy or gzip`,
+      );
+    }
     return new KafkaPublisher(settings, log, options.reportConnecting ?? true);
   }
 

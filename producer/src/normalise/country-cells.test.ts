@@ -42,6 +42,23 @@ describe('CountryCells', () => {
     expect(cells.crossedAt(1, 3)).toBe(false); // far off the line
   });
 
+  it('looks up every point outside the world, or not a number, and caches none of them', () => {
+    const cells = new CountryCells([]);
+    let asked = 0;
+    const lookup = () => ((asked += 1), 'XX');
+    for (const [lon, lat] of [
+      [200, 66],
+      [200, 66],
+      [-180.5, 0],
+      [0, 90.5],
+      [0, -91],
+      [Number.NaN, 0],
+      [0, Number.NaN],
+    ])
+      expect(cells.countryAt(lon, lat, lookup)).toBe('XX');
+    expect(asked).toBe(7);
+  });
+
   it('keeps the world’s edges in range: 180° and 90° are the last column and row', () => {
     const cells = new CountryCells([]);
     let asked = 0;

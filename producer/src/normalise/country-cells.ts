@@ -23,13 +23,15 @@ const ROWS = Math.round(180 / CELL_DEGREES);
 const UNKNOWN = 0;
 const NO_COUNTRY = 1;
 
-/** Column and row of a point, or -1 outside the world (a planar copy of a border may reach past ±180). */
+/**
+ * The cell of a point, or -1 outside the world (or not a number): such points are always looked up. The
+ * world's eastern and northern edges (180°, 90°) belong to the last column and row.
+ */
 function cellOf(lon: number, lat: number): number {
-  const column = Math.floor((lon + 180) / CELL_DEGREES);
-  const row = Math.floor((lat + 90) / CELL_DEGREES);
-  if (column < 0 || row < 0) return -1;
-  // The world's eastern and northern edges (180°, 90°) belong to the last column and row.
-  return Math.min(row, ROWS - 1) * COLUMNS + Math.min(column, COLUMNS - 1);
+  if (!(lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90)) return -1;
+  const column = Math.min(Math.floor((lon + 180) / CELL_DEGREES), COLUMNS - 1);
+  const row = Math.min(Math.floor((lat + 90) / CELL_DEGREES), ROWS - 1);
+  return row * COLUMNS + column;
 }
 
 export class CountryCells {
