@@ -8,7 +8,12 @@
  * - Memory: a large archive (REPLAY_BENCH_RSS_MB, default 1024 MB of `.jsonl` in a Twitter-Stream-Grab
  *   layout) replayed by `npm start` with `--speed max`; the process's RSS is sampled every second.
  *
- * REPLAY_BENCH_PARTS=memory (or throughput) runs one part only.
+ * - Lean (issue 14): REPLAY_BENCH_LINES all-accepted v2 posts as `.jsonl`; `JSON.parse` alone over the file's
+ *   lines beside the embedded replay of the file, timed from the first read until the map-server has counted
+ *   every post, and the ratio of their rates (the aim: the replay at 0.5x `JSON.parse` or more). Also
+ *   `normaliseLine` alone over the same lines, to show where the time goes.
+ *
+ * REPLAY_BENCH_PARTS=memory (or throughput, or lean) runs one part only.
  *
  * Lines are X API v2 envelopes from the synthetic world (`archive-lines.ts`), mixed like a real sample
  * stream: 30% posts with a place, 60% posts without (skipped `no_location`), 10% delete notices. Timestamps
@@ -24,6 +29,10 @@ import { createGzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import { parseConfig } from '../common/node/config';
 import { startEmbedded } from '../app/embedded';
+import { normaliseLine } from '../producer/src/normalise/normalise';
+import { createCountryLookup } from '../producer/src/normalise/country-lookup';
+import { isReplaySource } from '../producer/src/sources/replay';
+import { percentile } from './percentile';
 import { startTestBroker, type TestBroker } from '../scripts/kafka-test-broker';
 import { freePort, health, runService, stopServices, uniqueTopic, until } from '../test/kafka/services';
 import { logMessages, SUMMARY_LOG_ENV } from './log-messages';
@@ -44,8 +53,12 @@ const THROUGHPUT_SPAN_MS = 3_600_000;
 /** Lines per file of the memory archive: about a minute of a sample stream, like the Stream Grab's files. */
 const LINES_PER_FILE = 50_000;
 const RSS_SAMPLE_MS = 1_000;
-/** Which parts to run: `throughput`, `memory` or both (the default), comma-separated. */
-const PARTS = new Set((process.env.REPLAY_BENCH_PARTS ?? 'throughput,memory').split(',').map((p) => p.trim()));
+/** Which parts to run: `throughput`, `memory`, `lean`, comma-separated; by default all three. */
+const PARTS = new Set((process.env.REPLAY_BENCH_PARTS ?? 'throughput,memory,lean').split(',').map((p) => p.trim()));
+/** Passes of `JSON.parse` and of `normaliseLine` over the lean file's lines; the best and the median are printed. */
+const LEAN_PASSES = 5;
+/** Embedded replays of the lean file, each in a fresh server (the same process: the code is warm after the first). */
+const LEAN_RUNS = 3;
 
 const perS = (n: number, ms: number) => Math.round(n / (ms / 1_000)).toLocaleString('en-US');
 
@@ -58,6 +71,80 @@ async function embeddedRun(file: string): Promise<{ ms: number; read: number; ac
   const ms = performance.now() - start;
   await embedded.close();
   return { ms, read: stats.read, accepted: stats.accepted };
+}
+
+/**
+ * One embedded replay of `file`: from the replay's first read until the producer is done and the map-server
+ * has counted every post it read (on the in-process bus delivery is synchronous, so by then it has; checked).
+ * `startMs`: the server's and producer's start-up, before the first read, which a longer file would not repeat.
+ */
+async function leanRun(file: string): Promise<{ ms: number; startMs: number; read: number; counted: number }> {
+  const parsed = parseConfig(['--source', 'replay', '--file', file, '--speed', 'max'], { PORT: '0', LOG_LEVEL: 'silent', TILE_URL: '' });
+  if (parsed.help) throw new Error('unexpected help');
+  const begin = Date.now();
+  const embedded = await startEmbedded(parsed.config, { staticDir: null });
+  const stats = await embedded.producer.done;
+  const { engine } = embedded.server;
+  const counted = engine.acceptedCount + Object.values(engine.skips()).reduce((sum, n) => sum + n, 0);
+  const end = Date.now();
+  const source = embedded.producer.source;
+  const firstRead = isReplaySource(source) ? (source.progress.startedAt ?? begin) : begin;
+  await embedded.close();
+  if (counted !== stats.read) throw new Error(`the map-server counted ${counted} of ${stats.read} posts read`);
+  return { ms: end - firstRead, startMs: firstRead - begin, read: stats.read, counted: engine.acceptedCount };
+}
+
+/** Best and median lines/s of `passes` passes of `each` over `lines`, after one pass to warm up. */
+function passRates(lines: readonly string[], passes: number, each: (line: string) => unknown): { best: number; median: number } {
+  for (const line of lines) each(line);
+  const rates: number[] = [];
+  for (let pass = 0; pass < passes; pass += 1) {
+    globalThis.gc?.();
+    const start = performance.now();
+    for (const line of lines) each(line);
+    rates.push(lines.length / ((performance.now() - start) / 1_000));
+  }
+  rates.sort((a, b) => a - b);
+  return { best: rates[rates.length - 1], median: percentile(rates, 50) };
+}
+
+async function lean(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'trendmap-bench-lean-'));
+  try {
+    const file = join(dir, 'accepted.jsonl');
+    const bytes = await writeLines(file, templates('placed'), 0, LINES, LINES, THROUGHPUT_SPAN_MS);
+    const lines = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '');
+    console.log(`replay lean: ${LINES.toLocaleString('en-US')} all-accepted v2 posts, ${megabytes(bytes)} of .jsonl`);
+    const parse = passRates(lines, LEAN_PASSES, (line) => JSON.parse(line));
+    const rate = (n: number) => Math.round(n).toLocaleString('en-US');
+    console.log(
+      `  JSON.parse alone:    best ${rate(parse.best).padStart(9)} lines/s, median ${rate(parse.median).padStart(9)} (${LEAN_PASSES} passes over the file's lines)`,
+    );
+    const lookup = createCountryLookup();
+    const normalise = passRates(lines, LEAN_PASSES, (line) => normaliseLine(line, lookup));
+    console.log(`  normaliseLine alone: best ${rate(normalise.best).padStart(9)} lines/s, median ${rate(normalise.median).padStart(9)}`);
+    const runs: number[] = [];
+    for (let run = 0; run < LEAN_RUNS; run += 1) {
+      globalThis.gc?.();
+      const { ms, startMs, read, counted } = await leanRun(file);
+      runs.push(read / (ms / 1_000));
+      console.log(
+        `  embedded replay ${run + 1}:   ${(ms / 1_000).toFixed(2)} s from the first read to ${counted.toLocaleString('en-US')} counted: ` +
+          `${rate(read / (ms / 1_000)).padStart(9)} lines/s (start-up before it ${startMs} ms)`,
+      );
+    }
+    runs.sort((a, b) => a - b);
+    const best = runs[runs.length - 1];
+    const median = percentile(runs, 50);
+    console.log(
+      `  embedded / JSON.parse: best ${(best / parse.best).toFixed(2)}x (${rate(best)} / ${rate(parse.best)} lines/s), ` +
+        `median ${(median / parse.median).toFixed(2)}x (${rate(median)} / ${rate(parse.median)})`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function kafkaRun(brokers: string, file: string, accepted: number): Promise<{ ms: number; producerMs: number; ingested: number }> {
@@ -192,6 +279,9 @@ async function peakRss(pool: Template[]): Promise<void> {
 }
 
 export async function benchReplay(): Promise<void> {
+  // In this process, from the sources, like `embeddedRun`: it needs no build.
+  if (PARTS.has('lean')) await lean();
+  if (!PARTS.has('throughput') && !PARTS.has('memory')) return;
   // The services and the memory run use the built entry points, as `npm start` and `npm run producer` do.
   spawnSync(process.execPath, ['scripts/ensure-build.mjs'], { cwd: root, stdio: 'inherit' });
   const pool = templates();
