@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LINE_TOO_LONG, LineSplitter } from './line-splitter';
 
@@ -54,5 +55,33 @@ describe('LineSplitter', () => {
     expect(splitter.push(Buffer.from('done\npart'))).toEqual(['done']);
     splitter.discard();
     expect(splitter.end()).toEqual([]);
+  });
+
+  it('gives every line exactly as decoding its bytes alone would, however the bytes are cut into chunks', () => {
+    // Newlines, carriage returns, ASCII, and the pieces of valid and invalid UTF-8 sequences ("€", "😀", a lone 0xFF).
+    const byte = fc.constantFrom(0x0a, 0x0d, 0x61, 0x7b, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80, 0xff);
+    const input = fc.record({
+      bytes: fc.array(byte, { maxLength: 120 }),
+      cuts: fc.array(fc.nat(120), { maxLength: 6 }),
+      max: fc.integer({ min: 1, max: 12 }),
+    });
+    fc.assert(
+      fc.property(input, ({ bytes, cuts, max }) => {
+        const all = Buffer.from(bytes);
+        const at = [...new Set(cuts.map((cut) => Math.min(cut, all.length)))].sort((a, b) => a - b);
+        const chunks = [0, ...at].map((from, i) => all.subarray(from, i < at.length ? at[i] : all.length));
+        // Each line alone: its bytes up to the '\n' (a last one without it, when not empty), the '\r' dropped.
+        const pieces: Buffer[] = [];
+        for (let from = 0, end = all.indexOf(0x0a); from < all.length; end = all.indexOf(0x0a, from)) {
+          pieces.push(all.subarray(from, end === -1 ? all.length : end));
+          from = end === -1 ? all.length : end + 1;
+        }
+        const expected = pieces.map((piece) =>
+          piece.length > max ? LINE_TOO_LONG : piece.toString('utf8', 0, piece.at(-1) === 0x0d ? piece.length - 1 : piece.length),
+        );
+        expect(split(chunks, max)).toEqual(expected);
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });
