@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkedEvent, checkEvent, decodeEvent, encodeEvent, EVENT_LIMITS, type GeoEvent } from './event';
+import { ruledTags } from './hashtag';
 
 const valid: GeoEvent = {
   v: 1,
@@ -65,5 +66,19 @@ describe('event contract', () => {
     expect(() => ((event as GeoEvent).display[0] = 'x')).toThrow(TypeError);
     expect(() => ((event as GeoEvent).lat = 0)).toThrow(TypeError);
     expect(event).toEqual(valid);
+  });
+
+  it('checks the rest of an event whose tags were ruled where they were made, and any other tags in full', () => {
+    const ruled = (tags: string[], display: string[]) => {
+      ruledTags(tags, display);
+      return { tags, display };
+    };
+    expect(checkEvent({ ...valid, ...ruled(['東京', 'ai'], ['東京', 'AI']) }).ok).toBe(true);
+    // Ruled tags spare only the hashtag rule: the schema and the pairing are still checked.
+    expect(checkEvent({ ...valid, ...ruled(['東京', 'ai'], ['東京', 'AI']), lon: 200 })).toMatchObject({ ok: false, error: /\/lon/ });
+    expect(checkEvent({ ...valid, ...ruled(['東京', 'ai'], ['東京']) })).toMatchObject({ ok: false, error: /one entry per tag/ });
+    // The same tags in lists not ruled (a copy, or read from the wire) go through the rule.
+    const { tags, display } = ruled(['x</textarea>'], ['x</textarea>']);
+    expect(checkEvent({ ...valid, tags: [...tags], display: [...display] })).toMatchObject({ ok: false, error: /not a hashtag/ });
   });
 });

@@ -5,7 +5,7 @@
  */
 import Type, { type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
-import { checkHashtag } from './hashtag';
+import { areRuledTags, checkHashtag } from './hashtag';
 import { MAX_TAG_LENGTH } from '../browser/tag-key';
 import { POST_LIMITS } from '../browser/api-constants';
 
@@ -79,6 +79,9 @@ export function checkEvent(value: unknown): DecodeResult {
   if (value.display.length !== value.tags.length) {
     return { ok: false, error: '/display must have one entry per tag' };
   }
+  // Tags the normaliser took through the rule itself and froze (`ruledTags`) are distinct and pass it: in one
+  // process the event it made is checked here with those very lists, which cannot have changed since.
+  if (areRuledTags(value.tags, value.display)) return { ok: true, event: value };
   if (new Set(value.tags).size !== value.tags.length) return { ok: false, error: '/tags must be distinct' };
   // The rule the producer applies, applied again: a producer of another version, or anything else writing
   // to the topic, must not put a tag on the map that is not a hashtag or cannot be followed.

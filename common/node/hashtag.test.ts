@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import twitter from 'twitter-text';
-import { checkHashtag, isHashtag } from './hashtag';
+import { areRuledTags, checkHashtag, isHashtag, ruledTags } from './hashtag';
 import { parseTagParam, tagKey } from '../browser/tag-key';
 import { hashtagCandidate, hashtagText as text } from '../../test/hashtag-text';
 
@@ -131,5 +131,20 @@ describe('checkHashtag', () => {
       { numRuns: 5_000 },
     );
     expect(passed).toBeGreaterThan(1_000);
+  });
+});
+
+describe('ruledTags', () => {
+  it('freezes a pair of lists and knows that very pair again, not a copy nor another pairing', () => {
+    const tags = ['ai', '東京'];
+    const display = ['AI', '東京'];
+    expect(areRuledTags(tags, display)).toBe(false);
+    ruledTags(tags, display);
+    expect(Object.isFrozen(tags) && Object.isFrozen(display)).toBe(true);
+    expect(() => tags.push('more')).toThrow(TypeError);
+    expect(areRuledTags(tags, display)).toBe(true);
+    expect(areRuledTags([...tags], display)).toBe(false);
+    expect(areRuledTags(tags, [...display])).toBe(false);
+    expect(areRuledTags(display, tags)).toBe(false);
   });
 });

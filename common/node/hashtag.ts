@@ -52,3 +52,27 @@ export function checkHashtag(tag: string): HashtagCheck {
   if (!isFollowableKey(key)) return INVALID;
   return { ok: true, key };
 }
+
+/**
+ * Where a list of keys that went through `checkHashtag` where it was made holds its spellings (`ruledTags`): a
+ * property under a symbol private to this module, not enumerable, so that JSON, structuredClone and equality
+ * in tests do not see it. Cheaper to set and read than a WeakMap entry (about 0.5 µs a post, issue 14).
+ */
+const RULED = Symbol('ruled spellings');
+
+/**
+ * Freezes the keys and spellings the caller has just taken through `checkHashtag` (each spelling `display[i]`
+ * passed, with `tags[i]` its key, the keys distinct), and marks them as such: `checkEvent` then need not take
+ * the same tags through the rule a second time (about 0.3 µs a tag and a Set a post, issue 14). Frozen, they
+ * can never hold anything but what passed. Only for lists built that way: the mark is the caller's word.
+ */
+export function ruledTags(tags: string[], display: string[]): void {
+  Object.defineProperty(tags, RULED, { value: display });
+  Object.freeze(tags);
+  Object.freeze(display);
+}
+
+/** Whether `tags` and `display` are a pair `ruledTags` marked (frozen since, so still as they passed). */
+export function areRuledTags(tags: readonly string[], display: readonly string[]): boolean {
+  return (tags as { [RULED]?: readonly string[] })[RULED] === display;
+}

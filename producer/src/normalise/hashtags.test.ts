@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import twitter from 'twitter-text';
 import { tagKey } from '../../../common/browser/tag-key';
 import { hashtags, hashtagsInText } from './hashtags';
+import { areRuledTags, checkHashtag } from '../../../common/node/hashtag';
 import { hashtagText } from '../../../test/hashtag-text';
 
 describe('hashtagsInText (twitter-text)', () => {
@@ -67,6 +68,19 @@ describe('hashtags', () => {
   it('counts a key once, keeping the first spelling', () => {
     expect(hashtags(['AI', 'ai', 'ＡＩ'], undefined)).toEqual({ tags: ['ai'], display: ['AI'], dropped: null });
     expect(hashtags(['ＡＩ', 'AI'], undefined)).toEqual({ tags: ['ai'], display: ['ＡＩ'], dropped: null });
+  });
+
+  it('hands its lists frozen and ruled, each spelling passing the rule with its key, the keys distinct', () => {
+    fc.assert(
+      fc.property(hashtagText, (t) => {
+        const { tags, display } = hashtags(undefined, t);
+        expect(areRuledTags(tags, display)).toBe(true);
+        expect(Object.isFrozen(tags) && Object.isFrozen(display)).toBe(true);
+        expect(new Set(tags).size).toBe(tags.length);
+        expect(display.map((spelling) => checkHashtag(spelling))).toEqual(tags.map((key) => ({ ok: true, key })));
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it('keeps order of first appearance, with parallel display', () => {

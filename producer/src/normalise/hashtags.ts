@@ -5,10 +5,13 @@
  */
 import twitter from 'twitter-text';
 import { EVENT_LIMITS } from '../../../common/node/event';
-import { checkHashtag } from '../../../common/node/hashtag';
+import { checkHashtag, ruledTags } from '../../../common/node/hashtag';
 import type { TagDropCounts, TagDropReason } from '../../../common/browser/skip-reasons';
 
-/** A post's distinct hashtags: grouping keys and, index for index, the first original spelling of each. */
+/**
+ * A post's distinct hashtags: grouping keys and, index for index, the first original spelling of each. Both
+ * lists are frozen (`ruledTags`).
+ */
 export interface Hashtags {
   tags: string[];
   display: string[];
@@ -74,6 +77,8 @@ export function hashtags(entityTags: readonly unknown[] | undefined, text: strin
     tags.push(checked.key);
     display.push(original);
   }
+  // Frozen and recorded as ruled: the event's check need not take them through `checkHashtag` again.
+  ruledTags(tags, display);
   return { tags, display, dropped };
 }
 
