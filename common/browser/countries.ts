@@ -22,9 +22,18 @@ const UNCODED_BORDERS: Record<string, string | null> = {
 /** Kosovo has a user-assigned code that ISO lists do not carry. */
 const EXTRA_NAMES: Record<string, string> = { XK: 'Kosovo' };
 
+/**
+ * `isCountryCode`'s answers by code, kept: naming a country searches the ISO package's tables (about 0.4 µs,
+ * and the normaliser asks once a post), and there are at most 26 × 26 codes to keep.
+ */
+const knownCodes = new Map<string, boolean>();
+
 /** True for an ISO 3166-1 alpha-2 code (upper case) of a country we can name. */
 export function isCountryCode(code: string): boolean {
-  return /^[A-Z]{2}$/.test(code) && countryName(code) !== undefined;
+  if (!/^[A-Z]{2}$/.test(code)) return false;
+  let known = knownCodes.get(code);
+  if (known === undefined) knownCodes.set(code, (known = countryName(code) !== undefined));
+  return known;
 }
 
 /**

@@ -2,6 +2,7 @@
  * `normaliseLine` and `normalisePost` field by field: ids, timestamps, locations, country, the order of
  * skips, and the event's fields. The fixture files, hostile input and the replay sample have files of their own.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EVENT_VERSION } from '../../../common/node/event';
 import type { CountryLookup } from './country-lookup';
@@ -95,6 +96,41 @@ describe('normalisePost', () => {
       const id = ((BigInt(Date.UTC(2014, 5, 12, 19, 0, 7, 250)) - 1288834974657n) << 22n) | 12345n;
       expect(ts({ created_at: undefined, id_str: id.toString() })).toBe(Date.UTC(2014, 5, 12, 19, 0, 7, 250));
       expect(ts({ created_at: undefined, id_str: '29700859247' })).toBe(1288834974657 + 7081);
+    });
+
+    it('reads any ISO created_at as building the Date and reading it back does, refusing what Date.UTC would roll over', () => {
+      // What the normaliser did before it checked dates by arithmetic: the reference the fast path must agree with.
+      const reference = (y: number, mo: number, d: number, h: number, mi: number, sec: number, ms: number, offsetMin: number) => {
+        if (h > 23 || mi > 59 || sec > 60 || offsetMin < -24 * 60 || offsetMin > 24 * 60) return undefined;
+        const date = new Date(Date.UTC(y, mo, d, h, mi, Math.min(sec, 59), ms));
+        if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo || date.getUTCDate() !== d) return undefined;
+        const time = date.getTime() - offsetMin * 60_000;
+        return Number.isSafeInteger(time) && time >= 0 && time <= 8.64e15 ? time : undefined;
+      };
+      const two = fc.integer({ min: 0, max: 99 });
+      // Years around the edges that matter (below 100, leap centuries) and any other; days and months out of range too.
+      const year = fc.oneof(fc.integer({ min: 0, max: 9999 }), fc.constantFrom(0, 99, 100, 1900, 1970, 2000, 2023, 2024, 2100, 9999));
+      const time = fc.tuple(year, two, two, two, two, two, fc.integer({ min: 0, max: 999 }), fc.boolean(), two, two);
+      fc.assert(
+        fc.property(time, ([y, month, d, h, mi, sec, ms, west, oh, om]) => {
+          const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+          const created_at = `${pad(y, 4)}-${pad(month)}-${pad(d)}T${pad(h)}:${pad(mi)}:${pad(sec)}.${pad(ms, 3)}${west ? '-' : '+'}${pad(oh)}:${pad(om)}`;
+          const expected = reference(y, month - 1, d, h, mi, sec, ms, (west ? -1 : 1) * (oh * 60 + om));
+          const result = normalisePost(envelope({ created_at, id: '20' }), lookup);
+          expect(result.ok ? result.event.ts : undefined, created_at).toBe(expected);
+        }),
+        { numRuns: 20_000 },
+      );
+      // Leap days, where a slip would show.
+      for (const [day, ok] of [
+        ['2024-02-29', true],
+        ['2023-02-29', false],
+        ['2000-02-29', true],
+        ['1900-02-29', false],
+        ['2100-02-29', false],
+      ] as const) {
+        expect(normalisePost(envelope({ created_at: `${day}T00:00:00Z`, id: '20' }), lookup).ok, day).toBe(ok);
+      }
     });
 
     it('gives up on a pre-snowflake id with no time', () => {

@@ -221,6 +221,12 @@ const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9})
 /** A creation time in either API's format, in ms; undefined when it is not one or names no real moment. */
 function parseCreatedAt(value: unknown): number | undefined {
   if (typeof value !== 'string') return undefined;
+  // v2's times start with a digit and v1.1's with a letter: each string is tried against the one pattern it can match.
+  const first = value.charCodeAt(0);
+  return first >= 0x30 && first <= 0x39 ? parseIsoTime(value) : parseV1Time(value);
+}
+
+function parseV1Time(value: string): number | undefined {
   const v1 = V1_TIME.exec(value);
   if (v1) {
     const [, mon, day, h, m, s, sign, oh, om, year] = v1;
@@ -229,6 +235,10 @@ function parseCreatedAt(value: unknown): number | undefined {
     const offset = (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om));
     return utc(Number(year), month, Number(day), Number(h), Number(m), Number(s), 0, offset);
   }
+  return undefined;
+}
+
+function parseIsoTime(value: string): number | undefined {
   const iso = ISO_TIME.exec(value);
   if (iso) {
     const [, year, month, day, h, m, s, fraction, zone, sign, oh, om] = iso;
@@ -239,12 +249,23 @@ function parseCreatedAt(value: unknown): number | undefined {
   return undefined;
 }
 
-/** Date.UTC, refusing what it would quietly roll over (February 30th, 25 o'clock) and pre-1970 times. */
+/** Days in each month of a common year (the proleptic Gregorian calendar, as Date counts). */
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Date.UTC, refusing what it would quietly roll over (February 30th, month 13, 25 o'clock), a year below 100
+ * (which it reads as 19xx), and pre-1970 times. The date is checked by the calendar's arithmetic rather than
+ * by building a Date and reading it back: the same answers, without a Date a post.
+ */
 function utc(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, offsetMin: number) {
   if (h > 23 || mi > 59 || s > 60 || offsetMin < -24 * 60 || offsetMin > 24 * 60) return undefined;
-  const date = new Date(Date.UTC(y, mo, d, h, mi, Math.min(s, 59), ms));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo || date.getUTCDate() !== d) return undefined;
-  return validTime(date.getTime() - offsetMin * 60_000);
+  if (y < 100 || mo < 0 || mo > 11 || d < 1 || d > monthDays(y, mo)) return undefined;
+  return validTime(Date.UTC(y, mo, d, h, mi, Math.min(s, 59), ms) - offsetMin * 60_000);
+}
+
+function monthDays(y: number, mo: number): number {
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  return mo === 1 && leap ? 29 : MONTH_DAYS[mo];
 }
 
 /** v1.1 `timestamp_ms`: ms since the epoch, as a string of digits (or, from other tools, a number). */
@@ -263,8 +284,12 @@ function validTime(ms: number): number | undefined {
   return Number.isSafeInteger(ms) && ms >= 0 && ms <= 8.64e15 ? ms : undefined;
 }
 
-/** Both APIs escape `&`, `<` and `>` in post text; events carry plain text, so they are unescaped once. */
+/**
+ * Both APIs escape `&`, `<` and `>` in post text; events carry plain text, so they are unescaped once. A text
+ * without `&` has nothing to unescape: it is returned as it is, without running the pattern (most posts).
+ */
 function unescapeHtml(text: string): string {
+  if (!text.includes('&')) return text;
   return text.replace(/&(amp|lt|gt);/g, (_, name: string) => (name === 'amp' ? '&' : name === 'lt' ? '<' : '>'));
 }
 
