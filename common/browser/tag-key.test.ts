@@ -8,6 +8,7 @@ describe('tagKey', () => {
     expect(tagKey('ＡＩ')).toBe('ai');
     expect(tagKey('WorldCup')).toBe('worldcup');
     expect(tagKey('İstanbul')).toBe('i̇stanbul');
+    expect(tagKey('ªµ½')).toBe('aμ1⁄2');
     expect(tagKey('東京')).toBe('東京');
   });
 
@@ -15,6 +16,23 @@ describe('tagKey', () => {
     expect(tagKey('ｻｯｶｰ')).toBe('サッカー'); // half-width katakana
     expect(tagKey('ﬁnance')).toBe('finance'); // ligature
     expect(tagKey('Fe\u0302te')).toBe('f\u00eate'); // decomposed ê composes
+  });
+
+  it('is NFKC, lower case, NFKC for any tag, ASCII or not (fast-check)', () => {
+    const full = (tag: string) => tag.normalize('NFKC').toLowerCase().normalize('NFKC');
+    const ascii = fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((code) => String.fromCharCode(code)) });
+    // ASCII with one other character somewhere (often just past ASCII: ª, µ, ½, İ fold): the ASCII path must not take it.
+    const other = fc.oneof(
+      fc.integer({ min: 0x80, max: 0x2ff }).map((code) => String.fromCharCode(code)),
+      fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+    );
+    const almost = fc.tuple(ascii, other, ascii).map(([a, one, b]) => a + one + b);
+    fc.assert(
+      fc.property(fc.oneof(ascii, almost, fc.string({ unit: 'binary' })), (tag) => {
+        expect(tagKey(tag)).toBe(full(tag));
+      }),
+      { numRuns: 5_000 },
+    );
   });
 
   it('leaves scripts without case alone', () => {

@@ -6,8 +6,13 @@
  * `ẗ`): so a key is its own key, `#T̈` and `#ẗ` are one trend, and a link built from a key finds it.
  */
 export function tagKey(tag: string): string {
+  // ASCII is its own NFKC, and lower case keeps it ASCII: most tags need only the case folded (about 0.2 µs
+  // a tag less than the two normalisations, which the normaliser and the event check pay on every tag).
+  if (ASCII.test(tag)) return tag.toLowerCase();
   return tag.normalize('NFKC').toLowerCase().normalize('NFKC');
 }
+
+const ASCII = /^[\0-\x7f]*$/;
 
 /** Longest tag accepted anywhere, in UTF-16 units, as written and as a key (the event contract's `maxTagLength`). */
 export const MAX_TAG_LENGTH = 140;

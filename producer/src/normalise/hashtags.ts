@@ -33,7 +33,9 @@ const LONG_RUN = new RegExp(`\\S{${MAX_RUN_LENGTH + 1},}`, 'g');
  * URL's `#fragment` are not one.
  */
 export function hashtagsInText(text: string): string[] {
-  const scanned = text.replace(LONG_RUN, (run) => run.slice(0, MAX_RUN_LENGTH)).slice(0, MAX_SCAN_LENGTH);
+  // A text no longer than a run may be has no run to cut (nor anything past MAX_SCAN_LENGTH): it is scanned
+  // as it is, without running LONG_RUN over it (about 0.8 µs a post's text, issue 14).
+  const scanned = text.length <= MAX_RUN_LENGTH ? text : text.replace(LONG_RUN, (run) => run.slice(0, MAX_RUN_LENGTH)).slice(0, MAX_SCAN_LENGTH);
   try {
     return twitter.extractHashtags(scanned);
   } catch {
