@@ -177,7 +177,10 @@ export class PostCounts implements TrendSources, TagRegionSources {
 
   /** The ids of a post's tags, interned (new keys get an id; each spelling counts toward its display form). */
   intern(event: GeoEvent): number[] {
-    return event.tags.map((key, i) => this.dictionary.intern(key, event.display[i]));
+    // A loop, not map: its closure would be allocated for every post.
+    const ids: number[] = [];
+    for (let i = 0; i < event.tags.length; i += 1) ids.push(this.dictionary.intern(event.tags[i], event.display[i]));
+    return ids;
   }
 
   /** Counts one post with its interned tags everywhere; false (nothing counted) when it is stale. */

@@ -11,9 +11,20 @@ import { tileLat, tileLon, tileRange, tileX, tileY } from '../tiles';
 /** The tile level of history's cells: the level the world and continent views' labels are counted at. */
 export const CELL_LEVEL = 6;
 
+/** Cells a side at `CELL_LEVEL`. */
+const CELLS_A_SIDE = 2 ** CELL_LEVEL;
+
+/**
+ * Every cell's name, made once when first asked (4,096 short strings): a post names its cell, and the same
+ * string each time is not built again, and hashes and compares at once as a Map key (issue 14).
+ */
+const cellNames: (string | undefined)[] = new Array<string | undefined>(CELLS_A_SIDE * CELLS_A_SIDE);
+
 /** A cell's region name: `c6/x/y`. */
 export function cellRegion(x: number, y: number): string {
-  return `c${CELL_LEVEL}/${x}/${y}`;
+  const inside = Number.isInteger(x) && Number.isInteger(y) && x >= 0 && y >= 0 && x < CELLS_A_SIDE && y < CELLS_A_SIDE;
+  if (!inside) return `c${CELL_LEVEL}/${x}/${y}`;
+  return (cellNames[y * CELLS_A_SIDE + x] ??= `c${CELL_LEVEL}/${x}/${y}`);
 }
 
 /** The regions a post at (`lat`, `lon`) in country `cc` (null: none) counts in. */

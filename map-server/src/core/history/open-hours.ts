@@ -114,9 +114,10 @@ export class OpenHours {
     let open = this.hours.get(hour);
     if (open === undefined) this.hours.set(hour, (open = { regions: new Map(), displays: new Map(), touchedMs: arrivalMs, stamp: 0 }));
     open.touchedMs = Math.max(open.touchedMs, arrivalMs);
-    keys.forEach((key, i) => {
-      if (!open.displays.has(key)) open.displays.set(key, displays[i] ?? key);
-    });
+    // A loop, not forEach: its closure would be allocated for every post.
+    for (let i = 0; i < keys.length; i += 1) {
+      if (!open.displays.has(keys[i])) open.displays.set(keys[i], displays[i] ?? keys[i]);
+    }
     for (const region of regions) {
       let tally = open.regions.get(region);
       if (tally === undefined) open.regions.set(region, (tally = { posts: 0, tags: new Map() }));
