@@ -2,7 +2,8 @@
  * `npm run bench [-- <suite>]`: runs the benchmarks and prints figures. Suites: `core` (default): the
  * window store and trend engine; `kafka`: producer -> Kafka -> map-server -> SSE throughput and latency;
  * `normalise`: the producer's normaliser alone, raw line to event;
- * `replay`: archive replay throughput (.jsonl, .gz, .bz2; embedded and Kafka) and a large replay's peak RSS;
+ * `replay`: archive replay throughput (.jsonl, .gz, .bz2; embedded and Kafka), a large replay's peak RSS, and the
+ *   embedded replay of all-accepted posts beside `JSON.parse` alone (issue 14; REPLAY_BENCH_PARTS picks parts);
  * `hostile`: decompression bombs (.bz2, .gz) replayed by `npm start`: peak RSS and the slowest `/api/health`;
  * `frontend`: the production bundle's gzipped size, and frame time and long tasks in headless Chromium;
  * `streams`: how many SSE streams one map-server holds (connect time, delivery latency, /api/trends latency, RSS);
