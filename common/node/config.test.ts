@@ -151,8 +151,8 @@ describe('parseConfig', () => {
     expect(() => config([], { DEDUPE_HORIZON: 'an hour' })).toThrow(/DEDUPE_HORIZON must be a duration/);
   });
 
-  it('reads KAFKA_COMPRESSION, lz4 unless told, on any Node (the publisher checks that it can write zstd)', () => {
-    expect(config([], {}).kafkaCompression).toBe('lz4');
+  it('reads KAFKA_COMPRESSION, snappy unless told, on any Node (the publisher checks that it can write zstd)', () => {
+    expect(config([], {}).kafkaCompression).toBe('snappy');
     expect(config([], { KAFKA_COMPRESSION: ' Snappy ' }).kafkaCompression).toBe('snappy');
     for (const name of ['none', 'gzip', 'lz4', 'zstd']) expect(config([], { KAFKA_COMPRESSION: name }).kafkaCompression).toBe(name);
   });
