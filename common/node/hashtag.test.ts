@@ -146,5 +146,7 @@ describe('ruledTags', () => {
     expect(areRuledTags([...tags], display)).toBe(false);
     expect(areRuledTags(tags, [...display])).toBe(false);
     expect(areRuledTags(display, tags)).toBe(false);
+    // An array that only inherits the mark (a marked array as its prototype) is not marked.
+    expect(areRuledTags(Object.setPrototypeOf(['x<y', 'zz'], tags) as string[], display)).toBe(false);
   });
 });

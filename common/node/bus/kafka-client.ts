@@ -62,8 +62,28 @@ export interface ClientTuning {
 
 /** Whether this process has said which codecs stand in for native ones. */
 let codecFallbackReported = false;
+let timerWarningDropped = false;
+
+/**
+ * Drops Node's `TimeoutNegativeWarning` from this process's stderr. kafkajs 2.2.4's request queue sets a timer
+ * for `throttledUntil - Date.now()` while nothing is throttled (`throttledUntil` is -1), and Node 23 and later
+ * warn of the negative delay (and use 1 ms, as kafkajs means): on Node 24 every client printed it, a line
+ * with no meaning for the person reading the log. Other warnings pass as before.
+ */
+export function dropNegativeTimeoutWarnings(): void {
+  if (timerWarningDropped) return;
+  timerWarningDropped = true;
+  const emitWarning = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+  process.emitWarning = (warning: string | Error, ...rest: unknown[]) => {
+    const options = rest[0];
+    const type: unknown = typeof options === 'string' ? options : (options as { type?: unknown } | undefined)?.type;
+    if (type === 'TimeoutNegativeWarning' || (warning instanceof Error && warning.name === 'TimeoutNegativeWarning')) return;
+    emitWarning(warning, ...rest);
+  };
+}
 
 export function createKafka(settings: KafkaSettings, log: BusLog, tuning: ClientTuning = {}): Kafka {
+  dropNegativeTimeoutWarnings();
   // Every client reads every codec. A JavaScript codec standing in for a native one is said once a process,
   // whether it writes with it or only reads (zstd's reader on an older Node is no surprise: not said).
   const codecs = installCodecs();

@@ -13,6 +13,7 @@ import type { TagDropCounts, TagDropReason } from '../../../common/browser/skip-
  * lists are frozen (`ruledTags`).
  */
 export interface Hashtags {
+  /** Frozen: typed mutable because the event takes them as they are; a push would throw. */
   tags: string[];
   display: string[];
   /** Tags left out, by reason; null when none was (the usual case, which then allocates nothing). */
