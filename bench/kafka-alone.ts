@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import type { Compression } from '../common/node/bus/compressions';
 import { COMPRESSION_TYPES, installCodecs } from '../common/node/bus/kafka-codecs';
-import { RETRY } from '../common/node/bus/kafka-client';
+import { dropNegativeTimeoutWarnings, RETRY } from '../common/node/bus/kafka-client';
 import { checkedEvent, encodeEvent } from '../common/node/event';
 import { createCountryLookup } from '../producer/src/normalise/country-lookup';
 import { normaliseLine } from '../producer/src/normalise/normalise';
@@ -25,6 +25,7 @@ import { MAX_HELD } from '../producer/src/batch-sender';
 const [mode, brokers, topic, ...rest] = process.argv.slice(2);
 const send = (message: object) => process.send!(message);
 installCodecs();
+dropNegativeTimeoutWarnings(); // as trendmap's clients do: kafkajs's harmless negative timer, on Node 23+
 const kafka = new Kafka({ clientId: `bench-alone-${mode}`, brokers: brokers.split(','), logLevel: logLevel.ERROR, retry: RETRY });
 
 if (mode === 'send') {
