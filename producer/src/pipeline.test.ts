@@ -60,27 +60,49 @@ describe('runPipeline', () => {
   it("still sends what a failing source accepted before it failed, and reports the source's failure", async () => {
     const world = new SyntheticWorld({ seed: 3 });
     const t0 = Date.UTC(2023, 0, 1);
+    // The first send stays on its way until the source has failed: held by this gate, which the source opens
+    // in the turn after it fails (a pipeline that did not wait for the send would have settled by then).
+    let open = () => {};
+    const gate = new Promise<void>((resolve) => (open = resolve));
     const source: Source = {
       name: 'test',
       live: false,
       async *read() {
         yield [world.next(t0), world.next(t0 + 1_000)];
+        setImmediate(open);
         throw new Error('the archive is cut short');
       },
     };
     const published: EventMessage[] = [];
-    // A bus that takes a while: the first send is still on its way when the source fails.
     const publisher: EventPublisher = {
       ...NO_STATUS,
       publish: async (messages) => {
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await gate;
         published.push(...messages);
       },
       close: async () => {},
     };
-    await expect(runPipeline({ source, publisher, lookup, speed: { kind: 'max' }, signal: new AbortController().signal })).rejects.toThrow(
-      'the archive is cut short',
+    const run = runPipeline({ source, publisher, lookup, speed: { kind: 'max' }, signal: new AbortController().signal });
+    const publishedWhenSettled = run.then(
+      () => null,
+      () => published.length,
     );
-    expect(published).toHaveLength(2);
+    await expect(run).rejects.toThrow(/^the archive is cut short$/);
+    expect(await publishedWhenSettled).toBe(2);
+  });
+
+  it("reports a failing bus's error once, as it is", async () => {
+    const world = new SyntheticWorld({ seed: 3 });
+    const t0 = Date.UTC(2023, 0, 1);
+    const source: Source = {
+      name: 'test',
+      live: false,
+      async *read() {
+        for (let i = 0; i < 4; i += 1) yield [world.next(t0 + i * 1_000)];
+      },
+    };
+    const failure = new Error('the broker refused the batch');
+    const publisher: EventPublisher = { ...NO_STATUS, publish: () => Promise.reject(failure), close: async () => {} };
+    await expect(runPipeline({ source, publisher, lookup, speed: { kind: 'max' }, signal: new AbortController().signal })).rejects.toBe(failure);
   });
 });

@@ -78,8 +78,10 @@ export async function runPipeline(options: PipelineOptions): Promise<ProducerSta
       if (signal.aborted) break;
     }
   } catch (error) {
-    // The source failed: what it accepted before is still sent, and the source's failure is the one reported.
+    // The source failed, or the bus did (an `add` throws a failed send): what was accepted before is still
+    // sent, and a source's failure is the one reported. A bus's failure is reported once, as it is.
     await sender.drain().catch((busError: unknown) => {
+      if (busError === error) throw error;
       throw new Error(`${(error as Error).message} (and the bus failed too: ${(busError as Error).message})`, { cause: error });
     });
     throw error;
