@@ -235,12 +235,13 @@ export function zstdCodec(load: Load): CodecChoice {
 export type InstalledCodecs = Record<'snappy' | 'lz4' | 'zstd', CodecChoice>;
 
 let installed: InstalledCodecs | undefined;
+const requirePackage: Load = createRequire(import.meta.url);
 
 /**
  * Registers snappy, lz4 and zstd with kafkajs for every client of the process, once (later calls return the
  * first call's choices). kafkajs hands `compress` its record encoder and `decompress` the bytes.
  */
-export function installCodecs(load: Load = createRequire(import.meta.url)): InstalledCodecs {
+export function installCodecs(load: Load = requirePackage): InstalledCodecs {
   installed ??= registerCodecs({ snappy: snappyCodec(load), lz4: lz4Codec(load), zstd: zstdCodec(load) });
   return installed;
 }

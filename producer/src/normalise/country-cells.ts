@@ -50,7 +50,7 @@ export class CountryCells {
   /** The answer for (lon, lat), from its cell when that is known, else from `lookup` (then kept when it may be). */
   countryAt(lon: number, lat: number, lookup: (lon: number, lat: number) => string | null): string | null {
     const cell = cellOf(lon, lat);
-    if (cell < 0 || (this.crossed[cell >> 3] & (1 << (cell & 7))) !== 0) return lookup(lon, lat);
+    if (this.isCrossed(cell)) return lookup(lon, lat);
     const known = this.answers[cell];
     if (known !== UNKNOWN) return known === NO_COUNTRY ? null : this.codes[known - 2];
     const answer = lookup(lon, lat);
@@ -60,7 +60,11 @@ export class CountryCells {
 
   /** Whether a border crosses the cell of (lon, lat), so that its points are never answered from the cache. */
   crossedAt(lon: number, lat: number): boolean {
-    const cell = cellOf(lon, lat);
+    return this.isCrossed(cellOf(lon, lat));
+  }
+
+  /** A cell outside the world (-1) counts as crossed: its points are always looked up. */
+  private isCrossed(cell: number): boolean {
     return cell < 0 || (this.crossed[cell >> 3] & (1 << (cell & 7))) !== 0;
   }
 
