@@ -13,10 +13,10 @@
  *   in between.
  */
 import { readFileSync } from 'node:fs';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { Partitioners } from 'kafkajs';
 import type { Compression } from '../common/node/bus/compressions';
-import { COMPRESSION_TYPES, installCodecs } from '../common/node/bus/kafka-codecs';
-import { dropNegativeTimeoutWarnings, RETRY } from '../common/node/bus/kafka-client';
+import { COMPRESSION_TYPES } from '../common/node/bus/kafka-codecs';
+import { createKafka, RETRY } from '../common/node/bus/kafka-client';
 import { checkedEvent, encodeEvent } from '../common/node/event';
 import { createCountryLookup } from '../producer/src/normalise/country-lookup';
 import { normaliseLine } from '../producer/src/normalise/normalise';
@@ -24,9 +24,8 @@ import { MAX_HELD } from '../producer/src/batch-sender';
 
 const [mode, brokers, topic, ...rest] = process.argv.slice(2);
 const send = (message: object) => process.send!(message);
-installCodecs();
-dropNegativeTimeoutWarnings(); // as trendmap's clients do: kafkajs's harmless negative timer, on Node 23+
-const kafka = new Kafka({ clientId: `bench-alone-${mode}`, brokers: brokers.split(','), logLevel: logLevel.ERROR, retry: RETRY });
+// Made as trendmap's clients are (codecs, timeouts, retries, kafkajs's errors to stderr).
+const kafka = createKafka({ brokers: brokers.split(','), topic, clientId: `bench-alone-${mode}`, partitions: 1, retentionHours: 48 }, console);
 
 if (mode === 'send') {
   const [compression, file] = rest as [Compression, string];

@@ -20,10 +20,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventSource } from 'eventsource';
-import { Kafka, logLevel } from 'kafkajs';
 import { COMPRESSIONS, DEFAULT_COMPRESSION, zstdWritable, type Compression } from '../common/node/bus/compressions';
-import { ensureTopics } from '../common/node/bus/kafka-client';
-import { installCodecs } from '../common/node/bus/kafka-codecs';
+import { createKafka, ensureTopics } from '../common/node/bus/kafka-client';
+import { DEFAULTS } from '../common/node/config';
 import { SyntheticWorld } from '../producer/src/sources/synthetic-world';
 import { startTestBroker } from '../scripts/kafka-test-broker';
 import { freePort, health, runService, stopServices, uniqueTopic, until, type Service } from '../test/kafka/services';
@@ -36,15 +35,38 @@ const MEASURE_MS = 20_000;
 const ARCHIVE_POSTS = 200_000;
 /** How often the map-server's count is read while it takes the archive, in ms. */
 const POLL_MS = 50;
-const COMPRESSIONS_RUN = (process.env.KAFKA_BENCH_COMPRESSIONS ?? COMPRESSIONS.filter((c) => c !== 'zstd' || zstdWritable()).join(','))
-  .split(',')
-  .map((c) => {
+/** The compressions to run (`KAFKA_BENCH_COMPRESSIONS`, default all this Node writes); read when the bench runs. */
+function compressionsToRun(): Compression[] {
+  const names = process.env.KAFKA_BENCH_COMPRESSIONS ?? COMPRESSIONS.filter((c) => c !== 'zstd' || zstdWritable()).join(',');
+  return names.split(',').map((c) => {
     const name = c.trim() as Compression;
     if (!COMPRESSIONS.includes(name) || (name === 'zstd' && !zstdWritable())) {
       throw new Error(`KAFKA_BENCH_COMPRESSIONS: "${c}" is not one of ${COMPRESSIONS.join(', ')} that this Node writes`);
     }
     return name;
   });
+}
+/** A quiet client of the bench's own (the tap, the admin), made as trendmap's clients are. */
+const benchKafkaClient = (brokers: string, clientId: string) =>
+  createKafka({ brokers: brokers.split(','), topic: '', clientId, partitions: 1, retentionHours: 48 }, SILENT, { quiet: true });
+const SILENT = { info: () => {}, warn: () => {}, error: () => {} };
+
+/** Creates `topic` as the producer would (trendmap's partitions and retention), before anyone uses it. */
+async function createTopic(brokers: string, topic: string): Promise<void> {
+  const admin = benchKafkaClient(brokers, 'bench-admin').admin();
+  await admin.connect();
+  try {
+    await ensureTopics(admin, {
+      brokers: brokers.split(','),
+      topic,
+      clientId: 'bench-admin',
+      partitions: DEFAULTS.kafkaPartitions,
+      retentionHours: DEFAULTS.kafkaRetentionHours,
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
 /** How long a kafka-alone process may take to say what it is asked, in ms. */
 const ALONE_WAIT_MS = 300_000;
 
@@ -65,18 +87,9 @@ async function tap(
 ): Promise<{ readable: Map<string, number>; published: Map<string, number>; close(): Promise<void> }> {
   const readable = new Map<string, number>();
   const published = new Map<string, number>();
-  const consumer = new Kafka({ clientId: 'bench-tap', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).consumer({
-    groupId: `tap-${topic}`,
-  });
+  const consumer = benchKafkaClient(brokers, 'bench-tap').consumer({ groupId: `tap-${topic}` });
   await consumer.connect();
-  await until(async () => {
-    try {
-      await consumer.subscribe({ topic, fromBeginning: false });
-      return true;
-    } catch {
-      return undefined; // the producer has not made the topic yet
-    }
-  }, `the topic ${topic}`);
+  await consumer.subscribe({ topic, fromBeginning: false });
   await consumer.run({
     eachBatch: async ({ batch }) => {
       const now = Date.now();
@@ -93,6 +106,8 @@ async function tap(
 
 async function atRate(brokers: string, rate: number): Promise<void> {
   const env = { KAFKA_BROKERS: brokers, KAFKA_TOPIC: uniqueTopic(`bench-${rate}`), KAFKA_COMPRESSION: DEFAULT_COMPRESSION };
+  // Made here, as the producer would make it: the tap subscribes before the producer has started.
+  await createTopic(brokers, env.KAFKA_TOPIC);
   const { service: server, url } = await startMapServer(env);
   const producer = runService('producer', ['--source', 'synthetic', '--rate', String(rate), '--seed', '3'], env);
   const tapped = await tap(brokers, env.KAFKA_TOPIC);
@@ -230,11 +245,7 @@ function alone(args: string[]): { child: ChildProcess; next: <T>(key: string) =>
 /** kafkajs alone, sending and consuming the archive's events; returns its posts per second. */
 async function kafkajsAlone(brokers: string, file: string, compression: Compression): Promise<number> {
   const topic = uniqueTopic(`bench-alone-${compression}`);
-  const settings = { brokers: brokers.split(','), topic, clientId: 'bench-alone', partitions: 6, retentionHours: 48 };
-  const admin = new Kafka({ clientId: 'bench-alone-admin', brokers: settings.brokers, logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  await ensureTopics(admin, settings);
-  await admin.disconnect();
+  await createTopic(brokers, topic);
   const sender = alone(['send', brokers, topic, compression, file]);
   const children = [sender.child];
   try {
@@ -263,7 +274,7 @@ async function kafkajsAlone(brokers: string, file: string, compression: Compress
 export async function benchKafka(): Promise<void> {
   // The services run built, as `npm run producer` and `npm run map-server` do.
   spawnSync(process.execPath, ['scripts/ensure-build.mjs'], { stdio: 'inherit' });
-  installCodecs();
+  const compressions = compressionsToRun();
   const external = process.env.KAFKA_BROKERS?.trim();
   const broker = external ? null : await startTestBroker();
   const brokers = external || broker!.brokers;
@@ -276,7 +287,7 @@ export async function benchKafka(): Promise<void> {
     );
     const rates: Partial<Record<Compression, number>> = {};
     const ratios: string[] = [];
-    for (const compression of COMPRESSIONS_RUN) {
+    for (const compression of compressions) {
       const rate = await maximum(brokers, file, compression);
       rates[compression] = rate;
       const ceiling = await kafkajsAlone(brokers, file, compression);

@@ -36,7 +36,7 @@ import { percentile } from './percentile';
 import { startTestBroker, type TestBroker } from '../scripts/kafka-test-broker';
 import { freePort, health, runService, stopServices, uniqueTopic, until } from '../test/kafka/services';
 import { logMessages, SUMMARY_LOG_ENV } from './log-messages';
-import { megabytes } from './memory';
+import { gc, megabytes } from './memory';
 import { templates, writeLines, type Template } from './archive-lines';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -108,7 +108,7 @@ function passRates(lines: readonly string[], passes: number, each: (line: string
   const rates: number[] = [];
   const cpuRates: number[] = [];
   for (let pass = 0; pass < passes; pass += 1) {
-    globalThis.gc?.();
+    gc();
     const start = performance.now();
     const cpu = process.cpuUsage();
     for (const line of lines) each(line);
@@ -141,7 +141,7 @@ async function lean(): Promise<void> {
     );
     const runs: number[] = [];
     for (let run = 0; run < LEAN_RUNS; run += 1) {
-      globalThis.gc?.();
+      gc();
       const { ms, startMs, cpuMs, read, counted } = await leanRun(file);
       runs.push(read / (ms / 1_000));
       // CPU time, which a busy machine disturbs less than wall time: this process's threads, start-up included.
