@@ -29,7 +29,11 @@ runMain(async () => {
   log.info(`trendmap is live at ${embedded.server.url.replace('127.0.0.1', 'localhost')} (${source}; ${bus})`);
 
   const running = embedded.producer.source;
-  const display = isReplaySource(running) ? showReplayProgress(running.progress, embedded.producer.stats, (line) => log.info(line)) : null;
+  // On the in-process bus every post the producer sent has been counted or refused by the time it is done
+  // (delivery is synchronous), so the summary can say what the map made of them. Over Kafka it cannot.
+  const { engine } = embedded.server;
+  const mapCounts = config.kafkaBrokers === null ? () => ({ counted: engine.acceptedCount, skipped: engine.skips() }) : undefined;
+  const display = isReplaySource(running) ? showReplayProgress(running.progress, embedded.producer.stats, (line) => log.info(line), mapCounts) : null;
   embedded.producer.done.then(
     (stats) => {
       display?.finish();

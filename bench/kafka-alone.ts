@@ -19,7 +19,7 @@ import { COMPRESSION_TYPES } from '../common/node/bus/kafka-codecs';
 import { createKafka, RETRY } from '../common/node/bus/kafka-client';
 import { checkedEvent, encodeEvent } from '../common/node/event';
 import { createCountryLookup } from '../producer/src/normalise/country-lookup';
-import { normaliseLine } from '../producer/src/normalise/normalise';
+import { normaliseLine, resultsOf } from '../producer/src/normalise/normalise';
 import { MAX_HELD } from '../producer/src/batch-sender';
 
 const [mode, brokers, topic, ...rest] = process.argv.slice(2);
@@ -33,8 +33,8 @@ if (mode === 'send') {
   const messages: Array<{ key: string | null; value: Buffer; timestamp: string }> = [];
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (line === '') continue;
-    const result = normaliseLine(line, lookup);
-    if (result.ok) messages.push({ key: result.event.cc, value: encodeEvent(checkedEvent(result.event)), timestamp: String(Date.now()) });
+    for (const result of resultsOf(normaliseLine(line, lookup)))
+      if (result.ok) messages.push({ key: result.event.cc, value: encodeEvent(checkedEvent(result.event)), timestamp: String(Date.now()) });
   }
   const producer = kafka.producer({
     idempotent: true,

@@ -9,7 +9,7 @@
  * asserts nothing.
  */
 import { performance } from 'node:perf_hooks';
-import { normaliseLine } from '../producer/src/normalise/normalise';
+import { normaliseLine, resultsOf } from '../producer/src/normalise/normalise';
 import { createCountryLookup, type CountryLookup } from '../producer/src/normalise/country-lookup';
 import { SyntheticWorld } from '../producer/src/sources/synthetic-world';
 import { percentile } from './percentile';
@@ -26,8 +26,7 @@ export async function benchNormalise(): Promise<void> {
   // Warm-up, and the accepted posts' points for the lookup's own figures.
   const points: Array<[number, number]> = [];
   for (const line of lines) {
-    const result = normaliseLine(line, lookup);
-    if (result.ok) points.push([result.event.lon, result.event.lat]);
+    for (const result of resultsOf(normaliseLine(line, lookup))) if (result.ok) points.push([result.event.lon, result.event.lat]);
   }
   const accepted = points.length;
   const rates: number[] = [];

@@ -22,7 +22,7 @@ import {
   TRENDS_LIMIT,
   type Limit,
 } from './api-constants';
-import { SKIP_REASONS, TAG_DROP_REASONS } from './skip-reasons';
+import { API_ERROR_KINDS, SKIP_REASONS, TAG_DROP_REASONS } from './skip-reasons';
 import { MAX_TAG_LENGTH } from './tag-key';
 import { DEFAULT_WINDOW, HISTORY_WINDOW_NAMES, WINDOW_NAMES } from './windows';
 
@@ -592,6 +592,8 @@ export const DroppedTagsSchema = Type.Object(
   Object.fromEntries(Object.keys(TAG_DROP_REASONS).map((reason) => [reason, Type.Optional(Type.Integer())])),
 );
 
+export const ApiErrorsSchema = Type.Object(Object.fromEntries(Object.keys(API_ERROR_KINDS).map((kind) => [kind, Type.Optional(Type.Integer())])));
+
 /** Version of the producer's status on the bus (`ProducerStatus.v`); a status of another version is ignored. */
 export const PRODUCER_STATUS_VERSION = 1;
 
@@ -627,6 +629,8 @@ export const ProducerStatusSchema = Type.Object(
     published: Type.Integer({ minimum: 0 }),
     skipped: SkippedSchema,
     droppedTags: DroppedTagsSchema,
+    /** Errors the X API listed in what the producer read (pages' partial errors, stream disconnects), by kind. */
+    apiErrors: Type.Optional(ApiErrorsSchema),
   },
   // Fields a newer producer of the same `v` adds are taken, not refused: the health answer's serialiser
   // leaves out what it does not declare.
@@ -654,6 +658,11 @@ export const HealthResponseSchema = Type.Object({
    * Present when the producer runs in this process; a separate producer's are in its entry of `producers`.
    */
   droppedTags: Type.Optional(DroppedTagsSchema),
+  /**
+   * Errors the X API listed in what this process's producer read (a page's partial errors, a stream's
+   * disconnects), by kind: errors, not inputs. Present when the producer runs in this process.
+   */
+  apiErrors: Type.Optional(ApiErrorsSchema),
   /** Open SSE connections. */
   clients: Type.Integer(),
   /** Where the windows end, ms since the epoch: the newest event's time, or the clock's while the source is live. */

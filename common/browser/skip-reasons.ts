@@ -6,7 +6,8 @@ export const SKIP_REASONS = {
   not_json: 'the line is not JSON',
   line_too_long: 'the line is longer than the limit (1 MB), so it was skipped unread',
   notice: 'a stream notice (delete, limit, scrub_geo, ...), not a post',
-  unknown_shape: 'JSON that is neither a v1.1 status nor a v2 envelope',
+  empty_page: 'an API page or list of posts (twarc2, v2 search) that holds none',
+  unknown_shape: 'JSON that is none of: a v1.1 status, a v2 post, envelope or page, a list of those',
   no_id: 'the post has no usable id',
   no_location: 'the post has neither coordinates nor a place',
   bad_coordinates: 'coordinates out of range or not numbers',
@@ -17,6 +18,7 @@ export const SKIP_REASONS = {
   duplicate: 'the same post id was already counted',
   stale: 'older than the largest live window (history still counts it)',
   future: 'timestamped more than the allowed clock skew ahead',
+  out_of_range: "created outside the replay's --from/--to range",
 } as const;
 
 export type SkipReason = keyof typeof SKIP_REASONS;
@@ -37,6 +39,25 @@ export const TAG_DROP_REASONS = {
 export type TagDropReason = keyof typeof TAG_DROP_REASONS;
 
 export type TagDropCounts = Partial<Record<TagDropReason, number>>;
+
+/**
+ * The kinds of error an X API v2 answer lists beside its data (`errors`: a page's referenced post deleted, a
+ * stream's disconnect), by the last part of the problem's `type`. They count errors, not inputs: a page keeps
+ * its posts whatever its errors. A fixed set, so that what a hostile file writes cannot grow the counts or
+ * the metrics' labels: any other kind is `other`.
+ */
+export const API_ERROR_KINDS = {
+  'resource-not-found': 'a post, user or place the answer refers to does not exist (deleted)',
+  'not-authorized-for-resource': 'a post or user the answer refers to is protected or suspended',
+  'not-authorized-for-field': 'a field the request asked for is not available to its app',
+  'resource-unavailable': 'a post or user the answer refers to is unavailable for now',
+  'operational-disconnect': 'X closed the stream (a deploy, a slow reader)',
+  other: 'any other kind, or an error without a type',
+} as const;
+
+export type ApiErrorKind = keyof typeof API_ERROR_KINDS;
+
+export type ApiErrorCounts = Partial<Record<ApiErrorKind, number>>;
 
 /** A tally by reason. */
 export class Tally<R extends string> {

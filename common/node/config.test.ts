@@ -38,6 +38,11 @@ describe('parseConfig', () => {
     expect(config(['--source', 'replay', '--file', 'a']).shard).toBeNull();
     expect(config(['--source', 'replay', '--file', 'a', '--speed', 'max', '--shard', '2/3']).shard).toEqual({ index: 2, count: 3 });
     expect(config(['--source', 'replay', '--file', 'a', '--speed', 'max', '--shard', '1/1']).shard).toEqual({ index: 1, count: 1 });
+    expect(config(['--source', 'replay', '--file', 'a']).range).toBeNull();
+    expect(config(['--source', 'replay', '--file', 'a', '--from', '2017-06-01', '--to', '2017-06-01T12:00+02:00']).range).toEqual({
+      fromMs: Date.UTC(2017, 5, 1),
+      toMs: Date.UTC(2017, 5, 1, 10),
+    });
     expect(config([], { KAFKA_BROKERS: '127.0.0.1:9092, kafka:9092' }).kafkaBrokers).toEqual(['127.0.0.1:9092', 'kafka:9092']);
     expect(config([], { TILE_URL: '' }).tileUrl).toBe('');
     // The synthetic world's past: not given (null: the process decides), a duration, 0, or the variable.
@@ -221,6 +226,9 @@ describe('parseConfig', () => {
     [[], { KAFKA_BROKERS: 'localhost' }, /KAFKA_BROKERS must be host:port/],
     [['--countries', 'US'], {}, /--countries is only used with --source x/],
     [['--shard', '1/2'], {}, /^--shard is only used with --source replay, not with synthetic, the default$/],
+    [['--source', 'x', '--from', '2017-06-01'], {}, /^--from is only used with --source replay, not with x$/],
+    [['--source', 'replay', '--file', 'a', '--to', 'tomorrow'], {}, /^--to tomorrow: not an ISO 8601 date or time/],
+    [['--source', 'replay', '--file', 'a', '--from', '2017-06-02', '--to', '2017-06-01'], {}, /^--to 2017-06-01 must come after --from 2017-06-02/],
     [
       ['--source', 'replay', '--file', 'a', '--shard', '1/2'],
       {},

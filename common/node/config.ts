@@ -2,6 +2,7 @@
  * The one configuration of every trendmap process: command-line flags and environment variables, read and
  * validated once at start-up. Nothing else reads `process.env` or `process.argv`.
  */
+import { parseRange, type TimeRange } from './time-range';
 import { resolve } from 'node:path';
 import { isCountryCode } from '../browser/countries';
 import { ConfigError } from './errors';
@@ -78,6 +79,8 @@ export interface Config {
   speed: Speed;
   /** Replay: this producer's share of the archive's files (`--shard k/n`), or null for all of them. */
   shard: Shard | null;
+  /** Replay: only the posts created in this range (`--from`, `--to`), or null for all of them. */
+  range: TimeRange | null;
   /** Synthetic: posts per second. */
   rate: number;
   /** Synthetic: the seed that makes a run repeatable. */
@@ -191,6 +194,11 @@ Options:
   --shard <k>/<n>   replay, with --speed max: publish only the k-th of n shares of the archive's files (its
                     files in name order, dealt in turn), so that n producers split one archive, each file
                     published once
+  --from <time>     replay: only posts created at or after this ISO 8601 date or time (UTC unless it names
+                    a zone), e.g. 2017-06-01 or 2017-06-01T12:00; files and tar members whose names put them
+                    more than an hour outside --from/--to are not read
+  --to <time>       replay: only posts created before this date or time (--from 2017-06-01 --to 2017-06-02
+                    is that day)
   --rate <n>        synthetic: posts per second (default ${DEFAULTS.rate}, at most ${MAX_RATE})
   --seed <n>        synthetic: seed of the generated world (default ${DEFAULTS.seed})
   --history <d>     synthetic: how much of the world's past to write at the start, e.g. 0, 1h, 24h
@@ -309,6 +317,7 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
       },
       speed: parseSpeed(flags.speed ?? DEFAULTS.speed),
       shard: parseShard(flags.shard),
+      range: parseRange(flags.from, flags.to),
       rate: parseNumber('--rate', flags.rate, DEFAULTS.rate, { min: 0.1, max: MAX_RATE }),
       seed: parseNumber('--seed', flags.seed, DEFAULTS.seed, { integer: true, min: 0, max: 2 ** 32 - 1 }),
       historyMs: parseHistory(flags.history, source === 'synthetic' ? env.SYNTHETIC_HISTORY : undefined),

@@ -9,7 +9,7 @@
  * from least recently is forgotten, so that a topic written by many short-lived producers cannot grow it.
  */
 import type { ProducerHealth, ProducerStatus } from '../../common/browser/api';
-import type { SkipCounts, TagDropCounts } from '../../common/browser/skip-reasons';
+import type { ApiErrorCounts, SkipCounts, TagDropCounts } from '../../common/browser/skip-reasons';
 
 /** Producers remembered at most. */
 export const MAX_PRODUCERS = 64;
@@ -44,6 +44,12 @@ export class ProducerStatuses {
   ownDroppedTags(): TagDropCounts | undefined {
     if (this.ownProducer === null) return undefined;
     return this.own()?.droppedTags ?? {};
+  }
+
+  /** API errors this process's producer counted ({} until it is heard); undefined without one. */
+  ownApiErrors(): ApiErrorCounts | undefined {
+    if (this.ownProducer === null) return undefined;
+    return this.own()?.apiErrors ?? {};
   }
 
   /** Every producer's latest status with its age at `nowMs`, the most recent first. */

@@ -5,24 +5,32 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkedEvent, type GeoEvent } from '../../common/node/event';
-import { SkipCounter, Tally, type TagDropReason } from '../../common/browser/skip-reasons';
+import { SkipCounter, Tally, type ApiErrorKind, type TagDropReason } from '../../common/browser/skip-reasons';
 import type { EventMessage, EventPublisher } from '../../common/node/bus/bus';
 import type { Speed } from '../../common/node/config';
-import { normaliseLine, normalisePost, type NormaliseResult } from './normalise/normalise';
+import { normaliseInput, normaliseLine, resultsOf, type InputResult, type NormaliseResult } from './normalise/normalise';
+import { inRange, type TimeRange } from '../../common/node/time-range';
 import type { CountryLookup } from './normalise/country-lookup';
 import { SkippedInput, type RawInput, type Source } from './sources/source';
 import { Pacer } from './pacer';
 import { BatchSender } from './batch-sender';
 
 export class ProducerStats {
-  /** Inputs read (blank lines are not inputs). */
+  /**
+   * Inputs read: posts, and lines or messages that are not posts (blank lines are not inputs). A line holding
+   * an API page or a list counts as one input a post in it.
+   */
   read = 0;
+  /** Lines (or stream messages) read, blank ones left out: `read` differs only where a line held several posts. */
+  lines = 0;
   accepted = 0;
   /** Accepted posts the bus has taken (acknowledged, for Kafka); the rest are on their way or held. */
   published = 0;
   readonly skipped = new SkipCounter();
   /** Hashtags left out of posts, by reason: tags, not inputs, so outside `read = accepted + skipped`. */
   readonly droppedTags = new Tally<TagDropReason>();
+  /** Errors the X API listed in its answers (a page's, a stream's), by kind: outside `read = accepted + skipped` too. */
+  readonly apiErrors = new Tally<ApiErrorKind>();
   /** Set when the source has been read to its end. */
   finished = false;
 }
@@ -33,6 +41,8 @@ export interface PipelineOptions {
   lookup: CountryLookup;
   /** Pace of an archive; ignored for a live source, which paces itself. */
   speed: Speed;
+  /** Only posts created in this range are published; the others are skipped as `out_of_range`. */
+  range?: TimeRange | null;
   signal: AbortSignal;
   stats?: ProducerStats;
   now?: () => number;
@@ -41,6 +51,7 @@ export interface PipelineOptions {
 /** Runs until the source ends or `signal` aborts; rejects when the source or the bus fails. */
 export async function runPipeline(options: PipelineOptions): Promise<ProducerStats> {
   const { source, publisher, lookup, signal } = options;
+  const range = options.range ?? null;
   const stats = options.stats ?? new ProducerStats();
   const now = options.now ?? Date.now;
   const pacer = !source.live && options.speed.kind === 'factor' ? new Pacer(options.speed.factor) : null;
@@ -51,28 +62,33 @@ export async function runPipeline(options: PipelineOptions): Promise<ProducerSta
       let ready: EventMessage[] = [];
       for (const raw of batch) {
         if (typeof raw === 'string' && raw.trim() === '') continue;
-        const result = normalise(raw, lookup);
-        const wait = result.ok ? (pacer?.delay(result.event.ts, now()) ?? 0) : 0;
-        if (wait > 0) {
-          // What came before this post is out before it waits for its time.
-          await sender.add(ready);
-          await sender.drain();
-          ready = [];
-          try {
-            await sleep(wait, undefined, { signal });
-          } catch {
-            // Aborted while this post waited: it is neither sent nor counted, so read = accepted + skipped.
-            return stats;
+        const input = normalise(raw, lookup);
+        stats.lines += 1;
+        if (input.apiErrors) stats.apiErrors.addAll(input.apiErrors);
+        for (const found of resultsOf(input)) {
+          const result = range === null || !found.ok || inRange(range, found.event.ts) ? found : OUT_OF_RANGE;
+          const wait = result.ok ? (pacer?.delay(result.event.ts, now()) ?? 0) : 0;
+          if (wait > 0) {
+            // What came before this post is out before it waits for its time.
+            await sender.add(ready);
+            await sender.drain();
+            ready = [];
+            try {
+              await sleep(wait, undefined, { signal });
+            } catch {
+              // Aborted while this post waited: it is neither sent nor counted, so read = accepted + skipped.
+              return stats;
+            }
           }
+          stats.read += 1;
+          if (result.droppedTags) stats.droppedTags.addAll(result.droppedTags);
+          if (!result.ok) {
+            stats.skipped.add(result.reason);
+            continue;
+          }
+          ready.push(toMessage(result.event, now()));
+          stats.accepted += 1;
         }
-        stats.read += 1;
-        if (result.droppedTags) stats.droppedTags.addAll(result.droppedTags);
-        if (!result.ok) {
-          stats.skipped.add(result.reason);
-          continue;
-        }
-        ready.push(toMessage(result.event, now()));
-        stats.accepted += 1;
       }
       if (ready.length > 0) await sender.add(ready);
       if (signal.aborted) break;
@@ -91,10 +107,12 @@ export async function runPipeline(options: PipelineOptions): Promise<ProducerSta
   return stats;
 }
 
-/** One input's event, or why there is none: an input the source could not hand on keeps its reason. */
-function normalise(raw: RawInput, lookup: CountryLookup): NormaliseResult {
+const OUT_OF_RANGE: NormaliseResult = { ok: false, reason: 'out_of_range' };
+
+/** One input's events, or why there are none: an input the source could not hand on keeps its reason. */
+function normalise(raw: RawInput, lookup: CountryLookup): InputResult {
   if (raw instanceof SkippedInput) return { ok: false, reason: raw.reason };
-  return typeof raw === 'string' ? normaliseLine(raw, lookup) : normalisePost(raw, lookup);
+  return typeof raw === 'string' ? normaliseLine(raw, lookup) : normaliseInput(raw, lookup);
 }
 
 /**

@@ -50,13 +50,20 @@ export interface SourceContext {
 export async function createSource(config: Config, archive: Archive | null = null, log?: BusLog, context: SourceContext = {}): Promise<Source> {
   switch (config.source) {
     case 'replay': {
-      const source = replaySource({ file: config.file!, archive: archive ?? undefined, shard: config.shard });
+      const source = replaySource({ file: config.file!, archive: archive ?? undefined, shard: config.shard, range: config.range });
       const share = source.share;
       if (share !== undefined) {
         const of = `share ${share.index}/${share.count} of ${config.file}: ${source.progress.filesTotal} of its ${share.of} files`;
         const list = `(file list ${share.fingerprint}: the producers of one split must all print it)`;
         if (source.progress.filesTotal === 0) log?.warn(`replay: ${of}, so nothing to publish ${list}`);
         else log?.info(`replay: ${of} ${list}`);
+      }
+      const { filesTotal, outsideRange } = source.progress;
+      if (outsideRange > 0) {
+        const read = `replay: ${filesTotal} of ${filesTotal + outsideRange} files to read`;
+        const why = `the names of the other ${outsideRange} put them outside --from/--to`;
+        if (filesTotal === 0) log?.warn(`${read}: ${why}, so nothing to publish`);
+        else log?.info(`${read}; ${why}`);
       }
       return source;
     }
@@ -95,6 +102,7 @@ export async function startProducer(
     publisher,
     lookup: createCountryLookup(),
     speed: config.speed,
+    range: config.range,
     signal: controller.signal,
     stats,
   }).then(

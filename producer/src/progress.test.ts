@@ -6,6 +6,7 @@ import { formatBytes, formatDuration, progressLine, replayLine, replaySummary } 
 function statsOf(read: number, accepted: number, skipped: Record<string, number>): ProducerStats {
   const stats = new ProducerStats();
   stats.read = read;
+  stats.lines = read;
   stats.accepted = accepted;
   stats.published = accepted;
   for (const [reason, n] of Object.entries(skipped)) stats.skipped.add(reason as 'not_json', n);
@@ -68,6 +69,26 @@ describe('progress text', () => {
     expect(replaySummary(new ReplayProgress(1, 10), stats, 0)).toContain(
       '  1 line longer than the limit was skipped unread (line_too_long; the limit is 1.0 MB)',
     );
+  });
+
+  it('says how many posts lines held where pages did, and the errors the API listed', () => {
+    const stats = statsOf(1_000, 600, { notice: 400 });
+    stats.lines = 20;
+    stats.apiErrors.add('resource-not-found', 3);
+    stats.apiErrors.add('other');
+    const summary = replaySummary(new ReplayProgress(1, 10), stats, 0);
+    expect(summary[1]).toBe('  20 lines holding 1,000 posts and other inputs (a page or a list holds several) in 0.0s = 0 lines/s');
+    expect(summary[2]).toBe('  accepted 600; skipped 400 (notice 400); 4 API errors (resource-not-found 3, other 1)');
+    expect(progressLine(stats, null)).toBe('600 sent of 1000 read; skipped 400 (notice 400); 4 API errors (resource-not-found 3, other 1)');
+  });
+
+  it('says what the map counted of the accepted posts, when it knows', () => {
+    const stats = statsOf(40, 34, { notice: 6 });
+    expect(replaySummary(new ReplayProgress(1, 10), stats, 0, { counted: 29, skipped: { duplicate: 4, stale: 1 } }).at(-1)).toBe(
+      '  the map counted 29 of the 34 accepted; not counted 5 (duplicate 4, stale 1)',
+    );
+    expect(replaySummary(new ReplayProgress(1, 10), stats, 0, { counted: 34, skipped: {} }).at(-1)).toBe('  the map counted 34 of the 34 accepted');
+    expect(replaySummary(new ReplayProgress(1, 10), stats, 0).at(-1)).toBe('  accepted 34; skipped 6 (notice 6)');
   });
 
   it('formats durations and sizes', () => {

@@ -3,7 +3,7 @@
  * summary of an archive replay. Pure formatting; `archive/replay-display.ts` decides when to print.
  */
 import type { ProducerStats } from './pipeline';
-import type { Tally } from '../../common/browser/skip-reasons';
+import type { SkipCounts, Tally } from '../../common/browser/skip-reasons';
 import type { ReplayProgress } from './archive/replay-progress';
 import { MAX_LINE_BYTES } from './archive/line-splitter';
 
@@ -15,7 +15,7 @@ export function progressLine(stats: ProducerStats, ratePerS: number | null): str
   const rate = ratePerS === null ? '' : `${ratePerS.toFixed(1)} posts/s, `;
   const held = stats.accepted - stats.published;
   const waiting = held > 0 ? `; ${held} waiting for the bus` : '';
-  return `${rate}${stats.published} sent of ${stats.read} read${waiting}; skipped ${stats.skipped.total}${skipReasons(stats)}${droppedTags(stats)}`;
+  return `${rate}${stats.published} sent of ${stats.read} read${waiting}; skipped ${stats.skipped.total}${skipReasons(stats)}${droppedTags(stats)}${apiErrors(stats)}`;
 }
 
 /** " (reason n, reason n)", or "" when nothing was skipped. */
@@ -29,7 +29,13 @@ function droppedTags(stats: ProducerStats): string {
   return total === 0 ? '' : `; ${total} hashtags dropped${byReason(stats.droppedTags)}`;
 }
 
-function byReason(tally: Tally<string>): string {
+/** "; 4 API errors (resource-not-found 3, other 1)", or "" when the answers listed none. */
+function apiErrors(stats: ProducerStats): string {
+  const total = stats.apiErrors.total;
+  return total === 0 ? '' : `; ${total} API ${total === 1 ? 'error' : 'errors'}${byReason(stats.apiErrors)}`;
+}
+
+function byReason(tally: Pick<Tally<string>, 'toJSON'>): string {
   const reasons = Object.entries(tally.toJSON()).map(([reason, n]) => `${reason} ${n}`);
   return reasons.length === 0 ? '' : ` (${reasons.join(', ')})`;
 }
@@ -47,16 +53,37 @@ export function replayLine(progress: ReplayProgress, stats: ProducerStats, lines
   );
 }
 
-/** The end of a replay: files, lines, what was accepted and skipped by reason, and the pace. */
-export function replaySummary(progress: ReplayProgress, stats: ProducerStats, nowMs: number): string[] {
+/**
+ * What the map made of the posts a replay accepted, when it runs in the same process: how many it counted,
+ * and why it left the others out (`duplicate`: the same post id again; `stale`, `future`), so that the
+ * summary adds up: accepted = counted + not counted.
+ */
+export interface MapCounts {
+  counted: number;
+  skipped: SkipCounts;
+}
+
+/** The end of a replay: files, lines, what was accepted and skipped by reason, the pace, and what the map counted. */
+export function replaySummary(progress: ReplayProgress, stats: ProducerStats, nowMs: number, map?: MapCounts): string[] {
   const seconds = progress.elapsedS(nowMs);
   const corrupt = progress.corrupt.length;
+  // A line holding an API page or a list is several inputs; otherwise lines and inputs are one.
+  const inputs = stats.read === stats.lines ? '' : ` holding ${count(stats.read)} posts and other inputs (a page or a list holds several)`;
   const lines = [
     `replay ${stats.finished ? 'finished' : 'stopped'}: ${progress.filesDone} of ${progress.filesTotal} files read` +
       ` (${formatBytes(progress.bytesRead)})${corrupt === 0 ? '' : `, ${corrupt} of them corrupt`}`,
-    `  ${count(stats.read)} lines in ${formatDuration(seconds)} = ${count(seconds > 0 ? stats.read / seconds : 0)} lines/s`,
-    `  accepted ${count(stats.accepted)}; skipped ${count(stats.skipped.total)}${skipReasons(stats)}${droppedTags(stats)}`,
+    `  ${count(stats.lines)} lines${inputs} in ${formatDuration(seconds)} = ${count(seconds > 0 ? stats.lines / seconds : 0)} lines/s`,
+    `  accepted ${count(stats.accepted)}; skipped ${count(stats.skipped.total)}${skipReasons(stats)}${droppedTags(stats)}${apiErrors(stats)}`,
   ];
+  if (map !== undefined) {
+    const left = Object.values(map.skipped).reduce((sum, n) => sum + n, 0);
+    const why = left === 0 ? '' : `; not counted ${count(left)}${byReason({ toJSON: () => map.skipped })}`;
+    lines.push(`  the map counted ${count(map.counted)} of the ${count(stats.accepted)} accepted${why}`);
+  }
+  if (progress.outsideRange > 0) {
+    const files = progress.outsideRange === 1 ? 'file was' : 'files were';
+    lines.push(`  ${count(progress.outsideRange)} ${files} not read: their names put them outside --from/--to`);
+  }
   const tooLong = stats.skipped.toJSON().line_too_long ?? 0;
   if (tooLong > 0) {
     const were = tooLong === 1 ? 'line longer than the limit was' : 'lines longer than the limit were';

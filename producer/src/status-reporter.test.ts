@@ -33,6 +33,7 @@ describe('StatusReporter', () => {
     stats.published = 1;
     stats.skipped.add('not_json', 2);
     stats.droppedTags.add('tag_too_long');
+    stats.apiErrors.add('resource-not-found', 2);
     await reporter.finish('finished');
     expect(sent).toEqual([
       expect.objectContaining({ producer: 'p', state: 'running', read: 0, skipped: {} }),
@@ -48,6 +49,7 @@ describe('StatusReporter', () => {
         published: 1,
         skipped: { not_json: 2 },
         droppedTags: { tag_too_long: 1 },
+        apiErrors: { 'resource-not-found': 2 },
       },
     ]);
     // Snapshots: the first one did not move with the counters.

@@ -62,6 +62,7 @@ export class StatusReporter {
       published: stats.published,
       skipped: stats.skipped.toJSON(),
       droppedTags: stats.droppedTags.toJSON(),
+      apiErrors: stats.apiErrors.toJSON(),
     };
   }
 

@@ -13,7 +13,7 @@ import { startEmbedded } from '../../app/embedded';
 import { startMapServer } from '../../map-server/src/map-server';
 import { MemoryBus } from '../../common/node/bus/memory-bus';
 import { checkedEvent } from '../../common/node/event';
-import { normaliseLine } from '../../producer/src/normalise/normalise';
+import { normaliseLine, resultsOf } from '../../producer/src/normalise/normalise';
 import { createCountryLookup } from '../../producer/src/normalise/country-lookup';
 import { writePostsArchive } from './posts-archive';
 
@@ -61,7 +61,8 @@ export async function startFedProduct(): Promise<Product & { post(line: string):
   return {
     url: server.url,
     async post(line) {
-      const result = normaliseLine(line, lookup);
+      const [result, ...more] = resultsOf(normaliseLine(line, lookup));
+      if (more.length > 0) throw new Error(`the test's line holds ${more.length + 1} posts, not one`);
       if (!result.ok) throw new Error(`the test's post was skipped: ${result.reason}`);
       await bus.publisher.publish([{ key: result.event.cc, event: checkedEvent(result.event), timestamp: Date.now() }]);
     },

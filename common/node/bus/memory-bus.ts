@@ -51,6 +51,7 @@ export class MemoryBus {
 function freezeStatus(status: ProducerStatus): ProducerStatus {
   Object.freeze(status.skipped);
   Object.freeze(status.droppedTags);
+  if (status.apiErrors) Object.freeze(status.apiErrors);
   if (status.source) Object.freeze(status.source);
   return Object.freeze(status);
 }

@@ -11,7 +11,14 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { SKIP_REASONS, TAG_DROP_REASONS, type SkipReason, type TagDropReason } from '../../../common/browser/skip-reasons';
+import {
+  API_ERROR_KINDS,
+  SKIP_REASONS,
+  TAG_DROP_REASONS,
+  type ApiErrorKind,
+  type SkipReason,
+  type TagDropReason,
+} from '../../../common/browser/skip-reasons';
 import type { SubscriberHealth } from '../../../common/node/bus/bus';
 import type { HubCounts } from '../sse/marker-hub';
 import { allSkips, type HealthOptions } from '../routes/health';
@@ -120,6 +127,27 @@ function appMetrics(registry: Registry, { engine, hub, producers, busHealth, sav
       'reason',
       Object.keys(TAG_DROP_REASONS) as TagDropReason[],
       () => producers.ownDroppedTags() ?? {},
+    );
+  }
+  if (producers !== undefined && producers.ownApiErrors() !== undefined) {
+    // The producer's own side of the count, so that read = accepted + skipped can be checked here as in the
+    // replay's summary: what it accepted is counted (ingested) or skipped by the map (duplicate, stale).
+    total(
+      'trendmap_producer_read_total',
+      'Inputs the producer in this process read (a post each, for a page of posts)',
+      () => producers.own()?.read ?? 0,
+    );
+    total(
+      'trendmap_producer_accepted_total',
+      'Posts the producer in this process accepted and sent to the map',
+      () => producers.own()?.accepted ?? 0,
+    );
+    totalBy(
+      'trendmap_api_errors_total',
+      "Errors the X API listed in what the producer read, by kind (errors, not posts; /api/health's apiErrors): only with the producer in this process",
+      'kind',
+      Object.keys(API_ERROR_KINDS) as ApiErrorKind[],
+      () => producers.ownApiErrors() ?? {},
     );
   }
   gauge('trendmap_posts_per_second', 'Posts counted per second over the last 5 s', () => hub.rate);

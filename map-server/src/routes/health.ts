@@ -36,6 +36,7 @@ export const healthRoute: FastifyPluginAsync<HealthOptions> = async (app, { engi
     const skipped = allSkips(engine, producers?.ownSkips());
     const bus = busHealth?.();
     const droppedTags = producers?.ownDroppedTags();
+    const apiErrors = producers?.ownApiErrors();
     const source = producers?.own()?.source;
     const heard = producers?.list(now()) ?? [];
     return {
@@ -43,6 +44,7 @@ export const healthRoute: FastifyPluginAsync<HealthOptions> = async (app, { engi
       ingested: engine.acceptedCount,
       skipped,
       ...(droppedTags && { droppedTags }),
+      ...(apiErrors && { apiErrors }),
       clients: hub.clients,
       newestEventTs: engine.windowsEndMs,
       memory: { budgetBytes: engine.memoryBudgetBytes, countedBytes: engine.countedBytes },

@@ -6,7 +6,7 @@
  */
 import cliProgress from 'cli-progress';
 import type { ProducerStats } from '../pipeline';
-import { formatDuration, replayLine, replaySummary } from '../progress';
+import { formatDuration, replayLine, replaySummary, type MapCounts } from '../progress';
 import type { ReplayProgress } from './replay-progress';
 
 /** How often the bar is redrawn, in ms: smooth enough to read, cheap enough not to matter. */
@@ -23,22 +23,24 @@ export interface ReplayDisplay {
 
 /**
  * Shows the bar on stderr when it is a terminal, else prints lines (and the summary) through `log` (the
- * process's logger; stdout by default).
+ * process's logger; stdout by default). `mapCounts`, given where the map counts in the same process and
+ * has counted every post sent once the replay is done, adds what it counted to the summary.
  */
 export function showReplayProgress(
   progress: ReplayProgress,
   stats: ProducerStats,
   log: (line: string) => void = (line) => console.log(line),
+  mapCounts?: () => MapCounts,
 ): ReplayDisplay {
   const stream = process.stderr;
   let reported = 0;
   /** Lines read at the previous tick, and when, for the rate since then. */
-  let last = { at: Date.now(), read: stats.read };
+  let last = { at: Date.now(), lines: stats.lines };
 
   const rate = (): number => {
     const at = Date.now();
-    const perS = at > last.at ? ((stats.read - last.read) * 1_000) / (at - last.at) : 0;
-    last = { at, read: stats.read };
+    const perS = at > last.at ? ((stats.lines - last.lines) * 1_000) / (at - last.at) : 0;
+    last = { at, lines: stats.lines };
     return perS;
   };
   const newlyCorrupt = (): string[] =>
@@ -96,7 +98,7 @@ export function showReplayProgress(
       if (finished) return;
       finished = true;
       stopDisplay();
-      for (const line of replaySummary(progress, stats, Date.now())) log(line);
+      for (const line of replaySummary(progress, stats, Date.now(), mapCounts?.())) log(line);
     },
   };
 

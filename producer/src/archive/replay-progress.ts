@@ -17,6 +17,8 @@ export class ReplayProgress {
   /** The file being read, by its name relative to the archive; null before the first and after the last. */
   current: string | null = null;
   readonly corrupt: CorruptFile[] = [];
+  /** Files not read because their names put them outside the replay's `--from`/`--to` (not in `filesTotal`). */
+  outsideRange = 0;
   /** When the replay began and ended, in ms since the epoch; null until then. */
   startedAt: number | null = null;
   finishedAt: number | null = null;

@@ -3,8 +3,7 @@
  * (replay-sample.expected.json): skips per reason, accepted posts, duplicates, tag tallies per region.
  */
 import { describe, expect, it } from 'vitest';
-import { normaliseLine } from './normalise';
-import { fixtureLines, fixtureText, lookup, tally } from './normalise-test-inputs';
+import { fixtureLines, fixtureText, lookup, normaliseOne, tally } from './normalise-test-inputs';
 
 describe('replay sample (test/fixtures/replay-sample.jsonl)', () => {
   const expected = JSON.parse(fixtureText('replay-sample.expected.json')) as { accepted: number; skipped: Record<string, number> } & Record<
@@ -12,7 +11,7 @@ describe('replay sample (test/fixtures/replay-sample.jsonl)', () => {
     unknown
   >;
   const lines = fixtureLines('replay-sample.jsonl');
-  const results = lines.map((line) => normaliseLine(line, lookup));
+  const results = lines.map((line) => normaliseOne(line, lookup));
 
   it('has the hand-counted skips, per reason (duplicates are the server’s to find)', () => {
     const { ok: _accepted, ...counts } = tally(results);

@@ -7,7 +7,8 @@ import { expect } from 'vitest';
 import { checkEvent, type GeoEvent } from '../../../common/node/event';
 import type { SkipReason } from '../../../common/browser/skip-reasons';
 import { createCountryLookup } from './country-lookup';
-import type { NormaliseResult } from './normalise';
+import { normaliseLine, type NormaliseResult } from './normalise';
+import type { CountryLookup } from './country-lookup';
 
 export const lookup = createCountryLookup();
 
@@ -84,3 +85,10 @@ export function envelope(data: Record<string, unknown> = {}, rest: Record<string
 }
 
 export const skipped = (reason: SkipReason) => ({ ok: false, reason });
+
+/** `normaliseLine` for a line that holds one input (not a page or a list): its result. */
+export function normaliseOne(line: string, countries: CountryLookup): NormaliseResult {
+  const result = normaliseLine(line, countries);
+  if ('posts' in result) throw new Error(`expected one input, got a page or list of ${result.posts.length}`);
+  return result;
+}

@@ -7,25 +7,28 @@ import { describe, expect, it } from 'vitest';
 import { EVENT_VERSION } from '../../../common/node/event';
 import type { CountryLookup } from './country-lookup';
 import { normaliseLine, normalisePost } from './normalise';
-import { accepted, envelope, lookup, skipped, status } from './normalise-test-inputs';
+import { accepted, envelope, lookup, normaliseOne, skipped, status } from './normalise-test-inputs';
 
 describe('normaliseLine', () => {
   it('calls blank lines and broken JSON not_json', () => {
     for (const line of ['', '   ', '\r', '{', '{"id_str":', 'nul', "{'a':1}", 'undefined']) {
-      expect(normaliseLine(line, lookup)).toEqual(skipped('not_json'));
+      expect(normaliseOne(line, lookup)).toEqual(skipped('not_json'));
     }
   });
 
   it('tolerates a byte-order mark and surrounding whitespace', () => {
     const line = JSON.stringify(status());
-    expect(accepted(normaliseLine(`\ufeff${line}`, lookup)).id).toBe('1050118620314268812');
-    expect(accepted(normaliseLine(`  ${line}\r`, lookup)).id).toBe('1050118620314268812');
+    expect(accepted(normaliseOne(`\ufeff${line}`, lookup)).id).toBe('1050118620314268812');
+    expect(accepted(normaliseOne(`  ${line}\r`, lookup)).id).toBe('1050118620314268812');
   });
 
   it('calls valid JSON of another shape unknown_shape', () => {
-    for (const line of ['[]', '[1,2]', '42', '"text"', 'null', 'true', '{}', '{"foo":"bar"}', '{"data":[1]}']) {
-      expect(normaliseLine(line, lookup)).toEqual(skipped('unknown_shape'));
+    for (const line of ['42', '"text"', 'null', 'true', '{}', '{"foo":"bar"}', '{"data":"x"}', '{"meta":1}']) {
+      expect(normaliseOne(line, lookup)).toEqual(skipped('unknown_shape'));
     }
+    // In a list or a page, each item is an input of its own.
+    expect(normaliseLine('[1,"x",[]]', lookup)).toEqual({ posts: [skipped('unknown_shape'), skipped('unknown_shape'), skipped('unknown_shape')] });
+    expect(normaliseLine('{"data":[1,null]}', lookup)).toEqual({ posts: [skipped('unknown_shape'), skipped('unknown_shape')] });
   });
 });
 
@@ -48,8 +51,8 @@ describe('normalisePost', () => {
   });
 
   it('calls a v2 envelope with errors but no data a notice, and one with data a post', () => {
-    expect(normalisePost({ errors: [{ title: 'ConnectionException' }] }, lookup)).toEqual(skipped('notice'));
-    expect(normalisePost({ data: null, errors: [{ title: 'x' }] }, lookup)).toEqual(skipped('notice'));
+    expect(normalisePost({ errors: [{ title: 'ConnectionException' }] }, lookup)).toEqual({ ...skipped('notice'), apiErrors: { other: 1 } });
+    expect(normalisePost({ data: null, errors: [{ title: 'x' }] }, lookup)).toEqual({ ...skipped('notice'), apiErrors: { other: 1 } });
     expect(normalisePost({ ...envelope(), errors: [{ title: 'partial' }] }, lookup).ok).toBe(true);
   });
 

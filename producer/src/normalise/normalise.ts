@@ -1,10 +1,13 @@
 /**
- * Turns one raw post, an X API v1.1 status or a v2 stream envelope, into a `GeoEvent`, or says in one word
- * (a `SkipReason`) why it cannot. Pure and total: no input, however hostile, makes it throw.
+ * Turns one raw input into `GeoEvent`s, or says in one word (a `SkipReason`) why it cannot. An input is an X
+ * API v1.1 status, a v2 stream envelope (`{data: {...}, includes}`), a v2 post on its own as `twarc2 flatten`
+ * writes it (its place inlined in `geo`), an API page of posts (`{data: [...], includes, meta, errors}`, as
+ * twarc2 and other tools save search and stream answers), or a list of any of those. Pure and total: no
+ * input, however hostile, makes it throw.
  */
 import { EVENT_LIMITS, EVENT_VERSION, type GeoEvent } from '../../../common/node/event';
 import { isCountryCode } from '../../../common/browser/countries';
-import type { SkipReason, TagDropCounts } from '../../../common/browser/skip-reasons';
+import { API_ERROR_KINDS, type ApiErrorCounts, type ApiErrorKind, type SkipReason, type TagDropCounts } from '../../../common/browser/skip-reasons';
 import type { CountryLookup } from './country-lookup';
 import { hashtags } from './hashtags';
 import { bboxCentre, geoJsonPoint, polygonCentre, type Located, type Point } from './location';
@@ -12,11 +15,30 @@ import { snowflakeTime as timeOfSnowflake } from '../../../common/node/snowflake
 
 /**
  * An event, or why there is none. `droppedTags` counts the hashtags left out of the post, when any were
- * (an accepted post may have lost some; one skipped as `no_hashtag` may have lost all of them).
+ * (an accepted post may have lost some; one skipped as `no_hashtag` may have lost all of them). `apiErrors`
+ * counts the errors an answer listed beside its post (or instead of one), by kind.
  */
 export type NormaliseResult = ({ ok: true; event: GeoEvent } | { ok: false; reason: SkipReason }) & {
   droppedTags?: TagDropCounts;
+  apiErrors?: ApiErrorCounts;
 };
+
+/**
+ * What an input holding several posts gives: each post's result, in order (a page's `data`, a list's
+ * items), and the errors it listed by kind. Each post counts as an input of its own.
+ */
+export interface PostsResult {
+  posts: NormaliseResult[];
+  apiErrors?: ApiErrorCounts;
+}
+
+/** What one input (a line, a parsed value) gives: one post's result, or several. */
+export type InputResult = NormaliseResult | PostsResult;
+
+/** The posts' results of an input, one or several. */
+export function resultsOf(result: InputResult): NormaliseResult[] {
+  return 'posts' in result ? result.posts : [result];
+}
 
 /** v1.1 stream messages that are not posts: deletions, rate-limit notes, compliance and control messages. */
 const V1_NOTICE_KEYS = ['delete', 'limit', 'scrub_geo', 'status_withheld', 'user_withheld', 'disconnect', 'warning', 'event'] as const;
@@ -28,7 +50,7 @@ const ID_PATTERN = /^[1-9][0-9]{0,19}$/;
 const MAX_LANG_LENGTH = 16;
 
 /** Normalises one line of a JSONL archive or stream. Blank lines (stream keep-alives) count as `not_json`. */
-export function normaliseLine(line: string, lookup: CountryLookup): NormaliseResult {
+export function normaliseLine(line: string, lookup: CountryLookup): InputResult {
   let raw: unknown;
   try {
     // A byte-order mark is what an editor leaves at the start of a file, not part of the JSON. A blank line
@@ -37,18 +59,86 @@ export function normaliseLine(line: string, lookup: CountryLookup): NormaliseRes
   } catch {
     return skip('not_json');
   }
-  return normalisePost(raw, lookup);
+  return normaliseInput(raw, lookup);
 }
 
-/** Normalises one already-parsed post, stream notice, or anything else. */
-export function normalisePost(raw: unknown, lookup: CountryLookup): NormaliseResult {
+/**
+ * Normalises one parsed input: a post, a stream notice, a page of posts, a list of those (one level: a list
+ * in a list is `unknown_shape`), or anything else.
+ */
+export function normaliseInput(raw: unknown, lookup: CountryLookup): InputResult {
   try {
-    const fields = readPost(raw);
-    return 'reason' in fields ? skip(fields.reason) : toEvent(fields, lookup);
+    if (Array.isArray(raw)) return listResult(raw, lookup);
+    const data = field(raw, 'data');
+    if (Array.isArray(data)) return pageResult(raw as Record<string, unknown>, data, lookup);
   } catch {
     // Only a value built to trip property access (a throwing getter, a proxy) gets here: JSON cannot.
     return skip('unknown_shape');
   }
+  return normalisePost(raw, lookup);
+}
+
+/** Normalises one already-parsed post, stream notice, or anything else (never several posts: see `normaliseInput`). */
+export function normalisePost(raw: unknown, lookup: CountryLookup): NormaliseResult {
+  try {
+    const fields = readPost(raw);
+    const result = 'reason' in fields ? skip(fields.reason) : toEvent(fields, lookup);
+    const errors = field(raw, 'errors');
+    return Array.isArray(errors) && errors.length > 0 ? { ...result, apiErrors: errorKinds(errors) } : result;
+  } catch {
+    return skip('unknown_shape');
+  }
+}
+
+/**
+ * An API page: every post in `data` with the page's `includes` (its places), its `errors` counted by kind.
+ * A page without posts is one input, `empty_page`.
+ */
+function pageResult(page: Record<string, unknown>, data: unknown[], lookup: CountryLookup): InputResult {
+  const errors = field(page, 'errors');
+  const apiErrors = Array.isArray(errors) && errors.length > 0 ? errorKinds(errors) : undefined;
+  if (data.length === 0) return apiErrors ? { ...skip('empty_page'), apiErrors } : skip('empty_page');
+  const places = includedPlaces(page);
+  const posts = data.map((post): NormaliseResult => {
+    return isRecord(post) ? toEvent(readV2(post, places), lookup) : skip('unknown_shape');
+  });
+  return apiErrors ? { posts, apiErrors } : { posts };
+}
+
+/** A list of inputs on one line: each item read as an input of its own (but not a list again). */
+function listResult(items: unknown[], lookup: CountryLookup): InputResult {
+  if (items.length === 0) return skip('empty_page');
+  const posts: NormaliseResult[] = [];
+  let apiErrors: ApiErrorCounts | undefined;
+  for (const item of items) {
+    const result = Array.isArray(item) ? skip('unknown_shape') : normaliseInput(item, lookup);
+    if ('posts' in result) {
+      posts.push(...result.posts);
+      if (result.apiErrors) apiErrors = addCounts(apiErrors ?? {}, result.apiErrors);
+    } else posts.push(result);
+  }
+  return apiErrors ? { posts, apiErrors } : { posts };
+}
+
+/** The errors of an answer by kind: the last part of each one's problem `type` URL, when it is a known kind. */
+function errorKinds(errors: unknown[]): ApiErrorCounts {
+  const counts: ApiErrorCounts = {};
+  for (const error of errors) {
+    const kind = errorKind(field(error, 'type'));
+    counts[kind] = (counts[kind] ?? 0) + 1;
+  }
+  return counts;
+}
+
+function errorKind(type: unknown): ApiErrorKind {
+  if (typeof type !== 'string') return 'other';
+  const name = type.slice(type.lastIndexOf('/') + 1);
+  return name !== 'other' && Object.hasOwn(API_ERROR_KINDS, name) ? (name as ApiErrorKind) : 'other';
+}
+
+function addCounts(into: ApiErrorCounts, counts: ApiErrorCounts): ApiErrorCounts {
+  for (const [kind, n] of Object.entries(counts) as [ApiErrorKind, number][]) into[kind] = (into[kind] ?? 0) + n;
+  return into;
 }
 
 /** Where a post was made, or why that is not known. */
@@ -71,13 +161,32 @@ interface PostFields {
 function readPost(raw: unknown): PostFields | { reason: SkipReason } {
   if (!isRecord(raw)) return { reason: 'unknown_shape' };
   const data = field(raw, 'data');
-  if (isRecord(data)) return readV2(data, raw);
+  if (isRecord(data)) return readV2(data, includedPlaces(raw));
   // A v2 stream sends errors (operational disconnects, rule problems) as an envelope without data.
   if (Array.isArray(field(raw, 'errors'))) return { reason: 'notice' };
   if (V1_NOTICE_KEYS.some((key) => field(raw, key) !== undefined)) return { reason: 'notice' };
+  // A page of a search that found nothing: `{"meta": {"result_count": 0}}`.
+  if (data === undefined && isRecord(field(raw, 'meta'))) return { reason: 'empty_page' };
+  // A v2 post's id is a string, and it has no `id_str`; a v1.1 status always has one (its `id` is a number).
+  if (typeof field(raw, 'id') === 'string' && field(raw, 'id_str') === undefined) return readV2(raw, inlinedPlace);
   const looksLikeStatus = ['id_str', 'id', 'text', 'full_text'].some((key) => field(raw, key) !== undefined);
   return looksLikeStatus ? readV1(raw) : { reason: 'unknown_shape' };
 }
+
+/** Finds the place a v2 post names (`geo.place_id`), given the post's `geo`; undefined when it is not there. */
+type PlaceOf = (placeId: string, geo: unknown) => unknown;
+
+/** The places of an envelope's or a page's `includes`, looked up by id. */
+function includedPlaces(envelope: unknown): PlaceOf {
+  const places = field(field(envelope, 'includes'), 'places');
+  if (!Array.isArray(places)) return noPlace;
+  return (placeId) => (places as unknown[]).find((candidate) => field(candidate, 'id') === placeId);
+}
+
+/** `twarc2 flatten` merges the included place into the post's `geo`, the place's `id` beside `place_id`. */
+const inlinedPlace: PlaceOf = (placeId, geo) => (field(geo, 'id') === placeId ? geo : undefined);
+
+const noPlace: PlaceOf = () => undefined;
 
 /** An X API v1.1 status. */
 function readV1(status: Record<string, unknown>): PostFields {
@@ -112,8 +221,8 @@ function readV1(status: Record<string, unknown>): PostFields {
   };
 }
 
-/** An X API v2 stream envelope: the post in `data`, its places in `includes.places`. */
-function readV2(data: Record<string, unknown>, envelope: Record<string, unknown>): PostFields {
+/** An X API v2 post: from a stream envelope's `data`, a page's `data` list, or flattened; `placeOf` finds its place. */
+function readV2(data: Record<string, unknown>, placeOf: PlaceOf): PostFields {
   // A long post's `text` is cut short; `note_tweet` has the whole text and its entities.
   const note = field(data, 'note_tweet');
   const noteText = field(note, 'text');
@@ -124,9 +233,7 @@ function readV2(data: Record<string, unknown>, envelope: Record<string, unknown>
   const geo = field(data, 'geo');
   const coordinates = field(geo, 'coordinates');
   const placeId = field(geo, 'place_id');
-  const places = field(field(envelope, 'includes'), 'places');
-  const place =
-    typeof placeId === 'string' && Array.isArray(places) ? (places as unknown[]).find((candidate) => field(candidate, 'id') === placeId) : undefined;
+  const place = typeof placeId === 'string' ? placeOf(placeId, geo) : undefined;
   let where: Whereabouts;
   if (coordinates !== undefined && coordinates !== null) where = at(geoJsonPoint(coordinates, 'lonlat'), 'point');
   else if (placeId !== undefined && placeId !== null) {

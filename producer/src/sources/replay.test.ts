@@ -11,7 +11,7 @@ import { archiveFiles } from '../archive/archive-files';
 import { LINE_TOO_LONG } from '../archive/line-splitter';
 import { SkipCounter } from '../../../common/browser/skip-reasons';
 import { createCountryLookup } from '../normalise/country-lookup';
-import { normaliseLine } from '../normalise/normalise';
+import { normaliseLine, resultsOf } from '../normalise/normalise';
 import { runPipeline } from '../pipeline';
 import { BATCH_CHARS, BATCH_LINES, replaySource, type ReplaySource } from './replay';
 import { SyntheticWorld } from './synthetic-world';
@@ -111,8 +111,7 @@ describe('replaySource', () => {
       const { stats } = await replay(file);
       const others = new SkipCounter();
       for (const line of [sampleLines[0], sampleLines[2]]) {
-        const result = normaliseLine(line, lookup);
-        if (!result.ok) others.add(result.reason);
+        for (const result of resultsOf(normaliseLine(line, lookup))) if (!result.ok) others.add(result.reason);
       }
       expect(stats.read).toBe(3);
       expect(stats.skipped.toJSON()).toEqual({ ...others.toJSON(), line_too_long: 1 });

@@ -6,6 +6,8 @@
  * its end is reported, counted in the progress, and skipped; the rest goes on.
  */
 import type { Shard } from '../../../common/node/config';
+import type { TimeRange } from '../../../common/node/time-range';
+import { mayHold } from '../archive/name-times';
 import { archiveFiles, shardOf, type Archive } from '../archive/archive-files';
 import { archiveLines, CorruptFileError } from '../archive/archive-lines';
 import { ReplayProgress } from '../archive/replay-progress';
@@ -34,6 +36,8 @@ export interface ReplaySourceOptions {
   archive?: Archive;
   /** This producer's share of the files (`--shard`); none: all. */
   shard?: Shard | null;
+  /** Only posts created in this range (`--from`, `--to`): files whose names put them outside it are not read. */
+  range?: TimeRange | null;
 }
 
 export interface ReplaySource extends Source {
@@ -45,8 +49,14 @@ export interface ReplaySource extends Source {
 
 /** Throws `ArchiveError` at once when `file` matches nothing. */
 export function replaySource(options: ReplaySourceOptions): ReplaySource {
-  const { files, totalBytes, share } = options.archive ?? shardOf(archiveFiles(options.file), options.shard ?? null);
-  const progress = new ReplayProgress(files.length, totalBytes);
+  const { files: listed, share } = options.archive ?? shardOf(archiveFiles(options.file), options.shard ?? null);
+  const range = options.range ?? null;
+  const files = range === null ? listed : listed.filter((file) => mayHold(file.path, range));
+  const progress = new ReplayProgress(
+    files.length,
+    files.reduce((sum, file) => sum + file.bytes, 0),
+  );
+  progress.outsideRange = listed.length - files.length;
   return {
     name: 'replay',
     live: false,
