@@ -32,7 +32,8 @@ function post(iso: string): string {
 }
 
 function archive(): string {
-  const dir = tempDir();
+  // A date in a folder above the archive, or in a name of another layout, says nothing of its posts.
+  const dir = join(tempDir(), 'collected-2023-05-10');
   const write = (name: string, content: string | Buffer) => {
     mkdirSync(dirname(join(dir, name)), { recursive: true });
     writeFileSync(join(dir, name), content);
@@ -50,6 +51,7 @@ function archive(): string {
   write('2017/06/03/05/00.json', lines('2017-06-03T05:00:00.000Z'));
   // A name without a date: read, its posts checked one by one.
   write('undated.jsonl', lines('2017-05-31T00:00:00.000Z', '2017-06-02T08:00:00.000Z', '2017-06-04T00:00:00.000Z'));
+  write('search-2017-06-05.jsonl', lines('2017-06-02T09:00:00.000Z'));
   return dir;
 }
 
@@ -65,22 +67,22 @@ describe('replaying one day of an archive (--from, --to)', () => {
 
   it('counts the posts created that day, and only those', async () => {
     const stats = embedded.producer.stats;
-    // In: 00:00:00.000 of the 2nd, the three of 12:00, 23:59:59.999, and the undated file's 08:00.
-    expect([stats.read, stats.accepted, stats.skipped.toJSON()]).toEqual([11, 6, { out_of_range: 5 }]);
+    // In: 00:00:00.000 of the 2nd, the three of 12:00, 23:59:59.999, the undated file's 08:00, search-…'s 09:00.
+    expect([stats.read, stats.accepted, stats.skipped.toJSON()]).toEqual([12, 7, { out_of_range: 5 }]);
     const health = await getJson<HealthResponse>(`${embedded.server.url}/api/health`);
-    expect([health.ingested, health.skipped]).toEqual([6, { out_of_range: 5 }]);
+    expect([health.ingested, health.skipped]).toEqual([7, { out_of_range: 5 }]);
   });
 
   it('does not open the files whose names put them outside the day', () => {
     const source = embedded.producer.source;
     if (!isReplaySource(source)) throw new Error('not a replay');
     const { progress } = source;
-    expect([progress.filesDone, progress.filesTotal, progress.outsideRange, progress.corrupt]).toEqual([4, 4, 3, []]);
+    expect([progress.filesDone, progress.filesTotal, progress.outsideRange, progress.corrupt]).toEqual([5, 5, 3, []]);
     const { engine } = embedded.server;
     expect(replaySummary(progress, embedded.producer.stats, Date.now(), { counted: engine.acceptedCount, skipped: engine.skips() }).slice(2)).toEqual(
       [
-        '  accepted 6; skipped 5 (out_of_range 5)',
-        '  the map counted 6 of the 6 accepted',
+        '  accepted 7; skipped 5 (out_of_range 5)',
+        '  the map counted 7 of the 7 accepted',
         '  3 files were not read: their names put them outside --from/--to',
       ],
     );

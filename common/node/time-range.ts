@@ -41,15 +41,19 @@ export function parseInstant(flag: string, value: string): number {
     back.getUTCHours() === parts[3] &&
     back.getUTCMinutes() === parts[4] &&
     back.getUTCSeconds() === parts[5];
-  if (!same) throw refuse('no such date or time');
-  return ms - zoneOffsetMs(zone);
+  const offsetMs = zoneOffsetMs(zone);
+  if (!same || offsetMs === null) throw refuse('no such date or time');
+  return ms - offsetMs;
 }
 
-function zoneOffsetMs(zone: string): number {
+/** A zone's offset from UTC in ms; null for one no clock keeps (past ±23:59). */
+function zoneOffsetMs(zone: string): number | null {
   if (zone.toUpperCase() === 'Z') return 0;
   const digits = zone.slice(1).replace(':', '');
-  const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2));
-  return (zone.startsWith('-') ? -1 : 1) * minutes * 60_000;
+  const hours = Number(digits.slice(0, 2));
+  const minutes = Number(digits.slice(2));
+  if (hours > 23 || minutes > 59) return null;
+  return (zone.startsWith('-') ? -1 : 1) * (hours * 60 + minutes) * 60_000;
 }
 
 /** The range of `--from` and `--to`, either of which may be left out; null when neither is given. */

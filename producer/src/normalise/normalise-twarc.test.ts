@@ -72,12 +72,56 @@ describe('twarc2 pages (test/fixtures/twarc2-pages.jsonl)', () => {
     expect(normaliseLine(alone, lookup)).toEqual({ posts: [skipped('unknown_place')] });
   });
 
+  it('finds places by id in a page of many, the first of an id as a scan would', () => {
+    const places = Array.from({ length: 10_000 }, (_, i) => ({
+      id: `p${i}`,
+      full_name: `place ${i}`,
+      country_code: 'FR',
+      geo: { bbox: [2.2, 48.8, 2.5, 48.9] },
+    }));
+    places.push({ ...places[7], full_name: 'a second p7' });
+    const posts = Array.from({ length: 5_000 }, (_, i) => ({
+      ...envelope().data!,
+      id: String(1635573202398409868n + BigInt(i)),
+      geo: { place_id: `p${(i * 7) % 10_001}` },
+    }));
+    const results = resultsOf(normaliseLine(JSON.stringify({ data: posts, includes: { places } }), lookup));
+    expect(results.map((r) => (r.ok ? r.event.place : r.reason))).toEqual(
+      posts.map((_, i) => ((i * 7) % 10_001 === 10_000 ? 'unknown_place' : `place ${(i * 7) % 10_001}`)),
+    );
+    expect(results.filter((r) => r.ok && r.event.place === 'a second p7')).toEqual([]);
+  });
+
   it('reads a list of pages or posts on one line, each item an input', () => {
     const [first, second] = lines;
     const list = normaliseLine(`[${first},${second}]`, lookup);
     expect(resultsOf(list)).toEqual([...resultsOf(results[0]), ...resultsOf(results[1])]);
     expect(list.apiErrors).toEqual(results[1].apiErrors);
     expect(normaliseLine('[]', lookup)).toEqual(skipped('empty_page'));
+  });
+
+  it('counts the errors of every item of a list, posts or not', () => {
+    const error = (kind: string) => ({ type: `https://api.twitter.com/2/problems/${kind}` });
+    const items = [
+      { errors: [error('operational-disconnect')] },
+      { data: [], errors: [error('resource-not-found')] },
+      { ...envelope(), errors: [error('not-authorized-for-resource')] },
+      { data: [envelope().data], errors: [error('resource-not-found')] },
+    ];
+    const result = normaliseLine(JSON.stringify(items), lookup);
+    expect(resultsOf(result).map((r) => (r.ok ? 'ok' : r.reason))).toEqual(['notice', 'empty_page', 'ok', 'ok']);
+    expect(result.apiErrors).toEqual({ 'operational-disconnect': 1, 'resource-not-found': 2, 'not-authorized-for-resource': 1 });
+  });
+
+  it('reads every post of a page as big as a line may hold, in a list too', () => {
+    const page = `{"data":[${Array.from({ length: 200_000 }, () => '{}').join(',')}]}`;
+    expect(resultsOf(normaliseLine(`[${page}]`, lookup))).toHaveLength(200_000);
+    expect(tally(resultsOf(normaliseLine(page, lookup)))).toEqual({ no_id: 200_000 });
+  });
+
+  it('calls a page of errors without data (as the API writes it) empty_page, its errors counted', () => {
+    const page = { errors: [{ type: 'https://api.twitter.com/2/problems/resource-not-found' }], meta: { result_count: 0 } };
+    expect(normaliseLine(JSON.stringify(page), lookup)).toEqual({ ...skipped('empty_page'), apiErrors: { 'resource-not-found': 1 } });
   });
 });
 
@@ -101,6 +145,18 @@ describe('twarc2 flatten (test/fixtures/twarc2-flat.jsonl)', () => {
     expect(normalisePost(flat({ place_id: place.id }), lookup)).toEqual(skipped('unknown_place'));
     // Another place's fields are not this post's place.
     expect(normalisePost(flat({ place_id: place.id, ...place, id: 'bbbbbbbbbbbbbbbb' }), lookup)).toEqual(skipped('unknown_place'));
+  });
+
+  it('reads a status with a v1.1 user or creation time as v1.1, whatever its id', () => {
+    const v1 = {
+      id: '1050118620314268812',
+      text: '#tag',
+      entities: { hashtags: [{ text: 'tag' }] },
+      coordinates: { type: 'Point', coordinates: [2.35, 48.85] },
+    };
+    // No id_str: v1.1's only usable id is missing, as before these were read as v2.
+    expect(normalisePost({ ...v1, user: { id_str: '1' } }, lookup)).toEqual(skipped('no_id'));
+    expect(normalisePost({ ...v1, created_at: 'Wed Oct 10 20:19:24 +0000 2018' }, lookup)).toEqual(skipped('no_id'));
   });
 
   it('still reads a v1.1 status (numeric id, id_str) as one', () => {
