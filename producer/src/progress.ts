@@ -40,6 +40,7 @@ export function replayLine(progress: ReplayProgress, stats: ProducerStats, lines
   return (
     `replay: file ${Math.min(progress.filesDone + 1, progress.filesTotal)}/${progress.filesTotal}` +
     `${progress.current === null ? '' : ` (${progress.current})`}, ` +
+    `${progress.members === null ? '' : `member ${Math.min(progress.members.done + 1, progress.members.total)}/${progress.members.total}, `}` +
     `${formatBytes(progress.bytesRead)} of ${formatBytes(progress.bytesTotal)} (${(progress.fraction * 100).toFixed(1)}%), ` +
     `${count(linesPerS)} lines/s, ${count(stats.accepted)} accepted, ${count(stats.skipped.total)} skipped` +
     `${progress.corrupt.length === 0 ? '' : `, ${progress.corrupt.length} corrupt files`}` +
@@ -53,7 +54,8 @@ export function replaySummary(progress: ReplayProgress, stats: ProducerStats, no
   const corrupt = progress.corrupt.length;
   const lines = [
     `replay ${stats.finished ? 'finished' : 'stopped'}: ${progress.filesDone} of ${progress.filesTotal} files read` +
-      ` (${formatBytes(progress.bytesRead)})${corrupt === 0 ? '' : `, ${corrupt} of them corrupt`}`,
+      ` (${formatBytes(progress.bytesRead)})${corrupt === progress.membersCorrupt ? '' : `, ${corrupt - progress.membersCorrupt} of them corrupt`}` +
+      `${progress.membersRead === 0 ? '' : `; ${count(progress.membersRead)} tar members read${progress.membersCorrupt === 0 ? '' : `, ${count(progress.membersCorrupt)} of them corrupt`}`}`,
     `  ${count(stats.read)} lines in ${formatDuration(seconds)} = ${count(seconds > 0 ? stats.read / seconds : 0)} lines/s`,
     `  accepted ${count(stats.accepted)}; skipped ${count(stats.skipped.total)}${skipReasons(stats)}${droppedTags(stats)}`,
   ];

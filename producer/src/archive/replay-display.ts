@@ -103,7 +103,7 @@ export function showReplayProgress(
   function payload(linesPerS: number): Record<string, string> {
     const eta = progress.etaS(Date.now());
     return {
-      files: `${progress.filesDone}/${progress.filesTotal}`,
+      files: `${progress.filesDone}/${progress.filesTotal}${progress.members === null ? '' : ` (member ${progress.members.done}/${progress.members.total})`}`,
       rate: Math.round(linesPerS).toLocaleString('en-US'),
       accepted: stats.accepted.toLocaleString('en-US'),
       skipped: stats.skipped.total.toLocaleString('en-US'),
