@@ -43,7 +43,8 @@ export function replayLine(progress: ReplayProgress, stats: ProducerStats, lines
     `${progress.members === null ? '' : `member ${Math.min(progress.members.done + 1, progress.members.total)}/${progress.members.total}, `}` +
     `${formatBytes(progress.bytesRead)} of ${formatBytes(progress.bytesTotal)} (${(progress.fraction * 100).toFixed(1)}%), ` +
     `${count(linesPerS)} lines/s, ${count(stats.accepted)} accepted, ${count(stats.skipped.total)} skipped` +
-    `${progress.corrupt.length === 0 ? '' : `, ${progress.corrupt.length} corrupt files`}` +
+    `${progress.corrupt.length === progress.membersCorrupt ? '' : `, ${progress.corrupt.length - progress.membersCorrupt} corrupt files`}` +
+    `${progress.membersCorrupt === 0 ? '' : `, ${progress.membersCorrupt} corrupt tar members`}` +
     `${eta === null ? '' : `, ETA ${formatDuration(eta)}`}`
   );
 }

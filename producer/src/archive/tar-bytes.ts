@@ -4,9 +4,9 @@
  * being cut up (at most `DECODED_CHUNK_BYTES`, 64 KB, from `decodeArchive`).
  *
  * A member's data (`until`) is handed to a decoder that may stop taking it at any point (bad bzip2 data)
- * and may still have a pull under way when it stops. Each call to `until` therefore holds a ticket: once
- * the walk moves on (`skipTo`), an old ticket takes nothing more, so the walk and a late pull never
- * take the same bytes.
+ * and may still have a pull under way when the walk moves on. Positions are absolute and a member's data
+ * ends at a fixed one, so such a late pull takes nothing: the walk has already passed that end. One pull
+ * at a time is shared by whoever waits, so no chunk is taken twice or lost.
  */
 import { describeFailure } from './archive-lines';
 import { TarError } from './tar-header';
@@ -19,7 +19,6 @@ export class TarBytes implements TarSource {
   private chunk: Buffer = EMPTY;
   private ended = false;
   private pulling: Promise<void> | null = null;
-  private ticket = 0;
   private readonly source: AsyncIterator<Buffer>;
 
   /** `format`: how the stream is compressed, for messages ("bad gzip data (…)"). */
@@ -31,7 +30,6 @@ export class TarBytes implements TarSource {
   }
 
   async read(bytes: number): Promise<Buffer | null> {
-    this.ticket += 1;
     const parts: Buffer[] = [];
     let got = 0;
     while (got < bytes) {
@@ -47,7 +45,6 @@ export class TarBytes implements TarSource {
   }
 
   async skipTo(position: number): Promise<void> {
-    this.ticket += 1;
     while (this.position < position) {
       if (this.chunk.length === 0 && !(await this.pull())) throw new TarError(`bad tar data (truncated at byte ${this.position})`);
       this.take(position - this.position);
@@ -56,25 +53,29 @@ export class TarBytes implements TarSource {
 
   /**
    * The bytes from here to `end`, in pieces as they arrive. Throws `TarError` when the stream ends first;
-   * takes nothing once the walk has moved on.
+   * takes nothing once the walk has passed `end`.
    */
   async *until(end: number): AsyncGenerator<Buffer> {
-    this.ticket += 1;
-    const ticket = this.ticket;
     while (this.position < end) {
       if (this.chunk.length === 0) {
         const more = await this.pull();
-        if (ticket !== this.ticket) return;
+        if (this.position >= end) return;
         if (!more) throw new TarError(`bad tar data (truncated at byte ${this.position})`);
       }
       yield this.take(end - this.position);
-      if (ticket !== this.ticket) return;
     }
+  }
+
+  /**
+   * Reads on to the end of the stream: what follows the end-of-archive block (zero padding), so that a
+   * stream cut short there, or with a bad checksum, still fails (a `TarError`).
+   */
+  async drain(): Promise<void> {
+    while (await this.pull()) this.take(this.chunk.length);
   }
 
   /** Stops the stream (and the file and inflater behind it). */
   async close(): Promise<void> {
-    this.ticket += 1;
     await this.pulling;
     await this.source.return?.();
   }

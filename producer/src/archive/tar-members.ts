@@ -65,6 +65,7 @@ export async function openTar(path: string, options: TarOptions): Promise<TarLis
   const source = gzipped ? new TarBytes(inflated(path, options.signal), GZIP.name) : await guard(TarFile.open(path));
   try {
     for await (const entry of tarWalk(source)) if (accept(entry.name)) entries.push(entry);
+    if (source instanceof TarBytes) await source.drain();
   } catch (failure) {
     if (!(failure instanceof TarError)) throw failure;
     error = failure.message;
