@@ -6,6 +6,7 @@
  * walk moves on from wherever that reading stopped.
  */
 import { open, type FileHandle } from 'node:fs/promises';
+import { describeFailure } from './archive-lines';
 import { BLOCK_BYTES, MAX_META_BYTES, TarError, decodeTarHeader, longName, paddedSize, paxRecords } from './tar-header';
 
 /** Where a walk reads from: forward only, in bytes from the start of the tar. */
@@ -86,7 +87,9 @@ export class TarFile implements TarSource {
   async read(bytes: number): Promise<Buffer | null> {
     if (this.position === this.bytes && bytes > 0) return null;
     const buffer = Buffer.alloc(bytes);
-    const { bytesRead } = await this.handle.read(buffer, 0, bytes, this.position);
+    const { bytesRead } = await this.handle.read(buffer, 0, bytes, this.position).catch((error: unknown) => {
+      throw new TarError(describeFailure(error, 'tar'));
+    });
     if (bytesRead < bytes) truncated(this.position + bytesRead);
     this.position += bytes;
     return buffer;
