@@ -4,9 +4,14 @@
  * long names (`L`) and base-256 sizes. Only regular files become entries; directories, links and devices
  * are walked over, as a directory walk passes by what is not an archive file.
  *
- * Why by hand rather than with `tar-stream`: a plain `.tar` on disk is listed by seeking from header to
- * header (512 bytes read per member, its data never read), which a streaming parser cannot do, and the
- * same walker then reads a `.tar.gz` as a stream (`tar-walk.ts`).
+ * Why by hand rather than with `tar-stream` (3.2.2, which brings 12 packages, the Bare runtime's among
+ * them): a plain `.tar` on disk is listed by seeking from header to header (512 bytes read per member, its
+ * data never read), which a streaming parser cannot do: it must read every byte. Measured on 27 Nov (a
+ * scratch script; a 95 MB tar of 1,440 members of 64 KB, in the page cache, busy machine): listing 29 ms
+ * by seeking against 111–129 ms through `tar-stream`, which for a 2–3 GB Stream Grab day off disk is 0.7 MB
+ * read against the whole file. Reading every member's data ran at the same speed either way (65–74 ms
+ * against 75–81 ms for the `.tar`, 389–427 ms against 370–387 ms for a `.tar.gz`). The same walker reads a
+ * `.tar.gz` as a stream (`tar-walk.ts`).
  */
 
 /** Size of a tar block, in bytes: every header is one, every member's data is padded to a multiple. */
