@@ -1,8 +1,8 @@
 /**
  * `npm run bench -- replay`: replaying archives as fast as possible.
  *
- * - Throughput: the same generated archive (REPLAY_BENCH_LINES lines, default 200,000) as `.jsonl`, `.gz`
- *   and `.bz2`, (a) into the embedded server (one process, in-process bus), timed until the producer has
+ * - Throughput: the same generated archive (REPLAY_BENCH_LINES lines, default 200,000) as `.jsonl`, `.gz`,
+ *   `.bz2`, and a `.tar` of `.bz2` members (TAR_MEMBERS per-minute files, like the Stream Grab's), (a) into the embedded server (one process, in-process bus), timed until the producer has
  *   read everything, and (b) into Kafka (a throwaway broker, or KAFKA_BROKERS; producer and map-server as
  *   separate processes), timed until the map-server has counted every accepted post.
  * - Memory: a large archive (REPLAY_BENCH_RSS_MB, default 1024 MB of `.jsonl` in a Twitter-Stream-Grab
@@ -50,6 +50,8 @@ const NODE_FLAGS = (process.env.REPLAY_BENCH_NODE_FLAGS ?? '').split(' ').filter
  * out of order across partitions, and over a long span one partition's lag would make others' posts stale.
  */
 const THROUGHPUT_SPAN_MS = 3_600_000;
+/** Members of the throughput `.tar`: about an hour of a Stream Grab day cut into minutes. */
+const TAR_MEMBERS = 50;
 /** Lines per file of the memory archive: about a minute of a sample stream, like the Stream Grab's files. */
 const LINES_PER_FILE = 50_000;
 const RSS_SAMPLE_MS = 1_000;
@@ -62,15 +64,18 @@ const LEAN_RUNS = 3;
 
 const perS = (n: number, ms: number) => Math.round(n / (ms / 1_000)).toLocaleString('en-US');
 
-async function embeddedRun(file: string): Promise<{ ms: number; read: number; accepted: number }> {
+/** One embedded replay of `file`: wall time and this process's CPU time (all its threads), in ms. */
+async function embeddedRun(file: string): Promise<{ ms: number; cpuMs: number; read: number; accepted: number }> {
   const parsed = parseConfig(['--source', 'replay', '--file', file, '--speed', 'max'], { PORT: '0', LOG_LEVEL: 'silent', TILE_URL: '' });
   if (parsed.help) throw new Error('unexpected help');
   const start = performance.now();
+  const cpu = process.cpuUsage();
   const embedded = await startEmbedded(parsed.config, { staticDir: null });
   const stats = await embedded.producer.done;
   const ms = performance.now() - start;
+  const used = process.cpuUsage(cpu);
   await embedded.close();
-  return { ms, read: stats.read, accepted: stats.accepted };
+  return { ms, cpuMs: (used.user + used.system) / 1_000, read: stats.read, accepted: stats.accepted };
 }
 
 /**
@@ -190,8 +195,9 @@ async function throughput(pool: Template[]): Promise<void> {
     const bytes = await writeLines(plain, pool, 0, LINES, LINES, THROUGHPUT_SPAN_MS);
     await pipeline(createReadStream(plain), createGzip(), createWriteStream(`${plain}.gz`));
     const bzip2 = spawnSync('bzip2', ['-k', '-9', plain]);
-    const files = [plain, `${plain}.gz`, ...(bzip2.status === 0 ? [`${plain}.bz2`] : [])];
-    if (bzip2.status !== 0) console.log('  (bzip2 is not installed: no .bz2 figures; apt-get install bzip2)');
+    const tar = bzip2.status === 0 ? await tarOfMinutes(dir, pool) : null;
+    const files = [plain, `${plain}.gz`, ...(bzip2.status === 0 ? [`${plain}.bz2`] : []), ...(tar === null ? [] : [tar])];
+    if (bzip2.status !== 0) console.log('  (bzip2 is not installed: no .bz2 or .tar figures; apt-get install bzip2)');
     console.log(`replay: ${LINES.toLocaleString('en-US')} lines, ${megabytes(bytes)} of .jsonl`);
 
     const accepted: Record<string, number> = {};
@@ -201,7 +207,8 @@ async function throughput(pool: Template[]): Promise<void> {
       accepted[file] = run.accepted;
       console.log(
         `    ${file.slice(dir.length + 1).padEnd(16)} ${(run.ms / 1_000).toFixed(1).padStart(5)} s: ` +
-          `${perS(run.read, run.ms).padStart(9)} lines/s, ${perS(run.accepted, run.ms).padStart(8)} accepted/s (${run.accepted.toLocaleString('en-US')} accepted)`,
+          `${perS(run.read, run.ms).padStart(9)} lines/s, ${perS(run.accepted, run.ms).padStart(8)} accepted/s (${run.accepted.toLocaleString('en-US')} accepted; ` +
+          `${(run.cpuMs / 1_000).toFixed(1)} s CPU, which a busy machine disturbs less than wall time)`,
       );
     }
 
@@ -228,6 +235,25 @@ async function throughput(pool: Template[]): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The throughput archive's lines as a Stream Grab tar: TAR_MEMBERS members `2023/03/01/00/MM.json.bz2`
+ * (bzip2 -9, as the Internet Archive's), made by the system's `tar`; returns its path.
+ */
+async function tarOfMinutes(dir: string, pool: Template[]): Promise<string> {
+  const tree = join(dir, 'tar-tree');
+  const names: string[] = [];
+  for (let n = 0; n < TAR_MEMBERS; n += 1) {
+    const first = Math.floor((n * LINES) / TAR_MEMBERS);
+    const name = `2023/03/01/00/${String(n).padStart(2, '0')}.json`;
+    await writeLines(join(tree, name), pool, first, Math.floor(((n + 1) * LINES) / TAR_MEMBERS) - first, LINES, THROUGHPUT_SPAN_MS);
+    spawnSync('bzip2', ['-9', join(tree, name)]);
+    names.push(`${name}.bz2`);
+  }
+  const tar = join(dir, 'posts.tar');
+  spawnSync('tar', ['-cf', tar, '-C', tree, ...names]);
+  return tar;
 }
 
 /** Writes a Stream-Grab-like tree (`HH/MM.jsonl`) of about RSS_BYTES; returns its directory and size. */

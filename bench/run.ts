@@ -2,7 +2,7 @@
  * `npm run bench [-- <suite>]`: runs the benchmarks and prints figures. Suites: `core` (default): the
  * window store and trend engine; `kafka`: producer -> Kafka -> map-server -> SSE throughput and latency;
  * `normalise`: the producer's normaliser alone, raw line to event;
- * `replay`: archive replay throughput (.jsonl, .gz, .bz2; embedded and Kafka), a large replay's peak RSS, and the
+ * `replay`: archive replay throughput (.jsonl, .gz, .bz2, .tar of .bz2 members; embedded and Kafka), a large replay's peak RSS, and the
  *   embedded replay of all-accepted posts beside `JSON.parse` alone (issue 14; REPLAY_BENCH_PARTS picks parts);
  * `hostile`: decompression bombs (.bz2, .gz) replayed by `npm start`: peak RSS and the slowest `/api/health`;
  * `frontend`: the production bundle's gzipped size, and frame time and long tasks in headless Chromium;

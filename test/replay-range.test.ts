@@ -2,9 +2,10 @@
  * End to end, `npm start -- --source replay --file <Stream Grab layout> --from 2017-06-02 --to 2017-06-03`:
  * only the posts created that day are counted, the others read are skipped as `out_of_range`, and files whose
  * names put them more than an hour outside the day are not read at all (one of them is not even valid gzip: it
- * would be reported corrupt if it were opened).
+ * would be reported corrupt if it were opened); nor are the members of a tar whose names put them outside it.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -52,6 +53,17 @@ function archive(): string {
   // A name without a date: read, its posts checked one by one.
   write('undated.jsonl', lines('2017-05-31T00:00:00.000Z', '2017-06-02T08:00:00.000Z', '2017-06-04T00:00:00.000Z'));
   write('search-2017-06-05.jsonl', lines('2017-06-02T09:00:00.000Z'));
+  // A tar of Stream Grab members, passed over by their own names: one of them is not valid bzip2 either.
+  const members = tempDir();
+  const member = (name: string, content: string | Buffer) => {
+    mkdirSync(dirname(join(members, name)), { recursive: true });
+    writeFileSync(join(members, name), content);
+  };
+  member('2017/06/01/10/00.json.bz2', Buffer.from('not bzip2 at all'));
+  member('2017/06/02/13/00.json', lines('2017-06-02T13:00:00.000Z'));
+  member('2017/06/03/02/00.json', lines('2017-06-03T02:00:00.000Z'));
+  execFileSync('tar', ['-cf', join(dir, 'grab.tar'), '-C', members, '2017']);
+  rmSync(members, { recursive: true });
   return dir;
 }
 
@@ -67,23 +79,25 @@ describe('replaying one day of an archive (--from, --to)', () => {
 
   it('counts the posts created that day, and only those', async () => {
     const stats = embedded.producer.stats;
-    // In: 00:00:00.000 of the 2nd, the three of 12:00, 23:59:59.999, the undated file's 08:00, search-…'s 09:00.
-    expect([stats.read, stats.accepted, stats.skipped.toJSON()]).toEqual([12, 7, { out_of_range: 5 }]);
+    // In: 00:00:00.000 of the 2nd, the three of 12:00, 23:59:59.999, the undated file's 08:00, search-…'s 09:00,
+    // the tar's 13:00.
+    expect([stats.read, stats.accepted, stats.skipped.toJSON()]).toEqual([13, 8, { out_of_range: 5 }]);
     const health = await getJson<HealthResponse>(`${embedded.server.url}/api/health`);
-    expect([health.ingested, health.skipped]).toEqual([7, { out_of_range: 5 }]);
+    expect([health.ingested, health.skipped]).toEqual([8, { out_of_range: 5 }]);
   });
 
   it('does not open the files whose names put them outside the day', () => {
     const source = embedded.producer.source;
     if (!isReplaySource(source)) throw new Error('not a replay');
     const { progress } = source;
-    expect([progress.filesDone, progress.filesTotal, progress.outsideRange, progress.corrupt]).toEqual([5, 5, 3, []]);
+    expect([progress.filesDone, progress.filesTotal, progress.outsideRange, progress.corrupt]).toEqual([6, 6, 3, []]);
+    expect([progress.membersRead, progress.membersOutsideRange]).toEqual([1, 2]);
     const { engine } = embedded.server;
     expect(replaySummary(progress, embedded.producer.stats, Date.now(), { counted: engine.acceptedCount, skipped: engine.skips() }).slice(2)).toEqual(
       [
-        '  accepted 7; skipped 5 (out_of_range 5)',
-        '  the map counted 7 of the 7 accepted',
-        '  3 files were not read: their names put them outside --from/--to',
+        '  accepted 8; skipped 5 (out_of_range 5)',
+        '  the map counted 8 of the 8 accepted',
+        '  3 files and 2 tar members were not read: their names put them outside --from/--to',
       ],
     );
   });

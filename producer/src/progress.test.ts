@@ -46,6 +46,26 @@ describe('progress text', () => {
     );
   });
 
+  it('says which member of a tar it reads, of how many, and how many were corrupt', () => {
+    const progress = new ReplayProgress(1, 2 * 1024 ** 3);
+    progress.start(0);
+    progress.current = 'twitter-stream-2017-06-01.tar';
+    progress.startMembers(1_440);
+    for (let i = 0; i < 119; i += 1) progress.memberDone();
+    progress.memberDone({ name: 'twitter-stream-2017-06-01.tar:2017/06/01/01/59.json.bz2', reason: 'bad bzip2 data (bad block CRC)' });
+    progress.bytesRead = 1024 ** 3 / 6;
+    const line = replayLine(progress, statsOf(1_000, 100, { notice: 900 }), 1_000, 60_000);
+    expect(line).toBe(
+      'replay: file 1/1 (twitter-stream-2017-06-01.tar), member 121/1440, 170.7 MB of 2.0 GB (8.3%), 1,000 lines/s, 100 accepted, 900 skipped, 1 corrupt tar members, ETA 11m 00s',
+    );
+    progress.markCorrupt('other.tar', 'bad tar data (truncated at byte 1024)');
+    progress.filesDone = 1;
+    progress.finish(60_000);
+    expect(replaySummary(progress, statsOf(1_000, 100, { notice: 900 }), 60_000)[0]).toBe(
+      'replay stopped: 1 of 1 files read (170.7 MB), 1 of them corrupt; 120 tar members read, 1 of them corrupt',
+    );
+  });
+
   it('sums a replay up: files, corrupt ones by name, lines, skips by reason, pace', () => {
     const progress = new ReplayProgress(4, 2_048);
     progress.start(1_000);

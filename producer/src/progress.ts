@@ -46,9 +46,11 @@ export function replayLine(progress: ReplayProgress, stats: ProducerStats, lines
   return (
     `replay: file ${Math.min(progress.filesDone + 1, progress.filesTotal)}/${progress.filesTotal}` +
     `${progress.current === null ? '' : ` (${progress.current})`}, ` +
+    `${progress.members === null ? '' : `member ${Math.min(progress.members.done + 1, progress.members.total)}/${progress.members.total}, `}` +
     `${formatBytes(progress.bytesRead)} of ${formatBytes(progress.bytesTotal)} (${(progress.fraction * 100).toFixed(1)}%), ` +
     `${count(linesPerS)} lines/s, ${count(stats.accepted)} accepted, ${count(stats.skipped.total)} skipped` +
-    `${progress.corrupt.length === 0 ? '' : `, ${progress.corrupt.length} corrupt files`}` +
+    `${progress.corrupt.length === progress.membersCorrupt ? '' : `, ${progress.corrupt.length - progress.membersCorrupt} corrupt files`}` +
+    `${progress.membersCorrupt === 0 ? '' : `, ${progress.membersCorrupt} corrupt tar members`}` +
     `${eta === null ? '' : `, ETA ${formatDuration(eta)}`}`
   );
 }
@@ -71,7 +73,8 @@ export function replaySummary(progress: ReplayProgress, stats: ProducerStats, no
   const inputs = stats.read === stats.lines ? '' : ` holding ${count(stats.read)} posts and other inputs (a page or a list holds several)`;
   const lines = [
     `replay ${stats.finished ? 'finished' : 'stopped'}: ${progress.filesDone} of ${progress.filesTotal} files read` +
-      ` (${formatBytes(progress.bytesRead)})${corrupt === 0 ? '' : `, ${corrupt} of them corrupt`}`,
+      ` (${formatBytes(progress.bytesRead)})${corrupt === progress.membersCorrupt ? '' : `, ${corrupt - progress.membersCorrupt} of them corrupt`}` +
+      `${progress.membersRead === 0 ? '' : `; ${count(progress.membersRead)} tar members read${progress.membersCorrupt === 0 ? '' : `, ${count(progress.membersCorrupt)} of them corrupt`}`}`,
     `  ${count(stats.lines)} lines${inputs} in ${formatDuration(seconds)} = ${count(seconds > 0 ? stats.lines / seconds : 0)} lines/s`,
     `  accepted ${count(stats.accepted)}; skipped ${count(stats.skipped.total)}${skipReasons(stats)}${droppedTags(stats)}${apiErrors(stats)}`,
   ];
@@ -80,9 +83,12 @@ export function replaySummary(progress: ReplayProgress, stats: ProducerStats, no
     const why = left === 0 ? '' : `; not counted ${count(left)}${byReason({ toJSON: () => map.skipped })}`;
     lines.push(`  the map counted ${count(map.counted)} of the ${count(stats.accepted)} accepted${why}`);
   }
-  if (progress.outsideRange > 0) {
-    const files = progress.outsideRange === 1 ? 'file was' : 'files were';
-    lines.push(`  ${count(progress.outsideRange)} ${files} not read: their names put them outside --from/--to`);
+  const { outsideRange, membersOutsideRange } = progress;
+  if (outsideRange + membersOutsideRange > 0) {
+    const files = outsideRange === 0 ? '' : `${count(outsideRange)} ${outsideRange === 1 ? 'file' : 'files'}`;
+    const members = membersOutsideRange === 0 ? '' : `${count(membersOutsideRange)} tar ${membersOutsideRange === 1 ? 'member' : 'members'}`;
+    const were = outsideRange + membersOutsideRange === 1 ? 'was' : 'were';
+    lines.push(`  ${[files, members].filter(Boolean).join(' and ')} ${were} not read: their names put them outside --from/--to`);
   }
   const tooLong = stats.skipped.toJSON().line_too_long ?? 0;
   if (tooLong > 0) {

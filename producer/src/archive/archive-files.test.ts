@@ -14,6 +14,7 @@ const TREE = [
   'loose/10.jsonl',
   'loose/9.jsonl',
   'loose/posts.ndjson',
+  'loose/day.tar',
   'README.txt',
   'loose/.hidden.json',
   'loose/checksums.md5',
@@ -30,7 +31,7 @@ describe('archiveFiles', () => {
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('reads a directory recursively, archive endings only, in natural order of the relative path', () => {
+  it('reads a directory recursively, archive endings (tars too) only, in natural order of the relative path', () => {
     const archive = archiveFiles(root);
     expect(archive.files.map((f) => f.name)).toEqual([
       '2017/06/01/00/05.json.bz2',
@@ -40,6 +41,7 @@ describe('archiveFiles', () => {
       '2017/06/02/00/00.json.gz',
       'loose/9.jsonl',
       'loose/10.jsonl',
+      'loose/day.tar',
       'loose/posts.ndjson',
     ]);
     expect(archive.files.every((f) => f.path.startsWith(root))).toBe(true);
@@ -50,7 +52,7 @@ describe('archiveFiles', () => {
     const archive = archiveFiles('**/0*.json*', root);
     expect(archive.files.map((f) => f.name)).toEqual(['2017/06/01/00/05.json.bz2', '2017/06/01/01/00.json.bz2', '2017/06/02/00/00.json.gz']);
     const absolute = archiveFiles(`${root}/loose/*`);
-    expect(absolute.files.map((f) => f.name)).toEqual(['9.jsonl', '10.jsonl', 'checksums.md5', 'posts.ndjson']);
+    expect(absolute.files.map((f) => f.name)).toEqual(['9.jsonl', '10.jsonl', 'checksums.md5', 'day.tar', 'posts.ndjson']);
   });
 
   it('takes a single file whatever its ending', () => {
@@ -82,7 +84,7 @@ describe('archiveFiles', () => {
     expect(() => archiveFiles('**/*.xz', root)).toThrow(/the pattern matches no files/);
     const empty = mkdtempSync(join(tmpdir(), 'trendmap-empty-'));
     writeFileSync(join(empty, 'notes.txt'), 'x');
-    expect(() => archiveFiles(empty)).toThrow(/holds no .jsonl, .ndjson, .json, .gz, .bz2 files/);
+    expect(() => archiveFiles(empty)).toThrow(/holds no .jsonl, .ndjson, .json, .gz, .bz2, .tar, .tgz files/);
     rmSync(empty, { recursive: true, force: true });
   });
 });

@@ -14,9 +14,10 @@ import { FORMATS } from './archive-formats';
 /**
  * Endings taken from a directory: newline-delimited JSON, plain or in any format of `FORMATS`. `.txt` is
  * left out on purpose: archive folders hold READMEs and checksums as `.txt`, and a stray file would only
- * add skips. A file named explicitly, or matched by a glob, is read whatever its ending.
+ * add skips. A file named explicitly, or matched by a glob, is read whatever its ending. Tars (`.tar`,
+ * `.tar.gz`, `.tgz`) are read member by member (`tar-members.ts`).
  */
-export const ARCHIVE_ENDINGS: readonly string[] = ['.jsonl', '.ndjson', '.json', ...FORMATS.flatMap((format) => format.endings)];
+export const ARCHIVE_ENDINGS: readonly string[] = ['.jsonl', '.ndjson', '.json', ...FORMATS.flatMap((format) => format.endings), '.tar', '.tgz'];
 
 export interface ArchiveFile {
   /** Absolute path. */

@@ -4,9 +4,10 @@
  * only as they are taken. So a decompression bomb costs time, never memory, and a slow reader (the
  * pipeline, paced or publishing) holds the decoder back rather than letting it fill memory.
  *
- * A format added later (issue 15: `.tar`, `.zip`) is one more entry in `FORMATS`; `decodeArchive` gives it
- * the same guarantees (chunks cut to size, the event loop served between them), and
- * `archive-formats.test.ts` runs every entry against the same bombs.
+ * A compression added later is one more entry in `FORMATS`; `decodeArchive` gives it the same guarantees
+ * (chunks cut to size, the event loop served between them), and `archive-formats.test.ts` runs every entry
+ * against the same bombs. A tar is not a format but a container of files: `tar-members.ts` reads its
+ * members, each decoded here by its own ending (and a `.tar.gz` inflated here by `GZIP`).
  */
 import { Readable, pipeline } from 'node:stream';
 import { setImmediate as nextMacrotask } from 'node:timers/promises';

@@ -3,10 +3,12 @@
  * decoded only as fast as the lines are consumed: the generator pulls the next decoded chunk (at most
  * `DECODED_CHUNK_BYTES`) when the previous one's lines have been taken. What it holds at any time: one
  * read buffer (64 KB), the decoder's state (up to ~5 MB for bzip2 -9), one decoded chunk, and at most one
- * unfinished line (`MAX_LINE_BYTES`).
+ * unfinished line (`MAX_LINE_BYTES`). A member of a tar is read the same way (`decodedLines`), from the
+ * tar's bytes rather than a file's.
  */
 import { createReadStream } from 'node:fs';
-import { decodeArchive, formatOf, PLAIN } from './archive-formats';
+import { decodeArchive, formatOf, PLAIN, type ArchiveFormat } from './archive-formats';
+import { TarError } from './tar-header';
 import { LineSplitter, type Line } from './line-splitter';
 
 /** Bytes read from disk at once. */
@@ -28,8 +30,6 @@ export interface ArchiveLinesOptions {
  */
 export async function* archiveLines(path: string, options: ArchiveLinesOptions): AsyncGenerator<Line[]> {
   const { signal, onBytes } = options;
-  const splitter = new LineSplitter();
-  const format = formatOf(path);
   const file = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES, signal });
   async function* counted(): AsyncGenerator<Buffer> {
     for await (const chunk of file as AsyncIterable<Buffer>) {
@@ -38,7 +38,20 @@ export async function* archiveLines(path: string, options: ArchiveLinesOptions):
     }
   }
   try {
-    for await (const chunk of decodeArchive(format, counted())) {
+    yield* decodedLines(formatOf(path), counted(), signal);
+  } finally {
+    file.destroy();
+  }
+}
+
+/**
+ * The lines of `input` decoded as `format` (a file, or a member of a tar), with the same bounds and errors
+ * as `archiveLines`. A `TarError` from `input` (the tar around the member failed) passes through as is.
+ */
+export async function* decodedLines(format: ArchiveFormat, input: AsyncIterable<Buffer>, signal: AbortSignal): AsyncGenerator<Line[]> {
+  const splitter = new LineSplitter();
+  try {
+    for await (const chunk of decodeArchive(format, input)) {
       const lines = splitter.push(chunk);
       if (lines.length > 0) yield lines;
       if (signal.aborted) return;
@@ -48,14 +61,14 @@ export async function* archiveLines(path: string, options: ArchiveLinesOptions):
   } catch (error) {
     if (signal.aborted) return;
     splitter.discard();
-    throw new CorruptFileError(describe(error as NodeJS.ErrnoException, format.name));
-  } finally {
-    file.destroy();
+    if (error instanceof TarError) throw error;
+    throw new CorruptFileError(describeFailure(error, format.name));
   }
 }
 
 /** A short reason: the system's error code for I/O, the decoder's message for bad data. */
-function describe(error: NodeJS.ErrnoException, format: string): string {
+export function describeFailure(failure: unknown, format: string): string {
+  const error = failure as NodeJS.ErrnoException;
   if (error.syscall !== undefined) return `cannot read (${error.code ?? error.message})`;
   const data = format === PLAIN.name ? 'data' : `${format} data`;
   return `bad ${data} (${error.message || error.name})`;

@@ -54,7 +54,7 @@ export function showReplayProgress(
     const bars = new cliProgress.MultiBar(
       {
         stream,
-        format: 'replay {bar} {percentage}% | {files} files | {rate} lines/s | {accepted} accepted, {skipped} skipped | ETA {eta}',
+        format: 'replay {bar} {percentage}% | {files} files{members} | {rate} lines/s | {accepted} accepted, {skipped} skipped | ETA {eta}',
         hideCursor: true,
         barsize: 20,
         fps: 1_000 / BAR_REFRESH_MS,
@@ -106,6 +106,7 @@ export function showReplayProgress(
     const eta = progress.etaS(Date.now());
     return {
       files: `${progress.filesDone}/${progress.filesTotal}`,
+      members: progress.members === null ? '' : `, member ${progress.members.done}/${progress.members.total}`,
       rate: Math.round(linesPerS).toLocaleString('en-US'),
       accepted: stats.accepted.toLocaleString('en-US'),
       skipped: stats.skipped.total.toLocaleString('en-US'),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -152,6 +152,29 @@ describe('replaySource', () => {
       const source = replaySource({ file: sub, archive });
       expect(await readAll(source)).toEqual([sampleLines[1]]);
       expect(source.progress.corrupt).toEqual([{ name: 'a.jsonl', reason: 'cannot read (ENOENT)' }]);
+    });
+
+    it('stops part-way through a tar when the pipeline stops, and reads a directory of tars', async () => {
+      const sub = mkdtempSync(join(dir, 'tars-'));
+      mkdirSync(join(sub, 'm'));
+      writeFileSync(join(sub, 'm/00.json'), '{}\n'.repeat(100_000));
+      writeFileSync(join(sub, 'm/01.json.gz'), gzipSync(`${sampleLines.join('\n')}\n`));
+      execFileSync('tar', ['-cf', join(sub, 'a.tar'), '-C', sub, 'm/01.json.gz', 'm/00.json']);
+      execFileSync('tar', ['-czf', join(sub, 'b.tgz'), '-C', sub, 'm/01.json.gz', 'm/00.json']);
+      for (const file of ['a.tar', 'b.tgz']) {
+        const iterator = replaySource({ file: join(sub, file) })
+          .read(new AbortController().signal)
+          [Symbol.asyncIterator]();
+        expect((await iterator.next()).value).toEqual(Array(BATCH_LINES).fill('{}'));
+        expect(await iterator.return?.()).toEqual({ done: true, value: undefined });
+      }
+      rmSync(join(sub, 'm'), { recursive: true });
+      const both = replaySource({ file: sub });
+      expect(both.progress.filesTotal).toBe(2);
+      const lines = await readAll(both);
+      expect(lines).toHaveLength(2 * (100_000 + sampleLines.length));
+      expect(lines.slice(-sampleLines.length)).toEqual(sampleLines);
+      expect({ members: both.progress.membersRead, corrupt: both.progress.corrupt }).toEqual({ members: 4, corrupt: [] });
     });
 
     it('reads only as far ahead as the lines are taken, through each decompressor', async () => {

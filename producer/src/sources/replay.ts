@@ -1,6 +1,7 @@
 /**
  * Replays an archive of newline-delimited JSON posts: one file, a directory (recursively, in natural name
- * order) or a glob, each file plain, gzipped (`.gz`) or bzip2ed (`.bz2`). Memory stays constant whatever
+ * order) or a glob, each file plain, gzipped (`.gz`) or bzip2ed (`.bz2`), or a tar (`.tar`, `.tar.gz`,
+ * `.tgz`) of such files, read as it is without extracting it (`archive-reads.ts`). Memory stays constant whatever
  * the archive's size or compression ratio, because lines are read and decoded only as fast as the
  * pipeline consumes them, a batch at a time (`BATCH_LINES`, `BATCH_CHARS`). A file that cannot be read to
  * its end is reported, counted in the progress, and skipped; the rest goes on.
@@ -9,7 +10,7 @@ import type { Shard } from '../../../common/node/config';
 import type { TimeRange } from '../../../common/node/time-range';
 import { mayHold } from '../archive/name-times';
 import { archiveFiles, shardOf, type Archive } from '../archive/archive-files';
-import { archiveLines, CorruptFileError } from '../archive/archive-lines';
+import { archiveReads } from '../archive/archive-reads';
 import { ReplayProgress } from '../archive/replay-progress';
 import type { Line } from '../archive/line-splitter';
 import type { RawInput, Source } from './source';
@@ -57,6 +58,15 @@ export function replaySource(options: ReplaySourceOptions): ReplaySource {
     files.reduce((sum, file) => sum + file.bytes, 0),
   );
   progress.outsideRange = listed.length - files.length;
+  // Tar members are passed over by their own names, as files are: the Stream Grab's tars hold a day's minutes.
+  const acceptMember =
+    range === null
+      ? undefined
+      : (name: string) => {
+          const inside = mayHold(name, range);
+          if (!inside) progress.membersOutsideRange += 1;
+          return inside;
+        };
   return {
     name: 'replay',
     live: false,
@@ -66,37 +76,17 @@ export function replaySource(options: ReplaySourceOptions): ReplaySource {
       progress.start(Date.now());
       let batch: Line[] = [];
       let batchChars = 0;
-      for (const file of files) {
-        if (signal.aborted) return;
-        progress.current = file.name;
-        let counted = 0;
-        const lines = archiveLines(file.path, {
-          signal,
-          onBytes: (bytes) => {
-            counted += bytes;
-            progress.bytesRead += bytes;
-          },
-        });
-        try {
-          for await (const chunk of lines) {
-            for (const line of chunk) {
-              batch.push(line);
-              if (typeof line === 'string') batchChars += line.length;
-              if (batch.length === BATCH_LINES || batchChars >= BATCH_CHARS) {
-                yield batch;
-                batch = [];
-                batchChars = 0;
-                if (signal.aborted) return;
-              }
-            }
+      for await (const chunk of archiveReads(files, progress, { signal, acceptMember })) {
+        for (const line of chunk) {
+          batch.push(line);
+          if (typeof line === 'string') batchChars += line.length;
+          if (batch.length === BATCH_LINES || batchChars >= BATCH_CHARS) {
+            yield batch;
+            batch = [];
+            batchChars = 0;
+            if (signal.aborted) return;
           }
-        } catch (error) {
-          if (!(error instanceof CorruptFileError)) throw error;
-          progress.markCorrupt(file.name, error.message);
         }
-        // What a corrupt file left unread counts as done, so the share read reaches 100%.
-        progress.bytesRead += Math.max(0, file.bytes - counted);
-        progress.fileDone();
       }
       if (batch.length > 0 && !signal.aborted) yield batch;
       progress.finish(Date.now());

@@ -1,0 +1,157 @@
+/**
+ * The members of a `.tar`, `.tar.gz` or `.tgz` in natural name order (`naturalCompare`, as files of a
+ * directory are), each as a stream of its own bytes, never whole: the Twitter Stream Grab's tars hold
+ * `YYYY/MM/DD/HH/MM.json.bz2` members, so name order is time order. Members are chosen as a directory walk
+ * chooses files (`isArchiveName`: READMEs, checksums, hidden files and nested tars are passed by), then by
+ * `acceptMember`.
+ *
+ * A `.tar` is listed first by seeking from header to header (`TarFile`), then its members are read by
+ * offset in name order. A `.tar.gz` cannot be sought in: it is listed by one pass that inflates it and
+ * reads past the data (zlib inflates at hundreds of MB/s, far faster than the members are decoded and
+ * published), which also gives the member count for the progress. Then it is read again, in as many
+ * passes as the name order has descents in the stored order: one pass when the members are stored in
+ * name order, as `tar` stores a directory's sorted listing and the Stream Grab's are. A tar stored in
+ * another order costs more passes, each inflating from the start, but never more memory than one.
+ */
+import { createReadStream } from 'node:fs';
+import { GZIP, decodeArchive } from './archive-formats';
+import { isArchiveName, naturalCompare } from './archive-files';
+import { describeFailure } from './archive-lines';
+import { TarBytes } from './tar-bytes';
+import { TarError } from './tar-header';
+import { TarFile, tarWalk, type TarEntry } from './tar-walk';
+
+/** Bytes read from disk at once. */
+const READ_CHUNK_BYTES = 64 * 1024;
+
+const TAR_ENDINGS = ['.tar', '.tar.gz', '.tgz'];
+
+/** Whether `path` names a tar, plain or gzipped, by its ending. */
+export function isTarName(path: string): boolean {
+  const name = path.toLowerCase();
+  return TAR_ENDINGS.some((ending) => name.endsWith(ending));
+}
+
+export interface TarMember {
+  /** The member's path inside the tar, as stored. */
+  name: string;
+  /** Its data, in pieces as read; a failure of the tar itself (not of the member's data) is a `TarError`. */
+  chunks: AsyncIterable<Buffer>;
+}
+
+export interface TarOptions {
+  signal: AbortSignal;
+  /** Which members to read, by name (a hook for date ranges); by default every archive member. */
+  acceptMember?: (name: string) => boolean;
+  /** Called with each piece of the outer file as it leaves the disk, in bytes, while members are read. */
+  onBytes?: (bytes: number) => void;
+}
+
+export interface TarListing {
+  /** Members that will be read. */
+  count: number;
+  /** Why the listing stopped before the end of the tar ("bad tar data (…)"); the members before it are read. */
+  error: string | null;
+  /** The members in name order; each must be read or dropped before the next is asked for. */
+  members(): AsyncGenerator<TarMember>;
+}
+
+/** Lists the tar at `path`. Throws `TarError` when it cannot be opened at all. */
+export async function openTar(path: string, options: TarOptions): Promise<TarListing> {
+  const accept = (name: string) => isArchiveName(name) && !isTarName(name) && (options.acceptMember?.(name) ?? true);
+  const gzipped = !path.toLowerCase().endsWith('.tar');
+  const entries: TarEntry[] = [];
+  let error: string | null = null;
+  const source = gzipped ? new TarBytes(inflated(path, options.signal), GZIP.name) : await guard(TarFile.open(path));
+  try {
+    for await (const entry of tarWalk(source)) if (accept(entry.name)) entries.push(entry);
+    if (source instanceof TarBytes) await source.drain();
+  } catch (failure) {
+    if (!(failure instanceof TarError)) throw failure;
+    error = failure.message;
+  } finally {
+    await source.close();
+  }
+  entries.sort((a, b) => naturalCompare(a.name, b.name));
+  return {
+    count: entries.length,
+    error,
+    members: gzipped ? () => streamedMembers(path, entries, options) : () => fileMembers(path, entries, options),
+  };
+}
+
+/** A `.tar`'s members by offset: each its own read of the file. */
+async function* fileMembers(path: string, entries: TarEntry[], options: TarOptions): AsyncGenerator<TarMember> {
+  for (const entry of entries) {
+    if (options.signal.aborted) return;
+    // An empty member reads nothing (a stream from `offset` to `offset - 1` would be refused).
+    const file =
+      entry.size === 0 ? null : createReadStream(path, { start: entry.offset, end: entry.offset + entry.size - 1, highWaterMark: READ_CHUNK_BYTES });
+    async function* chunks(): AsyncGenerator<Buffer> {
+      let got = 0;
+      try {
+        for await (const chunk of (file ?? []) as AsyncIterable<Buffer>) {
+          got += chunk.length;
+          options.onBytes?.(chunk.length);
+          yield chunk;
+        }
+      } catch (failure) {
+        throw new TarError(describeFailure(failure, 'tar'));
+      }
+      if (got < entry.size) throw new TarError(`bad tar data (truncated at byte ${entry.offset + got})`);
+    }
+    try {
+      yield { name: entry.name, chunks: chunks() };
+    } finally {
+      file?.destroy();
+    }
+  }
+}
+
+/** A `.tar.gz`'s members, in passes over the stream that each take the next run stored in name order. */
+async function* streamedMembers(path: string, entries: TarEntry[], options: TarOptions): AsyncGenerator<TarMember> {
+  for (let first = 0; first < entries.length;) {
+    let last = first + 1;
+    while (last < entries.length && entries[last].index > entries[last - 1].index) last += 1;
+    const wanted = entries.slice(first, last);
+    const source = new TarBytes(inflated(path, options.signal, options.onBytes), GZIP.name);
+    try {
+      let next = 0;
+      for await (const entry of tarWalk(source)) {
+        if (entry.index !== wanted[next].index) continue;
+        yield { name: entry.name, chunks: source.until(entry.offset + entry.size) };
+        next += 1;
+        if (next === wanted.length || options.signal.aborted) break;
+      }
+    } finally {
+      await source.close();
+    }
+    if (options.signal.aborted) return;
+    first = last;
+  }
+}
+
+/** The gzipped file at `path`, inflated in pieces of at most 64 KB, only as fast as they are taken. */
+function inflated(path: string, signal: AbortSignal, onBytes?: (bytes: number) => void): AsyncIterable<Buffer> {
+  const file = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES, signal });
+  async function* counted(): AsyncGenerator<Buffer> {
+    try {
+      for await (const chunk of file as AsyncIterable<Buffer>) {
+        onBytes?.(chunk.length);
+        yield chunk;
+      }
+    } finally {
+      file.destroy();
+    }
+  }
+  return decodeArchive(GZIP, counted());
+}
+
+/** The file cannot be opened: the same reasons as for any other file ("cannot read (ENOENT)"). */
+async function guard<T>(opening: Promise<T>): Promise<T> {
+  try {
+    return await opening;
+  } catch (failure) {
+    throw new TarError(describeFailure(failure, 'tar'));
+  }
+}
