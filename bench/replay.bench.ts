@@ -4,7 +4,9 @@
  * - Throughput: the same generated archive (REPLAY_BENCH_LINES lines, default 200,000) as `.jsonl`, `.gz`,
  *   `.bz2`, and a `.tar` of `.bz2` members (TAR_MEMBERS per-minute files, like the Stream Grab's), (a) into the embedded server (one process, in-process bus), timed until the producer has
  *   read everything, and (b) into Kafka (a throwaway broker, or KAFKA_BROKERS; producer and map-server as
- *   separate processes), timed until the map-server has counted every accepted post.
+ *   separate processes), timed until the map-server has counted every accepted post. The embedded part
+ *   also replays the same posts as twarc2 pages (`posts.pages.jsonl`, 100 posts a line, no notices): its
+ *   accepted/s compares with the others', its lines/s does not.
  * - Memory: a large archive (REPLAY_BENCH_RSS_MB, default 1024 MB of `.jsonl` in a Twitter-Stream-Grab
  *   layout) replayed by `npm start` with `--speed max`; the process's RSS is sampled every second.
  *
@@ -21,7 +23,7 @@
  * figures; asserts nothing.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +56,8 @@ const THROUGHPUT_SPAN_MS = 3_600_000;
 const TAR_MEMBERS = 50;
 /** Lines per file of the memory archive: about a minute of a sample stream, like the Stream Grab's files. */
 const LINES_PER_FILE = 50_000;
+/** Posts per page of the twarc2-like file: a v2 search answers up to 100 (500 for the full archive). */
+const PAGE_POSTS = 100;
 const RSS_SAMPLE_MS = 1_000;
 /** Which parts to run: `throughput`, `memory`, `lean`, comma-separated; by default all three. */
 const PARTS = new Set((process.env.REPLAY_BENCH_PARTS ?? 'throughput,memory,lean').split(',').map((p) => p.trim()));
@@ -65,7 +69,7 @@ const LEAN_RUNS = 3;
 const perS = (n: number, ms: number) => Math.round(n / (ms / 1_000)).toLocaleString('en-US');
 
 /** One embedded replay of `file`: wall time and this process's CPU time (all its threads), in ms. */
-async function embeddedRun(file: string): Promise<{ ms: number; cpuMs: number; read: number; accepted: number }> {
+async function embeddedRun(file: string): Promise<{ ms: number; cpuMs: number; lines: number; accepted: number }> {
   const parsed = parseConfig(['--source', 'replay', '--file', file, '--speed', 'max'], { PORT: '0', LOG_LEVEL: 'silent', TILE_URL: '' });
   if (parsed.help) throw new Error('unexpected help');
   const start = performance.now();
@@ -75,7 +79,7 @@ async function embeddedRun(file: string): Promise<{ ms: number; cpuMs: number; r
   const ms = performance.now() - start;
   const used = process.cpuUsage(cpu);
   await embedded.close();
-  return { ms, cpuMs: (used.user + used.system) / 1_000, read: stats.read, accepted: stats.accepted };
+  return { ms, cpuMs: (used.user + used.system) / 1_000, lines: stats.lines, accepted: stats.accepted };
 }
 
 /**
@@ -202,12 +206,13 @@ async function throughput(pool: Template[]): Promise<void> {
 
     const accepted: Record<string, number> = {};
     console.log('  (a) embedded, in-process bus:');
-    for (const file of files) {
+    // The same posts as twarc2 saves a search: pages of 100 (embedded only; accepted/s compares with the others).
+    for (const file of [...files, pagesOf(plain, join(dir, 'posts.pages.jsonl'))]) {
       const run = await embeddedRun(file);
       accepted[file] = run.accepted;
       console.log(
-        `    ${file.slice(dir.length + 1).padEnd(16)} ${(run.ms / 1_000).toFixed(1).padStart(5)} s: ` +
-          `${perS(run.read, run.ms).padStart(9)} lines/s, ${perS(run.accepted, run.ms).padStart(8)} accepted/s (${run.accepted.toLocaleString('en-US')} accepted; ` +
+        `    ${file.slice(dir.length + 1).padEnd(17)} ${(run.ms / 1_000).toFixed(1).padStart(5)} s: ` +
+          `${perS(run.lines, run.ms).padStart(9)} lines/s, ${perS(run.accepted, run.ms).padStart(8)} accepted/s (${run.accepted.toLocaleString('en-US')} accepted; ` +
           `${(run.cpuMs / 1_000).toFixed(1)} s CPU, which a busy machine disturbs less than wall time)`,
       );
     }
@@ -225,7 +230,7 @@ async function throughput(pool: Template[]): Promise<void> {
       for (const file of files) {
         const run = await kafkaRun(external || broker!.brokers, file, accepted[file]);
         console.log(
-          `    ${file.slice(dir.length + 1).padEnd(16)} ${(run.ms / 1_000).toFixed(1).padStart(5)} s: ` +
+          `    ${file.slice(dir.length + 1).padEnd(17)} ${(run.ms / 1_000).toFixed(1).padStart(5)} s: ` +
             `${perS(LINES, run.ms).padStart(9)} lines/s, ${perS(accepted[file], run.ms).padStart(8)} accepted/s (${run.ingested.toLocaleString('en-US')} counted; producer exited after ${(run.producerMs / 1_000).toFixed(1)} s)`,
         );
       }
@@ -235,6 +240,32 @@ async function throughput(pool: Template[]): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The posts of a `.jsonl` of v2 envelopes as API pages, `PAGE_POSTS` a line (`{"data": [...], "includes":
+ * {"places": [...]}, "meta": {...}}`, as `twarc2 search` writes them); notices are left out, as a search has
+ * none. Returns its path.
+ */
+function pagesOf(plain: string, path: string): string {
+  const pages: string[] = [];
+  let page: { data: unknown[]; places: Map<string, unknown> } = { data: [], places: new Map() };
+  const flush = () => {
+    if (page.data.length === 0) return;
+    const includes = page.places.size === 0 ? {} : { includes: { places: [...page.places.values()] } };
+    pages.push(JSON.stringify({ data: page.data, ...includes, meta: { result_count: page.data.length } }));
+    page = { data: [], places: new Map() };
+  };
+  for (const line of readFileSync(plain, 'utf8').split('\n')) {
+    if (!line.startsWith('{"data":')) continue;
+    const envelope = JSON.parse(line) as { data: unknown; includes?: { places?: Array<{ id: string }> } };
+    page.data.push(envelope.data);
+    for (const place of envelope.includes?.places ?? []) page.places.set(place.id, place);
+    if (page.data.length === PAGE_POSTS) flush();
+  }
+  flush();
+  writeFileSync(path, `${pages.join('\n')}\n`);
+  return path;
 }
 
 /**
