@@ -107,6 +107,12 @@ export class Bzip2Decoder {
   private copies = 0;
   private decoded = 0;
 
+  /**
+   * `walkSliceEntries`: entries of the Burrows-Wheeler walk done at once; a decoder in a worker thread,
+   * where a long synchronous step holds up no one, walks a whole block at once (`Infinity`).
+   */
+  constructor(private readonly walkSliceEntries = WALK_SLICE_ENTRIES) {}
+
   /** Gives the decoder more compressed bytes; it keeps them (not a copy) until they are read. */
   write(chunk: Buffer): void {
     this.bits.append(chunk);
@@ -120,6 +126,11 @@ export class Bzip2Decoder {
   /** Decoded bytes handed out so far (for tests: what was decoded against what was taken). */
   get decodedBytes(): number {
     return this.decoded;
+  }
+
+  /** Compressed bytes given and not yet read. */
+  get bufferedBytes(): number {
+    return this.bits.bufferedBytes;
   }
 
   /** True once every stream in the input has been decoded and checked. */
@@ -234,10 +245,10 @@ export class Bzip2Decoder {
     this.blockCrc = -1;
   }
 
-  /** Follows the links of `tt` for the next `WALK_SLICE_ENTRIES` bytes of the block, into `block`. */
+  /** Follows the links of `tt` for the next `walkSliceEntries` bytes of the block, into `block`. */
   private walk(): void {
     const { tt, block } = this;
-    const stop = Math.min(this.length, this.walked + WALK_SLICE_ENTRIES);
+    const stop = Math.min(this.length, this.walked + this.walkSliceEntries);
     let position = this.position;
     for (let i = this.walked; i < stop; i += 1) {
       const entry = tt[position];
