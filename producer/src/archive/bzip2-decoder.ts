@@ -32,8 +32,9 @@
  * from the cache between reads: walking a whole block at once took 8–25 % less CPU (16 % on average, 7
  * paired runs) than walking 64 KB per read, but the longest event-loop stall grew from 75–220 ms to
  * 270–670 ms (busy machine); slices of 128 Ki entries are the compromise (noisy figures: re-measure on a
- * quiet machine). Faster than this takes a second core: decoding in a worker thread while the main thread
- * parses (issue 15); `ArchiveFormat.decode` hides which thread decodes.
+ * quiet machine). A replay runs this decoder in a worker thread while the main thread parses
+ * (`bzip2-thread.ts`, issue 15), where it walks whole blocks at once; on the main thread only where no
+ * thread can be loaded.
  */
 import { BitReader, NeedInput } from './bit-reader';
 import { BLOCK_MAGIC, Bzip2BlockReader, Bzip2Error, END_MAGIC } from './bzip2-block';
