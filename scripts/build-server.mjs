@@ -15,6 +15,8 @@ export const SERVER_ENTRIES = {
   // Not run by hand: the worker thread that builds the city search's index (map-server/src/gazetteer.ts finds
   // it beside itself, as gazetteer-worker.mjs).
   'gazetteer-worker': 'map-server/src/gazetteer-worker.ts',
+  // The thread that decodes bzip2 archives (producer/src/archive/bzip2-thread.ts starts it beside itself).
+  'bzip2-worker': 'producer/src/archive/bzip2-worker.ts',
 };
 
 const require = createRequire(import.meta.url);

@@ -11,22 +11,13 @@
  * then the index's columns (~5 MB) on the main thread. Measured by `npm run bench -- search` (build time, the event
  * loop's longest stall during it, resident memory added).
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorkerBeside } from '../../common/node/start-worker';
 import { PlaceIndex, type PlaceColumns } from './core/place-index';
 
-/** Whether this runs from the sources (tests, `npm run dev`, the benches) rather than the server bundle. */
-const FROM_SOURCES = import.meta.url.endsWith('.ts');
-
-/**
- * The worker, from its file beside this one: JavaScript in the server bundle, which has it as an entry point;
- * TypeScript from the sources, imported through tsx's API (Node 20 does not apply the `--import tsx` hooks to
- * a worker's own entry module).
- */
+/** The worker, from its file beside this one (gazetteer-worker.ts, or .mjs in the server bundle). */
 function startWorker(): Worker {
-  if (!FROM_SOURCES) return new Worker(new URL('./gazetteer-worker.mjs', import.meta.url));
-  const file = JSON.stringify(new URL('./gazetteer-worker.ts', import.meta.url).href);
-  const api = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  return new Worker(`import(${api}).then(({ tsImport }) => tsImport(${file}, ${file}))`, { eval: true });
+  return startWorkerBeside(import.meta.url, 'gazetteer-worker');
 }
 
 /** What the log says when the build failed (the search then answers 503). */

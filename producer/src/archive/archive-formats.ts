@@ -13,14 +13,16 @@ import { Readable, pipeline } from 'node:stream';
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { createGunzip } from 'node:zlib';
 import { Bzip2Decoder } from './bzip2-decoder';
+import { BZIP2_THREADS, Bzip2Threads, READ_AHEAD_PIECES, decodeInThread } from './bzip2-thread';
 
 /** Largest piece of decompressed data handed on at once, in bytes. */
 export const DECODED_CHUNK_BYTES = 64 * 1024;
 
 /**
  * Longest run of decoding (and of whatever the reader does with the chunks) before the event loop is
- * given a turn, in ms. bzip2 decodes on the main thread and a bomb never waits for the disk, so without
- * this a replay could keep HTTP requests waiting for as long as a file takes.
+ * given a turn, in ms. A bomb never waits for the disk (and bzip2 decodes on the main thread where no
+ * worker thread can be loaded), so without this a replay could keep HTTP requests waiting for as long as a
+ * file takes.
  */
 export const EVENT_LOOP_SLICE_MS = 10;
 
@@ -36,6 +38,11 @@ export interface ArchiveFormat {
   readonly name: string;
   /** File endings it is chosen by, lower case, with the dot. */
   readonly endings: readonly string[];
+  /**
+   * Decoded bytes it may produce ahead of the reader beyond a piece or two, in bytes: 0 when it decodes as
+   * the reader asks, a bounded read-ahead when it decodes elsewhere (bzip2's thread). Absent means 0.
+   */
+  readonly readAheadBytes?: number;
   /** Decodes `input` only as fast as the output is taken, in pieces of about `DECODED_CHUNK_BYTES`. */
   decode(input: AsyncIterable<Buffer>): FormatOutput;
 }
@@ -78,31 +85,42 @@ export const GZIP: ArchiveFormat = {
   },
 };
 
-/** Our pull-based decoder (see `bzip2-decoder.ts` for why): it decodes exactly one output buffer per call. */
-export const BZIP2: ArchiveFormat = {
-  name: 'bzip2',
-  endings: ['.bz2'],
-  decode(input) {
-    const decoder = new Bzip2Decoder();
-    function* drain(): Generator<Buffer> {
-      for (;;) {
-        const out = Buffer.allocUnsafe(DECODED_CHUNK_BYTES);
-        const n = decoder.read(out);
-        if (n === 0) return;
-        yield out.subarray(0, n);
-      }
+/** Our pull-based decoder (see `bzip2-decoder.ts` for why), on this thread: it decodes one output buffer per call. */
+export function decodeBzip2Here(input: AsyncIterable<Buffer>): FormatOutput {
+  const decoder = new Bzip2Decoder();
+  function* drain(): Generator<Buffer> {
+    for (;;) {
+      const out = Buffer.allocUnsafe(DECODED_CHUNK_BYTES);
+      const n = decoder.read(out);
+      if (n === 0) return;
+      yield out.subarray(0, n);
     }
-    async function* chunks(): AsyncGenerator<Buffer> {
-      for await (const chunk of input) {
-        decoder.write(chunk);
-        yield* drain();
-      }
-      decoder.end();
+  }
+  async function* chunks(): AsyncGenerator<Buffer> {
+    for await (const chunk of input) {
+      decoder.write(chunk);
       yield* drain();
     }
-    return { chunks: chunks(), decodedBytes: () => decoder.decodedBytes };
-  },
-};
+    decoder.end();
+    yield* drain();
+  }
+  return { chunks: chunks(), decodedBytes: () => decoder.decodedBytes };
+}
+
+/**
+ * bzip2 decoded by the same decoder in a worker thread of `threads` (`bzip2-thread.ts`), on this thread
+ * where none can be loaded.
+ */
+export function bzip2Format(threads: Bzip2Threads): ArchiveFormat {
+  return {
+    name: 'bzip2',
+    endings: ['.bz2'],
+    readAheadBytes: READ_AHEAD_PIECES * DECODED_CHUNK_BYTES,
+    decode: (input) => decodeInThread(threads, input, DECODED_CHUNK_BYTES, decodeBzip2Here),
+  };
+}
+
+export const BZIP2: ArchiveFormat = bzip2Format(BZIP2_THREADS);
 
 /** The compressed formats, by ending; anything else is read as plain text. */
 export const FORMATS: readonly ArchiveFormat[] = [GZIP, BZIP2];

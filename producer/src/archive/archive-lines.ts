@@ -2,12 +2,14 @@
  * Reads one archive file as lines, decompressing by its ending (`archive-formats.ts`). The file is read and
  * decoded only as fast as the lines are consumed: the generator pulls the next decoded chunk (at most
  * `DECODED_CHUNK_BYTES`) when the previous one's lines have been taken. What it holds at any time: one
- * read buffer (64 KB), the decoder's state (up to ~5 MB for bzip2 -9), one decoded chunk, and at most one
- * unfinished line (`MAX_LINE_BYTES`). A member of a tar is read the same way (`decodedLines`), from the
+ * read buffer (64 KB), the decoder's state (up to ~5 MB for bzip2 -9, in its thread, with 1 MB of decoded
+ * read-ahead and ~1.25 MB of compressed data sent ahead: `bzip2-thread.ts`), one decoded chunk, and at most
+ * one unfinished line (`MAX_LINE_BYTES`). A member of a tar is read the same way (`decodedLines`), from the
  * tar's bytes rather than a file's.
  */
 import { createReadStream } from 'node:fs';
 import { decodeArchive, formatOf, PLAIN, type ArchiveFormat } from './archive-formats';
+import { DecoderThreadError } from './bzip2-thread';
 import { TarError } from './tar-header';
 import { LineSplitter, type Line } from './line-splitter';
 
@@ -66,10 +68,11 @@ export async function* decodedLines(format: ArchiveFormat, input: AsyncIterable<
   }
 }
 
-/** A short reason: the system's error code for I/O, the decoder's message for bad data. */
+/** A short reason: the system's error code for I/O, the decoder's message for bad data, or its thread's failure. */
 export function describeFailure(failure: unknown, format: string): string {
   const error = failure as NodeJS.ErrnoException;
   if (error.syscall !== undefined) return `cannot read (${error.code ?? error.message})`;
+  if (error instanceof DecoderThreadError) return error.message;
   const data = format === PLAIN.name ? 'data' : `${format} data`;
   return `bad ${data} (${error.message || error.name})`;
 }

@@ -32,8 +32,9 @@
  * from the cache between reads: walking a whole block at once took 8–25 % less CPU (16 % on average, 7
  * paired runs) than walking 64 KB per read, but the longest event-loop stall grew from 75–220 ms to
  * 270–670 ms (busy machine); slices of 128 Ki entries are the compromise (noisy figures: re-measure on a
- * quiet machine). Faster than this takes a second core: decoding in a worker thread while the main thread
- * parses (issue 15); `ArchiveFormat.decode` hides which thread decodes.
+ * quiet machine). A replay runs this decoder in a worker thread while the main thread parses
+ * (`bzip2-thread.ts`, issue 15), where it walks whole blocks at once; on the main thread only where no
+ * thread can be loaded.
  */
 import { BitReader, NeedInput } from './bit-reader';
 import { BLOCK_MAGIC, Bzip2BlockReader, Bzip2Error, END_MAGIC } from './bzip2-block';
@@ -107,6 +108,12 @@ export class Bzip2Decoder {
   private copies = 0;
   private decoded = 0;
 
+  /**
+   * `walkSliceEntries`: entries of the Burrows-Wheeler walk done at once; a decoder in a worker thread,
+   * where a long synchronous step holds up no one, walks a whole block at once (`Infinity`).
+   */
+  constructor(private readonly walkSliceEntries = WALK_SLICE_ENTRIES) {}
+
   /** Gives the decoder more compressed bytes; it keeps them (not a copy) until they are read. */
   write(chunk: Buffer): void {
     this.bits.append(chunk);
@@ -120,6 +127,11 @@ export class Bzip2Decoder {
   /** Decoded bytes handed out so far (for tests: what was decoded against what was taken). */
   get decodedBytes(): number {
     return this.decoded;
+  }
+
+  /** Compressed bytes given and not yet read. */
+  get bufferedBytes(): number {
+    return this.bits.bufferedBytes;
   }
 
   /** True once every stream in the input has been decoded and checked. */
@@ -234,10 +246,10 @@ export class Bzip2Decoder {
     this.blockCrc = -1;
   }
 
-  /** Follows the links of `tt` for the next `WALK_SLICE_ENTRIES` bytes of the block, into `block`. */
+  /** Follows the links of `tt` for the next `walkSliceEntries` bytes of the block, into `block`. */
   private walk(): void {
     const { tt, block } = this;
-    const stop = Math.min(this.length, this.walked + WALK_SLICE_ENTRIES);
+    const stop = Math.min(this.length, this.walked + this.walkSliceEntries);
     let position = this.position;
     for (let i = this.walked; i < stop; i += 1) {
       const entry = tt[position];

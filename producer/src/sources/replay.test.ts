@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -180,11 +181,14 @@ describe('replaySource', () => {
     it('reads only as far ahead as the lines are taken, through each decompressor', async () => {
       const world = new SyntheticWorld({ seed: 9 });
       const t0 = Date.UTC(2023, 0, 1);
-      const text = Array.from({ length: 16_000 }, (_, i) => JSON.stringify(world.next(t0 + i * 100))).join('\n');
+      // Each post padded with 440 characters that do not compress (hashes), so that the .bz2 (about 8 MB) is
+      // several times what its decoding thread may be sent ahead (INPUT_AHEAD_BYTES, 1.25 MB).
+      const pad = (i: number) => Array.from({ length: 10 }, (_, k) => createHash('sha256').update(`${i}:${k}`).digest('base64')).join('');
+      const text = Array.from({ length: 16_000 }, (_, i) => JSON.stringify({ ...world.next(t0 + i * 100), pad: pad(i) })).join('\n');
       writeFileSync(join(dir, 'big.jsonl'), text);
       writeFileSync(join(dir, 'big.json.gz'), gzipSync(text));
       // 100 KB blocks (-1): the bzip2 decoder waits for a worst-case block of compressed bytes before it
-      // decodes one (25 KB + 100 KB × the level), so at -9 it would read this whole 1 MB file at once.
+      // decodes one (25 KB + 100 KB × the level).
       execFileSync('bzip2', ['-k', '-1', join(dir, 'big.jsonl')]);
       for (const name of ['big.jsonl', 'big.json.gz', 'big.jsonl.bz2']) {
         const source = replaySource({ file: join(dir, name) });
