@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { startWorkerBeside } from '../../../common/node/start-worker';
 import { chunksOf, compressRepeated, repeatStreams } from '../../../test/archive-bombs';
-import { bzip2Format, decodeArchive, DECODED_CHUNK_BYTES, type ArchiveFormat } from './archive-formats';
+import { bzip2Format, decodeArchive, decodeBzip2Here, DECODED_CHUNK_BYTES, type ArchiveFormat } from './archive-formats';
 import { archiveLines } from './archive-lines';
 import { BZIP2_THREADS, Bzip2Threads, DecoderThreadError, INPUT_AHEAD_BYTES } from './bzip2-thread';
 
@@ -121,6 +121,27 @@ describe('bzip2 in a worker thread', () => {
     await iterator.return?.();
   });
 
+  it('decodes everything read before a read error, as the main-thread decoder does, then reports it', async () => {
+    const compressed = bzip2(text, 1);
+    const cut = Math.floor(compressed.length * 0.6);
+    const failing = async function* (): AsyncGenerator<Buffer> {
+      yield* chunksOf(compressed.subarray(0, cut), 64 * 1024);
+      throw Object.assign(new Error('bad tar data (truncated)'), { name: 'TarError' });
+    };
+    const decode = async (on: ArchiveFormat) => {
+      const parts: Buffer[] = [];
+      const error = await (async () => {
+        for await (const piece of decodeArchive(on, failing())) parts.push(piece);
+      })().catch((failure: unknown) => failure);
+      return { output: Buffer.concat(parts), error };
+    };
+    const here: ArchiveFormat = { ...format, decode: decodeBzip2Here };
+    const [inThread, onMain] = [await decode(format), await decode(here)];
+    expect(onMain.output.length).toBeGreaterThan(0);
+    expect(inThread.output.equals(onMain.output)).toBe(true);
+    expect([(inThread.error as Error).message, (onMain.error as Error).message]).toEqual(['bad tar data (truncated)', 'bad tar data (truncated)']);
+  });
+
   it('reports a failure of the input (a read error) as it is', async () => {
     const broken = async function* (): AsyncGenerator<Buffer> {
       yield bzip2(text).subarray(0, 100_000);
@@ -168,10 +189,22 @@ describe('bzip2 threads, their lives', () => {
   });
 
   it('decodes on the main thread where no thread can be loaded', async () => {
-    const threads = new Bzip2Threads(evalWorker(`throw new Error('no such module')`));
-    const format = bzip2Format(threads);
-    for (let i = 0; i < 2; i += 1) expect((await decodeWith(format, bzip2(text))).output.equals(text)).toBe(true);
-    await vi.waitFor(() => expect(threads.liveThreads).toBe(0));
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      const threads = new Bzip2Threads(evalWorker(`throw new Error('no such module')`));
+      const format = bzip2Format(threads);
+      for (let i = 0; i < 2; i += 1) expect((await decodeWith(format, bzip2(text))).output.equals(text)).toBe(true);
+      await vi.waitFor(() => expect(threads.liveThreads).toBe(0));
+      // Said once, with why.
+      expect(warn.mock.calls).toEqual([
+        [
+          expect.stringMatching(/^bzip2 is decoded on the main thread: its decoding thread could not start \(.*no such module/),
+          { code: 'TRENDMAP_BZIP2_THREAD' },
+        ],
+      ]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   describe('in a replay', () => {

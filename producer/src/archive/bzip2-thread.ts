@@ -107,9 +107,13 @@ export class Bzip2Threads {
       thread = new DecoderThread(worker, () => (this.live -= 1));
       await thread.ready;
       return thread;
-    } catch {
+    } catch (error) {
       if (thread !== null) void thread.worker.terminate();
       this.unavailable = true;
+      // Said once: every .bz2 of this process is then decoded on the main thread, correct but slower.
+      process.emitWarning(`bzip2 is decoded on the main thread: its decoding thread could not start (${(error as Error).message})`, {
+        code: 'TRENDMAP_BZIP2_THREAD',
+      });
       return null;
     }
   }
@@ -201,6 +205,11 @@ class ThreadFile {
   failure: Error | null = null;
   /** Whether the failure is the input's (a read error): the thread is then midway and not reused. */
   inputFailed = false;
+  /**
+   * The input's failure, held until the decoder has used what was sent before it (as the main-thread decoder
+   * would, reading no further ahead than it decodes): a tar cut short then gives every line its bytes hold.
+   */
+  private inputError: Error | null = null;
   private readonly input: AsyncIterator<Buffer>;
   private wake: (() => void) | null = null;
   private sent = 0;
@@ -247,7 +256,8 @@ class ThreadFile {
       this.consumed = message.consumed;
       // Asked before the chunks on their way arrived: those may be enough, and each would ask again.
       this.needed = message.received === this.sent;
-      this.sendInput();
+      if (this.needed && this.inputError !== null) this.fail(this.inputError);
+      else this.sendInput();
     } else if (message.type === 'done') {
       this.finished = true;
     } else if (message.type === 'error') {
@@ -258,7 +268,7 @@ class ThreadFile {
 
   /** Sends compressed chunks until `INPUT_AHEAD_BYTES` are on their way, or one more when the decoder asked. */
   sendInput(): void {
-    if (this.sending || this.inputEnded || this.closed) return;
+    if (this.sending || this.inputEnded || this.closed || this.inputError !== null) return;
     this.sending = true;
     void this.sendWhileWanted().finally(() => (this.sending = false));
   }
@@ -282,7 +292,9 @@ class ThreadFile {
     } catch (error) {
       if (this.closed) return;
       this.inputFailed = true;
-      this.fail(error as Error);
+      this.inputError = error as Error;
+      // The decoder already waits for more than was sent: nothing is left to decode before the failure.
+      if (this.needed) this.fail(this.inputError);
     }
   }
 
