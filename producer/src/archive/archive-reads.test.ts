@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -53,11 +54,14 @@ async function readTar(path: string, options: Partial<ArchiveReadOptions> = {}) 
   const lines: unknown[] = [];
   /** The members' total as the tar is read (known once it is listed). */
   const totals = new Set<number>();
+  /** The share read when the second member's first lines arrive: the first member done, not the others. */
+  let partWay: number | null = null;
   for await (const chunk of archiveReads(files, progress, { signal: new AbortController().signal, ...options })) {
     if (progress.members !== null) totals.add(progress.members.total);
+    if (progress.membersRead === 1) partWay ??= progress.fraction;
     lines.push(...chunk);
   }
-  return { lines, progress, totals: [...totals] };
+  return { lines, progress, totals: [...totals], partWay };
 }
 
 beforeAll(() => {
@@ -80,7 +84,13 @@ describe('a tar of .json.bz2, .json.gz, .json and .jsonl members', () => {
     expect(lines).toEqual(want);
     expect(totals).toEqual([MEMBERS.length]);
     expect({ members: progress.membersRead, corrupt: progress.corrupt, files: progress.filesDone }).toEqual({ members: 4, corrupt: [], files: 1 });
-    expect(progress.bytesRead).toBe(statSync(path).size);
+  });
+
+  it('moves the progress with the members of a .tar read, not all at once', async () => {
+    const path = tar('moving.tar', join(dir, 'tree'), MEMBERS);
+    const { partWay } = await readTar(path);
+    expect(partWay).toBeGreaterThan(0);
+    expect(partWay).toBeLessThan(1);
   });
 
   it('reads long names from pax headers', async () => {
@@ -125,8 +135,30 @@ describe('a damaged tar', () => {
     writeFileSync(cut, whole.subarray(0, third + 20));
     const { lines, progress } = await readTar(cut);
     expect(lines).toEqual(IN_NAME_ORDER.slice(0, 2).flatMap(linesOf));
-    expect(progress.corrupt).toEqual([{ name: 'cut.tar', reason: `bad tar data (truncated at byte ${third + 20})` }]);
-    expect(progress.bytesRead).toBe(progress.bytesTotal);
+    expect(progress.corrupt).toEqual([
+      { name: 'cut.tar:2017/06/01/00/10.json.bz2', reason: `bad tar data (truncated at byte ${third + 20})` },
+      { name: 'cut.tar', reason: `bad tar data (truncated at byte ${third + 20})` },
+    ]);
+  });
+
+  it.each(['cut-early.tar', 'cut-early.tar.gz'])('%s: cut in a member stored after others but first by name, reads the others too', async (file) => {
+    // a.json is stored last, after b.json and c.json, and read first: the cut must not lose b and c.
+    const root = join(dir, 'tree');
+    writeMember(root, 'early/b.json', '{"m":"b"}\n');
+    writeMember(root, 'early/c.json', '{"m":"c"}\n');
+    writeMember(root, 'early/a.json', '{"m":"a"}\n'.repeat(300));
+    const stored = readFileSync(tar('early.tar', root, ['early/b.json', 'early/c.json', 'early/a.json']));
+    const cutAt = stored.indexOf(Buffer.from('{"m":"a"}')) + 100;
+    const cut = stored.subarray(0, cutAt);
+    writeFileSync(join(dir, file), file.endsWith('.gz') ? gzipSync(cut) : cut);
+    const { lines, progress } = await readTar(join(dir, file));
+    expect(lines).toEqual([...Array.from({ length: 10 }, () => '{"m":"a"}'), '{"m":"b"}', '{"m":"c"}']);
+    const reason = `bad tar data (truncated at byte ${cutAt})`;
+    expect(progress.corrupt).toEqual([
+      { name: `${file}:early/a.json`, reason },
+      { name: file, reason },
+    ]);
+    expect({ read: progress.membersRead, corrupt: progress.membersCorrupt }).toEqual({ read: 3, corrupt: 1 });
   });
 
   it('reports a tar cut between two members, with no end-of-archive block', async () => {

@@ -3,7 +3,8 @@
  * a plain or compressed file is read by `archiveLines`; a tar's members are read one after the other, in
  * name order, each decoded by its own ending (`2017/06/01/00/05.json.bz2` as bzip2). A file or member
  * that cannot be read to its end is reported as corrupt (a member as "x.tar:2017/06/01/00/05.json.bz2")
- * and the rest goes on; a tar whose own data is bad is read up to that point and reported as corrupt.
+ * and the rest goes on; a tar whose own data is bad is reported as corrupt once its members stored before
+ * the fault have been read (a member cut off by the fault is reported as a corrupt member).
  */
 import type { ArchiveFile } from './archive-files';
 import { formatOf } from './archive-formats';
@@ -65,7 +66,9 @@ async function* tarLines(
       try {
         yield* decodedLines(formatOf(member.name), member.chunks, signal);
       } catch (error) {
-        if (!(error instanceof CorruptFileError)) throw error;
+        // A TarError here is the tar failing inside this member (cut off in its data): the member is lost,
+        // the members stored before the fault are not; the tar's own error is reported after them.
+        if (!(error instanceof CorruptFileError || error instanceof TarError)) throw error;
         corrupt = { name: `${file.name}:${member.name}`, reason: error.message };
       }
       if (signal.aborted) return;

@@ -35,7 +35,10 @@ export function isTarName(path: string): boolean {
 export interface TarMember {
   /** The member's path inside the tar, as stored. */
   name: string;
-  /** Its data, in pieces as read; a failure of the tar itself (not of the member's data) is a `TarError`. */
+  /**
+   * Its data, in pieces as read. A failure of the tar around it (its data cut off, the gzip stream broken)
+   * is a `TarError`: that member is lost, and the members stored before the fault can still be read.
+   */
   chunks: AsyncIterable<Buffer>;
 }
 
@@ -62,6 +65,8 @@ export async function openTar(path: string, options: TarOptions): Promise<TarLis
   const gzipped = !path.toLowerCase().endsWith('.tar');
   const entries: TarEntry[] = [];
   let error: string | null = null;
+  /** Where the tar's readable bytes stop: a member listed before a fault may have its data cut off there. */
+  let stop = Number.POSITIVE_INFINITY;
   const source = gzipped ? new TarBytes(inflated(path, options.signal), GZIP.name) : await guard(TarFile.open(path));
   try {
     for await (const entry of tarWalk(source)) if (accept(entry.name)) entries.push(entry);
@@ -69,6 +74,7 @@ export async function openTar(path: string, options: TarOptions): Promise<TarLis
   } catch (failure) {
     if (!(failure instanceof TarError)) throw failure;
     error = failure.message;
+    stop = source instanceof TarFile ? source.bytes : source.position;
   } finally {
     await source.close();
   }
@@ -76,17 +82,20 @@ export async function openTar(path: string, options: TarOptions): Promise<TarLis
   return {
     count: entries.length,
     error,
-    members: gzipped ? () => streamedMembers(path, entries, options) : () => fileMembers(path, entries, options),
+    members: gzipped ? () => streamedMembers(path, entries, options) : () => fileMembers(path, entries, stop, options),
   };
 }
 
-/** A `.tar`'s members by offset: each its own read of the file. */
-async function* fileMembers(path: string, entries: TarEntry[], options: TarOptions): AsyncGenerator<TarMember> {
+/**
+ * A `.tar`'s members by offset: each its own read of the file. A member whose data runs past `stop` (the
+ * tar was cut inside it) yields what lies before and then fails as truncated, a fault of that member.
+ */
+async function* fileMembers(path: string, entries: TarEntry[], stop: number, options: TarOptions): AsyncGenerator<TarMember> {
   for (const entry of entries) {
     if (options.signal.aborted) return;
+    const end = Math.min(entry.offset + entry.size, stop);
     // An empty member reads nothing (a stream from `offset` to `offset - 1` would be refused).
-    const file =
-      entry.size === 0 ? null : createReadStream(path, { start: entry.offset, end: entry.offset + entry.size - 1, highWaterMark: READ_CHUNK_BYTES });
+    const file = end <= entry.offset ? null : createReadStream(path, { start: entry.offset, end: end - 1, highWaterMark: READ_CHUNK_BYTES });
     async function* chunks(): AsyncGenerator<Buffer> {
       let got = 0;
       try {
