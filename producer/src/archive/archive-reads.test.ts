@@ -14,9 +14,11 @@ import { runInNewContext } from 'node:vm';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compressRepeated, repeatStreams } from '../../../test/archive-bombs';
+import { tarData, tarHeader, tarLongName, tarMember, tarOf } from '../../../test/tar-blocks';
 import { archiveFiles } from './archive-files';
 import { archiveReads, type ArchiveReadOptions } from './archive-reads';
 import { ReplayProgress } from './replay-progress';
+import { MAX_NAME_BYTES } from './tar-header';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../../test/fixtures/${name}`, import.meta.url));
 
@@ -193,6 +195,25 @@ describe('a damaged tar', () => {
     const { lines, progress } = await readTar(join(dir, 'text.tar'));
     expect(lines).toEqual([]);
     expect(progress.corrupt).toEqual([{ name: 'text.tar', reason: 'bad tar data (no tar header at byte 0)' }]);
+  });
+});
+
+describe.each(['unsupported.tar', 'unsupported.tar.gz'])('%s', (file) => {
+  it('reports a sparse member and a member whose name is too long to keep, and reads the others', async () => {
+    const long = `${'n'.repeat(MAX_NAME_BYTES)}.json`;
+    const sparse = tarHeader('sparse.json', 4, 'S');
+    const tar = tarOf([tarLongName(long), tarMember(long.slice(0, 99), '{"long":1}\n'), sparse, tarData('{}\n\n'), tarMember('b.json', '{"b":1}\n')]);
+    writeFileSync(join(dir, file), file.endsWith('.gz') ? gzipSync(tar) : tar);
+    const { lines, progress } = await readTar(join(dir, file));
+    expect(lines).toEqual(['{"b":1}']);
+    expect(progress.corrupt).toEqual([
+      {
+        name: `${file}:${long.slice(0, 200)}…`,
+        reason: `unsupported (a ${MAX_NAME_BYTES + 5}-byte name; over ${MAX_NAME_BYTES} bytes are not read)`,
+      },
+      { name: `${file}:sparse.json`, reason: 'unsupported (a sparse file)' },
+    ]);
+    expect({ read: progress.membersRead, corrupt: progress.membersCorrupt }).toEqual({ read: 3, corrupt: 2 });
   });
 });
 

@@ -64,6 +64,7 @@ async function* tarLines(
     for await (const member of tar.members()) {
       let corrupt: { name: string; reason: string } | undefined;
       try {
+        if (member.unsupported !== undefined) throw new CorruptFileError(member.unsupported);
         yield* decodedLines(formatOf(member.name), member.chunks, signal);
       } catch (error) {
         // A TarError here is the tar failing inside this member (cut off in its data): the member is lost,

@@ -18,11 +18,20 @@ import { GZIP, decodeArchive } from './archive-formats';
 import { isArchiveName, naturalCompare } from './archive-files';
 import { describeFailure } from './archive-lines';
 import { TarBytes } from './tar-bytes';
-import { TarError } from './tar-header';
+import { BLOCK_BYTES, TarError } from './tar-header';
 import { TarFile, tarWalk, type TarEntry } from './tar-walk';
 
 /** Bytes read from disk at once. */
 const READ_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * Most members listed from one tar, and most characters of their names: the listing is held while the tar
+ * is read (~100 bytes a member plus its name, twice for the sort), so a crafted tar of millions of empty
+ * members must not grow it without end. A Stream Grab day holds 1,440 members, a month 44,640. Past either
+ * limit the tar is reported as corrupt there, and the members listed before are read.
+ */
+export const MAX_TAR_MEMBERS = 1_000_000;
+export const MAX_TAR_NAME_CHARS = 32 * 1024 * 1024;
 
 const TAR_ENDINGS = ['.tar', '.tar.gz', '.tgz'];
 
@@ -33,8 +42,10 @@ export function isTarName(path: string): boolean {
 }
 
 export interface TarMember {
-  /** The member's path inside the tar, as stored. */
+  /** The member's path inside the tar, as stored (cut short when too long to keep). */
   name: string;
+  /** Why it cannot be read ("unsupported (a sparse file)"), when it cannot: its `chunks` are then not to be read. */
+  unsupported?: string;
   /**
    * Its data, in pieces as read. A failure of the tar around it (its data cut off, the gzip stream broken)
    * is a `TarError`: that member is lost, and the members stored before the fault can still be read.
@@ -48,6 +59,8 @@ export interface TarOptions {
   acceptMember?: (name: string) => boolean;
   /** Called with each piece of the outer file as it leaves the disk, in bytes, while members are read. */
   onBytes?: (bytes: number) => void;
+  /** How much a listing may hold; by default `MAX_TAR_MEMBERS` and `MAX_TAR_NAME_CHARS` (tests set less). */
+  limits?: { members: number; nameChars: number };
 }
 
 export interface TarListing {
@@ -69,7 +82,18 @@ export async function openTar(path: string, options: TarOptions): Promise<TarLis
   let stop = Number.POSITIVE_INFINITY;
   const source = gzipped ? new TarBytes(inflated(path, options.signal), GZIP.name) : await guard(TarFile.open(path));
   try {
-    for await (const entry of tarWalk(source)) if (accept(entry.name)) entries.push(entry);
+    const limits = options.limits ?? { members: MAX_TAR_MEMBERS, nameChars: MAX_TAR_NAME_CHARS };
+    let nameChars = 0;
+    for await (const entry of tarWalk(source, options.signal)) {
+      // A name cut short cannot be judged by its ending: such a member is reported whatever it is.
+      if (!(entry.nameCut === true || accept(entry.name))) continue;
+      nameChars += entry.name.length;
+      if (entries.length === limits.members || nameChars > limits.nameChars) {
+        const limit = `over ${limits.members} members or ${limits.nameChars} characters of names`;
+        throw new TarError(`bad tar data (${limit} to list, at byte ${entry.offset - BLOCK_BYTES})`);
+      }
+      entries.push(entry);
+    }
     if (source instanceof TarBytes) await source.drain();
   } catch (failure) {
     if (!(failure instanceof TarError)) throw failure;
@@ -95,7 +119,10 @@ async function* fileMembers(path: string, entries: TarEntry[], stop: number, opt
     if (options.signal.aborted) return;
     const end = Math.min(entry.offset + entry.size, stop);
     // An empty member reads nothing (a stream from `offset` to `offset - 1` would be refused).
-    const file = end <= entry.offset ? null : createReadStream(path, { start: entry.offset, end: end - 1, highWaterMark: READ_CHUNK_BYTES });
+    const file =
+      end <= entry.offset || entry.unsupported !== undefined
+        ? null
+        : createReadStream(path, { start: entry.offset, end: end - 1, highWaterMark: READ_CHUNK_BYTES });
     async function* chunks(): AsyncGenerator<Buffer> {
       let got = 0;
       try {
@@ -110,7 +137,7 @@ async function* fileMembers(path: string, entries: TarEntry[], stop: number, opt
       if (got < entry.size) throw new TarError(`bad tar data (truncated at byte ${entry.offset + got})`);
     }
     try {
-      yield { name: entry.name, chunks: chunks() };
+      yield { name: entry.name, chunks: chunks(), unsupported: entry.unsupported };
     } finally {
       file?.destroy();
     }
@@ -128,7 +155,8 @@ async function* streamedMembers(path: string, entries: TarEntry[], options: TarO
       let next = 0;
       for await (const entry of tarWalk(source)) {
         if (entry.index !== wanted[next].index) continue;
-        yield { name: entry.name, chunks: source.until(entry.offset + entry.size) };
+        const { name, unsupported } = wanted[next];
+        yield { name, chunks: source.until(entry.offset + entry.size), unsupported };
         next += 1;
         if (next === wanted.length || options.signal.aborted) break;
       }
