@@ -1,6 +1,6 @@
 /**
  * The members of a `.tar`, `.tar.gz` or `.tgz` in natural name order (`naturalCompare`, as files of a
- * directory are), each as a stream of its own bytes, never whole: the Twitter Stream Grab's tars hold
+ * directory are, sorted by keys computed once a name: `sortByName`), each as a stream of its own bytes, never whole: the Twitter Stream Grab's tars hold
  * `YYYY/MM/DD/HH/MM.json.bz2` members, so name order is time order. Members are chosen as a directory walk
  * chooses files (`isArchiveName`: READMEs, checksums, hidden files and nested tars are passed by), then by
  * `acceptMember`.
@@ -15,7 +15,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { GZIP, decodeArchive } from './archive-formats';
-import { isArchiveName, naturalCompare } from './archive-files';
+import { isArchiveName, sortByName } from './archive-files';
 import { describeFailure } from './archive-lines';
 import { TarBytes } from './tar-bytes';
 import { BLOCK_BYTES, TarError } from './tar-header';
@@ -102,7 +102,7 @@ export async function openTar(path: string, options: TarOptions): Promise<TarLis
   } finally {
     await source.close();
   }
-  entries.sort((a, b) => naturalCompare(a.name, b.name));
+  sortByName(entries, (entry) => entry.name);
   return {
     count: entries.length,
     error,
