@@ -4,7 +4,7 @@
  * archive member is passed by; a corrupt member is reported and skipped; a truncated or damaged tar is read
  * up to the fault; a member that is a decompression bomb is never held whole.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { compressRepeated, repeatStreams } from '../../../test/archive-bombs';
 import { tarData, tarHeader, tarLongName, tarMember, tarOf } from '../../../test/tar-blocks';
 import { archiveFiles } from './archive-files';
+import { EVENT_LOOP_SLICE_MS } from './archive-formats';
 import { archiveReads, type ArchiveReadOptions } from './archive-reads';
 import { ReplayProgress } from './replay-progress';
 import { MAX_NAME_BYTES } from './tar-header';
@@ -214,6 +215,33 @@ describe.each(['unsupported.tar', 'unsupported.tar.gz'])('%s', (file) => {
       { name: `${file}:sparse.json`, reason: 'unsupported (a sparse file)' },
     ]);
     expect({ read: progress.membersRead, corrupt: progress.membersCorrupt }).toEqual({ read: 3, corrupt: 2 });
+  });
+});
+
+describe('a tar of thousands of empty members', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('gives the event loop a turn once a slice of time has passed, though no member reads a byte', async () => {
+    const EMPTY = 2_000;
+    const empties = Array.from({ length: EMPTY }, (_, i) => tarMember(`e/${i}.json`));
+    writeFileSync(join(dir, 'empties.tar'), tarOf([tarMember('a.json', '{"a":1}\n'), ...empties, tarMember('z.json', '{"z":1}\n')]));
+    // A clock on which every look finds a slice gone by: a turn is due after every member.
+    let clock = 0;
+    vi.spyOn(performance, 'now').mockImplementation(() => (clock += EVENT_LOOP_SLICE_MS));
+    let turns = 0;
+    let counting = true;
+    const count = () => {
+      turns += 1;
+      if (counting) setImmediate(count);
+    };
+    setImmediate(count);
+    const turnsAt: Record<string, number> = {};
+    const files = archiveFiles('empties.tar', dir).files;
+    for await (const chunk of archiveReads(files, new ReplayProgress(1, files[0].bytes), { signal: new AbortController().signal })) {
+      for (const line of chunk) if (typeof line === 'string') turnsAt[line] = turns;
+    }
+    counting = false;
+    expect(turnsAt['{"z":1}'] - turnsAt['{"a":1}']).toBeGreaterThanOrEqual(EMPTY);
   });
 });
 

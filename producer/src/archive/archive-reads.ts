@@ -7,7 +7,8 @@
  * the fault have been read (a member cut off by the fault is reported as a corrupt member).
  */
 import type { ArchiveFile } from './archive-files';
-import { formatOf } from './archive-formats';
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
+import { EVENT_LOOP_SLICE_MS, formatOf } from './archive-formats';
 import { archiveLines, CorruptFileError, decodedLines } from './archive-lines';
 import type { Line } from './line-splitter';
 import type { ReplayProgress } from './replay-progress';
@@ -61,6 +62,8 @@ async function* tarLines(
   try {
     const tar = await openTar(file.path, options);
     progress.startMembers(tar.count);
+    // Empty members decode without a turn of the event loop: thousands of them must not hold it.
+    let sliceStart = performance.now();
     for await (const member of tar.members()) {
       let corrupt: { name: string; reason: string } | undefined;
       try {
@@ -74,6 +77,10 @@ async function* tarLines(
       }
       if (signal.aborted) return;
       progress.memberDone(corrupt);
+      if (performance.now() - sliceStart >= EVENT_LOOP_SLICE_MS) {
+        await nextMacrotask();
+        sliceStart = performance.now();
+      }
     }
     if (tar.error !== null && !signal.aborted) throw new CorruptFileError(tar.error);
   } catch (error) {
