@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
@@ -108,6 +108,15 @@ describe('a tar of .json.bz2, .json.gz, .json and .jsonl members', () => {
     const { lines, totals } = await readTar(path, { acceptMember: (name) => name.endsWith('0.json.bz2') || name.endsWith('.jsonl') });
     expect(lines).toEqual([...linesOf('2017/06/01/00/9.jsonl'), ...linesOf('2017/06/01/00/10.json.bz2')]);
     expect(totals).toEqual([2]);
+  });
+
+  it('counts the bytes of a .tar not to be read as read once it is listed, so the progress moves with the members', async () => {
+    const path = tar('most.tar', join(dir, 'tree'), MEMBERS);
+    const { lines, partWay } = await readTar(path, { acceptMember: (name) => !name.endsWith('.json.gz') });
+    expect(lines).toEqual(['9.jsonl', '10.json.bz2', '30.json'].flatMap((name) => linesOf(`2017/06/01/00/${name}`)));
+    // When the second member's lines come, all is read but the third member's data.
+    const bytes = statSync(path).size;
+    expect(partWay).toBe((bytes - statSync(join(dir, 'tree/2017/06/01/00/30.json')).size) / bytes);
   });
 });
 

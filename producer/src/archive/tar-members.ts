@@ -103,6 +103,9 @@ export async function openTar(path: string, options: TarOptions): Promise<TarLis
     await source.close();
   }
   sortByName(entries, (entry) => entry.name);
+  // A `.tar`'s bytes not in a member to read (headers, padding, members passed over) count as read now,
+  // so that the progress moves with the members read, not all at once at the end.
+  if (source instanceof TarFile) options.onBytes?.(entries.reduce((rest, entry) => rest - readable(entry, stop), source.bytes));
   return {
     count: entries.length,
     error,
@@ -117,12 +120,9 @@ export async function openTar(path: string, options: TarOptions): Promise<TarLis
 async function* fileMembers(path: string, entries: TarEntry[], stop: number, options: TarOptions): AsyncGenerator<TarMember> {
   for (const entry of entries) {
     if (options.signal.aborted) return;
-    const end = Math.min(entry.offset + entry.size, stop);
+    const end = entry.offset + readable(entry, stop);
     // An empty member reads nothing (a stream from `offset` to `offset - 1` would be refused).
-    const file =
-      end <= entry.offset || entry.unsupported !== undefined
-        ? null
-        : createReadStream(path, { start: entry.offset, end: end - 1, highWaterMark: READ_CHUNK_BYTES });
+    const file = end === entry.offset ? null : createReadStream(path, { start: entry.offset, end: end - 1, highWaterMark: READ_CHUNK_BYTES });
     async function* chunks(): AsyncGenerator<Buffer> {
       let got = 0;
       try {
@@ -142,6 +142,11 @@ async function* fileMembers(path: string, entries: TarEntry[], stop: number, opt
       file?.destroy();
     }
   }
+}
+
+/** Bytes of `entry`'s data that will be read from a `.tar` whose readable bytes stop at `stop`. */
+function readable(entry: TarEntry, stop: number): number {
+  return entry.unsupported === undefined ? Math.max(0, Math.min(entry.offset + entry.size, stop) - entry.offset) : 0;
 }
 
 /** A `.tar.gz`'s members, in passes over the stream that each take the next run stored in name order. */
