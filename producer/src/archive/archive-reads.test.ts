@@ -20,6 +20,7 @@ import { EVENT_LOOP_SLICE_MS } from './archive-formats';
 import { archiveReads, type ArchiveReadOptions } from './archive-reads';
 import { ReplayProgress } from './replay-progress';
 import { MAX_NAME_BYTES } from './tar-header';
+import { MAX_PASSES } from './tar-members';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../../test/fixtures/${name}`, import.meta.url));
 
@@ -224,6 +225,36 @@ describe.each(['unsupported.tar', 'unsupported.tar.gz'])('%s', (file) => {
       { name: `${file}:sparse.json`, reason: 'unsupported (a sparse file)' },
     ]);
     expect({ read: progress.membersRead, corrupt: progress.membersCorrupt }).toEqual({ read: 3, corrupt: 2 });
+  });
+});
+
+describe('a .tar.gz stored out of name order', () => {
+  const names = (n: number) => Array.from({ length: n }, (_, i) => `rev/${i + 1}.json`);
+  const lineOf = (name: string) => `{"member":"${name}"}`;
+  beforeAll(() => {
+    for (const name of names(MAX_PASSES + 2)) writeMember(join(dir, 'tree'), name, `${lineOf(name)}\n`);
+  });
+
+  it(`is read in name order in up to ${MAX_PASSES} passes, the progress counting each pass's share`, async () => {
+    const path = tar('reversed.tgz', join(dir, 'tree'), names(MAX_PASSES).reverse());
+    const { lines, progress, partWay } = await readTar(path);
+    expect(lines).toEqual(names(MAX_PASSES).map(lineOf));
+    expect(progress.notes).toEqual([]);
+    // The second member comes in the second pass: half the file read of the four passes' four times its size.
+    expect(partWay).toBe(Math.floor((2 * statSync(path).size) / MAX_PASSES) / statSync(path).size);
+  });
+
+  it(`is read in the order stored when name order would take more than ${MAX_PASSES} passes, and says so`, async () => {
+    const path = tar('reversed-more.tgz', join(dir, 'tree'), names(MAX_PASSES + 2).reverse());
+    const { lines, progress } = await readTar(path);
+    expect(lines).toEqual(
+      names(MAX_PASSES + 2)
+        .reverse()
+        .map(lineOf),
+    );
+    expect(progress.notes).toEqual([
+      `reversed-more.tgz: members read in stored order, not name order (in name order they would take ${MAX_PASSES + 2} passes over the file)`,
+    ]);
   });
 });
 

@@ -62,6 +62,7 @@ async function* tarLines(
   try {
     const tar = await openTar(file.path, options);
     progress.startMembers(tar.count);
+    if (tar.note !== null) progress.notes.push(`${file.name}: ${tar.note}`);
     // Empty members decode without a turn of the event loop: thousands of them must not hold it.
     let sliceStart = performance.now();
     for await (const member of tar.members()) {

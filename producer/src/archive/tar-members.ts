@@ -11,7 +11,9 @@
  * published), which also gives the member count for the progress. Then it is read again, in as many
  * passes as the name order has descents in the stored order: one pass when the members are stored in
  * name order, as `tar` stores a directory's sorted listing and the Stream Grab's are. A tar stored in
- * another order costs more passes, each inflating from the start, but never more memory than one.
+ * another order costs more passes, each inflating from the start, but never more memory than one; past
+ * `MAX_PASSES` (a tar stored in reverse would take one pass a member) its members are read in one pass in
+ * the order stored, and the listing says so (`note`). The progress counts each pass's share of the file.
  */
 import { createReadStream } from 'node:fs';
 import { GZIP, decodeArchive } from './archive-formats';
@@ -32,6 +34,9 @@ const READ_CHUNK_BYTES = 64 * 1024;
  */
 export const MAX_TAR_MEMBERS = 1_000_000;
 export const MAX_TAR_NAME_CHARS = 32 * 1024 * 1024;
+
+/** Most passes over a `.tar.gz` to read its members in name order; more, and they are read as stored. */
+export const MAX_PASSES = 4;
 
 const TAR_ENDINGS = ['.tar', '.tar.gz', '.tgz'];
 
@@ -68,6 +73,8 @@ export interface TarListing {
   count: number;
   /** Why the listing stopped before the end of the tar ("bad tar data (…)"); the members before it are read. */
   error: string | null;
+  /** What the reader should know that is not an error ("members read in stored order, …"), or null. */
+  note: string | null;
   /** The members in name order; each must be read or dropped before the next is asked for. */
   members(): AsyncGenerator<TarMember>;
 }
@@ -103,13 +110,24 @@ export async function openTar(path: string, options: TarOptions): Promise<TarLis
     await source.close();
   }
   sortByName(entries, (entry) => entry.name);
+  let note: string | null = null;
+  let passes = 1;
+  if (gzipped) {
+    for (let i = 1; i < entries.length; i += 1) if (entries[i].index < entries[i - 1].index) passes += 1;
+    if (passes > MAX_PASSES) {
+      note = `members read in stored order, not name order (in name order they would take ${passes} passes over the file)`;
+      entries.sort((a, b) => a.index - b.index);
+      passes = 1;
+    }
+  }
   // A `.tar`'s bytes not in a member to read (headers, padding, members passed over) count as read now,
   // so that the progress moves with the members read, not all at once at the end.
   if (source instanceof TarFile) options.onBytes?.(entries.reduce((rest, entry) => rest - readable(entry, stop), source.bytes));
   return {
     count: entries.length,
     error,
-    members: gzipped ? () => streamedMembers(path, entries, options) : () => fileMembers(path, entries, stop, options),
+    note,
+    members: gzipped ? () => streamedMembers(path, entries, passes, options) : () => fileMembers(path, entries, stop, options),
   };
 }
 
@@ -150,12 +168,22 @@ function readable(entry: TarEntry, stop: number): number {
 }
 
 /** A `.tar.gz`'s members, in passes over the stream that each take the next run stored in name order. */
-async function* streamedMembers(path: string, entries: TarEntry[], options: TarOptions): AsyncGenerator<TarMember> {
+async function* streamedMembers(path: string, entries: TarEntry[], passes: number, options: TarOptions): AsyncGenerator<TarMember> {
+  // Each pass reads the file again: it counts for its share of the file's bytes, so the progress never
+  // reaches 100% before the last.
+  let raw = 0;
+  let counted = 0;
+  const onBytes = (bytes: number) => {
+    raw += bytes;
+    const share = Math.floor(raw / passes);
+    options.onBytes?.(share - counted);
+    counted = share;
+  };
   for (let first = 0; first < entries.length;) {
     let last = first + 1;
     while (last < entries.length && entries[last].index > entries[last - 1].index) last += 1;
     const wanted = entries.slice(first, last);
-    const source = new TarBytes(inflated(path, options.signal, options.onBytes), GZIP.name);
+    const source = new TarBytes(inflated(path, options.signal, onBytes), GZIP.name);
     try {
       let next = 0;
       for await (const entry of tarWalk(source)) {
