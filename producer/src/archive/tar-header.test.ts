@@ -21,6 +21,14 @@ describe('decodeTarHeader', () => {
     expect(decodeTarHeader(big, 0)?.size).toBe(10 * 1024 ** 3);
   });
 
+  it('takes a checksum summed over signed bytes, as old tars wrote and GNU tar reads', () => {
+    const block = header('été.json', 10);
+    block.fill(0x20, 148, 156);
+    const signed = block.reduce((sum, byte) => sum + (byte < 0x80 ? byte : byte - 0x100), 0);
+    block.write(`${signed.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+    expect(decodeTarHeader(block, 0)?.name).toBe('été.json');
+  });
+
   it('ends at a zero block, and refuses a block whose checksum is wrong, saying where', () => {
     expect(decodeTarHeader(Buffer.alloc(BLOCK_BYTES), 0)).toBeNull();
     const damaged = header('05.json', 10);

@@ -63,8 +63,15 @@ export function decodeTarHeader(block: Buffer, at: number): TarHeader | null {
   if (block.every((byte) => byte === 0)) return null;
   const stored = octal(block, 148, 8);
   let sum = 8 * 0x20; // the checksum field itself counts as spaces
-  for (let i = 0; i < BLOCK_BYTES; i += 1) if (i < 148 || i >= 156) sum += block[i];
-  if (stored !== sum) throw new TarError(`bad tar data (no tar header at byte ${at})`);
+  // Some old tars summed the bytes as signed chars (a byte of 0x80 and more counting as negative); GNU tar
+  // accepts either sum, and so do we.
+  let signedSum = sum;
+  for (let i = 0; i < BLOCK_BYTES; i += 1) {
+    if (i >= 148 && i < 156) continue;
+    sum += block[i];
+    signedSum += block[i] < 0x80 ? block[i] : block[i] - 0x100;
+  }
+  if (stored !== sum && stored !== signedSum) throw new TarError(`bad tar data (no tar header at byte ${at})`);
   const type = String.fromCharCode(block[156]);
   const ustar = block.toString('latin1', 257, 263) === 'ustar\0';
   const prefix = ustar ? text(block, 345, 155) : '';
