@@ -72,6 +72,7 @@ describe('progress text', () => {
     progress.bytesRead = 2_048;
     progress.filesDone = 4;
     progress.markCorrupt('b.json.gz', 'bad gzip data (incorrect header check)');
+    progress.notes.push('c.tgz: members read in stored order, not name order (in name order they would take 9 passes over the file)');
     progress.finish(11_000);
     const stats = statsOf(1_000, 600, { not_json: 2, line_too_long: 2, notice: 396 });
     stats.finished = true;
@@ -80,6 +81,7 @@ describe('progress text', () => {
       '  1,000 lines in 10.0s = 100 lines/s',
       '  accepted 600; skipped 400 (not_json 2, line_too_long 2, notice 396)',
       '  2 lines longer than the limit were skipped unread (line_too_long; the limit is 1.0 MB)',
+      '  note: c.tgz: members read in stored order, not name order (in name order they would take 9 passes over the file)',
       '  corrupt: b.json.gz: bad gzip data (incorrect header check)',
     ]);
   });

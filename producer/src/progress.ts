@@ -95,6 +95,7 @@ export function replaySummary(progress: ReplayProgress, stats: ProducerStats, no
     const were = tooLong === 1 ? 'line longer than the limit was' : 'lines longer than the limit were';
     lines.push(`  ${count(tooLong)} ${were} skipped unread (line_too_long; the limit is ${formatBytes(MAX_LINE_BYTES)})`);
   }
+  for (const note of progress.notes) lines.push(`  note: ${note}`);
   for (const file of progress.corrupt) lines.push(`  corrupt: ${file.name}: ${file.reason}`);
   return lines;
 }

@@ -2,7 +2,8 @@ import { afterAll, describe, expect, it, beforeAll } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ArchiveError, archiveFiles, naturalCompare, shardOf } from './archive-files';
+import fc from 'fast-check';
+import { ArchiveError, archiveFiles, naturalCompare, naturalKey, shardOf, sortByName } from './archive-files';
 
 /** A Twitter-Stream-Grab-like tree, written in scrambled order so that the order read is the sort's. */
 const TREE = [
@@ -107,5 +108,33 @@ describe('naturalCompare', () => {
   it('agrees with plain string order on zero-padded names', () => {
     const padded = ['2017/06/01/00/05.json.bz2', '2017/06/01/00/10.json.bz2', '2017/06/01/00/59.json.bz2', '2017/06/01/01/00.json.bz2'];
     expect([...padded].reverse().sort(naturalCompare)).toEqual([...padded].sort());
+  });
+});
+
+describe('naturalKey', () => {
+  /** Names made of what naturalCompare tells apart: digit runs with and without zeros, separators, low and high code units. */
+  const name = fc
+    .array(fc.constantFrom('0', '00', '1', '9', '10', '010', 'a', 'b', '/', '-', '.', '~', '\u0000', '\u0001', '\u0002', '\u0003', '\uffff'), {
+      maxLength: 12,
+    })
+    .map((parts) => parts.join(''));
+  const byKey = (a: string, b: string) => {
+    const [x, y] = [naturalKey(a), naturalKey(b)];
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
+
+  it('orders any two names as naturalCompare does', () => {
+    fc.assert(
+      fc.property(name, name, (a, b) => Math.sign(byKey(a, b)) === Math.sign(naturalCompare(a, b))),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('sorts a list as naturalCompare does, each key computed once', () => {
+    fc.assert(
+      fc.property(fc.array(name, { maxLength: 40 }), (names) => {
+        expect(sortByName([...names], (n) => n)).toEqual([...names].sort(naturalCompare));
+      }),
+    );
   });
 });

@@ -66,7 +66,7 @@ export function archiveFiles(spec: string, cwd = process.cwd()): Archive {
     throw new ArchiveError(`--file ${spec}: no such file or directory`);
   }
   if (stats?.isDirectory()) files = files.map((f) => ({ ...f, name: relative(target, f.path) }));
-  files.sort((a, b) => naturalCompare(a.name, b.name));
+  sortByName(files, (f) => f.name);
   return { files, totalBytes: files.reduce((sum, f) => sum + f.bytes, 0) };
 }
 
@@ -139,6 +139,66 @@ export function naturalCompare(a: string, b: string): number {
     if (order !== 0) return order;
   }
   return as.length - bs.length;
+}
+
+/**
+ * A string whose order by UTF-16 code unit (`<`) is `naturalCompare`'s order of the paths: computed once
+ * per name, it lets a long list be sorted by plain string comparison instead of splitting both names on
+ * every comparison (a tar of 200,000 members took 8.9 s to sort that way). Each segment of the path is its
+ * runs, then `SEGMENT_END`. A run of digits is `DIGIT_RUN` (where its first digit would sort against a
+ * non-digit), its length without leading zeros, those digits, and its full length (fewer zeros first on a
+ * tie); lengths are two code units each, so equal-length numbers line up. A run of other characters is
+ * those characters, then `TEXT_END`, which sorts below any of them (a prefix first); characters below
+ * `ESCAPE` are written as `ESCAPE` and themselves, so that no character sorts as low as the markers.
+ */
+export function naturalKey(path: string): string {
+  const parts: string[] = []; // joined once: `+=` would build a rope of a node per run
+  for (let at = 0; at < path.length;) {
+    let end = at + 1;
+    if (path[at] === '/') parts.push(SEGMENT_END);
+    else if (isDigit(path, at)) {
+      while (isDigit(path, end)) end += 1;
+      let first = at; // the first digit after the leading zeros, or the last digit
+      while (first < end - 1 && path[first] === '0') first += 1;
+      parts.push(DIGIT_RUN, length(end - first), path.slice(first, end), length(end - at));
+    } else {
+      while (end < path.length && path[end] !== '/' && !isDigit(path, end)) end += 1;
+      parts.push(
+        path.slice(at, end).replace(LOW_CHARS, (char) => ESCAPE + char),
+        TEXT_END,
+      );
+    }
+    at = end;
+  }
+  parts.push(SEGMENT_END);
+  return parts.join('');
+}
+
+/** `items` sorted in place by `naturalCompare` of their names, each name's `naturalKey` computed once. */
+export function sortByName<T>(items: T[], nameOf: (item: T) => string): T[] {
+  const keyed = items.map((item) => ({ key: naturalKey(nameOf(item)), item }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  keyed.forEach(({ item }, i) => (items[i] = item));
+  return items;
+}
+
+/** `naturalKey`'s markers, below every character it writes (they never meet at one place of two keys). */
+const TEXT_END = '\u0000';
+const SEGMENT_END = '\u0001';
+const ESCAPE = '\u0002';
+// eslint-disable-next-line no-control-regex -- the characters that would sort as low as the markers
+const LOW_CHARS = /[\u0000-\u0002]/g;
+/** Sorts against a non-digit as any digit does: none lies between '0' and '9'. */
+const DIGIT_RUN = '0';
+
+function isDigit(text: string, at: number): boolean {
+  const code = text.charCodeAt(at); // NaN past the end
+  return code >= 0x30 && code <= 0x39;
+}
+
+/** A length as two UTF-16 code units, high first. */
+function length(n: number): string {
+  return String.fromCharCode(Math.floor(n / 0x10000) & 0xffff, n & 0xffff);
 }
 
 function compareSegment(a: string, b: string): number {

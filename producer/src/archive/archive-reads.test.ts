@@ -4,18 +4,23 @@
  * archive member is passed by; a corrupt member is reported and skipped; a truncated or damaged tar is read
  * up to the fault; a member that is a decompression bomb is never held whole.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compressRepeated, repeatStreams } from '../../../test/archive-bombs';
+import { tarData, tarHeader, tarLongName, tarMember, tarOf } from '../../../test/tar-blocks';
 import { archiveFiles } from './archive-files';
+import { EVENT_LOOP_SLICE_MS } from './archive-formats';
 import { archiveReads, type ArchiveReadOptions } from './archive-reads';
 import { ReplayProgress } from './replay-progress';
+import { MAX_NAME_BYTES } from './tar-header';
+import { MAX_PASSES } from './tar-members';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../../test/fixtures/${name}`, import.meta.url));
 
@@ -53,11 +58,14 @@ async function readTar(path: string, options: Partial<ArchiveReadOptions> = {}) 
   const lines: unknown[] = [];
   /** The members' total as the tar is read (known once it is listed). */
   const totals = new Set<number>();
+  /** The share read when the second member's first lines arrive: the first member done, not the others. */
+  let partWay: number | null = null;
   for await (const chunk of archiveReads(files, progress, { signal: new AbortController().signal, ...options })) {
     if (progress.members !== null) totals.add(progress.members.total);
+    if (progress.membersRead === 1) partWay ??= progress.fraction;
     lines.push(...chunk);
   }
-  return { lines, progress, totals: [...totals] };
+  return { lines, progress, totals: [...totals], partWay };
 }
 
 beforeAll(() => {
@@ -80,7 +88,13 @@ describe('a tar of .json.bz2, .json.gz, .json and .jsonl members', () => {
     expect(lines).toEqual(want);
     expect(totals).toEqual([MEMBERS.length]);
     expect({ members: progress.membersRead, corrupt: progress.corrupt, files: progress.filesDone }).toEqual({ members: 4, corrupt: [], files: 1 });
-    expect(progress.bytesRead).toBe(statSync(path).size);
+  });
+
+  it('moves the progress with the members of a .tar read, not all at once', async () => {
+    const path = tar('moving.tar', join(dir, 'tree'), MEMBERS);
+    const { partWay } = await readTar(path);
+    expect(partWay).toBeGreaterThan(0);
+    expect(partWay).toBeLessThan(1);
   });
 
   it('reads long names from pax headers', async () => {
@@ -95,6 +109,15 @@ describe('a tar of .json.bz2, .json.gz, .json and .jsonl members', () => {
     const { lines, totals } = await readTar(path, { acceptMember: (name) => name.endsWith('0.json.bz2') || name.endsWith('.jsonl') });
     expect(lines).toEqual([...linesOf('2017/06/01/00/9.jsonl'), ...linesOf('2017/06/01/00/10.json.bz2')]);
     expect(totals).toEqual([2]);
+  });
+
+  it('counts the bytes of a .tar not to be read as read once it is listed, so the progress moves with the members', async () => {
+    const path = tar('most.tar', join(dir, 'tree'), MEMBERS);
+    const { lines, partWay } = await readTar(path, { acceptMember: (name) => !name.endsWith('.json.gz') });
+    expect(lines).toEqual(['9.jsonl', '10.json.bz2', '30.json'].flatMap((name) => linesOf(`2017/06/01/00/${name}`)));
+    // When the second member's lines come, all is read but the third member's data.
+    const bytes = statSync(path).size;
+    expect(partWay).toBe((bytes - statSync(join(dir, 'tree/2017/06/01/00/30.json')).size) / bytes);
   });
 });
 
@@ -125,8 +148,30 @@ describe('a damaged tar', () => {
     writeFileSync(cut, whole.subarray(0, third + 20));
     const { lines, progress } = await readTar(cut);
     expect(lines).toEqual(IN_NAME_ORDER.slice(0, 2).flatMap(linesOf));
-    expect(progress.corrupt).toEqual([{ name: 'cut.tar', reason: `bad tar data (truncated at byte ${third + 20})` }]);
-    expect(progress.bytesRead).toBe(progress.bytesTotal);
+    expect(progress.corrupt).toEqual([
+      { name: 'cut.tar:2017/06/01/00/10.json.bz2', reason: `bad tar data (truncated at byte ${third + 20})` },
+      { name: 'cut.tar', reason: `bad tar data (truncated at byte ${third + 20})` },
+    ]);
+  });
+
+  it.each(['cut-early.tar', 'cut-early.tar.gz'])('%s: cut in a member stored after others but first by name, reads the others too', async (file) => {
+    // a.json is stored last, after b.json and c.json, and read first: the cut must not lose b and c.
+    const root = join(dir, 'tree');
+    writeMember(root, 'early/b.json', '{"m":"b"}\n');
+    writeMember(root, 'early/c.json', '{"m":"c"}\n');
+    writeMember(root, 'early/a.json', '{"m":"a"}\n'.repeat(300));
+    const stored = readFileSync(tar('early.tar', root, ['early/b.json', 'early/c.json', 'early/a.json']));
+    const cutAt = stored.indexOf(Buffer.from('{"m":"a"}')) + 100;
+    const cut = stored.subarray(0, cutAt);
+    writeFileSync(join(dir, file), file.endsWith('.gz') ? gzipSync(cut) : cut);
+    const { lines, progress } = await readTar(join(dir, file));
+    expect(lines).toEqual([...Array.from({ length: 10 }, () => '{"m":"a"}'), '{"m":"b"}', '{"m":"c"}']);
+    const reason = `bad tar data (truncated at byte ${cutAt})`;
+    expect(progress.corrupt).toEqual([
+      { name: `${file}:early/a.json`, reason },
+      { name: file, reason },
+    ]);
+    expect({ read: progress.membersRead, corrupt: progress.membersCorrupt }).toEqual({ read: 3, corrupt: 1 });
   });
 
   it('reports a tar cut between two members, with no end-of-archive block', async () => {
@@ -161,6 +206,82 @@ describe('a damaged tar', () => {
     const { lines, progress } = await readTar(join(dir, 'text.tar'));
     expect(lines).toEqual([]);
     expect(progress.corrupt).toEqual([{ name: 'text.tar', reason: 'bad tar data (no tar header at byte 0)' }]);
+  });
+});
+
+describe.each(['unsupported.tar', 'unsupported.tar.gz'])('%s', (file) => {
+  it('reports a sparse member and a member whose name is too long to keep, and reads the others', async () => {
+    const long = `${'n'.repeat(MAX_NAME_BYTES)}.json`;
+    const sparse = tarHeader('sparse.json', 4, 'S');
+    const tar = tarOf([tarLongName(long), tarMember(long.slice(0, 99), '{"long":1}\n'), sparse, tarData('{}\n\n'), tarMember('b.json', '{"b":1}\n')]);
+    writeFileSync(join(dir, file), file.endsWith('.gz') ? gzipSync(tar) : tar);
+    const { lines, progress } = await readTar(join(dir, file));
+    expect(lines).toEqual(['{"b":1}']);
+    expect(progress.corrupt).toEqual([
+      {
+        name: `${file}:${long.slice(0, 200)}…`,
+        reason: `unsupported (a ${MAX_NAME_BYTES + 5}-byte name; over ${MAX_NAME_BYTES} bytes are not read)`,
+      },
+      { name: `${file}:sparse.json`, reason: 'unsupported (a sparse file)' },
+    ]);
+    expect({ read: progress.membersRead, corrupt: progress.membersCorrupt }).toEqual({ read: 3, corrupt: 2 });
+  });
+});
+
+describe('a .tar.gz stored out of name order', () => {
+  const names = (n: number) => Array.from({ length: n }, (_, i) => `rev/${i + 1}.json`);
+  const lineOf = (name: string) => `{"member":"${name}"}`;
+  beforeAll(() => {
+    for (const name of names(MAX_PASSES + 2)) writeMember(join(dir, 'tree'), name, `${lineOf(name)}\n`);
+  });
+
+  it(`is read in name order in up to ${MAX_PASSES} passes, the progress counting each pass's share`, async () => {
+    const path = tar('reversed.tgz', join(dir, 'tree'), names(MAX_PASSES).reverse());
+    const { lines, progress, partWay } = await readTar(path);
+    expect(lines).toEqual(names(MAX_PASSES).map(lineOf));
+    expect(progress.notes).toEqual([]);
+    // The second member comes in the second pass: half the file read of the four passes' four times its size.
+    expect(partWay).toBe(Math.floor((2 * statSync(path).size) / MAX_PASSES) / statSync(path).size);
+  });
+
+  it(`is read in the order stored when name order would take more than ${MAX_PASSES} passes, and says so`, async () => {
+    const path = tar('reversed-more.tgz', join(dir, 'tree'), names(MAX_PASSES + 2).reverse());
+    const { lines, progress } = await readTar(path);
+    expect(lines).toEqual(
+      names(MAX_PASSES + 2)
+        .reverse()
+        .map(lineOf),
+    );
+    expect(progress.notes).toEqual([
+      `reversed-more.tgz: members read in stored order, not name order (in name order they would take ${MAX_PASSES + 2} passes over the file)`,
+    ]);
+  });
+});
+
+describe('a tar of thousands of empty members', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('gives the event loop a turn once a slice of time has passed, though no member reads a byte', async () => {
+    const EMPTY = 2_000;
+    const empties = Array.from({ length: EMPTY }, (_, i) => tarMember(`e/${i}.json`));
+    writeFileSync(join(dir, 'empties.tar'), tarOf([tarMember('a.json', '{"a":1}\n'), ...empties, tarMember('z.json', '{"z":1}\n')]));
+    // A clock on which every look finds a slice gone by: a turn is due after every member.
+    let clock = 0;
+    vi.spyOn(performance, 'now').mockImplementation(() => (clock += EVENT_LOOP_SLICE_MS));
+    let turns = 0;
+    let counting = true;
+    const count = () => {
+      turns += 1;
+      if (counting) setImmediate(count);
+    };
+    setImmediate(count);
+    const turnsAt: Record<string, number> = {};
+    const files = archiveFiles('empties.tar', dir).files;
+    for await (const chunk of archiveReads(files, new ReplayProgress(1, files[0].bytes), { signal: new AbortController().signal })) {
+      for (const line of chunk) if (typeof line === 'string') turnsAt[line] = turns;
+    }
+    counting = false;
+    expect(turnsAt['{"z":1}'] - turnsAt['{"a":1}']).toBeGreaterThanOrEqual(EMPTY);
   });
 });
 

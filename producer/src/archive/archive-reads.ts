@@ -3,10 +3,12 @@
  * a plain or compressed file is read by `archiveLines`; a tar's members are read one after the other, in
  * name order, each decoded by its own ending (`2017/06/01/00/05.json.bz2` as bzip2). A file or member
  * that cannot be read to its end is reported as corrupt (a member as "x.tar:2017/06/01/00/05.json.bz2")
- * and the rest goes on; a tar whose own data is bad is read up to that point and reported as corrupt.
+ * and the rest goes on; a tar whose own data is bad is reported as corrupt once its members stored before
+ * the fault have been read (a member cut off by the fault is reported as a corrupt member).
  */
 import type { ArchiveFile } from './archive-files';
-import { formatOf } from './archive-formats';
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
+import { EVENT_LOOP_SLICE_MS, formatOf } from './archive-formats';
 import { archiveLines, CorruptFileError, decodedLines } from './archive-lines';
 import type { Line } from './line-splitter';
 import type { ReplayProgress } from './replay-progress';
@@ -60,16 +62,26 @@ async function* tarLines(
   try {
     const tar = await openTar(file.path, options);
     progress.startMembers(tar.count);
+    if (tar.note !== null) progress.notes.push(`${file.name}: ${tar.note}`);
+    // Empty members decode without a turn of the event loop: thousands of them must not hold it.
+    let sliceStart = performance.now();
     for await (const member of tar.members()) {
       let corrupt: { name: string; reason: string } | undefined;
       try {
+        if (member.unsupported !== undefined) throw new CorruptFileError(member.unsupported);
         yield* decodedLines(formatOf(member.name), member.chunks, signal);
       } catch (error) {
-        if (!(error instanceof CorruptFileError)) throw error;
+        // A TarError here is the tar failing inside this member (cut off in its data): the member is lost,
+        // the members stored before the fault are not; the tar's own error is reported after them.
+        if (!(error instanceof CorruptFileError || error instanceof TarError)) throw error;
         corrupt = { name: `${file.name}:${member.name}`, reason: error.message };
       }
       if (signal.aborted) return;
       progress.memberDone(corrupt);
+      if (performance.now() - sliceStart >= EVENT_LOOP_SLICE_MS) {
+        await nextMacrotask();
+        sliceStart = performance.now();
+      }
     }
     if (tar.error !== null && !signal.aborted) throw new CorruptFileError(tar.error);
   } catch (error) {

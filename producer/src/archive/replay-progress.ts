@@ -20,6 +20,8 @@ export class ReplayProgress {
   current: string | null = null;
   /** Files, and members of tar files (as "x.tar:2017/06/01/00/05.json.bz2"), that could not be read to their end. */
   readonly corrupt: CorruptFile[] = [];
+  /** What the reader should know that is not a fault, as "x.tar.gz: members read in stored order, …". */
+  readonly notes: string[] = [];
   /** The tar being read: its members done and how many it has; null when the current file is not a tar. */
   members: { done: number; total: number } | null = null;
   /** Members of tar files read (to their end or given up as corrupt), and how many of them were corrupt. */

@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { paxBody, tarHeader as header } from '../../../test/tar-blocks';
 import { BLOCK_BYTES, TarError, decodeTarHeader, paddedSize, paxRecords } from './tar-header';
-
-/** A ustar header block as `tar` writes one, with its checksum; `edit` may change it before the sum. */
-function header(name: string, size: number, type = '0', edit?: (block: Buffer) => void): Buffer {
-  const block = Buffer.alloc(BLOCK_BYTES);
-  block.write(name, 0, 'utf8');
-  block.write(`${size.toString(8).padStart(11, '0')}\0`, 124, 'latin1');
-  block.write(type, 156, 'latin1');
-  block.write('ustar\x0000', 257, 'latin1');
-  edit?.(block);
-  block.fill(0x20, 148, 156);
-  const sum = block.reduce((a, b) => a + b, 0);
-  block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
-  return block;
-}
 
 describe('decodeTarHeader', () => {
   it('reads the name (with its ustar prefix), the size and the kind', () => {
@@ -34,6 +21,14 @@ describe('decodeTarHeader', () => {
     expect(decodeTarHeader(big, 0)?.size).toBe(10 * 1024 ** 3);
   });
 
+  it('takes a checksum summed over signed bytes, as old tars wrote and GNU tar reads', () => {
+    const block = header('été.json', 10);
+    block.fill(0x20, 148, 156);
+    const signed = block.reduce((sum, byte) => sum + (byte < 0x80 ? byte : byte - 0x100), 0);
+    block.write(`${signed.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+    expect(decodeTarHeader(block, 0)?.name).toBe('été.json');
+  });
+
   it('ends at a zero block, and refuses a block whose checksum is wrong, saying where', () => {
     expect(decodeTarHeader(Buffer.alloc(BLOCK_BYTES), 0)).toBeNull();
     const damaged = header('05.json', 10);
@@ -47,6 +42,16 @@ describe('paxRecords', () => {
   it('takes the path and the size, whatever else the header holds', () => {
     const records = ['30 mtime=1496275200.123456789\n', '34 path=2017/06/01/00/05.json.bz2\n', '16 size=9000000\n'].join('');
     expect(paxRecords(Buffer.from(records))).toEqual({ path: '2017/06/01/00/05.json.bz2', size: 9_000_000 });
+  });
+
+  it('refuses a size that is not a whole number a tar can hold, saying where', () => {
+    for (const size of ['9'.repeat(400), '9007199254740993', '-1', '1e3', '']) {
+      expect(() => paxRecords(paxBody([`size=${size}`]), 1_024)).toThrow(new TarError('bad tar data (bad size in the pax header at byte 1024)'));
+    }
+  });
+
+  it('says when the member is a sparse file', () => {
+    expect(paxRecords(paxBody(['GNU.sparse.major=1', 'GNU.sparse.minor=0'])).sparse).toBe(true);
   });
 
   it('stops at a record whose length is wrong, keeping those before', () => {

@@ -1,6 +1,6 @@
 /**
  * The members of a `.tar`, `.tar.gz` or `.tgz` in natural name order (`naturalCompare`, as files of a
- * directory are), each as a stream of its own bytes, never whole: the Twitter Stream Grab's tars hold
+ * directory are, sorted by keys computed once a name: `sortByName`), each as a stream of its own bytes, never whole: the Twitter Stream Grab's tars hold
  * `YYYY/MM/DD/HH/MM.json.bz2` members, so name order is time order. Members are chosen as a directory walk
  * chooses files (`isArchiveName`: READMEs, checksums, hidden files and nested tars are passed by), then by
  * `acceptMember`.
@@ -11,18 +11,32 @@
  * published), which also gives the member count for the progress. Then it is read again, in as many
  * passes as the name order has descents in the stored order: one pass when the members are stored in
  * name order, as `tar` stores a directory's sorted listing and the Stream Grab's are. A tar stored in
- * another order costs more passes, each inflating from the start, but never more memory than one.
+ * another order costs more passes, each inflating from the start, but never more memory than one; past
+ * `MAX_PASSES` (a tar stored in reverse would take one pass a member) its members are read in one pass in
+ * the order stored, and the listing says so (`note`). The progress counts each pass's share of the file.
  */
 import { createReadStream } from 'node:fs';
 import { GZIP, decodeArchive } from './archive-formats';
-import { isArchiveName, naturalCompare } from './archive-files';
+import { isArchiveName, sortByName } from './archive-files';
 import { describeFailure } from './archive-lines';
 import { TarBytes } from './tar-bytes';
-import { TarError } from './tar-header';
+import { BLOCK_BYTES, TarError } from './tar-header';
 import { TarFile, tarWalk, type TarEntry } from './tar-walk';
 
 /** Bytes read from disk at once. */
 const READ_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * Most members listed from one tar, and most characters of their names: the listing is held while the tar
+ * is read (~100 bytes a member plus its name, twice for the sort), so a crafted tar of millions of empty
+ * members must not grow it without end. A Stream Grab day holds 1,440 members, a month 44,640. Past either
+ * limit the tar is reported as corrupt there, and the members listed before are read.
+ */
+export const MAX_TAR_MEMBERS = 1_000_000;
+export const MAX_TAR_NAME_CHARS = 32 * 1024 * 1024;
+
+/** Most passes over a `.tar.gz` to read its members in name order; more, and they are read as stored. */
+export const MAX_PASSES = 4;
 
 const TAR_ENDINGS = ['.tar', '.tar.gz', '.tgz'];
 
@@ -33,9 +47,14 @@ export function isTarName(path: string): boolean {
 }
 
 export interface TarMember {
-  /** The member's path inside the tar, as stored. */
+  /** The member's path inside the tar, as stored (cut short when too long to keep). */
   name: string;
-  /** Its data, in pieces as read; a failure of the tar itself (not of the member's data) is a `TarError`. */
+  /** Why it cannot be read ("unsupported (a sparse file)"), when it cannot: its `chunks` are then not to be read. */
+  unsupported?: string;
+  /**
+   * Its data, in pieces as read. A failure of the tar around it (its data cut off, the gzip stream broken)
+   * is a `TarError`: that member is lost, and the members stored before the fault can still be read.
+   */
   chunks: AsyncIterable<Buffer>;
 }
 
@@ -45,6 +64,8 @@ export interface TarOptions {
   acceptMember?: (name: string) => boolean;
   /** Called with each piece of the outer file as it leaves the disk, in bytes, while members are read. */
   onBytes?: (bytes: number) => void;
+  /** How much a listing may hold; by default `MAX_TAR_MEMBERS` and `MAX_TAR_NAME_CHARS` (tests set less). */
+  limits?: { members: number; nameChars: number };
 }
 
 export interface TarListing {
@@ -52,6 +73,8 @@ export interface TarListing {
   count: number;
   /** Why the listing stopped before the end of the tar ("bad tar data (…)"); the members before it are read. */
   error: string | null;
+  /** What the reader should know that is not an error ("members read in stored order, …"), or null. */
+  note: string | null;
   /** The members in name order; each must be read or dropped before the next is asked for. */
   members(): AsyncGenerator<TarMember>;
 }
@@ -62,31 +85,62 @@ export async function openTar(path: string, options: TarOptions): Promise<TarLis
   const gzipped = !path.toLowerCase().endsWith('.tar');
   const entries: TarEntry[] = [];
   let error: string | null = null;
+  /** Where the tar's readable bytes stop: a member listed before a fault may have its data cut off there. */
+  let stop = Number.POSITIVE_INFINITY;
   const source = gzipped ? new TarBytes(inflated(path, options.signal), GZIP.name) : await guard(TarFile.open(path));
   try {
-    for await (const entry of tarWalk(source)) if (accept(entry.name)) entries.push(entry);
+    const limits = options.limits ?? { members: MAX_TAR_MEMBERS, nameChars: MAX_TAR_NAME_CHARS };
+    let nameChars = 0;
+    for await (const entry of tarWalk(source, options.signal)) {
+      // A name cut short cannot be judged by its ending: such a member is reported whatever it is.
+      if (!(entry.nameCut === true || accept(entry.name))) continue;
+      nameChars += entry.name.length;
+      if (entries.length === limits.members || nameChars > limits.nameChars) {
+        const limit = `over ${limits.members} members or ${limits.nameChars} characters of names`;
+        throw new TarError(`bad tar data (${limit} to list, at byte ${entry.offset - BLOCK_BYTES})`);
+      }
+      entries.push(entry);
+    }
     if (source instanceof TarBytes) await source.drain();
   } catch (failure) {
     if (!(failure instanceof TarError)) throw failure;
     error = failure.message;
+    stop = source instanceof TarFile ? source.bytes : source.position;
   } finally {
     await source.close();
   }
-  entries.sort((a, b) => naturalCompare(a.name, b.name));
+  sortByName(entries, (entry) => entry.name);
+  let note: string | null = null;
+  let passes = 1;
+  if (gzipped) {
+    for (let i = 1; i < entries.length; i += 1) if (entries[i].index < entries[i - 1].index) passes += 1;
+    if (passes > MAX_PASSES) {
+      note = `members read in stored order, not name order (in name order they would take ${passes} passes over the file)`;
+      entries.sort((a, b) => a.index - b.index);
+      passes = 1;
+    }
+  }
+  // A `.tar`'s bytes not in a member to read (headers, padding, members passed over) count as read now,
+  // so that the progress moves with the members read, not all at once at the end.
+  if (source instanceof TarFile) options.onBytes?.(entries.reduce((rest, entry) => rest - readable(entry, stop), source.bytes));
   return {
     count: entries.length,
     error,
-    members: gzipped ? () => streamedMembers(path, entries, options) : () => fileMembers(path, entries, options),
+    note,
+    members: gzipped ? () => streamedMembers(path, entries, passes, options) : () => fileMembers(path, entries, stop, options),
   };
 }
 
-/** A `.tar`'s members by offset: each its own read of the file. */
-async function* fileMembers(path: string, entries: TarEntry[], options: TarOptions): AsyncGenerator<TarMember> {
+/**
+ * A `.tar`'s members by offset: each its own read of the file. A member whose data runs past `stop` (the
+ * tar was cut inside it) yields what lies before and then fails as truncated, a fault of that member.
+ */
+async function* fileMembers(path: string, entries: TarEntry[], stop: number, options: TarOptions): AsyncGenerator<TarMember> {
   for (const entry of entries) {
     if (options.signal.aborted) return;
+    const end = entry.offset + readable(entry, stop);
     // An empty member reads nothing (a stream from `offset` to `offset - 1` would be refused).
-    const file =
-      entry.size === 0 ? null : createReadStream(path, { start: entry.offset, end: entry.offset + entry.size - 1, highWaterMark: READ_CHUNK_BYTES });
+    const file = end === entry.offset ? null : createReadStream(path, { start: entry.offset, end: end - 1, highWaterMark: READ_CHUNK_BYTES });
     async function* chunks(): AsyncGenerator<Buffer> {
       let got = 0;
       try {
@@ -101,25 +155,41 @@ async function* fileMembers(path: string, entries: TarEntry[], options: TarOptio
       if (got < entry.size) throw new TarError(`bad tar data (truncated at byte ${entry.offset + got})`);
     }
     try {
-      yield { name: entry.name, chunks: chunks() };
+      yield { name: entry.name, chunks: chunks(), unsupported: entry.unsupported };
     } finally {
       file?.destroy();
     }
   }
 }
 
+/** Bytes of `entry`'s data that will be read from a `.tar` whose readable bytes stop at `stop`. */
+function readable(entry: TarEntry, stop: number): number {
+  return entry.unsupported === undefined ? Math.max(0, Math.min(entry.offset + entry.size, stop) - entry.offset) : 0;
+}
+
 /** A `.tar.gz`'s members, in passes over the stream that each take the next run stored in name order. */
-async function* streamedMembers(path: string, entries: TarEntry[], options: TarOptions): AsyncGenerator<TarMember> {
+async function* streamedMembers(path: string, entries: TarEntry[], passes: number, options: TarOptions): AsyncGenerator<TarMember> {
+  // Each pass reads the file again: it counts for its share of the file's bytes, so the progress never
+  // reaches 100% before the last.
+  let raw = 0;
+  let counted = 0;
+  const onBytes = (bytes: number) => {
+    raw += bytes;
+    const share = Math.floor(raw / passes);
+    options.onBytes?.(share - counted);
+    counted = share;
+  };
   for (let first = 0; first < entries.length;) {
     let last = first + 1;
     while (last < entries.length && entries[last].index > entries[last - 1].index) last += 1;
     const wanted = entries.slice(first, last);
-    const source = new TarBytes(inflated(path, options.signal, options.onBytes), GZIP.name);
+    const source = new TarBytes(inflated(path, options.signal, onBytes), GZIP.name);
     try {
       let next = 0;
       for await (const entry of tarWalk(source)) {
         if (entry.index !== wanted[next].index) continue;
-        yield { name: entry.name, chunks: source.until(entry.offset + entry.size) };
+        const { name, unsupported } = wanted[next];
+        yield { name, chunks: source.until(entry.offset + entry.size), unsupported };
         next += 1;
         if (next === wanted.length || options.signal.aborted) break;
       }

@@ -7,7 +7,21 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { describeFailure } from './archive-lines';
-import { BLOCK_BYTES, MAX_META_BYTES, TarError, decodeTarHeader, longName, paddedSize, paxRecords } from './tar-header';
+import {
+  BLOCK_BYTES,
+  MAX_META_BYTES,
+  MAX_NAME_BYTES,
+  TarError,
+  decodeTarHeader,
+  extendsFurther,
+  longName,
+  paddedSize,
+  paxRecords,
+  type PaxRecords,
+} from './tar-header';
+
+/** How much of a name longer than `MAX_NAME_BYTES` is kept to report it, in characters. */
+const SHORTENED_NAME_CHARS = 200;
 
 /** Where a walk reads from: forward only, in bytes from the start of the tar. */
 export interface TarSource {
@@ -27,38 +41,87 @@ export interface TarEntry {
   offset: number;
   /** Place among the tar's regular files, from 0, in the order they are stored. */
   index: number;
+  /**
+   * Why the member cannot be read, when it cannot: "unsupported (…)", a sparse file or a name too long to
+   * keep. Such a member is reported, not read.
+   */
+  unsupported?: string;
+  /** Its name was longer than `MAX_NAME_BYTES` (or unread) and `name` is only its start. */
+  nameCut?: boolean;
+}
+
+/** What a pax or GNU long-name header says of the header that follows it. */
+interface Pending extends PaxRecords {
+  /** Size of a name header passed by unread (over `MAX_META_BYTES`), in bytes. */
+  unreadMeta?: number;
 }
 
 /**
- * The regular files of the tar, in the order they are stored. Throws `TarError` at a bad header or when the
- * tar ends before its end-of-archive block (a truncated file); the entries yielded before stay yielded.
+ * The regular files of the tar, in the order they are stored (sparse files and overlong names among them,
+ * marked `unsupported`). Throws `TarError` at a bad header or when the tar ends before its end-of-archive
+ * block (a truncated file); the entries yielded before stay yielded. Returns quietly when `signal` aborts.
  */
-export async function* tarWalk(source: TarSource): AsyncGenerator<TarEntry> {
+export async function* tarWalk(source: TarSource, signal?: AbortSignal): AsyncGenerator<TarEntry> {
   let index = 0;
-  /** Name and size from a pax or GNU long-name header, for the header that follows it. */
-  let pending: { path?: string; size?: number } = {};
+  let pending: Pending = {};
   for (;;) {
+    if (signal?.aborted) return;
     const at = source.position;
     const block = await source.read(BLOCK_BYTES);
     if (block === null) throw new TarError(`bad tar data (truncated: no end-of-archive block after byte ${at})`);
     const header = decodeTarHeader(block, at);
     if (header === null) return;
-    const offset = at + BLOCK_BYTES;
+    let offset = at + BLOCK_BYTES;
     if (header.kind === 'pax' || header.kind === 'long-name') {
-      if (header.size > MAX_META_BYTES) throw new TarError(`bad tar data (a ${header.size}-byte name header at byte ${at})`);
-      const body = (await source.read(header.size)) ?? truncated(offset);
-      pending = header.kind === 'pax' ? { ...pending, ...paxRecords(body) } : { ...pending, path: longName(body) };
+      if (header.size > MAX_META_BYTES) pending = { ...pending, unreadMeta: header.size };
+      else {
+        const body = (await source.read(header.size)) ?? truncated(offset);
+        pending = header.kind === 'pax' ? { ...pending, ...paxRecords(body, at) } : { ...pending, path: longName(body) };
+      }
       await source.skipTo(offset + paddedSize(header.size));
       continue;
     }
-    const size = header.kind === 'file' ? (pending.size ?? header.size) : header.size;
-    if (header.kind === 'file') {
-      yield { name: pending.path ?? header.name, size, offset, index };
+    // A GNU sparse header's map may go on in extension blocks, between the header and the data.
+    for (let extended = header.extended === true; extended; offset += BLOCK_BYTES) {
+      extended = extendsFurther((await source.read(BLOCK_BYTES)) ?? truncated(offset));
+    }
+    const file = header.kind === 'file' || header.kind === 'sparse';
+    const size = file ? (pending.size ?? header.size) : header.size;
+    if (file) {
+      yield {
+        ...named(pending.path ?? header.name, pending.unreadMeta),
+        ...sparse(header.kind === 'sparse' || pending.sparse === true),
+        size,
+        offset,
+        index,
+      };
       index += 1;
     }
     pending = {};
     await source.skipTo(offset + paddedSize(size));
   }
+}
+
+/** The entry's name, cut short and marked `unsupported` when over `MAX_NAME_BYTES` or never read. */
+function named(name: string, unreadMeta: number | undefined): Pick<TarEntry, 'name' | 'unsupported' | 'nameCut'> {
+  if (unreadMeta !== undefined) {
+    return {
+      name: `${name}…`,
+      nameCut: true,
+      unsupported: `unsupported (a ${unreadMeta}-byte name header; over ${MAX_META_BYTES} bytes are not read)`,
+    };
+  }
+  const bytes = Buffer.byteLength(name);
+  if (bytes <= MAX_NAME_BYTES) return { name };
+  return {
+    name: `${name.slice(0, SHORTENED_NAME_CHARS)}…`,
+    nameCut: true,
+    unsupported: `unsupported (a ${bytes}-byte name; over ${MAX_NAME_BYTES} bytes are not read)`,
+  };
+}
+
+function sparse(isSparse: boolean): Pick<TarEntry, 'unsupported'> {
+  return isSparse ? { unsupported: 'unsupported (a sparse file)' } : {};
 }
 
 function truncated(at: number): never {
