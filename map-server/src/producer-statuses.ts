@@ -40,16 +40,19 @@ export class ProducerStatuses {
     return this.own()?.skipped ?? {};
   }
 
+  /** Whether a producer runs in this process (the embedded product). */
+  get hasOwn(): boolean {
+    return this.ownProducer !== null;
+  }
+
   /** Tags this process's producer dropped ({} until it is heard); undefined without one: the health leaves them out. */
   ownDroppedTags(): TagDropCounts | undefined {
-    if (this.ownProducer === null) return undefined;
-    return this.own()?.droppedTags ?? {};
+    return this.hasOwn ? (this.own()?.droppedTags ?? {}) : undefined;
   }
 
   /** API errors this process's producer counted ({} until it is heard); undefined without one. */
   ownApiErrors(): ApiErrorCounts | undefined {
-    if (this.ownProducer === null) return undefined;
-    return this.own()?.apiErrors ?? {};
+    return this.hasOwn ? (this.own()?.apiErrors ?? {}) : undefined;
   }
 
   /** Every producer's latest status with its age at `nowMs`, the most recent first. */

@@ -3,7 +3,7 @@
  * summary of an archive replay. Pure formatting; `archive/replay-display.ts` decides when to print.
  */
 import type { ProducerStats } from './pipeline';
-import type { SkipCounts, Tally } from '../../common/browser/skip-reasons';
+import type { SkipCounts } from '../../common/browser/skip-reasons';
 import type { ReplayProgress } from './archive/replay-progress';
 import { MAX_LINE_BYTES } from './archive/line-splitter';
 
@@ -20,23 +20,23 @@ export function progressLine(stats: ProducerStats, ratePerS: number | null): str
 
 /** " (reason n, reason n)", or "" when nothing was skipped. */
 function skipReasons(stats: ProducerStats): string {
-  return byReason(stats.skipped);
+  return byReason(stats.skipped.toJSON());
 }
 
 /** "; 3 hashtags dropped (invalid_hashtag 3)", or "" when no post lost one. */
 function droppedTags(stats: ProducerStats): string {
   const total = stats.droppedTags.total;
-  return total === 0 ? '' : `; ${total} hashtags dropped${byReason(stats.droppedTags)}`;
+  return total === 0 ? '' : `; ${total} hashtags dropped${byReason(stats.droppedTags.toJSON())}`;
 }
 
 /** "; 4 API errors (resource-not-found 3, other 1)", or "" when the answers listed none. */
 function apiErrors(stats: ProducerStats): string {
   const total = stats.apiErrors.total;
-  return total === 0 ? '' : `; ${total} API ${total === 1 ? 'error' : 'errors'}${byReason(stats.apiErrors)}`;
+  return total === 0 ? '' : `; ${total} API ${total === 1 ? 'error' : 'errors'}${byReason(stats.apiErrors.toJSON())}`;
 }
 
-function byReason(tally: Pick<Tally<string>, 'toJSON'>): string {
-  const reasons = Object.entries(tally.toJSON()).map(([reason, n]) => `${reason} ${n}`);
+function byReason(counts: Partial<Record<string, number>>): string {
+  const reasons = Object.entries(counts).map(([reason, n]) => `${reason} ${n}`);
   return reasons.length === 0 ? '' : ` (${reasons.join(', ')})`;
 }
 
@@ -80,7 +80,7 @@ export function replaySummary(progress: ReplayProgress, stats: ProducerStats, no
   ];
   if (map !== undefined) {
     const left = Object.values(map.skipped).reduce((sum, n) => sum + n, 0);
-    const why = left === 0 ? '' : `; not counted ${count(left)}${byReason({ toJSON: () => map.skipped })}`;
+    const why = left === 0 ? '' : `; not counted ${count(left)}${byReason(map.skipped)}`;
     lines.push(`  the map counted ${count(map.counted)} of the ${count(stats.accepted)} accepted${why}`);
   }
   const { outsideRange, membersOutsideRange } = progress;

@@ -120,18 +120,10 @@ function appMetrics(registry: Registry, { engine, hub, producers, busHealth, sav
     Object.keys(SKIP_REASONS) as SkipReason[],
     () => allSkips(engine, producers?.ownSkips()),
   );
-  if (producers !== undefined && producers.ownDroppedTags() !== undefined) {
-    totalBy(
-      'trendmap_hashtags_dropped_total',
-      "Hashtags left out of posts, by reason (tags, not posts; /api/health's droppedTags): only with the producer in this process",
-      'reason',
-      Object.keys(TAG_DROP_REASONS) as TagDropReason[],
-      () => producers.ownDroppedTags() ?? {},
-    );
-  }
-  if (producers !== undefined && producers.ownApiErrors() !== undefined) {
-    // The producer's own side of the count, so that read = accepted + skipped can be checked here as in the
-    // replay's summary: what it accepted is counted (ingested) or skipped by the map (duplicate, stale).
+  // With the producer in this process: its side of the count, so that read = accepted + skipped can be checked
+  // here as in the replay's summary (what it accepted is counted, ingested, or skipped by the map: duplicate,
+  // stale), and what it left out of posts or was told by the API.
+  if (producers?.hasOwn) {
     total(
       'trendmap_producer_read_total',
       'Inputs the producer in this process read (a post each, for a page of posts)',
@@ -141,6 +133,13 @@ function appMetrics(registry: Registry, { engine, hub, producers, busHealth, sav
       'trendmap_producer_accepted_total',
       'Posts the producer in this process accepted and sent to the map',
       () => producers.own()?.accepted ?? 0,
+    );
+    totalBy(
+      'trendmap_hashtags_dropped_total',
+      "Hashtags left out of posts, by reason (tags, not posts; /api/health's droppedTags): only with the producer in this process",
+      'reason',
+      Object.keys(TAG_DROP_REASONS) as TagDropReason[],
+      () => producers.ownDroppedTags() ?? {},
     );
     totalBy(
       'trendmap_api_errors_total',

@@ -67,7 +67,7 @@ export function archiveFiles(spec: string, cwd = process.cwd()): Archive {
   }
   if (stats?.isDirectory()) files = files.map((f) => ({ ...f, name: relative(target, f.path) }));
   sortByName(files, (f) => f.name);
-  return { files, totalBytes: files.reduce((sum, f) => sum + f.bytes, 0) };
+  return { files, totalBytes: bytesOf(files) };
 }
 
 /**
@@ -82,7 +82,12 @@ export function shardOf(archive: Archive, shard: Shard | null): Archive {
     .update(archive.files.map((f) => f.name).join('\n'))
     .digest('hex')
     .slice(0, 12);
-  return { files, totalBytes: files.reduce((sum, f) => sum + f.bytes, 0), share: { ...shard, of: archive.files.length, fingerprint } };
+  return { files, totalBytes: bytesOf(files), share: { ...shard, of: archive.files.length, fingerprint } };
+}
+
+/** The files' sizes on disk, summed, in bytes. */
+export function bytesOf(files: readonly ArchiveFile[]): number {
+  return files.reduce((sum, f) => sum + f.bytes, 0);
 }
 
 /** Whether a file found in a directory is part of the archive (by ending; hidden files never are). */

@@ -3,7 +3,7 @@
  * bombs made at test time: a few KB that expand to tens of MB.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { settled } from '../../../test/settled';
 import { chunksOf, compressRepeated, repeatStreams, type Tool } from '../../../test/archive-bombs';
 import { DECODED_CHUNK_BYTES, EVENT_LOOP_SLICE_MS, FORMATS, PLAIN, decodeArchive, formatOf, type ArchiveFormat } from './archive-formats';
 
@@ -26,19 +26,6 @@ async function bombOf(format: ArchiveFormat, text: string): Promise<Buffer> {
   if (tool === undefined) throw new Error(`no bomb maker for ${format.name}: add one to TOOLS`);
   if (tool === null) return Buffer.from(text.repeat(BOMB_BYTES / text.length));
   return repeatStreams(await compressRepeated(tool, text, STREAM_BYTES), STREAMS);
-}
-
-/** Waits until `value()` has stopped changing for a while (a runaway decoder would keep it growing). */
-async function settled(value: () => number): Promise<number> {
-  let last = value();
-  for (let quiet = 0; quiet < 5;) {
-    await sleep(10);
-    const now = value();
-    quiet = now === last ? quiet + 1 : 0;
-    last = now;
-    if (now > BOMB_BYTES / 2) break; // ran ahead: no need to wait for the rest
-  }
-  return last;
 }
 
 it('chooses the format by ending', () => {
@@ -76,7 +63,7 @@ describe.each([PLAIN, ...FORMATS].map((format) => [format.name, format] as const
       let most = 0;
       for (let i = 0; i < 20; i += 1) {
         expect((await iterator.next()).done).toBe(false);
-        const ahead = (await settled(decoded.decodedBytes)) - decoded.takenBytes();
+        const ahead = (await settled(decoded.decodedBytes, { enough: (n) => n > BOMB_BYTES / 2 })) - decoded.takenBytes();
         most = Math.max(most, ahead);
       }
       await iterator.return?.();

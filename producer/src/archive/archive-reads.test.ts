@@ -5,6 +5,7 @@
  * up to the fault; a member that is a decompression bomb is never held whole.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { settled } from '../../../test/settled';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -307,18 +308,6 @@ describe('a member that is a decompression bomb', () => {
     collect();
     return process.memoryUsage().arrayBuffers;
   };
-
-  /** Resolves once `value()` has not changed over 5 polls 10 ms apart: the streams took what they would. */
-  async function settled(value: () => number): Promise<number> {
-    let last = value();
-    for (let same = 0; same < 5;) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      const now = value();
-      same = now === last ? same + 1 : 0;
-      last = now;
-    }
-    return last;
-  }
 
   it.each(['bz2-member.tar', 'plain-member.tar.gz'])('%s: never holds the member whole, read slowly or to its end', async (file) => {
     const files = archiveFiles(relative(dir, bombs[file]), dir).files;

@@ -3,6 +3,7 @@
  * and threads that end with their files (or fail them, never hang them).
  */
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { settled } from '../../../test/settled';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
@@ -115,8 +116,7 @@ describe('bzip2 in a worker thread', () => {
     expect((await iterator.next()).done).toBe(false);
     await vi.waitFor(() => expect(read).toBeGreaterThan(INPUT_AHEAD_BYTES));
     // Settled: the blocks read for the 1 MB of read-ahead (into the second), and INPUT_AHEAD_BYTES beyond them.
-    for (let quiet = 0, last = -1; quiet < 5; quiet = read === last ? quiet + 1 : 0, last = read)
-      await new Promise((resolve) => setTimeout(resolve, 10));
+    await settled(() => read);
     expect(read).toBeLessThanOrEqual(INPUT_AHEAD_BYTES + 2 * 950_000 + 64 * 1024);
     await iterator.return?.();
   });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { settled } from '../../../test/settled';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,21 +23,6 @@ const lookup = createCountryLookup();
 const sampleLines = readFileSync(fixture('replay-sample.jsonl'), 'utf8')
   .split('\n')
   .filter((l) => l !== '');
-
-/**
- * Resolves once `value()` has stayed the same over `polls` polls 20 ms apart: long enough for the streams
- * behind it to take every read that completed meanwhile (each poll is a turn of the event loop), on a busy
- * machine too, where a fixed wait may end before they even started.
- */
-async function settled(value: () => number, polls = 10): Promise<void> {
-  let last = value();
-  for (let same = 0; same < polls;) {
-    await new Promise((r) => setTimeout(r, 20));
-    const now = value();
-    same = now === last ? same + 1 : 0;
-    last = now;
-  }
-}
 
 async function readAll(source: ReplaySource): Promise<unknown[]> {
   const lines: unknown[] = [];
@@ -196,7 +182,7 @@ describe('replaySource', () => {
         const first = await iterator.next();
         expect(first.done).toBe(false);
         // Let the streams read ahead as far as they would: until they stop, not for a set time.
-        await settled(() => source.progress.bytesRead);
+        await settled(() => source.progress.bytesRead, { polls: 10, everyMs: 20 });
         const ahead = source.progress.bytesRead / source.progress.bytesTotal;
         expect(ahead, name).toBeLessThan(0.5);
         await iterator.return?.();

@@ -9,7 +9,7 @@
 import type { Shard } from '../../../common/node/config';
 import type { TimeRange } from '../../../common/node/time-range';
 import { mayHold } from '../archive/name-times';
-import { archiveFiles, shardOf, type Archive } from '../archive/archive-files';
+import { archiveFiles, bytesOf, shardOf, type Archive } from '../archive/archive-files';
 import { archiveReads } from '../archive/archive-reads';
 import { ReplayProgress } from '../archive/replay-progress';
 import type { Line } from '../archive/line-splitter';
@@ -53,10 +53,7 @@ export function replaySource(options: ReplaySourceOptions): ReplaySource {
   const { files: listed, share } = options.archive ?? shardOf(archiveFiles(options.file), options.shard ?? null);
   const range = options.range ?? null;
   const files = range === null ? listed : listed.filter((file) => mayHold(file.path, range));
-  const progress = new ReplayProgress(
-    files.length,
-    files.reduce((sum, file) => sum + file.bytes, 0),
-  );
+  const progress = new ReplayProgress(files.length, bytesOf(files));
   progress.outsideRange = listed.length - files.length;
   // Tar members are passed over by their own names, as files are: the Stream Grab's tars hold a day's minutes.
   const acceptMember =
