@@ -11,9 +11,14 @@
  *   `eachBatch` counting messages; says `{ subscribed }`, then `{ first, firstBatch, last, cpuPercent }`
  *   once `count` have come: when the first batch came (epoch ms) and its size, when the last did, and its CPU
  *   in between.
+ *
+ * Both run kafkajs with trendmap's linear message grouping (common/node/bus/kafkajs-grouping.ts), as the
+ * producer does, unless `KAFKA_ALONE_GROUPING=stock` (then as kafkajs 2.2.4 comes from npm).
  */
+// First: kafkajs as it comes from npm when the bench asks for it (see the module).
+import './kafka-alone-stock';
 import { readFileSync } from 'node:fs';
-import { Partitioners } from 'kafkajs';
+import { Partitioners } from '../common/node/bus/kafkajs';
 import type { Compression } from '../common/node/bus/compressions';
 import { COMPRESSION_TYPES } from '../common/node/bus/kafka-codecs';
 import { createKafka, RETRY } from '../common/node/bus/kafka-client';

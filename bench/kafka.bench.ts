@@ -5,7 +5,8 @@
  * - Maximum throughput, for each `KAFKA_COMPRESSION` (`KAFKA_BENCH_COMPRESSIONS`, default all this Node can
  *   write): an archive replayed as fast as possible, counted by the map-server; and beside it, on the same
  *   broker, kafkajs alone (`kafka-alone.ts`) sending the same events with the same settings from one process
- *   and consuming them in another. Both rates are taken over the same span: from the first post counted (or
+ *   and consuming them in another: once with the linear message grouping trendmap gives kafkajs, once as
+ *   kafkajs comes from npm. Both rates are taken over the same span: from the first post counted (or
  *   consumed) to the last, so that neither side's start-up counts.
  * - Latency at a fixed rate, with the default compression: a synthetic producer creates each post at "now"
  *   and publishes it at once; a browser-like SSE client on the map-server notes when each marker arrives, and a
@@ -216,8 +217,9 @@ async function maximum(brokers: string, file: string, compression: Compression):
  * One of kafka-alone.ts's processes, and its next IPC message with `key`: rejected when it exits first or
  * takes `ALONE_WAIT_MS`. Each promise is handled at once (a rejection waits for its `await`, never unhandled).
  */
-function alone(args: string[]): { child: ChildProcess; next: <T>(key: string) => Promise<T> } {
+function alone(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; next: <T>(key: string) => Promise<T> } {
   const child = fork(join(import.meta.dirname, 'kafka-alone.ts'), args, {
+    env,
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -242,16 +244,20 @@ function alone(args: string[]): { child: ChildProcess; next: <T>(key: string) =>
   return { child, next };
 }
 
-/** kafkajs alone, sending and consuming the archive's events; returns its posts per second. */
-async function kafkajsAlone(brokers: string, file: string, compression: Compression): Promise<number> {
+/**
+ * kafkajs alone, sending and consuming the archive's events; returns its posts per second. `grouping`:
+ * kafkajs with trendmap's linear message grouping, as the producer runs it, or as it comes from npm.
+ */
+async function kafkajsAlone(brokers: string, file: string, compression: Compression, grouping: 'linear' | 'stock'): Promise<number> {
   const topic = uniqueTopic(`bench-alone-${compression}`);
   await createTopic(brokers, topic);
-  const sender = alone(['send', brokers, topic, compression, file]);
+  const env = { ...process.env, KAFKA_ALONE_GROUPING: grouping };
+  const sender = alone(['send', brokers, topic, compression, file], env);
   const children = [sender.child];
   try {
     // The sender says how many events it made of the archive; the consumer waits for that many.
     const { ready: count } = await sender.next<{ ready: number }>('ready');
-    const consumer = alone(['consume', brokers, topic, String(count)]);
+    const consumer = alone(['consume', brokers, topic, String(count)], env);
     children.push(consumer.child);
     await consumer.next('subscribed');
     const done = consumer.next<{ first: number; firstBatch: number; last: number; cpuPercent: number }>('last');
@@ -262,7 +268,7 @@ async function kafkajsAlone(brokers: string, file: string, compression: Compress
     const senderCpu = (await sent).cpuPercent;
     const rate = spanRate(count - firstBatch, last - first);
     console.log(
-      `         kafkajs alone: ${rate.toLocaleString('en')} posts/s consumed from the first to the last ` +
+      `         kafkajs alone${grouping === 'stock' ? ' (as from npm)' : ''}: ${rate.toLocaleString('en')} posts/s consumed from the first to the last ` +
         `(${count.toLocaleString('en')} in ${((last - start) / 1_000).toFixed(1)} s from the first send); sender ${senderCpu.toFixed(0)}% CPU, consumer ${consumerCpu.toFixed(0)}% CPU`,
     );
     return rate;
@@ -290,10 +296,11 @@ export async function benchKafka(): Promise<void> {
     for (const compression of compressions) {
       const rate = await maximum(brokers, file, compression);
       rates[compression] = rate;
-      const ceiling = await kafkajsAlone(brokers, file, compression);
-      ratios.push(`${compression} ${(rate / ceiling).toFixed(2)}x`);
+      const ceiling = await kafkajsAlone(brokers, file, compression, 'linear');
+      const stock = await kafkajsAlone(brokers, file, compression, 'stock');
+      ratios.push(`${compression} ${(rate / ceiling).toFixed(2)}x (${(rate / stock).toFixed(2)}x as from npm)`);
     }
-    console.log(`  trendmap / kafkajs alone: ${ratios.join(', ')}`);
+    console.log(`  trendmap / kafkajs alone (with the linear grouping trendmap runs it with): ${ratios.join(', ')}`);
     for (const rate of [1_000, 6_000]) await atRate(brokers, rate);
     // Latency near the maximum sustained rate: offer what the replay sustained with the default compression.
     const max = rates[DEFAULT_COMPRESSION] ?? Math.max(...Object.values(rates));

@@ -7,7 +7,7 @@
  * stand in where a native module does not load.
  */
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { CompressionCodecs, CompressionTypes } from 'kafkajs';
+import { CompressionCodecs, CompressionTypes } from '../../common/node/bus/kafkajs';
 import type { DeliveredMessage } from '../../common/node/bus/bus';
 import type { BusLog } from '../../common/node/bus/bus-log';
 import { zstdWritable, type Compression } from '../../common/node/bus/compressions';

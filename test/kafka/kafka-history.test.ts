@@ -8,7 +8,7 @@
  */
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { readdirSync } from 'node:fs';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel } from '../../common/node/bus/kafkajs';
 import { join } from 'node:path';
 import { tempDirs } from '../helpers';
 import { DAY_MS, HOUR_MS, START_MS, countsIn, topOf, writeHistoryArchive } from '../history-archive';

@@ -7,7 +7,8 @@
  * topic is read from the time as with no save.
  */
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import type { Admin } from 'kafkajs';
+import { Kafka, logLevel } from '../../common/node/bus/kafkajs';
 import type { BusPositions, DeliveredMessage } from '../../common/node/bus/bus';
 import type { BusLog } from '../../common/node/bus/bus-log';
 import { KafkaPublisher } from '../../common/node/bus/kafka-publisher';

@@ -4,7 +4,7 @@
  * messages that break the contract skipped without a crash.
  */
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel } from '../../common/node/bus/kafkajs';
 import { event } from '../../map-server/test/helpers';
 import { startEmbedded } from '../../app/embedded';
 import {

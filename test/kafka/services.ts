@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel } from '../../common/node/bus/kafkajs';
 import type { ProducerHealth, TrendsResponse } from '../../common/browser/api';
 
 /**

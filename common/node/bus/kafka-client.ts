@@ -3,7 +3,8 @@
  * created when missing: the events, kept longer than the largest window, and the producers' statuses.
  */
 import { connect, type Socket } from 'node:net';
-import { Kafka, logLevel, type Admin, type ISocketFactory, type ITopicConfig, type logCreator } from 'kafkajs';
+import type { Admin, ISocketFactory, ITopicConfig, logCreator } from 'kafkajs';
+import { Kafka, logLevel } from './kafkajs';
 import type { Config } from '../config';
 import { LogThrottle } from '../log-throttle';
 import type { BusLog } from './bus-log';

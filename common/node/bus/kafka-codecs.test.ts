@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { CompressionCodecs, CompressionTypes } from 'kafkajs';
+import { CompressionCodecs, CompressionTypes } from './kafkajs';
 import { zstdWritable } from './compressions';
 import { installCodecs, lz4Codec, snappyBlocks, snappyCodec, zstdCodec, type Load } from './kafka-codecs';
 import { KafkaPublisher } from './kafka-publisher';

@@ -15,14 +15,11 @@
  * A native module that cannot load (no prebuilt binary for the platform, a libc it was not built for), or that
  * loads but cannot round-trip a sample, leaves the JavaScript one in its place: slower, the same format on the
  * wire. `installCodecs` says which is used, and why.
- *
- * `CompressionCodecs` is taken from the package's default export: Node's ESM loader does not find it among
- * kafkajs's named exports (it stops reading `module.exports` before it), so a named import fails at run time.
  */
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import kafkajs, { CompressionTypes } from 'kafkajs';
+import { CompressionCodecs, CompressionTypes } from './kafkajs';
 import { zstdWritable, type Compression } from './compressions';
 import { writeLz4Frame, type Lz4Blocks } from './lz4-frame';
 
@@ -249,7 +246,7 @@ export function installCodecs(load: Load = requirePackage): InstalledCodecs {
 /** Puts `choices` in kafkajs's place for each compression (`installCodecs`; a test may register others). */
 export function registerCodecs(choices: InstalledCodecs): InstalledCodecs {
   const register = (type: CompressionTypes, { codec }: CodecChoice) => {
-    (kafkajs.CompressionCodecs as Record<number, () => unknown>)[type] = () => ({
+    (CompressionCodecs as Record<number, () => unknown>)[type] = () => ({
       compress: (encoder: { buffer: Buffer }) => codec.compress(encoder.buffer),
       decompress: (buffer: Buffer) => codec.decompress(buffer),
     });

@@ -13,7 +13,8 @@
  * broker does not take within `STATUS_WAIT_MS` is given up (the next one says the same and more).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Partitioners, type Admin, type Producer } from 'kafkajs';
+import type { Admin, Producer } from 'kafkajs';
+import { Partitioners } from './kafkajs';
 import type { ProducerStatus } from '../../browser/api';
 import { encodeEvent } from '../event';
 import type { EventMessage, EventPublisher } from './bus';

@@ -10,7 +10,8 @@
  * value per key without a server of our own, and reading it whole at start is one sequential fetch. A bucket
  * is one message (gzip), so the topic allows large messages (`MAX_BUCKET_BYTES`).
  */
-import { CompressionTypes, Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
+import type { Admin, Kafka, Producer } from 'kafkajs';
+import { CompressionTypes, Partitioners } from '../../../common/node/bus/kafkajs';
 import { createKafka, type BusLog, type KafkaSettings } from '../../../common/node/bus/kafka-client';
 import { decodeShared, type SharedBucket } from './shared-bucket';
 
