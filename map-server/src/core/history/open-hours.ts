@@ -20,7 +20,7 @@
  * Pure: time is an argument; no I/O.
  */
 import { checkNumber, checkObject, checkStrings, checkSum, checkTyped, damaged } from '../snapshot-check';
-import { PairCounts } from './pair-counts';
+import { PairCounts } from '../pair-counts';
 
 export const HOUR_MS = 3_600_000;
 

@@ -2,7 +2,9 @@
  * Counts by pair of small integers (`a`, `b`: each 0 to 2^31 - 1), kept in typed arrays: an open-addressing
  * table of entry numbers over columns of pairs and counts, in the order the pairs were first added. What
  * open-hours.ts counts a post's (region, tag) pairs in between reads: one probe of numbers a pair instead of
- * a string-keyed Map's get and set, and no object per pair for the garbage collector to chase. Pure.
+ * a string-keyed Map's get and set, and no object per pair for the garbage collector to chase; and what
+ * window-store.ts counts the newest minutes' (leaf, tag) pairs in before they go into the windows' totals.
+ * Pure.
  */
 
 /** Entries the columns start with; the table has twice as many slots. */
