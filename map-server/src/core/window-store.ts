@@ -35,7 +35,7 @@
 import { WINDOWS, type WindowName } from '../../../common/browser/windows';
 import { modulo } from '../../../common/browser/modulo';
 import { topK, type Ranked } from './top-k';
-import { HORIZON_MINUTES, ROLL_UPS, isDropped, placeOf, rollsUp } from './tiers';
+import { HORIZON_MINUTES, MINUTE_TIER, ROLL_UPS, isDropped, placeOf, rollsUp } from './tiers';
 import { Tally, increment } from './tally';
 import { PairCounts } from './pair-counts';
 import { SUMMARY_KEEPS } from './tile-budget';
@@ -202,7 +202,10 @@ export class WindowStore {
    * of the day. By bucket, not by minute, so that a post counts whether it came before or after a newer one.
    */
   isStale(atMs: number): boolean {
-    const place = placeOf(Math.floor(atMs / BUCKET_MS), this.#endMinute);
+    const minute = Math.floor(atMs / BUCKET_MS);
+    // The newest hour is in minute buckets, never dropped: most posts are answered without making a Place (issue 14).
+    if (minute > this.#endMinute - MINUTE_TIER) return false;
+    const place = placeOf(minute, this.#endMinute);
     return isDropped(place.start, this.#endMinute);
   }
 
@@ -588,7 +591,14 @@ export class WindowStore {
 
   /** The bucket `minute` is filed in now (see tiers.ts), made when missing. */
   private bucketFor(minute: number): TimeBucket {
+    // The newest hour's minutes (most posts') are their own minute buckets: found without making a Place (issue 14).
+    if (minute > this.#endMinute - MINUTE_TIER) return this.bucketIn(0, minute, 1);
     const { tier, start, minutes } = placeOf(minute, this.#endMinute);
+    return this.bucketIn(tier, start, minutes);
+  }
+
+  /** The bucket of tier `tier` from minute `start`, `minutes` long, made when missing. */
+  private bucketIn(tier: number, start: number, minutes: number): TimeBucket {
     let bucket = this.tiers[tier].get(start);
     if (bucket === undefined) {
       bucket = new TimeBucket(start, minutes, this.#version);
