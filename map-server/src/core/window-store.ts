@@ -300,7 +300,10 @@ export class WindowStore {
     return this.regions.get(region)?.posts[windowIndex(window)] ?? 0;
   }
 
-  /** The tally of tag id -> posts in `region` over `window` (read-only view; empty for an unseen region). */
+  /**
+   * The tally of tag id -> posts in `region` over `window` (read-only view; empty for an unseen region), as of
+   * this call: posts added since reach it when the store is next read (see `flush`), so read it again after adding.
+   */
   tally(region: string, window: WindowName): ReadonlyMap<number, number> {
     this.flush();
     return this.regions.get(region)?.tags[windowIndex(window)] ?? EMPTY;
