@@ -2,6 +2,7 @@
  * `npm run bench [-- <suite>]`: runs the benchmarks and prints figures. Suites: `core` (default): the
  * window store and trend engine; `kafka`: producer -> Kafka -> map-server -> SSE throughput and latency;
  * `normalise`: the producer's normaliser alone, raw line to event;
+ * `ingest`: the map-server's side of the embedded replay, `TrendEngine.ingestEvent` over the lean archive's events (issue 14);
  * `replay`: archive replay throughput (.jsonl, .gz, .bz2, .tar of .bz2 members; embedded and Kafka), a large replay's peak RSS, and the
  *   embedded replay of all-accepted posts beside `JSON.parse` alone (issue 14; REPLAY_BENCH_PARTS picks parts);
  * `hostile`: decompression bombs (.bz2, .gz) replayed by `npm start`: peak RSS and the slowest `/api/health`;
@@ -20,6 +21,7 @@
 import { benchWindowStore } from './window-store.bench';
 import { benchKafka } from './kafka.bench';
 import { benchReplay } from './replay.bench';
+import { benchIngest } from './ingest.bench';
 import { benchStreams } from './streams.bench';
 import { benchNormalise } from './normalise.bench';
 import { benchHostile } from './hostile.bench';
@@ -36,6 +38,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   core: benchWindowStore,
   kafka: benchKafka,
   replay: benchReplay,
+  ingest: benchIngest,
   streams: benchStreams,
   normalise: benchNormalise,
   hostile: benchHostile,

@@ -151,12 +151,18 @@ export class TileCounts {
   /** Counts one post at every level; false when its bucket is out of the horizon. */
   add(minute: number, lat: number, lon: number, tagIds: ArrayLike<number>): boolean {
     this.advanceTo(minute);
-    // Out when its bucket is (its hour, that far back), as the windows' `isStale`: whatever the order of arrival.
-    const place = this.placeOf(minute);
-    if (isDropped(place.start, this.newest)) return false;
-    const bucket = this.bucketAt(place);
-    // Into any bucket but the newest minute's, which no box keeps: the post is late.
-    if (place.start !== this.newest) this.forgetReadsOf(bucket);
+    let bucket: Bucket;
+    if (minute === this.newest) {
+      // The newest minute (most posts): its own minute bucket, never dropped; found without making a Place (issue 14).
+      bucket = this.bucketAt(this.minutes, minute, 1);
+    } else {
+      // Out when its bucket is (its hour, that far back), as the windows' `isStale`: whatever the order of arrival.
+      const place = this.placeOf(minute);
+      if (isDropped(place.start, this.newest)) return false;
+      bucket = this.bucketAt(place.tier, place.start, place.minutes);
+      // Into any bucket but the newest minute's, which no box keeps: the post is late.
+      if (place.start !== this.newest) this.forgetReadsOf(bucket);
+    }
     bucket.open ??= new OpenCells(TILE_LEVELS);
     bucket.open.add(tileX(lon, FINEST_LEVEL), tileY(lat, FINEST_LEVEL), lat, lon, tagIds);
     for (let t = 0; t < tagIds.length; t += 1) if (tagIds[t] > this.maxTagId) this.maxTagId = tagIds[t];
@@ -605,8 +611,8 @@ export class TileCounts {
     return { ...place, tier: [this.minutes, this.tens, this.hours][place.tier] };
   }
 
-  /** The bucket at `place` (`placeOf`), made when missing. */
-  private bucketAt({ tier, start, minutes }: { tier: Map<number, Bucket>; start: number; minutes: number }): Bucket {
+  /** The bucket of `tier` from minute `start`, `minutes` long (as `placeOf` says), made when missing. */
+  private bucketAt(tier: Map<number, Bucket>, start: number, minutes: number): Bucket {
     let bucket = tier.get(start);
     if (bucket === undefined) {
       bucket = { start, minutes, blocks: new Array<Block>(LEVELS).fill(emptyBlock()), open: null };

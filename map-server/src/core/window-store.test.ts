@@ -113,6 +113,37 @@ describe('WindowStore', () => {
     }
   });
 
+  it('answers alike whether read after every post or only at the end, totals in the same order (its pending counts, issue 14)', () => {
+    // Read after every op, a store adds each post to its totals at once, as it did before it kept pending counts.
+    const totals = (store: WindowStore) =>
+      ['world', 'FR', 'JP', '-'].flatMap((region) =>
+        WINDOW_NAMES.map((window) => [store.total(region, window), store.error(region, window), [...store.tally(region, window)]]),
+      );
+    for (const span of [20, 400]) {
+      fc.assert(
+        fc.property(fc.array(opArb(span), { maxLength: 120 }), fc.integer({ min: 0, max: 2_000 }), (ops, budgetBytes) => {
+          const readEachTime = new WindowStore({ rollup, budgetBytes });
+          const readAtEnd = new WindowStore({ rollup, budgetBytes });
+          ops.forEach((op, i) => {
+            for (const store of [readEachTime, readAtEnd]) {
+              if (op.kind === 'add') store.add(op.ts, op.leaf, op.tags);
+              else store.advanceTo(op.ts);
+            }
+            const answers = totals(readEachTime);
+            // Now and then the other is read too: its bytes first (what the budget sees), then its answers.
+            if (i % 7 === 3) {
+              expect(readAtEnd.bytes()).toBe(readEachTime.bytes());
+              expect(totals(readAtEnd)).toEqual(answers);
+            }
+          });
+          expect(totals(readAtEnd)).toEqual(totals(readEachTime));
+          expect(readAtEnd.snapshot()).toEqual(readEachTime.snapshot());
+        }),
+        { numRuns: 150 },
+      );
+    }
+  });
+
   it('events expire when their bucket leaves a window: to the minute up to 1h, with their 10 minutes at 6h, their hour at 24h', () => {
     const store = new WindowStore({ rollup });
     const t0 = Date.UTC(2014, 6, 13, 19, 0, 30);

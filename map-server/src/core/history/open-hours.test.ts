@@ -105,6 +105,64 @@ describe('open hours', () => {
     );
   });
 
+  it('reads as if every post had gone straight into its Maps, in the order first counted, whenever it is read', () => {
+    // A post, or a read between posts: the Maps are brought up to date at each read (issue 14's pending counts).
+    const step = fc.oneof(
+      fc.record({
+        hour: fc.integer({ min: 0, max: 2 }),
+        regions: fc.subarray(['world', 'FR', 'DE', 'c6/1/2', 'c6/3/4']),
+        keys: fc.array(fc.constantFrom('a', 'b', 'c', 'd', 'e'), { maxLength: 3 }),
+        spelling: fc.constantFrom('', '!'),
+      }),
+      fc.constantFrom('forEachOpen' as const, 'snapshot' as const, 'giveBack' as const),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 60 }), (steps) => {
+        const open = new OpenHours();
+        // The model: per hour, regions and displays as Maps, every post counted into them at once.
+        const model = new Map<number, { regions: Map<string, { posts: number; tags: Map<string, number> }>; displays: Map<string, string> }>();
+        const read = (hours: OpenHours) => {
+          const seen: unknown[] = [];
+          hours.forEachOpen((hour, regions, displays) =>
+            seen.push([hour, [...regions].map(([region, tally]) => [region, tally.posts, [...tally.tags]]), [...displays]]),
+          );
+          return seen;
+        };
+        const modelRead = () =>
+          [...model.keys()]
+            .sort((a, b) => a - b)
+            .map((hour) => {
+              const { regions, displays } = model.get(hour)!;
+              return [hour, [...regions].map(([region, tally]) => [region, tally.posts, [...tally.tags]]), [...displays]];
+            });
+        for (const s of steps) {
+          if (s === 'forEachOpen') expect(read(open)).toEqual(modelRead());
+          else if (s === 'snapshot') expect(read(OpenHours.restore(open.snapshot()))).toEqual(modelRead());
+          else if (s === 'giveBack') {
+            // Closed and handed back at once: the same counts, held open again.
+            open.giveBack(open.close((H + 9) * HOUR_MS, 1e12, true));
+            expect(read(open)).toEqual(modelRead());
+          } else {
+            const displays = s.keys.map((key) => key.toUpperCase() + s.spelling);
+            open.add((H + s.hour) * HOUR_MS + 1, s.regions, s.keys, displays, 0);
+            let hour = model.get(H + s.hour);
+            if (hour === undefined) model.set(H + s.hour, (hour = { regions: new Map(), displays: new Map() }));
+            s.keys.forEach((key, i) => {
+              if (!hour.displays.has(key)) hour.displays.set(key, displays[i]);
+            });
+            for (const region of s.regions) {
+              let tally = hour.regions.get(region);
+              if (tally === undefined) hour.regions.set(region, (tally = { posts: 0, tags: new Map() }));
+              tally.posts += 1;
+              for (const key of s.keys) tally.tags.set(key, (tally.tags.get(key) ?? 0) + 1);
+            }
+          }
+        }
+        expect(read(open)).toEqual(modelRead());
+      }),
+    );
+  });
+
   it('keeps its floor through a snapshot', () => {
     const open = new OpenHours();
     open.resume(3, H + 1);
