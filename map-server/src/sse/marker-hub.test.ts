@@ -64,6 +64,26 @@ describe('MarkerHub', () => {
     expect(h.clients).toBe(0);
   });
 
+  it('writes sessions that share a tag and an area one Buffer, the same for all, markers and posts together', () => {
+    const h = hub();
+    const raw = [fakeSession(), fakeSession()].map((client) => {
+      const chunks: unknown[] = [];
+      const write = client.res.write;
+      client.res.write = (chunk: string | Uint8Array) => {
+        chunks.push(chunk);
+        return write(chunk);
+      };
+      h.register(client.session);
+      return { chunks, res: client.res };
+    });
+    h.publish(event({ tags: ['a'] }));
+    h.flush();
+    expect(raw.map(({ chunks }) => chunks.length)).toEqual([1, 1]);
+    expect(raw[0].chunks[0]).toBeInstanceOf(Buffer);
+    expect(raw[1].chunks[0]).toBe(raw[0].chunks[0]);
+    expect([eventsNamed(raw[0].res, 'tweets').length, eventsNamed(raw[0].res, 'posts').length]).toEqual([1, 1]);
+  });
+
   describe('writing a slice at a time', () => {
     /** A hub on a clock that every write moves by `writeMs`, with `n` sessions registered in order. */
     function slicedHub(n: number, writeMs: number) {

@@ -7,7 +7,7 @@
  * once, with whatever else was counted in the same turn of the event loop (the bus hands over a batch at a
  * time); at a higher rate, posts are flushed together every `batchMs`, so a client gets at most a write per
  * `batchMs`. When the fan-out itself is the cost (many streams), the gap grows to `FLUSH_GAP_SHARE` times the
- * last flush's duration, so that flushing keeps at most about a quarter of the event loop. A batch larger than
+ * last flush's duration, so that flushing keeps at most about a third of the event loop. A batch larger than
  * `maxBatch` markers is sampled down evenly, and what was left out is counted in that client's `dropped`.
  *
  * Sessions with the same tag and area share one chunk (markers and posts together, one Buffer, one write
@@ -58,10 +58,10 @@ const RATE_WINDOW_MS = 5_000;
 const RATE_TICK_MS = 250;
 
 /**
- * The gap between flushes is at least this many times the last flush's duration (a quarter of the loop at
- * most). With the writes in slices, requests are served during a flush, so the fan-out may take this much:
- * at 10,000 streams a flush's writes take about 150 ms (~15 µs a socket, in a CPU profile), and 5x that kept a marker waiting over 1 s (p99 1.2 s in
- * `npm run bench -- streams`) where 3x keeps it under 0.8 s.
+ * The gap between flushes is at least this many times the last flush's duration (a third of the loop at
+ * most). With the writes in slices, requests are served during a flush, so the fan-out may take that much:
+ * at 10,000 streams a flush's writes take about 150 ms (~15 µs a socket, in a CPU profile); five times that
+ * kept markers at p99 1.2 s in `npm run bench -- streams`, three times at p99 0.74 s.
  */
 const FLUSH_GAP_SHARE = 3;
 
