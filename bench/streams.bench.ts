@@ -9,7 +9,8 @@
  *   process, one request after another;
  * - the server's resident memory before and with the streams, and its CPU while holding them;
  * - batches the server dropped and clients it cut off (from its /metrics).
- * `STREAMS=500,1000` chooses the counts. Prints figures; asserts nothing. Same machine for all parts, so a
+ * `STREAMS=500,1000` chooses the counts; `STREAMS_CPU_PROF=<dir>` has each server write a V8 CPU profile there
+ * (`--cpu-prof`, written when it exits) to see where its time goes. Prints figures; asserts nothing. Same machine for all parts, so a
  * busy machine shows in every figure: say so when quoting them.
  */
 import { spawn, spawnSync, fork, type ChildProcess } from 'node:child_process';
@@ -73,7 +74,8 @@ const spread = (values: number[]) => `p50 ${ms(values, 50)} ms, p99 ${ms(values,
 async function atCount(n: number): Promise<void> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, ['dist/server/start.mjs', '--source', 'synthetic', '--rate', String(RATE)], {
+  const profile = process.env.STREAMS_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.STREAMS_CPU_PROF}`] : [];
+  const server = spawn(process.execPath, [...profile, 'dist/server/start.mjs', '--source', 'synthetic', '--rate', String(RATE)], {
     env: {
       ...process.env,
       PORT: String(port),

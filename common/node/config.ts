@@ -150,9 +150,9 @@ export const DEFAULTS = {
   tileAttribution: '© OpenStreetMap contributors',
   apiRateLimit: 1_200,
   // What one instance holds within issue 14's aims on a 2-core machine (markers to 99 % of browsers within 1 s,
-  // /api/trends p99 under 200 ms while they connect): 5,000 did, 10,000 came close (`npm run bench -- streams`;
-  // the README's "Stream caps" has the figures).
-  sseMaxClients: 5_000,
+  // /api/trends p99 under 200 ms while they connect): 10,000 did, with the fan-out written in slices
+  // (`npm run bench -- streams`; the README's "Stream caps" has the figures).
+  sseMaxClients: 10_000,
   sseMaxClientsPerAddress: 20,
   logLevel: 'info',
   xApiBaseUrl: 'https://api.x.com/2',

@@ -18,7 +18,8 @@ export function fakeResponse(buffered = 0) {
     ended: false,
     destroyed: false,
     writeHead: () => res,
-    write: (chunk: string) => res.written.push(chunk) > 0,
+    /** What was written, as text (the hub and the trends feed write shared chunks as Buffers). */
+    write: (chunk: string | Uint8Array) => res.written.push(Buffer.from(chunk).toString()) > 0,
     end: () => (res.ended = true),
     destroy: () => (res.destroyed = true),
     on: () => res,
@@ -42,7 +43,7 @@ export function fakeSession(given: FakeSessionOptions = {}): { session: SseSessi
   return { session, res };
 }
 
-/** The chunks of one SSE event name among what a response was sent. */
+/** The events of one SSE event name among what a response was sent (a write may hold several: markers and posts). */
 export function eventsNamed(res: FakeResponse, name: string): string[] {
-  return res.written.filter((chunk) => chunk.startsWith(`event: ${name}\n`));
+  return res.written.flatMap((chunk) => chunk.split(/(?<=\n\n)/)).filter((event) => event.startsWith(`event: ${name}\n`));
 }

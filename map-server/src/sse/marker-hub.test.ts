@@ -64,6 +64,78 @@ describe('MarkerHub', () => {
     expect(h.clients).toBe(0);
   });
 
+  it('writes sessions that share a tag and an area one Buffer, the same for all, markers and posts together', () => {
+    const h = hub();
+    const raw = [fakeSession(), fakeSession()].map((client) => {
+      const chunks: unknown[] = [];
+      const write = client.res.write;
+      client.res.write = (chunk: string | Uint8Array) => {
+        chunks.push(chunk);
+        return write(chunk);
+      };
+      h.register(client.session);
+      return { chunks, res: client.res };
+    });
+    h.publish(event({ tags: ['a'] }));
+    h.flush();
+    expect(raw.map(({ chunks }) => chunks.length)).toEqual([1, 1]);
+    expect(raw[0].chunks[0]).toBeInstanceOf(Buffer);
+    expect(raw[1].chunks[0]).toBe(raw[0].chunks[0]);
+    expect([eventsNamed(raw[0].res, 'tweets').length, eventsNamed(raw[0].res, 'posts').length]).toEqual([1, 1]);
+  });
+
+  describe('writing a slice at a time', () => {
+    /** A hub on a clock that every write moves by `writeMs`, with `n` sessions registered in order. */
+    function slicedHub(n: number, writeMs: number) {
+      const clock = { ms: 0 };
+      const h = new MarkerHub(
+        () => 0,
+        { batchMs: 3_600_000, statsMs: 3_600_000, keepAliveMs: 3_600_000 },
+        () => clock.ms,
+      );
+      hubs.push(h);
+      const clients = Array.from({ length: n }, () => fakeSession({ options: { highWaterBytes: 1_000, stallMs: 3_600_000 } }));
+      for (const client of clients) {
+        const write = client.res.write;
+        client.res.write = (chunk: string | Uint8Array) => {
+          clock.ms += writeMs;
+          return write(chunk);
+        };
+        h.register(client.session);
+      }
+      return { h, clients };
+    }
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    const tagsOf = (res: Parameters<typeof eventsNamed>[0]) =>
+      eventsNamed(res, 'tweets').map((chunk) => (JSON.parse(chunk.split('\ndata: ')[1]) as { tags: string[] }[]).map((m) => m.tags[0]).join());
+
+    it('writes the first slice at once and the rest on later turns; a batch waits for the last to reach everyone', async () => {
+      const { h, clients } = slicedHub(5, 4); // 10 ms slices: three sessions, then two
+      h.publish(event({ tags: ['a'] }));
+      h.flush();
+      expect(clients.map(({ res }) => tagsOf(res))).toEqual([['a'], ['a'], ['a'], [], []]);
+      h.publish(event({ tags: ['b'] }));
+      h.flush(); // too soon: it waits for batch a's end
+      expect(clients.map(({ res }) => tagsOf(res).length)).toEqual([1, 1, 1, 0, 0]);
+      await turn();
+      expect(clients.map(({ res }) => tagsOf(res))).toEqual(clients.map(() => ['a']));
+      h.flush(); // batch a is everywhere: b goes, in order
+      await turn();
+      expect(clients.map(({ res }) => tagsOf(res))).toEqual(clients.map(() => ['a', 'b']));
+    });
+
+    it('counts a batch dropped by a full socket in a later slice, and skips a session that left meanwhile', async () => {
+      const { h, clients } = slicedHub(4, 6); // two sessions a slice
+      h.publish(event({ tags: ['a'] }));
+      h.flush();
+      clients[2].res.writableLength = 2_000; // full by the time its slice comes
+      clients[3].session.close();
+      await turn();
+      expect(clients.map(({ res }) => tagsOf(res))).toEqual([['a'], ['a'], [], []]);
+      expect(h.counts).toMatchObject({ droppedBatches: 1, droppedMarkers: 1 });
+    });
+  });
+
   describe('batching', () => {
     afterEach(() => vi.useRealTimers());
 
@@ -98,25 +170,22 @@ describe('MarkerHub', () => {
       expect(batches(client.res).at(-1)).toEqual(['e']);
     });
 
-    it('waits five times as long as the last fan-out took, when that is longer than batchMs', () => {
+    it('waits three times as long as the last fan-out took, when that is longer than batchMs', () => {
       vi.useFakeTimers({ now: Date.UTC(2026, 10, 27) });
       const h = hub({ batchMs: 50 });
       const client = fakeSession();
-      // A fan-out of 30 ms (two writes, markers and posts, of 15 ms each), measured at the turn after, 31 ms
-      // from its start: the next flush waits 5 x 31 = 155 ms from the start of this one.
+      // A fan-out of 31 ms (one write, markers and posts together), measured on the slices' own time, the
+      // write included: the next flush waits 3 x 31 = 93 ms from the start of this one.
       const write = client.res.write;
-      client.res.write = (chunk: string) => {
-        vi.setSystemTime(Date.now() + 15);
+      client.res.write = (chunk: string | Uint8Array) => {
+        vi.setSystemTime(Date.now() + 31);
         return write(chunk);
       };
       h.register(client.session);
       h.publish(event({ tags: ['a'] }));
       vi.advanceTimersByTime(0);
-      // The turn after, when the sockets are written: the cost is measured then (the fake clock runs an
-      // immediate made after a jump of its time only once it moves on).
-      vi.advanceTimersByTime(1);
       h.publish(event({ tags: ['b'] })); // 31 ms after the flush began
-      vi.advanceTimersByTime(123);
+      vi.advanceTimersByTime(61);
       expect(batches(client.res)).toEqual([['a']]);
       vi.advanceTimersByTime(1);
       expect(batches(client.res)).toEqual([['a'], ['b']]);

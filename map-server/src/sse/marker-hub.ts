@@ -7,8 +7,13 @@
  * once, with whatever else was counted in the same turn of the event loop (the bus hands over a batch at a
  * time); at a higher rate, posts are flushed together every `batchMs`, so a client gets at most a write per
  * `batchMs`. When the fan-out itself is the cost (many streams), the gap grows to `FLUSH_GAP_SHARE` times the
- * last flush's duration, so that flushing keeps at most about a fifth of the event loop. A batch larger than
+ * last flush's duration, so that flushing keeps at most about a third of the event loop. A batch larger than
  * `maxBatch` markers is sampled down evenly, and what was left out is counted in that client's `dropped`.
+ *
+ * Sessions with the same tag and area share one chunk (markers and posts together, one Buffer, one write
+ * each), made when the first of them is reached, so a batch's work other than the writes grows with the
+ * number of different questions, not of streams. The writes go out in slices (`SliceQueue`): requests are
+ * served between them, and a batch waits for the one before it to be written everywhere, so order is kept.
  *
  * The hub also holds the caps on open streams: `admit` says whether one more may open, and the registered
  * sessions are what it counts. A session leaves by itself when it closes.
@@ -20,6 +25,7 @@ import { postFilter, toPost } from '../core/post-view';
 import type { SseSession } from './sse-session';
 import { sseEvent } from './sse-wire';
 import { postsKey } from './stream-subscription';
+import { SliceQueue } from './slice-queue';
 
 export interface HubOptions {
   /** The shortest time between two flushes of markers, in ms: the longest a marker waits at a high rate. */
@@ -51,8 +57,13 @@ export const HUB_DEFAULTS: HubOptions = {
 const RATE_WINDOW_MS = 5_000;
 const RATE_TICK_MS = 250;
 
-/** The gap between flushes is at least this many times the last flush's duration (a fifth of the loop at most). */
-const FLUSH_GAP_SHARE = 5;
+/**
+ * The gap between flushes is at least this many times the last flush's duration (a third of the loop at
+ * most). With the writes in slices, requests are served during a flush, so the fan-out may take that much:
+ * at 10,000 streams a flush's writes take about 150 ms (~15 µs a socket, in a CPU profile); five times that
+ * kept markers at p99 1.2 s in `npm run bench -- streams`, three times at p99 0.74 s.
+ */
+const FLUSH_GAP_SHARE = 3;
 
 /** The longest gap between flushes, in ms, however long a flush takes. */
 const MAX_FLUSH_GAP_MS = 1_000;
@@ -78,8 +89,8 @@ export interface HubCounts {
 
 export class MarkerHub {
   readonly options: HubOptions;
-  /** Registered sessions, each with what stops listening for its close. */
-  private readonly sessions = new Map<SseSession, () => void>();
+  /** Registered sessions, each with what stops listening for its close and the key of its posts (area and tag). */
+  private readonly sessions = new Map<SseSession, { stopListening: () => void; postsKey: string }>();
   private readonly perIp = new Map<string, number>();
   private readonly dropped = new WeakMap<SseSession, number>();
   private pending: GeoEvent[] = [];
@@ -91,6 +102,9 @@ export class MarkerHub {
   /** The flush scheduled (an immediate or a timer), if any. */
   private scheduled: { cancel(): void } | null = null;
   private readonly timers: NodeJS.Timeout[] = [];
+  /** Writes to every session a slice at a time; true while a batch's are under way. */
+  private readonly slices: SliceQueue;
+  private fanningOut = false;
   private readonly recent: { at: number; n: number }[] = [];
   readonly counts: HubCounts = { droppedBatches: 0, droppedMarkers: 0, stalledDisconnects: 0, refusedServerFull: 0, refusedAddressFull: 0 };
   /** What the `stats` event says of the whole server besides the rate: live or replay, the time, the source. */
@@ -103,6 +117,7 @@ export class MarkerHub {
   ) {
     this.options = { ...HUB_DEFAULTS, ...options };
     this.gapMs = this.options.batchMs;
+    this.slices = new SliceQueue(undefined, now);
     this.timers.push(
       setInterval(() => this.tickRate(), RATE_TICK_MS),
       setInterval(() => this.sendStats(), this.options.statsMs),
@@ -167,19 +182,16 @@ export class MarkerHub {
    */
   register(session: SseSession): void {
     if (this.sessions.has(session) || session.isClosed) return;
-    this.sessions.set(
-      session,
-      session.onClose(() => this.deregister(session)),
-    );
+    this.sessions.set(session, { stopListening: session.onClose(() => this.deregister(session)), postsKey: postsKey(session.subscription) });
     this.perIp.set(session.ip, (this.perIp.get(session.ip) ?? 0) + 1);
   }
 
   /** Stops sending to a session and frees its slot; a session not registered is left alone. */
   deregister(session: SseSession): void {
-    const stopListening = this.sessions.get(session);
-    if (stopListening === undefined) return;
+    const registered = this.sessions.get(session);
+    if (registered === undefined) return;
     this.sessions.delete(session);
-    stopListening();
+    registered.stopListening();
     if (session.stalledOut) this.counts.stalledDisconnects += 1;
     const left = (this.perIp.get(session.ip) ?? 1) - 1;
     if (left === 0) this.perIp.delete(session.ip);
@@ -191,24 +203,30 @@ export class MarkerHub {
     for (const timer of this.timers) clearInterval(timer);
     this.scheduled?.cancel();
     this.scheduled = null;
+    this.slices.clear();
     for (const session of [...this.sessions.keys()]) session.close();
     this.pending = [];
   }
 
-  /** Sends what is pending to every session: markers filtered by its tag, posts by its area and tag. */
+  /**
+   * Sends what is pending to every session: markers filtered by its tag, posts by its area and tag. While the
+   * last batch is still being written, this one waits for it: its end schedules the next flush.
+   */
   flush(): void {
     this.scheduled?.cancel();
     this.scheduled = null;
+    if (this.fanningOut || this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    if (batch.length === 0) return;
     const now = this.now();
     this.lastFlushMs = now;
-    this.fanOut(batch, now);
-    // A response holds its writes until the end of this task (it corks them), and writes the sockets then:
-    // the fan-out's cost is measured to the next turn of the event loop, those writes included.
-    setImmediate(() => {
-      this.gapMs = Math.min(Math.max(this.options.batchMs, FLUSH_GAP_SHARE * (this.now() - now)), MAX_FLUSH_GAP_MS);
+    this.fanningOut = true;
+    // The gap is measured on the slices' own time (the writes included: a session writes at once), not on the
+    // turns they waited while requests were served.
+    this.fanOut(batch, now, (busyMs) => {
+      this.fanningOut = false;
+      this.gapMs = Math.min(Math.max(this.options.batchMs, FLUSH_GAP_SHARE * busyMs), MAX_FLUSH_GAP_MS);
+      if (this.pending.length > 0) this.schedule();
     });
   }
 
@@ -220,36 +238,48 @@ export class MarkerHub {
     while (this.recent.length > 0 && this.recent[0].at < now - RATE_WINDOW_MS) this.recent.shift();
   }
 
-  /** Sends a batch to every session: markers filtered by its tag, posts by its area and tag. */
-  private fanOut(batch: GeoEvent[], now: number): void {
+  /**
+   * Sends a batch to every session registered now (a slice at a time; one that leaves meanwhile is skipped):
+   * markers filtered by its tag, posts by its area and tag. Calls `done` with the time the slices took, in ms.
+   */
+  private fanOut(batch: GeoEvent[], now: number, done: (busyMs: number) => void): void {
     const markers = batch.map(toMarker);
-    // Sessions that share a filter share one serialised chunk.
-    const byTag = new Map<string | null, { chunk: string; sent: number; sampledOut: number }>();
-    const byArea = new Map<string, string>();
-    for (const session of this.sessions.keys()) {
-      let prepared = byTag.get(session.tag);
+    // Sessions that share a filter share one serialised chunk: markers by tag, and markers and posts by area and tag.
+    const byTag = new Map<string | null, { event: string; sent: number; sampledOut: number }>();
+    const byKey = new Map<string, { chunk: Buffer | null; sent: number; sampledOut: number }>();
+    const markersOf = (tag: string | null) => {
+      let prepared = byTag.get(tag);
       if (prepared === undefined) {
-        const tagged = session.tag === null ? markers : markers.filter((m) => m.tags.includes(session.tag!));
+        const tagged = tag === null ? markers : markers.filter((m) => m.tags.includes(tag));
         const sampled = sample(tagged, this.options.maxBatch);
-        const chunk = sampled.length === 0 ? '' : sseEvent(SSE_EVENTS.markers, JSON.stringify(sampled));
-        prepared = { chunk, sent: sampled.length, sampledOut: tagged.length - sampled.length };
-        byTag.set(session.tag, prepared);
+        const event = sampled.length === 0 ? '' : sseEvent(SSE_EVENTS.markers, JSON.stringify(sampled));
+        prepared = { event, sent: sampled.length, sampledOut: tagged.length - sampled.length };
+        byTag.set(tag, prepared);
       }
-      if (prepared.chunk !== '') {
+      return prepared;
+    };
+    this.slices.run(
+      [...this.sessions.keys()],
+      (session) => {
+        const registered = this.sessions.get(session);
+        if (registered === undefined) return;
+        let prepared = byKey.get(registered.postsKey);
+        if (prepared === undefined) {
+          const { event, sent, sampledOut } = markersOf(session.tag);
+          const chunk = event + this.postsChunk(batch, session);
+          prepared = { chunk: chunk === '' ? null : Buffer.from(chunk), sent, sampledOut };
+          byKey.set(registered.postsKey, prepared);
+        }
+        if (prepared.chunk === null) return;
         this.countDropped(session, prepared.sampledOut);
-        if (!session.send(prepared.chunk, now)) {
+        // A batch with only posts for this session is not a dropped batch of markers when its socket is full.
+        if (!session.send(prepared.chunk, now) && prepared.sent > 0) {
           this.counts.droppedBatches += 1;
           this.countDropped(session, prepared.sent);
         }
-      }
-      const key = postsKey(session.subscription);
-      let posts = byArea.get(key);
-      if (posts === undefined) {
-        posts = this.postsChunk(batch, session);
-        byArea.set(key, posts);
-      }
-      if (posts !== '') session.send(posts, now);
-    }
+      },
+      done,
+    );
   }
 
   /** The `posts` event for a session's area and tag: the batch's newest matching posts, newest first. */
@@ -270,17 +300,28 @@ export class MarkerHub {
 
   private sendStats(): void {
     const now = this.now();
-    // What every session is told alike, worked out once per broadcast.
+    // What every session is told alike, worked out once per broadcast; sessions that dropped as many markers
+    // (most: none) share one chunk.
     const shared = { rate: this.rate, ingested: this.ingested(), ...this.context?.() };
-    for (const session of this.sessions.keys()) {
-      const stats: StreamStats = { ...shared, dropped: this.dropped.get(session) ?? 0 };
-      session.send(sseEvent(SSE_EVENTS.stats, JSON.stringify(stats)), now);
-    }
+    const byDropped = new Map<number, Buffer>();
+    this.slices.run([...this.sessions.keys()], (session) => {
+      if (!this.sessions.has(session)) return;
+      const dropped = this.dropped.get(session) ?? 0;
+      let chunk = byDropped.get(dropped);
+      if (chunk === undefined) {
+        const stats: StreamStats = { ...shared, dropped };
+        chunk = Buffer.from(sseEvent(SSE_EVENTS.stats, JSON.stringify(stats)));
+        byDropped.set(dropped, chunk);
+      }
+      session.send(chunk, now);
+    });
   }
 
   private keepAlive(): void {
     const now = this.now();
-    for (const session of this.sessions.keys()) session.keepAlive(now);
+    this.slices.run([...this.sessions.keys()], (session) => {
+      if (this.sessions.has(session)) session.keepAlive(now);
+    });
   }
 }
 

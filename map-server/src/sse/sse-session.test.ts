@@ -42,6 +42,18 @@ describe('SseSession', () => {
     expect(res.written.slice(1)).toEqual(['a']); // after the retry line
   });
 
+  it("writes with its socket corked, so that the response's pieces leave together at once", () => {
+    const { res, s } = session();
+    const calls: string[] = [];
+    const write = res.write;
+    Object.assign(res, {
+      socket: { cork: () => calls.push('cork'), uncork: () => calls.push('uncork') },
+      write: (chunk: string) => calls.push(`write ${chunk}`) > 0 && write(chunk),
+    });
+    s.send('a', 0);
+    expect(calls).toEqual(['cork', 'write a', 'uncork']);
+  });
+
   it('starts the stall clock again once the client has caught up', () => {
     const { res, s, closed } = session();
     res.writableLength = OPTIONS.highWaterBytes + 1;

@@ -84,8 +84,11 @@ export class SseSession extends EventEmitter<SessionEvents> {
     return this.closed;
   }
 
-  /** Writes `chunk` unless the client is behind; returns false when it was dropped. */
-  send(chunk: string, nowMs: number): boolean {
+  /**
+   * Writes `chunk` unless the client is behind; returns false when it was dropped. A chunk many sessions share
+   * is best a Buffer, encoded once: a string is measured and encoded again for every socket.
+   */
+  send(chunk: string | Uint8Array, nowMs: number): boolean {
     if (this.closed) return false;
     if (this.res.writableLength > this.options.highWaterBytes) {
       this.stalledSince ??= nowMs;
@@ -96,7 +99,13 @@ export class SseSession extends EventEmitter<SessionEvents> {
       return false;
     }
     this.stalledSince = null;
+    // Corked, the response's pieces (chunk size, data, CRLF) leave in one system call now, rather than the
+    // response corking itself and writing in a callback of its own (process.nextTick) per socket: a fan-out's
+    // writes then cost the slice that made them (`SliceQueue`), not a tail after it that no one measures.
+    const socket = this.res.socket;
+    socket?.cork();
     this.res.write(chunk);
+    socket?.uncork();
     return true;
   }
 

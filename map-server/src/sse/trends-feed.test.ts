@@ -145,6 +145,29 @@ describe('TrendsFeed', () => {
     expect([trends.mock.calls.length, tagRegions.mock.calls.length]).toEqual([1, 1]);
   });
 
+  it("writes a round's chunks a slice at a time: the first slice at once, the rest on later turns, skipping sessions that left", async () => {
+    const engine = new TrendEngine();
+    const clock = { ms: NOW };
+    const feed = new TrendsFeed(engine, { trendsMs: 3_600_000, trendsBudgetMs: 1_000 }, () => clock.ms);
+    owners.push(feed);
+    const clients = Array.from({ length: 5 }, () => fakeSession());
+    for (const client of clients) {
+      feed.register(client.session);
+      const write = client.res.write;
+      client.res.write = (chunk: string | Uint8Array) => {
+        clock.ms += 4; // 10 ms slices: three sessions, then two
+        return write(chunk);
+      };
+    }
+    engine.ingestEvent(event({ tags: ['first'], ts: NOW }), NOW);
+    feed.refresh();
+    expect(clients.map(({ res }) => trendsOf(res).length)).toEqual([2, 2, 2, 1, 1]);
+    clients[4].session.close();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(clients.map(({ res }) => trendsOf(res).length)).toEqual([2, 2, 2, 2, 1]);
+    expect(trendsOf(clients[3].res)[1]).toContain('"first"');
+  });
+
   it('does not register a session that has already closed', () => {
     const feed = feedOver(new TrendEngine());
     const { session, res } = fakeSession();

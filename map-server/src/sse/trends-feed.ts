@@ -10,7 +10,8 @@
  * panel moves with the map's markers), each group recomputes (within `trendsBudgetMs`: groups not reached keep their chunk
  * and go first next round), and each session whose last delivered chunk differs gets the new one. A chunk
  * the socket would not take (a slow client, see `SseSession.send`) is not marked delivered, so it is tried
- * again next round. A session leaves its groups by itself when it closes.
+ * again next round. A session leaves its groups by itself when it closes. A round's writes go out in slices
+ * (`SliceQueue`), so that requests are served between them.
  */
 import { SSE_EVENTS, TAG_REGIONS_LIMIT } from '../../../common/browser/api';
 import type { WindowName } from '../../../common/browser/windows';
@@ -19,6 +20,7 @@ import { trendsQueryKey } from '../core/trends-query';
 import type { SseSession } from './sse-session';
 import { sseEvent } from './sse-wire';
 import { tagRegionsKey, type StreamSubscription } from './stream-subscription';
+import { SliceQueue } from './slice-queue';
 
 export interface TrendsFeedOptions {
   /** How often `trends` and `tag-regions` are recomputed (when anything changed) and sent, in ms. */
@@ -33,13 +35,18 @@ export const TRENDS_FEED_DEFAULTS: TrendsFeedOptions = {
 };
 
 interface Group {
+  key: string;
   compute(): string;
-  chunk: string;
+  /** The event as computed, and as sent: encoded once for every socket. */
+  text: string;
+  chunk: Buffer;
   /** The store version `chunk` was computed at. */
   version: number;
   /** Each session's last delivered chunk. */
-  sessions: Map<SseSession, string | null>;
+  sessions: Map<SseSession, Buffer | null>;
 }
+
+const EMPTY = Buffer.alloc(0);
 
 export class TrendsFeed {
   readonly options: TrendsFeedOptions;
@@ -57,6 +64,7 @@ export class TrendsFeed {
   private lastRoundMs = Number.NEGATIVE_INFINITY;
   private asked: NodeJS.Immediate | null = null;
   private readonly stopListening: () => void;
+  private readonly slices: SliceQueue;
 
   constructor(
     private readonly engine: TrendEngine,
@@ -64,6 +72,7 @@ export class TrendsFeed {
     private readonly now: () => number = Date.now,
   ) {
     this.options = { ...TRENDS_FEED_DEFAULTS, ...options };
+    this.slices = new SliceQueue(undefined, now);
     // A timed round soon after one a post asked for (within half a period) would spend a second budget: it waits.
     this.timer = setInterval(() => {
       if (this.now() - this.lastRoundMs >= this.options.trendsMs / 2) this.refresh();
@@ -127,9 +136,16 @@ export class TrendsFeed {
     }
     const now = this.now();
     for (const group of this.groups.values()) {
-      for (const [session, delivered] of group.sessions) {
-        if (delivered !== group.chunk && session.send(group.chunk, now)) group.sessions.set(session, group.chunk);
-      }
+      const chunk = group.chunk;
+      const behind: SseSession[] = [];
+      for (const [session, delivered] of group.sessions) if (delivered !== chunk) behind.push(session);
+      if (behind.length > 0)
+        this.slices.run(behind, (session) => {
+          // Gone since the round began, or given a newer chunk by joining: nothing to send.
+          const delivered = group.sessions.get(session);
+          if (delivered === undefined || delivered === chunk || this.groups.get(group.key) !== group) return;
+          if (session.send(chunk, now)) group.sessions.set(session, chunk);
+        });
     }
   }
 
@@ -139,6 +155,7 @@ export class TrendsFeed {
     this.stopListening();
     if (this.asked !== null) clearImmediate(this.asked);
     this.asked = null;
+    this.slices.clear();
     this.groups.clear();
     this.joined.clear();
   }
@@ -148,7 +165,7 @@ export class TrendsFeed {
     if (!this.joined.has(session)) return;
     let group = this.groups.get(key);
     if (group === undefined) {
-      group = { compute, chunk: '', version: Number.NaN, sessions: new Map() };
+      group = { key, compute, text: '', chunk: EMPTY, version: Number.NaN, sessions: new Map() };
       this.groups.set(key, group);
     }
     if (Number.isNaN(group.version)) this.recompute(group, this.engine.version);
@@ -158,9 +175,12 @@ export class TrendsFeed {
   }
 
   private recompute(group: Group, version: number): void {
-    const chunk = group.compute();
-    // Keep the old string when nothing changed: sessions compare by identity first.
-    if (chunk !== group.chunk) group.chunk = chunk;
+    const text = group.compute();
+    // Keep the old chunk when nothing changed: sessions compare by identity.
+    if (text !== group.text) {
+      group.text = text;
+      group.chunk = Buffer.from(text);
+    }
     group.version = version;
   }
 
