@@ -11,6 +11,11 @@ import { testApp } from './test-app';
 import { ENTRY_BYTES, TILE_BYTES } from '../src/core/tile-budget';
 import { TILE_LEVELS } from '../src/core/tiles';
 
+/** Until the hub's fan-out has reached every stream: a turn of the event loop at a time. */
+async function drained(hub: MarkerHub): Promise<void> {
+  while (hub.backlog > 0) await new Promise((resolve) => setImmediate(resolve));
+}
+
 async function scrape(app: FastifyInstance): Promise<string> {
   const response = await app.inject('/metrics');
   expect(response.statusCode).toBe(200);
@@ -146,6 +151,8 @@ describe('GET /metrics', () => {
     engine.ingestEvent(event({ tags: ['a'], ts: Date.now() }), Date.now());
     engine.ingestEvent(event({ tags: ['b'], ts: Date.now() }), Date.now());
     hub.flush();
+    // The fan-out may finish a turn later, when this turn's slice of the event loop is spent.
+    await drained(hub);
     text = await scrape(app);
     expect(value(text, 'trendmap_sse_dropped_batches_total')).toBe(1);
     expect(value(text, 'trendmap_sse_dropped_markers_total')).toBe(2);
@@ -155,6 +162,7 @@ describe('GET /metrics', () => {
     now += SESSION.stallMs;
     engine.ingestEvent(event({ tags: ['c'], ts: Date.now() }), Date.now());
     hub.flush();
+    await drained(hub);
     text = await scrape(app);
     expect(value(text, 'trendmap_sse_stalled_disconnects_total')).toBe(1);
     expect(value(text, 'trendmap_sse_clients')).toBe(1);

@@ -89,9 +89,19 @@ export class PairCounts {
   }
 }
 
-/** A pair's home slot before masking: both numbers mixed by multiplication (Fibonacci hashing), 32 bits. */
+/**
+ * A pair's home slot before masking: both numbers mixed, then every bit of the mix spread into the low ones
+ * that the mask keeps (murmur3's finaliser). A product's low bits depend only on its inputs' low bits, so
+ * masking a plain product would put ids that differ only in their high bits in one slot.
+ */
 function slotOf(a: number, b: number): number {
-  return Math.imul(Math.imul(a, 0x9e3779b1) ^ b, 0x85ebca6b) >>> 7;
+  let h = Math.imul(a, 0x9e3779b1) ^ b;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
 }
 
 function grown<T extends Int32Array | Float64Array>(from: T, into: T): T {

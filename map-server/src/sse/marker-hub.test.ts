@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SSE_EVENTS } from '../../../common/browser/api-constants';
 import { event } from '../../test/helpers';
-import { eventsNamed, fakeSession } from '../../test/fake-session';
+import { WORLD, eventsNamed, fakeSession } from '../../test/fake-session';
 import { MarkerHub } from './marker-hub';
 
 const hubs: MarkerHub[] = [];
@@ -78,10 +78,40 @@ describe('MarkerHub', () => {
     });
     h.publish(event({ tags: ['a'] }));
     h.flush();
-    expect(raw.map(({ chunks }) => chunks.length)).toEqual([1, 1]);
-    expect(raw[0].chunks[0]).toBeInstanceOf(Buffer);
-    expect(raw[1].chunks[0]).toBe(raw[0].chunks[0]);
+    // Markers and posts, each a Buffer encoded once and the same for both sessions (written in one corked write).
+    expect(raw.map(({ chunks }) => chunks.length)).toEqual([2, 2]);
+    for (const i of [0, 1]) {
+      expect(raw[0].chunks[i]).toBeInstanceOf(Buffer);
+      expect(raw[1].chunks[i]).toBe(raw[0].chunks[i]);
+    }
     expect([eventsNamed(raw[0].res, 'tweets').length, eventsNamed(raw[0].res, 'posts').length]).toEqual([1, 1]);
+  });
+
+  it('writes sessions following different areas the same markers Buffer, and each area its own posts', () => {
+    const h = hub();
+    const areas: [number, number, number, number][] = [
+      [-10, 40, 0, 50],
+      [0, 40, 10, 50],
+      [-180, -90, 180, 90],
+    ];
+    const raw = areas.map((bbox) => {
+      const client = fakeSession({ subscription: { ...WORLD, region: 'view', bbox } });
+      const chunks: unknown[] = [];
+      const write = client.res.write;
+      client.res.write = (chunk: string | Uint8Array) => {
+        chunks.push(chunk);
+        return write(chunk);
+      };
+      h.register(client.session);
+      return chunks;
+    });
+    h.publish(event({ tags: ['a'], lat: 45, lon: 5 }));
+    h.flush();
+    // One markers event for all (a copy for each area would be held until the fan-out ends); posts where they match.
+    expect(raw.map((chunks) => chunks.length)).toEqual([1, 2, 2]);
+    expect(raw[1][0]).toBe(raw[0][0]);
+    expect(raw[2][0]).toBe(raw[0][0]);
+    expect(raw[2][1]).not.toBe(raw[1][1]);
   });
 
   describe('writing a slice at a time', () => {
@@ -98,7 +128,8 @@ describe('MarkerHub', () => {
       for (const client of clients) {
         const write = client.res.write;
         client.res.write = (chunk: string | Uint8Array) => {
-          clock.ms += writeMs;
+          // A session's markers and posts leave in one corked write: the clock moves once for the two.
+          if (Buffer.from(chunk).toString().startsWith('event: tweets')) clock.ms += writeMs;
           return write(chunk);
         };
         h.register(client.session);
@@ -119,7 +150,8 @@ describe('MarkerHub', () => {
       expect(clients.map(({ res }) => tagsOf(res).length)).toEqual([1, 1, 1, 0, 0]);
       await turn();
       expect(clients.map(({ res }) => tagsOf(res))).toEqual(clients.map(() => ['a']));
-      h.flush(); // batch a is everywhere: b goes, in order
+      h.flush(); // batch a is everywhere: b goes, in order (in what is left of this turn's slice, then later)
+      await turn();
       await turn();
       expect(clients.map(({ res }) => tagsOf(res))).toEqual(clients.map(() => ['a', 'b']));
     });
@@ -174,11 +206,11 @@ describe('MarkerHub', () => {
       vi.useFakeTimers({ now: Date.UTC(2026, 10, 27) });
       const h = hub({ batchMs: 50 });
       const client = fakeSession();
-      // A fan-out of 31 ms (one write, markers and posts together), measured on the slices' own time, the
+      // A fan-out of 31 ms (one corked write, markers and posts together), measured on the slices' own time, the
       // write included: the next flush waits 3 x 31 = 93 ms from the start of this one.
       const write = client.res.write;
       client.res.write = (chunk: string | Uint8Array) => {
-        vi.setSystemTime(Date.now() + 31);
+        if (Buffer.from(chunk).toString().startsWith('event: tweets')) vi.setSystemTime(Date.now() + 31);
         return write(chunk);
       };
       h.register(client.session);

@@ -130,6 +130,11 @@ export class MarkerHub {
     return this.sessions.size;
   }
 
+  /** Writes of a fan-out not yet made (sessions still to be written), for tests and diagnostics. */
+  get backlog(): number {
+    return this.slices.backlog;
+  }
+
   /** Accepted posts per second over the last `RATE_WINDOW_MS`, to one decimal. */
   get rate(): number {
     const seconds = RATE_WINDOW_MS / 1_000;
@@ -226,6 +231,9 @@ export class MarkerHub {
     this.fanOut(batch, now, (busyMs) => {
       this.fanningOut = false;
       this.gapMs = Math.min(Math.max(this.options.batchMs, FLUSH_GAP_SHARE * busyMs), MAX_FLUSH_GAP_MS);
+      // A flush scheduled during the fan-out waited by the gap before it: from the new one.
+      this.scheduled?.cancel();
+      this.scheduled = null;
       if (this.pending.length > 0) this.schedule();
     });
   }
@@ -244,38 +252,45 @@ export class MarkerHub {
    */
   private fanOut(batch: GeoEvent[], now: number, done: (busyMs: number) => void): void {
     const markers = batch.map(toMarker);
-    // Sessions that share a filter share one serialised chunk: markers by tag, and markers and posts by area and tag.
-    const byTag = new Map<string | null, { event: string; sent: number; sampledOut: number }>();
-    const byKey = new Map<string, { chunk: Buffer | null; sent: number; sampledOut: number }>();
+    // Sessions that share a filter share one serialised chunk, encoded once: markers by tag, posts by area
+    // and tag. Kept apart (and written together, in one corked write): a chunk of both for each area would
+    // copy the markers once for every map view followed (each its own area), held until the fan-out ends.
+    const byTag = new Map<string | null, { chunk: Buffer | null; sent: number; sampledOut: number }>();
+    const byKey = new Map<string, Buffer | null>();
     const markersOf = (tag: string | null) => {
       let prepared = byTag.get(tag);
       if (prepared === undefined) {
         const tagged = tag === null ? markers : markers.filter((m) => m.tags.includes(tag));
         const sampled = sample(tagged, this.options.maxBatch);
-        const event = sampled.length === 0 ? '' : sseEvent(SSE_EVENTS.markers, JSON.stringify(sampled));
-        prepared = { event, sent: sampled.length, sampledOut: tagged.length - sampled.length };
+        const chunk = sampled.length === 0 ? null : Buffer.from(sseEvent(SSE_EVENTS.markers, JSON.stringify(sampled)));
+        prepared = { chunk, sent: sampled.length, sampledOut: tagged.length - sampled.length };
         byTag.set(tag, prepared);
       }
       return prepared;
+    };
+    const postsOf = (session: SseSession, key: string) => {
+      let posts = byKey.get(key);
+      if (posts === undefined) {
+        const chunk = this.postsChunk(batch, session);
+        posts = chunk === '' ? null : Buffer.from(chunk);
+        byKey.set(key, posts);
+      }
+      return posts;
     };
     this.slices.run(
       [...this.sessions.keys()],
       (session) => {
         const registered = this.sessions.get(session);
         if (registered === undefined) return;
-        let prepared = byKey.get(registered.postsKey);
-        if (prepared === undefined) {
-          const { event, sent, sampledOut } = markersOf(session.tag);
-          const chunk = event + this.postsChunk(batch, session);
-          prepared = { chunk: chunk === '' ? null : Buffer.from(chunk), sent, sampledOut };
-          byKey.set(registered.postsKey, prepared);
-        }
-        if (prepared.chunk === null) return;
-        this.countDropped(session, prepared.sampledOut);
+        const { chunk, sent, sampledOut } = markersOf(session.tag);
+        const posts = postsOf(session, registered.postsKey);
+        if (chunk === null && posts === null) return;
+        this.countDropped(session, sampledOut);
+        const pieces = chunk === null ? [posts!] : posts === null ? [chunk] : [chunk, posts];
         // A batch with only posts for this session is not a dropped batch of markers when its socket is full.
-        if (!session.send(prepared.chunk, now) && prepared.sent > 0) {
+        if (!session.send(pieces, now) && sent > 0) {
           this.counts.droppedBatches += 1;
-          this.countDropped(session, prepared.sent);
+          this.countDropped(session, sent);
         }
       },
       done,

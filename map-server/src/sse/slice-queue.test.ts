@@ -36,6 +36,35 @@ describe('SliceQueue', () => {
     expect(queue.backlog).toBe(0);
   });
 
+  it('gives all the jobs queued in one turn one slice between them, not one each', async () => {
+    const { queue, ran, each } = queueOn(4);
+    // A trends round queues a job a group; 20 groups of one session each, queued in one go.
+    for (let group = 0; group < 20; group += 1) queue.run([`g${group}`], each);
+    expect(ran).toEqual(['g0', 'g1', 'g2']); // 12 ms: the turn's slice is spent
+    await turn();
+    expect(ran).toHaveLength(6);
+    // A job queued in a later turn, once the queue is idle, gets a slice of that turn at once.
+    for (let i = 0; i < 6; i += 1) await turn();
+    expect(ran).toHaveLength(20);
+    await turn();
+    queue.run(['late'], each);
+    expect(ran.at(-1)).toBe('late');
+  });
+
+  it("counts an item's time in its job's busy time even when the item throws", async () => {
+    const clock = { ms: 0 };
+    const queue = new SliceQueue(10, () => clock.ms);
+    queues.push(queue);
+    const busy: number[] = [];
+    const each = (item: string) => {
+      clock.ms += 3;
+      if (item === 'bad') throw new Error('a session that throws');
+    };
+    expect(() => queue.run(['a', 'bad', 'b'], each, (ms) => busy.push(ms))).toThrow('a session that throws');
+    await turn();
+    expect(busy).toEqual([9]);
+  });
+
   it('keeps the order of jobs: one queued while another is unfinished runs after it', async () => {
     const { queue, ran, each } = queueOn(6);
     queue.run(['1a', '1b', '1c'], each);
@@ -54,10 +83,12 @@ describe('SliceQueue', () => {
       queue.run(['inner'], each);
     });
     expect(ran).toEqual(['a', 'inner']);
+    // This turn's slice is spent (12 ms): the next job waits for a turn, and a clear forgets it.
     queue.run(['b', 'c', 'd'], each);
+    expect(queue.backlog).toBe(3);
     queue.clear();
     await turn();
     await turn();
-    expect(ran).toEqual(['a', 'inner', 'b', 'c']);
+    expect(ran).toEqual(['a', 'inner']);
   });
 });

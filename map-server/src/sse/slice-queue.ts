@@ -6,7 +6,8 @@
  * meanwhile is served first; what is left then costs one turn's wait, not a marker's worth of delay.
  *
  * Jobs run in the order they were queued, so that what one owner sends a session keeps its order. The first
- * slice runs at once, in the caller's turn, when nothing is queued before it.
+ * slice runs at once, in the caller's turn, when nothing is queued before it; all the slices of one turn
+ * share one `sliceMs`.
  */
 
 /** The time one slice may run before the rest waits for the next turn, in ms. */
@@ -26,6 +27,11 @@ export class SliceQueue {
   private readonly jobs: Job[] = [];
   private scheduled: NodeJS.Immediate | null = null;
   private running = false;
+  /**
+   * When this turn of the event loop's first slice began, until the next turn: the slices of one turn share
+   * one `sliceMs`, so that many small jobs queued in one go (a trends round's groups) do not each take a slice.
+   */
+  private turnStart: number | null = null;
 
   constructor(
     private readonly sliceMs: number = SLICE_MS,
@@ -57,18 +63,27 @@ export class SliceQueue {
   private slice(): void {
     this.scheduled = null;
     this.running = true;
-    const start = this.now();
-    let at = start;
+    let at = this.now();
+    if (this.turnStart === null) {
+      this.turnStart = at;
+      setImmediate(() => (this.turnStart = null)).unref();
+    }
+    const start = this.turnStart;
     try {
       while (this.jobs.length > 0 && at - start < this.sliceMs) {
         const job = this.jobs[0];
         const jobStart = at;
-        while (job.next < job.items.length && at - start < this.sliceMs) {
-          // Past the item before it runs: one that throws is not run again.
-          job.each(job.items[job.next++]);
+        try {
+          while (job.next < job.items.length && at - start < this.sliceMs) {
+            // Past the item before it runs: one that throws is not run again.
+            job.each(job.items[job.next++]);
+            at = this.now();
+          }
+        } finally {
+          // Counted even when an item threw: the time was spent.
           at = this.now();
+          job.busyMs += at - jobStart;
         }
-        job.busyMs += at - jobStart;
         if (job.next === job.items.length) {
           this.jobs.shift();
           job.done?.(job.busyMs);

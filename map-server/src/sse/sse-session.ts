@@ -85,10 +85,11 @@ export class SseSession extends EventEmitter<SessionEvents> {
   }
 
   /**
-   * Writes `chunk` unless the client is behind; returns false when it was dropped. A chunk many sessions share
-   * is best a Buffer, encoded once: a string is measured and encoded again for every socket.
+   * Writes `chunk` (or its pieces, in one corked write) unless the client is behind; returns false when it
+   * was dropped. A chunk many sessions share is best a Buffer, encoded once: a string is measured and encoded
+   * again for every socket.
    */
-  send(chunk: string | Uint8Array, nowMs: number): boolean {
+  send(chunk: string | Uint8Array | readonly (string | Uint8Array)[], nowMs: number): boolean {
     if (this.closed) return false;
     if (this.res.writableLength > this.options.highWaterBytes) {
       this.stalledSince ??= nowMs;
@@ -104,7 +105,8 @@ export class SseSession extends EventEmitter<SessionEvents> {
     // writes then cost the slice that made them (`SliceQueue`), not a tail after it that no one measures.
     const socket = this.res.socket;
     socket?.cork();
-    this.res.write(chunk);
+    if (typeof chunk === 'string' || chunk instanceof Uint8Array) this.res.write(chunk);
+    else for (const piece of chunk) this.res.write(piece);
     socket?.uncork();
     return true;
   }

@@ -168,6 +168,31 @@ describe('TrendsFeed', () => {
     expect(trendsOf(clients[3].res)[1]).toContain('"first"');
   });
 
+  it("skips a round's chunk for a session whose group has a newer one by its turn: only the newest is written", async () => {
+    const engine = new TrendEngine();
+    const clock = { ms: NOW };
+    const feed = new TrendsFeed(engine, { trendsMs: 3_600_000, trendsBudgetMs: 1_000 }, () => clock.ms);
+    owners.push(feed);
+    const clients = Array.from({ length: 6 }, () => fakeSession());
+    for (const client of clients) {
+      feed.register(client.session);
+      const write = client.res.write;
+      client.res.write = (chunk: string | Uint8Array) => {
+        clock.ms += 4; // 10 ms slices: three sessions a turn
+        return write(chunk);
+      };
+    }
+    engine.ingestEvent(event({ tags: ['first'], ts: NOW }), NOW);
+    feed.refresh(); // three sessions get "first"; three wait for a turn
+    engine.ingestEvent(event({ tags: ['second'], ts: NOW }), NOW);
+    feed.refresh(); // a newer chunk before the last three had the older one
+    for (let i = 0; i < 4; i += 1) await new Promise((resolve) => setImmediate(resolve));
+    const last = trendsOf(clients[5].res);
+    expect(last).toHaveLength(2); // the join's, then the newest: never the stale "first" round's
+    expect(last[1]).toContain('"second"');
+    expect(clients.map(({ res }) => trendsOf(res).at(-1))).toEqual(clients.map(() => last[1]));
+  });
+
   it('does not register a session that has already closed', () => {
     const feed = feedOver(new TrendEngine());
     const { session, res } = fakeSession();

@@ -141,9 +141,10 @@ export class TrendsFeed {
       for (const [session, delivered] of group.sessions) if (delivered !== chunk) behind.push(session);
       if (behind.length > 0)
         this.slices.run(behind, (session) => {
-          // Gone since the round began, or given a newer chunk by joining: nothing to send.
+          // Gone since the round began, given this chunk by joining, or the group has a newer chunk than this
+          // round's (a later round's job sends that one): nothing to send.
           const delivered = group.sessions.get(session);
-          if (delivered === undefined || delivered === chunk || this.groups.get(group.key) !== group) return;
+          if (delivered === undefined || delivered === chunk || group.chunk !== chunk || this.groups.get(group.key) !== group) return;
           if (session.send(chunk, now)) group.sessions.set(session, chunk);
         });
     }

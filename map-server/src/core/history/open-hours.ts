@@ -61,20 +61,23 @@ interface Pending {
   /** The hour's tag keys, numbered as first counted (kept while the hour is open: a key is numbered once). */
   keyIndex: Map<string, number>;
   keys: string[];
-  /** Posts per region (by `OpenHours` region number) since the last flush; 0 for a region with none. */
-  posts: Float64Array;
-  /** The regions with posts since the last flush, in the order of their first. */
-  regionOrder: number[];
-  /** Posts per (region number, key number) since the last flush. */
+  /**
+   * Posts per (region number, key number) since the last flush, and each region's posts under `POSTS_KEY`,
+   * counted before its tags: in first-counted order, a region's first entry is its posts. (A table indexed
+   * by region number would grow to every region ever numbered, ~4,350, for an hour with one post.)
+   */
   pairs: PairCounts;
 }
+
+/** The key number under which a region's own posts are counted in `Pending.pairs` (tag keys are numbered from 0). */
+const POSTS_KEY = -1;
 
 function openHour(touchedMs: number): OpenHour {
   return { regions: new Map(), displays: new Map(), touchedMs, stamp: 0, pending: newPending() };
 }
 
 function newPending(): Pending {
-  return { keyIndex: new Map(), keys: [], posts: new Float64Array(8), regionOrder: [], pairs: new PairCounts() };
+  return { keyIndex: new Map(), keys: [], pairs: new PairCounts() };
 }
 
 /** The open hours as plain data (see engine-snapshot.ts): per hour its regions, and per region its tags. */
@@ -168,9 +171,7 @@ export class OpenHours {
     }
     for (let j = 0; j < regions.length; j += 1) {
       const r = this.regionNumber(regions[j]);
-      if (r >= pending.posts.length) pending.posts = grownTo(pending.posts, r);
-      if (pending.posts[r] === 0) pending.regionOrder.push(r);
-      pending.posts[r] += 1;
+      pending.pairs.add(r, POSTS_KEY, 1);
       for (let i = 0; i < keys.length; i += 1) pending.pairs.add(r, keyNumbers[i], 1);
     }
     this.version += 1;
@@ -195,24 +196,23 @@ export class OpenHours {
    * appended in the order first counted: the Maps are then as if every post had gone straight into them.
    */
   private flush(open: OpenHour): void {
-    const { posts, regionOrder, pairs, keys } = open.pending;
-    if (regionOrder.length === 0) return;
-    // By region number, its tally while flushing.
-    const tallies: KeyTally[] = [];
-    for (const r of regionOrder) {
-      const region = this.regionNames[r];
-      let tally = open.regions.get(region);
-      if (tally === undefined) open.regions.set(region, (tally = { posts: 0, tags: new Map() }));
-      tally.posts += posts[r];
-      posts[r] = 0;
-      tallies[r] = tally;
-    }
+    const { pairs, keys } = open.pending;
+    if (pairs.size === 0) return;
+    // By region number, its tally while flushing: set by the region's first entry, its posts.
+    const tallies = new Map<number, KeyTally>();
     pairs.forEach((r, k, count) => {
-      const tags = tallies[r].tags;
+      if (k === POSTS_KEY) {
+        const region = this.regionNames[r];
+        let tally = open.regions.get(region);
+        if (tally === undefined) open.regions.set(region, (tally = { posts: 0, tags: new Map() }));
+        tally.posts += count;
+        tallies.set(r, tally);
+        return;
+      }
+      const tags = tallies.get(r)!.tags;
       tags.set(keys[k], (tags.get(keys[k]) ?? 0) + count);
     });
     pairs.clear();
-    regionOrder.length = 0;
   }
 
   /**
@@ -371,11 +371,4 @@ export class OpenHours {
     });
     return restored;
   }
-}
-
-/** `array` copied into one long enough to hold index `index`, at least twice as long. */
-function grownTo(array: Float64Array, index: number): Float64Array {
-  const grown = new Float64Array(Math.max(2 * array.length, index + 1));
-  grown.set(array);
-  return grown;
 }
