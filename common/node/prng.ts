@@ -44,13 +44,18 @@ export function mix32(...values: number[]): number {
   let h = 0x9e3779b9;
   for (const value of values) {
     h ^= Math.imul((value | 0) ^ Math.floor(value / UINT32_RANGE), 0xcc9e2d51);
-    h = Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64;
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
+    h = fmix32(Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64);
   }
+  return h;
+}
+
+/** murmur3's finaliser: every bit of `h` spread over all 32 (unsigned). */
+export function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
   return h >>> 0;
 }
 

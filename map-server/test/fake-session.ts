@@ -47,3 +47,12 @@ export function fakeSession(given: FakeSessionOptions = {}): { session: SseSessi
 export function eventsNamed(res: FakeResponse, name: string): string[] {
   return res.written.flatMap((chunk) => chunk.split(/(?<=\n\n)/)).filter((event) => event.startsWith(`event: ${name}\n`));
 }
+
+/** Calls `listener` with every chunk written to `res`, before it is recorded (a test's clock, or its own record). */
+export function onWrite(res: FakeResponse, listener: (chunk: string | Uint8Array) => void): void {
+  const write = res.write;
+  res.write = (chunk: string | Uint8Array) => {
+    listener(chunk);
+    return write(chunk);
+  };
+}

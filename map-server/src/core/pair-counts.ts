@@ -6,6 +6,7 @@
  * window-store.ts counts the newest minutes' (leaf, tag) pairs in before they go into the windows' totals.
  * Pure.
  */
+import { fmix32 } from '../../../common/node/prng';
 
 /** Entries the columns start with; the table has twice as many slots. */
 const FIRST_ENTRIES = 16;
@@ -95,13 +96,7 @@ export class PairCounts {
  * masking a plain product would put ids that differ only in their high bits in one slot.
  */
 function slotOf(a: number, b: number): number {
-  let h = Math.imul(a, 0x9e3779b1) ^ b;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(Math.imul(a, 0x9e3779b1) ^ b);
 }
 
 function grown<T extends Int32Array | Float64Array>(from: T, into: T): T {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SSE_EVENTS } from '../../../common/browser/api-constants';
 import { event } from '../../test/helpers';
-import { WORLD, eventsNamed, fakeSession } from '../../test/fake-session';
+import { WORLD, eventsNamed, fakeSession, onWrite } from '../../test/fake-session';
 import { MarkerHub } from './marker-hub';
 
 const hubs: MarkerHub[] = [];
@@ -68,11 +68,9 @@ describe('MarkerHub', () => {
     const h = hub();
     const raw = [fakeSession(), fakeSession()].map((client) => {
       const chunks: unknown[] = [];
-      const write = client.res.write;
-      client.res.write = (chunk: string | Uint8Array) => {
+      onWrite(client.res, (chunk) => {
         chunks.push(chunk);
-        return write(chunk);
-      };
+      });
       h.register(client.session);
       return { chunks, res: client.res };
     });
@@ -97,11 +95,9 @@ describe('MarkerHub', () => {
     const raw = areas.map((bbox) => {
       const client = fakeSession({ subscription: { ...WORLD, region: 'view', bbox } });
       const chunks: unknown[] = [];
-      const write = client.res.write;
-      client.res.write = (chunk: string | Uint8Array) => {
+      onWrite(client.res, (chunk) => {
         chunks.push(chunk);
-        return write(chunk);
-      };
+      });
       h.register(client.session);
       return chunks;
     });
@@ -126,12 +122,10 @@ describe('MarkerHub', () => {
       hubs.push(h);
       const clients = Array.from({ length: n }, () => fakeSession({ options: { highWaterBytes: 1_000, stallMs: 3_600_000 } }));
       for (const client of clients) {
-        const write = client.res.write;
-        client.res.write = (chunk: string | Uint8Array) => {
+        onWrite(client.res, (chunk) => {
           // A session's markers and posts leave in one corked write: the clock moves once for the two.
           if (Buffer.from(chunk).toString().startsWith('event: tweets')) clock.ms += writeMs;
-          return write(chunk);
-        };
+        });
         h.register(client.session);
       }
       return { h, clients };
@@ -208,11 +202,9 @@ describe('MarkerHub', () => {
       const client = fakeSession();
       // A fan-out of 31 ms (one corked write, markers and posts together), measured on the slices' own time, the
       // write included: the next flush waits 3 x 31 = 93 ms from the start of this one.
-      const write = client.res.write;
-      client.res.write = (chunk: string | Uint8Array) => {
+      onWrite(client.res, (chunk) => {
         if (Buffer.from(chunk).toString().startsWith('event: tweets')) vi.setSystemTime(Date.now() + 31);
-        return write(chunk);
-      };
+      });
       h.register(client.session);
       h.publish(event({ tags: ['a'] }));
       vi.advanceTimersByTime(0);

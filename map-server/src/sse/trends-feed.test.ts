@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TrendEngine } from '../trend-engine';
 import { event } from '../../test/helpers';
-import { WORLD, eventsNamed, fakeSession } from '../../test/fake-session';
+import { WORLD, eventsNamed, fakeSession, onWrite } from '../../test/fake-session';
 import { MarkerHub } from './marker-hub';
 import { TrendsFeed } from './trends-feed';
 
@@ -18,6 +18,20 @@ function feedOver(engine: TrendEngine): TrendsFeed {
 }
 
 const trendsOf = (res: Parameters<typeof eventsNamed>[0]) => eventsNamed(res, 'trends');
+
+/** A feed of `n` sessions on a clock that every write moves by 4 ms (so a 10 ms slice writes three). */
+function clockedFeed(n: number) {
+  const engine = new TrendEngine();
+  const clock = { ms: NOW };
+  const feed = new TrendsFeed(engine, { trendsMs: 3_600_000, trendsBudgetMs: 1_000 }, () => clock.ms);
+  owners.push(feed);
+  const clients = Array.from({ length: n }, () => fakeSession());
+  for (const client of clients) {
+    feed.register(client.session);
+    onWrite(client.res, () => (clock.ms += 4));
+  }
+  return { engine, feed, clients };
+}
 
 describe('TrendsFeed', () => {
   it('runs a round as soon as a post is counted after a quiet trendsMs, and waits for the timed round within it', async () => {
@@ -146,19 +160,7 @@ describe('TrendsFeed', () => {
   });
 
   it("writes a round's chunks a slice at a time: the first slice at once, the rest on later turns, skipping sessions that left", async () => {
-    const engine = new TrendEngine();
-    const clock = { ms: NOW };
-    const feed = new TrendsFeed(engine, { trendsMs: 3_600_000, trendsBudgetMs: 1_000 }, () => clock.ms);
-    owners.push(feed);
-    const clients = Array.from({ length: 5 }, () => fakeSession());
-    for (const client of clients) {
-      feed.register(client.session);
-      const write = client.res.write;
-      client.res.write = (chunk: string | Uint8Array) => {
-        clock.ms += 4; // 10 ms slices: three sessions, then two
-        return write(chunk);
-      };
-    }
+    const { engine, feed, clients } = clockedFeed(5); // 10 ms slices: three sessions, then two
     engine.ingestEvent(event({ tags: ['first'], ts: NOW }), NOW);
     feed.refresh();
     expect(clients.map(({ res }) => trendsOf(res).length)).toEqual([2, 2, 2, 1, 1]);
@@ -169,19 +171,7 @@ describe('TrendsFeed', () => {
   });
 
   it("skips a round's chunk for a session whose group has a newer one by its turn: only the newest is written", async () => {
-    const engine = new TrendEngine();
-    const clock = { ms: NOW };
-    const feed = new TrendsFeed(engine, { trendsMs: 3_600_000, trendsBudgetMs: 1_000 }, () => clock.ms);
-    owners.push(feed);
-    const clients = Array.from({ length: 6 }, () => fakeSession());
-    for (const client of clients) {
-      feed.register(client.session);
-      const write = client.res.write;
-      client.res.write = (chunk: string | Uint8Array) => {
-        clock.ms += 4; // 10 ms slices: three sessions a turn
-        return write(chunk);
-      };
-    }
+    const { engine, feed, clients } = clockedFeed(6); // 10 ms slices: three sessions a turn
     engine.ingestEvent(event({ tags: ['first'], ts: NOW }), NOW);
     feed.refresh(); // three sessions get "first"; three wait for a turn
     engine.ingestEvent(event({ tags: ['second'], ts: NOW }), NOW);
