@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { compileFunction } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { groupMessagesPerPartition, KAFKAJS_GROUPING_PATH } from './kafkajs-grouping';
 import { Partitioners } from './kafkajs';
@@ -13,7 +14,7 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 /** kafkajs's own function, read from its file (the module cache may hold ours under its path). */
 function kafkajsOwn(): typeof groupMessagesPerPartition {
   const module = { exports: {} as unknown };
-  new Function('module', 'exports', 'require', readFileSync(KAFKAJS_GROUPING_PATH, 'utf8'))(module, module.exports, require);
+  compileFunction(readFileSync(KAFKAJS_GROUPING_PATH, 'utf8'), ['module', 'exports', 'require'])(module, module.exports, require);
   return module.exports as typeof groupMessagesPerPartition;
 }
 
