@@ -11,8 +11,7 @@
  * Same contract, same result (tested against kafkajs's own function): one list of messages a partition, in
  * the order given, under the partition the partitioner names.
  */
-import { createRequire } from 'node:module';
-import Module from 'node:module';
+import Module, { createRequire } from 'node:module';
 import type { Message, PartitionerArgs } from 'kafkajs';
 
 interface Grouping {

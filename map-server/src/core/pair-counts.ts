@@ -1,5 +1,5 @@
 /**
- * Counts by pair of small integers (`a`, `b`: each 0 to 2^31 - 1), kept in typed arrays: an open-addressing
+ * Counts by pair of small integers (`a` 0 to 2^31 - 1, `b` that or `OWN_TOTAL`), kept in typed arrays: an open-addressing
  * table of entry numbers over columns of pairs and counts, in the order the pairs were first added. What
  * open-hours.ts counts a post's (region, tag) pairs in between reads: one probe of numbers a pair instead of
  * a string-keyed Map's get and set, and no object per pair for the garbage collector to chase; and what
@@ -7,6 +7,12 @@
  * Pure.
  */
 import { fmix32 } from '../../../common/node/prng';
+
+/**
+ * The `b` under which a user counts what belongs to `a` itself (a region's or a leaf's posts) beside its pairs:
+ * added before `a`'s other pairs, it comes first among them in `forEach`'s order.
+ */
+export const OWN_TOTAL = -1;
 
 /** Entries the columns start with; the table has twice as many slots. */
 const FIRST_ENTRIES = 16;

@@ -39,7 +39,7 @@ import { modulo } from '../../../common/browser/modulo';
 import { topK, type Ranked } from './top-k';
 import { HORIZON_MINUTES, MINUTE_TIER, ROLL_UPS, isDropped, placeOf, rollsUp } from './tiers';
 import { Tally, increment } from './tally';
-import { PairCounts } from './pair-counts';
+import { OWN_TOTAL, PairCounts } from './pair-counts';
 import { SUMMARY_KEEPS } from './tile-budget';
 import { checkNullableNumber, checkNumber, checkObject, checkSame, checkStrings, checkSum, checkTyped, damaged } from './snapshot-check';
 
@@ -156,11 +156,11 @@ export class WindowStore {
   #version = 0;
   /** Tallies still a Map (see `Tally`). */
   private openTallies: { tally: Tally; bucket: TimeBucket }[] = [];
-  /** Posts per (leaf index, tag id) counted in a bucket every window holds and not yet in the totals (`flush`). */
+  /**
+   * Posts per (leaf index, tag id) counted in a bucket every window holds and not yet in the totals (`flush`),
+   * and each leaf's posts under `OWN_TOTAL`.
+   */
   private readonly pending = new PairCounts();
-  /** Per leaf index, its posts not yet in the totals (0: none), and the leaves with some, in the order of their first. */
-  private pendingPosts: Float64Array = new Float64Array(8);
-  private pendingLeaves: number[] = [];
 
   constructor(private readonly options: WindowStoreOptions) {
     this.budgetBytes = options.budgetBytes ?? Number.POSITIVE_INFINITY;
@@ -231,9 +231,7 @@ export class WindowStore {
     for (const id of tagIds) tally.add(id);
     if (bucket.last > this.#endMinute - SHORTEST_WINDOW) {
       // In every window: counted in numbers now, in the totals when they are next read (see the opening comment).
-      if (into.index >= this.pendingPosts.length) this.pendingPosts = grownTo(this.pendingPosts, into.index);
-      if (this.pendingPosts[into.index] === 0) this.pendingLeaves.push(into.index);
-      this.pendingPosts[into.index] += 1;
+      this.pending.add(into.index, OWN_TOTAL, 1);
       for (let t = 0; t < tagIds.length; t += 1) this.pending.add(into.index, tagIds[t], 1);
     } else {
       // A late post, in some windows only: the pending counts go in first, so the totals change in the order the posts came.
@@ -471,19 +469,18 @@ export class WindowStore {
 
   /**
    * Adds the pending posts (counted in buckets every window holds, see `add`) into the totals of every window
-   * of each region their leaves roll up into: regions' posts first, then tags in the order first counted,
+   * of each region their leaves roll up into, posts and tags in the order first counted,
    * so that a tag new to a total is inserted where counting post by post would have put it.
    */
   private flush(): void {
-    if (this.pendingLeaves.length === 0) return;
-    for (const index of this.pendingLeaves) {
-      const posts = this.pendingPosts[index];
-      this.pendingPosts[index] = 0;
-      for (const region of this.leafList[index].rollups) for (let w = 0; w < WINDOW_LIST.length; w += 1) region.posts[w] += posts;
-    }
-    this.pendingLeaves = [];
+    if (this.pending.size === 0) return;
     this.pending.forEach((index, id, count) => {
-      for (const region of this.leafList[index].rollups) for (let w = 0; w < WINDOW_LIST.length; w += 1) increment(region.tags[w], id, count);
+      for (const region of this.leafList[index].rollups) {
+        for (let w = 0; w < WINDOW_LIST.length; w += 1) {
+          if (id === OWN_TOTAL) region.posts[w] += count;
+          else increment(region.tags[w], id, count);
+        }
+      }
     });
     this.pending.clear();
   }
@@ -655,13 +652,6 @@ const EMPTY: ReadonlyMap<number, number> = new Map();
 
 /** The shortest window, in minutes: a bucket whose last minute is inside it is in every window. */
 const SHORTEST_WINDOW = Math.min(...WINDOW_LIST.map((w) => w.minutes));
-
-/** `array` copied into one long enough to hold index `index`, at least twice as long. */
-function grownTo(array: Float64Array, index: number): Float64Array {
-  const grown = new Float64Array(Math.max(2 * array.length, index + 1));
-  grown.set(array);
-  return grown;
-}
 
 function windowIndex(window: WindowName): number {
   return WINDOW_LIST.findIndex((w) => w.name === window);

@@ -286,7 +286,8 @@ export class MarkerHub {
         const posts = postsOf(session, registered.postsKey);
         if (chunk === null && posts === null) return;
         this.countDropped(session, sampledOut);
-        const pieces = chunk === null ? [posts!] : posts === null ? [chunk] : [chunk, posts];
+        // An array (one a session) only when both go.
+        const pieces = chunk === null ? posts! : posts === null ? chunk : [chunk, posts];
         // A batch with only posts for this session is not a dropped batch of markers when its socket is full.
         if (!session.send(pieces, now) && sent > 0) {
           this.counts.droppedBatches += 1;

@@ -20,7 +20,7 @@
  * Pure: time is an argument; no I/O.
  */
 import { checkNumber, checkObject, checkStrings, checkSum, checkTyped, damaged } from '../snapshot-check';
-import { PairCounts } from '../pair-counts';
+import { OWN_TOTAL, PairCounts } from '../pair-counts';
 
 export const HOUR_MS = 3_600_000;
 
@@ -62,15 +62,12 @@ interface Pending {
   keyIndex: Map<string, number>;
   keys: string[];
   /**
-   * Posts per (region number, key number) since the last flush, and each region's posts under `POSTS_KEY`,
+   * Posts per (region number, key number) since the last flush, and each region's posts under `OWN_TOTAL`,
    * counted before its tags: in first-counted order, a region's first entry is its posts. (A table indexed
    * by region number would grow to every region ever numbered, ~4,350, for an hour with one post.)
    */
   pairs: PairCounts;
 }
-
-/** The key number under which a region's own posts are counted in `Pending.pairs` (tag keys are numbered from 0). */
-const POSTS_KEY = -1;
 
 function openHour(touchedMs: number): OpenHour {
   return { regions: new Map(), displays: new Map(), touchedMs, stamp: 0, pending: newPending() };
@@ -171,7 +168,7 @@ export class OpenHours {
     }
     for (let j = 0; j < regions.length; j += 1) {
       const r = this.regionNumber(regions[j]);
-      pending.pairs.add(r, POSTS_KEY, 1);
+      pending.pairs.add(r, OWN_TOTAL, 1);
       for (let i = 0; i < keys.length; i += 1) pending.pairs.add(r, keyNumbers[i], 1);
     }
     this.version += 1;
@@ -201,7 +198,7 @@ export class OpenHours {
     // By region number, its tally while flushing: set by the region's first entry, its posts.
     const tallies = new Map<number, KeyTally>();
     pairs.forEach((r, k, count) => {
-      if (k === POSTS_KEY) {
+      if (k === OWN_TOTAL) {
         const region = this.regionNames[r];
         let tally = open.regions.get(region);
         if (tally === undefined) open.regions.set(region, (tally = { posts: 0, tags: new Map() }));
