@@ -22,7 +22,7 @@ const PASSES = Number(process.env.INGEST_BENCH_PASSES ?? 5);
 /** The lean archive's span of event time (replay.bench.ts `THROUGHPUT_SPAN_MS`), in ms. */
 const SPAN_MS = 3_600_000;
 /** When every post arrives: a day after the archive starts, so none is live (ms since the epoch). */
-const ARRIVAL_MS = ARCHIVE_START_MS + 24 * 3_600_000;
+export const ARRIVAL_MS = ARCHIVE_START_MS + 24 * 3_600_000;
 
 /** The lean archive's events, normalised from its lines as `writeLines` writes them (in memory, not on disk). */
 function leanEvents(pool: ReturnType<typeof templates>, lookup: ReturnType<typeof createCountryLookup>): GeoEvent[] {
@@ -38,7 +38,7 @@ function leanEvents(pool: ReturnType<typeof templates>, lookup: ReturnType<typeo
 }
 
 /** One pass: `events` counted into a new engine; wall and CPU time in ms. */
-function pass(events: readonly GeoEvent[]): { ms: number; cpuMs: number; accepted: number } {
+export function pass(events: readonly GeoEvent[]): { ms: number; cpuMs: number; accepted: number } {
   const engine = new TrendEngine();
   const cpu = process.cpuUsage();
   const start = performance.now();

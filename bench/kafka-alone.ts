@@ -6,11 +6,12 @@
  * - `send <brokers> <topic> <compression> <file>`: normalises and encodes the archive's posts up front (not
  *   timed), connects an idempotent producer as `KafkaPublisher` does (acks from all replicas, one request in
  *   flight), says `{ ready }`, and on `{ go }` sends them keyed by country in sends of up to `MAX_HELD`
- *   (what the producer's batch sender sends at most), one at a time; then says `{ sent, cpuPercent }` (its CPU while it sent).
+ *   (what the producer's batch sender sends at most), one at a time; then says `{ sent, cpuPercent, cpuUs }`
+ *   (its CPU while it sent: in % of a core, and in µs a post).
  * - `consume <brokers> <topic> <count>`: a consumer with the map-server's settings, from the topic's start,
- *   `eachBatch` counting messages; says `{ subscribed }`, then `{ first, firstBatch, last, cpuPercent }`
+ *   `eachBatch` counting messages; says `{ subscribed }`, then `{ first, firstBatch, last, cpuPercent, cpuUs }`
  *   once `count` have come: when the first batch came (epoch ms) and its size, when the last did, and its CPU
- *   in between.
+ *   in between (in % of a core, and in µs a post after the first batch).
  *
  * Both run kafkajs with trendmap's linear message grouping (common/node/bus/kafkajs-grouping.ts), as the
  * producer does, unless `KAFKA_ALONE_GROUPING=stock` (then as kafkajs 2.2.4 comes from npm).
@@ -55,7 +56,8 @@ if (mode === 'send') {
       await producer.send({ topic, acks: -1, compression: COMPRESSION_TYPES[compression], messages: messages.slice(i, i + MAX_HELD) });
     }
     const used = process.cpuUsage(cpu);
-    send({ sent: messages.length, cpuPercent: ((used.user + used.system) / 1_000 / (Date.now() - start)) * 100 });
+    const cpuUs = used.user + used.system;
+    send({ sent: messages.length, cpuPercent: (cpuUs / 1_000 / (Date.now() - start)) * 100, cpuUs: cpuUs / messages.length });
     await producer.disconnect();
     process.exit(0);
   };
@@ -78,7 +80,14 @@ if (mode === 'send') {
       seen += batch.messages.length;
       if (seen >= count) {
         const [last, used] = [Date.now(), process.cpuUsage(cpu)];
-        send({ first, firstBatch, last, cpuPercent: ((used.user + used.system) / 1_000 / Math.max(1, last - first)) * 100 });
+        const cpuUs = used.user + used.system;
+        send({
+          first,
+          firstBatch,
+          last,
+          cpuPercent: (cpuUs / 1_000 / Math.max(1, last - first)) * 100,
+          cpuUs: cpuUs / Math.max(1, seen - firstBatch),
+        });
         setImmediate(() => void consumer.disconnect().then(() => process.exit(0)));
       }
     },

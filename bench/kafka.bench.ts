@@ -18,7 +18,7 @@
  */
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventSource } from 'eventsource';
 import { COMPRESSIONS, DEFAULT_COMPRESSION, zstdWritable, type Compression } from '../common/node/bus/compressions';
@@ -29,7 +29,7 @@ import { startTestBroker } from '../scripts/kafka-test-broker';
 import { freePort, health, runService, stopServices, uniqueTopic, until, type Service } from '../test/kafka/services';
 import type { Marker } from '../common/browser/api';
 import { percentile } from './percentile';
-import { cpuPercent, sample as sampleProcess } from './process-sample';
+import { cpuPercent, reapedChildrenTicks, sample as sampleProcess, TICKS_PER_SECOND } from './process-sample';
 
 const WARMUP_MS = 5_000;
 const MEASURE_MS = 20_000;
@@ -171,11 +171,22 @@ function writeArchive(dir: string): string {
 /** A rate over the span from the first count seen to the last, in posts/s. */
 const spanRate = (posts: number, ms: number) => Math.round(posts / (ms / 1_000));
 
-/** Replays the archive as fast as possible; returns the end-to-end posts per second. */
-async function maximum(brokers: string, file: string, compression: Compression): Promise<number> {
+/** What one process used, in µs of CPU a post. */
+interface CpuPerPost {
+  producerUs: number;
+  serverUs: number;
+}
+
+/**
+ * Replays the archive as fast as possible; returns the end-to-end posts per second, and the producer's CPU (its
+ * whole run) and the map-server's (from the producer's start until the last post is counted) in µs a post.
+ */
+async function maximum(brokers: string, file: string, compression: Compression): Promise<{ rate: number } & CpuPerPost> {
   const env = { KAFKA_BROKERS: brokers, KAFKA_TOPIC: uniqueTopic(`bench-max-${compression}`), KAFKA_COMPRESSION: compression };
   const { service: server, url } = await startMapServer(env);
   const start = Date.now();
+  // The producer's CPU is read once it has exited, as this process's reaped children's; no other child exits meanwhile.
+  const reapedBefore = reapedChildrenTicks();
   const producer = runService('producer', ['--source', 'replay', '--file', file, '--speed', 'max'], env);
   let peak = { producer: 0, server: 0 };
   const watch = setInterval(() => {
@@ -202,6 +213,8 @@ async function maximum(brokers: string, file: string, compression: Compression):
   clearInterval(watch);
   const serverAfter = sample(server);
   const published = await producerExit;
+  // Read before the map-server is stopped: once it is waited for, its CPU joins the reaped children's too.
+  const producerTicks = reapedChildrenTicks() - reapedBefore;
   await stopServices(server);
   const seconds = (end - start) / 1_000;
   const steady = spanRate(ARCHIVE_POSTS - first!.ingested, end - first!.at);
@@ -210,7 +223,12 @@ async function maximum(brokers: string, file: string, compression: Compression):
       `(${ARCHIVE_POSTS.toLocaleString('en')} in ${seconds.toFixed(1)} s from the producer's start, producer done after ${((published - start) / 1_000).toFixed(1)} s); ` +
       `map-server ${cpuPercent(serverBefore, serverAfter, end - start).toFixed(0)}% CPU, peak ${peak.server.toFixed(0)} MB; producer peak ${peak.producer.toFixed(0)} MB`,
   );
-  return steady;
+  const perPost = (ticks: number) => (ticks / TICKS_PER_SECOND / ARCHIVE_POSTS) * 1e6;
+  return {
+    rate: steady,
+    producerUs: perPost(producerTicks),
+    serverUs: perPost(serverAfter.cpuTicks - serverBefore.cpuTicks),
+  };
 }
 
 /**
@@ -248,7 +266,12 @@ function alone(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; n
  * kafkajs alone, sending and consuming the archive's events; returns its posts per second. `grouping`:
  * kafkajs with trendmap's linear message grouping, as the producer runs it, or as it comes from npm.
  */
-async function kafkajsAlone(brokers: string, file: string, compression: Compression, grouping: 'linear' | 'stock'): Promise<number> {
+async function kafkajsAlone(
+  brokers: string,
+  file: string,
+  compression: Compression,
+  grouping: 'linear' | 'stock',
+): Promise<{ rate: number; sendUs: number; consumeUs: number }> {
   const topic = uniqueTopic(`bench-alone-${compression}`);
   await createTopic(brokers, topic);
   const env = { ...process.env, KAFKA_ALONE_GROUPING: grouping };
@@ -260,21 +283,36 @@ async function kafkajsAlone(brokers: string, file: string, compression: Compress
     const consumer = alone(['consume', brokers, topic, String(count)], env);
     children.push(consumer.child);
     await consumer.next('subscribed');
-    const done = consumer.next<{ first: number; firstBatch: number; last: number; cpuPercent: number }>('last');
-    const sent = sender.next<{ cpuPercent: number }>('sent');
+    const done = consumer.next<{ first: number; firstBatch: number; last: number; cpuPercent: number; cpuUs: number }>('last');
+    const sent = sender.next<{ cpuPercent: number; cpuUs: number }>('sent');
     const start = Date.now();
     sender.child.send({ go: true });
-    const { first, firstBatch, last, cpuPercent: consumerCpu } = await done;
-    const senderCpu = (await sent).cpuPercent;
+    const { first, firstBatch, last, cpuPercent: consumerCpu, cpuUs: consumeUs } = await done;
+    const { cpuPercent: senderCpu, cpuUs: sendUs } = await sent;
     const rate = spanRate(count - firstBatch, last - first);
     console.log(
       `         kafkajs alone${grouping === 'stock' ? ' (as from npm)' : ''}: ${rate.toLocaleString('en')} posts/s consumed from the first to the last ` +
         `(${count.toLocaleString('en')} in ${((last - start) / 1_000).toFixed(1)} s from the first send); sender ${senderCpu.toFixed(0)}% CPU, consumer ${consumerCpu.toFixed(0)}% CPU`,
     );
-    return rate;
+    return { rate, sendUs, consumeUs };
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill();
   }
+}
+
+/**
+ * Where the CPU goes, a post, in trendmap's two processes and in kafkajs alone's two, and what trendmap's costs
+ * allow: all the machine's cores given to its producer and map-server, the broker using none, carry at most
+ * the cores' CPU seconds a second over their CPU a post.
+ */
+function printCosts({ producerUs, serverUs }: CpuPerPost, alone: { rate: number; sendUs: number; consumeUs: number }): void {
+  const cores = availableParallelism();
+  const most = (cores * 1e6) / (producerUs + serverUs);
+  const us = (n: number) => `${n.toFixed(1)} µs`;
+  console.log(
+    `         CPU a post: trendmap's producer ${us(producerUs)}, map-server ${us(serverUs)}; kafkajs alone's sender ${us(alone.sendUs)}, consumer ${us(alone.consumeUs)}. ` +
+      `At trendmap's, ${cores} cores carry at most ${Math.round(most).toLocaleString('en')} posts/s with the broker using none (${(most / alone.rate).toFixed(2)}x kafkajs alone)`,
+  );
 }
 
 export async function benchKafka(): Promise<void> {
@@ -294,11 +332,12 @@ export async function benchKafka(): Promise<void> {
     const rates: Partial<Record<Compression, number>> = {};
     const ratios: string[] = [];
     for (const compression of compressions) {
-      const rate = await maximum(brokers, file, compression);
+      const { rate, ...costs } = await maximum(brokers, file, compression);
       rates[compression] = rate;
-      const ceiling = await kafkajsAlone(brokers, file, compression, 'linear');
-      const stock = await kafkajsAlone(brokers, file, compression, 'stock');
-      ratios.push(`${compression} ${(rate / ceiling).toFixed(2)}x (${(rate / stock).toFixed(2)}x as from npm)`);
+      const alone = await kafkajsAlone(brokers, file, compression, 'linear');
+      printCosts(costs, alone);
+      const { rate: stock } = await kafkajsAlone(brokers, file, compression, 'stock');
+      ratios.push(`${compression} ${(rate / alone.rate).toFixed(2)}x (${(rate / stock).toFixed(2)}x as from npm)`);
     }
     console.log(`  trendmap / kafkajs alone (with the linear grouping trendmap runs it with): ${ratios.join(', ')}`);
     for (const rate of [1_000, 6_000]) await atRate(brokers, rate);

@@ -22,6 +22,17 @@ export const TICKS_PER_SECOND = 100;
 /** Percent of one core used between two samples `ms` apart. */
 export const cpuPercent = (a: ProcessSample, b: ProcessSample, ms: number) => ((b.cpuTicks - a.cpuTicks) / TICKS_PER_SECOND / (ms / 1_000)) * 100;
 
+/**
+ * CPU time of this process's children that have exited and been waited for, in ticks (Linux: `cutime` and
+ * `cstime`): what a child used over its whole life, read once it is gone.
+ */
+export function reapedChildrenTicks(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  // Fields 16 and 17 (cutime, cstime) are at 13 and 14 after the command name.
+  const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+  return Number(fields[13]) + Number(fields[14]);
+}
+
 /** CPU time and resident memory of a process and of every process below it. */
 export interface TreeSample {
   /** User and system time of the processes and of their children that have exited (reaped), in ticks. */

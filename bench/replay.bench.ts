@@ -31,7 +31,7 @@ import { createGzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import { parseConfig } from '../common/node/config';
 import { startEmbedded } from '../app/embedded';
-import { normaliseLine } from '../producer/src/normalise/normalise';
+import { normaliseLine, resultsOf } from '../producer/src/normalise/normalise';
 import { createCountryLookup } from '../producer/src/normalise/country-lookup';
 import { isReplaySource } from '../producer/src/sources/replay';
 import { percentile } from './percentile';
@@ -40,6 +40,8 @@ import { freePort, health, runService, stopServices, uniqueTopic, until } from '
 import { logMessages, SUMMARY_LOG_ENV } from './log-messages';
 import { gc, megabytes } from './memory';
 import { templates, writeLines, type Template } from './archive-lines';
+import { pass as ingestPass } from './ingest.bench';
+import type { GeoEvent } from '../common/node/event';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const LINES = Number(process.env.REPLAY_BENCH_LINES ?? 200_000);
@@ -129,6 +131,34 @@ function passRates(lines: readonly string[], passes: number, each: (line: string
   return { best: rates[rates.length - 1], median: percentile(rates, 50), bestCpu: Math.max(...cpuRates) };
 }
 
+/**
+ * The most the embedded replay could reach, whatever else were free: every line parsed and normalised
+ * (`JSON.parse`'s and `normaliseLine`'s best rates) and its post counted (`TrendEngine.ingestEvent`, timed here
+ * over the lines' events, made before each pass, each pass into a new engine as `npm run bench -- ingest`
+ * times them; the best is taken). On one thread, parsing and counting alone take one over the sum of their
+ * times; on two (normalising on one, counting on the other, handing over free) the slower of the two.
+ */
+function printThreadBounds(lines: readonly string[], parseBest: number, normaliseBest: number, lookup: ReturnType<typeof createCountryLookup>): void {
+  let countBest = 0;
+  for (let run = 0; run <= LEAN_RUNS; run += 1) {
+    const events: GeoEvent[] = [];
+    for (const line of lines) for (const result of resultsOf(normaliseLine(line, lookup))) if (result.ok) events.push(result.event);
+    gc();
+    const { ms, accepted } = ingestPass(events);
+    if (accepted !== lines.length) throw new Error(`${accepted} of ${lines.length} posts counted`);
+    // The first pass warms the engine's code up.
+    if (run > 0) countBest = Math.max(countBest, accepted / (ms / 1_000));
+  }
+  const oneThread = 1 / (1 / parseBest + 1 / countBest);
+  const twoThreads = Math.min(normaliseBest, countBest);
+  const rate = (n: number) => Math.round(n).toLocaleString('en-US');
+  console.log(`  ingestEvent alone:   best ${rate(countBest).padStart(9)} posts/s (${LEAN_RUNS} passes, each into a new engine)`);
+  console.log(
+    `  bounds, with nothing else: one thread parsing and counting ${rate(oneThread)} lines/s (${(oneThread / parseBest).toFixed(2)}x JSON.parse); ` +
+      `two threads, normalising on one and counting on the other ${rate(twoThreads)} lines/s (${(twoThreads / parseBest).toFixed(2)}x)`,
+  );
+}
+
 async function lean(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'trendmap-bench-lean-'));
   try {
@@ -148,6 +178,7 @@ async function lean(): Promise<void> {
     console.log(
       `  normaliseLine alone: best ${rate(normalise.best).padStart(9)} lines/s, median ${rate(normalise.median).padStart(9)} (best ${rate(normalise.bestCpu)} per CPU second)`,
     );
+    printThreadBounds(lines, parse.best, normalise.best, lookup);
     const runs: number[] = [];
     for (let run = 0; run < LEAN_RUNS; run += 1) {
       gc();

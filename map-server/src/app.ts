@@ -4,7 +4,6 @@
  */
 import { maxHeaderSize } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { ClientConfig } from '../../common/browser/api';
 import { DEFAULTS } from '../../common/node/config';
@@ -19,7 +18,7 @@ import { historyRoute } from './routes/history';
 import type { MarkerHub } from './sse/marker-hub';
 import { TrendsFeed, type TrendsFeedOptions } from './sse/trends-feed';
 import type { SessionOptions } from './sse/sse-session';
-import { securityHeaderSet, securityHeaders } from './plugins/security-headers';
+import { installSecurityHeaders, securityHeaderSet } from './plugins/security-headers';
 import { apiRateLimit } from './plugins/api-rate-limit';
 import { installMetrics } from './plugins/metrics';
 import { SERVER_OPTIONS, clientErrorHandler, frameworkErrors, installErrorReplies, installServerReplies } from './plugins/error-replies';
@@ -90,7 +89,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   installServerReplies(app.server, security);
 
-  await app.register(helmet, securityHeaders(options.clientConfig.tileUrl));
+  installSecurityHeaders(app, security);
   const perMinute = options.apiRateLimit ?? DEFAULTS.apiRateLimit;
   if (perMinute > 0) await app.register(rateLimit, apiRateLimit(perMinute));
   // Unknown API paths count against the budget too (the limiter lets everything else through).

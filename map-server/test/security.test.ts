@@ -1,6 +1,8 @@
 /** Security headers and the API's rate limit, through `inject`. */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
+import helmet from '@fastify/helmet';
+import { securityHeaders } from '../src/plugins/security-headers';
 import { buildApp } from '../src/app';
 import { TrendEngine } from '../src/trend-engine';
 import { MarkerHub } from '../src/sse/marker-hub';
@@ -23,6 +25,9 @@ async function app(options: { tileUrl?: string; apiRateLimit?: number; trustProx
   open.push(built);
   return built;
 }
+
+/** Headers of the reference app's answer that are not helmet's. */
+const NOT_HELMETS = new Set(['content-type', 'content-length', 'date', 'connection', 'keep-alive']);
 
 describe('security headers', () => {
   it('send a Content-Security-Policy allowing only the app itself and the tile host for images', async () => {
@@ -49,6 +54,27 @@ describe('security headers', () => {
   it('allow no other image host when there is no tile layer', async () => {
     const response = await (await app({ tileUrl: '' })).inject('/api/config');
     expect(response.headers['content-security-policy']).toContain("img-src 'self' data:;");
+  });
+
+  it('are the headers @fastify/helmet sends with the same options, on answers, errors, unknown paths and refusals', async () => {
+    // Set once per app by our own hook (the plugin rebuilds helmet for every request): compared with the plugin's own.
+    const tileUrl = 'https://tiles.example.org/{z}/{x}/{y}.png';
+    const reference = Fastify();
+    open.push(reference);
+    await reference.register(helmet, securityHeaders(tileUrl));
+    reference.get('/', async () => 'ok');
+    const expected = Object.fromEntries(Object.entries((await reference.inject('/')).headers).filter(([name]) => !NOT_HELMETS.has(name)));
+    expect(Object.keys(expected).length).toBeGreaterThan(8);
+    const limited = await app({ tileUrl, apiRateLimit: 3 });
+    const answers = [
+      await limited.inject('/api/health'),
+      await limited.inject('/api/trends?window=2d'),
+      await limited.inject('/api/nope'),
+      await limited.inject('/api/health'),
+      await (await app({ tileUrl })).inject('/no/such/page'),
+    ];
+    expect(answers.map((answer) => answer.statusCode)).toEqual([200, 400, 404, 429, 404]);
+    for (const answer of answers) expect(answer.headers).toMatchObject(expected);
   });
 
   it('are sent with errors too', async () => {

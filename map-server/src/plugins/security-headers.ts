@@ -9,7 +9,7 @@
  * any, is a reverse proxy's business, and an HSTS pin from it would outlive this app).
  */
 import type { OutgoingHttpHeaders } from 'node:http';
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
 import { tileImageSource } from '../../../common/node/tile-source';
 
@@ -41,8 +41,8 @@ export function securityHeaders(tileUrl: string): FastifyHelmetOptions {
 }
 
 /**
- * The headers `securityHeaders(tileUrl)` makes helmet send, for responses written outside Fastify's request
- * hooks, where helmet never runs: a URL that is not valid percent-encoding, a request the HTTP parser
+ * The headers `securityHeaders(tileUrl)` makes helmet send, for every response: set on each request by
+ * `installSecurityHeaders`, and written by hand on responses outside Fastify's request hooks: a URL that is not valid percent-encoding, a request the HTTP parser
  * refuses (headers too large), the SSE stream's hijacked response. The set is the same for every response
  * of an app (no nonces), so it is read once, from a throwaway app with the same options: at its handler
  * only helmet's onRequest hook has set headers on the raw response.
@@ -58,4 +58,18 @@ export async function securityHeaderSet(tileUrl: string): Promise<OutgoingHttpHe
   await probe.inject('/');
   await probe.close();
   return headers;
+}
+
+/**
+ * Sends `headers` (`securityHeaderSet`'s) with every response of `app`, as `@fastify/helmet` would: set on the
+ * raw response when the request comes in, so that a route may still replace one. The plugin itself builds
+ * helmet's middleware again for every request (its options parsed, the policy written out): 2.3 % of the
+ * server's CPU in a profile of `npm run bench -- streams` (issue 14). The set is the same for every request.
+ */
+export function installSecurityHeaders(app: FastifyInstance, headers: OutgoingHttpHeaders): void {
+  const entries = Object.entries(headers).filter((entry): entry is [string, string | number | string[]] => entry[1] !== undefined);
+  app.addHook('onRequest', (_request, reply, done) => {
+    for (const [name, value] of entries) reply.raw.setHeader(name, value);
+    done();
+  });
 }
