@@ -14,6 +14,8 @@
  * `search`: the search box's server side: hashtags by prefix over 1M tags, the city gazetteer's build and queries;
  * `history`: kept history (issue 13): bytes per hour and day, `at=` queries and timelines under ingest, start-up, export.
  * `history-kafka`: a fresh map-server taking 30 days of history from Kafka (issue 13): publish, read, write, memory.
+ * `handover`: the lean lines normalised on a worker thread and counted on the main one, against one thread (issue 14).
+ * `headers`: the security headers' CPU a request, from @fastify/helmet and from the set made once (issue 14).
  * `latency`: creation -> browser on the embedded default at 100 and 1,000 posts/s, with its breakdown (issue 14).
  * `spark`: trendmap against the Spark Streaming tutorial's pipeline it replaces, on one archive and 2 cores (issue 14):
  * throughput, latency, peak RSS, CPU time and their ratios; needs Java and Python (pyspark goes into a venv).
@@ -33,6 +35,8 @@ import { benchHistory } from './history.bench';
 import { benchHistoryKafka } from './history-kafka.bench';
 import { benchLatency } from './latency.bench';
 import { benchSpark } from './spark.bench';
+import { benchHeaders } from './headers.bench';
+import { benchHandover } from './handover.bench';
 
 const SUITES: Record<string, () => Promise<void>> = {
   core: benchWindowStore,
@@ -50,6 +54,8 @@ const SUITES: Record<string, () => Promise<void>> = {
   'history-kafka': benchHistoryKafka,
   latency: benchLatency,
   spark: benchSpark,
+  headers: benchHeaders,
+  handover: benchHandover,
   // Loaded when chosen: Vite and playwright-core are not worth loading (or measuring) in the other suites.
   frontend: async () => (await import('./frontend.bench')).benchFrontend(),
 };

@@ -3,7 +3,9 @@
 // the start-up compile. Packages stay external (resolved from node_modules); our code and the packages'
 // JSON data are bundled.
 import { build } from 'esbuild';
+import { readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -29,9 +31,13 @@ const bundleJsonData = {
   },
 };
 
-/** Bundles `entryPoints` (by default the servers') into `outdir` (relative to the root), as `npm start` runs them. */
+/**
+ * Bundles `entryPoints` (by default the servers') into `outdir` (relative to the root), as `npm start` runs them.
+ * Then removes the bundles and maps in `outdir` that this build did not write: the chunks of earlier builds,
+ * named by their content, would otherwise pile up with every change to the sources.
+ */
 export async function buildServer({ entryPoints = SERVER_ENTRIES, outdir = 'dist/server' } = {}) {
-  await build({
+  const { metafile } = await build({
     absWorkingDir: root,
     entryPoints,
     outdir,
@@ -45,7 +51,16 @@ export async function buildServer({ entryPoints = SERVER_ENTRIES, outdir = 'dist
     sourcemap: 'linked',
     logLevel: 'warning',
     plugins: [bundleJsonData],
+    metafile: true,
   });
+  const written = new Set(Object.keys(metafile.outputs).map((path) => resolve(root, path)));
+  const dir = resolve(root, outdir);
+  for (const name of readdirSync(dir)) {
+    if (BUNDLE_FILE.test(name) && !written.has(join(dir, name))) rmSync(join(dir, name), { force: true });
+  }
 }
+
+/** What a build writes: bundles and their source maps (anything else in the directory is left alone). */
+const BUNDLE_FILE = /\.mjs(\.map)?$/;
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await buildServer();

@@ -42,10 +42,11 @@ export function securityHeaders(tileUrl: string): FastifyHelmetOptions {
 
 /**
  * The headers `securityHeaders(tileUrl)` makes helmet send, for every response: set on each request by
- * `installSecurityHeaders`, and written by hand on responses outside Fastify's request hooks: a URL that is not valid percent-encoding, a request the HTTP parser
- * refuses (headers too large), the SSE stream's hijacked response. The set is the same for every response
- * of an app (no nonces), so it is read once, from a throwaway app with the same options: at its handler
- * only helmet's onRequest hook has set headers on the raw response.
+ * `installSecurityHeaders` (the SSE stream's hijacked response keeps them: they are on the raw response
+ * before the route takes it over), and written by hand on the responses outside Fastify's request hooks: a
+ * URL that is not valid percent-encoding, a request the HTTP parser refuses (headers too large). The set is
+ * the same for every response of an app (no nonces), so it is read once, from a throwaway app with the same
+ * options: at its handler only helmet's onRequest hook has set headers on the raw response.
  */
 export async function securityHeaderSet(tileUrl: string): Promise<OutgoingHttpHeaders> {
   const probe = Fastify();
