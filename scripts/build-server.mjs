@@ -19,6 +19,8 @@ export const SERVER_ENTRIES = {
   'gazetteer-worker': 'map-server/src/gazetteer-worker.ts',
   // The thread that decodes bzip2 archives (producer/src/archive/bzip2-thread.ts starts it beside itself).
   'bzip2-worker': 'producer/src/archive/bzip2-worker.ts',
+  // The thread that normalises an archive's lines (producer/src/normalise-thread.ts starts it beside itself).
+  'normalise-worker': 'producer/src/normalise-worker.ts',
 };
 
 const require = createRequire(import.meta.url);
