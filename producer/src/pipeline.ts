@@ -2,18 +2,22 @@
  * The producer's pipeline: raw inputs from a source -> normalised events -> the bus. Every input is either
  * published or counted as skipped under one reason, so `read = accepted + skipped` always holds. Sending
  * overlaps normalising (batch-sender.ts): the next batch is read and normalised while the last is on its way.
+ * An archive's lines are normalised on a worker thread, read ahead (normalised-batches.ts); this loop still
+ * does all the counting, ranging, pacing and sending, in the source's order.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkedEvent, type GeoEvent } from '../../common/node/event';
 import { SkipCounter, Tally, type ApiErrorKind, type TagDropReason } from '../../common/browser/skip-reasons';
 import type { EventMessage, EventPublisher } from '../../common/node/bus/bus';
 import type { Speed } from '../../common/node/config';
-import { normaliseInput, normaliseLine, resultsOf, type InputResult, type NormaliseResult } from './normalise/normalise';
+import { resultsOf, type NormaliseResult } from './normalise/normalise';
 import { inRange, type TimeRange } from '../../common/node/time-range';
 import type { CountryLookup } from './normalise/country-lookup';
-import { SkippedInput, type RawInput, type Source } from './sources/source';
+import type { Source } from './sources/source';
 import { Pacer } from './pacer';
 import { BatchSender } from './batch-sender';
+import { normalisedHere, normalisedInThread } from './normalised-batches';
+import { NORMALISE_THREADS, type NormaliseThread, type NormaliseThreads } from './normalise-thread';
 
 export class ProducerStats {
   /**
@@ -46,6 +50,14 @@ export interface PipelineOptions {
   signal: AbortSignal;
   stats?: ProducerStats;
   now?: () => number;
+  /**
+   * Whether lines are normalised on a worker thread (normalise-thread.ts), read ahead of the pipeline: by
+   * default for an archive (`source.live === false`), not for a live source. The thread normalises with the
+   * world's borders (`createCountryLookup()`), so a caller with a `lookup` of another kind turns it off.
+   */
+  normaliseThread?: boolean;
+  /** Where the thread comes from: the process's by default (tests pass their own). */
+  normaliseThreads?: NormaliseThreads;
 }
 
 /** Runs until the source ends or `signal` aborts; rejects when the source or the bus fails. */
@@ -56,13 +68,13 @@ export async function runPipeline(options: PipelineOptions): Promise<ProducerSta
   const now = options.now ?? Date.now;
   const pacer = !source.live && options.speed.kind === 'factor' ? new Pacer(options.speed.factor) : null;
   const sender = new BatchSender(publisher, (posts) => (stats.published += posts));
+  const acquired = (options.normaliseThread ?? !source.live) ? (options.normaliseThreads ?? NORMALISE_THREADS).acquire() : null;
+  const batches = acquired === null ? normalisedHere(source.read(signal), lookup) : normalisedInThread(source.read(signal), lookup, acquired, signal);
 
   try {
-    for await (const batch of source.read(signal)) {
+    for await (const inputs of batches) {
       let ready: EventMessage[] = [];
-      for (const raw of batch) {
-        if (typeof raw === 'string' && raw.trim() === '') continue;
-        const input = normalise(raw, lookup);
+      for (const input of inputs) {
         stats.lines += 1;
         if (input.apiErrors) stats.apiErrors.addAll(input.apiErrors);
         for (const found of resultsOf(input)) {
@@ -101,19 +113,21 @@ export async function runPipeline(options: PipelineOptions): Promise<ProducerSta
       throw new Error(`${(error as Error).message} (and the bus failed too: ${(busError as Error).message})`, { cause: error });
     });
     throw error;
+  } finally {
+    // The thread never outlives its run, whichever way the run ended: it would keep the process alive.
+    if (acquired !== null) await endThread(acquired);
   }
   await sender.drain();
   stats.finished = !signal.aborted;
   return stats;
 }
 
-const OUT_OF_RANGE: NormaliseResult = { ok: false, reason: 'out_of_range' };
-
-/** One input's events, or why there are none: an input the source could not hand on keeps its reason. */
-function normalise(raw: RawInput, lookup: CountryLookup): InputResult {
-  if (raw instanceof SkippedInput) return { ok: false, reason: raw.reason };
-  return typeof raw === 'string' ? normaliseLine(raw, lookup) : normaliseInput(raw, lookup);
+async function endThread(acquired: Promise<NormaliseThread | null>): Promise<void> {
+  const thread = await acquired;
+  await thread?.terminate();
 }
+
+const OUT_OF_RANGE: NormaliseResult = { ok: false, reason: 'out_of_range' };
 
 /**
  * The event checked against the contract, once, here where it is made, and frozen: the bus hands this very
