@@ -13,6 +13,7 @@ import type { EventMessage, EventPublisher } from '../../common/node/bus/bus';
 import type { TimeRange } from '../../common/node/time-range';
 import type { Speed } from '../../common/node/config';
 import { startWorkerBeside } from '../../common/node/start-worker';
+import { areRuledTags } from '../../common/node/hashtag';
 import { NO_STATUS } from './test-publisher';
 import { createCountryLookup } from './normalise/country-lookup';
 import { normaliseLine, resultsOf, type InputResult } from './normalise/normalise';
@@ -116,15 +117,19 @@ function counters(stats: ProducerStats) {
   };
 }
 
-/** An archive of endless batches of the same lines, read as fast as it is taken; counts the batches taken. */
-function endlessArchive(lines: string[]): Source & { taken: () => number } {
+/**
+ * An archive of `batches` batches (endless by default) of the same lines, each read in a turn of the event
+ * loop of its own, as a file's are; counts the batches taken.
+ */
+function archiveOf(lines: string[], batches = Infinity): Source & { taken: () => number } {
   let taken = 0;
   return {
-    name: 'endless',
+    name: 'archive',
     live: false,
     taken: () => taken,
     async *read() {
-      for (;;) {
+      while (taken < batches) {
+        await new Promise(setImmediate);
         taken += 1;
         yield lines;
       }
@@ -157,6 +162,10 @@ describe('the normalising thread', () => {
       const results = (await Promise.all(batchesOf(lines, 7).map((batch) => thread!.normalise(batch)))).flat();
       // toStrictEqual tells -0 from 0, and a missing field from one that is undefined.
       expect(results).toStrictEqual(lines.map((line) => normaliseLine(line, lookup)));
+      // Every event's tags are marked as ruled, as normaliseLine marks them: checkedEvent takes them as they are.
+      const events = results.flatMap(resultsOf).flatMap((r) => (r.ok ? [r.event] : []));
+      expect(events.length).toBeGreaterThan(50);
+      for (const event of events) expect(areRuledTags(event.tags, event.display)).toBe(true);
       // The -0s came back as -0.
       expect(results.flatMap(resultsOf).filter((r) => r.ok && (Object.is(r.event.lat, -0) || Object.is(r.event.lon, -0)))).toHaveLength(3);
     } finally {
@@ -221,7 +230,7 @@ describe('the normalising thread', () => {
   it('fails the run, naming the thread and why, when the thread exits midway; no thread is left', async () => {
     const dying = new NormaliseThreads(failsAtSecondBatch('process.exit(3);'));
     const { publisher } = recorder();
-    const source = endlessArchive(['not json', 'nor this']);
+    const source = archiveOf(['not json', 'nor this'], 50);
     const run = runPipeline({ source, publisher, lookup, speed: { kind: 'max' }, signal: new AbortController().signal, normaliseThreads: dying });
     await expect(run).rejects.toThrow(/^the normalising thread failed: it exited with code 3$/);
     await expect(run).rejects.toBeInstanceOf(NormaliseThreadError);
@@ -231,7 +240,7 @@ describe('the normalising thread', () => {
   it('fails the run when the thread throws midway', async () => {
     const throwing = new NormaliseThreads(failsAtSecondBatch(`throw new Error('out of luck');`));
     const { publisher } = recorder();
-    const source = endlessArchive(['not json']);
+    const source = archiveOf(['not json'], 50);
     const run = runPipeline({ source, publisher, lookup, speed: { kind: 'max' }, signal: new AbortController().signal, normaliseThreads: throwing });
     await expect(run).rejects.toThrow(/^the normalising thread failed: out of luck$/);
     await vi.waitFor(() => expect(throwing.liveThreads).toBe(0));
@@ -289,7 +298,7 @@ describe('the normalising thread', () => {
 
   it('ends when stopped midway, reads no further ahead than it may, and leaves no thread', async () => {
     const controller = new AbortController();
-    const source = endlessArchive(
+    const source = archiveOf(
       Array.from({ length: BATCH_LINES }, (_, i) => JSON.stringify(status({ id_str: `${1050118620314268812n + BigInt(i)}` }))),
     );
     let batchesPublished = 0;
