@@ -227,6 +227,31 @@ describe('the normalising thread', () => {
     });
   });
 
+  it('starts no thread where the threads are turned off (as the replay bench does)', async () => {
+    let tried = 0;
+    const off = new NormaliseThreads(() => {
+      tried += 1;
+      throw new Error('turned off, so never started');
+    });
+    off.enabled = false;
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      const { publisher, published } = recorder();
+      const source = replaySource({ file: join(dir, 'all.jsonl') });
+      const stats = await runPipeline({
+        source,
+        publisher,
+        lookup,
+        speed: { kind: 'max' },
+        signal: new AbortController().signal,
+        normaliseThreads: off,
+      });
+      expect([tried, warn.mock.calls.length, stats.accepted, published.length > 0]).toEqual([0, 0, published.length, true]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it('fails the run, naming the thread and why, when the thread exits midway; no thread is left', async () => {
     const dying = new NormaliseThreads(failsAtSecondBatch('process.exit(3);'));
     const { publisher } = recorder();

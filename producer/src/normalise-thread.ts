@@ -95,6 +95,11 @@ function decodeResults(json: string, negativeZeros: NegativeZero[] | undefined):
 
 /** Where a pipeline's thread comes from: the process's (`NORMALISE_THREADS`), or a test's with a `start` of its own. */
 export class NormaliseThreads {
+  /**
+   * Whether pipelines use a thread at all: benches turn the process's off to compare (set before a run
+   * starts). A pipeline's own `normaliseThread: false` turns it off for that run alone.
+   */
+  enabled = true;
   private live = 0;
   /** Set when a thread could not start: lines are then normalised on the main thread. */
   private unavailable = false;

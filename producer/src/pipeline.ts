@@ -68,7 +68,8 @@ export async function runPipeline(options: PipelineOptions): Promise<ProducerSta
   const now = options.now ?? Date.now;
   const pacer = !source.live && options.speed.kind === 'factor' ? new Pacer(options.speed.factor) : null;
   const sender = new BatchSender(publisher, (posts) => (stats.published += posts));
-  const acquired = (options.normaliseThread ?? !source.live) ? (options.normaliseThreads ?? NORMALISE_THREADS).acquire() : null;
+  const threads = options.normaliseThreads ?? NORMALISE_THREADS;
+  const acquired = (options.normaliseThread ?? !source.live) && threads.enabled ? threads.acquire() : null;
   const batches = acquired === null ? normalisedHere(source.read(signal), lookup) : normalisedInThread(source.read(signal), lookup, acquired, signal);
 
   try {
