@@ -15,8 +15,8 @@
  *   every post, and the ratio of their rates (the aim: the replay at 0.5x `JSON.parse` or more). Also
  *   `normaliseLine` alone over the same lines, to show where the time goes.
  *
- * REPLAY_BENCH_PARTS=memory (or throughput, or lean) runs one part only. REPLAY_BENCH_NORMALISE_THREAD=off
- * normalises the lean replay's lines on the main thread, not on the normalising thread (normalise-thread.ts).
+ * REPLAY_BENCH_PARTS=memory (or throughput, or lean) runs one part only. REPLAY_BENCH_NORMALISE_THREAD=on
+ * normalises the lean replay's lines on the normalising thread (normalise-thread.ts, off in the producer).
  *
  * Lines are X API v2 envelopes from the synthetic world (`archive-lines.ts`), mixed like a real sample
  * stream: 30% posts with a place, 60% posts without (skipped `no_location`), 10% delete notices. Timestamps
@@ -69,8 +69,8 @@ const PARTS = new Set((process.env.REPLAY_BENCH_PARTS ?? 'throughput,memory,lean
 const LEAN_PASSES = 5;
 /** Embedded replays of the lean file, each in a fresh server (the same process: the code is warm after the first). */
 const LEAN_RUNS = 3;
-/** Whether the lean replay normalises on its thread, as the producer does by default. */
-const NORMALISE_THREAD = process.env.REPLAY_BENCH_NORMALISE_THREAD !== 'off';
+/** Whether the lean replay normalises on the normalising thread, which the producer does not use yet. */
+const NORMALISE_THREAD = process.env.REPLAY_BENCH_NORMALISE_THREAD === 'on';
 
 const perS = (n: number, ms: number) => Math.round(n / (ms / 1_000)).toLocaleString('en-US');
 
@@ -185,7 +185,7 @@ async function lean(): Promise<void> {
     printThreadBounds(lines, parse.best, normalise.best, lookup);
     NORMALISE_THREADS.enabled = NORMALISE_THREAD;
     console.log(
-      `  embedded replays normalise ${NORMALISE_THREAD ? 'on the normalising thread' : 'on the main thread (REPLAY_BENCH_NORMALISE_THREAD=off)'}:`,
+      `  embedded replays normalise ${NORMALISE_THREAD ? 'on the normalising thread (REPLAY_BENCH_NORMALISE_THREAD=on)' : 'on the main thread'}:`,
     );
     const runs: number[] = [];
     for (let run = 0; run < LEAN_RUNS; run += 1) {

@@ -4,6 +4,12 @@
  * one JSON string a batch (`npm run bench -- handover`: 1.5x the lines a second on a quiet 2-core machine,
  * for 4 % more CPU). The results are exactly those of `normaliseLine` on the main thread.
  *
+ * Off in the producer for now (`NORMALISE_THREADS.enabled` is false): built into the pipeline, the embedded
+ * replay of the lean file ran at about 80,000 lines/s with it against 84,000 without, for 60 % more CPU,
+ * where the bench's handover alone gains 1.5x; why is not yet known (each run starts a cold thread, which
+ * loads the normaliser and the borders). `REPLAY_BENCH_NORMALISE_THREAD=on` turns it on for the replay
+ * bench's lean part.
+ *
  * One thread a pipeline run (`NormaliseThreads.acquire`), terminated when the run ends. The thread answers
  * batches in the order it was sent them, so answers are matched to requests by order. A thread that fails
  * (crashes, runs out of memory, exits) fails every batch on its way and every later one with
@@ -96,8 +102,8 @@ function decodeResults(json: string, negativeZeros: NegativeZero[] | undefined):
 /** Where a pipeline's thread comes from: the process's (`NORMALISE_THREADS`), or a test's with a `start` of its own. */
 export class NormaliseThreads {
   /**
-   * Whether pipelines use a thread at all: benches turn the process's off to compare (set before a run
-   * starts). A pipeline's own `normaliseThread: false` turns it off for that run alone.
+   * Whether pipelines use a thread unless told (`PipelineOptions.normaliseThread`): the process's are off
+   * (see the top of this module), a test's on; the replay bench sets it before a run starts.
    */
   enabled = true;
   private live = 0;
@@ -133,5 +139,6 @@ export class NormaliseThreads {
   }
 }
 
-/** The process's normalising threads. */
+/** The process's normalising threads: off until the thread pays in the replay (see the top of this module). */
 export const NORMALISE_THREADS = new NormaliseThreads();
+NORMALISE_THREADS.enabled = false;

@@ -2,8 +2,9 @@
  * The producer's pipeline: raw inputs from a source -> normalised events -> the bus. Every input is either
  * published or counted as skipped under one reason, so `read = accepted + skipped` always holds. Sending
  * overlaps normalising (batch-sender.ts): the next batch is read and normalised while the last is on its way.
- * An archive's lines are normalised on a worker thread, read ahead (normalised-batches.ts); this loop still
- * does all the counting, ranging, pacing and sending, in the source's order.
+ * An archive's lines can be normalised on a worker thread, read ahead (normalised-batches.ts; off in the
+ * producer until it pays, see normalise-thread.ts); this loop still does all the counting, ranging, pacing
+ * and sending, in the source's order.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkedEvent, type GeoEvent } from '../../common/node/event';
@@ -52,7 +53,8 @@ export interface PipelineOptions {
   now?: () => number;
   /**
    * Whether lines are normalised on a worker thread (normalise-thread.ts), read ahead of the pipeline: by
-   * default for an archive (`source.live === false`), not for a live source. The thread normalises with the
+   * default for an archive (`source.live === false`), not for a live source, where `normaliseThreads` are
+   * enabled (the process's are not yet; see normalise-thread.ts). The thread normalises with the
    * world's borders (`createCountryLookup()`), so a caller with a `lookup` of another kind turns it off.
    */
   normaliseThread?: boolean;
