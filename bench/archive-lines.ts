@@ -47,15 +47,20 @@ export function templates(mix: ArchiveMix = 'sample'): Template[] {
   return pool;
 }
 
+/** Line number `i` of `total` spread over `spanMs`, from `pool`: its own id and time (no newline). */
+export function lineAt(pool: Template[], i: number, total: number, spanMs: number): string {
+  const [a, b, c] = pool[i % pool.length];
+  const ts = new Date(ARCHIVE_START_MS + Math.floor((i * spanMs) / total)).toISOString();
+  return `${a}${FIRST_POST_ID + BigInt(i)}${b}${ts}${c}`;
+}
+
 /** Writes `count` lines from line number `first` of `total`, spread over `spanMs`, respecting backpressure. */
 export async function writeLines(path: string, pool: Template[], first: number, count: number, total: number, spanMs: number): Promise<number> {
   mkdirSync(dirname(path), { recursive: true });
   const out = createWriteStream(path);
   let bytes = 0;
   for (let i = first; i < first + count; i += 1) {
-    const [a, b, c] = pool[i % pool.length];
-    const ts = new Date(ARCHIVE_START_MS + Math.floor((i * spanMs) / total)).toISOString();
-    const line = `${a}${FIRST_POST_ID + BigInt(i)}${b}${ts}${c}\n`;
+    const line = `${lineAt(pool, i, total, spanMs)}\n`;
     bytes += line.length;
     if (!out.write(line)) await new Promise<void>((r) => out.once('drain', () => r()));
   }

@@ -13,7 +13,7 @@ import { normaliseLine, resultsOf } from '../producer/src/normalise/normalise';
 import { createCountryLookup } from '../producer/src/normalise/country-lookup';
 import { TrendEngine } from '../map-server/src/trend-engine';
 import type { GeoEvent } from '../common/node/event';
-import { ARCHIVE_START_MS, FIRST_POST_ID, templates } from './archive-lines';
+import { ARCHIVE_START_MS, lineAt, templates } from './archive-lines';
 import { percentile } from './percentile';
 import { gc } from './memory';
 
@@ -28,9 +28,7 @@ export const ARRIVAL_MS = ARCHIVE_START_MS + 24 * 3_600_000;
 function leanEvents(pool: ReturnType<typeof templates>, lookup: ReturnType<typeof createCountryLookup>): GeoEvent[] {
   const events: GeoEvent[] = [];
   for (let i = 0; i < LINES; i += 1) {
-    const [a, b, c] = pool[i % pool.length];
-    const ts = new Date(ARCHIVE_START_MS + Math.floor((i * SPAN_MS) / LINES)).toISOString();
-    for (const result of resultsOf(normaliseLine(`${a}${FIRST_POST_ID + BigInt(i)}${b}${ts}${c}`, lookup))) {
+    for (const result of resultsOf(normaliseLine(lineAt(pool, i, LINES, SPAN_MS), lookup))) {
       if (result.ok) events.push(result.event);
     }
   }

@@ -20,7 +20,7 @@ import { normaliseLine, resultsOf, type InputResult } from './normalise/normalis
 import { envelope, status } from './normalise/normalise-test-inputs';
 import { NormaliseThreadError, NormaliseThreads } from './normalise-thread';
 import { normalisedHere, normalisedInThread, READ_AHEAD_BATCHES } from './normalised-batches';
-import { ProducerStats, runPipeline } from './pipeline';
+import { ProducerStats, runPipeline, type PipelineOptions } from './pipeline';
 import { replaySource } from './sources/replay';
 import { SkippedInput, type RawInput, type Source } from './sources/source';
 import { SyntheticWorld } from './sources/synthetic-world';
@@ -154,6 +154,14 @@ describe('the normalising thread', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  /** `runPipeline` over a replay of that archive to its end, with `options`, into a new recorder. */
+  async function replayAll(options: Partial<PipelineOptions>) {
+    const { publisher, published } = recorder();
+    const source = replaySource({ file: join(dir, 'all.jsonl') });
+    const stats = await runPipeline({ source, publisher, lookup, speed: { kind: 'max' }, signal: new AbortController().signal, ...options });
+    return { stats, published };
+  }
+
   it('gives exactly what normaliseLine gives on the main thread, for every line of the fixtures and hostile ones', async () => {
     const lines = [...fixtureLines(), ...hostileLines].filter((line) => line.trim() !== '');
     const thread = await threads.acquire();
@@ -195,10 +203,8 @@ describe('the normalising thread', () => {
 
   describe('runPipeline over a replay, thread on and off', () => {
     async function replay(normaliseThread: boolean, range: TimeRange | null = null, speed: Speed = { kind: 'max' }) {
-      const { publisher, published } = recorder();
       const startedBefore = started;
-      const run = { source: replaySource({ file: join(dir, 'all.jsonl') }), publisher, lookup, range, signal: new AbortController().signal };
-      const stats = await runPipeline({ ...run, speed, normaliseThread, normaliseThreads: threads });
+      const { stats, published } = await replayAll({ range, speed, normaliseThread, normaliseThreads: threads });
       expect(started - startedBefore).toBe(normaliseThread ? 1 : 0);
       return { stats: counters(stats), events: published.map(({ key, event }) => ({ key, event })) };
     }
@@ -236,16 +242,7 @@ describe('the normalising thread', () => {
     off.enabled = false;
     const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     try {
-      const { publisher, published } = recorder();
-      const source = replaySource({ file: join(dir, 'all.jsonl') });
-      const stats = await runPipeline({
-        source,
-        publisher,
-        lookup,
-        speed: { kind: 'max' },
-        signal: new AbortController().signal,
-        normaliseThreads: off,
-      });
+      const { stats, published } = await replayAll({ normaliseThreads: off });
       expect([tried, warn.mock.calls.length, stats.accepted, published.length > 0]).toEqual([0, 0, published.length, true]);
     } finally {
       warn.mockRestore();
@@ -274,15 +271,7 @@ describe('the normalising thread', () => {
   it('normalises on the main thread, after one warning, when no thread can start; the results are the same', async () => {
     const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     try {
-      const off = recorder();
-      const offStats = await runPipeline({
-        source: replaySource({ file: join(dir, 'all.jsonl') }),
-        publisher: off.publisher,
-        lookup,
-        speed: { kind: 'max' },
-        signal: new AbortController().signal,
-        normaliseThread: false,
-      });
+      const off = await replayAll({ normaliseThread: false });
       for (const start of [
         () => {
           throw new Error('no threads here');
@@ -291,16 +280,8 @@ describe('the normalising thread', () => {
       ]) {
         const unloadable = new NormaliseThreads(start);
         for (let run = 0; run < 2; run += 1) {
-          const on = recorder();
-          const stats = await runPipeline({
-            source: replaySource({ file: join(dir, 'all.jsonl') }),
-            publisher: on.publisher,
-            lookup,
-            speed: { kind: 'max' },
-            signal: new AbortController().signal,
-            normaliseThreads: unloadable,
-          });
-          expect(counters(stats)).toStrictEqual(counters(offStats));
+          const on = await replayAll({ normaliseThreads: unloadable });
+          expect(counters(on.stats)).toStrictEqual(counters(off.stats));
           expect(on.published.map(({ event }) => event)).toStrictEqual(off.published.map(({ event }) => event));
         }
         await vi.waitFor(() => expect(unloadable.liveThreads).toBe(0));

@@ -1,11 +1,11 @@
 /**
  * Lines normalised in a worker thread (`normalise-worker.ts`) while the main thread counts, paces and sends
- * what came before: on the lean replay this takes `normaliseLine` off the main thread, which then only parses
- * one JSON string a batch (`npm run bench -- handover`: 1.5x the lines a second on a quiet 2-core machine,
- * for 4 % more CPU). The results are exactly those of `normaliseLine` on the main thread.
+ * what came before: this takes `normaliseLine` off the main thread, which then only parses one JSON string a
+ * batch (`npm run bench -- handover` measures it). The results are exactly those of `normaliseLine` on the
+ * main thread.
  *
  * Off in the producer for now (`NORMALISE_THREADS.enabled` is false): built into the pipeline, the embedded
- * replay of the lean file ran at about 80,000 lines/s with it against 84,000 without, for 60 % more CPU,
+ * replay of the lean file ran at about 80,000 lines/s with it against 84,000 without, for about 50 % more CPU,
  * where the bench's handover alone gains 1.5x; why is not yet known (each run starts a cold thread, which
  * loads the normaliser and the borders). `REPLAY_BENCH_NORMALISE_THREAD=on` turns it on for the replay
  * bench's lean part.
