@@ -9,10 +9,17 @@ export interface ProcessSample {
   rssMb: number;
 }
 
+/**
+ * The fields of a /proc/PID/stat after the command name (which may hold spaces and parentheses): state, ppid,
+ * ...; utime and stime (fields 14 and 15) are at 11 and 12, cutime and cstime (16 and 17) at 13 and 14.
+ */
+function statFields(stat: string): string[] {
+  return stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+}
+
 export function sample(pid: number): ProcessSample {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const stat = statFields(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-  // Fields 14 and 15 of /proc/PID/stat (utime, stime) are at 11 and 12 after the command name.
   return { cpuTicks: Number(stat[11]) + Number(stat[12]), rssMb: rssKb / 1024 };
 }
 
@@ -27,9 +34,7 @@ export const cpuPercent = (a: ProcessSample, b: ProcessSample, ms: number) => ((
  * `cstime`): what a child used over its whole life, read once it is gone.
  */
 export function reapedChildrenTicks(): number {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  // Fields 16 and 17 (cutime, cstime) are at 13 and 14 after the command name.
-  const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+  const fields = statFields(readFileSync('/proc/self/stat', 'utf8'));
   return Number(fields[13]) + Number(fields[14]);
 }
 
@@ -54,9 +59,7 @@ export function sampleTree(pid: number): TreeSample {
     } catch {
       continue; // exited meanwhile
     }
-    // After the command name (which may hold spaces and parentheses): state, ppid, ...; utime, stime,
-    // cutime and cstime (fields 14 to 17) are at 11 to 14.
-    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    const fields = statFields(stat);
     const parent = Number(fields[1]);
     if (children.has(parent)) children.get(parent)!.push(Number(name));
     else children.set(parent, [Number(name)]);
