@@ -15,8 +15,10 @@
  *   every post, and the ratio of their rates (the aim: the replay at 0.5x `JSON.parse` or more). Also
  *   `normaliseLine` alone over the same lines, to show where the time goes.
  *
- * REPLAY_BENCH_PARTS=memory (or throughput, or lean) runs one part only. REPLAY_BENCH_NORMALISE_THREAD=on
- * normalises the lean replay's lines on the normalising thread (normalise-thread.ts, off in the producer).
+ * REPLAY_BENCH_PARTS=memory (or throughput, or lean) runs one part only. The embedded replays of the
+ * throughput and lean parts run with the producer's normalising thread (normalise-thread.ts, which `npm start`
+ * uses at `--speed max`) and without it, one after the other; REPLAY_BENCH_NORMALISE_THREAD=on (or off) runs
+ * only one of the two. The memory part runs `npm start`, with the thread.
  *
  * Lines are X API v2 envelopes from the synthetic world (`archive-lines.ts`), mixed like a real sample
  * stream: 30% posts with a place, 60% posts without (skipped `no_location`), 10% delete notices. Timestamps
@@ -67,10 +69,13 @@ const RSS_SAMPLE_MS = 1_000;
 const PARTS = new Set((process.env.REPLAY_BENCH_PARTS ?? 'throughput,memory,lean').split(',').map((p) => p.trim()));
 /** Passes of `JSON.parse` and of `normaliseLine` over the lean file's lines; the best and the median are printed. */
 const LEAN_PASSES = 5;
+/** The producer's own setting, put back after the lean replays. */
+const NORMALISE_THREADS_DEFAULT = NORMALISE_THREADS.enabled;
 /** Embedded replays of the lean file, each in a fresh server (the same process: the code is warm after the first). */
 const LEAN_RUNS = 3;
-/** Whether the lean replay normalises on the normalising thread, which the producer does not use yet. */
-const NORMALISE_THREAD = process.env.REPLAY_BENCH_NORMALISE_THREAD === 'on';
+/** Whether the lean replays run with the normalising thread (`true`), without it (`false`), or both ways, alternating. */
+const NORMALISE_THREAD_MODES: boolean[] =
+  process.env.REPLAY_BENCH_NORMALISE_THREAD === 'on' ? [true] : process.env.REPLAY_BENCH_NORMALISE_THREAD === 'off' ? [false] : [true, false];
 
 const perS = (n: number, ms: number) => Math.round(n / (ms / 1_000)).toLocaleString('en-US');
 
@@ -183,28 +188,35 @@ async function lean(): Promise<void> {
       `  normaliseLine alone: best ${rate(normalise.best).padStart(9)} lines/s, median ${rate(normalise.median).padStart(9)} (best ${rate(normalise.bestCpu)} per CPU second)`,
     );
     printThreadBounds(lines, parse.best, normalise.best, lookup);
-    NORMALISE_THREADS.enabled = NORMALISE_THREAD;
-    console.log(
-      `  embedded replays normalise ${NORMALISE_THREAD ? 'on the normalising thread (REPLAY_BENCH_NORMALISE_THREAD=on)' : 'on the main thread'}:`,
-    );
-    const runs: number[] = [];
+    const runs = new Map<boolean, number[]>(NORMALISE_THREAD_MODES.map((mode) => [mode, []]));
+    const how = (mode: boolean) => (mode ? 'with the normalising thread' : 'on the main thread');
     for (let run = 0; run < LEAN_RUNS; run += 1) {
-      gc();
-      const { ms, startMs, cpuMs, read, counted } = await leanRun(file);
-      runs.push(read / (ms / 1_000));
-      // CPU time, which a busy machine disturbs less than wall time: this process's threads, start-up included.
+      for (const mode of NORMALISE_THREAD_MODES) {
+        NORMALISE_THREADS.enabled = mode;
+        const linesBefore = NORMALISE_THREADS.linesAnswered;
+        gc();
+        const { ms, startMs, cpuMs, read, counted } = await leanRun(file);
+        runs.get(mode)!.push(read / (ms / 1_000));
+        const share = mode
+          ? `; ${Math.round((100 * (NORMALISE_THREADS.linesAnswered - linesBefore)) / read)} % of the lines normalised by the thread`
+          : '';
+        // CPU time, which a busy machine disturbs less than wall time: this process's threads, start-up included.
+        console.log(
+          `  embedded replay ${run + 1}, ${how(mode)}: ${(ms / 1_000).toFixed(2)} s from the first read to ${counted.toLocaleString('en-US')} counted: ` +
+            `${rate(read / (ms / 1_000)).padStart(9)} lines/s (start-up before it ${startMs} ms; ${rate(read / (cpuMs / 1_000))} lines per CPU second, start-up included${share})`,
+        );
+      }
+    }
+    NORMALISE_THREADS.enabled = NORMALISE_THREADS_DEFAULT;
+    for (const [mode, rates] of runs) {
+      rates.sort((a, b) => a - b);
+      const best = rates[rates.length - 1];
+      const median = percentile(rates, 50);
       console.log(
-        `  embedded replay ${run + 1}:   ${(ms / 1_000).toFixed(2)} s from the first read to ${counted.toLocaleString('en-US')} counted: ` +
-          `${rate(read / (ms / 1_000)).padStart(9)} lines/s (start-up before it ${startMs} ms; ${rate(read / (cpuMs / 1_000))} lines per CPU second, start-up included)`,
+        `  embedded ${how(mode)}${mode === NORMALISE_THREADS_DEFAULT ? ' (the default)' : ''} / JSON.parse: best ${(best / parse.best).toFixed(2)}x (${rate(best)} / ${rate(parse.best)} lines/s), ` +
+          `median ${(median / parse.median).toFixed(2)}x (${rate(median)} / ${rate(parse.median)})`,
       );
     }
-    runs.sort((a, b) => a - b);
-    const best = runs[runs.length - 1];
-    const median = percentile(runs, 50);
-    console.log(
-      `  embedded / JSON.parse: best ${(best / parse.best).toFixed(2)}x (${rate(best)} / ${rate(parse.best)} lines/s), ` +
-        `median ${(median / parse.median).toFixed(2)}x (${rate(median)} / ${rate(parse.median)})`,
-    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -244,17 +256,22 @@ async function throughput(pool: Template[]): Promise<void> {
     console.log(`replay: ${LINES.toLocaleString('en-US')} lines, ${megabytes(bytes)} of .jsonl`);
 
     const accepted: Record<string, number> = {};
-    console.log('  (a) embedded, in-process bus:');
+    console.log('  (a) embedded, in-process bus, each file with the normalising thread and without, one after the other:');
     // The same posts as twarc2 saves a search: pages of 100 (embedded only; accepted/s compares with the others).
     for (const file of [...files, pagesOf(plain, join(dir, 'posts.pages.jsonl'))]) {
-      const run = await embeddedRun(file);
-      accepted[file] = run.accepted;
-      console.log(
-        `    ${file.slice(dir.length + 1).padEnd(17)} ${(run.ms / 1_000).toFixed(1).padStart(5)} s: ` +
-          `${perS(run.lines, run.ms).padStart(9)} lines/s, ${perS(run.accepted, run.ms).padStart(8)} accepted/s (${run.accepted.toLocaleString('en-US')} accepted; ` +
-          `${(run.cpuMs / 1_000).toFixed(1)} s CPU, which a busy machine disturbs less than wall time)`,
-      );
+      for (const mode of NORMALISE_THREAD_MODES) {
+        NORMALISE_THREADS.enabled = mode;
+        const run = await embeddedRun(file);
+        accepted[file] = run.accepted;
+        const name = mode ? file.slice(dir.length + 1) : '  without';
+        console.log(
+          `    ${name.padEnd(17)} ${(run.ms / 1_000).toFixed(1).padStart(5)} s: ` +
+            `${perS(run.lines, run.ms).padStart(9)} lines/s, ${perS(run.accepted, run.ms).padStart(8)} accepted/s (${run.accepted.toLocaleString('en-US')} accepted; ` +
+            `${(run.cpuMs / 1_000).toFixed(1)} s CPU, which a busy machine disturbs less than wall time)`,
+        );
+      }
     }
+    NORMALISE_THREADS.enabled = NORMALISE_THREADS_DEFAULT;
 
     const external = process.env.KAFKA_BROKERS?.trim();
     let broker: TestBroker | null;

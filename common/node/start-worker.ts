@@ -4,12 +4,12 @@
  * TypeScript from the sources (tests, `npm run dev`, the benches), imported through tsx's API (Node 20 does
  * not apply the `--import tsx` hooks to a worker's own entry module).
  */
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 
-/** Starts `<name>.mjs` (bundle) or `<name>.ts` (sources) from the folder of `callerUrl` (the caller's `import.meta.url`). */
-export function startWorkerBeside(callerUrl: string, name: string): Worker {
-  if (!callerUrl.endsWith('.ts')) return new Worker(new URL(`./${name}.mjs`, callerUrl));
+/** Starts `<name>.mjs` (bundle) or `<name>.ts` (sources) from the folder of `callerUrl` (the caller's `import.meta.url`), with `options` (resource limits). */
+export function startWorkerBeside(callerUrl: string, name: string, options: WorkerOptions = {}): Worker {
+  if (!callerUrl.endsWith('.ts')) return new Worker(new URL(`./${name}.mjs`, callerUrl), options);
   const file = JSON.stringify(new URL(`./${name}.ts`, callerUrl).href);
   const api = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  return new Worker(`import(${api}).then(({ tsImport }) => tsImport(${file}, ${file}))`, { eval: true });
+  return new Worker(`import(${api}).then(({ tsImport }) => tsImport(${file}, ${file}))`, { ...options, eval: true });
 }

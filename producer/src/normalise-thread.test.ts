@@ -19,6 +19,7 @@ import { createCountryLookup } from './normalise/country-lookup';
 import { normaliseLine, resultsOf, type InputResult } from './normalise/normalise';
 import { envelope, status } from './normalise/normalise-test-inputs';
 import { NormaliseThreadError, NormaliseThreads } from './normalise-thread';
+import { compact } from './normalise-answer';
 import { normalisedHere, normalisedInThread, READ_AHEAD_BATCHES } from './normalised-batches';
 import { ProducerStats, runPipeline, type PipelineOptions } from './pipeline';
 import { replaySource } from './sources/replay';
@@ -56,6 +57,8 @@ const hostileLines: string[] = [
   JSON.stringify(envelope({ geo: { coordinates: { type: 'Point', coordinates: [-0.000001, 51.5] } } })),
   JSON.stringify(envelope({ geo: { coordinates: { type: 'Point', coordinates: [9.5, -0.000001] } } })),
   JSON.stringify(status({ coordinates: { type: 'Point', coordinates: [-0.000004, -0.000002] } })),
+  // A time of -0 (JSON.stringify would write it as 0).
+  JSON.stringify(status({ created_at: undefined, timestamp_ms: 1_000 })).replace('"timestamp_ms":1000', '"timestamp_ms":-0'),
   // A page with errors beside its posts, one of them not a post; and one with no posts but errors.
   JSON.stringify({
     data: [envelope().data, 7, { ...(envelope().data as object), id: '1635573202398409869' }],
@@ -139,10 +142,13 @@ function archiveOf(lines: string[], batches = Infinity): Source & { taken: () =>
 
 describe('the normalising thread', () => {
   let started = 0;
-  // The module's own worker, counted: a run that fell back to the main thread would start none.
-  const threads = new NormaliseThreads(() => {
-    started += 1;
-    return startWorkerBeside(new URL('./normalise-thread.ts', import.meta.url).href, 'normalise-worker');
+  // The module's own worker, counted; each run waits for it to load, so that the thread does the normalising.
+  const threads = new NormaliseThreads({
+    start: () => {
+      started += 1;
+      return startWorkerBeside(new URL('./normalise-thread.ts', import.meta.url).href, 'normalise-worker');
+    },
+    waitUntilReady: true,
   });
   let dir = '';
 
@@ -169,13 +175,18 @@ describe('the normalising thread', () => {
     try {
       const results = (await Promise.all(batchesOf(lines, 7).map((batch) => thread!.normalise(batch)))).flat();
       // toStrictEqual tells -0 from 0, and a missing field from one that is undefined.
-      expect(results).toStrictEqual(lines.map((line) => normaliseLine(line, lookup)));
+      const here = lines.map((line) => normaliseLine(line, lookup));
+      expect(results).toStrictEqual(here);
+      // And the fields come in the same order (the bus writes events as JSON).
+      expect(results.map((result) => JSON.stringify(result))).toEqual(here.map((result) => JSON.stringify(result)));
       // Every event's tags are marked as ruled, as normaliseLine marks them: checkedEvent takes them as they are.
       const events = results.flatMap(resultsOf).flatMap((r) => (r.ok ? [r.event] : []));
       expect(events.length).toBeGreaterThan(50);
       for (const event of events) expect(areRuledTags(event.tags, event.display)).toBe(true);
       // The -0s came back as -0.
-      expect(results.flatMap(resultsOf).filter((r) => r.ok && (Object.is(r.event.lat, -0) || Object.is(r.event.lon, -0)))).toHaveLength(3);
+      const ok = results.flatMap(resultsOf).flatMap((r) => (r.ok ? [r.event] : []));
+      expect(ok.filter((event) => Object.is(event.lat, -0) || Object.is(event.lon, -0))).toHaveLength(3);
+      expect(ok.filter((event) => Object.is(event.ts, -0))).toHaveLength(1);
     } finally {
       await thread!.terminate();
     }
@@ -191,21 +202,23 @@ describe('the normalising thread', () => {
     });
     const batches = [...batchesOf(inputs, 11), [], [new SkippedInput('line_too_long')], ['', ' ']];
     const here = await collect(normalisedHere(yieldAll(batches), lookup));
-    const acquired = threads.acquire();
-    try {
-      const there = await collect(normalisedInThread(yieldAll(batches), lookup, acquired, new AbortController().signal));
-      expect(there).toStrictEqual(here);
-    } finally {
-      await (await acquired)?.terminate();
-    }
+    const answeredBefore = threads.batchesAnswered;
+    const there = await collect(normalisedInThread(yieldAll(batches), lookup, threads, new AbortController().signal));
+    expect(there).toStrictEqual(here);
+    // Every batch with a line went to the thread (the generator's run ends its thread).
+    expect(threads.batchesAnswered - answeredBefore).toBe(
+      batches.filter((batch) => batch.some((raw) => typeof raw === 'string' && raw.trim() !== '')).length,
+    );
+    expect(threads.liveThreads).toBe(0);
     expect(here.length).toBe(inputs.filter((raw) => typeof raw !== 'string' || raw.trim() !== '').length + 1);
   });
 
   describe('runPipeline over a replay, thread on and off', () => {
     async function replay(normaliseThread: boolean, range: TimeRange | null = null, speed: Speed = { kind: 'max' }) {
-      const startedBefore = started;
+      const [startedBefore, answeredBefore] = [started, threads.batchesAnswered];
       const { stats, published } = await replayAll({ range, speed, normaliseThread, normaliseThreads: threads });
       expect(started - startedBefore).toBe(normaliseThread ? 1 : 0);
+      expect(threads.batchesAnswered > answeredBefore).toBe(normaliseThread);
       return { stats: counters(stats), events: published.map(({ key, event }) => ({ key, event })) };
     }
 
@@ -233,11 +246,30 @@ describe('the normalising thread', () => {
     });
   });
 
+  it('by default, normalises on a thread only an archive replayed as fast as it goes', async () => {
+    const before = started;
+    await replayAll({ normaliseThreads: threads });
+    expect(started - before).toBe(1);
+    await replayAll({ normaliseThreads: threads, speed: { kind: 'factor', factor: 1e9 } });
+    const live: Source = { ...archiveOf(['not json'], 3), live: true };
+    await runPipeline({
+      source: live,
+      publisher: recorder().publisher,
+      lookup,
+      speed: { kind: 'max' },
+      signal: new AbortController().signal,
+      normaliseThreads: threads,
+    });
+    expect(started - before).toBe(1);
+  });
+
   it('starts no thread where the threads are turned off (as the replay bench does)', async () => {
     let tried = 0;
-    const off = new NormaliseThreads(() => {
-      tried += 1;
-      throw new Error('turned off, so never started');
+    const off = new NormaliseThreads({
+      start: () => {
+        tried += 1;
+        throw new Error('turned off, so never started');
+      },
     });
     off.enabled = false;
     const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
@@ -250,7 +282,7 @@ describe('the normalising thread', () => {
   });
 
   it('fails the run, naming the thread and why, when the thread exits midway; no thread is left', async () => {
-    const dying = new NormaliseThreads(failsAtSecondBatch('process.exit(3);'));
+    const dying = new NormaliseThreads({ start: failsAtSecondBatch('process.exit(3);'), waitUntilReady: true });
     const { publisher } = recorder();
     const source = archiveOf(['not json', 'nor this'], 50);
     const run = runPipeline({ source, publisher, lookup, speed: { kind: 'max' }, signal: new AbortController().signal, normaliseThreads: dying });
@@ -260,7 +292,7 @@ describe('the normalising thread', () => {
   });
 
   it('fails the run when the thread throws midway', async () => {
-    const throwing = new NormaliseThreads(failsAtSecondBatch(`throw new Error('out of luck');`));
+    const throwing = new NormaliseThreads({ start: failsAtSecondBatch(`throw new Error('out of luck');`), waitUntilReady: true });
     const { publisher } = recorder();
     const source = archiveOf(['not json'], 50);
     const run = runPipeline({ source, publisher, lookup, speed: { kind: 'max' }, signal: new AbortController().signal, normaliseThreads: throwing });
@@ -278,7 +310,7 @@ describe('the normalising thread', () => {
         },
         evalWorker(`throw new Error('no such module')`),
       ]) {
-        const unloadable = new NormaliseThreads(start);
+        const unloadable = new NormaliseThreads({ start, waitUntilReady: true });
         for (let run = 0; run < 2; run += 1) {
           const on = await replayAll({ normaliseThreads: unloadable });
           expect(counters(on.stats)).toStrictEqual(counters(off.stats));
@@ -302,6 +334,152 @@ describe('the normalising thread', () => {
     }
   });
 
+  it('starts the thread only after the lines it is told, and a run shorter than that starts none', async () => {
+    let begun = 0;
+    const later = new NormaliseThreads({
+      start: () => {
+        begun += 1;
+        return startWorkerBeside(new URL('./normalise-thread.ts', import.meta.url).href, 'normalise-worker');
+      },
+      startAfterLines: 350,
+      waitUntilReady: true,
+    });
+    const lines = fixtureLines().filter((line) => line.trim() !== '');
+    const batches = batchesOf(
+      Array.from({ length: 1_000 }, (_, i) => lines[i % lines.length]),
+      100,
+    );
+    expect(batches.at(-1)).toHaveLength(100);
+    const here = await collect(normalisedHere(yieldAll(batches), lookup));
+    // 300 lines: no thread.
+    expect(await collect(normalisedInThread(yieldAll(batches.slice(0, 3)), lookup, later, new AbortController().signal))).toStrictEqual(
+      here.slice(0, 300),
+    );
+    expect([begun, later.batchesAnswered]).toEqual([0, 0]);
+    // 1,000 lines: the thread starts after 400 (the first whole batches past 350) and answers the other 6.
+    expect(await collect(normalisedInThread(yieldAll(batches), lookup, later, new AbortController().signal))).toStrictEqual(here);
+    expect([begun, later.batchesAnswered, later.liveThreads]).toEqual([1, 6, 0]);
+  });
+
+  it('normalises here while the thread loads, and hands over once it has, even from a source that does no I/O', async () => {
+    const loading = new NormaliseThreads({
+      start: () => startWorkerBeside(new URL('./normalise-thread.ts', import.meta.url).href, 'normalise-worker'),
+    });
+    const lines = fixtureLines().filter((line) => line.trim() !== '');
+    const expected = lines.map((line) => normaliseLine(line, lookup));
+    // Batches without a turn of the event loop between them: the thread's word that it loaded must get in.
+    async function* endless(): AsyncGenerator<string[]> {
+      for (;;) yield lines;
+    }
+    let batches = 0;
+    let answeredAtFirst = -1;
+    for await (const results of normalisedInThread(endless(), lookup, loading, new AbortController().signal)) {
+      expect(results).toStrictEqual(expected);
+      if (batches === 0) answeredAtFirst = loading.batchesAnswered;
+      batches += 1;
+      // It loads in about a second (a few hundred batches); the bound ends the loop if it never takes over.
+      if (loading.batchesAnswered >= 3 || batches === 5_000) break;
+    }
+    expect(loading.batchesAnswered).toBeGreaterThanOrEqual(3);
+    // The first batches were normalised here: the thread had answered none when the first came.
+    expect(answeredAtFirst).toBe(0);
+    expect(loading.liveThreads).toBe(0);
+  });
+
+  it('normalises everything here, without a hang or a warning, when the thread never loads; and ends it', async () => {
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      const stuck = new NormaliseThreads({ start: evalWorker(`setInterval(() => {}, 1_000);`) });
+      const inputs = batchesOf(
+        fixtureLines().filter((line) => line.trim() !== ''),
+        50,
+      );
+      const here = await collect(normalisedHere(yieldAll(inputs), lookup));
+      expect(await collect(normalisedInThread(yieldAll(inputs), lookup, stuck, new AbortController().signal))).toStrictEqual(here);
+      expect([stuck.batchesAnswered, warn.mock.calls.length]).toEqual([0, 0]);
+      await vi.waitFor(() => expect(stuck.liveThreads).toBe(0));
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('goes on here, after one warning, when the thread fails to load midway through a run', async () => {
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      const failing = new NormaliseThreads({ start: evalWorker(`setTimeout(() => { throw new Error('no borders'); }, 50);`) });
+      const lines = fixtureLines().filter((line) => line.trim() !== '');
+      const expected = lines.map((line) => normaliseLine(line, lookup));
+      async function* endless(): AsyncGenerator<string[]> {
+        for (;;) yield lines;
+      }
+      let batches = 0;
+      for await (const results of normalisedInThread(endless(), lookup, failing, new AbortController().signal)) {
+        expect(results).toStrictEqual(expected);
+        batches += 1;
+        // The thread's failure comes in a turn of the event loop; the bound ends the loop if it never does.
+        if (warn.mock.calls.length > 0 || batches === 5_000) break;
+      }
+      expect(warn.mock.calls).toEqual([[expect.stringMatching(/could not start \(no borders\)$/), { code: 'TRENDMAP_NORMALISE_THREAD' }]]);
+      expect(failing.batchesAnswered).toBe(0);
+      await vi.waitFor(() => expect(failing.liveThreads).toBe(0));
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('ends on a stop while it waits for a thread that never loads', async () => {
+    const stuck = new NormaliseThreads({ start: evalWorker(`setInterval(() => {}, 1_000);`), waitUntilReady: true });
+    const controller = new AbortController();
+    const source = archiveOf(['not json']);
+    const batches = normalisedInThread(source.read(controller.signal), lookup, stuck, controller.signal);
+    const next = batches.next();
+    await vi.waitFor(() => expect(stuck.liveThreads).toBe(1));
+    controller.abort();
+    expect(await next).toEqual({ done: true, value: undefined });
+    await vi.waitFor(() => expect(stuck.liveThreads).toBe(0));
+  });
+
+  it('fails the run, naming the thread, when an answer cannot be read; no thread is left', async () => {
+    const garbled = new NormaliseThreads({
+      start: evalWorker(`const { parentPort } = require('node:worker_threads');
+        parentPort.on('message', () => parentPort.postMessage({ type: 'results', json: '[{"ok":true' }));
+        parentPort.postMessage({ type: 'ready' });`),
+      waitUntilReady: true,
+    });
+    const run = runPipeline({
+      source: archiveOf(['not json'], 20),
+      publisher: recorder().publisher,
+      lookup,
+      speed: { kind: 'max' },
+      signal: new AbortController().signal,
+      normaliseThreads: garbled,
+    });
+    await expect(run).rejects.toThrow(/^the normalising thread failed: its answer could not be read: /);
+    await expect(run).rejects.toBeInstanceOf(NormaliseThreadError);
+    await vi.waitFor(() => expect(garbled.liveThreads).toBe(0));
+  });
+
+  it('answers accepted posts as arrays of their values, and every other result as it is', () => {
+    const results = [...fixtureLines(), ...hostileLines].filter((line) => line.trim() !== '').map((line) => normaliseLine(line, lookup));
+    const sent = results.map(compact);
+    const accepted = results.filter((result) => 'ok' in result && result.ok && Object.keys(result).length === 2);
+    expect(accepted.length).toBeGreaterThan(50);
+    expect(sent.filter(Array.isArray)).toHaveLength(accepted.length);
+    // Skips, pages and posts with dropped tags go whole.
+    expect(sent.filter((one) => !Array.isArray(one))).toStrictEqual(results.filter((result) => !accepted.includes(result)));
+  });
+
+  it('yields no batch after a stop, though batches are on their way', async () => {
+    const controller = new AbortController();
+    const source = archiveOf(fixtureLines().filter((line) => line.trim() !== ''));
+    const batches = normalisedInThread(source.read(new AbortController().signal), lookup, threads, controller.signal);
+    expect((await batches.next()).done).toBe(false);
+    await vi.waitFor(() => expect(source.taken()).toBeGreaterThan(2));
+    controller.abort();
+    expect(await batches.next()).toEqual({ done: true, value: undefined });
+    expect(threads.liveThreads).toBe(0);
+  });
+
   it('ends when stopped midway, reads no further ahead than it may, and leaves no thread', async () => {
     const controller = new AbortController();
     const source = archiveOf(
@@ -318,6 +496,8 @@ describe('the normalising thread', () => {
     };
     const stats = await runPipeline({ source, publisher, lookup, speed: { kind: 'max' }, signal: controller.signal, normaliseThreads: threads });
     expect(stats.finished).toBe(false);
+    // Nothing is sent after the stop, which came in the tenth send.
+    expect(batchesPublished).toBe(10);
     expect(stats.read).toBe(stats.accepted + stats.skipped.total);
     expect(stats.read % BATCH_LINES).toBe(0);
     // The batches taken from the source: those counted, and at most READ_AHEAD_BATCHES more.

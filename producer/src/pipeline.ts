@@ -2,8 +2,8 @@
  * The producer's pipeline: raw inputs from a source -> normalised events -> the bus. Every input is either
  * published or counted as skipped under one reason, so `read = accepted + skipped` always holds. Sending
  * overlaps normalising (batch-sender.ts): the next batch is read and normalised while the last is on its way.
- * An archive's lines can be normalised on a worker thread, read ahead (normalised-batches.ts; off in the
- * producer until it pays, see normalise-thread.ts); this loop still does all the counting, ranging, pacing
+ * An archive's lines can be normalised on a worker thread, read ahead (normalised-batches.ts; by default for
+ * an archive at `--speed max`, see `normaliseThread`); this loop still does all the counting, ranging, pacing
  * and sending, in the source's order.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,7 +18,7 @@ import type { Source } from './sources/source';
 import { Pacer } from './pacer';
 import { BatchSender } from './batch-sender';
 import { normalisedHere, normalisedInThread } from './normalised-batches';
-import { NORMALISE_THREADS, type NormaliseThread, type NormaliseThreads } from './normalise-thread';
+import { NORMALISE_THREADS, type NormaliseThreads } from './normalise-thread';
 
 export class ProducerStats {
   /**
@@ -53,9 +53,10 @@ export interface PipelineOptions {
   now?: () => number;
   /**
    * Whether lines are normalised on a worker thread (normalise-thread.ts), read ahead of the pipeline: by
-   * default for an archive (`source.live === false`), not for a live source, where `normaliseThreads` are
-   * enabled (the process's are not yet; see normalise-thread.ts). The thread normalises with the
-   * world's borders (`createCountryLookup()`), so a caller with a `lookup` of another kind turns it off.
+   * default for an archive (`source.live === false`) replayed as fast as it goes (`speed` max), where
+   * `normaliseThreads` are enabled (the process's are where it has more than one core); not for a live source
+   * or a paced replay, which the main thread keeps up with. The thread normalises with the world's borders
+   * (`createCountryLookup()`), so a caller with a `lookup` of another kind turns it off.
    */
   normaliseThread?: boolean;
   /** Where the thread comes from: the process's by default (tests pass their own). */
@@ -71,8 +72,8 @@ export async function runPipeline(options: PipelineOptions): Promise<ProducerSta
   const pacer = !source.live && options.speed.kind === 'factor' ? new Pacer(options.speed.factor) : null;
   const sender = new BatchSender(publisher, (posts) => (stats.published += posts));
   const threads = options.normaliseThreads ?? NORMALISE_THREADS;
-  const acquired = (options.normaliseThread ?? !source.live) && threads.enabled ? threads.acquire() : null;
-  const batches = acquired === null ? normalisedHere(source.read(signal), lookup) : normalisedInThread(source.read(signal), lookup, acquired, signal);
+  const inThread = (options.normaliseThread ?? (!source.live && options.speed.kind === 'max')) && threads.enabled;
+  const batches = inThread ? normalisedInThread(source.read(signal), lookup, threads, signal) : normalisedHere(source.read(signal), lookup);
 
   try {
     for await (const inputs of batches) {
@@ -116,18 +117,10 @@ export async function runPipeline(options: PipelineOptions): Promise<ProducerSta
       throw new Error(`${(error as Error).message} (and the bus failed too: ${(busError as Error).message})`, { cause: error });
     });
     throw error;
-  } finally {
-    // The thread never outlives its run, whichever way the run ended: it would keep the process alive.
-    if (acquired !== null) await endThread(acquired);
   }
   await sender.drain();
   stats.finished = !signal.aborted;
   return stats;
-}
-
-async function endThread(acquired: Promise<NormaliseThread | null>): Promise<void> {
-  const thread = await acquired;
-  await thread?.terminate();
 }
 
 const OUT_OF_RANGE: NormaliseResult = { ok: false, reason: 'out_of_range' };
