@@ -30,8 +30,8 @@ runMain(async () => {
   const log = busLog(logger);
   const publisher = KafkaPublisher.start(kafkaSettings(config, 'trendmap-producer'), log);
   // Alone in its process, the producer's main thread only normalises and sends: a normalising thread gained
-  // nothing over Kafka (`npm run bench -- kafka`, 33,497 posts/s with it, 33,894 without) for 17 % more CPU
-  // a post and 73 MB more memory. It pays where the map-server counts on the same thread (`npm start`).
+  // nothing over Kafka (`npm run bench -- kafka`, 33,497 posts/s with it, 33,894 without) for 15–17 % more CPU
+  // a post and 72–73 MB more memory. It pays where the map-server counts on the same thread (`npm start`).
   NORMALISE_THREADS.enabled = false;
   const producer = await startProducer(config, publisher, ready.archive, log);
   logger.info(`producer: ${producer.source.name} -> Kafka ${brokers.join(',')}, topic ${config.kafkaTopic}`);

@@ -77,6 +77,18 @@ const LEAN_RUNS = 3;
 const NORMALISE_THREAD_MODES: boolean[] =
   process.env.REPLAY_BENCH_NORMALISE_THREAD === 'on' ? [true] : process.env.REPLAY_BENCH_NORMALISE_THREAD === 'off' ? [false] : [true, false];
 
+/** Runs `run` once in each of the thread modes, the process's threads turned on or off for it, then as they were. */
+async function inEachThreadMode(run: (mode: boolean, first: boolean) => Promise<void>): Promise<void> {
+  try {
+    for (const [index, mode] of NORMALISE_THREAD_MODES.entries()) {
+      NORMALISE_THREADS.enabled = mode;
+      await run(mode, index === 0);
+    }
+  } finally {
+    NORMALISE_THREADS.enabled = NORMALISE_THREADS_DEFAULT;
+  }
+}
+
 const perS = (n: number, ms: number) => Math.round(n / (ms / 1_000)).toLocaleString('en-US');
 
 /** One embedded replay of `file`: wall time and this process's CPU time (all its threads), in ms. */
@@ -191,8 +203,7 @@ async function lean(): Promise<void> {
     const runs = new Map<boolean, number[]>(NORMALISE_THREAD_MODES.map((mode) => [mode, []]));
     const how = (mode: boolean) => (mode ? 'with the normalising thread' : 'on the main thread');
     for (let run = 0; run < LEAN_RUNS; run += 1) {
-      for (const mode of NORMALISE_THREAD_MODES) {
-        NORMALISE_THREADS.enabled = mode;
+      await inEachThreadMode(async (mode) => {
         const linesBefore = NORMALISE_THREADS.linesAnswered;
         gc();
         const { ms, startMs, cpuMs, read, counted } = await leanRun(file);
@@ -205,9 +216,8 @@ async function lean(): Promise<void> {
           `  embedded replay ${run + 1}, ${how(mode)}: ${(ms / 1_000).toFixed(2)} s from the first read to ${counted.toLocaleString('en-US')} counted: ` +
             `${rate(read / (ms / 1_000)).padStart(9)} lines/s (start-up before it ${startMs} ms; ${rate(read / (cpuMs / 1_000))} lines per CPU second, start-up included${share})`,
         );
-      }
+      });
     }
-    NORMALISE_THREADS.enabled = NORMALISE_THREADS_DEFAULT;
     for (const [mode, rates] of runs) {
       rates.sort((a, b) => a - b);
       const best = rates[rates.length - 1];
@@ -256,22 +266,26 @@ async function throughput(pool: Template[]): Promise<void> {
     console.log(`replay: ${LINES.toLocaleString('en-US')} lines, ${megabytes(bytes)} of .jsonl`);
 
     const accepted: Record<string, number> = {};
-    console.log('  (a) embedded, in-process bus, each file with the normalising thread and without, one after the other:');
+    const ways =
+      NORMALISE_THREAD_MODES.length === 2
+        ? 'with the normalising thread and without, one after the other'
+        : NORMALISE_THREAD_MODES[0]
+          ? 'with the normalising thread'
+          : 'without the normalising thread';
+    console.log(`  (a) embedded, in-process bus, each file ${ways}:`);
     // The same posts as twarc2 saves a search: pages of 100 (embedded only; accepted/s compares with the others).
     for (const file of [...files, pagesOf(plain, join(dir, 'posts.pages.jsonl'))]) {
-      for (const mode of NORMALISE_THREAD_MODES) {
-        NORMALISE_THREADS.enabled = mode;
+      await inEachThreadMode(async (_mode, first) => {
         const run = await embeddedRun(file);
         accepted[file] = run.accepted;
-        const name = mode ? file.slice(dir.length + 1) : '  without';
+        const name = first ? file.slice(dir.length + 1) : '  without';
         console.log(
           `    ${name.padEnd(17)} ${(run.ms / 1_000).toFixed(1).padStart(5)} s: ` +
             `${perS(run.lines, run.ms).padStart(9)} lines/s, ${perS(run.accepted, run.ms).padStart(8)} accepted/s (${run.accepted.toLocaleString('en-US')} accepted; ` +
             `${(run.cpuMs / 1_000).toFixed(1)} s CPU, which a busy machine disturbs less than wall time)`,
         );
-      }
+      });
     }
-    NORMALISE_THREADS.enabled = NORMALISE_THREADS_DEFAULT;
 
     const external = process.env.KAFKA_BROKERS?.trim();
     let broker: TestBroker | null;

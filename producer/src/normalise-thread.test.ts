@@ -37,6 +37,19 @@ function fixtureLines(): string[] {
     .flatMap((name) => readFileSync(join(fixtures, name), 'utf8').split('\n'));
 }
 
+/** The fixtures' lines that are inputs (not blank). */
+function fixtureInputs(): string[] {
+  return fixtureLines().filter((line) => line.trim() !== '');
+}
+
+/** The producer's own normalising worker, from the sources. */
+const realWorker = () => startWorkerBeside(new URL('./normalise-thread.ts', import.meta.url).href, 'normalise-worker');
+
+/** The same batch for ever, with no turn of the event loop between batches (no I/O). */
+async function* endless<T>(batch: T[]): AsyncGenerator<T[]> {
+  for (;;) yield batch;
+}
+
 /** Lines meant to hurt, or to catch what JSON does not carry (-0), beside the fixtures'. */
 const hostileLines: string[] = [
   '',
@@ -146,7 +159,7 @@ describe('the normalising thread', () => {
   const threads = new NormaliseThreads({
     start: () => {
       started += 1;
-      return startWorkerBeside(new URL('./normalise-thread.ts', import.meta.url).href, 'normalise-worker');
+      return realWorker();
     },
     waitUntilReady: true,
   });
@@ -339,12 +352,12 @@ describe('the normalising thread', () => {
     const later = new NormaliseThreads({
       start: () => {
         begun += 1;
-        return startWorkerBeside(new URL('./normalise-thread.ts', import.meta.url).href, 'normalise-worker');
+        return realWorker();
       },
       startAfterLines: 350,
       waitUntilReady: true,
     });
-    const lines = fixtureLines().filter((line) => line.trim() !== '');
+    const lines = fixtureInputs();
     const batches = batchesOf(
       Array.from({ length: 1_000 }, (_, i) => lines[i % lines.length]),
       100,
@@ -363,17 +376,14 @@ describe('the normalising thread', () => {
 
   it('normalises here while the thread loads, and hands over once it has, even from a source that does no I/O', async () => {
     const loading = new NormaliseThreads({
-      start: () => startWorkerBeside(new URL('./normalise-thread.ts', import.meta.url).href, 'normalise-worker'),
+      start: realWorker,
     });
-    const lines = fixtureLines().filter((line) => line.trim() !== '');
+    const lines = fixtureInputs();
     const expected = lines.map((line) => normaliseLine(line, lookup));
     // Batches without a turn of the event loop between them: the thread's word that it loaded must get in.
-    async function* endless(): AsyncGenerator<string[]> {
-      for (;;) yield lines;
-    }
     let batches = 0;
     let answeredAtFirst = -1;
-    for await (const results of normalisedInThread(endless(), lookup, loading, new AbortController().signal)) {
+    for await (const results of normalisedInThread(endless(lines), lookup, loading, new AbortController().signal)) {
       expect(results).toStrictEqual(expected);
       if (batches === 0) answeredAtFirst = loading.batchesAnswered;
       batches += 1;
@@ -390,10 +400,7 @@ describe('the normalising thread', () => {
     const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     try {
       const stuck = new NormaliseThreads({ start: evalWorker(`setInterval(() => {}, 1_000);`) });
-      const inputs = batchesOf(
-        fixtureLines().filter((line) => line.trim() !== ''),
-        50,
-      );
+      const inputs = batchesOf(fixtureInputs(), 50);
       const here = await collect(normalisedHere(yieldAll(inputs), lookup));
       expect(await collect(normalisedInThread(yieldAll(inputs), lookup, stuck, new AbortController().signal))).toStrictEqual(here);
       expect([stuck.batchesAnswered, warn.mock.calls.length]).toEqual([0, 0]);
@@ -407,13 +414,10 @@ describe('the normalising thread', () => {
     const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     try {
       const failing = new NormaliseThreads({ start: evalWorker(`setTimeout(() => { throw new Error('no borders'); }, 50);`) });
-      const lines = fixtureLines().filter((line) => line.trim() !== '');
+      const lines = fixtureInputs();
       const expected = lines.map((line) => normaliseLine(line, lookup));
-      async function* endless(): AsyncGenerator<string[]> {
-        for (;;) yield lines;
-      }
       let batches = 0;
-      for await (const results of normalisedInThread(endless(), lookup, failing, new AbortController().signal)) {
+      for await (const results of normalisedInThread(endless(lines), lookup, failing, new AbortController().signal)) {
         expect(results).toStrictEqual(expected);
         batches += 1;
         // The thread's failure comes in a turn of the event loop; the bound ends the loop if it never does.
@@ -471,7 +475,7 @@ describe('the normalising thread', () => {
 
   it('yields no batch after a stop, though batches are on their way', async () => {
     const controller = new AbortController();
-    const source = archiveOf(fixtureLines().filter((line) => line.trim() !== ''));
+    const source = archiveOf(fixtureInputs());
     const batches = normalisedInThread(source.read(new AbortController().signal), lookup, threads, controller.signal);
     expect((await batches.next()).done).toBe(false);
     await vi.waitFor(() => expect(source.taken()).toBeGreaterThan(2));

@@ -8,7 +8,7 @@
  * one core: a run normalises its first `START_AFTER_LINES` lines on the main thread, then starts its thread
  * and goes on normalising there until the thread has loaded (a third to half a second), so that a short
  * replay starts no thread and none waits for one. On the replay bench's 1 GB archive it went 1.35–1.45 times
- * as fast, for about a third more CPU (see the README). `REPLAY_BENCH_NORMALISE_THREAD` runs the bench's
+ * as fast; 20–38 % more CPU on 1 and 3 million lines from one file (see the README). `REPLAY_BENCH_NORMALISE_THREAD` runs the bench's
  * embedded replays one way only.
  *
  * One thread a pipeline run (`normalisedInThread` starts it and ends it with the run). The thread answers
@@ -19,7 +19,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { startWorkerBeside } from '../../common/node/start-worker';
+import { ReadyWorker, startWorkerBeside } from '../../common/node/start-worker';
 import { ruledTags } from '../../common/node/hashtag';
 import { resultsOf, type InputResult } from './normalise/normalise';
 import type { FromWorker, NegativeZero, ToWorker } from './normalise-worker';
@@ -35,45 +35,40 @@ interface Request {
 
 /** One worker thread and the batches on their way to it and back. */
 export class NormaliseThread {
-  /** Resolves when the thread has loaded; rejects if it fails first. */
-  readonly ready: Promise<void>;
-  private failure: Error | null = null;
-  private loaded = false;
+  /** The thread's failure as the batches get it, once it failed. */
+  private failure: NormaliseThreadError | null = null;
   private ended = false;
   private readonly requests: Request[] = [];
-
-  private rejectReady: (error: Error) => void = () => {};
+  private readonly watched: ReadyWorker<FromWorker>;
 
   constructor(
     private readonly worker: Worker,
     onExit: () => void,
     private readonly onAnswer: (lines: number) => void = () => {},
   ) {
-    this.ready = new Promise((resolve, reject) => {
-      this.rejectReady = reject;
-      worker.on('message', (message: FromWorker) => {
-        if (message.type === 'ready') {
-          this.loaded = true;
-          resolve();
-        } else this.answer(message.json, message.negativeZeros);
-      });
-      worker.on('error', (error) => this.fail(error));
-      worker.once('exit', (code) => {
-        this.fail(new Error(`it exited with code ${code}`));
-        onExit();
-      });
+    this.watched = new ReadyWorker<FromWorker>(worker, {
+      onMessage: (message) => this.answer(message.json, message.negativeZeros),
+      onFailure: (error) => {
+        this.failure = new NormaliseThreadError(`the normalising thread failed: ${error.message}`, { cause: error });
+        for (const request of this.requests.splice(0)) request.reject(this.failure);
+      },
+      onExit,
     });
-    this.ready.catch(() => {}); // read by `NormaliseThreads.start`; a failure later fails the batches on their way
+  }
+
+  /** Resolves when the thread has loaded; rejects if it fails first. */
+  get ready(): Promise<void> {
+    return this.watched.ready;
   }
 
   /** Whether the thread has loaded: batches are sent to it from then on (and fail if it failed since). */
   get isReady(): boolean {
-    return this.loaded;
+    return this.watched.loaded;
   }
 
   /** Whether the thread is still loading: neither loaded nor failed nor ended. */
   get isLoading(): boolean {
-    return !this.loaded && this.failure === null && !this.ended;
+    return !this.watched.loaded && this.failure === null && !this.ended;
   }
 
   /** The results of `lines` (none blank), one a line, as `normaliseLine` gives them on the main thread. */
@@ -105,20 +100,12 @@ export class NormaliseThread {
     } catch (error) {
       // Never a thrown handler or a batch left waiting: this batch and every later one fail, and the thread ends.
       this.requests.unshift(request);
-      this.fail(new Error(`its answer could not be read: ${(error as Error).message}`, { cause: error }));
+      this.watched.fail(new Error(`its answer could not be read: ${(error as Error).message}`, { cause: error }));
       void this.terminate();
       return;
     }
     this.onAnswer(results.length);
     request.resolve(results);
-  }
-
-  /** The thread failed: it no longer loads, and every batch on its way or sent later fails (once). */
-  private fail(error: Error): void {
-    if (this.failure !== null) return;
-    this.failure = new NormaliseThreadError(`the normalising thread failed: ${error.message}`, { cause: error });
-    this.rejectReady(error);
-    for (const request of this.requests.splice(0)) request.reject(this.failure);
   }
 }
 

@@ -20,7 +20,7 @@ import type { NormaliseThread, NormaliseThreads } from './normalise-thread';
  * Batches on their way to the thread or back, not yet taken by the pipeline: 8 batches of up to 256 lines
  * (`BATCH_LINES`) keep the thread busy while the pipeline sends. With 4, the thread waited about 12 % of the
  * time for lines while answers it had given waited to be taken (the pipeline takes them in bursts), and the
- * handover bench ran about 10 % slower; 16 gained no more. A batch is cut once it holds 1 MB of text
+ * handover bench ran 7–11 % slower; 16 gained no more. A batch is cut once it holds 1 MB of text
  * (`BATCH_CHARS`), and a line holds 1 MB at most (`MAX_LINE_BYTES`), so a batch holds under 2 MB: with the
  * one the reader holds while it waits for room, the read-ahead holds 18 M characters of line text at most (and
  * their results).

@@ -17,7 +17,7 @@
  * file with an error, never a hang.
  */
 import type { Worker } from 'node:worker_threads';
-import { startWorkerBeside } from '../../../common/node/start-worker';
+import { ReadyWorker, startWorkerBeside } from '../../../common/node/start-worker';
 import { TruncatedInput } from './bit-reader';
 import { Bzip2Error } from './bzip2-block';
 import type { FromWorker, ToWorker } from './bzip2-worker';
@@ -38,8 +38,7 @@ export class DecoderThreadError extends Error {}
 
 /** One worker thread and what it says, for one file at a time. */
 class DecoderThread {
-  readonly ready: Promise<void>;
-  failure: Error | null = null;
+  readonly watched: ReadyWorker<FromWorker>;
   /** The file's handlers while one is being decoded. */
   onMessage: ((message: FromWorker) => void) | null = null;
   onFailure: ((error: Error) => void) | null = null;
@@ -48,24 +47,19 @@ class DecoderThread {
     readonly worker: Worker,
     onExit: () => void,
   ) {
-    this.ready = new Promise((resolve, reject) => {
-      worker.on('message', (message: FromWorker) => {
-        if (message.type === 'ready') resolve();
-        else this.onMessage?.(message);
-      });
-      const fail = (error: Error) => {
-        if (this.failure !== null) return;
-        this.failure = error;
-        reject(error);
-        this.onFailure?.(error);
-      };
-      worker.on('error', fail);
-      worker.once('exit', (code) => {
-        fail(new Error(`it exited with code ${code}`));
-        onExit();
-      });
+    this.watched = new ReadyWorker<FromWorker>(worker, {
+      onMessage: (message) => this.onMessage?.(message),
+      onFailure: (error) => this.onFailure?.(error),
+      onExit,
     });
-    this.ready.catch(() => {}); // read by `acquire`; a failure later is reported through `onFailure`
+  }
+
+  get ready(): Promise<void> {
+    return this.watched.ready;
+  }
+
+  get failure(): Error | null {
+    return this.watched.failure;
   }
 
   post(message: ToWorker, transfer: ArrayBuffer[] = []): void {
