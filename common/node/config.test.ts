@@ -39,6 +39,17 @@ describe('parseConfig', () => {
     expect(config(['--source', 'replay', '--file', 'a', '--speed', 'max', '--shard', '2/3']).shard).toEqual({ index: 2, count: 3 });
     expect(config(['--source', 'replay', '--file', 'a', '--speed', 'max', '--shard', '1/1']).shard).toEqual({ index: 1, count: 1 });
     expect(config(['--source', 'replay', '--file', 'a']).range).toBeNull();
+    // The normalising thread: auto unless told, by the flag or (a replay's) variable, the flag first.
+    const max = ['--source', 'replay', '--file', 'a', '--speed', 'max'];
+    expect(config(max).normaliseThread).toBe('auto');
+    expect(config([...max, '--normalise-thread', 'off']).normaliseThread).toBe('off');
+    expect(config(max, { NORMALISE_THREAD: ' OFF ' }).normaliseThread).toBe('off');
+    expect(config(max, { NORMALISE_THREAD: '' }).normaliseThread).toBe('auto');
+    expect(config([...max, '--normalise-thread', 'auto'], { NORMALISE_THREAD: 'off' }).normaliseThread).toBe('auto');
+    // A paced replay takes the variable (set for a container, say) and has no thread whatever it says.
+    expect(config(['--source', 'replay', '--file', 'a'], { NORMALISE_THREAD: 'off' }).normaliseThread).toBe('off');
+    // Another source does not read it: a mistake there would not stop a live map.
+    expect(config([], { NORMALISE_THREAD: 'never' }).normaliseThread).toBe('auto');
     expect(config(['--source', 'replay', '--file', 'a', '--from', '2017-06-01', '--to', '2017-06-01T12:00+02:00']).range).toEqual({
       fromMs: Date.UTC(2017, 5, 1),
       toMs: Date.UTC(2017, 5, 1, 10),
@@ -226,6 +237,14 @@ describe('parseConfig', () => {
     [[], { KAFKA_BROKERS: 'localhost' }, /KAFKA_BROKERS must be host:port/],
     [['--countries', 'US'], {}, /--countries is only used with --source x/],
     [['--shard', '1/2'], {}, /^--shard is only used with --source replay, not with synthetic, the default$/],
+    [['--normalise-thread', 'off'], {}, /^--normalise-thread is only used with --source replay, not with synthetic, the default$/],
+    [
+      ['--source', 'replay', '--file', 'a', '--normalise-thread', 'off'],
+      {},
+      /^--normalise-thread is for a replay as fast as possible: give --speed max \(at the original pace, 1x, the lines are normalised as they are played/,
+    ],
+    [['--source', 'replay', '--file', 'a', '--speed', 'max', '--normalise-thread', 'on'], {}, /^--normalise-thread must be auto or off; got "on"$/],
+    [['--source', 'replay', '--file', 'a', '--speed', 'max'], { NORMALISE_THREAD: 'no' }, /^NORMALISE_THREAD must be auto or off; got "no"$/],
     [['--source', 'x', '--from', '2017-06-01'], {}, /^--from is only used with --source replay, not with x$/],
     [['--source', 'replay', '--file', 'a', '--to', 'tomorrow'], {}, /^--to tomorrow: not an ISO 8601 date or time/],
     [['--source', 'replay', '--file', 'a', '--from', '2017-06-02', '--to', '2017-06-01'], {}, /^--to 2017-06-01 must come after --from 2017-06-02/],

@@ -49,6 +49,16 @@ export interface Shard {
 
 export type SourceName = 'synthetic' | 'replay' | 'x';
 
+/**
+ * Replay at `--speed max`: whether lines are normalised on a worker thread (`--normalise-thread`,
+ * `NORMALISE_THREAD`). `auto`: from the 200,000th line, where the machine has more than one core, and not in
+ * the producer service (`producer/src/normalise-thread.ts` says why); `off`: never, as on a machine whose
+ * second core is busy or not really there (Node 20 counts a container's host CPUs, not its CPU quota).
+ */
+export type NormaliseThreadSetting = 'auto' | 'off';
+
+const NORMALISE_THREAD_SETTINGS: readonly NormaliseThreadSetting[] = ['auto', 'off'];
+
 /** How log lines are written: one JSON object a line, or lines for a person at a terminal. */
 export type LogFormat = 'json' | 'pretty';
 
@@ -81,6 +91,8 @@ export interface Config {
   shard: Shard | null;
   /** Replay: only the posts created in this range (`--from`, `--to`), or null for all of them. */
   range: TimeRange | null;
+  /** Replay at `--speed max`: whether lines may be normalised on a worker thread. */
+  normaliseThread: NormaliseThreadSetting;
   /** Synthetic: posts per second. */
   rate: number;
   /** Synthetic: the seed that makes a run repeatable. */
@@ -142,6 +154,7 @@ export interface Config {
 export const DEFAULTS = {
   source: 'synthetic',
   speed: '1x',
+  normaliseThread: 'auto',
   rate: 50,
   seed: 1,
   port: 3000,
@@ -194,6 +207,9 @@ Options:
   --shard <k>/<n>   replay, with --speed max: publish only the k-th of n shares of the archive's files (its
                     files in name order, dealt in turn), so that n producers split one archive, each file
                     published once
+  --normalise-thread <auto|off>  replay, with --speed max: auto (default) normalises the lines on a
+                    second thread from the 200,000th line where the machine has more than one core (not in
+                    npm run producer, where it gained nothing); off never does (NORMALISE_THREAD)
   --from <time>     replay: only posts created at or after this ISO 8601 date or time (UTC unless it names
                     a zone), e.g. 2017-06-01 or 2017-06-01T12:00; files and tar members whose names put them
                     more than an hour outside --from/--to are not read
@@ -234,6 +250,7 @@ Environment:
                     default: pretty when the output is a terminal, json otherwise
   X_BEARER_TOKEN    x: the X API bearer token (TWITTER_BEARER_TOKEN is read too); never printed
   X_API_BASE_URL    x: the API's base URL (default ${DEFAULTS.xApiBaseUrl})
+  NORMALISE_THREAD  replay: as --normalise-thread (auto or off); the flag wins
   KAFKA_BROKERS     comma-separated brokers; unset runs everything in one process on an in-process bus
   KAFKA_TOPIC       topic of the posts (default ${DEFAULTS.kafkaTopic})
   KAFKA_PARTITIONS  partitions when the topic is created (default ${DEFAULTS.kafkaPartitions})
@@ -287,6 +304,11 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
   if (stateFlag !== undefined) throw new ConfigError(`--${stateFlag} is an option of the map-server: the producer service keeps no state`);
   const file = flags.file ?? null;
   if (source === 'replay' && file === null) throw new ConfigError('--source replay needs --file <path>');
+  if (flags['normalise-thread'] !== undefined && flags.speed !== 'max') {
+    throw new ConfigError(
+      `--normalise-thread is for a replay as fast as possible: give --speed max (at ${flags.speed ?? 'the original pace, 1x'}, the lines are normalised as they are played, on the main thread)`,
+    );
+  }
   if (flags.shard !== undefined && flags.speed !== 'max') {
     // Each share would start its own clock at its own first file: n files' posts at once, then silence.
     throw new ConfigError(
@@ -318,6 +340,7 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
       speed: parseSpeed(flags.speed ?? DEFAULTS.speed),
       shard: parseShard(flags.shard),
       range: parseRange(flags.from, flags.to),
+      normaliseThread: parseNormaliseThread(flags['normalise-thread'], source === 'replay' ? env.NORMALISE_THREAD : undefined),
       rate: parseNumber('--rate', flags.rate, DEFAULTS.rate, { min: 0.1, max: MAX_RATE }),
       seed: parseNumber('--seed', flags.seed, DEFAULTS.seed, { integer: true, min: 0, max: 2 ** 32 - 1 }),
       historyMs: parseHistory(flags.history, source === 'synthetic' ? env.SYNTHETIC_HISTORY : undefined),
@@ -368,6 +391,20 @@ function parseCompression(raw: string | undefined): Compression {
     throw new ConfigError(`KAFKA_COMPRESSION must be one of ${COMPRESSIONS.join(', ')}; got "${raw}"`);
   }
   return name as Compression;
+}
+
+/**
+ * --normalise-thread, or NORMALISE_THREAD under it (read for a replay only): `auto` or `off`, any case. A
+ * blank variable is unset, as every variable here.
+ */
+function parseNormaliseThread(flag: string | undefined, variable: string | undefined): NormaliseThreadSetting {
+  const [name, raw] = flag !== undefined ? ['--normalise-thread', flag] : ['NORMALISE_THREAD', nonEmpty(variable)];
+  if (raw === undefined) return DEFAULTS.normaliseThread;
+  const setting = raw.trim().toLowerCase();
+  if (!(NORMALISE_THREAD_SETTINGS as readonly string[]).includes(setting)) {
+    throw new ConfigError(`${name} must be auto or off; got "${raw}"`);
+  }
+  return setting as NormaliseThreadSetting;
 }
 
 /** --history, or SYNTHETIC_HISTORY under it: a duration up to a day, `0` for none; null when neither is given. */

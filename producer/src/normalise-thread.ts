@@ -254,7 +254,8 @@ export const START_AFTER_LINES = 200_000;
 
 /**
  * The process's normalising threads; none on a machine of one core, where the thread has no core of its own.
- * `availableParallelism` counts the CPUs the process may run on, not a container's CPU quota (Node 20).
+ * `availableParallelism` counts the CPUs the process may run on, not a container's CPU quota (Node 20): there
+ * `--normalise-thread off` (`NORMALISE_THREAD=off`) keeps a replay on the main thread.
  */
 export const NORMALISE_THREADS = new NormaliseThreads({ startAfterLines: START_AFTER_LINES });
 NORMALISE_THREADS.enabled = availableParallelism() > 1;

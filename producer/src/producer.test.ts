@@ -1,10 +1,11 @@
 import { setImmediate } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EventMessage, EventPublisher } from '../../common/node/bus/bus';
 import { NO_STATUS } from './test-publisher';
 import type { BusLog } from '../../common/node/bus/bus-log';
 import { createCountryLookup } from './normalise/country-lookup';
 import { ProducerStats, runPipeline } from './pipeline';
+import { NORMALISE_THREADS, type NormaliseThreads } from './normalise-thread';
 import { createSource, startProducer, stopAndFlush, type RunningProducer } from './producer';
 import type { ProducerStatus } from '../../common/browser/api';
 import { configFor, fixture } from '../../test/helpers';
@@ -107,6 +108,33 @@ describe('startProducer', () => {
     expect(statuses).toHaveLength(2);
     expect(statuses[1]).toMatchObject({ producer: 'p-test', state: 'finished', sourceName: 'replay', read: 40, accepted: 34, published: 34 });
     expect(statuses[1].skipped).toEqual(stats.skipped.toJSON());
+  });
+
+  describe('--normalise-thread', () => {
+    const quiet: EventPublisher = { ...NO_STATUS, publish: async () => {}, close: async () => {} };
+    // The process's threads, told to start one at the first line and that they may: restored after.
+    const threads = NORMALISE_THREADS as { -readonly [K in 'startAfterLines' | 'enabled']: NormaliseThreads[K] } & NormaliseThreads;
+    const saved = { startAfterLines: threads.startAfterLines, enabled: threads.enabled };
+    beforeEach(() => Object.assign(threads, { startAfterLines: 0, enabled: true }));
+    afterEach(() => void Object.assign(threads, saved));
+
+    async function threadsStarted(...flags: string[]): Promise<number> {
+      const start = vi.spyOn(threads, 'start');
+      try {
+        const config = configFor(['--source', 'replay', '--file', fixture('replay-sample.jsonl'), '--speed', 'max', ...flags]);
+        const stats = await (await startProducer(config, quiet)).done;
+        expect(stats.published).toBe(34);
+        return start.mock.calls.length;
+      } finally {
+        start.mockRestore();
+      }
+    }
+
+    it('auto (the default) lets a replay at --speed max start its thread; off starts none', async () => {
+      expect(await threadsStarted()).toBe(1);
+      expect(await threadsStarted('--normalise-thread', 'auto')).toBe(1);
+      expect(await threadsStarted('--normalise-thread', 'off')).toBe(0);
+    });
   });
 });
 

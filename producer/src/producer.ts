@@ -105,6 +105,8 @@ export async function startProducer(
     range: config.range,
     signal: controller.signal,
     stats,
+    // `auto` leaves it to the pipeline's rule (and the process's threads).
+    normaliseThread: config.normaliseThread === 'off' ? false : undefined,
   }).then(
     async (result) => {
       await status.finish(result.finished ? 'finished' : 'stopped');
