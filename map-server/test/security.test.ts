@@ -99,6 +99,16 @@ describe('API rate limit', () => {
     expect((await limited.inject('/api/nope')).statusCode).toBe(429); // unknown API paths count too
   });
 
+  it('counts the API however its path is percent-encoded', async () => {
+    const limited = await app({ apiRateLimit: 2 });
+    // The router reads `/%61pi/trends` as `/api/trends`: the budget must too.
+    const statuses = [];
+    for (const url of ['/%61pi/trends?region=FR', '/api%2Fnope', '/%61%70%69/trends']) statuses.push((await limited.inject(url)).statusCode);
+    expect(statuses).toEqual([200, 404, 429]);
+    // What is not the API stays outside the budget, encoded or not.
+    expect((await limited.inject('/%69ndex.html')).statusCode).not.toBe(429);
+  });
+
   it('leaves out the SSE stream (capped by connections) and everything outside /api', async () => {
     const limited = await app({ apiRateLimit: 2 });
     for (let i = 0; i < 5; i += 1) {

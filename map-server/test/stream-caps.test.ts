@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { connect } from 'node:net';
 import { MemoryBus } from '../../common/node/bus/memory-bus';
 import { startMapServer, type RunningMapServer } from '../src/map-server';
 import { configFor } from '../../test/helpers';
@@ -46,6 +47,27 @@ describe('stream caps from the configuration', () => {
     first.destroy();
     await until(() => server.hub.clients === 2, 'the closed stream to be let go');
     expect((await openStream(server, '203.0.113.3')).statusCode).toBe(200);
+  });
+});
+
+describe('streams pipelined on one connection', () => {
+  it('open only the first: those behind it are refused in their turn, never open, and hold no slot', async () => {
+    const config = configFor([], { SSE_MAX_CLIENTS_PER_ADDRESS: '3' });
+    const server = closeAfterTest(await startMapServer({ config, subscriber: new MemoryBus().subscriber, staticDir: null }));
+    const socket = connect({ port: Number(new URL(server.url).port), host: '127.0.0.1' });
+    closeAfterTest({ close: () => socket.destroy() });
+    let received = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (received += chunk));
+    socket.write('GET /api/stream HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(3));
+    await until(() => server.hub.clients === 1 && received.includes('retry:'), 'the first stream to open');
+    // The streams behind it are answered when it ends: here, as at a shutdown, from the server's side.
+    server.hub.close();
+    const refusal = 'HTTP/1.1 400';
+    await until(() => received.split(refusal).length === 3, 'the two streams behind the first to be answered');
+    expect(received.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 200', refusal, refusal]);
+    expect(received).toContain('"error":"a live stream needs a connection of its own: this request came behind another on its connection"');
+    expect(server.hub.clients).toBe(0);
   });
 });
 

@@ -6,6 +6,7 @@
  */
 import type { RateLimitPluginOptions } from '@fastify/rate-limit';
 import { ApiError } from '../routes/api-error';
+import { isApiPath } from './api-path';
 
 /** The budget's period, in ms: API_RATE_LIMIT counts requests per minute. */
 const WINDOW_MS = 60_000;
@@ -16,7 +17,7 @@ export function apiRateLimit(perMinute: number): RateLimitPluginOptions {
     max: perMinute,
     timeWindow: WINDOW_MS,
     // Only the API: the page and its hashed assets are not counted.
-    allowList: (request) => !request.url.startsWith('/api/'),
+    allowList: (request) => !isApiPath(request.url),
     errorResponseBuilder: (_request, context) =>
       new ApiError(context.statusCode, `too many requests: at most ${context.max} a minute from one address; retry in ${context.after}`),
   };

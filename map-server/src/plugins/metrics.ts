@@ -24,6 +24,7 @@ import type { HubCounts } from '../sse/marker-hub';
 import { allSkips, type HealthOptions } from '../routes/health';
 import type { SaveStats } from '../state/saved-state';
 import type { HistoryStats } from '../history/history-keeper';
+import { isApiPath } from './api-path';
 
 export const METRICS_PATH = '/metrics';
 
@@ -65,7 +66,7 @@ export function installMetrics(app: FastifyInstance, options: MetricsOptions): v
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? UNMATCHED;
     // A stream's "latency" is its lifetime; its refusals are counted by trendmap_sse_refused_total.
-    if (!request.url.startsWith('/api/') || route === '/api/stream') return;
+    if (!isApiPath(request.url) || route === '/api/stream') return;
     latency.observe({ route, status: String(reply.statusCode) }, reply.elapsedTime / 1_000);
   });
   app.get(METRICS_PATH, { config: { rateLimit: false } }, async (_request, reply) => {

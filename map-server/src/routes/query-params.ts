@@ -157,7 +157,10 @@ function isoMs(raw: string): number | null {
   }
   const zone = m[8];
   if (zone === undefined || zone === 'Z') return ms;
-  const offset = (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6))) * 60_000;
+  const [hours, minutes] = [Number(zone.slice(1, 3)), Number(zone.slice(4, 6))];
+  // An offset no clock keeps (`+24:00`, `-00:60`, `+99:99`) is refused, as `--from` and `--to` refuse it.
+  if (hours > 23 || minutes > 59) return null;
+  const offset = (hours * 60 + minutes) * 60_000;
   return zone[0] === '+' ? ms - offset : ms + offset;
 }
 

@@ -7,6 +7,9 @@
  *
  * `HEAD` answers what `GET` would (400, 429, 503, or 200 with the stream's headers) and opens nothing: a
  * stream opened for it would hold a slot until the client left.
+ *
+ * A stream request pipelined behind another on one connection (HTTP/1.1 allows it; browsers do not do it) is
+ * answered 400 in its turn: it could be answered no sooner, and a stream before it never ends by itself.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { StreamQuerySchema } from '../../../common/browser/api';
@@ -15,6 +18,9 @@ import type { TrendsFeed } from '../sse/trends-feed';
 import { SseSession, type SessionOptions } from '../sse/sse-session';
 import { SSE_HEADERS } from '../sse/sse-wire';
 import { readStreamSubscription } from './query-params';
+import { ApiError } from './api-error';
+
+const PIPELINED = 'a live stream needs a connection of its own: this request came behind another on its connection';
 
 /** The stream's headers, less `connection: keep-alive`: a HEAD ends at once, and a client may close after it. */
 const { connection: _keepAlive, ...HEAD_HEADERS } = SSE_HEADERS;
@@ -36,6 +42,10 @@ export const streamRoute: FastifyPluginAsyncTypebox<StreamRouteOptions> = async 
     schema: { querystring: StreamQuerySchema },
     handler: async (request, reply) => {
       const subscription = readStreamSubscription(request.query);
+      // A request pipelined behind another on its connection has no socket until the answers before it are
+      // done, which a stream before it never is: its session would hold a slot and gather data for no one,
+      // and outlive the connection (only the answer on the socket hears it close). Refused, in its turn.
+      if (reply.raw.socket === null) throw new ApiError(400, PIPELINED);
       const admitted = hub.admit(request.ip);
       if (!admitted.ok) return reply.code(admitted.status).send({ error: admitted.error });
       if (request.method === 'HEAD') return reply.headers(HEAD_HEADERS).send();

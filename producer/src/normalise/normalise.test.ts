@@ -92,6 +92,9 @@ describe('normalisePost', () => {
     it('prefers created_at to timestamp_ms, and falls back past an unreadable one', () => {
       expect(ts({ timestamp_ms: '1402599792000' })).toBe(Date.UTC(2018, 9, 10, 20, 19, 24));
       expect(ts({ created_at: 'Wed Feb 30 20:19:24 +0000 2018', timestamp_ms: '1402599792000' })).toBe(1402599792000);
+      // An offset no clock keeps.
+      expect(ts({ created_at: 'Wed Oct 10 20:19:24 +2400 2018', timestamp_ms: '1402599792000' })).toBe(1402599792000);
+      expect(ts({ created_at: 'Wed Oct 10 20:19:24 -0060 2018', timestamp_ms: '1402599792000' })).toBe(1402599792000);
       expect(ts({ created_at: 12345, timestamp_ms: 1402599792000 })).toBe(1402599792000);
     });
 
@@ -103,8 +106,10 @@ describe('normalisePost', () => {
 
     it('reads any ISO created_at as building the Date and reading it back does, refusing what Date.UTC would roll over', () => {
       // What the normaliser did before it checked dates by arithmetic: the reference the fast path must agree with.
-      const reference = (y: number, mo: number, d: number, h: number, mi: number, sec: number, ms: number, offsetMin: number) => {
-        if (h > 23 || mi > 59 || sec > 60 || offsetMin < -24 * 60 || offsetMin > 24 * 60) return undefined;
+      // An offset no clock keeps (hours past 23, minutes past 59) is no time, as in `--from` and the API's `at`.
+      const reference = (y: number, mo: number, d: number, h: number, mi: number, sec: number, ms: number, oh: number, om: number, west: boolean) => {
+        if (h > 23 || mi > 59 || sec > 60 || oh > 23 || om > 59) return undefined;
+        const offsetMin = (west ? -1 : 1) * (oh * 60 + om);
         const date = new Date(Date.UTC(y, mo, d, h, mi, Math.min(sec, 59), ms));
         if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo || date.getUTCDate() !== d) return undefined;
         const time = date.getTime() - offsetMin * 60_000;
@@ -118,7 +123,7 @@ describe('normalisePost', () => {
         fc.property(time, ([y, month, d, h, mi, sec, ms, west, oh, om]) => {
           const pad = (n: number, width = 2) => String(n).padStart(width, '0');
           const created_at = `${pad(y, 4)}-${pad(month)}-${pad(d)}T${pad(h)}:${pad(mi)}:${pad(sec)}.${pad(ms, 3)}${west ? '-' : '+'}${pad(oh)}:${pad(om)}`;
-          const expected = reference(y, month - 1, d, h, mi, sec, ms, (west ? -1 : 1) * (oh * 60 + om));
+          const expected = reference(y, month - 1, d, h, mi, sec, ms, oh, om, west);
           const result = normalisePost(envelope({ created_at, id: '20' }), lookup);
           expect(result.ok ? result.event.ts : undefined, created_at).toBe(expected);
         }),

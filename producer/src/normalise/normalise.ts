@@ -367,7 +367,7 @@ function parseV1Time(value: string): number | undefined {
   if (v1) {
     const [, mon, day, h, m, s, sign, oh, om, year] = v1;
     const month = MONTHS[mon];
-    if (month === undefined) return undefined;
+    if (month === undefined || !isClockOffset(oh, om)) return undefined;
     const offset = (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om));
     return utc(Number(year), month, Number(day), Number(h), Number(m), Number(s), 0, offset);
   }
@@ -378,11 +378,17 @@ function parseIsoTime(value: string): number | undefined {
   const iso = ISO_TIME.exec(value);
   if (iso) {
     const [, year, month, day, h, m, s, fraction, zone, sign, oh, om] = iso;
+    if (zone !== 'Z' && !isClockOffset(oh, om)) return undefined;
     const ms = fraction ? Number(fraction.padEnd(3, '0').slice(0, 3)) : 0;
     const offset = zone === 'Z' ? 0 : (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om));
     return utc(Number(year), Number(month) - 1, Number(day), Number(h), Number(m), Number(s), ms, offset);
   }
   return undefined;
+}
+
+/** Whether an offset's hours and minutes are ones a clock keeps: `+24:00`, `+00:60` or `+9999` are no time. */
+function isClockOffset(hours: string, minutes: string): boolean {
+  return Number(hours) <= 23 && Number(minutes) <= 59;
 }
 
 /** Days in each month of a common year (the proleptic Gregorian calendar, as Date counts). */
@@ -394,7 +400,7 @@ const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
  * by building a Date and reading it back: the same answers, without a Date a post.
  */
 function utc(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, offsetMin: number) {
-  if (h > 23 || mi > 59 || s > 60 || offsetMin < -24 * 60 || offsetMin > 24 * 60) return undefined;
+  if (h > 23 || mi > 59 || s > 60) return undefined;
   if (y < 100 || mo < 0 || mo > 11 || d < 1 || d > monthDays(y, mo)) return undefined;
   return validTime(Date.UTC(y, mo, d, h, mi, Math.min(s, 59), ms) - offsetMin * 60_000);
 }
