@@ -181,12 +181,14 @@ export const StreamQuerySchema = Type.Object({
   tag: Type.Optional(TagParam),
 });
 
+/** The longest search prefix the API takes: a hashtag's key and its `#`. No longer one can match a tag or a city. */
+export const MAX_PREFIX_LENGTH = MAX_TAG_LENGTH + 1;
+
 /** The start of a name to search for, as a person types it in a search box (`/api/tags`, `/api/places`). */
 export const PrefixParam = Type.String({
   default: '',
-  // A hashtag's key and its `#`.
-  maxLength: MAX_TAG_LENGTH + 1,
-  description: `must be at most ${MAX_TAG_LENGTH + 1} characters`,
+  maxLength: MAX_PREFIX_LENGTH,
+  description: `must be at most ${MAX_PREFIX_LENGTH} characters`,
 });
 
 /** `GET /api/tags?prefix=&limit=`: known hashtags by the start of their key (empty: the busiest). */

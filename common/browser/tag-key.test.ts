@@ -71,7 +71,10 @@ describe('parseTagParam', () => {
   });
 
   it('reads a key back as itself exactly when isFollowableKey says so (fast-check)', () => {
-    const raw = fc.oneof(fc.string({ unit: 'binary', maxLength: 150 }), fc.constantFrom('\ufdfa', '\ufe70a', ' a', '#a', 'a'.repeat(141)));
+    const raw = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 150 }),
+      fc.constantFrom('\ufdfa', '\ufe70a', ' a', '#a', 'a'.repeat(141), '..', '．'),
+    );
     fc.assert(
       fc.property(raw, (s) => {
         const key = tagKey(s);
@@ -83,5 +86,8 @@ describe('parseTagParam', () => {
 
   it('refuses what cannot be a hashtag', () => {
     for (const raw of ['#', '', 'a b', '<script>', 'x'.repeat(141), 'a,b', '%ff', '%', '50%']) expect(parseTagParam(raw)).toBeNull();
+    // Dots only (full-width ones fold to them): `/api/tags/../timeline` would be /api/timeline in a browser.
+    for (const raw of ['.', '..', '#..', '...', '．．']) expect(parseTagParam(raw)).toBeNull();
+    expect(parseTagParam('a.b')).toBe('a.b');
   });
 });

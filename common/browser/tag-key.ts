@@ -19,9 +19,15 @@ export const MAX_TAG_LENGTH = 140;
 
 /**
  * Characters no hashtag holds, refused in `?tag=`: white space, `#`, separators, slashes, markup, and `%`
- * (what is left of percent-encoding the query parser could not decode, such as `?tag=%ff`).
+ * (what is left of percent-encoding the query parser could not decode, such as `?tag=%ff`). `ONLY_DOTS`
+ * below is refused too.
  */
 const NOT_IN_A_TAG = /[\s#,;/\\<>"'`%]/u;
+/**
+ * A key of dots only: no hashtag (a hashtag has a letter), and as a path segment (`/api/tags/../timeline`) a
+ * browser resolves `.` and `..` away, so that the page would ask another endpoint.
+ */
+const ONLY_DOTS = /^\.+$/;
 
 /**
  * Reads a tag as a person types it in a URL (`worldcup`, `#WorldCup`, `＃worldcup`, `%23worldcup`) and
@@ -37,5 +43,5 @@ export function parseTagParam(raw: string): string | null {
  * A key is its own key, so only its length and characters can stand in the way.
  */
 export function isFollowableKey(key: string): boolean {
-  return key.length > 0 && key.length <= MAX_TAG_LENGTH && !NOT_IN_A_TAG.test(key);
+  return key.length > 0 && key.length <= MAX_TAG_LENGTH && !NOT_IN_A_TAG.test(key) && !ONLY_DOTS.test(key);
 }

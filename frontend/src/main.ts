@@ -47,6 +47,7 @@ import { MomentLoader } from './time/moment-loader';
 import { TagTimeline } from './time/tag-timeline';
 import { TimeControl } from './time/time-control';
 import { hourRange, momentPhrase, timelineSpan } from './time/time-math';
+import { spannedWindow } from './panel/window-selector';
 import type * as L from 'leaflet';
 
 const ALL_FIELDS: ReadonlySet<keyof ViewState> = new Set(['region', 'window', 'sort', 'tag', 'at']);
@@ -175,7 +176,7 @@ function start(): void {
     }
     const { scale, countries, someFew } = tagShading(current, theme === 'light' ? LIGHT_CHOROPLETH_COLOURS : undefined);
     borders.setShading(countries);
-    legend.setContent({ display: current.display, window: view.window, scale, noneColour: borders.landColour, someFew });
+    legend.setContent({ display: current.display, window: spannedWindow(view.window, current.at), scale, noneColour: borders.landColour, someFew });
     if (!legend.shown) legend.addTo(map);
   };
 

@@ -152,6 +152,21 @@ describe.skipIf(chromium === null)('trends written on the map, in Chromium over 
     const links = labelGroup(page).getByRole('link');
     await expect.poll(() => links.count()).toBe(shown.length);
     for (const label of shown) expect(new URL(label.href).searchParams.get('tag')).toBe(label.tag);
+    // Once the map has moved, a label reached (pointer or keyboard) links to where the map is now.
+    const before = new URL(page.url()).hash;
+    await page.locator('#map').focus();
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => new URL(page.url()).hash, { message: 'the map moved, and its position in the URL' }).not.toBe(before);
+    // At once, not when the labels' next answer comes (which rewrites them all): that can take many seconds.
+    const label = page.locator('.trend-label:not([hidden])').first();
+    const linkHash = async () => new URL(await label.evaluate((node) => (node as HTMLAnchorElement).href)).hash;
+    await label.hover();
+    const moved = new URL(page.url()).hash;
+    expect(await linkHash()).toBe(moved);
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => new URL(page.url()).hash, { message: 'the map moved again' }).not.toBe(moved);
+    await label.focus();
+    expect(await linkHash()).toBe(new URL(page.url()).hash);
     expect(session.errors).toEqual([]);
   });
 

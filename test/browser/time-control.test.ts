@@ -161,6 +161,17 @@ describe.skipIf(chromium === null)('the time control in Chromium, over a day of 
     expect(errors).toEqual([]);
   });
 
+  it('says that a past moment of the 15m window counts its hour', async () => {
+    await historyCovers(HOURS_BACK);
+    const at = formatAt(Math.floor(Date.now() / HOUR_MS) * HOUR_MS - HOURS_BACK * HOUR_MS);
+    const { page, errors } = await open(`/?window=15m&at=${at}`);
+    const api = await getJson<TrendsResponse>(`${suite().product.url}/api/trends?region=world&window=15m&sort=top&at=${at}`);
+    // History counts by the hour: the answer spans one, and the panel says so (not "the last 15 minutes").
+    expect(api.asOf! - api.from!).toBe(HOUR_MS);
+    await expect.poll(() => totals(page), { message: 'the totals of the moment' }).toMatch(/^[\d,]+ posts in the last hour$/);
+    expect(errors).toEqual([]);
+  });
+
   it('answers the 7d window from history, by request', async () => {
     const { page, errors } = await open('/');
     await expect.poll(() => trendsPanel(page).locator('.trend').count()).toBeGreaterThan(0);

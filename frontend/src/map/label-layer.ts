@@ -289,6 +289,13 @@ export class LabelLayer extends L.Layer {
       const tag = element.dataset.tag;
       if (tag !== undefined) this.fire('follow', { tag });
     });
+    // The link is the page's URL as it is when the label is reached, not when it was written: the map may have
+    // moved since (`#map=` with it), and a link opened in a new tab or copied must open where the reader is.
+    const refresh = () => {
+      const tag = element.dataset.tag;
+      if (tag !== undefined) element.href = this.hrefOf(tag);
+    };
+    for (const type of ['pointerenter', 'focus', 'contextmenu', 'touchstart', 'dragstart']) element.addEventListener(type, refresh);
     return element;
   }
 

@@ -22,7 +22,7 @@ import { Emitter } from '../util/emitter';
 import { createSortSwitch } from './sort-switch';
 import { TagFocus } from './tag-focus';
 import { TrendList } from './trend-list';
-import { createWindowSelector, windowPhrase } from './window-selector';
+import { createWindowSelector, spannedWindow, windowPhrase } from './window-selector';
 
 interface TrendsPanelEvents {
   window: HistoryWindowName;
@@ -148,7 +148,7 @@ export class TrendsPanel extends Emitter<TrendsPanelEvents> {
   }
 
   setTagRegions(response: TagRegionsResponse): void {
-    this.tagFocus.setRegions(response, this.window);
+    this.tagFocus.setRegions(response, spannedWindow(this.window, response.at));
   }
 
   /** The query changed: what the list shows is for the previous one until `setTrends`. */
@@ -217,7 +217,7 @@ export class TrendsPanel extends Emitter<TrendsPanelEvents> {
     }
     const posts = response.total === 1 ? 'post' : 'posts';
     const few = fewPosts(response.total) ? `: few posts, so no shares (from ${FEW_POSTS})` : '';
-    setText(this.totals, `${formatCount(response.total)} ${posts} in ${windowPhrase(this.window)}${few}`);
+    setText(this.totals, `${formatCount(response.total)} ${posts} in ${windowPhrase(spannedWindow(this.window, response.at))}${few}`);
     // The window ends at the newest event seen, which lags the wall clock when replaying an archive.
     this.totals.title = `Window ending ${formatTime(response.asOf)}`;
   }
@@ -232,7 +232,7 @@ export class TrendsPanel extends Emitter<TrendsPanelEvents> {
     if (this.sort === 'rising') {
       return `Nothing is rising ${where} ${response.at === undefined ? 'right now' : 'then'}. A rising hashtag needs at least ${RISING.minCount} posts in the window and more than its usual rate.`;
     }
-    return `No hashtags ${where} in ${windowPhrase(this.window)}.`;
+    return `No hashtags ${where} in ${windowPhrase(spannedWindow(this.window, response.at))}.`;
   }
 
   private showMessage(text: string | null, warning = false): void {

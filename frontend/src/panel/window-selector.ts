@@ -12,6 +12,14 @@ export function windowPhrase(name: HistoryWindowName): string {
   return hours === 1 ? 'the last hour' : `the last ${hours} hours`;
 }
 
+/**
+ * The window an answer spans: as of a past moment (`at`, from history) the counts are by the hour, so 15m is
+ * read as its hour and must be said so; otherwise the window itself.
+ */
+export function spannedWindow(name: HistoryWindowName, at: number | undefined): HistoryWindowName {
+  return at !== undefined && name === '15m' ? '1h' : name;
+}
+
 export function createWindowSelector(): SegmentedControl<HistoryWindowName> {
   const segments = HISTORY_WINDOW_NAMES.map((name) => ({ value: name, label: name, title: `Trends over ${windowPhrase(name)}` }));
   return new SegmentedControl<HistoryWindowName>('Time window', 'window-selector', segments, DEFAULT_WINDOW);

@@ -15,7 +15,7 @@ import { Emitter } from '../util/emitter';
 import { el, formatCount } from '../util/dom';
 import { countryName } from '../../../common/browser/countries';
 import { countryEntries, matchCountries, type CountryEntry } from './country-names';
-import { SUGGESTION_LIMITS, isTagQuery, mergeSuggestions, moveActive, type Suggestion } from './suggestions';
+import { SUGGESTION_LIMITS, isTagQuery, mergeSuggestions, moveActive, serverPrefix, type Suggestion } from './suggestions';
 
 /** Quiet time after a keystroke before the server is asked, in ms: one request per pause, not per key. */
 const DEBOUNCE_MS = 150;
@@ -112,9 +112,11 @@ export class SearchBox extends Emitter<SearchBoxEvents> {
     const controller = new AbortController();
     this.controller = controller;
     const tagOnly = isTagQuery(query);
+    // Null for a query longer than any name: then only the countries, if any, are shown.
+    const prefix = serverPrefix(query);
     const [tags, places] = await Promise.all([
-      fetchTagSuggestions(query.trim(), SUGGESTION_LIMITS.tag, controller.signal).catch(failed('hashtags')),
-      tagOnly ? [] : fetchPlaces(query.trim(), SUGGESTION_LIMITS.city, controller.signal).catch(failed('cities')),
+      prefix === null ? [] : fetchTagSuggestions(prefix, SUGGESTION_LIMITS.tag, controller.signal).catch(failed('hashtags')),
+      tagOnly || prefix === null ? [] : fetchPlaces(prefix, SUGGESTION_LIMITS.city, controller.signal).catch(failed('cities')),
     ]);
     if (asked !== this.asked || controller.signal.aborted) return;
     this.controller = null;

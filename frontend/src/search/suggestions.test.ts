@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isTagQuery, mergeSuggestions, moveActive } from './suggestions';
+import { isTagQuery, mergeSuggestions, moveActive, serverPrefix } from './suggestions';
+import { MAX_PREFIX_LENGTH } from '../../../common/browser/api';
 
 describe('search suggestions', () => {
   const france = { code: 'FR', label: 'France', names: ['france'] };
@@ -12,6 +13,13 @@ describe('search suggestions', () => {
     expect(mergeSuggestions('＃lyo', [france], [lyon], [tag])).toHaveLength(1);
     expect(isTagQuery('  #x')).toBe(true);
     expect(isTagQuery('x#')).toBe(false);
+  });
+
+  it('asks the server for a query up to the longest prefix it takes, trimmed, and for none longer', () => {
+    expect(serverPrefix('  lyo ')).toBe('lyo');
+    expect(serverPrefix(`#${'a'.repeat(MAX_PREFIX_LENGTH - 1)}`)).toHaveLength(MAX_PREFIX_LENGTH);
+    expect(serverPrefix(`#${'a'.repeat(MAX_PREFIX_LENGTH)}`)).toBeNull();
+    expect(serverPrefix('x'.repeat(200))).toBeNull();
   });
 
   it('keeps to each kind its limit', () => {

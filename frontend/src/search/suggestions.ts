@@ -2,7 +2,7 @@
  * What the search box offers, and how its keys move through it (the WAI-ARIA combobox pattern's listbox):
  * pure, so the component only renders and reacts.
  */
-import type { Place, TagSuggestion } from '../../../common/browser/api';
+import { MAX_PREFIX_LENGTH, type Place, type TagSuggestion } from '../../../common/browser/api';
 import type { CountryEntry } from './country-names';
 
 export type Suggestion =
@@ -16,6 +16,15 @@ export const SUGGESTION_LIMITS = { country: 4, city: 5, tag: 5 } as const;
 /** A query for hashtags only: it starts with `#` (or a full-width `＃`). */
 export function isTagQuery(query: string): boolean {
   return /^\s*[#＃]/u.test(query);
+}
+
+/**
+ * What to ask the server for (`/api/tags`, `/api/places`) for a query, or null when there is nothing to ask:
+ * longer than any tag or city name (in UTF-16 units, as tags are measured), which the API would refuse.
+ */
+export function serverPrefix(query: string): string | null {
+  const prefix = query.trim();
+  return prefix.length <= MAX_PREFIX_LENGTH ? prefix : null;
 }
 
 /**

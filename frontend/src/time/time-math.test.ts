@@ -108,8 +108,15 @@ describe('the datetime-local input', () => {
 
 describe('words', () => {
   it('says a moment as "Fri 20 Nov, 18:00" in the given zone', () => {
-    expect(momentPhrase(T18, 'UTC')).toBe('Fri 20 Nov, 18:00');
-    expect(momentPhrase(T18, 'Asia/Tokyo')).toBe('Sat 21 Nov, 03:00');
+    expect(momentPhrase(T18, 'UTC', T18)).toBe('Fri 20 Nov, 18:00');
+    expect(momentPhrase(T18, 'Asia/Tokyo', T18)).toBe('Sat 21 Nov, 03:00');
+    // Another year than now's is said, in the zone's own calendar.
+    expect(momentPhrase(Date.UTC(2017, 5, 1, 18), 'UTC', T18)).toBe('Thu 1 Jun 2017, 18:00');
+    expect(momentPhrase(Date.UTC(2999, 0, 1), 'UTC', T18)).toBe('Tue 1 Jan 2999, 00:00');
+    const newYearsEve = Date.UTC(2026, 11, 31, 20);
+    expect(momentPhrase(newYearsEve, 'UTC', newYearsEve)).toBe('Thu 31 Dec, 20:00');
+    expect(momentPhrase(newYearsEve, 'Asia/Tokyo', newYearsEve)).toBe('Fri 1 Jan, 05:00');
+    expect(momentPhrase(newYearsEve, 'Asia/Tokyo', Date.UTC(2026, 5, 1))).toBe('Fri 1 Jan 2027, 05:00');
   });
 
   it('says resolutions', () => {

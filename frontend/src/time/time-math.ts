@@ -76,22 +76,28 @@ export function fromLocalInput(value: string): number | null {
 }
 
 /**
- * "Fri 20 Nov, 18:00": a moment as the panel and the slider say it, in `timeZone` (the reader's by default).
- * Built from parts so it reads the same whatever the browser's locale.
+ * "Fri 20 Nov, 18:00": a moment as the panel and the slider say it, in `timeZone` (the reader's by default);
+ * "Thu 1 Jun 2017, 18:00" when its year is not `nowMs`'s (an archive's moments, a far `at=`), so that no past
+ * year reads as this one. Built from parts so it reads the same whatever the browser's locale.
  */
-export function momentPhrase(ms: number, timeZone?: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', {
+export function momentPhrase(ms: number, timeZone?: string, nowMs = Date.now()): string {
+  const format = new Intl.DateTimeFormat('en-GB', {
     weekday: 'short',
     day: 'numeric',
     month: 'short',
+    year: 'numeric',
     hour: '2-digit',
     minute: '2-digit',
     hourCycle: 'h23',
     timeZone,
-  })
-    .formatToParts(new Date(ms))
-    .reduce<Record<string, string>>((all, part) => ({ ...all, [part.type]: part.value }), {});
-  return `${parts.weekday} ${parts.day} ${parts.month}, ${parts.hour}:${parts.minute}`;
+  });
+  const parts = partsOf(format, ms);
+  const year = parts.year === partsOf(format, nowMs).year ? '' : ` ${parts.year}`;
+  return `${parts.weekday} ${parts.day} ${parts.month}${year}, ${parts.hour}:${parts.minute}`;
+}
+
+function partsOf(format: Intl.DateTimeFormat, ms: number): Record<string, string> {
+  return format.formatToParts(new Date(ms)).reduce<Record<string, string>>((all, part) => ({ ...all, [part.type]: part.value }), {});
 }
 
 /** The answer's `resolution` in words: "hourly". */
