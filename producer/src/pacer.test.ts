@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Pacer } from './pacer';
+import { MAX_TIMER_MS, Pacer, waitFor } from './pacer';
 
 describe('Pacer', () => {
   it('keeps the original spacing at 1x and divides it by the factor otherwise', () => {
@@ -20,5 +20,35 @@ describe('Pacer', () => {
 
   it('refuses a factor that is not positive', () => {
     expect(() => new Pacer(0)).toThrow(/positive/);
+  });
+});
+
+describe('waitFor', () => {
+  const recorder = () => {
+    const waits: number[] = [];
+    const sleep = async (ms: number) => void waits.push(ms);
+    return { waits, sleep };
+  };
+
+  it('waits past what one timer can (a gap of 40 days in an archive) as several timers, to the ms', async () => {
+    const { waits, sleep } = recorder();
+    const days40 = 40 * 86_400_000;
+    await waitFor(days40, new AbortController().signal, sleep);
+    expect(waits).toEqual([MAX_TIMER_MS, days40 - MAX_TIMER_MS]);
+    expect(Math.max(...waits)).toBeLessThanOrEqual(MAX_TIMER_MS);
+  });
+
+  it('waits a short time as one timer, and nothing for nothing', async () => {
+    const { waits, sleep } = recorder();
+    await waitFor(250, new AbortController().signal, sleep);
+    await waitFor(0, new AbortController().signal, sleep);
+    expect(waits).toEqual([250]);
+  });
+
+  it('stops at an abort, with the timer of Node', async () => {
+    const controller = new AbortController();
+    const waiting = waitFor(3 * MAX_TIMER_MS, controller.signal);
+    controller.abort();
+    await expect(waiting).rejects.toThrow(/abort/i);
   });
 });

@@ -6,7 +6,6 @@
  * an archive at `--speed max`, see `normaliseThread`); this loop still does all the counting, ranging, pacing
  * and sending, in the source's order.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { checkedEvent, type GeoEvent } from '../../common/node/event';
 import { SkipCounter, Tally, type ApiErrorKind, type TagDropReason } from '../../common/browser/skip-reasons';
 import type { EventMessage, EventPublisher } from '../../common/node/bus/bus';
@@ -15,7 +14,7 @@ import { resultsOf, type NormaliseResult } from './normalise/normalise';
 import { inRange, type TimeRange } from '../../common/node/time-range';
 import type { CountryLookup } from './normalise/country-lookup';
 import type { Source } from './sources/source';
-import { Pacer } from './pacer';
+import { Pacer, waitFor } from './pacer';
 import { BatchSender } from './batch-sender';
 import { normalisedHere, normalisedInThread } from './normalised-batches';
 import { NORMALISE_THREADS, type NormaliseThreads } from './normalise-thread';
@@ -90,7 +89,7 @@ export async function runPipeline(options: PipelineOptions): Promise<ProducerSta
             await sender.drain();
             ready = [];
             try {
-              await sleep(wait, undefined, { signal });
+              await waitFor(wait, signal);
             } catch {
               // Aborted while this post waited: it is neither sent nor counted, so read = accepted + skipped.
               return stats;

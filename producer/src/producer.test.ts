@@ -159,4 +159,17 @@ describe('a replay split between producers (--shard)', () => {
     ]);
     expect(said[0].match(/file list (\w+)/)![1]).toBe(said[1].match(/file list (\w+)/)![1]);
   });
+
+  it('warns of each folder of the archive it could not read, once, at the start', async () => {
+    const said: string[] = [];
+    const log = { info: (m: string) => said.push(`info ${m}`), warn: (m: string) => said.push(`warn ${m}`), error: () => {} };
+    const file = fixture('replay-sample.jsonl');
+    const archive = {
+      files: [{ path: file, name: 'replay-sample.jsonl', bytes: 1 }],
+      totalBytes: 1,
+      unreadable: [{ name: 'locked', reason: 'EACCES' }],
+    };
+    await createSource(configFor(['--source', 'replay', '--file', file, '--speed', 'max']), archive, log);
+    expect(said).toEqual(['warn replay: passed over the folder locked: cannot read it (EACCES)']);
+  });
 });

@@ -58,6 +58,7 @@ export async function createSource(config: Config, archive: Archive | null = nul
         if (source.progress.filesTotal === 0) log?.warn(`replay: ${of}, so nothing to publish ${list}`);
         else log?.info(`replay: ${of} ${list}`);
       }
+      for (const folder of source.unreadable ?? []) log?.warn(`replay: passed over the folder ${folder.name}: cannot read it (${folder.reason})`);
       const { filesTotal, outsideRange } = source.progress;
       if (outsideRange > 0) {
         const read = `replay: ${filesTotal} of ${filesTotal + outsideRange} files to read`;

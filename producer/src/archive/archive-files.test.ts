@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it, beforeAll } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import fc from 'fast-check';
@@ -54,6 +54,24 @@ describe('archiveFiles', () => {
     expect(archive.files.map((f) => f.name)).toEqual(['2017/06/01/00/05.json.bz2', '2017/06/01/01/00.json.bz2', '2017/06/02/00/00.json.gz']);
     const absolute = archiveFiles(`${root}/loose/*`);
     expect(absolute.files.map((f) => f.name)).toEqual(['9.jsonl', '10.jsonl', 'checksums.md5', 'day.tar', 'posts.ndjson']);
+  });
+
+  it('follows no link to a folder, in a glob as in a directory: a loop would read every file again', () => {
+    const linked = mkdtempSync(join(tmpdir(), 'trendmap-links-'));
+    try {
+      mkdirSync(join(linked, 'sub'));
+      writeFileSync(join(linked, 'a.jsonl'), '{}\n');
+      writeFileSync(join(linked, 'sub', 'b.jsonl'), '{}\n');
+      symlinkSync('..', join(linked, 'sub', 'loop'));
+      symlinkSync('sub', join(linked, 'dirlink.jsonl'));
+      symlinkSync(join(linked, 'sub', 'b.jsonl'), join(linked, 'c.jsonl'));
+      // A link to a file is taken, as a file.
+      expect(archiveFiles('*.jsonl', linked).files.map((f) => f.name)).toEqual(['a.jsonl', 'c.jsonl']);
+      expect(archiveFiles('**/*.jsonl', linked).files.map((f) => f.name)).toEqual(['a.jsonl', 'c.jsonl', 'sub/b.jsonl']);
+      expect(archiveFiles(linked).files.map((f) => f.name)).toEqual(['a.jsonl', 'c.jsonl', 'sub/b.jsonl']);
+    } finally {
+      rmSync(linked, { recursive: true, force: true });
+    }
   });
 
   it('takes a single file whatever its ending', () => {

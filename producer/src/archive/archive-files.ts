@@ -5,8 +5,8 @@
  * is read in time order, and `9.json` comes before `10.json` where names are not zero-padded.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, statSync, type Stats } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { lstatSync, readdirSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { globSync, isDynamicPattern } from 'tinyglobby';
 import type { Shard } from '../../../common/node/config';
 import { FORMATS } from './archive-formats';
@@ -34,6 +34,11 @@ export interface Archive {
   totalBytes: number;
   /** When these are one share of the archive (`shardOf`): which, of how many files, and the whole list's fingerprint. */
   share?: { index: number; count: number; of: number; fingerprint: string };
+  /**
+   * Folders under the directory that could not be listed (no permission...), each with why: passed over, so
+   * that the rest is replayed, and said once at the start (`createSource`). Absent when there were none.
+   */
+  unreadable?: { name: string; reason: string }[];
 }
 
 /** A `--file` that names nothing readable, with a message meant for the person who typed it. */
@@ -49,25 +54,33 @@ export function archiveFiles(spec: string, cwd = process.cwd()): Archive {
     stats = undefined;
   }
   let files: ArchiveFile[];
+  let unreadable: { name: string; reason: string }[] = [];
   if (stats?.isFile()) {
     files = [{ path: target, name: spec, bytes: stats.size }];
   } else if (stats?.isDirectory()) {
-    files = walk(target).filter((f) => isArchiveName(f.path));
+    const walked = walk(target);
+    files = walked.files.filter((f) => isArchiveName(f.path));
+    unreadable = walked.unreadable.map(({ path, reason }) => ({ name: relative(target, path), reason }));
+    // The directory itself unreadable: nothing to replay, said as the mistake it is.
+    const top = unreadable.find((folder) => folder.name === '');
+    if (top !== undefined) throw new ArchiveError(`--file ${spec}: cannot read the directory (${top.reason})`);
     if (files.length === 0) throw new ArchiveError(`--file ${spec}: the directory holds no ${ARCHIVE_ENDINGS.join(', ')} files`);
   } else if (isDynamicPattern(spec)) {
     const base = staticBase(spec, cwd);
-    files = globSync(spec, { cwd, absolute: true, onlyFiles: true, dot: false }).map((path) => ({
-      path,
-      name: relative(base, path),
-      bytes: statSync(path).size,
-    }));
+    // As the directory walk: a file reached through a symbolic link to a folder is left out (a link to `..`
+    // loops, and each file would be read again under another name); a link to a file is taken. The glob is
+    // told to follow links, since it then drops links to files too, and what it found through one is removed.
+    files = globSync(spec, { cwd, absolute: true, onlyFiles: true, dot: false })
+      .filter((path) => !throughLinkedFolder(path, base))
+      .map((path) => ({ path, name: relative(base, path), bytes: statSync(path).size }));
     if (files.length === 0) throw new ArchiveError(`--file ${spec}: the pattern matches no files`);
   } else {
     throw new ArchiveError(`--file ${spec}: no such file or directory`);
   }
   if (stats?.isDirectory()) files = files.map((f) => ({ ...f, name: relative(target, f.path) }));
   sortByName(files, (f) => f.name);
-  return { files, totalBytes: bytesOf(files) };
+  sortByName(unreadable, (f) => f.name);
+  return unreadable.length > 0 ? { files, totalBytes: bytesOf(files), unreadable } : { files, totalBytes: bytesOf(files) };
 }
 
 /**
@@ -82,7 +95,8 @@ export function shardOf(archive: Archive, shard: Shard | null): Archive {
     .update(archive.files.map((f) => f.name).join('\n'))
     .digest('hex')
     .slice(0, 12);
-  return { files, totalBytes: bytesOf(files), share: { ...shard, of: archive.files.length, fingerprint } };
+  const sharded: Archive = { files, totalBytes: bytesOf(files), share: { ...shard, of: archive.files.length, fingerprint } };
+  return archive.unreadable === undefined ? sharded : { ...sharded, unreadable: archive.unreadable };
 }
 
 /** The files' sizes on disk, summed, in bytes. */
@@ -103,13 +117,24 @@ function staticBase(pattern: string, cwd: string): string {
   return resolve(cwd, segments.slice(0, firstDynamic).join('/') || '.');
 }
 
-/** Every regular file under `dir`, depth first; symbolic links to directories are not followed. */
-function walk(dir: string): ArchiveFile[] {
+/**
+ * Every regular file under `dir`, depth first; symbolic links to directories are not followed. A folder that
+ * cannot be listed is passed over and returned with why (`EACCES`...), `dir` itself too.
+ */
+function walk(dir: string): { files: ArchiveFile[]; unreadable: { path: string; reason: string }[] } {
   const found: ArchiveFile[] = [];
+  const unreadable: { path: string; reason: string }[] = [];
   const pending = [dir];
   while (pending.length > 0) {
     const current = pending.pop()!;
-    for (const entry of readdirSync(current, { withFileTypes: true })) {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(current, { withFileTypes: true });
+    } catch (error) {
+      unreadable.push({ path: current, reason: (error as NodeJS.ErrnoException).code ?? 'unreadable' });
+      continue;
+    }
+    for (const entry of entries) {
       const path = join(current, entry.name);
       if (entry.isDirectory()) pending.push(path);
       else if (entry.isFile() || (entry.isSymbolicLink() && safeStat(path)?.isFile())) {
@@ -117,7 +142,19 @@ function walk(dir: string): ArchiveFile[] {
       }
     }
   }
-  return found;
+  return { files: found, unreadable };
+}
+
+/** Whether `path` was reached from `base` through a folder that is a symbolic link. */
+function throughLinkedFolder(path: string, base: string): boolean {
+  for (let dir = dirname(path); dir.length > base.length && dir.startsWith(base); dir = dirname(dir)) {
+    try {
+      if (lstatSync(dir).isSymbolicLink()) return true;
+    } catch {
+      return true; // gone since it was listed: nothing to read there
+    }
+  }
+  return false;
 }
 
 function safeStat(path: string): Stats | undefined {

@@ -46,6 +46,8 @@ export async function* archiveReads(files: readonly ArchiveFile[], progress: Rep
     } finally {
       progress.startMembers(null);
     }
+    // A file cut off by a stop is not done: the summary says how much was read ("1 of 3 files"), not more.
+    if (signal.aborted) return;
     // What a corrupt file left unread counts as done, so the share read reaches 100%.
     progress.bytesRead += Math.max(0, file.bytes - counted);
     progress.fileDone();

@@ -116,6 +116,49 @@ describe('Bzip2Decoder', () => {
     expect(() => decode(Buffer.concat([good, Buffer.from([0])]))).toThrow(/data after the end of the bzip2 stream/);
   });
 
+  it('hands over every byte decoded before the damage, then reports it', () => {
+    /** What `decode` gave before it threw, read into buffers of `outputChunk` bytes, and what it threw. */
+    const beforeDamage = (input: Buffer, outputChunk: number): { output: Buffer; error: unknown } => {
+      const decoder = new Bzip2Decoder();
+      const parts: Buffer[] = [];
+      decoder.write(input);
+      decoder.end();
+      try {
+        for (;;) {
+          const out = Buffer.alloc(outputChunk);
+          const n = decoder.read(out);
+          if (n === 0) return { output: Buffer.concat(parts), error: null };
+          parts.push(out.subarray(0, n));
+        }
+      } catch (error) {
+        return { output: Buffer.concat(parts), error };
+      }
+    };
+    // 3,000 lines and a line of junk: the reviewer's file, whose last 218 lines were lost with the buffer.
+    const lines = Buffer.from(Array.from({ length: 3_000 }, (_, i) => `{"id":${i},"text":"#tag${i % 97}"}\n`).join(''));
+    const trailing = Buffer.concat([bzip2(lines), Buffer.from('garbage\n')]);
+    // A -1 file of ~25 blocks without its last 3,000 bytes: the blocks before the cut, as libbz2 gives them.
+    const level1 = bzip2(text, 1);
+    const cut = level1.subarray(0, level1.length - 3_000);
+    const libbz2 = execFileSync(
+      'python3',
+      ['-c', 'import bz2, sys; sys.stdout.buffer.write(bz2.BZ2Decompressor().decompress(sys.stdin.buffer.read()))'],
+      {
+        input: cut,
+        maxBuffer: 64 << 20,
+      },
+    );
+    expect(libbz2.length).toBeGreaterThan(text.length / 2);
+    for (const outputChunk of [64 * 1024, 4_099]) {
+      const afterJunk = beforeDamage(trailing, outputChunk);
+      expect(afterJunk.output.equals(lines)).toBe(true);
+      expect(afterJunk.error).toEqual(new Bzip2Error('data after the end of the bzip2 stream'));
+      const cutShort = beforeDamage(cut, outputChunk);
+      expect(cutShort.output.equals(libbz2)).toBe(true);
+      expect(cutShort.error).toBeInstanceOf(TruncatedInput);
+    }
+  });
+
   it('refuses a block longer than any bzip2 writes before holding more than 2.4 MB of it', () => {
     // A valid start of a -9 block whose first code length then steps up and down (bits 10, 11) forever: the
     // format sets no end to that, so only a limit on a block's size stops the decoder buffering the file.

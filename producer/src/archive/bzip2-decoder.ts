@@ -107,6 +107,12 @@ export class Bzip2Decoder {
   private run = 0;
   private copies = 0;
   private decoded = 0;
+  /**
+   * Bad data found by a read that had already decoded bytes before it: those bytes are returned (blocks
+   * whose CRCs matched, or the start of the one found bad, which earlier reads were handing out anyway), and
+   * this is thrown by the next read. Thrown at once, a file's last good lines were lost with the buffer.
+   */
+  private held: Error | null = null;
 
   /**
    * `walkSliceEntries`: entries of the Burrows-Wheeler walk done at once; a decoder in a worker thread,
@@ -139,19 +145,31 @@ export class Bzip2Decoder {
     return this.phase === 'done';
   }
 
+  /** The error the next `read` throws, found after the bytes the last one returned; null if none. */
+  get failure(): Error | null {
+    return this.held;
+  }
+
   /**
    * Decodes into `out`, at most `out.length` bytes, and returns how many. Less than that means the decoder
-   * needs more input (or is done). Throws `Bzip2Error` on bad data and `TruncatedInput` when it ends early.
+   * needs more input, is done, or found bad data after those bytes (`failure`, thrown by the next call).
+   * Throws `Bzip2Error` on bad data and `TruncatedInput` when it ends early.
    */
   read(out: Uint8Array): number {
+    if (this.held !== null) throw this.held;
     let written = 0;
-    while (written < out.length) {
-      if (this.phase === 'output') {
-        written = this.expand(out, written);
-        if (this.next === this.length && this.copies === 0) this.endBlock();
-      } else if (this.phase === 'done' || !this.attempt()) {
-        break;
+    try {
+      while (written < out.length) {
+        if (this.phase === 'output') {
+          written = this.expand(out, written);
+          if (this.next === this.length && this.copies === 0) this.endBlock();
+        } else if (this.phase === 'done' || !this.attempt()) {
+          break;
+        }
       }
+    } catch (error) {
+      if (written === 0) throw error;
+      this.held = error as Error;
     }
     this.decoded += written;
     return written;

@@ -87,6 +87,8 @@ function decode(): void {
         post({ type: 'output', buffer: out.buffer, length, consumed }, [out.buffer]);
       }
       if (length < pieceBytes) {
+        // Bad data after the bytes just posted: reported now, after them (the main thread hands its pieces on first).
+        if (decoder.failure !== null) throw decoder.failure;
         if (decoder.done) {
           decoder = null;
           post({ type: 'done' });

@@ -33,6 +33,18 @@ describe('LineSplitter', () => {
     expect(split(['x'.repeat(11), '\n'], 10)).toEqual([LINE_TOO_LONG]);
   });
 
+  it("counts no CRLF line's '\r' against the limit, whole in a chunk or in pieces, and nothing else over it", () => {
+    const ten = 'x'.repeat(10);
+    expect(split([`${ten}\r\n${ten}\r\n`], 10)).toEqual([ten, ten]);
+    expect(split([ten, '\r', '\n', ten.slice(0, 5), `${ten.slice(5)}\r\n`], 10)).toEqual([ten, ten]);
+    expect(split([`${ten}\r`], 10)).toEqual([ten]);
+    expect(split([`${ten}x\r\n`], 10)).toEqual([LINE_TOO_LONG]);
+    expect(split([ten, 'x\r\n'], 10)).toEqual([LINE_TOO_LONG]);
+    expect(split([ten, 'x', '\n'], 10)).toEqual([LINE_TOO_LONG]);
+    expect(split([`${ten}x`], 10)).toEqual([LINE_TOO_LONG]);
+    expect(split([ten, 'x'], 10)).toEqual([LINE_TOO_LONG]);
+  });
+
   it('holds no more than the limit of a line too long, however it comes', () => {
     const splitter = new LineSplitter(1_000);
     const state = splitter as unknown as { pending: Buffer[]; pendingBytes: number };
@@ -45,7 +57,8 @@ describe('LineSplitter', () => {
       most.bytes = Math.max(most.bytes, state.pendingBytes);
       most.pieces = Math.max(most.pieces, state.pending.length);
     }
-    expect(most.bytes).toBe(1_000);
+    // The limit and one byte more, which could have been a CRLF line's '\r'.
+    expect(most.bytes).toBe(1_001);
     expect(most.pieces).toBeLessThanOrEqual(64);
     expect(splitter.end()).toEqual([LINE_TOO_LONG]);
   });
@@ -70,15 +83,17 @@ describe('LineSplitter', () => {
         const all = Buffer.from(bytes);
         const at = [...new Set(cuts.map((cut) => Math.min(cut, all.length)))].sort((a, b) => a - b);
         const chunks = [0, ...at].map((from, i) => all.subarray(from, i < at.length ? at[i] : all.length));
-        // Each line alone: its bytes up to the '\n' (a last one without it, when not empty), the '\r' dropped.
+        // Each line alone: its bytes up to the '\n' (a last one without it, when not empty), the '\r' dropped;
+        // too long when over `max` without that '\r'.
         const pieces: Buffer[] = [];
         for (let from = 0, end = all.indexOf(0x0a); from < all.length; end = all.indexOf(0x0a, from)) {
           pieces.push(all.subarray(from, end === -1 ? all.length : end));
           from = end === -1 ? all.length : end + 1;
         }
-        const expected = pieces.map((piece) =>
-          piece.length > max ? LINE_TOO_LONG : piece.toString('utf8', 0, piece.at(-1) === 0x0d ? piece.length - 1 : piece.length),
-        );
+        const expected = pieces.map((piece) => {
+          const length = piece.at(-1) === 0x0d ? piece.length - 1 : piece.length;
+          return length > max ? LINE_TOO_LONG : piece.toString('utf8', 0, length);
+        });
         expect(split(chunks, max)).toEqual(expected);
       }),
       { numRuns: 2_000 },

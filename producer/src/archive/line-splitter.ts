@@ -7,7 +7,7 @@
 import { SkippedInput } from '../sources/source';
 
 /**
- * Longest line kept, in bytes (the '\n' not counted). A real post is 2–10 KB; beyond 1 MB it is corrupt or
+ * Longest line kept, in bytes (the '\n' not counted, nor the '\r' before it in a CRLF file). A real post is 2–10 KB; beyond 1 MB it is corrupt or
  * hostile data, not a post. What a line over it costs: at most this much held while it grows, then nothing.
  */
 export const MAX_LINE_BYTES = 1024 * 1024;
@@ -38,7 +38,7 @@ export class LineSplitter {
     for (let end = chunk.indexOf(NEWLINE); end !== -1; end = chunk.indexOf(NEWLINE, start)) {
       if (this.pendingBytes === 0 && !this.overflowing) {
         // The common case, a whole line inside the chunk: decoded in place, without a copy.
-        if (end - start > this.maxLineBytes) {
+        if (end - start > this.maxLineBytes + (end > start && chunk[end - 1] === CARRIAGE_RETURN ? 1 : 0)) {
           lines.push(LINE_TOO_LONG);
         } else {
           lines.push(decode(chunk.subarray(start, end)));
@@ -67,7 +67,8 @@ export class LineSplitter {
 
   private append(piece: Buffer): void {
     if (this.overflowing || piece.length === 0) return;
-    if (this.pendingBytes + piece.length > this.maxLineBytes) {
+    // One byte more than the limit may be held: it may be the '\r' of a CRLF line, which `take` then drops.
+    if (this.pendingBytes + piece.length > this.maxLineBytes + 1) {
       this.pending = [];
       this.pendingBytes = 0;
       this.overflowing = true;
@@ -88,6 +89,8 @@ export class LineSplitter {
     const bytes = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];
     this.pendingBytes = 0;
+    // Past the limit by one byte that is not a '\r': too long after all.
+    if (bytes.length > this.maxLineBytes && bytes[bytes.length - 1] !== CARRIAGE_RETURN) return LINE_TOO_LONG;
     return decode(bytes);
   }
 }

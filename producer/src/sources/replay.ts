@@ -46,11 +46,13 @@ export interface ReplaySource extends Source {
   readonly progress: ReplayProgress;
   /** Which share of the archive it reads (`--shard`), if one. */
   readonly share?: Archive['share'];
+  /** Folders of the directory that could not be listed, passed over (see `Archive`). */
+  readonly unreadable?: Archive['unreadable'];
 }
 
 /** Throws `ArchiveError` at once when `file` matches nothing. */
 export function replaySource(options: ReplaySourceOptions): ReplaySource {
-  const { files: listed, share } = options.archive ?? shardOf(archiveFiles(options.file), options.shard ?? null);
+  const { files: listed, share, unreadable } = options.archive ?? shardOf(archiveFiles(options.file), options.shard ?? null);
   const range = options.range ?? null;
   const files = range === null ? listed : listed.filter((file) => mayHold(file.path, range));
   const progress = new ReplayProgress(files.length, bytesOf(files));
@@ -69,6 +71,7 @@ export function replaySource(options: ReplaySourceOptions): ReplaySource {
     live: false,
     progress,
     share,
+    unreadable,
     async *read(signal: AbortSignal): AsyncIterable<RawInput[]> {
       progress.start(Date.now());
       let batch: Line[] = [];
