@@ -6,8 +6,9 @@
  * TooManyConnections).
  *
  * Scriptable for tests: answer 429 on the first stream connect, drop the connection after N posts, and
- * on the next connection redeliver the last few posts before going on. The stand-in does not evaluate
- * rules: every post goes out while at least one rule exists, its `matching_rules` listing them all.
+ * on the next connection redeliver the last few posts before going on; write messages that are not posts
+ * between them. The stand-in does not evaluate rules: every post goes out while at least one rule exists,
+ * its `matching_rules` listing them all.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -33,6 +34,8 @@ export interface FakeXApiOptions {
   keepAliveMs?: number;
   /** Pause between posts, in ms. */
   postIntervalMs?: number;
+  /** Messages written as they are (not JSON, say), each before the post of its index in `posts`. */
+  junk?: ReadonlyMap<number, string>;
 }
 
 export interface FakeRule {
@@ -221,6 +224,8 @@ export class FakeXApi {
         clearInterval(keepAlive); // a half-dead connection: open, but nothing comes
         return;
       }
+      const junk = this.options.junk?.get(this.#cursor);
+      if (junk !== undefined) res.write(`${junk}\r\n`);
       const post = { ...this.options.posts[this.#cursor++], matching_rules: this.rules.map(({ id, tag }) => ({ id, tag })) };
       this.sent.push(post);
       sentHere += 1;

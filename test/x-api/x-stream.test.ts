@@ -10,6 +10,9 @@ import type { Config } from '../../common/node/config';
 import { configFor, until } from '../helpers';
 import { xSource, type XStreamTuning } from '../../producer/src/sources/x-stream';
 import type { RawInput } from '../../producer/src/sources/source';
+import { ProducerStats, runPipeline } from '../../producer/src/pipeline';
+import { createCountryLookup } from '../../producer/src/normalise/country-lookup';
+import { NO_STATUS } from '../../producer/src/test-publisher';
 import { FakeXApi, type FakeXApiOptions } from './fake-x-api';
 import { makeFakePosts } from './fake-x-posts';
 
@@ -76,6 +79,31 @@ describe('xSource', () => {
     setTimeout(() => controller.abort(), 2 * WATCHDOG_MS);
     expect(await reading).toHaveLength(2);
     expect(source.state!().reconnects).toBe(0);
+    expect(fake!.streamStatuses).toEqual([200]);
+  });
+
+  it('counts a message that is not JSON as read and skipped (not_json), between the posts around it', async () => {
+    // Cut off mid-object, as a message broken on its way would be; and one that is no JSON at all.
+    const junk = new Map([
+      [1, '{"data":{"id":"1635573202398409999", BROKEN'],
+      [2, 'not json'],
+    ]);
+    const { config, logs } = await start({ posts: makeFakePosts(3, Date.now()), junk, keepAliveMs: 50 });
+    const controller = new AbortController();
+    const stats = new ProducerStats();
+    const publisher = { ...NO_STATUS, publish: async () => {}, close: async () => {} };
+    const source = xSource(config, logTo(logs), FAST);
+    const running = runPipeline({ source, publisher, lookup: createCountryLookup(), speed: { kind: 'max' }, signal: controller.signal, stats });
+    // The last post comes after both messages, on the same connection, in order.
+    await until(() => stats.accepted >= 3, 'the 3 posts');
+    controller.abort();
+    await running;
+    expect({ read: stats.read, accepted: stats.accepted, skipped: stats.skipped.toJSON() }).toEqual({
+      read: 5,
+      accepted: 3,
+      skipped: { not_json: 2 },
+    });
+    // Nothing to reconnect for: a message that is not JSON costs neither the connection nor the posts after it.
     expect(fake!.streamStatuses).toEqual([200]);
   });
 

@@ -1,6 +1,7 @@
 /**
  * The X API v2 filtered stream as a Source: syncs this configuration's rules, holds one streaming
- * connection (twitter-api-v2's TweetStream) and yields each post envelope as the parsed object.
+ * connection (twitter-api-v2's TweetStream) and yields each post envelope as the parsed object, and each
+ * message that is not JSON as a `SkippedInput` (`not_json`).
  *
  * The reconnection policy is ours, not the library's (its autoReconnect is off): reconnect forever with
  * full-jitter exponential backoff, wait out HTTP 429, stop for good on 401/403 and on refused rules. A
@@ -16,7 +17,7 @@ import { ETwitterStreamEvent, type TwitterApiv2 } from 'twitter-api-v2';
 import type { Config } from '../../../common/node/config';
 import type { BusLog } from '../../../common/node/bus/bus-log';
 import { busLog, createLogger } from '../../../common/node/log';
-import type { RawInput, Source, SourceState } from './source';
+import { SkippedInput, type RawInput, type Source, type SourceState } from './source';
 import { Backoff } from '../../../common/browser/backoff';
 import { rateLimitWait } from './x-backoff';
 import { Channel } from './x-channel';
@@ -193,6 +194,10 @@ async function connect(client: TwitterApiv2, t: XStreamTuning, signal: AbortSign
   stream.on(ETwitterStreamEvent.Data, (payload: object) => channel.push(payload));
   // An errors-only envelope (e.g. an operational disconnect notice): passed on, the normaliser counts it.
   stream.on(ETwitterStreamEvent.DataError, (payload: object) => channel.push(payload));
+  // A message that is not JSON reaches us only as this event (the parser's error, not the text): counted as
+  // read and skipped, as `not_json`, like such a line in an archive. The parser drops a message that is JSON
+  // but falsy (`null`, `0`, `false`, `""`) without any event, so those cannot be counted here.
+  stream.on(ETwitterStreamEvent.TweetParseError, () => channel.push(new SkippedInput('not_json')));
   stream.on(ETwitterStreamEvent.ConnectionLost, () => (lost = `no data or keep-alive for ${t.keepAliveTimeoutMs} ms`));
   stream.on(ETwitterStreamEvent.ConnectionError, (error: unknown) => (lost ??= error instanceof Error ? error.message : String(error)));
   stream.on(ETwitterStreamEvent.ConnectionClosed, () => channel.close(lost ?? 'closed by the server'));
