@@ -118,6 +118,12 @@ describe.skipIf(chromium === null)('the trends panel in Chromium, over a replaye
           .isVisible(),
       )
       .toBe(true);
+    // Cleared from the keyboard: the tag leaves the URL, and the keyboard's place is the region's heading,
+    // not the start of the page.
+    await trendsPanel(page).getByRole('button', { name: 'Clear tag #sakura' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => new URL(page.url()).searchParams.get('tag')).toBeNull();
+    expect(await page.evaluate(() => document.activeElement?.className)).toBe('panel-region');
   });
 
   it('in tag mode lists the countries where the tag is strongest, as /api/tags/:tag/regions does', async () => {

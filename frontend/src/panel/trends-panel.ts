@@ -68,6 +68,7 @@ export class TrendsPanel extends Emitter<TrendsPanelEvents> {
     const head = el('div', 'panel-head');
     head.append(el('p', 'panel-kicker', 'Trending in'));
     this.heading = el('h2', 'panel-region', 'World');
+    this.heading.tabIndex = -1; // focused from code (after Clear), not a stop of the Tab order
     this.totals = el('p', 'panel-totals', '\u00a0');
     this.moment = el('p', 'panel-moment');
     this.moment.hidden = true;
@@ -95,7 +96,12 @@ export class TrendsPanel extends Emitter<TrendsPanelEvents> {
     this.sorts.on('change', (sort) => this.emit('sort', sort));
     this.list.on('follow', (tag) => this.emit('follow', tag));
     this.list.on('hover', (tag) => this.emit('hover', tag));
-    this.tagFocus.on('clear', () => this.emit('follow', null));
+    this.tagFocus.on('clear', () => {
+      this.emit('follow', null);
+      // The Clear button goes with the tag's section: the keyboard's place moves to the region's heading,
+      // above the list that comes back, rather than falling to the page's start.
+      this.heading.focus();
+    });
     this.tagFocus.on('region', (region) => this.emit('region', region));
 
     parent.append(root);
