@@ -128,6 +128,17 @@ export function formatSize(bytes: number): string {
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** LOG_FORMAT: `json` or `pretty`; absent, pretty on a terminal and json otherwise. */
+/**
+ * One of `choices`, read in any case with spaces around it trimmed; `name` (the flag or variable) and the
+ * choices are said when it is none of them: "a or b" for two, "one of a, b, c" for more.
+ */
+export function parseChoice<T extends string>(name: string, raw: string, choices: readonly T[]): T {
+  const value = raw.trim().toLowerCase();
+  if ((choices as readonly string[]).includes(value)) return value as T;
+  const said = choices.length === 2 ? choices.join(' or ') : `one of ${choices.join(', ')}`;
+  throw new ConfigError(`${name} must be ${said}; got "${raw}"`);
+}
+
 export function parseLogFormat(raw: string | undefined, stdoutIsTerminal: boolean): LogFormat {
   if (raw === undefined) return stdoutIsTerminal ? 'pretty' : 'json';
   const format = raw.toLowerCase();

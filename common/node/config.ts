@@ -13,6 +13,7 @@ import { DEFAULT_MEMORY_BUDGET_BYTES, MIN_MEMORY_BUDGET_BYTES } from './memory-b
 import {
   nonEmpty,
   parseBaseUrl,
+  parseChoice,
   parseBboxFlag,
   parseBrokers,
   parseList,
@@ -271,6 +272,13 @@ Environment:
                     say approximate
 `;
 
+/** Replay flags that mean nothing but at `--speed max`: what each is for, and what a paced replay does instead. */
+const MAX_SPEED_FLAGS = [
+  // Each share would start its own clock at its own first file: n files' posts at once, then silence.
+  ['shard', 'splits an archive for a load as fast as possible', 'each share would play its files at the same time as the others'],
+  ['normalise-thread', 'is for a replay as fast as possible', 'the lines are normalised as they are played, on the main thread'],
+] as const;
+
 export type ParsedCommand = { help: true } | { help: false; config: Config };
 
 /** What the configuration depends on besides flags and environment. */
@@ -304,16 +312,10 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
   if (stateFlag !== undefined) throw new ConfigError(`--${stateFlag} is an option of the map-server: the producer service keeps no state`);
   const file = flags.file ?? null;
   if (source === 'replay' && file === null) throw new ConfigError('--source replay needs --file <path>');
-  if (flags['normalise-thread'] !== undefined && flags.speed !== 'max') {
-    throw new ConfigError(
-      `--normalise-thread is for a replay as fast as possible: give --speed max (at ${flags.speed ?? 'the original pace, 1x'}, the lines are normalised as they are played, on the main thread)`,
-    );
-  }
-  if (flags.shard !== undefined && flags.speed !== 'max') {
-    // Each share would start its own clock at its own first file: n files' posts at once, then silence.
-    throw new ConfigError(
-      `--shard splits an archive for a load as fast as possible: give --speed max (at ${flags.speed ?? 'the original pace, 1x'}, each share would play its files at the same time as the others)`,
-    );
+  for (const [flag, purpose, otherwise] of MAX_SPEED_FLAGS) {
+    if (flags[flag] !== undefined && flags.speed !== 'max') {
+      throw new ConfigError(`--${flag} ${purpose}: give --speed max (at ${flags.speed ?? 'the original pace, 1x'}, ${otherwise})`);
+    }
   }
 
   return {
@@ -385,12 +387,7 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
  * published (`KafkaPublisher.start`): a map-server given the same setting writes none, and reads zstd anywhere.
  */
 function parseCompression(raw: string | undefined): Compression {
-  if (raw === undefined) return DEFAULTS.kafkaCompression;
-  const name = raw.trim().toLowerCase();
-  if (!(COMPRESSIONS as readonly string[]).includes(name)) {
-    throw new ConfigError(`KAFKA_COMPRESSION must be one of ${COMPRESSIONS.join(', ')}; got "${raw}"`);
-  }
-  return name as Compression;
+  return raw === undefined ? DEFAULTS.kafkaCompression : parseChoice('KAFKA_COMPRESSION', raw, COMPRESSIONS);
 }
 
 /**
@@ -399,12 +396,7 @@ function parseCompression(raw: string | undefined): Compression {
  */
 function parseNormaliseThread(flag: string | undefined, variable: string | undefined): NormaliseThreadSetting {
   const [name, raw] = flag !== undefined ? ['--normalise-thread', flag] : ['NORMALISE_THREAD', nonEmpty(variable)];
-  if (raw === undefined) return DEFAULTS.normaliseThread;
-  const setting = raw.trim().toLowerCase();
-  if (!(NORMALISE_THREAD_SETTINGS as readonly string[]).includes(setting)) {
-    throw new ConfigError(`${name} must be auto or off; got "${raw}"`);
-  }
-  return setting as NormaliseThreadSetting;
+  return raw === undefined ? DEFAULTS.normaliseThread : parseChoice(name, raw, NORMALISE_THREAD_SETTINGS);
 }
 
 /** --history, or SYNTHETIC_HISTORY under it: a duration up to a day, `0` for none; null when neither is given. */

@@ -46,8 +46,11 @@ export function parseInstant(flag: string, value: string): number {
   return ms - offsetMs;
 }
 
-/** A zone's offset from UTC in ms; null for one no clock keeps (past ±23:59). */
-function zoneOffsetMs(zone: string): number | null {
+/**
+ * A zone's offset from UTC in ms (`Z`, `+02:00`, `-0500`); null for one no clock keeps (past ±23:59). The
+ * API's moment parameters read their zones with it too (`map-server/src/routes/query-params.ts`).
+ */
+export function zoneOffsetMs(zone: string): number | null {
   if (zone.toUpperCase() === 'Z') return 0;
   const digits = zone.slice(1).replace(':', '');
   const hours = Number(digits.slice(0, 2));

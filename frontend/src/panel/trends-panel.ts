@@ -223,9 +223,14 @@ export class TrendsPanel extends Emitter<TrendsPanelEvents> {
     }
     const posts = response.total === 1 ? 'post' : 'posts';
     const few = fewPosts(response.total) ? `: few posts, so no shares (from ${FEW_POSTS})` : '';
-    setText(this.totals, `${formatCount(response.total)} ${posts} in ${windowPhrase(spannedWindow(this.window, response.at))}${few}`);
+    setText(this.totals, `${formatCount(response.total)} ${posts} in ${this.spanPhrase(response)}${few}`);
     // The window ends at the newest event seen, which lags the wall clock when replaying an archive.
     this.totals.title = `Window ending ${formatTime(response.asOf)}`;
+  }
+
+  /** The span an answer counts, said ("the last hour"): its window, or 15m's hour at a past moment. */
+  private spanPhrase(response: TrendsResponse): string {
+    return windowPhrase(spannedWindow(this.window, response.at));
   }
 
   private emptyText(response: TrendsResponse): string {
@@ -238,7 +243,7 @@ export class TrendsPanel extends Emitter<TrendsPanelEvents> {
     if (this.sort === 'rising') {
       return `Nothing is rising ${where} ${response.at === undefined ? 'right now' : 'then'}. A rising hashtag needs at least ${RISING.minCount} posts in the window and more than its usual rate.`;
     }
-    return `No hashtags ${where} in ${windowPhrase(spannedWindow(this.window, response.at))}.`;
+    return `No hashtags ${where} in ${this.spanPhrase(response)}.`;
   }
 
   private showMessage(text: string | null, warning = false): void {

@@ -81,19 +81,31 @@ export function fromLocalInput(value: string): number | null {
  * year reads as this one. Built from parts so it reads the same whatever the browser's locale.
  */
 export function momentPhrase(ms: number, timeZone?: string, nowMs = Date.now()): string {
-  const format = new Intl.DateTimeFormat('en-GB', {
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    timeZone,
-  });
+  const format = momentFormat(timeZone);
   const parts = partsOf(format, ms);
   const year = parts.year === partsOf(format, nowMs).year ? '' : ` ${parts.year}`;
   return `${parts.weekday} ${parts.day} ${parts.month}${year}, ${parts.hour}:${parts.minute}`;
+}
+
+/** The formats of `momentPhrase` by time zone (undefined: the reader's), made once each: making one costs more than using it. */
+const MOMENT_FORMATS = new Map<string | undefined, Intl.DateTimeFormat>();
+
+function momentFormat(timeZone: string | undefined): Intl.DateTimeFormat {
+  let format = MOMENT_FORMATS.get(timeZone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('en-GB', {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZone,
+    });
+    MOMENT_FORMATS.set(timeZone, format);
+  }
+  return format;
 }
 
 function partsOf(format: Intl.DateTimeFormat, ms: number): Record<string, string> {

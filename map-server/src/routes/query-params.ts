@@ -22,6 +22,7 @@ import { BboxError, parseBbox } from '../../../common/browser/bbox';
 import { isCountryCode } from '../../../common/browser/countries';
 import { parseTagParam } from '../../../common/browser/tag-key';
 import { isLiveWindow } from '../../../common/browser/windows';
+import { zoneOffsetMs } from '../../../common/node/time-range';
 import type { Area } from '../core/area';
 import type { TrendsQuery } from '../core/trends-query';
 import type { LabelsQuery } from '../core/labels-query';
@@ -155,13 +156,9 @@ function isoMs(raw: string): number | null {
   ) {
     return null;
   }
-  const zone = m[8];
-  if (zone === undefined || zone === 'Z') return ms;
-  const [hours, minutes] = [Number(zone.slice(1, 3)), Number(zone.slice(4, 6))];
   // An offset no clock keeps (`+24:00`, `-00:60`, `+99:99`) is refused, as `--from` and `--to` refuse it.
-  if (hours > 23 || minutes > 59) return null;
-  const offset = (hours * 60 + minutes) * 60_000;
-  return zone[0] === '+' ? ms - offset : ms + offset;
+  const offsetMs = zoneOffsetMs(m[8] ?? 'Z');
+  return offsetMs === null ? null : ms - offsetMs;
 }
 
 /**

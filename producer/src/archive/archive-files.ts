@@ -58,20 +58,24 @@ export function archiveFiles(spec: string, cwd = process.cwd()): Archive {
   if (stats?.isFile()) {
     files = [{ path: target, name: spec, bytes: stats.size }];
   } else if (stats?.isDirectory()) {
-    const walked = walk(target);
+    let walked: ReturnType<typeof walk>;
+    try {
+      walked = walk(target);
+    } catch (error) {
+      // The directory itself unreadable: nothing to replay, said as the mistake it is.
+      throw new ArchiveError(`--file ${spec}: cannot read the directory (${errorCode(error)})`);
+    }
     files = walked.files.filter((f) => isArchiveName(f.path));
     unreadable = walked.unreadable.map(({ path, reason }) => ({ name: relative(target, path), reason }));
-    // The directory itself unreadable: nothing to replay, said as the mistake it is.
-    const top = unreadable.find((folder) => folder.name === '');
-    if (top !== undefined) throw new ArchiveError(`--file ${spec}: cannot read the directory (${top.reason})`);
     if (files.length === 0) throw new ArchiveError(`--file ${spec}: the directory holds no ${ARCHIVE_ENDINGS.join(', ')} files`);
   } else if (isDynamicPattern(spec)) {
     const base = staticBase(spec, cwd);
     // As the directory walk: a file reached through a symbolic link to a folder is left out (a link to `..`
     // loops, and each file would be read again under another name); a link to a file is taken. The glob is
     // told to follow links, since it then drops links to files too, and what it found through one is removed.
+    const linked = new Map<string, boolean>();
     files = globSync(spec, { cwd, absolute: true, onlyFiles: true, dot: false })
-      .filter((path) => !throughLinkedFolder(path, base))
+      .filter((path) => !throughLinkedFolder(path, base, linked))
       .map((path) => ({ path, name: relative(base, path), bytes: statSync(path).size }));
     if (files.length === 0) throw new ArchiveError(`--file ${spec}: the pattern matches no files`);
   } else {
@@ -95,8 +99,8 @@ export function shardOf(archive: Archive, shard: Shard | null): Archive {
     .update(archive.files.map((f) => f.name).join('\n'))
     .digest('hex')
     .slice(0, 12);
-  const sharded: Archive = { files, totalBytes: bytesOf(files), share: { ...shard, of: archive.files.length, fingerprint } };
-  return archive.unreadable === undefined ? sharded : { ...sharded, unreadable: archive.unreadable };
+  // What else the archive says (its unreadable folders) holds for every share.
+  return { ...archive, files, totalBytes: bytesOf(files), share: { ...shard, of: archive.files.length, fingerprint } };
 }
 
 /** The files' sizes on disk, summed, in bytes. */
@@ -118,8 +122,8 @@ function staticBase(pattern: string, cwd: string): string {
 }
 
 /**
- * Every regular file under `dir`, depth first; symbolic links to directories are not followed. A folder that
- * cannot be listed is passed over and returned with why (`EACCES`...), `dir` itself too.
+ * Every regular file under `dir`, depth first; symbolic links to directories are not followed. A folder under
+ * it that cannot be listed is passed over and returned with why (`EACCES`...); `dir` itself throws.
  */
 function walk(dir: string): { files: ArchiveFile[]; unreadable: { path: string; reason: string }[] } {
   const found: ArchiveFile[] = [];
@@ -131,7 +135,8 @@ function walk(dir: string): { files: ArchiveFile[]; unreadable: { path: string; 
     try {
       entries = readdirSync(current, { withFileTypes: true });
     } catch (error) {
-      unreadable.push({ path: current, reason: (error as NodeJS.ErrnoException).code ?? 'unreadable' });
+      if (current === dir) throw error;
+      unreadable.push({ path: current, reason: errorCode(error) });
       continue;
     }
     for (const entry of entries) {
@@ -145,14 +150,27 @@ function walk(dir: string): { files: ArchiveFile[]; unreadable: { path: string; 
   return { files: found, unreadable };
 }
 
-/** Whether `path` was reached from `base` through a folder that is a symbolic link. */
-function throughLinkedFolder(path: string, base: string): boolean {
+/** Why a file system call failed, in one word (`EACCES`...). */
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? 'unreadable';
+}
+
+/**
+ * Whether `path` was reached from `base` through a folder that is a symbolic link. `linked` holds each folder's
+ * answer for one glob, so that its files' shared folders are looked at once.
+ */
+function throughLinkedFolder(path: string, base: string, linked: Map<string, boolean>): boolean {
   for (let dir = dirname(path); dir.length > base.length && dir.startsWith(base); dir = dirname(dir)) {
-    try {
-      if (lstatSync(dir).isSymbolicLink()) return true;
-    } catch {
-      return true; // gone since it was listed: nothing to read there
+    let isLink = linked.get(dir);
+    if (isLink === undefined) {
+      try {
+        isLink = lstatSync(dir).isSymbolicLink();
+      } catch {
+        isLink = true; // gone since it was listed: nothing to read there
+      }
+      linked.set(dir, isLink);
     }
+    if (isLink) return true;
   }
   return false;
 }

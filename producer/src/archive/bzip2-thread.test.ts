@@ -13,22 +13,13 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { startWorkerBeside } from '../../../common/node/start-worker';
 import { chunksOf, compressRepeated, repeatStreams } from '../../../test/archive-bombs';
+import { bzip2, libbz2 } from '../../../test/bzip2-reference';
 import { bzip2Format, decodeArchive, decodeBzip2Here, DECODED_CHUNK_BYTES, type ArchiveFormat } from './archive-formats';
 import { archiveLines } from './archive-lines';
 import { BZIP2_THREADS, Bzip2Threads, DecoderThreadError, INPUT_AHEAD_BYTES } from './bzip2-thread';
 
-/** What the system's bzip2 writes for `data` at `level`, and what `bzip2 -d` makes of `compressed`. */
-const bzip2 = (data: Buffer, level = 9): Buffer => execFileSync('bzip2', ['-c', `-${level}`], { input: data, maxBuffer: 64 << 20 });
+/** What `bzip2 -d` makes of `compressed`. */
 const bunzip2 = (compressed: Buffer): Buffer => execFileSync('bzip2', ['-d', '-c'], { input: compressed, maxBuffer: 64 << 20 });
-/**
- * What libbz2's streaming decoder gives for a file cut short: every block before the cut. (`bzip2 -d` gives
- * up to 5,000 bytes less: it drops the buffer it was filling when the data ended.)
- */
-const libbz2 = (compressed: Buffer): Buffer =>
-  execFileSync('python3', ['-c', 'import bz2, sys; sys.stdout.buffer.write(bz2.BZ2Decompressor().decompress(sys.stdin.buffer.read()))'], {
-    input: compressed,
-    maxBuffer: 64 << 20,
-  });
 
 /** Lines like a sample stream's, ~2.4 MB: three blocks at -9, 25 at -1. */
 const text = Buffer.from(

@@ -38,7 +38,7 @@ export class LineSplitter {
     for (let end = chunk.indexOf(NEWLINE); end !== -1; end = chunk.indexOf(NEWLINE, start)) {
       if (this.pendingBytes === 0 && !this.overflowing) {
         // The common case, a whole line inside the chunk: decoded in place, without a copy.
-        if (end - start > this.maxLineBytes + (end > start && chunk[end - 1] === CARRIAGE_RETURN ? 1 : 0)) {
+        if (end - start > this.maxLineBytes && tooLong(end - start, chunk[end - 1], this.maxLineBytes)) {
           lines.push(LINE_TOO_LONG);
         } else {
           lines.push(decode(chunk.subarray(start, end)));
@@ -89,10 +89,18 @@ export class LineSplitter {
     const bytes = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];
     this.pendingBytes = 0;
-    // Past the limit by one byte that is not a '\r': too long after all.
-    if (bytes.length > this.maxLineBytes && bytes[bytes.length - 1] !== CARRIAGE_RETURN) return LINE_TOO_LONG;
+    if (bytes.length > this.maxLineBytes && tooLong(bytes.length, bytes[bytes.length - 1], this.maxLineBytes)) return LINE_TOO_LONG;
     return decode(bytes);
   }
+}
+
+/**
+ * Whether a line of `length` bytes over `max`, ending with the byte `last`, is too long: it is, unless it is
+ * over by one byte that is a CRLF line's '\r' (not counted, as the '\n' is not). Asked only past `max`, so a
+ * line within it costs no look at its last byte.
+ */
+function tooLong(length: number, last: number | undefined, max: number): boolean {
+  return length > max + 1 || last !== CARRIAGE_RETURN;
 }
 
 /** A line's text, without the '\r' of a CRLF file. */

@@ -386,7 +386,11 @@ function parseIsoTime(value: string): number | undefined {
   return undefined;
 }
 
-/** Whether an offset's hours and minutes are ones a clock keeps: `+24:00`, `+00:60` or `+9999` are no time. */
+/**
+ * Whether an offset's hours and minutes are ones a clock keeps: `+24:00`, `+00:60` or `+9999` are no time.
+ * The rule of `zoneOffsetMs` (common/node/time-range.ts), on the parts the patterns here already captured:
+ * every v1.1 post carries an offset, and that one would cut and join strings again for each.
+ */
 function isClockOffset(hours: string, minutes: string): boolean {
   return Number(hours) <= 23 && Number(minutes) <= 59;
 }
